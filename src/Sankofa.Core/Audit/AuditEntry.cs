@@ -7,6 +7,7 @@ namespace Sankofa.Core.Audit;
 /// <param name="Action">What was done, as <c>feature.verb</c> (e.g. <c>ledger.contract.deployed</c>).</param>
 /// <param name="Subject">What it was done to (an id or URN).</param>
 /// <param name="PayloadHash">SHA-256 of the payload; the payload itself stays off chain and may be erased.</param>
+/// <param name="Payload">The payload as JSON, or <c>null</c> once erased (the hash stays and still verifies the chain).</param>
 /// <param name="Seal">Chain position, hashes and batch, or <c>null</c> while the entry waits for the sealer.</param>
 public sealed record AuditEntry(
     long Id,
@@ -15,6 +16,7 @@ public sealed record AuditEntry(
     string Action,
     string Subject,
     byte[] PayloadHash,
+    string? Payload,
     AuditSeal? Seal);
 
 /// <summary>Where a sealed entry sits in the hash chain and in its anchored Merkle batch.</summary>

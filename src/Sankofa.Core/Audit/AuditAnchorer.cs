@@ -1,0 +1,88 @@
+using Sankofa.Core.Ledger;
+
+namespace Sankofa.Core.Audit;
+
+/// <summary>
+/// One step at a time, moves entries from accepted to proven: seals waiting entries into batches, records batch
+/// roots on chain, and re-checks anchored roots so that a chain which lost blocks or state gets them again.
+/// The database is the source of truth; every step is idempotent and safe to repeat after a crash.
+/// </summary>
+/// <param name="store">The audit store.</param>
+/// <param name="ledger">The chain.</param>
+/// <param name="options">Batch sizes and windows.</param>
+/// <param name="time">The clock.</param>
+public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, AuditOptions options, TimeProvider time)
+{
+    /// <summary>Seals waiting entries until none wait or <paramref name="maxBatches"/> batches were made; returns entries sealed.</summary>
+    public async Task<int> SealAsync(int maxBatches, CancellationToken cancellationToken)
+    {
+        var sealedCount = 0;
+        for (var i = 0; i < maxBatches; i++)
+        {
+            var batch = await store.SealNextBatchAsync(options.BatchSize, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (batch is null)
+            {
+                break;
+            }
+
+            sealedCount += batch.Count;
+        }
+
+        return sealedCount;
+    }
+
+    /// <summary>
+    /// Sends the oldest unanchored batches to the chain and records where they landed; returns the batches anchored.
+    /// Throws <see cref="LedgerUnavailableException"/> when the chain cannot be reached (nothing is lost: they stay unanchored).
+    /// </summary>
+    public async Task<IReadOnlyList<AuditBatch>> AnchorAsync(CancellationToken cancellationToken)
+    {
+        var batches = await store.GetUnanchoredBatchesAsync(options.BatchesPerAnchor, cancellationToken).ConfigureAwait(false);
+        if (batches.Count == 0)
+        {
+            return [];
+        }
+
+        var results = await ledger.AnchorAsync(
+            batches.Select(b => new AnchorRequest(b.Id, b.Root, b.FirstSequence, b.Count)).ToList(), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await store.MarkAnchoredAsync(
+            results.Select(r => (r.BatchId, new AnchorRecord(r.TransactionHash, r.BlockNumber, now))).ToList(), cancellationToken).ConfigureAwait(false);
+        return batches;
+    }
+
+    /// <summary>
+    /// Checks anchored batches against the chain — every batch when <paramref name="full"/>, else the newest
+    /// <see cref="AuditOptions.ReconcileWindow"/> — and marks those the chain does not hold (or holds with another root)
+    /// as unanchored so <see cref="AnchorAsync"/> records them again. Returns the batch ids it found missing.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> ReconcileAsync(bool full, long lastBatchId, CancellationToken cancellationToken)
+    {
+        var missing = new List<long>();
+        var after = full ? 0 : Math.Max(0, lastBatchId - options.ReconcileWindow);
+        const int Page = 500;
+        while (true)
+        {
+            var batches = await store.GetAnchoredBatchesAsync(after, Page, cancellationToken).ConfigureAwait(false);
+            if (batches.Count == 0)
+            {
+                break;
+            }
+
+            var onChain = await ledger.GetRootsAsync(batches.Select(b => b.Id).ToList(), cancellationToken).ConfigureAwait(false);
+            var gone = batches
+                .Where(b => !onChain.TryGetValue(b.Id, out var root) || !root.Root.AsSpan().SequenceEqual(b.Root))
+                .Select(b => b.Id)
+                .ToList();
+            if (gone.Count > 0)
+            {
+                await store.MarkUnanchoredAsync(gone, cancellationToken).ConfigureAwait(false);
+                missing.AddRange(gone);
+            }
+
+            after = batches[^1].Id;
+        }
+
+        return missing;
+    }
+}

@@ -1,0 +1,77 @@
+namespace Sankofa.Core.Audit;
+
+/// <summary>The audit log's storage port. Implementations keep every method transactional on its own.</summary>
+public interface IAuditStore
+{
+    /// <summary>Stores new, unsealed entries in one transaction and returns them with their ids.</summary>
+    Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: reads the chain head and up to <paramref name="maxEntries"/> unsealed entries in id order,
+    /// seals them with <see cref="AuditSealer.Seal"/> into the next batch and stores the result.
+    /// Returns <c>null</c> when nothing waits to be sealed.
+    /// </summary>
+    Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Sealed batches whose root is not (or no longer) known to be on chain, oldest first.</summary>
+    Task<IReadOnlyList<AuditBatch>> GetUnanchoredBatchesAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Records where batch roots landed on chain.</summary>
+    Task MarkAnchoredAsync(IReadOnlyList<(long BatchId, AnchorRecord Anchor)> anchors, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the anchors of batches whose root the chain no longer holds, so they are anchored again.</summary>
+    Task MarkUnanchoredAsync(IReadOnlyList<long> batchIds, CancellationToken cancellationToken);
+
+    /// <summary>Anchored batches with id greater than <paramref name="afterBatchId"/>, ascending, for reconciliation.</summary>
+    Task<IReadOnlyList<AuditBatch>> GetAnchoredBatchesAsync(long afterBatchId, int max, CancellationToken cancellationToken);
+
+    /// <summary>A page of entries matching the query, newest first unless the query says otherwise.</summary>
+    Task<AuditPage> ListEntriesAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One entry, or <c>null</c>.</summary>
+    Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>One batch, or <c>null</c>.</summary>
+    Task<AuditBatch?> GetBatchAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Sealed entries in sequence order from <paramref name="fromSequence"/>, for whole-chain verification.</summary>
+    Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken);
+
+    /// <summary>Counts of what still waits, for metrics and readiness.</summary>
+    Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>An entry to store; the store assigns its id.</summary>
+/// <param name="Time">When the mutation was accepted, at millisecond precision (the hash uses milliseconds).</param>
+/// <param name="Actor">Who.</param>
+/// <param name="Action">What.</param>
+/// <param name="Subject">To what.</param>
+/// <param name="Payload">Details as JSON, kept off chain.</param>
+/// <param name="PayloadHash">SHA-256 of <paramref name="Payload"/>.</param>
+public sealed record NewAuditEntry(DateTimeOffset Time, string Actor, string Action, string Subject, string Payload, byte[] PayloadHash);
+
+/// <summary>Filters and paging for listing entries. Paging is by id cursor so pages stay stable while entries arrive.</summary>
+/// <param name="Actor">Only this actor.</param>
+/// <param name="Action">Only this action.</param>
+/// <param name="Subject">Only this subject.</param>
+/// <param name="From">Only entries at or after this time.</param>
+/// <param name="To">Only entries before this time.</param>
+/// <param name="BatchId">Only entries of this batch.</param>
+/// <param name="Before">Cursor: only ids below this one (newest-first paging).</param>
+/// <param name="Limit">Page size.</param>
+public sealed record AuditQuery(
+    string? Actor = null, string? Action = null, string? Subject = null,
+    DateTimeOffset? From = null, DateTimeOffset? To = null, long? BatchId = null,
+    long? Before = null, int Limit = 100);
+
+/// <summary>A page of entries and the cursor for the next one (<c>null</c> on the last page).</summary>
+/// <param name="Items">The entries, newest first.</param>
+/// <param name="NextBefore">Pass as <see cref="AuditQuery.Before"/> for the next page.</param>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextBefore);
+
+/// <summary>What waits: entries not yet sealed, batches not yet anchored, and the oldest of each.</summary>
+/// <param name="UnsealedEntries">Entries waiting for the sealer.</param>
+/// <param name="UnanchoredBatches">Sealed batches not yet on chain.</param>
+/// <param name="OldestUnanchoredSince">When the oldest waiting entry or batch was recorded, or <c>null</c> when nothing waits.</param>
+/// <param name="LastAnchoredAt">When a root last reached the chain.</param>
+public sealed record AuditBacklog(long UnsealedEntries, long UnanchoredBatches, DateTimeOffset? OldestUnanchoredSince, DateTimeOffset? LastAnchoredAt);

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Audit;
+using Sankofa.Data.Audit;
+
+namespace Sankofa.Data;
+
+/// <summary>Registers the store.</summary>
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the database of the configured provider, the audit store and a hosted service that applies
+    /// migrations before anything else starts. Throws <see cref="OptionsValidationException"/> naming the setting
+    /// when the configuration is wrong.
+    /// </summary>
+    public static IServiceCollection AddSankofaStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        services.AddSingleton(Options.Create(options));
+        switch (options.Provider.ToUpperInvariant())
+        {
+            case "SQLITE":
+                var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
+                    ? $"Data Source={Path.Combine(DataDirectory.Resolve(configuration), "sankofa.db")};Pooling=True"
+                    : options.ConnectionString;
+                services.AddPooledDbContextFactory<SqliteSankofaDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas()));
+                services.AddSingleton<IStoreContextFactory, StoreContextFactory<SqliteSankofaDbContext>>();
+                break;
+            case "POSTGRES" or "POSTGRESQL":
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new OptionsValidationException("Store:ConnectionString", typeof(StoreOptions),
+                        ["Store:ConnectionString is required when Store:Provider is postgres."]);
+                }
+
+                services.AddPooledDbContextFactory<PostgresSankofaDbContext>(o => o.UseNpgsql(options.ConnectionString));
+                services.AddSingleton<IStoreContextFactory, StoreContextFactory<PostgresSankofaDbContext>>();
+                break;
+            default:
+                throw new OptionsValidationException("Store:Provider", typeof(StoreOptions),
+                    [$"Store:Provider must be 'sqlite' or 'postgres', not '{options.Provider}'."]);
+        }
+
+        services.AddSingleton<IAuditStore, AuditStore>();
+        services.AddSingleton<IStoreHealth, StoreHealth>();
+        services.AddHostedService<StoreMigrator>();
+        return services;
+    }
+}

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Rpc;
+
+namespace Sankofa.Ledger.Embedded;
+
+/// <summary>
+/// Runs anvil as a child process on 127.0.0.1 with its state persisted in <c>ledger/anvil-state.json</c>, watches its
+/// memory and liveness, and restarts it (state kept) when it dies or grows past <see cref="LedgerOptions.MemoryLimitMegabytes"/>.
+/// </summary>
+internal sealed partial class EmbeddedChain : IAsyncDisposable
+{
+    private readonly LedgerOptions _options;
+    private readonly LedgerPaths _paths;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly Queue<string> _outputTail = new();
+    private Process? _process;
+    private int _port;
+    private CancellationTokenSource? _watchdogStop;
+    private Task? _watchdog;
+    private int _restarts;
+
+    public EmbeddedChain(LedgerOptions options, LedgerPaths paths, TimeProvider time, ILogger<EmbeddedChain> logger)
+    {
+        _options = options;
+        _paths = paths;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Loopback JSON-RPC endpoint; stable across restarts while the port stays free.</summary>
+    public Uri RpcUrl => new($"http://127.0.0.1:{_port.ToString(CultureInfo.InvariantCulture)}/");
+
+    /// <summary>Number of restarts since start (memory limit or crash).</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>Id of the running anvil process, or null.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>Whether anvil found a state file to load at its last start.</summary>
+    public bool LoadedState { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LaunchAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+
+        _watchdogStop = new CancellationTokenSource();
+        _watchdog = Task.Run(() => WatchAsync(_watchdogStop.Token), CancellationToken.None);
+    }
+
+    /// <summary>Stops anvil (it writes its state) and starts it again from that state.</summary>
+    public async Task RestartAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Log.Restarting(_logger, reason);
+            await TerminateAsync().ConfigureAwait(false);
+            await LaunchAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _restarts);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_watchdogStop is not null)
+        {
+            await _watchdogStop.CancelAsync().ConfigureAwait(false);
+            if (_watchdog is not null)
+            {
+                await _watchdog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            _watchdogStop.Dispose();
+            _watchdogStop = null;
+        }
+
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await TerminateAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _lifecycle.Dispose();
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var binary = AnvilLocator.Locate(_options.AnvilPath);
+        Directory.CreateDirectory(_paths.LedgerDirectory);
+        LoadedState = File.Exists(_paths.AnvilState) && new FileInfo(_paths.AnvilState).Length > 0;
+        if (_port == 0 || !IsPortFree(_port))
+        {
+            _port = FreePort();
+        }
+
+        var start = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in Arguments())
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        if (!process.Start())
+        {
+            throw new LedgerConfigurationException("Ledger:AnvilPath", $"anvil at {binary} did not start.", null);
+        }
+
+        ChildProcesses.Track(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        Log.Started(_logger, process.Id, RpcUrl, LoadedState);
+
+        await WaitUntilAnsweringAsync(process, cancellationToken).ConfigureAwait(false);
+
+        using var rpc = new JsonRpcClient(RpcUrl, _options.RpcTimeout);
+        if (LoadedState)
+        {
+            // A reloaded state can carry pending transactions (anvil has grown past 20 GB re-executing oversized ones);
+            // the gateway re-broadcasts whatever it still needs, so start with an empty pool.
+            await rpc.CallAsync("anvil_dropAllTransactions", cancellationToken).ConfigureAwait(false);
+        }
+
+        // A loaded state file overrides --gas-limit, so set it again.
+        await rpc.CallAsync("evm_setBlockGasLimit", cancellationToken, Hex.Quantity(_options.BlockGasLimit)).ConfigureAwait(false);
+    }
+
+    private IEnumerable<string> Arguments()
+    {
+        yield return "--host";
+        yield return "127.0.0.1";
+        yield return "--port";
+        yield return _port.ToString(CultureInfo.InvariantCulture);
+        yield return "--chain-id";
+        yield return _options.ChainId.ToString(CultureInfo.InvariantCulture);
+        yield return "--gas-limit";
+        yield return _options.BlockGasLimit.ToString(CultureInfo.InvariantCulture);
+        yield return "--state";
+        yield return _paths.AnvilState;
+        yield return "--state-interval";
+        yield return Math.Max(1, _options.StateIntervalSeconds).ToString(CultureInfo.InvariantCulture);
+        // One dev account only: the control plane funds its own key and never uses anvil's well-known keys.
+        yield return "--accounts";
+        yield return "1";
+        yield return "--silent";
+        if (_options.BlockTimeSeconds is > 0 and var seconds)
+        {
+            yield return "--block-time";
+            yield return seconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(Process process, CancellationToken cancellationToken)
+    {
+        using var rpc = new JsonRpcClient(RpcUrl, TimeSpan.FromSeconds(2));
+        var deadline = _time.GetUtcNow() + _options.StartupTimeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                ChildProcesses.Forget(process);
+                throw new LedgerConfigurationException("Ledger:AnvilPath", $"anvil exited with code {process.ExitCode} at start: {OutputTail()}", null);
+            }
+
+            try
+            {
+                await rpc.CallAsync("eth_chainId", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (LedgerUnavailableException) when (_time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LedgerUnavailableException ex)
+            {
+                await TerminateAsync().ConfigureAwait(false);
+                throw new LedgerUnavailableException($"anvil did not answer within {_options.StartupTimeout}: {OutputTail()}", ex);
+            }
+        }
+    }
+
+    private async Task TerminateAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                // SIGTERM lets anvil write its state file; kill only if it does not exit in time.
+                ChildProcesses.Terminate(process);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Log.KilledAfterTimeout(_logger, process.Id);
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            Log.Stopped(_logger, process.Id);
+        }
+        finally
+        {
+            ChildProcesses.Forget(process);
+            process.Dispose();
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.HealthCheckInterval, _time, cancellationToken).ConfigureAwait(false);
+                var process = _process;
+                if (process is null)
+                {
+                    continue;
+                }
+
+                if (process.HasExited)
+                {
+                    Log.ExitedUnexpectedly(_logger, process.ExitCode, OutputTail());
+                    await RestartAsync("anvil exited", cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var rssMegabytes = ReadRssMegabytes(process.Id);
+                if (rssMegabytes > _options.MemoryLimitMegabytes)
+                {
+                    Log.OverMemoryLimit(_logger, rssMegabytes, _options.MemoryLimitMegabytes);
+                    await RestartAsync("memory limit", cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is LedgerUnavailableException or LedgerConfigurationException or IOException or InvalidOperationException)
+            {
+                Log.WatchdogFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>Resident set size from /proc, in MiB; 0 when unavailable (not Linux, process gone).</summary>
+    internal static long ReadRssMegabytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kb = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                    return kb / 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return 0;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_outputTail)
+        {
+            _outputTail.Enqueue(line);
+            while (_outputTail.Count > 20)
+            {
+                _outputTail.Dequeue();
+            }
+        }
+    }
+
+    private string OutputTail()
+    {
+        lock (_outputTail)
+        {
+            return string.Join(" | ", _outputTail);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

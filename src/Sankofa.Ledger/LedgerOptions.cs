@@ -1,0 +1,79 @@
+namespace Sankofa.Ledger;
+
+/// <summary>
+/// Settings of the chain connection, bound from the <c>Ledger</c> configuration section.
+/// With no <see cref="RpcUrl"/> Sankofa runs its own chain (anvil) under <c>&lt;DataDirectory&gt;/ledger/</c>;
+/// with one it talks to that node (Besu in production) and deploys or reuses the contracts there.
+/// </summary>
+public sealed class LedgerOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Ledger";
+
+    /// <summary>JSON-RPC endpoint of an external node. Null (default): start the embedded anvil chain.</summary>
+    public Uri? RpcUrl { get; set; }
+
+    /// <summary>Chain id the node must report; a mismatch stops start-up. Default 31337 (the embedded chain's id).</summary>
+    public long ChainId { get; set; } = 31337;
+
+    /// <summary>
+    /// Address of an already deployed AuditAnchor contract. Optional: when absent the ledger deploys one on first start
+    /// and records it in <c>ledger/deployment.json</c>. When set, code must exist there or start-up fails.
+    /// </summary>
+    public string? AuditAnchorAddress { get; set; }
+
+    /// <summary>
+    /// Password of the signing key's keystore file. Required with <see cref="RpcUrl"/>. In embedded mode, when absent,
+    /// one is generated and kept in <c>ledger/keystore-password</c> (mode 0600) beside the keystore: that protects the key
+    /// only as well as the data directory is protected, which is acceptable for a single-node chain Sankofa runs itself.
+    /// </summary>
+    public string? KeyPassword { get; set; }
+
+    /// <summary>Path of the anvil binary. Default: <c>node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil</c> found by searching upward from the application and current directories.</summary>
+    public string? AnvilPath { get; set; }
+
+    /// <summary>Resident memory (MiB) above which the embedded anvil is restarted, keeping its state. Default 2048.</summary>
+    public int MemoryLimitMegabytes { get; set; } = 2048;
+
+    /// <summary>How often the embedded chain's memory and liveness are checked. Default 5 seconds.</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often anvil writes its state file, in seconds, besides on exit. Default 5.</summary>
+    public int StateIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Block gas limit of the embedded chain. Default 1,000,000,000, so large anchorMany batches fit in one block.</summary>
+    public long BlockGasLimit { get; set; } = 1_000_000_000;
+
+    /// <summary>Seconds between embedded blocks. Null or 0 (default): a block per transaction as soon as it arrives (instant mining).</summary>
+    public int? BlockTimeSeconds { get; set; }
+
+    /// <summary>How long start-up waits for the embedded chain to answer. Default 30 seconds.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one JSON-RPC HTTP request. Default 30 seconds.</summary>
+    public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a caller waits for a transaction's receipt before getting <c>LedgerUnavailableException</c>. The transaction is still tracked and re-sent. Default 2 minutes.</summary>
+    public TimeSpan ConfirmationTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often receipts of in-flight transactions are polled. Default 50 ms.</summary>
+    public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>First wait before re-broadcasting a transaction that has no receipt yet; doubles per attempt. Default 2 seconds.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait between re-broadcasts. Default 30 seconds.</summary>
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Batch roots packed into one anchorMany transaction. Default 100 (about 7M gas).</summary>
+    public int MaxBatchesPerTransaction { get; set; } = 100;
+
+    /// <summary>Batch ids read per rootsOf call. Default 500.</summary>
+    public int RootsReadChunkSize { get; set; } = 500;
+
+    /// <summary>Transactions the gateway keeps in flight (sent, not yet in a block) before new sends wait. Default 512.</summary>
+    public int MaxPendingTransactions { get; set; } = 512;
+
+    /// <summary>Send EIP-1559 (type 2) transactions instead of EIP-155 legacy ones. Default false: legacy works on every Besu and anvil configuration, including zero-gas-price networks.</summary>
+    public bool UseEip1559 { get; set; }
+}

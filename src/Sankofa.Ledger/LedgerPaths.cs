@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Sankofa.Ledger;
+
+/// <summary>Where the ledger keeps its files: <c>&lt;DataDirectory&gt;/ledger/</c>.</summary>
+internal sealed record LedgerPaths(string LedgerDirectory)
+{
+    public string KeyStore => Path.Combine(LedgerDirectory, Keys.SignerKeyStore.KeyFileName);
+
+    public string KeyPasswordFile => Path.Combine(LedgerDirectory, Keys.SignerKeyStore.PasswordFileName);
+
+    public string Deployment => Path.Combine(LedgerDirectory, "deployment.json");
+
+    public string AnvilState => Path.Combine(LedgerDirectory, "anvil-state.json");
+
+    public string AnvilLog => Path.Combine(LedgerDirectory, "anvil.log");
+
+    /// <summary>Reads the top-level <c>DataDirectory</c> key (default <c>~/.sankofa</c>).</summary>
+    public static LedgerPaths FromConfiguration(IConfiguration configuration)
+    {
+        var dataDirectory = configuration["DataDirectory"];
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (string.IsNullOrWhiteSpace(dataDirectory))
+        {
+            dataDirectory = Path.Combine(home, ".sankofa");
+        }
+        else if (dataDirectory == "~" || dataDirectory.StartsWith("~/", StringComparison.Ordinal))
+        {
+            dataDirectory = Path.Combine(home, dataDirectory.TrimStart('~').TrimStart('/'));
+        }
+
+        return new LedgerPaths(Path.Combine(Path.GetFullPath(dataDirectory), "ledger"));
+    }
+}

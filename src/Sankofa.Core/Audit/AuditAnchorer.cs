@@ -13,6 +13,9 @@ namespace Sankofa.Core.Audit;
 /// <param name="time">The clock.</param>
 public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, AuditOptions options, TimeProvider time)
 {
+    // The newest batch this anchorer has seen; the periodic reconcile looks back a window from here.
+    private long highestBatchId;
+
     /// <summary>Seals waiting entries until none wait or <paramref name="maxBatches"/> batches were made; returns entries sealed.</summary>
     public async Task<int> SealAsync(int maxBatches, CancellationToken cancellationToken)
     {
@@ -26,6 +29,7 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
             }
 
             sealedCount += batch.Count;
+            highestBatchId = Math.Max(highestBatchId, batch.Id);
         }
 
         return sealedCount;
@@ -48,6 +52,7 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
         var now = time.GetUtcNow();
         await store.MarkAnchoredAsync(
             results.Select(r => (r.BatchId, new AnchorRecord(r.TransactionHash, r.BlockNumber, now))).ToList(), cancellationToken).ConfigureAwait(false);
+        highestBatchId = Math.Max(highestBatchId, batches[^1].Id);
         return batches;
     }
 
@@ -56,10 +61,10 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
     /// <see cref="AuditOptions.ReconcileWindow"/> — and marks those the chain does not hold (or holds with another root)
     /// as unanchored so <see cref="AnchorAsync"/> records them again. Returns the batch ids it found missing.
     /// </summary>
-    public async Task<IReadOnlyList<long>> ReconcileAsync(bool full, long lastBatchId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> ReconcileAsync(bool full, CancellationToken cancellationToken)
     {
         var missing = new List<long>();
-        var after = full ? 0 : Math.Max(0, lastBatchId - options.ReconcileWindow);
+        var after = full ? 0 : Math.Max(0, highestBatchId - options.ReconcileWindow);
         const int Page = 500;
         while (true)
         {
@@ -81,6 +86,7 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
             }
 
             after = batches[^1].Id;
+            highestBatchId = Math.Max(highestBatchId, after);
         }
 
         return missing;

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sankofa.Core.Ledger;
+using Sankofa.Server.Audit;
+
+namespace Sankofa.Cli.Api;
+
+/// <summary>The CLI's typed client of the server's REST API.</summary>
+internal sealed class SankofaApiClient(HttpClient http) : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static SankofaApiClient Create(Uri server) => new(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) });
+
+    public Task<LedgerStatus> GetLedgerAsync(CancellationToken cancellationToken) =>
+        GetAsync<LedgerStatus>("api/v1/ledger", cancellationToken)!;
+
+    public async Task<AuditEntryResponse?> GetEntryAsync(long id, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/v1/audit/entries/{id}", UriKind.Relative), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return await ReadAsync<AuditEntryResponse>(response, cancellationToken);
+    }
+
+    public async Task<AuditBatchResponse?> GetBatchAsync(long id, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"api/v1/audit/batches/{id}", UriKind.Relative), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return await ReadAsync<AuditBatchResponse>(response, cancellationToken);
+    }
+
+    public Task<AuditPageResponse> GetChainAsync(long fromSequence, int limit, CancellationToken cancellationToken) =>
+        GetAsync<AuditPageResponse>($"api/v1/audit/chain?fromSequence={fromSequence}&limit={limit}", cancellationToken);
+
+    public Task<AuditPageResponse> ListEntriesAsync(long? before, int limit, CancellationToken cancellationToken) =>
+        GetAsync<AuditPageResponse>(before is { } b ? $"api/v1/audit/entries?limit={limit}&before={b}" : $"api/v1/audit/entries?limit={limit}", cancellationToken);
+
+    public void Dispose() => http.Dispose();
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase} from {response.RequestMessage?.RequestUri}: {body}", null, response.StatusCode);
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+               ?? throw new HttpRequestException($"Empty answer from {response.RequestMessage?.RequestUri}.");
+    }
+}

@@ -1,0 +1,3 @@
+using Sankofa.Cli;
+
+return await SankofaCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Sankofa.Cli.Audit;
+using Sankofa.Cli.Up;
+
+namespace Sankofa.Cli;
+
+/// <summary>The <c>sankofa</c> command tree.</summary>
+internal static class SankofaCommand
+{
+    /// <summary>Address of the server the client commands talk to, unless <c>--server</c> says otherwise.</summary>
+    public static readonly Option<Uri> Server = new("--server")
+    {
+        Description = "Base URL of the Sankofa server (default: $SANKOFA_SERVER or http://127.0.0.1:8480).",
+        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SANKOFA_SERVER") ?? UpCommand.DefaultUrl),
+        Recursive = true,
+    };
+
+    /// <summary>Output format for every command.</summary>
+    public static readonly Option<OutputFormat> Output = new("--output", "-o")
+    {
+        Description = "Output format: text or json.",
+        DefaultValueFactory = _ => OutputFormat.Text,
+        Recursive = true,
+    };
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Sankofa: control plane of a sovereign multi-tier cloud with an on-chain audit trail.");
+        root.Options.Add(Server);
+        root.Options.Add(Output);
+        root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        return root;
+    }
+}
+
+/// <summary>How commands print results.</summary>
+internal enum OutputFormat
+{
+    /// <summary>For people.</summary>
+    Text,
+
+    /// <summary>For scripts: one JSON document on standard output.</summary>
+    Json,
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Sankofa.Core.Ledger;
+using Sankofa.Data;
+using Sankofa.Server.Hosting;
+
+namespace Sankofa.Cli.Up;
+
+/// <summary><c>sankofa up</c>: the whole control plane in one process, like <c>vault server -dev</c>.</summary>
+internal static class UpCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:8480";
+
+    public static Command Create()
+    {
+        var dataDir = new Option<DirectoryInfo?>("--data-dir")
+        {
+            Description = "Where the database, chain state and keys live (default: $SANKOFA_DATA_DIR or ~/.sankofa).",
+        };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses the server listens on.",
+            DefaultValueFactory = _ => DefaultUrl,
+        };
+        var rpcUrl = new Option<Uri?>("--rpc-url")
+        {
+            Description = "Use this Ethereum JSON-RPC endpoint (Besu or any EVM) instead of starting the embedded chain.",
+        };
+        var command = new Command("up", "Start the all-in-one control plane: server, API, embedded chain and SQLite under one data directory.")
+        {
+            dataDir, urls, rpcUrl,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(dataDir)?.FullName ?? Environment.GetEnvironmentVariable("SANKOFA_DATA_DIR"),
+            parse.GetValue(urls)!,
+            parse.GetValue(rpcUrl),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? dataDirectory, string urls, Uri? rpcUrl, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(urls);
+        if (dataDirectory is not null)
+        {
+            builder.Configuration[DataDirectory.Key] = dataDirectory;
+        }
+
+        if (rpcUrl is not null)
+        {
+            builder.Configuration["Ledger:RpcUrl"] = rpcUrl.ToString();
+        }
+
+        builder.AddSankofaServer();
+        await using var app = builder.Build();
+        app.MapSankofaServer();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"sankofa up: could not start: {ex.GetBaseException().Message}");
+            return 1;
+        }
+
+        var ledger = await app.Services.GetRequiredService<ILedgerStatus>().GetStatusAsync(cancellationToken);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [urls];
+        var baseUrl = addresses.First().TrimEnd('/');
+        Console.WriteLine($"""
+            Sankofa is up.
+              API        {baseUrl}/api/v1
+              OpenAPI    {baseUrl}/openapi/v1.json
+              Health     {baseUrl}/readyz
+              Metrics    {baseUrl}/metrics
+              Chain      {ledger.RpcUrl} (chain id {ledger.ChainId}, {(ledger.Embedded ? "embedded anvil" : "external")}, AuditAnchor {ledger.AuditAnchorAddress})
+              Data       {DataDirectory.Resolve(app.Configuration)}
+            Press Ctrl-C to stop.
+            """);
+        // Ctrl-C cancels the token (or SIGTERM stops the host); either way the host stops every service, anvil included.
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}

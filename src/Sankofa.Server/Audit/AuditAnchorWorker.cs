@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+
+namespace Sankofa.Server.Audit;
+
+/// <summary>
+/// Drives <see cref="AuditAnchorer"/>: seal, anchor, and now and then reconcile with the chain. While the chain is
+/// unreachable it keeps sealing (entries stay safe in the database) and retries anchoring with growing delays.
+/// </summary>
+internal sealed partial class AuditAnchorWorker(
+    AuditAnchorer anchorer,
+    IAuditStore store,
+    IChainRecovery recovery,
+    AuditMetrics metrics,
+    IOptions<AuditOptions> options,
+    TimeProvider time,
+    ILogger<AuditAnchorWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var retryDelay = settings.MinRetryDelay;
+        var chainDownUntil = DateTimeOffset.MinValue;
+        var reconcileFull = true; // every root is checked once at start: the chain may have lost state while we were down
+        var reconciledGeneration = recovery.Generation;
+        var nextReconcile = DateTimeOffset.MinValue;
+        var nextBacklog = DateTimeOffset.MinValue;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var busy = false;
+            try
+            {
+                var sealedCount = await anchorer.SealAsync(maxBatches: settings.BatchesPerAnchor, stoppingToken);
+                if (sealedCount > 0)
+                {
+                    metrics.Sealed(sealedCount);
+                    busy = true;
+                }
+
+                var now = time.GetUtcNow();
+                if (now >= chainDownUntil)
+                {
+                    if (recovery.Generation != reconciledGeneration)
+                    {
+                        reconciledGeneration = recovery.Generation;
+                        reconcileFull = true;
+                    }
+
+                    if (reconcileFull || now >= nextReconcile)
+                    {
+                        var missing = await anchorer.ReconcileAsync(reconcileFull, stoppingToken);
+                        if (missing.Count > 0)
+                        {
+                            metrics.Missing(missing.Count);
+                            LogMissingRoots(logger, missing.Count, missing[0], missing[^1]);
+                        }
+
+                        reconcileFull = false;
+                        nextReconcile = now + settings.ReconcileInterval;
+                    }
+
+                    var anchored = await anchorer.AnchorAsync(stoppingToken);
+                    if (anchored.Count > 0)
+                    {
+                        metrics.Anchored(anchored.Count);
+                        LogAnchored(logger, anchored.Count, anchored[0].Id, anchored[^1].Id);
+                        busy = true;
+                    }
+
+                    retryDelay = settings.MinRetryDelay;
+                }
+            }
+            catch (LedgerUnavailableException ex)
+            {
+                metrics.ChainUnavailable();
+                LogChainUnavailable(logger, retryDelay, ex.Message);
+                chainDownUntil = time.GetUtcNow() + retryDelay;
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, settings.MaxRetryDelay.Ticks));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // A store or contract error must not kill the worker: nothing is lost, the next round tries again.
+                LogRoundFailed(logger, ex);
+                await Task.Delay(settings.MinRetryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            var after = time.GetUtcNow();
+            if (after >= nextBacklog)
+            {
+                nextBacklog = after + BacklogInterval;
+                try
+                {
+                    metrics.Backlog(await store.GetBacklogAsync(stoppingToken), after);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRoundFailed(logger, ex);
+                }
+            }
+
+            if (!busy)
+            {
+                await Task.Delay(settings.IdleDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Anchored {Count} batch root(s), batches {First}..{Last}")]
+    private static partial void LogAnchored(ILogger logger, int count, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} anchored root(s) are missing on chain (batches {First}..{Last}); anchoring them again")]
+    private static partial void LogMissingRoots(ILogger logger, int count, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain unreachable, audit entries keep accumulating safely; retrying in {Delay}: {Reason}")]
+    private static partial void LogChainUnavailable(ILogger logger, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit anchoring round failed; retrying")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}

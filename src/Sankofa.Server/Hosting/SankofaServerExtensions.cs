@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Prometheus;
+using Sankofa.Core.Audit;
+using Sankofa.Data;
+using Sankofa.Ledger;
+using Sankofa.Server.Audit;
+using Sankofa.Server.Ledger;
+
+namespace Sankofa.Server.Hosting;
+
+/// <summary>Composes the server: the store, the chain, the audit log, the API and its operational endpoints.</summary>
+public static class SankofaServerExtensions
+{
+    /// <summary>Registers every service the server needs, from configuration.</summary>
+    public static WebApplicationBuilder AddSankofaServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        services.AddOpenApi();
+        if (builder.Configuration["Logging:Format"] is { } format && format.Equals("json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole();
+        }
+
+        // Order matters: hosted services start in registration order, so the schema exists and the chain is ready
+        // before the anchorer runs and before Kestrel accepts a request.
+        services.AddSankofaStore(builder.Configuration);
+        services.AddSankofaLedger(builder.Configuration);
+        services.AddSankofaAudit(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Maps the API, health, readiness, metrics and the OpenAPI document.</summary>
+    public static WebApplication MapSankofaServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseHttpMetrics();
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapMetrics();
+        app.MapAuditApi();
+        app.MapLedgerApi();
+        return app;
+    }
+}

@@ -1,0 +1,23 @@
+using Sankofa.Core.Audit;
+
+namespace Sankofa.Core.Tests.Audit;
+
+public class AuditEventRulesTests
+{
+    [Fact]
+    public void A_well_formed_event_has_no_errors() =>
+        Assert.Empty(AuditEventRules.Validate(new AuditEvent("alice", "vm.created", "vm-1", """{"cores":2}""")));
+
+    [Theory]
+    [InlineData("", "vm.created", "vm-1", "{}", "actor")]
+    [InlineData("alice", "created", "vm-1", "{}", "action")]
+    [InlineData("alice", "vm.created", " ", "{}", "subject")]
+    [InlineData("alice", "vm.created", "vm-1", "{not json", "payload")]
+    [InlineData("al\u0000ice", "vm.created", "vm-1", "{}", "actor")]
+    public void Each_bad_field_is_named(string actor, string action, string subject, string payload, string field)
+    {
+        var errors = AuditEventRules.Validate(new AuditEvent(actor, action, subject, payload));
+
+        Assert.Equal([field], errors.Keys);
+    }
+}

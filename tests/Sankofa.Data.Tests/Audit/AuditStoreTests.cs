@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+
+namespace Sankofa.Data.Tests.Audit;
+
+public class AuditStoreTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_123);
+
+    private static NewAuditEntry Entry(int i, string actor = "alice") =>
+        new(Now.AddMilliseconds(i), actor, "test.recorded", "subject-" + (i % 5), $$"""{"i":{{i}}}""", AuditHashing.PayloadHash($$"""{"i":{{i}}}"""));
+
+    private static async Task<IReadOnlyList<AuditEntry>> SealedEntriesAsync(IAuditStore store) =>
+        await store.GetSealedEntriesAsync(1, 100_000, CancellationToken.None);
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Migrations_match_the_model(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var db = store.CreateContext();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration for " + provider);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Sealed_entries_form_one_unbroken_chain_across_batches_and_verify_against_their_roots(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await store.Audit.AppendAsync(Enumerable.Range(0, 25).Select(i => Entry(i)).ToList(), CancellationToken.None);
+
+        var batches = new List<AuditBatch>();
+        while (await store.Audit.SealNextBatchAsync(10, Now, CancellationToken.None) is { } batch)
+        {
+            batches.Add(batch);
+        }
+
+        Assert.Equal([10, 10, 5], batches.Select(b => b.Count));
+        Assert.Equal([1L, 2L, 3L], batches.Select(b => b.Id));
+        var entries = await SealedEntriesAsync(store.Audit);
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), entries.Select(e => e.Seal!.Sequence));
+        Assert.Empty(AuditVerifier.CheckLinks(entries.Skip(1).ToList(), entries[0]));
+        Assert.Equal(AuditHashing.Genesis.ToArray(), entries[0].Seal!.PreviousHash);
+        foreach (var entry in entries)
+        {
+            var batch = batches.Single(b => b.Id == entry.Seal!.BatchId);
+            var onChain = new OnChainRoot(batch.Id, batch.Root, batch.FirstSequence, batch.Count, 1);
+            Assert.Equal(AuditVerificationStatus.Verified, AuditVerifier.VerifyEntry(entry, batch, onChain).Status);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Time_and_payload_survive_the_round_trip_exactly(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var appended = await store.Audit.AppendAsync([Entry(7)], CancellationToken.None);
+
+        var read = await store.Audit.GetEntryAsync(appended[0].Id, CancellationToken.None);
+
+        Assert.NotNull(read);
+        Assert.Equal(Now.AddMilliseconds(7), read.Time);
+        Assert.Equal("""{"i":7}""", read.Payload);
+        Assert.Null(read.Seal);
+        Assert.Null(await store.Audit.GetEntryAsync(999_999, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Anchoring_state_moves_forward_and_back_when_the_chain_loses_a_root(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await store.Audit.AppendAsync(Enumerable.Range(0, 6).Select(i => Entry(i)).ToList(), CancellationToken.None);
+        await store.Audit.SealNextBatchAsync(3, Now, CancellationToken.None);
+        await store.Audit.SealNextBatchAsync(3, Now, CancellationToken.None);
+        Assert.Equal([1L, 2L], (await store.Audit.GetUnanchoredBatchesAsync(10, CancellationToken.None)).Select(b => b.Id));
+
+        await store.Audit.MarkAnchoredAsync([(1, new AnchorRecord("0x01", 10, Now)), (2, new AnchorRecord("0x02", 11, Now))], CancellationToken.None);
+        Assert.Empty(await store.Audit.GetUnanchoredBatchesAsync(10, CancellationToken.None));
+        Assert.Equal(11, (await store.Audit.GetBatchAsync(2, CancellationToken.None))!.Anchor!.BlockNumber);
+
+        await store.Audit.MarkUnanchoredAsync([2], CancellationToken.None);
+        Assert.Equal([2L], (await store.Audit.GetUnanchoredBatchesAsync(10, CancellationToken.None)).Select(b => b.Id));
+        Assert.Equal([1L], (await store.Audit.GetAnchoredBatchesAsync(0, 10, CancellationToken.None)).Select(b => b.Id));
+        var backlog = await store.Audit.GetBacklogAsync(CancellationToken.None);
+        Assert.Equal(0, backlog.UnsealedEntries);
+        Assert.Equal(1, backlog.UnanchoredBatches);
+        Assert.Equal(Now, backlog.LastAnchoredAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Paging_by_cursor_returns_every_matching_entry_once_newest_first(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await store.Audit.AppendAsync(Enumerable.Range(0, 23).Select(i => Entry(i, i % 2 == 0 ? "alice" : "bob")).ToList(), CancellationToken.None);
+
+        var seen = new List<AuditEntry>();
+        long? before = null;
+        do
+        {
+            var page = await store.Audit.ListEntriesAsync(new AuditQuery(Actor: "alice", Before: before, Limit: 5), CancellationToken.None);
+            seen.AddRange(page.Items);
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        Assert.Equal(12, seen.Count);
+        Assert.All(seen, e => Assert.Equal("alice", e.Actor));
+        Assert.Equal(seen.Select(e => e.Id).OrderDescending(), seen.Select(e => e.Id));
+        var window = await store.Audit.ListEntriesAsync(new AuditQuery(From: Now.AddMilliseconds(10), To: Now.AddMilliseconds(13)), CancellationToken.None);
+        Assert.Equal(3, window.Items.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Appends_racing_the_sealer_are_each_sealed_exactly_once(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var done = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await store.Audit.AppendAsync([Entry((w * 100) + i), Entry((w * 100) + i + 50)], CancellationToken.None);
+            }
+        })).ToArray();
+        var sealer = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await store.Audit.SealNextBatchAsync(7, Now, CancellationToken.None);
+            }
+        });
+
+        await Task.WhenAll(writers);
+        await done.CancelAsync();
+        await sealer;
+        while (await store.Audit.SealNextBatchAsync(7, Now, CancellationToken.None) is not null)
+        {
+        }
+
+        var entries = await SealedEntriesAsync(store.Audit);
+        Assert.Equal(200, entries.Count);
+        Assert.Equal(200, entries.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), entries.Select(e => e.Seal!.Sequence));
+        Assert.Empty(AuditVerifier.CheckLinks(entries.Skip(1).ToList(), entries[0]));
+    }
+}

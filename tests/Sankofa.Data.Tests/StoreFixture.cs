@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Sankofa.Core.Audit;
+
+namespace Sankofa.Data.Tests;
+
+/// <summary>A migrated, empty store of one provider, built through the same DI registration the server uses.</summary>
+public sealed class TestStore : IAsyncDisposable
+{
+    private readonly ServiceProvider services;
+    private readonly string? sqliteDirectory;
+
+    private TestStore(ServiceProvider services, string? sqliteDirectory)
+    {
+        this.services = services;
+        this.sqliteDirectory = sqliteDirectory;
+    }
+
+    public static TheoryData<string> Providers => new("sqlite", "postgres");
+
+    public IAuditStore Audit => services.GetRequiredService<IAuditStore>();
+
+    internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
+
+    public static async Task<TestStore> CreateAsync(string provider)
+    {
+        string? directory = null;
+        var settings = new Dictionary<string, string?> { ["Store:Provider"] = provider };
+        if (provider == "sqlite")
+        {
+            directory = Directory.CreateTempSubdirectory("sankofa-store-").FullName;
+            settings["DataDirectory"] = directory;
+        }
+        else
+        {
+            settings["Store:ConnectionString"] = await TestPostgres.CreateDatabaseAsync();
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLogging().AddSankofaStore(configuration).BuildServiceProvider();
+        foreach (var hosted in services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        return new TestStore(services, directory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await services.DisposeAsync();
+        if (sqliteDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(sqliteDirectory, recursive: true);
+        }
+    }
+}

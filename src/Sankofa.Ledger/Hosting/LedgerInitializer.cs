@@ -1,0 +1,239 @@
+using System.Numerics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Contracts;
+using Sankofa.Ledger.Embedded;
+using Sankofa.Ledger.Gateway;
+using Sankofa.Ledger.Keys;
+using Sankofa.Ledger.Rpc;
+
+namespace Sankofa.Ledger.Hosting;
+
+/// <summary>
+/// Brings the chain up before the web server listens: starts anvil or connects to the configured node, checks the
+/// chain id, opens (or creates) the signing key, then deploys or verifies the contracts. Any problem stops start-up
+/// with a <see cref="LedgerConfigurationException"/> naming the setting to fix. Stopping stops anvil (state kept).
+/// </summary>
+internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposable
+{
+    // Enough for any number of transactions at any gas price anvil will quote.
+    private static readonly BigInteger EmbeddedBalance = BigInteger.Pow(10, 30);
+
+    private readonly LedgerOptions _options;
+    private readonly LedgerPaths _paths;
+    private readonly LedgerRuntime _runtime;
+    private readonly LedgerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private EmbeddedChain? _chain;
+    private JsonRpcClient? _rpc;
+    private LedgerGateway? _gateway;
+    private SigningKey? _key;
+
+    public LedgerInitializer(IOptions<LedgerOptions> options, LedgerPaths paths, LedgerRuntime runtime, LedgerMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _options = options.Value;
+        _paths = paths;
+        _runtime = runtime;
+        _metrics = metrics;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<LedgerInitializer>();
+    }
+
+    /// <summary>The embedded chain, when running one (tests use it to restart or inspect anvil).</summary>
+    internal EmbeddedChain? EmbeddedChain => _chain;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InitialiseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Never leave an anvil behind when start-up fails.
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _runtime.Stopped();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync().ConfigureAwait(false);
+            _gateway = null;
+        }
+
+        _rpc?.Dispose();
+        _rpc = null;
+        _key?.Dispose();
+        _key = null;
+        if (_chain is not null)
+        {
+            await _chain.DisposeAsync().ConfigureAwait(false);
+            _chain = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private async Task InitialiseAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_paths.LedgerDirectory);
+        var embedded = _options.RpcUrl is null;
+        Uri rpcUrl;
+        if (embedded)
+        {
+            _chain = new EmbeddedChain(_options, _paths, _time, _loggerFactory.CreateLogger<EmbeddedChain>());
+            await _chain.StartAsync(cancellationToken).ConfigureAwait(false);
+            var chain = _chain;
+            _rpc = new JsonRpcClient(() => chain.RpcUrl, _options.RpcTimeout);
+            rpcUrl = chain.RpcUrl;
+        }
+        else
+        {
+            rpcUrl = _options.RpcUrl!;
+            _rpc = new JsonRpcClient(rpcUrl, _options.RpcTimeout);
+        }
+
+        var chainId = await ReadChainIdAsync(rpcUrl, cancellationToken).ConfigureAwait(false);
+        if (chainId != _options.ChainId)
+        {
+            throw new LedgerConfigurationException(
+                "Ledger:ChainId",
+                $"The node at {rpcUrl} reports chain id {chainId}, but Ledger:ChainId is {_options.ChainId}. Point Ledger:RpcUrl at the right chain or fix Ledger:ChainId.",
+                null);
+        }
+
+        var password = _options.KeyPassword;
+        if (string.IsNullOrEmpty(password))
+        {
+            password = embedded
+                ? await SignerKeyStore.LoadOrCreatePasswordAsync(_paths.KeyPasswordFile, cancellationToken).ConfigureAwait(false)
+                : throw new LedgerConfigurationException("Ledger:KeyPassword", "A keystore password is required when Ledger:RpcUrl is set.", null);
+        }
+
+        var (key, created) = await SignerKeyStore.LoadOrCreateAsync(_paths.KeyStore, password, cancellationToken).ConfigureAwait(false);
+        _key = key;
+        Log.SigningKey(_logger, key.Address, created, _paths.KeyStore);
+
+        if (embedded)
+        {
+            await _rpc.CallAsync("anvil_setBalance", cancellationToken, key.Address, Hex.Quantity(EmbeddedBalance)).ConfigureAwait(false);
+        }
+
+        _gateway = new LedgerGateway(_rpc, new TransactionSigner(key, chainId), _options, _metrics, _time, _loggerFactory.CreateLogger<LedgerGateway>());
+        var (auditAnchor, generation) = await ResolveAuditAnchorAsync(chainId, embedded, cancellationToken).ConfigureAwait(false);
+
+        if (!await AuditAnchorCalls.IsAnchorerAsync(_rpc, auditAnchor, key.Address, cancellationToken).ConfigureAwait(false))
+        {
+            throw new LedgerConfigurationException(
+                "Ledger:AuditAnchorAddress",
+                $"The signing key {key.Address} does not hold ANCHORER_ROLE on the AuditAnchor contract at {auditAnchor}; grant it or use a contract this key deployed.",
+                null);
+        }
+
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, key.Address, embedded), generation);
+        Log.Ready(_logger, rpcUrl, chainId, auditAnchor, embedded, generation);
+    }
+
+    private async Task<long> ReadChainIdAsync(Uri rpcUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Hex.ToLong(await _rpc!.CallAsync("eth_chainId", cancellationToken).ConfigureAwait(false));
+        }
+        catch (LedgerUnavailableException ex)
+        {
+            throw new LedgerConfigurationException("Ledger:RpcUrl", $"The chain node at {rpcUrl} cannot be reached: {ex.Message}", ex);
+        }
+        catch (JsonRpcException ex)
+        {
+            throw new LedgerConfigurationException("Ledger:RpcUrl", $"The endpoint {rpcUrl} is not an Ethereum JSON-RPC node: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<(string Address, long Generation)> ResolveAuditAnchorAsync(long chainId, bool embedded, CancellationToken cancellationToken)
+    {
+        var record = await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        var generation = record?.Generation ?? 0;
+
+        if (!string.IsNullOrWhiteSpace(_options.AuditAnchorAddress))
+        {
+            if (!await AuditAnchorCalls.HasCodeAsync(_rpc!, _options.AuditAnchorAddress, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LedgerConfigurationException(
+                    "Ledger:AuditAnchorAddress",
+                    $"No contract code at {_options.AuditAnchorAddress} on chain {chainId}. Fix the address, or remove the setting to let Sankofa deploy one.",
+                    null);
+            }
+
+            return (_options.AuditAnchorAddress, generation);
+        }
+
+        if (record is not null && record.ChainId == chainId)
+        {
+            if (await AuditAnchorCalls.HasCodeAsync(_rpc!, record.AuditAnchor, cancellationToken).ConfigureAwait(false))
+            {
+                return (record.AuditAnchor, generation);
+            }
+
+            if (!embedded)
+            {
+                throw new LedgerConfigurationException(
+                    "Ledger:RpcUrl",
+                    $"The AuditAnchor contract recorded in {_paths.Deployment} ({record.AuditAnchor}) has no code on the chain at {_options.RpcUrl}. "
+                    + "Point Ledger:RpcUrl at the chain it was deployed on, set Ledger:AuditAnchorAddress, or delete the file to deploy anew.",
+                    null);
+            }
+
+            // The embedded chain lost its state: deploy again and tell the anchorer to re-check every batch.
+            Log.StateLost(_logger, record.AuditAnchor);
+            generation++;
+        }
+        else if (record is not null)
+        {
+            // A different chain than last time: it holds none of the anchors.
+            generation++;
+        }
+
+        var deployed = await DeployAuditAnchorAsync(chainId, generation, cancellationToken).ConfigureAwait(false);
+        await new DeploymentRecord(chainId, deployed.Address, _key!.Address, deployed.BlockNumber, generation).SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        return (deployed.Address, generation);
+    }
+
+    private async Task<(string Address, long BlockNumber)> DeployAuditAnchorAsync(long chainId, long generation, CancellationToken cancellationToken)
+    {
+        var code = ContractArtifact.AuditAnchor.CreationCode(_key!.Address);
+        var estimate = Hex.ToLong(await _rpc!.CallAsync("eth_estimateGas", cancellationToken, new { from = _key.Address, data = Hex.Bytes(code) }).ConfigureAwait(false));
+        var receipt = await _gateway!.SendAsync(new Gateway.TransactionRequest($"deploy:AuditAnchor:{chainId}:{generation}", null, code, estimate + (estimate / 5)), cancellationToken).ConfigureAwait(false);
+        if (!receipt.Succeeded || receipt.ContractAddress is null)
+        {
+            throw new LedgerConfigurationException("Ledger:RpcUrl", $"Deploying AuditAnchor failed in transaction {receipt.TransactionHash}.", null);
+        }
+
+        Log.Deployed(_logger, "AuditAnchor", receipt.ContractAddress, receipt.BlockNumber);
+        return (receipt.ContractAddress, receipt.BlockNumber);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(40, LogLevel.Information, "Ledger signing address {Address} (new key: {Created}, keystore {KeyStorePath})")]
+        public static partial void SigningKey(ILogger logger, string address, bool created, string keyStorePath);
+
+        [LoggerMessage(41, LogLevel.Information, "Deployed {Contract} at {Address} in block {BlockNumber}")]
+        public static partial void Deployed(ILogger logger, string contract, string address, long blockNumber);
+
+        [LoggerMessage(42, LogLevel.Warning, "The embedded chain has no code at the recorded AuditAnchor address {Address} (state lost); deploying again")]
+        public static partial void StateLost(ILogger logger, string address);
+
+        [LoggerMessage(43, LogLevel.Information, "Ledger ready: {RpcUrl} chain {ChainId}, AuditAnchor {AuditAnchor}, embedded {Embedded}, generation {Generation}")]
+        public static partial void Ready(ILogger logger, Uri rpcUrl, long chainId, string auditAnchor, bool embedded, long generation);
+    }
+}

@@ -47,7 +47,7 @@ internal static class AuditCommand
             try
             {
                 using var api = SankofaApiClient.Create(parse.GetValue(SankofaCommand.Server)!);
-                var chain = await ChainSource.OpenAsync(api, parse.GetValue(rpcUrl), parse.GetValue(contract), cancellationToken);
+                using var chain = await ChainSource.OpenAsync(api, parse.GetValue(rpcUrl), parse.GetValue(contract), cancellationToken);
                 var verifier = new AuditLogVerifier(api, chain);
                 var report = parse.GetValue(id) is { } entryId
                     ? await verifier.VerifyEntryAsync(entryId, cancellationToken)

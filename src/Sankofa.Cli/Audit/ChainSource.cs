@@ -8,7 +8,7 @@ namespace Sankofa.Cli.Audit;
 /// Where the CLI reads roots: straight from the chain's JSON-RPC endpoint. The server may name the endpoint and
 /// contract, but the roots themselves never pass through it; pass --rpc-url and --contract to trust it for nothing.
 /// </summary>
-internal sealed class ChainSource(AuditAnchorReader reader, string rpcUrl, string contract)
+internal sealed class ChainSource(AuditAnchorReader reader, string rpcUrl, string contract) : IDisposable
 {
     public string RpcUrl { get; } = rpcUrl;
 
@@ -28,4 +28,6 @@ internal sealed class ChainSource(AuditAnchorReader reader, string rpcUrl, strin
 
     public Task<IReadOnlyDictionary<long, OnChainRoot>> GetRootsAsync(IReadOnlyList<long> batchIds, CancellationToken cancellationToken) =>
         reader.GetRootsAsync(batchIds, cancellationToken);
+
+    public void Dispose() => reader.Dispose();
 }

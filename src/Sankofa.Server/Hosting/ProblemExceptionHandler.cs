@@ -57,7 +57,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             return Validation(new Dictionary<string, string[]>
             {
-                [parameter.Groups["name"].Value] = [$"'{parameter.Groups["value"].Value}' is not a valid {parameter.Groups["type"].Value}."],
+                [parameter.Groups["name"].Value] = [$"'{parameter.Groups["value"].Value}' is not a valid {Friendly(parameter.Groups["type"].Value)}."],
             });
         }
 
@@ -69,15 +69,28 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return new ProblemDetails { Status = bad.StatusCode, Title = "Bad request.", Detail = bad.Message };
     }
 
+    private static string Friendly(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
+    {
+        "int" or "long" => "whole number",
+        "DateTimeOffset" => "date and time (ISO 8601, e.g. 2026-01-31T12:00:00Z)",
+        "bool" => "boolean (true or false)",
+        var other => other,
+    };
+
     // System.Text.Json messages end with "Path: … | LineNumber: … | BytePositionInLine: …"; keep the sentence, drop the rest.
     private static string JsonMessage(JsonException json)
     {
         var message = json.Message;
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return "Unknown field.";
+        }
+
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
 
     // ASP.NET Core's message: Failed to bind parameter "int? limit" from "abc".
-    [GeneratedRegex("""parameter "(?<type>[^ "]+) (?<name>[^"]+)" from "(?<value>[^"]*)" """, RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"parameter ""(?<type>[^ ""]+) (?<name>[^""]+)"" from ""(?<value>[^""]*)""", RegexOptions.ExplicitCapture)]
     private static partial Regex ParameterName();
 }

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Sankofa.Core.Audit;
+using Sankofa.Server.Audit;
+using Sankofa.Server.Tests.Infrastructure;
+
+namespace Sankofa.Server.Tests.Audit;
+
+public class AuditApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_recorded_event_is_sealed_anchored_on_chain_and_verifies()
+    {
+        var created = await Server.RecordAsync("ops@example", "site.maintenance.started", "site:edge-042", new { ticket = "CHG-1" });
+        Assert.Equal("pending", created.Status);
+        Assert.Equal("""{"ticket":"CHG-1"}""", created.Payload);
+
+        var anchored = await Server.WaitAnchoredAsync(created.Id);
+        Assert.NotNull(anchored.Seal);
+        Assert.NotNull(anchored.Batch?.Anchor);
+        Assert.StartsWith("0x", anchored.Batch.Anchor.TransactionHash, StringComparison.Ordinal);
+
+        var verification = await Server.Client.GetFromJsonAsync<AuditVerificationResponse>(
+            $"api/v1/audit/entries/{created.Id}/verification", Json.Options);
+        Assert.Equal(AuditVerificationStatus.Verified, verification!.Status);
+        Assert.Empty(verification.Problems);
+    }
+
+    [Theory]
+    [InlineData("""{"actor":"a","action":"x.y","subject":"s","payload":{},"extra":1}""", "extra")]
+    [InlineData("""{"actor":"a","action":"x.y","subject":"s"}""", "payload")]
+    [InlineData("""{"action":"x.y","subject":"s","payload":{}}""", "actor")]
+    [InlineData("""{"actor":"a","action":"nodot","subject":"s","payload":{}}""", "action")]
+    [InlineData("""{"actor":"a","action":"x.y","subject":"","payload":{}}""", "subject")]
+    [InlineData("""{"actor":5,"action":"x.y","subject":"s","payload":{}}""", "actor")]
+    [InlineData("""{"actor":"a",""", "body")]
+    [InlineData("", "body")]
+    public async Task A_bad_event_gets_a_400_problem_naming_the_field(string body, string field)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await Server.Client.PostAsync("api/v1/audit/entries", content);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, field);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("before=-1", "before")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to")]
+    public async Task A_bad_query_gets_a_400_problem_naming_the_parameter(string query, string field)
+    {
+        using var response = await Server.Client.GetAsync("api/v1/audit/entries?" + query);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, field);
+    }
+
+    [Theory]
+    [InlineData("api/v1/audit/entries/987654321")]
+    [InlineData("api/v1/audit/entries/987654321/verification")]
+    [InlineData("api/v1/audit/batches/987654321")]
+    public async Task An_unknown_id_gets_a_404_problem(string path)
+    {
+        using var response = await Server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("987654321", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listing_filters_by_subject_and_pages_without_gaps_or_repeats()
+    {
+        var subject = "vm-" + Guid.NewGuid().ToString("N");
+        var ids = new List<long>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add((await Server.RecordAsync(subject: subject, payload: new { i })).Id);
+        }
+
+        var seen = new List<long>();
+        string? next = null;
+        do
+        {
+            var url = $"api/v1/audit/entries?subject={subject}&limit=3" + (next is null ? "" : "&before=" + next);
+            var page = await Server.Client.GetFromJsonAsync<AuditPageResponse>(url, Json.Options);
+            seen.AddRange(page!.Items.Select(e => e.Id));
+            Assert.True(page.Items.Count <= 3);
+            next = page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        while (next is not null);
+
+        Assert.Equal(ids.OrderDescending(), seen);
+    }
+
+    [Fact]
+    public async Task The_chain_listing_returns_sealed_entries_in_sequence_order()
+    {
+        var last = await Server.RecordAsync();
+        await Server.WaitAnchoredAsync(last.Id);
+
+        var page = await Server.Client.GetFromJsonAsync<AuditPageResponse>("api/v1/audit/chain?fromSequence=1&limit=1000", Json.Options);
+
+        var sequences = page!.Items.Select(e => e.Seal!.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+        Assert.Contains(last.Id, page.Items.Select(e => e.Id));
+    }
+
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(body);
+        Assert.True(problem.RootElement.TryGetProperty("errors", out var errors), "no 'errors' in " + body);
+        Assert.True(errors.TryGetProperty(field, out _), $"'{field}' not named in {body}");
+    }
+}

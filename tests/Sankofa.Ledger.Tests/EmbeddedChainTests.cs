@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Rpc;
@@ -63,10 +65,11 @@ public sealed class EmbeddedChainTests
         using var dir = new TempDirectory();
         await using var host = await LedgerHost.CreateAsync(dir.Path, new Dictionary<string, string?>
         {
-            ["Ledger:MemoryLimitMegabytes"] = "1",
             ["Ledger:HealthCheckInterval"] = "00:00:00.300",
         });
         await host.Ledger.AnchorAsync([Roots.Request(9)], CancellationToken.None);
+        // Lower the limit below anvil's footprint only now, so start-up is not interrupted.
+        host.Services.GetRequiredService<IOptions<LedgerOptions>>().Value.MemoryLimitMegabytes = 1;
         var chain = host.Initializer.EmbeddedChain!;
         var firstPid = chain.ProcessId;
 
@@ -124,5 +127,45 @@ public sealed class EmbeddedChainTests
         {
             return false;
         }
+    }
+}
+
+public sealed class ChainCrashTests
+{
+    [Fact]
+    public async Task CrashedEmbeddedChain_MakesAnchoringThrowLedgerUnavailable_ThenTheWatchdogRestartsItAndAnchoringResumes()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await LedgerHost.CreateAsync(dir.Path, new Dictionary<string, string?>
+        {
+            ["Ledger:HealthCheckInterval"] = "00:00:00.300",
+            ["Ledger:RetryBackoff"] = "00:00:00.300",
+            ["Ledger:ConfirmationTimeout"] = "00:00:20",
+        });
+        // Let the periodic state dump (every second here) include the deployment.
+        await Task.Delay(1500);
+        await host.Ledger.AnchorAsync([Roots.Request(1)], CancellationToken.None);
+        var chain = host.Initializer.EmbeddedChain!;
+
+        // SIGKILL: no state dump, so the chain may come back without its last blocks (and our nonces run ahead of it).
+        using (var anvil = System.Diagnostics.Process.GetProcessById(chain.ProcessId!.Value))
+        {
+            anvil.Kill();
+            await anvil.WaitForExitAsync();
+        }
+
+        await Assert.ThrowsAsync<Sankofa.Core.Ledger.LedgerUnavailableException>(() => host.Ledger.AnchorAsync([Roots.Request(2)], CancellationToken.None));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (chain.Restarts == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(chain.Restarts > 0);
+        var results = await host.Ledger.AnchorAsync([Roots.Request(1), Roots.Request(2), Roots.Request(3)], CancellationToken.None);
+        Assert.Equal(3, results.Count);
+        var roots = await host.Ledger.GetRootsAsync([1, 2, 3], CancellationToken.None);
+        Assert.Equal(3, roots.Count);
     }
 }

@@ -15,6 +15,9 @@ internal sealed partial class LedgerGateway
         [LoggerMessage(22, LogLevel.Warning, "Transaction for {OperationId} (nonce {Nonce}) was displaced; signing it again with a fresh nonce")]
         public static partial void Resigning(ILogger logger, string operationId, long nonce);
 
+        [LoggerMessage(24, LogLevel.Warning, "Nonce gap: the chain has mined up to nonce {MinedNonce}; filling {Count} missing nonces with transfers to self")]
+        public static partial void FillingGap(ILogger logger, long minedNonce, int count);
+
         [LoggerMessage(23, LogLevel.Warning, "Ledger gateway error ({Kind}): {Message}")]
         public static partial void GatewayError(ILogger logger, string kind, string message);
     }

@@ -12,13 +12,14 @@ namespace Sankofa.Ledger.Gateway;
 /// Sends transactions for one signing key, pipelined: nonces are assigned locally so hundreds of transactions can be
 /// in flight at once, raw transactions and receipt look-ups travel in JSON-RPC batches, and a watcher re-broadcasts
 /// anything that has no receipt yet (with exponential backoff) so a restarted node or a lost request never leaves a
-/// nonce gap. Operation ids make a re-send of the same intent join the one already in flight.
+/// nonce gap. Operation ids make a re-send of the same intent join the one already in flight. Completed operations
+/// are deliberately not cached: after a chain rollback a cached receipt would claim something the chain no longer
+/// holds, and a later re-send is harmless because the contracts are idempotent.
 /// </summary>
 internal sealed partial class LedgerGateway : IAsyncDisposable
 {
     private const int SendBatchSize = 100;
     private const int ReceiptBatchSize = 200;
-    private const int CompletedCacheSize = 4096;
 
     private readonly JsonRpcClient _rpc;
     private readonly TransactionSigner _signer;
@@ -30,8 +31,6 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PendingTransaction> _byOperation = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, PendingTransaction> _inFlight = [];
-    private readonly Dictionary<string, TransactionReceipt> _completed = new(StringComparer.Ordinal);
-    private readonly Queue<string> _completedOrder = new();
     private readonly SemaphoreSlim _capacity;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sender;
@@ -80,11 +79,6 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
         PendingTransaction pending;
         lock (_gate)
         {
-            if (_completed.TryGetValue(request.OperationId, out var done))
-            {
-                return done;
-            }
-
             if (!_byOperation.TryGetValue(request.OperationId, out pending!))
             {
                 pending = new PendingTransaction(request);
@@ -274,11 +268,57 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
 
         var now = _time.GetUtcNow();
         var due = waiting.Where(p => !p.Accepted || now - p.LastBroadcast >= Backoff(p.Attempts)).ToList();
+        if (due.Any(p => p.Accepted))
+        {
+            await FillNonceGapAsync(stop).ConfigureAwait(false);
+        }
+
         if (due.Count > 0)
         {
             Log.Rebroadcasting(_logger, due.Count, due[0].Signed!.Nonce);
             await BroadcastAsync(due, stop).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Transactions waiting long is the sign of a gap: nonces below the lowest in-flight one that the chain never
+    /// mined (an embedded chain that crashed lost its last blocks). Fill them with transfers to self so the queue moves.
+    /// </summary>
+    private async Task FillNonceGapAsync(CancellationToken stop)
+    {
+        var mined = Hex.ToLong(await _rpc.CallAsync("eth_getTransactionCount", stop, _signer.Address, "latest").ConfigureAwait(false));
+        var fillers = new List<PendingTransaction>();
+        lock (_gate)
+        {
+            if (_inFlight.Count == 0)
+            {
+                return;
+            }
+
+            var lowest = _inFlight.Keys.First();
+            for (var nonce = mined; nonce < lowest; nonce++)
+            {
+                fillers.Add(NewFiller(nonce));
+            }
+        }
+
+        if (fillers.Count > 0)
+        {
+            Log.FillingGap(_logger, mined, fillers.Count);
+            await BroadcastAsync(fillers, stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A transfer to self at a given nonce, tracked as in flight. Caller holds <see cref="_gate"/>.</summary>
+    private PendingTransaction NewFiller(long nonce)
+    {
+        var filler = new PendingTransaction(new TransactionRequest($"nonce-filler:{nonce}", _signer.Address, [], 21_000))
+        {
+            Signed = _signer.Sign(new UnsignedTransaction(nonce, _signer.Address, [], 21_000, _gasPrice, BigInteger.Zero)),
+            SignedAt = _time.GetTimestamp(),
+        };
+        _inFlight[nonce] = filler;
+        return filler;
     }
 
     private async Task BroadcastAsync(List<PendingTransaction> batch, CancellationToken stop)
@@ -409,15 +449,9 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
         {
             // The node refused this transaction, so its nonce is free: fill it with a transfer to self, otherwise
             // every later transaction would wait behind the gap forever.
-            var nonce = pending.Signed!.Nonce;
-            var filler = new PendingTransaction(new TransactionRequest($"nonce-filler:{nonce}", _signer.Address, [], 21_000))
-            {
-                HoldsCapacity = true,
-                Signed = _signer.Sign(new UnsignedTransaction(nonce, _signer.Address, [], 21_000, _gasPrice, BigInteger.Zero)),
-                SignedAt = _time.GetTimestamp(),
-            };
+            var filler = NewFiller(pending.Signed!.Nonce);
+            filler.HoldsCapacity = pending.HoldsCapacity;
             pending.HoldsCapacity = false;
-            _inFlight[nonce] = filler;
             _byOperation.Remove(pending.Request.OperationId);
             pending.Completion.TrySetException(new InvalidOperationException($"The node rejected the transaction for '{pending.Request.OperationId}': {error.Message}", error));
         }
@@ -435,15 +469,6 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
             if (_byOperation.TryGetValue(pending.Request.OperationId, out var byId) && ReferenceEquals(byId, pending))
             {
                 _byOperation.Remove(pending.Request.OperationId);
-            }
-
-            if (_completed.TryAdd(pending.Request.OperationId, receipt))
-            {
-                _completedOrder.Enqueue(pending.Request.OperationId);
-                while (_completedOrder.Count > CompletedCacheSize)
-                {
-                    _completed.Remove(_completedOrder.Dequeue());
-                }
             }
         }
 

@@ -16,7 +16,7 @@ namespace Sankofa.Ledger.Hosting;
 /// chain id, opens (or creates) the signing key, then deploys or verifies the contracts. Any problem stops start-up
 /// with a <see cref="LedgerConfigurationException"/> naming the setting to fix. Stopping stops anvil (state kept).
 /// </summary>
-internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposable
+internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposable, IDisposable
 {
     // Enough for any number of transactions at any gas price anvil will quote.
     private static readonly BigInteger EmbeddedBalance = BigInteger.Pow(10, 30);
@@ -82,6 +82,9 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    // A container disposed synchronously must still stop anvil rather than throw.
+    public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     private async Task InitialiseAsync(CancellationToken cancellationToken)
     {

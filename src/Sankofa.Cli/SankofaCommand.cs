@@ -8,12 +8,7 @@ namespace Sankofa.Cli;
 internal static class SankofaCommand
 {
     /// <summary>Address of the server the client commands talk to, unless <c>--server</c> says otherwise.</summary>
-    public static readonly Option<Uri> Server = new("--server")
-    {
-        Description = "Base URL of the Sankofa server (default: $SANKOFA_SERVER or http://127.0.0.1:8480).",
-        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SANKOFA_SERVER") ?? UpCommand.DefaultUrl),
-        Recursive = true,
-    };
+    public static readonly Option<Uri?> Server = CreateServerOption();
 
     /// <summary>Output format for every command.</summary>
     public static readonly Option<OutputFormat> Output = new("--output", "-o")
@@ -22,6 +17,14 @@ internal static class SankofaCommand
         DefaultValueFactory = _ => OutputFormat.Text,
         Recursive = true,
     };
+
+    private static Option<Uri?> CreateServerOption()
+    {
+        var option = UriOption.Create("--server", "Base URL of the Sankofa server (default: $SANKOFA_SERVER or http://127.0.0.1:8480).");
+        option.DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SANKOFA_SERVER") ?? UpCommand.DefaultUrl);
+        option.Recursive = true;
+        return option;
+    }
 
     public static RootCommand Create()
     {

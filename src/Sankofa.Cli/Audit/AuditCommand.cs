@@ -25,7 +25,7 @@ internal static class AuditCommand
     {
         var id = new Argument<long?>("id") { Description = "The entry to verify.", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Verify the whole log: every entry, every link of the hash chain, every batch root." };
-        var rpcUrl = new Option<Uri?>("--rpc-url") { Description = "Chain JSON-RPC endpoint to read roots from (default: the one the server names)." };
+        var rpcUrl = UriOption.Create("--rpc-url", "Chain JSON-RPC endpoint to read roots from (default: the one the server names).");
         var contract = new Option<string?>("--contract") { Description = "AuditAnchor contract address (default: the one the server names)." };
         var verify = new Command("verify", "Verify audit entries against the Merkle roots read directly from the chain.") { id, all, rpcUrl, contract };
         verify.Validators.Add(result =>

@@ -27,10 +27,7 @@ internal static class UpCommand
             Description = "Addresses the server listens on.",
             DefaultValueFactory = _ => DefaultUrl,
         };
-        var rpcUrl = new Option<Uri?>("--rpc-url")
-        {
-            Description = "Use this Ethereum JSON-RPC endpoint (Besu or any EVM) instead of starting the embedded chain.",
-        };
+        var rpcUrl = UriOption.Create("--rpc-url", "Use this Ethereum JSON-RPC endpoint (Besu or any EVM) instead of starting the embedded chain.");
         var command = new Command("up", "Start the all-in-one control plane: server, API, embedded chain and SQLite under one data directory.")
         {
             dataDir, urls, rpcUrl,

@@ -15,6 +15,8 @@ internal sealed record LedgerPaths(string LedgerDirectory)
 
     public string AnvilLog => Path.Combine(LedgerDirectory, "anvil.log");
 
+    public string AnvilPid => Path.Combine(LedgerDirectory, "anvil.pid");
+
     /// <summary>Reads the top-level <c>DataDirectory</c> key (default <c>~/.sankofa</c>).</summary>
     public static LedgerPaths FromConfiguration(IConfiguration configuration)
     {

@@ -167,14 +167,14 @@ public sealed class GatewayTests(LedgerFixture fixture) : IClassFixture<LedgerFi
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
         {
-            if (instrument.Name == "sankofa.ledger.transactions.sent")
+            if (instrument.Name == "transactions.sent")
             {
                 Interlocked.Add(ref sent, value);
             }
         });
         listener.SetMeasurementEventCallback<double>((instrument, _, _, _) =>
         {
-            if (instrument.Name == "sankofa.ledger.transactions.confirmation")
+            if (instrument.Name == "transactions.confirmation")
             {
                 Interlocked.Increment(ref latencies);
             }

@@ -24,6 +24,9 @@ internal sealed partial class EmbeddedChain
         [LoggerMessage(6, LogLevel.Warning, "anvil uses {RssMegabytes} MiB, over Ledger:MemoryLimitMegabytes={LimitMegabytes}")]
         public static partial void OverMemoryLimit(ILogger logger, long rssMegabytes, int limitMegabytes);
 
+        [LoggerMessage(8, LogLevel.Warning, "Stopping anvil pid {Pid} left running on this data directory by a previous process")]
+        public static partial void StoppingLeftover(ILogger logger, int pid);
+
         [LoggerMessage(7, LogLevel.Error, "Embedded chain health check failed")]
         public static partial void WatchdogFailed(ILogger logger, Exception exception);
     }

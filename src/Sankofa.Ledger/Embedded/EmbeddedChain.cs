@@ -114,6 +114,7 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
     {
         var binary = AnvilLocator.Locate(_options.AnvilPath);
         Directory.CreateDirectory(_paths.LedgerDirectory);
+        await StopLeftoverAsync(cancellationToken).ConfigureAwait(false);
         LoadedState = File.Exists(_paths.AnvilState) && new FileInfo(_paths.AnvilState).Length > 0;
         if (_port == 0 || !IsPortFree(_port))
         {
@@ -141,6 +142,7 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
         }
 
         ChildProcesses.Track(process);
+        await File.WriteAllTextAsync(_paths.AnvilPid, process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
@@ -158,6 +160,48 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
 
         // A loaded state file overrides --gas-limit, so set it again.
         await rpc.CallAsync("evm_setBlockGasLimit", cancellationToken, Hex.Quantity(_options.BlockGasLimit)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A host killed with SIGKILL cannot stop its anvil, which then keeps running and keeps writing the same state file.
+    /// Stop it (SIGTERM: it writes its newest state on the way out) before starting the next one on that file.
+    /// </summary>
+    private async Task StopLeftoverAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_paths.AnvilPid)
+            || !int.TryParse(await File.ReadAllTextAsync(_paths.AnvilPid, cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture, out var pid))
+        {
+            return;
+        }
+
+        string commandLine;
+        try
+        {
+            commandLine = (await File.ReadAllTextAsync($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline", cancellationToken).ConfigureAwait(false)).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return; // not running (or not Linux): nothing to stop
+        }
+
+        // Only an anvil on this very state file: the pid may since have been reused by an unrelated process.
+        if (!commandLine.Contains("anvil", StringComparison.Ordinal) || !commandLine.Contains(_paths.AnvilState, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        using var leftover = Process.GetProcessById(pid);
+        Log.StoppingLeftover(_logger, pid);
+        ChildProcesses.Terminate(leftover);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await leftover.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            leftover.Kill();
+        }
     }
 
     private IEnumerable<string> Arguments()

@@ -22,10 +22,10 @@ internal sealed class LedgerMetrics : IDisposable
         // A factory-created meter belongs to the factory (the DI container), which disposes it.
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _sent = _meter.CreateCounter<long>("sankofa.ledger.transactions.sent", "{transaction}", "Transactions accepted by the node (re-broadcasts not counted).");
-        _errors = _meter.CreateCounter<long>("sankofa.ledger.errors", "{error}", "Failed RPC calls and rejected or reverted transactions, by kind.");
-        _confirmation = _meter.CreateHistogram<double>("sankofa.ledger.transactions.confirmation", "s", "Time from signing to receipt.");
-        _meter.CreateObservableGauge("sankofa.ledger.transactions.pending", () => _pending(), "{transaction}", "Transactions queued or in flight (sent, not yet in a block).");
+        _sent = _meter.CreateCounter<long>("transactions.sent", "{transaction}", "Transactions accepted by the node (re-broadcasts not counted).");
+        _errors = _meter.CreateCounter<long>("errors", "{error}", "Failed RPC calls and rejected or reverted transactions, by kind.");
+        _confirmation = _meter.CreateHistogram<double>("transactions.confirmation", "s", "Time from signing to receipt.");
+        _meter.CreateObservableGauge("transactions.pending", () => _pending(), "{transaction}", "Transactions queued or in flight (sent, not yet in a block).");
     }
 
     public void ObservePending(Func<long> pending) => _pending = pending;

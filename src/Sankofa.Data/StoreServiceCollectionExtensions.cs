@@ -25,7 +25,7 @@ public static class StoreServiceCollectionExtensions
         {
             case "SQLITE":
                 var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
-                    ? $"Data Source={Path.Combine(DataDirectory.Resolve(configuration), "sankofa.db")};Pooling=True"
+                    ? $"Data Source={Path.Combine(CreateDataDirectory(configuration), "sankofa.db")};Pooling=True"
                     : options.ConnectionString;
                 services.AddPooledDbContextFactory<SqliteSankofaDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas()));
                 services.AddSingleton<IStoreContextFactory, StoreContextFactory<SqliteSankofaDbContext>>();
@@ -49,5 +49,12 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;
+    }
+
+    private static string CreateDataDirectory(IConfiguration configuration)
+    {
+        var path = Core.DataDirectory.Resolve(configuration[Core.DataDirectory.Key]);
+        Directory.CreateDirectory(path);
+        return path;
     }
 }

@@ -18,19 +18,6 @@ internal sealed record LedgerPaths(string LedgerDirectory)
     public string AnvilPid => Path.Combine(LedgerDirectory, "anvil.pid");
 
     /// <summary>Reads the top-level <c>DataDirectory</c> key (default <c>~/.sankofa</c>).</summary>
-    public static LedgerPaths FromConfiguration(IConfiguration configuration)
-    {
-        var dataDirectory = configuration["DataDirectory"];
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (string.IsNullOrWhiteSpace(dataDirectory))
-        {
-            dataDirectory = Path.Combine(home, ".sankofa");
-        }
-        else if (dataDirectory == "~" || dataDirectory.StartsWith("~/", StringComparison.Ordinal))
-        {
-            dataDirectory = Path.Combine(home, dataDirectory.TrimStart('~').TrimStart('/'));
-        }
-
-        return new LedgerPaths(Path.Combine(Path.GetFullPath(dataDirectory), "ledger"));
-    }
+    public static LedgerPaths FromConfiguration(IConfiguration configuration) =>
+        new(Path.Combine(Core.DataDirectory.Resolve(configuration[Core.DataDirectory.Key]), "ledger"));
 }

@@ -6,7 +6,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Sankofa.Core.Ledger;
-using Sankofa.Data;
+using Sankofa.Core;
 using Sankofa.Server.Hosting;
 
 namespace Sankofa.Cli.Up;
@@ -77,7 +77,7 @@ internal static class UpCommand
               Health     {baseUrl}/readyz
               Metrics    {baseUrl}/metrics
               Chain      {ledger.RpcUrl} (chain id {ledger.ChainId}, {(ledger.Embedded ? "embedded anvil" : "external")}, AuditAnchor {ledger.AuditAnchorAddress})
-              Data       {DataDirectory.Resolve(app.Configuration)}
+              Data       {DataDirectory.Resolve(app.Configuration[DataDirectory.Key])}
             Press Ctrl-C to stop.
             """);
         // Ctrl-C cancels the token (or SIGTERM stops the host); either way the host stops every service, anvil included.

@@ -72,17 +72,7 @@ internal static class AuditApi
         }
 
         var page = await store.ListEntriesAsync(new AuditQuery(actor, action, subject, from, to, batch, before, limit ?? 100), cancellationToken);
-        var batches = new Dictionary<long, AuditBatch?>();
-        foreach (var id in page.Items.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).Distinct())
-        {
-            batches[id] = await store.GetBatchAsync(id, cancellationToken);
-        }
-
-        var items = page.Items.Select(e =>
-        {
-            var b = e.Seal is { } s ? batches[s.BatchId] : null;
-            return e.ToResponse(b) with { Batch = null };
-        }).ToList();
+        var items = await ToResponsesAsync(store, page.Items, cancellationToken);
         return TypedResults.Ok(new AuditPageResponse(items, page.NextBefore));
     }
 
@@ -150,7 +140,19 @@ internal static class AuditApi
         var take = limit ?? MaxPageSize;
         var entries = await store.GetSealedEntriesAsync(fromSequence ?? 1, take, cancellationToken);
         long? next = entries.Count == take ? entries[^1].Seal!.Sequence + 1 : null;
-        return TypedResults.Ok(new AuditPageResponse(entries.Select(e => e.ToResponse()).ToList(), next));
+        return TypedResults.Ok(new AuditPageResponse(await ToResponsesAsync(store, entries, cancellationToken), next));
+    }
+
+    /// <summary>Maps a page of entries, reading each batch once so every entry's status says whether it is anchored.</summary>
+    private static async Task<List<AuditEntryResponse>> ToResponsesAsync(IAuditStore store, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var batches = new Dictionary<long, AuditBatch?>();
+        foreach (var id in entries.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).Distinct())
+        {
+            batches[id] = await store.GetBatchAsync(id, cancellationToken);
+        }
+
+        return entries.Select(e => e.ToResponse(e.Seal is { } s ? batches[s.BatchId] : null) with { Batch = null }).ToList();
     }
 
     private static ProblemHttpResult NotFound(string what, long id) => TypedResults.Problem(new ProblemDetails

@@ -2,6 +2,8 @@ using System.Numerics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
+using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Embedded;
@@ -28,13 +30,18 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly IAuditLog? _audit;
     private EmbeddedChain? _chain;
     private JsonRpcClient? _rpc;
     private LedgerGateway? _gateway;
     private SigningKey? _key;
 
-    public LedgerInitializer(IOptions<LedgerOptions> options, LedgerPaths paths, LedgerRuntime runtime, LedgerMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
+    // audit: records key creation and contract deployment (control-plane mutations) when the host has an audit log.
+    public LedgerInitializer(
+        IOptions<LedgerOptions> options, LedgerPaths paths, LedgerRuntime runtime, LedgerMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory,
+        IAuditLog? audit = null)
     {
+        _audit = audit;
         _options = options.Value;
         _paths = paths;
         _runtime = runtime;
@@ -125,6 +132,10 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         var (key, created) = await SignerKeyStore.LoadOrCreateAsync(_paths.KeyStore, password, cancellationToken).ConfigureAwait(false);
         _key = key;
         Log.SigningKey(_logger, key.Address, created, _paths.KeyStore);
+        if (created)
+        {
+            await RecordAsync("ledger.key.created", key.Address, new { address = key.Address, chainId }, cancellationToken).ConfigureAwait(false);
+        }
 
         if (embedded)
         {
@@ -222,8 +233,21 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         }
 
         Log.Deployed(_logger, "AuditAnchor", receipt.ContractAddress, receipt.BlockNumber);
+        await RecordAsync("ledger.contract.deployed", receipt.ContractAddress, new
+        {
+            contract = "AuditAnchor",
+            chainId,
+            blockNumber = receipt.BlockNumber,
+            transaction = receipt.TransactionHash,
+            generation,
+        }, cancellationToken).ConfigureAwait(false);
         return (receipt.ContractAddress, receipt.BlockNumber);
     }
+
+    private Task RecordAsync(string action, string subject, object details, CancellationToken cancellationToken) =>
+        _audit is null
+            ? Task.CompletedTask
+            : _audit.AppendAsync(new AuditEvent("sankofa:ledger", action, subject, JsonSerializer.Serialize(details)), cancellationToken);
 
     private static partial class Log
     {

@@ -30,6 +30,19 @@ public class AuditApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Empty(verification.Problems);
     }
 
+    [Fact]
+    public async Task The_first_start_records_its_own_key_creation_and_contract_deployment()
+    {
+        var ledger = await Server.Client.GetFromJsonAsync<JsonElement>("api/v1/ledger");
+
+        var deployed = await Server.Client.GetFromJsonAsync<AuditPageResponse>("api/v1/audit/entries?action=ledger.contract.deployed", Json.Options);
+        var key = await Server.Client.GetFromJsonAsync<AuditPageResponse>("api/v1/audit/entries?action=ledger.key.created", Json.Options);
+
+        Assert.Equal(ledger.GetProperty("auditAnchorAddress").GetString(), Assert.Single(deployed!.Items).Subject, ignoreCase: true);
+        Assert.Equal(ledger.GetProperty("signerAddress").GetString(), Assert.Single(key!.Items).Subject, ignoreCase: true);
+        Assert.DoesNotContain("password", key.Items[0].Payload!, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("""{"actor":"a","action":"x.y","subject":"s","payload":{},"extra":1}""", "extra")]
     [InlineData("""{"actor":"a","action":"x.y","subject":"s"}""", "payload")]

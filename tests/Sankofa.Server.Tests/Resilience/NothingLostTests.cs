@@ -59,7 +59,7 @@ public sealed class NothingLostTests : IDisposable
         var chain = await ChainAudit.WaitAllAnchoredAsync(server.Client, [before.Id, .. during], TimeSpan.FromSeconds(60));
 
         Assert.Empty(await ChainAudit.VerifyAsync(server.Client, chain));
-        Assert.Equal(21, chain.Count);
+        Assert.Superset(during.Append(before.Id).ToHashSet(), chain.Select(e => e.Id).ToHashSet());
     }
 
     [Fact]
@@ -139,7 +139,8 @@ public sealed class NothingLostTests : IDisposable
             var problems = await WaitVerifiedAsync(server.Client, chain);
 
             Assert.Empty(problems);
-            Assert.Equal(10, chain.Count);
+            Assert.Superset(ids.ToHashSet(), chain.Select(e => e.Id).ToHashSet());
+            Assert.Equal(2, chain.Count(e => e.Action == "ledger.contract.deployed")); // the first deployment and the redeployment
             Assert.True(await MissingRootsAsync(server.Client) > missingBefore, "the anchorer never noticed the lost roots");
         }
     }

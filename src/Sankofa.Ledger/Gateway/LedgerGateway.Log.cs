@@ -18,6 +18,9 @@ internal sealed partial class LedgerGateway
         [LoggerMessage(24, LogLevel.Warning, "Nonce gap: the chain has mined up to nonce {MinedNonce}; filling {Count} missing nonces with transfers to self")]
         public static partial void FillingGap(ILogger logger, long minedNonce, int count);
 
+        [LoggerMessage(25, LogLevel.Debug, "{Count} accepted transactions have no receipt; asking the embedded chain to mine")]
+        public static partial void MiningStalled(ILogger logger, int count);
+
         [LoggerMessage(23, LogLevel.Warning, "Ledger gateway error ({Kind}): {Message}")]
         public static partial void GatewayError(ILogger logger, string kind, string message);
     }

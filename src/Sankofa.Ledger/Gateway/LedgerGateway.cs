@@ -21,12 +21,16 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private const int SendBatchSize = 100;
     private const int ReceiptBatchSize = 200;
 
+    // An instant-mining anvil includes a transaction within milliseconds; one accepted this long ago without a receipt was missed.
+    private static readonly TimeSpan StalledMinerThreshold = TimeSpan.FromMilliseconds(250);
+
     private readonly JsonRpcClient _rpc;
     private readonly TransactionSigner _signer;
     private readonly LedgerOptions _options;
     private readonly LedgerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly bool _mineWhenStalled;
     private readonly Channel<PendingTransaction> _outbox = Channel.CreateUnbounded<PendingTransaction>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PendingTransaction> _byOperation = new(StringComparer.Ordinal);
@@ -43,6 +47,8 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
 
     public LedgerGateway(JsonRpcClient rpc, TransactionSigner signer, LedgerOptions options, LedgerMetrics metrics, TimeProvider time, ILogger logger)
     {
+        // No RPC URL means the embedded anvil; without a block time it mines instantly (see MineIfStalledAsync).
+        _mineWhenStalled = options.RpcUrl is null && options.BlockTimeSeconds is not > 0;
         _rpc = rpc;
         _signer = signer;
         _options = options;
@@ -236,6 +242,11 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
             return;
         }
 
+        if (await MineIfStalledAsync(waiting, stop).ConfigureAwait(false))
+        {
+            return;
+        }
+
         // A transaction the node called "nonce too low" and that has no receipt was displaced (another sender used
         // the key, or the node lost it and something else took the nonce): sign it again with a fresh nonce.
         if (waiting.Any(p => p.Stale))
@@ -278,6 +289,31 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
             Log.Rebroadcasting(_logger, due.Count, due[0].Signed!.Nonce);
             await BroadcastAsync(due, stop).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// anvil's instant miner can miss transactions that reach its pool while it is mining a block (foundry-rs/foundry#10122):
+    /// they stay there, valid and ready, while later triggers mine empty blocks, so the pipeline stalls until a
+    /// re-broadcast seconds later. On the embedded chain, a transaction accepted a while ago without a receipt gets an
+    /// explicit evm_mine, which includes everything ready. Returns whether it mined (receipts are read on the next round).
+    /// </summary>
+    private async Task<bool> MineIfStalledAsync(List<PendingTransaction> waiting, CancellationToken stop)
+    {
+        if (!_mineWhenStalled)
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        var stalled = waiting.Count(p => p.Accepted && now - p.LastBroadcast >= StalledMinerThreshold);
+        if (stalled == 0)
+        {
+            return false;
+        }
+
+        Log.MiningStalled(_logger, stalled);
+        await _rpc.CallAsync("evm_mine", stop).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Sankofa.Bench.Chain;
+using Sankofa.Bench.Harness;
+using Sankofa.Core.Audit;
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Contracts;
+using Sankofa.Ledger.Hosting;
+
+namespace Sankofa.Bench.Benchmarks;
+
+/// <summary>
+/// Audit entries per second end to end: producers append through <see cref="IAuditLog"/> into the real store of an
+/// in-process server, whose own anchoring worker seals them and anchors the roots on the embedded anvil; a round ends
+/// when nothing is left unsealed or unanchored (every entry has its proof and its root is on chain).
+/// Baseline: the same anchorMany transactions (same number of roots per transaction, same entry counts) pre-signed and
+/// sent raw to the same anvil, in entries per second.
+/// </summary>
+internal static class AuditThroughputBenchmark
+{
+    public const double GoalPerSecond = 20_000;
+    public const double RatioGoal = 0.6;
+
+    public sealed record Settings(string Store, int Entries, int Rounds, int WarmupEntries, int Producers, int AppendBatch);
+
+    /// <summary>Runs the benchmark; returns the data directory (kept for the query benchmark) when asked to keep it.</summary>
+    public static async Task<string?> RunAsync(Settings settings, bool keepDataDirectory, CancellationToken cancellationToken)
+    {
+        Report.Section($"1. Audit entries/s end to end ({settings.Store}): {settings.Rounds} x {settings.Entries:N0} entries, "
+                       + $"{settings.Producers} producers appending {settings.AppendBatch} per call");
+        var directory = Scratch.NewDirectory("audit-" + settings.Store);
+        var configuration = new Dictionary<string, string?>();
+        if (settings.Store == "postgres")
+        {
+            var server = BenchPostgres.Server ?? throw new InvalidOperationException("Set SANKOFA_BENCH_POSTGRES to a PostgreSQL connection string (bench/run.sh does).");
+            configuration["Store:Provider"] = "postgres";
+            configuration["Store:ConnectionString"] = await BenchPostgres.CreateDatabaseAsync(server).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using (var host = await InProcessServer.StartAsync(directory, configuration).ConfigureAwait(false))
+            {
+                var log = host.Services.GetRequiredService<IAuditLog>();
+                var store = host.Services.GetRequiredService<IAuditStore>();
+                var audit = host.Services.GetRequiredService<IOptions<AuditOptions>>().Value;
+
+                var warm = await RunRoundAsync(log, store, settings, settings.WarmupEntries, cancellationToken).ConfigureAwait(false);
+                Report.Note($"warm-up: {warm.Rate:N0} entries/s");
+                var sequence = (long)settings.WarmupEntries;
+                var rounds = new List<(RoundResult Result, long FromSequence)>();
+                for (var r = 0; r < settings.Rounds; r++)
+                {
+                    var result = await RunRoundAsync(log, store, settings, settings.Entries, cancellationToken).ConfigureAwait(false);
+                    rounds.Add((result, sequence + 1));
+                    sequence += settings.Entries;
+                    Report.Note($"round {r + 1}: {result.Rate:N0} entries/s end to end ({result.Total.TotalSeconds:0.00} s); "
+                                + $"appends done after {result.Appended.TotalSeconds:0.00} s ({settings.Entries / result.Appended.TotalSeconds:N0}/s), "
+                                + $"then {(result.Total - result.Appended).TotalMilliseconds:0} ms until the last root was on chain");
+                }
+
+                await CheckNewestEntryVerifiesAsync(host.Services, store, cancellationToken).ConfigureAwait(false);
+
+                var batches = await AnchoredBatchesAsync(store, cancellationToken).ConfigureAwait(false);
+                var connection = host.Services.GetRequiredService<LedgerRuntime>().Connection;
+                using var raw = await RawSender.CreateAsync(connection, cancellationToken).ConfigureAwait(false);
+                var rawRates = new List<double>();
+                var nextBatchId = 1_000_000_000L;
+                foreach (var (result, from) in rounds)
+                {
+                    var inRound = batches.Where(b => b.FirstSequence >= from && b.FirstSequence < from + settings.Entries).ToList();
+                    var transactions = inRound.GroupBy(b => b.Anchor!.TransactionHash).Select(g => g.Select(b => b.Count).ToArray()).ToList();
+                    var calls = transactions.Select(counts =>
+                    {
+                        var requests = counts.Select(c => new AnchorRequest(nextBatchId++, RandomRoot(), nextBatchId, c)).ToArray();
+                        return (AuditAnchorContract.EncodeAnchorMany(requests), AuditAnchorContract.EstimateAnchorManyGas(requests.Length));
+                    }).ToList();
+                    var signed = await raw.SignAsync(calls, cancellationToken).ConfigureAwait(false);
+                    var elapsed = await raw.SendAsync(signed, cancellationToken).ConfigureAwait(false);
+                    var entries = inRound.Sum(b => b.Count);
+                    rawRates.Add(entries / elapsed.TotalSeconds);
+                    Report.Note($"raw baseline for that round: {inRound.Count} roots of {entries:N0} entries in {transactions.Count} anchorMany transactions "
+                                + $"(batch size {audit.BatchSize}) mined in {elapsed.TotalMilliseconds:0.0} ms");
+                }
+
+                Report.Add(new Figure(
+                    $"audit e2e entries/s ({settings.Store})",
+                    Stats.Median(rounds.Select(r => r.Result.Rate).ToList()),
+                    "entries/s",
+                    Stats.Median(rawRates),
+                    "same anchorMany txs pre-signed, sent raw",
+                    GoalPerSecond,
+                    GoalKind.AtLeast,
+                    RatioGoal));
+            }
+        }
+        finally
+        {
+            if (!keepDataDirectory)
+            {
+                Scratch.Delete(directory);
+            }
+        }
+
+        return keepDataDirectory ? directory : null;
+    }
+
+    private sealed record RoundResult(TimeSpan Appended, TimeSpan Total, double Rate);
+
+    private static async Task<RoundResult> RunRoundAsync(IAuditLog log, IAuditStore store, Settings settings, int entries, CancellationToken cancellationToken)
+    {
+        var share = entries / settings.Producers;
+        var clock = Stopwatch.StartNew();
+        var producers = Enumerable.Range(0, settings.Producers).Select(p => Task.Run(
+            async () =>
+            {
+                var left = p == 0 ? entries - (share * (settings.Producers - 1)) : share;
+                var n = 0;
+                while (left > 0)
+                {
+                    var events = new AuditEvent[Math.Min(settings.AppendBatch, left)];
+                    for (var i = 0; i < events.Length; i++, n++)
+                    {
+                        events[i] = new AuditEvent(
+                            $"svc-{p}@sankofa",
+                            "bench.resource.updated",
+                            $"site:edge-{(n % 325).ToString("000", CultureInfo.InvariantCulture)}",
+                            $$"""{"producer":{{p}},"n":{{n}},"ticket":"CHG-{{n}}"}""");
+                    }
+
+                    await log.AppendManyAsync(events, cancellationToken).ConfigureAwait(false);
+                    left -= events.Length;
+                }
+            },
+            cancellationToken)).ToArray();
+        await Task.WhenAll(producers).ConfigureAwait(false);
+        var appended = clock.Elapsed;
+        while (await store.GetBacklogAsync(cancellationToken).ConfigureAwait(false) is not { UnsealedEntries: 0, UnanchoredBatches: 0 })
+        {
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+        }
+
+        var total = clock.Elapsed;
+        return new RoundResult(appended, total, entries / total.TotalSeconds);
+    }
+
+    /// <summary>After the clock: the newest entry verifies against the root the chain holds, so the figure counts real work.</summary>
+    private static async Task CheckNewestEntryVerifiesAsync(IServiceProvider services, IAuditStore store, CancellationToken cancellationToken)
+    {
+        var newest = (await store.ListEntriesAsync(new AuditQuery(Limit: 1), cancellationToken).ConfigureAwait(false)).Items[0];
+        var batch = await store.GetBatchAsync(newest.Seal!.BatchId, cancellationToken).ConfigureAwait(false);
+        var roots = await services.GetRequiredService<IAuditAnchorLedger>().GetRootsAsync([batch!.Id], cancellationToken).ConfigureAwait(false);
+        var result = AuditVerifier.VerifyEntry(newest, batch, roots.GetValueOrDefault(batch.Id));
+        if (result.Status != AuditVerificationStatus.Verified)
+        {
+            throw new InvalidOperationException($"Entry {newest.Id} does not verify: {string.Join("; ", result.Problems)}");
+        }
+
+        Report.Note($"check: entry {newest.Id} (batch {batch.Id}) verifies against the on-chain root");
+    }
+
+    private static async Task<List<AuditBatch>> AnchoredBatchesAsync(IAuditStore store, CancellationToken cancellationToken)
+    {
+        var all = new List<AuditBatch>();
+        while (true)
+        {
+            var page = await store.GetAnchoredBatchesAsync(all.Count == 0 ? 0 : all[^1].Id, 500, cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(page);
+        }
+    }
+
+    private static byte[] RandomRoot()
+    {
+        var root = RandomNumberGenerator.GetBytes(32);
+        root[0] |= 1;
+        return root;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Sankofa.Bench.Benchmarks;
+using Sankofa.Bench.Harness;
+
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss> [--store sqlite|postgres] [--entries N] [--rounds N]
+//        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
+var command = args.Length > 0 ? args[0] : "all";
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+var entries = Number("--entries", 100_000);
+var rounds = Number("--rounds", 3);
+var transactions = Number("--transactions", 4_000);
+var requests = Number("--requests", 5_000);
+var cancellation = CancellationToken.None;
+AuditThroughputBenchmark.Settings Audit(string store) =>
+    new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: 4, AppendBatch: Number("--append-batch", 100));
+
+Console.WriteLine($"Sankofa benchmarks: {command} on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:u}");
+switch (command)
+{
+    case "audit":
+        await AuditThroughputBenchmark.RunAsync(Audit(Option("--store") ?? "sqlite"), keepDataDirectory: false, cancellation);
+        break;
+    case "tx":
+        await TransactionBenchmark.RunAsync(transactions, rounds, cancellation);
+        break;
+    case "sign":
+        SigningBenchmark.Run(20_000);
+        break;
+    case "query":
+        var dataDirectory = Option("--data-dir") ?? throw new ArgumentException("query needs --data-dir of a populated log (e.g. one kept by 'all').");
+        await QueryLatencyBenchmark.RunAsync(dataDirectory, requests, cancellation);
+        break;
+    case "verify":
+        VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
+        break;
+    case "rss":
+        await MemoryBenchmark.RunAsync(Option("--data-dir"), TimeSpan.FromSeconds(15), cancellation);
+        break;
+    case "all":
+        await MemoryBenchmark.RunAsync(null, TimeSpan.FromSeconds(15), cancellation);
+        var populated = await AuditThroughputBenchmark.RunAsync(Audit("sqlite"), keepDataDirectory: true, cancellation);
+        try
+        {
+            await QueryLatencyBenchmark.RunAsync(populated!, requests, cancellation);
+            await MemoryBenchmark.RunAsync(populated, TimeSpan.FromSeconds(15), cancellation);
+        }
+        finally
+        {
+            Scratch.Delete(populated!);
+        }
+
+        if (BenchPostgres.Server is not null)
+        {
+            await AuditThroughputBenchmark.RunAsync(Audit("postgres"), keepDataDirectory: false, cancellation);
+        }
+        else
+        {
+            Report.Note("PostgreSQL skipped: SANKOFA_BENCH_POSTGRES is not set");
+        }
+
+        await TransactionBenchmark.RunAsync(transactions, rounds, cancellation);
+        SigningBenchmark.Run(20_000);
+        VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
+        break;
+    default:
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify or rss.");
+        return 2;
+}
+
+Report.PrintSummary();
+return 0;

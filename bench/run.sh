@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every benchmark in Release and prints a summary (figure | baseline measured in the same run | ratio | goal).
+# Needs what ./test.sh needs: the pinned npm packages (anvil) and PostgreSQL (scripts/postgres.sh starts a local cluster).
+# Arguments go to the benchmark program, e.g. `bench/run.sh audit --entries 50000` or `bench/run.sh all --rounds 5`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+"$root/scripts/node-packages.sh"
+SANKOFA_BENCH_POSTGRES="$("$root/scripts/postgres.sh")" || { echo "could not start PostgreSQL" >&2; exit 1; }
+export SANKOFA_BENCH_POSTGRES
+
+out="$root/artifacts/bench"
+dotnet build "$root/src/Sankofa.Cli/Sankofa.Cli.csproj" -c Release -o "$out/cli" -nologo -v quiet -clp:ErrorsOnly
+dotnet build "$root/bench/Sankofa.Bench/Sankofa.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+export SANKOFA_BENCH_CLI="$out/cli/sankofa.dll"
+export SANKOFA_BENCH_WORK="$out/work"
+rm -rf "$SANKOFA_BENCH_WORK"
+mkdir -p "$SANKOFA_BENCH_WORK"
+
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%FT%TZ)"
+  dotnet "$root/bench/Sankofa.Bench/bin/Release/net10.0/Sankofa.Bench.dll" "${@:-all}"
+} 2>&1 | tee "$out/results.txt"

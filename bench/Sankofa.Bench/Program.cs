@@ -14,7 +14,7 @@ var transactions = Number("--transactions", 4_000);
 var requests = Number("--requests", 5_000);
 var cancellation = CancellationToken.None;
 AuditThroughputBenchmark.Settings Audit(string store) =>
-    new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: 4, AppendBatch: Number("--append-batch", 100));
+    new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: Number("--producers", 4), AppendBatch: Number("--append-batch", 100));
 
 Console.WriteLine($"Sankofa benchmarks: {command} on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:u}");
 switch (command)

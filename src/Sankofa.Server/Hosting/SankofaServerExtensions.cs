@@ -28,13 +28,19 @@ public static class SankofaServerExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
         services.AddOpenApi();
+
+        // Export our own meters and the libraries' that tell about the API, store and runtime; the runtime's private
+        // QUIC diagnostics are dozens of series nobody here reads.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate =
+            instrument => !instrument.Meter.Name.StartsWith("Private.InternalDiagnostics", StringComparison.Ordinal));
         if (builder.Configuration["Logging:Format"] is { } format && format.Equals("json", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddJsonConsole();
         }
 
-        // Order matters: hosted services start in registration order, so the schema exists and the chain is ready
-        // before the anchorer runs and before Kestrel accepts a request.
+        // Order matters: hosted services start in registration order, so metrics listen, the schema exists and the
+        // chain is ready before the anchorer runs and before Kestrel accepts a request.
+        services.AddHostedService<MetricsBootstrap>();
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);

@@ -32,7 +32,11 @@ public class OperationsEndpointTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains("sankofa_audit_anchored_batches_total", text, StringComparison.Ordinal);
         Assert.Contains("sankofa_audit_anchoring_lag_seconds", text, StringComparison.Ordinal);
         Assert.Contains("sankofa_audit_unsealed_entries", text, StringComparison.Ordinal);
-        Assert.Contains("sankofa_ledger", text, StringComparison.Ordinal);
+        Assert.Contains("sankofa_ledger_transactions_sent", text, StringComparison.Ordinal);
+        Assert.Contains("sankofa_ledger_transactions_pending", text, StringComparison.Ordinal);
+        Assert.Contains("sankofa_ledger_transactions_confirmation", text, StringComparison.Ordinal);
+        Assert.Contains("microsoft_entityframeworkcore_savechanges", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("msquic", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace Sankofa.Cli.Audit;
 internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
 {
     private const int PageSize = 1000;
+    private const int TrailingProbe = 8;
 
     public async Task<VerificationReport> VerifyEntryAsync(long id, CancellationToken cancellationToken)
     {
@@ -99,8 +100,17 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
             }
         }
 
+        // Batch ids run 1, 2, 3… without gaps, so a server hiding the newest batches would leave the next id on chain.
+        var highest = chainRoots.Count == 0 ? 0 : chainRoots.Keys.Max();
+        var beyond = await chain.GetRootsAsync(Enumerable.Range(1, TrailingProbe).Select(i => highest + i).ToList(), cancellationToken);
+        foreach (var batchId in beyond.Keys.Order())
+        {
+            problems.Add($"batch {batchId} is on chain but the server returned none of its entries (entries hidden or deleted)");
+        }
+
         // Pending notes repeat per entry of a batch; one line per batch is enough.
         var pendingLines = pending.Distinct().ToList();
+        problems = problems.Distinct().ToList();
         var status = problems.Count > 0 ? AuditVerificationStatus.Failed
             : pendingLines.Count > 0 ? AuditVerificationStatus.Pending
             : AuditVerificationStatus.Verified;

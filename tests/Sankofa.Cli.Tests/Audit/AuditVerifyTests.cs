@@ -135,6 +135,19 @@ public sealed class AuditVerifyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hiding_the_newest_batch_entirely_is_caught_from_the_chain()
+    {
+        var lastBatch = await BatchOfAsync(ids[^1]);
+        await ExecuteSqlAsync($"DELETE FROM audit_entries WHERE batch_id = {lastBatch}");
+        await ExecuteSqlAsync($"DELETE FROM audit_batches WHERE id = {lastBatch}");
+
+        var all = await VerifyAsync();
+
+        Assert.Equal(AuditVerificationStatus.Failed, all.Status);
+        Assert.Contains(all.Problems, p => p.StartsWith($"batch {lastBatch} is on chain but the server returned none of its entries", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_command_exits_0_when_verified_and_1_with_the_problem_when_tampered()
     {
         var ok = await RunCliAsync("audit", "verify", ids[4].ToString(System.Globalization.CultureInfo.InvariantCulture), "--server", server.Address.ToString());

@@ -24,7 +24,8 @@ internal static class QueryLatencyBenchmark
         var maxId = newest.GetProperty("items")[0].GetProperty("id").GetInt64();
         Report.Note($"log size: {maxId:N0} entries");
         var sample = await http.GetFromJsonAsync<JsonElement>($"api/v1/audit/entries/{maxId / 2}", cancellationToken).ConfigureAwait(false);
-        if (!sample.TryGetProperty("proof", out var proof) || proof.ValueKind != JsonValueKind.String
+        if (!sample.TryGetProperty("seal", out var seal) || seal.ValueKind != JsonValueKind.Object
+            || seal.GetProperty("proof").GetArrayLength() == 0
             || !sample.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidOperationException("The entry response carries no proof or batch: " + sample);

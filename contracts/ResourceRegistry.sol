@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+
+/// @title ResourceRegistry
+/// @notice The lifecycle of every resource Sankofa provisions — requested, placed, provisioned, deleted — and the
+///         two attestations that make it Verified: the control plane's and the hosting site's, over the same spec hash.
+/// @dev Only identifiers and hashes are stored. Each transition is idempotent (a repeat with the same values is a
+///      no-op without an event) so the control plane can re-send after a crash; a repeat with other values reverts.
+///      A site attests with its own key, distinct from the control plane's: it signs off chain and anyone may relay
+///      the signature, so sites need no funded account and never touch the chain directly.
+contract ResourceRegistry is AccessControl, Pausable {
+    /// @notice Role of the control plane's signing key: records transitions and registers site keys.
+    bytes32 public constant CONTROL_PLANE_ROLE = keccak256("CONTROL_PLANE_ROLE");
+
+    /// @notice Role allowed to pause and resume the registry.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice Lifecycle states.
+    enum State {
+        None,
+        Requested,
+        Placed,
+        Provisioned,
+        Deleted
+    }
+
+    /// @notice What the chain holds for one resource.
+    struct Resource {
+        State state;
+        bytes32 specHash;
+        bytes32 site;
+        bytes32 host;
+        bytes32 controlPlaneAttestation;
+        bytes32 siteAttestation;
+        uint64 updatedBlock;
+    }
+
+    mapping(bytes32 resourceId => Resource) private _resources;
+    mapping(bytes32 siteId => address) private _siteKeys;
+
+    /// @notice A site's attestation key was registered or rotated.
+    event SiteKeySet(bytes32 indexed site, address key);
+    /// @notice A resource was requested with this spec.
+    event Requested(bytes32 indexed resourceId, bytes32 specHash);
+    /// @notice The placement engine chose a site and host.
+    event Placed(bytes32 indexed resourceId, bytes32 site, bytes32 host);
+    /// @notice The control plane attests the resource runs with this spec.
+    event Provisioned(bytes32 indexed resourceId, bytes32 specHash);
+    /// @notice The hosting site attests the resource runs with this spec.
+    event SiteAttested(bytes32 indexed resourceId, bytes32 indexed site, bytes32 specHash);
+    /// @notice The resource was deleted.
+    event Deleted(bytes32 indexed resourceId);
+
+    /// @notice The transition does not follow from the resource's current state.
+    error InvalidTransition(bytes32 resourceId, State current, State wanted);
+    /// @notice A repeat of a transition carries other values than the first.
+    error Conflict(bytes32 resourceId);
+    /// @notice The site has no registered key, or the signature is not by it.
+    error BadSiteSignature(bytes32 resourceId, bytes32 site, address signer);
+    /// @notice A zero hash or id.
+    error ZeroValue();
+
+    /// @param admin Receives the admin, control-plane and pauser roles.
+    constructor(address admin) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(CONTROL_PLANE_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+    }
+
+    /// @notice Registers (or rotates) the key a site attests with.
+    function setSiteKey(bytes32 site, address key) external onlyRole(CONTROL_PLANE_ROLE) {
+        if (site == bytes32(0) || key == address(0)) revert ZeroValue();
+        if (_siteKeys[site] == key) return;
+        _siteKeys[site] = key;
+        emit SiteKeySet(site, key);
+    }
+
+    /// @notice Records a request for a resource with this spec.
+    function request(bytes32 resourceId, bytes32 specHash) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        if (resourceId == bytes32(0) || specHash == bytes32(0)) revert ZeroValue();
+        Resource storage r = _resources[resourceId];
+        if (r.state != State.None) {
+            if (r.specHash == specHash) return;
+            revert Conflict(resourceId);
+        }
+        r.state = State.Requested;
+        r.specHash = specHash;
+        r.updatedBlock = uint64(block.number);
+        emit Requested(resourceId, specHash);
+    }
+
+    /// @notice Records where the resource was placed.
+    function place(bytes32 resourceId, bytes32 site, bytes32 host) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        if (site == bytes32(0) || host == bytes32(0)) revert ZeroValue();
+        Resource storage r = _resources[resourceId];
+        if (r.state == State.Placed || r.state == State.Provisioned) {
+            if (r.site == site && r.host == host) return;
+            revert Conflict(resourceId);
+        }
+        if (r.state != State.Requested) revert InvalidTransition(resourceId, r.state, State.Placed);
+        r.state = State.Placed;
+        r.site = site;
+        r.host = host;
+        r.updatedBlock = uint64(block.number);
+        emit Placed(resourceId, site, host);
+    }
+
+    /// @notice The control plane attests the resource was provisioned with this spec.
+    function provisioned(bytes32 resourceId, bytes32 specHash) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        Resource storage r = _resources[resourceId];
+        if (r.state == State.Provisioned) {
+            if (r.controlPlaneAttestation == specHash) return;
+            revert Conflict(resourceId);
+        }
+        if (r.state != State.Placed) revert InvalidTransition(resourceId, r.state, State.Provisioned);
+        if (specHash == bytes32(0)) revert ZeroValue();
+        r.state = State.Provisioned;
+        r.controlPlaneAttestation = specHash;
+        r.updatedBlock = uint64(block.number);
+        emit Provisioned(resourceId, specHash);
+    }
+
+    /// @notice Relays the hosting site's attestation: its key's signature over (this contract, chain, resource, spec).
+    /// @dev Anyone may relay; only the registered site key's signature counts.
+    function attest(bytes32 resourceId, bytes32 specHash, bytes calldata signature) external whenNotPaused {
+        Resource storage r = _resources[resourceId];
+        if (r.state != State.Placed && r.state != State.Provisioned) {
+            revert InvalidTransition(resourceId, r.state, State.Provisioned);
+        }
+        address signer = ECDSA.recover(MessageHashUtils.toEthSignedMessageHash(attestationDigest(resourceId, specHash)), signature);
+        address key = _siteKeys[r.site];
+        if (key == address(0) || signer != key) revert BadSiteSignature(resourceId, r.site, signer);
+        if (r.siteAttestation == specHash) return;
+        r.siteAttestation = specHash;
+        r.updatedBlock = uint64(block.number);
+        emit SiteAttested(resourceId, r.site, specHash);
+    }
+
+    /// @notice Records that the resource was deleted.
+    function remove(bytes32 resourceId) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        Resource storage r = _resources[resourceId];
+        if (r.state == State.Deleted) return;
+        if (r.state == State.None) revert InvalidTransition(resourceId, r.state, State.Deleted);
+        r.state = State.Deleted;
+        r.updatedBlock = uint64(block.number);
+        emit Deleted(resourceId);
+    }
+
+    /// @notice What a site signs (with the Ethereum signed-message prefix): binds the attestation to this contract and chain.
+    function attestationDigest(bytes32 resourceId, bytes32 specHash) public view returns (bytes32) {
+        return keccak256(abi.encode(address(this), block.chainid, resourceId, specHash));
+    }
+
+    /// @notice A resource is Verified when provisioned and both the control plane and its site attested the same spec.
+    function isVerified(bytes32 resourceId) public view returns (bool) {
+        Resource storage r = _resources[resourceId];
+        return r.state == State.Provisioned && r.controlPlaneAttestation != bytes32(0)
+            && r.controlPlaneAttestation == r.siteAttestation && r.siteAttestation == r.specHash;
+    }
+
+    /// @notice The full record of a resource.
+    function resourceOf(bytes32 resourceId) external view returns (Resource memory) {
+        return _resources[resourceId];
+    }
+
+    /// @notice The key a site attests with (zero when none).
+    function siteKeyOf(bytes32 site) external view returns (address) {
+        return _siteKeys[site];
+    }
+
+    /// @notice Stops all transitions.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes transitions.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+}

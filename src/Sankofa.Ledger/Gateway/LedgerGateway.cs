@@ -242,10 +242,7 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
             return;
         }
 
-        if (await MineIfStalledAsync(waiting, stop).ConfigureAwait(false))
-        {
-            return;
-        }
+        await MineIfStalledAsync(waiting, stop).ConfigureAwait(false);
 
         // A transaction the node called "nonce too low" and that has no receipt was displaced (another sender used
         // the key, or the node lost it and something else took the nonce): sign it again with a fresh nonce.
@@ -295,25 +292,23 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     /// anvil's instant miner can miss transactions that reach its pool while it is mining a block (foundry-rs/foundry#10122):
     /// they stay there, valid and ready, while later triggers mine empty blocks, so the pipeline stalls until a
     /// re-broadcast seconds later. On the embedded chain, a transaction accepted a while ago without a receipt gets an
-    /// explicit evm_mine, which includes everything ready. Returns whether it mined (receipts are read on the next round).
+    /// explicit evm_mine, which includes everything ready (receipts are read on the next round). The rest of the check
+    /// still runs: a restarted anvil has lost its pool, and only the re-broadcast brings those transactions back.
     /// </summary>
-    private async Task<bool> MineIfStalledAsync(List<PendingTransaction> waiting, CancellationToken stop)
+    private async Task MineIfStalledAsync(List<PendingTransaction> waiting, CancellationToken stop)
     {
         if (!_mineWhenStalled)
         {
-            return false;
+            return;
         }
 
         var now = _time.GetUtcNow();
         var stalled = waiting.Count(p => p.Accepted && now - p.LastBroadcast >= StalledMinerThreshold);
-        if (stalled == 0)
+        if (stalled > 0)
         {
-            return false;
+            Log.MiningStalled(_logger, stalled);
+            await _rpc.CallAsync("evm_mine", stop).ConfigureAwait(false);
         }
-
-        Log.MiningStalled(_logger, stalled);
-        await _rpc.CallAsync("evm_mine", stop).ConfigureAwait(false);
-        return true;
     }
 
     /// <summary>

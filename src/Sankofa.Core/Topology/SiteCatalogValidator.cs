@@ -153,7 +153,7 @@ public static class SiteCatalogValidator
         }
         else if (string.IsNullOrWhiteSpace(site.UplinkSiteId))
         {
-            errors.Add(new CatalogError(site.Id, "uplink", $"A {Tier(site.Tier)} site must be linked to a {Tier(uplinkTier.Value)} site."));
+            errors.Add(new CatalogError(site.Id, "uplink", $"{(site.Tier == SiteTier.Edge ? "An" : "A")} {Tier(site.Tier)} site must be linked to a {Tier(uplinkTier.Value)} site."));
         }
         else if (!byId.TryGetValue(site.UplinkSiteId, out var uplink))
         {

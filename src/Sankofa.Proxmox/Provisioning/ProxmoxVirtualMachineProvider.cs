@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Sankofa.Core.Provisioning;
+using Sankofa.Proxmox.Api;
+
+namespace Sankofa.Proxmox.Provisioning;
+
+/// <summary>
+/// <see cref="IVirtualMachineProvider"/> on one Proxmox VE cluster. Every operation waits for its worker task, and
+/// operations are idempotent where a reconciler needs them to be (start a running VM, stop a stopped one, delete a gone
+/// one, clone into an id that already holds this resource's VM).
+/// </summary>
+internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client, ProxmoxClusterOptions options) : IVirtualMachineProvider
+{
+    // A VM's resource id never changes, so the description is read once per VM (keyed by id and name against id reuse).
+    private readonly ConcurrentDictionary<(int VmId, string? Name), string?> _resourceIds = new();
+
+    public string ClusterId => client.ClusterId;
+
+    public async Task<IReadOnlyList<HypervisorNode>> ListNodesAsync(CancellationToken cancellationToken = default)
+    {
+        var nodes = await client.GetNodesAsync(cancellationToken).ConfigureAwait(false);
+        return [.. nodes.Select(n => new HypervisorNode(n.Node, n.Status == "online", n.MaxCpu, n.MaxMemory, n.Memory))];
+    }
+
+    public async Task<IReadOnlyList<VirtualMachineInfo>> ListManagedAsync(CancellationToken cancellationToken = default)
+    {
+        var resources = await client.GetVmResourcesAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<VirtualMachineInfo>();
+        foreach (var vm in resources.Where(r => !r.IsTemplate))
+        {
+            if (await ResourceIdOfAsync(vm, cancellationToken).ConfigureAwait(false) is { } resourceId)
+            {
+                result.Add(ToInfo(vm, resourceId));
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<VirtualMachineInfo?> FindByResourceIdAsync(string resourceId, CancellationToken cancellationToken = default)
+    {
+        ResourceMarker.Check(resourceId);
+        var managed = await ListManagedAsync(cancellationToken).ConfigureAwait(false);
+        return managed.FirstOrDefault(vm => vm.ResourceId == resourceId);
+    }
+
+    public Task<int> AllocateIdAsync(CancellationToken cancellationToken = default) => client.GetNextIdAsync(null, cancellationToken);
+
+    public async Task<VirtualMachineInfo> CloneAsync(CloneVirtualMachineRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ResourceMarker.Check(request.ResourceId);
+        var target = new VirtualMachineRef(request.TargetNode ?? request.TemplateNode, request.NewVmId);
+        string upid;
+        try
+        {
+            upid = await client.CloneAsync(request.TemplateNode, request.TemplateVmId, new ProxmoxCloneOptions(request.NewVmId)
+            {
+                Name = request.Name,
+                Description = ResourceMarker.Describe(request.ResourceId),
+                Full = request.FullClone,
+                Target = request.TargetNode,
+                Storage = request.Storage,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProxmoxConflictException)
+        {
+            // A retry after a crash or lost answer finds its own VM under the id: that is success, not a conflict.
+            if (await GetAsync(target, cancellationToken).ConfigureAwait(false) is { } existing && existing.ResourceId == request.ResourceId)
+            {
+                return existing;
+            }
+
+            throw;
+        }
+
+        await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
+        await client.UpdateConfigAsync(target.Node, target.VmId, new ProxmoxConfigChange { Tags = [options.ManagedTag] }, cancellationToken).ConfigureAwait(false);
+        return await GetAsync(target, cancellationToken).ConfigureAwait(false)
+            ?? throw new ProxmoxNotFoundException(null, $"GET /nodes/{target.Node}/qemu/{target.VmId}", "the cloned VM vanished");
+    }
+
+    public async Task ConfigureAsync(VirtualMachineRef vm, VirtualMachineConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var change = new ProxmoxConfigChange
+        {
+            Cores = configuration.Cores,
+            MemoryMegabytes = configuration.MemoryMegabytes,
+            CloudInitUser = configuration.CloudInitUser,
+            SshKeys = configuration.SshPublicKeys,
+            IpConfig0 = configuration.IpConfig,
+        };
+        if (change != new ProxmoxConfigChange())
+        {
+            await client.UpdateConfigAsync(vm.Node, vm.VmId, change, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (configuration.DiskSizeGigabytes is { } size)
+        {
+            var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+            var current = config.TryGetValue(configuration.Disk, out var volume) ? SizeInGigabytes(volume) : null;
+            if (current is null)
+            {
+                throw new ProvisioningException(ProvisioningFailure.InvalidRequest, $"VM {vm} has no disk {configuration.Disk} to resize");
+            }
+
+            if (size < current)
+            {
+                throw new ProvisioningException(ProvisioningFailure.InvalidRequest, $"Disk {configuration.Disk} of VM {vm} is {current} GiB; disks cannot shrink to {size} GiB");
+            }
+
+            // Resizing to the current size is skipped, so configuring twice is harmless.
+            if (size > current)
+            {
+                var upid = await client.ResizeDiskAsync(vm.Node, vm.VmId, configuration.Disk, size.ToString(CultureInfo.InvariantCulture) + "G", cancellationToken).ConfigureAwait(false);
+                if (upid is not null)
+                {
+                    await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    public async Task StartAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
+    {
+        var status = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        if (status.Status == "running")
+        {
+            return;
+        }
+
+        var upid = await client.StartAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ShutdownAsync(VirtualMachineRef vm, TimeSpan timeout, bool forceStop, CancellationToken cancellationToken = default)
+    {
+        var status = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        if (status.Status == "stopped")
+        {
+            return;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        var upid = await client.ShutdownAsync(vm.Node, vm.VmId, seconds, forceStop, cancellationToken).ConfigureAwait(false);
+        // Proxmox ends the task itself after the timeout (and a forced stop); the wait allows for that plus the usual margin.
+        await client.WaitForTaskAsync(upid, timeout + options.TaskTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
+    {
+        var status = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        if (status.Status == "stopped")
+        {
+            return;
+        }
+
+        var upid = await client.StopAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Proxmox refuses to destroy a running VM.
+            await StopAsync(vm, cancellationToken).ConfigureAwait(false);
+            var upid = await client.DeleteAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+            await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProxmoxNotFoundException)
+        {
+            // Already gone: the goal is reached.
+        }
+
+        foreach (var key in _resourceIds.Keys.Where(k => k.VmId == vm.VmId))
+        {
+            _resourceIds.TryRemove(key, out _);
+        }
+    }
+
+    public async Task<VirtualMachineInfo?> GetAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
+    {
+        ProxmoxVmStatus status;
+        IReadOnlyDictionary<string, string> config;
+        try
+        {
+            status = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+            config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProxmoxNotFoundException)
+        {
+            return null;
+        }
+
+        var resourceId = ResourceMarker.Read(config.GetValueOrDefault("description"));
+        return new VirtualMachineInfo(
+            vm,
+            status.Name,
+            resourceId,
+            PowerOf(status.Status),
+            status.Lock,
+            config.TryGetValue("cores", out var cores) && int.TryParse(cores, CultureInfo.InvariantCulture, out var c) ? c : null,
+            status.MaxMemory is { } bytes ? bytes >> 20 : null);
+    }
+
+    private async Task<string?> ResourceIdOfAsync(ProxmoxVmResource vm, CancellationToken cancellationToken)
+    {
+        if (_resourceIds.TryGetValue((vm.VmId, vm.Name), out var known))
+        {
+            return known;
+        }
+
+        if (vm.Status == "unknown")
+        {
+            // The node does not answer, so this VM's mark cannot be read. Answering "not found" could make the
+            // reconciler create a duplicate; failing makes it wait for the node.
+            throw new ProxmoxUnavailableException(595, $"GET /nodes/{vm.Node}/qemu/{vm.VmId}/config", $"node {vm.Node} does not answer; VM {vm.VmId} cannot be identified");
+        }
+
+        try
+        {
+            var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+            var resourceId = ResourceMarker.Read(config.GetValueOrDefault("description"));
+            _resourceIds[(vm.VmId, vm.Name)] = resourceId;
+            return resourceId;
+        }
+        catch (ProxmoxNotFoundException)
+        {
+            return null; // deleted since the listing
+        }
+    }
+
+    private static VirtualMachineInfo ToInfo(ProxmoxVmResource vm, string resourceId) => new(
+        new VirtualMachineRef(vm.Node, vm.VmId), vm.Name, resourceId, PowerOf(vm.Status), vm.Lock, vm.MaxCpu, vm.MaxMemory is { } bytes ? bytes >> 20 : null);
+
+    private static PowerState PowerOf(string? status) => status switch
+    {
+        "running" => PowerState.Running,
+        "stopped" => PowerState.Stopped,
+        _ => PowerState.Unknown,
+    };
+
+    private static int? SizeInGigabytes(string volume)
+    {
+        var match = DiskSize().Match(volume);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var gib = match.Groups[2].Value switch { "T" => value * 1024, "G" => value, "M" => value / 1024, "K" => value / (1024 * 1024), _ => value / (1 << 30) };
+        return (int)Math.Ceiling(gib);
+    }
+
+    [GeneratedRegex(@"size=(\d+(?:\.\d+)?)([KMGT]?)")]
+    private static partial Regex DiskSize();
+}

@@ -1,0 +1,39 @@
+namespace Sankofa.Proxmox.Provisioning;
+
+/// <summary>
+/// How a VM carries the Sankofa resource id it was created for: a line <c>sankofa-resource-id: ID</c> in its
+/// description. The description is set by the clone call itself, so the mark exists from the moment the VM does
+/// (tags can only be set by a later call, which a crash could skip). Operators may add text around the line.
+/// </summary>
+internal static class ResourceMarker
+{
+    private const string Prefix = "sankofa-resource-id: ";
+
+    public static string Describe(string resourceId) => Prefix + resourceId + "\nCreated by Sankofa; do not edit the line above.";
+
+    public static string? Read(string? description)
+    {
+        if (description is null)
+        {
+            return null;
+        }
+
+        foreach (var line in description.Split('\n'))
+        {
+            if (line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                return line[Prefix.Length..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    public static void Check(string resourceId)
+    {
+        if (string.IsNullOrWhiteSpace(resourceId) || resourceId.Any(char.IsControl) || resourceId.Length > 200)
+        {
+            throw new ArgumentException("A resource id must be 1–200 printable characters.", nameof(resourceId));
+        }
+    }
+}

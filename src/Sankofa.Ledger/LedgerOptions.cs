@@ -23,6 +23,12 @@ public sealed class LedgerOptions
     public string? AuditAnchorAddress { get; set; }
 
     /// <summary>
+    /// Address of an already deployed ResourceRegistry contract. Optional, like <see cref="AuditAnchorAddress"/>: deployed on
+    /// first start and recorded in <c>ledger/deployment.json</c> when absent; when set, code must exist there.
+    /// </summary>
+    public string? ResourceRegistryAddress { get; set; }
+
+    /// <summary>
     /// Password of the signing key's keystore file. Required with <see cref="RpcUrl"/>. In embedded mode, when absent,
     /// one is generated and kept in <c>ledger/keystore-password</c> (mode 0600) beside the keystore: that protects the key
     /// only as well as the data directory is protected, which is acceptable for a single-node chain Sankofa runs itself.

@@ -12,9 +12,10 @@ public interface ILedgerStatus
 /// <param name="ChainId">Chain id the endpoint reports.</param>
 /// <param name="BlockNumber">Current height.</param>
 /// <param name="AuditAnchorAddress">Address of the AuditAnchor contract.</param>
+/// <param name="ResourceRegistryAddress">Address of the ResourceRegistry contract.</param>
 /// <param name="SignerAddress">Address of the control plane's signing key.</param>
 /// <param name="Embedded">Whether Sankofa runs the chain itself (anvil) or uses a configured endpoint.</param>
-public sealed record LedgerStatus(string RpcUrl, long ChainId, long BlockNumber, string AuditAnchorAddress, string SignerAddress, bool Embedded);
+public sealed record LedgerStatus(string RpcUrl, long ChainId, long BlockNumber, string AuditAnchorAddress, string ResourceRegistryAddress, string SignerAddress, bool Embedded);
 
 /// <summary>The chain could not be reached or did not answer in time; the operation may be retried.</summary>
 public sealed class LedgerUnavailableException : Exception

@@ -18,6 +18,8 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact AuditAnchor { get; } = Load("AuditAnchor");
 
+    public static ContractArtifact ResourceRegistry { get; } = Load("ResourceRegistry");
+
     /// <summary>Creation code followed by the ABI-encoded constructor argument (one address).</summary>
     public byte[] CreationCode(string constructorAddress)
     {

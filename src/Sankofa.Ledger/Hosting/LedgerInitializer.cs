@@ -153,7 +153,8 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
                 null);
         }
 
-        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, key.Address, embedded), generation);
+        var resourceRegistry = await ResolveResourceRegistryAsync(chainId, embedded, cancellationToken).ConfigureAwait(false);
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, key.Address, embedded), generation);
         Log.Ready(_logger, rpcUrl, chainId, auditAnchor, embedded, generation);
     }
 
@@ -217,31 +218,74 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
             generation++;
         }
 
-        var deployed = await DeployAuditAnchorAsync(chainId, generation, cancellationToken).ConfigureAwait(false);
+        var deployed = await DeployAsync("AuditAnchor", ContractArtifact.AuditAnchor, chainId, generation, cancellationToken).ConfigureAwait(false);
         await new DeploymentRecord(chainId, deployed.Address, _key!.Address, deployed.BlockNumber, generation).SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
         return (deployed.Address, generation);
     }
 
-    private async Task<(string Address, long BlockNumber)> DeployAuditAnchorAsync(long chainId, long generation, CancellationToken cancellationToken)
+    private async Task<(string Address, long BlockNumber)> DeployAsync(string name, ContractArtifact artifact, long chainId, long generation, CancellationToken cancellationToken)
     {
-        var code = ContractArtifact.AuditAnchor.CreationCode(_key!.Address);
+        var code = artifact.CreationCode(_key!.Address);
         var estimate = Hex.ToLong(await _rpc!.CallAsync("eth_estimateGas", cancellationToken, new { from = _key.Address, data = Hex.Bytes(code) }).ConfigureAwait(false));
-        var receipt = await _gateway!.SendAsync(new Gateway.TransactionRequest($"deploy:AuditAnchor:{chainId}:{generation}", null, code, estimate + (estimate / 5)), cancellationToken).ConfigureAwait(false);
+        var receipt = await _gateway!.SendAsync(new Gateway.TransactionRequest($"deploy:{name}:{chainId}:{generation}", null, code, estimate + (estimate / 5)), cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded || receipt.ContractAddress is null)
         {
-            throw new LedgerConfigurationException("Ledger:RpcUrl", $"Deploying AuditAnchor failed in transaction {receipt.TransactionHash}.", null);
+            throw new LedgerConfigurationException("Ledger:RpcUrl", $"Deploying {name} failed in transaction {receipt.TransactionHash}.", null);
         }
 
-        Log.Deployed(_logger, "AuditAnchor", receipt.ContractAddress, receipt.BlockNumber);
+        Log.Deployed(_logger, name, receipt.ContractAddress, receipt.BlockNumber);
         await RecordAsync("ledger.contract.deployed", receipt.ContractAddress, new
         {
-            contract = "AuditAnchor",
+            contract = name,
             chainId,
             blockNumber = receipt.BlockNumber,
             transaction = receipt.TransactionHash,
             generation,
         }, cancellationToken).ConfigureAwait(false);
         return (receipt.ContractAddress, receipt.BlockNumber);
+    }
+
+    /// <summary>
+    /// ResourceRegistry: <c>Ledger:ResourceRegistryAddress</c>, else the one recorded for this chain when its code is
+    /// still there, else deployed now and recorded. Runs after the AuditAnchor resolution, which already bumped the
+    /// generation if the chain lost its state (both contracts are lost together).
+    /// </summary>
+    private async Task<string> ResolveResourceRegistryAsync(long chainId, bool embedded, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(_options.ResourceRegistryAddress))
+        {
+            if (!await AuditAnchorCalls.HasCodeAsync(_rpc!, _options.ResourceRegistryAddress, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LedgerConfigurationException(
+                    "Ledger:ResourceRegistryAddress",
+                    $"No contract code at {_options.ResourceRegistryAddress} on chain {chainId}. Fix the address, or remove the setting to let Sankofa deploy one.",
+                    null);
+            }
+
+            return _options.ResourceRegistryAddress;
+        }
+
+        var record = (await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false))!;
+        if (record.ResourceRegistry is { } recorded)
+        {
+            if (await AuditAnchorCalls.HasCodeAsync(_rpc!, recorded, cancellationToken).ConfigureAwait(false))
+            {
+                return recorded;
+            }
+
+            if (!embedded)
+            {
+                throw new LedgerConfigurationException(
+                    "Ledger:RpcUrl",
+                    $"The ResourceRegistry contract recorded in {_paths.Deployment} ({recorded}) has no code on the chain at {_options.RpcUrl}. "
+                    + "Point Ledger:RpcUrl at the chain it was deployed on, set Ledger:ResourceRegistryAddress, or delete the file to deploy anew.",
+                    null);
+            }
+        }
+
+        var deployed = await DeployAsync("ResourceRegistry", ContractArtifact.ResourceRegistry, chainId, record.Generation, cancellationToken).ConfigureAwait(false);
+        await (record with { ResourceRegistry = deployed.Address }).SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        return deployed.Address;
     }
 
     private Task RecordAsync(string action, string subject, object details, CancellationToken cancellationToken) =>

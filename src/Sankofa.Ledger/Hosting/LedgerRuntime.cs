@@ -11,6 +11,7 @@ internal sealed record LedgerConnection(
     Uri RpcUrl,
     long ChainId,
     string AuditAnchorAddress,
+    string ResourceRegistryAddress,
     string SignerAddress,
     bool Embedded);
 

@@ -1,0 +1,70 @@
+namespace Sankofa.Core.Ledger;
+
+/// <summary>
+/// The chain side of resource provisioning: the ResourceRegistry contract. Every call is idempotent — repeating a
+/// transition with the same values records nothing new — so a reconciler can re-send after a crash.
+/// Resource, site and host ids are Sankofa's own strings; on chain they are keccak-256 hashes of their UTF-8 bytes.
+/// </summary>
+public interface IResourceLedger
+{
+    /// <summary>Records that a resource with this spec (a 32-byte hash) was requested.</summary>
+    Task<LedgerReceipt> RecordRequestedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
+
+    /// <summary>Records where the resource was placed.</summary>
+    Task<LedgerReceipt> RecordPlacedAsync(string resourceId, string siteId, string hostId, CancellationToken cancellationToken);
+
+    /// <summary>The control plane attests that the resource runs with this spec.</summary>
+    Task<LedgerReceipt> RecordProvisionedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
+
+    /// <summary>Relays the hosting site's signature over <see cref="AttestationDigestAsync"/>; the contract checks it against the site's key.</summary>
+    Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken);
+
+    /// <summary>Records that the resource was deleted.</summary>
+    Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>Registers (or rotates) the address whose signatures count as a site's attestations.</summary>
+    Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken);
+
+    /// <summary>What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract and chain.</summary>
+    Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
+
+    /// <summary>What the chain holds for a resource, or <c>null</c> when it holds nothing.</summary>
+    Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken);
+}
+
+/// <summary>The transaction that carried a transition (or, for a no-op repeat, the one that found it already done).</summary>
+/// <param name="TransactionHash">0x-prefixed transaction hash.</param>
+/// <param name="BlockNumber">Block that included it.</param>
+public sealed record LedgerReceipt(string TransactionHash, long BlockNumber);
+
+/// <summary>Lifecycle states as the ResourceRegistry contract numbers them.</summary>
+public enum OnChainResourceState
+{
+    /// <summary>Unknown to the chain.</summary>
+    None = 0,
+
+    /// <summary>Requested with a spec.</summary>
+    Requested = 1,
+
+    /// <summary>Placed on a site and host.</summary>
+    Placed = 2,
+
+    /// <summary>The control plane attested it runs.</summary>
+    Provisioned = 3,
+
+    /// <summary>Deleted.</summary>
+    Deleted = 4,
+}
+
+/// <summary>What the chain holds for a resource.</summary>
+/// <param name="State">Lifecycle state.</param>
+/// <param name="SpecHash">Spec hash recorded at request.</param>
+/// <param name="Site">keccak-256 of the site id.</param>
+/// <param name="Host">keccak-256 of the host id.</param>
+/// <param name="ControlPlaneAttestation">Spec hash the control plane attested (zero when none).</param>
+/// <param name="SiteAttestation">Spec hash the site attested (zero when none).</param>
+/// <param name="UpdatedBlock">Block of the last transition.</param>
+/// <param name="Verified">Provisioned, and both attestations equal the requested spec hash.</param>
+public sealed record OnChainResource(
+    OnChainResourceState State, byte[] SpecHash, byte[] Site, byte[] Host,
+    byte[] ControlPlaneAttestation, byte[] SiteAttestation, long UpdatedBlock, bool Verified);

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Keys;
+using Sankofa.Ledger.Resources;
+
+namespace Sankofa.Ledger.Tests.Resources;
+
+/// <summary>ResourceRegistry through the ledger, on a real anvil: the lifecycle, idempotent repeats, and two-party verification.</summary>
+public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
+{
+    private IResourceLedger Ledger => fixture.Host.Services.GetRequiredService<IResourceLedger>();
+
+    private static byte[] Spec(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
+
+    private static byte[] NewSiteKey()
+    {
+        using var key = SigningKey.Generate();
+        return key.ExportSecret();
+    }
+
+    [Fact]
+    public async Task A_resource_is_verified_only_once_the_control_plane_and_its_site_attest_the_same_spec()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var spec = Spec("""{"cores":2,"memoryMiB":4096}""");
+        var siteKey = NewSiteKey();
+        await Ledger.RegisterSiteKeyAsync("edge-lagos-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+
+        await Ledger.RecordRequestedAsync(id, spec, CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, "edge-lagos-1", "host-3", CancellationToken.None);
+        await Ledger.RecordProvisionedAsync(id, spec, CancellationToken.None);
+        var provisionedOnly = await Ledger.GetAsync(id, CancellationToken.None);
+        Assert.Equal(OnChainResourceState.Provisioned, provisionedOnly!.State);
+        Assert.False(provisionedOnly.Verified);
+
+        var digest = await Ledger.AttestationDigestAsync(id, spec, CancellationToken.None);
+        await Ledger.RecordSiteAttestationAsync(id, spec, SiteAttestation.Sign(siteKey, digest), CancellationToken.None);
+
+        var verified = await Ledger.GetAsync(id, CancellationToken.None);
+        Assert.True(verified!.Verified);
+        Assert.Equal(LedgerIds.Of("edge-lagos-1"), verified.Site);
+        Assert.Equal(LedgerIds.Of("host-3"), verified.Host);
+        Assert.Equal(spec, verified.SiteAttestation);
+    }
+
+    [Fact]
+    public async Task Another_key_than_the_sites_cannot_attest_for_it()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var spec = Spec("a");
+        await Ledger.RegisterSiteKeyAsync("edge-quito-1", SiteAttestation.AddressOf(NewSiteKey()), CancellationToken.None);
+        await Ledger.RecordRequestedAsync(id, spec, CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, "edge-quito-1", "host-1", CancellationToken.None);
+        await Ledger.RecordProvisionedAsync(id, spec, CancellationToken.None);
+        var digest = await Ledger.AttestationDigestAsync(id, spec, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Ledger.RecordSiteAttestationAsync(id, spec, SiteAttestation.Sign(NewSiteKey(), digest), CancellationToken.None));
+
+        Assert.Contains("refuses", error.Message, StringComparison.Ordinal);
+        Assert.False((await Ledger.GetAsync(id, CancellationToken.None))!.Verified);
+    }
+
+    [Fact]
+    public async Task A_site_attesting_another_spec_leaves_the_resource_unverified()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var siteKey = NewSiteKey();
+        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        await Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None);
+        var drifted = Spec("what actually runs");
+        var digest = await Ledger.AttestationDigestAsync(id, drifted, CancellationToken.None);
+
+        await Ledger.RecordSiteAttestationAsync(id, drifted, SiteAttestation.Sign(siteKey, digest), CancellationToken.None);
+
+        Assert.False((await Ledger.GetAsync(id, CancellationToken.None))!.Verified);
+    }
+
+    [Fact]
+    public async Task Repeating_a_transition_records_nothing_twice_and_a_conflicting_one_is_refused()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        await Ledger.RecordRequestedAsync(id, Spec("x"), CancellationToken.None);
+        var recorded = await Ledger.GetAsync(id, CancellationToken.None);
+        await Ledger.RecordRequestedAsync(id, Spec("x"), CancellationToken.None);
+
+        // The contract treated the repeat as a no-op: the record, down to the block of its last change, is the same.
+        Assert.Equal(recorded!.UpdatedBlock, (await Ledger.GetAsync(id, CancellationToken.None))!.UpdatedBlock);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordRequestedAsync(id, Spec("y"), CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordProvisionedAsync(id, Spec("x"), CancellationToken.None));
+        Assert.Equal(OnChainResourceState.Requested, (await Ledger.GetAsync(id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task A_deleted_resource_stays_deleted_and_an_unknown_one_reads_as_absent()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        await Ledger.RecordRequestedAsync(id, Spec("z"), CancellationToken.None);
+        await Ledger.RecordDeletedAsync(id, CancellationToken.None);
+        await Ledger.RecordDeletedAsync(id, CancellationToken.None);
+
+        Assert.Equal(OnChainResourceState.Deleted, (await Ledger.GetAsync(id, CancellationToken.None))!.State);
+        Assert.Null(await Ledger.GetAsync("vm-never-" + Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_site_signs_exactly_the_digest_the_contract_recovers()
+    {
+        var siteKey = NewSiteKey();
+        var digest = RandomNumberGenerator.GetBytes(32);
+
+        var signature = SiteAttestation.Sign(siteKey, digest);
+
+        // Recover with Nethereum's independent implementation of EIP-191 personal-sign recovery.
+        var recovered = new Nethereum.Signer.EthereumMessageSigner().EcRecover(digest, "0x" + Convert.ToHexStringLower(signature));
+        Assert.Equal(SiteAttestation.AddressOf(siteKey), recovered, ignoreCase: true);
+    }
+}

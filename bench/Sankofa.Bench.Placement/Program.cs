@@ -1,5 +1,6 @@
 // Placement throughput over the full default catalog (325 sites), beside a naive baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Sankofa.Bench.Placement [-- --requests N --seed S]
+// Usage: dotnet run -c Release --project bench/Sankofa.Bench.Placement [-- --requests N --seed S --explain K]
+// (--explain: how many rejected candidates each decision lists, default 5 as in the product)
 using System.Diagnostics;
 using System.Globalization;
 using Sankofa.Core.Placement;
@@ -10,7 +11,7 @@ var seed = Arg("--seed", 7);
 const double Goal = 50_000;
 
 var catalog = SiteCatalog.Default;
-var engine = new PlacementEngine(catalog);
+var engine = new PlacementEngine(catalog, new PlacementOptions { RejectedToExplain = Arg("--explain", 5) });
 var state = new FleetState(catalog);
 var random = new Random(seed);
 

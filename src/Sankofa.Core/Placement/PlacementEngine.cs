@@ -91,7 +91,7 @@ public sealed class PlacementEngine
         {
             return PlacementResult.Failed(Conflict(
                 ["tier", "maxRttMs"],
-                Inv($"A {Tier(t)} site cannot answer within {target:0.##} ms: the latency model's floor for the {Tier(t)} tier is {_model.OverheadMs(t):0.##} ms RTT even next door."),
+                string.Create(CultureInfo.InvariantCulture, $"A {Tier(t)} site cannot answer within {target:0.##} ms: the latency model's floor for the {Tier(t)} tier is {_model.OverheadMs(t):0.##} ms RTT even next door."),
                 []));
         }
 
@@ -334,8 +334,8 @@ public sealed class PlacementEngine
             km = Math.Acos(dot) * GeoPoint.EarthRadiusKm;
             rtt = _model.EstimateRttMs(km.Value, site.Tier);
             why += request.MaxRttMs is { } target
-                ? Inv($" within {target:0.##} ms: est. {rtt:0.0} ms RTT over {km:0} km")
-                : Inv($" for the user: est. {rtt:0.0} ms RTT over {km:0} km");
+                ? string.Create(CultureInfo.InvariantCulture, $" within {target:0.##} ms: est. {rtt:0.0} ms RTT over {km:0} km")
+                : string.Create(CultureInfo.InvariantCulture, $" for the user: est. {rtt:0.0} ms RTT over {km:0} km");
         }
         else
         {
@@ -352,7 +352,7 @@ public sealed class PlacementEngine
             why += $"; no other VM of group '{request.AntiAffinityGroup}' on this {(request.AntiAffinityScope == AntiAffinityScope.Site ? "site" : "host")}";
         }
 
-        var reason = Inv($"{Name(site)}: {why}; host {host.Id} keeps {freeAfter} free; score {score:0.000}");
+        var reason = string.Create(CultureInfo.InvariantCulture, $"{Name(site)}: {why}; host {host.Id} keeps {freeAfter} free; score {score:0.000}");
         if (failover is not null)
         {
             reason = failover.Detail + " " + reason;
@@ -375,7 +375,7 @@ public sealed class PlacementEngine
             var rtt = _model.EstimateRttMs(Math.Acos(scan.Dots[scan.Nearest]) * GeoPoint.EarthRadiusKm, nearest.Tier);
             return Conflict(
                 request.Tier is null ? ["maxRttMs"] : ["tier", "maxRttMs"],
-                Inv($"No {tierText}site is within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest, {Name(nearest)}, is estimated at {rtt:0.0} ms."),
+                string.Create(CultureInfo.InvariantCulture, $"No {tierText}site is within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest, {Name(nearest)}, is estimated at {rtt:0.0} ms."),
                 rejected);
         }
 
@@ -394,7 +394,7 @@ public sealed class PlacementEngine
             var rtt = _model.EstimateRttMs(Math.Acos(scan.NearestAllowedDot) * GeoPoint.EarthRadiusKm, nearestAllowed.Tier);
             return Conflict(
                 ["allowedJurisdictions", "maxRttMs"],
-                Inv($"Residency ({allowed}) excludes every {tierText}site within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest allowed, {Name(nearestAllowed)}, is estimated at {rtt:0.0} ms."),
+                string.Create(CultureInfo.InvariantCulture, $"Residency ({allowed}) excludes every {tierText}site within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest allowed, {Name(nearestAllowed)}, is estimated at {rtt:0.0} ms."),
                 rejected);
         }
 
@@ -420,6 +420,8 @@ public sealed class PlacementEngine
     {
         var list = new List<RejectedCandidate>(sites.Length);
         var hasLocation = request.UserLocation is not null;
+        string? allowed = null;
+        string? noRoom = null;
         for (var i = 0; i < sites.Length; i++)
         {
             var site = _sites[sites[i]];
@@ -428,13 +430,13 @@ public sealed class PlacementEngine
             var reason = (RejectionReason)reasons[i];
             var detail = reason switch
             {
-                RejectionReason.OverLatency => Inv($"est. {rtt:0.0} ms RTT over {km:0} km exceeds the {request.MaxRttMs:0.##} ms target"),
-                RejectionReason.Residency => $"jurisdiction {site.Jurisdiction} is not among the allowed ({string.Join(", ", request.AllowedJurisdictions ?? [])})",
+                RejectionReason.OverLatency => string.Create(CultureInfo.InvariantCulture, $"est. {rtt:0.0} ms RTT over {km:0} km exceeds the {request.MaxRttMs:0.##} ms target"),
+                RejectionReason.Residency => $"jurisdiction {site.Jurisdiction} is not among the allowed ({allowed ??= string.Join(", ", request.AllowedJurisdictions ?? [])})",
                 RejectionReason.SiteDown => "site is down (or every host in it is)",
                 RejectionReason.AntiAffinity => request.AntiAffinityScope == AntiAffinityScope.Site
                     ? $"group '{request.AntiAffinityGroup}' already has a VM in this site"
                     : $"group '{request.AntiAffinityGroup}' already has a VM on every host with room",
-                _ => $"no host has {request.Size} free",
+                _ => noRoom ??= $"no host has {request.Size} free",
             };
             list.Add(new RejectedCandidate(site, km, rtt, reason, detail));
         }
@@ -527,9 +529,7 @@ public sealed class PlacementEngine
 
     private static string Tier(SiteTier tier) => SiteCatalogValidator.Tier(tier);
 
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private enum SiteState : byte
+        private enum SiteState : byte
     {
         NotEligible,
         Viable,

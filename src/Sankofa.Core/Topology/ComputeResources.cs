@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Sankofa.Core.Topology;
 
 /// <summary>An amount of compute: a host's capacity, a VM's size, or what is free or used.</summary>
@@ -25,5 +27,5 @@ public readonly record struct ComputeResources(int VCpu, long RamMiB, long DiskG
     public static ComputeResources Subtract(ComputeResources a, ComputeResources b) => a - b;
 
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"{VCpu} vCPU, {RamMiB} MiB RAM, {DiskGiB} GiB disk");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{VCpu} vCPU, {RamMiB} MiB RAM, {DiskGiB} GiB disk");
 }

@@ -447,69 +447,87 @@ public sealed class PlacementEngine
     private static PlacementError? Validate(PlacementRequest request, out JurisdictionMask mask)
     {
         mask = JurisdictionMask.All;
-        var problems = new List<(string Field, string Message)>();
+        List<(string Field, string Message)>? problems = null; // allocated only for a bad request
+        void Problem(string field, string message) => (problems ??= []).Add((field, message));
+
         if (request.Size.VCpu <= 0)
         {
-            problems.Add(("size.vcpu", "must be greater than 0"));
+            Problem("size.vcpu", "must be greater than 0");
         }
 
         if (request.Size.RamMiB <= 0)
         {
-            problems.Add(("size.ramMiB", "must be greater than 0"));
+            Problem("size.ramMiB", "must be greater than 0");
         }
 
         if (request.Size.DiskGiB <= 0)
         {
-            problems.Add(("size.diskGiB", "must be greater than 0"));
+            Problem("size.diskGiB", "must be greater than 0");
         }
 
         if (request.Tier is { } tier && !Enum.IsDefined(tier))
         {
-            problems.Add(("tier", "must be core, regional or edge"));
+            Problem("tier", "must be core, regional or edge");
         }
 
         if (request.MaxRttMs is { } rtt && (!double.IsFinite(rtt) || rtt <= 0))
         {
-            problems.Add(("maxRttMs", "must be a positive number of milliseconds"));
+            Problem("maxRttMs", "must be a positive number of milliseconds");
         }
 
         if (request.UserLocation is { IsValid: false } location)
         {
-            problems.Add(("userLocation", $"{location} is not a valid latitude (−90..90) and longitude (−180..180)"));
+            Problem("userLocation", $"{location} is not a valid latitude (−90..90) and longitude (−180..180)");
         }
         else if (request.MaxRttMs is not null && request.UserLocation is null)
         {
-            problems.Add(("userLocation", "is required with maxRttMs (latency is estimated from it)"));
+            Problem("userLocation", "is required with maxRttMs (latency is estimated from it)");
         }
 
         if (request.AllowedJurisdictions is { } allowed)
         {
-            var unknown = allowed.Where(c => !CountryCodes.IsAssigned(c)).ToList();
             if (allowed.Count == 0)
             {
-                problems.Add(("allowedJurisdictions", "is empty, which allows nothing; omit it to allow any jurisdiction"));
-            }
-            else if (unknown.Count > 0)
-            {
-                problems.Add(("allowedJurisdictions", $"{string.Join(", ", unknown.Select(c => $"'{c}'"))} not assigned ISO 3166-1 alpha-2 codes"));
+                Problem("allowedJurisdictions", "is empty, which allows nothing; omit it to allow any jurisdiction");
             }
             else
             {
-                mask = JurisdictionMask.Of(allowed.Select(c => CountryIndex[c]));
+                var words = new JurisdictionMask.Builder();
+                List<string>? unknown = null;
+                foreach (var code in allowed)
+                {
+                    if (code is not null && CountryIndex.TryGetValue(code, out var index))
+                    {
+                        words.Add(index);
+                    }
+                    else
+                    {
+                        (unknown ??= []).Add($"'{code}'");
+                    }
+                }
+
+                if (unknown is not null)
+                {
+                    Problem("allowedJurisdictions", $"{string.Join(", ", unknown)} not assigned ISO 3166-1 alpha-2 codes");
+                }
+                else
+                {
+                    mask = words.Build();
+                }
             }
         }
 
         if (request.AntiAffinityGroup is { } group && string.IsNullOrWhiteSpace(group))
         {
-            problems.Add(("antiAffinityGroup", "must not be blank; omit it for no anti-affinity"));
+            Problem("antiAffinityGroup", "must not be blank; omit it for no anti-affinity");
         }
 
         if (!Enum.IsDefined(request.AntiAffinityScope))
         {
-            problems.Add(("antiAffinityScope", "must be host or site"));
+            Problem("antiAffinityScope", "must be host or site");
         }
 
-        return problems.Count == 0
+        return problems is null
             ? null
             : new PlacementError(PlacementErrorKind.InvalidRequest, [.. problems.Select(p => p.Field)], string.Join("; ", problems.Select(p => $"{p.Field} {p.Message}")) + ".", []);
     }
@@ -568,15 +586,23 @@ public sealed class PlacementEngine
     {
         public static JurisdictionMask All => new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
 
-        public static JurisdictionMask Of(IEnumerable<int> indices)
+        public struct Builder
         {
-            Span<ulong> words = stackalloc ulong[4];
-            foreach (var i in indices)
+            private ulong _a, _b, _c, _d;
+
+            public void Add(int index)
             {
-                words[i >> 6] |= 1UL << (i & 63);
+                var bit = 1UL << (index & 63);
+                switch (index >> 6)
+                {
+                    case 0: _a |= bit; break;
+                    case 1: _b |= bit; break;
+                    case 2: _c |= bit; break;
+                    default: _d |= bit; break;
+                }
             }
 
-            return new(words[0], words[1], words[2], words[3]);
+            public readonly JurisdictionMask Build() => new(_a, _b, _c, _d);
         }
 
         public bool Allows(int index)

@@ -14,7 +14,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     // Any constant works; it only has to be the same for every server sharing the database.
     private const long SealerLockKey = 0x5A4B_0FA0_0001;
 
-    // Six parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
+    // Six parameters a row: well under PostgreSQL's 65,535 parameters per statement.
     private const int InsertChunkSize = 1000;
 
     public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
@@ -25,34 +25,13 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             return [];
         }
 
-        // At audit rates EF's change tracking costs more than the insert itself: one multi-row INSERT … RETURNING per
-        // chunk, on the context's own connection and transaction, does the same work in a fraction of the time.
+        // At audit rates EF's change tracking costs more than the insert itself, so rows go in with plain SQL on the
+        // context's own connection and transaction.
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var connection = db.Database.GetDbConnection();
-        var ids = new List<long>(entries.Count);
-        foreach (var chunk in entries.Chunk(InsertChunkSize))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx.GetDbTransaction();
-            var sql = new StringBuilder("INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var e = chunk[i];
-                sql.Append(i == 0 ? "(" : ",(").Append(Parameter(command, e.Time.ToUnixTimeMilliseconds())).Append(',')
-                    .Append(Parameter(command, e.Actor)).Append(',').Append(Parameter(command, e.Action)).Append(',')
-                    .Append(Parameter(command, e.Subject)).Append(',').Append(Parameter(command, e.Payload)).Append(',')
-                    .Append(Parameter(command, e.PayloadHash)).Append(')');
-            }
-
-            command.CommandText = sql.Append(" RETURNING id").ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
-
+        var ids = db.Database.IsNpgsql()
+            ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), entries, cancellationToken).ConfigureAwait(false)
+            : await InsertPreparedAsync(db, tx.GetDbTransaction(), entries, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
         ids.Sort();
@@ -253,6 +232,68 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             unanchored,
             oldest is { } o ? DateTimeOffset.FromUnixTimeMilliseconds(o) : null,
             lastAnchored is { } l ? DateTimeOffset.FromUnixTimeMilliseconds(l) : null);
+    }
+
+    /// <summary>
+    /// SQLite: one prepared single-row INSERT executed per entry. SQLite runs in-process, so a row costs microseconds;
+    /// a multi-row INSERT would be slower here, because SQLite looks named parameters up one by one (quadratic in rows).
+    /// </summary>
+    private static async Task<List<long>> InsertPreparedAsync(SankofaDbContext db, DbTransaction tx, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = tx;
+        var time = Parameter(command, "time", DbType.Int64);
+        var actor = Parameter(command, "actor", DbType.String);
+        var action = Parameter(command, "action", DbType.String);
+        var subject = Parameter(command, "subject", DbType.String);
+        var payload = Parameter(command, "payload", DbType.String);
+        var payloadHash = Parameter(command, "payload_hash", DbType.Binary);
+        command.CommandText = "INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) "
+                              + "VALUES (@time, @actor, @action, @subject, @payload, @payload_hash) RETURNING id";
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<long>(entries.Count);
+        foreach (var e in entries)
+        {
+            time.Value = e.Time.ToUnixTimeMilliseconds();
+            actor.Value = e.Actor;
+            action.Value = e.Action;
+            subject.Value = e.Subject;
+            payload.Value = e.Payload;
+            payloadHash.Value = e.PayloadHash;
+            ids.Add((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        }
+
+        return ids;
+    }
+
+    /// <summary>PostgreSQL: one multi-row INSERT … RETURNING per chunk, a single round trip for up to a thousand rows.</summary>
+    private static async Task<List<long>> InsertMultiRowAsync(SankofaDbContext db, DbTransaction tx, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        var ids = new List<long>(entries.Count);
+        foreach (var chunk in entries.Chunk(InsertChunkSize))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            var sql = new StringBuilder("INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var e = chunk[i];
+                sql.Append(i == 0 ? "(" : ",(").Append(Parameter(command, e.Time.ToUnixTimeMilliseconds())).Append(',')
+                    .Append(Parameter(command, e.Actor)).Append(',').Append(Parameter(command, e.Action)).Append(',')
+                    .Append(Parameter(command, e.Subject)).Append(',').Append(Parameter(command, e.Payload)).Append(',')
+                    .Append(Parameter(command, e.PayloadHash)).Append(')');
+            }
+
+            command.CommandText = sql.Append(" RETURNING id").ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>One prepared UPDATE executed per entry: SQLite runs it in-process, so a row costs microseconds, not a round trip.</summary>

@@ -197,6 +197,7 @@ internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client
         }
 
         var resourceId = ResourceMarker.Read(config.GetValueOrDefault("description"));
+        _resourceIds[(vm.VmId, status.Name)] = resourceId;
         return new VirtualMachineInfo(
             vm,
             status.Name,

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace Sankofa.Core.Audit;
@@ -61,16 +63,27 @@ public static class AuditEventRules
         }
     }
 
+    // A forward-only read of one complete JSON value: no document is built, so validation stays cheap at audit rates.
     private static bool IsJson(string text)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
-            using var _ = JsonDocument.Parse(text);
-            return true;
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
+            while (reader.Read())
+            {
+            }
+
+            return reader.BytesConsumed > 0;
         }
         catch (JsonException)
         {
             return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -13,6 +13,9 @@ public class AuditEventRulesTests
     [InlineData("alice", "created", "vm-1", "{}", "action")]
     [InlineData("alice", "vm.created", " ", "{}", "subject")]
     [InlineData("alice", "vm.created", "vm-1", "{not json", "payload")]
+    [InlineData("alice", "vm.created", "vm-1", "{} {}", "payload")]
+    [InlineData("alice", "vm.created", "vm-1", "", "payload")]
+    [InlineData("alice", "vm.created", "vm-1", "{\"a\":1", "payload")]
     [InlineData("al\u0000ice", "vm.created", "vm-1", "{}", "actor")]
     public void Each_bad_field_is_named(string actor, string action, string subject, string payload, string field)
     {

@@ -33,7 +33,7 @@ public sealed class EmulatedCluster
         TokenSecret = options.TokenSecret ?? context.NewUuid();
         Username = options.Username;
         Password = options.Password ?? context.NewUuid();
-        _nextPid = context.Random.Next(1000, 400_000);
+        _nextPid = context.NextInt(1000, 400_000);
         var now = context.Time.GetUtcNow();
         foreach (var node in options.Nodes)
         {

@@ -9,7 +9,8 @@ internal sealed class EmulatorContext(ProxmoxEmulatorOptions options)
 
     public TimeProvider Time => Options.TimeProvider;
 
-    public Random Random { get; } = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+    // Random is not thread-safe and clusters are added concurrently: use it only under the gate.
+    private Random Random { get; } = options.RandomSeed is { } seed ? new Random(seed) : new Random();
 
     public string NewUuid()
     {
@@ -18,6 +19,14 @@ internal sealed class EmulatorContext(ProxmoxEmulatorOptions options)
             var bytes = new byte[16];
             Random.NextBytes(bytes);
             return new Guid(bytes).ToString();
+        }
+    }
+
+    public int NextInt(int minValue, int maxValue)
+    {
+        lock (_randomGate)
+        {
+            return Random.Next(minValue, maxValue);
         }
     }
 

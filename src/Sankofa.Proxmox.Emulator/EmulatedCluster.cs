@@ -40,9 +40,22 @@ public sealed class EmulatedCluster
             _nodes[node.Name] = new EmulatedNode(node.Name, node.Cores, node.MemoryBytes, now);
         }
 
-        foreach (var template in options.Templates)
+        var saved = context.Options.StateDirectory is { } directory
+            ? ClusterStateStore.Read(directory, Id, _nodes.ContainsKey, _nodes.Keys.First(), now)
+            : null;
+        if (saved is not null)
         {
-            AddTemplate(template);
+            foreach (var vm in saved)
+            {
+                _vms[vm.VmId] = vm;
+            }
+        }
+        else
+        {
+            foreach (var template in options.Templates)
+            {
+                AddTemplate(template);
+            }
         }
     }
 
@@ -68,6 +81,32 @@ public sealed class EmulatedCluster
     public bool Reachable { get; set; } = true;
 
     internal Lock Gate => _gate;
+
+    /// <summary>Counts changes, so the state store writes only clusters that changed since the last write.</summary>
+    internal long Version { get; private set; }
+
+    internal void MarkChanged() => Version++;
+
+    /// <summary>Writes the cluster's VMs to the state directory if it changed since <paramref name="savedVersion"/>; returns the version written.</summary>
+    internal long SaveIfChanged(string directory, long savedVersion)
+    {
+        System.Text.Json.Nodes.JsonObject snapshot;
+        long version;
+        lock (_gate)
+        {
+            Advance();
+            if (Version == savedVersion)
+            {
+                return savedVersion;
+            }
+
+            snapshot = ClusterStateStore.Snapshot(this);
+            version = Version;
+        }
+
+        ClusterStateStore.Write(directory, Id, snapshot);
+        return version;
+    }
 
     internal EmulatorContext Context => _context;
 
@@ -96,6 +135,7 @@ public sealed class EmulatedCluster
             vm.Config["net0"] = "virtio=BC:24:11:00:00:01,bridge=vmbr0";
             vm.Config["boot"] = "order=scsi0";
             _vms[template.VmId] = vm;
+            Version++;
         }
     }
 
@@ -149,6 +189,7 @@ public sealed class EmulatedCluster
         lock (_gate)
         {
             GetVmOrThrow(vmId).Lock = lockName;
+            Version++;
         }
     }
 
@@ -284,6 +325,7 @@ public sealed class EmulatedCluster
             return;
         }
 
+        Version++;
         foreach (var task in due.OrderBy(t => t.EndsAt))
         {
             task.Finish();

@@ -27,7 +27,9 @@ public sealed partial class ProxmoxEmulator : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, EmulatedCluster> _clusters = new(StringComparer.Ordinal);
     private readonly EmulatorContext _context;
+    private readonly ConcurrentDictionary<string, long> _savedVersions = new(StringComparer.Ordinal);
     private WebApplication? _app;
+    private ITimer? _saveTimer;
 
     private ProxmoxEmulator(ProxmoxEmulatorOptions options)
     {
@@ -112,6 +114,29 @@ public sealed partial class ProxmoxEmulator : IAsyncDisposable
         {
             AddCluster(cluster);
         }
+
+        if (options.StateDirectory is not null)
+        {
+            _saveTimer = TimeProvider.System.CreateTimer(_ => SaveState(), null, options.StateSaveInterval, options.StateSaveInterval);
+        }
+    }
+
+    /// <summary>Writes every cluster that changed since its last write to <see cref="ProxmoxEmulatorOptions.StateDirectory"/> (no-op without one).</summary>
+    public void SaveState()
+    {
+        if (_context.Options.StateDirectory is not { } directory)
+        {
+            return;
+        }
+
+        // The timer and Dispose may both call this; one writer at a time keeps the rename atomic per file.
+        lock (_savedVersions)
+        {
+            foreach (var cluster in _clusters.Values)
+            {
+                _savedVersions[cluster.Id] = cluster.SaveIfChanged(directory, _savedVersions.GetValueOrDefault(cluster.Id, -1));
+            }
+        }
     }
 
     private static X509Certificate2 CreateSelfSignedCertificate()
@@ -129,6 +154,13 @@ public sealed partial class ProxmoxEmulator : IAsyncDisposable
     /// <summary>Stops the listener.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_saveTimer is not null)
+        {
+            await _saveTimer.DisposeAsync().ConfigureAwait(false);
+            _saveTimer = null;
+        }
+
+        SaveState();
         if (_app is not null)
         {
             await _app.StopAsync().ConfigureAwait(false);

@@ -21,6 +21,16 @@ public sealed class ProxmoxEmulatorOptions
     /// <summary>Clock of the emulated clusters (task durations, ticket expiry, uptimes). Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Folder where each cluster's VMs are kept (<c>{id}.json</c>), so a restarted emulator (the next <c>sankofa up</c>)
+    /// has the VMs the previous run created. Written every <see cref="StateSaveInterval"/> when something changed and on
+    /// dispose. Null (default): state lives in memory only.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>How often changed cluster state is written to <see cref="StateDirectory"/>. Default 2 seconds.</summary>
+    public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Seed of the emulator's randomness (PIDs in UPIDs, generated secrets). Default: unseeded.</summary>
     public int? RandomSeed { get; set; }
 }

@@ -86,7 +86,13 @@ internal sealed class EmulatorRequestHandler(ApiSchema schema, Func<string, Emul
                 return ApiResult.InvalidParameters(errors);
             }
 
-            return new ClusterApi(cluster, _configSchema).Handle(endpoint.Path, new ApiRequest(method, ApiPrefix + apiPath, parameters, user));
+            var result = new ClusterApi(cluster, _configSchema).Handle(endpoint.Path, new ApiRequest(method, ApiPrefix + apiPath, parameters, user));
+            if (method != "GET" && result.Status == 200)
+            {
+                cluster.MarkChanged();
+            }
+
+            return result;
         }
     }
 

@@ -28,7 +28,8 @@ public static class StoreServiceCollectionExtensions
                     ? $"Data Source={Path.Combine(CreateDataDirectory(configuration), "sankofa.db")};Pooling=True"
                     : options.ConnectionString;
                 services.AddPooledDbContextFactory<SqliteSankofaDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas()));
-                services.AddSingleton<IStoreContextFactory, StoreContextFactory<SqliteSankofaDbContext>>();
+                services.AddSingleton<IStoreContextFactory>(sp =>
+                    new StoreContextFactory<SqliteSankofaDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteSankofaDbContext>>(), serializeWrites: true));
                 break;
             case "POSTGRES" or "POSTGRESQL":
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -38,7 +39,8 @@ public static class StoreServiceCollectionExtensions
                 }
 
                 services.AddPooledDbContextFactory<PostgresSankofaDbContext>(o => o.UseNpgsql(options.ConnectionString));
-                services.AddSingleton<IStoreContextFactory, StoreContextFactory<PostgresSankofaDbContext>>();
+                services.AddSingleton<IStoreContextFactory>(sp =>
+                    new StoreContextFactory<PostgresSankofaDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresSankofaDbContext>>(), serializeWrites: false));
                 break;
             default:
                 throw new OptionsValidationException("Store:Provider", typeof(StoreOptions),

@@ -27,6 +27,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 
         // At audit rates EF's change tracking costs more than the insert itself, so rows go in with plain SQL on the
         // context's own connection and transaction.
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var ids = db.Database.IsNpgsql()
@@ -41,6 +42,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 
     public async Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var postgres = db.Database.IsNpgsql();
@@ -107,6 +109,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             return;
         }
 
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
         var ids = anchors.Select(a => a.BatchId).ToList();
         var rows = await db.AuditBatches.Where(b => ids.Contains(b.Id)).ToDictionaryAsync(b => b.Id, cancellationToken).ConfigureAwait(false);
@@ -126,6 +129,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task MarkUnanchoredAsync(IReadOnlyList<long> batchIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batchIds);
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
         var ids = batchIds.ToList();
         await db.AuditBatches.Where(b => ids.Contains(b.Id)).ExecuteUpdateAsync(

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -17,6 +18,11 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     // Six parameters a row: well under PostgreSQL's 65,535 parameters per statement.
     private const int InsertChunkSize = 1000;
 
+    // Most entries one group commit takes; the rest wait for the next turn so no transaction grows without bound.
+    private const int GroupCommitLimit = 10_000;
+
+    private readonly ConcurrentQueue<PendingAppend> appends = new();
+
     public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -25,19 +31,70 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             return [];
         }
 
-        // At audit rates EF's change tracking costs more than the insert itself, so rows go in with plain SQL on the
-        // context's own connection and transaction.
-        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var db = contexts.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var ids = db.Database.IsNpgsql()
-            ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), entries, cancellationToken).ConfigureAwait(false)
-            : await InsertPreparedAsync(db, tx.GetDbTransaction(), entries, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
-        ids.Sort();
-        return entries.Select((e, i) => new AuditEntry(
-            ids[i], DateTimeOffset.FromUnixTimeMilliseconds(e.Time.ToUnixTimeMilliseconds()), e.Actor, e.Action, e.Subject, e.PayloadHash, e.Payload, null)).ToList();
+        // Group commit: every caller queues its entries, then whoever gets the write turn commits everything queued
+        // so far in one transaction. Concurrent appends share one commit, and the index pages they all touch are
+        // written once instead of once each.
+        var pending = new PendingAppend(entries);
+        appends.Enqueue(pending);
+        using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!pending.Done.Task.IsCompleted)
+            {
+                // Not the caller's token: the group holds other callers' entries, which must not fail because this one gave up.
+                await CommitQueuedAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        return await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    private async Task CommitQueuedAsync(CancellationToken cancellationToken)
+    {
+        var group = new List<PendingAppend>();
+        var count = 0;
+        while (count < GroupCommitLimit && appends.TryDequeue(out var next))
+        {
+            group.Add(next);
+            count += next.Entries.Count;
+        }
+
+        try
+        {
+            var all = group.SelectMany(p => p.Entries).ToList();
+            // At audit rates EF's change tracking costs more than the insert itself, so rows go in with plain SQL on the
+            // context's own connection and transaction.
+            await using var db = contexts.Create();
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var ids = db.Database.IsNpgsql()
+                ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false)
+                : await InsertPreparedAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
+            ids.Sort();
+            var offset = 0;
+            foreach (var p in group)
+            {
+                p.Done.SetResult(p.Entries.Select((e, i) => new AuditEntry(
+                    ids[offset + i], DateTimeOffset.FromUnixTimeMilliseconds(e.Time.ToUnixTimeMilliseconds()),
+                    e.Actor, e.Action, e.Subject, e.PayloadHash, e.Payload, null)).ToList());
+                offset += p.Entries.Count;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing of the group was committed: every caller in it sees the failure and nothing is half-recorded.
+            foreach (var p in group)
+            {
+                p.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed class PendingAppend(IReadOnlyList<NewAuditEntry> entries)
+    {
+        public IReadOnlyList<NewAuditEntry> Entries { get; } = entries;
+
+        public TaskCompletionSource<IReadOnlyList<AuditEntry>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
@@ -253,9 +310,8 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         var payload = Parameter(command, "payload", DbType.String);
         var payloadHash = Parameter(command, "payload_hash", DbType.Binary);
         command.CommandText = "INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) "
-                              + "VALUES (@time, @actor, @action, @subject, @payload, @payload_hash) RETURNING id";
+                              + "VALUES (@time, @actor, @action, @subject, @payload, @payload_hash)";
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var ids = new List<long>(entries.Count);
         foreach (var e in entries)
         {
             time.Value = e.Time.ToUnixTimeMilliseconds();
@@ -264,7 +320,18 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             subject.Value = e.Subject;
             payload.Value = e.Payload;
             payloadHash.Value = e.PayloadHash;
-            ids.Add((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The id column is AUTOINCREMENT and this transaction holds SQLite's only write lock, so its rows took the
+        // consecutive ids that end at the last one inserted; reading them back row by row would cost a reader per row.
+        command.Parameters.Clear();
+        command.CommandText = "SELECT last_insert_rowid()";
+        var last = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var ids = new List<long>(entries.Count);
+        for (var id = last - entries.Count + 1; id <= last; id++)
+        {
+            ids.Add(id);
         }
 
         return ids;

@@ -1,0 +1,111 @@
+using Sankofa.Core.Audit;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>
+/// Storage of tenants, projects, resources, their events and usage. Every mutation takes the audit event that records
+/// it and commits both in one transaction: if the mutation fails, no audit entry exists, and the other way round.
+/// </summary>
+public interface IProvisioningStore
+{
+    /// <summary>Stores a new tenant.</summary>
+    /// <exception cref="ProvisioningConflictException">A tenant with that id exists.</exception>
+    Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>One tenant, or null.</summary>
+    Task<Tenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Every tenant, by id.</summary>
+    Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a new project of an existing tenant.</summary>
+    /// <exception cref="ProvisioningConflictException">A project with that id exists.</exception>
+    Task CreateProjectAsync(Project project, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>One project, or null.</summary>
+    Task<Project?> GetProjectAsync(string projectId, CancellationToken cancellationToken);
+
+    /// <summary>The projects of a tenant (every project when null), by id.</summary>
+    Task<IReadOnlyList<Project>> ListProjectsAsync(string? tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a new resource with its first event, and takes its usage from the project and tenant, whose stored usage
+    /// must still be what <paramref name="tenant"/> and <paramref name="project"/> held before the reservation.
+    /// </summary>
+    /// <param name="resource">The resource (its <see cref="Resource.Sequence"/> is assigned by the store).</param>
+    /// <param name="tenant">The tenant with the reservation added to its usage.</param>
+    /// <param name="project">The project likewise.</param>
+    /// <param name="firstEvent">The resource's first history entry.</param>
+    /// <param name="audit">The audit entry of the creation.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored resource.</returns>
+    /// <exception cref="ProvisioningConflictException">Usage changed meanwhile (re-read and decide again), or the idempotency key or id is taken.</exception>
+    Task<Resource> CreateResourceAsync(Resource resource, Tenant tenant, Project project, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a resource whose stored version is still <c>updated.Version</c> (the store bumps it), appends the
+    /// event and the audit entry when given, and gives <paramref name="release"/> back to its project and tenant.
+    /// </summary>
+    /// <returns>The stored resource with its new version.</returns>
+    /// <exception cref="ProvisioningConflictException">Someone else changed the resource meanwhile.</exception>
+    Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken);
+
+    /// <summary>One resource, or null.</summary>
+    Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>The resource created in <paramref name="projectId"/> with this idempotency key, or null.</summary>
+    Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>A page of resources, newest first.</summary>
+    Task<ResourcePage> ListResourcesAsync(ResourceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>A resource's history, oldest first.</summary>
+    Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>Resources not settled whose next attempt is due, soonest first.</summary>
+    Task<IReadOnlyList<Resource>> GetDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    /// <summary>What every resource that holds capacity occupies, for building the placement's fleet state.</summary>
+    Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Resources that were Verified and whose usage is not recorded up to their end (or up to <paramref name="now"/>).</summary>
+    Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    /// <summary>Adds usage records (summing into an existing record of the same resource and hour) and moves the resource's metered-until mark, in one transaction.</summary>
+    Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken);
+
+    /// <summary>A resource's usage, oldest hour first.</summary>
+    Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);
+}
+
+/// <summary>What one resource occupies on a host.</summary>
+/// <param name="HostId">The host.</param>
+/// <param name="Size">vCPU, RAM and disk.</param>
+/// <param name="AntiAffinityGroup">Its anti-affinity group, if any.</param>
+public sealed record HostAllocation(string HostId, ComputeResources Size, string? AntiAffinityGroup);
+
+/// <summary>Filters and cursor paging for listing resources.</summary>
+/// <param name="TenantId">Only this tenant's.</param>
+/// <param name="ProjectId">Only this project's.</param>
+/// <param name="Status">Only resources in this state.</param>
+/// <param name="SiteId">Only resources placed on this site.</param>
+/// <param name="Before">Cursor: only resources with a sequence below this one.</param>
+/// <param name="Limit">Page size.</param>
+public sealed record ResourceQuery(string? TenantId = null, string? ProjectId = null, ResourceStatus? Status = null, string? SiteId = null, long? Before = null, int Limit = 100);
+
+/// <summary>A page of resources and the cursor of the next (null on the last page).</summary>
+/// <param name="Items">Newest first.</param>
+/// <param name="NextBefore">Pass as <see cref="ResourceQuery.Before"/>.</param>
+public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefore);
+
+/// <summary>A write lost a race or hit a uniqueness rule; the message says which.</summary>
+public sealed class ProvisioningConflictException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ProvisioningConflictException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

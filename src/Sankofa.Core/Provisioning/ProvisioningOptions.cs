@@ -1,0 +1,57 @@
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>Provisioning settings (configuration section <c>Provisioning</c>).</summary>
+public sealed class ProvisioningOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Provisioning";
+
+    /// <summary>
+    /// Templates a request may name, by name: the VM id and node of the template on every site's cluster.
+    /// Default: <c>debian-12-cloud</c> = VM 9000 on the template's node as the cluster reports it (<c>pve</c>).
+    /// </summary>
+    public Dictionary<string, TemplateOptions> Templates { get; } = new(StringComparer.Ordinal)
+    {
+        ["debian-12-cloud"] = new TemplateOptions { VmId = 9000, Node = "pve" },
+    };
+
+    /// <summary>Largest vCPU count one VM may ask for. Default 128.</summary>
+    public int MaxVCpu { get; set; } = 128;
+
+    /// <summary>Largest memory one VM may ask for, in MiB. Default 1 TiB.</summary>
+    public long MaxRamMiB { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest disk one VM may ask for, in GiB. Default 64 TiB.</summary>
+    public long MaxDiskGiB { get; set; } = 64 * 1024;
+
+    /// <summary>How often the reconciler looks for work when nothing woke it. Default 1 second.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Resources reconciled at once. Default 8.</summary>
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>First wait after a failed step; doubled per failure. Default 1 second.</summary>
+    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts. Default 1 minute.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Failed attempts of one step after which provisioning is rolled back and the resource Failed. Default 8.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>How long a guest gets to shut down cleanly before it is stopped. Default 30 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often Verified resources' usage is metered. Default 1 minute.</summary>
+    public TimeSpan MeteringInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Where a template lives on each site's cluster.</summary>
+public sealed class TemplateOptions
+{
+    /// <summary>The template's VM id.</summary>
+    public int VmId { get; set; }
+
+    /// <summary>The node holding the template.</summary>
+    public string Node { get; set; } = "pve";
+}

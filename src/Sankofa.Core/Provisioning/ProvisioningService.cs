@@ -1,0 +1,393 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Placement;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>
+/// The application layer of provisioning: validates a request, checks quotas, places it and stores it with its audit
+/// entry in one transaction; the reconciler does the rest. Placement and the quota reservation run under one lock so
+/// two requests in this process never take the same room; across servers the store's concurrency checks catch it.
+/// </summary>
+public sealed partial class ProvisioningService
+{
+    private const int ConflictRetries = 5;
+
+    private readonly IProvisioningStore _store;
+    private readonly PlacementEngine _engine;
+    private readonly ProvisioningOptions _options;
+    private readonly TimeProvider _time;
+    private readonly HashSet<string>? _provisionableSites;
+    private readonly SemaphoreSlim _placement = new(1, 1);
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="store">Where resources live.</param>
+    /// <param name="engine">The placement engine over the fleet's catalog.</param>
+    /// <param name="options">Templates and limits.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="provisionableSites">Sites that have a hypervisor Sankofa can drive; the others are treated as down. Null: every site.</param>
+    public ProvisioningService(IProvisioningStore store, PlacementEngine engine, ProvisioningOptions options, TimeProvider time, IEnumerable<string>? provisionableSites = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _provisionableSites = provisionableSites?.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Where the request would go now and why, without creating anything. With a project, its quotas are checked too.</summary>
+    public async Task<ProvisioningResult<PlacementExplanation>> ExplainAsync(ResourceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = Validate(request, requireProject: false);
+        if (errors.Count > 0)
+        {
+            return ProvisioningError.Invalid(errors);
+        }
+
+        if (request.ProjectId is not null)
+        {
+            var owners = await OwnersAsync(request.ProjectId, cancellationToken).ConfigureAwait(false);
+            if (owners.Error is { } missing)
+            {
+                return missing;
+            }
+
+            var quota = QuotaPolicy.ReserveVms(owners.Value.Tenant, owners.Value.Project, Size(request));
+            if (!quota.IsGranted)
+            {
+                return ProvisioningError.Quota(quota.Refusals);
+            }
+        }
+
+        var placed = await PlaceAsync(request, cancellationToken).ConfigureAwait(false);
+        return placed.Error is { } error ? error : ProvisioningResult<PlacementExplanation>.Ok(PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup));
+    }
+
+    /// <summary>
+    /// Accepts a request: validated, within quota, placed, and stored as Requested with its audit entry. With an
+    /// idempotency key already used in the project for the same request, answers the resource created then.
+    /// </summary>
+    public async Task<ProvisioningResult<ResourceAccepted>> CreateAsync(string actor, ResourceRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = Validate(request, requireProject: true);
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 200 || idempotencyKey.Any(char.IsControl)))
+        {
+            errors["Idempotency-Key"] = ["Must be 1–200 printable characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProvisioningError.Invalid(errors);
+        }
+
+        var spec = SpecOf(request);
+        var specHash = SpecHash.Of(spec);
+        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var owners = await OwnersAsync(request.ProjectId!, cancellationToken).ConfigureAwait(false);
+                if (owners.Error is { } missing)
+                {
+                    return missing;
+                }
+
+                var (tenant, project) = owners.Value;
+                if (idempotencyKey is not null && await _store.FindByIdempotencyKeyAsync(project.Id, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
+                {
+                    return earlier.SpecHash.AsSpan().SequenceEqual(specHash) && earlier.Name == request.Name
+                        ? ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(earlier, Replayed: true))
+                        : ProvisioningError.Conflict("Idempotency-Key", $"Idempotency-Key '{idempotencyKey}' was used for another request (resource {earlier.Id}).");
+                }
+
+                var quota = QuotaPolicy.ReserveVms(tenant, project, spec.Size);
+                if (!quota.IsGranted)
+                {
+                    return ProvisioningError.Quota(quota.Refusals);
+                }
+
+                var placed = await PlaceAsync(request, cancellationToken).ConfigureAwait(false);
+                if (placed.Error is { } unplaced)
+                {
+                    return unplaced;
+                }
+
+                var now = _time.GetUtcNow();
+                var explanation = PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup);
+                var resource = new Resource(
+                    NewId(), 0, tenant.Id, project.Id, request.Name!, spec, specHash, DesiredState.Present, ResourceStatus.Requested, null,
+                    explanation, null, 0, now, now, now, null, null, null, idempotencyKey, 0);
+                var payload = JsonSerializer.Serialize(new
+                {
+                    tenantId = tenant.Id,
+                    projectId = project.Id,
+                    name = resource.Name,
+                    spec = new { vcpu = spec.VCpu, ramMiB = spec.RamMiB, diskGiB = spec.DiskGiB, template = spec.Template, sshKeys = spec.SshKeys.Count, cloudInitUser = spec.CloudInitUser },
+                    specHash = "0x" + Convert.ToHexStringLower(specHash),
+                    site = explanation.SiteId,
+                    host = explanation.HostId,
+                    reason = explanation.Reason,
+                });
+                try
+                {
+                    var stored = await _store.CreateResourceAsync(
+                        resource, quota.Tenant, quota.Project,
+                        new NewResourceEvent("resource.requested", $"Requested by {actor}; placed on {explanation.SiteId}/{explanation.HostId}: {explanation.Reason}"),
+                        new AuditEvent(actor, "provisioning.resource.requested", "resource:" + resource.Id, payload),
+                        cancellationToken).ConfigureAwait(false);
+                    return ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
+                }
+                catch (ProvisioningConflictException) when (attempt < ConflictRetries)
+                {
+                    // Another server took quota or the key meanwhile: read again and decide again.
+                }
+            }
+        }
+        finally
+        {
+            _placement.Release();
+        }
+    }
+
+    /// <summary>Asks for a resource to be deleted; the reconciler removes the VM and records it on chain. Repeating is harmless.</summary>
+    public async Task<ProvisioningResult<Resource>> DeleteAsync(string actor, string resourceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        for (var attempt = 1; ; attempt++)
+        {
+            var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
+            if (resource is null)
+            {
+                return ProvisioningError.NotFound("id", $"There is no resource '{resourceId}'.");
+            }
+
+            if (resource.Desired == DesiredState.Absent)
+            {
+                return ProvisioningResult<Resource>.Ok(resource);
+            }
+
+            var now = _time.GetUtcNow();
+            // A failed resource was already rolled back (no VM, capacity and quota released): nothing is left to remove.
+            var updated = resource.Status == ResourceStatus.Failed
+                ? resource with { Desired = DesiredState.Absent, Status = ResourceStatus.Deleted, DeletedAt = now, UpdatedAt = now }
+                : resource with { Desired = DesiredState.Absent, Attempts = 0, NextAttemptAt = now, UpdatedAt = now };
+            try
+            {
+                var stored = await _store.UpdateResourceAsync(
+                    updated,
+                    new NewResourceEvent("resource.delete-requested", $"Deletion requested by {actor}."),
+                    new AuditEvent(actor, "provisioning.resource.delete-requested", "resource:" + resource.Id, JsonSerializer.Serialize(new { status = resource.Status.ToString() })),
+                    null,
+                    cancellationToken).ConfigureAwait(false);
+                return ProvisioningResult<Resource>.Ok(stored);
+            }
+            catch (ProvisioningConflictException) when (attempt < ConflictRetries)
+            {
+                // The reconciler moved it meanwhile; read again.
+            }
+        }
+    }
+
+    /// <summary>The fleet as placement sees it now: catalog health, sites without a hypervisor down, and every allocation.</summary>
+    public async Task<FleetState> BuildFleetStateAsync(CancellationToken cancellationToken)
+    {
+        var state = new FleetState(_engine.Catalog);
+        if (_provisionableSites is not null)
+        {
+            foreach (var site in _engine.Catalog.Sites)
+            {
+                if (!_provisionableSites.Contains(site.Id))
+                {
+                    state.SetSiteStatus(site.Id, SiteStatus.Down);
+                }
+            }
+        }
+
+        foreach (var allocation in await _store.GetAllocationsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                state.Allocate(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup);
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+            {
+                // A host the catalog no longer has, or that shrank: it takes no new VMs either way.
+            }
+        }
+
+        return state;
+    }
+
+    private async Task<ProvisioningResult<PlacementDecision>> PlaceAsync(ResourceRequest request, CancellationToken cancellationToken)
+    {
+        var state = await BuildFleetStateAsync(cancellationToken).ConfigureAwait(false);
+        var size = Size(request);
+        PlacementRequest placement;
+        if (request.SiteId is { } siteId)
+        {
+            var site = _engine.Catalog.Get(siteId);
+            if (request.Tier is { } tier && tier != site.Tier)
+            {
+                return new ProvisioningError(ProvisioningErrorKind.ConflictingConstraints, $"Site {siteId} is a {Lower(site.Tier)} site, not {Lower(tier)}.",
+                    new Dictionary<string, string[]> { ["siteId"] = [$"Site {siteId} is {Lower(site.Tier)}."], ["tier"] = [$"Asks for {Lower(tier)}."] });
+            }
+
+            if (request.AllowedJurisdictions is { } allowed && !allowed.Contains(site.Jurisdiction))
+            {
+                return new ProvisioningError(ProvisioningErrorKind.ConflictingConstraints, $"Site {siteId} is in {site.Jurisdiction}, which the residency rule does not allow.",
+                    new Dictionary<string, string[]> { ["siteId"] = [$"Site {siteId} is in {site.Jurisdiction}."], ["allowedJurisdictions"] = [$"Does not include {site.Jurisdiction}."] });
+            }
+
+            // Pinning is placement from the site itself with a latency target only the site meets (sites are far more than a
+            // few km apart), so host choice, capacity and anti-affinity follow the engine's usual rules and explanations.
+            placement = new PlacementRequest(size, site.Tier, site.Location, LatencyModel.Default.OverheadMs(site.Tier) + 0.1,
+                [site.Jurisdiction], request.AntiAffinityGroup, request.AntiAffinityScope);
+        }
+        else
+        {
+            placement = new PlacementRequest(size, request.Tier, request.UserLocation, request.MaxRttMs, request.AllowedJurisdictions, request.AntiAffinityGroup, request.AntiAffinityScope);
+        }
+
+        var result = _engine.Place(placement, state);
+        if (result.Error is { } error)
+        {
+            var mapped = ProvisioningError.Placement(error);
+            return request.SiteId is { } pinned && mapped.Kind != ProvisioningErrorKind.Invalid
+                ? new ProvisioningError(ProvisioningErrorKind.NoCapacity, $"Site {pinned} cannot take the VM now: {error.Message}",
+                    new Dictionary<string, string[]> { ["siteId"] = [error.Message] }) { Rejected = mapped.Rejected }
+                : mapped;
+        }
+
+        if (request.SiteId is { } wanted && result.Decision!.Site.Id != wanted)
+        {
+            return new ProvisioningError(ProvisioningErrorKind.NoCapacity, $"Site {wanted} cannot take the VM now.",
+                new Dictionary<string, string[]> { ["siteId"] = [$"Site {wanted} is down or full."] });
+        }
+
+        return ProvisioningResult<PlacementDecision>.Ok(result.Decision!);
+    }
+
+    private async Task<ProvisioningResult<(Tenant Tenant, Project Project)>> OwnersAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var project = await _store.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false);
+        if (project is null)
+        {
+            return ProvisioningError.NotFound("projectId", $"There is no project '{projectId}'.");
+        }
+
+        var tenant = await _store.GetTenantAsync(project.TenantId, cancellationToken).ConfigureAwait(false)
+                     ?? throw new InvalidOperationException($"Project {project.Id} names tenant {project.TenantId}, which does not exist.");
+        return ProvisioningResult<(Tenant, Project)>.Ok((tenant, project));
+    }
+
+    /// <summary>Field name → problems for a request; empty when it is acceptable.</summary>
+    public Dictionary<string, string[]> Validate(ResourceRequest request, bool requireProject)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        if (requireProject && string.IsNullOrWhiteSpace(request.ProjectId))
+        {
+            errors["projectId"] = ["Required."];
+        }
+
+        if (requireProject || request.Name is not null)
+        {
+            if (string.IsNullOrEmpty(request.Name))
+            {
+                errors["name"] = ["Required."];
+            }
+            else if (!DnsLabel().IsMatch(request.Name))
+            {
+                errors["name"] = ["Must be a DNS label: lower-case letters, digits and dashes, 1–63 characters, not starting or ending with a dash."];
+            }
+        }
+
+        Range(errors, "vcpu", request.VCpu, _options.MaxVCpu, "vCPU");
+        Range(errors, "ramMiB", request.RamMiB, _options.MaxRamMiB, "MiB");
+        Range(errors, "diskGiB", request.DiskGiB, _options.MaxDiskGiB, "GiB");
+        if (string.IsNullOrWhiteSpace(request.Template))
+        {
+            errors["template"] = ["Required."];
+        }
+        else if (!_options.Templates.ContainsKey(request.Template))
+        {
+            errors["template"] = [$"Unknown template '{request.Template}'; known: {string.Join(", ", _options.Templates.Keys.Order(StringComparer.Ordinal))}."];
+        }
+
+        for (var i = 0; i < (request.SshKeys?.Count ?? 0); i++)
+        {
+            var key = request.SshKeys![i];
+            if (key is null || !SshKey().IsMatch(key.Trim()))
+            {
+                errors[$"sshKeys[{i}]"] = ["Must be one OpenSSH public key on one line, e.g. 'ssh-ed25519 AAAA… user@host'."];
+            }
+        }
+
+        if (request.CloudInitUser is not null && !UserName().IsMatch(request.CloudInitUser))
+        {
+            errors["cloudInitUser"] = ["Must be a Linux user name: lower-case letters, digits, '_' and '-', starting with a letter or '_', at most 32 characters."];
+        }
+
+        if (request.SiteId is { } siteId)
+        {
+            if (_engine.Catalog.Find(siteId) is null)
+            {
+                errors["siteId"] = [$"Unknown site '{siteId}'."];
+            }
+            else if (request.UserLocation is not null || request.MaxRttMs is not null)
+            {
+                errors["siteId"] = ["A pinned site takes no userLocation or maxRttMs; give one or the other."];
+            }
+        }
+
+        if (request.AntiAffinityGroup is { } group && (group.Length is 0 or > 200 || string.IsNullOrWhiteSpace(group)))
+        {
+            errors["antiAffinityGroup"] = ["Must be 1–200 characters, not blank."];
+        }
+
+        return errors;
+    }
+
+    private static void Range(Dictionary<string, string[]> errors, string field, long value, long max, string unit)
+    {
+        if (value <= 0)
+        {
+            errors[field] = [$"Must be at least 1 (was {value})."];
+        }
+        else if (value > max)
+        {
+            errors[field] = [$"At most {max} {unit} (was {value})."];
+        }
+    }
+
+    private static ResourceSpec SpecOf(ResourceRequest r) =>
+        new(r.VCpu, r.RamMiB, r.DiskGiB, r.Template!, SpecHash.Normalize(r.SshKeys), r.CloudInitUser);
+
+    private static ComputeResources Size(ResourceRequest r) => new(r.VCpu, r.RamMiB, r.DiskGiB);
+
+    private static string Lower(SiteTier tier) => tier.ToString().ToLowerInvariant();
+
+    private static string NewId() => "vm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( [^\r\n]*)?$")]
+    private static partial Regex SshKey();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    private static partial Regex UserName();
+}
+
+/// <summary>A request the control plane accepted.</summary>
+/// <param name="Resource">The resource as stored.</param>
+/// <param name="Replayed">True when an earlier request with the same idempotency key created it.</param>
+public sealed record ResourceAccepted(Resource Resource, bool Replayed);

@@ -1,0 +1,310 @@
+using System.Text.Json;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Tenancy;
+
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>
+/// Moves one resource from what is observed towards what is desired, one idempotent step at a time: chain request and
+/// placement, clone (or find the VM an interrupted run made, by its resource id), configure, start, the control
+/// plane's attestation, the site's attestation, Verified; or shutdown, destroy, chain removal, Deleted. Level-triggered:
+/// it looks at the stored state and the hypervisor every time, so a restart anywhere resumes without duplicating.
+/// A failing step is retried with backoff; when provisioning gives up, everything it made is removed first (never an
+/// orphan VM) and the resource is Failed with the reason. Every state change is stored with an event and an audit entry.
+/// </summary>
+public sealed class ResourceReconciler
+{
+    /// <summary>The audit actor of the reconciler's changes.</summary>
+    public const string Actor = "sankofa:reconciler";
+
+    private readonly IProvisioningStore _store;
+    private readonly IResourceLedger _ledger;
+    private readonly IVirtualMachineProviderFactory _providers;
+    private readonly ISiteAttestor _attestor;
+    private readonly ProvisioningOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the reconciler.</summary>
+    public ResourceReconciler(IProvisioningStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, ProvisioningOptions options, TimeProvider time)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
+        _providers = providers ?? throw new ArgumentNullException(nameof(providers));
+        _attestor = attestor ?? throw new ArgumentNullException(nameof(attestor));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <summary>Runs steps until the resource is settled or must wait; returns it as stored last.</summary>
+    public async Task<Resource> ReconcileAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var current = resource;
+        try
+        {
+            // Bounded so one resource cannot monopolise a worker; the next round continues where this one stopped.
+            for (var step = 0; step < 16 && !current.IsSettled; step++)
+            {
+                current = await StepAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+
+            return current;
+        }
+        catch (ProvisioningConflictException)
+        {
+            // Someone else (a delete request) changed the resource meanwhile: the next round starts from the new state.
+            return await _store.GetResourceAsync(resource.Id, cancellationToken).ConfigureAwait(false) ?? current;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await FailedStepAsync(current, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<Resource> StepAsync(Resource r, CancellationToken ct)
+    {
+        if (r.Status == ResourceStatus.Deleting)
+        {
+            return RemoveAsync(r, ct);
+        }
+
+        if (r.Desired == DesiredState.Absent)
+        {
+            return SaveAsync(r with { Status = ResourceStatus.Deleting }, "resource.deleting", "Deleting: shutting the VM down.", "provisioning.resource.deleting", null, ct);
+        }
+
+        return r.Status switch
+        {
+            ResourceStatus.Requested => RecordOnChainAsync(r, ct),
+            ResourceStatus.Placed => SaveAsync(r with { Status = ResourceStatus.Provisioning }, "vm.provisioning",
+                $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}.", "provisioning.resource.provisioning", null, ct),
+            ResourceStatus.Provisioning => ProvisionAsync(r, ct),
+            ResourceStatus.Provisioned => VerifyAsync(r, ct),
+            _ => Task.FromResult(r),
+        };
+    }
+
+    private async Task<Resource> RecordOnChainAsync(Resource r, CancellationToken ct)
+    {
+        var requested = await _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct).ConfigureAwait(false);
+        var placed = await _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct).ConfigureAwait(false);
+        return await SaveAsync(r with { Status = ResourceStatus.Placed }, "chain.placed",
+            $"Request (tx {requested.TransactionHash}) and placement on {r.Placement.SiteId}/{r.Placement.HostId} (tx {placed.TransactionHash}) recorded on chain.",
+            "provisioning.resource.placed", new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Resource> ProvisionAsync(Resource r, CancellationToken ct)
+    {
+        var provider = Provider(r);
+        var vm = r.Vm is { } known ? await provider.GetAsync(known, ct).ConfigureAwait(false) : null;
+        if (vm is null || vm.ResourceId != r.Id)
+        {
+            // Restart-safe: a clone that an interrupted run started carries the resource id, so it is found, not repeated.
+            vm = await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false);
+        }
+
+        if (vm is null)
+        {
+            if (!_options.Templates.TryGetValue(r.Spec.Template, out var template))
+            {
+                throw new ProvisioningException(ProvisioningFailure.InvalidRequest, $"Template '{r.Spec.Template}' is not configured (Provisioning:Templates).");
+            }
+
+            var nodes = await provider.ListNodesAsync(ct).ConfigureAwait(false);
+            // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.
+            var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name;
+            var newId = await provider.AllocateIdAsync(ct).ConfigureAwait(false);
+            vm = await provider.CloneAsync(new CloneVirtualMachineRequest(r.Id, template.VmId, template.Node, newId, r.Name) { TargetNode = target }, ct).ConfigureAwait(false);
+            r = await SaveAsync(r with { Vm = vm.Ref }, "vm.cloned", $"Cloned template {r.Spec.Template} into VM {vm.Ref} on {provider.ClusterId}.", null, null, ct).ConfigureAwait(false);
+        }
+        else if (r.Vm != vm.Ref)
+        {
+            r = await SaveAsync(r with { Vm = vm.Ref }, "vm.found", $"Found VM {vm.Ref} made for this resource by an earlier run.", null, null, ct).ConfigureAwait(false);
+        }
+
+        if (vm.Lock is { } held)
+        {
+            throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM {vm.Ref} is locked ({held}); waiting for the operation to finish.");
+        }
+
+        await provider.ConfigureAsync(vm.Ref, new VirtualMachineConfiguration
+        {
+            Cores = r.Spec.VCpu,
+            MemoryMegabytes = checked((int)r.Spec.RamMiB),
+            DiskSizeGigabytes = checked((int)r.Spec.DiskGiB),
+            CloudInitUser = r.Spec.CloudInitUser,
+            SshPublicKeys = r.Spec.SshKeys.Count > 0 ? r.Spec.SshKeys : null,
+            IpConfig = "ip=dhcp",
+        }, ct).ConfigureAwait(false);
+        await provider.StartAsync(vm.Ref, ct).ConfigureAwait(false);
+        var receipt = await _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct).ConfigureAwait(false);
+        return await SaveAsync(r with { Status = ResourceStatus.Provisioned }, "chain.provisioned",
+            $"VM {vm.Ref} configured and running; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).",
+            "provisioning.resource.provisioned", new { vm = vm.Ref.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Resource> VerifyAsync(Resource r, CancellationToken ct)
+    {
+        var onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
+        if (onChain is not { Verified: true })
+        {
+            var attestation = await _attestor.AttestAsync(r, ct).ConfigureAwait(false);
+            if (!attestation.ObservedSpecHash.AsSpan().SequenceEqual(r.SpecHash))
+            {
+                // Relay it anyway so the chain shows the disagreement, then give up: what runs is not what was asked.
+                await _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct).ConfigureAwait(false);
+                throw new SpecMismatchException($"Site {attestation.SiteId} attests spec {Short(attestation.ObservedSpecHash)} but {Short(r.SpecHash)} was requested.");
+            }
+
+            await _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct).ConfigureAwait(false);
+            onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
+            if (onChain is not { Verified: true })
+            {
+                throw new InvalidOperationException("The chain does not say Verified after the site's attestation.");
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        return await SaveAsync(r with { Status = ResourceStatus.Verified, VerifiedAt = now, MeteredUntil = now }, "chain.verified",
+            $"Site {r.Placement.SiteId} attested the same spec with its own key; the chain says Verified.",
+            "provisioning.resource.verified", new { site = r.Placement.SiteId, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Resource> RemoveAsync(Resource r, CancellationToken ct)
+    {
+        if (_providers.ClusterIds.Contains(r.Placement.SiteId))
+        {
+            var provider = _providers.Get(r.Placement.SiteId);
+            if (r.Vm is { } known && await provider.GetAsync(known, ct).ConfigureAwait(false) is { } vm && vm.ResourceId == r.Id)
+            {
+                await DestroyAsync(provider, vm.Ref, ct).ConfigureAwait(false);
+            }
+
+            // Whatever else carries this resource's id (a clone the store never heard of) goes too.
+            for (var i = 0; i < 4 && await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false) is { } stray; i++)
+            {
+                await DestroyAsync(provider, stray.Ref, ct).ConfigureAwait(false);
+            }
+        }
+
+        string? tx = null;
+        var onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
+        if (onChain is not null && onChain.State != OnChainResourceState.Deleted)
+        {
+            tx = (await _ledger.RecordDeletedAsync(r.Id, ct).ConfigureAwait(false)).TransactionHash;
+        }
+
+        var now = _time.GetUtcNow();
+        var release = ResourceTotals.ForVms(r.Spec.Size);
+        if (r.Desired == DesiredState.Absent)
+        {
+            return await SaveAsync(r with { Status = ResourceStatus.Deleted, DeletedAt = now, Vm = null }, "resource.deleted",
+                tx is null ? "VM destroyed; nothing was on chain to remove." : $"VM destroyed; deletion recorded on chain (tx {tx}).",
+                "provisioning.resource.deleted", new { tx }, ct, release).ConfigureAwait(false);
+        }
+
+        return await SaveAsync(r with { Status = ResourceStatus.Failed, DeletedAt = now, Vm = null }, "resource.failed",
+            $"Rolled back (VM destroyed{(tx is null ? string.Empty : ", chain record removed")}): {r.FailureReason}",
+            "provisioning.resource.failed", new { reason = r.FailureReason, tx }, ct, release).ConfigureAwait(false);
+    }
+
+    private async Task DestroyAsync(IVirtualMachineProvider provider, VirtualMachineRef vm, CancellationToken ct)
+    {
+        try
+        {
+            await provider.ShutdownAsync(vm, _options.ShutdownTimeout, forceStop: true, ct).ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex) when (ex.Failure is ProvisioningFailure.NotFound or ProvisioningFailure.OperationFailed)
+        {
+            // Gone already, or the guest refused: destroying stops it anyway.
+        }
+
+        await provider.DeleteAsync(vm, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Resource> FailedStepAsync(Resource r, Exception error, CancellationToken ct)
+    {
+        var fresh = await _store.GetResourceAsync(r.Id, ct).ConfigureAwait(false) ?? r;
+        var now = _time.GetUtcNow();
+        var attempts = fresh.Attempts + 1;
+        var removing = fresh.Status == ResourceStatus.Deleting || fresh.Desired == DesiredState.Absent;
+        var permanent = error is SpecMismatchException or KeyNotFoundException
+                        || error is ProvisioningException { Failure: ProvisioningFailure.InvalidRequest or ProvisioningFailure.NotFound };
+        if (!removing && (permanent || attempts >= _options.MaxAttempts))
+        {
+            // Give up provisioning: remove what was made (the Deleting path retries until it is gone), then Failed.
+            var reason = $"{StepName(fresh)} failed{(permanent ? string.Empty : $" {attempts} times")}: {error.Message}";
+            return await SaveAsync(fresh with { Status = ResourceStatus.Deleting, FailureReason = reason }, "resource.rolling-back",
+                "Giving up and rolling back: " + reason, "provisioning.resource.rolling-back", new { reason }, ct).ConfigureAwait(false);
+        }
+
+        if (!removing && error is ProvisioningException { Failure: ProvisioningFailure.OperationFailed } && fresh.Status == ResourceStatus.Provisioning)
+        {
+            // A failed clone or configure can leave a half-made VM: remove it so the retry starts clean.
+            fresh = await CleanUpPartialVmAsync(fresh, ct).ConfigureAwait(false);
+        }
+
+        var delay = Backoff(attempts);
+        return await _store.UpdateResourceAsync(
+            fresh with { Attempts = attempts, NextAttemptAt = now + delay, UpdatedAt = now },
+            new NewResourceEvent("retry.scheduled", $"{StepName(fresh)} failed (attempt {attempts}): {error.Message}; retrying in {delay.TotalSeconds:0.#} s."),
+            null, null, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Resource> CleanUpPartialVmAsync(Resource r, CancellationToken ct)
+    {
+        try
+        {
+            var provider = Provider(r);
+            if (await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false) is { } partial)
+            {
+                await provider.DeleteAsync(partial.Ref, ct).ConfigureAwait(false);
+                return await _store.UpdateResourceAsync(r with { Vm = null, UpdatedAt = _time.GetUtcNow() },
+                    new NewResourceEvent("vm.removed", $"Removed the half-made VM {partial.Ref} before retrying."), null, null, ct).ConfigureAwait(false);
+            }
+        }
+        catch (ProvisioningException)
+        {
+            // The next attempt finds it by its resource id and carries on from there.
+        }
+
+        return r;
+    }
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var ticks = _options.MinRetryDelay.Ticks * Math.Pow(2, Math.Min(attempts - 1, 20));
+        return TimeSpan.FromTicks((long)Math.Min(ticks, _options.MaxRetryDelay.Ticks));
+    }
+
+    private IVirtualMachineProvider Provider(Resource r) =>
+        _providers.ClusterIds.Contains(r.Placement.SiteId)
+            ? _providers.Get(r.Placement.SiteId)
+            : throw new KeyNotFoundException($"Site {r.Placement.SiteId} has no hypervisor configured (Proxmox:Clusters:{r.Placement.SiteId}).");
+
+    private async Task<Resource> SaveAsync(Resource updated, string kind, string message, string? auditAction, object? payload, CancellationToken ct, ResourceTotals? release = null)
+    {
+        var now = _time.GetUtcNow();
+        var audit = auditAction is null
+            ? null
+            : new AuditEvent(Actor, auditAction, "resource:" + updated.Id, JsonSerializer.Serialize(payload ?? new { status = updated.Status.ToString() }));
+        return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = now }, new NewResourceEvent(kind, message), audit, release, ct)
+            .ConfigureAwait(false);
+    }
+
+    private static string StepName(Resource r) => r.Status switch
+    {
+        ResourceStatus.Requested => "Recording the request on chain",
+        ResourceStatus.Placed or ResourceStatus.Provisioning => "Provisioning the VM",
+        ResourceStatus.Provisioned => "Site attestation",
+        ResourceStatus.Deleting => "Removing the VM",
+        _ => r.Status.ToString(),
+    };
+
+    private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
+
+    private static string Short(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(6, bytes.Length))) + "…";
+
+    private sealed class SpecMismatchException(string message) : Exception(message);
+}

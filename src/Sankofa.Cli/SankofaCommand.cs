@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sankofa.Cli.Audit;
+using Sankofa.Cli.Sites;
 using Sankofa.Cli.Up;
 
 namespace Sankofa.Cli;
@@ -33,6 +34,7 @@ internal static class SankofaCommand
         root.Options.Add(Output);
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(SitesCommand.Create());
         return root;
     }
 }

@@ -50,7 +50,8 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
 
     public void Dispose() => http.Dispose();
 
-    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>GETs a path relative to the server and reads the JSON answer; a non-success status throws with the problem body.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);

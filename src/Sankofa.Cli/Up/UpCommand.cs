@@ -6,6 +6,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Sankofa.Core.Ledger;
+using Sankofa.Core.Topology;
 using Sankofa.Core;
 using Sankofa.Server.Hosting;
 
@@ -49,6 +50,10 @@ internal static class UpCommand
             builder.Configuration[DataDirectory.Key] = dataDirectory;
         }
 
+        var data = DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]);
+        await using var fleet = await EmulatedFleet.StartAsync(data, SiteCatalog.Default, cancellationToken);
+        fleet.Configure(builder.Configuration);
+
         if (rpcUrl is not null)
         {
             builder.Configuration["Ledger:RpcUrl"] = rpcUrl.ToString();
@@ -77,7 +82,8 @@ internal static class UpCommand
               Health     {baseUrl}/readyz
               Metrics    {baseUrl}/metrics
               Chain      {ledger.RpcUrl} (chain id {ledger.ChainId}, {(ledger.Embedded ? "embedded anvil" : "external")}, AuditAnchor {ledger.AuditAnchorAddress})
-              Data       {DataDirectory.Resolve(app.Configuration[DataDirectory.Key])}
+              Edge       {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json
+              Data       {data}
             Press Ctrl-C to stop.
             """);
         // Ctrl-C cancels the token (or SIGTERM stops the host); either way the host stops every service, anvil included.

@@ -4,8 +4,10 @@ using Prometheus;
 using Sankofa.Core.Audit;
 using Sankofa.Data;
 using Sankofa.Ledger;
+using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.Ledger;
+using Sankofa.Server.Topology;
 
 namespace Sankofa.Server.Hosting;
 
@@ -44,6 +46,8 @@ public static class SankofaServerExtensions
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
+        services.AddSankofaProxmox(builder.Configuration);
+        services.AddSankofaTopology(builder.Configuration);
         return builder;
     }
 
@@ -59,6 +63,7 @@ public static class SankofaServerExtensions
         app.MapMetrics();
         app.MapAuditApi();
         app.MapLedgerApi();
+        app.MapSitesApi();
         return app;
     }
 }

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Sankofa.Core.Topology;
+using Sankofa.Proxmox.Emulator;
+
+namespace Sankofa.Cli.Up;
+
+/// <summary>
+/// The all-in-one's stand-in for the edge: one emulated Proxmox VE cluster per edge site of the catalog, all on one
+/// loopback listener, each node named after the catalog host it stands for. The server drives them through the same
+/// Proxmox client it uses in production, so <c>sankofa up</c> exercises the production code path end to end.
+/// </summary>
+internal sealed class EmulatedFleet : IAsyncDisposable
+{
+    private EmulatedFleet(ProxmoxEmulator emulator) => Emulator = emulator;
+
+    public ProxmoxEmulator Emulator { get; }
+
+    public static async Task<EmulatedFleet> StartAsync(string dataDirectory, SiteCatalog catalog, CancellationToken cancellationToken)
+    {
+        var stateDirectory = Path.Combine(dataDirectory, "proxmox");
+        Directory.CreateDirectory(stateDirectory);
+        var secret = await TokenSecretAsync(stateDirectory, cancellationToken);
+        var options = new ProxmoxEmulatorOptions { StateDirectory = stateDirectory };
+        foreach (var site in catalog.OfTier(SiteTier.Edge))
+        {
+            var cluster = new EmulatedClusterOptions { Id = site.Id, TokenSecret = secret };
+            cluster.Nodes.Clear();
+            foreach (var host in site.Hosts)
+            {
+                cluster.Nodes.Add(new EmulatedNodeOptions { Name = host.Id, Cores = host.Capacity.VCpu, MemoryBytes = host.Capacity.RamMiB * (1L << 20) });
+            }
+
+            // The template lives on the first node; Proxmox clones across nodes of a cluster.
+            cluster.Templates.Clear();
+            cluster.Templates.Add(new EmulatedTemplateOptions { VmId = 9000, Name = "debian-12-cloud", Node = site.Hosts[0].Id });
+            options.Clusters.Add(cluster);
+        }
+
+        return new EmulatedFleet(await ProxmoxEmulator.StartAsync(options, cancellationToken));
+    }
+
+    /// <summary>Points the server's Proxmox client at every emulated cluster (<c>Proxmox:Clusters:{id}:…</c>).</summary>
+    public void Configure(IConfiguration configuration)
+    {
+        foreach (var cluster in Emulator.Clusters.Values)
+        {
+            var prefix = $"Proxmox:Clusters:{cluster.Id}:";
+            configuration[prefix + "BaseUrl"] = cluster.BaseUrl.ToString();
+            configuration[prefix + "TokenId"] = cluster.TokenId;
+            configuration[prefix + "TokenSecret"] = cluster.TokenSecret;
+            configuration[prefix + "TaskPollInterval"] = TimeSpan.FromMilliseconds(250).ToString("c", CultureInfo.InvariantCulture);
+        }
+    }
+
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
+
+    // One API token secret for the whole emulated fleet, kept so that a restarted `up` talks to the same clusters.
+    private static async Task<string> TokenSecretAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(stateDirectory, "token-secret");
+        if (File.Exists(path))
+        {
+            return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+        }
+
+        var secret = Guid.NewGuid().ToString();
+        await File.WriteAllTextAsync(path, secret, cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return secret;
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Server.Topology;
+
+/// <summary>The fleet's sites with their capacity and live health.</summary>
+internal static class SitesApi
+{
+    public const int MaxPageSize = 500;
+
+    public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/sites").WithTags("Sites");
+        api.MapGet("/", List).WithName("ListSites")
+            .WithSummary("Sites ordered by id, filtered by tier, region, jurisdiction or status, paged with the 'after' cursor.");
+        api.MapGet("/{id}", Get).WithName("GetSite")
+            .WithSummary("One site with its hosts, links, capacity and what its hypervisor last reported.");
+        return app;
+    }
+
+    private static Results<Ok<SitePageResponse>, ValidationProblem> List(
+        SiteCatalog catalog, ISiteHealth health,
+        string? tier = null, string? region = null, string? jurisdiction = null, string? status = null, string? after = null, int? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var tierFilter = ParseEnum<SiteTier>(tier, "tier", errors);
+        var statusFilter = ParseEnum<SiteStatus>(status, "status", errors);
+        if (jurisdiction is not null && !CountryCodes.IsAssigned(jurisdiction.ToUpperInvariant()))
+        {
+            errors["jurisdiction"] = [$"'{jurisdiction}' is not an ISO 3166-1 alpha-2 country code."];
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The query is invalid.");
+        }
+
+        var take = limit ?? 100;
+        var matches = catalog.Sites
+            .Where(s => tierFilter is null || s.Tier == tierFilter)
+            .Where(s => region is null || string.Equals(s.Region, region, StringComparison.OrdinalIgnoreCase))
+            .Where(s => jurisdiction is null || string.Equals(s.Jurisdiction, jurisdiction, StringComparison.OrdinalIgnoreCase))
+            .Select(s => SiteResponse.From(s, health.Observe(s.Id), withHosts: false))
+            .Where(s => statusFilter is null || s.Status == statusFilter)
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0)
+            .Take(take + 1)
+            .ToList();
+        var more = matches.Count > take;
+        var items = matches.Take(take).ToList();
+        return TypedResults.Ok(new SitePageResponse(items, more ? items[^1].Id : null));
+    }
+
+    private static Results<Ok<SiteResponse>, ProblemHttpResult> Get(string id, SiteCatalog catalog, ISiteHealth health) =>
+        catalog.Find(id) is { } site
+            ? TypedResults.Ok(SiteResponse.From(site, health.Observe(site.Id), withHosts: true))
+            : TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = $"No site {id}.",
+                Detail = $"There is no site with id '{id}' in the catalog.",
+            });
+
+    private static TEnum? ParseEnum<TEnum>(string? value, string field, Dictionary<string, string[]> errors)
+        where TEnum : struct, Enum
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+        {
+            return parsed;
+        }
+
+        errors[field] = [$"'{value}' is not one of: {string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()))}."];
+        return null;
+    }
+}
+
+/// <summary>A page of sites.</summary>
+/// <param name="Items">Sites ordered by id.</param>
+/// <param name="Next">Cursor for the next page ('after'), or null on the last page.</param>
+public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string? Next);
+
+/// <summary>A site as the API shows it.</summary>
+/// <param name="Id">Site id.</param>
+/// <param name="Name">Display name (the city).</param>
+/// <param name="Tier">core, regional or edge.</param>
+/// <param name="Region">Broad region.</param>
+/// <param name="Jurisdiction">ISO 3166-1 alpha-2 country code.</param>
+/// <param name="Latitude">Latitude in degrees.</param>
+/// <param name="Longitude">Longitude in degrees.</param>
+/// <param name="Status">Observed health when the site's hypervisor is probed, else the catalog's.</param>
+/// <param name="StatusSource">"probe" or "catalog".</param>
+/// <param name="CheckedAt">When the last probe finished.</param>
+/// <param name="ProbeError">Why the last probe failed, when it did.</param>
+/// <param name="Uplink">Regional (for an edge) or core (for a regional) site this one hangs off.</param>
+/// <param name="Adjacent">Nearby sites of the same tier, nearest first (failover targets).</param>
+/// <param name="Capacity">Total vCPU, RAM and disk of the site's hosts.</param>
+/// <param name="HostCount">Number of hosts.</param>
+/// <param name="Hosts">Hosts with capacity and live state (one site only).</param>
+public sealed record SiteResponse(
+    string Id, string Name, SiteTier Tier, string Region, string Jurisdiction, double Latitude, double Longitude,
+    SiteStatus Status, string StatusSource, DateTimeOffset? CheckedAt, string? ProbeError,
+    string? Uplink, IReadOnlyList<string> Adjacent, ComputeResources Capacity, int HostCount, IReadOnlyList<SiteHostResponse>? Hosts)
+{
+    internal static SiteResponse From(Site site, SiteObservation? observed, bool withHosts)
+    {
+        var capacity = site.Hosts.Aggregate(new ComputeResources(0, 0, 0), (sum, h) => sum + h.Capacity);
+        var hosts = withHosts
+            ? site.Hosts.Select(h =>
+            {
+                var live = observed?.Hosts.FirstOrDefault(o => o.HostId == h.Id);
+                var status = observed is null ? h.Status : live is { Online: true } ? SiteStatus.Up : SiteStatus.Down;
+                return new SiteHostResponse(h.Id, h.Capacity, status, live?.Cores, live?.MemoryBytes, live?.MemoryUsedBytes);
+            }).ToList()
+            : null;
+        return new SiteResponse(
+            site.Id, site.Name, site.Tier, site.Region, site.Jurisdiction, site.Location.Latitude, site.Location.Longitude,
+            observed?.Status ?? site.Status, observed is null ? "catalog" : "probe", observed?.CheckedAt, observed?.Error,
+            site.UplinkSiteId, site.AdjacentSiteIds, capacity, site.Hosts.Count, hosts);
+    }
+}
+
+/// <summary>A host of a site.</summary>
+/// <param name="Id">Host id (the hypervisor node name).</param>
+/// <param name="Capacity">Schedulable vCPU, RAM and disk.</param>
+/// <param name="Status">Observed when probed, else the catalog's.</param>
+/// <param name="Cores">Cores the hypervisor reports.</param>
+/// <param name="MemoryBytes">Memory the hypervisor reports.</param>
+/// <param name="MemoryUsedBytes">Memory in use, as the hypervisor reports it.</param>
+public sealed record SiteHostResponse(string Id, ComputeResources Capacity, SiteStatus Status, int? Cores, long? MemoryBytes, long? MemoryUsedBytes);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sankofa.Data.Audit;
+using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data;
 
@@ -59,6 +60,7 @@ public abstract class SankofaDbContext : DbContext
             e.Property(x => x.AnchoredAtMs).HasColumnName("anchored_at_ms");
             e.HasIndex(x => x.Id).HasFilter("anchor_block IS NULL").HasDatabaseName("ix_audit_batches_unanchored");
         });
+        ProvisioningModel.Configure(modelBuilder);
     }
 }
 

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Audit;
 using Sankofa.Data.Audit;
+using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data;
 
@@ -12,7 +14,7 @@ namespace Sankofa.Data;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the database of the configured provider, the audit store and a hosted service that applies
+    /// Registers the database of the configured provider, the audit and provisioning stores and a hosted service that applies
     /// migrations before anything else starts. Throws <see cref="OptionsValidationException"/> naming the setting
     /// when the configuration is wrong.
     /// </summary>
@@ -48,6 +50,8 @@ public static class StoreServiceCollectionExtensions
         }
 
         services.AddSingleton<IAuditStore, AuditStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Core.Provisioning.IProvisioningStore, ProvisioningStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

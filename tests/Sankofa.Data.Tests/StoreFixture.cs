@@ -22,6 +22,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public IAuditStore Audit => services.GetRequiredService<IAuditStore>();
 
+    public Core.Provisioning.IProvisioningStore Provisioning => services.GetRequiredService<Core.Provisioning.IProvisioningStore>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     public static async Task<TestStore> CreateAsync(string provider)

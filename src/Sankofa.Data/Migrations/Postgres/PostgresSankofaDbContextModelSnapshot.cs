@@ -154,6 +154,415 @@ namespace Sankofa.Data.Migrations.Postgres
 
                     b.ToTable("audit_entries", (string)null);
                 });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("QuotaDiskGiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quota_disk_gib");
+
+                    b.Property<long>("QuotaRamMiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quota_ram_mib");
+
+                    b.Property<int>("QuotaVCpu")
+                        .HasColumnType("integer")
+                        .HasColumnName("quota_vcpu");
+
+                    b.Property<int>("QuotaVms")
+                        .HasColumnType("integer")
+                        .HasColumnName("quota_vms");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UsedDiskGiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_disk_gib");
+
+                    b.Property<long>("UsedRamMiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_ram_mib");
+
+                    b.Property<int>("UsedVCpu")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("used_vcpu");
+
+                    b.Property<int>("UsedVms")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("used_vms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_projects_tenant_id");
+
+                    b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("TimeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResourceId", "Id")
+                        .HasDatabaseName("ix_resource_events_resource");
+
+                    b.ToTable("resource_events", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("AntiAffinityGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("anti_affinity_group");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CloudInitUser")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("cloud_init_user");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long?>("DeletedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deleted_at_ms");
+
+                    b.Property<string>("Desired")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("desired");
+
+                    b.Property<long>("DiskGiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disk_gib");
+
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("text")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("HostId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("host_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long?>("MeteredUntilMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("metered_until_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at_ms");
+
+                    b.Property<string>("PlacementJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("placement");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("RamMiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ram_mib");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("site_id");
+
+                    b.Property<byte[]>("SpecHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("spec_hash");
+
+                    b.Property<string>("SshKeys")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ssh_keys");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("template");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at_ms");
+
+                    b.Property<int>("VCpu")
+                        .HasColumnType("integer")
+                        .HasColumnName("vcpu");
+
+                    b.Property<long?>("VerifiedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("verified_at_ms");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int?>("VmId")
+                        .HasColumnType("integer")
+                        .HasColumnName("vm_id");
+
+                    b.Property<string>("VmNode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("vm_node");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_resources_id");
+
+                    b.HasIndex("NextAttemptAtMs")
+                        .HasDatabaseName("ix_resources_due")
+                        .HasFilter("settled = FALSE");
+
+                    b.HasIndex("ProjectId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_resources_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("ProjectId", "Seq")
+                        .HasDatabaseName("ix_resources_project");
+
+                    b.HasIndex("SiteId", "Seq")
+                        .HasDatabaseName("ix_resources_site");
+
+                    b.HasIndex("Status", "Seq")
+                        .HasDatabaseName("ix_resources_status");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .HasDatabaseName("ix_resources_tenant");
+
+                    b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.TenantRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("QuotaDiskGiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quota_disk_gib");
+
+                    b.Property<long>("QuotaRamMiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quota_ram_mib");
+
+                    b.Property<int>("QuotaVCpu")
+                        .HasColumnType("integer")
+                        .HasColumnName("quota_vcpu");
+
+                    b.Property<int>("QuotaVms")
+                        .HasColumnType("integer")
+                        .HasColumnName("quota_vms");
+
+                    b.Property<long>("UsedDiskGiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_disk_gib");
+
+                    b.Property<long>("UsedRamMiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_ram_mib");
+
+                    b.Property<int>("UsedVCpu")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("used_vcpu");
+
+                    b.Property<int>("UsedVms")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("used_vms");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("tenants", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.UsageRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hour_start_ms");
+
+                    b.Property<double>("DiskGbHours")
+                        .HasColumnType("double precision")
+                        .HasColumnName("disk_gb_hours");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("project_id");
+
+                    b.Property<double>("RamGbHours")
+                        .HasColumnType("double precision")
+                        .HasColumnName("ram_gb_hours");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("seconds");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<double>("VCpuHours")
+                        .HasColumnType("double precision")
+                        .HasColumnName("vcpu_hours");
+
+                    b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("TenantId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_usage_tenant");
+
+                    b.ToTable("resource_usage", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Provisioning.TenantRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -147,6 +147,411 @@ namespace Sankofa.Data.Migrations.Sqlite
 
                     b.ToTable("audit_entries", (string)null);
                 });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("QuotaDiskGiB")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_disk_gib");
+
+                    b.Property<long>("QuotaRamMiB")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_ram_mib");
+
+                    b.Property<int>("QuotaVCpu")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_vcpu");
+
+                    b.Property<int>("QuotaVms")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_vms");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UsedDiskGiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_disk_gib");
+
+                    b.Property<long>("UsedRamMiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_ram_mib");
+
+                    b.Property<int>("UsedVCpu")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_vcpu");
+
+                    b.Property<int>("UsedVms")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_vms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_projects_tenant_id");
+
+                    b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("TimeMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResourceId", "Id")
+                        .HasDatabaseName("ix_resource_events_resource");
+
+                    b.ToTable("resource_events", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("AntiAffinityGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anti_affinity_group");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CloudInitUser")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cloud_init_user");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long?>("DeletedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted_at_ms");
+
+                    b.Property<string>("Desired")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("desired");
+
+                    b.Property<long>("DiskGiB")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disk_gib");
+
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("HostId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long?>("MeteredUntilMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("metered_until_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at_ms");
+
+                    b.Property<string>("PlacementJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("placement");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("RamMiB")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ram_mib");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
+                    b.Property<byte[]>("SpecHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("spec_hash");
+
+                    b.Property<string>("SshKeys")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ssh_keys");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at_ms");
+
+                    b.Property<int>("VCpu")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vcpu");
+
+                    b.Property<long?>("VerifiedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_at_ms");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<int?>("VmId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vm_id");
+
+                    b.Property<string>("VmNode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vm_node");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_resources_id");
+
+                    b.HasIndex("NextAttemptAtMs")
+                        .HasDatabaseName("ix_resources_due")
+                        .HasFilter("settled = FALSE");
+
+                    b.HasIndex("ProjectId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_resources_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("ProjectId", "Seq")
+                        .HasDatabaseName("ix_resources_project");
+
+                    b.HasIndex("SiteId", "Seq")
+                        .HasDatabaseName("ix_resources_site");
+
+                    b.HasIndex("Status", "Seq")
+                        .HasDatabaseName("ix_resources_status");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .HasDatabaseName("ix_resources_tenant");
+
+                    b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.TenantRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("QuotaDiskGiB")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_disk_gib");
+
+                    b.Property<long>("QuotaRamMiB")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_ram_mib");
+
+                    b.Property<int>("QuotaVCpu")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_vcpu");
+
+                    b.Property<int>("QuotaVms")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quota_vms");
+
+                    b.Property<long>("UsedDiskGiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_disk_gib");
+
+                    b.Property<long>("UsedRamMiB")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_ram_mib");
+
+                    b.Property<int>("UsedVCpu")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_vcpu");
+
+                    b.Property<int>("UsedVms")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_vms");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("tenants", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.UsageRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour_start_ms");
+
+                    b.Property<double>("DiskGbHours")
+                        .HasColumnType("REAL")
+                        .HasColumnName("disk_gb_hours");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<double>("RamGbHours")
+                        .HasColumnType("REAL")
+                        .HasColumnName("ram_gb_hours");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("seconds");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<double>("VCpuHours")
+                        .HasColumnType("REAL")
+                        .HasColumnName("vcpu_hours");
+
+                    b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("TenantId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_usage_tenant");
+
+                    b.ToTable("resource_usage", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Provisioning.TenantRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,0 +1,94 @@
+namespace Sankofa.Data.Provisioning;
+
+/// <summary>Table row of a tenant. Usage columns are concurrency tokens: a quota reservation only commits against the usage it was decided on.</summary>
+internal sealed class TenantRow
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public int QuotaVCpu { get; set; }
+    public long QuotaRamMiB { get; set; }
+    public long QuotaDiskGiB { get; set; }
+    public int QuotaVms { get; set; }
+    public int UsedVCpu { get; set; }
+    public long UsedRamMiB { get; set; }
+    public long UsedDiskGiB { get; set; }
+    public int UsedVms { get; set; }
+    public long CreatedAtMs { get; set; }
+}
+
+/// <summary>Table row of a project (same quota columns as a tenant).</summary>
+internal sealed class ProjectRow
+{
+    public required string Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string Name { get; set; }
+    public int QuotaVCpu { get; set; }
+    public long QuotaRamMiB { get; set; }
+    public long QuotaDiskGiB { get; set; }
+    public int QuotaVms { get; set; }
+    public int UsedVCpu { get; set; }
+    public long UsedRamMiB { get; set; }
+    public long UsedDiskGiB { get; set; }
+    public int UsedVms { get; set; }
+    public long CreatedAtMs { get; set; }
+}
+
+/// <summary>Table row of a resource. Times are Unix milliseconds, as in the audit tables.</summary>
+internal sealed class ResourceRow
+{
+    public long Seq { get; set; }
+    public required string Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string ProjectId { get; set; }
+    public required string Name { get; set; }
+    public int VCpu { get; set; }
+    public long RamMiB { get; set; }
+    public long DiskGiB { get; set; }
+    public required string Template { get; set; }
+    public required string SshKeys { get; set; }
+    public string? CloudInitUser { get; set; }
+    public required byte[] SpecHash { get; set; }
+    public required string Desired { get; set; }
+    public required string Status { get; set; }
+    public bool Settled { get; set; }
+    public string? FailureReason { get; set; }
+    public required string SiteId { get; set; }
+    public required string HostId { get; set; }
+    public string? AntiAffinityGroup { get; set; }
+    public required string PlacementJson { get; set; }
+    public string? VmNode { get; set; }
+    public int? VmId { get; set; }
+    public int Attempts { get; set; }
+    public long NextAttemptAtMs { get; set; }
+    public long CreatedAtMs { get; set; }
+    public long UpdatedAtMs { get; set; }
+    public long? VerifiedAtMs { get; set; }
+    public long? DeletedAtMs { get; set; }
+    public long? MeteredUntilMs { get; set; }
+    public string? IdempotencyKey { get; set; }
+    public int Version { get; set; }
+}
+
+/// <summary>Table row of one history entry of a resource.</summary>
+internal sealed class ResourceEventRow
+{
+    public long Id { get; set; }
+    public required string ResourceId { get; set; }
+    public long TimeMs { get; set; }
+    public required string Status { get; set; }
+    public required string Kind { get; set; }
+    public required string Message { get; set; }
+}
+
+/// <summary>Table row of one resource's usage in one clock hour.</summary>
+internal sealed class UsageRow
+{
+    public required string ResourceId { get; set; }
+    public long HourStartMs { get; set; }
+    public required string TenantId { get; set; }
+    public required string ProjectId { get; set; }
+    public double Seconds { get; set; }
+    public double VCpuHours { get; set; }
+    public double RamGbHours { get; set; }
+    public double DiskGbHours { get; set; }
+}

@@ -1,0 +1,171 @@
+using Sankofa.Core.Audit;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+
+namespace Sankofa.Data.Tests.Provisioning;
+
+/// <summary>The provisioning store against real SQLite and PostgreSQL: mutations and their audit entries commit together.</summary>
+public sealed class ProvisioningStoreTests
+{
+    private static readonly ResourceTotals Quota = new(16, 65536, 1000, 4);
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 10, 30, 0, TimeSpan.Zero);
+
+    public static TheoryData<string> Providers => TestStore.Providers;
+
+    private static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
+
+    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store)
+    {
+        var tenant = new Tenant("acme", "Acme", Quota, default);
+        var project = new Project("web", "acme", "Web", Quota, default);
+        await store.CreateTenantAsync(tenant, Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None);
+        await store.CreateProjectAsync(project, Audit("tenancy.project.created", "project:web"), CancellationToken.None);
+        return (tenant, project);
+    }
+
+    private static Resource NewResource(string id, string? key = null)
+    {
+        var spec = new ResourceSpec(2, 4096, 20, "debian-12-cloud", ["ssh-ed25519 AAAAC3Nza test@host"], "ops");
+        var placement = new PlacementExplanation("edge-001", "Brussels", "edge", "BE", "edge-001-h01", 10, 2.2, 0.8, "best", null, "g1",
+            [new RejectedExplanation("edge-002", 300, 6.5, "overLatency", "too far")]);
+        return new Resource(id, 0, "acme", "web", "vm1", spec, spec.Hash(), DesiredState.Present, ResourceStatus.Requested, null, placement, null,
+            0, Now, Now, Now, null, null, null, key, 0);
+    }
+
+    private static async Task<Resource> CreateAsync(IProvisioningStore store, Tenant tenant, Project project, Resource resource)
+    {
+        var decision = QuotaPolicy.ReserveVms(tenant, project, resource.Spec.Size);
+        Assert.True(decision.IsGranted);
+        return await store.CreateResourceAsync(resource, decision.Tenant, decision.Project, new NewResourceEvent("resource.requested", "requested"),
+            Audit("provisioning.resource.requested", "resource:" + resource.Id), CancellationToken.None);
+    }
+
+    private static async Task<int> AuditCountAsync(TestStore store, string action) =>
+        (await store.Audit.ListEntriesAsync(new AuditQuery(Action: action, Limit: 1000), CancellationToken.None)).Items.Count;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_resource_round_trips_with_its_placement_events_and_the_quota_it_takes(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-1", "key-1"));
+
+        var read = await store.GetResourceAsync("vm-1", CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.True(read.Sequence > 0);
+        Assert.Equal(created.SpecHash, read.SpecHash);
+        Assert.Equal(["ssh-ed25519 AAAAC3Nza test@host"], read.Spec.SshKeys);
+        Assert.Equal("edge-001-h01", read.Placement.HostId);
+        Assert.Equal("overLatency", Assert.Single(read.Placement.Rejected).Reason);
+        Assert.Equal("vm-1", (await store.FindByIdempotencyKeyAsync("web", "key-1", CancellationToken.None))?.Id);
+        Assert.Equal(new ResourceTotals(2, 4096, 20, 1), (await store.GetProjectAsync("web", CancellationToken.None))!.Usage);
+        Assert.Equal(new ResourceTotals(2, 4096, 20, 1), (await store.GetTenantAsync("acme", CancellationToken.None))!.Usage);
+        Assert.Equal("resource.requested", Assert.Single(await store.GetEventsAsync("vm-1", CancellationToken.None)).Kind);
+        Assert.Equal(1, await AuditCountAsync(test, "provisioning.resource.requested"));
+        Assert.Single(await store.GetAllocationsAsync(CancellationToken.None));
+        Assert.Single(await store.GetDueAsync(Now, 10, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_failing_mutation_leaves_no_audit_entry(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+
+        // A tenant id that is taken: the insert fails, and so does the audit entry written beside it.
+        await Assert.ThrowsAsync<ProvisioningConflictException>(() =>
+            store.CreateTenantAsync(new Tenant("acme", "Again", Quota, default), Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None));
+        Assert.Equal(1, await AuditCountAsync(test, "tenancy.tenant.created"));
+
+        // A stale version: the update loses, and no audit entry claims it happened.
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-2"));
+        await store.UpdateResourceAsync(created with { Status = ResourceStatus.Placed }, new NewResourceEvent("chain.placed", "placed"),
+            Audit("provisioning.resource.placed", "resource:vm-2"), null, CancellationToken.None);
+        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.UpdateResourceAsync(created with { Status = ResourceStatus.Failed },
+            new NewResourceEvent("resource.failed", "x"), Audit("provisioning.resource.failed", "resource:vm-2"), null, CancellationToken.None));
+        Assert.Equal(0, await AuditCountAsync(test, "provisioning.resource.failed"));
+        Assert.Equal(ResourceStatus.Placed, (await store.GetResourceAsync("vm-2", CancellationToken.None))!.Status);
+        Assert.Equal(2, (await store.GetEventsAsync("vm-2", CancellationToken.None)).Count);
+
+        // A quota decision made on usage that has moved since: refused, nothing stored, no audit entry.
+        var stale = QuotaPolicy.ReserveVms(tenant, project, created.Spec.Size);
+        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.CreateResourceAsync(NewResource("vm-3"), stale.Tenant, stale.Project,
+            new NewResourceEvent("resource.requested", "r"), Audit("provisioning.resource.requested", "resource:vm-3"), CancellationToken.None));
+        Assert.Null(await store.GetResourceAsync("vm-3", CancellationToken.None));
+        Assert.Equal(1, await AuditCountAsync(test, "provisioning.resource.requested"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Deleting_releases_quota_and_capacity_and_settles_the_resource(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-4"));
+
+        await store.UpdateResourceAsync(created with { Desired = DesiredState.Absent, Status = ResourceStatus.Deleted, DeletedAt = Now },
+            new NewResourceEvent("resource.deleted", "gone"), Audit("provisioning.resource.deleted", "resource:vm-4"),
+            ResourceTotals.ForVms(created.Spec.Size), CancellationToken.None);
+
+        Assert.Equal(default, (await store.GetProjectAsync("web", CancellationToken.None))!.Usage);
+        Assert.Equal(default, (await store.GetTenantAsync("acme", CancellationToken.None))!.Usage);
+        Assert.Empty(await store.GetAllocationsAsync(CancellationToken.None));
+        Assert.Empty(await store.GetDueAsync(Now.AddHours(1), 10, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Lists_page_newest_first_with_filters(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        for (var i = 0; i < 3; i++)
+        {
+            (tenant, project) = (await store.GetTenantAsync("acme", CancellationToken.None), await store.GetProjectAsync("web", CancellationToken.None))!;
+            await CreateAsync(store, tenant!, project!, NewResource("vm-p" + i));
+        }
+
+        var first = await store.ListResourcesAsync(new ResourceQuery(ProjectId: "web", Limit: 2), CancellationToken.None);
+        Assert.Equal(["vm-p2", "vm-p1"], first.Items.Select(r => r.Id));
+        var second = await store.ListResourcesAsync(new ResourceQuery(ProjectId: "web", Before: first.NextBefore, Limit: 2), CancellationToken.None);
+        Assert.Equal(["vm-p0"], second.Items.Select(r => r.Id));
+        Assert.Null(second.NextBefore);
+        Assert.Empty((await store.ListResourcesAsync(new ResourceQuery(Status: ResourceStatus.Verified), CancellationToken.None)).Items);
+        Assert.Empty((await store.ListResourcesAsync(new ResourceQuery(SiteId: "edge-999"), CancellationToken.None)).Items);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Usage_is_summed_per_hour_and_metered_only_once(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-5"));
+        var verified = await store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified, VerifiedAt = Now, MeteredUntil = Now },
+            new NewResourceEvent("chain.verified", "v"), null, null, CancellationToken.None);
+
+        var (records, until) = UsageMeter.Meter(verified, Now.AddMinutes(60));
+        Assert.Equal(2, records.Count);
+        await store.RecordUsageAsync("vm-5", records, until, CancellationToken.None);
+        await store.RecordUsageAsync("vm-5", records, until, CancellationToken.None); // a repeat records nothing
+        var later = (await store.GetResourceAsync("vm-5", CancellationToken.None))!;
+        var (more, end) = UsageMeter.Meter(later, Now.AddMinutes(90));
+        await store.RecordUsageAsync("vm-5", more, end, CancellationToken.None);
+
+        var usage = await store.GetUsageAsync("vm-5", CancellationToken.None);
+        Assert.Equal([Now.AddMinutes(-30), Now.AddMinutes(30)], usage.Select(u => u.HourStart));
+        Assert.Equal(1.0, usage[0].VCpuHours, 6);         // 30 min × 2 vCPU
+        Assert.Equal(2.0, usage[1].VCpuHours, 6);         // two rounds of 30 min summed × 2 vCPU
+        Assert.Equal(4.0, usage[1].RamGbHours, 6);        // 4 GiB × 1 h
+        Assert.Equal(20.0, usage[1].DiskGbHours, 6);      // 20 GiB × 1 h
+        Assert.Equal(3600, usage[1].Seconds, 6);
+        Assert.Equal(Now.AddMinutes(90), (await store.GetResourceAsync("vm-5", CancellationToken.None))!.MeteredUntil);
+    }
+}

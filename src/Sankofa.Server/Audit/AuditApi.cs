@@ -144,7 +144,7 @@ internal static class AuditApi
     }
 
     /// <summary>Maps a page of entries, reading each batch once so every entry's status says whether it is anchored.</summary>
-    private static async Task<List<AuditEntryResponse>> ToResponsesAsync(IAuditStore store, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    internal static async Task<List<AuditEntryResponse>> ToResponsesAsync(IAuditStore store, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         var batches = new Dictionary<long, AuditBatch?>();
         foreach (var id in entries.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).Distinct())

@@ -6,7 +6,10 @@ using Sankofa.Data;
 using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
+using Sankofa.Server.GraphQL;
 using Sankofa.Server.Ledger;
+using Sankofa.Server.Provisioning;
+using Sankofa.Server.Tenancy;
 using Sankofa.Server.Topology;
 
 namespace Sankofa.Server.Hosting;
@@ -46,8 +49,10 @@ public static class SankofaServerExtensions
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
+        services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
+        services.AddSankofaGraphQL();
         return builder;
     }
 
@@ -63,7 +68,10 @@ public static class SankofaServerExtensions
         app.MapMetrics();
         app.MapAuditApi();
         app.MapLedgerApi();
+        app.MapTenancyApi();
+        app.MapProvisioningApi();
         app.MapSitesApi();
+        app.MapGraphQLApi();
         return app;
     }
 }

@@ -8,8 +8,6 @@ using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Ledger;
-using Sankofa.Server.Provisioning;
-using Sankofa.Server.Tenancy;
 using Sankofa.Server.Topology;
 
 namespace Sankofa.Server.Hosting;
@@ -49,7 +47,6 @@ public static class SankofaServerExtensions
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
-        services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
         services.AddSankofaGraphQL();
@@ -68,8 +65,6 @@ public static class SankofaServerExtensions
         app.MapMetrics();
         app.MapAuditApi();
         app.MapLedgerApi();
-        app.MapTenancyApi();
-        app.MapProvisioningApi();
         app.MapSitesApi();
         app.MapGraphQLApi();
         return app;

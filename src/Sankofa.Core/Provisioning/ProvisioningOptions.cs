@@ -8,11 +8,11 @@ public sealed class ProvisioningOptions
 
     /// <summary>
     /// Templates a request may name, by name: the VM id and node of the template on every site's cluster.
-    /// Default: <c>debian-12-cloud</c> = VM 9000 on the template's node as the cluster reports it (<c>pve</c>).
+    /// Default: <c>debian-12-cloud</c> = VM 9000, on whichever node of the cluster holds it.
     /// </summary>
     public Dictionary<string, TemplateOptions> Templates { get; } = new(StringComparer.Ordinal)
     {
-        ["debian-12-cloud"] = new TemplateOptions { VmId = 9000, Node = "pve" },
+        ["debian-12-cloud"] = new TemplateOptions { VmId = 9000 },
     };
 
     /// <summary>Largest vCPU count one VM may ask for. Default 128.</summary>
@@ -52,6 +52,6 @@ public sealed class TemplateOptions
     /// <summary>The template's VM id.</summary>
     public int VmId { get; set; }
 
-    /// <summary>The node holding the template.</summary>
-    public string Node { get; set; } = "pve";
+    /// <summary>The node holding the template; null (default): looked up among the cluster's nodes, as sites name their nodes differently.</summary>
+    public string? Node { get; set; }
 }

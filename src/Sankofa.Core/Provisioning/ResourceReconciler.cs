@@ -114,8 +114,9 @@ public sealed class ResourceReconciler
             var nodes = await provider.ListNodesAsync(ct).ConfigureAwait(false);
             // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.
             var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name;
+            var templateNode = template.Node ?? await FindTemplateNodeAsync(provider, nodes, template.VmId, r.Spec.Template, ct).ConfigureAwait(false);
             var newId = await provider.AllocateIdAsync(ct).ConfigureAwait(false);
-            vm = await provider.CloneAsync(new CloneVirtualMachineRequest(r.Id, template.VmId, template.Node, newId, r.Name) { TargetNode = target }, ct).ConfigureAwait(false);
+            vm = await provider.CloneAsync(new CloneVirtualMachineRequest(r.Id, template.VmId, templateNode, newId, r.Name) { TargetNode = target }, ct).ConfigureAwait(false);
             r = await SaveAsync(r with { Vm = vm.Ref }, "vm.cloned", $"Cloned template {r.Spec.Template} into VM {vm.Ref} on {provider.ClusterId}.", null, null, ct).ConfigureAwait(false);
         }
         else if (r.Vm != vm.Ref)
@@ -142,6 +143,19 @@ public sealed class ResourceReconciler
         return await SaveAsync(r with { Status = ResourceStatus.Provisioned }, "chain.provisioned",
             $"VM {vm.Ref} configured and running; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).",
             "provisioning.resource.provisioned", new { vm = vm.Ref.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<string> FindTemplateNodeAsync(IVirtualMachineProvider provider, IReadOnlyList<HypervisorNode> nodes, int vmId, string name, CancellationToken ct)
+    {
+        foreach (var node in nodes.Where(n => n.Online))
+        {
+            if (await provider.GetAsync(new VirtualMachineRef(node.Name, vmId), ct).ConfigureAwait(false) is not null)
+            {
+                return node.Name;
+            }
+        }
+
+        throw new ProvisioningException(ProvisioningFailure.NotFound, $"Template {name} (VM {vmId}) is on no online node of {provider.ClusterId}.");
     }
 
     private async Task<Resource> VerifyAsync(Resource r, CancellationToken ct)

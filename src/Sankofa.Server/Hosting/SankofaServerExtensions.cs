@@ -8,6 +8,8 @@ using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Ledger;
+using Sankofa.Server.Provisioning;
+using Sankofa.Server.Tenancy;
 using Sankofa.Server.Topology;
 
 namespace Sankofa.Server.Hosting;
@@ -47,6 +49,7 @@ public static class SankofaServerExtensions
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
+        services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
         services.AddSankofaGraphQL();
@@ -65,6 +68,8 @@ public static class SankofaServerExtensions
         app.MapMetrics();
         app.MapAuditApi();
         app.MapLedgerApi();
+        app.MapTenancyApi();
+        app.MapProvisioningApi();
         app.MapSitesApi();
         app.MapGraphQLApi();
         return app;

@@ -1,0 +1,37 @@
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>Records the usage of every Verified resource up to now (or its deletion), hour by hour, in the store.</summary>
+/// <param name="store">Where resources and usage live.</param>
+/// <param name="time">The clock; usage is measured against it.</param>
+public sealed class UsageMetering(IProvisioningStore store, TimeProvider time)
+{
+    /// <summary>One metering round; returns how many resources got new usage.</summary>
+    public async Task<int> MeterAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var metered = 0;
+        while (true)
+        {
+            var batch = await store.GetUnmeteredAsync(now, 500, cancellationToken).ConfigureAwait(false);
+            var progressed = 0;
+            foreach (var resource in batch)
+            {
+                var (records, until) = UsageMeter.Meter(resource, now);
+                if (records.Count == 0)
+                {
+                    continue;
+                }
+
+                await store.RecordUsageAsync(resource.Id, records, until, cancellationToken).ConfigureAwait(false);
+                progressed++;
+            }
+
+            metered += progressed;
+            // A full batch may hide more behind it; a batch without progress would only repeat itself.
+            if (batch.Count < 500 || progressed == 0)
+            {
+                return metered;
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+
+namespace Sankofa.Server.Provisioning;
+
+/// <summary>VM resources over REST: preview a placement, request, list, show (with history and the chain's record), delete, usage.</summary>
+internal static class ProvisioningApi
+{
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Provisioning");
+        api.MapPost("/placements", ExplainAsync).WithName("ExplainPlacement")
+            .WithSummary("Where a VM would go now and why (chosen site and host, nearest rejected candidates), without creating anything.");
+        api.MapPost("/resources", CreateAsync).WithName("CreateResource")
+            .WithSummary("Requests a VM: validated, checked against quotas, placed, recorded; provisioning continues in the background (202). Honours Idempotency-Key.");
+        api.MapGet("/resources", ListAsync).WithName("ListResources")
+            .WithSummary("Lists resources newest first, filtered by tenant, project, status or site and paged by the 'before' cursor.");
+        api.MapGet("/resources/{id}", GetAsync).WithName("GetResource")
+            .WithSummary("One resource: status, placement explanation, event history and what the chain holds for it.");
+        api.MapDelete("/resources/{id}", DeleteAsync).WithName("DeleteResource")
+            .WithSummary("Asks for the VM to be destroyed; the deletion is recorded on chain (202).");
+        api.MapGet("/resources/{id}/usage", UsageAsync).WithName("GetResourceUsage")
+            .WithSummary("Metered usage from Verified until deleted: vCPU-hours, GB-RAM-hours, GB-disk-hours per clock hour.");
+        return app;
+    }
+
+    internal static string Actor(HttpContext context) => "api:" + (context.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous");
+
+    private static async Task<Results<Ok<PlacementExplanation>, ProblemHttpResult>> ExplainAsync(
+        ResourceRequestBody? body, ProvisioningService service, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
+        }
+
+        var missing = body.Missing();
+        if (missing.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(missing);
+        }
+
+        var result = await service.ExplainAsync(body.ToRequest(), cancellationToken);
+        return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!);
+    }
+
+    private static async Task<Results<Accepted<ResourceResponse>, ProblemHttpResult>> CreateAsync(
+        ResourceRequestBody? body, HttpContext context, ProvisioningService service, ReconcilerSignal signal, CancellationToken cancellationToken,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey = null)
+    {
+        if (body is null)
+        {
+            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
+        }
+
+        var missing = body.Missing();
+        if (missing.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(missing);
+        }
+
+        var result = await service.CreateAsync(Actor(context), body.ToRequest(), idempotencyKey, cancellationToken);
+        if (result.Error is { } error)
+        {
+            return error.ToProblem();
+        }
+
+        signal.Wake();
+        var accepted = result.Value!;
+        return TypedResults.Accepted($"/api/v1/resources/{accepted.Resource.Id}", accepted.Resource.ToResponse(accepted.Replayed));
+    }
+
+    private static async Task<Results<Ok<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
+        IProvisioningStore store, CancellationToken cancellationToken,
+        string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        ResourceStatus? parsed = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<ResourceStatus>(status, ignoreCase: true, out var s) && !int.TryParse(status, out _))
+            {
+                parsed = s;
+            }
+            else
+            {
+                errors["status"] = [$"One of: {string.Join(", ", Enum.GetNames<ResourceStatus>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."];
+            }
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+
+        if (before is < 1)
+        {
+            errors["before"] = ["Must be a positive cursor (the 'next' value of the previous page)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(errors);
+        }
+
+        var page = await store.ListResourcesAsync(new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100), cancellationToken);
+        return TypedResults.Ok(new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore));
+    }
+
+    private static async Task<Results<Ok<ResourceResponse>, ProblemHttpResult>> GetAsync(
+        string id, IProvisioningStore store, IResourceLedger ledger, CancellationToken cancellationToken)
+    {
+        var resource = await store.GetResourceAsync(id, cancellationToken);
+        if (resource is null)
+        {
+            return NotFound(id);
+        }
+
+        var events = await store.GetEventsAsync(id, cancellationToken);
+        OnChainResponse? onChain = null;
+        string? chainError = null;
+        try
+        {
+            onChain = (await ledger.GetAsync(id, cancellationToken))?.ToResponse();
+        }
+        catch (LedgerUnavailableException ex)
+        {
+            // The store's view is still worth showing while the chain is away.
+            chainError = ex.Message;
+        }
+
+        return TypedResults.Ok(resource.ToResponse() with { Events = [.. events.Select(e => e.ToResponse())], OnChain = onChain, OnChainError = chainError });
+    }
+
+    private static async Task<Results<Accepted<ResourceResponse>, ProblemHttpResult>> DeleteAsync(
+        string id, HttpContext context, ProvisioningService service, ReconcilerSignal signal, CancellationToken cancellationToken)
+    {
+        var result = await service.DeleteAsync(Actor(context), id, cancellationToken);
+        if (result.Error is { } error)
+        {
+            return error.ToProblem();
+        }
+
+        signal.Wake();
+        return TypedResults.Accepted($"/api/v1/resources/{id}", result.Value!.ToResponse());
+    }
+
+    private static async Task<Results<Ok<UsageResponse>, ProblemHttpResult>> UsageAsync(
+        string id, IProvisioningStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetResourceAsync(id, cancellationToken) is null)
+        {
+            return NotFound(id);
+        }
+
+        var hours = await store.GetUsageAsync(id, cancellationToken);
+        var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
+        return TypedResults.Ok(new UsageResponse(id, totals,
+            [.. hours.Select(h => new UsageHour(h.HourStart, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
+    }
+
+    private static ProblemHttpResult NotFound(string id) => ProvisioningError.NotFound("id", $"There is no resource '{id}'.").ToProblem();
+}

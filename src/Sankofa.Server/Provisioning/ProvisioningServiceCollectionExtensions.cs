@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Placement;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+using Sankofa.Proxmox;
+
+namespace Sankofa.Server.Provisioning;
+
+/// <summary>Registers tenancy, provisioning, the site attestor and the reconciler.</summary>
+internal static class ProvisioningServiceCollectionExtensions
+{
+    public static IServiceCollection AddSankofaProvisioning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section))
+            .Validate(o => o.Concurrency >= 1, "Provisioning:Concurrency must be 1 or more.")
+            .Validate(o => o.MaxAttempts >= 1, "Provisioning:MaxAttempts must be 1 or more.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.MeteringInterval > TimeSpan.Zero, "Provisioning:PollInterval and Provisioning:MeteringInterval must be positive.")
+            .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Provisioning:MinRetryDelay must be positive and no more than Provisioning:MaxRetryDelay.")
+            .Validate(o => o.MaxVCpu >= 1 && o.MaxRamMiB >= 1 && o.MaxDiskGiB >= 1, "Provisioning:MaxVCpu, MaxRamMiB and MaxDiskGiB must be positive.")
+            .Validate(o => o.Templates.Values.All(t => t.VmId >= 100), "Provisioning:Templates:{name}:VmId must be 100 or more.")
+            .ValidateOnStart();
+        services.AddSankofaProxmox(configuration);
+        services.TryAddSingleton(SiteCatalog.Default);
+        services.TryAddSingleton(sp => new PlacementEngine(sp.GetRequiredService<SiteCatalog>()));
+        services.AddSingleton(sp => new ProvisioningService(
+            sp.GetRequiredService<IProvisioningStore>(),
+            sp.GetRequiredService<PlacementEngine>(),
+            sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds));
+        services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<IProvisioningStore>()));
+        services.AddSingleton<SiteAttestor>();
+        services.AddSingleton<ISiteAttestor>(sp => sp.GetRequiredService<SiteAttestor>());
+        services.AddSingleton(sp => new ResourceReconciler(
+            sp.GetRequiredService<IProvisioningStore>(),
+            sp.GetRequiredService<IResourceLedger>(),
+            sp.GetRequiredService<IVirtualMachineProviderFactory>(),
+            sp.GetRequiredService<ISiteAttestor>(),
+            sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IProvisioningStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ReconcilerSignal>();
+        services.AddHostedService<ReconcilerWorker>();
+        return services;
+    }
+}

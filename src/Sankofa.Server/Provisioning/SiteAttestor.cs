@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Sankofa.Core;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+using Sankofa.Ledger.Resources;
+using Sankofa.Proxmox;
+using Sankofa.Proxmox.Api;
+
+namespace Sankofa.Server.Provisioning;
+
+/// <summary>
+/// Stands in for each site's own agent until edge agents exist: it holds a per-site secp256k1 key (kept under
+/// <c>&lt;DataDirectory&gt;/sites/</c>, never the control plane's key), reads the VM's configuration from the site's
+/// Proxmox with a client of its own rather than trusting the control plane's records, computes the spec hash of what
+/// runs, and signs the chain's attestation digest. Proxmox keeps no record of which template a full clone came from, so
+/// the template is the requested one, checked to exist as a template on the site.
+/// </summary>
+internal sealed partial class SiteAttestor(
+    IOptions<ProxmoxOptions> proxmox, IResourceLedger ledger, IConfiguration configuration, TimeProvider time, ILogger<SiteAttestor> logger)
+    : ISiteAttestor, IDisposable
+{
+    private const string Marker = "sankofa-resource-id: ";
+
+    private readonly string directory = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "sites");
+    private readonly ConcurrentDictionary<string, ProxmoxClient> clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> keys = new(StringComparer.Ordinal);
+
+    public async Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var siteId = resource.Placement.SiteId;
+        var client = Client(siteId);
+        var vm = resource.Vm ?? throw new ProvisioningException(ProvisioningFailure.NotFound, $"Resource {resource.Id} has no VM recorded on {siteId}.");
+        var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+        if (!(config.GetValueOrDefault("description") ?? string.Empty).Split('\n').Any(l => l.Trim() == Marker + resource.Id))
+        {
+            throw new ProvisioningException(ProvisioningFailure.NotFound, $"VM {vm} on {siteId} does not carry resource id {resource.Id}.");
+        }
+
+        var templates = await client.GetVmResourcesAsync(cancellationToken).ConfigureAwait(false);
+        var template = templates.Any(t => t.IsTemplate && t.Name == resource.Spec.Template) ? resource.Spec.Template : "(no such template on " + siteId + ")";
+        var sshKeys = config.TryGetValue("sshkeys", out var encoded) ? Uri.UnescapeDataString(encoded).Split('\n') : [];
+        var observed = new ResourceSpec(
+            Int(config, "cores"),
+            Int(config, "memory"),
+            config.TryGetValue("scsi0", out var disk) && DiskSize().Match(disk) is { Success: true } m ? Gigabytes(m) : 0,
+            template,
+            SpecHash.Normalize(sshKeys),
+            config.GetValueOrDefault("ciuser"));
+        var observedHash = SpecHash.Of(observed);
+
+        var key = await KeyAsync(siteId, cancellationToken).ConfigureAwait(false);
+        var digest = await ledger.AttestationDigestAsync(resource.Id, observedHash, cancellationToken).ConfigureAwait(false);
+        var signature = SiteAttestation.Sign(key, digest);
+        LogAttested(logger, siteId, resource.Id, Convert.ToHexStringLower(observedHash));
+        return new SiteAttestationResult(siteId, observedHash, signature, SiteAttestation.AddressOf(key));
+    }
+
+    /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>
+    private Task<byte[]> KeyAsync(string siteId, CancellationToken cancellationToken)
+    {
+        var lazy = keys.GetOrAdd(siteId, id => new Lazy<Task<byte[]>>(() => LoadOrCreateAsync(id)));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<byte[]> LoadOrCreateAsync(string siteId)
+    {
+        try
+        {
+            var path = Path.Combine(directory, siteId + ".key");
+            byte[] key;
+            if (File.Exists(path))
+            {
+                key = Convert.FromHexString((await File.ReadAllTextAsync(path).ConfigureAwait(false)).Trim());
+            }
+            else
+            {
+                key = NewKey();
+                Directory.CreateDirectory(directory);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                var temp = path + ".tmp";
+                File.Delete(temp);
+                await using (var stream = new FileStream(temp, options))
+                await using (var writer = new StreamWriter(stream))
+                {
+                    await writer.WriteAsync(Convert.ToHexStringLower(key)).ConfigureAwait(false);
+                }
+
+                File.Move(temp, path, overwrite: false);
+            }
+
+            var address = SiteAttestation.AddressOf(key);
+            await ledger.RegisterSiteKeyAsync(siteId, address, CancellationToken.None).ConfigureAwait(false);
+            LogKeyRegistered(logger, siteId, address);
+            return key;
+        }
+        catch
+        {
+            // Let the next attestation try again instead of caching the failure forever.
+            keys.TryRemove(siteId, out _);
+            throw;
+        }
+    }
+
+    private static byte[] NewKey()
+    {
+        while (true)
+        {
+            var candidate = RandomNumberGenerator.GetBytes(32);
+            try
+            {
+                _ = SiteAttestation.AddressOf(candidate);
+                return candidate;
+            }
+            catch (ArgumentException)
+            {
+                // Out of the curve's range (vanishingly rare): draw again.
+            }
+        }
+    }
+
+    private ProxmoxClient Client(string siteId) => clients.GetOrAdd(siteId, id =>
+        proxmox.Value.Clusters.TryGetValue(id, out var cluster)
+            ? new ProxmoxClient(id, cluster, time)
+            : throw new ProvisioningException(ProvisioningFailure.NotFound, $"Site {id} has no hypervisor configured (Proxmox:Clusters:{id})."));
+
+    private static int Int(IReadOnlyDictionary<string, string> config, string key) =>
+        config.TryGetValue(key, out var value) && int.TryParse(value, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    private static long Gigabytes(Match m)
+    {
+        var value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var gib = m.Groups[2].Value switch { "T" => value * 1024, "G" => value, "M" => value / 1024, "K" => value / (1024 * 1024), _ => value / (1 << 30) };
+        return (long)Math.Ceiling(gib);
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
+        }
+    }
+
+    [GeneratedRegex(@"size=(\d+(?:\.\d+)?)([KMGT]?)")]
+    private static partial Regex DiskSize();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} registered its attestation key {Address} on chain")]
+    private static partial void LogKeyRegistered(ILogger logger, string site, string address);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {Site} attested resource {Resource} runs spec {SpecHash}")]
+    private static partial void LogAttested(ILogger logger, string site, string resource, string specHash);
+}

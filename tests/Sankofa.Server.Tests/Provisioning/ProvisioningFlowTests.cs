@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+using Sankofa.Ledger.Resources;
+using Sankofa.Server.Provisioning;
+using Sankofa.Server.Tests.Infrastructure;
+
+namespace Sankofa.Server.Tests.Provisioning;
+
+/// <summary>The provisioning flow over real HTTP, against the Proxmox VE emulator and the embedded chain.</summary>
+public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassFixture<ProvisioningFixture>
+{
+    private ProvisioningHarness H => fixture.Harness;
+
+    [Fact]
+    public async Task A_vm_reaches_Verified_on_chain_and_deleting_it_removes_the_vm_and_records_the_deletion()
+    {
+        var project = await H.NewProjectAsync();
+        var accepted = await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-001"));
+        Assert.Equal(ResourceStatus.Requested, accepted.Status);
+        Assert.Equal("edge-001", accepted.Placement.SiteId);
+        Assert.StartsWith("edge-001-h0", accepted.Placement.HostId, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(accepted.Placement.Reason));
+
+        var verified = await H.WaitForAsync(accepted.Id, ResourceStatus.Verified);
+        Assert.True(verified.OnChain!.Verified);
+        Assert.Equal(verified.SpecHash, verified.OnChain.SiteAttestation);
+        Assert.Equal(verified.SpecHash, verified.OnChain.ControlPlaneAttestation);
+        Assert.Equal("0x" + Convert.ToHexStringLower(LedgerIds.Of("edge-001")), verified.OnChain.Site);
+        Assert.Equal(
+            ["resource.requested", "chain.placed", "vm.provisioning", "vm.cloned", "chain.provisioned", "chain.verified"],
+            verified.Events!.Select(e => e.Kind));
+        var vm = Assert.Single(H.VmsOf("edge-001", accepted.Id));
+        Assert.Equal(verified.Vm!.VmId, vm);
+        Assert.True(H.Emulator.Cluster("edge-001").IsRunning(vm));
+        Assert.Equal("2", H.Emulator.Cluster("edge-001").ConfigValue(vm, "cores"));
+        Assert.Equal("2048", H.Emulator.Cluster("edge-001").ConfigValue(vm, "memory"));
+
+        // The chain says Verified on its own, without the server: the same read `sankofa vm verify` does.
+        var onChain = await H.Server.Services.GetRequiredService<IResourceLedger>().GetAsync(accepted.Id, CancellationToken.None);
+        Assert.True(onChain!.Verified);
+
+        var project1 = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/projects/{project}");
+        Assert.Equal(2, project1.GetProperty("usage").GetProperty("vcpu").GetInt32());
+
+        using (var deleted = await H.Client.DeleteAsync($"api/v1/resources/{accepted.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
+        }
+
+        var gone = await H.WaitForAsync(accepted.Id, ResourceStatus.Deleted);
+        Assert.Empty(H.VmsOf("edge-001", accepted.Id));
+        Assert.Equal(OnChainResourceState.Deleted, gone.OnChain!.State);
+        var project2 = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/projects/{project}");
+        Assert.Equal(0, project2.GetProperty("usage").GetProperty("vcpu").GetInt32());
+
+        // Every state change is in the audit log, in order, in the same transactions as the changes.
+        var audit = await H.Server.Services.GetRequiredService<IAuditStore>()
+            .ListEntriesAsync(new AuditQuery(Subject: "resource:" + accepted.Id, Limit: 100), CancellationToken.None);
+        Assert.Equal(
+            ["provisioning.resource.requested", "provisioning.resource.placed", "provisioning.resource.provisioning", "provisioning.resource.provisioned",
+             "provisioning.resource.verified", "provisioning.resource.delete-requested", "provisioning.resource.deleting", "provisioning.resource.deleted"],
+            audit.Items.Reverse().Select(e => e.Action));
+    }
+
+    [Fact]
+    public async Task A_failed_clone_is_retried_and_leaves_no_orphan_vm()
+    {
+        var project = await H.NewProjectAsync();
+        H.Emulator.Cluster("edge-002").FailNextTasks("qmclone", "clone failed: storage error", 2);
+        var accepted = await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-002", "retried"));
+
+        var verified = await H.WaitForAsync(accepted.Id, ResourceStatus.Verified);
+        Assert.Equal(2, verified.Events!.Count(e => e.Kind == "retry.scheduled"));
+        Assert.Contains(verified.Events!, e => e.Kind == "retry.scheduled" && e.Message.Contains("clone failed", StringComparison.Ordinal));
+        Assert.Single(H.VmsOf("edge-002", accepted.Id));
+    }
+
+    [Fact]
+    public async Task Usage_is_metered_per_hour_from_Verified()
+    {
+        var project = await H.NewProjectAsync();
+        var accepted = await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-001", "metered", vcpu: 4));
+        var verified = await H.WaitForAsync(accepted.Id, ResourceStatus.Verified);
+
+        // Two and a half hours later by a clock the test controls.
+        var clock = new FakeTimeProvider(verified.VerifiedAt!.Value.AddHours(2.5));
+        var metering = new UsageMetering(H.Server.Services.GetRequiredService<IProvisioningStore>(), clock);
+        await metering.MeterAsync(CancellationToken.None);
+
+        var usage = await H.Client.GetFromJsonAsync<UsageResponse>($"api/v1/resources/{accepted.Id}/usage", Json.Options);
+        Assert.Equal(2.5 * 4, usage!.Totals.VcpuHours, 3);
+        Assert.Equal(2.5 * 2, usage.Totals.RamGbHours, 3);
+        Assert.Equal(2.5 * 20, usage.Totals.DiskGbHours, 3);
+        Assert.InRange(usage.Hours.Count, 3, 4);
+        Assert.All(usage.Hours, h => Assert.Equal(0, h.HourStart.Minute));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_the_fields_named()
+    {
+        var project = await H.NewProjectAsync();
+        var errors = await ProblemAsync(HttpStatusCode.BadRequest, new
+        {
+            projectId = project, name = "Bad_Name", vcpu = 0, ramMiB = -5, diskGiB = 10_000_000, template = "windows-95",
+            sshKeys = new[] { "not a key" }, siteId = "edge-999",
+        });
+        Assert.Equal(["diskGiB", "name", "ramMiB", "siteId", "sshKeys[0]", "template", "vcpu"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("Unknown template", errors["template"][0], StringComparison.Ordinal);
+
+        // Residency in France with a 20 ms target from Lagos cannot both hold.
+        var conflict = await ProblemAsync((HttpStatusCode)422, new
+        {
+            projectId = project, name = "far", vcpu = 1, ramMiB = 1024, diskGiB = 20, template = "debian-12-cloud",
+            userLocation = new { latitude = 6.45, longitude = 3.4 }, maxRttMs = 20, allowedJurisdictions = new[] { "FR" },
+        });
+        Assert.Contains("allowedJurisdictions", conflict.Keys);
+        Assert.Contains("maxRttMs", conflict.Keys);
+
+        var missing = await ProblemAsync(HttpStatusCode.BadRequest, new { projectId = project, name = "x", template = "debian-12-cloud" });
+        Assert.Equal(["diskGiB", "ramMiB", "vcpu"], missing.Keys.Order(StringComparer.Ordinal));
+
+        using var malformed = await H.Client.PostAsync("api/v1/resources", new StringContent("{\"vcpu\": \"two\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("vcpu", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var unknown = await H.Client.GetAsync("api/v1/resources/vm-nope");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var unknownDelete = await H.Client.DeleteAsync("api/v1/resources/vm-nope");
+        Assert.Equal(HttpStatusCode.NotFound, unknownDelete.StatusCode);
+        var noProject = await ProblemAsync(HttpStatusCode.NotFound, ProvisioningHarness.Vm("p-nope", "edge-001"));
+        Assert.Contains("projectId", noProject.Keys);
+    }
+
+    [Fact]
+    public async Task A_request_over_quota_is_refused_naming_the_quota_and_what_is_left()
+    {
+        var project = await H.NewProjectAsync(vcpu: 3);
+        await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-003", "first", vcpu: 2));
+
+        using var response = await H.Client.PostAsJsonAsync("api/v1/resources", ProvisioningHarness.Vm(project, "edge-003", "second", vcpu: 2));
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var vcpu = problem.GetProperty("errors").GetProperty("quota.vcpu")[0].GetString();
+        Assert.Equal($"project {project} quota vcpu exceeded: requested 2, 1 of 3 left", vcpu);
+        Assert.Equal(1, problem.GetProperty("quotas")[0].GetProperty("remaining").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_gives_the_same_resource_and_a_placement_preview_creates_nothing()
+    {
+        var project = await H.NewProjectAsync();
+        var preview = await H.Client.PostAsJsonAsync("api/v1/placements", new
+        {
+            projectId = project, vcpu = 2, ramMiB = 2048, diskGiB = 20, template = "debian-12-cloud", tier = "edge",
+            userLocation = new { latitude = 50.85, longitude = 4.35 },
+        });
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var explanation = await preview.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(explanation.GetProperty("siteId").GetString(), ProvisioningHarness.Sites);
+        Assert.True(explanation.GetProperty("rejected").GetArrayLength() > 0);
+        var listed = await H.Client.GetFromJsonAsync<ResourcePageResponse>($"api/v1/resources?projectId={project}", Json.Options);
+        Assert.Empty(listed!.Items);
+
+        var first = await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-003", "once"), idempotencyKey: "order-42");
+        var again = await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-003", "once"), idempotencyKey: "order-42");
+        Assert.Equal(first.Id, again.Id);
+        Assert.True(again.Replayed);
+        listed = await H.Client.GetFromJsonAsync<ResourcePageResponse>($"api/v1/resources?projectId={project}&limit=1", Json.Options);
+        Assert.Equal(first.Id, Assert.Single(listed!.Items).Id);
+        Assert.Null(listed.Next);
+
+        using var other = await H.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/v1/resources")
+        {
+            Content = JsonContent.Create(ProvisioningHarness.Vm(project, "edge-003", "other")),
+            Headers = { { "Idempotency-Key", "order-42" } },
+        });
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("Idempotency-Key", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<Dictionary<string, string[]>> ProblemAsync(HttpStatusCode expected, object body)
+    {
+        using var response = await H.Client.PostAsJsonAsync("api/v1/resources", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize<JsonElement>(text).GetProperty("errors").Deserialize<Dictionary<string, string[]>>()!;
+    }
+}

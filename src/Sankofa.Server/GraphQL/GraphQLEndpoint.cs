@@ -16,7 +16,11 @@ internal static class GraphQLEndpoint
             .AddSchema<SankofaSchema>()
             .AddGraphTypes(typeof(SankofaSchema).Assembly)
             .AddSystemTextJson()
-            .AddErrorInfoProvider(o => o.ExposeCode = true));
+            .AddErrorInfoProvider(o =>
+            {
+                o.ExposeCode = true;
+                o.ExposeData = true;
+            }));
 
     public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder app)
     {

@@ -86,6 +86,8 @@ public sealed class SankofaQuery : ObjectGraphType
                 var batch = entry.Seal is { } seal ? await store.GetBatchAsync(seal.BatchId, context.CancellationToken) : null;
                 return entry.ToResponse(batch);
             });
+
+        ProvisioningFields.AddQueries(this);
     }
 
     private static int PageSize(IResolveFieldContext context, string argument, int fallback, int max)

@@ -9,8 +9,20 @@ namespace Sankofa.Server.GraphQL;
 public sealed class SankofaSchema : Schema
 {
     /// <summary>Creates the schema with its root query.</summary>
-    public SankofaSchema(IServiceProvider services, SankofaQuery query) : base(services)
+    public SankofaSchema(IServiceProvider services, SankofaQuery query, SankofaMutation mutation) : base(services)
     {
         Query = query;
+        Mutation = mutation;
+    }
+}
+
+/// <summary>The root mutation: creating and deleting resources.</summary>
+public sealed class SankofaMutation : ObjectGraphType
+{
+    /// <summary>Declares the root fields.</summary>
+    public SankofaMutation()
+    {
+        Name = "Mutation";
+        ProvisioningFields.AddMutations(this);
     }
 }

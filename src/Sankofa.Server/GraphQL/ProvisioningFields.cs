@@ -1,0 +1,118 @@
+using GraphQL;
+using GraphQL.Types;
+using Sankofa.Core.Provisioning;
+using Sankofa.Server.Provisioning;
+using Sankofa.Server.Tenancy;
+
+namespace Sankofa.Server.GraphQL;
+
+/// <summary>Tenants, projects, resources and placement over GraphQL, through the same service and store as the REST API.</summary>
+internal static class ProvisioningFields
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TenantGraphType>>>>("tenants")
+            .ResolveAsync(async c => (await Store(c).ListTenantsAsync(c.CancellationToken)).Select(TenantResponse.From).ToList());
+
+        query.Field<ProjectGraphType>("project")
+            .Argument<NonNullGraphType<StringGraphType>>("id")
+            .ResolveAsync(async c => await Store(c).GetProjectAsync(c.GetArgument<string>("id"), c.CancellationToken) is { } p ? ProjectResponse.From(p) : null);
+
+        query.Field<ResourceGraphType>("resource")
+            .Description("One resource with its placement explanation and history, or null.")
+            .Argument<NonNullGraphType<StringGraphType>>("id")
+            .ResolveAsync(async c =>
+            {
+                var id = c.GetArgument<string>("id");
+                var resource = await Store(c).GetResourceAsync(id, c.CancellationToken);
+                if (resource is null)
+                {
+                    return null;
+                }
+
+                var events = await Store(c).GetEventsAsync(id, c.CancellationToken);
+                return resource.ToResponse() with { Events = [.. events.Select(e => e.ToResponse())] };
+            });
+
+        query.Field<NonNullGraphType<ResourcePageGraphType>>("resources")
+            .Description("Resources newest first, paged with 'before' (the 'next' of the previous page).")
+            .Argument<StringGraphType>("tenantId")
+            .Argument<StringGraphType>("projectId")
+            .Argument<StringGraphType>("siteId")
+            .Argument<LongGraphType>("before")
+            .Argument<IntGraphType>("first", "Page size, 1 to 1000 (default 100).")
+            .ResolveAsync(async c =>
+            {
+                var first = c.GetArgument<int?>("first") ?? 100;
+                if (first is < 1 or > 1000)
+                {
+                    throw new ExecutionError("'first' must be between 1 and 1000.") { Code = "BAD_USER_INPUT", Data = { ["argument"] = "first" } };
+                }
+
+                var page = await Store(c).ListResourcesAsync(
+                    new ResourceQuery(c.GetArgument<string?>("tenantId"), c.GetArgument<string?>("projectId"), null, c.GetArgument<string?>("siteId"), c.GetArgument<long?>("before"), first),
+                    c.CancellationToken);
+                return new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore);
+            });
+
+        query.Field<PlacementGraphType>("explainPlacement")
+            .Description("Where a VM with this request would go and why, without creating anything.")
+            .Argument<NonNullGraphType<ResourceInputGraphType>>("input")
+            .ResolveAsync(async c => Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>().ExplainAsync(Input(c).ToRequest(), c.CancellationToken)));
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<ResourceGraphType>>("createResource")
+            .Description("Requests a VM: validated, checked against quota, placed, recorded; then provisioned in the background.")
+            .Argument<NonNullGraphType<ResourceInputGraphType>>("input")
+            .Argument<StringGraphType>("idempotencyKey")
+            .ResolveAsync(async c =>
+            {
+                var accepted = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
+                    .CreateAsync("graphql", Input(c).ToRequest(), c.GetArgument<string?>("idempotencyKey"), c.CancellationToken));
+                c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
+                return accepted.Resource.ToResponse(accepted.Replayed);
+            });
+
+        mutation.Field<NonNullGraphType<ResourceGraphType>>("deleteResource")
+            .Argument<NonNullGraphType<StringGraphType>>("id")
+            .ResolveAsync(async c =>
+            {
+                var resource = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
+                    .DeleteAsync("graphql", c.GetArgument<string>("id"), c.CancellationToken));
+                c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
+                return resource.ToResponse();
+            });
+    }
+
+    private static IProvisioningStore Store(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<IProvisioningStore>();
+
+    private static ResourceRequestBody Input(IResolveFieldContext c)
+    {
+        var body = c.GetArgument<ResourceRequestBody>("input");
+        var missing = body.Missing();
+        return missing.Count > 0 ? throw Error(ProvisioningError.Invalid(missing)) : body;
+    }
+
+    private static T Unwrap<T>(ProvisioningResult<T> result) => result.Error is { } error ? throw Error(error) : result.Value!;
+
+    /// <summary>The refusal the REST API answers as ProblemDetails, as a GraphQL error: the code says its kind, the data names the fields.</summary>
+    private static ExecutionError Error(ProvisioningError error)
+    {
+        var e = new ExecutionError(error.Message)
+        {
+            Code = error.Kind switch
+            {
+                ProvisioningErrorKind.Invalid => "BAD_USER_INPUT",
+                ProvisioningErrorKind.NotFound => "NOT_FOUND",
+                ProvisioningErrorKind.Conflict => "CONFLICT",
+                ProvisioningErrorKind.QuotaExceeded => "QUOTA_EXCEEDED",
+                ProvisioningErrorKind.ConflictingConstraints => "CONFLICTING_CONSTRAINTS",
+                _ => "NO_CAPACITY",
+            },
+        };
+        e.Data["fields"] = error.Fields.ToDictionary(f => f.Key, f => (object)f.Value);
+        return e;
+    }
+}

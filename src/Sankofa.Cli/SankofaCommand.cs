@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sankofa.Cli.Audit;
 using Sankofa.Cli.Sites;
 using Sankofa.Cli.Up;
+using Sankofa.Cli.Vm;
 
 namespace Sankofa.Cli;
 
@@ -35,6 +36,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(SitesCommand.Create());
+        root.Subcommands.Add(VmCommand.Create());
         return root;
     }
 }

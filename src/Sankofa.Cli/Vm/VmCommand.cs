@@ -84,7 +84,7 @@ internal static class VmCommand
             }
 
             var accepted = await api.CreateAsync(body.Where(p => p.Value is not null).ToDictionary(), parse.GetValue(key), ct);
-            await Console.Error.WriteLineAsync($"{accepted.Id}: accepted, placed on {accepted.Placement.SiteId}/{accepted.Placement.HostId} — {accepted.Placement.Reason}");
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"{accepted.Id}: accepted, placed on {accepted.Placement.SiteId}/{accepted.Placement.HostId} — {accepted.Placement.Reason}");
             if (parse.GetValue(noWait))
             {
                 Print(parse, accepted);
@@ -122,18 +122,18 @@ internal static class VmCommand
 
             if (parse.GetValue(SankofaCommand.Output) == OutputFormat.Json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(items, SankofaApiClient.Json));
+                parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(items, SankofaApiClient.Json));
                 return Ok;
             }
 
-            Console.WriteLine($"{"ID",-24} {"NAME",-16} {"STATUS",-13} {"SITE",-14} {"VCPU",4} {"RAM MiB",8} {"DISK GiB",8}  PROJECT");
+            parse.InvocationConfiguration.Output.WriteLine($"{"ID",-24} {"NAME",-16} {"STATUS",-13} {"SITE",-14} {"VCPU",4} {"RAM MiB",8} {"DISK GiB",8}  PROJECT");
             foreach (var r in items)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{r.Id,-24} {r.Name,-16} {Lower(r.Status),-13} {r.Placement.SiteId,-14} {r.Spec.Vcpu,4} {r.Spec.RamMiB,8} {r.Spec.DiskGiB,8}  {r.ProjectId}"));
             }
 
-            Console.WriteLine($"{items.Count} VM(s)");
+            parse.InvocationConfiguration.Output.WriteLine($"{items.Count} VM(s)");
             return Ok;
         }));
         return command;
@@ -182,14 +182,14 @@ internal static class VmCommand
             var report = await ResourceVerifier.VerifyAsync(api, parse.GetValue(id)!, parse.GetValue(rpcUrl), parse.GetValue(contract), ct);
             if (parse.GetValue(SankofaCommand.Output) == OutputFormat.Json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(report, SankofaApiClient.Json));
+                parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(report, SankofaApiClient.Json));
             }
             else
             {
-                Console.WriteLine(report.Summary);
+                parse.InvocationConfiguration.Output.WriteLine(report.Summary);
                 foreach (var check in report.Checks)
                 {
-                    Console.WriteLine($"  {(check.Passed ? "✓" : "✗")} {check.Description}");
+                    parse.InvocationConfiguration.Output.WriteLine($"  {(check.Passed ? "✓" : "✗")} {check.Description}");
                 }
             }
 
@@ -208,7 +208,7 @@ internal static class VmCommand
             var resource = await api.GetAsync(id, ct);
             foreach (var e in (resource.Events ?? []).Skip(seen))
             {
-                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {e.Time.ToLocalTime():HH:mm:ss} {Lower(e.Status),-12} {e.Message}"));
+                await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {e.Time.ToLocalTime():HH:mm:ss} {Lower(e.Status),-12} {e.Message}"));
             }
 
             seen = resource.Events?.Count ?? seen;
@@ -226,11 +226,11 @@ internal static class VmCommand
     {
         if (parse.GetValue(SankofaCommand.Output) == OutputFormat.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(r, SankofaApiClient.Json));
+            parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(r, SankofaApiClient.Json));
             return;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+        parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             {r.Id}  {r.Name}  {Lower(r.Status)}{(r.FailureReason is { } why ? $": {why}" : "")}
               project    {r.ProjectId} (tenant {r.TenantId})
               spec       {r.Spec.Vcpu} vCPU, {r.Spec.RamMiB} MiB RAM, {r.Spec.DiskGiB} GiB disk, {r.Spec.Template}{(r.Spec.CloudInitUser is { } u ? $", user {u}" : "")}, {r.Spec.SshKeys.Count} SSH key(s)
@@ -241,12 +241,12 @@ internal static class VmCommand
             """));
         foreach (var rejected in r.Placement.Rejected)
         {
-            Console.WriteLine($"  not {rejected.SiteId}: {rejected.Detail}");
+            parse.InvocationConfiguration.Output.WriteLine($"  not {rejected.SiteId}: {rejected.Detail}");
         }
 
         foreach (var e in r.Events ?? [])
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss} {Lower(e.Status),-12} {e.Message}"));
+            parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {e.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss} {Lower(e.Status),-12} {e.Message}"));
         }
     }
 
@@ -262,17 +262,17 @@ internal static class VmCommand
         }
         catch (ApiProblemException ex)
         {
-            await Console.Error.WriteLineAsync($"sankofa vm {verb}: {ex.Message}");
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"sankofa vm {verb}: {ex.Message}");
             if (parse.GetValue(SankofaCommand.Output) == OutputFormat.Json)
             {
-                Console.WriteLine(ex.Body);
+                parse.InvocationConfiguration.Output.WriteLine(ex.Body);
             }
 
             return ex.Status == HttpStatusCode.NotFound ? Failed : Error;
         }
         catch (Exception ex) when (ex is HttpRequestException or LedgerUnavailableException or InvalidOperationException or ArgumentException)
         {
-            await Console.Error.WriteLineAsync($"sankofa vm {verb}: {ex.Message}");
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"sankofa vm {verb}: {ex.Message}");
             return Error;
         }
     }

@@ -6,7 +6,6 @@ using Sankofa.Server.Tests.Provisioning;
 namespace Sankofa.Cli.Tests.Vm;
 
 /// <summary>`sankofa vm` against a real server, the Proxmox emulator and the embedded chain.</summary>
-[Collection("console")]
 public sealed class VmCommandTests : IAsyncLifetime
 {
     private ProvisioningHarness h = null!;
@@ -17,20 +16,11 @@ public sealed class VmCommandTests : IAsyncLifetime
 
     private async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
+        // The command's own writers, not Console: the in-process server logs to the console meanwhile.
         var output = new StringWriter();
-        var (previousOut, previousError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(TextWriter.Null);
-        try
-        {
-            var exit = await SankofaCommand.Create().Parse([.. args, "--server", h.Server.Address.ToString()]).InvokeAsync();
-            return (exit, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
+        var exit = await SankofaCommand.Create().Parse([.. args, "--server", h.Server.Address.ToString()])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = TextWriter.Null });
+        return (exit, output.ToString());
     }
 
     private async Task SetVCpuAsync(string id, int vcpu)

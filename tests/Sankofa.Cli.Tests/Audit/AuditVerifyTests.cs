@@ -131,7 +131,11 @@ public sealed class AuditVerifyTests : IAsyncLifetime
 
         Assert.Equal(AuditVerificationStatus.Failed, all.Status);
         Assert.Contains(all.Problems, p => p.Contains("entries missing from the chain", StringComparison.Ordinal));
-        Assert.Contains(all.Problems, p => p.StartsWith($"batch {batchId}: the chain records {batchSize} entries but the server returned {batchSize - 1}", StringComparison.Ordinal));
+        if (batchSize > 1)
+        {
+            // Batches form as entries arrive, so the entry may have been alone in its batch; then only the gap shows.
+            Assert.Contains(all.Problems, p => p.StartsWith($"batch {batchId}: the chain records {batchSize} entries but the server returned {batchSize - 1}", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed partial class ProvisioningService
 
     private readonly IProvisioningStore _store;
     private readonly PlacementEngine _engine;
+    private readonly ISiteHealth? _health;
     private readonly ProvisioningOptions _options;
     private readonly TimeProvider _time;
     private readonly HashSet<string>? _provisionableSites;
@@ -30,8 +31,12 @@ public sealed partial class ProvisioningService
     /// <param name="options">Templates and limits.</param>
     /// <param name="time">The clock.</param>
     /// <param name="provisionableSites">Sites that have a hypervisor Sankofa can drive; the others are treated as down. Null: every site.</param>
-    public ProvisioningService(IProvisioningStore store, PlacementEngine engine, ProvisioningOptions options, TimeProvider time, IEnumerable<string>? provisionableSites = null)
+    /// <param name="health">What the sites' hypervisors last reported; a site probed down takes no new VMs. Null: catalog health only.</param>
+    public ProvisioningService(
+        IProvisioningStore store, PlacementEngine engine, ProvisioningOptions options, TimeProvider time,
+        IEnumerable<string>? provisionableSites = null, ISiteHealth? health = null)
     {
+        _health = health;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -196,17 +201,27 @@ public sealed partial class ProvisioningService
         }
     }
 
-    /// <summary>The fleet as placement sees it now: catalog health, sites without a hypervisor down, and every allocation.</summary>
+    /// <summary>
+    /// The fleet as placement sees it now: catalog health overridden by what the sites' hypervisors last reported,
+    /// sites without a hypervisor down, and every allocation.
+    /// </summary>
     public async Task<FleetState> BuildFleetStateAsync(CancellationToken cancellationToken)
     {
         var state = new FleetState(_engine.Catalog);
-        if (_provisionableSites is not null)
+        foreach (var site in _engine.Catalog.Sites)
         {
-            foreach (var site in _engine.Catalog.Sites)
+            if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id))
             {
-                if (!_provisionableSites.Contains(site.Id))
+                state.SetSiteStatus(site.Id, SiteStatus.Down);
+            }
+            else if (_health?.Observe(site.Id) is { } observed)
+            {
+                // A site probed down (or a node gone) takes no new VMs: they fail over to an adjacent site instead.
+                state.SetSiteStatus(site.Id, observed.Status);
+                foreach (var host in site.Hosts)
                 {
-                    state.SetSiteStatus(site.Id, SiteStatus.Down);
+                    var live = observed.Hosts.FirstOrDefault(h => h.HostId == host.Id);
+                    state.SetHostStatus(host.Id, live is { Online: true } ? host.Status : SiteStatus.Down);
                 }
             }
         }

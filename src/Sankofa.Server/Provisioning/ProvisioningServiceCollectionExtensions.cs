@@ -30,7 +30,8 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<PlacementEngine>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds));
+            sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds,
+            sp.GetService<ISiteHealth>()));
         services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<IProvisioningStore>()));
         services.AddSingleton<SiteAttestor>();
         services.AddSingleton<ISiteAttestor>(sp => sp.GetRequiredService<SiteAttestor>());

@@ -2,8 +2,10 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
+//        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
+//        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -13,6 +15,11 @@ var rounds = Number("--rounds", 3);
 var transactions = Number("--transactions", 4_000);
 var requests = Number("--requests", 5_000);
 var cancellation = CancellationToken.None;
+ProvisioningBenchmark.Settings Provisioning(bool measure, int vms) => new(
+    Vms: Number("--vms", vms), Sites: Number("--sites", 250), TaskDuration: TimeSpan.FromMilliseconds(Number("--task-ms", 100)),
+    TaskPoll: TimeSpan.FromMilliseconds(Number("--task-poll-ms", 50)), Concurrency: Number("--concurrency", 64), Submitters: Number("--submitters", 8),
+    Deadline: TimeSpan.FromSeconds(Number("--deadline-s", 900)), Measure: measure, Reads: !measure || Number("--reads", 1) != 0,
+    ReadDuration: TimeSpan.FromSeconds(Number("--seconds", 10)), ReadClients: Number("--clients", 16), ReadRounds: Number("--read-rounds", 1));
 AuditThroughputBenchmark.Settings Audit(string store) =>
     new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: Number("--producers", 4), AppendBatch: Number("--append-batch", 100));
 
@@ -37,6 +44,12 @@ switch (command)
         break;
     case "rss":
         await MemoryBenchmark.RunAsync(Option("--data-dir"), TimeSpan.FromSeconds(15), cancellation);
+        break;
+    case "provision":
+        await ProvisioningBenchmark.RunAsync(Provisioning(measure: true, vms: 10_000), cancellation);
+        break;
+    case "reads":
+        await ProvisioningBenchmark.RunAsync(Provisioning(measure: false, vms: 200), cancellation);
         break;
     case "all":
         await MemoryBenchmark.RunAsync(null, TimeSpan.FromSeconds(15), cancellation);
@@ -65,7 +78,7 @@ switch (command)
         VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify or rss.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision or reads.");
         return 2;
 }
 

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Sankofa.Core.Topology;
+using Sankofa.Proxmox.Emulator;
+
+namespace Sankofa.Bench.Harness;
+
+/// <summary>
+/// The emulated edge as <c>sankofa up</c> builds it (src/Sankofa.Cli/Up/EmulatedFleet.cs): one Proxmox VE emulator
+/// cluster per edge site of the default catalog (or the first <c>sites</c> of them), nodes named after the catalog's
+/// hosts, template 9000 on the first node; with the given task duration for every emulated task.
+/// </summary>
+internal sealed class EdgeFleet : IAsyncDisposable
+{
+    private EdgeFleet(ProxmoxEmulator emulator, IReadOnlyList<string> sites)
+    {
+        Emulator = emulator;
+        Sites = sites;
+    }
+
+    public ProxmoxEmulator Emulator { get; }
+
+    public IReadOnlyList<string> Sites { get; }
+
+    public static async Task<EdgeFleet> StartAsync(int sites, TimeSpan taskDuration)
+    {
+        var options = new ProxmoxEmulatorOptions { TaskDurations = EmulatedTaskDurations.All(taskDuration) };
+        var edge = SiteCatalog.Default.OfTier(SiteTier.Edge).Take(sites).ToList();
+        foreach (var site in edge)
+        {
+            var cluster = new EmulatedClusterOptions { Id = site.Id };
+            cluster.Nodes.Clear();
+            foreach (var host in site.Hosts)
+            {
+                cluster.Nodes.Add(new EmulatedNodeOptions { Name = host.Id, Cores = host.Capacity.VCpu, MemoryBytes = host.Capacity.RamMiB * (1L << 20) });
+            }
+
+            cluster.Templates.Clear();
+            cluster.Templates.Add(new EmulatedTemplateOptions { VmId = 9000, Name = "debian-12-cloud", Node = site.Hosts[0].Id });
+            options.Clusters.Add(cluster);
+        }
+
+        return new EdgeFleet(await ProxmoxEmulator.StartAsync(options).ConfigureAwait(false), [.. edge.Select(s => s.Id)]);
+    }
+
+    /// <summary>Server settings pointing the Proxmox client at every cluster, plus fast reconciler polling.</summary>
+    public Dictionary<string, string?> ServerSettings(int concurrency, TimeSpan taskPollInterval)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Provisioning:PollInterval"] = "00:00:00.100",
+            ["Provisioning:MinRetryDelay"] = "00:00:00.200",
+            ["Provisioning:MaxRetryDelay"] = "00:00:02",
+            ["Provisioning:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
+            ["Provisioning:ShutdownTimeout"] = "00:00:05",
+        };
+        foreach (var cluster in Emulator.Clusters.Values)
+        {
+            var prefix = $"Proxmox:Clusters:{cluster.Id}:";
+            settings[prefix + "BaseUrl"] = cluster.BaseUrl.ToString();
+            settings[prefix + "TokenId"] = cluster.TokenId;
+            settings[prefix + "TokenSecret"] = cluster.TokenSecret;
+            settings[prefix + "TaskPollInterval"] = taskPollInterval.ToString("c", CultureInfo.InvariantCulture);
+            settings[prefix + "TaskTimeout"] = "00:02:00";
+        }
+
+        return settings;
+    }
+
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
+}

@@ -57,20 +57,10 @@ internal sealed partial class ResourceLedger(LedgerRuntime runtime, ILogger<Reso
         return Hex.ToBytes(output)[..32];
     }
 
-    public async Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
+    public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
     {
-        var id = LedgerIds.Of(resourceId);
-        var output = await CallAsync(new ResourceOfFunction { ResourceId = id }, cancellationToken).ConfigureAwait(false);
-        var r = new ResourceOfOutput().DecodeOutput(output).Resource;
-        if (r.State == 0)
-        {
-            return null;
-        }
-
-        var verified = Hex.ToBytes(await CallAsync(new IsVerifiedFunction { ResourceId = id }, cancellationToken).ConfigureAwait(false));
-        return new OnChainResource(
-            (OnChainResourceState)r.State, r.SpecHash, r.Site, r.Host, r.ControlPlaneAttestation, r.SiteAttestation,
-            (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1);
+        var connection = runtime.Connection;
+        return ResourceRegistryCalls.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
     }
 
     private async Task<LedgerReceipt> SendAsync<TFunction>(string operationId, TFunction function, CancellationToken cancellationToken)
@@ -100,13 +90,11 @@ internal sealed partial class ResourceLedger(LedgerRuntime runtime, ILogger<Reso
         return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
     }
 
-    private async Task<string> CallAsync<TFunction>(TFunction function, CancellationToken cancellationToken)
+    private Task<string> CallAsync<TFunction>(TFunction function, CancellationToken cancellationToken)
         where TFunction : FunctionMessage, new()
     {
         var connection = runtime.Connection;
-        var output = await connection.Rpc.CallAsync("eth_call", cancellationToken,
-            new { to = connection.ResourceRegistryAddress, data = Hex.Bytes(function.GetCallData()) }, "latest").ConfigureAwait(false);
-        return output.GetString() ?? "0x";
+        return ResourceRegistryCalls.CallAsync(connection.Rpc, connection.ResourceRegistryAddress, function, cancellationToken);
     }
 
     private static byte[] Hash32(byte[] hash, string name) =>

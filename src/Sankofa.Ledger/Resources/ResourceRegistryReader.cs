@@ -1,4 +1,3 @@
-using Nethereum.Contracts;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Rpc;
@@ -42,29 +41,8 @@ public sealed class ResourceRegistryReader : IDisposable
 
     /// <summary>What the chain holds for <paramref name="resourceId"/> (keyed by <see cref="LedgerIds.Of"/>), or null when nothing.</summary>
     /// <exception cref="LedgerUnavailableException">The node cannot be reached.</exception>
-    public async Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
-    {
-        var id = LedgerIds.Of(resourceId);
-        var output = await CallAsync(new ResourceOfFunction { ResourceId = id }, cancellationToken).ConfigureAwait(false);
-        var r = new ResourceOfOutput().DecodeOutput(output).Resource;
-        if (r.State == 0)
-        {
-            return null;
-        }
-
-        var verified = Hex.ToBytes(await CallAsync(new IsVerifiedFunction { ResourceId = id }, cancellationToken).ConfigureAwait(false));
-        return new OnChainResource(
-            (OnChainResourceState)r.State, r.SpecHash, r.Site, r.Host, r.ControlPlaneAttestation, r.SiteAttestation,
-            (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1);
-    }
-
-    private async Task<string> CallAsync<TFunction>(TFunction function, CancellationToken cancellationToken)
-        where TFunction : FunctionMessage, new()
-    {
-        var output = await _rpc.CallAsync("eth_call", cancellationToken,
-            new { to = _contract, data = Hex.Bytes(function.GetCallData()) }, "latest").ConfigureAwait(false);
-        return output.GetString() ?? "0x";
-    }
+    public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken) =>
+        ResourceRegistryCalls.GetAsync(_rpc, _contract, resourceId, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _rpc.Dispose();

@@ -27,16 +27,7 @@ internal sealed class EdgeFleet : IAsyncDisposable
         var edge = SiteCatalog.Default.OfTier(SiteTier.Edge).Take(sites).ToList();
         foreach (var site in edge)
         {
-            var cluster = new EmulatedClusterOptions { Id = site.Id };
-            cluster.Nodes.Clear();
-            foreach (var host in site.Hosts)
-            {
-                cluster.Nodes.Add(new EmulatedNodeOptions { Name = host.Id, Cores = host.Capacity.VCpu, MemoryBytes = host.Capacity.RamMiB * (1L << 20) });
-            }
-
-            cluster.Templates.Clear();
-            cluster.Templates.Add(new EmulatedTemplateOptions { VmId = 9000, Name = "debian-12-cloud", Node = site.Hosts[0].Id });
-            options.Clusters.Add(cluster);
+            options.Clusters.Add(EmulatedSites.ClusterFor(site));
         }
 
         return new EdgeFleet(await ProxmoxEmulator.StartAsync(options).ConfigureAwait(false), [.. edge.Select(s => s.Id)]);
@@ -53,14 +44,9 @@ internal sealed class EdgeFleet : IAsyncDisposable
             ["Provisioning:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
             ["Provisioning:ShutdownTimeout"] = "00:00:05",
         };
-        foreach (var cluster in Emulator.Clusters.Values)
+        foreach (var (key, value) in Emulator.ClientSettings(taskPollInterval, taskTimeout: TimeSpan.FromMinutes(2)))
         {
-            var prefix = $"Proxmox:Clusters:{cluster.Id}:";
-            settings[prefix + "BaseUrl"] = cluster.BaseUrl.ToString();
-            settings[prefix + "TokenId"] = cluster.TokenId;
-            settings[prefix + "TokenSecret"] = cluster.TokenSecret;
-            settings[prefix + "TaskPollInterval"] = taskPollInterval.ToString("c", CultureInfo.InvariantCulture);
-            settings[prefix + "TaskTimeout"] = "00:02:00";
+            settings[key] = value;
         }
 
         return settings;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Sankofa.Core.Topology;
 using Sankofa.Proxmox.Emulator;
@@ -24,16 +23,8 @@ internal sealed class EmulatedFleet : IAsyncDisposable
         var options = new ProxmoxEmulatorOptions { StateDirectory = stateDirectory };
         foreach (var site in catalog.OfTier(SiteTier.Edge))
         {
-            var cluster = new EmulatedClusterOptions { Id = site.Id, TokenSecret = secret };
-            cluster.Nodes.Clear();
-            foreach (var host in site.Hosts)
-            {
-                cluster.Nodes.Add(new EmulatedNodeOptions { Name = host.Id, Cores = host.Capacity.VCpu, MemoryBytes = host.Capacity.RamMiB * (1L << 20) });
-            }
-
-            // The template lives on the first node; Proxmox clones across nodes of a cluster.
-            cluster.Templates.Clear();
-            cluster.Templates.Add(new EmulatedTemplateOptions { VmId = 9000, Name = "debian-12-cloud", Node = site.Hosts[0].Id });
+            var cluster = EmulatedSites.ClusterFor(site);
+            cluster.TokenSecret = secret;
             options.Clusters.Add(cluster);
         }
 
@@ -43,13 +34,9 @@ internal sealed class EmulatedFleet : IAsyncDisposable
     /// <summary>Points the server's Proxmox client at every emulated cluster (<c>Proxmox:Clusters:{id}:…</c>).</summary>
     public void Configure(IConfiguration configuration)
     {
-        foreach (var cluster in Emulator.Clusters.Values)
+        foreach (var (key, value) in Emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(250)))
         {
-            var prefix = $"Proxmox:Clusters:{cluster.Id}:";
-            configuration[prefix + "BaseUrl"] = cluster.BaseUrl.ToString();
-            configuration[prefix + "TokenId"] = cluster.TokenId;
-            configuration[prefix + "TokenSecret"] = cluster.TokenSecret;
-            configuration[prefix + "TaskPollInterval"] = TimeSpan.FromMilliseconds(250).ToString("c", CultureInfo.InvariantCulture);
+            configuration[key] = value;
         }
     }
 

@@ -36,17 +36,7 @@ public sealed class ProvisioningHarness : IAsyncDisposable
         var options = new ProxmoxEmulatorOptions { TaskDurations = EmulatedTaskDurations.All(TimeSpan.FromMilliseconds(100)) };
         foreach (var siteId in Sites)
         {
-            var site = SiteCatalog.Default.Get(siteId);
-            var cluster = new EmulatedClusterOptions { Id = site.Id };
-            cluster.Nodes.Clear();
-            foreach (var host in site.Hosts)
-            {
-                cluster.Nodes.Add(new EmulatedNodeOptions { Name = host.Id, Cores = host.Capacity.VCpu, MemoryBytes = host.Capacity.RamMiB << 20 });
-            }
-
-            cluster.Templates.Clear();
-            cluster.Templates.Add(new EmulatedTemplateOptions { VmId = 9000, Name = "debian-12-cloud", Node = site.Hosts[0].Id });
-            options.Clusters.Add(cluster);
+            options.Clusters.Add(EmulatedSites.ClusterFor(SiteCatalog.Default.Get(siteId)));
         }
 
         var harness = new ProvisioningHarness(await ProxmoxEmulator.StartAsync(options), Directory.CreateTempSubdirectory("sankofa-provisioning-").FullName);
@@ -68,14 +58,9 @@ public sealed class ProvisioningHarness : IAsyncDisposable
             ["Provisioning:ShutdownTimeout"] = "00:00:05",
             ["Topology:ProbeInterval"] = "00:00:01",
         };
-        foreach (var cluster in Emulator.Clusters.Values)
+        foreach (var (key, value) in Emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(25), taskTimeout: TimeSpan.FromSeconds(30)))
         {
-            var prefix = $"Proxmox:Clusters:{cluster.Id}:";
-            settings[prefix + "BaseUrl"] = cluster.BaseUrl.ToString();
-            settings[prefix + "TokenId"] = cluster.TokenId;
-            settings[prefix + "TokenSecret"] = cluster.TokenSecret;
-            settings[prefix + "TaskPollInterval"] = TimeSpan.FromMilliseconds(25).ToString("c", CultureInfo.InvariantCulture);
-            settings[prefix + "TaskTimeout"] = "00:00:30";
+            settings[key] = value;
         }
 
         return settings;

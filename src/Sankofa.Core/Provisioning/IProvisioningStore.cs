@@ -31,18 +31,16 @@ public interface IProvisioningStore
     Task<IReadOnlyList<Project>> ListProjectsAsync(string? tenantId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores a new resource with its first event, and takes its usage from the project and tenant, whose stored usage
-    /// must still be what <paramref name="tenant"/> and <paramref name="project"/> held before the reservation.
+    /// Stores a new resource with its first event and audit entry, and takes its size from its project's and tenant's
+    /// quotas in the same transaction, only if both still have room (concurrent requests need no re-reads).
     /// </summary>
     /// <param name="resource">The resource (its <see cref="Resource.Sequence"/> is assigned by the store).</param>
-    /// <param name="tenant">The tenant with the reservation added to its usage.</param>
-    /// <param name="project">The project likewise.</param>
     /// <param name="firstEvent">The resource's first history entry.</param>
     /// <param name="audit">The audit entry of the creation.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored resource.</returns>
-    /// <exception cref="ProvisioningConflictException">Usage changed meanwhile (re-read and decide again), or the idempotency key or id is taken.</exception>
-    Task<Resource> CreateResourceAsync(Resource resource, Tenant tenant, Project project, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken);
+    /// <exception cref="ProvisioningConflictException">A quota has no room left (re-read and explain), or the idempotency key or id is taken.</exception>
+    Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces a resource whose stored version is still <c>updated.Version</c> (the store bumps it), appends the
@@ -81,10 +79,11 @@ public interface IProvisioningStore
 }
 
 /// <summary>What one resource occupies on a host.</summary>
+/// <param name="ResourceId">The resource.</param>
 /// <param name="HostId">The host.</param>
 /// <param name="Size">vCPU, RAM and disk.</param>
 /// <param name="AntiAffinityGroup">Its anti-affinity group, if any.</param>
-public sealed record HostAllocation(string HostId, ComputeResources Size, string? AntiAffinityGroup);
+public sealed record HostAllocation(string ResourceId, string HostId, ComputeResources Size, string? AntiAffinityGroup);
 
 /// <summary>Filters and cursor paging for listing resources.</summary>
 /// <param name="TenantId">Only this tenant's.</param>

@@ -42,6 +42,12 @@ public sealed class ProvisioningOptions
     /// <summary>How long a guest gets to shut down cleanly before it is stopped. Default 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often placement reloads every allocation from the store; between reloads it counts this server's own
+    /// reservations and releases in memory, so only other servers' changes wait for the reload. Default 15 seconds.
+    /// </summary>
+    public TimeSpan CapacityRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often Verified resources' usage is metered. Default 1 minute.</summary>
     public TimeSpan MeteringInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -19,29 +19,23 @@ public sealed partial class ProvisioningService
 
     private readonly IProvisioningStore _store;
     private readonly PlacementEngine _engine;
-    private readonly ISiteHealth? _health;
+    private readonly FleetCapacity _capacity;
     private readonly ProvisioningOptions _options;
     private readonly TimeProvider _time;
-    private readonly HashSet<string>? _provisionableSites;
-    private readonly SemaphoreSlim _placement = new(1, 1);
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">Where resources live.</param>
     /// <param name="engine">The placement engine over the fleet's catalog.</param>
+    /// <param name="capacity">The fleet's health and allocations as placement sees them.</param>
     /// <param name="options">Templates and limits.</param>
     /// <param name="time">The clock.</param>
-    /// <param name="provisionableSites">Sites that have a hypervisor Sankofa can drive; the others are treated as down. Null: every site.</param>
-    /// <param name="health">What the sites' hypervisors last reported; a site probed down takes no new VMs. Null: catalog health only.</param>
-    public ProvisioningService(
-        IProvisioningStore store, PlacementEngine engine, ProvisioningOptions options, TimeProvider time,
-        IEnumerable<string>? provisionableSites = null, ISiteHealth? health = null)
+    public ProvisioningService(IProvisioningStore store, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time)
     {
-        _health = health;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
-        _provisionableSites = provisionableSites?.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Where the request would go now and why, without creating anything. With a project, its quotas are checked too.</summary>
@@ -69,7 +63,7 @@ public sealed partial class ProvisioningService
             }
         }
 
-        var placed = await PlaceAsync(request, cancellationToken).ConfigureAwait(false);
+        var placed = await PlaceAsync(request, reserveFor: null, cancellationToken).ConfigureAwait(false);
         return placed.Error is { } error ? error : ProvisioningResult<PlacementExplanation>.Ok(PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup));
     }
 
@@ -94,71 +88,72 @@ public sealed partial class ProvisioningService
 
         var spec = SpecOf(request);
         var specHash = SpecHash.Of(spec);
-        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            for (var attempt = 1; ; attempt++)
+            var owners = await OwnersAsync(request.ProjectId!, cancellationToken).ConfigureAwait(false);
+            if (owners.Error is { } missing)
             {
-                var owners = await OwnersAsync(request.ProjectId!, cancellationToken).ConfigureAwait(false);
-                if (owners.Error is { } missing)
-                {
-                    return missing;
-                }
-
-                var (tenant, project) = owners.Value;
-                if (idempotencyKey is not null && await _store.FindByIdempotencyKeyAsync(project.Id, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
-                {
-                    return earlier.SpecHash.AsSpan().SequenceEqual(specHash) && earlier.Name == request.Name
-                        ? ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(earlier, Replayed: true))
-                        : ProvisioningError.Conflict("Idempotency-Key", $"Idempotency-Key '{idempotencyKey}' was used for another request (resource {earlier.Id}).");
-                }
-
-                var quota = QuotaPolicy.ReserveVms(tenant, project, spec.Size);
-                if (!quota.IsGranted)
-                {
-                    return ProvisioningError.Quota(quota.Refusals);
-                }
-
-                var placed = await PlaceAsync(request, cancellationToken).ConfigureAwait(false);
-                if (placed.Error is { } unplaced)
-                {
-                    return unplaced;
-                }
-
-                var now = _time.GetUtcNow();
-                var explanation = PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup);
-                var resource = new Resource(
-                    NewId(), 0, tenant.Id, project.Id, request.Name!, spec, specHash, DesiredState.Present, ResourceStatus.Requested, null,
-                    explanation, null, 0, now, now, now, null, null, null, idempotencyKey, 0);
-                var payload = JsonSerializer.Serialize(new
-                {
-                    tenantId = tenant.Id,
-                    projectId = project.Id,
-                    name = resource.Name,
-                    spec = new { vcpu = spec.VCpu, ramMiB = spec.RamMiB, diskGiB = spec.DiskGiB, template = spec.Template, sshKeys = spec.SshKeys.Count, cloudInitUser = spec.CloudInitUser },
-                    specHash = "0x" + Convert.ToHexStringLower(specHash),
-                    site = explanation.SiteId,
-                    host = explanation.HostId,
-                    reason = explanation.Reason,
-                });
-                try
-                {
-                    var stored = await _store.CreateResourceAsync(
-                        resource, quota.Tenant, quota.Project,
-                        new NewResourceEvent("resource.requested", $"Requested by {actor}; placed on {explanation.SiteId}/{explanation.HostId}: {explanation.Reason}"),
-                        new AuditEvent(actor, "provisioning.resource.requested", "resource:" + resource.Id, payload),
-                        cancellationToken).ConfigureAwait(false);
-                    return ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
-                }
-                catch (ProvisioningConflictException) when (attempt < ConflictRetries)
-                {
-                    // Another server took quota or the key meanwhile: read again and decide again.
-                }
+                return missing;
             }
-        }
-        finally
-        {
-            _placement.Release();
+
+            var (tenant, project) = owners.Value;
+            if (idempotencyKey is not null && await _store.FindByIdempotencyKeyAsync(project.Id, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                return earlier.SpecHash.AsSpan().SequenceEqual(specHash) && earlier.Name == request.Name
+                    ? ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(earlier, Replayed: true))
+                    : ProvisioningError.Conflict("Idempotency-Key", $"Idempotency-Key '{idempotencyKey}' was used for another request (resource {earlier.Id}).");
+            }
+
+            // Decided here to explain a refusal; the store takes the quota atomically, so concurrent requests cannot overdraw it.
+            var quota = QuotaPolicy.ReserveVms(tenant, project, spec.Size);
+            if (!quota.IsGranted)
+            {
+                return ProvisioningError.Quota(quota.Refusals);
+            }
+
+            var id = NewId();
+            var placed = await PlaceAsync(request, reserveFor: id, cancellationToken).ConfigureAwait(false);
+            if (placed.Error is { } unplaced)
+            {
+                return unplaced;
+            }
+
+            var now = _time.GetUtcNow();
+            var explanation = PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup);
+            var resource = new Resource(
+                id, 0, tenant.Id, project.Id, request.Name!, spec, specHash, DesiredState.Present, ResourceStatus.Requested, null,
+                explanation, null, 0, now, now, now, null, null, null, idempotencyKey, 0);
+            var payload = JsonSerializer.Serialize(new
+            {
+                tenantId = tenant.Id,
+                projectId = project.Id,
+                name = resource.Name,
+                spec = new { vcpu = spec.VCpu, ramMiB = spec.RamMiB, diskGiB = spec.DiskGiB, template = spec.Template, sshKeys = spec.SshKeys.Count, cloudInitUser = spec.CloudInitUser },
+                specHash = "0x" + Convert.ToHexStringLower(specHash),
+                site = explanation.SiteId,
+                host = explanation.HostId,
+                reason = explanation.Reason,
+            });
+            try
+            {
+                var stored = await _store.CreateResourceAsync(
+                    resource,
+                    new NewResourceEvent("resource.requested", $"Requested by {actor}; placed on {explanation.SiteId}/{explanation.HostId}: {explanation.Reason}"),
+                    new AuditEvent(actor, "provisioning.resource.requested", "resource:" + resource.Id, payload),
+                    cancellationToken).ConfigureAwait(false);
+                _capacity.Stored(id);
+                return ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
+            }
+            catch (Exception ex)
+            {
+                _capacity.Release(resource.Allocation);
+                if (ex is not ProvisioningConflictException || attempt >= ConflictRetries)
+                {
+                    throw;
+                }
+
+                // The quota ran out or the key was taken meanwhile: read again and decide again.
+            }
         }
     }
 
@@ -201,49 +196,8 @@ public sealed partial class ProvisioningService
         }
     }
 
-    /// <summary>
-    /// The fleet as placement sees it now: catalog health overridden by what the sites' hypervisors last reported,
-    /// sites without a hypervisor down, and every allocation.
-    /// </summary>
-    public async Task<FleetState> BuildFleetStateAsync(CancellationToken cancellationToken)
+    private async Task<ProvisioningResult<PlacementDecision>> PlaceAsync(ResourceRequest request, string? reserveFor, CancellationToken cancellationToken)
     {
-        var state = new FleetState(_engine.Catalog);
-        foreach (var site in _engine.Catalog.Sites)
-        {
-            if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id))
-            {
-                state.SetSiteStatus(site.Id, SiteStatus.Down);
-            }
-            else if (_health?.Observe(site.Id) is { } observed)
-            {
-                // A site probed down (or a node gone) takes no new VMs: they fail over to an adjacent site instead.
-                state.SetSiteStatus(site.Id, observed.Status);
-                foreach (var host in site.Hosts)
-                {
-                    var live = observed.Hosts.FirstOrDefault(h => h.HostId == host.Id);
-                    state.SetHostStatus(host.Id, live is { Online: true } ? host.Status : SiteStatus.Down);
-                }
-            }
-        }
-
-        foreach (var allocation in await _store.GetAllocationsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                state.Allocate(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup);
-            }
-            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
-            {
-                // A host the catalog no longer has, or that shrank: it takes no new VMs either way.
-            }
-        }
-
-        return state;
-    }
-
-    private async Task<ProvisioningResult<PlacementDecision>> PlaceAsync(ResourceRequest request, CancellationToken cancellationToken)
-    {
-        var state = await BuildFleetStateAsync(cancellationToken).ConfigureAwait(false);
         var size = Size(request);
         PlacementRequest placement;
         if (request.SiteId is { } siteId)
@@ -271,6 +225,15 @@ public sealed partial class ProvisioningService
             placement = new PlacementRequest(size, request.Tier, request.UserLocation, request.MaxRttMs, request.AllowedJurisdictions, request.AntiAffinityGroup, request.AntiAffinityScope);
         }
 
+        return await _capacity.DecideAsync(state =>
+        {
+            var decided = Decide(request, placement, state);
+            return (decided, decided.Value is { } d && reserveFor is not null ? new HostAllocation(reserveFor, d.Host.Id, size, request.AntiAffinityGroup) : null);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ProvisioningResult<PlacementDecision> Decide(ResourceRequest request, PlacementRequest placement, FleetState state)
+    {
         var result = _engine.Place(placement, state);
         if (result.Error is { } error)
         {

@@ -5,7 +5,7 @@ namespace Sankofa.Core.Provisioning;
 /// <param name="ResourceId">The resource.</param>
 /// <param name="Time">When.</param>
 /// <param name="Status">The resource's status after the event.</param>
-/// <param name="Kind">What happened, dotted (e.g. <c>vm.cloned</c>, <c>chain.placed</c>, <c>retry.scheduled</c>).</param>
+/// <param name="Kind">What happened, dotted (e.g. <c>vm.provisioning</c>, <c>chain.placed</c>, <c>retry.scheduled</c>).</param>
 /// <param name="Message">What happened, in words.</param>
 public sealed record ResourceEvent(long Id, string ResourceId, DateTimeOffset Time, ResourceStatus Status, string Kind, string Message);
 

@@ -7,7 +7,7 @@ namespace Sankofa.Core.Provisioning;
 
 /// <summary>
 /// Moves one resource from what is observed towards what is desired, one idempotent step at a time: chain request and
-/// placement, clone (or find the VM an interrupted run made, by its resource id), configure, start, the control
+/// placement, the VM id chosen and stored, clone into it (or find the VM an interrupted run made there), configure, start, the control
 /// plane's attestation, the site's attestation, Verified; or shutdown, destroy, chain removal, Deleted. Level-triggered:
 /// it looks at the stored state and the hypervisor every time, so a restart anywhere resumes without duplicating.
 /// A failing step is retried with backoff; when provisioning gives up, everything it made is removed first (never an
@@ -22,12 +22,19 @@ public sealed class ResourceReconciler
     private readonly IResourceLedger _ledger;
     private readonly IVirtualMachineProviderFactory _providers;
     private readonly ISiteAttestor _attestor;
+    private readonly FleetCapacity _capacity;
     private readonly ProvisioningOptions _options;
     private readonly TimeProvider _time;
 
+    // Where each cluster keeps each template: looked up once per cluster, not per clone.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cluster, int VmId), string> _templateNodes = new();
+
     /// <summary>Creates the reconciler.</summary>
-    public ResourceReconciler(IProvisioningStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, ProvisioningOptions options, TimeProvider time)
+    public ResourceReconciler(
+        IProvisioningStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
+        ProvisioningOptions options, TimeProvider time)
     {
+        _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
         _providers = providers ?? throw new ArgumentNullException(nameof(providers));
@@ -77,8 +84,7 @@ public sealed class ResourceReconciler
         return r.Status switch
         {
             ResourceStatus.Requested => RecordOnChainAsync(r, ct),
-            ResourceStatus.Placed => SaveAsync(r with { Status = ResourceStatus.Provisioning }, "vm.provisioning",
-                $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}.", "provisioning.resource.provisioning", null, ct),
+            ResourceStatus.Placed => ReserveVmIdAsync(r, ct),
             ResourceStatus.Provisioning => ProvisionAsync(r, ct),
             ResourceStatus.Provisioned => VerifyAsync(r, ct),
             _ => Task.FromResult(r),
@@ -94,39 +100,80 @@ public sealed class ResourceReconciler
             "provisioning.resource.placed", new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId }, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Picks the VM id and node the clone will get and stores them before cloning, so a run interrupted during the clone
+    /// finds its VM by looking at that one id, not by reading every VM of the cluster.
+    /// </summary>
+    private async Task<Resource> ReserveVmIdAsync(Resource r, CancellationToken ct)
+    {
+        var provider = Provider(r);
+        var template = Template(r);
+        var nodes = await provider.ListNodesAsync(ct).ConfigureAwait(false);
+        // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.
+        var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name
+                     ?? await TemplateNodeAsync(provider, template, r.Spec.Template, nodes, ct).ConfigureAwait(false);
+        var vmId = await provider.AllocateIdAsync(ct).ConfigureAwait(false);
+        return await SaveAsync(r with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef(target, vmId) }, "vm.provisioning",
+            $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}: cloning template {r.Spec.Template} into VM {target}/{vmId}.",
+            "provisioning.resource.provisioning", new { vm = $"{target}/{vmId}" }, ct).ConfigureAwait(false);
+    }
+
     private async Task<Resource> ProvisionAsync(Resource r, CancellationToken ct)
     {
         var provider = Provider(r);
-        var vm = r.Vm is { } known ? await provider.GetAsync(known, ct).ConfigureAwait(false) : null;
-        if (vm is null || vm.ResourceId != r.Id)
+        VirtualMachineInfo? vm;
+        var cloned = false;
+        if (r.Vm is not { } reserved)
         {
-            // Restart-safe: a clone that an interrupted run started carries the resource id, so it is found, not repeated.
+            // No id was kept (a half-made VM was removed, or the clone began before ids were stored): search by resource id.
             vm = await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false);
-        }
-
-        if (vm is null)
-        {
-            if (!_options.Templates.TryGetValue(r.Spec.Template, out var template))
+            if (vm is null)
             {
-                throw new ProvisioningException(ProvisioningFailure.InvalidRequest, $"Template '{r.Spec.Template}' is not configured (Provisioning:Templates).");
+                return await ReserveVmIdAsync(r with { Status = ResourceStatus.Placed }, ct).ConfigureAwait(false);
             }
 
-            var nodes = await provider.ListNodesAsync(ct).ConfigureAwait(false);
-            // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.
-            var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name;
-            var templateNode = template.Node ?? await FindTemplateNodeAsync(provider, nodes, template.VmId, r.Spec.Template, ct).ConfigureAwait(false);
-            var newId = await provider.AllocateIdAsync(ct).ConfigureAwait(false);
-            vm = await provider.CloneAsync(new CloneVirtualMachineRequest(r.Id, template.VmId, templateNode, newId, r.Name) { TargetNode = target }, ct).ConfigureAwait(false);
-            r = await SaveAsync(r with { Vm = vm.Ref }, "vm.cloned", $"Cloned template {r.Spec.Template} into VM {vm.Ref} on {provider.ClusterId}.", null, null, ct).ConfigureAwait(false);
+            r = r with { Vm = vm.Ref };
         }
-        else if (r.Vm != vm.Ref)
+        else
         {
-            r = await SaveAsync(r with { Vm = vm.Ref }, "vm.found", $"Found VM {vm.Ref} made for this resource by an earlier run.", null, null, ct).ConfigureAwait(false);
+            vm = await provider.GetAsync(reserved, ct).ConfigureAwait(false);
+            if (vm is not null && vm.ResourceId != r.Id)
+            {
+                // Another VM took the id between allocation and clone: pick a new one.
+                return await ReserveVmIdAsync(r with { Status = ResourceStatus.Placed }, ct).ConfigureAwait(false);
+            }
+
+            if (vm is null)
+            {
+                // Restart-safe: the clone carries the resource id, so a clone an interrupted run started is found above, not repeated.
+                var template = Template(r);
+                var templateNode = await TemplateNodeAsync(provider, template, r.Spec.Template, null, ct).ConfigureAwait(false);
+                try
+                {
+                    vm = await provider.CloneAsync(new CloneVirtualMachineRequest(r.Id, template.VmId, templateNode, reserved.VmId, r.Name)
+                    {
+                        TargetNode = reserved.Node == templateNode ? null : reserved.Node,
+                    }, ct).ConfigureAwait(false);
+                    cloned = true;
+                }
+                catch (ProvisioningException ex) when (ex.Failure == ProvisioningFailure.NotFound && template.Node is null)
+                {
+                    // The template may have moved to another node since it was looked up: look again on the next attempt.
+                    _templateNodes.TryRemove((provider.ClusterId, template.VmId), out _);
+                    throw new ProvisioningException(ProvisioningFailure.Unavailable, $"Cloning template {r.Spec.Template} from {templateNode} failed: {ex.Message}", ex);
+                }
+            }
         }
 
         if (vm.Lock is { } held)
         {
             throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM {vm.Ref} is locked ({held}); waiting for the operation to finish.");
+        }
+
+        if (!cloned && r.Vm is not null)
+        {
+            // Resuming after an interruption: say so in the history (rare, so the extra write costs nothing overall).
+            r = await SaveAsync(r, "vm.found", $"Found VM {vm.Ref}, made for this resource by an earlier run; carrying on with it.", null, null, ct).ConfigureAwait(false);
         }
 
         await provider.ConfigureAsync(vm.Ref, new VirtualMachineConfiguration
@@ -145,6 +192,28 @@ public sealed class ResourceReconciler
             "provisioning.resource.provisioned", new { vm = vm.Ref.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
     }
 
+    private TemplateOptions Template(Resource r) =>
+        _options.Templates.TryGetValue(r.Spec.Template, out var template)
+            ? template
+            : throw new ProvisioningException(ProvisioningFailure.InvalidRequest, $"Template '{r.Spec.Template}' is not configured (Provisioning:Templates).");
+
+    private async Task<string> TemplateNodeAsync(IVirtualMachineProvider provider, TemplateOptions template, string name, IReadOnlyList<HypervisorNode>? nodes, CancellationToken ct)
+    {
+        if (template.Node is { } configured)
+        {
+            return configured;
+        }
+
+        var key = (provider.ClusterId, template.VmId);
+        if (_templateNodes.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        nodes ??= await provider.ListNodesAsync(ct).ConfigureAwait(false);
+        return _templateNodes[key] = await FindTemplateNodeAsync(provider, nodes, template.VmId, name, ct).ConfigureAwait(false);
+    }
+
     private static async Task<string> FindTemplateNodeAsync(IVirtualMachineProvider provider, IReadOnlyList<HypervisorNode> nodes, int vmId, string name, CancellationToken ct)
     {
         foreach (var node in nodes.Where(n => n.Online))
@@ -160,23 +229,18 @@ public sealed class ResourceReconciler
 
     private async Task<Resource> VerifyAsync(Resource r, CancellationToken ct)
     {
-        var onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
-        if (onChain is not { Verified: true })
+        // Attesting again after a restart is harmless: the contract ignores a repeat of the same attestation.
+        var attestation = await _attestor.AttestAsync(r, ct).ConfigureAwait(false);
+        // Relayed even when it disagrees, so the chain shows what the site observed.
+        await _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct).ConfigureAwait(false);
+        if (!attestation.ObservedSpecHash.AsSpan().SequenceEqual(r.SpecHash))
         {
-            var attestation = await _attestor.AttestAsync(r, ct).ConfigureAwait(false);
-            if (!attestation.ObservedSpecHash.AsSpan().SequenceEqual(r.SpecHash))
-            {
-                // Relay it anyway so the chain shows the disagreement, then give up: what runs is not what was asked.
-                await _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct).ConfigureAwait(false);
-                throw new SpecMismatchException($"Site {attestation.SiteId} attests spec {Short(attestation.ObservedSpecHash)} but {Short(r.SpecHash)} was requested.");
-            }
+            throw new SpecMismatchException($"Site {attestation.SiteId} attests spec {Short(attestation.ObservedSpecHash)} but {Short(r.SpecHash)} was requested.");
+        }
 
-            await _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct).ConfigureAwait(false);
-            onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
-            if (onChain is not { Verified: true })
-            {
-                throw new InvalidOperationException("The chain does not say Verified after the site's attestation.");
-            }
+        if (await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false) is not { Verified: true })
+        {
+            throw new InvalidOperationException("The chain does not say Verified after the site's attestation.");
         }
 
         var now = _time.GetUtcNow();
@@ -211,16 +275,15 @@ public sealed class ResourceReconciler
 
         var now = _time.GetUtcNow();
         var release = ResourceTotals.ForVms(r.Spec.Size);
-        if (r.Desired == DesiredState.Absent)
-        {
-            return await SaveAsync(r with { Status = ResourceStatus.Deleted, DeletedAt = now, Vm = null }, "resource.deleted",
+        var removed = r.Desired == DesiredState.Absent
+            ? await SaveAsync(r with { Status = ResourceStatus.Deleted, DeletedAt = now, Vm = null }, "resource.deleted",
                 tx is null ? "VM destroyed; nothing was on chain to remove." : $"VM destroyed; deletion recorded on chain (tx {tx}).",
-                "provisioning.resource.deleted", new { tx }, ct, release).ConfigureAwait(false);
-        }
-
-        return await SaveAsync(r with { Status = ResourceStatus.Failed, DeletedAt = now, Vm = null }, "resource.failed",
-            $"Rolled back (VM destroyed{(tx is null ? string.Empty : ", chain record removed")}): {r.FailureReason}",
-            "provisioning.resource.failed", new { reason = r.FailureReason, tx }, ct, release).ConfigureAwait(false);
+                "provisioning.resource.deleted", new { tx }, ct, release).ConfigureAwait(false)
+            : await SaveAsync(r with { Status = ResourceStatus.Failed, DeletedAt = now, Vm = null }, "resource.failed",
+                $"Rolled back (VM destroyed{(tx is null ? string.Empty : ", chain record removed")}): {r.FailureReason}",
+                "provisioning.resource.failed", new { reason = r.FailureReason, tx }, ct, release).ConfigureAwait(false);
+        _capacity.Release(r.Allocation);
+        return removed;
     }
 
     private async Task DestroyAsync(IVirtualMachineProvider provider, VirtualMachineRef vm, CancellationToken ct)
@@ -271,10 +334,12 @@ public sealed class ResourceReconciler
         try
         {
             var provider = Provider(r);
-            if (await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false) is { } partial)
+            var known = r.Vm is { } vm ? await provider.GetAsync(vm, ct).ConfigureAwait(false) : null;
+            if ((known is not null && known.ResourceId == r.Id ? known : await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false)) is { } partial)
             {
                 await provider.DeleteAsync(partial.Ref, ct).ConfigureAwait(false);
-                return await _store.UpdateResourceAsync(r with { Vm = null, UpdatedAt = _time.GetUtcNow() },
+                // The id is kept: it is free again, so the retry clones into it.
+                return await _store.UpdateResourceAsync(r with { Vm = partial.Ref, UpdatedAt = _time.GetUtcNow() },
                     new NewResourceEvent("vm.removed", $"Removed the half-made VM {partial.Ref} before retrying."), null, null, ct).ConfigureAwait(false);
             }
         }

@@ -7,15 +7,19 @@ using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
 using Sankofa.Core.Topology;
 using Sankofa.Data.Audit;
+using Arg = Sankofa.Data.Provisioning.ResourceWriter.Arg;
 
 namespace Sankofa.Data.Provisioning;
 
 /// <summary>
 /// EF Core implementation of <see cref="IProvisioningStore"/> for SQLite and PostgreSQL. Each mutation and its audit
-/// entry are written by one SaveChanges in one transaction, so they commit together or not at all.
+/// entry are written in one transaction, so they commit together or not at all; resource writes, the hot path of
+/// provisioning, go through <see cref="ResourceWriter"/>'s group commit.
 /// </summary>
 internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvider time) : IProvisioningStore
 {
+    private readonly ResourceWriter writer = new(contexts, time);
+
     public Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
@@ -82,71 +86,26 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         return [.. rows.Select(ToDomain)];
     }
 
-    public async Task<Resource> CreateResourceAsync(Resource resource, Tenant tenant, Project project, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken)
+    public async Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(tenant);
-        ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(firstEvent);
-        ResourceRow? row = null;
-        await WriteAsync(audit, async db =>
-        {
-            var tenantRow = await db.Set<TenantRow>().FirstOrDefaultAsync(t => t.Id == tenant.Id, cancellationToken).ConfigureAwait(false)
-                            ?? throw new ProvisioningConflictException($"Tenant {tenant.Id} no longer exists.");
-            var projectRow = await db.Set<ProjectRow>().FirstOrDefaultAsync(p => p.Id == project.Id, cancellationToken).ConfigureAwait(false)
-                             ?? throw new ProvisioningConflictException($"Project {project.Id} no longer exists.");
-            // The new usage is the usage the quota decision was made on plus the reservation; if the stored usage moved
-            // meanwhile, the concurrency tokens make SaveChanges fail and the caller decides again.
-            var reserved = ResourceTotals.ForVms(resource.Spec.Size);
-            SetOriginalUsage(db, tenantRow, tenant.Usage - reserved);
-            SetOriginalUsage(db, projectRow, project.Usage - reserved);
-            SetUsage(tenantRow, tenant.Usage);
-            SetUsage(projectRow, project.Usage);
-            row = new ResourceRow
-            {
-                Id = resource.Id, TenantId = resource.TenantId, ProjectId = resource.ProjectId, Name = resource.Name,
-                VCpu = resource.Spec.VCpu, RamMiB = resource.Spec.RamMiB, DiskGiB = resource.Spec.DiskGiB, Template = resource.Spec.Template,
-                SshKeys = string.Join('\n', resource.Spec.SshKeys), CloudInitUser = resource.Spec.CloudInitUser, SpecHash = resource.SpecHash,
-                Desired = string.Empty, Status = string.Empty, SiteId = string.Empty, HostId = string.Empty, PlacementJson = string.Empty,
-                CreatedAtMs = resource.CreatedAt.ToUnixTimeMilliseconds(), IdempotencyKey = resource.IdempotencyKey,
-            };
-            Apply(row, resource);
-            db.Set<ResourceRow>().Add(row);
-            db.Set<ResourceEventRow>().Add(Event(resource, firstEvent));
-        }, $"resource {resource.Id}", cancellationToken).ConfigureAwait(false);
-        return ToDomain(row!);
+        ArgumentNullException.ThrowIfNull(audit);
+        var write = new CreateWrite(resource, firstEvent, AuditEntryOf(audit));
+        await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        return AsStored(resource) with { Sequence = write.Sequence, Version = 0 };
     }
 
     public async Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updated);
-        ResourceRow? row = null;
-        await WriteAsync(audit, async db =>
+        var write = new UpdateWrite(updated, resourceEvent, audit is null ? null : AuditEntryOf(audit), release);
+        await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        return AsStored(updated) with
         {
-            row = await db.Set<ResourceRow>().FirstOrDefaultAsync(r => r.Id == updated.Id, cancellationToken).ConfigureAwait(false)
-                  ?? throw new ProvisioningConflictException($"Resource {updated.Id} does not exist.");
-            if (row.Version != updated.Version)
-            {
-                throw new ProvisioningConflictException($"Resource {updated.Id} changed meanwhile (version {row.Version}, not {updated.Version}).");
-            }
-
-            Apply(row, updated);
-            row.Version = updated.Version + 1;
-            if (resourceEvent is not null)
-            {
-                db.Set<ResourceEventRow>().Add(Event(updated, resourceEvent));
-            }
-
-            if (release is { } give)
-            {
-                var tenantRow = await db.Set<TenantRow>().FirstAsync(t => t.Id == updated.TenantId, cancellationToken).ConfigureAwait(false);
-                var projectRow = await db.Set<ProjectRow>().FirstAsync(p => p.Id == updated.ProjectId, cancellationToken).ConfigureAwait(false);
-                var (tenant, project) = QuotaPolicy.Release(ToDomain(tenantRow), ToDomain(projectRow), give);
-                SetUsage(tenantRow, tenant.Usage);
-                SetUsage(projectRow, project.Usage);
-            }
-        }, $"resource {updated.Id}", cancellationToken).ConfigureAwait(false);
-        return ToDomain(row!);
+            Version = updated.Version + 1,
+            MeteredUntil = write.MeteredUntilMs is { } m ? DateTimeOffset.FromUnixTimeMilliseconds(m) : null,
+        };
     }
 
     public async Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken)
@@ -222,8 +181,8 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         var released = new[] { nameof(ResourceStatus.Deleted), nameof(ResourceStatus.Failed) };
         await using var db = contexts.Create();
         var rows = await db.Set<ResourceRow>().AsNoTracking().Where(r => !released.Contains(r.Status))
-            .Select(r => new { r.HostId, r.VCpu, r.RamMiB, r.DiskGiB, r.AntiAffinityGroup }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => new HostAllocation(r.HostId, new ComputeResources(r.VCpu, r.RamMiB, r.DiskGiB), r.AntiAffinityGroup))];
+            .Select(r => new { r.Id, r.HostId, r.VCpu, r.RamMiB, r.DiskGiB, r.AntiAffinityGroup }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new HostAllocation(r.Id, r.HostId, new ComputeResources(r.VCpu, r.RamMiB, r.DiskGiB), r.AntiAffinityGroup))];
     }
 
     public async Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
@@ -283,18 +242,7 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
     /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="ProvisioningConflictException"/>.</summary>
     private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task> mutate, string what, CancellationToken cancellationToken)
     {
-        NewAuditEntry? entry = null;
-        if (audit is not null)
-        {
-            var errors = AuditEventRules.Validate(audit);
-            if (errors.Count > 0)
-            {
-                throw new AuditValidationException(errors);
-            }
-
-            entry = new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
-        }
-
+        var entry = audit is null ? null : AuditEntryOf(audit);
         using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -331,46 +279,139 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         _ => false,
     };
 
-    private static void SetOriginalUsage(SankofaDbContext db, object row, ResourceTotals usage)
+    private NewAuditEntry AuditEntryOf(AuditEvent audit)
     {
-        var entry = db.Entry(row);
-        entry.Property("UsedVCpu").OriginalValue = usage.VCpu;
-        entry.Property("UsedRamMiB").OriginalValue = usage.RamMiB;
-        entry.Property("UsedDiskGiB").OriginalValue = usage.DiskGiB;
-        entry.Property("UsedVms").OriginalValue = usage.Vms;
+        var errors = AuditEventRules.Validate(audit);
+        return errors.Count > 0
+            ? throw new AuditValidationException(errors)
+            : new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
     }
 
-    private static void SetUsage(TenantRow row, ResourceTotals usage) =>
-        (row.UsedVCpu, row.UsedRamMiB, row.UsedDiskGiB, row.UsedVms) = (usage.VCpu, usage.RamMiB, usage.DiskGiB, usage.Vms);
-
-    private static void SetUsage(ProjectRow row, ResourceTotals usage) =>
-        (row.UsedVCpu, row.UsedRamMiB, row.UsedDiskGiB, row.UsedVms) = (usage.VCpu, usage.RamMiB, usage.DiskGiB, usage.Vms);
-
-    private ResourceEventRow Event(Resource resource, NewResourceEvent e) => new()
+    /// <summary>The resource as a read gives it back: times at the millisecond the store keeps.</summary>
+    private static Resource AsStored(Resource r) => r with
     {
-        ResourceId = resource.Id, TimeMs = time.GetUtcNow().ToUnixTimeMilliseconds(), Status = resource.Status.ToString(), Kind = e.Kind, Message = e.Message,
+        NextAttemptAt = Ms(r.NextAttemptAt)!.Value,
+        CreatedAt = Ms(r.CreatedAt)!.Value,
+        UpdatedAt = Ms(r.UpdatedAt)!.Value,
+        VerifiedAt = Ms(r.VerifiedAt),
+        DeletedAt = Ms(r.DeletedAt),
+        MeteredUntil = Ms(r.MeteredUntil),
     };
 
-    /// <summary>Copies the mutable state of a resource onto its row; the metered-until mark only moves through <see cref="RecordUsageAsync"/> once set.</summary>
-    private static void Apply(ResourceRow row, Resource r)
+    private static DateTimeOffset? Ms(DateTimeOffset? t) => t is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v.ToUnixTimeMilliseconds()) : null;
+
+    /// <summary>A new resource: its row, its size taken from the project's and tenant's quotas, its first event and audit entry.</summary>
+    private sealed class CreateWrite(Resource resource, NewResourceEvent firstEvent, NewAuditEntry audit) : ResourceWriter.PendingWrite("resource " + resource.Id)
     {
-        row.Desired = r.Desired.ToString();
-        row.Status = r.Status.ToString();
-        row.Settled = r.IsSettled;
-        row.FailureReason = r.FailureReason;
-        row.SiteId = r.Placement.SiteId;
-        row.HostId = r.Placement.HostId;
-        row.AntiAffinityGroup = r.Placement.AntiAffinityGroup;
-        row.PlacementJson = JsonSerializer.Serialize(r.Placement);
-        row.VmNode = r.Vm?.Node;
-        row.VmId = r.Vm?.VmId;
-        row.Attempts = r.Attempts;
-        row.NextAttemptAtMs = r.NextAttemptAt.ToUnixTimeMilliseconds();
-        row.UpdatedAtMs = r.UpdatedAt.ToUnixTimeMilliseconds();
-        row.VerifiedAtMs = r.VerifiedAt?.ToUnixTimeMilliseconds();
-        row.DeletedAtMs = r.DeletedAt?.ToUnixTimeMilliseconds();
-        row.MeteredUntilMs ??= r.MeteredUntil?.ToUnixTimeMilliseconds();
+        // Serialised once here, not in the writer's turn: the explanation with its rejected candidates is the largest column.
+        private readonly string placementJson = JsonSerializer.Serialize(resource.Placement);
+
+        public long Sequence { get; private set; }
+
+        public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
+        {
+            var r = resource;
+            var size = ResourceTotals.ForVms(r.Spec.Size);
+            // Quotas are taken with a guarded relative update, so concurrent requests never need to re-read and retry
+            // unless the quota is really exhausted; the caller then re-reads and explains the refusal.
+            if (await TakeAsync(sql, "projects", r.ProjectId, size, cancellationToken).ConfigureAwait(false) == 0
+                || await TakeAsync(sql, "tenants", r.TenantId, size, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new ProvisioningConflictException($"The quota of project {r.ProjectId} or tenant {r.TenantId} no longer has room for resource {r.Id}.");
+            }
+
+            var seq = await sql.ScalarAsync(
+                "INSERT INTO resources (id, tenant_id, project_id, name, vcpu, ram_mib, disk_gib, template, ssh_keys, cloud_init_user, spec_hash, "
+                + "desired, status, settled, failure_reason, site_id, host_id, anti_affinity_group, placement, vm_node, vm_id, attempts, "
+                + "next_attempt_at_ms, created_at_ms, updated_at_ms, verified_at_ms, deleted_at_ms, metered_until_ms, idempotency_key, version) "
+                + "VALUES (@id, @tenant_id, @project_id, @name, @vcpu, @ram_mib, @disk_gib, @template, @ssh_keys, @cloud_init_user, @spec_hash, "
+                + "@desired, @status, @settled, @failure_reason, @site_id, @host_id, @anti_affinity_group, @placement, @vm_node, @vm_id, @attempts, "
+                + "@next_attempt_at_ms, @created_at_ms, @updated_at_ms, @verified_at_ms, @deleted_at_ms, @metered_until_ms, @idempotency_key, 0) RETURNING seq",
+                cancellationToken,
+                Arg.Of("id", r.Id), Arg.Of("tenant_id", r.TenantId), Arg.Of("project_id", r.ProjectId), Arg.Of("name", r.Name),
+                Arg.Of("vcpu", r.Spec.VCpu), Arg.Of("ram_mib", r.Spec.RamMiB), Arg.Of("disk_gib", r.Spec.DiskGiB), Arg.Of("template", r.Spec.Template),
+                Arg.Of("ssh_keys", string.Join('\n', r.Spec.SshKeys)), Arg.Of("cloud_init_user", r.Spec.CloudInitUser), Arg.Of("spec_hash", r.SpecHash),
+                Arg.Of("desired", r.Desired.ToString()), Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled),
+                Arg.Of("failure_reason", r.FailureReason), Arg.Of("site_id", r.Placement.SiteId), Arg.Of("host_id", r.Placement.HostId),
+                Arg.Of("anti_affinity_group", r.Placement.AntiAffinityGroup), Arg.Of("placement", placementJson),
+                Arg.Of("vm_node", r.Vm?.Node), Arg.Of("vm_id", r.Vm?.VmId), Arg.Of("attempts", r.Attempts),
+                Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("created_at_ms", r.CreatedAt.ToUnixTimeMilliseconds()),
+                Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()), Arg.Of("verified_at_ms", r.VerifiedAt?.ToUnixTimeMilliseconds()),
+                Arg.Of("deleted_at_ms", r.DeletedAt?.ToUnixTimeMilliseconds()), Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()),
+                Arg.Of("idempotency_key", r.IdempotencyKey)).ConfigureAwait(false);
+            Sequence = Convert.ToInt64(seq, System.Globalization.CultureInfo.InvariantCulture);
+            await InsertEventAsync(sql, r, firstEvent, cancellationToken).ConfigureAwait(false);
+            await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static Task<int> TakeAsync(ResourceWriter.Statements sql, string table, string id, ResourceTotals size, CancellationToken cancellationToken) =>
+            sql.ExecuteAsync(
+                $"UPDATE {table} SET used_vcpu = used_vcpu + @vcpu, used_ram_mib = used_ram_mib + @ram, used_disk_gib = used_disk_gib + @disk, used_vms = used_vms + @vms "
+                + "WHERE id = @id AND used_vcpu + @vcpu <= quota_vcpu AND used_ram_mib + @ram <= quota_ram_mib "
+                + "AND used_disk_gib + @disk <= quota_disk_gib AND used_vms + @vms <= quota_vms",
+                cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
     }
+
+    /// <summary>A resource's new state, if its stored version is still the one it was read at; with its event, audit entry and released quota.</summary>
+    private sealed class UpdateWrite(Resource updated, NewResourceEvent? resourceEvent, NewAuditEntry? audit, ResourceTotals? release)
+        : ResourceWriter.PendingWrite("resource " + updated.Id)
+    {
+        /// <summary>The stored metered-until mark: once set, only metering moves it.</summary>
+        public long? MeteredUntilMs { get; private set; }
+
+        public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
+        {
+            var r = updated;
+            // Placement, spec and owners never change after creation, so only the moving parts are written.
+            var metered = await sql.ScalarAsync(
+                "UPDATE resources SET desired = @desired, status = @status, settled = @settled, failure_reason = @failure_reason, vm_node = @vm_node, "
+                + "vm_id = @vm_id, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms, updated_at_ms = @updated_at_ms, "
+                + "verified_at_ms = @verified_at_ms, deleted_at_ms = @deleted_at_ms, metered_until_ms = COALESCE(metered_until_ms, @metered_until_ms), "
+                + "version = version + 1 WHERE id = @id AND version = @version RETURNING metered_until_ms",
+                cancellationToken,
+                Arg.Of("desired", r.Desired.ToString()), Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled),
+                Arg.Of("failure_reason", r.FailureReason), Arg.Of("vm_node", r.Vm?.Node), Arg.Of("vm_id", r.Vm?.VmId), Arg.Of("attempts", r.Attempts),
+                Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()),
+                Arg.Of("verified_at_ms", r.VerifiedAt?.ToUnixTimeMilliseconds()), Arg.Of("deleted_at_ms", r.DeletedAt?.ToUnixTimeMilliseconds()),
+                Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version)).ConfigureAwait(false);
+            if (metered is null)
+            {
+                throw new ProvisioningConflictException($"Resource {r.Id} changed meanwhile or does not exist (expected version {r.Version}).");
+            }
+
+            MeteredUntilMs = metered is DBNull ? null : Convert.ToInt64(metered, System.Globalization.CultureInfo.InvariantCulture);
+            if (resourceEvent is not null)
+            {
+                await InsertEventAsync(sql, r, resourceEvent, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (release is { } give)
+            {
+                if (await GiveBackAsync(sql, "projects", r.ProjectId, give, cancellationToken).ConfigureAwait(false) == 0
+                    || await GiveBackAsync(sql, "tenants", r.TenantId, give, cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw new InvalidOperationException($"Releasing more than project {r.ProjectId} or tenant {r.TenantId} holds ({give}).");
+                }
+            }
+
+            if (audit is not null)
+            {
+                await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static Task<int> GiveBackAsync(ResourceWriter.Statements sql, string table, string id, ResourceTotals size, CancellationToken cancellationToken) =>
+            sql.ExecuteAsync(
+                $"UPDATE {table} SET used_vcpu = used_vcpu - @vcpu, used_ram_mib = used_ram_mib - @ram, used_disk_gib = used_disk_gib - @disk, used_vms = used_vms - @vms "
+                + "WHERE id = @id AND used_vcpu >= @vcpu AND used_ram_mib >= @ram AND used_disk_gib >= @disk AND used_vms >= @vms",
+                cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
+    }
+
+    private static Task InsertEventAsync(ResourceWriter.Statements sql, Resource r, NewResourceEvent e, CancellationToken cancellationToken) =>
+        sql.ExecuteAsync(
+            "INSERT INTO resource_events (resource_id, time_ms, status, kind, message) VALUES (@resource_id, @time_ms, @status, @kind, @message)",
+            cancellationToken, Arg.Of("resource_id", r.Id), Arg.Of("time_ms", sql.NowMs), Arg.Of("status", r.Status.ToString()), Arg.Of("kind", e.Kind),
+            Arg.Of("message", e.Message));
 
     private static Resource ToDomain(ResourceRow r) => new(
         r.Id,

@@ -17,7 +17,8 @@ internal static class ProvisioningServiceCollectionExtensions
         services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section))
             .Validate(o => o.Concurrency >= 1, "Provisioning:Concurrency must be 1 or more.")
             .Validate(o => o.MaxAttempts >= 1, "Provisioning:MaxAttempts must be 1 or more.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.MeteringInterval > TimeSpan.Zero, "Provisioning:PollInterval and Provisioning:MeteringInterval must be positive.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.MeteringInterval > TimeSpan.Zero && o.CapacityRefreshInterval > TimeSpan.Zero,
+                "Provisioning:PollInterval, Provisioning:MeteringInterval and Provisioning:CapacityRefreshInterval must be positive.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Provisioning:MinRetryDelay must be positive and no more than Provisioning:MaxRetryDelay.")
             .Validate(o => o.MaxVCpu >= 1 && o.MaxRamMiB >= 1 && o.MaxDiskGiB >= 1, "Provisioning:MaxVCpu, MaxRamMiB and MaxDiskGiB must be positive.")
             .Validate(o => o.Templates.Values.All(t => t.VmId >= 100), "Provisioning:Templates:{name}:VmId must be 100 or more.")
@@ -25,13 +26,19 @@ internal static class ProvisioningServiceCollectionExtensions
         services.AddSankofaProxmox(configuration);
         services.TryAddSingleton(SiteCatalog.Default);
         services.TryAddSingleton(sp => new PlacementEngine(sp.GetRequiredService<SiteCatalog>()));
-        services.AddSingleton(sp => new ProvisioningService(
+        services.AddSingleton(sp => new FleetCapacity(
             sp.GetRequiredService<IProvisioningStore>(),
-            sp.GetRequiredService<PlacementEngine>(),
+            sp.GetRequiredService<SiteCatalog>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds,
             sp.GetService<ISiteHealth>()));
+        services.AddSingleton(sp => new ProvisioningService(
+            sp.GetRequiredService<IProvisioningStore>(),
+            sp.GetRequiredService<PlacementEngine>(),
+            sp.GetRequiredService<FleetCapacity>(),
+            sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<IProvisioningStore>()));
         services.AddSingleton<SiteAttestor>();
         services.AddSingleton<ISiteAttestor>(sp => sp.GetRequiredService<SiteAttestor>());
@@ -40,6 +47,7 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<IResourceLedger>(),
             sp.GetRequiredService<IVirtualMachineProviderFactory>(),
             sp.GetRequiredService<ISiteAttestor>(),
+            sp.GetRequiredService<FleetCapacity>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IProvisioningStore>(), sp.GetRequiredService<TimeProvider>()));

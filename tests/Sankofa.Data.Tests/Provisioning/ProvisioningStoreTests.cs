@@ -36,7 +36,7 @@ public sealed class ProvisioningStoreTests
     {
         var decision = QuotaPolicy.ReserveVms(tenant, project, resource.Spec.Size);
         Assert.True(decision.IsGranted);
-        return await store.CreateResourceAsync(resource, decision.Tenant, decision.Project, new NewResourceEvent("resource.requested", "requested"),
+        return await store.CreateResourceAsync(resource, new NewResourceEvent("resource.requested", "requested"),
             Audit("provisioning.resource.requested", "resource:" + resource.Id), CancellationToken.None);
     }
 
@@ -91,31 +91,61 @@ public sealed class ProvisioningStoreTests
         Assert.Equal(ResourceStatus.Placed, (await store.GetResourceAsync("vm-2", CancellationToken.None))!.Status);
         Assert.Equal(2, (await store.GetEventsAsync("vm-2", CancellationToken.None)).Count);
 
-        // A quota decision made on usage that has moved since: refused, nothing stored, no audit entry.
-        var stale = QuotaPolicy.ReserveVms(tenant, project, created.Spec.Size);
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.CreateResourceAsync(NewResource("vm-3"), stale.Tenant, stale.Project,
-            new NewResourceEvent("resource.requested", "r"), Audit("provisioning.resource.requested", "resource:vm-3"), CancellationToken.None));
-        Assert.Null(await store.GetResourceAsync("vm-3", CancellationToken.None));
-        Assert.Equal(1, await AuditCountAsync(test, "provisioning.resource.requested"));
+        // The quota is full (4 VMs): the store itself refuses the fifth, nothing is stored and no audit entry claims it.
+        for (var i = 3; i <= 5; i++)
+        {
+            await CreateAsync(store, tenant, project, NewResource("vm-" + i));
+        }
+
+        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.CreateResourceAsync(NewResource("vm-6"),
+            new NewResourceEvent("resource.requested", "r"), Audit("provisioning.resource.requested", "resource:vm-6"), CancellationToken.None));
+        Assert.Null(await store.GetResourceAsync("vm-6", CancellationToken.None));
+        Assert.Equal(4, await AuditCountAsync(test, "provisioning.resource.requested"));
+        Assert.Equal(4, (await store.GetProjectAsync("web", CancellationToken.None))!.Usage.Vms);
     }
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task Deleting_releases_quota_and_capacity_and_settles_the_resource(string provider)
+    public async Task Concurrent_writes_each_get_their_own_outcome(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);
         var store = test.Provisioning;
         var (tenant, project) = await SeedAsync(store);
-        var created = await CreateAsync(store, tenant, project, NewResource("vm-4"));
 
-        await store.UpdateResourceAsync(created with { Desired = DesiredState.Absent, Status = ResourceStatus.Deleted, DeletedAt = Now },
-            new NewResourceEvent("resource.deleted", "gone"), Audit("provisioning.resource.deleted", "resource:vm-4"),
-            ResourceTotals.ForVms(created.Spec.Size), CancellationToken.None);
+        // Twelve requests race for a quota of four VMs: exactly four are stored, and only their audit entries exist.
+        var creations = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            try
+            {
+                return await store.CreateResourceAsync(NewResource("vm-r" + i), new NewResourceEvent("resource.requested", "r"),
+                    Audit("provisioning.resource.requested", "resource:vm-r" + i), CancellationToken.None);
+            }
+            catch (ProvisioningConflictException)
+            {
+                return null;
+            }
+        }));
+        var stored = creations.OfType<Resource>().ToList();
+        Assert.Equal(4, stored.Count);
+        Assert.Equal(4, stored.Select(r => r.Sequence).Distinct().Count());
+        Assert.Equal(4, await AuditCountAsync(test, "provisioning.resource.requested"));
+        Assert.Equal(new ResourceTotals(8, 16384, 80, 4), (await store.GetTenantAsync("acme", CancellationToken.None))!.Usage);
 
-        Assert.Equal(default, (await store.GetProjectAsync("web", CancellationToken.None))!.Usage);
-        Assert.Equal(default, (await store.GetTenantAsync("acme", CancellationToken.None))!.Usage);
-        Assert.Empty(await store.GetAllocationsAsync(CancellationToken.None));
-        Assert.Empty(await store.GetDueAsync(Now.AddHours(1), 10, CancellationToken.None));
+        // Concurrent updates, one of them on a stale version: that one fails alone, every other commits with its event and entry.
+        var stale = stored[0];
+        await store.UpdateResourceAsync(stale with { Status = ResourceStatus.Placed }, null, null, null, CancellationToken.None);
+        var updates = stored.Select(r => store.UpdateResourceAsync(r with { Status = ResourceStatus.Provisioning },
+            new NewResourceEvent("vm.provisioning", "p"), Audit("provisioning.resource.provisioning", "resource:" + r.Id), null, CancellationToken.None)).ToList();
+        await Assert.ThrowsAsync<ProvisioningConflictException>(() => updates[0]);
+        foreach (var update in updates.Skip(1))
+        {
+            var after = await update;
+            Assert.Equal(1, after.Version);
+            Assert.Equal(ResourceStatus.Provisioning, (await store.GetResourceAsync(after.Id, CancellationToken.None))!.Status);
+        }
+
+        Assert.Equal(3, await AuditCountAsync(test, "provisioning.resource.provisioning"));
+        Assert.Equal(ResourceStatus.Placed, (await store.GetResourceAsync(stale.Id, CancellationToken.None))!.Status);
     }
 
     [Theory]

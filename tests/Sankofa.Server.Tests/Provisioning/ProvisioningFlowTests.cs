@@ -33,7 +33,7 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         Assert.Equal(verified.SpecHash, verified.OnChain.ControlPlaneAttestation);
         Assert.Equal("0x" + Convert.ToHexStringLower(LedgerIds.Of("edge-001")), verified.OnChain.Site);
         Assert.Equal(
-            ["resource.requested", "chain.placed", "vm.provisioning", "vm.cloned", "chain.provisioned", "chain.verified"],
+            ["resource.requested", "chain.placed", "vm.provisioning", "chain.provisioned", "chain.verified"],
             verified.Events!.Select(e => e.Kind));
         var vm = Assert.Single(H.VmsOf("edge-001", accepted.Id));
         Assert.Equal(verified.Vm!.VmId, vm);

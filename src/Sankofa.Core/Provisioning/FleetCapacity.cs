@@ -1,0 +1,181 @@
+using Sankofa.Core.Placement;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>
+/// The fleet as placement sees it, kept in memory: loaded from the store's allocations, then changed as this process
+/// reserves and releases capacity, and reloaded every <see cref="ProvisioningOptions.CapacityRefreshInterval"/> so
+/// other servers' allocations show up. Rebuilding it from every allocation per request made accepting a request cost
+/// time in proportion to the fleet's size. Site and host health are applied at each decision: catalog health,
+/// overridden by what the sites' hypervisors last reported, and sites without a hypervisor Sankofa can drive are down.
+/// </summary>
+public sealed class FleetCapacity
+{
+    private readonly IProvisioningStore _store;
+    private readonly SiteCatalog _catalog;
+    private readonly HashSet<string>? _provisionableSites;
+    private readonly ISiteHealth? _health;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _refreshInterval;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private readonly Lock _sync = new();
+
+    // Reserved in memory but maybe not yet in the store: a reload keeps them unless the store already has them.
+    private readonly Dictionary<string, HostAllocation> _pending = new(StringComparer.Ordinal);
+    private FleetState? _state;
+    private DateTimeOffset _loadedAt;
+
+    /// <summary>Creates the view; nothing is read until the first decision.</summary>
+    /// <param name="store">Where allocations are stored.</param>
+    /// <param name="catalog">The fleet's sites and hosts.</param>
+    /// <param name="options">The reload interval.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="provisionableSites">Sites that have a hypervisor Sankofa can drive; the others are down. Null: every site.</param>
+    /// <param name="health">What the sites' hypervisors last reported; null: catalog health only.</param>
+    public FleetCapacity(
+        IProvisioningStore store, SiteCatalog catalog, ProvisioningOptions options, TimeProvider time,
+        IEnumerable<string>? provisionableSites = null, ISiteHealth? health = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _refreshInterval = (options ?? throw new ArgumentNullException(nameof(options))).CapacityRefreshInterval;
+        _provisionableSites = provisionableSites?.ToHashSet(StringComparer.Ordinal);
+        _health = health;
+    }
+
+    /// <summary>
+    /// Runs a placement decision on the current state, one at a time. When <paramref name="decide"/> returns an
+    /// allocation, it is reserved before the next decision runs; confirm it with <see cref="Stored"/> once the store has
+    /// it, or give it back with <see cref="Release"/>.
+    /// </summary>
+    public async Task<T> DecideAsync<T>(Func<FleetState, (T Result, HostAllocation? Reserve)> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        lock (_sync)
+        {
+            // The newest state, not the one just awaited: a reload may have replaced it meanwhile.
+            var state = _state!;
+            ApplyHealth(state);
+            var (result, reserve) = decide(state);
+            if (reserve is not null)
+            {
+                state.Allocate(reserve.HostId, reserve.Size, reserve.AntiAffinityGroup);
+                _pending[reserve.ResourceId] = reserve;
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The store now holds the reservation: a reload reads it from there.</summary>
+    public void Stored(string resourceId)
+    {
+        lock (_sync)
+        {
+            _pending.Remove(resourceId);
+        }
+    }
+
+    /// <summary>Gives capacity back: a reservation the store refused, or a resource that was deleted or rolled back.</summary>
+    public void Release(HostAllocation allocation)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        lock (_sync)
+        {
+            _pending.Remove(allocation.ResourceId);
+            try
+            {
+                _state?.Release(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup);
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+            {
+                // The state was reloaded without it meanwhile (or the host left the catalog): nothing to give back.
+            }
+        }
+    }
+
+    private async Task CurrentAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh())
+        {
+            return;
+        }
+
+        await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Fresh())
+            {
+                return;
+            }
+
+            // Read outside the lock: decisions go on against the old state meanwhile.
+            var allocations = await _store.GetAllocationsAsync(cancellationToken).ConfigureAwait(false);
+            var state = new FleetState(_catalog);
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var allocation in allocations)
+            {
+                stored.Add(allocation.ResourceId);
+                Allocate(state, allocation);
+            }
+
+            lock (_sync)
+            {
+                foreach (var pending in _pending.Values.Where(p => !stored.Contains(p.ResourceId)))
+                {
+                    Allocate(state, pending);
+                }
+
+                (_state, _loadedAt) = (state, _time.GetUtcNow());
+            }
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    private bool Fresh()
+    {
+        lock (_sync)
+        {
+            return _state is not null && _time.GetUtcNow() - _loadedAt < _refreshInterval;
+        }
+    }
+
+    private static void Allocate(FleetState state, HostAllocation allocation)
+    {
+        try
+        {
+            state.Allocate(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+        {
+            // A host the catalog no longer has, or that shrank: it takes no new VMs either way.
+        }
+    }
+
+    private void ApplyHealth(FleetState state)
+    {
+        foreach (var site in _catalog.Sites)
+        {
+            if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id))
+            {
+                state.SetSiteStatus(site.Id, SiteStatus.Down);
+                continue;
+            }
+
+            // A site probed down (or a node gone) takes no new VMs: they fail over to an adjacent site instead.
+            var observed = _health?.Observe(site.Id);
+            state.SetSiteStatus(site.Id, observed?.Status ?? site.Status);
+            foreach (var host in site.Hosts)
+            {
+                var online = observed is null || observed.Hosts.Any(h => h.HostId == host.Id && h.Online);
+                state.SetHostStatus(host.Id, online ? host.Status : SiteStatus.Down);
+            }
+        }
+    }
+}

@@ -62,8 +62,17 @@ public interface IProvisioningStore
     /// <summary>A resource's history, oldest first.</summary>
     Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken);
 
-    /// <summary>Resources not settled whose next attempt is due, soonest first.</summary>
-    Task<IReadOnlyList<Resource>> GetDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims up to <paramref name="max"/> unsettled resources whose next attempt is due, soonest first: each is leased
+    /// to <paramref name="owner"/> until <paramref name="until"/> (its next attempt moves there), so no other server's
+    /// reconciler takes it meanwhile. The reconciler renews the lease with every step it stores.
+    /// </summary>
+    /// <returns>The resources this call claimed (never one another server claimed at the same time).</returns>
+    Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken);
+
+    /// <summary>Makes every unsettled resource leased to <paramref name="owner"/> due now: a restarted server resumes its own work at once.</summary>
+    /// <returns>How many were released.</returns>
+    Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>What every resource that holds capacity occupies, for building the placement's fleet state.</summary>
     Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken);

@@ -30,6 +30,19 @@ public sealed class ProvisioningOptions
     /// <summary>Resources reconciled at once. Default 8.</summary>
     public int Concurrency { get; set; } = 8;
 
+    /// <summary>
+    /// How long a server's reconciler holds a resource it works on (renewed at every step it stores), so servers
+    /// sharing a database never work on the same resource; a crashed server's resources are taken over after it.
+    /// Default 5 minutes (longer than any single hypervisor task should take).
+    /// </summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Names this server in its reconciler's claims; on start it resumes at once whatever it held before. Servers
+    /// sharing a database need distinct names. Default: the machine name.
+    /// </summary>
+    public string InstanceId { get; set; } = Environment.MachineName;
+
     /// <summary>First wait after a failed step; doubled per failure. Default 1 second.</summary>
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 

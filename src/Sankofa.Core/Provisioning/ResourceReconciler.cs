@@ -51,8 +51,15 @@ public sealed class ResourceReconciler
         try
         {
             // Bounded so one resource cannot monopolise a worker; the next round continues where this one stopped.
-            for (var step = 0; step < 16 && !current.IsSettled; step++)
+            for (var step = 0; !current.IsSettled; step++)
             {
+                if (step == 16)
+                {
+                    // Give up the claim so the next round takes it again at once.
+                    var now = _time.GetUtcNow();
+                    return await _store.UpdateResourceAsync(current with { NextAttemptAt = now, UpdatedAt = now }, null, null, null, cancellationToken).ConfigureAwait(false);
+                }
+
                 current = await StepAsync(current, cancellationToken).ConfigureAwait(false);
             }
 
@@ -368,7 +375,8 @@ public sealed class ResourceReconciler
         var audit = auditAction is null
             ? null
             : new AuditEvent(Actor, auditAction, "resource:" + updated.Id, JsonSerializer.Serialize(payload ?? new { status = updated.Status.ToString() }));
-        return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = now }, new NewResourceEvent(kind, message), audit, release, ct)
+        // Storing a step renews this server's claim on the resource; a settled one is never due again anyway.
+        return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = now + _options.ClaimDuration }, new NewResourceEvent(kind, message), audit, release, ct)
             .ConfigureAwait(false);
     }
 

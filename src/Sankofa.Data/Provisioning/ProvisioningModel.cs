@@ -61,6 +61,8 @@ internal static class ProvisioningModel
             e.Property(x => x.MeteredUntilMs).HasColumnName("metered_until_ms");
             e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(200);
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            // The server whose reconciler holds the resource until next_attempt_at_ms (a lease, renewed at every step).
+            e.Property(x => x.ClaimedBy).HasColumnName("claimed_by").HasMaxLength(200);
             e.HasIndex(x => x.Id).IsUnique().HasDatabaseName("ix_resources_id");
             e.HasIndex(x => new { x.ProjectId, x.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL")
                 .HasDatabaseName("ix_resources_idempotency_key");

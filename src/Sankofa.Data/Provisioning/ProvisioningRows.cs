@@ -67,6 +67,7 @@ internal sealed class ResourceRow
     public long? MeteredUntilMs { get; set; }
     public string? IdempotencyKey { get; set; }
     public int Version { get; set; }
+    public string? ClaimedBy { get; set; }
 }
 
 /// <summary>Table row of one history entry of a resource.</summary>

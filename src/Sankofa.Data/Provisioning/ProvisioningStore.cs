@@ -167,13 +167,48 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         return [.. rows.Select(e => new ResourceEvent(e.Id, e.ResourceId, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), Enum.Parse<ResourceStatus>(e.Status), e.Kind, e.Message))];
     }
 
-    public async Task<IReadOnlyList<Resource>> GetDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken)
     {
-        var ms = now.ToUnixTimeMilliseconds();
-        await using var db = contexts.Create();
-        var rows = await db.Set<ResourceRow>().AsNoTracking().Where(r => !r.Settled && r.NextAttemptAtMs <= ms).OrderBy(r => r.NextAttemptAtMs).Take(max)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var (nowMs, untilMs) = (now.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds());
+        List<long> due;
+        using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var db = contexts.Create();
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            // Spelled "settled = FALSE" like the partial index ix_resources_due, so the planner reads only unsettled rows
+            // (EF writes NOT settled, which SQLite does not match to the index and answers with a scan of every resource).
+            due = await db.Database.SqlQueryRaw<long>(
+                    "SELECT seq AS \"Value\" FROM resources WHERE settled = FALSE AND next_attempt_at_ms <= {0} ORDER BY next_attempt_at_ms LIMIT {1}", nowMs, max)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (due.Count == 0)
+            {
+                return [];
+            }
+
+            // The due condition is checked again by the update itself: on PostgreSQL a server that waited for another's
+            // row locks re-reads the rows, so a resource the other just claimed is not claimed twice.
+            await db.Set<ResourceRow>().Where(r => due.Contains(r.Seq) && !r.Settled && r.NextAttemptAtMs <= nowMs)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.NextAttemptAtMs, untilMs).SetProperty(r => r.ClaimedBy, owner), cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Read after the write turn is given back: the claim holds them now, so nobody else changes them meanwhile
+        // except a user's request, whose new version the reconciler's next write then runs into.
+        await using var read = contexts.Create();
+        var rows = await read.Set<ResourceRow>().AsNoTracking().Where(r => due.Contains(r.Seq) && r.ClaimedBy == owner && r.NextAttemptAtMs == untilMs)
+            .OrderBy(r => r.Seq).ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(ToDomain)];
+    }
+
+    public async Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        return await db.Set<ResourceRow>().Where(r => r.ClaimedBy == owner && !r.Settled && r.NextAttemptAtMs > nowMs)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.NextAttemptAtMs, nowMs), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken)

@@ -192,7 +192,7 @@ public sealed partial class ProxmoxClient : IDisposable
         return Deserialize<ProxmoxTaskStatus>(data);
     }
 
-    /// <summary>Polls a task every <see cref="ProxmoxClusterOptions.TaskPollInterval"/> until it stops.</summary>
+    /// <summary>Polls a task every <see cref="ProxmoxClusterOptions.TaskPollInterval"/> (the first time after one interval) until it stops.</summary>
     /// <param name="upid">The task.</param>
     /// <param name="timeout">How long to wait; null: <see cref="ProxmoxClusterOptions.TaskTimeout"/>.</param>
     /// <param name="cancellationToken">Cancels the wait (not the task).</param>
@@ -203,6 +203,8 @@ public sealed partial class ProxmoxClient : IDisposable
     {
         var limit = timeout ?? _options.TaskTimeout;
         var started = _time.GetTimestamp();
+        // A worker task has just been started and is almost never done yet: asking at once would only cost a request.
+        await Task.Delay(_options.TaskPollInterval < limit ? _options.TaskPollInterval : limit, _time, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var status = await GetTaskStatusAsync(upid, cancellationToken).ConfigureAwait(false);

@@ -77,9 +77,10 @@ internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client
         }
 
         await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
-        await client.UpdateConfigAsync(target.Node, target.VmId, new ProxmoxConfigChange { Tags = [options.ManagedTag] }, cancellationToken).ConfigureAwait(false);
-        return await GetAsync(target, cancellationToken).ConfigureAwait(false)
-            ?? throw new ProxmoxNotFoundException(null, $"GET /nodes/{target.Node}/qemu/{target.VmId}", "the cloned VM vanished");
+        // The task succeeded, so the VM is what was asked for: stopped, unlocked, carrying the resource id. Reading it
+        // back would cost two requests per VM; the managed tag is set with the configuration that always follows.
+        _resourceIds[(target.VmId, request.Name)] = request.ResourceId;
+        return new VirtualMachineInfo(target, request.Name, request.ResourceId, PowerState.Stopped, null, null, null);
     }
 
     public async Task ConfigureAsync(VirtualMachineRef vm, VirtualMachineConfiguration configuration, CancellationToken cancellationToken = default)
@@ -87,16 +88,14 @@ internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client
         ArgumentNullException.ThrowIfNull(configuration);
         var change = new ProxmoxConfigChange
         {
+            Tags = [options.ManagedTag],
             Cores = configuration.Cores,
             MemoryMegabytes = configuration.MemoryMegabytes,
             CloudInitUser = configuration.CloudInitUser,
             SshKeys = configuration.SshPublicKeys,
             IpConfig0 = configuration.IpConfig,
         };
-        if (change != new ProxmoxConfigChange())
-        {
-            await client.UpdateConfigAsync(vm.Node, vm.VmId, change, cancellationToken).ConfigureAwait(false);
-        }
+        await client.UpdateConfigAsync(vm.Node, vm.VmId, change, cancellationToken).ConfigureAwait(false);
 
         if (configuration.DiskSizeGigabytes is { } size)
         {

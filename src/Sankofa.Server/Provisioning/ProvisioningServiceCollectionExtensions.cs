@@ -17,6 +17,8 @@ internal static class ProvisioningServiceCollectionExtensions
         services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section))
             .Validate(o => o.Concurrency >= 1, "Provisioning:Concurrency must be 1 or more.")
             .Validate(o => o.MaxAttempts >= 1, "Provisioning:MaxAttempts must be 1 or more.")
+            .Validate(o => o.ClaimDuration >= TimeSpan.FromSeconds(10), "Provisioning:ClaimDuration must be at least 10 seconds.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.InstanceId) && o.InstanceId.Length <= 200, "Provisioning:InstanceId must be 1–200 characters.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.MeteringInterval > TimeSpan.Zero && o.CapacityRefreshInterval > TimeSpan.Zero,
                 "Provisioning:PollInterval, Provisioning:MeteringInterval and Provisioning:CapacityRefreshInterval must be positive.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Provisioning:MinRetryDelay must be positive and no more than Provisioning:MaxRetryDelay.")

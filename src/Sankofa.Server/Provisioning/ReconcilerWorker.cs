@@ -5,8 +5,9 @@ using Sankofa.Core.Provisioning;
 namespace Sankofa.Server.Provisioning;
 
 /// <summary>
-/// Drives <see cref="ResourceReconciler"/>: every poll (or wake-up) it takes the resources whose next attempt is due and
-/// reconciles up to <see cref="ProvisioningOptions.Concurrency"/> at once, never the same resource twice at a time; and
+/// Drives <see cref="ResourceReconciler"/>: every poll (or wake-up) it claims as many due resources as it has free
+/// slots (<see cref="ProvisioningOptions.Concurrency"/>) and reconciles them, never the same resource twice at a time,
+/// here or on another server sharing the store (claims are leases, renewed at every stored step); and
 /// every <see cref="ProvisioningOptions.MeteringInterval"/> it meters usage. All state is in the store, so a restart
 /// resumes where the last run stopped.
 /// </summary>
@@ -26,16 +27,29 @@ internal sealed partial class ReconcilerWorker(
         var settings = options.Value;
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
         var nextMetering = time.GetUtcNow();
+        var resumed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var due = await store.GetDueAsync(time.GetUtcNow(), settings.Concurrency * 4, stoppingToken);
-                foreach (var resource in due)
+                if (!resumed)
+                {
+                    // What this server held when it stopped is resumed now rather than when its claims run out.
+                    var released = await store.ReleaseClaimsAsync(settings.InstanceId, time.GetUtcNow(), stoppingToken);
+                    LogResumed(logger, released, settings.InstanceId);
+                    resumed = true;
+                }
+
+                // Claim only what free slots can take: claimed resources are not due for anyone else, so each round
+                // reads just the work it starts, however many resources wait.
+                var free = slots.CurrentCount;
+                var now = time.GetUtcNow();
+                var claimed = free == 0 ? [] : await store.ClaimDueAsync(settings.InstanceId, now, now + settings.ClaimDuration, free, stoppingToken);
+                foreach (var resource in claimed)
                 {
                     if (!inFlight.TryAdd(resource.Id, 0))
                     {
-                        continue;
+                        continue; // still running here from an earlier claim (a step outlasted the claim)
                     }
 
                     await slots.WaitAsync(stoppingToken);
@@ -46,6 +60,11 @@ internal sealed partial class ReconcilerWorker(
                 {
                     await metering.MeterAsync(stoppingToken);
                     nextMetering = time.GetUtcNow() + settings.MeteringInterval;
+                }
+
+                if (claimed.Count == free && free > 0)
+                {
+                    continue; // there may be more due work than there were slots: claim again as slots free up
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -86,12 +105,6 @@ internal sealed partial class ReconcilerWorker(
             {
                 LogProgress(logger, resource.Id, before, after.Status);
             }
-
-            // A step finished and the next may be due at once (a settled resource is not picked again).
-            if (!after.IsSettled && after.NextAttemptAt <= time.GetUtcNow())
-            {
-                signal.Wake();
-            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -104,6 +117,8 @@ internal sealed partial class ReconcilerWorker(
         {
             inFlight.TryRemove(resource.Id, out _);
             slots.Release();
+            // A slot is free: due work may be waiting for it.
+            signal.Wake();
         }
     }
 
@@ -112,6 +127,9 @@ internal sealed partial class ReconcilerWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling resource {Resource} failed unexpectedly; it is retried next round")]
     private static partial void LogResourceFailed(ILogger logger, string resource, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciler resumed {Count} resources held by {Instance} before it stopped")]
+    private static partial void LogResumed(ILogger logger, int count, string instance);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reconciler round failed; retrying")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

@@ -24,10 +24,12 @@ internal sealed partial class SiteAttestor(
     : ISiteAttestor, IDisposable
 {
     private const string Marker = "sankofa-resource-id: ";
+    private static readonly TimeSpan TemplateListAge = TimeSpan.FromMinutes(1);
 
     private readonly string directory = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "sites");
     private readonly ConcurrentDictionary<string, ProxmoxClient> clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IReadOnlySet<string> Names, DateTimeOffset ReadAt)> templateNames = new(StringComparer.Ordinal);
 
     public async Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken)
     {
@@ -41,8 +43,9 @@ internal sealed partial class SiteAttestor(
             throw new ProvisioningException(ProvisioningFailure.NotFound, $"VM {vm} on {siteId} does not carry resource id {resource.Id}.");
         }
 
-        var templates = await client.GetVmResourcesAsync(cancellationToken).ConfigureAwait(false);
-        var template = templates.Any(t => t.IsTemplate && t.Name == resource.Spec.Template) ? resource.Spec.Template : "(no such template on " + siteId + ")";
+        var template = (await TemplatesAsync(siteId, client, cancellationToken).ConfigureAwait(false)).Contains(resource.Spec.Template)
+            ? resource.Spec.Template
+            : "(no such template on " + siteId + ")";
         var sshKeys = config.TryGetValue("sshkeys", out var encoded) ? Uri.UnescapeDataString(encoded).Split('\n') : [];
         var observed = new ResourceSpec(
             Int(config, "cores"),
@@ -61,6 +64,23 @@ internal sealed partial class SiteAttestor(
     }
 
     /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>
+    /// <summary>
+    /// The template names the site holds, read at most once a minute: listing every VM of the cluster per attestation
+    /// cost more than the attestation, and templates are added or removed by operators, not per VM.
+    /// </summary>
+    private async Task<IReadOnlySet<string>> TemplatesAsync(string siteId, ProxmoxClient client, CancellationToken cancellationToken)
+    {
+        if (templateNames.TryGetValue(siteId, out var known) && time.GetUtcNow() - known.ReadAt < TemplateListAge)
+        {
+            return known.Names;
+        }
+
+        var resources = await client.GetVmResourcesAsync(cancellationToken).ConfigureAwait(false);
+        var names = resources.Where(r => r.IsTemplate && r.Name is not null).Select(r => r.Name!).ToHashSet(StringComparer.Ordinal);
+        templateNames[siteId] = (names, time.GetUtcNow());
+        return names;
+    }
+
     private Task<byte[]> KeyAsync(string siteId, CancellationToken cancellationToken)
     {
         var lazy = keys.GetOrAdd(siteId, id => new Lazy<Task<byte[]>>(() => LoadOrCreateAsync(id)));

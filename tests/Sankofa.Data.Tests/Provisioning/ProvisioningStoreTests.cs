@@ -65,7 +65,10 @@ public sealed class ProvisioningStoreTests
         Assert.Equal("resource.requested", Assert.Single(await store.GetEventsAsync("vm-1", CancellationToken.None)).Kind);
         Assert.Equal(1, await AuditCountAsync(test, "provisioning.resource.requested"));
         Assert.Single(await store.GetAllocationsAsync(CancellationToken.None));
-        Assert.Single(await store.GetDueAsync(Now, 10, CancellationToken.None));
+        Assert.Single(await store.ClaimDueAsync("test", Now, Now.AddMinutes(5), 10, CancellationToken.None));
+        Assert.Empty(await store.ClaimDueAsync("other", Now, Now.AddMinutes(5), 10, CancellationToken.None));
+        Assert.Equal(1, await store.ReleaseClaimsAsync("test", Now, CancellationToken.None));
+        Assert.Single(await store.ClaimDueAsync("other", Now, Now.AddMinutes(5), 10, CancellationToken.None));
     }
 
     [Theory]

@@ -284,6 +284,11 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
                     b.Property<string>("CloudInitUser")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")

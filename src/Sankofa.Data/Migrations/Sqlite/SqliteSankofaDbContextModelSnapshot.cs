@@ -273,6 +273,11 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
                     b.Property<string>("CloudInitUser")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")

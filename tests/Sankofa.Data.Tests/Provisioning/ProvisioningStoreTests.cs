@@ -153,6 +153,26 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Servers_claiming_at_the_same_time_never_share_a_resource(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var roomy = new ResourceTotals(1000, 1 << 30, 1 << 30, 100);
+        await store.CreateTenantAsync(new Tenant("acme", "Acme", roomy, default), Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None);
+        await store.CreateProjectAsync(new Project("web", "acme", "Web", roomy, default), Audit("tenancy.project.created", "project:web"), CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.CreateResourceAsync(NewResource("vm-c" + i),
+            new NewResourceEvent("resource.requested", "r"), Audit("provisioning.resource.requested", "resource:vm-c" + i), CancellationToken.None)));
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(server =>
+            store.ClaimDueAsync("server-" + server, Now, Now.AddMinutes(5), 40, CancellationToken.None)));
+        var ids = claims.SelectMany(c => c.Select(r => r.Id)).ToList();
+        Assert.Equal(40, ids.Count);
+        Assert.Equal(40, ids.Distinct().Count());
+        Assert.All(claims.SelectMany(c => c), r => Assert.Equal(Now.AddMinutes(5), r.NextAttemptAt));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Lists_page_newest_first_with_filters(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);

@@ -11,11 +11,13 @@ public sealed class TestStore : IAsyncDisposable
 {
     private readonly ServiceProvider services;
     private readonly string? sqliteDirectory;
+    private readonly string? postgresDatabase;
 
-    private TestStore(ServiceProvider services, string? sqliteDirectory)
+    private TestStore(ServiceProvider services, string? sqliteDirectory, string? postgresDatabase)
     {
         this.services = services;
         this.sqliteDirectory = sqliteDirectory;
+        this.postgresDatabase = postgresDatabase;
     }
 
     public static TheoryData<string> Providers => new("sqlite", "postgres");
@@ -29,6 +31,7 @@ public sealed class TestStore : IAsyncDisposable
     public static async Task<TestStore> CreateAsync(string provider)
     {
         string? directory = null;
+        string? database = null;
         var settings = new Dictionary<string, string?> { ["Store:Provider"] = provider };
         if (provider == "sqlite")
         {
@@ -37,7 +40,7 @@ public sealed class TestStore : IAsyncDisposable
         }
         else
         {
-            settings["Store:ConnectionString"] = await TestPostgres.CreateDatabaseAsync();
+            settings["Store:ConnectionString"] = database = await TestPostgres.CreateDatabaseAsync();
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -47,7 +50,7 @@ public sealed class TestStore : IAsyncDisposable
             await hosted.StartAsync(CancellationToken.None);
         }
 
-        return new TestStore(services, directory);
+        return new TestStore(services, directory, database);
     }
 
     public async ValueTask DisposeAsync()
@@ -57,6 +60,11 @@ public sealed class TestStore : IAsyncDisposable
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(sqliteDirectory, recursive: true);
+        }
+
+        if (postgresDatabase is not null)
+        {
+            await TestPostgres.DropDatabaseAsync(postgresDatabase);
         }
     }
 }

@@ -24,6 +24,17 @@ public static class TestPostgres
         return new NpgsqlConnectionStringBuilder(Server.Value) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>: each is a few MB, and runs add up to gigabytes.</summary>
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(Server.Value);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static string Locate()
     {
         if (Environment.GetEnvironmentVariable("SANKOFA_TEST_POSTGRES") is { Length: > 0 } configured)

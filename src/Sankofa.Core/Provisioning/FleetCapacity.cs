@@ -26,6 +26,10 @@ public sealed class FleetCapacity
     private FleetState? _state;
     private DateTimeOffset _loadedAt;
 
+    // The observation last applied per site (catalog order), and the state it was applied to.
+    private readonly SiteObservation?[] _applied;
+    private FleetState? _healthAppliedTo;
+
     /// <summary>Creates the view; nothing is read until the first decision.</summary>
     /// <param name="store">Where allocations are stored.</param>
     /// <param name="catalog">The fleet's sites and hosts.</param>
@@ -43,6 +47,7 @@ public sealed class FleetCapacity
         _refreshInterval = (options ?? throw new ArgumentNullException(nameof(options))).CapacityRefreshInterval;
         _provisionableSites = provisionableSites?.ToHashSet(StringComparer.Ordinal);
         _health = health;
+        _applied = new SiteObservation?[catalog.Sites.Count];
     }
 
     /// <summary>
@@ -160,16 +165,26 @@ public sealed class FleetCapacity
 
     private void ApplyHealth(FleetState state)
     {
-        foreach (var site in _catalog.Sites)
+        var reloaded = !ReferenceEquals(state, _healthAppliedTo);
+        _healthAppliedTo = state;
+        for (var i = 0; i < _catalog.Sites.Count; i++)
         {
+            var site = _catalog.Sites[i];
             if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id))
             {
                 state.SetSiteStatus(site.Id, SiteStatus.Down);
                 continue;
             }
 
-            // A site probed down (or a node gone) takes no new VMs: they fail over to an adjacent site instead.
+            // A site probed down (or a node gone) takes no new VMs: they fail over to an adjacent site instead. Probes
+            // change every few seconds, decisions come hundreds a second: only a new observation is applied again.
             var observed = _health?.Observe(site.Id);
+            if (!reloaded && ReferenceEquals(observed, _applied[i]))
+            {
+                continue;
+            }
+
+            _applied[i] = observed;
             state.SetSiteStatus(site.Id, observed?.Status ?? site.Status);
             foreach (var host in site.Hosts)
             {

@@ -11,6 +11,7 @@ namespace Sankofa.Ledger.Keys;
 internal sealed class SigningKey : IDisposable
 {
     private readonly ECPrivKey _key;
+    private readonly Lazy<string> _address;
 
     public SigningKey(ReadOnlySpan<byte> privateKey)
     {
@@ -20,14 +21,18 @@ internal sealed class SigningKey : IDisposable
         }
 
         _key = key;
-        Span<byte> pub = stackalloc byte[65];
-        _key.CreatePubKey().WriteToSpan(false, pub, out _);
-        var hash = Sha3Keccack.Current.CalculateHash(pub[1..].ToArray());
-        Address = AddressUtil.Current.ConvertToChecksumAddress(Hex.Bytes(hash.AsSpan(12, 20)));
+        // Derived on first use: deriving the public key costs more than a signature, and a site key signs without it.
+        _address = new Lazy<string>(() =>
+        {
+            Span<byte> pub = stackalloc byte[65];
+            _key.CreatePubKey().WriteToSpan(false, pub, out _);
+            var hash = Sha3Keccack.Current.CalculateHash(pub[1..].ToArray());
+            return AddressUtil.Current.ConvertToChecksumAddress(Hex.Bytes(hash.AsSpan(12, 20)));
+        });
     }
 
     /// <summary>EIP-55 checksummed address.</summary>
-    public string Address { get; }
+    public string Address => _address.Value;
 
     public static SigningKey Generate()
     {

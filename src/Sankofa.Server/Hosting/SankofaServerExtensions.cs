@@ -34,14 +34,16 @@ public static class SankofaServerExtensions
         });
         services.AddOpenApi();
 
-        // Export our own meters and the libraries' that tell about the API, store and runtime; the runtime's private
-        // QUIC diagnostics are dozens of series nobody here reads. Per-request HTTP instruments are left out: the API's
-        // requests are counted by UseHttpMetrics below, and the outbound ones (a provisioning makes some twenty Proxmox
-        // calls per VM) cost more to record through the adapter than the calls themselves; connection counts stay.
-        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument =>
-            !instrument.Meter.Name.StartsWith("Private.InternalDiagnostics", StringComparison.Ordinal)
-            && !(instrument.Meter.Name is "System.Net.Http" or "Microsoft.AspNetCore.Hosting" && instrument.Name.StartsWith("http.", StringComparison.Ordinal)
-                 && instrument.Name.Contains("request", StringComparison.Ordinal)));
+        // Export our own meters and the libraries' that tell about the store, the runtime and connections. Per-request
+        // instruments are left out: the API's requests are counted by UseHttpMetrics below, and the outbound ones (a
+        // provisioning makes some twenty Proxmox calls per VM) cost more to record through the adapter than the calls.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument => instrument.Meter.Name switch
+        {
+            var name when name.StartsWith("Sankofa", StringComparison.Ordinal) => true,
+            "System.Runtime" or "Microsoft.EntityFrameworkCore" or "Npgsql" or "Microsoft.AspNetCore.Server.Kestrel" => true,
+            "System.Net.Http" => instrument.Name is "http.client.open_connections" or "http.client.connection.duration",
+            _ => false,
+        });
         if (builder.Configuration["Logging:Format"] is { } format && format.Equals("json", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddJsonConsole();

@@ -28,7 +28,7 @@ internal sealed partial class SiteAttestor(
 
     private readonly string directory = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "sites");
     private readonly ConcurrentDictionary<string, ProxmoxClient> clients = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(byte[] Key, string Address)>>> keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (IReadOnlySet<string> Names, DateTimeOffset ReadAt)> templateNames = new(StringComparer.Ordinal);
 
     public async Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken)
@@ -56,11 +56,11 @@ internal sealed partial class SiteAttestor(
             config.GetValueOrDefault("ciuser"));
         var observedHash = SpecHash.Of(observed);
 
-        var key = await KeyAsync(siteId, cancellationToken).ConfigureAwait(false);
+        var (key, address) = await KeyAsync(siteId, cancellationToken).ConfigureAwait(false);
         var digest = await ledger.AttestationDigestAsync(resource.Id, observedHash, cancellationToken).ConfigureAwait(false);
         var signature = SiteAttestation.Sign(key, digest);
         LogAttested(logger, siteId, resource.Id, Convert.ToHexStringLower(observedHash));
-        return new SiteAttestationResult(siteId, observedHash, signature, SiteAttestation.AddressOf(key));
+        return new SiteAttestationResult(siteId, observedHash, signature, address);
     }
 
     /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>
@@ -81,13 +81,13 @@ internal sealed partial class SiteAttestor(
         return names;
     }
 
-    private Task<byte[]> KeyAsync(string siteId, CancellationToken cancellationToken)
+    private Task<(byte[] Key, string Address)> KeyAsync(string siteId, CancellationToken cancellationToken)
     {
-        var lazy = keys.GetOrAdd(siteId, id => new Lazy<Task<byte[]>>(() => LoadOrCreateAsync(id)));
+        var lazy = keys.GetOrAdd(siteId, id => new Lazy<Task<(byte[] Key, string Address)>>(() => LoadOrCreateAsync(id)));
         return lazy.Value.WaitAsync(cancellationToken);
     }
 
-    private async Task<byte[]> LoadOrCreateAsync(string siteId)
+    private async Task<(byte[] Key, string Address)> LoadOrCreateAsync(string siteId)
     {
         try
         {
@@ -121,7 +121,7 @@ internal sealed partial class SiteAttestor(
             var address = SiteAttestation.AddressOf(key);
             await ledger.RegisterSiteKeyAsync(siteId, address, CancellationToken.None).ConfigureAwait(false);
             LogKeyRegistered(logger, siteId, address);
-            return key;
+            return (key, address);
         }
         catch
         {

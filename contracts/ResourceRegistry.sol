@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
@@ -13,7 +14,9 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 ///      no-op without an event) so the control plane can re-send after a crash; a repeat with other values reverts.
 ///      A site attests with its own key, distinct from the control plane's: it signs off chain and anyone may relay
 ///      the signature, so sites need no funded account and never touch the chain directly.
-contract ResourceRegistry is AccessControl, Pausable {
+///      Multicall lets the control plane record many transitions in one transaction; its self-delegatecall keeps
+///      msg.sender, so the role checks apply to each call as if sent alone, and one refused call reverts the whole batch.
+contract ResourceRegistry is AccessControl, Pausable, Multicall {
     /// @notice Role of the control plane's signing key: records transitions and registers site keys.
     bytes32 public constant CONTROL_PLANE_ROLE = keccak256("CONTROL_PLANE_ROLE");
 

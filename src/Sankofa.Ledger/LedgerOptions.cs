@@ -74,6 +74,20 @@ public sealed class LedgerOptions
     /// <summary>Batch roots packed into one anchorMany transaction. Default 100 (about 7M gas).</summary>
     public int MaxBatchesPerTransaction { get; set; } = 100;
 
+    /// <summary>
+    /// ResourceRegistry transitions (request, place, attest, ...) packed into one <c>multicall</c> transaction. Concurrent
+    /// calls are queued and sent together, one transaction in flight at a time. Default 100.
+    /// </summary>
+    public int MaxTransitionsPerTransaction { get; set; } = 100;
+
+    /// <summary>
+    /// Gas limit of one transaction of ResourceRegistry transitions: a batch closes before the sum of its transitions'
+    /// worst-case gas would pass it. Default 15,000,000 (room for 100 of the costliest, a first request, at 100k each),
+    /// under the 16,777,216 per-transaction cap of EIP-7825 (Osaka) and far under the embedded chain's
+    /// <see cref="BlockGasLimit"/>; keep it below the block gas limit of a configured node.
+    /// </summary>
+    public long MaxTransitionGasPerTransaction { get; set; } = 15_000_000;
+
     /// <summary>Batch ids read per rootsOf call. Default 500.</summary>
     public int RootsReadChunkSize { get; set; } = 500;
 

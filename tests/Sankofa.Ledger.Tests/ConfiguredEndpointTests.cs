@@ -104,6 +104,32 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
         Assert.Contains(address, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConfiguredNode_WithARecordedRegistryWithoutMulticall_FailsStartupInsteadOfRedeploying()
+    {
+        using var dir = new TempDirectory();
+        var (key, _) = await SignerKeyStore.LoadOrCreateAsync(Path.Combine(dir.LedgerDirectory, SignerKeyStore.KeyFileName), "operator-password", CancellationToken.None);
+        using (key)
+        using (var rpc = new JsonRpcClient(_node!.RpcUrl, TimeSpan.FromSeconds(10)))
+        {
+            await rpc.CallAsync("anvil_setBalance", CancellationToken.None, key.Address, "0xde0b6b3a7640000000");
+        }
+
+        string registry;
+        await using (var first = await LedgerHost.CreateAsync(dir.Path, Settings()))
+        {
+            // Stand-in for a registry deployed before multicall: any code without that function.
+            registry = first.Connection.ResourceRegistryAddress;
+            var code = await first.Connection.Rpc.CallAsync("eth_getCode", CancellationToken.None, first.Connection.AuditAnchorAddress, "latest");
+            await first.Connection.Rpc.CallAsync("anvil_setCode", CancellationToken.None, registry, code.GetString());
+        }
+
+        var error = await Assert.ThrowsAsync<LedgerConfigurationException>(() => LedgerHost.CreateAsync(dir.Path, Settings()));
+        Assert.Equal("Ledger:ResourceRegistryAddress", error.Setting);
+        Assert.Contains(registry, error.Message, StringComparison.Ordinal);
+        Assert.Contains("multicall", error.Message, StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string?> Settings(params (string Key, string Value)[] overrides)
     {
         var settings = new Dictionary<string, string?>

@@ -8,26 +8,52 @@ namespace Sankofa.Ledger.Contracts;
 /// <summary>Read calls on ResourceRegistry, shared by the ledger and the key-less <see cref="ResourceRegistryReader"/>.</summary>
 internal static class ResourceRegistryCalls
 {
+    // abi.encode(new bytes[](0)): the offset word 0x20, then the length word 0.
+    private static readonly string EmptyBytesArray = "0x" + "20".PadLeft(64, '0') + new string('0', 64);
+
+    /// <summary>
+    /// The resource's record and whether it is verified, read in one JSON-RPC batch (one HTTP round trip). Two plain
+    /// eth_calls rather than one multicall, so the reader also works against a registry deployed before multicall.
+    /// </summary>
     public static async Task<OnChainResource?> GetAsync(JsonRpcClient rpc, string contract, string resourceId, CancellationToken cancellationToken)
     {
         var id = LedgerIds.Of(resourceId);
-        var output = await CallAsync(rpc, contract, new ResourceOfFunction { ResourceId = id }, cancellationToken).ConfigureAwait(false);
-        var r = new ResourceOfOutput().DecodeOutput(output).Resource;
+        var answers = await rpc.BatchAsync(
+            [
+                new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new ResourceOfFunction { ResourceId = id }.GetCallData()) }, "latest"),
+                new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = id }.GetCallData()) }, "latest"),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        var r = new ResourceOfOutput().DecodeOutput(Output(answers[0])).Resource;
         if (r.State == 0)
         {
             return null;
         }
 
-        var verified = Hex.ToBytes(await CallAsync(rpc, contract, new IsVerifiedFunction { ResourceId = id }, cancellationToken).ConfigureAwait(false));
+        var verified = Hex.ToBytes(Output(answers[1]));
         return new OnChainResource(
             (OnChainResourceState)r.State, r.SpecHash, r.Site, r.Host, r.ControlPlaneAttestation, r.SiteAttestation,
             (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1);
     }
 
-    public static async Task<string> CallAsync<TFunction>(JsonRpcClient rpc, string contract, TFunction function, CancellationToken cancellationToken)
-        where TFunction : FunctionMessage, new()
+    /// <summary>
+    /// Whether the contract at <paramref name="contract"/> has <c>multicall(bytes[])</c>, which the ledger needs to record
+    /// many transitions per transaction: an empty multicall returns an empty array, a contract without it reverts.
+    /// </summary>
+    public static async Task<bool> HasMulticallAsync(JsonRpcClient rpc, string contract, string from, CancellationToken cancellationToken)
     {
-        var output = await rpc.CallAsync("eth_call", cancellationToken, new { to = contract, data = Hex.Bytes(function.GetCallData()) }, "latest").ConfigureAwait(false);
-        return output.GetString() ?? "0x";
+        try
+        {
+            var output = await rpc.CallAsync("eth_call", cancellationToken, new { from, to = contract, data = Hex.Bytes(new MulticallFunction().GetCallData()) }, "latest")
+                .ConfigureAwait(false);
+            return string.Equals(output.GetString(), EmptyBytesArray, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (JsonRpcException)
+        {
+            return false;
+        }
     }
+
+    private static string Output(JsonRpcResult answer) =>
+        answer.Error is { } error ? throw error : answer.Value.GetString() ?? "0x";
 }

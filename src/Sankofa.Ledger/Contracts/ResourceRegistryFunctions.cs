@@ -5,7 +5,7 @@ using Nethereum.Contracts;
 namespace Sankofa.Ledger.Contracts;
 
 // ABI shapes of ResourceRegistry for Nethereum's encoder. Unlike AuditAnchor's hot path, these calls are one per
-// resource transition, so the library's reflection-based encoding costs nothing that matters.
+// resource transition (and one multicall per transaction), so the library's reflection-based encoding costs nothing that matters.
 #pragma warning disable CA1812 // instantiated by Nethereum's decoder
 
 [Function("setSiteKey")]
@@ -49,6 +49,12 @@ internal sealed class AttestFunction : FunctionMessage
 internal sealed class RemoveFunction : FunctionMessage
 {
     [Parameter("bytes32", "resourceId", 1)] public byte[] ResourceId { get; set; } = [];
+}
+
+[Function("multicall", "bytes[]")]
+internal sealed class MulticallFunction : FunctionMessage
+{
+    [Parameter("bytes[]", "data", 1)] public List<byte[]> Data { get; set; } = [];
 }
 
 [Function("attestationDigest", "bytes32")]

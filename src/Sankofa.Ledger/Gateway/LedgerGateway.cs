@@ -36,6 +36,10 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private readonly Dictionary<string, PendingTransaction> _byOperation = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, PendingTransaction> _inFlight = [];
     private readonly SemaphoreSlim _capacity;
+
+    // Released after a broadcast so the watcher looks for receipts at once: an instant-mining chain has them within
+    // milliseconds, and sitting out the poll interval would dominate a caller that waits for each transaction.
+    private readonly SemaphoreSlim _broadcasted = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sender;
     private readonly Task _watcher;
@@ -123,6 +127,7 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
 
         _stop.Dispose();
         _capacity.Dispose();
+        _broadcasted.Dispose();
     }
 
     private async Task SendLoopAsync(CancellationToken stop)
@@ -171,6 +176,12 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
 
                 Interlocked.Add(ref _queued, -batch.Count);
                 await BroadcastAsync(batch, stop).ConfigureAwait(false);
+
+                // Only this loop releases, so the count cannot change between the check and the release.
+                if (_broadcasted.CurrentCount == 0)
+                {
+                    _broadcasted.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -181,12 +192,25 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private async Task WatchLoopAsync(CancellationToken stop)
     {
         var failures = 0;
+        var wait = _options.ReceiptPollInterval;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                var delay = failures == 0 ? _options.ReceiptPollInterval : Backoff(failures);
-                await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+                if (failures == 0)
+                {
+                    // After a broadcast, look at once and again after 1, 2, 4, ... ms up to the poll interval: an
+                    // instant-mining chain has the block within milliseconds, not always by the time it answers the broadcast.
+                    var woken = await WaitForPollAsync(wait, stop).ConfigureAwait(false);
+                    var next = woken ? TimeSpan.FromMilliseconds(1) : wait * 2;
+                    wait = next < _options.ReceiptPollInterval ? next : _options.ReceiptPollInterval;
+                }
+                else
+                {
+                    // A failing node is not asked again early, broadcasts or not.
+                    await Task.Delay(Backoff(failures), _time, stop).ConfigureAwait(false);
+                }
+
                 await CheckInFlightAsync(stop).ConfigureAwait(false);
                 failures = 0;
             }
@@ -205,6 +229,17 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
                 Failed("watcher", ex);
             }
         }
+    }
+
+    /// <summary>Waits <paramref name="interval"/>, or less when transactions are broadcast meanwhile; true when a broadcast cut it short.</summary>
+    private async Task<bool> WaitForPollAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var broadcast = _broadcasted.WaitAsync(poll.Token);
+        var first = await Task.WhenAny(Task.Delay(interval, _time, poll.Token), broadcast).ConfigureAwait(false);
+        await poll.CancelAsync().ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
+        return first == broadcast && broadcast.IsCompletedSuccessfully;
     }
 
     private async Task CheckInFlightAsync(CancellationToken stop)

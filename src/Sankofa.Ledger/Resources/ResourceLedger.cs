@@ -1,34 +1,48 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Nethereum.Contracts;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
-using Sankofa.Ledger.Gateway;
 using Sankofa.Ledger.Hosting;
-using Sankofa.Ledger.Rpc;
 
 namespace Sankofa.Ledger.Resources;
 
 /// <summary>
-/// Records resource transitions on ResourceRegistry through the pipelined gateway. Each call is first run as an
-/// eth_call, so a transition the contract would refuse fails here with the contract's reason instead of costing a
-/// reverted transaction; the operation id is the transition itself, so a retry joins the one in flight.
+/// Records resource transitions on ResourceRegistry. Concurrent calls are coalesced into multicall transactions by a
+/// <see cref="TransitionBatcher"/>, which checks each batch with an eth_call first, so a transition the contract would
+/// refuse fails here with the contract's reason instead of costing a reverted transaction.
 /// </summary>
-internal sealed partial class ResourceLedger(LedgerRuntime runtime, ILogger<ResourceLedger> logger) : IResourceLedger
+internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
 {
-    // Generous for every transition (the most expensive, a first attest, stays under 100k).
-    private const long TransitionGas = 200_000;
+    // Most gas each transition uses inside a multicall, calldata aside: measured on the compiled contract (request 72k,
+    // place 61k, attest 45k, provisioned 38k, setSiteKey 28k, remove 15k, each a first write) plus about a third.
+    private const long RequestGas = 100_000;
+    private const long PlaceGas = 90_000;
+    private const long ProvisionedGas = 60_000;
+    private const long AttestGas = 70_000;
+    private const long RemoveGas = 30_000;
+    private const long SetSiteKeyGas = 50_000;
+
+    private readonly LedgerRuntime _runtime;
+    private readonly TransitionBatcher _batcher;
+
+    public ResourceLedger(LedgerRuntime runtime, IOptions<LedgerOptions> options, TimeProvider time, ILogger<ResourceLedger> logger)
+    {
+        _runtime = runtime;
+        _batcher = new TransitionBatcher(runtime, options.Value, time, logger);
+    }
 
     public Task<LedgerReceipt> RecordRequestedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:request:{Short(specHash)}",
-            new RequestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, cancellationToken);
+            new RequestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, RequestGas, cancellationToken);
 
     public Task<LedgerReceipt> RecordPlacedAsync(string resourceId, string siteId, string hostId, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:place:{siteId}/{hostId}",
-            new PlaceFunction { ResourceId = LedgerIds.Of(resourceId), Site = LedgerIds.Of(siteId), Host = LedgerIds.Of(hostId) }, cancellationToken);
+            new PlaceFunction { ResourceId = LedgerIds.Of(resourceId), Site = LedgerIds.Of(siteId), Host = LedgerIds.Of(hostId) }, PlaceGas, cancellationToken);
 
     public Task<LedgerReceipt> RecordProvisionedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:provisioned:{Short(specHash)}",
-            new ProvisionedFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, cancellationToken);
+            new ProvisionedFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, ProvisionedGas, cancellationToken);
 
     public Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken)
     {
@@ -40,62 +54,35 @@ internal sealed partial class ResourceLedger(LedgerRuntime runtime, ILogger<Reso
 
         return SendAsync($"resource:{resourceId}:attest:{Short(specHash)}",
             new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = signature },
-            cancellationToken);
+            AttestGas, cancellationToken);
     }
 
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
-        SendAsync($"resource:{resourceId}:remove", new RemoveFunction { ResourceId = LedgerIds.Of(resourceId) }, cancellationToken);
+        SendAsync($"resource:{resourceId}:remove", new RemoveFunction { ResourceId = LedgerIds.Of(resourceId) }, RemoveGas, cancellationToken);
 
     public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken) =>
         SendAsync($"site:{siteId}:key:{address.ToUpperInvariant()}",
-            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address }, cancellationToken);
+            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address }, SetSiteKeyGas, cancellationToken);
 
-    public async Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
+    /// <summary>Computed locally, exactly as the contract's <c>attestationDigest</c> view, from the connection's contract address and chain id.</summary>
+    public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
     {
-        var output = await CallAsync(new AttestationDigestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, cancellationToken)
-            .ConfigureAwait(false);
-        return Hex.ToBytes(output)[..32];
+        var connection = _runtime.Connection;
+        return Task.FromResult(ResourceRegistryContract.AttestationDigest(
+            connection.ResourceRegistryAddress, connection.ChainId, LedgerIds.Of(resourceId), Hash32(specHash, nameof(specHash))));
     }
 
     public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
     {
-        var connection = runtime.Connection;
+        var connection = _runtime.Connection;
         return ResourceRegistryCalls.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
     }
 
-    private async Task<LedgerReceipt> SendAsync<TFunction>(string operationId, TFunction function, CancellationToken cancellationToken)
-        where TFunction : FunctionMessage, new()
-    {
-        var connection = runtime.Connection;
-        var data = function.GetCallData();
-        try
-        {
-            await connection.Rpc.CallAsync("eth_call", cancellationToken,
-                new { from = connection.SignerAddress, to = connection.ResourceRegistryAddress, data = Hex.Bytes(data) }, "latest").ConfigureAwait(false);
-        }
-        catch (JsonRpcException ex)
-        {
-            throw new InvalidOperationException($"ResourceRegistry refuses {operationId}: {ex.Message}", ex);
-        }
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
-        var receipt = await connection.Gateway.SendAsync(
-            new TransactionRequest(operationId, connection.ResourceRegistryAddress, data, TransitionGas), cancellationToken).ConfigureAwait(false);
-        if (!receipt.Succeeded)
-        {
-            // The state changed between the check and the transaction (another writer); the caller re-reads and decides.
-            throw new InvalidOperationException($"ResourceRegistry reverted {operationId} in transaction {receipt.TransactionHash}.");
-        }
-
-        Log.Recorded(logger, operationId, receipt.TransactionHash, receipt.BlockNumber);
-        return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
-    }
-
-    private Task<string> CallAsync<TFunction>(TFunction function, CancellationToken cancellationToken)
-        where TFunction : FunctionMessage, new()
-    {
-        var connection = runtime.Connection;
-        return ResourceRegistryCalls.CallAsync(connection.Rpc, connection.ResourceRegistryAddress, function, cancellationToken);
-    }
+    private Task<LedgerReceipt> SendAsync<TFunction>(string operation, TFunction function, long gas, CancellationToken cancellationToken)
+        where TFunction : FunctionMessage, new() =>
+        _batcher.SubmitAsync(new RegistryCall(operation, function.GetCallData(), gas, cancellationToken));
 
     private static byte[] Hash32(byte[] hash, string name) =>
         hash is { Length: 32 } && hash.AsSpan().ContainsAnyExcept((byte)0)
@@ -103,10 +90,4 @@ internal sealed partial class ResourceLedger(LedgerRuntime runtime, ILogger<Reso
             : throw new ArgumentException("Must be a 32-byte hash, not all zero.", name);
 
     private static string Short(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, Math.Min(8, hash.Length)));
-
-    private static partial class Log
-    {
-        [LoggerMessage(70, LogLevel.Debug, "Recorded {Operation} in transaction {Transaction} (block {Block})")]
-        public static partial void Recorded(ILogger logger, string operation, string transaction, long block);
-    }
 }

@@ -48,6 +48,7 @@ public sealed class ResourceReconciler
     {
         ArgumentNullException.ThrowIfNull(resource);
         var current = resource;
+        VirtualMachineRef? reservedHere = null;
         try
         {
             // Bounded so one resource cannot monopolise a worker; the next round continues where this one stopped.
@@ -60,7 +61,10 @@ public sealed class ResourceReconciler
                     return await _store.UpdateResourceAsync(current with { NextAttemptAt = now, UpdatedAt = now }, null, null, null, cancellationToken).ConfigureAwait(false);
                 }
 
-                current = await StepAsync(current, cancellationToken).ConfigureAwait(false);
+                var before = current;
+                current = await StepAsync(current, reservedHere, cancellationToken).ConfigureAwait(false);
+                // An id reserved by this very run cannot hold a VM yet (an interrupted run resumes from the store, without it).
+                reservedHere = before.Status == ResourceStatus.Placed && current.Status == ResourceStatus.Provisioning ? current.Vm : null;
             }
 
             return current;
@@ -76,7 +80,7 @@ public sealed class ResourceReconciler
         }
     }
 
-    private Task<Resource> StepAsync(Resource r, CancellationToken ct)
+    private Task<Resource> StepAsync(Resource r, VirtualMachineRef? reservedHere, CancellationToken ct)
     {
         if (r.Status == ResourceStatus.Deleting)
         {
@@ -92,7 +96,7 @@ public sealed class ResourceReconciler
         {
             ResourceStatus.Requested => RecordOnChainAsync(r, ct),
             ResourceStatus.Placed => ReserveVmIdAsync(r, ct),
-            ResourceStatus.Provisioning => ProvisionAsync(r, ct),
+            ResourceStatus.Provisioning => ProvisionAsync(r, reservedHere, ct),
             ResourceStatus.Provisioned => VerifyAsync(r, ct),
             _ => Task.FromResult(r),
         };
@@ -125,7 +129,7 @@ public sealed class ResourceReconciler
             "provisioning.resource.provisioning", new { vm = $"{target}/{vmId}" }, ct).ConfigureAwait(false);
     }
 
-    private async Task<Resource> ProvisionAsync(Resource r, CancellationToken ct)
+    private async Task<Resource> ProvisionAsync(Resource r, VirtualMachineRef? reservedHere, CancellationToken ct)
     {
         var provider = Provider(r);
         VirtualMachineInfo? vm;
@@ -143,7 +147,7 @@ public sealed class ResourceReconciler
         }
         else
         {
-            vm = await provider.GetAsync(reserved, ct).ConfigureAwait(false);
+            vm = reserved == reservedHere ? null : await provider.GetAsync(reserved, ct).ConfigureAwait(false);
             if (vm is not null && vm.ResourceId != r.Id)
             {
                 // Another VM took the id between allocation and clone: pick a new one.

@@ -9,6 +9,10 @@ public sealed partial class ProxmoxClient
         [LoggerMessage(1, LogLevel.Warning, "Proxmox cluster {ClusterId}: {Request} failed with {Status}: {Message}")]
         public static partial void RequestFailed(ILogger logger, string clusterId, string request, int status, string message);
 
+        // Callers ask whether a VM exists and expect "no" often (before a clone, after a delete): not worth a warning each time.
+        [LoggerMessage(11, LogLevel.Debug, "Proxmox cluster {ClusterId}: {Request} found nothing ({Status}): {Message}")]
+        public static partial void NotFound(ILogger logger, string clusterId, string request, int status, string message);
+
         [LoggerMessage(2, LogLevel.Warning, "Proxmox cluster {ClusterId}: {Request} could not reach the API: {Message}")]
         public static partial void Unreachable(ILogger logger, string clusterId, string request, string message);
 

@@ -286,7 +286,15 @@ public sealed partial class ProxmoxClient : IDisposable
                 }
 
                 var error = ToException(response, body, describe);
-                Log.RequestFailed(_logger, ClusterId, describe, (int)response.StatusCode, error.ProxmoxMessage);
+                if (error is ProxmoxNotFoundException)
+                {
+                    Log.NotFound(_logger, ClusterId, describe, (int)response.StatusCode, error.ProxmoxMessage);
+                }
+                else
+                {
+                    Log.RequestFailed(_logger, ClusterId, describe, (int)response.StatusCode, error.ProxmoxMessage);
+                }
+
                 throw error;
             }
         }

@@ -167,6 +167,14 @@ public sealed class ResourceReconciler
                     }, ct).ConfigureAwait(false);
                     cloned = true;
                 }
+                catch (ProvisioningException ex) when (ex.Failure == ProvisioningFailure.Conflict)
+                {
+                    // The id is taken by a VM that is not this resource's, possibly on another node: ids are cluster-wide
+                    // and two resources can draw the same free id before either clones. Draw a new one, and let the retry
+                    // (after the usual backoff, in case the template itself is locked) clone into it.
+                    await ReserveVmIdAsync(r with { Status = ResourceStatus.Placed }, ct).ConfigureAwait(false);
+                    throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM id {reserved.VmId} on {provider.ClusterId} was taken meanwhile; a new id was drawn.", ex);
+                }
                 catch (ProvisioningException ex) when (ex.Failure == ProvisioningFailure.NotFound && template.Node is null)
                 {
                     // The template may have moved to another node since it was looked up: look again on the next attempt.

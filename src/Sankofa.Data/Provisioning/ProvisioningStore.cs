@@ -18,7 +18,10 @@ namespace Sankofa.Data.Provisioning;
 /// </summary>
 internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvider time) : IProvisioningStore
 {
+    private const int PlacementCacheLimit = 20_000;
+
     private readonly ResourceWriter writer = new(contexts, time);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PlacementExplanation> placements = new(StringComparer.Ordinal);
 
     public Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken)
     {
@@ -448,7 +451,29 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
             cancellationToken, Arg.Of("resource_id", r.Id), Arg.Of("time_ms", sql.NowMs), Arg.Of("status", r.Status.ToString()), Arg.Of("kind", e.Kind),
             Arg.Of("message", e.Message));
 
-    private static Resource ToDomain(ResourceRow r) => new(
+    /// <summary>
+    /// A resource's placement explanation, read once per resource id. An explanation never changes after creation and
+    /// is the costliest column to read (its rejected candidates make up most of a row), and list pages and reconciler
+    /// claims read the same rows again and again. Bounded: past the limit the cache starts over.
+    /// </summary>
+    private PlacementExplanation PlacementOf(ResourceRow r)
+    {
+        if (placements.TryGetValue(r.Id, out var known))
+        {
+            return known;
+        }
+
+        var placement = JsonSerializer.Deserialize<PlacementExplanation>(r.PlacementJson)!;
+        if (placements.Count >= PlacementCacheLimit)
+        {
+            placements.Clear();
+        }
+
+        placements[r.Id] = placement;
+        return placement;
+    }
+
+    private Resource ToDomain(ResourceRow r) => new(
         r.Id,
         r.Seq,
         r.TenantId,
@@ -459,7 +484,7 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         Enum.Parse<DesiredState>(r.Desired),
         Enum.Parse<ResourceStatus>(r.Status),
         r.FailureReason,
-        JsonSerializer.Deserialize<PlacementExplanation>(r.PlacementJson)!,
+        PlacementOf(r),
         r.VmNode is { } node && r.VmId is { } vmId ? new Core.Provisioning.VirtualMachineRef(node, vmId) : null,
         r.Attempts,
         DateTimeOffset.FromUnixTimeMilliseconds(r.NextAttemptAtMs),

@@ -10,8 +10,9 @@ namespace Sankofa.Core.Provisioning;
 
 /// <summary>
 /// The application layer of provisioning: validates a request, checks quotas, places it and stores it with its audit
-/// entry in one transaction; the reconciler does the rest. Placement and the quota reservation run under one lock so
-/// two requests in this process never take the same room; across servers the store's concurrency checks catch it.
+/// entry in one transaction; the reconciler does the rest. Placement decisions are taken one at a time on
+/// <see cref="FleetCapacity"/>, which reserves the host's room before the next decision, so two requests in this process
+/// never take the same room; the store takes the quota atomically, so no request overdraws it on any server.
 /// </summary>
 public sealed partial class ProvisioningService
 {

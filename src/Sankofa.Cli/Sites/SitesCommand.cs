@@ -64,6 +64,7 @@ internal static class SitesCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
                 {site.Id}  {site.Name} ({site.Jurisdiction}, {site.Region})  {site.Tier.ToString().ToLowerInvariant()}
                   status    {site.Status.ToString().ToLowerInvariant()} (from {site.StatusSource}{(site.CheckedAt is { } at ? $", {at:u}" : "")}){(site.ProbeError is { } e ? $": {e}" : "")}
+                  provision {(site.Provisionable ? "yes" : "no: no hypervisor configured, placement treats the site as down")}
                   location  {site.Latitude:F4}, {site.Longitude:F4}
                   uplink    {site.Uplink ?? "-"}
                   adjacent  {string.Join(", ", site.Adjacent)}

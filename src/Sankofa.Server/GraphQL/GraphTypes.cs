@@ -64,6 +64,7 @@ public sealed class SiteGraphType : ObjectGraphType<SiteResponse>
         Field(x => x.Longitude);
         Field<NonNullGraphType<SiteStatusGraphType>>("status").Resolve(c => c.Source.Status);
         Field(x => x.StatusSource);
+        Field(x => x.Provisionable).Description("Whether Sankofa has a hypervisor to drive there; placement treats a site without one as down.");
         Field(x => x.CheckedAt, nullable: true);
         Field(x => x.ProbeError, nullable: true);
         Field<SiteGraphType>("uplink").Description("The site this one hangs off.").Resolve(c => Link(c, c.Source.Uplink));
@@ -81,9 +82,8 @@ public sealed class SiteGraphType : ObjectGraphType<SiteResponse>
             return null;
         }
 
-        var catalog = context.RequestServices!.GetRequiredService<SiteCatalog>();
-        var health = context.RequestServices!.GetRequiredService<ISiteHealth>();
-        return catalog.Find(siteId) is { } site ? SiteResponse.From(site, health.Observe(site.Id), withHosts: true) : null;
+        var sites = context.RequestServices!.GetRequiredService<SiteView>();
+        return sites.Catalog.Find(siteId) is { } site ? sites.Describe(site, withHosts: true) : null;
     }
 }
 

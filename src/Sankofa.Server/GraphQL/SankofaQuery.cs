@@ -27,15 +27,14 @@ public sealed class SankofaQuery : ObjectGraphType
                 var tier = context.GetArgument<SiteTier?>("tier");
                 var jurisdiction = context.GetArgument<string?>("jurisdiction");
                 var after = context.GetArgument<string?>("after");
-                var catalog = context.RequestServices!.GetRequiredService<SiteCatalog>();
-                var health = context.RequestServices!.GetRequiredService<ISiteHealth>();
-                var matches = catalog.Sites
+                var sites = context.RequestServices!.GetRequiredService<SiteView>();
+                var matches = sites.Catalog.Sites
                     .Where(s => tier is null || s.Tier == tier)
                     .Where(s => jurisdiction is null || string.Equals(s.Jurisdiction, jurisdiction, StringComparison.OrdinalIgnoreCase))
                     .OrderBy(s => s.Id, StringComparer.Ordinal)
                     .Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0)
                     .Take(first + 1)
-                    .Select(s => SiteResponse.From(s, health.Observe(s.Id), withHosts: true))
+                    .Select(s => sites.Describe(s, withHosts: true))
                     .ToList();
                 var items = matches.Take(first).ToList();
                 return new SitePageResponse(items, matches.Count > first ? items[^1].Id : null);
@@ -46,10 +45,9 @@ public sealed class SankofaQuery : ObjectGraphType
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .Resolve(context =>
             {
-                var catalog = context.RequestServices!.GetRequiredService<SiteCatalog>();
-                var health = context.RequestServices!.GetRequiredService<ISiteHealth>();
-                return catalog.Find(context.GetArgument<string>("id")) is { } site
-                    ? SiteResponse.From(site, health.Observe(site.Id), withHosts: true)
+                var sites = context.RequestServices!.GetRequiredService<SiteView>();
+                return sites.Catalog.Find(context.GetArgument<string>("id")) is { } site
+                    ? sites.Describe(site, withHosts: true)
                     : null;
             });
 

@@ -20,7 +20,7 @@ internal static class SitesApi
     }
 
     private static Results<Ok<SitePageResponse>, ValidationProblem> List(
-        SiteCatalog catalog, ISiteHealth health,
+        SiteView sites,
         string? tier = null, string? region = null, string? jurisdiction = null, string? status = null, string? after = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -42,11 +42,11 @@ internal static class SitesApi
         }
 
         var take = limit ?? 100;
-        var matches = catalog.Sites
+        var matches = sites.Catalog.Sites
             .Where(s => tierFilter is null || s.Tier == tierFilter)
             .Where(s => region is null || string.Equals(s.Region, region, StringComparison.OrdinalIgnoreCase))
             .Where(s => jurisdiction is null || string.Equals(s.Jurisdiction, jurisdiction, StringComparison.OrdinalIgnoreCase))
-            .Select(s => SiteResponse.From(s, health.Observe(s.Id), withHosts: false))
+            .Select(s => sites.Describe(s, withHosts: false))
             .Where(s => statusFilter is null || s.Status == statusFilter)
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0)
@@ -57,9 +57,9 @@ internal static class SitesApi
         return TypedResults.Ok(new SitePageResponse(items, more ? items[^1].Id : null));
     }
 
-    private static Results<Ok<SiteResponse>, ProblemHttpResult> Get(string id, SiteCatalog catalog, ISiteHealth health) =>
-        catalog.Find(id) is { } site
-            ? TypedResults.Ok(SiteResponse.From(site, health.Observe(site.Id), withHosts: true))
+    private static Results<Ok<SiteResponse>, ProblemHttpResult> Get(string id, SiteView sites) =>
+        sites.Catalog.Find(id) is { } site
+            ? TypedResults.Ok(sites.Describe(site, withHosts: true))
             : TypedResults.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status404NotFound,
@@ -100,6 +100,7 @@ public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string?
 /// <param name="Longitude">Longitude in degrees.</param>
 /// <param name="Status">Observed health when the site's hypervisor is probed, else the catalog's.</param>
 /// <param name="StatusSource">"probe" or "catalog".</param>
+/// <param name="Provisionable">Whether Sankofa has a hypervisor to drive there (<c>Proxmox:Clusters</c>); placement treats a site without one as down.</param>
 /// <param name="CheckedAt">When the last probe finished.</param>
 /// <param name="ProbeError">Why the last probe failed, when it did.</param>
 /// <param name="Uplink">Regional (for an edge) or core (for a regional) site this one hangs off.</param>
@@ -109,10 +110,10 @@ public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string?
 /// <param name="Hosts">Hosts with capacity and live state (one site only).</param>
 public sealed record SiteResponse(
     string Id, string Name, SiteTier Tier, string Region, string Jurisdiction, double Latitude, double Longitude,
-    SiteStatus Status, string StatusSource, DateTimeOffset? CheckedAt, string? ProbeError,
+    SiteStatus Status, string StatusSource, bool Provisionable, DateTimeOffset? CheckedAt, string? ProbeError,
     string? Uplink, IReadOnlyList<string> Adjacent, ComputeResources Capacity, int HostCount, IReadOnlyList<SiteHostResponse>? Hosts)
 {
-    internal static SiteResponse From(Site site, SiteObservation? observed, bool withHosts)
+    internal static SiteResponse From(Site site, SiteObservation? observed, bool provisionable, bool withHosts)
     {
         var capacity = site.Hosts.Aggregate(new ComputeResources(0, 0, 0), (sum, h) => sum + h.Capacity);
         var hosts = withHosts
@@ -125,7 +126,7 @@ public sealed record SiteResponse(
             : null;
         return new SiteResponse(
             site.Id, site.Name, site.Tier, site.Region, site.Jurisdiction, site.Location.Latitude, site.Location.Longitude,
-            observed?.Status ?? site.Status, observed is null ? "catalog" : "probe", observed?.CheckedAt, observed?.Error,
+            observed?.Status ?? site.Status, observed is null ? "catalog" : "probe", provisionable, observed?.CheckedAt, observed?.Error,
             site.UplinkSiteId, site.AdjacentSiteIds, capacity, site.Hosts.Count, hosts);
     }
 }

@@ -29,6 +29,7 @@ internal static class TopologyServiceCollectionExtensions
         services.AddSingleton<SiteHealthMonitor>();
         services.AddSingleton<ISiteHealth>(sp => sp.GetRequiredService<SiteHealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<SiteHealthMonitor>());
+        services.AddSingleton<SiteView>();
         return services;
     }
 }

@@ -27,6 +27,7 @@ public sealed class UpCommandTests : IDisposable
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
             var site = await first.WaitForAsync<SiteResponse>($"api/v1/sites/{edge.Id}", s => s.StatusSource == "probe");
             Assert.Equal(SiteStatus.Up, site.Status);
+            Assert.True(site.Provisionable);
 
             using var created = await first.Client.PostAsJsonAsync("api/v1/audit/entries", new { actor = "ops", action = "test.recorded", subject = "up", payload = new { } });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

@@ -19,6 +19,7 @@ public sealed class EmulatedCluster
     private readonly Dictionary<string, EmulatedTask> _tasks = new(StringComparer.Ordinal);
     private readonly Queue<string> _finishedTasks = new();
     private readonly Dictionary<string, Queue<string>> _taskFailures = new(StringComparer.Ordinal);
+    private bool _takeNextCloneId;
     private readonly Dictionary<string, TimeSpan> _taskDurations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _tickets = new(StringComparer.Ordinal);
     private readonly EmulatorContext _context;
@@ -163,6 +164,31 @@ public sealed class EmulatedCluster
                 queue.Enqueue(exitStatus);
             }
         }
+    }
+
+    /// <summary>
+    /// Makes someone else take the id of the next clone just before it arrives: a plain VM appears under that id on
+    /// another node than the clone's target (when there is one), as when two clients draw the same free id from
+    /// <c>/cluster/nextid</c> and the other clones first. Ids are cluster-wide, so the clone is refused.
+    /// </summary>
+    public void TakeNextCloneId()
+    {
+        lock (_gate)
+        {
+            _takeNextCloneId = true;
+        }
+    }
+
+    /// <summary>Where the VM taking the next clone's id appears (once), or null when <see cref="TakeNextCloneId"/> was not called.</summary>
+    internal string? TakeCloneIdOnce(string target)
+    {
+        if (!_takeNextCloneId)
+        {
+            return null;
+        }
+
+        _takeNextCloneId = false;
+        return _nodes.Keys.FirstOrDefault(n => n != target) ?? target;
     }
 
     /// <summary>Overrides how long tasks of <paramref name="taskType"/> run on this cluster (a slow storage, for example).</summary>

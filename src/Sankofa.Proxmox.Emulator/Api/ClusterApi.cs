@@ -190,6 +190,13 @@ internal sealed partial class ClusterApi(EmulatedCluster cluster, ApiMethod conf
         }
 
         var newId = request.Int("newid");
+        if (cluster.TakeCloneIdOnce(request.Optional("target") ?? node) is { } intruderNode && cluster.FindVm(newId) is null)
+        {
+            var intruder = new EmulatedVm(newId, intruderNode);
+            intruder.Config["name"] = "taken-by-another-client";
+            cluster.AddVm(intruder);
+        }
+
         if (cluster.FindVm(newId) is not null)
         {
             return ApiResult.Failure($"unable to create VM {newId}: config file already exists");

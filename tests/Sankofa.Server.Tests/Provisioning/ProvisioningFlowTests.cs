@@ -82,6 +82,22 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_vm_id_another_client_takes_before_the_clone_is_drawn_again_and_nothing_is_orphaned()
+    {
+        var project = await H.NewProjectAsync();
+        // As when two clients draw the same free id from /cluster/nextid and the other one clones first, on another
+        // node: asking the clone's own node about the id finds nothing there.
+        H.Emulator.Cluster("edge-002").TakeNextCloneId();
+        var accepted = await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-002", "second-draw"));
+        var verified = await H.WaitForAsync(accepted.Id, ResourceStatus.Verified);
+
+        Assert.Contains(verified.Events!, e => e.Kind == "retry.scheduled" && e.Message.Contains("was taken meanwhile; a new id was drawn", StringComparison.Ordinal));
+        Assert.Equal(2, verified.Events!.Count(e => e.Kind == "vm.provisioning"));
+        Assert.Single(H.VmsOf("edge-002", accepted.Id));
+        Assert.True(verified.OnChain!.Verified);
+    }
+
+    [Fact]
     public async Task Usage_is_metered_per_hour_from_Verified()
     {
         var project = await H.NewProjectAsync();

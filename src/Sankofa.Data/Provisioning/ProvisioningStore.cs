@@ -302,7 +302,7 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         {
             throw new ProvisioningConflictException($"{what} changed meanwhile.", ex);
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (IsUniqueViolation(ex.InnerException))
         {
             throw new ProvisioningConflictException($"{what} exists already.", ex);
         }
@@ -310,9 +310,10 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    /// <summary>Whether the database refused a row for a taken key (SQLite SQLITE_CONSTRAINT, PostgreSQL unique_violation).</summary>
+    internal static bool IsUniqueViolation(Exception? error) => error switch
     {
-        SqliteException s => s.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
+        SqliteException s => s.SqliteErrorCode == 19,
         PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 
@@ -103,12 +101,8 @@ internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider
         }
     }
 
-    private static Exception Map(Exception error, string what) => error switch
-    {
-        SqliteException { SqliteErrorCode: 19 } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } =>
-            new ProvisioningConflictException($"{what} exists already.", error),
-        _ => error,
-    };
+    private static Exception Map(Exception error, string what) =>
+        ProvisioningStore.IsUniqueViolation(error) ? new ProvisioningConflictException($"{what} exists already.", error) : error;
 
     /// <summary>One queued write: runs its statements inside the group's transaction, then learns whether they committed.</summary>
     internal abstract class PendingWrite(string what)

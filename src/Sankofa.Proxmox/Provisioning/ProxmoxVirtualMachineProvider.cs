@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Sankofa.Core.Provisioning;
 using Sankofa.Proxmox.Api;
 
@@ -11,7 +10,7 @@ namespace Sankofa.Proxmox.Provisioning;
 /// operations are idempotent where a reconciler needs them to be (start a running VM, stop a stopped one, delete a gone
 /// one, clone into an id that already holds this resource's VM).
 /// </summary>
-internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client, ProxmoxClusterOptions options) : IVirtualMachineProvider
+internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, ProxmoxClusterOptions options) : IVirtualMachineProvider
 {
     // A VM's resource id never changes, so the description is read once per VM (keyed by id and name against id reuse).
     private readonly ConcurrentDictionary<(int VmId, string? Name), string?> _resourceIds = new();
@@ -100,7 +99,7 @@ internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client
         if (configuration.DiskSizeGigabytes is { } size)
         {
             var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
-            var current = config.TryGetValue(configuration.Disk, out var volume) ? SizeInGigabytes(volume) : null;
+            var current = config.TryGetValue(configuration.Disk, out var volume) ? ProxmoxVolumes.SizeInGigabytes(volume) : null;
             if (current is null)
             {
                 throw new ProvisioningException(ProvisioningFailure.InvalidRequest, $"VM {vm} has no disk {configuration.Disk} to resize");
@@ -244,19 +243,4 @@ internal sealed partial class ProxmoxVirtualMachineProvider(ProxmoxClient client
         _ => PowerState.Unknown,
     };
 
-    private static int? SizeInGigabytes(string volume)
-    {
-        var match = DiskSize().Match(volume);
-        if (!match.Success)
-        {
-            return null;
-        }
-
-        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var gib = match.Groups[2].Value switch { "T" => value * 1024, "G" => value, "M" => value / 1024, "K" => value / (1024 * 1024), _ => value / (1 << 30) };
-        return (int)Math.Ceiling(gib);
-    }
-
-    [GeneratedRegex(@"size=(\d+(?:\.\d+)?)([KMGT]?)")]
-    private static partial Regex DiskSize();
 }

@@ -5,12 +5,14 @@ namespace Sankofa.Proxmox.Provisioning;
 /// description. The description is set by the clone call itself, so the mark exists from the moment the VM does
 /// (tags can only be set by a later call, which a crash could skip). Operators may add text around the line.
 /// </summary>
-internal static class ResourceMarker
+public static class ResourceMarker
 {
     private const string Prefix = "sankofa-resource-id: ";
 
+    /// <summary>The description a VM made for <paramref name="resourceId"/> is cloned with.</summary>
     public static string Describe(string resourceId) => Prefix + resourceId + "\nCreated by Sankofa; do not edit the line above.";
 
+    /// <summary>The resource id a VM's description carries, or null when it carries none.</summary>
     public static string? Read(string? description)
     {
         if (description is null)
@@ -29,6 +31,8 @@ internal static class ResourceMarker
         return null;
     }
 
+    /// <summary>Refuses a resource id that cannot travel on one description line.</summary>
+    /// <exception cref="ArgumentException">Blank, longer than 200 characters, or with control characters.</exception>
     public static void Check(string resourceId)
     {
         if (string.IsNullOrWhiteSpace(resourceId) || resourceId.Any(char.IsControl) || resourceId.Length > 200)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Sankofa.Core;
 using Sankofa.Core.Ledger;
@@ -9,6 +8,7 @@ using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Resources;
 using Sankofa.Proxmox;
 using Sankofa.Proxmox.Api;
+using Sankofa.Proxmox.Provisioning;
 
 namespace Sankofa.Server.Provisioning;
 
@@ -23,7 +23,6 @@ internal sealed partial class SiteAttestor(
     IOptions<ProxmoxOptions> proxmox, IResourceLedger ledger, IConfiguration configuration, TimeProvider time, ILogger<SiteAttestor> logger)
     : ISiteAttestor, IDisposable
 {
-    private const string Marker = "sankofa-resource-id: ";
     private static readonly TimeSpan TemplateListAge = TimeSpan.FromMinutes(1);
 
     private readonly string directory = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "sites");
@@ -38,7 +37,7 @@ internal sealed partial class SiteAttestor(
         var client = Client(siteId);
         var vm = resource.Vm ?? throw new ProvisioningException(ProvisioningFailure.NotFound, $"Resource {resource.Id} has no VM recorded on {siteId}.");
         var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
-        if (!(config.GetValueOrDefault("description") ?? string.Empty).Split('\n').Any(l => l.Trim() == Marker + resource.Id))
+        if (ResourceMarker.Read(config.GetValueOrDefault("description")) != resource.Id)
         {
             throw new ProvisioningException(ProvisioningFailure.NotFound, $"VM {vm} on {siteId} does not carry resource id {resource.Id}.");
         }
@@ -50,7 +49,7 @@ internal sealed partial class SiteAttestor(
         var observed = new ResourceSpec(
             Int(config, "cores"),
             Int(config, "memory"),
-            config.TryGetValue("scsi0", out var disk) && DiskSize().Match(disk) is { Success: true } m ? Gigabytes(m) : 0,
+            config.TryGetValue("scsi0", out var disk) ? ProxmoxVolumes.SizeInGigabytes(disk) ?? 0 : 0,
             template,
             SpecHash.Normalize(sshKeys),
             config.GetValueOrDefault("ciuser"));
@@ -156,13 +155,6 @@ internal sealed partial class SiteAttestor(
     private static int Int(IReadOnlyDictionary<string, string> config, string key) =>
         config.TryGetValue(key, out var value) && int.TryParse(value, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
-    private static long Gigabytes(Match m)
-    {
-        var value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        var gib = m.Groups[2].Value switch { "T" => value * 1024, "G" => value, "M" => value / 1024, "K" => value / (1024 * 1024), _ => value / (1 << 30) };
-        return (long)Math.Ceiling(gib);
-    }
-
     public void Dispose()
     {
         foreach (var client in clients.Values)
@@ -170,9 +162,6 @@ internal sealed partial class SiteAttestor(
             client.Dispose();
         }
     }
-
-    [GeneratedRegex(@"size=(\d+(?:\.\d+)?)([KMGT]?)")]
-    private static partial Regex DiskSize();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} registered its attestation key {Address} on chain")]
     private static partial void LogKeyRegistered(ILogger logger, string site, string address);

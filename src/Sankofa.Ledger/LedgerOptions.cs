@@ -29,6 +29,14 @@ public sealed class LedgerOptions
     public string? ResourceRegistryAddress { get; set; }
 
     /// <summary>
+    /// Address of an already deployed IdentityRegistry contract. Optional, like <see cref="AuditAnchorAddress"/>: deployed on
+    /// first start and recorded in <c>ledger/deployment.json</c> when absent; when set, code must exist there and the
+    /// signing key must hold its REGISTRAR_ROLE. Control planes in several regions sharing one chain all set it to the
+    /// same contract, so a revocation through one is seen by all.
+    /// </summary>
+    public string? IdentityRegistryAddress { get; set; }
+
+    /// <summary>
     /// Password of the signing key's keystore file. Required with <see cref="RpcUrl"/>. In embedded mode, when absent,
     /// one is generated and kept in <c>ledger/keystore-password</c> (mode 0600) beside the keystore: that protects the key
     /// only as well as the data directory is protected, which is acceptable for a single-node chain Sankofa runs itself.

@@ -20,6 +20,8 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact ResourceRegistry { get; } = Load("ResourceRegistry");
 
+    public static ContractArtifact IdentityRegistry { get; } = Load("IdentityRegistry");
+
     /// <summary>Creation code followed by the ABI-encoded constructor argument (one address).</summary>
     public byte[] CreationCode(string constructorAddress)
     {

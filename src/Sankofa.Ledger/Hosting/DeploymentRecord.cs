@@ -7,7 +7,8 @@ namespace Sankofa.Ledger.Hosting;
 /// What <c>ledger/deployment.json</c> remembers: where the contracts were deployed, on which chain, by whom, and the
 /// recovery generation (bumped whenever the contracts had to be deployed again on a chain that lost them).
 /// </summary>
-internal sealed record DeploymentRecord(long ChainId, string AuditAnchor, string Deployer, long BlockNumber, long Generation, string? ResourceRegistry = null)
+internal sealed record DeploymentRecord(
+    long ChainId, string AuditAnchor, string Deployer, long BlockNumber, long Generation, string? ResourceRegistry = null, string? IdentityRegistry = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

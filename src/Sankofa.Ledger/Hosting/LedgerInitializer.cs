@@ -154,7 +154,18 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         }
 
         var resourceRegistry = await ResolveResourceRegistryAsync(chainId, embedded, cancellationToken).ConfigureAwait(false);
-        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, key.Address, embedded), generation);
+        var identityRegistry = await ResolveIdentityRegistryAsync(chainId, embedded, auditAnchor, resourceRegistry, cancellationToken).ConfigureAwait(false);
+        if (!await IdentityRegistryCalls.IsRegistrarAsync(_rpc, identityRegistry, key.Address, cancellationToken).ConfigureAwait(false))
+        {
+            // Checked now rather than at the first write: revoking access must not be the moment this is found out.
+            throw new LedgerConfigurationException(
+                "Ledger:IdentityRegistryAddress",
+                $"The signing key {key.Address} does not hold REGISTRAR_ROLE on the IdentityRegistry contract at {identityRegistry}; have a control plane "
+                + "holding the contract's admin key grant it (IIdentityLedger.GrantRegistrarAsync), or use a contract this key deployed.",
+                null);
+        }
+
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded), generation);
         Log.Ready(_logger, rpcUrl, chainId, auditAnchor, embedded, generation);
     }
 
@@ -311,6 +322,56 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
         var deployed = await DeployAsync("ResourceRegistry", ContractArtifact.ResourceRegistry, chainId, record.Generation, cancellationToken).ConfigureAwait(false);
         await (record with { ResourceRegistry = deployed.Address }).SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        return deployed.Address;
+    }
+
+    /// <summary>
+    /// IdentityRegistry: <c>Ledger:IdentityRegistryAddress</c>, else the one recorded for this chain when its code is still
+    /// there, else deployed now and recorded (a record written before this contract existed simply gains it). Like
+    /// ResourceRegistry, a recorded contract without code is redeployed on the embedded chain and refused on a configured node.
+    /// </summary>
+    private async Task<string> ResolveIdentityRegistryAsync(
+        long chainId, bool embedded, string auditAnchor, string resourceRegistry, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(_options.IdentityRegistryAddress))
+        {
+            if (!await AuditAnchorCalls.HasCodeAsync(_rpc!, _options.IdentityRegistryAddress, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LedgerConfigurationException(
+                    "Ledger:IdentityRegistryAddress",
+                    $"No contract code at {_options.IdentityRegistryAddress} on chain {chainId}. Fix the address, or remove the setting to let Sankofa deploy one.",
+                    null);
+            }
+
+            return _options.IdentityRegistryAddress;
+        }
+
+        // No record when the other contracts are pinned by settings and this one is not.
+        var record = await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        if (record is { IdentityRegistry: { } recorded } && record.ChainId == chainId)
+        {
+            if (await AuditAnchorCalls.HasCodeAsync(_rpc!, recorded, cancellationToken).ConfigureAwait(false))
+            {
+                return recorded;
+            }
+
+            if (!embedded)
+            {
+                // Redeploying on a shared chain would silently drop every identity and revocation: the operator decides.
+                throw new LedgerConfigurationException(
+                    "Ledger:RpcUrl",
+                    $"The IdentityRegistry contract recorded in {_paths.Deployment} ({recorded}) has no code on the chain at {_options.RpcUrl}. "
+                    + "Point Ledger:RpcUrl at the chain it was deployed on, set Ledger:IdentityRegistryAddress, or remove \"identityRegistry\" from the file to deploy anew.",
+                    null);
+            }
+        }
+
+        var generation = record?.Generation ?? 0;
+        var deployed = await DeployAsync("IdentityRegistry", ContractArtifact.IdentityRegistry, chainId, generation, cancellationToken).ConfigureAwait(false);
+        var updated = record is not null && record.ChainId == chainId
+            ? record with { IdentityRegistry = deployed.Address }
+            : new DeploymentRecord(chainId, auditAnchor, _key!.Address, deployed.BlockNumber, generation, resourceRegistry, deployed.Address);
+        await updated.SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
         return deployed.Address;
     }
 

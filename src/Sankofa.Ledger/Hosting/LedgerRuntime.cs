@@ -12,6 +12,7 @@ internal sealed record LedgerConnection(
     long ChainId,
     string AuditAnchorAddress,
     string ResourceRegistryAddress,
+    string IdentityRegistryAddress,
     string SignerAddress,
     bool Embedded);
 

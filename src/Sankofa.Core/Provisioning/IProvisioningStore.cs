@@ -10,6 +10,14 @@ namespace Sankofa.Core.Provisioning;
 /// </summary>
 public interface IProvisioningStore
 {
+    /// <summary>
+    /// Grows after every committed change this store instance made to tenants, projects or resources (claims and usage
+    /// do not count: no answer about them is kept). Whoever keeps answers derived from the store (the API's read cache)
+    /// reads it before reading the store and trusts a kept answer only while it is unchanged. Other processes' writes
+    /// do not move it.
+    /// </summary>
+    long ChangeVersion { get; }
+
     /// <summary>Stores a new tenant.</summary>
     /// <exception cref="ProvisioningConflictException">A tenant with that id exists.</exception>
     Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken);

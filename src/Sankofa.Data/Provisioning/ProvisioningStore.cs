@@ -16,12 +16,26 @@ namespace Sankofa.Data.Provisioning;
 /// entry are written in one transaction, so they commit together or not at all; resource writes, the hot path of
 /// provisioning, go through <see cref="ResourceWriter"/>'s group commit.
 /// </summary>
-internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvider time) : IProvisioningStore
+internal sealed class ProvisioningStore : IProvisioningStore
 {
     private const int PlacementCacheLimit = 20_000;
 
-    private readonly ResourceWriter writer = new(contexts, time);
+    private readonly IStoreContextFactory contexts;
+    private readonly TimeProvider time;
+    private readonly ResourceWriter writer;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PlacementExplanation> placements = new(StringComparer.Ordinal);
+    private long changeVersion;
+
+    public ProvisioningStore(IStoreContextFactory contexts, TimeProvider time)
+    {
+        this.contexts = contexts;
+        this.time = time;
+        writer = new(contexts, time, Changed);
+    }
+
+    public long ChangeVersion => Interlocked.Read(ref changeVersion);
+
+    private void Changed() => Interlocked.Increment(ref changeVersion);
 
     public Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken)
     {
@@ -308,6 +322,7 @@ internal sealed class ProvisioningStore(IStoreContextFactory contexts, TimeProvi
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Changed();
     }
 
     /// <summary>Whether the database refused a row for a taken key (SQLite SQLITE_CONSTRAINT, PostgreSQL unique_violation).</summary>

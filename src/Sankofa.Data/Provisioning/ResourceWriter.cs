@@ -16,7 +16,7 @@ namespace Sankofa.Data.Provisioning;
 /// out and the rest of the group is written again without it, so every caller sees exactly its own outcome, and a
 /// write commits together with its event and audit entry or not at all.
 /// </summary>
-internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider time)
+internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider time, Action committed)
 {
     // Most writes one transaction takes; the rest wait for the next turn so no transaction grows without bound.
     private const int GroupLimit = 1000;
@@ -81,6 +81,7 @@ internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider
                 }
 
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                committed();
                 foreach (var write in group)
                 {
                     write.Complete();

@@ -1,7 +1,10 @@
+using System.Text;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
+using GraphQLParser.AST;
+using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.GraphQL;
 
@@ -11,6 +14,8 @@ namespace Sankofa.Server.GraphQL;
 /// </summary>
 internal static class GraphQLEndpoint
 {
+    private const string ContentType = "application/graphql-response+json; charset=utf-8";
+
     public static IServiceCollection AddSankofaGraphQL(this IServiceCollection services) =>
         services.AddGraphQL(b => b
             .AddSchema<SankofaSchema>()
@@ -29,12 +34,24 @@ internal static class GraphQLEndpoint
         return app;
     }
 
-    private static async Task PostAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer)
+    private static async Task PostAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache)
     {
+        // The body is read whole: it is the cache key (a polling client sends the same bytes each time) before it is parsed.
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        var key = ResourceReadCache.Key("graphql:post", http.User, body.GetBuffer().AsSpan(0, (int)body.Length));
+        if (cache.TryGet(key, out var kept))
+        {
+            await WriteAsync(http, StatusCodes.Status200OK, kept.Body);
+            return;
+        }
+
+        var version = cache.Version;
         GraphQLRequest? request;
         try
         {
-            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+            body.Position = 0;
+            request = await serializer.ReadAsync<GraphQLRequest>(body, http.RequestAborted);
         }
         catch (JsonException ex)
         {
@@ -42,13 +59,21 @@ internal static class GraphQLEndpoint
             return;
         }
 
-        await ExecuteAsync(http, serializer, executer, request);
+        await ExecuteAsync(http, serializer, executer, request, cache, key, version);
     }
 
-    private static Task GetAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, string? query, string? operationName) =>
-        ExecuteAsync(http, serializer, executer, new GraphQLRequest { Query = query, OperationName = operationName });
+    private static Task GetAsync(
+        HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache, string? query, string? operationName)
+    {
+        var key = ResourceReadCache.Key("graphql:get", http.User, Encoding.UTF8.GetBytes(http.Request.QueryString.Value ?? string.Empty));
+        return cache.TryGet(key, out var kept)
+            ? WriteAsync(http, StatusCodes.Status200OK, kept.Body)
+            : ExecuteAsync(http, serializer, executer, new GraphQLRequest { Query = query, OperationName = operationName }, cache, key, cache.Version);
+    }
 
-    private static async Task ExecuteAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, GraphQLRequest? request)
+    private static async Task ExecuteAsync(
+        HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, GraphQLRequest? request,
+        ResourceReadCache cache, string key, long version)
     {
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
@@ -65,9 +90,26 @@ internal static class GraphQLEndpoint
             CancellationToken = http.RequestAborted,
         });
 
+        if (ReadsResourcesOnly(result))
+        {
+            using var answer = new MemoryStream();
+            await serializer.WriteAsync(answer, result, http.RequestAborted);
+            await WriteAsync(http, StatusCodes.Status200OK, cache.Keep(key, version, answer.ToArray()).Body);
+            return;
+        }
+
         // A document that never ran (syntax or validation errors) is the client's fault: 400, as GraphQL over HTTP says.
         await WriteAsync(http, serializer, result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, result);
     }
+
+    /// <summary>
+    /// Whether an answer may be kept: a query that succeeded and asked only for resources at its root. Everything a
+    /// resource shows (status, placement, VM, events) is written through the store and so moves its change version;
+    /// sites (live health), the ledger and the audit log change by other ways and are never kept.
+    /// </summary>
+    private static bool ReadsResourcesOnly(ExecutionResult result) =>
+        result is { Executed: true, Errors: null or { Count: 0 }, Operation: { Operation: OperationType.Query } operation }
+        && operation.SelectionSet.Selections.All(s => s is GraphQLField { Name.StringValue: "resources" or "resource" or "__typename" });
 
     private static ExecutionResult Error(string code, string message) =>
         new() { Errors = [new ExecutionError(message) { Code = code }] };
@@ -75,7 +117,15 @@ internal static class GraphQLEndpoint
     private static async Task WriteAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, ExecutionResult result)
     {
         http.Response.StatusCode = status;
-        http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
+        http.Response.ContentType = ContentType;
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, byte[] body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ContentType;
+        http.Response.ContentLength = body.Length;
+        return http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
 
@@ -74,8 +76,8 @@ internal static class ProvisioningApi
         return TypedResults.Accepted($"/api/v1/resources/{accepted.Resource.Id}", accepted.Resource.ToResponse(accepted.Replayed));
     }
 
-    private static async Task<Results<Ok<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
-        IProvisioningStore store, CancellationToken cancellationToken,
+    private static async Task<Results<CachedJson<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
+        HttpContext context, IProvisioningStore store, ResourceReadCache cache, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken,
         string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -107,8 +109,17 @@ internal static class ProvisioningApi
             return ProvisioningProblems.Invalid(errors);
         }
 
-        var page = await store.ListResourcesAsync(new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100), cancellationToken);
-        return TypedResults.Ok(new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore));
+        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100);
+        var key = ResourceReadCache.Key("rest:resources", context.User, JsonSerializer.SerializeToUtf8Bytes(query));
+        if (cache.TryGet(key, out var kept))
+        {
+            return new CachedJson<ResourcePageResponse>(kept);
+        }
+
+        var version = cache.Version;
+        var page = await store.ListResourcesAsync(query, cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore), json.Value.SerializerOptions);
+        return new CachedJson<ResourcePageResponse>(cache.Keep(key, version, body));
     }
 
     private static async Task<Results<Ok<ResourceResponse>, ProblemHttpResult>> GetAsync(

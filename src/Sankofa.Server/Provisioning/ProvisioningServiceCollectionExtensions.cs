@@ -53,6 +53,11 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IProvisioningStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<ReadCacheOptions>().Bind(configuration.GetSection(ReadCacheOptions.Section))
+            .Validate(o => o.MaxAge >= TimeSpan.Zero, "ReadCache:MaxAge must not be negative.")
+            .Validate(o => o.SizeLimitBytes >= 1, "ReadCache:SizeLimitBytes must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ResourceReadCache>();
         services.AddSingleton<ReconcilerSignal>();
         services.AddHostedService<ReconcilerWorker>();
         return services;

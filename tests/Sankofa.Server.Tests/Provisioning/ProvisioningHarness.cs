@@ -57,6 +57,9 @@ public sealed class ProvisioningHarness : IAsyncDisposable
             ["Provisioning:MaxRetryDelay"] = "00:00:01",
             ["Provisioning:ShutdownTimeout"] = "00:00:05",
             ["Topology:ProbeInterval"] = "00:00:01",
+
+            // Long enough that a list answered after a change of this server's can only be fresh because the change dropped it.
+            ["ReadCache:MaxAge"] = "01:00:00",
         };
         foreach (var (key, value) in Emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(25), taskTimeout: TimeSpan.FromSeconds(30)))
         {

@@ -1,0 +1,137 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Sankofa.Core.Provisioning;
+
+namespace Sankofa.Server.Provisioning;
+
+/// <summary>Settings of the API's cache of serialised resource reads (configuration section <c>ReadCache</c>).</summary>
+public sealed class ReadCacheOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "ReadCache";
+
+    /// <summary>
+    /// How long a kept answer may be served. A change made through this server drops every kept answer at once; this
+    /// bounds how long a change made by <em>another</em> server sharing the store can go unseen. Zero turns the cache
+    /// off. Default 1 second.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most bytes of answers kept at once; the least used go first. Default 32 MiB.</summary>
+    public long SizeLimitBytes { get; set; } = 32L * 1024 * 1024;
+}
+
+/// <summary>One kept answer: the response body as sent, its entity tag, and the store version it was read at.</summary>
+/// <param name="Body">UTF-8 JSON, exactly as sent.</param>
+/// <param name="ETag">Strong entity tag of the body (quoted).</param>
+/// <param name="Version">The store's <see cref="IProvisioningStore.ChangeVersion"/> read before the store was queried.</param>
+/// <param name="StoredAt">When it was produced.</param>
+internal sealed record CachedAnswer(byte[] Body, string ETag, long Version, DateTimeOffset StoredAt);
+
+/// <summary>
+/// Serialised answers of the resource reads (REST list and GraphQL queries over resources), kept while nothing changed.
+/// A portal or a CLI polling a list asks the same question many times a second while resources change far less often;
+/// producing a 100-item page (store query, mapping, JSON) costs about seventeen times what sending its bytes does.
+/// An answer is served only while the store's change version is the one it was read at (every committed change made
+/// through this process moves it) and it is younger than <see cref="ReadCacheOptions.MaxAge"/> (changes made by
+/// other servers sharing the store). Keys carry the caller's name, so one caller never gets an answer produced for another.
+/// </summary>
+internal sealed class ResourceReadCache : IDisposable
+{
+    private readonly IProvisioningStore store;
+    private readonly TimeProvider time;
+    private readonly TimeSpan maxAge;
+    private readonly MemoryCache? entries;
+
+    public ResourceReadCache(IProvisioningStore store, TimeProvider time, IOptions<ReadCacheOptions> options)
+    {
+        this.store = store;
+        this.time = time;
+        maxAge = options.Value.MaxAge;
+        entries = maxAge > TimeSpan.Zero ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SizeLimitBytes }) : null;
+    }
+
+    /// <summary>The store's change version; read it before querying the store for an answer to keep.</summary>
+    public long Version => store.ChangeVersion;
+
+    /// <summary>A cache key for one question from one caller: what is asked (route and arguments, or a request body) and who asks.</summary>
+    public static string Key(string kind, ClaimsPrincipal caller, ReadOnlySpan<byte> question)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(question, hash);
+        return string.Concat(kind, "|", caller.Identity?.Name ?? string.Empty, "|", Convert.ToBase64String(hash));
+    }
+
+    /// <summary>The kept answer to this question, if it is still current.</summary>
+    public bool TryGet(string key, [NotNullWhen(true)] out CachedAnswer? answer)
+    {
+        if (entries is not null && entries.TryGetValue(key, out answer) && answer is not null
+            && answer.Version == store.ChangeVersion && time.GetUtcNow() - answer.StoredAt < maxAge)
+        {
+            return true;
+        }
+
+        answer = null;
+        return false;
+    }
+
+    /// <summary>Keeps an answer produced from the store as it was at <paramref name="version"/> and returns it.</summary>
+    public CachedAnswer Keep(string key, long version, byte[] body)
+    {
+        var answer = new CachedAnswer(body, ETagOf(body), version, time.GetUtcNow());
+
+        // An answer read before a change committed would never be served again: not worth its room.
+        if (entries is not null && version == store.ChangeVersion)
+        {
+            entries.Set(key, answer, new MemoryCacheEntryOptions { Size = body.Length, AbsoluteExpirationRelativeToNow = maxAge });
+        }
+
+        return answer;
+    }
+
+    public void Dispose() => entries?.Dispose();
+
+    private static string ETagOf(byte[] body)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        return "\"" + Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_') + "\"";
+    }
+}
+
+/// <summary>
+/// Sends a kept JSON answer with its entity tag, or 304 Not Modified when the client's <c>If-None-Match</c> names it.
+/// Describes itself to OpenAPI as a 200 of <typeparamref name="T"/>, the type the bytes were serialised from.
+/// </summary>
+/// <typeparam name="T">The response type the body holds.</typeparam>
+internal sealed class CachedJson<T>(CachedAnswer answer) : IResult, IEndpointMetadataProvider
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.Headers.ETag = answer.ETag;
+
+        // Callers differ in what they may see (the key carries who asks), so only the caller itself may keep a copy.
+        response.Headers.CacheControl = "private, no-cache";
+        if (EntityTagHeaderValue.TryParseList(httpContext.Request.Headers.IfNoneMatch, out var tags)
+            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(answer.ETag), useStrongComparison: false)))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = answer.Body.Length;
+        return response.Body.WriteAsync(answer.Body, httpContext.RequestAborted).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
+}

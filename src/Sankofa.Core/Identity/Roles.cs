@@ -1,0 +1,69 @@
+namespace Sankofa.Core.Identity;
+
+/// <summary>
+/// The roles of Sankofa's access model (the permission matrix is docs/identity.md). Platform roles have no scope;
+/// tenant roles are granted within one tenant; <see cref="SiteAgent"/> within one site.
+/// </summary>
+public static class Roles
+{
+    /// <summary>Everything, on every tenant and site.</summary>
+    public const string PlatformAdmin = "platform-admin";
+
+    /// <summary>Manages one tenant: its projects, resources and identities.</summary>
+    public const string TenantAdmin = "tenant-admin";
+
+    /// <summary>Creates, changes and deletes resources of one tenant.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>Reads everything of one tenant (or, without scope, of all) including the audit log; changes nothing.</summary>
+    public const string Auditor = "auditor";
+
+    /// <summary>Reads one tenant's resources, projects and usage; changes nothing.</summary>
+    public const string Viewer = "viewer";
+
+    /// <summary>A site's agent: attests and reports for one site.</summary>
+    public const string SiteAgent = "site-agent";
+
+    /// <summary>Every role name.</summary>
+    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent];
+
+    /// <summary>Whether the role is granted within a tenant or site (true) or platform-wide only (false).</summary>
+    public static bool IsScoped(string role) => role is TenantAdmin or Operator or Viewer or SiteAgent;
+}
+
+/// <summary>
+/// A role within a scope: a tenant id for tenant roles, a site id for <see cref="Roles.SiteAgent"/>, null platform-wide
+/// (<see cref="Roles.PlatformAdmin"/>, and <see cref="Roles.Auditor"/> over all tenants). In tokens it travels as one
+/// <c>role</c> claim, <c>role</c> or <c>role@scope</c> (<see cref="ToClaim"/>, <see cref="TryParse"/>).
+/// </summary>
+/// <param name="Role">One of <see cref="Roles.All"/>.</param>
+/// <param name="Scope">Tenant or site id, or null.</param>
+public sealed record RoleGrant(string Role, string? Scope = null)
+{
+    /// <summary>The claim type roles travel in, in Sankofa's own tokens.</summary>
+    public const string ClaimType = "role";
+
+    /// <summary>The claim value: <c>role</c> or <c>role@scope</c>.</summary>
+    public string ToClaim() => Scope is null ? Role : Role + "@" + Scope;
+
+    /// <summary>Reads a claim value; false when the role is unknown, or a scope is missing or present where it must not be.</summary>
+    public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoleGrant? grant)
+    {
+        grant = null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        var role = at < 0 ? value : value[..at];
+        var scope = at < 0 ? null : value[(at + 1)..];
+        if (!Roles.All.Contains(role) || scope is { Length: 0 } || (scope is null && Roles.IsScoped(role)) || (scope is not null && role == Roles.PlatformAdmin))
+        {
+            return false;
+        }
+
+        grant = new RoleGrant(role, scope);
+        return true;
+    }
+}

@@ -67,6 +67,9 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
 
     public string SignerAddress => _signer.Address;
 
+    /// <summary>The control plane's signer; credentials are signed with its key too, so the control plane has one identity.</summary>
+    public TransactionSigner Signer => _signer;
+
     /// <summary>Transactions signed and sent but not yet in a block.</summary>
     public int InFlightCount
     {

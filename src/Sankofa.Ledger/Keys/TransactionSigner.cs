@@ -24,6 +24,9 @@ internal sealed class TransactionSigner(SigningKey key, long chainId)
 {
     public string Address => key.Address;
 
+    /// <summary>The key itself, for the other things the control plane signs with its identity (verifiable credentials).</summary>
+    public SigningKey Key => key;
+
     public long ChainId => chainId;
 
     public SignedTransactionBytes Sign(UnsignedTransaction tx)

@@ -7,6 +7,7 @@ using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
+using Sankofa.Server.Identity.Credentials;
 using Sankofa.Server.Ledger;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Tenancy;
@@ -59,6 +60,7 @@ public static class SankofaServerExtensions
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
         services.AddSankofaGraphQL();
+        services.AddSankofaCredentials(builder.Configuration);
         return builder;
     }
 
@@ -77,6 +79,7 @@ public static class SankofaServerExtensions
         app.MapTenancyApi();
         app.MapProvisioningApi();
         app.MapSitesApi();
+        app.MapCredentialsApi();
         app.MapGraphQLApi();
         return app;
     }

@@ -72,7 +72,7 @@ internal static class VcJwt
 
         if (!TryDecode(parts[0], "header", out var header, out problem)
             || !TryDecode(parts[1], "payload", out var payload, out problem)
-            || !TryBase64(parts[2], "signature", out var signature, out problem))
+            || !TryBase64(parts[2], "signature", out var signature, out problem, allowEmpty: true))
         {
             return false;
         }
@@ -183,11 +183,12 @@ internal static class VcJwt
         }
     }
 
-    private static bool TryBase64(string part, string name, out byte[] bytes, [NotNullWhen(false)] out string? problem)
+    // An unsecured JWS (alg none) has an empty signature: it is read, so that its alg is what gets refused.
+    private static bool TryBase64(string part, string name, out byte[] bytes, [NotNullWhen(false)] out string? problem, bool allowEmpty = false)
     {
         bytes = [];
         // JWS uses base64url without padding; '=' or the standard alphabet means something rewrote the token.
-        if (part.Length == 0 || part.Contains('=', StringComparison.Ordinal) || !Base64Url.IsValid(part))
+        if ((part.Length == 0 && !allowEmpty) || part.Contains('=', StringComparison.Ordinal) || !Base64Url.IsValid(part))
         {
             problem = $"The {name} is not unpadded base64url.";
             return false;

@@ -14,8 +14,9 @@ public interface ILedgerStatus
 /// <param name="AuditAnchorAddress">Address of the AuditAnchor contract.</param>
 /// <param name="ResourceRegistryAddress">Address of the ResourceRegistry contract.</param>
 /// <param name="SignerAddress">Address of the control plane's signing key.</param>
+/// <param name="IdentityRegistryAddress">Address of the IdentityRegistry contract.</param>
 /// <param name="Embedded">Whether Sankofa runs the chain itself (anvil) or uses a configured endpoint.</param>
-public sealed record LedgerStatus(string RpcUrl, long ChainId, long BlockNumber, string AuditAnchorAddress, string ResourceRegistryAddress, string SignerAddress, bool Embedded);
+public sealed record LedgerStatus(string RpcUrl, long ChainId, long BlockNumber, string AuditAnchorAddress, string ResourceRegistryAddress, string SignerAddress, bool Embedded, string IdentityRegistryAddress);
 
 /// <summary>The chain could not be reached or did not answer in time; the operation may be retried.</summary>
 public sealed class LedgerUnavailableException : Exception

@@ -7,6 +7,7 @@ using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
+using Sankofa.Server.Identity;
 using Sankofa.Server.Ledger;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Tenancy;
@@ -58,6 +59,7 @@ public static class SankofaServerExtensions
         services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
+        services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL();
         return builder;
     }
@@ -77,6 +79,7 @@ public static class SankofaServerExtensions
         app.MapTenancyApi();
         app.MapProvisioningApi();
         app.MapSitesApi();
+        app.MapIdentityApi();
         app.MapGraphQLApi();
         return app;
     }

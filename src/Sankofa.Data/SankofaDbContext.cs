@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sankofa.Data.Audit;
+using Sankofa.Data.Identity;
 using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data;
@@ -61,6 +62,7 @@ public abstract class SankofaDbContext : DbContext
             e.HasIndex(x => x.Id).HasFilter("anchor_block IS NULL").HasDatabaseName("ix_audit_batches_unanchored");
         });
         ProvisioningModel.Configure(modelBuilder);
+        AccountModel.Configure(modelBuilder);
     }
 }
 

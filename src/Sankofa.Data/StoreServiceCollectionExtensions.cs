@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Audit;
 using Sankofa.Data.Audit;
+using Sankofa.Data.Identity;
 using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data;
@@ -14,7 +15,7 @@ namespace Sankofa.Data;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the database of the configured provider, the audit and provisioning stores and a hosted service that applies
+    /// Registers the database of the configured provider, the audit, provisioning and account stores and a hosted service that applies
     /// migrations before anything else starts. Throws <see cref="OptionsValidationException"/> naming the setting
     /// when the configuration is wrong.
     /// </summary>
@@ -52,6 +53,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IAuditStore, AuditStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Core.Provisioning.IProvisioningStore, ProvisioningStore>();
+        services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

@@ -26,6 +26,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Provisioning.IProvisioningStore Provisioning => services.GetRequiredService<Core.Provisioning.IProvisioningStore>();
 
+    public Core.Identity.Accounts.IAccountStore Accounts => services.GetRequiredService<Core.Identity.Accounts.IAccountStore>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     public static async Task<TestStore> CreateAsync(string provider)

@@ -9,6 +9,7 @@ using Sankofa.Core.Ledger;
 using Sankofa.Core.Topology;
 using Sankofa.Core;
 using Sankofa.Server.Hosting;
+using Sankofa.Server.Identity.Accounts;
 
 namespace Sankofa.Cli.Up;
 
@@ -75,6 +76,10 @@ internal static class UpCommand
         var ledger = await app.Services.GetRequiredService<ILedgerStatus>().GetStatusAsync(cancellationToken);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [urls];
         var baseUrl = addresses.First().TrimEnd('/');
+        var admin = app.Services.GetRequiredService<InitialAdminPassword>();
+        var adminLine = admin.Password is { } oneTime
+            ? $"\n  Admin      user '{admin.UserName}', one-time password {oneTime} (change it at first sign-in; also in {admin.FilePath})"
+            : string.Empty;
         Console.WriteLine($"""
             Sankofa is up.
               API        {baseUrl}/api/v1
@@ -83,7 +88,7 @@ internal static class UpCommand
               Metrics    {baseUrl}/metrics
               Chain      {ledger.RpcUrl} (chain id {ledger.ChainId}, {(ledger.Embedded ? "embedded anvil" : "external")}, AuditAnchor {ledger.AuditAnchorAddress})
               Edge       {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json
-              Data       {data}
+              Data       {data}{adminLine}
             Press Ctrl-C to stop.
             """);
         // Ctrl-C cancels the token (or SIGTERM stops the host); either way the host stops every service, anvil included.

@@ -7,6 +7,7 @@ using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
+using Sankofa.Server.Identity;
 using Sankofa.Server.Identity.Credentials;
 using Sankofa.Server.Ledger;
 using Sankofa.Server.Provisioning;
@@ -59,6 +60,7 @@ public static class SankofaServerExtensions
         services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
+        services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL();
         services.AddSankofaCredentials(builder.Configuration);
         return builder;
@@ -80,6 +82,7 @@ public static class SankofaServerExtensions
         app.MapProvisioningApi();
         app.MapSitesApi();
         app.MapCredentialsApi();
+        app.MapIdentityApi();
         app.MapGraphQLApi();
         return app;
     }

@@ -25,6 +25,8 @@ public sealed class UpCommandTests : IDisposable
         {
             Assert.Contains("250 emulated Proxmox VE clusters", first.Banner, StringComparison.Ordinal);
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
+            var oneTime = (await File.ReadAllTextAsync(Path.Combine(data.FullName, "initial-admin-password"))).Trim();
+            Assert.Contains($"user 'admin', one-time password {oneTime} (change it at first sign-in", first.Banner, StringComparison.Ordinal);
             var site = await first.WaitForAsync<SiteResponse>($"api/v1/sites/{edge.Id}", s => s.StatusSource == "probe");
             Assert.Equal(SiteStatus.Up, site.Status);
             Assert.True(site.Provisionable);

@@ -35,7 +35,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestServer> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <param name="dataDirectory">Where the server keeps its files; null: a temporary directory removed at disposal.</param>
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="configure">Last changes to the builder, e.g. a logger provider that captures what is logged.</param>
+    public static async Task<TestServer> StartAsync(
+        string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("sankofa-server-").FullName;
@@ -49,6 +53,7 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         builder.AddSankofaServer();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapSankofaServer();
         await app.StartAsync();

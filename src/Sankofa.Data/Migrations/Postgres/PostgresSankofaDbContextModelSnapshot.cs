@@ -155,6 +155,204 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("BlockNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block_number");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long?>("DoneAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("done_at_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at_ms");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TransactionHash")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("transaction_hash");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_account_chain_steps_pending")
+                        .HasFilter("state = 'pending'");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_account_chain_steps_account");
+
+                    b.ToTable("account_chain_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountRoleRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope");
+
+                    b.HasKey("AccountId", "Role", "Scope");
+
+                    b.HasIndex("Role")
+                        .HasDatabaseName("ix_account_roles_role");
+
+                    b.HasIndex("Scope", "AccountId")
+                        .HasDatabaseName("ix_account_roles_scope");
+
+                    b.ToTable("account_roles", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<long?>("ChainBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("chain_status");
+
+                    b.Property<string>("Controller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("controller");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean")
+                        .HasColumnName("must_change_password");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("SubjectSalt")
+                        .HasColumnType("bytea")
+                        .HasColumnName("subject_salt");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at_ms");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Seq");
+
+                    b.HasAlternateKey("Id")
+                        .HasName("ak_accounts_id");
+
+                    b.HasIndex("Controller")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_controller");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_name");
+
+                    b.ToTable("accounts", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
                 {
                     b.Property<string>("Id")
@@ -558,6 +756,26 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasDatabaseName("ix_resource_usage_tenant");
 
                     b.ToTable("resource_usage", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Identity.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountRoleRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Identity.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>

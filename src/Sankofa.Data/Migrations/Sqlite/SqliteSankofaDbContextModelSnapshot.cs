@@ -148,6 +148,200 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("BlockNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("block_number");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long?>("DoneAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("done_at_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at_ms");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TransactionHash")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transaction_hash");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_account_chain_steps_pending")
+                        .HasFilter("state = 'pending'");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_account_chain_steps_account");
+
+                    b.ToTable("account_chain_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountRoleRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.HasKey("AccountId", "Role", "Scope");
+
+                    b.HasIndex("Role")
+                        .HasDatabaseName("ix_account_roles_role");
+
+                    b.HasIndex("Scope", "AccountId")
+                        .HasDatabaseName("ix_account_roles_scope");
+
+                    b.ToTable("account_roles", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<long?>("ChainBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_status");
+
+                    b.Property<string>("Controller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("controller");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("must_change_password");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("SubjectSalt")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("subject_salt");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at_ms");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Seq");
+
+                    b.HasAlternateKey("Id")
+                        .HasName("ak_accounts_id");
+
+                    b.HasIndex("Controller")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_controller");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_name");
+
+                    b.ToTable("accounts", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
                 {
                     b.Property<string>("Id")
@@ -547,6 +741,26 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_resource_usage_tenant");
 
                     b.ToTable("resource_usage", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Identity.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Identity.AccountRoleRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Identity.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>

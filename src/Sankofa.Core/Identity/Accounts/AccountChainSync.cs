@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+
+namespace Sankofa.Core.Identity.Accounts;
+
+/// <summary>
+/// Sends the account outbox to the IdentityRegistry: each account's steps in the order they were queued, each marked
+/// recorded (with an audit entry) once mined. The contract is idempotent, so a step re-sent after a crash between the
+/// transaction and the mark records nothing twice. While the chain is unreachable nothing is marked and the caller
+/// backs off; a step the contract refuses for good is marked failed so it does not hold up the account's later steps.
+/// </summary>
+/// <param name="store">The outbox.</param>
+/// <param name="ledger">The IdentityRegistry.</param>
+/// <param name="options">Retry delays.</param>
+/// <param name="time">The clock.</param>
+public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger, AccountOptions options, TimeProvider time)
+{
+    /// <summary>Actor of the audit entries this writes.</summary>
+    public const string Actor = "system:identity-chain";
+
+    /// <summary>
+    /// Sends up to <paramref name="max"/> pending steps; returns how many were recorded or refused (so: whether there was
+    /// work). Throws <see cref="LedgerUnavailableException"/> when the chain cannot be reached: try again later.
+    /// </summary>
+    public async Task<int> SendPendingAsync(int max, CancellationToken cancellationToken)
+    {
+        var pending = await store.GetPendingStepsAsync(max, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var handled = 0;
+        foreach (var account in pending.GroupBy(s => s.AccountId, StringComparer.Ordinal))
+        {
+            foreach (var step in account)
+            {
+                // A step put off after an error holds back the account's later steps: the chain sees them in order.
+                if (step.NextAttemptAt > now || !await SendAsync(step, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                handled++;
+            }
+        }
+
+        return handled;
+    }
+
+    /// <summary>Sends one step; false when it was put off.</summary>
+    private async Task<bool> SendAsync(PendingChainStep step, CancellationToken cancellationToken)
+    {
+        var payload = new Dictionary<string, object?> { ["step"] = Name(step.Step.Action) };
+        if (step.Step.Role is not null)
+        {
+            payload["role"] = new RoleGrant(step.Step.Role, step.Step.Scope).ToClaim();
+        }
+
+        try
+        {
+            var (receipt, status) = await RecordAsync(step, cancellationToken).ConfigureAwait(false);
+            payload["transaction"] = receipt.TransactionHash;
+            payload["block"] = receipt.BlockNumber;
+            payload["changed"] = receipt.Changed;
+            await store.CompleteStepAsync(step.Id, new ChainStepReceipt(receipt.TransactionHash, receipt.BlockNumber, receipt.Changed, status),
+                new AuditEvent(Actor, "identity.chain.recorded", "identity:" + step.AccountId, JsonSerializer.Serialize(payload)), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (IdentityRefusedException ex) when (ex.Reason != IdentityRefusal.Unauthorized)
+        {
+            // Refused for good (sending it again gets the same answer). A key that lacks the registrar role is not: an
+            // administrator can grant it, so that case is retried below.
+            payload["reason"] = ex.Message;
+            await store.FailStepAsync(step.Id, ex.Message,
+                new AuditEvent(Actor, "identity.chain.refused", "identity:" + step.AccountId, JsonSerializer.Serialize(payload)), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not LedgerUnavailableException and not OperationCanceledException)
+        {
+            var delay = TimeSpan.FromTicks(Math.Min(options.ChainMinRetryDelay.Ticks * (1L << Math.Min(step.Attempts, 20)), options.ChainMaxRetryDelay.Ticks));
+            await store.DeferStepAsync(step.Id, time.GetUtcNow() + delay, ex.Message, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private async Task<(IdentityReceipt Receipt, IdentityStatus? Status)> RecordAsync(PendingChainStep step, CancellationToken cancellationToken)
+    {
+        var id = step.AccountId;
+        switch (step.Step.Action)
+        {
+            case ChainAction.Register:
+                var account = await store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+                              ?? throw new IdentityRefusedException(IdentityRefusal.UnknownIdentity, $"Identity '{id}' is no longer in the store.", null);
+                var salt = account.SubjectSalt
+                           ?? throw new IdentityRefusedException(IdentityRefusal.InvalidValue, $"Identity '{id}' was erased before it was registered.", null);
+                var receipt = await ledger.RegisterAsync(id, SubjectHashing.Hash(salt, account.Name), account.Controller, cancellationToken).ConfigureAwait(false);
+                return (receipt, IdentityStatus.Active);
+            case ChainAction.Suspend:
+                return (await ledger.SuspendAsync(id, cancellationToken).ConfigureAwait(false), IdentityStatus.Suspended);
+            case ChainAction.Reinstate:
+                return (await ledger.ReinstateAsync(id, cancellationToken).ConfigureAwait(false), IdentityStatus.Active);
+            case ChainAction.Revoke:
+                return (await ledger.RevokeAsync(id, cancellationToken).ConfigureAwait(false), IdentityStatus.Revoked);
+            case ChainAction.GrantRole:
+                return (await ledger.GrantRoleAsync(id, step.Step.Role!, step.Step.Scope, cancellationToken).ConfigureAwait(false), null);
+            case ChainAction.RevokeRole:
+                return (await ledger.RevokeRoleAsync(id, step.Step.Role!, step.Step.Scope, cancellationToken).ConfigureAwait(false), null);
+            default:
+                throw new InvalidOperationException($"Unknown chain step {step.Step.Action}.");
+        }
+    }
+
+    /// <summary>The step's name as the API and audit entries write it.</summary>
+    public static string Name(ChainAction action) => action switch
+    {
+        ChainAction.GrantRole => "grant-role",
+        ChainAction.RevokeRole => "revoke-role",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+}

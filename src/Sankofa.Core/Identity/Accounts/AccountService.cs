@@ -1,0 +1,352 @@
+using System.Text.Json;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Provisioning;
+
+namespace Sankofa.Core.Identity.Accounts;
+
+/// <summary>
+/// Users and service accounts: creation, role grants, suspension, reinstatement, revocation and passwords. Every change
+/// is stored with its audit entry and the chain steps it calls for in one transaction (the outbox); the
+/// <see cref="AccountChainSync"/> then records those steps on the IdentityRegistry. Also the embedded issuer's
+/// <see cref="IAccountDirectory"/>: password and client-secret checks, throttled per name.
+/// Passwords, client secrets and their hashes never reach an audit entry, an exception message or a log line.
+/// </summary>
+public sealed class AccountService : IAccountDirectory
+{
+    private readonly IAccountStore store;
+    private readonly ISecretHasher hasher;
+    private readonly IControllerKeyGenerator keys;
+    private readonly AccountOptions options;
+    private readonly TimeProvider time;
+    private readonly SignInThrottle throttle;
+    private readonly Action? stepsQueued;
+    private readonly IReadOnlyList<IPasswordChangeObserver> observers;
+
+    // Checked against for unknown names, so an unknown name costs as much time as a wrong password.
+    private readonly Lazy<string> decoyHash;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="store">Accounts and their chain outbox.</param>
+    /// <param name="hasher">Hashes passwords and client secrets.</param>
+    /// <param name="keys">Makes controller keys.</param>
+    /// <param name="options">Rules and throttling.</param>
+    /// <param name="time">The clock (throttling, timestamps).</param>
+    /// <param name="stepsQueued">Called after a change queued chain steps, to wake the sender.</param>
+    /// <param name="observers">Told about password changes.</param>
+    public AccountService(
+        IAccountStore store, ISecretHasher hasher, IControllerKeyGenerator keys, AccountOptions options, TimeProvider time,
+        Action? stepsQueued = null, IEnumerable<IPasswordChangeObserver>? observers = null)
+    {
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.hasher = hasher ?? throw new ArgumentNullException(nameof(hasher));
+        this.keys = keys ?? throw new ArgumentNullException(nameof(keys));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.stepsQueued = stepsQueued;
+        this.observers = [.. observers ?? []];
+        throttle = new SignInThrottle(options, time);
+        decoyHash = new(() => hasher.Hash(AccountRules.GeneratePassword(24)));
+    }
+
+    /// <summary>
+    /// Creates a user. Without a password one is generated and returned once, and must be changed at first sign-in
+    /// (as must any when <paramref name="mustChangePassword"/> is set).
+    /// </summary>
+    public async Task<ProvisioningResult<CreatedAccount>> CreateUserAsync(
+        string actor, string? userName, string? password, IReadOnlyList<string>? roles, bool mustChangePassword, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (AccountRules.NameProblem(userName) is { } nameProblem)
+        {
+            errors["userName"] = [nameProblem];
+        }
+
+        if (password is not null && AccountRules.PasswordProblem(password, userName, options.MinPasswordLength) is { } passwordProblem)
+        {
+            errors["password"] = [passwordProblem];
+        }
+
+        var grants = AccountRules.ParseRoles(roles, "roles", errors);
+        if (errors.Count > 0)
+        {
+            return ProvisioningError.Invalid(errors);
+        }
+
+        var generated = password is null ? AccountRules.GeneratePassword(options.GeneratedPasswordLength) : null;
+        var result = await CreateAsync(actor, AccountKind.User, userName!, password ?? generated!, mustChangePassword || generated is not null, grants, "userName", cancellationToken)
+            .ConfigureAwait(false);
+        return result.Error is { } error ? error : ProvisioningResult<CreatedAccount>.Ok(result.Value! with { Password = generated });
+    }
+
+    /// <summary>Creates a service account (client credentials); its client secret is generated and returned once.</summary>
+    public async Task<ProvisioningResult<CreatedAccount>> CreateServiceAsync(
+        string actor, string? clientId, IReadOnlyList<string>? roles, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (AccountRules.NameProblem(clientId) is { } nameProblem)
+        {
+            errors["clientId"] = [nameProblem];
+        }
+
+        var grants = AccountRules.ParseRoles(roles, "roles", errors);
+        if (errors.Count > 0)
+        {
+            return ProvisioningError.Invalid(errors);
+        }
+
+        var secret = AccountRules.GenerateClientSecret();
+        var result = await CreateAsync(actor, AccountKind.Service, clientId!, secret, false, grants, "clientId", cancellationToken).ConfigureAwait(false);
+        return result.Error is { } error ? error : ProvisioningResult<CreatedAccount>.Ok(result.Value! with { ClientSecret = secret });
+    }
+
+    /// <summary>An account as stored (for the API's view; never serialise it whole), or null.</summary>
+    public Task<StoredAccount?> FindAsync(string accountId, CancellationToken cancellationToken) => store.GetAsync(accountId, cancellationToken);
+
+    /// <summary>Suspends an active identity: access stops, role grants are kept.</summary>
+    public Task<ProvisioningResult<StoredAccount>> SuspendAsync(string actor, string accountId, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(actor, accountId, IdentityStatus.Suspended, cancellationToken);
+
+    /// <summary>Makes a suspended identity active again.</summary>
+    public Task<ProvisioningResult<StoredAccount>> ReinstateAsync(string actor, string accountId, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(actor, accountId, IdentityStatus.Active, cancellationToken);
+
+    /// <summary>Revokes an identity for good: it can never act, change or be reinstated again.</summary>
+    public Task<ProvisioningResult<StoredAccount>> RevokeAsync(string actor, string accountId, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(actor, accountId, IdentityStatus.Revoked, cancellationToken);
+
+    /// <summary>Grants a role (written <c>role</c> or <c>role@scope</c>); granting one already held changes nothing.</summary>
+    public async Task<ProvisioningResult<StoredAccount>> GrantRoleAsync(string actor, string accountId, string? role, CancellationToken cancellationToken)
+    {
+        if (AccountRules.ParseRole(role) is not { } grant)
+        {
+            return ProvisioningError.Invalid(new Dictionary<string, string[]> { ["role"] = [AccountRules.RoleProblem(role)] });
+        }
+
+        return await ChangeAsync(accountId, account =>
+        {
+            if (account.Roles.Contains(grant))
+            {
+                return null;
+            }
+
+            return (account with { Roles = [.. account.Roles, grant] }, [new ChainStep(ChainAction.GrantRole, grant.Role, grant.Scope)],
+                new AuditEvent(actor, "identity.role.granted", Subject(account.Id), JsonSerializer.Serialize(new { role = grant.ToClaim() })));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a role (written <c>role</c> or <c>role@scope</c>); a role not held is a 404 naming it.</summary>
+    public async Task<ProvisioningResult<StoredAccount>> RevokeRoleAsync(string actor, string accountId, string? role, CancellationToken cancellationToken)
+    {
+        if (AccountRules.ParseRole(role) is not { } grant)
+        {
+            return ProvisioningError.Invalid(new Dictionary<string, string[]> { ["role"] = [AccountRules.RoleProblem(role)] });
+        }
+
+        var missing = false;
+        var result = await ChangeAsync(accountId, account =>
+        {
+            if (!account.Roles.Contains(grant))
+            {
+                missing = true;
+                return null;
+            }
+
+            return (account with { Roles = [.. account.Roles.Where(g => g != grant)] }, [new ChainStep(ChainAction.RevokeRole, grant.Role, grant.Scope)],
+                new AuditEvent(actor, "identity.role.revoked", Subject(account.Id), JsonSerializer.Serialize(new { role = grant.ToClaim() })));
+        }, cancellationToken, allowRevoked: true).ConfigureAwait(false);
+        return missing ? ProvisioningError.NotFound("role", $"Identity '{accountId}' does not hold '{grant.ToClaim()}'.") : result;
+    }
+
+    /// <inheritdoc />
+    public async Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        var (check, _) = await VerifyAsync(AccountKind.User, userName, password, cancellationToken).ConfigureAwait(false);
+        return check;
+    }
+
+    /// <summary>
+    /// Checks a service account's client id and secret, throttled like passwords. Added to what the issuer needs beside
+    /// <see cref="IAccountDirectory"/>: the client-credentials grant checks secrets here.
+    /// </summary>
+    public async Task<PasswordCheck> CheckClientSecretAsync(string clientId, string clientSecret, CancellationToken cancellationToken)
+    {
+        var (check, _) = await VerifyAsync(AccountKind.Service, clientId, clientSecret, cancellationToken).ConfigureAwait(false);
+        return check;
+    }
+
+    /// <inheritdoc />
+    public async Task<PasswordCheck> ChangePasswordAsync(string userName, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        var (check, stored) = await VerifyAsync(AccountKind.User, userName, currentPassword, cancellationToken).ConfigureAwait(false);
+        if (stored is null || check.Outcome is PasswordCheckOutcome.NotActive)
+        {
+            return check;
+        }
+
+        if (AccountRules.PasswordProblem(newPassword, stored.Name, options.MinPasswordLength) is not null || newPassword == currentPassword)
+        {
+            return new PasswordCheck(PasswordCheckOutcome.WeakPassword, stored.ToAccount());
+        }
+
+        var hash = hasher.Hash(newPassword);
+        var changed = await ChangeAsync(stored.Id, account => (account with { SecretHash = hash, MustChangePassword = false }, [],
+            new AuditEvent(account.Id, "identity.password.changed", Subject(account.Id), JsonSerializer.Serialize(new { userName = account.Name }))),
+            cancellationToken).ConfigureAwait(false);
+        if (changed.Error is not null)
+        {
+            // Revoked or gone between the check and the write.
+            return new PasswordCheck(PasswordCheckOutcome.NotActive, stored.ToAccount());
+        }
+
+        var account = changed.Value!.ToAccount();
+        foreach (var observer in observers)
+        {
+            await observer.PasswordChangedAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new PasswordCheck(PasswordCheckOutcome.Succeeded, account);
+    }
+
+    /// <inheritdoc />
+    public async Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken) =>
+        (await store.GetAsync(accountId, cancellationToken).ConfigureAwait(false))?.ToAccount();
+
+    private async Task<(PasswordCheck Check, StoredAccount? Account)> VerifyAsync(AccountKind kind, string? name, string? secret, CancellationToken cancellationToken)
+    {
+        name ??= string.Empty;
+        if (throttle.RetryAfter(name) is { } wait)
+        {
+            return (new PasswordCheck(PasswordCheckOutcome.Throttled, RetryAfter: wait), null);
+        }
+
+        var normalized = name.Trim().ToLowerInvariant();
+        var stored = AccountRules.NameProblem(normalized) is null ? await store.FindByNameAsync(normalized, cancellationToken).ConfigureAwait(false) : null;
+        if (stored?.Kind != kind)
+        {
+            stored = null;
+        }
+
+        // Always one hash check, against a decoy for unknown names, so timing does not tell which names exist.
+        var right = hasher.Verify(stored?.SecretHash ?? decoyHash.Value, secret ?? string.Empty) && stored is not null && !string.IsNullOrEmpty(secret);
+        if (!right)
+        {
+            throttle.Failed(name);
+            return (new PasswordCheck(PasswordCheckOutcome.InvalidCredentials), null);
+        }
+
+        throttle.Succeeded(name);
+        var account = stored!.ToAccount();
+        var outcome = stored.Status != IdentityStatus.Active ? PasswordCheckOutcome.NotActive
+            : stored.MustChangePassword ? PasswordCheckOutcome.MustChangePassword
+            : PasswordCheckOutcome.Succeeded;
+        return (new PasswordCheck(outcome, account), stored);
+    }
+
+    private async Task<ProvisioningResult<CreatedAccount>> CreateAsync(
+        string actor, AccountKind kind, string name, string secret, bool mustChangePassword, IReadOnlyList<RoleGrant> grants, string nameField,
+        CancellationToken cancellationToken)
+    {
+        var key = keys.Generate();
+        var now = time.GetUtcNow();
+        ChainStep[] steps = [new ChainStep(ChainAction.Register), .. grants.Select(g => new ChainStep(ChainAction.GrantRole, g.Role, g.Scope))];
+        var account = new StoredAccount(
+            AccountRules.NewId(kind), kind, name, hasher.Hash(secret), mustChangePassword, IdentityStatus.Active, key.Address.ToLowerInvariant(),
+            SubjectHashing.NewSalt(), grants, now, now, 0, AccountChainState.New with { PendingSteps = steps.Length });
+        var audit = new AuditEvent(actor, "identity.account.created", Subject(account.Id), JsonSerializer.Serialize(new
+        {
+            kind = kind == AccountKind.User ? "user" : "service",
+            name,
+            roles = grants.Select(g => g.ToClaim()),
+            controller = account.Controller,
+            mustChangePassword,
+        }));
+        try
+        {
+            await store.CreateAsync(account, steps, audit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AccountConflictException)
+        {
+            return ProvisioningError.Conflict(nameField, $"An identity named '{name}' exists already.");
+        }
+
+        stepsQueued?.Invoke();
+        return ProvisioningResult<CreatedAccount>.Ok(new CreatedAccount(account, key.PrivateKey, null, null));
+    }
+
+    private async Task<ProvisioningResult<StoredAccount>> ChangeStatusAsync(string actor, string accountId, IdentityStatus target, CancellationToken cancellationToken)
+    {
+        var (action, verb) = target switch
+        {
+            IdentityStatus.Suspended => (ChainAction.Suspend, "suspended"),
+            IdentityStatus.Active => (ChainAction.Reinstate, "reinstated"),
+            _ => (ChainAction.Revoke, "revoked"),
+        };
+        ProvisioningError? refused = null;
+        var result = await ChangeAsync(accountId, account =>
+        {
+            var allowed = target switch
+            {
+                IdentityStatus.Suspended => account.Status == IdentityStatus.Active,
+                IdentityStatus.Active => account.Status == IdentityStatus.Suspended,
+                _ => account.Status is IdentityStatus.Active or IdentityStatus.Suspended,
+            };
+            if (!allowed)
+            {
+                refused = ProvisioningError.Conflict("status", $"Identity '{account.Id}' is {Describe(account.Status)}; it cannot be {verb}.");
+                return null;
+            }
+
+            return (account with { Status = target }, [new ChainStep(action)],
+                new AuditEvent(actor, "identity.account." + verb, Subject(account.Id), JsonSerializer.Serialize(new { from = Describe(account.Status), to = Describe(target) })));
+        }, cancellationToken).ConfigureAwait(false);
+        return refused is { } error ? error : result;
+    }
+
+    /// <summary>
+    /// Reads the account, lets <paramref name="change"/> decide (null: nothing to do), and stores the outcome with its chain
+    /// steps and audit entry; a concurrent change makes it read and decide again.
+    /// </summary>
+    private async Task<ProvisioningResult<StoredAccount>> ChangeAsync(
+        string accountId, Func<StoredAccount, (StoredAccount Updated, ChainStep[] Steps, AuditEvent Audit)?> change, CancellationToken cancellationToken,
+        bool allowRevoked = false)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var account = await store.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
+            if (account is null)
+            {
+                return ProvisioningError.NotFound("id", $"There is no identity '{accountId}'.");
+            }
+
+            if (account.Status == IdentityStatus.Revoked && !allowRevoked)
+            {
+                return ProvisioningError.Conflict("status", $"Identity '{accountId}' is revoked; a revoked identity never changes again.");
+            }
+
+            if (change(account) is not { } decided)
+            {
+                return ProvisioningResult<StoredAccount>.Ok(account);
+            }
+
+            try
+            {
+                var stored = await store.UpdateAsync(decided.Updated with { UpdatedAt = time.GetUtcNow() }, decided.Steps, decided.Audit, cancellationToken)
+                    .ConfigureAwait(false);
+                if (decided.Steps.Length > 0)
+                {
+                    stepsQueued?.Invoke();
+                }
+
+                return ProvisioningResult<StoredAccount>.Ok(stored);
+            }
+            catch (AccountConflictException) when (attempt < 3)
+            {
+                // Another request changed the account between our read and write: decide again on what it is now.
+            }
+        }
+    }
+
+    private static string Subject(string accountId) => "identity:" + accountId;
+
+    private static string Describe(IdentityStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,304 @@
+using Microsoft.EntityFrameworkCore;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Identity;
+using Sankofa.Core.Identity.Accounts;
+using Sankofa.Data.Audit;
+using Sankofa.Data.Provisioning;
+
+namespace Sankofa.Data.Identity;
+
+/// <summary>
+/// EF Core implementation of <see cref="IAccountStore"/> for SQLite and PostgreSQL. Each change, the chain steps it
+/// queues and its audit entry are written in one transaction. Identity writes are rare, so plain change tracking will do.
+/// </summary>
+internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider time) : IAccountStore
+{
+    private const string Pending = "pending";
+    private const string Done = "done";
+    private const string Failed = "failed";
+
+    public Task CreateAsync(StoredAccount account, IReadOnlyList<ChainStep> steps, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(steps);
+        return WriteAsync(audit, db =>
+        {
+            db.Set<AccountRow>().Add(new AccountRow
+            {
+                Id = account.Id, Kind = Word(account.Kind), Name = account.Name, SecretHash = account.SecretHash,
+                MustChangePassword = account.MustChangePassword, Status = Word(account.Status), Controller = account.Controller,
+                SubjectSalt = account.SubjectSalt, CreatedAtMs = Ms(account.CreatedAt), UpdatedAtMs = Ms(account.UpdatedAt), Version = 0,
+                ChainStatus = Word(IdentityStatus.None),
+            });
+            db.Set<AccountRoleRow>().AddRange(account.Roles.Select(g => RoleRow(account.Id, g)));
+            AddSteps(db, account.Id, steps);
+            return Task.CompletedTask;
+        }, cancellationToken);
+    }
+
+    public async Task<StoredAccount> UpdateAsync(StoredAccount updated, IReadOnlyList<ChainStep> steps, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(steps);
+        await WriteAsync(audit, async db =>
+        {
+            var row = await db.Set<AccountRow>().FirstOrDefaultAsync(a => a.Id == updated.Id, cancellationToken).ConfigureAwait(false);
+            if (row is null || row.Version != updated.Version)
+            {
+                throw new AccountConflictException($"Identity '{updated.Id}' changed meanwhile.");
+            }
+
+            row.SecretHash = updated.SecretHash;
+            row.MustChangePassword = updated.MustChangePassword;
+            row.Status = Word(updated.Status);
+            row.SubjectSalt = updated.SubjectSalt;
+            row.UpdatedAtMs = Ms(updated.UpdatedAt);
+            row.Version = updated.Version + 1;
+            var roles = await db.Set<AccountRoleRow>().Where(r => r.AccountId == updated.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var wanted = updated.Roles.Select(g => (g.Role, Scope: g.Scope ?? string.Empty)).ToHashSet();
+            db.Set<AccountRoleRow>().RemoveRange(roles.Where(r => !wanted.Contains((r.Role, r.Scope))));
+            var held = roles.Select(r => (r.Role, r.Scope)).ToHashSet();
+            db.Set<AccountRoleRow>().AddRange(updated.Roles.Where(g => !held.Contains((g.Role, g.Scope ?? string.Empty))).Select(g => RoleRow(updated.Id, g)));
+            AddSteps(db, updated.Id, steps);
+        }, cancellationToken).ConfigureAwait(false);
+        return (await GetAsync(updated.Id, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<StoredAccount?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<AccountRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : (await ToDomainAsync(db, [row], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<StoredAccount?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<AccountRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Name == name, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : (await ToDomainAsync(db, [row], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<AccountPage> ListAsync(AccountQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = contexts.Create();
+        var q = db.Set<AccountRow>().AsNoTracking();
+        if (query.Kind is { } kind)
+        {
+            var word = Word(kind);
+            q = q.Where(a => a.Kind == word);
+        }
+
+        if (query.Status is { } status)
+        {
+            var word = Word(status);
+            q = q.Where(a => a.Status == word);
+        }
+
+        if (query.Scope is { } scope)
+        {
+            q = q.Where(a => db.Set<AccountRoleRow>().Any(r => r.AccountId == a.Id && r.Scope == scope));
+        }
+
+        if (query.Before is { } before)
+        {
+            q = q.Where(a => a.Seq < before);
+        }
+
+        var rows = await q.OrderByDescending(a => a.Seq).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var more = rows.Count > query.Limit;
+        var page = rows.Take(query.Limit).ToList();
+        var items = await ToDomainAsync(db, page, cancellationToken).ConfigureAwait(false);
+        return new AccountPage(items, more ? page[^1].Seq : null);
+    }
+
+    public async Task<bool> AnyHoldsRoleAsync(string role, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        return await db.Set<AccountRoleRow>().AnyAsync(r => r.Role == role, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PendingChainStep>> GetPendingStepsAsync(int max, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await db.Set<AccountChainStepRow>().AsNoTracking().Where(s => s.State == Pending).OrderBy(s => s.Id).Take(max)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToDomain)];
+    }
+
+    public async Task<IReadOnlyList<PendingChainStep>> GetStepsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await db.Set<AccountChainStepRow>().AsNoTracking().Where(s => s.AccountId == accountId).OrderBy(s => s.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToDomain)];
+    }
+
+    public Task CompleteStepAsync(long stepId, ChainStepReceipt receipt, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return WriteAsync(audit, async db =>
+        {
+            var step = await PendingStepAsync(db, stepId, cancellationToken).ConfigureAwait(false);
+            if (step is null)
+            {
+                return false;
+            }
+
+            step.State = Done;
+            step.DoneAtMs = Ms(time.GetUtcNow());
+            step.TransactionHash = receipt.TransactionHash;
+            step.BlockNumber = receipt.BlockNumber;
+            step.Error = null;
+            var account = await db.Set<AccountRow>().FirstAsync(a => a.Id == step.AccountId, cancellationToken).ConfigureAwait(false);
+            if (receipt.RecordedStatus is { } status)
+            {
+                account.ChainStatus = Word(status);
+            }
+
+            account.ChainBlock = Math.Max(account.ChainBlock ?? 0, receipt.BlockNumber);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task FailStepAsync(long stepId, string reason, AuditEvent audit, CancellationToken cancellationToken) =>
+        WriteAsync(audit, async db =>
+        {
+            var step = await PendingStepAsync(db, stepId, cancellationToken).ConfigureAwait(false);
+            if (step is null)
+            {
+                return false;
+            }
+
+            step.State = Failed;
+            step.DoneAtMs = Ms(time.GetUtcNow());
+            step.Error = reason;
+            return true;
+        }, cancellationToken);
+
+    public Task DeferStepAsync(long stepId, DateTimeOffset nextAttempt, string error, CancellationToken cancellationToken) =>
+        WriteAsync(null, async db =>
+        {
+            var step = await PendingStepAsync(db, stepId, cancellationToken).ConfigureAwait(false);
+            if (step is null)
+            {
+                return false;
+            }
+
+            step.Attempts++;
+            step.NextAttemptAtMs = Ms(nextAttempt);
+            step.Error = error;
+            return true;
+        }, cancellationToken);
+
+    private static Task<AccountChainStepRow?> PendingStepAsync(SankofaDbContext db, long stepId, CancellationToken cancellationToken) =>
+        db.Set<AccountChainStepRow>().FirstOrDefaultAsync(s => s.Id == stepId && s.State == Pending, cancellationToken);
+
+    private void AddSteps(SankofaDbContext db, string accountId, IReadOnlyList<ChainStep> steps)
+    {
+        var now = Ms(time.GetUtcNow());
+        db.Set<AccountChainStepRow>().AddRange(steps.Select(s => new AccountChainStepRow
+        {
+            AccountId = accountId, Action = AccountChainSync.Name(s.Action), Role = s.Role, Scope = s.Scope, State = Pending,
+            NextAttemptAtMs = now, CreatedAtMs = now,
+        }));
+    }
+
+    private Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task> mutate, CancellationToken cancellationToken) =>
+        WriteAsync(audit, async db =>
+        {
+            await mutate(db).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs a mutation and writes its audit entry with one SaveChanges in one transaction; a mutation that finds nothing
+    /// to do (returns false) writes no audit entry. Taken names and lost races become <see cref="AccountConflictException"/>.
+    /// </summary>
+    private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task<bool>> mutate, CancellationToken cancellationToken)
+    {
+        NewAuditEntry? entry = null;
+        if (audit is not null)
+        {
+            var errors = AuditEventRules.Validate(audit);
+            entry = errors.Count > 0
+                ? throw new AuditValidationException(errors)
+                : new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
+        }
+
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await mutate(db).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (entry is not null)
+        {
+            db.AuditEntries.Add(new AuditEntryRow
+            {
+                TimeMs = entry.Time.ToUnixTimeMilliseconds(), Actor = entry.Actor, Action = entry.Action, Subject = entry.Subject,
+                Payload = entry.Payload, PayloadHash = entry.PayloadHash,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            throw new AccountConflictException("The identity changed meanwhile.", ex);
+        }
+        catch (DbUpdateException ex) when (ProvisioningStore.IsUniqueViolation(ex.InnerException))
+        {
+            throw new AccountConflictException("An identity with this id, name or controller exists already.", ex);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<StoredAccount>> ToDomainAsync(SankofaDbContext db, List<AccountRow> rows, CancellationToken cancellationToken)
+    {
+        var ids = rows.Select(r => r.Id).ToList();
+        var roles = (await db.Set<AccountRoleRow>().AsNoTracking().Where(r => ids.Contains(r.AccountId)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToLookup(r => r.AccountId);
+        var counts = (await db.Set<AccountChainStepRow>().AsNoTracking().Where(s => ids.Contains(s.AccountId) && s.State != Done)
+                .GroupBy(s => new { s.AccountId, s.State }).Select(g => new { g.Key.AccountId, g.Key.State, Count = g.Count() })
+                .ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => (c.AccountId, c.State), c => c.Count);
+        return [.. rows.Select(r => new StoredAccount(
+            r.Id, ParseKind(r.Kind), r.Name, r.SecretHash, r.MustChangePassword, ParseStatus(r.Status), r.Controller, r.SubjectSalt,
+            [.. roles[r.Id].OrderBy(g => g.Role, StringComparer.Ordinal).ThenBy(g => g.Scope, StringComparer.Ordinal)
+                .Select(g => new RoleGrant(g.Role, g.Scope.Length == 0 ? null : g.Scope))],
+            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAtMs), r.Version,
+            new AccountChainState(ParseStatus(r.ChainStatus), r.ChainBlock,
+                counts.GetValueOrDefault((r.Id, Pending)), counts.GetValueOrDefault((r.Id, Failed)))))];
+    }
+
+    private static PendingChainStep ToDomain(AccountChainStepRow s) => new(
+        s.Id, s.AccountId, new ChainStep(ParseAction(s.Action), s.Role, s.Scope),
+        s.State switch { Done => ChainStepState.Done, Failed => ChainStepState.Failed, _ => ChainStepState.Pending },
+        s.Attempts, DateTimeOffset.FromUnixTimeMilliseconds(s.NextAttemptAtMs), DateTimeOffset.FromUnixTimeMilliseconds(s.CreatedAtMs),
+        s.TransactionHash, s.BlockNumber, s.Error);
+
+    private static AccountRoleRow RoleRow(string accountId, RoleGrant g) => new() { AccountId = accountId, Role = g.Role, Scope = g.Scope ?? string.Empty };
+
+    private static string Word(AccountKind kind) => kind == AccountKind.User ? "user" : "service";
+
+    private static string Word(IdentityStatus status) => status.ToString().ToLowerInvariant();
+
+    private static AccountKind ParseKind(string word) => word == "user" ? AccountKind.User : AccountKind.Service;
+
+    private static IdentityStatus ParseStatus(string word) => Enum.Parse<IdentityStatus>(word, ignoreCase: true);
+
+    private static ChainAction ParseAction(string word) => word switch
+    {
+        "grant-role" => ChainAction.GrantRole,
+        "revoke-role" => ChainAction.RevokeRole,
+        _ => Enum.Parse<ChainAction>(word, ignoreCase: true),
+    };
+
+    private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Identity.Accounts;
+using Sankofa.Core.Ledger;
+
+namespace Sankofa.Server.Identity.Accounts;
+
+/// <summary>
+/// Drives <see cref="AccountChainSync"/>: records queued identity steps on chain as soon as they are queued, and while
+/// the chain is unreachable retries with doubling delays. Steps live in the store, so a restart loses none.
+/// </summary>
+internal sealed partial class AccountChainWorker(
+    AccountChainSync sync, AccountChainSignal signal, IOptions<AccountOptions> options, TimeProvider time, ILogger<AccountChainWorker> logger) : BackgroundService
+{
+    private const int StepsPerRound = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var retryDelay = settings.ChainMinRetryDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var handled = 0;
+            try
+            {
+                handled = await sync.SendPendingAsync(StepsPerRound, stoppingToken);
+                if (handled > 0)
+                {
+                    LogRecorded(logger, handled);
+                }
+
+                retryDelay = settings.ChainMinRetryDelay;
+            }
+            catch (LedgerUnavailableException ex)
+            {
+                LogChainUnavailable(logger, retryDelay, ex.Message);
+                await Task.Delay(retryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, settings.ChainMaxRetryDelay.Ticks));
+                continue;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // A store error must not kill the worker: the steps stay queued and the next round tries again.
+                LogRoundFailed(logger, ex);
+                await Task.Delay(settings.ChainMinRetryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            if (handled < StepsPerRound)
+            {
+                try
+                {
+                    await signal.WaitAsync(settings.ChainPollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Recorded {Count} identity step(s) on chain")]
+    private static partial void LogRecorded(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain unreachable, identity steps stay queued; retrying in {Delay}: {Reason}")]
+    private static partial void LogChainUnavailable(ILogger logger, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Identity chain round failed; retrying")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,248 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Identity;
+using Sankofa.Core.Identity.Accounts;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+using Sankofa.Server.Provisioning;
+
+namespace Sankofa.Server.Identity.Accounts;
+
+/// <summary>
+/// Users and service accounts over REST: create (secrets shown once), list, show (with what the chain holds), suspend,
+/// reinstate, revoke, grant and take roles, change a password. Mapped without authorization; every endpoint has a
+/// name so the permission policy can be attached to it.
+/// </summary>
+internal static class AccountsApi
+{
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/identities").WithTags("Identity");
+        api.MapPost("/users", CreateUserAsync).WithName("CreateUserIdentity")
+            .WithSummary("Creates a user; without a password one is generated. Returns the password (if generated) and the controller's private key once.");
+        api.MapPost("/services", CreateServiceAsync).WithName("CreateServiceIdentity")
+            .WithSummary("Creates a service account (client credentials). Returns its client secret and the controller's private key once.");
+        api.MapGet("/", ListAsync).WithName("ListIdentities")
+            .WithSummary("Lists identities newest first, filtered by kind, status or tenant scope and paged by the 'before' cursor.");
+        api.MapGet("/{id}", GetAsync).WithName("GetIdentity")
+            .WithSummary("One identity: roles, status here and on chain, controller, DID and the chain steps recorded or waiting.");
+        api.MapPost("/{id}/suspend", SuspendAsync).WithName("SuspendIdentity").WithSummary("Suspends an active identity; recorded on chain.");
+        api.MapPost("/{id}/reinstate", ReinstateAsync).WithName("ReinstateIdentity").WithSummary("Reinstates a suspended identity; recorded on chain.");
+        api.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeIdentity").WithSummary("Revokes an identity for good; recorded on chain.");
+        api.MapPost("/{id}/roles", GrantRoleAsync).WithName("GrantIdentityRole").WithSummary("Grants a role within a scope; recorded on chain.");
+        api.MapDelete("/{id}/roles", RevokeRoleAsync).WithName("RevokeIdentityRole")
+            .WithSummary("Takes a role within a scope (query: role, scope); recorded on chain.");
+        api.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword")
+            .WithSummary("Changes a user's password after checking the current one; throttled like sign-in.");
+        return app;
+    }
+
+    private static async Task<Results<Created<CreatedIdentityResponse>, ProblemHttpResult>> CreateUserAsync(
+        CreateUserBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with userName and roles is required."] });
+        }
+
+        var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken);
+        return result.Error is { } error ? error.ToProblem() : await CreatedAsync(result.Value!, chainIds, cancellationToken);
+    }
+
+    private static async Task<Results<Created<CreatedIdentityResponse>, ProblemHttpResult>> CreateServiceAsync(
+        CreateServiceBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with clientId and roles is required."] });
+        }
+
+        var result = await accounts.CreateServiceAsync(ProvisioningApi.Actor(context), body.ClientId, body.Roles, cancellationToken);
+        return result.Error is { } error ? error.ToProblem() : await CreatedAsync(result.Value!, chainIds, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<IdentityPageResponse>, ProblemHttpResult>> ListAsync(
+        IAccountStore store, ChainIdSource chainIds, CancellationToken cancellationToken,
+        string? kind = null, string? status = null, string? tenantId = null, long? before = null, int? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AccountKind? parsedKind = kind switch
+        {
+            null => null,
+            "user" => AccountKind.User,
+            "service" => AccountKind.Service,
+            _ => Invalid<AccountKind>(errors, "kind", "One of: user, service."),
+        };
+        IdentityStatus? parsedStatus = status switch
+        {
+            null => null,
+            "active" => IdentityStatus.Active,
+            "suspended" => IdentityStatus.Suspended,
+            "revoked" => IdentityStatus.Revoked,
+            _ => Invalid<IdentityStatus>(errors, "status", "One of: active, suspended, revoked."),
+        };
+        if (tenantId is { Length: 0 })
+        {
+            errors["tenantId"] = ["Must not be empty."];
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+
+        if (before is < 1)
+        {
+            errors["before"] = ["Must be a positive cursor (the 'next' value of the previous page)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(errors);
+        }
+
+        var page = await store.ListAsync(new AccountQuery(parsedKind, parsedStatus, tenantId, before, limit ?? 100), cancellationToken);
+        var chainId = await chainIds.GetAsync(cancellationToken);
+        return TypedResults.Ok(new IdentityPageResponse([.. page.Items.Select(a => a.ToResponse(chainId))], page.NextBefore));
+    }
+
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GetAsync(
+        string id, IAccountStore store, IIdentityLedger identities, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        var account = await store.GetAsync(id, cancellationToken);
+        if (account is null)
+        {
+            return NotFound(id);
+        }
+
+        var steps = await store.GetStepsAsync(id, cancellationToken);
+        OnChainIdentityResponse? onChain = null;
+        string? chainError = null;
+        var chainId = await chainIds.GetAsync(cancellationToken);
+        try
+        {
+            onChain = (await identities.GetAsync(id, cancellationToken))?.ToResponse(account);
+        }
+        catch (LedgerUnavailableException ex)
+        {
+            // The store's view is still worth showing while the chain is away.
+            chainError = ex.Message;
+        }
+
+        return TypedResults.Ok(account.ToResponse(chainId, steps) with { OnChain = onChain, OnChainError = chainError });
+    }
+
+    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(
+        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        ChangedAsync(accounts.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
+
+    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ReinstateAsync(
+        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        ChangedAsync(accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
+
+    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
+        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        ChangedAsync(accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
+
+    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(
+        string id, RoleBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        body is null
+            ? Task.FromResult<Results<Ok<IdentityResponse>, ProblemHttpResult>>(ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with role (and scope) is required."] }))
+            : ChangedAsync(accounts.GrantRoleAsync(ProvisioningApi.Actor(context), id, Claim(body.Role, body.Scope), cancellationToken), chainIds, cancellationToken);
+
+    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeRoleAsync(
+        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken,
+        [FromQuery] string? role = null, [FromQuery] string? scope = null) =>
+        ChangedAsync(accounts.RevokeRoleAsync(ProvisioningApi.Actor(context), id, Claim(role, scope), cancellationToken), chainIds, cancellationToken);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordBody? body, AccountService accounts, IOptions<AccountOptions> options, HttpContext context, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body is null)
+        {
+            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with userName, currentPassword and newPassword is required."] });
+        }
+
+        if (string.IsNullOrWhiteSpace(body.UserName))
+        {
+            errors["userName"] = ["Required."];
+        }
+
+        if (string.IsNullOrEmpty(body.CurrentPassword))
+        {
+            errors["currentPassword"] = ["Required."];
+        }
+
+        if (AccountRules.PasswordProblem(body.NewPassword, body.UserName, options.Value.MinPasswordLength) is { } problem)
+        {
+            errors["newPassword"] = [problem];
+        }
+        else if (body.NewPassword == body.CurrentPassword)
+        {
+            errors["newPassword"] = ["Must differ from the current password."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(errors);
+        }
+
+        var check = await accounts.ChangePasswordAsync(body.UserName!, body.CurrentPassword!, body.NewPassword!, cancellationToken);
+        switch (check.Outcome)
+        {
+            case PasswordCheckOutcome.Succeeded:
+                return TypedResults.NoContent();
+            case PasswordCheckOutcome.Throttled:
+                var seconds = (int)Math.Ceiling(check.RetryAfter!.Value.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status429TooManyRequests, "Too many failed attempts.", $"Try again in {seconds} s.", "throttled");
+            case PasswordCheckOutcome.NotActive:
+                return Problem(StatusCodes.Status403Forbidden, "The identity is not active.",
+                    $"Identity '{check.Account!.Id}' is {AccountMapping.Word(check.Account.Status)}.", "notActive");
+            case PasswordCheckOutcome.WeakPassword:
+                return ProvisioningProblems.Invalid(new() { ["newPassword"] = ["Does not meet the password rules."] });
+            default:
+                // One answer for unknown users and wrong passwords, so it does not tell which names exist.
+                return Problem(StatusCodes.Status401Unauthorized, "Wrong user name or password.", null, "invalidCredentials");
+        }
+    }
+
+    private static async Task<Results<Created<CreatedIdentityResponse>, ProblemHttpResult>> CreatedAsync(
+        CreatedAccount created, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        var chainId = await chainIds.GetAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/identities/{created.Account.Id}",
+            new CreatedIdentityResponse(created.Account.ToResponse(chainId), created.ControllerPrivateKey, created.Password, created.ClientSecret));
+    }
+
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ChangedAsync(
+        Task<ProvisioningResult<StoredAccount>> change, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        var result = await change;
+        return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!.ToResponse(await chainIds.GetAsync(cancellationToken)));
+    }
+
+    private static string? Claim(string? role, string? scope) =>
+        string.IsNullOrEmpty(scope) || role is null || role.Contains('@', StringComparison.Ordinal) ? role : role + "@" + scope;
+
+    private static T? Invalid<T>(Dictionary<string, string[]> errors, string field, string message)
+        where T : struct
+    {
+        errors[field] = [message];
+        return null;
+    }
+
+    private static ProblemHttpResult NotFound(string id) => ProvisioningError.NotFound("id", $"There is no identity '{id}'.").ToProblem();
+
+    private static ProblemHttpResult Problem(int status, string title, string? detail, string code)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        return TypedResults.Problem(problem);
+    }
+}

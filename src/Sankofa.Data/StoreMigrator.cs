@@ -1,12 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sankofa.Data.Oidc;
 
 namespace Sankofa.Data;
 
 /// <summary>Applies pending migrations at start, before the anchorer or the API touch the database.</summary>
-internal sealed partial class StoreMigrator(IStoreContextFactory contexts, IOptions<StoreOptions> options, ILogger<StoreMigrator> logger) : IHostedService
+internal sealed partial class StoreMigrator(
+    IStoreContextFactory contexts, IServiceScopeFactory scopes, IOptions<StoreOptions> options, ILogger<StoreMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,17 +18,27 @@ internal sealed partial class StoreMigrator(IStoreContextFactory contexts, IOpti
             return;
         }
 
-        await using var db = contexts.Create();
+        await using (var db = contexts.Create())
+        {
+            await MigrateAsync(db, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<OidcDbContext>(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MigrateAsync(DbContext db, CancellationToken cancellationToken)
+    {
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
         if (pending.Count > 0)
         {
-            LogMigrating(logger, options.Value.Provider, pending.Count);
+            LogMigrating(logger, options.Value.Provider, pending.Count, db.GetType().Name);
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} {Provider} migration(s)")]
-    private static partial void LogMigrating(ILogger logger, string provider, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} {Provider} migration(s) of {Context}")]
+    private static partial void LogMigrating(ILogger logger, string provider, int count, string context);
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Sankofa.Core.Audit;
 using Sankofa.Data.Audit;
 using Sankofa.Data.Identity;
+using Sankofa.Data.Oidc;
 using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data;
@@ -33,6 +34,8 @@ public static class StoreServiceCollectionExtensions
                 services.AddPooledDbContextFactory<SqliteSankofaDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas()));
                 services.AddSingleton<IStoreContextFactory>(sp =>
                     new StoreContextFactory<SqliteSankofaDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteSankofaDbContext>>(), serializeWrites: true));
+                services.AddDbContext<SqliteOidcDbContext>(o => o.UseSqlite(connection, s => s.MigrationsHistoryTable(OidcDbContext.HistoryTable)).AddInterceptors(new SqlitePragmas()).UseOpenIddict());
+                services.AddScoped<OidcDbContext>(sp => sp.GetRequiredService<SqliteOidcDbContext>());
                 break;
             case "POSTGRES" or "POSTGRESQL":
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -44,6 +47,8 @@ public static class StoreServiceCollectionExtensions
                 services.AddPooledDbContextFactory<PostgresSankofaDbContext>(o => o.UseNpgsql(options.ConnectionString));
                 services.AddSingleton<IStoreContextFactory>(sp =>
                     new StoreContextFactory<PostgresSankofaDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresSankofaDbContext>>(), serializeWrites: false));
+                services.AddDbContext<PostgresOidcDbContext>(o => o.UseNpgsql(options.ConnectionString, s => s.MigrationsHistoryTable(OidcDbContext.HistoryTable)).UseOpenIddict());
+                services.AddScoped<OidcDbContext>(sp => sp.GetRequiredService<PostgresOidcDbContext>());
                 break;
             default:
                 throw new OptionsValidationException("Store:Provider", typeof(StoreOptions),

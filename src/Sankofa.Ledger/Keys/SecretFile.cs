@@ -1,19 +1,12 @@
 namespace Sankofa.Ledger.Keys;
 
 /// <summary>Writes files only the owner can read (0600), atomically, so a crash never leaves half a keystore.</summary>
-internal static class SecretFile
+public static class SecretFile
 {
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> (created with mode 0600, replaced atomically).</summary>
     public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Set at creation so the secret is never readable by others, not even for a moment.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
+        var temp = Temporary(path, out var options);
         await using (var stream = new FileStream(temp, options))
         await using (var writer = new StreamWriter(stream))
         {
@@ -21,5 +14,31 @@ internal static class SecretFile
         }
 
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Synchronous <see cref="WriteAsync"/>, for start-up code that cannot await.</summary>
+    public static void Write(string path, string content)
+    {
+        var temp = Temporary(path, out var options);
+        using (var stream = new FileStream(temp, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(content);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static string Temporary(string path, out FileStreamOptions options)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Set at creation so the secret is never readable by others, not even for a moment.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return path + ".tmp";
     }
 }

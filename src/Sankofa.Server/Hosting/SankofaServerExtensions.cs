@@ -8,7 +8,9 @@ using Sankofa.Proxmox;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
+using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Identity.Credentials;
+using Sankofa.Server.Identity.Oidc;
 using Sankofa.Server.Ledger;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Tenancy;
@@ -63,6 +65,8 @@ public static class SankofaServerExtensions
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL();
         services.AddSankofaCredentials(builder.Configuration);
+        services.AddSankofaAccess(builder.Configuration);
+        services.AddSankofaOidc(builder.Configuration);
         return builder;
     }
 
@@ -73,6 +77,7 @@ public static class SankofaServerExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpMetrics();
+        app.UseAuthentication();
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapMetrics();
@@ -84,6 +89,7 @@ public static class SankofaServerExtensions
         app.MapCredentialsApi();
         app.MapIdentityApi();
         app.MapGraphQLApi();
+        app.MapOidcEndpoints();
         return app;
     }
 }

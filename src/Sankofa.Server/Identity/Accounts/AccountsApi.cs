@@ -54,7 +54,7 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Created<CreatedIdentityResponse>, ProblemHttpResult>> CreateServiceAsync(
-        CreateServiceBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken)
+        CreateServiceBody? body, HttpContext context, AccountService accounts, IServiceClientRegistry clients, ChainIdSource chainIds, CancellationToken cancellationToken)
     {
         if (body is null)
         {
@@ -62,7 +62,14 @@ internal static class AccountsApi
         }
 
         var result = await accounts.CreateServiceAsync(ProvisioningApi.Actor(context), body.ClientId, body.Roles, cancellationToken);
-        return result.Error is { } error ? error.ToProblem() : await CreatedAsync(result.Value!, chainIds, cancellationToken);
+        if (result.Error is { } error)
+        {
+            return error.ToProblem();
+        }
+
+        // The issuer authenticates the client itself: its client id is the account id, its secret the one shown once.
+        await clients.RegisterAsync(result.Value!.Account.Id, result.Value.Account.Name, result.Value.ClientSecret!, cancellationToken);
+        return await CreatedAsync(result.Value, chainIds, cancellationToken);
     }
 
     private static async Task<Results<Ok<IdentityPageResponse>, ProblemHttpResult>> ListAsync(
@@ -144,9 +151,18 @@ internal static class AccountsApi
         string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
         ChangedAsync(accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
-    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
-        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        ChangedAsync(accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
+        string id, HttpContext context, AccountService accounts, IServiceClientRegistry clients, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        var revoked = await accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken);
+        if (revoked.Value is { Kind: AccountKind.Service } service)
+        {
+            // Tokens are refused anyway (the chain says revoked); removing the client stops the issuer even asking.
+            await clients.RemoveAsync(service.Id, cancellationToken);
+        }
+
+        return await ChangedAsync(Task.FromResult(revoked), chainIds, cancellationToken);
+    }
 
     private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(
         string id, RoleBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>

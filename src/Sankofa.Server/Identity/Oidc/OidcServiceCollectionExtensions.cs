@@ -1,0 +1,162 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Sankofa.Core;
+using Sankofa.Core.Identity;
+using Sankofa.Data.Oidc;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Sankofa.Server.Identity.Oidc;
+
+/// <summary>Registers the embedded OIDC issuer (OpenIddict): endpoints, flows, keys, its store, and the clients it knows.</summary>
+internal static class OidcServiceCollectionExtensions
+{
+    public static IServiceCollection AddSankofaOidc(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OidcOptions>().Bind(configuration.GetSection(OidcOptions.Section))
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero, "Oidc:AccessTokenLifetime and Oidc:RefreshTokenLifetime must be positive.")
+            .Validate(o => o.Issuer is null || o.Issuer.IsAbsoluteUri, "Oidc:Issuer must be an absolute URL.")
+            .Validate(o => o.PortalRedirectUris.Concat(o.PortalPostLogoutRedirectUris).All(u => u.IsAbsoluteUri), "Oidc:PortalRedirectUris and Oidc:PortalPostLogoutRedirectUris must be absolute URLs.")
+            .ValidateOnStart();
+        var options = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        var keys = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "oidc");
+
+        services.AddAntiforgery(o => o.Cookie.Name = "sankofa.antiforgery");
+        services.AddAuthentication()
+            .AddCookie(OidcEndpoints.SignInScheme, o =>
+            {
+                o.Cookie.Name = "sankofa.signin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.LoginPath = "/connect/login";
+            });
+
+        services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OidcDbContext>())
+            .AddServer(o =>
+            {
+                if (options.Issuer is { } issuer)
+                {
+                    o.SetIssuer(issuer);
+                }
+
+                o.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetDeviceAuthorizationEndpointUris("connect/device")
+                    .SetEndUserVerificationEndpointUris("connect/verify")
+                    .SetEndSessionEndpointUris("connect/logout");
+                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowDeviceAuthorizationFlow()
+                    .AllowClientCredentialsFlow()
+                    .AllowRefreshTokenFlow();
+                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, OidcOptions.ApiScope);
+                o.RegisterClaims(Claims.Subject, Claims.Name, Claims.Role);
+                o.SetAccessTokenLifetime(options.AccessTokenLifetime).SetRefreshTokenLifetime(options.RefreshTokenLifetime);
+                o.AddSigningKey(OidcKeys.LoadOrCreate(Path.Combine(keys, "signing-key.pem")));
+                o.AddEncryptionKey(OidcKeys.LoadOrCreate(Path.Combine(keys, "encryption-key.pem")));
+
+                // Access tokens are signed JWTs any resource server can check against the JWKS, not encrypted blobs only we read.
+                o.DisableAccessTokenEncryption();
+                var aspNetCore = o.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
+                if (!options.RequireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+
+        services.AddSingleton<IServiceClientRegistry, ServiceClientRegistry>();
+        services.AddHostedService<OidcClientSeeder>();
+        return services;
+    }
+}
+
+/// <summary>Creates or updates, at start, the issuer's own clients: the CLI (device flow) and, when configured, the portal (code + PKCE).</summary>
+internal sealed class OidcClientSeeder(IServiceScopeFactory scopes, IOptions<OidcOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+        var cli = new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+        {
+            ClientId = OidcOptions.CliClientId,
+            ClientType = ClientTypes.Public,
+            DisplayName = "Sankofa CLI",
+            Permissions =
+            {
+                Permissions.Endpoints.DeviceAuthorization, Permissions.Endpoints.Token,
+                Permissions.GrantTypes.DeviceCode, Permissions.GrantTypes.RefreshToken,
+                Permissions.Scopes.Profile, Permissions.Prefixes.Scope + OidcOptions.ApiScope,
+            },
+        };
+        await UpsertAsync(applications, cli, cancellationToken);
+
+        if (options.Value.PortalRedirectUris.Count > 0)
+        {
+            var portal = new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+            {
+                ClientId = OidcOptions.PortalClientId,
+                ClientType = ClientTypes.Public,
+                DisplayName = "Sankofa portal",
+                Permissions =
+                {
+                    Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                    Permissions.Scopes.Profile, Permissions.Prefixes.Scope + OidcOptions.ApiScope,
+                },
+                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+            };
+            portal.RedirectUris.UnionWith(options.Value.PortalRedirectUris);
+            portal.PostLogoutRedirectUris.UnionWith(options.Value.PortalPostLogoutRedirectUris);
+            await UpsertAsync(applications, portal, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal static async Task UpsertAsync(
+        OpenIddict.Abstractions.IOpenIddictApplicationManager applications, OpenIddict.Abstractions.OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(descriptor.ClientId!, cancellationToken) is { } existing)
+        {
+            await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        }
+        else
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Service accounts as OpenIddict confidential clients (client credentials only); OpenIddict keeps only a hash of the secret.</summary>
+internal sealed class ServiceClientRegistry(IServiceScopeFactory scopes) : IServiceClientRegistry
+{
+    public async Task RegisterAsync(string clientId, string displayName, string secret, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+        await OidcClientSeeder.UpsertAsync(applications, new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = displayName,
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + OidcOptions.ApiScope },
+        }, cancellationToken);
+    }
+
+    public async Task RemoveAsync(string clientId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
+        {
+            await applications.DeleteAsync(existing, cancellationToken);
+        }
+    }
+}

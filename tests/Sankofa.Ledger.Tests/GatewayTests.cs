@@ -66,8 +66,10 @@ public sealed class GatewayTests(LedgerFixture fixture) : IClassFixture<LedgerFi
         Assert.True(one.Succeeded);
         Assert.True(two.Succeeded);
         Assert.NotEqual(one.TransactionHash, two.TransactionHash);
-        Assert.Single(one.Logs);
-        Assert.Empty(two.Logs);
+
+        // One event in all, read from the chain: under load the gateway may re-sign a transaction it thinks displaced,
+        // and then the receipt it reports can be the no-op twin rather than the one that anchored.
+        Assert.Single(await AnchoredEventsAsync(30_000, 30_000));
     }
 
     [Fact]

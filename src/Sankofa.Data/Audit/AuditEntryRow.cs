@@ -16,6 +16,13 @@ internal sealed class AuditEntryRow
     public long? BatchId { get; set; }
     public int? LeafIndex { get; set; }
     public byte[]? Proof { get; set; }
+
+    /// <summary>The row of a new, not yet sealed entry.</summary>
+    public static AuditEntryRow From(Core.Audit.NewAuditEntry entry) => new()
+    {
+        TimeMs = entry.Time.ToUnixTimeMilliseconds(), Actor = entry.Actor, Action = entry.Action, Subject = entry.Subject,
+        Payload = entry.Payload, PayloadHash = entry.PayloadHash,
+    };
 }
 
 /// <summary>Table row of a Merkle batch and its anchor.</summary>

@@ -301,11 +301,7 @@ internal sealed class ProvisioningStore : IProvisioningStore
         await mutate(db).ConfigureAwait(false);
         if (entry is not null)
         {
-            db.AuditEntries.Add(new AuditEntryRow
-            {
-                TimeMs = entry.Time.ToUnixTimeMilliseconds(), Actor = entry.Actor, Action = entry.Action, Subject = entry.Subject,
-                Payload = entry.Payload, PayloadHash = entry.PayloadHash,
-            });
+            db.AuditEntries.Add(AuditEntryRow.From(entry));
         }
 
         try

@@ -78,6 +78,8 @@ public static class SankofaServerExtensions
         app.UseStatusCodePages();
         app.UseHttpMetrics();
         app.UseAuthentication();
+        app.UseMiddleware<CallerMiddleware>();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapMetrics();
@@ -90,6 +92,7 @@ public static class SankofaServerExtensions
         app.MapIdentityApi();
         app.MapGraphQLApi();
         app.MapOidcEndpoints();
+        app.MapMeApi();
         return app;
     }
 }

@@ -1,9 +1,14 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using OpenIddict.Validation.AspNetCore;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Server.Identity.Access;
 
-/// <summary>Registers the chain status check of identities.</summary>
+/// <summary>
+/// Registers who may call the API: bearer tokens of the embedded issuer (or, with <c>Auth:Authority</c>, of an external
+/// one) and the chain status check of their identity.
+/// </summary>
 internal static class AccessServiceCollectionExtensions
 {
     public static IServiceCollection AddSankofaAccess(this IServiceCollection services, IConfiguration configuration)
@@ -16,6 +21,38 @@ internal static class AccessServiceCollectionExtensions
             sp.GetRequiredService<IIdentityLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<IdentityStatusOptions>>().Value));
         services.AddSingleton<IIdentityStatusCheck>(sp => sp.GetRequiredService<IdentityStatusCache>());
         services.AddHostedService<IdentityStatusRefresher>();
+
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
+            .Validate(o => o.Authority is null || o.Authority.IsAbsoluteUri, "Auth:Authority must be an absolute URL.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Audience) && !string.IsNullOrWhiteSpace(o.RoleClaim), "Auth:Audience and Auth:RoleClaim must not be empty.")
+            .ValidateOnStart();
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (auth.Authority is null)
+        {
+            // The embedded issuer's own keys and issuer, no network: OpenIddict validates what OpenIddict issued.
+            services.AddOpenIddict().AddValidation(o =>
+            {
+                o.UseLocalServer();
+                o.AddAudiences(auth.Audience);
+                o.UseAspNetCore();
+            });
+            services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        }
+        else
+        {
+            // Another issuer (Keycloak, or another region's Sankofa): its discovery document and keys, its role claim.
+            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+            {
+                o.Authority = auth.Authority.ToString();
+                o.Audience = auth.Audience;
+                o.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.NameClaimType = "name";
+                o.TokenValidationParameters.RoleClaimType = auth.RoleClaim;
+            });
+        }
+
+        services.AddAuthorization();
         return services;
     }
 }

@@ -176,22 +176,7 @@ public sealed class IssuerFlowTests(IssuerFixture fixture) : IClassFixture<Issue
         Assert.NotNull(throttled.Headers.RetryAfter);
     }
 
-    private async Task<(string Id, string UserName)> UserAsync(string role)
-    {
-        var userName = "u" + Guid.NewGuid().ToString("N")[..10];
-        using var created = await Api.PostAsJsonAsync("api/v1/identities/users", new { userName, password = Password, roles = new[] { role } });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, body.ToString());
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-
-        // Registration on chain is asynchronous (an outbox): wait until the chain lists the identity as active.
-        await UntilAsync(async () => await Api.GetFromJsonAsync<JsonElement>($"api/v1/identities/{id}"), i => i.ToString().Contains("\"active\"", StringComparison.OrdinalIgnoreCase) && IsOnChain(i));
-        return (id, userName);
-    }
-
-    private static bool IsOnChain(JsonElement identity) =>
-        identity.TryGetProperty("onChain", out var chain) && chain.ValueKind == JsonValueKind.Object
-        && chain.TryGetProperty("status", out var status) && string.Equals(status.GetString(), "active", StringComparison.OrdinalIgnoreCase);
+    private Task<(string Id, string UserName)> UserAsync(string role) => TestIdentities.UserAsync(fixture.Server, role, Password);
 
     private async Task PostAsync(string path)
     {

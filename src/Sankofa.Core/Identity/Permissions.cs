@@ -1,0 +1,113 @@
+namespace Sankofa.Core.Identity;
+
+/// <summary>What a caller may do; which roles grant which is <see cref="Caller"/>'s matrix (written out in docs/identity.md).</summary>
+public enum Permission
+{
+    /// <summary>Read sites, their capacity and health.</summary>
+    SitesRead,
+
+    /// <summary>Read the chain's status.</summary>
+    LedgerRead,
+
+    /// <summary>Read a tenant and its projects (quota, usage).</summary>
+    TenantsRead,
+
+    /// <summary>Create tenants (platform only).</summary>
+    TenantsWrite,
+
+    /// <summary>Create a tenant's projects.</summary>
+    ProjectsWrite,
+
+    /// <summary>Read a tenant's resources, their history, placement and usage.</summary>
+    ResourcesRead,
+
+    /// <summary>Request, place and delete a tenant's resources.</summary>
+    ResourcesWrite,
+
+    /// <summary>Read the audit log and its proofs (platform only: entries are not tagged with a tenant).</summary>
+    AuditRead,
+
+    /// <summary>Record audit events directly (platform only).</summary>
+    AuditWrite,
+
+    /// <summary>Read identities (a tenant's: those holding roles in it).</summary>
+    IdentitiesRead,
+
+    /// <summary>Create identities, change their roles and status (a tenant's: roles within it only).</summary>
+    IdentitiesWrite,
+
+    /// <summary>Issue verifiable credentials (a tenant's roles only).</summary>
+    CredentialsIssue,
+
+    /// <summary>Attest for a site (site agents, for their own site).</summary>
+    SiteAttest,
+}
+
+/// <summary>
+/// Who is calling, as the API sees it after the token was validated and the chain said the identity is active: the
+/// identity id and its role grants. Answers whether it may do something, and within which tenants.
+/// </summary>
+/// <param name="Id">Identity id (the token's subject).</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Grants">Role grants from the token.</param>
+public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Grants)
+{
+    private static readonly Dictionary<string, Permission[]> Matrix = new(StringComparer.Ordinal)
+    {
+        [Roles.PlatformAdmin] = Enum.GetValues<Permission>(),
+        [Roles.TenantAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ProjectsWrite, Permission.ResourcesRead,
+            Permission.ResourcesWrite, Permission.IdentitiesRead, Permission.IdentitiesWrite, Permission.CredentialsIssue],
+        [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite],
+        [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead],
+        [Roles.Viewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead],
+        [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
+    };
+
+    /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
+    private static readonly HashSet<Permission> PlatformOnly = [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite];
+
+    /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
+    private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];
+
+    /// <summary>Whether the role grants the permission at all (the matrix, scope aside).</summary>
+    public static bool RoleGrants(string role, Permission permission) => Matrix.TryGetValue(role, out var p) && p.Contains(permission);
+
+    /// <summary>Whether any grant gives the permission somewhere (to show or hide an action before a tenant is known).</summary>
+    public bool HasAny(Permission permission) => Grants.Any(g => RoleGrants(g.Role, permission) && (g.Scope is null || !PlatformOnly.Contains(permission)));
+
+    /// <summary>Whether the caller may do this within <paramref name="tenantId"/> (null: platform-wide; for <see cref="Permission.SiteAttest"/> the site id).</summary>
+    public bool Can(Permission permission, string? tenantId)
+    {
+        foreach (var grant in Grants)
+        {
+            if (!RoleGrants(grant.Role, permission))
+            {
+                continue;
+            }
+
+            // A site agent's scope is a site, so it matches only the site-scoped permission; tenant roles' scopes are tenants.
+            if (grant.Scope is null || Global.Contains(permission)
+                || (!PlatformOnly.Contains(permission) && (grant.Role == Roles.SiteAgent) == (permission == Permission.SiteAttest)
+                    && tenantId is not null && string.Equals(grant.Scope, tenantId, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The tenants within which the caller holds the permission: null when it holds it platform-wide (no filter), else
+    /// the set (possibly empty). Lists are filtered by it, so another tenant's things are never even counted.
+    /// </summary>
+    public IReadOnlySet<string>? TenantsWith(Permission permission)
+    {
+        if (Grants.Any(g => g.Scope is null && RoleGrants(g.Role, permission)))
+        {
+            return null;
+        }
+
+        return Grants.Where(g => g.Scope is not null && g.Role != Roles.SiteAgent && RoleGrants(g.Role, permission)).Select(g => g.Scope!).ToHashSet(StringComparer.Ordinal);
+    }
+}

@@ -49,6 +49,9 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<IdentityStatus>> _reading = new(StringComparer.Ordinal);
 
+    // Suspensions and revocations made through this control plane, in force here before the chain has recorded them.
+    private readonly ConcurrentDictionary<string, IdentityStatus> _pinned = new(StringComparer.Ordinal);
+
     /// <summary>Creates the cache; nothing is read until asked.</summary>
     public IdentityStatusCache(IIdentityLedger ledger, TimeProvider time, IdentityStatusOptions options)
     {
@@ -61,6 +64,11 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
     public ValueTask<IdentityStatus> GetStatusAsync(string identityId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identityId);
+        if (_pinned.TryGetValue(identityId, out var pinned))
+        {
+            return ValueTask.FromResult(pinned);
+        }
+
         var now = _time.GetTimestamp();
         if (_entries.TryGetValue(identityId, out var entry) && _time.GetElapsedTime(entry.CheckedAt, now) <= _options.StatusMaxAge)
         {
@@ -111,8 +119,23 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
         }
     }
 
-    /// <summary>Forgets what is known of an identity, so the next call reads the chain (after a change made through this control plane).</summary>
-    public void Forget(string identityId) => _entries.TryRemove(identityId, out _);
+    /// <summary>
+    /// A status change made through this control plane and queued for the chain. A suspension or revocation takes
+    /// effect here at once and stays in force until the chain says the same (the chain's own answer would lag by the
+    /// outbox and a block); a reinstatement waits for the chain, so nothing is let in on this server's word alone.
+    /// </summary>
+    public void Changed(string identityId, IdentityStatus status)
+    {
+        if (status is IdentityStatus.Suspended or IdentityStatus.Revoked)
+        {
+            _pinned[identityId] = status;
+        }
+        else
+        {
+            _pinned.TryRemove(identityId, out _);
+            _entries.TryRemove(identityId, out _);
+        }
+    }
 
     private Task<IdentityStatus> ReadAsync(string identityId)
     {
@@ -143,6 +166,11 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
 
     private void Remember(string identityId, IdentityStatus status, long checkedAt)
     {
+        if (_pinned.TryGetValue(identityId, out var pinned) && (status == pinned || status == IdentityStatus.Revoked))
+        {
+            _pinned.TryRemove(identityId, out _);
+        }
+
         var entry = _entries.GetOrAdd(identityId, static (_, at) => new Entry { LastUsed = at }, checkedAt);
         entry.Status = status;
         entry.CheckedAt = checkedAt;

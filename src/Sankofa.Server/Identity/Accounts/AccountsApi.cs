@@ -143,16 +143,17 @@ internal static class AccountsApi
         return TypedResults.Ok(account.ToResponse(chainId, steps) with { OnChain = onChain, OnChainError = chainError });
     }
 
-    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(
-        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        ChangedAsync(accounts.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(
+        string id, HttpContext context, AccountService accounts, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        await StatusChangedAsync(await accounts.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
 
-    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ReinstateAsync(
-        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        ChangedAsync(accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ReinstateAsync(
+        string id, HttpContext context, AccountService accounts, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        await StatusChangedAsync(await accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
-        string id, HttpContext context, AccountService accounts, IServiceClientRegistry clients, ChainIdSource chainIds, CancellationToken cancellationToken)
+        string id, HttpContext context, AccountService accounts, IServiceClientRegistry clients, IdentityStatusCache statuses, ChainIdSource chainIds,
+        CancellationToken cancellationToken)
     {
         var revoked = await accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken);
         if (revoked.Value is { Kind: AccountKind.Service } service)
@@ -161,7 +162,19 @@ internal static class AccountsApi
             await clients.RemoveAsync(service.Id, cancellationToken);
         }
 
-        return await ChangedAsync(Task.FromResult(revoked), chainIds, cancellationToken);
+        return await StatusChangedAsync(revoked, statuses, chainIds, cancellationToken);
+    }
+
+    /// <summary>A status change takes effect on this server's API at once, not when the chain's answer catches up.</summary>
+    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> StatusChangedAsync(
+        ProvisioningResult<StoredAccount> result, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        if (result.Value is { } account)
+        {
+            statuses.Changed(account.Id, account.Status);
+        }
+
+        return ChangedAsync(Task.FromResult(result), chainIds, cancellationToken);
     }
 
     private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(

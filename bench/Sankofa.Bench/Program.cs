@@ -2,7 +2,7 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
@@ -50,6 +50,9 @@ switch (command)
         break;
     case "reads":
         await ProvisioningBenchmark.RunAsync(Provisioning(measure: false, vms: 200), cancellation);
+        break;
+    case "auth":
+        await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);
         break;
     case "all":
         await MemoryBenchmark.RunAsync(null, TimeSpan.FromSeconds(15), cancellation);

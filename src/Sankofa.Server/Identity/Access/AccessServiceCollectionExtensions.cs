@@ -36,12 +36,13 @@ internal static class AccessServiceCollectionExtensions
                 o.AddAudiences(auth.Audience);
                 o.UseAspNetCore();
             });
-            services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            AddCachedBearer(services, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         }
         else
         {
             // Another issuer (Keycloak, or another region's Sankofa): its discovery document and keys, its role claim.
-            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+            AddCachedBearer(services, JwtBearerDefaults.AuthenticationScheme);
+            services.AddAuthentication().AddJwtBearer(o =>
             {
                 o.Authority = auth.Authority.ToString();
                 o.Audience = auth.Audience;
@@ -54,5 +55,12 @@ internal static class AccessServiceCollectionExtensions
 
         services.AddAuthorization();
         return services;
+    }
+
+    private static void AddCachedBearer(IServiceCollection services, string validatingScheme)
+    {
+        services.AddSingleton<ValidatedTokens>();
+        services.AddAuthentication(CachedBearerHandler.SchemeName)
+            .AddScheme<CachedBearerOptions, CachedBearerHandler>(CachedBearerHandler.SchemeName, o => o.ValidatingScheme = validatingScheme);
     }
 }

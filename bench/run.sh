@@ -2,7 +2,8 @@
 # Runs every benchmark in Release and prints a summary (figure | baseline measured in the same run | ratio | goal).
 # Needs what ./test.sh needs: the pinned npm packages (anvil) and PostgreSQL (scripts/postgres.sh starts a local cluster).
 # Arguments go to the benchmark program, e.g. `bench/run.sh audit --entries 50000` or `bench/run.sh all --rounds 5`;
-# provisioning (not in "all", ~13 min for 10,000 VMs here): `bench/run.sh provision --vms 10000`, `bench/run.sh reads`.
+# provisioning (not in "all", ~13 min for 10,000 VMs here): `bench/run.sh provision --vms 10000`, `bench/run.sh reads`;
+# the cost of a bearer token per request: `bench/run.sh auth`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sankofa.Cli.Audit;
+using Sankofa.Cli.Login;
 using Sankofa.Cli.Sites;
 using Sankofa.Cli.Up;
 using Sankofa.Cli.Vm;
@@ -37,6 +38,10 @@ internal static class SankofaCommand
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(SitesCommand.Create());
         root.Subcommands.Add(VmCommand.Create());
+        foreach (var command in LoginCommand.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 }

@@ -15,7 +15,10 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static SankofaApiClient Create(Uri server) => new(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) });
+    public static SankofaApiClient Create(Uri server) => new(Http(server, TimeSpan.FromSeconds(30)));
+
+    /// <summary>An HTTP client for the server that carries the caller's token (see <see cref="BearerTokenHandler"/>).</summary>
+    public static HttpClient Http(Uri server, TimeSpan timeout) => new(new BearerTokenHandler(server)) { BaseAddress = server, Timeout = timeout };
 
     public Task<LedgerStatus> GetLedgerAsync(CancellationToken cancellationToken) =>
         GetAsync<LedgerStatus>("api/v1/ledger", cancellationToken)!;

@@ -10,7 +10,7 @@ namespace Sankofa.Cli.Vm;
 /// <summary>The resources part of the REST API, for <c>sankofa vm</c>. Refusals keep the server's ProblemDetails so the fields can be shown.</summary>
 internal sealed class VmApiClient(HttpClient http) : IDisposable
 {
-    public static VmApiClient Create(Uri server) => new(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) });
+    public static VmApiClient Create(Uri server) => new(SankofaApiClient.Http(server, TimeSpan.FromSeconds(60)));
 
     public async Task<ResourceResponse> CreateAsync(object body, string? idempotencyKey, CancellationToken cancellationToken)
     {

@@ -146,6 +146,9 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
 
     private async Task<IdentityStatus> ReadOnceAsync(string identityId)
     {
+        // Never finish synchronously: the removal in finally must run after GetOrAdd stored this task, or a read that
+        // failed at once (ledger not started) would stay in _reading and answer every later call with its failure.
+        await Task.Yield();
         try
         {
             var asked = _time.GetTimestamp();

@@ -39,7 +39,7 @@ internal static class GraphQLEndpoint
         // The body is read whole: it is the cache key (a polling client sends the same bytes each time) before it is parsed.
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-        var key = ResourceReadCache.Key("graphql:post", http.User, body.GetBuffer().AsSpan(0, (int)body.Length));
+        var key = ResourceReadCache.Key("graphql:post", http, body.GetBuffer().AsSpan(0, (int)body.Length));
         if (cache.TryGet(key, out var kept))
         {
             await WriteAsync(http, StatusCodes.Status200OK, kept.Body);
@@ -65,7 +65,7 @@ internal static class GraphQLEndpoint
     private static Task GetAsync(
         HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache, string? query, string? operationName)
     {
-        var key = ResourceReadCache.Key("graphql:get", http.User, Encoding.UTF8.GetBytes(http.Request.QueryString.Value ?? string.Empty));
+        var key = ResourceReadCache.Key("graphql:get", http, Encoding.UTF8.GetBytes(http.Request.QueryString.Value ?? string.Empty));
         return cache.TryGet(key, out var kept)
             ? WriteAsync(http, StatusCodes.Status200OK, kept.Body)
             : ExecuteAsync(http, serializer, executer, new GraphQLRequest { Query = query, OperationName = operationName }, cache, key, cache.Version);

@@ -110,7 +110,7 @@ internal static class ProvisioningApi
         }
 
         var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100);
-        var key = ResourceReadCache.Key("rest:resources", context.User, JsonSerializer.SerializeToUtf8Bytes(query));
+        var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(query));
         if (cache.TryGet(key, out var kept))
         {
             return new CachedJson<ResourcePageResponse>(kept);

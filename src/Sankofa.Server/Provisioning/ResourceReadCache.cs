@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Provisioning;
 
@@ -40,7 +40,7 @@ internal sealed record CachedAnswer(byte[] Body, string ETag, long Version, Date
 /// producing a 100-item page (store query, mapping, JSON) costs about seventeen times what sending its bytes does.
 /// An answer is served only while the store's change version is the one it was read at (every committed change made
 /// through this process moves it) and it is younger than <see cref="ReadCacheOptions.MaxAge"/> (changes made by
-/// other servers sharing the store). Keys carry the caller's name, so one caller never gets an answer produced for another.
+/// other servers sharing the store). Keys carry the caller's identity id and grants, so one caller never gets an answer produced for another.
 /// </summary>
 internal sealed class ResourceReadCache : IDisposable
 {
@@ -61,12 +61,16 @@ internal sealed class ResourceReadCache : IDisposable
     public long Version => store.ChangeVersion;
 
     /// <summary>A cache key for one question from one caller: what is asked (route and arguments, or a request body) and who asks.</summary>
-    public static string Key(string kind, ClaimsPrincipal caller, ReadOnlySpan<byte> question)
+    public static string Key(string kind, HttpContext http, ReadOnlySpan<byte> question)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(question, hash);
-        return string.Concat(kind, "|", caller.Identity?.Name ?? string.Empty, "|", Convert.ToBase64String(hash));
+        return string.Concat(kind, "|", Partition(http), "|", Convert.ToBase64String(hash));
     }
+
+    /// <summary>Who asks, as far as what they may see goes: the identity id and its role grants (a role change means other answers).</summary>
+    private static string Partition(HttpContext http) =>
+        http.Caller() is { } caller ? caller.Id + "|" + string.Join(',', caller.Grants.Select(g => g.ToClaim()).Order(StringComparer.Ordinal)) : string.Empty;
 
     /// <summary>The kept answer to this question, if it is still current.</summary>
     public bool TryGet(string key, [NotNullWhen(true)] out CachedAnswer? answer)

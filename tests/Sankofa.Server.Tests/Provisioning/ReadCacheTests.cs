@@ -100,8 +100,7 @@ public sealed class ReadCacheTests(ProvisioningFixture fixture) : IClassFixture<
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var cache = new ResourceReadCache(store, clock, Options.Create(new ReadCacheOptions { MaxAge = TimeSpan.FromSeconds(1) }));
-        var who = new System.Security.Claims.ClaimsPrincipal();
-        var key = ResourceReadCache.Key("test", who, "tenants"u8);
+        var key = ResourceReadCache.Key("test", new Microsoft.AspNetCore.Http.DefaultHttpContext(), "tenants"u8);
 
         async Task<CachedAnswer> ReadAsync()
         {

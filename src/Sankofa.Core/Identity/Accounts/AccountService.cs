@@ -164,16 +164,6 @@ public sealed class AccountService : IAccountDirectory
         return check;
     }
 
-    /// <summary>
-    /// Checks a service account's client id and secret, throttled like passwords. Added to what the issuer needs beside
-    /// <see cref="IAccountDirectory"/>: the client-credentials grant checks secrets here.
-    /// </summary>
-    public async Task<PasswordCheck> CheckClientSecretAsync(string clientId, string clientSecret, CancellationToken cancellationToken)
-    {
-        var (check, _) = await VerifyAsync(AccountKind.Service, clientId, clientSecret, cancellationToken).ConfigureAwait(false);
-        return check;
-    }
-
     /// <inheritdoc />
     public async Task<PasswordCheck> ChangePasswordAsync(string userName, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
@@ -213,14 +203,17 @@ public sealed class AccountService : IAccountDirectory
 
     private async Task<(PasswordCheck Check, StoredAccount? Account)> VerifyAsync(AccountKind kind, string? name, string? secret, CancellationToken cancellationToken)
     {
-        name ??= string.Empty;
+        var normalized = (name ?? string.Empty).Trim().ToLowerInvariant();
+        var possible = AccountRules.NameProblem(normalized) is null;
+
+        // Names no account can have share one throttle bucket: posting arbitrary (and huge) names must not grow its memory.
+        name = possible ? normalized : "\0impossible";
         if (throttle.RetryAfter(name) is { } wait)
         {
             return (new PasswordCheck(PasswordCheckOutcome.Throttled, RetryAfter: wait), null);
         }
 
-        var normalized = name.Trim().ToLowerInvariant();
-        var stored = AccountRules.NameProblem(normalized) is null ? await store.FindByNameAsync(normalized, cancellationToken).ConfigureAwait(false) : null;
+        var stored = possible ? await store.FindByNameAsync(normalized, cancellationToken).ConfigureAwait(false) : null;
         if (stored?.Kind != kind)
         {
             stored = null;

@@ -17,14 +17,12 @@ internal sealed class CallerMiddleware(RequestDelegate next, IIdentityStatusChec
 {
     public async Task InvokeAsync(HttpContext http)
     {
+        var bearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
         if (http.User.Identity?.IsAuthenticated != true)
         {
-            if (http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            if (bearer)
             {
-                http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer error=\"invalid_token\"";
-                await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid token",
-                    detail: "The bearer token is not valid here: wrong signature, expired, another issuer or audience, or not signed.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "invalid_token" }).ExecuteAsync(http);
+                await InvalidTokenAsync(http, "The bearer token is not valid here: wrong signature, expired, another issuer or audience, or not signed.");
                 return;
             }
 
@@ -34,7 +32,8 @@ internal sealed class CallerMiddleware(RequestDelegate next, IIdentityStatusChec
 
         if (http.User.FindFirstValue("sub") is not { Length: > 0 } subject)
         {
-            await next(http);
+            // Without a subject there is no identity to ask the chain about, so the token grants nothing.
+            await InvalidTokenAsync(http, "The token names no subject ('sub'), so no identity can be checked on the chain.");
             return;
         }
 
@@ -68,6 +67,13 @@ internal sealed class CallerMiddleware(RequestDelegate next, IIdentityStatusChec
             .ToList();
         http.Features.Set(new Caller(subject, http.User.FindFirstValue("name") ?? subject, grants));
         await next(http);
+    }
+
+    private static Task InvalidTokenAsync(HttpContext http, string detail)
+    {
+        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer error=\"invalid_token\"";
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid token", detail: detail,
+            extensions: new Dictionary<string, object?> { ["code"] = "invalid_token" }).ExecuteAsync(http);
     }
 }
 

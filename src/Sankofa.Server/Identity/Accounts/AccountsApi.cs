@@ -156,13 +156,22 @@ internal static class AccountsApi
         CancellationToken cancellationToken)
     {
         var revoked = await accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken);
+        var answer = await StatusChangedAsync(revoked, statuses, chainIds, cancellationToken);
         if (revoked.Value is { Kind: AccountKind.Service } service)
         {
-            // Tokens are refused anyway (the chain says revoked); removing the client stops the issuer even asking.
-            await clients.RemoveAsync(service.Id, cancellationToken);
+            // Tokens are refused anyway (the chain and this server say revoked); removing the client only stops the issuer
+            // even asking, so a failure here must not undo or hide the revocation.
+            try
+            {
+                await clients.RemoveAsync(service.Id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccountsApi)).LogClientNotRemoved(service.Id, ex.GetType().Name);
+            }
         }
 
-        return await StatusChangedAsync(revoked, statuses, chainIds, cancellationToken);
+        return answer;
     }
 
     /// <summary>A status change takes effect on this server's API at once, not when the chain's answer catches up.</summary>
@@ -256,8 +265,10 @@ internal static class AccountsApi
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!.ToResponse(await chainIds.GetAsync(cancellationToken)));
     }
 
+    /// <summary>The grant as written in a claim. A role already scoped and a scope beside it make "a@b@c", which the rules
+    /// refuse naming the role: one of them would otherwise be dropped without a word.</summary>
     private static string? Claim(string? role, string? scope) =>
-        string.IsNullOrEmpty(scope) || role is null || role.Contains('@', StringComparison.Ordinal) ? role : role + "@" + scope;
+        string.IsNullOrEmpty(scope) || role is null ? role : role + "@" + scope;
 
     private static T? Invalid<T>(Dictionary<string, string[]> errors, string field, string message)
         where T : struct
@@ -274,4 +285,11 @@ internal static class AccountsApi
         problem.Extensions["code"] = code;
         return TypedResults.Problem(problem);
     }
+}
+
+/// <summary>Log messages of the identity API.</summary>
+internal static partial class AccountsApiLog
+{
+    [LoggerMessage(EventId = 96, Level = LogLevel.Warning, Message = "Service account {Id} is revoked, but its OIDC client could not be removed ({Reason}); its tokens are refused anyway")]
+    public static partial void LogClientNotRemoved(this ILogger logger, string id, string reason);
 }

@@ -50,20 +50,7 @@ internal sealed partial class InitialAdministrator(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void WriteFile(string password)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(initial.FilePath)!);
-        File.Delete(initial.FilePath);
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Created readable by the server's user only, never briefly wider (as a chmod after writing would be).
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var writer = new StreamWriter(new FileStream(initial.FilePath, create));
-        writer.WriteLine(password);
-    }
+    private void WriteFile(string password) => Sankofa.Ledger.Keys.SecretFile.Write(initial.FilePath, password + Environment.NewLine);
 
     private void DeleteFile()
     {

@@ -277,13 +277,14 @@ internal static partial class OidcEndpoints
     /// <summary>Only paths of this server: an open redirect would let a phishing link bounce users anywhere after sign-in.</summary>
     private static string Local(string? returnUrl) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+        && !url.Any(char.IsControl)
             ? url
             : "/connect/signed-in";
 
     private static partial class Log
     {
         // The outcome only: user names, passwords and tokens are never logged.
-        [LoggerMessage(EventId = 90, Level = LogLevel.Information, Message = "Sign-in attempt: {Outcome}")]
+        [LoggerMessage(EventId = 93, Level = LogLevel.Information, Message = "Sign-in attempt: {Outcome}")]
         public static partial void SignIn(ILogger logger, PasswordCheckOutcome outcome);
     }
 }

@@ -71,6 +71,7 @@ internal static class OidcServiceCollectionExtensions
 
         services.AddSingleton<IServiceClientRegistry, ServiceClientRegistry>();
         services.AddHostedService<OidcClientSeeder>();
+        services.AddHostedService<OidcPruner>();
         return services;
     }
 }
@@ -159,4 +160,34 @@ internal sealed class ServiceClientRegistry(IServiceScopeFactory scopes) : IServ
             await applications.DeleteAsync(existing, cancellationToken);
         }
     }
+}
+
+/// <summary>
+/// Removes, every hour, OpenIddict's records of tokens and authorizations that ended more than a day ago: every code,
+/// refresh and client-credentials token leaves a row, and nothing else would ever delete them.
+/// </summary>
+internal sealed partial class OidcPruner(IServiceScopeFactory scopes, TimeProvider time, ILogger<OidcPruner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var threshold = time.GetUtcNow().AddDays(-1);
+                await scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictTokenManager>().PruneAsync(threshold, stoppingToken).ConfigureAwait(false);
+                await scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictAuthorizationManager>().PruneAsync(threshold, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A failed round (the database busy or away) is tried again next hour; it must not stop the server.
+                LogPruneFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 97, Level = LogLevel.Warning, Message = "Old OIDC tokens and authorizations could not be pruned: {Reason}")]
+    private static partial void LogPruneFailed(ILogger logger, string reason);
 }

@@ -1,5 +1,6 @@
 using Nethereum.Contracts;
 using Sankofa.Core.Identity;
+using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Rpc;
 
 namespace Sankofa.Ledger.Contracts;
@@ -17,7 +18,10 @@ internal static class IdentityRegistryCalls
     public static readonly byte[] RegistrarRole = Abi.Topic("REGISTRAR_ROLE");
 
     /// <summary>The identity's record and role grants, read in one JSON-RPC batch (one HTTP round trip); null when unknown.</summary>
-    public static async Task<OnChainIdentity?> GetAsync(JsonRpcClient rpc, string contract, byte[] key, CancellationToken cancellationToken)
+    public static Task<OnChainIdentity?> GetAsync(JsonRpcClient rpc, string contract, byte[] key, CancellationToken cancellationToken) =>
+        ReadAsync(() => GetRecordAsync(rpc, contract, key, cancellationToken));
+
+    private static async Task<OnChainIdentity?> GetRecordAsync(JsonRpcClient rpc, string contract, byte[] key, CancellationToken cancellationToken)
     {
         var answers = await rpc.BatchAsync(
             [
@@ -38,7 +42,10 @@ internal static class IdentityRegistryCalls
     }
 
     /// <summary>The statuses of <paramref name="keys"/>, in order: statusesOf in chunks, all chunks in one JSON-RPC batch.</summary>
-    public static async Task<IdentityStatus[]> GetStatusesAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
+    public static Task<IdentityStatus[]> GetStatusesAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
+        ReadAsync(() => GetStatusChunksAsync(rpc, contract, keys, cancellationToken));
+
+    private static async Task<IdentityStatus[]> GetStatusChunksAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
     {
         var chunks = keys.Chunk(StatusesChunkSize).ToArray();
         var answers = await rpc.BatchAsync(
@@ -54,14 +61,14 @@ internal static class IdentityRegistryCalls
     }
 
     /// <summary>Whether the identity is Active and holds the role within the scope.</summary>
-    public static async Task<bool> HasRoleAsync(JsonRpcClient rpc, string contract, byte[] key, byte[] role, byte[] scope, CancellationToken cancellationToken)
-    {
-        var data = new HasIdentityRoleFunction { Id = key, Role = role, Scope = scope }.GetCallData();
-        return IsTrue(await CallAsync(rpc, contract, data, cancellationToken).ConfigureAwait(false));
-    }
+    public static Task<bool> HasRoleAsync(JsonRpcClient rpc, string contract, byte[] key, byte[] role, byte[] scope, CancellationToken cancellationToken) =>
+        ReadAsync(async () => IsTrue(await CallAsync(rpc, contract, new HasIdentityRoleFunction { Id = key, Role = role, Scope = scope }.GetCallData(), cancellationToken).ConfigureAwait(false)));
 
     /// <summary>The key of the identity <paramref name="controller"/> belongs to, or null when none.</summary>
-    public static async Task<byte[]?> IdentityOfAsync(JsonRpcClient rpc, string contract, string controller, CancellationToken cancellationToken)
+    public static Task<byte[]?> IdentityOfAsync(JsonRpcClient rpc, string contract, string controller, CancellationToken cancellationToken) =>
+        ReadAsync(() => IdentityKeyOfAsync(rpc, contract, controller, cancellationToken));
+
+    private static async Task<byte[]?> IdentityKeyOfAsync(JsonRpcClient rpc, string contract, string controller, CancellationToken cancellationToken)
     {
         var output = await CallAsync(rpc, contract, new IdentityOfFunction { Controller = controller }.GetCallData(), cancellationToken).ConfigureAwait(false);
         if (output.Length != 32)
@@ -72,7 +79,10 @@ internal static class IdentityRegistryCalls
         return output.AsSpan().ContainsAnyExcept((byte)0) ? output : null;
     }
 
-    /// <summary>Whether <paramref name="account"/> holds REGISTRAR_ROLE; false too when the contract does not answer hasRole.</summary>
+    /// <summary>
+    /// Whether <paramref name="account"/> holds REGISTRAR_ROLE; false too when the contract reverts hasRole (it is not an
+    /// IdentityRegistry). A node that cannot answer is <see cref="LedgerUnavailableException"/>, never a "no".
+    /// </summary>
     public static async Task<bool> IsRegistrarAsync(JsonRpcClient rpc, string contract, string account, CancellationToken cancellationToken)
     {
         try
@@ -80,9 +90,30 @@ internal static class IdentityRegistryCalls
             var data = new HasRoleFunction { Role = RegistrarRole, Account = account }.GetCallData();
             return IsTrue(await CallAsync(rpc, contract, data, cancellationToken).ConfigureAwait(false));
         }
-        catch (JsonRpcException)
+        catch (JsonRpcException ex) when (ex.IsRevert)
         {
             return false;
+        }
+        catch (JsonRpcException ex)
+        {
+            throw new LedgerUnavailableException($"The chain did not answer whether {account} is a registrar: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// A read of the registry. An error answer or an output that does not decode means the node could not answer it
+    /// (a pruned state, a node still syncing, a wrong address): the caller sees the chain as unavailable (503), not a
+    /// fault of its own and not a 500.
+    /// </summary>
+    private static async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is JsonRpcException or FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            throw new LedgerUnavailableException($"The IdentityRegistry could not be read: {ex.Message}", ex);
         }
     }
 

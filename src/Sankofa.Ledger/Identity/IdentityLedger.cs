@@ -132,7 +132,7 @@ internal sealed partial class IdentityLedger(LedgerRuntime runtime, ILogger<Iden
                 await connection.Rpc.CallAsync("eth_call", cancellationToken, call, "latest").ConfigureAwait(false);
                 return;
             }
-            catch (JsonRpcException ex) when (IsRevert(ex))
+            catch (JsonRpcException ex) when (ex.IsRevert)
             {
                 var refusal = IdentityRegistryErrors.Refusal(action, ex);
                 Log.Refused(logger, refusal.Reason, refusal.Message);
@@ -149,10 +149,6 @@ internal sealed partial class IdentityLedger(LedgerRuntime runtime, ILogger<Iden
             }
         }
     }
-
-    // Geth and anvil answer a revert with code 3, Besu with -32000 and "Execution reverted".
-    private static bool IsRevert(JsonRpcException ex) =>
-        ex.Code == 3 || ex.Message.Contains("revert", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] Hash32(byte[] hash, string name) =>
         hash is { Length: 32 } && hash.AsSpan().ContainsAnyExcept((byte)0)

@@ -244,7 +244,7 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
                     .ConfigureAwait(false);
                 return null;
             }
-            catch (JsonRpcException ex) when (IsRevert(ex))
+            catch (JsonRpcException ex) when (ex.IsRevert)
             {
                 return ex;
             }
@@ -261,9 +261,6 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
     }
 
     // Geth and anvil answer a revert with code 3, Besu with -32000 and "Execution reverted".
-    private static bool IsRevert(JsonRpcException ex) =>
-        ex.Code == 3 || ex.Message.Contains("revert", StringComparison.OrdinalIgnoreCase);
-
     private static Task<TransactionReceipt> SendAsync(LedgerConnection connection, List<RegistryCall> calls, CancellationToken stop)
     {
         var data = Encode(calls);

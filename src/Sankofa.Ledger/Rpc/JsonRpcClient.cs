@@ -179,6 +179,12 @@ internal sealed class JsonRpcException : Exception
 
     public int Code { get; }
 
+    /// <summary>
+    /// Whether the node says the call reverted, as opposed to failing to answer: geth and anvil answer a revert with code 3,
+    /// Besu with -32000 and "Execution reverted".
+    /// </summary>
+    public bool IsRevert => Code == 3 || Message.Contains("revert", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The error's data member, for reverts the ABI-encoded revert reason.</summary>
     public string? Data0 { get; }
 }

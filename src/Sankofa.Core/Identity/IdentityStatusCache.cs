@@ -137,12 +137,9 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
         }
     }
 
-    private Task<IdentityStatus> ReadAsync(string identityId)
-    {
-        // Not the caller's token: callers sharing the read must not see it fail because the first one gave up.
-        var read = _reading.GetOrAdd(identityId, static (id, self) => self.ReadOnceAsync(id), this);
-        return read;
-    }
+    // Not the caller's token: callers sharing the read must not see it fail because the first one gave up.
+    private Task<IdentityStatus> ReadAsync(string identityId) =>
+        _reading.GetOrAdd(identityId, static (id, self) => self.ReadOnceAsync(id), this);
 
     private async Task<IdentityStatus> ReadOnceAsync(string identityId)
     {

@@ -16,6 +16,13 @@ public enum IdentityStatus
     Revoked = 3,
 }
 
+/// <summary>The status as the API, the store and messages write it.</summary>
+public static class IdentityStatusWords
+{
+    /// <summary><c>none</c>, <c>active</c>, <c>suspended</c> or <c>revoked</c>.</summary>
+    public static string ToWord(this IdentityStatus status) => status.ToString().ToLowerInvariant();
+}
+
 /// <summary>What the chain holds for an identity.</summary>
 /// <param name="Key">The identity's on-chain key: keccak-256 of its id.</param>
 /// <param name="SubjectHash">The salted subject hash given at registration.</param>

@@ -26,9 +26,9 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
             db.Set<AccountRow>().Add(new AccountRow
             {
                 Id = account.Id, Kind = Word(account.Kind), Name = account.Name, SecretHash = account.SecretHash,
-                MustChangePassword = account.MustChangePassword, Status = Word(account.Status), Controller = account.Controller,
+                MustChangePassword = account.MustChangePassword, Status = account.Status.ToWord(), Controller = account.Controller,
                 SubjectSalt = account.SubjectSalt, CreatedAtMs = Ms(account.CreatedAt), UpdatedAtMs = Ms(account.UpdatedAt), Version = 0,
-                ChainStatus = Word(IdentityStatus.None),
+                ChainStatus = IdentityStatus.None.ToWord(),
             });
             db.Set<AccountRoleRow>().AddRange(account.Roles.Select(g => RoleRow(account.Id, g)));
             AddSteps(db, account.Id, steps);
@@ -50,7 +50,7 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
 
             row.SecretHash = updated.SecretHash;
             row.MustChangePassword = updated.MustChangePassword;
-            row.Status = Word(updated.Status);
+            row.Status = updated.Status.ToWord();
             row.SubjectSalt = updated.SubjectSalt;
             row.UpdatedAtMs = Ms(updated.UpdatedAt);
             row.Version = updated.Version + 1;
@@ -91,7 +91,7 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
 
         if (query.Status is { } status)
         {
-            var word = Word(status);
+            var word = status.ToWord();
             q = q.Where(a => a.Status == word);
         }
 
@@ -153,7 +153,7 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
             var account = await db.Set<AccountRow>().FirstAsync(a => a.Id == step.AccountId, cancellationToken).ConfigureAwait(false);
             if (receipt.RecordedStatus is { } status)
             {
-                account.ChainStatus = Word(status);
+                account.ChainStatus = status.ToWord();
             }
 
             account.ChainBlock = Math.Max(account.ChainBlock ?? 0, receipt.BlockNumber);
@@ -283,7 +283,6 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
 
     private static string Word(AccountKind kind) => kind == AccountKind.User ? "user" : "service";
 
-    private static string Word(IdentityStatus status) => status.ToString().ToLowerInvariant();
 
     private static AccountKind ParseKind(string word) => word == "user" ? AccountKind.User : AccountKind.Service;
 

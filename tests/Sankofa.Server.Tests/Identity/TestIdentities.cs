@@ -25,6 +25,14 @@ internal static class TestIdentities
         return (id, userName);
     }
 
+    /// <summary><c>GET /api/v1/me</c> with a bearer token.</summary>
+    public static async Task<HttpResponseMessage> MeAsync(TestServer server, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await server.Client.SendAsync(request);
+    }
+
     private static bool IsActiveOnChain(JsonElement identity) =>
         identity.TryGetProperty("onChain", out var chain) && chain.ValueKind == JsonValueKind.Object
         && chain.TryGetProperty("status", out var status) && string.Equals(status.GetString(), "active", StringComparison.OrdinalIgnoreCase);

@@ -285,12 +285,12 @@ public sealed class AccountService : IAccountDirectory
             };
             if (!allowed)
             {
-                refused = ProvisioningError.Conflict("status", $"Identity '{account.Id}' is {Describe(account.Status)}; it cannot be {verb}.");
+                refused = ProvisioningError.Conflict("status", $"Identity '{account.Id}' is {account.Status.ToWord()}; it cannot be {verb}.");
                 return null;
             }
 
             return (account with { Status = target }, [new ChainStep(action)],
-                new AuditEvent(actor, "identity.account." + verb, Subject(account.Id), JsonSerializer.Serialize(new { from = Describe(account.Status), to = Describe(target) })));
+                new AuditEvent(actor, "identity.account." + verb, Subject(account.Id), JsonSerializer.Serialize(new { from = account.Status.ToWord(), to = target.ToWord() })));
         }, cancellationToken).ConfigureAwait(false);
         return refused is { } error ? error : result;
     }
@@ -341,5 +341,4 @@ public sealed class AccountService : IAccountDirectory
 
     private static string Subject(string accountId) => "identity:" + accountId;
 
-    private static string Describe(IdentityStatus status) => status.ToString().ToLowerInvariant();
 }

@@ -48,7 +48,7 @@ internal sealed partial class JwtCredentialIssuer(LedgerRuntime runtime, IIdenti
 
         if (identity.Status != IdentityStatus.Active)
         {
-            return CredentialError.Of(CredentialErrorKind.NotActive, field, $"The chain says {described} is {identity.Status.ToString().ToLowerInvariant()}; only Active identities get credentials.");
+            return CredentialError.Of(CredentialErrorKind.NotActive, field, $"The chain says {described} is {identity.Status.ToWord()}; only Active identities get credentials.");
         }
 
         if (!OnChainChecks.HoldsRole(identity, grant))

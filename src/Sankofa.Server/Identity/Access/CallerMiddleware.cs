@@ -52,7 +52,7 @@ internal sealed class CallerMiddleware(RequestDelegate next, IIdentityStatusChec
 
         if (status != IdentityStatus.Active)
         {
-            var word = status.ToString().ToLowerInvariant();
+            var word = status.ToWord();
             await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Identity not active",
                 detail: status == IdentityStatus.None
                     ? "The chain does not know this identity: it must be registered before it can act."

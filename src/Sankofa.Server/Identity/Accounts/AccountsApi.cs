@@ -241,7 +241,7 @@ internal static class AccountsApi
                 return Problem(StatusCodes.Status429TooManyRequests, "Too many failed attempts.", $"Try again in {seconds} s.", "throttled");
             case PasswordCheckOutcome.NotActive:
                 return Problem(StatusCodes.Status403Forbidden, "The identity is not active.",
-                    $"Identity '{check.Account!.Id}' is {AccountMapping.Word(check.Account.Status)}.", "notActive");
+                    $"Identity '{check.Account!.Id}' is {check.Account.Status.ToWord()}.", "notActive");
             case PasswordCheckOutcome.WeakPassword:
                 return ProvisioningProblems.Invalid(new() { ["newPassword"] = ["Does not meet the password rules."] });
             default:

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
+using Sankofa.Core.Identity.Credentials;
 
 namespace Sankofa.Server.Identity.Accounts;
 
@@ -100,21 +100,16 @@ public sealed record IdentityPageResponse(IReadOnlyList<IdentityResponse> Items,
 internal static class AccountMapping
 {
     public static IdentityResponse ToResponse(this StoredAccount a, long? chainId, IReadOnlyList<PendingChainStep>? steps = null) => new(
-        a.Id, a.Kind == AccountKind.User ? "user" : "service", a.Name, Word(a.Status), [.. a.Roles.Select(g => g.ToClaim())], a.MustChangePassword,
-        a.Controller, chainId is { } c ? Did(c, a.Controller) : null, a.CreatedAt, a.UpdatedAt,
-        new ChainSyncResponse(Word(a.Chain.RecordedStatus), a.Chain.LastBlock, a.Chain.PendingSteps, a.Chain.FailedSteps,
+        a.Id, a.Kind == AccountKind.User ? "user" : "service", a.Name, a.Status.ToWord(), [.. a.Roles.Select(g => g.ToClaim())], a.MustChangePassword,
+        a.Controller, chainId is { } c ? EthrDid.For(c, a.Controller).ToString() : null, a.CreatedAt, a.UpdatedAt,
+        new ChainSyncResponse(a.Chain.RecordedStatus.ToWord(), a.Chain.LastBlock, a.Chain.PendingSteps, a.Chain.FailedSteps,
             steps?.Select(s => new ChainStepResponse(
                 s.Id, AccountChainSync.Name(s.Step.Action), s.Step.Role is { } r ? new RoleGrant(r, s.Step.Scope).ToClaim() : null,
                 s.State.ToString().ToLowerInvariant(), s.Attempts, s.TransactionHash, s.BlockNumber, s.Error)).ToList()));
 
     public static OnChainIdentityResponse ToResponse(this OnChainIdentity chain, StoredAccount account) => new(
-        Word(chain.Status), chain.Controller, "0x" + Convert.ToHexStringLower(chain.SubjectHash),
+        chain.Status.ToWord(), chain.Controller, "0x" + Convert.ToHexStringLower(chain.SubjectHash),
         account.SubjectSalt is { } salt && chain.SubjectHash.AsSpan().SequenceEqual(SubjectHashing.Hash(salt, account.Name)),
         chain.UpdatedBlock, chain.Roles.Count);
 
-    /// <summary>did:ethr with the chain id in hex, as the did:ethr method writes networks that have no name.</summary>
-    public static string Did(long chainId, string controller) =>
-        "did:ethr:0x" + chainId.ToString("x", CultureInfo.InvariantCulture) + ":" + controller;
-
-    public static string Word(IdentityStatus status) => status.ToString().ToLowerInvariant();
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +68,7 @@ public sealed class RegionsTests(ITestOutputHelper output)
         var token = (await new OidcFlows(a.Address).AuthorizationCodeAsync(userName, Password)).GetProperty("access_token").GetString()!;
 
         // B has never heard of this identity in its own store; it trusts A's signature and the chain's word.
-        using (var atB = await MeAsync(b, token))
+        using (var atB = await TestIdentities.MeAsync(b, token))
         {
             var body = await atB.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(atB.StatusCode == HttpStatusCode.OK, body.ToString());
@@ -84,9 +83,9 @@ public sealed class RegionsTests(ITestOutputHelper output)
 
         // The region that revoked refuses at once, before the chain has it; the other learns it from the chain.
         var clock = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.Forbidden, (await MeAsync(a, token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await TestIdentities.MeAsync(a, token)).StatusCode);
         HttpStatusCode atBStatus;
-        while ((atBStatus = (await MeAsync(b, token)).StatusCode) == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while ((atBStatus = (await TestIdentities.MeAsync(b, token)).StatusCode) == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
@@ -94,16 +93,9 @@ public sealed class RegionsTests(ITestOutputHelper output)
         var atBAfter = clock.Elapsed;
         output.WriteLine($"revocation through A refused at B after {atBAfter.TotalMilliseconds:0} ms");
         Assert.Equal(HttpStatusCode.Forbidden, atBStatus);
-        Assert.Equal(HttpStatusCode.Forbidden, (await MeAsync(a, token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await TestIdentities.MeAsync(a, token)).StatusCode);
 
         // The bound: a revocation takes effect everywhere within 5 seconds (refresh every second, plus the outbox and a block).
         Assert.True(atBAfter < TimeSpan.FromSeconds(5), $"refused at B only after {atBAfter}");
-    }
-
-    private static async Task<HttpResponseMessage> MeAsync(TestServer server, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await server.Client.SendAsync(request);
     }
 }

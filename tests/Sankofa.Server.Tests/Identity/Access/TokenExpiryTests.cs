@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Sankofa.Server.Tests.Identity.Oidc;
 using Sankofa.Server.Tests.Infrastructure;
 
@@ -20,12 +19,12 @@ public sealed class TokenExpiryTests
         var token = (await new OidcFlows(server.Address).AuthorizationCodeAsync(userName, "correct horse battery staple")).GetProperty("access_token").GetString()!;
 
         // Accepted (and remembered) while valid, asked twice so the second answer comes from memory.
-        Assert.Equal(HttpStatusCode.OK, await MeAsync(server, token));
-        Assert.Equal(HttpStatusCode.OK, await MeAsync(server, token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, token));
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         HttpStatusCode status;
-        while ((status = await MeAsync(server, token)) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        while ((status = await StatusAsync(server, token)) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
         }
@@ -33,11 +32,9 @@ public sealed class TokenExpiryTests
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
-    private static async Task<HttpStatusCode> MeAsync(TestServer server, string token)
+    private static async Task<HttpStatusCode> StatusAsync(TestServer server, string token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await server.Client.SendAsync(request);
+        using var response = await TestIdentities.MeAsync(server, token);
         return response.StatusCode;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -9,6 +8,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Sankofa.Core.Identity;
 using Sankofa.Server.Tests.Identity.Oidc;
+using Sankofa.Server.Tests.Infrastructure;
 
 namespace Sankofa.Server.Tests.Identity.Access;
 
@@ -32,7 +32,7 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
 
-        using var me = await MeAsync(token);
+        using var me = await TestIdentities.MeAsync(fixture.Server, token);
         var body = await me.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.Equal(id, body.GetProperty("id").GetString());
@@ -48,7 +48,7 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
         var key = IssuerKey();
 
         // The control: the real payload re-signed with the real key is accepted, so each refusal below is for its one change.
-        Assert.Equal(HttpStatusCode.OK, (await MeAsync(Resign(token, key, _ => { }))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await TestIdentities.MeAsync(fixture.Server, Resign(token, key, _ => { }))).StatusCode);
 
         var parts = token.Split('.');
         var payload = Base64UrlEncoder.Decode(parts[1]).Replace("operator@t-bad", "platform-admin", StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
 
         foreach (var (what, bad) in cases)
         {
-            using var refused = await MeAsync(bad);
+            using var refused = await TestIdentities.MeAsync(fixture.Server, bad);
             Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {(int)refused.StatusCode}");
             Assert.Equal("invalid_token", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         }
@@ -79,12 +79,12 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
         var chain = fixture.Server.Services.GetRequiredService<IIdentityLedger>();
         await chain.SuspendAsync(id, CancellationToken.None);
 
-        var refused = await UntilAsync(() => MeAsync(token), r => r.StatusCode != HttpStatusCode.OK);
+        var refused = await Eventually.UntilAsync(() => TestIdentities.MeAsync(fixture.Server, token), r => r.StatusCode != HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("identity_suspended", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
 
         await chain.ReinstateAsync(id, CancellationToken.None);
-        Assert.Equal(HttpStatusCode.OK, (await UntilAsync(() => MeAsync(token), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Eventually.UntilAsync(() => TestIdentities.MeAsync(fixture.Server, token), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
     }
 
     private async Task<(string Id, string Token)> SignedInAsync(string role)
@@ -93,14 +93,6 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
         var tokens = await new OidcFlows(fixture.Server.Address).AuthorizationCodeAsync(id.UserName, Password);
         return (id.Id, tokens.GetProperty("access_token").GetString()!);
     }
-
-    private async Task<HttpResponseMessage> MeAsync(string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await fixture.Server.Client.SendAsync(request);
-    }
-
     private RsaSecurityKey IssuerKey()
     {
         var rsa = RSA.Create();
@@ -122,20 +114,5 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
     {
         var header = Base64UrlEncoder.Encode("""{"alg":"none","typ":"at+jwt"}""");
         return $"{header}.{token.Split('.')[1]}.";
-    }
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> attempt, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var result = await attempt();
-            if (done(result) || DateTime.UtcNow > deadline)
-            {
-                return result;
-            }
-
-            await Task.Delay(200);
-        }
     }
 }

@@ -49,11 +49,11 @@ public sealed class IssuerFlowTests(IssuerFixture fixture) : IClassFixture<Issue
         Assert.True(refreshed.TryGetProperty("access_token", out _), refreshed.ToString());
 
         await PostAsync($"api/v1/identities/{id}/suspend");
-        var refused = await UntilAsync(() => flows.TokenAsync(Refresh(refreshed)), t => t.TryGetProperty("error", out _));
+        var refused = await Eventually.UntilAsync(() => flows.TokenAsync(Refresh(refreshed)), t => t.TryGetProperty("error", out _));
         Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
 
         await PostAsync($"api/v1/identities/{id}/reinstate");
-        var again = await UntilAsync(() => new OidcFlows(fixture.Server.Address).TokenAsync(Refresh(refreshed)), t => t.TryGetProperty("access_token", out _));
+        var again = await Eventually.UntilAsync(() => new OidcFlows(fixture.Server.Address).TokenAsync(Refresh(refreshed)), t => t.TryGetProperty("access_token", out _));
         Assert.Equal(id, OidcFlows.Claims(again.GetProperty("access_token").GetString()!).GetProperty("sub").GetString());
     }
 
@@ -67,12 +67,12 @@ public sealed class IssuerFlowTests(IssuerFixture fixture) : IClassFixture<Issue
         // Straight on the chain, as another control plane sharing it would: this server's store still says active.
         var chain = fixture.Server.Services.GetRequiredService<Sankofa.Core.Identity.IIdentityLedger>();
         await chain.SuspendAsync(id, CancellationToken.None);
-        var refused = await UntilAsync(() => flows.TokenAsync(Refresh(tokens)), t => t.TryGetProperty("error", out _));
+        var refused = await Eventually.UntilAsync(() => flows.TokenAsync(Refresh(tokens)), t => t.TryGetProperty("error", out _));
         Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
         Assert.Contains("chain", refused.GetProperty("error_description").GetString(), StringComparison.Ordinal);
 
         await chain.ReinstateAsync(id, CancellationToken.None);
-        var again = await UntilAsync(() => flows.TokenAsync(Refresh(tokens)), t => t.TryGetProperty("access_token", out _));
+        var again = await Eventually.UntilAsync(() => flows.TokenAsync(Refresh(tokens)), t => t.TryGetProperty("access_token", out _));
         Assert.True(again.TryGetProperty("access_token", out _), again.ToString());
     }
 
@@ -123,7 +123,7 @@ public sealed class IssuerFlowTests(IssuerFixture fixture) : IClassFixture<Issue
         var secret = body.GetProperty("clientSecret").GetString()!;
         var flows = new OidcFlows(fixture.Server.Address);
 
-        var tokens = await UntilAsync(
+        var tokens = await Eventually.UntilAsync(
             () => flows.TokenAsync(new() { ["grant_type"] = "client_credentials", ["client_id"] = id, ["client_secret"] = secret, ["scope"] = "sankofa" }),
             t => t.TryGetProperty("access_token", out _));
         var claims = OidcFlows.Claims(tokens.GetProperty("access_token").GetString()!);
@@ -188,20 +188,4 @@ public sealed class IssuerFlowTests(IssuerFixture fixture) : IClassFixture<Issue
     {
         ["grant_type"] = "refresh_token", ["client_id"] = "sankofa-portal", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
     };
-
-    /// <summary>Repeats until the answer satisfies the condition; the chain's changes reach the issuer within seconds, not at once.</summary>
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> attempt, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var result = await attempt();
-            if (done(result) || DateTime.UtcNow > deadline)
-            {
-                return result;
-            }
-
-            await Task.Delay(200);
-        }
-    }
 }

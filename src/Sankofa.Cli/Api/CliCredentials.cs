@@ -14,6 +14,8 @@ internal static class CliCredentials
     /// <summary>The public client the CLI signs in as (device authorization).</summary>
     public const string ClientId = "sankofa-cli";
 
+    private static readonly Lock Gate = new();
+
     private static string FilePath => Path.Combine(
         Environment.GetEnvironmentVariable("SANKOFA_CONFIG_DIR") is { Length: > 0 } dir
             ? dir
@@ -23,6 +25,15 @@ internal static class CliCredentials
     public static StoredTokens? Load(Uri server) => LoadAll().GetValueOrDefault(Key(server));
 
     public static void Save(Uri server, StoredTokens? tokens)
+    {
+        // Read, change, write: two saves at once in this process (renewals of two servers' tokens) must not lose one.
+        lock (Gate)
+        {
+            SaveLocked(server, tokens);
+        }
+    }
+
+    private static void SaveLocked(Uri server, StoredTokens? tokens)
     {
         var all = LoadAll();
         if (tokens is null)

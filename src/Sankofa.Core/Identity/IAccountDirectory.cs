@@ -15,6 +15,12 @@ public interface IAccountDirectory
 
     /// <summary>An account by id (user or service client), or null.</summary>
     Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The service account a client id stands for: its account id, or its name for a bootstrap client (whose client id
+    /// the operator chose before the account existed); null when none.
+    /// </summary>
+    Task<Account?> GetClientAsync(string clientId, CancellationToken cancellationToken);
 }
 
 /// <summary>A user or a service client (client-credentials) that can be issued tokens.</summary>

@@ -43,6 +43,19 @@ public enum Permission
     SiteAttest,
 }
 
+/// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
+public static class PermissionNames
+{
+    /// <summary>The permission as written in docs and refusals: <c>resources.write</c> for <see cref="Permission.ResourcesWrite"/>.</summary>
+    public static string ToName(this Permission permission)
+    {
+        // Every permission is a noun and a verb in PascalCase: the verb starts at the last capital.
+        var text = permission.ToString();
+        var verb = text.AsSpan().LastIndexOfAnyInRange('A', 'Z');
+        return string.Concat(text[..verb].ToLowerInvariant(), ".", text[verb..].ToLowerInvariant());
+    }
+}
+
 /// <summary>
 /// Who is calling, as the API sees it after the token was validated and the chain said the identity is active: the
 /// identity id and its role grants. Answers whether it may do something, and within which tenants.
@@ -98,6 +111,14 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
     }
 
     /// <summary>
+    /// Why the caller may not do <paramref name="permission"/> in <paramref name="tenantId"/>: null when it may;
+    /// <see cref="AccessRefusal.Hidden"/> when it cannot even see the tenant, so the answer must be the one a missing
+    /// thing gets (404, not 403: other tenants' ids cannot be probed).
+    /// </summary>
+    public AccessRefusal? Refusal(Permission permission, string tenantId) =>
+        Can(permission, tenantId) ? null : Can(Permission.TenantsRead, tenantId) ? AccessRefusal.Forbidden : AccessRefusal.Hidden;
+
+    /// <summary>
     /// The tenants within which the caller holds the permission: null when it holds it platform-wide (no filter), else
     /// the set (possibly empty). Lists are filtered by it, so another tenant's things are never even counted.
     /// </summary>
@@ -110,4 +131,14 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
 
         return Grants.Where(g => g.Scope is not null && g.Role != Roles.SiteAgent && RoleGrants(g.Role, permission)).Select(g => g.Scope!).ToHashSet(StringComparer.Ordinal);
     }
+}
+
+/// <summary>How a request about a tenant's thing is refused.</summary>
+public enum AccessRefusal
+{
+    /// <summary>The caller sees the tenant but its roles there do not allow this: 403.</summary>
+    Forbidden,
+
+    /// <summary>The caller cannot see the tenant: answered exactly as if the thing did not exist (404).</summary>
+    Hidden,
 }

@@ -109,7 +109,11 @@ public sealed record HostAllocation(string ResourceId, string HostId, ComputeRes
 /// <param name="SiteId">Only resources placed on this site.</param>
 /// <param name="Before">Cursor: only resources with a sequence below this one.</param>
 /// <param name="Limit">Page size.</param>
-public sealed record ResourceQuery(string? TenantId = null, string? ProjectId = null, ResourceStatus? Status = null, string? SiteId = null, long? Before = null, int Limit = 100);
+/// <param name="Tenants">Only these tenants' (those the caller may see); null: no such limit. Applied in the query, so
+/// other tenants' resources are never read, counted or paged over.</param>
+public sealed record ResourceQuery(
+    string? TenantId = null, string? ProjectId = null, ResourceStatus? Status = null, string? SiteId = null, long? Before = null, int Limit = 100,
+    IReadOnlyCollection<string>? Tenants = null);
 
 /// <summary>A page of resources and the cursor of the next (null on the last page).</summary>
 /// <param name="Items">Newest first.</param>

@@ -1,3 +1,4 @@
+using Sankofa.Core.Identity;
 using Sankofa.Core.Placement;
 using Sankofa.Core.Tenancy;
 
@@ -23,6 +24,9 @@ public enum ProvisioningErrorKind
 
     /// <summary>Sites meet the constraints but none can take the VM now: 409.</summary>
     NoCapacity,
+
+    /// <summary>The caller sees the tenant but its roles there do not allow this: 403.</summary>
+    Forbidden,
 }
 
 /// <summary>A refused call, with the fields at fault.</summary>
@@ -48,6 +52,24 @@ public sealed record ProvisioningError(ProvisioningErrorKind Kind, string Messag
     /// <summary>A 409.</summary>
     public static ProvisioningError Conflict(string field, string message) =>
         new(ProvisioningErrorKind.Conflict, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>
+    /// Null when <paramref name="caller"/> may do <paramref name="permission"/> in <paramref name="tenantId"/>; else
+    /// <paramref name="notFound"/> when it cannot see the tenant (so ids cannot be probed), or a 403 naming the permission.
+    /// </summary>
+    public static ProvisioningError? Denied(Caller? caller, Permission permission, string tenantId, ProvisioningError notFound) =>
+        (caller is null ? AccessRefusal.Hidden : caller.Refusal(permission, tenantId)) switch
+        {
+            null => null,
+            AccessRefusal.Hidden => notFound,
+            _ => new(ProvisioningErrorKind.Forbidden, $"Your roles in tenant '{tenantId}' do not allow this ({permission.ToName()}).", new Dictionary<string, string[]>())
+            {
+                MissingPermission = permission.ToName(),
+            },
+        };
+
+    /// <summary>The permission lacking, when <see cref="ProvisioningErrorKind.Forbidden"/> (as docs/identity.md writes it).</summary>
+    public string? MissingPermission { get; init; }
 
     /// <summary>A quota refusal naming each quota (<c>quota.vcpu</c>, …) and what is left.</summary>
     public static ProvisioningError Quota(IReadOnlyList<QuotaRefusal> refusals)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Placement;
 using Sankofa.Core.Tenancy;
 using Sankofa.Core.Topology;
@@ -39,9 +40,13 @@ public sealed partial class ProvisioningService
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
-    /// <summary>Where the request would go now and why, without creating anything. With a project, its quotas are checked too.</summary>
-    public async Task<ProvisioningResult<PlacementExplanation>> ExplainAsync(ResourceRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where the request would go now and why, without creating anything. With a project (which the caller must be
+    /// allowed to read resources of), its quotas are checked too.
+    /// </summary>
+    public async Task<ProvisioningResult<PlacementExplanation>> ExplainAsync(Caller caller, ResourceRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         var errors = Validate(request, requireProject: false);
         if (errors.Count > 0)
@@ -51,7 +56,7 @@ public sealed partial class ProvisioningService
 
         if (request.ProjectId is not null)
         {
-            var owners = await OwnersAsync(request.ProjectId, cancellationToken).ConfigureAwait(false);
+            var owners = await OwnersAsync(caller, Permission.ResourcesRead, request.ProjectId, cancellationToken).ConfigureAwait(false);
             if (owners.Error is { } missing)
             {
                 return missing;
@@ -70,11 +75,15 @@ public sealed partial class ProvisioningService
 
     /// <summary>
     /// Accepts a request: validated, within quota, placed, and stored as Requested with its audit entry. With an
-    /// idempotency key already used in the project for the same request, answers the resource created then.
+    /// idempotency key already used in the project for the same request, answers the resource created then. The
+    /// caller must hold <see cref="Permission.ResourcesWrite"/> in the project's tenant; a project of a tenant it cannot
+    /// see is answered as one that does not exist.
     /// </summary>
-    public async Task<ProvisioningResult<ResourceAccepted>> CreateAsync(string actor, ResourceRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<ProvisioningResult<ResourceAccepted>> CreateAsync(
+        string actor, Caller caller, ResourceRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         var errors = Validate(request, requireProject: true);
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 200 || idempotencyKey.Any(char.IsControl)))
@@ -91,7 +100,7 @@ public sealed partial class ProvisioningService
         var specHash = SpecHash.Of(spec);
         for (var attempt = 1; ; attempt++)
         {
-            var owners = await OwnersAsync(request.ProjectId!, cancellationToken).ConfigureAwait(false);
+            var owners = await OwnersAsync(caller, Permission.ResourcesWrite, request.ProjectId!, cancellationToken).ConfigureAwait(false);
             if (owners.Error is { } missing)
             {
                 return missing;
@@ -158,16 +167,26 @@ public sealed partial class ProvisioningService
         }
     }
 
-    /// <summary>Asks for a resource to be deleted; the reconciler removes the VM and records it on chain. Repeating is harmless.</summary>
-    public async Task<ProvisioningResult<Resource>> DeleteAsync(string actor, string resourceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for a resource to be deleted; the reconciler removes the VM and records it on chain. Repeating is harmless.
+    /// The caller must hold <see cref="Permission.ResourcesWrite"/> in the resource's tenant.
+    /// </summary>
+    public async Task<ProvisioningResult<Resource>> DeleteAsync(string actor, Caller caller, string resourceId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(caller);
         for (var attempt = 1; ; attempt++)
         {
             var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
+            var missing = ProvisioningError.NotFound("id", $"There is no resource '{resourceId}'.");
             if (resource is null)
             {
-                return ProvisioningError.NotFound("id", $"There is no resource '{resourceId}'.");
+                return missing;
+            }
+
+            if (ProvisioningError.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied)
+            {
+                return denied;
             }
 
             if (resource.Desired == DesiredState.Absent)
@@ -254,12 +273,20 @@ public sealed partial class ProvisioningService
         return ProvisioningResult<PlacementDecision>.Ok(result.Decision!);
     }
 
-    private async Task<ProvisioningResult<(Tenant Tenant, Project Project)>> OwnersAsync(string projectId, CancellationToken cancellationToken)
+    /// <summary>The project and its tenant, when the caller may do <paramref name="permission"/> there.</summary>
+    private async Task<ProvisioningResult<(Tenant Tenant, Project Project)>> OwnersAsync(
+        Caller caller, Permission permission, string projectId, CancellationToken cancellationToken)
     {
         var project = await _store.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false);
+        var missing = ProvisioningError.NotFound("projectId", $"There is no project '{projectId}'.");
         if (project is null)
         {
-            return ProvisioningError.NotFound("projectId", $"There is no project '{projectId}'.");
+            return missing;
+        }
+
+        if (ProvisioningError.Denied(caller, permission, project.TenantId, missing) is { } denied)
+        {
+            return denied;
         }
 
         var tenant = await _store.GetTenantAsync(project.TenantId, cancellationToken).ConfigureAwait(false)

@@ -150,6 +150,12 @@ internal sealed class ProvisioningStore : IProvisioningStore
             q = q.Where(r => r.TenantId == query.TenantId);
         }
 
+        if (query.Tenants is { } tenants)
+        {
+            var visible = tenants.ToArray();
+            q = q.Where(r => visible.Contains(r.TenantId));
+        }
+
         if (query.ProjectId is not null)
         {
             q = q.Where(r => r.ProjectId == query.ProjectId);

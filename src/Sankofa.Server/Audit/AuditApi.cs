@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Hosting;
+using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Audit;
 
@@ -14,17 +16,17 @@ internal static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/audit").WithTags("Audit");
-        api.MapPost("/entries", RecordAsync).WithName("RecordAuditEvent")
+        api.MapPost("/entries", RecordAsync).WithName("RecordAuditEvent").Requires(Permission.AuditWrite)
             .WithSummary("Records an event in the audit log; it is sealed into a batch and anchored on chain shortly after.");
-        api.MapGet("/entries", ListAsync).WithName("ListAuditEntries")
+        api.MapGet("/entries", ListAsync).WithName("ListAuditEntries").Requires(Permission.AuditRead)
             .WithSummary("Lists entries newest first, filtered and paged by the 'before' cursor.");
-        api.MapGet("/entries/{id:long}", GetAsync).WithName("GetAuditEntry")
+        api.MapGet("/entries/{id:long}", GetAsync).WithName("GetAuditEntry").Requires(Permission.AuditRead)
             .WithSummary("One entry with its chain position, inclusion proof, batch and anchor.");
-        api.MapGet("/entries/{id:long}/verification", VerifyAsync).WithName("VerifyAuditEntry")
+        api.MapGet("/entries/{id:long}/verification", VerifyAsync).WithName("VerifyAuditEntry").Requires(Permission.AuditRead)
             .WithSummary("The server's own check of the entry against the root it reads from the chain. For a check that does not trust the server, use `sankofa audit verify`.");
-        api.MapGet("/batches/{id:long}", GetBatchAsync).WithName("GetAuditBatch")
+        api.MapGet("/batches/{id:long}", GetBatchAsync).WithName("GetAuditBatch").Requires(Permission.AuditRead)
             .WithSummary("One Merkle batch and where its root is on chain.");
-        api.MapGet("/chain", ChainAsync).WithName("ListAuditChain")
+        api.MapGet("/chain", ChainAsync).WithName("ListAuditChain").Requires(Permission.AuditRead)
             .WithSummary("Sealed entries in sequence order from 'fromSequence', for whole-log verification.");
         return app;
     }

@@ -4,6 +4,7 @@ using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQLParser.AST;
+using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.GraphQL;
@@ -87,6 +88,7 @@ internal static class GraphQLEndpoint
             Variables = request.Variables,
             OperationName = request.OperationName,
             RequestServices = http.RequestServices,
+            UserContext = new Dictionary<string, object?> { [GraphAccess.CallerKey] = http.Caller() },
             CancellationToken = http.RequestAborted,
         });
 

@@ -1,31 +1,47 @@
 using GraphQL;
 using GraphQL.Types;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Provisioning;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Tenancy;
 
 namespace Sankofa.Server.GraphQL;
 
-/// <summary>Tenants, projects, resources and placement over GraphQL, through the same service and store as the REST API.</summary>
+/// <summary>
+/// Tenants, projects, resources and placement over GraphQL, through the same service and store as the REST API and
+/// under the same rules: each field needs its permission, lists hold only the caller's tenants, and another tenant's
+/// project or resource is null (or NOT_FOUND for a mutation), as a missing one.
+/// </summary>
 internal static class ProvisioningFields
 {
     public static void AddQueries(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TenantGraphType>>>>("tenants")
-            .ResolveAsync(async c => (await Store(c).ListTenantsAsync(c.CancellationToken)).Select(TenantResponse.From).ToList());
+            .ResolveAsync(async c =>
+            {
+                var visible = c.Require(Permission.TenantsRead).TenantsWith(Permission.TenantsRead);
+                return (await Store(c).ListTenantsAsync(c.CancellationToken)).Where(t => visible is null || visible.Contains(t.Id)).Select(TenantResponse.From).ToList();
+            });
 
         query.Field<ProjectGraphType>("project")
             .Argument<NonNullGraphType<StringGraphType>>("id")
-            .ResolveAsync(async c => await Store(c).GetProjectAsync(c.GetArgument<string>("id"), c.CancellationToken) is { } p ? ProjectResponse.From(p) : null);
+            .ResolveAsync(async c =>
+            {
+                var caller = c.Require(Permission.TenantsRead);
+                return await Store(c).GetProjectAsync(c.GetArgument<string>("id"), c.CancellationToken) is { } p && caller.Can(Permission.TenantsRead, p.TenantId)
+                    ? ProjectResponse.From(p)
+                    : null;
+            });
 
         query.Field<ResourceGraphType>("resource")
             .Description("One resource with its placement explanation and history, or null.")
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c =>
             {
+                var caller = c.Require(Permission.ResourcesRead);
                 var id = c.GetArgument<string>("id");
                 var resource = await Store(c).GetResourceAsync(id, c.CancellationToken);
-                if (resource is null)
+                if (resource is null || !caller.Can(Permission.ResourcesRead, resource.TenantId))
                 {
                     return null;
                 }
@@ -43,6 +59,7 @@ internal static class ProvisioningFields
             .Argument<IntGraphType>("first", "Page size, 1 to 1000 (default 100).")
             .ResolveAsync(async c =>
             {
+                var caller = c.Require(Permission.ResourcesRead);
                 var first = c.GetArgument<int?>("first") ?? 100;
                 if (first is < 1 or > 1000)
                 {
@@ -50,7 +67,8 @@ internal static class ProvisioningFields
                 }
 
                 var page = await Store(c).ListResourcesAsync(
-                    new ResourceQuery(c.GetArgument<string?>("tenantId"), c.GetArgument<string?>("projectId"), null, c.GetArgument<string?>("siteId"), c.GetArgument<long?>("before"), first),
+                    new ResourceQuery(c.GetArgument<string?>("tenantId"), c.GetArgument<string?>("projectId"), null, c.GetArgument<string?>("siteId"), c.GetArgument<long?>("before"), first,
+                        caller.TenantsWith(Permission.ResourcesRead)),
                     c.CancellationToken);
                 return new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore);
             });
@@ -58,7 +76,8 @@ internal static class ProvisioningFields
         query.Field<PlacementGraphType>("explainPlacement")
             .Description("Where a VM with this request would go and why, without creating anything.")
             .Argument<NonNullGraphType<ResourceInputGraphType>>("input")
-            .ResolveAsync(async c => Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>().ExplainAsync(Input(c).ToRequest(), c.CancellationToken)));
+            .ResolveAsync(async c => Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
+                .ExplainAsync(c.Require(Permission.ResourcesRead), Input(c).ToRequest(), c.CancellationToken)));
     }
 
     public static void AddMutations(ObjectGraphType mutation)
@@ -69,8 +88,9 @@ internal static class ProvisioningFields
             .Argument<StringGraphType>("idempotencyKey")
             .ResolveAsync(async c =>
             {
+                var caller = c.Require(Permission.ResourcesWrite);
                 var accepted = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
-                    .CreateAsync("graphql", Input(c).ToRequest(), c.GetArgument<string?>("idempotencyKey"), c.CancellationToken));
+                    .CreateAsync(Actor(caller), caller, Input(c).ToRequest(), c.GetArgument<string?>("idempotencyKey"), c.CancellationToken));
                 c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
                 return accepted.Resource.ToResponse(accepted.Replayed);
             });
@@ -79,14 +99,18 @@ internal static class ProvisioningFields
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c =>
             {
+                var caller = c.Require(Permission.ResourcesWrite);
                 var resource = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
-                    .DeleteAsync("graphql", c.GetArgument<string>("id"), c.CancellationToken));
+                    .DeleteAsync(Actor(caller), caller, c.GetArgument<string>("id"), c.CancellationToken));
                 c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
                 return resource.ToResponse();
             });
     }
 
     private static IProvisioningStore Store(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<IProvisioningStore>();
+
+    /// <summary>Who the audit log names for a change made through GraphQL.</summary>
+    private static string Actor(Caller caller) => "graphql:" + caller.Id;
 
     private static ResourceRequestBody Input(IResolveFieldContext c)
     {
@@ -109,6 +133,7 @@ internal static class ProvisioningFields
                 ProvisioningErrorKind.Conflict => "CONFLICT",
                 ProvisioningErrorKind.QuotaExceeded => "QUOTA_EXCEEDED",
                 ProvisioningErrorKind.ConflictingConstraints => "CONFLICTING_CONSTRAINTS",
+                ProvisioningErrorKind.Forbidden => "FORBIDDEN",
                 _ => "NO_CAPACITY",
             },
         };

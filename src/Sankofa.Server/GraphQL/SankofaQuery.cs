@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Topology;
 using Sankofa.Server.Audit;
 using Sankofa.Server.Topology;
@@ -23,6 +24,7 @@ public sealed class SankofaQuery : ObjectGraphType
             .Argument<IntGraphType>("first", "Page size, 1 to 500 (default 100).")
             .Resolve(context =>
             {
+                context.Require(Permission.SitesRead);
                 var first = PageSize(context, "first", 100, SitesApi.MaxPageSize);
                 var tier = context.GetArgument<SiteTier?>("tier");
                 var jurisdiction = context.GetArgument<string?>("jurisdiction");
@@ -45,6 +47,7 @@ public sealed class SankofaQuery : ObjectGraphType
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .Resolve(context =>
             {
+                context.Require(Permission.SitesRead);
                 var sites = context.RequestServices!.GetRequiredService<SiteView>();
                 return sites.Catalog.Find(context.GetArgument<string>("id")) is { } site
                     ? sites.Describe(site, withHosts: true)
@@ -60,6 +63,7 @@ public sealed class SankofaQuery : ObjectGraphType
             .Argument<IntGraphType>("first", "Page size, 1 to 1000 (default 100).")
             .ResolveAsync(async context =>
             {
+                context.Require(Permission.AuditRead);
                 var first = PageSize(context, "first", 100, AuditApi.MaxPageSize);
                 var store = context.RequestServices!.GetRequiredService<IAuditStore>();
                 var page = await store.ListEntriesAsync(
@@ -74,6 +78,7 @@ public sealed class SankofaQuery : ObjectGraphType
             .Argument<NonNullGraphType<LongGraphType>>("id")
             .ResolveAsync(async context =>
             {
+                context.Require(Permission.AuditRead);
                 var store = context.RequestServices!.GetRequiredService<IAuditStore>();
                 var entry = await store.GetEntryAsync(context.GetArgument<long>("id"), context.CancellationToken);
                 if (entry is null)

@@ -10,9 +10,9 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthReport("ok", null, null)))
-            .WithName("Liveness").WithTags("Operations").WithSummary("The process is up.");
+            .WithName("Liveness").WithTags("Operations").WithSummary("The process is up.").AllowAnonymous();
         app.MapGet("/readyz", ReadyAsync)
-            .WithName("Readiness").WithTags("Operations").WithSummary("The database and the chain answer.");
+            .WithName("Readiness").WithTags("Operations").WithSummary("The database and the chain answer.").AllowAnonymous();
         return app;
     }
 

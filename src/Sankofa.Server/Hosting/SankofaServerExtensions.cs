@@ -80,9 +80,11 @@ public static class SankofaServerExtensions
         app.UseAuthentication();
         app.UseMiddleware<CallerMiddleware>();
         app.UseAuthorization();
-        app.MapOpenApi();
+        // The API's description, and metrics for a scraper on the operators' network, need no token; everything else
+        // needs one unless it says otherwise (the fallback policy in AddSankofaAccess).
+        app.MapOpenApi().AllowAnonymous();
         app.MapHealthApi();
-        app.MapMetrics();
+        app.MapMetrics().AllowAnonymous();
         app.MapAuditApi();
         app.MapLedgerApi();
         app.MapTenancyApi();

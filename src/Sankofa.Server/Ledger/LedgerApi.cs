@@ -10,7 +10,8 @@ internal static class LedgerApi
     {
         app.MapGet("/api/v1/ledger", async Task<Ok<LedgerStatus>> (ILedgerStatus ledger, CancellationToken ct) =>
                 TypedResults.Ok(await ledger.GetStatusAsync(ct)))
-            .WithName("GetLedgerStatus").WithTags("Ledger").WithSummary("Chain endpoint, chain id, height and contract addresses.");
+            .WithName("GetLedgerStatus").WithTags("Ledger").WithSummary("Chain endpoint, chain id, height and contract addresses.")
+            .AllowAnonymous(); // public facts about the chain: what anyone needs to verify our records without trusting us
         return app;
     }
 }

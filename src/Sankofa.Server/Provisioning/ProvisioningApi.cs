@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Provisioning;
 
@@ -15,25 +17,26 @@ internal static class ProvisioningApi
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Provisioning");
-        api.MapPost("/placements", ExplainAsync).WithName("ExplainPlacement")
+        api.MapPost("/placements", ExplainAsync).WithName("ExplainPlacement").Requires(Permission.ResourcesRead)
             .WithSummary("Where a VM would go now and why (chosen site and host, nearest rejected candidates), without creating anything.");
-        api.MapPost("/resources", CreateAsync).WithName("CreateResource")
+        api.MapPost("/resources", CreateAsync).WithName("CreateResource").Requires(Permission.ResourcesWrite)
             .WithSummary("Requests a VM: validated, checked against quotas, placed, recorded; provisioning continues in the background (202). Honours Idempotency-Key.");
-        api.MapGet("/resources", ListAsync).WithName("ListResources")
+        api.MapGet("/resources", ListAsync).WithName("ListResources").Requires(Permission.ResourcesRead)
             .WithSummary("Lists resources newest first, filtered by tenant, project, status or site and paged by the 'before' cursor.");
-        api.MapGet("/resources/{id}", GetAsync).WithName("GetResource")
+        api.MapGet("/resources/{id}", GetAsync).WithName("GetResource").Requires(Permission.ResourcesRead)
             .WithSummary("One resource: status, placement explanation, event history and what the chain holds for it.");
-        api.MapDelete("/resources/{id}", DeleteAsync).WithName("DeleteResource")
+        api.MapDelete("/resources/{id}", DeleteAsync).WithName("DeleteResource").Requires(Permission.ResourcesWrite)
             .WithSummary("Asks for the VM to be destroyed; the deletion is recorded on chain (202).");
-        api.MapGet("/resources/{id}/usage", UsageAsync).WithName("GetResourceUsage")
+        api.MapGet("/resources/{id}/usage", UsageAsync).WithName("GetResourceUsage").Requires(Permission.ResourcesRead)
             .WithSummary("Metered usage from Verified until deleted: vCPU-hours, GB-RAM-hours, GB-disk-hours per clock hour.");
         return app;
     }
 
-    internal static string Actor(HttpContext context) => "api:" + (context.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous");
+    /// <summary>Who the audit log names for a change made through the API: the caller's identity id.</summary>
+    internal static string Actor(HttpContext context) => "api:" + (context.Caller()?.Id ?? "anonymous");
 
     private static async Task<Results<Ok<PlacementExplanation>, ProblemHttpResult>> ExplainAsync(
-        ResourceRequestBody? body, ProvisioningService service, CancellationToken cancellationToken)
+        ResourceRequestBody? body, HttpContext context, ProvisioningService service, CancellationToken cancellationToken)
     {
         if (body is null)
         {
@@ -46,7 +49,7 @@ internal static class ProvisioningApi
             return ProvisioningProblems.Invalid(missing);
         }
 
-        var result = await service.ExplainAsync(body.ToRequest(), cancellationToken);
+        var result = await service.ExplainAsync(context.RequiredCaller(), body.ToRequest(), cancellationToken);
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!);
     }
 
@@ -65,7 +68,7 @@ internal static class ProvisioningApi
             return ProvisioningProblems.Invalid(missing);
         }
 
-        var result = await service.CreateAsync(Actor(context), body.ToRequest(), idempotencyKey, cancellationToken);
+        var result = await service.CreateAsync(Actor(context), context.RequiredCaller(), body.ToRequest(), idempotencyKey, cancellationToken);
         if (result.Error is { } error)
         {
             return error.ToProblem();
@@ -109,7 +112,8 @@ internal static class ProvisioningApi
             return ProvisioningProblems.Invalid(errors);
         }
 
-        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100);
+        // Only the tenants the caller may see, in the query itself: another tenant's resources are never read or counted.
+        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100, TenantAccess.Tenants(context, Permission.ResourcesRead));
         var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(query));
         if (cache.TryGet(key, out var kept))
         {
@@ -123,10 +127,9 @@ internal static class ProvisioningApi
     }
 
     private static async Task<Results<Ok<ResourceResponse>, ProblemHttpResult>> GetAsync(
-        string id, IProvisioningStore store, IResourceLedger ledger, CancellationToken cancellationToken)
+        string id, HttpContext context, IProvisioningStore store, IResourceLedger ledger, CancellationToken cancellationToken)
     {
-        var resource = await store.GetResourceAsync(id, cancellationToken);
-        if (resource is null)
+        if (await VisibleAsync(context, store, id, cancellationToken) is not { } resource)
         {
             return NotFound(id);
         }
@@ -150,7 +153,7 @@ internal static class ProvisioningApi
     private static async Task<Results<Accepted<ResourceResponse>, ProblemHttpResult>> DeleteAsync(
         string id, HttpContext context, ProvisioningService service, ReconcilerSignal signal, CancellationToken cancellationToken)
     {
-        var result = await service.DeleteAsync(Actor(context), id, cancellationToken);
+        var result = await service.DeleteAsync(Actor(context), context.RequiredCaller(), id, cancellationToken);
         if (result.Error is { } error)
         {
             return error.ToProblem();
@@ -161,9 +164,9 @@ internal static class ProvisioningApi
     }
 
     private static async Task<Results<Ok<UsageResponse>, ProblemHttpResult>> UsageAsync(
-        string id, IProvisioningStore store, CancellationToken cancellationToken)
+        string id, HttpContext context, IProvisioningStore store, CancellationToken cancellationToken)
     {
-        if (await store.GetResourceAsync(id, cancellationToken) is null)
+        if (await VisibleAsync(context, store, id, cancellationToken) is null)
         {
             return NotFound(id);
         }
@@ -173,6 +176,12 @@ internal static class ProvisioningApi
         return TypedResults.Ok(new UsageResponse(id, totals,
             [.. hours.Select(h => new UsageHour(h.HourStart, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
     }
+
+    /// <summary>The resource, when it exists in a tenant the caller may read resources of (reading needs no more than seeing).</summary>
+    private static async Task<Resource?> VisibleAsync(HttpContext context, IProvisioningStore store, string id, CancellationToken cancellationToken) =>
+        await store.GetResourceAsync(id, cancellationToken) is { } resource && context.Caller()?.Can(Permission.ResourcesRead, resource.TenantId) == true
+            ? resource
+            : null;
 
     private static ProblemHttpResult NotFound(string id) => ProvisioningError.NotFound("id", $"There is no resource '{id}'.").ToProblem();
 }

@@ -16,6 +16,7 @@ internal static class ProvisioningProblems
                 ProvisioningErrorKind.Invalid => StatusCodes.Status400BadRequest,
                 ProvisioningErrorKind.NotFound => StatusCodes.Status404NotFound,
                 ProvisioningErrorKind.Conflict or ProvisioningErrorKind.NoCapacity => StatusCodes.Status409Conflict,
+                ProvisioningErrorKind.Forbidden => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status422UnprocessableEntity,
             },
             Title = error.Kind switch
@@ -25,11 +26,17 @@ internal static class ProvisioningProblems
                 ProvisioningErrorKind.QuotaExceeded => "Quota exceeded.",
                 ProvisioningErrorKind.ConflictingConstraints => "The placement constraints cannot all hold.",
                 ProvisioningErrorKind.NoCapacity => "No site can take the VM now.",
+                ProvisioningErrorKind.Forbidden => "Not allowed.",
                 _ => "Conflict.",
             },
             Detail = error.Message,
         };
         problem.Extensions["code"] = char.ToLowerInvariant(error.Kind.ToString()[0]) + error.Kind.ToString()[1..];
+        if (error.MissingPermission is { } permission)
+        {
+            problem.Extensions["permission"] = permission;
+        }
+
         if (error.QuotaRefusals.Count > 0)
         {
             problem.Extensions["quotas"] = error.QuotaRefusals.Select(ProvisioningMapping.Quota).ToList();

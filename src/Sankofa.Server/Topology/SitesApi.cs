@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Topology;
+using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Topology;
 
@@ -11,7 +13,7 @@ internal static class SitesApi
 
     public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/sites").WithTags("Sites");
+        var api = app.MapGroup("/api/v1/sites").WithTags("Sites").Requires(Permission.SitesRead);
         api.MapGet("/", List).WithName("ListSites")
             .WithSummary("Sites ordered by id, filtered by tier, region, jurisdiction or status, paged with the 'after' cursor.");
         api.MapGet("/{id}", Get).WithName("GetSite")

@@ -15,21 +15,11 @@ namespace Sankofa.Cli.Tests.Login;
 public sealed partial class LoginCommandTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
-    private readonly string config = Directory.CreateTempSubdirectory("sankofa-cli-config-").FullName;
     private TestServer server = null!;
 
-    public async Task InitializeAsync()
-    {
-        // Where the CLI keeps tokens; no other test signs in, so pointing the process at a fresh directory is harmless.
-        Environment.SetEnvironmentVariable("SANKOFA_CONFIG_DIR", config);
-        server = await TestServer.StartAsync();
-    }
+    public async Task InitializeAsync() => server = await TestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        Directory.Delete(config, recursive: true);
-    }
+    public async Task DisposeAsync() => await server.DisposeAsync();
 
     [Fact]
     public async Task Login_shows_a_code_the_browser_approves_keeps_the_tokens_and_whoami_and_logout_use_them()
@@ -61,7 +51,7 @@ public sealed partial class LoginCommandTests : IAsyncLifetime
 
         Assert.Equal(0, await login);
         Assert.Contains("Signed in.", output.ToString(), StringComparison.Ordinal);
-        var stored = Path.Combine(config, "credentials.json");
+        var stored = Path.Combine(CliConfig.Directory, "credentials.json");
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(stored));

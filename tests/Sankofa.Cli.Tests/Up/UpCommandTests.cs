@@ -3,14 +3,21 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Sankofa.Cli.Api;
 using Sankofa.Core.Topology;
+using Sankofa.Server.Tests.Identity.Oidc;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Topology;
 
 namespace Sankofa.Cli.Tests.Up;
 
-/// <summary>`sankofa up` as an operator runs it: its own process, a data directory, Ctrl-C to stop, and again on the same data.</summary>
-public sealed class UpCommandTests : IDisposable
+/// <summary>
+/// `sankofa up` as an operator runs it: its own process, a data directory, the first administrator signing the CLI in
+/// with the one-time password from the banner (changed on the way), Ctrl-C to stop, and again on the same data.
+/// </summary>
+public sealed partial class UpCommandTests : IDisposable
 {
     private readonly DirectoryInfo data = Directory.CreateTempSubdirectory("sankofa-up-");
 
@@ -27,6 +34,15 @@ public sealed class UpCommandTests : IDisposable
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
             var oneTime = (await File.ReadAllTextAsync(Path.Combine(data.FullName, "initial-admin-password"))).Trim();
             Assert.Contains($"user 'admin', one-time password {oneTime} (change it at first sign-in", first.Banner, StringComparison.Ordinal);
+
+            // Nothing but health, the chain's public facts and sign-in answers without a token.
+            using (var anonymous = await first.Client.GetAsync("api/v1/sites"))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            }
+
+            await SignInCliAsync(first.Address, oneTime);
+            first.Client.DefaultRequestHeaders.Authorization = new("Bearer", CliCredentials.Load(first.Address)!.AccessToken);
             var site = await first.WaitForAsync<SiteResponse>($"api/v1/sites/{edge.Id}", s => s.StatusSource == "probe");
             Assert.Equal(SiteStatus.Up, site.Status);
             Assert.True(site.Provisionable);
@@ -40,10 +56,63 @@ public sealed class UpCommandTests : IDisposable
 
         Assert.Empty(AnvilsOn(data.FullName));
         await using var second = await UpProcess.StartAsync(data.FullName);
+
+        // The issuer's keys are in the data directory: the token the CLI kept is still good.
+        second.Client.DefaultRequestHeaders.Authorization = new("Bearer", CliCredentials.Load(second.Address)!.AccessToken);
         var entry = await second.WaitForAsync<Server.Audit.AuditEntryResponse>($"api/v1/audit/entries/{recordedId}", e => e.Status == "anchored");
         Assert.Equal("up", entry.Subject);
         Assert.Equal(0, await second.InterruptAsync());
     }
+
+    /// <summary>
+    /// What the README tells a new operator to do: <c>sankofa login</c>, then in the browser sign in as admin with the
+    /// one-time password, choose a new one, and approve the code the CLI shows.
+    /// </summary>
+    private static async Task SignInCliAsync(Uri server, string oneTime)
+    {
+        var output = new StringWriter();
+        var login = SankofaCommand.Create().Parse(["login", "--server", server.ToString()])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = TextWriter.Null });
+        string? code = null;
+        for (var i = 0; i < 300 && code is null; i++)
+        {
+            code = ShownCode().Match(output.ToString()) is { Success: true } m ? m.Groups[1].Value : null;
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(code);
+        var browser = new OidcFlows(server);
+        var verify = "/connect/verify?user_code=" + Uri.EscapeDataString(code);
+        using (var signedIn = await browser.SignInAsync(verify, "admin", oneTime))
+        {
+            var page = await signedIn.Content.ReadAsStringAsync();
+            Assert.Contains("Choose a new password", page, StringComparison.Ordinal);
+            var form = System.Net.WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+            using var changed = await browser.PostFormAsync("connect/password", new()
+            {
+                ["__RequestVerificationToken"] = form, ["returnUrl"] = verify, ["username"] = "admin",
+                ["currentPassword"] = oneTime, ["newPassword"] = "the operator's own long password", ["confirmPassword"] = "the operator's own long password",
+            });
+            Assert.True(changed.StatusCode == HttpStatusCode.Redirect, $"{(int)changed.StatusCode}: {await changed.Content.ReadAsStringAsync()}");
+        }
+
+        var approval = await browser.FormAsync(verify.TrimStart('/'));
+        using (await browser.PostFormAsync(verify.TrimStart('/'), new() { ["__RequestVerificationToken"] = approval, ["user_code"] = code, ["decision"] = "approve" }))
+        {
+        }
+
+        Assert.Equal(0, await login);
+        var whoami = new StringWriter();
+        Assert.Equal(0, await SankofaCommand.Create().Parse(["whoami", "--output", "json", "--server", server.ToString()])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = whoami, Error = TextWriter.Null }));
+        Assert.Equal(["platform-admin"], JsonDocument.Parse(whoami.ToString()).RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [GeneratedRegex("approve the code ([A-Z0-9-]+)")]
+    private static partial Regex ShownCode();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 
     private static List<int> AnvilsOn(string directory) =>
         Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsDigit)).Select(int.Parse)
@@ -70,6 +139,8 @@ public sealed class UpCommandTests : IDisposable
             Client = client;
             Banner = banner;
         }
+
+        public Uri Address => Client.BaseAddress!;
 
         public HttpClient Client { get; }
 

@@ -10,7 +10,11 @@ public sealed class VmCommandTests : IAsyncLifetime
 {
     private ProvisioningHarness h = null!;
 
-    public async Task InitializeAsync() => h = await ProvisioningHarness.StartAsync();
+    public async Task InitializeAsync()
+    {
+        h = await ProvisioningHarness.StartAsync();
+        await CliConfig.SignInAsAdministratorAsync(h.Server.Address);
+    }
 
     public async Task DisposeAsync() => await h.DisposeAsync();
 

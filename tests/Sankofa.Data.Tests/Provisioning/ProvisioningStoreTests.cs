@@ -191,6 +191,11 @@ public sealed class ProvisioningStoreTests
         Assert.Null(second.NextBefore);
         Assert.Empty((await store.ListResourcesAsync(new ResourceQuery(Status: ResourceStatus.Verified), CancellationToken.None)).Items);
         Assert.Empty((await store.ListResourcesAsync(new ResourceQuery(SiteId: "edge-999"), CancellationToken.None)).Items);
+
+        // The caller's visible tenants are part of the query: none of theirs, nothing; theirs, all.
+        Assert.Empty((await store.ListResourcesAsync(new ResourceQuery(Tenants: ["other"]), CancellationToken.None)).Items);
+        Assert.Empty((await store.ListResourcesAsync(new ResourceQuery(Tenants: []), CancellationToken.None)).Items);
+        Assert.Equal(3, (await store.ListResourcesAsync(new ResourceQuery(Tenants: ["other", "acme"]), CancellationToken.None)).Items.Count);
     }
 
     [Theory]

@@ -16,12 +16,17 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         this.process = process;
         Address = address;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Client = AdminToken.Client(address, TimeSpan.FromSeconds(30));
+        Anonymous = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri Address { get; }
 
+    /// <summary>Calls as the platform administrator (the bootstrap client), unless a request carries its own Authorization.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>Calls without any token.</summary>
+    public HttpClient Anonymous { get; }
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, int? port = null, IDictionary<string, string>? settings = null)
     {
@@ -38,7 +43,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         start.Environment["DataDirectory"] = dataDirectory;
         start.Environment["Audit__IdleDelay"] = "00:00:00.050";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in AdminToken.Settings.Concat(settings ?? new Dictionary<string, string>()))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -60,7 +65,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                using var ready = await server.Client.GetAsync("readyz");
+                using var ready = await server.Anonymous.GetAsync("readyz");
                 if (ready.IsSuccessStatusCode)
                 {
                     return server;
@@ -92,6 +97,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Anonymous.Dispose();
         if (!process.HasExited)
         {
             using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -24,14 +24,19 @@ public sealed class TestServer : IAsyncDisposable
         this.ownsDirectory = ownsDirectory;
         DataDirectory = dataDirectory;
         Address = address;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client = AdminToken.Client(address, TimeSpan.FromSeconds(60));
+        Anonymous = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public string DataDirectory { get; }
 
     public Uri Address { get; }
 
+    /// <summary>Calls as the platform administrator (the bootstrap client), unless a request carries its own Authorization.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>Calls without any token.</summary>
+    public HttpClient Anonymous { get; }
 
     public IServiceProvider Services => app.Services;
 
@@ -47,6 +52,11 @@ public sealed class TestServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["DataDirectory"] = dataDirectory;
         builder.Configuration["Audit:IdleDelay"] = "00:00:00.050";
+        foreach (var (key, value) in AdminToken.Settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Configuration[key] = value;
@@ -92,6 +102,7 @@ public sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Anonymous.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
         if (ownsDirectory)

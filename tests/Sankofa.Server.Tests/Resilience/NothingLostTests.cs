@@ -72,7 +72,7 @@ public sealed class NothingLostTests : IDisposable
         using var stopLoad = new CancellationTokenSource();
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
-            using var client = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(10) };
+            using var client = AdminToken.Client(first.Address, TimeSpan.FromSeconds(10));
             for (var i = 0; !stopLoad.IsCancellationRequested && i < 100_000; i++)
             {
                 try

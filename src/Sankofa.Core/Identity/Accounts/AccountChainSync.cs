@@ -45,6 +45,44 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
         return handled;
     }
 
+    /// <summary>
+    /// Queues again the registration, roles and status of every identity the chain recorded through this control plane
+    /// but no longer knows: an embedded chain that lost its state is redeployed empty, and without this nobody could get
+    /// a token or call the API again. Identities with steps still queued are left alone (their registration is on its
+    /// way). Returns how many were queued again. Throws <see cref="LedgerUnavailableException"/> when the chain cannot be read.
+    /// </summary>
+    public async Task<int> RestoreLostAsync(CancellationToken cancellationToken)
+    {
+        var restored = 0;
+        long? before = null;
+        do
+        {
+            var page = await store.ListAsync(new AccountQuery(Before: before, Limit: 500), cancellationToken).ConfigureAwait(false);
+            var recorded = page.Items.Where(a => a.Chain.RecordedStatus != IdentityStatus.None && a.Chain.PendingSteps == 0).ToList();
+            var onChain = recorded.Count == 0
+                ? new Dictionary<string, IdentityStatus>()
+                : await ledger.GetStatusesAsync([.. recorded.Select(a => a.Id)], cancellationToken).ConfigureAwait(false);
+            foreach (var account in recorded.Where(a => onChain.GetValueOrDefault(a.Id) == IdentityStatus.None))
+            {
+                List<ChainStep> steps = [new(ChainAction.Register), .. account.Roles.Select(r => new ChainStep(ChainAction.GrantRole, r.Role, r.Scope))];
+                if (account.Status is IdentityStatus.Suspended or IdentityStatus.Revoked)
+                {
+                    steps.Add(new(account.Status == IdentityStatus.Suspended ? ChainAction.Suspend : ChainAction.Revoke));
+                }
+
+                await store.UpdateAsync(account, steps,
+                    new AuditEvent(Actor, "identity.chain.restored", "identity:" + account.Id, JsonSerializer.Serialize(new { recorded = account.Chain.RecordedStatus.ToWord(), steps = steps.Count })),
+                    cancellationToken).ConfigureAwait(false);
+                restored++;
+            }
+
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        return restored;
+    }
+
     /// <summary>Sends one step; false when it was put off.</summary>
     private async Task<bool> SendAsync(PendingChainStep step, CancellationToken cancellationToken)
     {

@@ -91,6 +91,9 @@ public static partial class AccountRules
     /// <summary>A random password of the given length from an alphabet without look-alike characters.</summary>
     public static string GeneratePassword(int length) => RandomNumberGenerator.GetString(PasswordAlphabet, length);
 
+    /// <summary>Shortest client secret accepted when one is given rather than generated (a generated one has 43).</summary>
+    public const int MinClientSecretLength = 32;
+
     /// <summary>A random client secret: 32 bytes, base64url (43 characters).</summary>
     public static string GenerateClientSecret() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

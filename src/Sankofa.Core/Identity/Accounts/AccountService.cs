@@ -78,9 +78,12 @@ public sealed class AccountService : IAccountDirectory
         return result.Error is { } error ? error : ProvisioningResult<CreatedAccount>.Ok(result.Value! with { Password = generated });
     }
 
-    /// <summary>Creates a service account (client credentials); its client secret is generated and returned once.</summary>
+    /// <summary>
+    /// Creates a service account (client credentials); its client secret is generated and returned once, unless one is
+    /// given (a bootstrap client whose secret the operator configured).
+    /// </summary>
     public async Task<ProvisioningResult<CreatedAccount>> CreateServiceAsync(
-        string actor, string? clientId, IReadOnlyList<string>? roles, CancellationToken cancellationToken)
+        string actor, string? clientId, IReadOnlyList<string>? roles, CancellationToken cancellationToken, string? clientSecret = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (AccountRules.NameProblem(clientId) is { } nameProblem)
@@ -94,10 +97,23 @@ public sealed class AccountService : IAccountDirectory
             return ProvisioningError.Invalid(errors);
         }
 
-        var secret = AccountRules.GenerateClientSecret();
+        if (clientSecret is { Length: < AccountRules.MinClientSecretLength })
+        {
+            errors["clientSecret"] = [$"At least {AccountRules.MinClientSecretLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProvisioningError.Invalid(errors);
+        }
+
+        var secret = clientSecret ?? AccountRules.GenerateClientSecret();
         var result = await CreateAsync(actor, AccountKind.Service, clientId!, secret, false, grants, "clientId", cancellationToken).ConfigureAwait(false);
         return result.Error is { } error ? error : ProvisioningResult<CreatedAccount>.Ok(result.Value! with { ClientSecret = secret });
     }
+
+    /// <summary>An account by name (user name or service client name), or null.</summary>
+    public Task<StoredAccount?> FindByNameAsync(string name, CancellationToken cancellationToken) => store.FindByNameAsync(name, cancellationToken);
 
     /// <summary>An account as stored (for the API's view; never serialise it whole), or null.</summary>
     public Task<StoredAccount?> FindAsync(string accountId, CancellationToken cancellationToken) => store.GetAsync(accountId, cancellationToken);
@@ -200,6 +216,13 @@ public sealed class AccountService : IAccountDirectory
     /// <inheritdoc />
     public async Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken) =>
         (await store.GetAsync(accountId, cancellationToken).ConfigureAwait(false))?.ToAccount();
+
+    /// <inheritdoc />
+    public async Task<Account?> GetClientAsync(string clientId, CancellationToken cancellationToken) =>
+        (await store.GetAsync(clientId, cancellationToken).ConfigureAwait(false)
+         ?? await store.FindByNameAsync(clientId, cancellationToken).ConfigureAwait(false)) is { Kind: AccountKind.Service } service
+            ? service.ToAccount()
+            : null;
 
     private async Task<(PasswordCheck Check, StoredAccount? Account)> VerifyAsync(AccountKind kind, string? name, string? secret, CancellationToken cancellationToken)
     {

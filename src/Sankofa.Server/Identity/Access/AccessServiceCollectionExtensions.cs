@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
 using Sankofa.Core.Identity;
@@ -7,7 +9,8 @@ namespace Sankofa.Server.Identity.Access;
 
 /// <summary>
 /// Registers who may call the API: bearer tokens of the embedded issuer (or, with <c>Auth:Authority</c>, of an external
-/// one) and the chain status check of their identity.
+/// one), the chain status check of their identity, and one authorization policy per <see cref="Permission"/>. Every
+/// endpoint needs an authenticated, active caller unless it says otherwise (<c>AllowAnonymous</c>): the fallback policy.
 /// </summary>
 internal static class AccessServiceCollectionExtensions
 {
@@ -53,9 +56,24 @@ internal static class AccessServiceCollectionExtensions
             });
         }
 
-        services.AddAuthorization();
+        services.AddAuthorization(o =>
+        {
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            foreach (var permission in Enum.GetValues<Permission>())
+            {
+                // Held in some scope: the handler then checks the tenant (or site) the request is about.
+                o.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser()
+                    .RequireAssertion(c => c.Resource is HttpContext http && http.Caller()?.HasAny(permission) == true));
+            }
+        });
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
     }
+
+    /// <summary>Requires the caller to hold <paramref name="permission"/> in some scope; the handler checks the tenant.</summary>
+    public static TBuilder Requires<TBuilder>(this TBuilder builder, Permission permission)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(permission.ToString()).WithMetadata(new RequiredPermission(permission));
 
     private static void AddCachedBearer(IServiceCollection services, string validatingScheme)
     {

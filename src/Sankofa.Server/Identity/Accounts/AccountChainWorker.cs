@@ -17,11 +17,23 @@ internal sealed partial class AccountChainWorker(
     {
         var settings = options.Value;
         var retryDelay = settings.ChainMinRetryDelay;
+        var checkedForLoss = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
             try
             {
+                // Once per start, when the chain first answers: a redeployed embedded chain knows none of our identities.
+                if (!checkedForLoss)
+                {
+                    if (await sync.RestoreLostAsync(stoppingToken) is > 0 and var restored)
+                    {
+                        LogRestored(logger, restored);
+                    }
+
+                    checkedForLoss = true;
+                }
+
                 handled = await sync.SendPendingAsync(StepsPerRound, stoppingToken);
                 if (handled > 0)
                 {
@@ -62,6 +74,9 @@ internal sealed partial class AccountChainWorker(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain no longer knows {Count} identities it had recorded (state lost?); their registration, roles and status are queued again")]
+    private static partial void LogRestored(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Recorded {Count} identity step(s) on chain")]
     private static partial void LogRecorded(ILogger logger, int count);

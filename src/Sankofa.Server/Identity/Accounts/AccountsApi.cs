@@ -6,14 +6,17 @@ using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.Identity.Accounts;
 
 /// <summary>
 /// Users and service accounts over REST: create (secrets shown once), list, show (with what the chain holds), suspend,
-/// reinstate, revoke, grant and take roles, change a password. Mapped without authorization; every endpoint has a
-/// name so the permission policy can be attached to it.
+/// reinstate, revoke, grant and take roles, change a password. Platform-wide holders of identities.read/write see and
+/// manage every identity; a tenant-scoped holder only the identities whose every role is within its tenants (so it
+/// never sees another tenant's grants, nor touches a platform administrator or a member of another tenant), and hands
+/// out only roles within its tenants. An identity the caller may not see answers 404, as a missing one.
 /// </summary>
 internal static class AccountsApi
 {
@@ -22,21 +25,21 @@ internal static class AccountsApi
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/identities").WithTags("Identity");
-        api.MapPost("/users", CreateUserAsync).WithName("CreateUserIdentity")
+        api.MapPost("/users", CreateUserAsync).WithName("CreateUserIdentity").Requires(Permission.IdentitiesWrite)
             .WithSummary("Creates a user; without a password one is generated. Returns the password (if generated) and the controller's private key once.");
-        api.MapPost("/services", CreateServiceAsync).WithName("CreateServiceIdentity")
+        api.MapPost("/services", CreateServiceAsync).WithName("CreateServiceIdentity").Requires(Permission.IdentitiesWrite)
             .WithSummary("Creates a service account (client credentials). Returns its client secret and the controller's private key once.");
-        api.MapGet("/", ListAsync).WithName("ListIdentities")
+        api.MapGet("/", ListAsync).WithName("ListIdentities").Requires(Permission.IdentitiesRead)
             .WithSummary("Lists identities newest first, filtered by kind, status or tenant scope and paged by the 'before' cursor.");
-        api.MapGet("/{id}", GetAsync).WithName("GetIdentity")
+        api.MapGet("/{id}", GetAsync).WithName("GetIdentity").Requires(Permission.IdentitiesRead)
             .WithSummary("One identity: roles, status here and on chain, controller, DID and the chain steps recorded or waiting.");
-        api.MapPost("/{id}/suspend", SuspendAsync).WithName("SuspendIdentity").WithSummary("Suspends an active identity; recorded on chain.");
-        api.MapPost("/{id}/reinstate", ReinstateAsync).WithName("ReinstateIdentity").WithSummary("Reinstates a suspended identity; recorded on chain.");
-        api.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeIdentity").WithSummary("Revokes an identity for good; recorded on chain.");
-        api.MapPost("/{id}/roles", GrantRoleAsync).WithName("GrantIdentityRole").WithSummary("Grants a role within a scope; recorded on chain.");
-        api.MapDelete("/{id}/roles", RevokeRoleAsync).WithName("RevokeIdentityRole")
+        api.MapPost("/{id}/suspend", SuspendAsync).WithName("SuspendIdentity").Requires(Permission.IdentitiesWrite).WithSummary("Suspends an active identity; recorded on chain.");
+        api.MapPost("/{id}/reinstate", ReinstateAsync).WithName("ReinstateIdentity").Requires(Permission.IdentitiesWrite).WithSummary("Reinstates a suspended identity; recorded on chain.");
+        api.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeIdentity").Requires(Permission.IdentitiesWrite).WithSummary("Revokes an identity for good; recorded on chain.");
+        api.MapPost("/{id}/roles", GrantRoleAsync).WithName("GrantIdentityRole").Requires(Permission.IdentitiesWrite).WithSummary("Grants a role within a scope; recorded on chain.");
+        api.MapDelete("/{id}/roles", RevokeRoleAsync).WithName("RevokeIdentityRole").Requires(Permission.IdentitiesWrite)
             .WithSummary("Takes a role within a scope (query: role, scope); recorded on chain.");
-        api.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword")
+        api.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").AllowAnonymous() // the current password is the credential
             .WithSummary("Changes a user's password after checking the current one; throttled like sign-in.");
         return app;
     }
@@ -47,6 +50,11 @@ internal static class AccountsApi
         if (body is null)
         {
             return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with userName and roles is required."] });
+        }
+
+        if (RolesRefused(context, body.Roles) is { } refused)
+        {
+            return refused;
         }
 
         var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken);
@@ -61,6 +69,11 @@ internal static class AccountsApi
             return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with clientId and roles is required."] });
         }
 
+        if (RolesRefused(context, body.Roles) is { } refused)
+        {
+            return refused;
+        }
+
         var result = await accounts.CreateServiceAsync(ProvisioningApi.Actor(context), body.ClientId, body.Roles, cancellationToken);
         if (result.Error is { } error)
         {
@@ -73,7 +86,7 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<IdentityPageResponse>, ProblemHttpResult>> ListAsync(
-        IAccountStore store, ChainIdSource chainIds, CancellationToken cancellationToken,
+        HttpContext context, IAccountStore store, ChainIdSource chainIds, CancellationToken cancellationToken,
         string? kind = null, string? status = null, string? tenantId = null, long? before = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -107,21 +120,37 @@ internal static class AccountsApi
             errors["before"] = ["Must be a positive cursor (the 'next' value of the previous page)."];
         }
 
+        if (TenantAccess.Tenants(context, Permission.IdentitiesRead) is { } tenants)
+        {
+            // A tenant-scoped caller lists the members of one of its tenants, never everyone.
+            if (tenantId is null)
+            {
+                errors["tenantId"] = ["Required: your roles are within tenants, so say which tenant's identities to list."];
+            }
+            else if (!tenants.Contains(tenantId))
+            {
+                return ProvisioningError.NotFound("tenantId", $"There is no tenant '{tenantId}'.").ToProblem();
+            }
+        }
+
         if (errors.Count > 0)
         {
             return ProvisioningProblems.Invalid(errors);
         }
 
+        // Members who also hold roles elsewhere are left out for a tenant-scoped caller, so a page may hold fewer than
+        // 'limit' items; 'next' still continues where the store stopped.
         var page = await store.ListAsync(new AccountQuery(parsedKind, parsedStatus, tenantId, before, limit ?? 100), cancellationToken);
         var chainId = await chainIds.GetAsync(cancellationToken);
-        return TypedResults.Ok(new IdentityPageResponse([.. page.Items.Select(a => a.ToResponse(chainId))], page.NextBefore));
+        return TypedResults.Ok(new IdentityPageResponse(
+            [.. page.Items.Where(a => Allowed(context, Permission.IdentitiesRead, a)).Select(a => a.ToResponse(chainId))], page.NextBefore));
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GetAsync(
-        string id, IAccountStore store, IIdentityLedger identities, ChainIdSource chainIds, CancellationToken cancellationToken)
+        string id, HttpContext context, IAccountStore store, IIdentityLedger identities, ChainIdSource chainIds, CancellationToken cancellationToken)
     {
         var account = await store.GetAsync(id, cancellationToken);
-        if (account is null)
+        if (account is null || !Allowed(context, Permission.IdentitiesRead, account))
         {
             return NotFound(id);
         }
@@ -145,16 +174,25 @@ internal static class AccountsApi
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(
         string id, HttpContext context, AccountService accounts, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        await StatusChangedAsync(await accounts.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
+        await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
+            ? refused
+            : await StatusChangedAsync(await accounts.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ReinstateAsync(
         string id, HttpContext context, AccountService accounts, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        await StatusChangedAsync(await accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
+        await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
+            ? refused
+            : await StatusChangedAsync(await accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
         string id, HttpContext context, AccountService accounts, IServiceClientRegistry clients, IdentityStatusCache statuses, ChainIdSource chainIds,
         CancellationToken cancellationToken)
     {
+        if (await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var revoked = await accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken);
         var answer = await StatusChangedAsync(revoked, statuses, chainIds, cancellationToken);
         if (revoked.Value is { Kind: AccountKind.Service } service)
@@ -186,16 +224,77 @@ internal static class AccountsApi
         return ChangedAsync(Task.FromResult(result), chainIds, cancellationToken);
     }
 
-    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(
-        string id, RoleBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        body is null
-            ? Task.FromResult<Results<Ok<IdentityResponse>, ProblemHttpResult>>(ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with role (and scope) is required."] }))
-            : ChangedAsync(accounts.GrantRoleAsync(ProvisioningApi.Actor(context), id, Claim(body.Role, body.Scope), cancellationToken), chainIds, cancellationToken);
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(
+        string id, RoleBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with role (and scope) is required."] });
+        }
 
-    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeRoleAsync(
+        var claim = Claim(body.Role, body.Scope);
+        return await RefusedAsync(context, accounts, id, claim, cancellationToken) is { } refused
+            ? refused
+            : await ChangedAsync(accounts.GrantRoleAsync(ProvisioningApi.Actor(context), id, claim, cancellationToken), chainIds, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeRoleAsync(
         string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken,
-        [FromQuery] string? role = null, [FromQuery] string? scope = null) =>
-        ChangedAsync(accounts.RevokeRoleAsync(ProvisioningApi.Actor(context), id, Claim(role, scope), cancellationToken), chainIds, cancellationToken);
+        [FromQuery] string? role = null, [FromQuery] string? scope = null)
+    {
+        var claim = Claim(role, scope);
+        return await RefusedAsync(context, accounts, id, claim, cancellationToken) is { } refused
+            ? refused
+            : await ChangedAsync(accounts.RevokeRoleAsync(ProvisioningApi.Actor(context), id, claim, cancellationToken), chainIds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the caller may change identity <paramref name="id"/> (and hand out or take <paramref name="role"/>): null
+    /// when it may; 404 when it cannot see the identity; 403 when it sees it but may not manage it or that role.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> RefusedAsync(
+        HttpContext context, AccountService accounts, string id, string? role, CancellationToken cancellationToken)
+    {
+        if (await accounts.FindAsync(id, cancellationToken) is not { } account)
+        {
+            return null; // the service answers a missing identity itself, in its own words
+        }
+
+        if (!Allowed(context, Permission.IdentitiesRead, account))
+        {
+            return NotFound(id);
+        }
+
+        if (!Allowed(context, Permission.IdentitiesWrite, account))
+        {
+            return TenantAccess.Forbidden($"Your roles do not allow changing identity '{id}'.", Permission.IdentitiesWrite);
+        }
+
+        return role is null ? null : RolesRefused(context, [role]);
+    }
+
+    /// <summary>
+    /// Whether the caller may see (<see cref="Permission.IdentitiesRead"/>) or manage (<see cref="Permission.IdentitiesWrite"/>)
+    /// an identity: a platform-wide holder any; a tenant-scoped holder those that hold roles and only within its tenants.
+    /// </summary>
+    private static bool Allowed(HttpContext context, Permission permission, StoredAccount account) =>
+        TenantAccess.Tenants(context, permission) is not { } tenants
+        || (account.Roles.Count > 0 && account.Roles.All(r => r.Scope is not null && r.Role != Roles.SiteAgent && tenants.Contains(r.Scope)));
+
+    /// <summary>A refusal when the caller may not hand out one of these roles: a tenant-scoped caller only roles within its tenants.</summary>
+    private static ProblemHttpResult? RolesRefused(HttpContext context, IEnumerable<string>? roles)
+    {
+        if (TenantAccess.Tenants(context, Permission.IdentitiesWrite) is not { } tenants || roles is null)
+        {
+            return null;
+        }
+
+        // Malformed grants are left to the service, which names the field; only well-formed ones out of reach are refused here.
+        var refused = roles.Where(r => RoleGrant.TryParse(r, out var g) && (g.Scope is null || g.Role == Roles.SiteAgent || !tenants.Contains(g.Scope))).ToList();
+        return refused.Count == 0
+            ? null
+            : TenantAccess.Forbidden($"Your roles do not allow granting {string.Join(", ", refused)}: only roles within your tenants.", Permission.IdentitiesWrite);
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordBody? body, AccountService accounts, IOptions<AccountOptions> options, HttpContext context, CancellationToken cancellationToken)

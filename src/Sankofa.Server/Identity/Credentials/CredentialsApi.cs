@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
+using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.Identity.Credentials;
@@ -13,11 +15,13 @@ internal static class CredentialsApi
     public static IEndpointRouteBuilder MapCredentialsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags(Tag);
-        api.MapGet("/dids/{did}", ResolveAsync).WithName("ResolveDid")
+
+        // Resolving and verifying need no account: any party can check a credential without trusting (or knowing) us.
+        api.MapGet("/dids/{did}", ResolveAsync).WithName("ResolveDid").AllowAnonymous()
             .WithSummary("Resolves a did:ethr on this chain: the DID document (W3C DID Core) and its status in the IdentityRegistry; suspended and revoked identities are deactivated.");
-        api.MapPost("/credentials", IssueAsync).WithName("IssueCredential")
+        api.MapPost("/credentials", IssueAsync).WithName("IssueCredential").Requires(Permission.CredentialsIssue)
             .WithSummary("Issues a role credential (W3C VC 1.1 as JWT, ES256K, signed by this control plane) to an Active identity holding the role on chain. Audited.");
-        api.MapPost("/credentials/verify", VerifyAsync).WithName("VerifyCredential")
+        api.MapPost("/credentials/verify", VerifyAsync).WithName("VerifyCredential").AllowAnonymous()
             .WithSummary("Verifies a VC-JWT: signature, issuer, time window, and the subject's status and role on chain now. Answers 200 with valid and the reasons.");
         return app;
     }
@@ -41,6 +45,13 @@ internal static class CredentialsApi
             return CredentialsProblems.Invalid("body", "A JSON body is required.");
         }
 
+        if (!MayVouchFor(context.RequiredCaller(), body.Role, body.Scope))
+        {
+            return TenantAccess.Forbidden(
+                $"Your roles do not allow issuing credentials for '{body.Role}'{(body.Scope is null ? string.Empty : "@" + body.Scope)}: only for roles within tenants you administer.",
+                Permission.CredentialsIssue);
+        }
+
         var request = new CredentialRequest(body.SubjectIdentityId, body.SubjectDid, body.Role, body.Scope, body.ValidFor);
         var result = await service.IssueAsync(ProvisioningApi.Actor(context), request, cancellationToken);
         if (result.Error is { } error)
@@ -52,6 +63,15 @@ internal static class CredentialsApi
         var issued = result.Value!;
         return TypedResults.Created((string?)null, new IssuedCredentialResponse(issued.Jwt, issued.Credential.ToResponse()));
     }
+
+    /// <summary>
+    /// A tenant administrator vouches only for tenant roles within its tenants; platform roles, platform-wide grants and
+    /// site agents only a platform-wide holder (a tenant may share a site's id, so a scope alone does not say which).
+    /// </summary>
+    private static bool MayVouchFor(Caller caller, string? role, string? scope) =>
+        role is Roles.PlatformAdmin or Roles.SiteAgent || scope is null
+            ? caller.Can(Permission.CredentialsIssue, null)
+            : caller.Can(Permission.CredentialsIssue, scope);
 
     private static async Task<Results<Ok<CredentialVerificationResponse>, ProblemHttpResult>> VerifyAsync(
         VerifyCredentialBody? body, ICredentialVerifier verifier, CancellationToken cancellationToken)

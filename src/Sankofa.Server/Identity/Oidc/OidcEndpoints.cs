@@ -26,7 +26,8 @@ internal static partial class OidcEndpoints
 
     public static IEndpointRouteBuilder MapOidcEndpoints(this IEndpointRouteBuilder app)
     {
-        var connect = app.MapGroup("/connect").ExcludeFromDescription();
+        // The issuer's own endpoints authenticate by themselves (client secrets, codes, the sign-in cookie).
+        var connect = app.MapGroup("/connect").ExcludeFromDescription().AllowAnonymous();
         connect.MapMethods("/authorize", ["GET", "POST"], (Delegate)AuthorizeAsync);
         connect.MapPost("/token", TokenAsync);
         connect.MapGet("/verify", VerifyFormAsync);
@@ -71,8 +72,9 @@ internal static partial class OidcEndpoints
         IEnumerable<string> scopes;
         if (request.IsClientCredentialsGrantType())
         {
-            // OpenIddict has authenticated the client by its secret; a service account's client id is its account id.
-            subject = request.ClientId!;
+            // OpenIddict has authenticated the client by its secret; a service account's client id is its account id
+            // (or, for a bootstrap client, its name).
+            subject = (await accounts.GetClientAsync(request.ClientId!, http.RequestAborted))?.Id ?? request.ClientId!;
             scopes = request.GetScopes();
         }
         else

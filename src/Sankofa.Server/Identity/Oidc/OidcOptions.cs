@@ -41,4 +41,15 @@ public sealed class OidcOptions
     /// HTTP on loopback (<c>sankofa up</c>) or behind a TLS-terminating proxy; set true when it faces clients directly.
     /// </summary>
     public bool RequireHttps { get; set; }
+
+    /// <summary>
+    /// Client id of a platform-admin service account to create at start when none has this name, for automation that
+    /// must call the API on a fresh installation before anyone signs in (as Keycloak's bootstrap admin client). It
+    /// authenticates with this id and <see cref="BootstrapClientSecret"/> through client credentials. Unset by default;
+    /// remove it (and revoke the account) once real accounts exist.
+    /// </summary>
+    public string? BootstrapClientId { get; set; }
+
+    /// <summary>The bootstrap client's secret (at least 32 characters); pass it through the environment or a secret store, not a file in the repository.</summary>
+    public string? BootstrapClientSecret { get; set; }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Sankofa.Core;
 using Sankofa.Core.Identity;
+using Sankofa.Core.Identity.Accounts;
 using Sankofa.Data.Oidc;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -16,6 +17,8 @@ internal static class OidcServiceCollectionExtensions
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero, "Oidc:AccessTokenLifetime and Oidc:RefreshTokenLifetime must be positive.")
             .Validate(o => o.Issuer is null || o.Issuer.IsAbsoluteUri, "Oidc:Issuer must be an absolute URL.")
             .Validate(o => o.PortalRedirectUris.Concat(o.PortalPostLogoutRedirectUris).All(u => u.IsAbsoluteUri), "Oidc:PortalRedirectUris and Oidc:PortalPostLogoutRedirectUris must be absolute URLs.")
+            .Validate(o => o.BootstrapClientId is null || (AccountRules.NameProblem(o.BootstrapClientId) is null && o.BootstrapClientSecret is { Length: >= AccountRules.MinClientSecretLength }),
+                $"Oidc:BootstrapClientId must be a valid account name, and Oidc:BootstrapClientSecret then at least {AccountRules.MinClientSecretLength} characters.")
             .ValidateOnStart();
         var options = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
         var keys = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "oidc");
@@ -71,6 +74,7 @@ internal static class OidcServiceCollectionExtensions
 
         services.AddSingleton<IServiceClientRegistry, ServiceClientRegistry>();
         services.AddHostedService<OidcClientSeeder>();
+        services.AddHostedService<BootstrapClient>();
         services.AddHostedService<OidcPruner>();
         return services;
     }

@@ -27,7 +27,7 @@ public sealed class TokenValidationTests(IssuerFixture fixture) : IClassFixture<
     {
         var (id, token) = await SignedInAsync("viewer@t-me");
 
-        using (var anonymous = await fixture.Server.Client.GetAsync("api/v1/me"))
+        using (var anonymous = await fixture.Server.Anonymous.GetAsync("api/v1/me"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }

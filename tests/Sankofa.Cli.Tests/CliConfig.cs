@@ -1,0 +1,25 @@
+using System.Runtime.CompilerServices;
+using Sankofa.Cli.Api;
+using Sankofa.Server.Tests.Infrastructure;
+
+namespace Sankofa.Cli.Tests;
+
+/// <summary>
+/// Where the CLI keeps its tokens during the tests: one directory for the whole run, set before any test runs (the
+/// variable is process-wide, and test classes run in parallel). Tokens are kept per server, and every test server has
+/// a port of its own, so tests do not see each other's.
+/// </summary>
+internal static class CliConfig
+{
+    public static string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("sankofa-cli-config-").FullName;
+
+    [ModuleInitializer]
+    internal static void Initialize() => Environment.SetEnvironmentVariable("SANKOFA_CONFIG_DIR", Directory);
+
+    /// <summary>Keeps the platform administrator's token for <paramref name="server"/>, as <c>sankofa login</c> would.</summary>
+    public static async Task SignInAsAdministratorAsync(Uri server)
+    {
+        var (token, expiresAt) = await AdminToken.RequestAsync(server);
+        CliCredentials.Save(server, new StoredTokens(token, null, expiresAt));
+    }
+}

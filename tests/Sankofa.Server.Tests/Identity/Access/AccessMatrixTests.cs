@@ -1,0 +1,344 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Sankofa.Server.Tests.Identity.Oidc;
+using Sankofa.Server.Tests.Infrastructure;
+using Sankofa.Server.Tests.Provisioning;
+
+namespace Sankofa.Server.Tests.Identity.Access;
+
+/// <summary>
+/// Walks every endpoint (REST and GraphQL) × every role × own and other tenant against a real server, with tokens from
+/// its issuer for identities the chain lists as active. Two tenants, A and B, each with a project, a resource and a
+/// member. Each cell's status is stated here, independently of the code's matrix, from docs/identity.md; and for every
+/// caller scoped to tenant A, no answer may carry anything of tenant B (its ids appear nowhere), and B's ids must answer
+/// exactly as ids that do not exist. One failure list for the whole walk, so a leak names its cell.
+/// </summary>
+public sealed class AccessMatrixTests : IAsyncLifetime
+{
+    private const string Admin = "platform-admin", TenantAdmin = "tenant-admin@A", Operator = "operator@A", Auditor = "auditor",
+        TenantAuditor = "auditor@A", Viewer = "viewer@A", Agent = "site-agent@edge-001", Anonymous = "anonymous";
+
+    private static readonly string[] Callers = [Admin, TenantAdmin, Operator, Auditor, TenantAuditor, Viewer, Agent, Anonymous];
+
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
+    private readonly Dictionary<string, string?> tokens = [];
+    private readonly List<string> failures = [];
+    private ProvisioningHarness h = null!;
+
+    // Tenant A's and B's things. B's ids are unique strings, so a leak shows as a substring of any answer.
+    private string tenantA = null!, tenantB = null!, projectA = null!, projectB = null!, resourceA = null!, resourceB = null!, memberA = null!, memberB = null!;
+
+    public async Task InitializeAsync()
+    {
+        h = await ProvisioningHarness.StartAsync();
+        (tenantA, tenantB) = ("ta-" + suffix, "tb-" + suffix);
+        (projectA, projectB) = ("pa-" + suffix, "pb-" + suffix);
+        foreach (var (tenant, project) in new[] { (tenantA, projectA), (tenantB, projectB) })
+        {
+            await CreatedAsync(h.Client.PostAsJsonAsync("api/v1/tenants", new { id = tenant, name = "Tenant " + tenant, quota = Quota() }));
+            // One VM allowed: with the resource below the project is full, so an allowed request is refused for quota
+            // after the access check (422) and nothing is created by the walk.
+            await CreatedAsync(h.Client.PostAsJsonAsync($"api/v1/tenants/{tenant}/projects", new { id = project, name = "Project " + project, quota = Quota(vms: 1) }));
+        }
+
+        resourceA = (await h.CreateAsync(ProvisioningHarness.Vm(projectA, "edge-001", "a-1"))).Id;
+        resourceB = (await h.CreateAsync(ProvisioningHarness.Vm(projectB, "edge-002", "b-1"))).Id;
+
+        // Each role as a service account of its own, the tenant roles within A; plus a plain member of each tenant.
+        var accounts = await Task.WhenAll(Callers.Where(c => c != Anonymous).Select(c => ServiceAsync(Role(c))));
+        foreach (var (caller, (_, token)) in Callers.Where(c => c != Anonymous).Zip(accounts))
+        {
+            tokens[caller] = token;
+        }
+
+        tokens[Anonymous] = null;
+        memberA = (await ServiceAsync("viewer@" + tenantA)).Id;
+        memberB = (await ServiceAsync("viewer@" + tenantB)).Id;
+    }
+
+    public async Task DisposeAsync() => await h.DisposeAsync();
+
+    [Fact]
+    public async Task Every_endpoint_answers_each_role_as_the_matrix_says_and_never_shows_another_tenant()
+    {
+        // Fleet-wide facts: any signed-in caller; the chain's status even without a token.
+        await CheckAsync("GET sites", Get("api/v1/sites?limit=5"), Everyone(200));
+        await CheckAsync("GET site", Get("api/v1/sites/edge-001"), Everyone(200));
+        await CheckAsync("GET ledger", Get("api/v1/ledger"), Everyone(200, anonymous: 200));
+        await CheckAsync("GET me", Get("api/v1/me"), Everyone(200));
+
+        // Tenants and projects: B is invisible to A's roles, exactly like a tenant that does not exist.
+        await CheckAsync("GET tenants", Get("api/v1/tenants"), Except(200, (Agent, 403)));
+        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET tenant ({what})", Get($"api/v1/tenants/{tenant}"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+            await CheckAsync($"GET tenant projects ({what})", Get($"api/v1/tenants/{tenant}/projects"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+            await CheckAsync($"POST project ({what})", () => Json(HttpMethod.Post, $"api/v1/tenants/{tenant}/projects", () => new { id = "px-" + Guid.NewGuid().ToString("N")[..8], name = "X", quota = Quota() }),
+                Except(403, (Admin, exists ? 201 : 404), (TenantAdmin, own ? 201 : 404)));
+        }
+
+        foreach (var (what, project) in new[] { ("own", projectA), ("other", projectB), ("missing", "pz-" + suffix) })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET project ({what})", Get($"api/v1/projects/{project}"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+            await CheckAsync($"POST placements ({what} project)", () => Json(HttpMethod.Post, "api/v1/placements", Vm(project)),
+                Except(own ? 422 : 404, (Admin, exists ? 422 : 404), (Auditor, exists ? 422 : 404), (Agent, 403)));
+            await CheckAsync($"POST resource ({what} project)", () => Json(HttpMethod.Post, "api/v1/resources", Vm(project)),
+                Except(403, (Admin, exists ? 422 : 404), (TenantAdmin, own ? 422 : 404), (Operator, own ? 422 : 404)));
+        }
+
+        await CheckAsync("POST tenant", () => Json(HttpMethod.Post, "api/v1/tenants", () => new { id = "tx-" + Guid.NewGuid().ToString("N")[..8], name = "X", quota = Quota() }),
+            Except(403, (Admin, 201)));
+
+        // Resources: lists hold only the caller's tenants; another tenant's resource is a missing one.
+        await CheckAsync("GET resources", Get("api/v1/resources"), Except(200, (Agent, 403)));
+        await CheckAsync("GET resources filtered to B", Get($"api/v1/resources?tenantId={tenantB}"), Except(200, (Agent, 403)));
+        foreach (var (what, id) in new[] { ("own", resourceA), ("other", resourceB), ("missing", "vm-" + suffix) })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET resource ({what})", Get($"api/v1/resources/{id}"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+            await CheckAsync($"GET usage ({what})", Get($"api/v1/resources/{id}/usage"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+        }
+
+        // Deleting: refusals first (nothing happens), then one allowed delete of A's resource by its operator.
+        await CheckAsync("DELETE resource (other)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceB}"),
+            Except(404, (Admin, null), (Auditor, 403), (TenantAuditor, 403), (Viewer, 403), (Agent, 403)));
+        await CheckAsync("DELETE resource (own, not allowed)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"),
+            Only((Auditor, 403), (TenantAuditor, 403), (Viewer, 403), (Agent, 403), (Anonymous, 401)));
+
+        // The audit log is platform-wide: only platform administrators and auditors read it.
+        await CheckAsync("GET audit entries", Get("api/v1/audit/entries?limit=5"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET audit chain", Get("api/v1/audit/chain?limit=5"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("POST audit entry", () => Json(HttpMethod.Post, "api/v1/audit/entries", new { actor = "x", action = "test.recorded", subject = "s", payload = new { } }),
+            Except(403, (Admin, 201)));
+
+        // Identities: a tenant's readers see its members, only them, and only when told which tenant.
+        await CheckAsync("GET identities", Get("api/v1/identities"), Except(403, (Admin, 200), (Auditor, 200), (TenantAdmin, 400), (TenantAuditor, 400)));
+        await CheckAsync("GET identities of A", Get($"api/v1/identities?tenantId={tenantA}"), Except(403, (Admin, 200), (Auditor, 200), (TenantAdmin, 200), (TenantAuditor, 200)));
+        await CheckAsync("GET identities of B", Get($"api/v1/identities?tenantId={tenantB}"), Except(403, (Admin, 200), (Auditor, 200), (TenantAdmin, 404), (TenantAuditor, 404)));
+        foreach (var (what, id) in new[] { ("own", memberA), ("other", memberB), ("missing", "svc-00000000" + suffix + "00") })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET identity ({what})", Get($"api/v1/identities/{id}"),
+                Except(403, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (TenantAdmin, own ? 200 : 404), (TenantAuditor, own ? 200 : 404)));
+            await CheckAsync($"POST grant role ({what})", () => Json(HttpMethod.Post, $"api/v1/identities/{id}/roles", new { role = "operator", scope = tenantA }),
+                Except(403, (Admin, exists ? 200 : 404), (TenantAdmin, own ? 200 : 404), (Auditor, 403), (TenantAuditor, 403)));
+        }
+
+        await CheckAsync("POST user in B", () => Json(HttpMethod.Post, "api/v1/identities/users", () => new { userName = "u" + Guid.NewGuid().ToString("N")[..10], roles = new[] { "viewer@" + tenantB } }),
+            Except(403, (Admin, 201)));
+        await CheckAsync("POST user in A", () => Json(HttpMethod.Post, "api/v1/identities/users", () => new { userName = "u" + Guid.NewGuid().ToString("N")[..10], roles = new[] { "viewer@" + tenantA } }),
+            Except(403, (Admin, 201), (TenantAdmin, 201)));
+        await CheckAsync("POST credential for B's role", () => Json(HttpMethod.Post, "api/v1/credentials", new { subjectIdentityId = memberB, role = "viewer", scope = tenantB }),
+            Except(403, (Admin, 201)));
+
+        // GraphQL: the same rules field by field, through nesting and filters.
+        await GraphAsync("resources", $"{{ resources(tenantId: \"{tenantB}\") {{ items {{ id tenantId projectId }} }} }}", Except("data", (Agent, "FORBIDDEN")));
+        await GraphAsync("resource (other)", $"{{ resource(id: \"{resourceB}\") {{ id events {{ message }} }} }}",
+            Except("null", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
+        await GraphAsync("project (other)", $"{{ project(id: \"{projectB}\") {{ id tenantId }} }}",
+            Except("null", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
+        await GraphAsync("tenants", "{ tenants { id name } }", Except("data", (Agent, "FORBIDDEN")));
+        await GraphAsync("audit entries", "{ auditEntries(first: 3) { items { id subject } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await GraphAsync("sites nested", "{ sites(first: 2) { items { id uplink { id } adjacent { id } } } }", Except("data"));
+        await GraphAsync("createResource (other)", $"mutation {{ createResource(input: {{ projectId: \"{projectB}\", name: \"x\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ id }} }}",
+            Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
+        await GraphAsync("createResource (own)", $"mutation {{ createResource(input: {{ projectId: \"{projectA}\", name: \"x\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ id }} }}",
+            Except("QUOTA_EXCEEDED", (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
+        await GraphAsync("deleteResource (other)", $"mutation {{ deleteResource(id: \"{resourceB}\") {{ id }} }}",
+            Except("NOT_FOUND", (Admin, null), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
+
+        // Last, the allowed delete: A's operator removes A's resource.
+        await CheckAsync("DELETE resource (own, operator)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"), Only((Operator, 202)));
+
+        Assert.True(failures.Count == 0, $"{failures.Count} cell(s) of the access matrix are wrong:\n" + string.Join('\n', failures));
+    }
+
+    private static object Quota(int vms = 20) => new { vcpu = 64, ramMiB = 262144, diskGiB = 4096, vms };
+
+    private static object Vm(string project) => new
+    {
+        projectId = project, name = "m-1", vcpu = 1, ramMiB = 512, diskGiB = 10, template = "debian-12-cloud", siteId = "edge-003",
+    };
+
+    private string Role(string caller) => caller.Replace("@A", "@" + tenantA, StringComparison.Ordinal);
+
+    /// <summary>Expected status for each caller: <paramref name="status"/> for all signed-in ones, 401 (or <paramref name="anonymous"/>) without a token.</summary>
+    private static Dictionary<string, int?> Everyone(int status, int anonymous = 401) =>
+        Callers.ToDictionary(c => c, c => (int?)(c == Anonymous ? anonymous : status));
+
+    private static Dictionary<string, int?> Except(int status, params (string Caller, int? Status)[] exceptions)
+    {
+        var expected = Everyone(status);
+        foreach (var (caller, value) in exceptions)
+        {
+            expected[caller] = value;
+        }
+
+        return expected;
+    }
+
+    private static Dictionary<string, int?> Only(params (string Caller, int? Status)[] cells) => cells.ToDictionary(c => c.Caller, c => c.Status);
+
+    private static Dictionary<string, string?> Except(string outcome, params (string Caller, string? Outcome)[] exceptions)
+    {
+        var expected = Callers.Where(c => c != Anonymous).ToDictionary(c => c, _ => (string?)outcome);
+        foreach (var (caller, value) in exceptions)
+        {
+            expected[caller] = value;
+        }
+
+        return expected;
+    }
+
+    private Func<string?, Task<HttpResponseMessage>> Get(string path) => Send(HttpMethod.Get, path);
+
+    private Func<string?, Task<HttpResponseMessage>> Send(HttpMethod method, string path) => token => SendAsync(new HttpRequestMessage(method, path), token);
+
+    private Func<string?, Task<HttpResponseMessage>> Json(HttpMethod method, string path, object body) => Json(method, path, () => body);
+
+    /// <summary>A body made anew for each caller (names that must be unique).</summary>
+    private Func<string?, Task<HttpResponseMessage>> Json(HttpMethod method, string path, Func<object> body) => token =>
+        SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body()) }, token);
+
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string? token)
+    {
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return h.Server.Anonymous.SendAsync(request);
+    }
+
+    private Task CheckAsync(string name, Func<Func<string?, Task<HttpResponseMessage>>> make, Dictionary<string, int?> expected) =>
+        CheckAsync(name, make(), expected);
+
+    /// <summary>Runs the request as every caller in <paramref name="expected"/> (a null status: not run) and records any wrong status or leak.</summary>
+    private async Task CheckAsync(string name, Func<string?, Task<HttpResponseMessage>> send, Dictionary<string, int?> expected)
+    {
+        foreach (var (caller, status) in expected)
+        {
+            if (status is null)
+            {
+                continue;
+            }
+
+            using var response = await send(tokens[caller]);
+            var body = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode != status)
+            {
+                failures.Add($"{name} as {caller}: {(int)response.StatusCode}, expected {status}: {Shorten(body)}");
+            }
+
+            CheckNoLeak(name, caller, body);
+            if (status is 401 or 403 or 404 && !body.Contains("\"code\"", StringComparison.Ordinal))
+            {
+                failures.Add($"{name} as {caller}: a {status} without a ProblemDetails code: {Shorten(body)}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs a GraphQL document as every signed-in caller: the expected outcome is "data" (answered without errors),
+    /// "null" (answered, the field null), or an error code. Anonymous callers must get 401 for any document.
+    /// </summary>
+    private async Task GraphAsync(string name, string document, Dictionary<string, string?> expected)
+    {
+        foreach (var (caller, outcome) in expected.Append(new(Anonymous, "401")))
+        {
+            if (outcome is null)
+            {
+                continue;
+            }
+
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "graphql")
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { query = document }), Encoding.UTF8, "application/json"),
+            }, tokens[caller]);
+            var body = await response.Content.ReadAsStringAsync();
+            var actual = Outcome(response, body);
+            if (actual != outcome)
+            {
+                failures.Add($"GraphQL {name} as {caller}: {actual}, expected {outcome}: {Shorten(body)}");
+            }
+
+            CheckNoLeak("GraphQL " + name, caller, body);
+        }
+    }
+
+    private static string Outcome(HttpResponseMessage response, string body)
+    {
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var json = JsonDocument.Parse(body).RootElement;
+        if (json.TryGetProperty("errors", out var errors) && errors.GetArrayLength() > 0)
+        {
+            return errors[0].TryGetProperty("extensions", out var ext) && ext.TryGetProperty("code", out var code) ? code.GetString()! : "error";
+        }
+
+        var data = json.GetProperty("data");
+        return data.EnumerateObject().All(p => p.Value.ValueKind == JsonValueKind.Null) ? "null" : "data";
+    }
+
+    /// <summary>A caller scoped to tenant A must never see tenant B's ids, whatever the endpoint answered.</summary>
+    private void CheckNoLeak(string name, string caller, string body)
+    {
+        if (caller is Admin or Auditor)
+        {
+            return;
+        }
+
+        foreach (var secret in new[] { tenantB, projectB, resourceB, memberB })
+        {
+            if (body.Contains(secret, StringComparison.Ordinal) && !IsEcho(name, secret))
+            {
+                failures.Add($"{name} as {caller}: the answer shows '{secret}' of tenant B: {Shorten(body)}");
+            }
+        }
+    }
+
+    /// <summary>A refusal may repeat the id the caller itself sent ("there is no project 'pb-…'"): that tells nothing.</summary>
+    private static bool IsEcho(string name, string secret) =>
+        name.Contains("(other", StringComparison.Ordinal) || name.Contains(" B", StringComparison.Ordinal);
+
+    private static string Shorten(string body) => body.Length > 300 ? body[..300] + "…" : body;
+
+    private static async Task CreatedAsync(Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>A service account with one role, created by the administrator, and its token once the chain lists it as active.</summary>
+    private async Task<(string Id, string Token)> ServiceAsync(string role)
+    {
+        using var created = await h.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "m-" + Guid.NewGuid().ToString("N")[..10], roles = new[] { role } });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.IsSuccessStatusCode, body.ToString());
+        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
+        var secret = body.GetProperty("clientSecret").GetString()!;
+        var flows = new OidcFlows(h.Server.Address);
+        var answer = await Eventually.UntilAsync(
+            () => flows.TokenAsync(new() { ["grant_type"] = "client_credentials", ["client_id"] = id, ["client_secret"] = secret, ["scope"] = "sankofa" }),
+            t => t.TryGetProperty("access_token", out _), TimeSpan.FromSeconds(60));
+        Assert.True(answer.TryGetProperty("access_token", out var token), answer.ToString());
+        return (id, token.GetString()!);
+    }
+}

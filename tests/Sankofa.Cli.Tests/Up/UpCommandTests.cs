@@ -28,8 +28,11 @@ public sealed partial class UpCommandTests : IDisposable
     {
         var edge = SiteCatalog.Default.OfTier(SiteTier.Edge)[^1];
         long recordedId;
+        string token;
+        int port;
         await using (var first = await UpProcess.StartAsync(data.FullName))
         {
+            port = first.Address.Port;
             Assert.Contains("250 emulated Proxmox VE clusters", first.Banner, StringComparison.Ordinal);
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
             var oneTime = (await File.ReadAllTextAsync(Path.Combine(data.FullName, "initial-admin-password"))).Trim();
@@ -42,7 +45,8 @@ public sealed partial class UpCommandTests : IDisposable
             }
 
             await SignInCliAsync(first.Address, oneTime);
-            first.Client.DefaultRequestHeaders.Authorization = new("Bearer", CliCredentials.Load(first.Address)!.AccessToken);
+            token = CliCredentials.Load(first.Address)!.AccessToken;
+            first.Client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var site = await first.WaitForAsync<SiteResponse>($"api/v1/sites/{edge.Id}", s => s.StatusSource == "probe");
             Assert.Equal(SiteStatus.Up, site.Status);
             Assert.True(site.Provisionable);
@@ -55,10 +59,10 @@ public sealed partial class UpCommandTests : IDisposable
         }
 
         Assert.Empty(AnvilsOn(data.FullName));
-        await using var second = await UpProcess.StartAsync(data.FullName);
+        await using var second = await UpProcess.StartAsync(data.FullName, port);
 
-        // The issuer's keys are in the data directory: the token the CLI kept is still good.
-        second.Client.DefaultRequestHeaders.Authorization = new("Bearer", CliCredentials.Load(second.Address)!.AccessToken);
+        // The issuer's keys are in the data directory, and it is the same address: the token from the first run is still good.
+        second.Client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var entry = await second.WaitForAsync<Server.Audit.AuditEntryResponse>($"api/v1/audit/entries/{recordedId}", e => e.Status == "anchored");
         Assert.Equal("up", entry.Subject);
         Assert.Equal(0, await second.InterruptAsync());
@@ -146,9 +150,9 @@ public sealed partial class UpCommandTests : IDisposable
 
         public string Banner { get; }
 
-        public static async Task<UpProcess> StartAsync(string dataDirectory)
+        public static async Task<UpProcess> StartAsync(string dataDirectory, int? port = null)
         {
-            var port = FreePort();
+            port ??= FreePort();
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sankofa.dll"), "up", "--data-dir", dataDirectory, "--urls", $"http://127.0.0.1:{port}" })
             {

@@ -21,8 +21,10 @@ internal static class AuthOverheadBenchmark
         try
         {
             await using var server = await InProcessServer.StartAsync(directory, new Dictionary<string, string?>());
+            using var admin = new HttpClient { BaseAddress = server.Address };
+            await BenchAdmin.SignInAsync(admin, cancellationToken);
+            var token = await TokenAsync(admin, cancellationToken);
             using var client = new HttpClient { BaseAddress = server.Address };
-            var token = await TokenAsync(client, cancellationToken);
 
             HttpRequestMessage Plain() => new(HttpMethod.Get, "healthz");
             HttpRequestMessage WithToken() => new(HttpMethod.Get, "healthz") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };

@@ -55,6 +55,11 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["DataDirectory"] = dataDirectory;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        foreach (var (key, value) in BenchAdmin.Settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.Configuration[key] = value;

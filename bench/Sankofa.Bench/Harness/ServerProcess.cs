@@ -43,6 +43,11 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         // Production-like: no console chatter per request.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in BenchAdmin.Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + cli);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>

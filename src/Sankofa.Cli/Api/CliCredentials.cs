@@ -85,7 +85,8 @@ internal sealed class BearerTokenHandler(Uri server) : DelegatingHandler(new Htt
         return await base.SendAsync(request, cancellationToken);
     }
 
-    private async Task<string?> TokenAsync(CancellationToken cancellationToken)
+    /// <summary>The token the next request would carry (renewed first if it expired), or null when not signed in.</summary>
+    public async Task<string?> TokenAsync(CancellationToken cancellationToken)
     {
         if (Environment.GetEnvironmentVariable("SANKOFA_TOKEN") is { Length: > 0 } fromEnvironment)
         {

@@ -7,7 +7,7 @@ namespace Sankofa.Cli.Login;
 
 /// <summary>
 /// <c>sankofa login</c> (the OAuth device flow: the CLI shows a code, the user approves it in a browser at the server's
-/// <c>/connect/verify</c>), <c>sankofa logout</c> and <c>sankofa whoami</c>. The tokens are kept per server by
+/// <c>/connect/verify</c>), <c>sankofa logout</c>, <c>sankofa whoami</c> and <c>sankofa token</c>. The tokens are kept per server by
 /// <see cref="CliCredentials"/> and sent by every other command.
 /// </summary>
 internal static class LoginCommand
@@ -44,7 +44,21 @@ internal static class LoginCommand
             }
         });
 
-        return [login, logout, whoami];
+        var token = new Command("token", "Print the access token for this server (renewed if it expired), for curl and scripts: -H \"authorization: Bearer $(sankofa token)\".");
+        token.SetAction(async (parse, cancellationToken) =>
+        {
+            using var handler = new BearerTokenHandler(parse.GetValue(SankofaCommand.Server)!);
+            if (await handler.TokenAsync(cancellationToken) is not { } current)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("sankofa token: not signed in to this server (sign in with 'sankofa login').");
+                return 2;
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine(current);
+            return 0;
+        });
+
+        return [login, logout, whoami, token];
     }
 
     private static async Task<int> LoginAsync(ParseResult parse, CancellationToken cancellationToken)

@@ -63,7 +63,16 @@ public sealed partial class LoginCommandTests : IAsyncLifetime
         Assert.Equal(id, me.GetProperty("id").GetString());
         Assert.Equal(["viewer@t-cli"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
+        // The token for curl: the one the CLI sends, accepted by the API.
+        var printed = new StringWriter();
+        Assert.Equal(0, await Run(printed, "token"));
+        using (var withPrinted = await TestIdentities.MeAsync(server, printed.ToString().Trim()))
+        {
+            Assert.Equal(HttpStatusCode.OK, withPrinted.StatusCode);
+        }
+
         Assert.Equal(0, await Run(new StringWriter(), "logout"));
+        Assert.Equal(2, await Run(new StringWriter(), "token"));
         Assert.Equal(2, await Run(new StringWriter(), "whoami"));
     }
 

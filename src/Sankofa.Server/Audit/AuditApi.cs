@@ -162,5 +162,6 @@ internal static class AuditApi
         Status = StatusCodes.Status404NotFound,
         Title = $"No audit {what} {id}.",
         Detail = $"There is no audit {what} with id {id}.",
+        Extensions = { ["code"] = "notFound" }, // as the other APIs' 404s
     });
 }

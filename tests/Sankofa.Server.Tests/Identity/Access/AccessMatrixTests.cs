@@ -121,6 +121,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         // The audit log is platform-wide: only platform administrators and auditors read it.
         await CheckAsync("GET audit entries", Get("api/v1/audit/entries?limit=5"), Except(403, (Admin, 200), (Auditor, 200)));
         await CheckAsync("GET audit chain", Get("api/v1/audit/chain?limit=5"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET audit entry", Get("api/v1/audit/entries/1"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET audit verification", Get("api/v1/audit/entries/1/verification"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET audit batch", Get("api/v1/audit/batches/999999"), Except(403, (Admin, 404), (Auditor, 404)));
         await CheckAsync("POST audit entry", () => Json(HttpMethod.Post, "api/v1/audit/entries", new { actor = "x", action = "test.recorded", subject = "s", payload = new { } }),
             Except(403, (Admin, 201)));
 
@@ -138,6 +141,31 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                 Except(403, (Admin, exists ? 200 : 404), (TenantAdmin, own ? 200 : 404), (Auditor, 403), (TenantAuditor, 403)));
         }
 
+        // Status changes: refusals everywhere; A's administrator suspends and reinstates A's member; nobody revokes.
+        foreach (var (what, id) in new[] { ("other", memberB), ("missing", "svc-00000000" + suffix + "00") })
+        {
+            foreach (var change in new[] { "suspend", "reinstate", "revoke" })
+            {
+                await CheckAsync($"POST {change} ({what})", () => Send(HttpMethod.Post, $"api/v1/identities/{id}/{change}"),
+                    Except(403, (Admin, what == "missing" ? 404 : null), (TenantAdmin, 404)));
+            }
+
+            await CheckAsync($"DELETE role ({what})", () => Send(HttpMethod.Delete, $"api/v1/identities/{id}/roles?role=viewer&scope={tenantB}"),
+                Except(403, (Admin, what == "missing" ? 404 : null), (TenantAdmin, 404)));
+        }
+
+        await CheckAsync("POST revoke (own, not allowed)", () => Send(HttpMethod.Post, $"api/v1/identities/{memberA}/revoke"), Except(403, (Admin, null), (TenantAdmin, null)));
+        await CheckAsync("POST suspend (own)", () => Send(HttpMethod.Post, $"api/v1/identities/{memberA}/suspend"), Only((TenantAdmin, 200)));
+        await CheckAsync("POST reinstate (own)", () => Send(HttpMethod.Post, $"api/v1/identities/{memberA}/reinstate"), Only((TenantAdmin, 200)));
+        await CheckAsync("DELETE role (own)", () => Send(HttpMethod.Delete, $"api/v1/identities/{memberA}/roles?role=operator&scope={tenantA}"), Only((Viewer, 403), (TenantAdmin, 200)));
+        await CheckAsync("POST service in B", () => Json(HttpMethod.Post, "api/v1/identities/services", () => new { clientId = "s" + Guid.NewGuid().ToString("N")[..10], roles = new[] { "operator@" + tenantB } }),
+            Except(403, (Admin, 201)));
+
+        // Anyone may resolve a DID and verify a credential, without a token.
+        var did = (await h.Client.GetFromJsonAsync<JsonElement>($"api/v1/identities/{memberA}")).GetProperty("did").GetString()!;
+        await CheckAsync("GET did", Get("api/v1/dids/" + Uri.EscapeDataString(did)), Everyone(200, anonymous: 200));
+        await CheckAsync("POST verify credential", () => Json(HttpMethod.Post, "api/v1/credentials/verify", new { jwt = "e30.e30.c2ln" }), Everyone(200, anonymous: 200));
+
         await CheckAsync("POST user in B", () => Json(HttpMethod.Post, "api/v1/identities/users", () => new { userName = "u" + Guid.NewGuid().ToString("N")[..10], roles = new[] { "viewer@" + tenantB } }),
             Except(403, (Admin, 201)));
         await CheckAsync("POST user in A", () => Json(HttpMethod.Post, "api/v1/identities/users", () => new { userName = "u" + Guid.NewGuid().ToString("N")[..10], roles = new[] { "viewer@" + tenantA } }),
@@ -153,6 +181,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             Except("null", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
         await GraphAsync("tenants", "{ tenants { id name } }", Except("data", (Agent, "FORBIDDEN")));
         await GraphAsync("audit entries", "{ auditEntries(first: 3) { items { id subject } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await GraphAsync("site", "{ site(id: \"edge-001\") { id hosts { id } } }", Except("data"));
+        await GraphAsync("audit entry", "{ auditEntry(id: 1) { id seal { hash } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await GraphAsync("explainPlacement (other)", $"{{ explainPlacement(input: {{ projectId: \"{projectB}\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ siteId }} }}",
+            Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "QUOTA_EXCEEDED"), (Agent, "FORBIDDEN")));
         await GraphAsync("sites nested", "{ sites(first: 2) { items { id uplink { id } adjacent { id } } } }", Except("data"));
         await GraphAsync("createResource (other)", $"mutation {{ createResource(input: {{ projectId: \"{projectB}\", name: \"x\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ id }} }}",
             Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));

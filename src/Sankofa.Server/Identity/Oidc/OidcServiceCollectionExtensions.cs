@@ -72,6 +72,7 @@ internal static class OidcServiceCollectionExtensions
                 }
             });
 
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, TokenLogFilter>();
         services.AddSingleton<IServiceClientRegistry, ServiceClientRegistry>();
         services.AddHostedService<OidcClientSeeder>();
         services.AddHostedService<BootstrapClient>();

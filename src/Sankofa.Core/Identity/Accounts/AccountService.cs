@@ -231,12 +231,22 @@ public sealed class AccountService : IAccountDirectory
 
         // Names no account can have share one throttle bucket: posting arbitrary (and huge) names must not grow its memory.
         name = possible ? normalized : "\0impossible";
-        if (throttle.RetryAfter(name) is { } wait)
+        if (throttle.Begin(name) is { } wait)
         {
             return (new PasswordCheck(PasswordCheckOutcome.Throttled, RetryAfter: wait), null);
         }
 
-        var stored = possible ? await store.FindByNameAsync(normalized, cancellationToken).ConfigureAwait(false) : null;
+        StoredAccount? stored;
+        try
+        {
+            stored = possible ? await store.FindByNameAsync(normalized, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch
+        {
+            throttle.Abandoned(name);
+            throw;
+        }
+
         if (stored?.Kind != kind)
         {
             stored = null;

@@ -12,6 +12,9 @@ public sealed class SignInThrottle
     // Enough for any real population of names being tried; past it the oldest quiet entries are dropped first.
     private const int MaxEntries = 100_000;
 
+    /// <summary>The wait answered while every remaining try is being checked: about one password hash.</summary>
+    private static readonly TimeSpan PendingWait = TimeSpan.FromSeconds(1);
+
     private readonly AccountOptions options;
     private readonly TimeProvider time;
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
@@ -34,26 +37,42 @@ public sealed class SignInThrottle
         }
     }
 
+    /// <summary>
+    /// Starts a password check: null when it may go ahead (it then counts as pending until <see cref="Failed"/>,
+    /// <see cref="Succeeded"/> or <see cref="Abandoned"/>), else how long to wait. Pending checks count against the
+    /// limit, so guesses sent in parallel get no more tries than guesses sent one after another.
+    /// </summary>
+    public TimeSpan? Begin(string name)
+    {
+        var now = time.GetUtcNow();
+        lock (gate)
+        {
+            var e = Current(Key(name), now);
+            if (e.LockedUntil > now)
+            {
+                return e.LockedUntil - now;
+            }
+
+            // Under the limit the tries left may run at once; past it (after a wait) one at a time.
+            if (e.Pending >= Math.Max(options.FailureLimit - e.Failures, 1))
+            {
+                // The tries left are all being checked now; their outcome decides what comes next.
+                return PendingWait;
+            }
+
+            e.Pending++;
+            return null;
+        }
+    }
+
     /// <summary>Counts a failure; returns the wait it imposes, or null while under the limit.</summary>
     public TimeSpan? Failed(string name)
     {
         var now = time.GetUtcNow();
-        var key = Key(name);
         lock (gate)
         {
-            if (!entries.TryGetValue(key, out var e)
-                || (e.Failures < options.FailureLimit && now - e.WindowStart > options.FailureWindow)
-                || (e.Failures >= options.FailureLimit && now - e.LockedUntil > options.FailureWindow))
-            {
-                if (entries.Count >= MaxEntries)
-                {
-                    Prune(now);
-                }
-
-                e = new Entry { WindowStart = now };
-                entries[key] = e;
-            }
-
+            var e = Current(Key(name), now);
+            e.Pending = Math.Max(0, e.Pending - 1);
             e.Failures++;
             if (e.Failures < options.FailureLimit)
             {
@@ -67,7 +86,7 @@ public sealed class SignInThrottle
         }
     }
 
-    /// <summary>A right password: the name's failures are forgotten.</summary>
+    /// <summary>Forgets the name's failures after a right password.</summary>
     public void Succeeded(string name)
     {
         lock (gate)
@@ -76,11 +95,47 @@ public sealed class SignInThrottle
         }
     }
 
+    /// <summary>A check begun with <see cref="Begin"/> ended without an answer (an error): it no longer counts as pending.</summary>
+    public void Abandoned(string name)
+    {
+        lock (gate)
+        {
+            if (entries.TryGetValue(Key(name), out var e))
+            {
+                e.Pending = Math.Max(0, e.Pending - 1);
+            }
+        }
+    }
+
+    /// <summary>The name's entry, started afresh when its window (or its last wait) is long past; pending checks carry over.</summary>
+    private Entry Current(string key, DateTimeOffset now)
+    {
+        if (!entries.TryGetValue(key, out var e))
+        {
+            if (entries.Count >= MaxEntries)
+            {
+                Prune(now);
+            }
+
+            e = new Entry { WindowStart = now };
+            entries[key] = e;
+        }
+        else if ((e.Failures < options.FailureLimit && now - e.WindowStart > options.FailureWindow)
+                 || (e.Failures >= options.FailureLimit && now - e.LockedUntil > options.FailureWindow))
+        {
+            e.WindowStart = now;
+            e.Failures = 0;
+            e.LockedUntil = DateTimeOffset.MinValue;
+        }
+
+        return e;
+    }
+
     private static string Key(string name) => name.Trim().ToLowerInvariant();
 
     private void Prune(DateTimeOffset now)
     {
-        foreach (var (key, e) in entries.Where(p => p.Value.LockedUntil < now && now - p.Value.WindowStart > options.FailureWindow).ToList())
+        foreach (var (key, e) in entries.Where(p => p.Value.Pending == 0 && p.Value.LockedUntil < now && now - p.Value.WindowStart > options.FailureWindow).ToList())
         {
             entries.Remove(key);
         }
@@ -102,5 +157,7 @@ public sealed class SignInThrottle
         public int Failures { get; set; }
 
         public DateTimeOffset LockedUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public int Pending { get; set; }
     }
 }

@@ -36,6 +36,40 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
+    public void Guesses_checked_in_parallel_get_no_more_tries_than_guesses_one_after_another()
+    {
+        // Five checks may be under way at once; a sixth waits for their outcome instead of slipping past the count.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(throttle.Begin("alice"));
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(1), throttle.Begin("alice"));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Null(throttle.Failed("alice"));
+        }
+
+        Assert.Equal(TimeSpan.FromMinutes(1), throttle.Failed("alice"));
+        Assert.Equal(TimeSpan.FromMinutes(1), throttle.Begin("alice"));
+
+        // After the wait, one try at a time.
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(throttle.Begin("alice"));
+        Assert.Equal(TimeSpan.FromSeconds(1), throttle.Begin("alice"));
+        throttle.Succeeded("alice");
+        Assert.Null(throttle.Begin("alice"));
+
+        // A check that ended in an error gives its try back.
+        Assert.Null(throttle.Begin("bob"));
+        throttle.Abandoned("bob");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(throttle.Begin("bob"));
+        }
+    }
+
+    [Fact]
     public void Failures_spread_over_more_than_the_window_do_not_add_up_and_a_right_password_forgets_them()
     {
         for (var i = 0; i < 4; i++)

@@ -74,6 +74,7 @@ internal static class OidcServiceCollectionExtensions
 
         services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, TokenLogFilter>();
         services.AddSingleton<IServiceClientRegistry, ServiceClientRegistry>();
+        services.AddSingleton<IPasswordChangeObserver, SessionRevoker>();
         services.AddHostedService<OidcClientSeeder>();
         services.AddHostedService<BootstrapClient>();
         services.AddHostedService<OidcPruner>();

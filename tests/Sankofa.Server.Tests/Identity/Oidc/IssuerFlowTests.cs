@@ -58,6 +58,30 @@ public sealed class IssuerFlowTests(IssuerFixture fixture) : IClassFixture<Issue
     }
 
     [Fact]
+    public async Task A_changed_password_ends_every_session_refresh_tokens_stop_working()
+    {
+        var (_, userName) = await UserAsync("viewer@t-change");
+        var first = await new OidcFlows(fixture.Server.Address).AuthorizationCodeAsync(userName, Password);
+        var second = await new OidcFlows(fixture.Server.Address).AuthorizationCodeAsync(userName, Password);
+
+        using (var changed = await fixture.Server.Anonymous.PostAsJsonAsync("api/v1/identities/password",
+                   new { userName, currentPassword = Password, newPassword = "an entirely new passphrase" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        }
+
+        foreach (var tokens in new[] { first, second })
+        {
+            var refused = await new OidcFlows(fixture.Server.Address).TokenAsync(Refresh(tokens));
+            Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
+        }
+
+        // Signing in again with the new password works.
+        var again = await new OidcFlows(fixture.Server.Address).AuthorizationCodeAsync(userName, "an entirely new passphrase");
+        Assert.True(again.TryGetProperty("refresh_token", out _));
+    }
+
+    [Fact]
     public async Task A_suspension_recorded_on_chain_by_another_region_stops_the_tokens_here()
     {
         var (id, userName) = await UserAsync("operator@t-region");

@@ -1,12 +1,39 @@
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Identity;
+using Sankofa.Core.Identity.Accounts;
 
 namespace Sankofa.Server.Identity.Access;
 
-/// <summary>Refreshes the chain statuses of the identities seen lately, every <see cref="IdentityStatusOptions.StatusRefreshInterval"/>.</summary>
+/// <summary>
+/// Refreshes the chain statuses of the identities seen lately, every <see cref="IdentityStatusOptions.StatusRefreshInterval"/>.
+/// At start it pins again the suspensions and revocations the chain has not recorded yet: a restart must not let a
+/// suspended identity back in for the moment the outbox takes to reach the chain.
+/// </summary>
 internal sealed partial class IdentityStatusRefresher(
-    IdentityStatusCache cache, IOptions<IdentityStatusOptions> options, TimeProvider time, ILogger<IdentityStatusRefresher> logger) : BackgroundService
+    IdentityStatusCache cache, IAccountStore accounts, IOptions<IdentityStatusOptions> options, TimeProvider time, ILogger<IdentityStatusRefresher> logger)
+    : BackgroundService
 {
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var status in new[] { IdentityStatus.Suspended, IdentityStatus.Revoked })
+        {
+            long? before = null;
+            do
+            {
+                var page = await accounts.ListAsync(new AccountQuery(Status: status, Before: before, Limit: 500), cancellationToken).ConfigureAwait(false);
+                foreach (var account in page.Items.Where(a => a.Chain.RecordedStatus != status))
+                {
+                    cache.Changed(account.Id, status);
+                }
+
+                before = page.NextBefore;
+            }
+            while (before is not null);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.StatusRefreshInterval, time);

@@ -111,6 +111,18 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
     }
 
     /// <summary>
+    /// Whether the caller may see (<see cref="Permission.IdentitiesRead"/>) or manage (<see cref="Permission.IdentitiesWrite"/>)
+    /// an identity holding <paramref name="roles"/>: a platform-wide holder any; a tenant-scoped holder only one that
+    /// holds roles, all of them within its tenants (so it never sees another tenant's grants nor a platform administrator).
+    /// </summary>
+    public bool MayHandleIdentity(Permission permission, IReadOnlyCollection<RoleGrant> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var tenants = TenantsWith(permission);
+        return tenants is null || (roles.Count > 0 && roles.All(r => r.Scope is not null && r.Role != Roles.SiteAgent && tenants.Contains(r.Scope)));
+    }
+
+    /// <summary>
     /// Why the caller may not do <paramref name="permission"/> in <paramref name="tenantId"/>: null when it may;
     /// <see cref="AccessRefusal.Hidden"/> when it cannot even see the tenant, so the answer must be the one a missing
     /// thing gets (404, not 403: other tenants' ids cannot be probed).

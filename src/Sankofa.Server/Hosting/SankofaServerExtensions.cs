@@ -12,6 +12,7 @@ using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Identity.Credentials;
 using Sankofa.Server.Identity.Oidc;
 using Sankofa.Server.Ledger;
+using Sankofa.Server.Portal;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Tenancy;
 using Sankofa.Server.Topology;
@@ -67,6 +68,7 @@ public static class SankofaServerExtensions
         services.AddSankofaCredentials(builder.Configuration);
         services.AddSankofaAccess(builder.Configuration);
         services.AddSankofaOidc(builder.Configuration);
+        builder.AddSankofaPortal();
         return builder;
     }
 
@@ -95,6 +97,7 @@ public static class SankofaServerExtensions
         app.MapGraphQLApi();
         app.MapOidcEndpoints();
         app.MapMeApi();
+        app.MapSankofaPortal();
         return app;
     }
 }

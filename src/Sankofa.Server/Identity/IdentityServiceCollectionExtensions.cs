@@ -54,6 +54,7 @@ internal static class IdentityServiceCollectionExtensions
             sp.GetRequiredService<IIdentityLedger>(),
             sp.GetRequiredService<IOptions<AccountOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IdentityStatusChanges>();
         services.AddHostedService<InitialAdministrator>();
         services.AddHostedService<AccountChainWorker>();
         return services;

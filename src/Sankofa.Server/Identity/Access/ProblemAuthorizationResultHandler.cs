@@ -16,6 +16,12 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        // A policy naming its own schemes (the portal's cookie) challenges through them: a browser is sent to sign in.
+        if (policy.AuthenticationSchemes.Count > 0)
+        {
+            return fallback.HandleAsync(next, context, policy, authorizeResult);
+        }
+
         if (authorizeResult.Challenged)
         {
             context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";

@@ -173,56 +173,22 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(
-        string id, HttpContext context, AccountService accounts, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        string id, HttpContext context, AccountService accounts, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
         await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
             ? refused
-            : await StatusChangedAsync(await accounts.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
+            : await ChangedAsync(changes.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ReinstateAsync(
-        string id, HttpContext context, AccountService accounts, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        string id, HttpContext context, AccountService accounts, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
         await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
             ? refused
-            : await StatusChangedAsync(await accounts.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), statuses, chainIds, cancellationToken);
+            : await ChangedAsync(changes.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
-        string id, HttpContext context, AccountService accounts, IServiceClientRegistry clients, IdentityStatusCache statuses, ChainIdSource chainIds,
-        CancellationToken cancellationToken)
-    {
-        if (await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        var revoked = await accounts.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken);
-        var answer = await StatusChangedAsync(revoked, statuses, chainIds, cancellationToken);
-        if (revoked.Value is { Kind: AccountKind.Service } service)
-        {
-            // Tokens are refused anyway (the chain and this server say revoked); removing the client only stops the issuer
-            // even asking, so a failure here must not undo or hide the revocation.
-            try
-            {
-                await clients.RemoveAsync(service.Id, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccountsApi)).LogClientNotRemoved(service.Id, ex.GetType().Name);
-            }
-        }
-
-        return answer;
-    }
-
-    /// <summary>A status change takes effect on this server's API at once, not when the chain's answer catches up.</summary>
-    private static Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> StatusChangedAsync(
-        ProvisioningResult<StoredAccount> result, IdentityStatusCache statuses, ChainIdSource chainIds, CancellationToken cancellationToken)
-    {
-        if (result.Value is { } account)
-        {
-            statuses.Changed(account.Id, account.Status);
-        }
-
-        return ChangedAsync(Task.FromResult(result), chainIds, cancellationToken);
-    }
+        string id, HttpContext context, AccountService accounts, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
+            ? refused
+            : await ChangedAsync(changes.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(
         string id, RoleBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken)
@@ -278,8 +244,7 @@ internal static class AccountsApi
     /// an identity: a platform-wide holder any; a tenant-scoped holder those that hold roles and only within its tenants.
     /// </summary>
     private static bool Allowed(HttpContext context, Permission permission, StoredAccount account) =>
-        TenantAccess.Tenants(context, permission) is not { } tenants
-        || (account.Roles.Count > 0 && account.Roles.All(r => r.Scope is not null && r.Role != Roles.SiteAgent && tenants.Contains(r.Scope)));
+        context.Caller()?.MayHandleIdentity(permission, account.Roles) == true;
 
     /// <summary>A refusal when the caller may not hand out one of these roles: a tenant-scoped caller only roles within its tenants.</summary>
     private static ProblemHttpResult? RolesRefused(HttpContext context, IEnumerable<string>? roles)
@@ -384,11 +349,4 @@ internal static class AccountsApi
         problem.Extensions["code"] = code;
         return TypedResults.Problem(problem);
     }
-}
-
-/// <summary>Log messages of the identity API.</summary>
-internal static partial class AccountsApiLog
-{
-    [LoggerMessage(EventId = 96, Level = LogLevel.Warning, Message = "Service account {Id} is revoked, but its OIDC client could not be removed ({Reason}); its tokens are refused anyway")]
-    public static partial void LogClientNotRemoved(this ILogger logger, string id, string reason);
 }

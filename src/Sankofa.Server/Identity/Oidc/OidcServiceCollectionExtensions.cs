@@ -105,23 +105,29 @@ internal sealed class OidcClientSeeder(IServiceScopeFactory scopes, IOptions<Oid
 
         if (options.Value.PortalRedirectUris.Count > 0)
         {
-            var portal = new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
-            {
-                ClientId = OidcOptions.PortalClientId,
-                ClientType = ClientTypes.Public,
-                DisplayName = "Sankofa portal",
-                Permissions =
-                {
-                    Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
-                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
-                    Permissions.Scopes.Profile, Permissions.Prefixes.Scope + OidcOptions.ApiScope,
-                },
-                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-            };
-            portal.RedirectUris.UnionWith(options.Value.PortalRedirectUris);
-            portal.PostLogoutRedirectUris.UnionWith(options.Value.PortalPostLogoutRedirectUris);
-            await UpsertAsync(applications, portal, cancellationToken);
+            await UpsertAsync(applications, PortalClient(options.Value.PortalRedirectUris, options.Value.PortalPostLogoutRedirectUris), cancellationToken);
         }
+    }
+
+    /// <summary>The portal's client: public, authorization code with PKCE required, these redirect URIs.</summary>
+    internal static OpenIddict.Abstractions.OpenIddictApplicationDescriptor PortalClient(IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris)
+    {
+        var portal = new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+        {
+            ClientId = OidcOptions.PortalClientId,
+            ClientType = ClientTypes.Public,
+            DisplayName = "Sankofa portal",
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile, Permissions.Prefixes.Scope + OidcOptions.ApiScope,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        portal.RedirectUris.UnionWith(redirectUris);
+        portal.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris);
+        return portal;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

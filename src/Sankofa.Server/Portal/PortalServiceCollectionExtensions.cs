@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.StaticWebAssets;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Sankofa.Server.Identity.Access;
+
+namespace Sankofa.Server.Portal;
+
+/// <summary>
+/// The web portal: Blazor (interactive server) pages with MudBlazor at <c>/</c>, signed in through the OIDC
+/// authorization-code flow with PKCE (a cookie session apart from the API's bearer tokens), reading and changing through
+/// the same application services and rules as the API.
+/// </summary>
+internal static class PortalServiceCollectionExtensions
+{
+    /// <summary>Static files of the portal (MudBlazor, blazor.web.js) as the build lists them; hosts run from other folders.</summary>
+    private const string EndpointsManifest = "Sankofa.Server.staticwebassets.endpoints.json";
+
+    private const string RuntimeManifest = "Sankofa.Server.staticwebassets.runtime.json";
+
+    public static WebApplicationBuilder AddSankofaPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section))
+            .Validate(o => o.PublicUrl is null || o.PublicUrl.IsAbsoluteUri, "Portal:PublicUrl must be an absolute URL.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ClientId) && o.SessionLifetime > TimeSpan.Zero, "Portal:ClientId must not be empty and Portal:SessionLifetime must be positive.")
+            .ValidateOnStart();
+        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        if (!portal.Enabled)
+        {
+            return builder;
+        }
+
+        // The files live where the build put them (NuGet cache, obj/); the map of where is next to Sankofa.Server.dll,
+        // whichever process hosts the server (sankofa up, tests), so point the web root at it in every environment.
+        var runtimeManifest = Path.Combine(AppContext.BaseDirectory, RuntimeManifest);
+        if (File.Exists(runtimeManifest))
+        {
+            builder.Configuration[WebHostDefaults.StaticWebAssetsKey] = runtimeManifest;
+            StaticWebAssetsLoader.UseStaticWebAssets(builder.Environment, builder.Configuration);
+        }
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+        services.AddScoped<PortalSession>();
+
+        services.AddAuthentication()
+            .AddCookie(PortalAuthentication.CookieScheme, o =>
+            {
+                o.Cookie.Name = "sankofa.portal";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = portal.SessionLifetime;
+                o.SlidingExpiration = true;
+                o.ForwardChallenge = PortalAuthentication.OidcScheme;
+            })
+            .AddOpenIdConnect(PortalAuthentication.OidcScheme, o =>
+            {
+                o.SignInScheme = PortalAuthentication.CookieScheme;
+                o.ClientId = portal.ClientId;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.Scope.Clear();
+                foreach (var scope in new[] { "openid", "profile", "sankofa" })
+                {
+                    o.Scope.Add(scope);
+                }
+
+                o.CallbackPath = PortalAuthentication.CallbackPath;
+                o.SignedOutCallbackPath = PortalAuthentication.SignedOutCallbackPath;
+                o.SignedOutRedirectUri = "/";
+                o.SaveTokens = true; // the id token, for the issuer's sign-out
+                o.MapInboundClaims = false;
+                o.GetClaimsFromUserInfoEndpoint = false;
+                o.TokenValidationParameters.NameClaimType = "name";
+            });
+
+        // The issuer: Auth:Authority when one is configured, else this server itself, at the address it listens on (known
+        // only once Kestrel has started, which is before the first sign-in asks for these options).
+        services.AddOptions<OpenIdConnectOptions>(PortalAuthentication.OidcScheme)
+            .Configure<IServer, IOptions<AuthOptions>, IOptions<PortalOptions>>((o, server, auth, portalOptions) =>
+            {
+                o.TokenValidationParameters.RoleClaimType = auth.Value.RoleClaim;
+                o.RequireHttpsMetadata = auth.Value.Authority is not null && auth.Value.RequireHttpsMetadata;
+                o.Authority = (auth.Value.Authority ?? portalOptions.Value.PublicUrl ?? PortalAddresses.Listening(server).FirstOrDefault()
+                    ?? throw new InvalidOperationException("The portal cannot tell the issuer's address: set Portal:PublicUrl.")).ToString();
+            });
+
+        services.AddAuthorization(o => o.AddPolicy(PortalAuthentication.Policy,
+            p => p.AddAuthenticationSchemes(PortalAuthentication.CookieScheme).RequireAuthenticatedUser()));
+        services.AddHostedService<PortalClientRegistrar>();
+        return builder;
+    }
+
+    public static WebApplication MapSankofaPortal(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        app.UseAntiforgery();
+        app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, EndpointsManifest)).AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(PortalAuthentication.Policy);
+
+        var account = app.MapGroup("/account").ExcludeFromDescription().AllowAnonymous();
+        account.MapGet("/signin", (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }, [PortalAuthentication.OidcScheme]));
+        account.MapPost("/signout", () => Results.SignOut(
+            new AuthenticationProperties { RedirectUri = "/" }, [PortalAuthentication.CookieScheme, PortalAuthentication.OidcScheme]));
+        return app;
+    }
+
+    /// <summary>Only a path on this server: a sign-in must never send the browser elsewhere.</summary>
+    private static string LocalOrRoot(string? returnUrl) =>
+        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}
+
+/// <summary>The addresses the server listens on, as URLs a browser on this machine can open.</summary>
+internal static class PortalAddresses
+{
+    public static IEnumerable<Uri> Listening(IServer server) =>
+        (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(a => Uri.TryCreate(a.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal), UriKind.Absolute, out var u) ? u : null)
+            .OfType<Uri>();
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using Sankofa.Core.Identity;
+using Sankofa.Core.Ledger;
+using Sankofa.Server.Identity.Access;
+
+namespace Sankofa.Server.Portal;
+
+/// <summary>
+/// Who is using the portal in this circuit, as the API would see them: the signed-in identity and its role grants,
+/// let through only while the chain lists it as active (asked through the same status cache as every API call), and
+/// the tenant chosen in the switcher.
+/// </summary>
+internal sealed class PortalSession(AuthenticationStateProvider authentication, IIdentityStatusCheck chain, IOptions<AuthOptions> auth)
+{
+    /// <summary>The tenant the pages show; null: every tenant the caller may see.</summary>
+    public string? Tenant { get; private set; }
+
+    /// <summary>Raised when <see cref="Tenant"/> changes, so pages reload.</summary>
+    public event Action? TenantChanged;
+
+    /// <summary>Shows one tenant's things only (null: all the caller may see).</summary>
+    public void SwitchTenant(string? tenant)
+    {
+        Tenant = string.IsNullOrEmpty(tenant) ? null : tenant;
+        TenantChanged?.Invoke();
+    }
+
+    /// <summary>The caller, or why there is none: signed out, not active on chain, or the chain unreadable.</summary>
+    public async Task<PortalCaller> CallerAsync(CancellationToken cancellationToken)
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        if (user.FindFirstValue("sub") is not { Length: > 0 } subject)
+        {
+            return new PortalCaller(null, "You are not signed in.");
+        }
+
+        try
+        {
+            var status = await chain.GetStatusAsync(subject, cancellationToken);
+            if (status != IdentityStatus.Active)
+            {
+                return new PortalCaller(null, status == IdentityStatus.None
+                    ? "The chain does not know your identity yet."
+                    : $"The chain lists your identity as {status.ToWord()}: access is refused.");
+            }
+        }
+        catch (LedgerUnavailableException)
+        {
+            return new PortalCaller(null, "The chain cannot be read now, and access is granted only while it lists you as active. Try again shortly.");
+        }
+
+        var grants = user.FindAll(auth.Value.RoleClaim).Select(c => RoleGrant.TryParse(c.Value, out var g) ? g : null).OfType<RoleGrant>().ToList();
+        return new PortalCaller(new Caller(subject, user.FindFirstValue("name") ?? subject, grants), null);
+    }
+}
+
+/// <summary>The portal's caller, or the reason access is refused.</summary>
+/// <param name="Caller">The caller when access is granted.</param>
+/// <param name="Refusal">Why it is not, for the page to show.</param>
+internal sealed record PortalCaller(Caller? Caller, string? Refusal);

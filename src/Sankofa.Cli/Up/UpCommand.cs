@@ -82,6 +82,7 @@ internal static class UpCommand
             : string.Empty;
         Console.WriteLine($"""
             Sankofa is up.
+              Portal     {baseUrl}/ (sign in as admin; the CLI: sankofa login)
               API        {baseUrl}/api/v1
               OpenAPI    {baseUrl}/openapi/v1.json
               Health     {baseUrl}/readyz

@@ -34,6 +34,7 @@ public sealed partial class UpCommandTests : IDisposable
         {
             port = first.Address.Port;
             Assert.Contains("250 emulated Proxmox VE clusters", first.Banner, StringComparison.Ordinal);
+            Assert.Contains($"Portal     {first.Address.ToString().TrimEnd('/')}/ ", first.Banner, StringComparison.Ordinal);
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
             var oneTime = (await File.ReadAllTextAsync(Path.Combine(data.FullName, "initial-admin-password"))).Trim();
             Assert.Contains($"user 'admin', one-time password {oneTime} (change it at first sign-in", first.Banner, StringComparison.Ordinal);

@@ -102,7 +102,8 @@ internal static partial class OidcEndpoints
         var code = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var userCode = http.Request.Query[Parameters.UserCode].ToString();
         return SignInPages.Device(antiforgery.GetAndStoreTokens(http), userCode, code.Principal?.GetClaim(Claims.ClientId),
-            string.IsNullOrEmpty(userCode) || code.Succeeded ? null : "That code is unknown or has expired.");
+            // OpenIddict's lookup can succeed without finding a request: only a client behind the code makes it a known one.
+            string.IsNullOrEmpty(userCode) || code.Principal?.GetClaim(Claims.ClientId) is not null ? null : "That code is unknown or has expired.");
     }
 
     private static async Task<IResult> VerifyAsync(HttpContext http, IAntiforgery antiforgery, [FromServices] IAccountDirectory accounts, [FromServices] IIdentityStatusCheck chain)

@@ -40,10 +40,6 @@ internal static class SignInPages
     {
         if (clientId is null)
         {
-            // A code but no client behind it is a code OpenIddict does not know: the endpoint does not always pass an
-            // error for that (its lookup can succeed with no request found), and the form shown again alone says nothing.
-            error ??= string.IsNullOrEmpty(userCode) ? null : "That code is unknown or has expired.";
-
             // No valid code yet: ask for it (GET, so OpenIddict looks it up from the query).
             return Page("Sign in a device", error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, $"""
                 {Error(error)}

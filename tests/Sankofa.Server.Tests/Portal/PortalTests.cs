@@ -1,0 +1,155 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Sankofa.Server.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Sankofa.Server.Tests.Portal;
+
+/// <summary>
+/// The portal in a real browser (Debian's Chromium) against a real server, emulated sites and the chain: what a person
+/// does, page by page, each page screenshotted and held to the accessibility bar (no serious or critical axe violation).
+/// </summary>
+public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture browser) : IClassFixture<PortalFixture>, IClassFixture<BrowserFixture>
+{
+    private Uri Server => fixture.Harness.Server.Address;
+
+    [Fact]
+    public async Task An_administrator_signs_in_creates_a_vm_watches_it_verify_verifies_it_finds_it_in_the_audit_log_deletes_it_and_signs_out()
+    {
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.Administrator);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet at a glance" })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=world-map] circle")).ToHaveCountAsync(325);
+        await session.CheckAsync("dashboard");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources" })).ToBeVisibleAsync();
+        await session.CheckAsync("resources");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create VM" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create a VM" })).ToBeVisibleAsync();
+        await page.GetByLabel("Project").First.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex(fixture.ProjectA) }).ClickAsync();
+        var name = "web-" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        await page.GetByLabel("SSH public key").FillAsync("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKq0 ops@example");
+        await page.GetByLabel("Cloud-init user").FillAsync("ops");
+        await session.CheckAsync("create-form");
+
+        // The placement and its explanation come before anything is created.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show placement" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=placement-reason]")).Not.ToBeEmptyAsync();
+        await session.CheckAsync("placement-preview");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+        var id = (await page.Locator("[data-testid=resource-id]").TextContentAsync())!.Trim();
+        await Expect(page.Locator("[data-testid=resource-status]")).ToHaveTextAsync(new Regex("^Verified"), new() { Timeout = 90_000 });
+        await Expect(page.Locator("[data-testid=site-attestation]")).ToHaveTextAsync(new Regex("^0x[0-9a-f]{64}$"));
+        await session.CheckAsync("resource-verified");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify on chain" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=verification-status]")).ToHaveTextAsync("verified");
+        await session.CheckAsync("verification");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        await page.GetByLabel("Subject (e.g. resource:vm-…)").FillAsync("resource:" + id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=audit-entries]")).ToContainTextAsync("provisioning.resource.requested");
+        await page.Locator("[data-testid=audit-entries] tbody tr").Last.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator("[data-testid=audit-entry]")).ToContainTextAsync("resource:" + id);
+        await Expect(page.Locator("[data-testid=audit-verification]")).ToBeVisibleAsync();
+        await session.CheckAsync("audit");
+
+        await page.GotoAsync("resources/" + id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Delete this VM?");
+        await session.CheckAsync("delete-confirmation");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=resource-status]")).ToHaveTextAsync(new Regex("^Deleted"), new() { Timeout = 90_000 });
+        await session.CheckAsync("resource-deleted");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveTitleAsync("Sign in to Sankofa");
+        await session.CheckAsync("signed-out");
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_no_create_button_and_cannot_reach_the_create_form()
+    {
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.ViewerOfA);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Create VM" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit" })).ToHaveCountAsync(0);
+        await session.CheckAsync("viewer-resources");
+
+        await page.GotoAsync("resources/new");
+        await Expect(page.Locator("[data-testid=not-allowed]")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToHaveCountAsync(0);
+        await session.CheckAsync("viewer-create-refused");
+    }
+
+    [Fact]
+    public async Task Tenant_b_sees_none_of_tenant_a_s_resources_and_a_s_resource_is_not_found()
+    {
+        var vm = await fixture.Harness.CreateAsync(Provisioning.ProvisioningHarness.Vm(fixture.ProjectA, "edge-001", "secret-a"));
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.OperatorOfB);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=empty]")).ToBeVisibleAsync();
+        Assert.DoesNotContain("secret-a", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.TenantA, await page.ContentAsync(), StringComparison.Ordinal);
+        await session.CheckAsync("tenant-b-resources");
+
+        await page.GotoAsync("resources/" + vm.Id);
+        await Expect(page.Locator("[data-testid=not-found]")).ToBeVisibleAsync();
+        await session.CheckAsync("tenant-b-other-resource");
+
+        await page.GotoAsync("resources/new");
+        await page.GetByLabel("Project").First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Option)).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Option)).ToContainTextAsync(fixture.ProjectB);
+    }
+
+    [Fact]
+    public async Task The_sites_identity_and_usage_pages_load_for_an_administrator()
+    {
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.Administrator);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sites" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=sites] tbody tr")).ToHaveCountAsync(25);
+        await session.CheckAsync("sites");
+        await page.GetByLabel("Search (id, name, region)").FillAsync("edge-001");
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"\(edge-001\)") }).ClickAsync();
+        await Expect(page.Locator("[data-testid=hosts] tbody tr").First).ToBeVisibleAsync();
+        await session.CheckAsync("site-detail");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Identity" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=my-did]")).ToHaveTextAsync(new Regex("^did:ethr:0x[0-9a-f]+:0x[0-9a-fA-F]{40}$"));
+        await Expect(page.Locator("[data-testid=identities]")).ToContainTextAsync(fixture.ViewerOfA);
+        await session.CheckAsync("identity");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Usage" })).ToBeVisibleAsync();
+        await session.CheckAsync("usage");
+    }
+
+    /// <summary>Opens the portal and signs in on the issuer's page (the authorization-code flow), back on the dashboard.</summary>
+    private static async Task SignInAsync(BrowserSession session, string userName)
+    {
+        var page = session.Page;
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveTitleAsync("Sign in to Sankofa");
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(PortalFixture.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(userName);
+    }
+}

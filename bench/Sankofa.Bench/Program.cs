@@ -2,10 +2,11 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
+//        portal: [--resources N] [--rounds N] (Chromium at /usr/bin/chromium).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -50,6 +51,9 @@ switch (command)
         break;
     case "reads":
         await ProvisioningBenchmark.RunAsync(Provisioning(measure: false, vms: 200), cancellation);
+        break;
+    case "portal":
+        await PortalBenchmark.RunAsync(Number("--resources", 10_000), Number("--rounds", 5), cancellation);
         break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);

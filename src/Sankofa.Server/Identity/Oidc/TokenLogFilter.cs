@@ -25,18 +25,24 @@ internal sealed class TokenLogFilter : IPostConfigureOptions<LoggerFilterOptions
         }
 
         // A rule for a provider beats any rule without one, so each provider named gets its own; the category makes
-        // these more specific than any default, and rules naming OpenIddict more precisely were raised above.
-        foreach (var provider in rules.Select(r => r.ProviderName).Distinct().ToList())
+        // these more specific than any default, and rules naming OpenIddict more precisely were raised above. Each keeps
+        // the level that applied before when that was already Debug or above (Warning, say): the filter only raises.
+        foreach (var provider in rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
         {
             if (!rules.Any(r => r.ProviderName == provider && r.CategoryName is { } c && c.StartsWith(Category, StringComparison.Ordinal)))
             {
-                rules.Add(new LoggerFilterRule(provider, Category, LogLevel.Debug, null));
+                var level = Max(Applying(rules, provider)?.LogLevel ?? options.MinLevel, LogLevel.Debug);
+                rules.Add(new LoggerFilterRule(provider, Category, level, null));
             }
         }
-
-        if (!rules.Any(r => r.ProviderName is null && r.CategoryName == Category))
-        {
-            rules.Add(new LoggerFilterRule(null, Category, LogLevel.Debug, null));
-        }
     }
+
+    /// <summary>The rule the logging framework would pick for an OpenIddict category of this provider: its own over a general one, then the longest category.</summary>
+    private static LoggerFilterRule? Applying(IEnumerable<LoggerFilterRule> rules, string? provider) =>
+        rules.Where(r => (r.ProviderName is null || r.ProviderName == provider) && (r.CategoryName is null || Category.StartsWith(r.CategoryName, StringComparison.Ordinal)))
+            .OrderByDescending(r => r.ProviderName is not null)
+            .ThenByDescending(r => r.CategoryName?.Length ?? 0)
+            .FirstOrDefault();
+
+    private static LogLevel Max(LogLevel a, LogLevel b) => a > b ? a : b;
 }

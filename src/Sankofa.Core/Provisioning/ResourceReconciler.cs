@@ -108,8 +108,12 @@ public sealed class ResourceReconciler
 
     private async Task<Resource> RecordOnChainAsync(Resource r, CancellationToken ct)
     {
-        var requested = await _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct).ConfigureAwait(false);
-        var placed = await _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct).ConfigureAwait(false);
+        // Queued together, in this order, so they usually share one transaction instead of waiting for one each; the
+        // placement follows the request on chain either way, and is refused if the request was.
+        var requesting = _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct);
+        var placing = _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct);
+        await Task.WhenAll(requesting, placing).ConfigureAwait(false);
+        var (requested, placed) = (await requesting.ConfigureAwait(false), await placing.ConfigureAwait(false));
         return await SaveAsync(r with { Status = ResourceStatus.Placed }, "chain.placed",
             $"Request (tx {requested.TransactionHash}) and placement on {r.Placement.SiteId}/{r.Placement.HostId} (tx {placed.TransactionHash}) recorded on chain.",
             "provisioning.resource.placed", new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId }, ct).ConfigureAwait(false);

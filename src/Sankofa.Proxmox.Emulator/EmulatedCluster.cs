@@ -23,6 +23,7 @@ public sealed class EmulatedCluster
     private readonly Dictionary<string, TimeSpan> _taskDurations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _tickets = new(StringComparer.Ordinal);
     private readonly EmulatorContext _context;
+    private long _requestsServed;
     private int _nextPid;
 
     internal EmulatedCluster(EmulatedClusterOptions options, Uri baseUrl, EmulatorContext context)
@@ -80,6 +81,11 @@ public sealed class EmulatedCluster
 
     /// <summary>Whether the cluster's API answers at all; when false every request's connection is dropped.</summary>
     public bool Reachable { get; set; } = true;
+
+    /// <summary>API requests this cluster answered (any status), for benchmarks counting what a provisioning costs.</summary>
+    public long RequestsServed => Interlocked.Read(ref _requestsServed);
+
+    internal void CountRequest() => Interlocked.Increment(ref _requestsServed);
 
     internal Lock Gate => _gate;
 

@@ -96,6 +96,10 @@ internal static class ProvisioningBenchmark
         var refused = new ConcurrentBag<string>();
         var next = -1;
         var started = DateTimeOffset.UtcNow;
+        var cpuBefore = ProcessCpu.Now();
+        var requestsBefore = fleet.Emulator.Clusters.Values.Sum(c => c.RequestsServed);
+        var rpc = server.Services.GetRequiredService<Sankofa.Ledger.Hosting.LedgerRuntime>().Connection.Rpc;
+        var blocksBefore = await BlockNumberAsync(rpc, ct);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, s.Submitters).Select(async _ =>
         {
@@ -170,7 +174,13 @@ internal static class ProvisioningBenchmark
             await Task.Delay(250, ct);
         }
 
+        var cpu = ProcessCpu.Now() - cpuBefore;
+        var requests = fleet.Emulator.Clusters.Values.Sum(c => c.RequestsServed) - requestsBefore;
+        var blocks = await BlockNumberAsync(rpc, ct) - blocksBefore;
         var verified = await AllAsync(store, project, ResourceStatus.Verified, ct);
+        Report.Note($"CPU until all settled ({clock.Elapsed.TotalSeconds:0.0} s): {cpu.Self.TotalSeconds:0.0} s this process (server, emulator, submitters) + " +
+            $"{cpu.Children.TotalSeconds:0.0} s child processes (anvil) = {(cpu.Self + cpu.Children).TotalMilliseconds / Math.Max(1, s.Vms):0.00} ms per VM; " +
+            $"{requests / (double)Math.Max(1, s.Vms):0.0} Proxmox requests per VM (task polls included); {blocks:N0} blocks mined");
         var failed = await AllAsync(store, project, ResourceStatus.Failed, ct);
         var ttv = verified.Where(r => submitted.ContainsKey(r.Id) && r.VerifiedAt is not null)
             .Select(r => (r.VerifiedAt!.Value - submitted[r.Id]).TotalSeconds).ToList();
@@ -194,6 +204,9 @@ internal static class ProvisioningBenchmark
         LastRate = verified.Count / wall;
         LastWall = wall;
     }
+
+    private static async Task<long> BlockNumberAsync(Sankofa.Ledger.Rpc.JsonRpcClient rpc, CancellationToken ct) =>
+        Convert.ToInt64((await rpc.CallAsync("eth_blockNumber", ct)).GetString(), 16);
 
     private const int GoalVms = 10_000;
 

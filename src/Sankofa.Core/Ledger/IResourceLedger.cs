@@ -30,6 +30,12 @@ public interface IResourceLedger
 
     /// <summary>What the chain holds for a resource, or <c>null</c> when it holds nothing.</summary>
     Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the chain says the resource is Verified (provisioned, and both attestations equal the requested spec
+    /// hash): the contract's own <c>isVerified</c>, one read where <see cref="GetAsync"/> takes two.
+    /// </summary>
+    Task<bool> IsVerifiedAsync(string resourceId, CancellationToken cancellationToken);
 }
 
 /// <summary>The transaction that carried a transition (or, for a no-op repeat, the one that found it already done).</summary>

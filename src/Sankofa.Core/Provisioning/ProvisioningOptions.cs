@@ -61,6 +61,12 @@ public sealed class ProvisioningOptions
     /// </summary>
     public TimeSpan CapacityRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a cluster's node list (which nodes are online) is reused when choosing where a clone goes; a node that
+    /// went down meanwhile fails the clone, which is retried. Default 10 seconds.
+    /// </summary>
+    public TimeSpan NodeListMaxAge { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often Verified resources' usage is metered. Default 1 minute.</summary>
     public TimeSpan MeteringInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -29,6 +29,10 @@ public sealed class ResourceReconciler
     // Where each cluster keeps each template: looked up once per cluster, not per clone.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cluster, int VmId), string> _templateNodes = new();
 
+    // Each cluster's nodes, read at most every NodeListMaxAge rather than once per VM.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyList<HypervisorNode> Nodes, DateTimeOffset ReadAt)> _nodes =
+        new(StringComparer.Ordinal);
+
     /// <summary>Creates the reconciler.</summary>
     public ResourceReconciler(
         IProvisioningStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
@@ -104,8 +108,12 @@ public sealed class ResourceReconciler
 
     private async Task<Resource> RecordOnChainAsync(Resource r, CancellationToken ct)
     {
-        var requested = await _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct).ConfigureAwait(false);
-        var placed = await _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct).ConfigureAwait(false);
+        // Queued together, in this order, so they usually share one transaction instead of waiting for one each; the
+        // placement follows the request on chain either way, and is refused if the request was.
+        var requesting = _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct);
+        var placing = _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct);
+        await Task.WhenAll(requesting, placing).ConfigureAwait(false);
+        var (requested, placed) = (await requesting.ConfigureAwait(false), await placing.ConfigureAwait(false));
         return await SaveAsync(r with { Status = ResourceStatus.Placed }, "chain.placed",
             $"Request (tx {requested.TransactionHash}) and placement on {r.Placement.SiteId}/{r.Placement.HostId} (tx {placed.TransactionHash}) recorded on chain.",
             "provisioning.resource.placed", new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId }, ct).ConfigureAwait(false);
@@ -119,7 +127,7 @@ public sealed class ResourceReconciler
     {
         var provider = Provider(r);
         var template = Template(r);
-        var nodes = await provider.ListNodesAsync(ct).ConfigureAwait(false);
+        var nodes = await NodesAsync(provider, ct).ConfigureAwait(false);
         // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.
         var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name
                      ?? await TemplateNodeAsync(provider, template, r.Spec.Template, nodes, ct).ConfigureAwait(false);
@@ -127,6 +135,18 @@ public sealed class ResourceReconciler
         return await SaveAsync(r with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef(target, vmId) }, "vm.provisioning",
             $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}: cloning template {r.Spec.Template} into VM {target}/{vmId}.",
             "provisioning.resource.provisioning", new { vm = $"{target}/{vmId}" }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<HypervisorNode>> NodesAsync(IVirtualMachineProvider provider, CancellationToken ct)
+    {
+        if (_nodes.TryGetValue(provider.ClusterId, out var known) && _time.GetUtcNow() - known.ReadAt < _options.NodeListMaxAge)
+        {
+            return known.Nodes;
+        }
+
+        var nodes = await provider.ListNodesAsync(ct).ConfigureAwait(false);
+        _nodes[provider.ClusterId] = (nodes, _time.GetUtcNow());
+        return nodes;
     }
 
     private async Task<Resource> ProvisionAsync(Resource r, VirtualMachineRef? reservedHere, CancellationToken ct)
@@ -229,7 +249,7 @@ public sealed class ResourceReconciler
             return known;
         }
 
-        nodes ??= await provider.ListNodesAsync(ct).ConfigureAwait(false);
+        nodes ??= await NodesAsync(provider, ct).ConfigureAwait(false);
         return _templateNodes[key] = await FindTemplateNodeAsync(provider, nodes, template.VmId, name, ct).ConfigureAwait(false);
     }
 
@@ -257,7 +277,7 @@ public sealed class ResourceReconciler
             throw new SpecMismatchException($"Site {attestation.SiteId} attests spec {Short(attestation.ObservedSpecHash)} but {Short(r.SpecHash)} was requested.");
         }
 
-        if (await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false) is not { Verified: true })
+        if (!await _ledger.IsVerifiedAsync(r.Id, ct).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The chain does not say Verified after the site's attestation.");
         }

@@ -36,6 +36,16 @@ internal static class ResourceRegistryCalls
             (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1);
     }
 
+    /// <summary>The contract's <c>isVerified</c> for the resource, in one eth_call.</summary>
+    public static async Task<bool> IsVerifiedAsync(JsonRpcClient rpc, string contract, string resourceId, CancellationToken cancellationToken)
+    {
+        var output = await rpc.CallAsync(
+                "eth_call", cancellationToken, new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = LedgerIds.Of(resourceId) }.GetCallData()) }, "latest")
+            .ConfigureAwait(false);
+        var verified = Hex.ToBytes(output.GetString() ?? "0x");
+        return verified.Length == 32 && verified[31] == 1;
+    }
+
     /// <summary>
     /// Whether the contract at <paramref name="contract"/> has <c>multicall(bytes[])</c>, which the ledger needs to record
     /// many transitions per transaction: an empty multicall returns an empty array, a contract without it reverts.

@@ -78,6 +78,12 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         return ResourceRegistryCalls.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
     }
 
+    public Task<bool> IsVerifiedAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.IsVerifiedAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
     private Task<LedgerReceipt> SendAsync<TFunction>(string operation, TFunction function, long gas, CancellationToken cancellationToken)

@@ -14,14 +14,17 @@ namespace Sankofa.Ledger.Resources;
 /// queued (up to <see cref="LedgerOptions.MaxTransitionsPerTransaction"/> calls and
 /// <see cref="LedgerOptions.MaxTransitionGasPerTransaction"/> gas), checks the batch with one eth_call, sends it as one
 /// <c>multicall</c> transaction through the gateway and completes every caller with the receipt. Exactly one batch is in
-/// flight at a time, so calls land in the order they were made; there is no deliberate wait, because while one batch
-/// is mined the next one accumulates.
+/// flight at a time, so calls land in the order they were made; while one batch is mined the next one accumulates, and
+/// a batch is not sent sooner than <see cref="LedgerOptions.MinTransitionInterval"/> after the previous one.
 /// </summary>
 internal sealed partial class TransitionBatcher : IAsyncDisposable
 {
     // Intrinsic cost of any transaction, and of a non-zero calldata byte (EIP-2028); zero bytes cost less.
     private const long TransactionBaseGas = 21_000;
     private const long CalldataByteGas = 16;
+
+    // How often a lingering batch looks whether it is full already.
+    private static readonly TimeSpan LingerStep = TimeSpan.FromMilliseconds(10);
 
     private readonly LedgerRuntime _runtime;
     private readonly LedgerOptions _options;
@@ -30,6 +33,9 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
     private readonly Channel<RegistryCall> _queue = Channel.CreateUnbounded<RegistryCall>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+
+    // Calls in the queue (a single-reader channel cannot count them itself).
+    private int _queued;
 
     public TransitionBatcher(LedgerRuntime runtime, LedgerOptions options, TimeProvider time, ILogger logger)
     {
@@ -52,6 +58,8 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
         {
             throw Stopped();
         }
+
+        Interlocked.Increment(ref _queued);
 
         try
         {
@@ -88,10 +96,17 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
     private async Task RunAsync(CancellationToken stop)
     {
         var batch = new List<RegistryCall>();
+        long? lastSent = null;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
             {
+                if (lastSent is { } sent)
+                {
+                    await LingerAsync(sent, stop).ConfigureAwait(false);
+                }
+
+                lastSent = _time.GetTimestamp();
                 TakeBatch(batch);
                 if (batch.Count == 0)
                 {
@@ -120,6 +135,16 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until <see cref="LedgerOptions.MinTransitionInterval"/> has passed since the last send, or a full batch is queued.</summary>
+    private async Task LingerAsync(long lastSent, CancellationToken stop)
+    {
+        var full = Math.Max(1, _options.MaxTransitionsPerTransaction);
+        while (Volatile.Read(ref _queued) < full && _options.MinTransitionInterval - _time.GetElapsedTime(lastSent) is { Ticks: > 0 } left)
+        {
+            await Task.Delay(left < LingerStep ? left : LingerStep, _time, stop).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Takes queued calls, in order, until the call count or the gas budget is reached.</summary>
     private void TakeBatch(List<RegistryCall> batch)
     {
@@ -136,6 +161,7 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
             }
 
             _queue.Reader.TryRead(out _);
+            Interlocked.Decrement(ref _queued);
             if (call.Completion.Task.IsCompleted)
             {
                 continue; // the caller gave up before the call was sent

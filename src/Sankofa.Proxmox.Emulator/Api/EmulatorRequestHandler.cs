@@ -41,6 +41,7 @@ internal sealed class EmulatorRequestHandler(ApiSchema schema, Func<string, Emul
             return;
         }
 
+        cluster.CountRequest();
         var apiPath = "/" + segments[3][(ApiPrefix.Length - 1)..].TrimStart('/');
         var result = await HandleApiAsync(context, cluster, apiPath.TrimEnd('/') is { Length: > 0 } p ? p : "/").ConfigureAwait(false);
         await WriteAsync(context, result).ConfigureAwait(false);

@@ -25,6 +25,7 @@ public sealed partial class ProxmoxClient : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TicketSession? _tickets;
+    private readonly TaskDurations _taskDurations = new();
 
     /// <summary>Creates a client; the options are validated first.</summary>
     /// <param name="clusterId">The cluster's id, used in messages and logs.</param>
@@ -185,14 +186,19 @@ public sealed partial class ProxmoxClient : IDisposable
         StartTaskAsync(HttpMethod.Delete, Vm(node, vmId), new Params { ["purge"] = "1", ["destroy-unreferenced-disks"] = "1" }, cancellationToken);
 
     /// <summary>A task's status (<c>GET /nodes/{node}/tasks/{upid}/status</c>); the node is read from the UPID.</summary>
-    public async Task<ProxmoxTaskStatus> GetTaskStatusAsync(string upid, CancellationToken cancellationToken = default)
+    public Task<ProxmoxTaskStatus> GetTaskStatusAsync(string upid, CancellationToken cancellationToken = default) =>
+        GetTaskStatusAsync(Upid.Parse(upid).Node, upid, cancellationToken);
+
+    private async Task<ProxmoxTaskStatus> GetTaskStatusAsync(string node, string upid, CancellationToken cancellationToken)
     {
-        var node = Upid.Parse(upid).Node;
         var data = await SendAsync(HttpMethod.Get, $"nodes/{Seg(node)}/tasks/{Seg(upid)}/status", null, cancellationToken).ConfigureAwait(false);
         return Deserialize<ProxmoxTaskStatus>(data);
     }
 
-    /// <summary>Polls a task every <see cref="ProxmoxClusterOptions.TaskPollInterval"/> (the first time after one interval) until it stops.</summary>
+    /// <summary>
+    /// Polls a task until it stops: the first time after about as long as tasks of its type took on this cluster lately
+    /// (at least one <see cref="ProxmoxClusterOptions.TaskPollInterval"/>), then every interval.
+    /// </summary>
     /// <param name="upid">The task.</param>
     /// <param name="timeout">How long to wait; null: <see cref="ProxmoxClusterOptions.TaskTimeout"/>.</param>
     /// <param name="cancellationToken">Cancels the wait (not the task).</param>
@@ -202,14 +208,18 @@ public sealed partial class ProxmoxClient : IDisposable
     public async Task<ProxmoxTaskStatus> WaitForTaskAsync(string upid, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var limit = timeout ?? _options.TaskTimeout;
+        var task = Upid.Parse(upid);
         var started = _time.GetTimestamp();
-        // A worker task has just been started and is almost never done yet: asking at once would only cost a request.
-        await Task.Delay(_options.TaskPollInterval < limit ? _options.TaskPollInterval : limit, _time, cancellationToken).ConfigureAwait(false);
-        while (true)
+        // A worker task has just been started and is almost never done yet: asking at once would only cost a request,
+        // and asking before it usually ends costs more of them.
+        var firstWait = _taskDurations.FirstWait(task.Type, _options.TaskPollInterval);
+        await Task.Delay(firstWait < limit ? firstWait : limit, _time, cancellationToken).ConfigureAwait(false);
+        for (var polls = 1; ; polls++)
         {
-            var status = await GetTaskStatusAsync(upid, cancellationToken).ConfigureAwait(false);
+            var status = await GetTaskStatusAsync(task.Node, upid, cancellationToken).ConfigureAwait(false);
             if (status.Finished)
             {
+                _taskDurations.Observe(task.Type, _time.GetElapsedTime(started), firstPoll: polls == 1);
                 if (status.Succeeded)
                 {
                     return status;

@@ -10,10 +10,21 @@ namespace Sankofa.Proxmox.Provisioning;
 /// operations are idempotent where a reconciler needs them to be (start a running VM, stop a stopped one, delete a gone
 /// one, clone into an id that already holds this resource's VM).
 /// </summary>
-internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, ProxmoxClusterOptions options) : IVirtualMachineProvider
+internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, ProxmoxClusterOptions options, TimeProvider? time = null) : IVirtualMachineProvider
 {
+    // Templates' disks change when an operator resizes one, not per VM: their configuration is read at most this often.
+    private static readonly TimeSpan TemplateConfigAge = TimeSpan.FromMinutes(1);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     // A VM's resource id never changes, so the description is read once per VM (keyed by id and name against id reuse).
     private readonly ConcurrentDictionary<(int VmId, string? Name), string?> _resourceIds = new();
+
+    // What a clone this provider made is known to be until it is configured and started, so those steps need not read it
+    // back: its disks are the template's, and it is stopped. Forgotten on first use, so a retry reads the VM as usual.
+    private readonly ConcurrentDictionary<VirtualMachineRef, IReadOnlyDictionary<string, string>> _clonedDisks = new();
+    private readonly ConcurrentDictionary<VirtualMachineRef, byte> _neverStarted = new();
+    private readonly ConcurrentDictionary<(string Node, int VmId), (IReadOnlyDictionary<string, string> Config, DateTimeOffset ReadAt)> _templates = new();
 
     public string ClusterId => client.ClusterId;
 
@@ -52,6 +63,7 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
         ArgumentNullException.ThrowIfNull(request);
         ResourceMarker.Check(request.ResourceId);
         var target = new VirtualMachineRef(request.TargetNode ?? request.TemplateNode, request.NewVmId);
+        var template = await TemplateConfigAsync(request.TemplateNode, request.TemplateVmId, cancellationToken).ConfigureAwait(false);
         string upid;
         try
         {
@@ -79,7 +91,22 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
         // The task succeeded, so the VM is what was asked for: stopped, unlocked, carrying the resource id. Reading it
         // back would cost two requests per VM; the managed tag is set with the configuration that always follows.
         _resourceIds[(target.VmId, request.Name)] = request.ResourceId;
+        // A full or linked clone has the template's disks at the template's sizes.
+        _clonedDisks[target] = template;
+        _neverStarted[target] = 0;
         return new VirtualMachineInfo(target, request.Name, request.ResourceId, PowerState.Stopped, null, null, null);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> TemplateConfigAsync(string node, int vmId, CancellationToken cancellationToken)
+    {
+        if (_templates.TryGetValue((node, vmId), out var known) && _time.GetUtcNow() - known.ReadAt < TemplateConfigAge)
+        {
+            return known.Config;
+        }
+
+        var config = await client.GetConfigAsync(node, vmId, cancellationToken).ConfigureAwait(false);
+        _templates[(node, vmId)] = (config, _time.GetUtcNow());
+        return config;
     }
 
     public async Task ConfigureAsync(VirtualMachineRef vm, VirtualMachineConfiguration configuration, CancellationToken cancellationToken = default)
@@ -98,7 +125,9 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
 
         if (configuration.DiskSizeGigabytes is { } size)
         {
-            var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+            var config = _clonedDisks.TryRemove(vm, out var cloned)
+                ? cloned
+                : await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
             var current = config.TryGetValue(configuration.Disk, out var volume) ? ProxmoxVolumes.SizeInGigabytes(volume) : null;
             if (current is null)
             {
@@ -124,12 +153,39 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
 
     public async Task StartAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
     {
+        if (_neverStarted.TryRemove(vm, out _))
+        {
+            try
+            {
+                // Made stopped by this provider: start it without asking first.
+                await StartStoppedAsync(vm, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ProvisioningException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Someone else may have started it meanwhile ("already running"): that is success. Otherwise the
+                // failure stands, as it would have after asking first.
+                var now = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
+                if (now.Status == "running")
+                {
+                    return;
+                }
+
+                throw;
+            }
+        }
+
         var status = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
         if (status.Status == "running")
         {
             return;
         }
 
+        await StartStoppedAsync(vm, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StartStoppedAsync(VirtualMachineRef vm, CancellationToken cancellationToken)
+    {
         var upid = await client.StartAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
         await client.WaitForTaskAsync(upid, null, cancellationToken).ConfigureAwait(false);
     }
@@ -178,6 +234,9 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
         {
             _resourceIds.TryRemove(key, out _);
         }
+
+        _clonedDisks.TryRemove(vm, out _);
+        _neverStarted.TryRemove(vm, out _);
     }
 
     public async Task<VirtualMachineInfo?> GetAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)

@@ -43,7 +43,7 @@ internal sealed class ProxmoxVirtualMachineProviderFactory : IVirtualMachineProv
             }
 
             var client = new ProxmoxClient(clusterId, cluster, _time, _loggers.CreateLogger<ProxmoxClient>());
-            var provider = new ProxmoxVirtualMachineProvider(client, cluster);
+            var provider = new ProxmoxVirtualMachineProvider(client, cluster, _time);
             _providers[clusterId] = (client, provider);
             return provider;
         }

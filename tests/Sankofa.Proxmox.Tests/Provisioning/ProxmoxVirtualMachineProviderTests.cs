@@ -113,6 +113,46 @@ public sealed class ProxmoxVirtualMachineProviderTests
     }
 
     [Fact]
+    public async Task A_fresh_clone_someone_else_started_meanwhile_starts_without_error()
+    {
+        var cluster = await Emulators.NewClusterAsync();
+        var provider = Emulators.Provider(cluster);
+        var vm = await provider.CloneAsync(Request("res-9", 100));
+        using var operator_ = Emulators.Client(cluster);
+        await operator_.WaitForTaskAsync(await operator_.StartAsync("pve1", 100));
+
+        await provider.StartAsync(vm.Ref);
+
+        Assert.True(cluster.IsRunning(100));
+    }
+
+    [Fact]
+    public async Task A_fresh_clone_that_cannot_start_reports_why()
+    {
+        var cluster = await Emulators.NewClusterAsync();
+        var provider = Emulators.Provider(cluster);
+        var vm = await provider.CloneAsync(Request("res-10", 100));
+        cluster.FailNextTasks("qmstart", "start failed: QEMU exited with code 1");
+
+        var error = await Assert.ThrowsAsync<ProxmoxTaskFailedException>(() => provider.StartAsync(vm.Ref));
+
+        Assert.Equal("start failed: QEMU exited with code 1", error.ExitStatus);
+        Assert.False(cluster.IsRunning(100));
+    }
+
+    [Fact]
+    public async Task A_fresh_clone_is_resized_from_the_template_size_to_the_requested_one()
+    {
+        var cluster = await Emulators.NewClusterAsync();
+        var provider = Emulators.Provider(cluster);
+        var vm = await provider.CloneAsync(Request("res-11", 100));
+
+        await provider.ConfigureAsync(vm.Ref, new VirtualMachineConfiguration { DiskSizeGigabytes = 12 });
+
+        Assert.Contains("size=12G", cluster.ConfigValue(100, "scsi0"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shutdown_of_a_guest_that_ignores_acpi_fails_unless_forced()
     {
         var cluster = await Emulators.NewClusterAsync();

@@ -76,6 +76,31 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
     }
 
     [Fact]
+    public async Task The_create_form_shows_the_api_s_field_errors_and_keeps_what_was_typed_across_a_dropped_connection()
+    {
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.Administrator);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create VM" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("web-offline");
+        await page.GetByLabel("vCPU").FillAsync("0");
+
+        // The connection goes away and comes back: the circuit resumes, with the form as it was.
+        await session.Page.Context.SetOfflineAsync(true);
+        await Expect(page.Locator("#components-reconnect-modal")).ToBeAttachedAsync(); // Blazor noticed: the circuit's socket is gone
+        await session.Page.Context.SetOfflineAsync(false);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show placement" }).ClickAsync();
+
+        // The service's own message, under the field the API names (vcpu).
+        await Expect(page.Locator("[data-testid=problem]")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Must be at least 1 (was 0).")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("web-offline");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToBeDisabledAsync();
+        await session.CheckAsync("create-field-errors");
+    }
+
+    [Fact]
     public async Task A_viewer_sees_no_create_button_and_cannot_reach_the_create_form()
     {
         await using var session = await browser.OpenAsync(Server);

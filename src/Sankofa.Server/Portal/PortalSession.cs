@@ -27,6 +27,9 @@ internal sealed class PortalSession(AuthenticationStateProvider authentication, 
         TenantChanged?.Invoke();
     }
 
+    /// <summary>The caller when the chain lists it as active now, else null: asked again before anything is changed.</summary>
+    public async Task<Caller?> ActiveAsync() => (await CallerAsync(CancellationToken.None)).Caller;
+
     /// <summary>The caller, or why there is none: signed out, not active on chain, or the chain unreadable.</summary>
     public async Task<PortalCaller> CallerAsync(CancellationToken cancellationToken)
     {

@@ -29,6 +29,9 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public string OperatorOfB { get; private set; } = null!;
 
+    /// <summary>A viewer of tenant A that a test suspends while it is signed in.</summary>
+    public (string Id, string UserName) ToSuspend { get; private set; }
+
     public async Task InitializeAsync()
     {
         Harness = await ProvisioningHarness.StartAsync();
@@ -47,6 +50,7 @@ public sealed class PortalFixture : IAsyncLifetime
         Administrator = (await TestIdentities.UserAsync(Harness.Server, "platform-admin", Password)).UserName;
         ViewerOfA = (await TestIdentities.UserAsync(Harness.Server, "viewer@" + TenantA, Password)).UserName;
         OperatorOfB = (await TestIdentities.UserAsync(Harness.Server, "operator@" + TenantB, Password)).UserName;
+        ToSuspend = await TestIdentities.UserAsync(Harness.Server, "viewer@" + TenantA, Password);
     }
 
     public async Task DisposeAsync() => await Harness.DisposeAsync();

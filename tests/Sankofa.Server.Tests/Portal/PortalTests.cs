@@ -76,28 +76,39 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
     }
 
     [Fact]
-    public async Task The_create_form_shows_the_api_s_field_errors_and_keeps_what_was_typed_across_a_dropped_connection()
+    public async Task The_create_form_shows_the_service_s_field_errors_under_the_api_s_fields_and_creates_nothing()
     {
         await using var session = await browser.OpenAsync(Server);
         var page = session.Page;
         await SignInAsync(session, fixture.Administrator);
         await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Create VM" }).ClickAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("web-offline");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("web-invalid");
         await page.GetByLabel("vCPU").FillAsync("0");
-
-        // The connection goes away and comes back: the circuit resumes, with the form as it was.
-        await session.Page.Context.SetOfflineAsync(true);
-        await Expect(page.Locator("#components-reconnect-modal")).ToBeAttachedAsync(); // Blazor noticed: the circuit's socket is gone
-        await session.Page.Context.SetOfflineAsync(false);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show placement" }).ClickAsync();
 
         // The service's own message, under the field the API names (vcpu).
         await Expect(page.Locator("[data-testid=problem]")).ToBeVisibleAsync();
         await Expect(page.GetByText("Must be at least 1 (was 0).")).ToBeVisibleAsync();
-        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("web-offline");
+        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("web-invalid");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToBeDisabledAsync();
         await session.CheckAsync("create-field-errors");
+    }
+
+    [Fact]
+    public async Task An_identity_suspended_while_signed_in_is_refused_at_its_next_click()
+    {
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.ToSuspend.UserName);
+        using (var suspended = await fixture.Harness.Client.PostAsync($"api/v1/identities/{fixture.ToSuspend.Id}/suspend", null))
+        {
+            Assert.True(suspended.IsSuccessStatusCode, await suspended.Content.ReadAsStringAsync());
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=refused]")).ToContainTextAsync("suspended");
+        await session.CheckAsync("suspended-refused");
     }
 
     [Fact]

@@ -61,8 +61,14 @@ public sealed class AccountsApiTests(IdentityFixture fixture) : IClassFixture<Id
         {
             using var response = await Client.PostAsync($"api/v1/identities/{id}/{verb}", null);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            // The answer to the change, then what a read says once the chain has it: both must show the new status (a
+            // rare failure here once showed the read still active; telling which of the two says so narrows it down).
+            var answered = (await response.Content.ReadFromJsonAsync<IdentityResponse>(Json.Options))!;
+            Assert.Equal(status.ToString().ToLowerInvariant(), answered.Status);
             var identity = await IdentityPolling.WaitRecordedAsync(Client, id);
-            Assert.Equal(status.ToString().ToLowerInvariant(), identity.Status);
+            Assert.True(identity.Status == answered.Status,
+                $"{verb} answered {answered.Status} (version time {answered.UpdatedAt:O}), a later read says {identity.Status} (updated {identity.UpdatedAt:O}, chain {identity.Chain.Recorded}, pending {identity.Chain.Pending})");
             Assert.Equal(identity.Status, identity.Chain.Recorded);
             Assert.Equal(identity.Status, identity.OnChain!.Status);
             Assert.Equal(status, (await Ledger.GetStatusesAsync([id], CancellationToken.None))[id]);

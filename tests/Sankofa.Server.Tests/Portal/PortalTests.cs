@@ -175,6 +175,11 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
         await page.GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Usage" })).ToBeVisibleAsync();
         await session.CheckAsync("usage");
+
+        // A platform-wide administrator may switch to any tenant.
+        await page.GetByLabel("Tenant").First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = fixture.TenantA, Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = fixture.TenantB, Exact = true })).ToBeVisibleAsync();
     }
 
     /// <summary>Opens the portal and signs in on the issuer's page (the authorization-code flow), back on the dashboard.</summary>

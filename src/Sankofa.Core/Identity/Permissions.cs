@@ -123,6 +123,24 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
     }
 
     /// <summary>
+    /// Whether the caller may have a role credential issued for <paramref name="role"/> (within <paramref name="scope"/>)
+    /// to <paramref name="subjectIdentityId"/>: for itself, for a role it holds; for others, a tenant administrator for
+    /// tenant roles within its tenants, and a platform-wide holder of credentials.issue for any (platform roles,
+    /// unscoped grants and site agents only the latter: a tenant may share a site's id, so a scope alone does not say which).
+    /// </summary>
+    public bool MayRequestCredential(string? subjectIdentityId, string? role, string? scope)
+    {
+        if (subjectIdentityId == Id && Grants.Any(g => g.Role == role && g.Scope == scope))
+        {
+            return true;
+        }
+
+        return role is Roles.PlatformAdmin or Roles.SiteAgent || scope is null
+            ? Can(Permission.CredentialsIssue, null)
+            : Can(Permission.CredentialsIssue, scope);
+    }
+
+    /// <summary>
     /// Why the caller may not do <paramref name="permission"/> in <paramref name="tenantId"/>: null when it may;
     /// <see cref="AccessRefusal.Hidden"/> when it cannot even see the tenant, so the answer must be the one a missing
     /// thing gets (404, not 403: other tenants' ids cannot be probed).

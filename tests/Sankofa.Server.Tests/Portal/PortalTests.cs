@@ -170,6 +170,8 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
         await page.GetByRole(AriaRole.Link, new() { Name = "Identity" }).ClickAsync();
         await Expect(page.Locator("[data-testid=my-did]")).ToHaveTextAsync(new Regex("^did:ethr:0x[0-9a-f]+:0x[0-9a-fA-F]{40}$"));
         await Expect(page.Locator("[data-testid=identities]")).ToContainTextAsync(fixture.ViewerOfA);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a credential for platform-admin" }).ClickAsync();
+        await Expect(page.GetByLabel("Credential (VC-JWT), shown once")).ToHaveValueAsync(new Regex(@"^eyJ[\w-]+\.[\w-]+\.[\w-]+$"));
         await session.CheckAsync("identity");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();

@@ -9,7 +9,8 @@ namespace Sankofa.Server.Identity.Accounts;
 /// the chain is unreachable retries with doubling delays. Steps live in the store, so a restart loses none.
 /// </summary>
 internal sealed partial class AccountChainWorker(
-    AccountChainSync sync, AccountChainSignal signal, IOptions<AccountOptions> options, TimeProvider time, ILogger<AccountChainWorker> logger) : BackgroundService
+    AccountChainSync sync, AccountChainSignal signal, IChainRecovery recovery, IOptions<AccountOptions> options, TimeProvider time, ILogger<AccountChainWorker> logger)
+    : BackgroundService
 {
     private const int StepsPerRound = 100;
 
@@ -17,7 +18,8 @@ internal sealed partial class AccountChainWorker(
     {
         var settings = options.Value;
         var retryDelay = settings.ChainMinRetryDelay;
-        var checkedForLoss = false;
+        // Only a chain that has been redeployed after losing its state (generation above 0) can have forgotten identities.
+        var checkedForLoss = recovery.Generation == 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
@@ -26,12 +28,19 @@ internal sealed partial class AccountChainWorker(
                 // Once per start, when the chain first answers: a redeployed embedded chain knows none of our identities.
                 if (!checkedForLoss)
                 {
-                    if (await sync.RestoreLostAsync(stoppingToken) is > 0 and var restored)
+                    checkedForLoss = true; // once, whatever comes of it; only an unreachable chain (below) asks again
+                    try
                     {
-                        LogRestored(logger, restored);
+                        if (await sync.RestoreLostAsync(stoppingToken) is > 0 and var restored)
+                        {
+                            LogRestored(logger, restored);
+                        }
                     }
-
-                    checkedForLoss = true;
+                    catch (LedgerUnavailableException)
+                    {
+                        checkedForLoss = false;
+                        throw;
+                    }
                 }
 
                 handled = await sync.SendPendingAsync(StepsPerRound, stoppingToken);

@@ -19,8 +19,8 @@ internal static class CredentialsApi
         // Resolving and verifying need no account: any party can check a credential without trusting (or knowing) us.
         api.MapGet("/dids/{did}", ResolveAsync).WithName("ResolveDid").AllowAnonymous()
             .WithSummary("Resolves a did:ethr on this chain: the DID document (W3C DID Core) and its status in the IdentityRegistry; suspended and revoked identities are deactivated.");
-        api.MapPost("/credentials", IssueAsync).WithName("IssueCredential").Requires(Permission.CredentialsIssue)
-            .WithSummary("Issues a role credential (W3C VC 1.1 as JWT, ES256K, signed by this control plane) to an Active identity holding the role on chain. Audited.");
+        api.MapPost("/credentials", IssueAsync).WithName("IssueCredential").RequireAuthorization() // anyone for its own roles; the handler decides
+            .WithSummary("Issues a role credential (W3C VC 1.1 as JWT, ES256K, signed by this control plane) to an Active identity holding the role on chain: to oneself for one's own roles, to others by a tenant or platform administrator. Audited.");
         api.MapPost("/credentials/verify", VerifyAsync).WithName("VerifyCredential").AllowAnonymous()
             .WithSummary("Verifies a VC-JWT: signature, issuer, time window, and the subject's status and role on chain now. Answers 200 with valid and the reasons.");
         return app;
@@ -45,10 +45,10 @@ internal static class CredentialsApi
             return CredentialsProblems.Invalid("body", "A JSON body is required.");
         }
 
-        if (!MayVouchFor(context.RequiredCaller(), body.Role, body.Scope))
+        if (!context.RequiredCaller().MayRequestCredential(body.SubjectIdentityId, body.Role, body.Scope))
         {
             return TenantAccess.Forbidden(
-                $"Your roles do not allow issuing credentials for '{body.Role}'{(body.Scope is null ? string.Empty : "@" + body.Scope)}: only for roles within tenants you administer.",
+                $"Your roles do not allow issuing credentials for '{body.Role}'{(body.Scope is null ? string.Empty : "@" + body.Scope)}: only for your own roles, or for roles within tenants you administer.",
                 Permission.CredentialsIssue);
         }
 
@@ -63,15 +63,6 @@ internal static class CredentialsApi
         var issued = result.Value!;
         return TypedResults.Created((string?)null, new IssuedCredentialResponse(issued.Jwt, issued.Credential.ToResponse()));
     }
-
-    /// <summary>
-    /// A tenant administrator vouches only for tenant roles within its tenants; platform roles, platform-wide grants and
-    /// site agents only a platform-wide holder (a tenant may share a site's id, so a scope alone does not say which).
-    /// </summary>
-    private static bool MayVouchFor(Caller caller, string? role, string? scope) =>
-        role is Roles.PlatformAdmin or Roles.SiteAgent || scope is null
-            ? caller.Can(Permission.CredentialsIssue, null)
-            : caller.Can(Permission.CredentialsIssue, scope);
 
     private static async Task<Results<Ok<CredentialVerificationResponse>, ProblemHttpResult>> VerifyAsync(
         VerifyCredentialBody? body, ICredentialVerifier verifier, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
     private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
     private readonly Dictionary<string, string?> tokens = [];
+    private readonly Dictionary<string, string> ids = [];
     private readonly List<string> failures = [];
     private ProvisioningHarness h = null!;
 
@@ -49,9 +50,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
         // Each role as a service account of its own, the tenant roles within A; plus a plain member of each tenant.
         var accounts = await Task.WhenAll(Callers.Where(c => c != Anonymous).Select(c => ServiceAsync(Role(c))));
-        foreach (var (caller, (_, token)) in Callers.Where(c => c != Anonymous).Zip(accounts))
+        foreach (var (caller, (id, token)) in Callers.Where(c => c != Anonymous).Zip(accounts))
         {
             tokens[caller] = token;
+            ids[caller] = id;
         }
 
         tokens[Anonymous] = null;
@@ -170,6 +172,16 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             Except(403, (Admin, 201)));
         await CheckAsync("POST user in A", () => Json(HttpMethod.Post, "api/v1/identities/users", () => new { userName = "u" + Guid.NewGuid().ToString("N")[..10], roles = new[] { "viewer@" + tenantA } }),
             Except(403, (Admin, 201), (TenantAdmin, 201)));
+        // Anyone may have a credential issued to itself for a role it holds; not for one it does not.
+        foreach (var caller in Callers.Where(c => c != Anonymous))
+        {
+            var grant = Role(caller).Split('@');
+            await CheckAsync($"POST credential for own role ({caller})", Json(HttpMethod.Post, "api/v1/credentials",
+                new { subjectIdentityId = ids[caller], role = grant[0], scope = grant.Length > 1 ? grant[1] : null }), Only((caller, 201)));
+            await CheckAsync($"POST credential for a role in B not held ({caller})", Json(HttpMethod.Post, "api/v1/credentials",
+                new { subjectIdentityId = ids[caller], role = "viewer", scope = tenantB }), Only((caller, caller == Admin ? 409 : 403)));
+        }
+
         await CheckAsync("POST credential for B's role", () => Json(HttpMethod.Post, "api/v1/credentials", new { subjectIdentityId = memberB, role = "viewer", scope = tenantB }),
             Except(403, (Admin, 201)));
 

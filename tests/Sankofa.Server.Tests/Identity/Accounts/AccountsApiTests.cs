@@ -69,7 +69,9 @@ public sealed class AccountsApiTests(IdentityFixture fixture) : IClassFixture<Id
             var identity = await IdentityPolling.WaitRecordedAsync(Client, id);
             Assert.True(identity.Status == answered.Status,
                 $"{verb} answered {answered.Status} (version time {answered.UpdatedAt:O}), a later read says {identity.Status} (updated {identity.UpdatedAt:O}, chain {identity.Chain.Recorded}, pending {identity.Chain.Pending})");
-            Assert.Equal(identity.Status, identity.Chain.Recorded);
+            var steps = string.Join("; ", (identity.Chain.Steps ?? []).Select(st => $"{st.Step} {st.State} {st.Error}"));
+            Assert.True(identity.Status == identity.Chain.Recorded,
+                $"{verb}: status {identity.Status}, recorded on chain {identity.Chain.Recorded}, failed steps {identity.Chain.Failed}: {steps}");
             Assert.Equal(identity.Status, identity.OnChain!.Status);
             Assert.Equal(status, (await Ledger.GetStatusesAsync([id], CancellationToken.None))[id]);
         }

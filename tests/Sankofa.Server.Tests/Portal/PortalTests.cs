@@ -112,6 +112,38 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
     }
 
     [Fact]
+    public async Task A_dropped_connection_loses_nothing_the_circuit_resumes_with_the_form_as_typed()
+    {
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+
+        // Every circuit socket passes through here, so the test can cut the one in use as a network drop would.
+        IWebSocketRoute? socket = null;
+        await page.RouteWebSocketAsync(new Regex("/_blazor"), ws =>
+        {
+            ws.ConnectToServer();
+            socket = ws;
+        });
+        await SignInAsync(session, fixture.Administrator);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Resources" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create VM" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("typed-before-the-drop");
+        await page.GetByLabel("vCPU").FillAsync("0");
+        var dropped = socket!;
+        await dropped.CloseAsync(new() { Code = 1006, Reason = "network drop" });
+
+        // Blazor reconnects on its own (a new socket), to the same circuit: the form is as it was and still answers.
+        await Expect(page.Locator("#components-reconnect-modal")).ToBeAttachedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Show placement" })).ToBeEnabledAsync();
+        await Eventually.UntilAsync(() => Task.FromResult(socket), s => !ReferenceEquals(s, dropped));
+        Assert.NotSame(dropped, socket);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show placement" }).ClickAsync();
+        await Expect(page.GetByText("Must be at least 1 (was 0).")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("typed-before-the-drop");
+        await session.CheckAsync("after-reconnect");
+    }
+
+    [Fact]
     public async Task A_viewer_sees_no_create_button_and_cannot_reach_the_create_form()
     {
         await using var session = await browser.OpenAsync(Server);

@@ -18,7 +18,7 @@ var requests = Number("--requests", 5_000);
 var cancellation = CancellationToken.None;
 ProvisioningBenchmark.Settings Provisioning(bool measure, int vms) => new(
     Vms: Number("--vms", vms), Sites: Number("--sites", 250), TaskDuration: TimeSpan.FromMilliseconds(Number("--task-ms", 100)),
-    TaskPoll: TimeSpan.FromMilliseconds(Number("--task-poll-ms", 50)), Concurrency: Number("--concurrency", 256), Submitters: Number("--submitters", 32),
+    TaskPoll: TimeSpan.FromMilliseconds(Number("--task-poll-ms", 50)), Concurrency: Number("--concurrency", 1024), Submitters: Number("--submitters", 32),
     Deadline: TimeSpan.FromSeconds(Number("--deadline-s", 900)), Measure: measure, Reads: !measure || Number("--reads", 1) != 0,
     ReadDuration: TimeSpan.FromSeconds(Number("--seconds", 10)), ReadClients: Number("--clients", 16), ReadRounds: Number("--read-rounds", 1));
 AuditThroughputBenchmark.Settings Audit(string store) =>

@@ -77,7 +77,38 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
 
         await Ledger.RecordSiteAttestationAsync(id, drifted, SiteAttestation.Sign(siteKey, digest), CancellationToken.None);
 
-        Assert.False((await Ledger.GetAsync(id, CancellationToken.None))!.Verified);
+        var record = (await Ledger.GetAsync(id, CancellationToken.None))!;
+        Assert.False(record.Verified);
+        Assert.Equal(drifted, record.SiteAttestation);
+        Assert.Equal(Spec("asked"), record.ControlPlaneAttestation);
+
+        // The contract stores a matching attestation as a flag and a differing one apart: a later, matching
+        // attestation replaces the drifted one, and only then is the resource Verified.
+        var asked = await Ledger.AttestationDigestAsync(id, Spec("asked"), CancellationToken.None);
+        await Ledger.RecordSiteAttestationAsync(id, Spec("asked"), SiteAttestation.Sign(siteKey, asked), CancellationToken.None);
+        record = (await Ledger.GetAsync(id, CancellationToken.None))!;
+        Assert.True(record.Verified);
+        Assert.Equal(Spec("asked"), record.SiteAttestation);
+    }
+
+    [Fact]
+    public async Task A_control_plane_attesting_another_spec_than_requested_leaves_the_resource_unverified()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var siteKey = NewSiteKey();
+        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        await Ledger.RecordProvisionedAsync(id, Spec("built"), CancellationToken.None);
+        var digest = await Ledger.AttestationDigestAsync(id, Spec("built"), CancellationToken.None);
+        await Ledger.RecordSiteAttestationAsync(id, Spec("built"), SiteAttestation.Sign(siteKey, digest), CancellationToken.None);
+
+        var record = (await Ledger.GetAsync(id, CancellationToken.None))!;
+        Assert.Equal(OnChainResourceState.Provisioned, record.State);
+        Assert.Equal(Spec("built"), record.ControlPlaneAttestation);
+        Assert.Equal(Spec("built"), record.SiteAttestation);
+        Assert.False(record.Verified);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None));
     }
 
     [Fact]

@@ -95,10 +95,9 @@ public sealed class LedgerOptions
     /// a node work in proportion to all the state it holds (the embedded chain, instantly mined, rehashes every storage
     /// slot per block), so at thousands of resources many small transactions cost it far more than a few full ones.
     /// Each wait also adds to every provisioning's latency (three chain steps per VM), which caps throughput at a fixed
-    /// concurrency. Default 250 ms (at 100 ms, 10,000 VMs made the embedded chain mine twice the blocks, for twice its
-    /// CPU: docs/benchmarks.md); zero sends as soon as the previous transaction is mined.
+    /// concurrency. Default 100 ms; zero sends as soon as the previous transaction is mined.
     /// </summary>
-    public TimeSpan MinTransitionInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan MinTransitionInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Gas limit of one transaction of ResourceRegistry transitions: a batch closes before the sum of its transitions'

@@ -17,7 +17,7 @@ var transactions = Number("--transactions", 4_000);
 var requests = Number("--requests", 5_000);
 var cancellation = CancellationToken.None;
 ProvisioningBenchmark.Settings Provisioning(bool measure, int vms) => new(
-    Vms: Number("--vms", vms), Sites: Number("--sites", 250), TaskDuration: TimeSpan.FromMilliseconds(Number("--task-ms", 100)),
+    Vms: Number("--vms", vms), Sites: Number("--sites", 325), TaskDuration: TimeSpan.FromMilliseconds(Number("--task-ms", 100)),
     TaskPoll: TimeSpan.FromMilliseconds(Number("--task-poll-ms", 50)), Concurrency: Number("--concurrency", 1024), Submitters: Number("--submitters", 32),
     Deadline: TimeSpan.FromSeconds(Number("--deadline-s", 900)), Measure: measure, Reads: !measure || Number("--reads", 1) != 0,
     ReadDuration: TimeSpan.FromSeconds(Number("--seconds", 10)), ReadClients: Number("--clients", 16), ReadRounds: Number("--read-rounds", 1));

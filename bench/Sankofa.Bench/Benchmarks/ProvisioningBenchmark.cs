@@ -13,7 +13,7 @@ namespace Sankofa.Bench.Benchmarks;
 
 /// <summary>
 /// Issue 3's benchmarks. <b>provision</b>: the real server in this process (SQLite, embedded anvil, the reconciler)
-/// against the emulated edge (one Proxmox VE emulator cluster per edge site), N VM requests over REST spread round
+/// against the emulated sites (one Proxmox VE emulator cluster per catalog site), N VM requests over REST spread round
 /// robin over the sites; time from each POST to the resource's VerifiedAt (control plane and site attested on chain),
 /// p50/p99 and VMs/s. Baseline in the same run: the hypervisor work alone (allocate id, clone, configure, start)
 /// through the same Proxmox client against the same emulator, same count, same concurrency, no store and no chain.
@@ -34,10 +34,10 @@ internal static class ProvisioningBenchmark
 
     public static async Task RunAsync(Settings s, CancellationToken cancellationToken)
     {
-        Report.Section(s.Measure ? $"Provisioning: {s.Vms:N0} VMs over {s.Sites} emulated edge clusters" : $"Provisioning reads (populating {s.Vms:N0} VMs first)");
+        Report.Section(s.Measure ? $"Provisioning: {s.Vms:N0} VMs over {s.Sites} emulated site clusters" : $"Provisioning reads (populating {s.Vms:N0} VMs first)");
         Report.Note($"emulator task duration {s.TaskDuration.TotalMilliseconds} ms (clone, configure, start), Proxmox task poll {s.TaskPoll.TotalMilliseconds} ms, " +
             $"Provisioning:Concurrency {s.Concurrency}, {s.Submitters} concurrent submitters");
-        await using var fleet = await EdgeFleet.StartAsync(s.Sites, s.TaskDuration);
+        await using var fleet = await SiteFleet.StartAsync(s.Sites, s.TaskDuration);
         var dataDirectory = Scratch.NewDirectory("provisioning");
         try
         {
@@ -90,7 +90,7 @@ internal static class ProvisioningBenchmark
         }
     }
 
-    private static async Task ProvisionAsync(Settings s, EdgeFleet fleet, InProcessServer server, HttpClient client, string project, CancellationToken ct)
+    private static async Task ProvisionAsync(Settings s, SiteFleet fleet, InProcessServer server, HttpClient client, string project, CancellationToken ct)
     {
         var submitted = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var refused = new ConcurrentBag<string>();
@@ -232,7 +232,7 @@ internal static class ProvisioningBenchmark
     /// and start, through the server's own Proxmox client (IVirtualMachineProviderFactory) with the reconciler's
     /// concurrency, against the same emulator (after the real run, so its VMs are already there).
     /// </summary>
-    private static async Task RawBaselineAsync(Settings s, EdgeFleet fleet, InProcessServer server, CancellationToken ct)
+    private static async Task RawBaselineAsync(Settings s, SiteFleet fleet, InProcessServer server, CancellationToken ct)
     {
         var providers = server.Services.GetRequiredService<IVirtualMachineProviderFactory>();
         var catalog = Sankofa.Core.Topology.SiteCatalog.Default;

@@ -5,8 +5,9 @@ using Sankofa.Proxmox.Emulator;
 namespace Sankofa.Cli.Up;
 
 /// <summary>
-/// The all-in-one's stand-in for the edge: one emulated Proxmox VE cluster per edge site of the catalog, all on one
-/// loopback listener, each node named after the catalog host it stands for. The server drives them through the same
+/// The all-in-one's stand-in for the sites: one emulated Proxmox VE cluster per site of the catalog (core, regional
+/// and edge, so a request for any tier can be provisioned), all on one loopback listener, each node named after the
+/// catalog host it stands for. The server drives them through the same
 /// Proxmox client it uses in production, so <c>sankofa up</c> exercises the production code path end to end.
 /// </summary>
 internal sealed class EmulatedFleet : IAsyncDisposable
@@ -21,7 +22,7 @@ internal sealed class EmulatedFleet : IAsyncDisposable
         Directory.CreateDirectory(stateDirectory);
         var secret = await TokenSecretAsync(stateDirectory, cancellationToken);
         var options = new ProxmoxEmulatorOptions { StateDirectory = stateDirectory };
-        foreach (var site in catalog.OfTier(SiteTier.Edge))
+        foreach (var site in catalog.Sites)
         {
             var cluster = EmulatedSites.ClusterFor(site);
             cluster.TokenSecret = secret;

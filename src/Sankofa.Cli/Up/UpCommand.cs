@@ -88,7 +88,7 @@ internal static class UpCommand
               Health     {baseUrl}/readyz
               Metrics    {baseUrl}/metrics
               Chain      {ledger.RpcUrl} (chain id {ledger.ChainId}, {(ledger.Embedded ? "embedded anvil" : "external")}, AuditAnchor {ledger.AuditAnchorAddress})
-              Edge       {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json
+              Sites      {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json
               Data       {data}{adminLine}
             Press Ctrl-C to stop.
             """);

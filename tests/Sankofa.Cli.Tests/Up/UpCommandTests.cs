@@ -24,7 +24,7 @@ public sealed partial class UpCommandTests : IDisposable
     public void Dispose() => data.Delete(recursive: true);
 
     [Fact]
-    public async Task Up_serves_the_api_with_every_edge_site_emulated_stops_on_ctrl_c_and_resumes_on_the_same_data()
+    public async Task Up_serves_the_api_with_every_site_emulated_stops_on_ctrl_c_and_resumes_on_the_same_data()
     {
         var edge = SiteCatalog.Default.OfTier(SiteTier.Edge)[^1];
         long recordedId;
@@ -33,7 +33,7 @@ public sealed partial class UpCommandTests : IDisposable
         await using (var first = await UpProcess.StartAsync(data.FullName))
         {
             port = first.Address.Port;
-            Assert.Contains("250 emulated Proxmox VE clusters", first.Banner, StringComparison.Ordinal);
+            Assert.Contains("325 emulated Proxmox VE clusters", first.Banner, StringComparison.Ordinal);
             Assert.Contains($"Portal     {first.Address.ToString().TrimEnd('/')}/ ", first.Banner, StringComparison.Ordinal);
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
             var oneTime = (await File.ReadAllTextAsync(Path.Combine(data.FullName, "initial-admin-password"))).Trim();
@@ -51,6 +51,8 @@ public sealed partial class UpCommandTests : IDisposable
             var site = await first.WaitForAsync<SiteResponse>($"api/v1/sites/{edge.Id}", s => s.StatusSource == "probe");
             Assert.Equal(SiteStatus.Up, site.Status);
             Assert.True(site.Provisionable);
+            var core = await first.WaitForAsync<SiteResponse>($"api/v1/sites/{SiteCatalog.Default.OfTier(SiteTier.Core)[0].Id}", s => s.StatusSource == "probe");
+            Assert.True(core.Provisionable);
 
             using var created = await first.Client.PostAsJsonAsync("api/v1/audit/entries", new { actor = "ops", action = "test.recorded", subject = "up", payload = new { } });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

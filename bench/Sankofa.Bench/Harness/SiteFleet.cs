@@ -5,13 +5,13 @@ using Sankofa.Proxmox.Emulator;
 namespace Sankofa.Bench.Harness;
 
 /// <summary>
-/// The emulated edge as <c>sankofa up</c> builds it (src/Sankofa.Cli/Up/EmulatedFleet.cs): one Proxmox VE emulator
-/// cluster per edge site of the default catalog (or the first <c>sites</c> of them), nodes named after the catalog's
-/// hosts, template 9000 on the first node; with the given task duration for every emulated task.
+/// The emulated sites as <c>sankofa up</c> builds them (src/Sankofa.Cli/Up/EmulatedFleet.cs): one Proxmox VE emulator
+/// cluster per site of the default catalog, all 325 (or the first <c>sites</c> of them), nodes named after the
+/// catalog's hosts, template 9000 on the first node; with the given task duration for every emulated task.
 /// </summary>
-internal sealed class EdgeFleet : IAsyncDisposable
+internal sealed class SiteFleet : IAsyncDisposable
 {
-    private EdgeFleet(ProxmoxEmulator emulator, IReadOnlyList<string> sites)
+    private SiteFleet(ProxmoxEmulator emulator, IReadOnlyList<string> sites)
     {
         Emulator = emulator;
         Sites = sites;
@@ -21,16 +21,16 @@ internal sealed class EdgeFleet : IAsyncDisposable
 
     public IReadOnlyList<string> Sites { get; }
 
-    public static async Task<EdgeFleet> StartAsync(int sites, TimeSpan taskDuration)
+    public static async Task<SiteFleet> StartAsync(int sites, TimeSpan taskDuration)
     {
         var options = new ProxmoxEmulatorOptions { TaskDurations = EmulatedTaskDurations.All(taskDuration) };
-        var edge = SiteCatalog.Default.OfTier(SiteTier.Edge).Take(sites).ToList();
-        foreach (var site in edge)
+        var chosen = SiteCatalog.Default.Sites.Take(sites).ToList();
+        foreach (var site in chosen)
         {
             options.Clusters.Add(EmulatedSites.ClusterFor(site));
         }
 
-        return new EdgeFleet(await ProxmoxEmulator.StartAsync(options).ConfigureAwait(false), [.. edge.Select(s => s.Id)]);
+        return new SiteFleet(await ProxmoxEmulator.StartAsync(options).ConfigureAwait(false), [.. chosen.Select(s => s.Id)]);
     }
 
     /// <summary>Server settings pointing the Proxmox client at every cluster, plus fast reconciler polling.</summary>

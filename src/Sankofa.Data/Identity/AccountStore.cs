@@ -67,14 +67,14 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
     public async Task<StoredAccount?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var row = await db.Set<AccountRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        var row = await WithStepCounts(db, db.Set<AccountRow>().AsNoTracking().Where(a => a.Id == id)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return row is null ? null : (await ToDomainAsync(db, [row], cancellationToken).ConfigureAwait(false))[0];
     }
 
     public async Task<StoredAccount?> FindByNameAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var row = await db.Set<AccountRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Name == name, cancellationToken).ConfigureAwait(false);
+        var row = await WithStepCounts(db, db.Set<AccountRow>().AsNoTracking().Where(a => a.Name == name)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return row is null ? null : (await ToDomainAsync(db, [row], cancellationToken).ConfigureAwait(false))[0];
     }
 
@@ -105,11 +105,11 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
             q = q.Where(a => a.Seq < before);
         }
 
-        var rows = await q.OrderByDescending(a => a.Seq).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await WithStepCounts(db, q.OrderByDescending(a => a.Seq).Take(query.Limit + 1)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var more = rows.Count > query.Limit;
         var page = rows.Take(query.Limit).ToList();
         var items = await ToDomainAsync(db, page, cancellationToken).ConfigureAwait(false);
-        return new AccountPage(items, more ? page[^1].Seq : null);
+        return new AccountPage(items, more ? page[^1].Row.Seq : null);
     }
 
     public async Task<bool> AnyHoldsRoleAsync(string role, CancellationToken cancellationToken)
@@ -255,23 +255,36 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<List<StoredAccount>> ToDomainAsync(SankofaDbContext db, List<AccountRow> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// The accounts with their pending and failed step counts, read in the same statement as the account row: the
+    /// recorded chain status (on the row) and the steps still to send (in their own table) change together when a step
+    /// completes, so reading them apart could see the status before and the count after ("recorded: suspended, 0
+    /// pending" right after a reinstate was recorded).
+    /// </summary>
+    private static IQueryable<AccountWithSteps> WithStepCounts(SankofaDbContext db, IQueryable<AccountRow> rows) =>
+        rows.Select(a => new AccountWithSteps(
+            a,
+            db.Set<AccountChainStepRow>().Count(s => s.AccountId == a.Id && s.State == Pending),
+            db.Set<AccountChainStepRow>().Count(s => s.AccountId == a.Id && s.State == Failed)));
+
+    private static async Task<List<StoredAccount>> ToDomainAsync(SankofaDbContext db, List<AccountWithSteps> accounts, CancellationToken cancellationToken)
     {
-        var ids = rows.Select(r => r.Id).ToList();
+        var ids = accounts.Select(a => a.Row.Id).ToList();
         var roles = (await db.Set<AccountRoleRow>().AsNoTracking().Where(r => ids.Contains(r.AccountId)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .ToLookup(r => r.AccountId);
-        var counts = (await db.Set<AccountChainStepRow>().AsNoTracking().Where(s => ids.Contains(s.AccountId) && s.State != Done)
-                .GroupBy(s => new { s.AccountId, s.State }).Select(g => new { g.Key.AccountId, g.Key.State, Count = g.Count() })
-                .ToListAsync(cancellationToken).ConfigureAwait(false))
-            .ToDictionary(c => (c.AccountId, c.State), c => c.Count);
-        return [.. rows.Select(r => new StoredAccount(
-            r.Id, ParseKind(r.Kind), r.Name, r.SecretHash, r.MustChangePassword, ParseStatus(r.Status), r.Controller, r.SubjectSalt,
-            [.. roles[r.Id].OrderBy(g => g.Role, StringComparer.Ordinal).ThenBy(g => g.Scope, StringComparer.Ordinal)
-                .Select(g => new RoleGrant(g.Role, g.Scope.Length == 0 ? null : g.Scope))],
-            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAtMs), r.Version,
-            new AccountChainState(ParseStatus(r.ChainStatus), r.ChainBlock,
-                counts.GetValueOrDefault((r.Id, Pending)), counts.GetValueOrDefault((r.Id, Failed)))))];
+        return [.. accounts.Select(a =>
+        {
+            var r = a.Row;
+            return new StoredAccount(
+                r.Id, ParseKind(r.Kind), r.Name, r.SecretHash, r.MustChangePassword, ParseStatus(r.Status), r.Controller, r.SubjectSalt,
+                [.. roles[r.Id].OrderBy(g => g.Role, StringComparer.Ordinal).ThenBy(g => g.Scope, StringComparer.Ordinal)
+                    .Select(g => new RoleGrant(g.Role, g.Scope.Length == 0 ? null : g.Scope))],
+                DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAtMs), r.Version,
+                new AccountChainState(ParseStatus(r.ChainStatus), r.ChainBlock, a.PendingSteps, a.FailedSteps));
+        })];
     }
+
+    private sealed record AccountWithSteps(AccountRow Row, int PendingSteps, int FailedSteps);
 
     private static PendingChainStep ToDomain(AccountChainStepRow s) => new(
         s.Id, s.AccountId, new ChainStep(ParseAction(s.Action), s.Role, s.Scope),

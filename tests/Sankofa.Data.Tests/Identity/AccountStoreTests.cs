@@ -75,6 +75,53 @@ public sealed class AccountStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_read_sees_the_recorded_chain_status_and_the_steps_left_as_of_one_moment(string provider)
+    {
+        // Completing a step changes the account's recorded chain status and the step's state in one transaction. A read
+        // that took them in two statements could see the status before and the step after: "recorded suspended, nothing
+        // pending" with the identity active. Here status changes are recorded over and over while another task reads.
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Accounts;
+        await store.CreateAsync(NewAccount("usr-1", "alice"), [new ChainStep(ChainAction.Register)], Audit("identity.account.created", "usr-1"), CancellationToken.None);
+        await CompletePendingAsync(store, IdentityStatus.Active);
+
+        using var done = new CancellationTokenSource();
+        var reads = 0;
+        var reader = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                var account = (await store.GetAsync("usr-1", CancellationToken.None))!;
+                reads++;
+                Assert.True(account.Chain.PendingSteps > 0 || account.Chain.RecordedStatus == account.Status,
+                    $"read {reads}: status {account.Status}, recorded {account.Chain.RecordedStatus}, {account.Chain.PendingSteps} pending");
+            }
+        });
+
+        for (var i = 0; i < 150 && !reader.IsCompleted; i++)
+        {
+            var target = i % 2 == 0 ? IdentityStatus.Suspended : IdentityStatus.Active;
+            var current = (await store.GetAsync("usr-1", CancellationToken.None))!;
+            await store.UpdateAsync(current with { Status = target }, [new ChainStep(target == IdentityStatus.Suspended ? ChainAction.Suspend : ChainAction.Reinstate)],
+                Audit("identity.account.changed", "usr-1"), CancellationToken.None);
+            await CompletePendingAsync(store, target);
+        }
+
+        await done.CancelAsync();
+        await reader;
+        Assert.True(reads > 0);
+    }
+
+    private static async Task CompletePendingAsync(IAccountStore store, IdentityStatus recorded)
+    {
+        foreach (var step in await store.GetPendingStepsAsync(10, CancellationToken.None))
+        {
+            await store.CompleteStepAsync(step.Id, new ChainStepReceipt("0xabc", 7, true, recorded), Audit("identity.chain.recorded", step.AccountId), CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Role_changes_replace_the_grants_and_listing_filters_by_kind_status_and_tenant_scope_with_paging(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);

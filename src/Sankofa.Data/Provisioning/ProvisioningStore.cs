@@ -172,14 +172,39 @@ internal sealed class ProvisioningStore : IProvisioningStore
             q = q.Where(r => r.SiteId == query.SiteId);
         }
 
+        var newestFirst = query.Sort == ResourceSort.Created && query.Descending;
         if (query.Before is { } before)
         {
+            if (!newestFirst)
+            {
+                throw new ArgumentException("'Before' pages the default order (newest first) only; other orders page with 'After'.", nameof(query));
+            }
+
             q = q.Where(r => r.Seq < before);
         }
 
-        var rows = await q.OrderByDescending(r => r.Seq).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (query.After is { } after)
+        {
+            if (after.Sort != query.Sort || after.Descending != query.Descending)
+            {
+                throw new ArgumentException($"The cursor belongs to another order ({ResourceCursor.Name(after.Sort)}, {(after.Descending ? "desc" : "asc")}).", nameof(query));
+            }
+
+            q = ResourceOrder.After(q, after);
+        }
+
+        var rows = await ResourceOrder.Ordered(q, query.Sort, query.Descending).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
         var items = rows.Take(query.Limit).Select(ToDomain).ToList();
-        return new ResourcePage(items, rows.Count > query.Limit ? items[^1].Sequence : null);
+        if (rows.Count <= query.Limit)
+        {
+            return new ResourcePage(items, null);
+        }
+
+        var last = rows[query.Limit - 1];
+        return new ResourcePage(items, newestFirst ? last.Seq : null)
+        {
+            Next = new ResourceCursor(query.Sort, query.Descending, ResourceOrder.Key(query.Sort, last), last.Seq),
+        };
     }
 
     public async Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken)

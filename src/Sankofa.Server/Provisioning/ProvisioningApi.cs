@@ -22,7 +22,7 @@ internal static class ProvisioningApi
         api.MapPost("/resources", CreateAsync).WithName("CreateResource").Requires(Permission.ResourcesWrite)
             .WithSummary("Requests a VM: validated, checked against quotas, placed, recorded; provisioning continues in the background (202). Honours Idempotency-Key.");
         api.MapGet("/resources", ListAsync).WithName("ListResources").Requires(Permission.ResourcesRead)
-            .WithSummary("Lists resources newest first, filtered by tenant, project, status or site and paged by the 'before' cursor.");
+            .WithSummary("Lists resources filtered by tenant, project, status or site, ordered by sort (created, name, status, site) and order (asc, desc; default newest first), paged by the 'cursor' of the previous page ('before' too, newest first).");
         api.MapGet("/resources/{id}", GetAsync).WithName("GetResource").Requires(Permission.ResourcesRead)
             .WithSummary("One resource: status, placement explanation, event history and what the chain holds for it.");
         api.MapDelete("/resources/{id}", DeleteAsync).WithName("DeleteResource").Requires(Permission.ResourcesWrite)
@@ -81,7 +81,8 @@ internal static class ProvisioningApi
 
     private static async Task<Results<CachedJson<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
         HttpContext context, IProvisioningStore store, ResourceReadCache cache, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken,
-        string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null)
+        string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null,
+        string? sort = null, string? order = null, string? cursor = null)
     {
         var errors = new Dictionary<string, string[]>();
         ResourceStatus? parsed = null;
@@ -102,18 +103,15 @@ internal static class ProvisioningApi
             errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
         }
 
-        if (before is < 1)
-        {
-            errors["before"] = ["Must be a positive cursor (the 'next' value of the previous page)."];
-        }
-
+        var listOrder = ResourceListOrder.Parse(sort, order, cursor, before, errors);
         if (errors.Count > 0)
         {
             return ProvisioningProblems.Invalid(errors);
         }
 
         // Only the tenants the caller may see, in the query itself: another tenant's resources are never read or counted.
-        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100, TenantAccess.Tenants(context, Permission.ResourcesRead));
+        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100, TenantAccess.Tenants(context, Permission.ResourcesRead),
+            listOrder.Sort, listOrder.Descending, listOrder.After);
         var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(query));
         if (cache.TryGet(key, out var kept))
         {
@@ -122,7 +120,7 @@ internal static class ProvisioningApi
 
         var version = cache.Version;
         var page = await store.ListResourcesAsync(query, cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore), json.Value.SerializerOptions);
+        var body = JsonSerializer.SerializeToUtf8Bytes(ResourcePageResponse.From(page), json.Value.SerializerOptions);
         return new CachedJson<ResourcePageResponse>(cache.Keep(key, version, body));
     }
 

@@ -126,9 +126,13 @@ public sealed record OnChainResponse(
     OnChainResourceState State, string SpecHash, string Site, string Host, string ControlPlaneAttestation, string SiteAttestation, long UpdatedBlock, bool Verified);
 
 /// <summary>A page of resources.</summary>
-/// <param name="Items">Newest first.</param>
-/// <param name="Next">Cursor for the next page (pass as <c>before</c>), or null on the last.</param>
-public sealed record ResourcePageResponse(IReadOnlyList<ResourceResponse> Items, long? Next);
+/// <param name="Items">In the order asked for (newest first by default).</param>
+/// <param name="Next">In the default order only, the cursor for the next page as a number (pass as <c>before</c>); null on the last.</param>
+/// <param name="NextCursor">The cursor for the next page in any order (pass as <c>cursor</c>, with the same sort and order); null on the last.</param>
+public sealed record ResourcePageResponse(IReadOnlyList<ResourceResponse> Items, long? Next, string? NextCursor = null)
+{
+    internal static ResourcePageResponse From(ResourcePage page) => new([.. page.Items.Select(r => r.ToResponse())], page.NextBefore, page.Next?.ToString());
+}
 
 /// <summary>A resource's metered usage.</summary>
 /// <param name="ResourceId">The resource.</param>

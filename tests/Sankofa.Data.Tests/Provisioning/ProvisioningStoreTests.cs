@@ -173,6 +173,71 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Paging_through_every_order_yields_every_resource_once_in_order(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var roomy = new ResourceTotals(1000, 4_000_000, 100_000, 100);
+        var tenant = new Tenant("acme", "Acme", roomy, default);
+        var project = new Project("web", "acme", "Web", roomy, default);
+        await store.CreateTenantAsync(tenant, Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None);
+        await store.CreateProjectAsync(project, Audit("tenancy.project.created", "project:web"), CancellationToken.None);
+
+        // Names, statuses and sites repeat, so pages end inside runs of equal keys and only the tie-break keeps them apart.
+        var names = new[] { "db", "web-10", "Web", "api", "web-2", "db", "cache" };
+        var statuses = Enum.GetValues<ResourceStatus>();
+        for (var i = 0; i < 23; i++)
+        {
+            (tenant, project) = (await store.GetTenantAsync("acme", CancellationToken.None), await store.GetProjectAsync("web", CancellationToken.None))!;
+            var resource = NewResource($"vm-s{i:00}");
+            await CreateAsync(store, tenant!, project!, resource with
+            {
+                Name = names[i % names.Length], Status = statuses[i % statuses.Length], Placement = resource.Placement with { SiteId = $"edge-00{i % 3}" },
+            });
+        }
+
+        var all = (await store.ListResourcesAsync(new ResourceQuery(Limit: 100), CancellationToken.None)).Items;
+        Assert.Equal(23, all.Count);
+        foreach (var sort in Enum.GetValues<ResourceSort>())
+        {
+            foreach (var descending in new[] { false, true })
+            {
+                Func<Resource, string> key = sort switch
+                {
+                    ResourceSort.Name => r => r.Name,
+                    ResourceSort.Status => r => r.Status.ToString(),
+                    ResourceSort.Site => r => r.Placement.SiteId,
+                    _ => _ => string.Empty,
+                };
+                var ordered = all.OrderBy(key, StringComparer.Ordinal).ThenBy(r => r.Sequence).Select(r => r.Id).ToList();
+                if (descending)
+                {
+                    ordered.Reverse();
+                }
+
+                var seen = new List<string>();
+                ResourceCursor? after = null;
+                do
+                {
+                    var page = await store.ListResourcesAsync(new ResourceQuery(Limit: 4, Sort: sort, Descending: descending, After: after), CancellationToken.None);
+                    Assert.InRange(page.Items.Count, 1, 4);
+                    seen.AddRange(page.Items.Select(r => r.Id));
+                    after = page.Next is { } next ? (ResourceCursor.TryParse(next.ToString(), out var parsed) ? parsed : throw new InvalidOperationException(next.ToString())) : null;
+                }
+                while (after is not null);
+
+                Assert.True(ordered.SequenceEqual(seen), $"{sort} {(descending ? "desc" : "asc")}: {string.Join(",", seen)}");
+            }
+        }
+
+        // A cursor belongs to its order, and 'before' to the default one.
+        var nameCursor = (await store.ListResourcesAsync(new ResourceQuery(Limit: 4, Sort: ResourceSort.Name, Descending: false), CancellationToken.None)).Next;
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListResourcesAsync(new ResourceQuery(Sort: ResourceSort.Site, Descending: false, After: nameCursor), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListResourcesAsync(new ResourceQuery(Before: 10, Sort: ResourceSort.Name), CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Lists_page_newest_first_with_filters(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);
@@ -186,6 +251,7 @@ public sealed class ProvisioningStoreTests
 
         var first = await store.ListResourcesAsync(new ResourceQuery(ProjectId: "web", Limit: 2), CancellationToken.None);
         Assert.Equal(["vm-p2", "vm-p1"], first.Items.Select(r => r.Id));
+        Assert.Equal(new ResourceCursor(ResourceSort.Created, true, null, first.NextBefore!.Value), first.Next);
         var second = await store.ListResourcesAsync(new ResourceQuery(ProjectId: "web", Before: first.NextBefore, Limit: 2), CancellationToken.None);
         Assert.Equal(["vm-p0"], second.Items.Select(r => r.Id));
         Assert.Null(second.NextBefore);

@@ -200,6 +200,49 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         Assert.Contains("Idempotency-Key", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_list_sorts_by_name_across_pages_and_an_unknown_sort_field_is_a_400_naming_it()
+    {
+        var project = await H.NewProjectAsync();
+        foreach (var (name, site) in new[] { ("delta", "edge-001"), ("alpha", "edge-003"), ("charlie", "edge-002"), ("bravo", "edge-001"), ("alpha", "edge-002") })
+        {
+            await H.CreateAsync(ProvisioningHarness.Vm(project, site, name, vcpu: 1));
+        }
+
+        // Two per page, following nextCursor: every resource once, in name order (ties by creation), whichever page it falls on.
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await H.Client.GetFromJsonAsync<ResourcePageResponse>(
+                $"api/v1/resources?projectId={project}&sort=name&order=desc&limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), Json.Options);
+            Assert.Null(page!.Next); // the numeric cursor belongs to the default order only
+            names.AddRange(page.Items.Select(r => r.Name));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(["delta", "charlie", "bravo", "alpha", "alpha"], names);
+        var bySite = await H.Client.GetFromJsonAsync<ResourcePageResponse>($"api/v1/resources?projectId={project}&sort=site", Json.Options);
+        Assert.Equal(["edge-001", "edge-001", "edge-002", "edge-002", "edge-003"], bySite!.Items.Select(r => r.Placement.SiteId));
+        var firstByName = await H.Client.GetFromJsonAsync<ResourcePageResponse>($"api/v1/resources?projectId={project}&sort=name&limit=1", Json.Options);
+
+        foreach (var (query, field) in new[]
+        {
+            ("sort=colour", "sort"), ("order=up", "order"), ("cursor=nonsense", "cursor"), ("sort=name&before=5", "before"),
+            ("sort=site&cursor=" + Uri.EscapeDataString(firstByName!.NextCursor!), "cursor"),
+        })
+        {
+            using var refused = await H.Client.GetAsync("api/v1/resources?" + query);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)refused.StatusCode} {text}");
+            Assert.Equal([field], JsonSerializer.Deserialize<JsonElement>(text).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+
+        using var unknown = await H.Client.GetAsync("api/v1/resources?sort=colour");
+        Assert.Contains("Unknown sort field 'colour'; one of: created, name, status, site.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<Dictionary<string, string[]>> ProblemAsync(HttpStatusCode expected, object body)
     {
         using var response = await H.Client.PostAsJsonAsync("api/v1/resources", body);

@@ -322,6 +322,20 @@ internal sealed class ProvisioningStore : IProvisioningStore
             u.Seconds, u.VCpuHours, u.RamGbHours, u.DiskGbHours))];
     }
 
+    public async Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(
+        string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        await using var db = contexts.Create();
+        var hours = await db.Set<UsageRow>().AsNoTracking()
+            .Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs && u.ProjectId == projectId)
+            .GroupBy(u => u.HourStartMs)
+            .Select(g => new { Hour = g.Key, Resources = g.Count(), Seconds = g.Sum(u => u.Seconds), VCpu = g.Sum(u => u.VCpuHours), Ram = g.Sum(u => u.RamGbHours), Disk = g.Sum(u => u.DiskGbHours) })
+            .OrderBy(h => h.Hour)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. hours.Select(h => new UsageHourTotal(DateTimeOffset.FromUnixTimeMilliseconds(h.Hour), h.Resources, h.Seconds, h.VCpu, h.Ram, h.Disk))];
+    }
+
     /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="ProvisioningConflictException"/>.</summary>
     private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task> mutate, string what, CancellationToken cancellationToken)
     {

@@ -29,6 +29,8 @@ internal static class ProvisioningApi
             .WithSummary("Asks for the VM to be destroyed; the deletion is recorded on chain (202).");
         api.MapGet("/resources/{id}/usage", UsageAsync).WithName("GetResourceUsage").Requires(Permission.ResourcesRead)
             .WithSummary("Metered usage from Verified until deleted: vCPU-hours, GB-RAM-hours, GB-disk-hours per clock hour.");
+        api.MapGet("/projects/{id}/usage", ProjectUsageAsync).WithName("GetProjectUsage").Requires(Permission.ResourcesRead)
+            .WithSummary("A project's metered usage per clock hour, summed over its resources, for hours in [from, to) (ISO 8601; default the last 7 days, at most 31).");
         return app;
     }
 
@@ -173,6 +175,28 @@ internal static class ProvisioningApi
         var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
         return TypedResults.Ok(new UsageResponse(id, totals,
             [.. hours.Select(h => new UsageHour(h.HourStart, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
+    }
+
+    private static async Task<Results<Ok<ProjectUsageResponse>, ProblemHttpResult>> ProjectUsageAsync(
+        string id, HttpContext context, IProvisioningStore store, TimeProvider time, CancellationToken cancellationToken, string? from = null, string? to = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var range = UsageRange.Parse(from, to, time.GetUtcNow(), errors);
+        if (errors.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(errors);
+        }
+
+        // Another tenant's project answers as a missing one.
+        if (await store.GetProjectAsync(id, cancellationToken) is not { } project || context.Caller()?.Can(Permission.ResourcesRead, project.TenantId) != true)
+        {
+            return ProvisioningError.NotFound("id", $"There is no project '{id}'.").ToProblem();
+        }
+
+        var hours = await store.GetProjectUsageAsync(project.TenantId, project.Id, range.From, range.To, cancellationToken);
+        var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
+        return TypedResults.Ok(new ProjectUsageResponse(project.Id, range.From, range.To, totals,
+            [.. hours.Select(h => new ProjectUsageHour(h.HourStart, h.Resources, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
     }
 
     /// <summary>The resource, when it exists in a tenant the caller may read resources of (reading needs no more than seeing).</summary>

@@ -155,6 +155,23 @@ public sealed record UsageTotals(double Seconds, double VcpuHours, double RamGbH
 /// <param name="DiskGbHours">GB-disk-hours.</param>
 public sealed record UsageHour(DateTimeOffset HourStart, double Seconds, double VcpuHours, double RamGbHours, double DiskGbHours);
 
+/// <summary>A project's metered usage per hour, summed over its resources.</summary>
+/// <param name="ProjectId">The project.</param>
+/// <param name="From">First hour included.</param>
+/// <param name="To">End of the range (exclusive).</param>
+/// <param name="Totals">Sum over the range.</param>
+/// <param name="Hours">Hours with usage (UTC), oldest first.</param>
+public sealed record ProjectUsageResponse(string ProjectId, DateTimeOffset From, DateTimeOffset To, UsageTotals Totals, IReadOnlyList<ProjectUsageHour> Hours);
+
+/// <summary>One hour of a project's usage.</summary>
+/// <param name="HourStart">Start of the hour.</param>
+/// <param name="Resources">Resources metered in it.</param>
+/// <param name="Seconds">Resource-seconds metered.</param>
+/// <param name="VcpuHours">vCPU-hours.</param>
+/// <param name="RamGbHours">GB-RAM-hours.</param>
+/// <param name="DiskGbHours">GB-disk-hours.</param>
+public sealed record ProjectUsageHour(DateTimeOffset HourStart, int Resources, double Seconds, double VcpuHours, double RamGbHours, double DiskGbHours);
+
 /// <summary>Maps domain records to API shapes.</summary>
 internal static class ProvisioningMapping
 {

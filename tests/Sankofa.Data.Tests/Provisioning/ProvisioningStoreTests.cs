@@ -292,4 +292,36 @@ public sealed class ProvisioningStoreTests
         Assert.Equal(3600, usage[1].Seconds, 6);
         Assert.Equal(Now.AddMinutes(90), (await store.GetResourceAsync("vm-5", CancellationToken.None))!.MeteredUntil);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_project_s_usage_is_summed_per_hour_over_its_resources_within_the_range(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var other = new Project("api", "acme", "API", Quota, default);
+        await store.CreateProjectAsync(other, Audit("tenancy.project.created", "project:api"), CancellationToken.None);
+        foreach (var (id, projectId) in new[] { ("vm-u1", "web"), ("vm-u2", "web"), ("vm-u3", "api") })
+        {
+            (tenant, project) = (await store.GetTenantAsync("acme", CancellationToken.None), await store.GetProjectAsync(projectId, CancellationToken.None))!;
+            await CreateAsync(store, tenant!, project!, NewResource(id) with { ProjectId = projectId });
+        }
+
+        var hour = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        UsageRecord Used(string id, string projectId, int h, double vcpuHours) => new(id, "acme", projectId, hour.AddHours(h), 3600 * vcpuHours / 2, vcpuHours, vcpuHours * 2, vcpuHours * 10);
+        await store.RecordUsageAsync("vm-u1", [Used("vm-u1", "web", 0, 2), Used("vm-u1", "web", 1, 2), Used("vm-u1", "web", 2, 2)], hour.AddHours(3), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u2", [Used("vm-u2", "web", 1, 1), Used("vm-u2", "web", 2, 0.5)], hour.AddHours(3), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u3", [Used("vm-u3", "api", 1, 8)], hour.AddHours(2), CancellationToken.None);
+
+        // Hours 1 and 2 of web only: the first hour is before the range, api's usage is another project's.
+        var usage = await store.GetProjectUsageAsync("acme", "web", hour.AddHours(1), hour.AddHours(3), CancellationToken.None);
+        Assert.Equal([hour.AddHours(1), hour.AddHours(2)], usage.Select(u => u.HourStart));
+        Assert.Equal([2, 2], usage.Select(u => u.Resources));
+        Assert.Equal([3.0, 2.5], usage.Select(u => u.VCpuHours));
+        Assert.Equal([6.0, 5.0], usage.Select(u => u.RamGbHours));
+        Assert.Equal([30.0, 25.0], usage.Select(u => u.DiskGbHours));
+        Assert.Equal(3600 * 1.5, usage[0].Seconds, 6);
+        Assert.Empty(await store.GetProjectUsageAsync("other", "web", hour, hour.AddHours(3), CancellationToken.None));
+    }
 }

@@ -115,6 +115,25 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         Assert.Equal(2.5 * 20, usage.Totals.DiskGbHours, 3);
         Assert.InRange(usage.Hours.Count, 3, 4);
         Assert.All(usage.Hours, h => Assert.Equal(0, h.HourStart.Minute));
+
+        // The project's usage, summed per hour by the store: the same hours and totals as its one resource's.
+        var range = $"from={Uri.EscapeDataString(verified.VerifiedAt!.Value.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(verified.VerifiedAt.Value.AddHours(4).ToString("O"))}";
+        var perProject = await H.Client.GetFromJsonAsync<ProjectUsageResponse>($"api/v1/projects/{project}/usage?{range}", Json.Options);
+        Assert.Equal(usage.Hours.Select(h => h.HourStart), perProject!.Hours.Select(h => h.HourStart));
+        Assert.All(perProject.Hours, h => Assert.Equal(1, h.Resources));
+        Assert.Equal(usage.Totals.VcpuHours, perProject.Totals.VcpuHours, 6);
+        Assert.Equal(usage.Totals.DiskGbHours, perProject.Totals.DiskGbHours, 6);
+
+        foreach (var (query, field) in new[] { ("from=yesterday", "from"), ("from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z", "to"), ("from=2026-03-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from") })
+        {
+            using var refused = await H.Client.GetAsync($"api/v1/projects/{project}/usage?{query}");
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)refused.StatusCode} {text}");
+            Assert.Equal([field], JsonSerializer.Deserialize<JsonElement>(text).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+
+        using var missing = await H.Client.GetAsync("api/v1/projects/p-nope/usage");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed partial class PortalTests
 
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "operator", Exact = true }).ClickAsync();
-        await page.GetByLabel("Scope (tenant or site id; none for platform-admin)").FillAsync(fixture.TenantA);
+        await page.GetByLabel("Scope", new() { Exact = true }).FillAsync(fixture.TenantA);
         await page.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true }).ClickAsync();
 
         // Listed at once, in the editor and the list; recorded on chain once the chain worker's step lands (the editor polls).
@@ -55,7 +55,7 @@ public sealed partial class PortalTests
     }
 
     [Fact]
-    public async Task A_tenant_administrator_cannot_grant_a_role_outside_its_tenant_the_form_shows_the_refusal_and_a_bad_role_is_named_under_its_field()
+    public async Task A_tenant_administrator_cannot_grant_a_role_outside_its_tenant_the_form_shows_the_refusal_and_a_malformed_grant_is_named_under_its_field()
     {
         await using var session = await browser.OpenAsync(Server);
         var page = session.Page;
@@ -67,7 +67,7 @@ public sealed partial class PortalTests
         await page.GetByRole(AriaRole.Button, new() { Name = $"Roles of {fixture.ViewerOfA}" }).ClickAsync();
 
         // The scope starts as the chosen tenant; another tenant's is refused as the API refuses it (403, identities.write).
-        var scope = page.GetByLabel("Scope (tenant or site id; none for platform-admin)");
+        var scope = page.GetByLabel("Scope", new() { Exact = true });
         await Expect(scope).ToHaveValueAsync(fixture.TenantA);
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "viewer", Exact = true }).ClickAsync();
@@ -77,14 +77,57 @@ public sealed partial class PortalTests
         await Expect(page.Locator("[data-testid=role-editor] [data-testid=roles]")).Not.ToContainTextAsync(fixture.TenantB);
         await session.CheckAsync("role-grant-refused");
 
-        // A role given without the scope it needs: the service's message, under the API's field (role).
-        await scope.FillAsync("");
+        // A platform-wide role given a scope: the service's message, under the API's field (role).
+        await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "platform-admin", Exact = true }).ClickAsync();
+        await scope.FillAsync(fixture.TenantA);
         await page.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true }).ClickAsync();
-        await Expect(page.GetByText("viewer is granted within a tenant (or, for site-agent, a site): write 'viewer@<id>'.").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("platform-admin is platform-wide: write it without '@scope'.")).ToBeVisibleAsync();
         await session.CheckAsync("role-field-error");
 
         var stored = await fixture.Harness.Client.GetFromJsonAsync<JsonElement>("api/v1/identities?tenantId=" + fixture.TenantA);
         Assert.DoesNotContain(stored.GetProperty("items").EnumerateArray().SelectMany(i => i.GetProperty("roles").EnumerateArray()),
             r => r.GetString()!.EndsWith("@" + fixture.TenantB, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_identity_list_pages_with_a_cursor_showing_every_member_once_newest_first()
+    {
+        var tenant = "pi-" + Guid.NewGuid().ToString("N")[..6];
+        using (var created = await fixture.Harness.Client.PostAsJsonAsync("api/v1/tenants",
+            new { id = tenant, name = "Members " + tenant, quota = new { vcpu = 1, ramMiB = 1024, diskGiB = 10, vms = 1 } }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        var members = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var userName = $"m{i:00}{Guid.NewGuid().ToString("N")[..8]}";
+            using var created = await fixture.Harness.Client.PostAsJsonAsync("api/v1/identities/users", new { userName, roles = new[] { "viewer@" + tenant } });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            members.Add(userName);
+        }
+
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, fixture.Administrator);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Identity" }).ClickAsync();
+        await page.GetByLabel("Tenant").First.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = tenant, Exact = true }).ClickAsync();
+        await page.GetByLabel("Per page").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "10", Exact = true }).ClickAsync();
+
+        var names = page.Locator("[data-testid=identities] tbody tr td:first-child");
+        var newestFirst = Enumerable.Reverse(members).ToList();
+        await Expect(names).ToHaveTextAsync([.. newestFirst.Take(10)]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(names).ToHaveTextAsync([.. newestFirst.Skip(10)]);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Next" })).ToBeDisabledAsync();
+        await session.CheckAsync("identities-last-page");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
+        await Expect(names).ToHaveTextAsync([.. newestFirst.Take(10)]);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Previous" })).ToBeDisabledAsync();
     }
 }

@@ -14,10 +14,10 @@ public sealed class ProvisioningStoreTests
 
     private static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
 
-    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store)
+    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store, ResourceTotals? quota = null)
     {
-        var tenant = new Tenant("acme", "Acme", Quota, default);
-        var project = new Project("web", "acme", "Web", Quota, default);
+        var tenant = new Tenant("acme", "Acme", quota ?? Quota, default);
+        var project = new Project("web", "acme", "Web", quota ?? Quota, default);
         await store.CreateTenantAsync(tenant, Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None);
         await store.CreateProjectAsync(project, Audit("tenancy.project.created", "project:web"), CancellationToken.None);
         return (tenant, project);
@@ -177,11 +177,7 @@ public sealed class ProvisioningStoreTests
     {
         await using var test = await TestStore.CreateAsync(provider);
         var store = test.Provisioning;
-        var roomy = new ResourceTotals(1000, 4_000_000, 100_000, 100);
-        var tenant = new Tenant("acme", "Acme", roomy, default);
-        var project = new Project("web", "acme", "Web", roomy, default);
-        await store.CreateTenantAsync(tenant, Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None);
-        await store.CreateProjectAsync(project, Audit("tenancy.project.created", "project:web"), CancellationToken.None);
+        var (tenant, project) = await SeedAsync(store, new ResourceTotals(1000, 4_000_000, 100_000, 100));
 
         // Names, statuses and sites repeat, so pages end inside runs of equal keys and only the tie-break keeps them apart.
         var names = new[] { "db", "web-10", "Web", "api", "web-2", "db", "cache" };

@@ -61,9 +61,10 @@ public class ProvisioningGraphQLTests(ProvisioningFixture fixture) : IClassFixtu
     public async Task Resources_sort_by_an_argument_across_pages_and_an_unknown_sort_field_is_an_error_naming_it()
     {
         var project = await ProjectAsync(16);
+        var created = new List<string>();
         foreach (var name in new[] { "web-b", "web-c", "web-a" })
         {
-            await fixture.Harness.CreateAsync(ProvisioningHarness.Vm(project, ProvisioningHarness.Sites[0], name, vcpu: 1));
+            created.Add((await fixture.Harness.CreateAsync(ProvisioningHarness.Vm(project, ProvisioningHarness.Sites[0], name, vcpu: 1))).Id);
         }
 
         const string Query = "query($p: String, $c: String) { resources(projectId: $p, sort: \"name\", order: \"asc\", first: 2, cursor: $c) { items { name } nextCursor } }";
@@ -77,6 +78,12 @@ public class ProvisioningGraphQLTests(ProvisioningFixture fixture) : IClassFixtu
         Assert.Equal("BAD_USER_INPUT", error.GetProperty("extensions").GetProperty("code").GetString());
         Assert.Equal("sort", error.GetProperty("extensions").GetProperty("data").GetProperty("argument").GetString());
         Assert.Contains("Unknown sort field 'colour'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Settled before the class's next test, so no clone of these is still running on its sites.
+        foreach (var id in created)
+        {
+            await fixture.Harness.WaitForAsync(id, Core.Provisioning.ResourceStatus.Verified);
+        }
     }
 
     [Fact]

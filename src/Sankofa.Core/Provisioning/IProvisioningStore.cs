@@ -64,7 +64,8 @@ public interface IProvisioningStore
     /// <summary>The resource created in <paramref name="projectId"/> with this idempotency key, or null.</summary>
     Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>A page of resources, newest first.</summary>
+    /// <summary>A page of resources in the query's order (newest first by default), continuing after its cursor.</summary>
+    /// <exception cref="ArgumentException">The cursor was made for another order, or <see cref="ResourceQuery.Before"/> is given with an order other than newest first.</exception>
     Task<ResourcePage> ListResourcesAsync(ResourceQuery query, CancellationToken cancellationToken);
 
     /// <summary>A resource's history, oldest first.</summary>
@@ -93,7 +94,27 @@ public interface IProvisioningStore
 
     /// <summary>A resource's usage, oldest hour first.</summary>
     Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A project's usage per clock hour, summed over all its resources in one query, oldest hour first, for the hours
+    /// starting in [<paramref name="from"/>, <paramref name="to"/>). Hours without usage are left out.
+    /// </summary>
+    /// <param name="tenantId">The project's tenant (the usage table is indexed by tenant and hour).</param>
+    /// <param name="projectId">The project.</param>
+    /// <param name="from">First hour included (inclusive).</param>
+    /// <param name="to">End of the range (exclusive).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
+
+/// <summary>What a project's resources used together in one clock hour (UTC).</summary>
+/// <param name="HourStart">Start of the hour (UTC, on the hour).</param>
+/// <param name="Resources">How many resources were metered in the hour.</param>
+/// <param name="Seconds">Resource-seconds: the seconds each was Verified and not deleted, summed.</param>
+/// <param name="VCpuHours">vCPU × hours.</param>
+/// <param name="RamGbHours">GB of RAM × hours.</param>
+/// <param name="DiskGbHours">GB of disk × hours.</param>
+public sealed record UsageHourTotal(DateTimeOffset HourStart, int Resources, double Seconds, double VCpuHours, double RamGbHours, double DiskGbHours);
 
 /// <summary>What one resource occupies on a host.</summary>
 /// <param name="ResourceId">The resource.</param>
@@ -102,23 +123,30 @@ public interface IProvisioningStore
 /// <param name="AntiAffinityGroup">Its anti-affinity group, if any.</param>
 public sealed record HostAllocation(string ResourceId, string HostId, ComputeResources Size, string? AntiAffinityGroup);
 
-/// <summary>Filters and cursor paging for listing resources.</summary>
+/// <summary>Filters, order and cursor paging for listing resources.</summary>
 /// <param name="TenantId">Only this tenant's.</param>
 /// <param name="ProjectId">Only this project's.</param>
 /// <param name="Status">Only resources in this state.</param>
 /// <param name="SiteId">Only resources placed on this site.</param>
-/// <param name="Before">Cursor: only resources with a sequence below this one.</param>
+/// <param name="Before">Cursor of the default order (newest first): only resources with a sequence below this one.</param>
 /// <param name="Limit">Page size.</param>
 /// <param name="Tenants">Only these tenants' (those the caller may see); null: no such limit. Applied in the query, so
 /// other tenants' resources are never read, counted or paged over.</param>
+/// <param name="Sort">What the list is ordered by; ties (same name, status or site) by creation.</param>
+/// <param name="Descending">Largest first (newest first, for <see cref="ResourceSort.Created"/>).</param>
+/// <param name="After">Cursor of any order: the <see cref="ResourcePage.Next"/> of the previous page in the same order.</param>
 public sealed record ResourceQuery(
     string? TenantId = null, string? ProjectId = null, ResourceStatus? Status = null, string? SiteId = null, long? Before = null, int Limit = 100,
-    IReadOnlyCollection<string>? Tenants = null);
+    IReadOnlyCollection<string>? Tenants = null, ResourceSort Sort = ResourceSort.Created, bool Descending = true, ResourceCursor? After = null);
 
-/// <summary>A page of resources and the cursor of the next (null on the last page).</summary>
-/// <param name="Items">Newest first.</param>
-/// <param name="NextBefore">Pass as <see cref="ResourceQuery.Before"/>.</param>
-public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefore);
+/// <summary>A page of resources and the cursors of the next (null on the last page).</summary>
+/// <param name="Items">In the query's order.</param>
+/// <param name="NextBefore">Pass as <see cref="ResourceQuery.Before"/>; only in the default order (newest first).</param>
+public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefore)
+{
+    /// <summary>Pass as <see cref="ResourceQuery.After"/> with the same order; null on the last page.</summary>
+    public ResourceCursor? Next { get; init; }
+}
 
 /// <summary>A write lost a race or hit a uniqueness rule; the message says which.</summary>
 public sealed class ProvisioningConflictException : Exception

@@ -70,6 +70,8 @@ internal static class ProvisioningModel
             e.HasIndex(x => new { x.ProjectId, x.Seq }).HasDatabaseName("ix_resources_project");
             e.HasIndex(x => new { x.SiteId, x.Seq }).HasDatabaseName("ix_resources_site");
             e.HasIndex(x => new { x.Status, x.Seq }).HasDatabaseName("ix_resources_status");
+            // The list sorted by name pages through (name, seq) ranges; status and site sorts use the indexes above.
+            e.HasIndex(x => new { x.Name, x.Seq }).HasDatabaseName("ix_resources_name");
             // The reconciler's queue: only unsettled rows are indexed, so it stays small however many VMs have settled.
             e.HasIndex(x => x.NextAttemptAtMs).HasFilter("settled = FALSE").HasDatabaseName("ix_resources_due");
         });

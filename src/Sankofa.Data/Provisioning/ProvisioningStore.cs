@@ -172,14 +172,39 @@ internal sealed class ProvisioningStore : IProvisioningStore
             q = q.Where(r => r.SiteId == query.SiteId);
         }
 
+        var newestFirst = query.Sort == ResourceSort.Created && query.Descending;
         if (query.Before is { } before)
         {
+            if (!newestFirst)
+            {
+                throw new ArgumentException("'Before' pages the default order (newest first) only; other orders page with 'After'.", nameof(query));
+            }
+
             q = q.Where(r => r.Seq < before);
         }
 
-        var rows = await q.OrderByDescending(r => r.Seq).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (query.After is { } after)
+        {
+            if (after.Sort != query.Sort || after.Descending != query.Descending)
+            {
+                throw new ArgumentException($"The cursor belongs to another order ({ResourceCursor.Name(after.Sort)}, {(after.Descending ? "desc" : "asc")}).", nameof(query));
+            }
+
+            q = ResourceOrder.After(q, after);
+        }
+
+        var rows = await ResourceOrder.Ordered(q, query.Sort, query.Descending).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
         var items = rows.Take(query.Limit).Select(ToDomain).ToList();
-        return new ResourcePage(items, rows.Count > query.Limit ? items[^1].Sequence : null);
+        if (rows.Count <= query.Limit)
+        {
+            return new ResourcePage(items, null);
+        }
+
+        var last = rows[query.Limit - 1];
+        return new ResourcePage(items, newestFirst ? last.Seq : null)
+        {
+            Next = new ResourceCursor(query.Sort, query.Descending, ResourceOrder.Key(query.Sort, last), last.Seq),
+        };
     }
 
     public async Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken)
@@ -295,6 +320,20 @@ internal sealed class ProvisioningStore : IProvisioningStore
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(u => new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId, DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs),
             u.Seconds, u.VCpuHours, u.RamGbHours, u.DiskGbHours))];
+    }
+
+    public async Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(
+        string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        await using var db = contexts.Create();
+        var hours = await db.Set<UsageRow>().AsNoTracking()
+            .Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs && u.ProjectId == projectId)
+            .GroupBy(u => u.HourStartMs)
+            .Select(g => new { Hour = g.Key, Resources = g.Count(), Seconds = g.Sum(u => u.Seconds), VCpu = g.Sum(u => u.VCpuHours), Ram = g.Sum(u => u.RamGbHours), Disk = g.Sum(u => u.DiskGbHours) })
+            .OrderBy(h => h.Hour)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. hours.Select(h => new UsageHourTotal(DateTimeOffset.FromUnixTimeMilliseconds(h.Hour), h.Resources, h.Seconds, h.VCpu, h.Ram, h.Disk))];
     }
 
     /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="ProvisioningConflictException"/>.</summary>

@@ -51,12 +51,15 @@ internal static class ProvisioningFields
             });
 
         query.Field<NonNullGraphType<ResourcePageGraphType>>("resources")
-            .Description("Resources newest first, paged with 'before' (the 'next' of the previous page).")
+            .Description("Resources in the order asked for (newest first by default), paged with 'cursor' (the 'nextCursor' of the previous page) or, newest first, 'before'.")
             .Argument<StringGraphType>("tenantId")
             .Argument<StringGraphType>("projectId")
             .Argument<StringGraphType>("siteId")
             .Argument<LongGraphType>("before")
             .Argument<IntGraphType>("first", "Page size, 1 to 1000 (default 100).")
+            .Argument<StringGraphType>("sort", "created (default), name, status or site; ties by creation.")
+            .Argument<StringGraphType>("order", "asc or desc; default desc for created, asc otherwise.")
+            .Argument<StringGraphType>("cursor", "The 'nextCursor' of the previous page, with the same sort and order.")
             .ResolveAsync(async c =>
             {
                 var caller = c.Require(Permission.ResourcesRead);
@@ -66,11 +69,20 @@ internal static class ProvisioningFields
                     throw new ExecutionError("'first' must be between 1 and 1000.") { Code = "BAD_USER_INPUT", Data = { ["argument"] = "first" } };
                 }
 
+                var errors = new Dictionary<string, string[]>();
+                var before = c.GetArgument<long?>("before");
+                var order = ResourceListOrder.Parse(c.GetArgument<string?>("sort"), c.GetArgument<string?>("order"), c.GetArgument<string?>("cursor"), before, errors);
+                if (errors.Count > 0)
+                {
+                    var (argument, problems) = errors.First();
+                    throw new ExecutionError($"'{argument}': {problems[0]}") { Code = "BAD_USER_INPUT", Data = { ["argument"] = argument } };
+                }
+
                 var page = await Store(c).ListResourcesAsync(
-                    new ResourceQuery(c.GetArgument<string?>("tenantId"), c.GetArgument<string?>("projectId"), null, c.GetArgument<string?>("siteId"), c.GetArgument<long?>("before"), first,
-                        caller.TenantsWith(Permission.ResourcesRead)),
+                    new ResourceQuery(c.GetArgument<string?>("tenantId"), c.GetArgument<string?>("projectId"), null, c.GetArgument<string?>("siteId"), before, first,
+                        caller.TenantsWith(Permission.ResourcesRead), order.Sort, order.Descending, order.After),
                     c.CancellationToken);
-                return new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore);
+                return ResourcePageResponse.From(page);
             });
 
         query.Field<PlacementGraphType>("explainPlacement")

@@ -157,7 +157,8 @@ public sealed class ResourcePageGraphType : ObjectGraphType<ResourcePageResponse
     {
         Name = "ResourcePage";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResourceGraphType>>>>("items").Resolve(c => c.Source.Items);
-        Field(x => x.Next, nullable: true).Description("Pass as 'before' for the next page.");
+        Field(x => x.Next, nullable: true).Description("Newest first only: pass as 'before' for the next page.");
+        Field(x => x.NextCursor, nullable: true).Description("Pass as 'cursor' (with the same sort and order) for the next page.");
     }
 }
 

@@ -55,6 +55,7 @@ internal static class IdentityServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AccountOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IdentityStatusChanges>();
+        services.AddSingleton<IdentityAccess>();
         services.AddHostedService<InitialAdministrator>();
         services.AddHostedService<AccountChainWorker>();
         return services;

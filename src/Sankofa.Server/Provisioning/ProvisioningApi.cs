@@ -22,13 +22,15 @@ internal static class ProvisioningApi
         api.MapPost("/resources", CreateAsync).WithName("CreateResource").Requires(Permission.ResourcesWrite)
             .WithSummary("Requests a VM: validated, checked against quotas, placed, recorded; provisioning continues in the background (202). Honours Idempotency-Key.");
         api.MapGet("/resources", ListAsync).WithName("ListResources").Requires(Permission.ResourcesRead)
-            .WithSummary("Lists resources newest first, filtered by tenant, project, status or site and paged by the 'before' cursor.");
+            .WithSummary("Lists resources filtered by tenant, project, status or site, ordered by sort (created, name, status, site) and order (asc, desc; default newest first), paged by the 'cursor' of the previous page ('before' too, newest first).");
         api.MapGet("/resources/{id}", GetAsync).WithName("GetResource").Requires(Permission.ResourcesRead)
             .WithSummary("One resource: status, placement explanation, event history and what the chain holds for it.");
         api.MapDelete("/resources/{id}", DeleteAsync).WithName("DeleteResource").Requires(Permission.ResourcesWrite)
             .WithSummary("Asks for the VM to be destroyed; the deletion is recorded on chain (202).");
         api.MapGet("/resources/{id}/usage", UsageAsync).WithName("GetResourceUsage").Requires(Permission.ResourcesRead)
             .WithSummary("Metered usage from Verified until deleted: vCPU-hours, GB-RAM-hours, GB-disk-hours per clock hour.");
+        api.MapGet("/projects/{id}/usage", ProjectUsageAsync).WithName("GetProjectUsage").Requires(Permission.ResourcesRead)
+            .WithSummary("A project's metered usage per clock hour, summed over its resources, for hours in [from, to) (ISO 8601; default the last 7 days, at most 31).");
         return app;
     }
 
@@ -81,7 +83,8 @@ internal static class ProvisioningApi
 
     private static async Task<Results<CachedJson<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
         HttpContext context, IProvisioningStore store, ResourceReadCache cache, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken,
-        string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null)
+        string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null,
+        string? sort = null, string? order = null, string? cursor = null)
     {
         var errors = new Dictionary<string, string[]>();
         ResourceStatus? parsed = null;
@@ -102,18 +105,15 @@ internal static class ProvisioningApi
             errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
         }
 
-        if (before is < 1)
-        {
-            errors["before"] = ["Must be a positive cursor (the 'next' value of the previous page)."];
-        }
-
+        var listOrder = ResourceListOrder.Parse(sort, order, cursor, before, errors);
         if (errors.Count > 0)
         {
             return ProvisioningProblems.Invalid(errors);
         }
 
         // Only the tenants the caller may see, in the query itself: another tenant's resources are never read or counted.
-        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100, TenantAccess.Tenants(context, Permission.ResourcesRead));
+        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100, TenantAccess.Tenants(context, Permission.ResourcesRead),
+            listOrder.Sort, listOrder.Descending, listOrder.After);
         var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(query));
         if (cache.TryGet(key, out var kept))
         {
@@ -122,7 +122,7 @@ internal static class ProvisioningApi
 
         var version = cache.Version;
         var page = await store.ListResourcesAsync(query, cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ResourcePageResponse([.. page.Items.Select(r => r.ToResponse())], page.NextBefore), json.Value.SerializerOptions);
+        var body = JsonSerializer.SerializeToUtf8Bytes(ResourcePageResponse.From(page), json.Value.SerializerOptions);
         return new CachedJson<ResourcePageResponse>(cache.Keep(key, version, body));
     }
 
@@ -175,6 +175,28 @@ internal static class ProvisioningApi
         var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
         return TypedResults.Ok(new UsageResponse(id, totals,
             [.. hours.Select(h => new UsageHour(h.HourStart, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
+    }
+
+    private static async Task<Results<Ok<ProjectUsageResponse>, ProblemHttpResult>> ProjectUsageAsync(
+        string id, HttpContext context, IProvisioningStore store, TimeProvider time, CancellationToken cancellationToken, string? from = null, string? to = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var range = UsageRange.Parse(from, to, time.GetUtcNow(), errors);
+        if (errors.Count > 0)
+        {
+            return ProvisioningProblems.Invalid(errors);
+        }
+
+        // Another tenant's project answers as a missing one.
+        if (await store.GetProjectAsync(id, cancellationToken) is not { } project || context.Caller()?.Can(Permission.ResourcesRead, project.TenantId) != true)
+        {
+            return ProvisioningError.NotFound("id", $"There is no project '{id}'.").ToProblem();
+        }
+
+        var hours = await store.GetProjectUsageAsync(project.TenantId, project.Id, range.From, range.To, cancellationToken);
+        var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
+        return TypedResults.Ok(new ProjectUsageResponse(project.Id, range.From, range.To, totals,
+            [.. hours.Select(h => new ProjectUsageHour(h.HourStart, h.Resources, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
     }
 
     /// <summary>The resource, when it exists in a tenant the caller may read resources of (reading needs no more than seeing).</summary>

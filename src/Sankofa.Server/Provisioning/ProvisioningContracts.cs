@@ -126,9 +126,13 @@ public sealed record OnChainResponse(
     OnChainResourceState State, string SpecHash, string Site, string Host, string ControlPlaneAttestation, string SiteAttestation, long UpdatedBlock, bool Verified);
 
 /// <summary>A page of resources.</summary>
-/// <param name="Items">Newest first.</param>
-/// <param name="Next">Cursor for the next page (pass as <c>before</c>), or null on the last.</param>
-public sealed record ResourcePageResponse(IReadOnlyList<ResourceResponse> Items, long? Next);
+/// <param name="Items">In the order asked for (newest first by default).</param>
+/// <param name="Next">In the default order only, the cursor for the next page as a number (pass as <c>before</c>); null on the last.</param>
+/// <param name="NextCursor">The cursor for the next page in any order (pass as <c>cursor</c>, with the same sort and order); null on the last.</param>
+public sealed record ResourcePageResponse(IReadOnlyList<ResourceResponse> Items, long? Next, string? NextCursor = null)
+{
+    internal static ResourcePageResponse From(ResourcePage page) => new([.. page.Items.Select(r => r.ToResponse())], page.NextBefore, page.Next?.ToString());
+}
 
 /// <summary>A resource's metered usage.</summary>
 /// <param name="ResourceId">The resource.</param>
@@ -150,6 +154,23 @@ public sealed record UsageTotals(double Seconds, double VcpuHours, double RamGbH
 /// <param name="RamGbHours">GB-RAM-hours.</param>
 /// <param name="DiskGbHours">GB-disk-hours.</param>
 public sealed record UsageHour(DateTimeOffset HourStart, double Seconds, double VcpuHours, double RamGbHours, double DiskGbHours);
+
+/// <summary>A project's metered usage per hour, summed over its resources.</summary>
+/// <param name="ProjectId">The project.</param>
+/// <param name="From">First hour included.</param>
+/// <param name="To">End of the range (exclusive).</param>
+/// <param name="Totals">Sum over the range.</param>
+/// <param name="Hours">Hours with usage (UTC), oldest first.</param>
+public sealed record ProjectUsageResponse(string ProjectId, DateTimeOffset From, DateTimeOffset To, UsageTotals Totals, IReadOnlyList<ProjectUsageHour> Hours);
+
+/// <summary>One hour of a project's usage.</summary>
+/// <param name="HourStart">Start of the hour.</param>
+/// <param name="Resources">Resources metered in it.</param>
+/// <param name="Seconds">Resource-seconds metered.</param>
+/// <param name="VcpuHours">vCPU-hours.</param>
+/// <param name="RamGbHours">GB-RAM-hours.</param>
+/// <param name="DiskGbHours">GB-disk-hours.</param>
+public sealed record ProjectUsageHour(DateTimeOffset HourStart, int Resources, double Seconds, double VcpuHours, double RamGbHours, double DiskGbHours);
 
 /// <summary>Maps domain records to API shapes.</summary>
 internal static class ProvisioningMapping

@@ -14,10 +14,10 @@ public sealed class ProvisioningStoreTests
 
     private static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
 
-    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store)
+    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store, ResourceTotals? quota = null)
     {
-        var tenant = new Tenant("acme", "Acme", Quota, default);
-        var project = new Project("web", "acme", "Web", Quota, default);
+        var tenant = new Tenant("acme", "Acme", quota ?? Quota, default);
+        var project = new Project("web", "acme", "Web", quota ?? Quota, default);
         await store.CreateTenantAsync(tenant, Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None);
         await store.CreateProjectAsync(project, Audit("tenancy.project.created", "project:web"), CancellationToken.None);
         return (tenant, project);
@@ -173,6 +173,67 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Paging_through_every_order_yields_every_resource_once_in_order(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store, new ResourceTotals(1000, 4_000_000, 100_000, 100));
+
+        // Names, statuses and sites repeat, so pages end inside runs of equal keys and only the tie-break keeps them apart.
+        var names = new[] { "db", "web-10", "Web", "api", "web-2", "db", "cache" };
+        var statuses = Enum.GetValues<ResourceStatus>();
+        for (var i = 0; i < 23; i++)
+        {
+            (tenant, project) = (await store.GetTenantAsync("acme", CancellationToken.None), await store.GetProjectAsync("web", CancellationToken.None))!;
+            var resource = NewResource($"vm-s{i:00}");
+            await CreateAsync(store, tenant!, project!, resource with
+            {
+                Name = names[i % names.Length], Status = statuses[i % statuses.Length], Placement = resource.Placement with { SiteId = $"edge-00{i % 3}" },
+            });
+        }
+
+        var all = (await store.ListResourcesAsync(new ResourceQuery(Limit: 100), CancellationToken.None)).Items;
+        Assert.Equal(23, all.Count);
+        foreach (var sort in Enum.GetValues<ResourceSort>())
+        {
+            foreach (var descending in new[] { false, true })
+            {
+                Func<Resource, string> key = sort switch
+                {
+                    ResourceSort.Name => r => r.Name,
+                    ResourceSort.Status => r => r.Status.ToString(),
+                    ResourceSort.Site => r => r.Placement.SiteId,
+                    _ => _ => string.Empty,
+                };
+                var ordered = all.OrderBy(key, StringComparer.Ordinal).ThenBy(r => r.Sequence).Select(r => r.Id).ToList();
+                if (descending)
+                {
+                    ordered.Reverse();
+                }
+
+                var seen = new List<string>();
+                ResourceCursor? after = null;
+                do
+                {
+                    var page = await store.ListResourcesAsync(new ResourceQuery(Limit: 4, Sort: sort, Descending: descending, After: after), CancellationToken.None);
+                    Assert.InRange(page.Items.Count, 1, 4);
+                    seen.AddRange(page.Items.Select(r => r.Id));
+                    after = page.Next is { } next ? (ResourceCursor.TryParse(next.ToString(), out var parsed) ? parsed : throw new InvalidOperationException(next.ToString())) : null;
+                }
+                while (after is not null);
+
+                Assert.True(ordered.SequenceEqual(seen), $"{sort} {(descending ? "desc" : "asc")}: {string.Join(",", seen)}");
+            }
+        }
+
+        // A cursor belongs to its order, and 'before' to the default one.
+        var nameCursor = (await store.ListResourcesAsync(new ResourceQuery(Limit: 4, Sort: ResourceSort.Name, Descending: false), CancellationToken.None)).Next;
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListResourcesAsync(new ResourceQuery(Sort: ResourceSort.Site, Descending: false, After: nameCursor), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListResourcesAsync(new ResourceQuery(Before: 10, Sort: ResourceSort.Name), CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Lists_page_newest_first_with_filters(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);
@@ -186,6 +247,7 @@ public sealed class ProvisioningStoreTests
 
         var first = await store.ListResourcesAsync(new ResourceQuery(ProjectId: "web", Limit: 2), CancellationToken.None);
         Assert.Equal(["vm-p2", "vm-p1"], first.Items.Select(r => r.Id));
+        Assert.Equal(new ResourceCursor(ResourceSort.Created, true, null, first.NextBefore!.Value), first.Next);
         var second = await store.ListResourcesAsync(new ResourceQuery(ProjectId: "web", Before: first.NextBefore, Limit: 2), CancellationToken.None);
         Assert.Equal(["vm-p0"], second.Items.Select(r => r.Id));
         Assert.Null(second.NextBefore);
@@ -225,5 +287,37 @@ public sealed class ProvisioningStoreTests
         Assert.Equal(20.0, usage[1].DiskGbHours, 6);      // 20 GiB × 1 h
         Assert.Equal(3600, usage[1].Seconds, 6);
         Assert.Equal(Now.AddMinutes(90), (await store.GetResourceAsync("vm-5", CancellationToken.None))!.MeteredUntil);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_project_s_usage_is_summed_per_hour_over_its_resources_within_the_range(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var other = new Project("api", "acme", "API", Quota, default);
+        await store.CreateProjectAsync(other, Audit("tenancy.project.created", "project:api"), CancellationToken.None);
+        foreach (var (id, projectId) in new[] { ("vm-u1", "web"), ("vm-u2", "web"), ("vm-u3", "api") })
+        {
+            (tenant, project) = (await store.GetTenantAsync("acme", CancellationToken.None), await store.GetProjectAsync(projectId, CancellationToken.None))!;
+            await CreateAsync(store, tenant!, project!, NewResource(id) with { ProjectId = projectId });
+        }
+
+        var hour = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        UsageRecord Used(string id, string projectId, int h, double vcpuHours) => new(id, "acme", projectId, hour.AddHours(h), 3600 * vcpuHours / 2, vcpuHours, vcpuHours * 2, vcpuHours * 10);
+        await store.RecordUsageAsync("vm-u1", [Used("vm-u1", "web", 0, 2), Used("vm-u1", "web", 1, 2), Used("vm-u1", "web", 2, 2)], hour.AddHours(3), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u2", [Used("vm-u2", "web", 1, 1), Used("vm-u2", "web", 2, 0.5)], hour.AddHours(3), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u3", [Used("vm-u3", "api", 1, 8)], hour.AddHours(2), CancellationToken.None);
+
+        // Hours 1 and 2 of web only: the first hour is before the range, api's usage is another project's.
+        var usage = await store.GetProjectUsageAsync("acme", "web", hour.AddHours(1), hour.AddHours(3), CancellationToken.None);
+        Assert.Equal([hour.AddHours(1), hour.AddHours(2)], usage.Select(u => u.HourStart));
+        Assert.Equal([2, 2], usage.Select(u => u.Resources));
+        Assert.Equal([3.0, 2.5], usage.Select(u => u.VCpuHours));
+        Assert.Equal([6.0, 5.0], usage.Select(u => u.RamGbHours));
+        Assert.Equal([30.0, 25.0], usage.Select(u => u.DiskGbHours));
+        Assert.Equal(3600 * 1.5, usage[0].Seconds, 6);
+        Assert.Empty(await store.GetProjectUsageAsync("other", "web", hour, hour.AddHours(3), CancellationToken.None));
     }
 }

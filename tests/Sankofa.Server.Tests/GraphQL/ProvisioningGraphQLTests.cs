@@ -58,6 +58,35 @@ public class ProvisioningGraphQLTests(ProvisioningFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Resources_sort_by_an_argument_across_pages_and_an_unknown_sort_field_is_an_error_naming_it()
+    {
+        var project = await ProjectAsync(16);
+        var created = new List<string>();
+        foreach (var name in new[] { "web-b", "web-c", "web-a" })
+        {
+            created.Add((await fixture.Harness.CreateAsync(ProvisioningHarness.Vm(project, ProvisioningHarness.Sites[0], name, vcpu: 1))).Id);
+        }
+
+        const string Query = "query($p: String, $c: String) { resources(projectId: $p, sort: \"name\", order: \"asc\", first: 2, cursor: $c) { items { name } nextCursor } }";
+        var first = (await QueryAsync(Query, new { p = project })).GetProperty("data").GetProperty("resources");
+        var second = (await QueryAsync(Query, new { p = project, c = first.GetProperty("nextCursor").GetString() })).GetProperty("data").GetProperty("resources");
+        Assert.Equal(["web-a", "web-b", "web-c"], first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("name").GetString()));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+
+        var unknown = await QueryAsync("{ resources(sort: \"colour\") { items { id } } }");
+        var error = unknown.GetProperty("errors")[0];
+        Assert.Equal("BAD_USER_INPUT", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("sort", error.GetProperty("extensions").GetProperty("data").GetProperty("argument").GetString());
+        Assert.Contains("Unknown sort field 'colour'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Settled before the class's next test, so no clone of these is still running on its sites.
+        foreach (var id in created)
+        {
+            await fixture.Harness.WaitForAsync(id, Core.Provisioning.ResourceStatus.Verified);
+        }
+    }
+
+    [Fact]
     public async Task Explaining_a_placement_creates_nothing_and_says_where_it_would_go()
     {
         var before = await QueryAsync("{ resources(first: 1000) { items { id } } }");

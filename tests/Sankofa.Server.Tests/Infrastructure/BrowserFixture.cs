@@ -41,8 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// A fresh browser context and page for one test, whose relative URLs resolve against <paramref name="baseAddress"/>;
     /// its screenshots go to <c>artifacts/screenshots/&lt;test class&gt;/&lt;test&gt;/</c>.
     /// </summary>
+    /// <remarks>The class is the test file's name up to its first dot, so a partial class's files (<c>PortalTests.Identity.cs</c>) share one folder.</remarks>
     public Task<BrowserSession> OpenAsync(Uri baseAddress, [CallerFilePath] string testFile = "", [CallerMemberName] string test = "") =>
-        BrowserSession.OpenAsync(Browser, baseAddress, Path.GetFileNameWithoutExtension(testFile), test);
+        BrowserSession.OpenAsync(Browser, baseAddress, Path.GetFileName(testFile).Split('.')[0], test);
 
     public async Task DisposeAsync()
     {

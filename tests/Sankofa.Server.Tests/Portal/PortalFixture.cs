@@ -7,7 +7,8 @@ namespace Sankofa.Server.Tests.Portal;
 
 /// <summary>
 /// A real server with the emulated edge (three sites), two tenants with a project each, and people to sign in as: a
-/// platform administrator, a viewer of tenant A and an operator of tenant B, each with a password and active on chain.
+/// platform administrator, a viewer and a tenant administrator of tenant A and an operator of tenant B, each with a
+/// password and active on chain, and viewers of tenant A for the tests that change an identity.
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
 {
@@ -28,6 +29,11 @@ public sealed class PortalFixture : IAsyncLifetime
     public string ViewerOfA { get; private set; } = null!;
 
     public string OperatorOfB { get; private set; } = null!;
+
+    public string TenantAdminOfA { get; private set; } = null!;
+
+    /// <summary>A viewer of tenant A whose roles a test changes from the Identity page.</summary>
+    public (string Id, string UserName) ToGrant { get; private set; }
 
     /// <summary>A viewer of tenant A that a test suspends while it is signed in.</summary>
     public (string Id, string UserName) ToSuspend { get; private set; }
@@ -50,6 +56,8 @@ public sealed class PortalFixture : IAsyncLifetime
         Administrator = (await TestIdentities.UserAsync(Harness.Server, "platform-admin", Password)).UserName;
         ViewerOfA = (await TestIdentities.UserAsync(Harness.Server, "viewer@" + TenantA, Password)).UserName;
         OperatorOfB = (await TestIdentities.UserAsync(Harness.Server, "operator@" + TenantB, Password)).UserName;
+        TenantAdminOfA = (await TestIdentities.UserAsync(Harness.Server, "tenant-admin@" + TenantA, Password)).UserName;
+        ToGrant = await TestIdentities.UserAsync(Harness.Server, "viewer@" + TenantA, Password);
         ToSuspend = await TestIdentities.UserAsync(Harness.Server, "viewer@" + TenantA, Password);
     }
 

@@ -115,6 +115,25 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         Assert.Equal(2.5 * 20, usage.Totals.DiskGbHours, 3);
         Assert.InRange(usage.Hours.Count, 3, 4);
         Assert.All(usage.Hours, h => Assert.Equal(0, h.HourStart.Minute));
+
+        // The project's usage, summed per hour by the store: the same hours and totals as its one resource's.
+        var range = $"from={Uri.EscapeDataString(verified.VerifiedAt!.Value.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(verified.VerifiedAt.Value.AddHours(4).ToString("O"))}";
+        var perProject = await H.Client.GetFromJsonAsync<ProjectUsageResponse>($"api/v1/projects/{project}/usage?{range}", Json.Options);
+        Assert.Equal(usage.Hours.Select(h => h.HourStart), perProject!.Hours.Select(h => h.HourStart));
+        Assert.All(perProject.Hours, h => Assert.Equal(1, h.Resources));
+        Assert.Equal(usage.Totals.VcpuHours, perProject.Totals.VcpuHours, 6);
+        Assert.Equal(usage.Totals.DiskGbHours, perProject.Totals.DiskGbHours, 6);
+
+        foreach (var (query, field) in new[] { ("from=yesterday", "from"), ("from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z", "to"), ("from=2026-03-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from") })
+        {
+            using var refused = await H.Client.GetAsync($"api/v1/projects/{project}/usage?{query}");
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)refused.StatusCode} {text}");
+            Assert.Equal([field], JsonSerializer.Deserialize<JsonElement>(text).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+
+        using var missing = await H.Client.GetAsync("api/v1/projects/p-nope/usage");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
@@ -198,6 +217,56 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         });
         Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
         Assert.Contains("Idempotency-Key", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_list_sorts_by_name_across_pages_and_an_unknown_sort_field_is_a_400_naming_it()
+    {
+        var project = await H.NewProjectAsync();
+        var created = new List<string>();
+        foreach (var (name, site) in new[] { ("delta", "edge-001"), ("alpha", "edge-003"), ("charlie", "edge-002"), ("bravo", "edge-001"), ("alpha", "edge-002") })
+        {
+            created.Add((await H.CreateAsync(ProvisioningHarness.Vm(project, site, name, vcpu: 1))).Id);
+        }
+
+        // Two per page, following nextCursor: every resource once, in name order (ties by creation), whichever page it falls on.
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await H.Client.GetFromJsonAsync<ResourcePageResponse>(
+                $"api/v1/resources?projectId={project}&sort=name&order=desc&limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), Json.Options);
+            Assert.Null(page!.Next); // the numeric cursor belongs to the default order only
+            names.AddRange(page.Items.Select(r => r.Name));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(["delta", "charlie", "bravo", "alpha", "alpha"], names);
+        var bySite = await H.Client.GetFromJsonAsync<ResourcePageResponse>($"api/v1/resources?projectId={project}&sort=site", Json.Options);
+        Assert.Equal(["edge-001", "edge-001", "edge-002", "edge-002", "edge-003"], bySite!.Items.Select(r => r.Placement.SiteId));
+        var firstByName = await H.Client.GetFromJsonAsync<ResourcePageResponse>($"api/v1/resources?projectId={project}&sort=name&limit=1", Json.Options);
+
+        foreach (var (query, field) in new[]
+        {
+            ("sort=colour", "sort"), ("order=up", "order"), ("cursor=nonsense", "cursor"), ("sort=name&before=5", "before"),
+            ("sort=site&cursor=" + Uri.EscapeDataString(firstByName!.NextCursor!), "cursor"),
+        })
+        {
+            using var refused = await H.Client.GetAsync("api/v1/resources?" + query);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)refused.StatusCode} {text}");
+            Assert.Equal([field], JsonSerializer.Deserialize<JsonElement>(text).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+
+        using var unknown = await H.Client.GetAsync("api/v1/resources?sort=colour");
+        Assert.Contains("Unknown sort field 'colour'; one of: created, name, status, site.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Settled before the next test of this class, which counts the clones its sites are asked for.
+        foreach (var id in created)
+        {
+            await H.WaitForAsync(id, ResourceStatus.Verified);
+        }
     }
 
     private async Task<Dictionary<string, string[]>> ProblemAsync(HttpStatusCode expected, object body)

@@ -633,6 +633,9 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasDatabaseName("ix_resources_due")
                         .HasFilter("settled = FALSE");
 
+                    b.HasIndex("Name", "Seq")
+                        .HasDatabaseName("ix_resources_name");
+
                     b.HasIndex("ProjectId", "IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ix_resources_idempotency_key")

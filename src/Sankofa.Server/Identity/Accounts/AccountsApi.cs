@@ -52,9 +52,9 @@ internal static class AccountsApi
             return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with userName and roles is required."] });
         }
 
-        if (RolesRefused(context, body.Roles) is { } refused)
+        if (IdentityAccess.RolesRefusal(context.Caller(), body.Roles) is { } refused)
         {
-            return refused;
+            return refused.ToProblem();
         }
 
         var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken);
@@ -69,9 +69,9 @@ internal static class AccountsApi
             return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with clientId and roles is required."] });
         }
 
-        if (RolesRefused(context, body.Roles) is { } refused)
+        if (IdentityAccess.RolesRefusal(context.Caller(), body.Roles) is { } refused)
         {
-            return refused;
+            return refused.ToProblem();
         }
 
         var result = await accounts.CreateServiceAsync(ProvisioningApi.Actor(context), body.ClientId, body.Roles, cancellationToken);
@@ -173,93 +173,45 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(
-        string id, HttpContext context, AccountService accounts, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
-            ? refused
+        string id, HttpContext context, IdentityAccess access, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        await access.RefusalAsync(context.Caller(), id, null, cancellationToken) is { } refused
+            ? refused.ToProblem()
             : await ChangedAsync(changes.SuspendAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ReinstateAsync(
-        string id, HttpContext context, AccountService accounts, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
-            ? refused
+        string id, HttpContext context, IdentityAccess access, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        await access.RefusalAsync(context.Caller(), id, null, cancellationToken) is { } refused
+            ? refused.ToProblem()
             : await ChangedAsync(changes.ReinstateAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeAsync(
-        string id, HttpContext context, AccountService accounts, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
-        await RefusedAsync(context, accounts, id, null, cancellationToken) is { } refused
-            ? refused
+        string id, HttpContext context, IdentityAccess access, IdentityStatusChanges changes, ChainIdSource chainIds, CancellationToken cancellationToken) =>
+        await access.RefusalAsync(context.Caller(), id, null, cancellationToken) is { } refused
+            ? refused.ToProblem()
             : await ChangedAsync(changes.RevokeAsync(ProvisioningApi.Actor(context), id, cancellationToken), chainIds, cancellationToken);
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GrantRoleAsync(
-        string id, RoleBody? body, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken)
+        string id, RoleBody? body, HttpContext context, IdentityAccess access, ChainIdSource chainIds, CancellationToken cancellationToken)
     {
         if (body is null)
         {
             return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with role (and scope) is required."] });
         }
 
-        var claim = Claim(body.Role, body.Scope);
-        return await RefusedAsync(context, accounts, id, claim, cancellationToken) is { } refused
-            ? refused
-            : await ChangedAsync(accounts.GrantRoleAsync(ProvisioningApi.Actor(context), id, claim, cancellationToken), chainIds, cancellationToken);
+        return await ChangedAsync(access.GrantRoleAsync(context.Caller(), ProvisioningApi.Actor(context), id, body.Role, body.Scope, cancellationToken), chainIds, cancellationToken);
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> RevokeRoleAsync(
-        string id, HttpContext context, AccountService accounts, ChainIdSource chainIds, CancellationToken cancellationToken,
-        [FromQuery] string? role = null, [FromQuery] string? scope = null)
-    {
-        var claim = Claim(role, scope);
-        return await RefusedAsync(context, accounts, id, claim, cancellationToken) is { } refused
-            ? refused
-            : await ChangedAsync(accounts.RevokeRoleAsync(ProvisioningApi.Actor(context), id, claim, cancellationToken), chainIds, cancellationToken);
-    }
+        string id, HttpContext context, IdentityAccess access, ChainIdSource chainIds, CancellationToken cancellationToken,
+        [FromQuery] string? role = null, [FromQuery] string? scope = null) =>
+        await ChangedAsync(access.RevokeRoleAsync(context.Caller(), ProvisioningApi.Actor(context), id, role, scope, cancellationToken), chainIds, cancellationToken);
 
     /// <summary>
-    /// Whether the caller may change identity <paramref name="id"/> (and hand out or take <paramref name="role"/>): null
-    /// when it may; 404 when it cannot see the identity; 403 when it sees it but may not manage it or that role.
-    /// </summary>
-    private static async Task<ProblemHttpResult?> RefusedAsync(
-        HttpContext context, AccountService accounts, string id, string? role, CancellationToken cancellationToken)
-    {
-        if (await accounts.FindAsync(id, cancellationToken) is not { } account)
-        {
-            return null; // the service answers a missing identity itself, in its own words
-        }
-
-        if (!Allowed(context, Permission.IdentitiesRead, account))
-        {
-            return NotFound(id);
-        }
-
-        if (!Allowed(context, Permission.IdentitiesWrite, account))
-        {
-            return TenantAccess.Forbidden($"Your roles do not allow changing identity '{id}'.", Permission.IdentitiesWrite);
-        }
-
-        return role is null ? null : RolesRefused(context, [role]);
-    }
-
-    /// <summary>
-    /// Whether the caller may see (<see cref="Permission.IdentitiesRead"/>) or manage (<see cref="Permission.IdentitiesWrite"/>)
-    /// an identity: a platform-wide holder any; a tenant-scoped holder those that hold roles and only within its tenants.
+    /// Whether the caller may see (<see cref="Permission.IdentitiesRead"/>) an identity: a platform-wide holder any; a
+    /// tenant-scoped holder those that hold roles and only within its tenants.
     /// </summary>
     private static bool Allowed(HttpContext context, Permission permission, StoredAccount account) =>
         context.Caller()?.MayHandleIdentity(permission, account.Roles) == true;
-
-    /// <summary>A refusal when the caller may not hand out one of these roles: a tenant-scoped caller only roles within its tenants.</summary>
-    private static ProblemHttpResult? RolesRefused(HttpContext context, IEnumerable<string>? roles)
-    {
-        if (TenantAccess.Tenants(context, Permission.IdentitiesWrite) is not { } tenants || roles is null)
-        {
-            return null;
-        }
-
-        // Malformed grants are left to the service, which names the field; only well-formed ones out of reach are refused here.
-        var refused = roles.Where(r => RoleGrant.TryParse(r, out var g) && (g.Scope is null || g.Role == Roles.SiteAgent || !tenants.Contains(g.Scope))).ToList();
-        return refused.Count == 0
-            ? null
-            : TenantAccess.Forbidden($"Your roles do not allow granting {string.Join(", ", refused)}: only roles within your tenants.", Permission.IdentitiesWrite);
-    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordBody? body, AccountService accounts, IOptions<AccountOptions> options, HttpContext context, CancellationToken cancellationToken)
@@ -328,11 +280,6 @@ internal static class AccountsApi
         var result = await change;
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!.ToResponse(await chainIds.GetAsync(cancellationToken)));
     }
-
-    /// <summary>The grant as written in a claim. A role already scoped and a scope beside it make "a@b@c", which the rules
-    /// refuse naming the role: one of them would otherwise be dropped without a word.</summary>
-    private static string? Claim(string? role, string? scope) =>
-        string.IsNullOrEmpty(scope) || role is null ? role : role + "@" + scope;
 
     private static T? Invalid<T>(Dictionary<string, string[]> errors, string field, string message)
         where T : struct

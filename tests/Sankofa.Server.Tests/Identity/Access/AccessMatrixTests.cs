@@ -101,6 +101,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("POST tenant", () => Json(HttpMethod.Post, "api/v1/tenants", () => new { id = "tx-" + Guid.NewGuid().ToString("N")[..8], name = "X", quota = Quota() }),
             Except(403, (Admin, 201)));
 
+        foreach (var (what, project) in new[] { ("own", projectA), ("other", projectB), ("missing", "px-" + suffix) })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET project usage ({what})", Get($"api/v1/projects/{project}/usage"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+        }
+
         // Resources: lists hold only the caller's tenants; another tenant's resource is a missing one.
         await CheckAsync("GET resources", Get("api/v1/resources"), Except(200, (Agent, 403)));
         await CheckAsync("GET resources filtered to B", Get($"api/v1/resources?tenantId={tenantB}"), Except(200, (Agent, 403)));

@@ -1,0 +1,66 @@
+using System.Linq.Expressions;
+using Sankofa.Core.Provisioning;
+
+namespace Sankofa.Data.Provisioning;
+
+/// <summary>
+/// The orders of resource lists in SQL: by a column, ties by sequence, and the keyset that continues after a cursor
+/// (<c>(key, seq)</c> strictly past the cursor's pair), so every page is an index range, however deep.
+/// </summary>
+internal static class ResourceOrder
+{
+    private static readonly System.Reflection.MethodInfo Compare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+
+    /// <summary>The rows in the order, ties broken by sequence in the same direction.</summary>
+    public static IQueryable<ResourceRow> Ordered(IQueryable<ResourceRow> rows, ResourceSort sort, bool descending)
+    {
+        if (KeyOf(sort) is not { } key)
+        {
+            return descending ? rows.OrderByDescending(r => r.Seq) : rows.OrderBy(r => r.Seq);
+        }
+
+        return descending ? rows.OrderByDescending(key).ThenByDescending(r => r.Seq) : rows.OrderBy(key).ThenBy(r => r.Seq);
+    }
+
+    /// <summary>The rows after the cursor in its order.</summary>
+    public static IQueryable<ResourceRow> After(IQueryable<ResourceRow> rows, ResourceCursor cursor)
+    {
+        var sequence = cursor.Sequence;
+        if (KeyOf(cursor.Sort) is not { } key)
+        {
+            return cursor.Descending ? rows.Where(r => r.Seq < sequence) : rows.Where(r => r.Seq > sequence);
+        }
+
+        // key > k OR (key = k AND seq > s), mirrored for descending. The values come from a closure, so EF sends them
+        // as parameters; string.Compare(a, b) > 0 is how EF writes a > b for strings, in the database's own collation,
+        // which is also the one ORDER BY uses, so the keyset and the order always agree.
+        var value = cursor.Key ?? string.Empty;
+        Expression<Func<string>> keyValue = () => value;
+        Expression<Func<long>> seqValue = () => sequence;
+        var row = key.Parameters[0];
+        var seq = Expression.Property(row, nameof(ResourceRow.Seq));
+        var compared = Expression.Call(Compare, key.Body, keyValue.Body);
+        var zero = Expression.Constant(0);
+        var past = cursor.Descending
+            ? Expression.OrElse(Expression.LessThan(compared, zero), Expression.AndAlso(Expression.Equal(key.Body, keyValue.Body), Expression.LessThan(seq, seqValue.Body)))
+            : Expression.OrElse(Expression.GreaterThan(compared, zero), Expression.AndAlso(Expression.Equal(key.Body, keyValue.Body), Expression.GreaterThan(seq, seqValue.Body)));
+        return rows.Where(Expression.Lambda<Func<ResourceRow, bool>>(past, row));
+    }
+
+    /// <summary>A row's sort key, for the next page's cursor (null for the order by creation, whose key is the sequence).</summary>
+    public static string? Key(ResourceSort sort, ResourceRow row) => sort switch
+    {
+        ResourceSort.Name => row.Name,
+        ResourceSort.Status => row.Status,
+        ResourceSort.Site => row.SiteId,
+        _ => null,
+    };
+
+    private static Expression<Func<ResourceRow, string>>? KeyOf(ResourceSort sort) => sort switch
+    {
+        ResourceSort.Name => r => r.Name,
+        ResourceSort.Status => r => r.Status,
+        ResourceSort.Site => r => r.SiteId,
+        _ => null,
+    };
+}

@@ -1,0 +1,32 @@
+using Sankofa.Ledger.Keys;
+
+namespace Sankofa.Ledger.Gateway;
+
+internal sealed partial class LedgerGateway
+{
+    private sealed class PendingTransaction(TransactionRequest request)
+    {
+        public TransactionRequest Request { get; } = request;
+
+        public TaskCompletionSource<TransactionReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SignedTransactionBytes? Signed { get; set; }
+
+        public long SignedAt { get; set; }
+
+        /// <summary>The node accepted it into its pool at least once.</summary>
+        public bool Accepted { get; set; }
+
+        /// <summary>The node said "nonce too low"; the watcher checks whether it was mined or displaced.</summary>
+        public bool Stale { get; set; }
+
+        public bool HoldsCapacity { get; set; }
+
+        /// <summary>The node found the gas price too low; sign again at the same nonce with a fresh price.</summary>
+        public bool NeedsReprice { get; set; }
+
+        public int Attempts { get; set; }
+
+        public DateTimeOffset LastBroadcast { get; set; }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Numerics;
+using Sankofa.Ledger.Keys;
+using Sankofa.Ledger.Rpc;
+
+namespace Sankofa.Ledger.Gateway;
+
+// Nonces, gas price and the bookkeeping of each transaction from signing to its receipt or rejection.
+internal sealed partial class LedgerGateway
+{
+    private async Task EnsureNonceAndGasPriceAsync(CancellationToken stop)
+    {
+        if (Volatile.Read(ref _nextNonce) < 0)
+        {
+            var nonce = Hex.ToLong(await _rpc.CallAsync("eth_getTransactionCount", stop, _signer.Address, "pending").ConfigureAwait(false));
+            lock (_gate)
+            {
+                _nextNonce = Math.Max(_nextNonce, nonce);
+            }
+
+            Log.NonceSynchronised(_logger, _signer.Address, nonce);
+        }
+
+        if (_gasPrice < 0 || _time.GetUtcNow() - _gasPriceReadAt > TimeSpan.FromSeconds(30))
+        {
+            var price = Hex.ToBigInteger((await _rpc.CallAsync("eth_gasPrice", stop).ConfigureAwait(false)).GetString() ?? "0x0");
+            // Headroom so a rising base fee does not strand transactions signed at the old price.
+            _gasPrice = price * 2;
+            _gasPriceReadAt = _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>Signs with the next local nonce. Caller holds <see cref="_gate"/>.</summary>
+    private void SignNext(PendingTransaction pending) => Sign(pending, _nextNonce++);
+
+    /// <summary>Signs at a given nonce and tracks it as in flight. Caller holds <see cref="_gate"/>.</summary>
+    private void Sign(PendingTransaction pending, long nonce)
+    {
+        var request = pending.Request;
+        var unsigned = new UnsignedTransaction(nonce, request.To, request.Data, request.GasLimit, _gasPrice, BigInteger.Zero)
+        {
+            MaxPriorityFeePerGas = _options.UseEip1559 ? BigInteger.Min(_gasPrice, 1_000_000_000) : null,
+        };
+        pending.Signed = _signer.Sign(unsigned);
+        pending.SignedAt = _time.GetTimestamp();
+        pending.Accepted = false;
+        pending.Attempts = 0;
+        _inFlight[nonce] = pending;
+    }
+
+    private void Resign(PendingTransaction pending, long minedNonce)
+    {
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(pending.Signed!.Nonce, out var current) && ReferenceEquals(current, pending))
+            {
+                _inFlight.Remove(pending.Signed.Nonce);
+            }
+
+            _nextNonce = Math.Max(_nextNonce, minedNonce);
+            Log.Resigning(_logger, pending.Request.OperationId, pending.Signed.Nonce);
+            Interlocked.Increment(ref _queued);
+            _outbox.Writer.TryWrite(pending);
+        }
+    }
+
+    private void Reject(PendingTransaction pending, JsonRpcException error)
+    {
+        lock (_gate)
+        {
+            // The node refused this transaction, so its nonce is free: fill it with a transfer to self, otherwise
+            // every later transaction would wait behind the gap forever.
+            var filler = NewFiller(pending.Signed!.Nonce);
+            filler.HoldsCapacity = pending.HoldsCapacity;
+            pending.HoldsCapacity = false;
+            _byOperation.Remove(pending.Request.OperationId);
+            pending.Completion.TrySetException(new InvalidOperationException($"The node rejected the transaction for '{pending.Request.OperationId}': {error.Message}", error));
+        }
+    }
+
+    private void Complete(PendingTransaction pending, TransactionReceipt receipt)
+    {
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(pending.Signed!.Nonce, out var current) && ReferenceEquals(current, pending))
+            {
+                _inFlight.Remove(pending.Signed.Nonce);
+            }
+
+            if (_byOperation.TryGetValue(pending.Request.OperationId, out var byId) && ReferenceEquals(byId, pending))
+            {
+                _byOperation.Remove(pending.Request.OperationId);
+            }
+        }
+
+        if (pending.HoldsCapacity)
+        {
+            pending.HoldsCapacity = false;
+            _capacity.Release();
+        }
+
+        _metrics.Confirmed(_time.GetElapsedTime(pending.SignedAt));
+        if (!receipt.Succeeded)
+        {
+            _metrics.Error("reverted");
+        }
+
+        pending.Completion.TrySetResult(receipt);
+    }
+}

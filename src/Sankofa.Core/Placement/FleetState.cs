@@ -4,12 +4,12 @@ namespace Sankofa.Core.Placement;
 
 /// <summary>
 /// What placement needs to know beyond the catalog: current site and host health, what each host has allocated,
-/// and where each anti-affinity group's VMs are. Built from the store; not thread-safe (one writer, or a copy per reader).
+/// and where each anti-affinity group's VMs are (a group is a tenant's own: the same name in two tenants is two groups). Built from the store; not thread-safe (one writer, or a copy per reader).
 /// </summary>
 public sealed class FleetState
 {
     private readonly Dictionary<string, int> _hostIndex;
-    private readonly Dictionary<string, GroupMembers> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string? TenantId, string Name), GroupMembers> _groups = [];
 
     /// <summary>Starts from the catalog's reported health with nothing allocated.</summary>
     public FleetState(SiteCatalog catalog)
@@ -69,9 +69,9 @@ public sealed class FleetState
         return HostCapacity(h) - Used[h];
     }
 
-    /// <summary>Records a VM on a host (and in its anti-affinity group).</summary>
+    /// <summary>Records a VM on a host (and in its tenant's anti-affinity group).</summary>
     /// <exception cref="InvalidOperationException">The host has not that much free.</exception>
-    public void Allocate(string hostId, ComputeResources size, string? antiAffinityGroup = null)
+    public void Allocate(string hostId, ComputeResources size, string? antiAffinityGroup = null, string? tenantId = null)
     {
         var h = HostIndex(hostId);
         var after = Used[h] + size;
@@ -83,9 +83,9 @@ public sealed class FleetState
         Used[h] = after;
         if (antiAffinityGroup is not null)
         {
-            if (!_groups.TryGetValue(antiAffinityGroup, out var members))
+            if (!_groups.TryGetValue((tenantId, antiAffinityGroup), out var members))
             {
-                _groups[antiAffinityGroup] = members = new GroupMembers(HostSite.Length, SiteStatuses.Length);
+                _groups[(tenantId, antiAffinityGroup)] = members = new GroupMembers(HostSite.Length, SiteStatuses.Length);
             }
 
             members.Hosts[h]++;
@@ -98,12 +98,12 @@ public sealed class FleetState
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(request);
-        Allocate(decision.Host.Id, request.Size, request.AntiAffinityGroup);
+        Allocate(decision.Host.Id, request.Size, request.AntiAffinityGroup, request.TenantId);
     }
 
-    /// <summary>Removes a VM from a host (and from its anti-affinity group).</summary>
+    /// <summary>Removes a VM from a host (and from its tenant's anti-affinity group).</summary>
     /// <exception cref="InvalidOperationException">More would be released than is allocated.</exception>
-    public void Release(string hostId, ComputeResources size, string? antiAffinityGroup = null)
+    public void Release(string hostId, ComputeResources size, string? antiAffinityGroup = null, string? tenantId = null)
     {
         var h = HostIndex(hostId);
         var after = Used[h] - size;
@@ -113,14 +113,14 @@ public sealed class FleetState
         }
 
         Used[h] = after;
-        if (antiAffinityGroup is not null && _groups.TryGetValue(antiAffinityGroup, out var members) && members.Hosts[h] > 0)
+        if (antiAffinityGroup is not null && _groups.TryGetValue((tenantId, antiAffinityGroup), out var members) && members.Hosts[h] > 0)
         {
             members.Hosts[h]--;
             members.Sites[HostSite[h]]--;
         }
     }
 
-    internal GroupMembers? Group(string? name) => name is not null && _groups.TryGetValue(name, out var g) ? g : null;
+    internal GroupMembers? Group(string? tenantId, string? name) => name is not null && _groups.TryGetValue((tenantId, name), out var g) ? g : null;
 
     private ComputeResources HostCapacity(int h)
     {

@@ -154,7 +154,7 @@ public sealed class PlacementEngine
             minDot[t] = maxKm < 0 ? double.PositiveInfinity : maxKm >= Math.PI * GeoPoint.EarthRadiusKm ? double.NegativeInfinity : Math.Cos(maxKm / GeoPoint.EarthRadiusKm);
         }
 
-        var group = state.Group(request.AntiAffinityGroup);
+        var group = state.Group(request.TenantId, request.AntiAffinityGroup);
         var siteScope = request.AntiAffinityScope == AntiAffinityScope.Site;
         var size = request.Size;
         var latencyWeight = hasLocation ? _options.LatencyWeight : 0;

@@ -20,6 +20,7 @@ public enum AntiAffinityScope
 /// <param name="AllowedJurisdictions">Data residency: ISO 3166-1 alpha-2 codes the site's jurisdiction must be one of; any when <c>null</c>.</param>
 /// <param name="AntiAffinityGroup">VMs of one group are kept apart, per <paramref name="AntiAffinityScope"/>.</param>
 /// <param name="AntiAffinityScope">Host (default) or site.</param>
+/// <param name="TenantId">The tenant the anti-affinity group belongs to: another tenant's group of the same name is another group.</param>
 public sealed record PlacementRequest(
     ComputeResources Size,
     SiteTier? Tier = null,
@@ -27,4 +28,5 @@ public sealed record PlacementRequest(
     double? MaxRttMs = null,
     IReadOnlyCollection<string>? AllowedJurisdictions = null,
     string? AntiAffinityGroup = null,
-    AntiAffinityScope AntiAffinityScope = AntiAffinityScope.Host);
+    AntiAffinityScope AntiAffinityScope = AntiAffinityScope.Host,
+    string? TenantId = null);

@@ -67,7 +67,7 @@ public sealed class FleetCapacity
             var (result, reserve) = decide(state);
             if (reserve is not null)
             {
-                state.Allocate(reserve.HostId, reserve.Size, reserve.AntiAffinityGroup);
+                state.Allocate(reserve.HostId, reserve.Size, reserve.AntiAffinityGroup, reserve.TenantId);
                 _pending[reserve.ResourceId] = reserve;
             }
 
@@ -93,7 +93,7 @@ public sealed class FleetCapacity
             _pending.Remove(allocation.ResourceId);
             try
             {
-                _state?.Release(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup);
+                _state?.Release(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup, allocation.TenantId);
             }
             catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
             {
@@ -155,7 +155,7 @@ public sealed class FleetCapacity
     {
         try
         {
-            state.Allocate(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup);
+            state.Allocate(allocation.HostId, allocation.Size, allocation.AntiAffinityGroup, allocation.TenantId);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
         {

@@ -121,7 +121,8 @@ public sealed record UsageHourTotal(DateTimeOffset HourStart, int Resources, dou
 /// <param name="HostId">The host.</param>
 /// <param name="Size">vCPU, RAM and disk.</param>
 /// <param name="AntiAffinityGroup">Its anti-affinity group, if any.</param>
-public sealed record HostAllocation(string ResourceId, string HostId, ComputeResources Size, string? AntiAffinityGroup);
+/// <param name="TenantId">The tenant that owns it, and so its anti-affinity group.</param>
+public sealed record HostAllocation(string ResourceId, string HostId, ComputeResources Size, string? AntiAffinityGroup, string TenantId);
 
 /// <summary>Filters, order and cursor paging for listing resources.</summary>
 /// <param name="TenantId">Only this tenant's.</param>

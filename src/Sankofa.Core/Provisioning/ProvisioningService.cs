@@ -54,6 +54,7 @@ public sealed partial class ProvisioningService
             return ProvisioningError.Invalid(errors);
         }
 
+        string? tenantId = null;
         if (request.ProjectId is not null)
         {
             var owners = await OwnersAsync(caller, Permission.ResourcesRead, request.ProjectId, cancellationToken).ConfigureAwait(false);
@@ -62,6 +63,8 @@ public sealed partial class ProvisioningService
                 return missing;
             }
 
+            tenantId = owners.Value.Tenant.Id;
+
             var quota = QuotaPolicy.ReserveVms(owners.Value.Tenant, owners.Value.Project, Size(request));
             if (!quota.IsGranted)
             {
@@ -69,7 +72,7 @@ public sealed partial class ProvisioningService
             }
         }
 
-        var placed = await PlaceAsync(request, reserveFor: null, cancellationToken).ConfigureAwait(false);
+        var placed = await PlaceAsync(request, tenantId, reserveFor: null, cancellationToken).ConfigureAwait(false);
         return placed.Error is { } error ? error : ProvisioningResult<PlacementExplanation>.Ok(PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup));
     }
 
@@ -122,7 +125,7 @@ public sealed partial class ProvisioningService
             }
 
             var id = NewId();
-            var placed = await PlaceAsync(request, reserveFor: id, cancellationToken).ConfigureAwait(false);
+            var placed = await PlaceAsync(request, tenant.Id, reserveFor: id, cancellationToken).ConfigureAwait(false);
             if (placed.Error is { } unplaced)
             {
                 return unplaced;
@@ -216,7 +219,7 @@ public sealed partial class ProvisioningService
         }
     }
 
-    private async Task<ProvisioningResult<PlacementDecision>> PlaceAsync(ResourceRequest request, string? reserveFor, CancellationToken cancellationToken)
+    private async Task<ProvisioningResult<PlacementDecision>> PlaceAsync(ResourceRequest request, string? tenantId, string? reserveFor, CancellationToken cancellationToken)
     {
         var size = Size(request);
         PlacementRequest placement;
@@ -238,17 +241,17 @@ public sealed partial class ProvisioningService
             // Pinning is placement from the site itself with a latency target only the site meets (sites are far more than a
             // few km apart), so host choice, capacity and anti-affinity follow the engine's usual rules and explanations.
             placement = new PlacementRequest(size, site.Tier, site.Location, LatencyModel.Default.OverheadMs(site.Tier) + 0.1,
-                [site.Jurisdiction], request.AntiAffinityGroup, request.AntiAffinityScope);
+                [site.Jurisdiction], request.AntiAffinityGroup, request.AntiAffinityScope, tenantId);
         }
         else
         {
-            placement = new PlacementRequest(size, request.Tier, request.UserLocation, request.MaxRttMs, request.AllowedJurisdictions, request.AntiAffinityGroup, request.AntiAffinityScope);
+            placement = new PlacementRequest(size, request.Tier, request.UserLocation, request.MaxRttMs, request.AllowedJurisdictions, request.AntiAffinityGroup, request.AntiAffinityScope, tenantId);
         }
 
         return await _capacity.DecideAsync(state =>
         {
             var decided = Decide(request, placement, state);
-            return (decided, decided.Value is { } d && reserveFor is not null ? new HostAllocation(reserveFor, d.Host.Id, size, request.AntiAffinityGroup) : null);
+            return (decided, decided.Value is { } d && reserveFor is not null ? new HostAllocation(reserveFor, d.Host.Id, size, request.AntiAffinityGroup, tenantId!) : null);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -357,6 +360,11 @@ public sealed partial class ProvisioningService
         if (request.AntiAffinityGroup is { } group && (group.Length is 0 or > 200 || string.IsNullOrWhiteSpace(group)))
         {
             errors["antiAffinityGroup"] = ["Must be 1–200 characters, not blank."];
+        }
+        else if (request.AntiAffinityGroup is not null && string.IsNullOrWhiteSpace(request.ProjectId))
+        {
+            // A group is its tenant's own, and the project says which tenant.
+            errors["projectId"] = ["Required with antiAffinityGroup: the group is the project's tenant's."];
         }
 
         return errors;

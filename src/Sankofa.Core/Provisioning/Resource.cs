@@ -53,7 +53,7 @@ public sealed record Resource(
         : Status is ResourceStatus.Deleted or ResourceStatus.Failed;
 
     /// <summary>The host capacity (and anti-affinity membership) the resource holds while it is not Deleted or Failed.</summary>
-    public HostAllocation Allocation => new(Id, Placement.HostId, Spec.Size, Placement.AntiAffinityGroup);
+    public HostAllocation Allocation => new(Id, Placement.HostId, Spec.Size, Placement.AntiAffinityGroup, TenantId);
 
     /// <summary>True while the resource holds host capacity and quota.</summary>
     public bool HoldsCapacity => Status is not (ResourceStatus.Deleted or ResourceStatus.Failed);

@@ -264,8 +264,8 @@ internal sealed class ProvisioningStore : IProvisioningStore
         var released = new[] { nameof(ResourceStatus.Deleted), nameof(ResourceStatus.Failed) };
         await using var db = contexts.Create();
         var rows = await db.Set<ResourceRow>().AsNoTracking().Where(r => !released.Contains(r.Status))
-            .Select(r => new { r.Id, r.HostId, r.VCpu, r.RamMiB, r.DiskGiB, r.AntiAffinityGroup }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => new HostAllocation(r.Id, r.HostId, new ComputeResources(r.VCpu, r.RamMiB, r.DiskGiB), r.AntiAffinityGroup))];
+            .Select(r => new { r.Id, r.HostId, r.VCpu, r.RamMiB, r.DiskGiB, r.AntiAffinityGroup, r.TenantId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new HostAllocation(r.Id, r.HostId, new ComputeResources(r.VCpu, r.RamMiB, r.DiskGiB), r.AntiAffinityGroup, r.TenantId))];
     }
 
     public async Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)

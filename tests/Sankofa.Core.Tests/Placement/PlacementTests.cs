@@ -169,6 +169,26 @@ public class PlacementTests
     }
 
     [Fact]
+    public void A_group_name_is_per_tenant_so_another_tenants_group_neither_blocks_nor_shows_in_the_rejections()
+    {
+        var (engine, state) = Fleet();
+        var acme = new PlacementRequest(Small, Tier: SiteTier.Edge, UserLocation: Brussels, AntiAffinityGroup: "web", AntiAffinityScope: AntiAffinityScope.Site, TenantId: "acme");
+        var acmeSites = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var decision = Placed(engine.Place(acme, state));
+            state.Commit(decision, acme);
+            acmeSites.Add(decision.Site.Id);
+        }
+
+        var globex = Placed(engine.Place(acme with { TenantId = "globex" }, state));
+
+        Assert.Equal(acmeSites[0], globex.Site.Id);
+        Assert.DoesNotContain(globex.Rejected, r => r.Reason == RejectionReason.AntiAffinity || r.Detail.Contains("group", StringComparison.Ordinal));
+        Assert.Equal(PlacementErrorKind.NoCapacity, Failed(engine.Place(acme, state)).Kind);
+    }
+
+    [Fact]
     public void A_down_site_fails_over_to_an_adjacent_site_of_the_same_tier_and_says_so()
     {
         var (engine, state) = Fleet();

@@ -23,7 +23,7 @@ public sealed class FleetCapacityTests
 
         // A reservation not yet in the store: the next decision sees it, and so does the state after a reload.
         var whole = new ComputeResources(host.Capacity.VCpu, 1024, 10);
-        await capacity.DecideAsync(_ => (0, new HostAllocation("vm-a", host.Id, whole, null)), CancellationToken.None);
+        await capacity.DecideAsync(_ => (0, new HostAllocation("vm-a", host.Id, whole, null, "acme")), CancellationToken.None);
         Assert.Equal(whole, await AllocatedAsync(capacity, host.Id));
         time.Advance(TimeSpan.FromSeconds(11));
         Assert.Equal(whole, await AllocatedAsync(capacity, host.Id));
@@ -35,7 +35,7 @@ public sealed class FleetCapacityTests
         Assert.Equal(whole, await AllocatedAsync(capacity, host.Id));
 
         // Released (a rollback or a deletion): free at once, without waiting for a reload.
-        capacity.Release(new HostAllocation("vm-a", host.Id, whole, null));
+        capacity.Release(new HostAllocation("vm-a", host.Id, whole, null, "acme"));
         Assert.Equal(ComputeResources.Zero, await AllocatedAsync(capacity, host.Id));
     }
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Sankofa.Server.Tests.Identity.Oidc;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -379,18 +378,5 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     /// <summary>A service account with one role, created by the administrator, and its token once the chain lists it as active.</summary>
-    private async Task<(string Id, string Token)> ServiceAsync(string role)
-    {
-        using var created = await h.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "m-" + Guid.NewGuid().ToString("N")[..10], roles = new[] { role } });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, body.ToString());
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        var secret = body.GetProperty("clientSecret").GetString()!;
-        var flows = new OidcFlows(h.Server.Address);
-        var answer = await Eventually.UntilAsync(
-            () => flows.TokenAsync(new() { ["grant_type"] = "client_credentials", ["client_id"] = id, ["client_secret"] = secret, ["scope"] = "sankofa" }),
-            t => t.TryGetProperty("access_token", out _), TimeSpan.FromSeconds(60));
-        Assert.True(answer.TryGetProperty("access_token", out var token), answer.ToString());
-        return (id, token.GetString()!);
-    }
+    private Task<(string Id, string Token)> ServiceAsync(string role) => TestIdentities.ServiceAsync(h.Server, role);
 }

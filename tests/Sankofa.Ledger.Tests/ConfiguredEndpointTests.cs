@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sankofa.Ledger.Embedded;
 using Sankofa.Ledger.Keys;
@@ -41,7 +39,7 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
     public async Task UnreachableNode_FailsStartupNamingLedgerRpcUrl()
     {
         using var dir = new TempDirectory();
-        var url = $"http://127.0.0.1:{UnusedPort()}/";
+        var url = $"http://127.0.0.1:{FreePort.Next()}/";
         var error = await Assert.ThrowsAsync<LedgerConfigurationException>(() => LedgerHost.CreateAsync(dir.Path, Settings(("Ledger:RpcUrl", url))));
         Assert.Equal("Ledger:RpcUrl", error.Setting);
         Assert.Contains(url, error.Message, StringComparison.Ordinal);
@@ -144,12 +142,5 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
         }
 
         return settings;
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -22,8 +22,8 @@ internal static class AuthOverheadBenchmark
         {
             await using var server = await InProcessServer.StartAsync(directory, new Dictionary<string, string?>());
             using var admin = new HttpClient { BaseAddress = server.Address };
-            await BenchAdmin.SignInAsync(admin, cancellationToken);
-            var token = await TokenAsync(admin, cancellationToken);
+            await AdminToken.SignInAsync(admin, cancellationToken);
+            var (_, token) = await ServiceAccounts.CreateAsync(admin, "viewer@bench", cancellationToken);
             using var client = new HttpClient { BaseAddress = server.Address };
 
             HttpRequestMessage Plain() => new(HttpMethod.Get, "healthz");
@@ -80,37 +80,6 @@ internal static class AuthOverheadBenchmark
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             response.EnsureSuccessStatusCode();
             return elapsed;
-        }
-    }
-
-    /// <summary>A service account with a tenant role, once the chain lists it as active, and its client-credentials token.</summary>
-    private static async Task<string> TokenAsync(HttpClient client, CancellationToken cancellationToken)
-    {
-        using var created = await client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "bench-agent", roles = new[] { "viewer@bench" } }, cancellationToken);
-        created.EnsureSuccessStatusCode();
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        var secret = body.GetProperty("clientSecret").GetString()!;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var token = await client.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = id, ["client_secret"] = secret, ["scope"] = "sankofa",
-            }), cancellationToken);
-            var answer = await token.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            if (answer.TryGetProperty("access_token", out var accessToken))
-            {
-                return accessToken.GetString()!;
-            }
-
-            // Registration on chain is an outbox: until it lands the issuer refuses (the chain does not list the identity yet).
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException("No token: " + answer);
-            }
-
-            await Task.Delay(200, cancellationToken);
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class MemoryBenchmark
         var directory = dataDirectory ?? Scratch.NewDirectory("rss");
         try
         {
-            await using var server = await ServerProcess.StartAsync(directory, cancellationToken).ConfigureAwait(false);
+            await using var server = await BenchServer.StartAsync(directory, cancellationToken).ConfigureAwait(false);
             var samples = new List<double>();
             double? anvil = null;
             for (var elapsed = TimeSpan.Zero; elapsed < settle; elapsed += TimeSpan.FromSeconds(1))

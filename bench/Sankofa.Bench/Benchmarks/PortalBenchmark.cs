@@ -32,7 +32,7 @@ internal static class PortalBenchmark
         {
             await using var server = await InProcessServer.StartAsync(directory, new Dictionary<string, string?>());
             using var api = new HttpClient { BaseAddress = server.Address };
-            await BenchAdmin.SignInAsync(api, cancellationToken);
+            await AdminToken.SignInAsync(api, cancellationToken);
             var userName = await SeedAsync(server, api, resources, cancellationToken);
 
             using var playwright = await Playwright.CreateAsync();

@@ -47,7 +47,7 @@ internal static class ProvisioningBenchmark
                 BaseAddress = server.Address,
                 Timeout = TimeSpan.FromMinutes(2),
             };
-            await BenchAdmin.SignInAsync(client, cancellationToken);
+            await AdminToken.SignInAsync(client, cancellationToken);
             var project = await NewProjectAsync(client, s.Vms, cancellationToken);
             await ProvisionAsync(s, fleet, server, client, project, cancellationToken);
             if (s.Measure)

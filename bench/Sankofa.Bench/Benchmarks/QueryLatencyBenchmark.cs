@@ -17,9 +17,9 @@ internal static class QueryLatencyBenchmark
     public static async Task RunAsync(string dataDirectory, int requests, CancellationToken cancellationToken)
     {
         Report.Section($"3. Entry-with-proof latency over HTTP: {requests:N0} sequential GETs of random ids");
-        await using var server = await ServerProcess.StartAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+        await using var server = await BenchServer.StartAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
-        await BenchAdmin.SignInAsync(http, cancellationToken).ConfigureAwait(false);
+        await AdminToken.SignInAsync(http, cancellationToken).ConfigureAwait(false);
 
         var newest = await http.GetFromJsonAsync<JsonElement>("api/v1/audit/entries?limit=1", cancellationToken).ConfigureAwait(false);
         var maxId = newest.GetProperty("items")[0].GetProperty("id").GetInt64();

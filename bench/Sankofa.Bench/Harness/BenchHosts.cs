@@ -55,7 +55,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["DataDirectory"] = dataDirectory;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        foreach (var (key, value) in BenchAdmin.Settings)
+        foreach (var (key, value) in AdminToken.Settings)
         {
             builder.Configuration[key] = value;
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -155,7 +154,7 @@ public sealed partial class UpCommandTests : IDisposable
 
         public static async Task<UpProcess> StartAsync(string dataDirectory, int? port = null)
         {
-            port ??= FreePort();
+            port ??= FreePort.Next();
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sankofa.dll"), "up", "--data-dir", dataDirectory, "--urls", $"http://127.0.0.1:{port}" })
             {
@@ -241,13 +240,6 @@ public sealed partial class UpCommandTests : IDisposable
 
             process.Dispose();
             return ValueTask.CompletedTask;
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Sankofa.Server.Tests.Identity.Oidc;
 using Sankofa.Server.Tests.Infrastructure;
 
 namespace Sankofa.Server.Tests.Identity;
@@ -24,22 +23,6 @@ internal static class TestIdentities
         }
 
         return (id, userName);
-    }
-
-    /// <summary>A service account holding <paramref name="role"/> (e.g. <c>operator@acme</c>) and an access token of its own.</summary>
-    public static async Task<(string Id, string Token)> ServiceAsync(TestServer server, string role)
-    {
-        using var created = await server.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "m-" + Guid.NewGuid().ToString("N")[..10], roles = new[] { role } });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, body.ToString());
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        var secret = body.GetProperty("clientSecret").GetString()!;
-        var flows = new OidcFlows(server.Address);
-        var answer = await Eventually.UntilAsync(
-            () => flows.TokenAsync(new() { ["grant_type"] = "client_credentials", ["client_id"] = id, ["client_secret"] = secret, ["scope"] = "sankofa" }),
-            t => t.TryGetProperty("access_token", out _), TimeSpan.FromSeconds(60));
-        Assert.True(answer.TryGetProperty("access_token", out var token), answer.ToString());
-        return (id, token.GetString()!);
     }
 
     /// <summary><c>GET /api/v1/me</c> with a bearer token.</summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Sankofa.Server.Tests.Infrastructure;
@@ -27,7 +25,7 @@ public sealed class ExternalAnvil : IAsyncDisposable
 
     public static async Task<ExternalAnvil> StartAsync(string directory)
     {
-        var anvil = new ExternalAnvil(FreePort(), Path.Combine(directory, "external-anvil-state.json"));
+        var anvil = new ExternalAnvil(FreePort.Next(), Path.Combine(directory, "external-anvil-state.json"));
         await anvil.RestartAsync();
         return anvil;
     }
@@ -102,11 +100,4 @@ public sealed class ExternalAnvil : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Sankofa.Server.Tests.Identity;
 
 namespace Sankofa.Server.Tests.Provisioning;
 
@@ -92,7 +91,7 @@ public sealed class AntiAffinityTenancyTests(ProvisioningFixture fixture) : ICla
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        var (_, token) = await TestIdentities.ServiceAsync(H.Server, "operator@" + tenant);
+        var (_, token) = await ServiceAccounts.CreateAsync(H.Client, "operator@" + tenant);
         var client = new HttpClient { BaseAddress = H.Server.Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return (project, client);

@@ -378,5 +378,5 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     /// <summary>A service account with one role, created by the administrator, and its token once the chain lists it as active.</summary>
-    private Task<(string Id, string Token)> ServiceAsync(string role) => TestIdentities.ServiceAsync(h.Server, role);
+    private Task<(string Id, string Token)> ServiceAsync(string role) => ServiceAccounts.CreateAsync(h.Client, role);
 }

@@ -1,14 +1,12 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 
-namespace Sankofa.Server.Tests.Infrastructure;
+namespace Sankofa.TestSupport;
 
 /// <summary>
-/// The platform-admin service account every test server starts with (<c>Oidc:BootstrapClientId</c>, the operators'
-/// way to automate a fresh installation), and the client-credentials token it gets from the server's own issuer. Tests
-/// call the API as this administrator unless they ask for another caller or none.
+/// The platform-admin service account every test and benchmark server starts with (<c>Oidc:BootstrapClientId</c>, the
+/// operators' way to automate a fresh installation), and the client-credentials token it gets from the server's own
+/// issuer. Tests and benchmarks call the API as this administrator unless they ask for another caller or none.
 /// </summary>
 public static class AdminToken
 {
@@ -23,33 +21,16 @@ public static class AdminToken
         new("Oidc:BootstrapClientSecret", Secret),
     ];
 
-    /// <summary>
-    /// A token from <paramref name="server"/>'s issuer. Waits while the issuer refuses one: the account's registration
-    /// on chain, which a token needs, follows its creation by a moment.
-    /// </summary>
-    public static async Task<(string Token, DateTimeOffset ExpiresAt)> RequestAsync(Uri server, CancellationToken cancellationToken = default)
+    /// <summary>A token from <paramref name="server"/>'s issuer, waiting while the account's registration on chain is on its way.</summary>
+    public static Task<(string Token, DateTimeOffset ExpiresAt)> RequestAsync(Uri server, CancellationToken cancellationToken = default) =>
+        ClientCredentials.RequestAsync(server, ClientId, Secret, cancellationToken);
+
+    /// <summary>Puts the administrator's bearer token on every request <paramref name="client"/> sends (for a run shorter than the token's life).</summary>
+    public static async Task SignInAsync(HttpClient client, CancellationToken cancellationToken = default)
     {
-        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = ClientId, ["client_secret"] = Secret, ["scope"] = "sankofa",
-            }), cancellationToken);
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            if (body.TryGetProperty("access_token", out var token))
-            {
-                return (token.GetString()!, DateTimeOffset.UtcNow.AddSeconds(body.GetProperty("expires_in").GetInt32()));
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the bootstrap client got no token from {server}: {body}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
+        ArgumentNullException.ThrowIfNull(client);
+        var (token, _) = await RequestAsync(client.BaseAddress!, cancellationToken);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     /// <summary>An HTTP client that sends the administrator's token on every request that carries no Authorization of its own.</summary>

@@ -1,9 +1,12 @@
-namespace Sankofa.Proxmox.Tests.Infrastructure;
+namespace Sankofa.TestSupport;
 
-/// <summary>Paths in the checkout and the shared folder beside it (CI lays out main/ and shared/ side by side).</summary>
+/// <summary>Paths in the source checkout the tests run from, and in the shared folder beside it (CI lays out main/ and shared/ side by side).</summary>
 public static class Repository
 {
     public static string Root { get; } = FindRoot();
+
+    /// <summary>The pinned anvil binary that <c>npm ci</c> installs.</summary>
+    public static string Anvil => Path.Combine(Root, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 
     /// <summary>The official Proxmox VE API schema, never copied into the repository.</summary>
     public static string OfficialSchema
@@ -17,6 +20,7 @@ public static class Repository
         }
     }
 
+    /// <summary>The subset of the Proxmox VE API schema the emulator serves.</summary>
     public static string EmbeddedSubset => Path.Combine(Root, "src", "Sankofa.Proxmox.Emulator", "Schema", "proxmox-api-subset.json");
 
     private static string FindRoot()

@@ -4,10 +4,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Audit;
+using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Cli.Api;
 
-/// <summary>The CLI's typed client of the server's REST API.</summary>
+/// <summary>
+/// The CLI's one typed client of the server's REST API (audit log, ledger, sites, resources). A refusal throws
+/// <see cref="ApiProblemException"/> with the server's ProblemDetails, so the fields it named can be shown.
+/// </summary>
 internal sealed class SankofaApiClient(HttpClient http) : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -15,7 +19,7 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static SankofaApiClient Create(Uri server) => new(Http(server, TimeSpan.FromSeconds(30)));
+    public static SankofaApiClient Create(Uri server) => new(Http(server, TimeSpan.FromSeconds(60)));
 
     /// <summary>An HTTP client for the server that carries the caller's token (see <see cref="BearerTokenHandler"/>).</summary>
     public static HttpClient Http(Uri server, TimeSpan timeout) => new(new BearerTokenHandler(server)) { BaseAddress = server, Timeout = timeout };
@@ -51,9 +55,33 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     public Task<AuditPageResponse> ListEntriesAsync(long? before, int limit, CancellationToken cancellationToken) =>
         GetAsync<AuditPageResponse>(before is { } b ? $"api/v1/audit/entries?limit={limit}&before={b}" : $"api/v1/audit/entries?limit={limit}", cancellationToken);
 
+    public async Task<ResourceResponse> CreateResourceAsync(object body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/resources") { Content = JsonContent.Create(body, options: Json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<ResourceResponse>(response, cancellationToken);
+    }
+
+    public Task<ResourceResponse> GetResourceAsync(string id, CancellationToken cancellationToken) =>
+        GetAsync<ResourceResponse>($"api/v1/resources/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    public Task<ResourcePageResponse> ListResourcesAsync(string query, CancellationToken cancellationToken) =>
+        GetAsync<ResourcePageResponse>("api/v1/resources?" + query, cancellationToken);
+
+    public async Task<ResourceResponse> DeleteResourceAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(new Uri($"api/v1/resources/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);
+        return await ReadAsync<ResourceResponse>(response, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 
-    /// <summary>GETs a path relative to the server and reads the JSON answer; a non-success status throws with the problem body.</summary>
+    /// <summary>GETs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>
     public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
@@ -64,8 +92,7 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     {
         if (!response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase} from {response.RequestMessage?.RequestUri}: {body}", null, response.StatusCode);
+            throw new ApiProblemException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
         }
 
         return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)

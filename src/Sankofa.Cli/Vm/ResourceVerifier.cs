@@ -1,3 +1,4 @@
+using Sankofa.Cli.Api;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Resources;
@@ -11,9 +12,9 @@ namespace Sankofa.Cli.Vm;
 /// </summary>
 internal static class ResourceVerifier
 {
-    public static async Task<ResourceVerification> VerifyAsync(VmApiClient api, string id, Uri? rpcUrl, string? contract, CancellationToken ct)
+    public static async Task<ResourceVerification> VerifyAsync(SankofaApiClient api, string id, Uri? rpcUrl, string? contract, CancellationToken ct)
     {
-        var resource = await api.GetAsync(id, ct);
+        var resource = await api.GetResourceAsync(id, ct);
         if (rpcUrl is null || contract is null)
         {
             var ledger = await api.GetLedgerAsync(ct);

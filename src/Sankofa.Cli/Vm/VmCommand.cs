@@ -83,7 +83,7 @@ internal static class VmCommand
                 body["userLocation"] = new { latitude = lat, longitude = lon };
             }
 
-            var accepted = await api.CreateAsync(body.Where(p => p.Value is not null).ToDictionary(), parse.GetValue(key), ct);
+            var accepted = await api.CreateResourceAsync(body.Where(p => p.Value is not null).ToDictionary(), parse.GetValue(key), ct);
             await parse.InvocationConfiguration.Error.WriteLineAsync($"{accepted.Id}: accepted, placed on {accepted.Placement.SiteId}/{accepted.Placement.HostId} — {accepted.Placement.Reason}");
             if (parse.GetValue(noWait))
             {
@@ -113,7 +113,7 @@ internal static class VmCommand
             long? before = null;
             do
             {
-                var page = await api.ListAsync(string.Join('&', filters.Append($"limit={Math.Min(1000, wanted - items.Count)}")
+                var page = await api.ListResourcesAsync(string.Join('&', filters.Append($"limit={Math.Min(1000, wanted - items.Count)}")
                     .Concat(before is { } b ? [$"before={b}"] : [])), ct);
                 items.AddRange(page.Items);
                 before = page.Next;
@@ -145,7 +145,7 @@ internal static class VmCommand
         var command = new Command("show", "Show a VM: status, placement and why, history, and what the chain holds.") { id };
         command.SetAction((parse, ct) => RunAsync(parse, "show", async api =>
         {
-            Print(parse, await api.GetAsync(parse.GetValue(id)!, ct));
+            Print(parse, await api.GetResourceAsync(parse.GetValue(id)!, ct));
             return Ok;
         }));
         return command;
@@ -159,7 +159,7 @@ internal static class VmCommand
         var command = new Command("delete", "Delete a VM and wait until it is gone and the deletion is on chain.") { id, noWait, timeout };
         command.SetAction((parse, ct) => RunAsync(parse, "delete", async api =>
         {
-            var accepted = await api.DeleteAsync(parse.GetValue(id)!, ct);
+            var accepted = await api.DeleteResourceAsync(parse.GetValue(id)!, ct);
             if (parse.GetValue(noWait))
             {
                 Print(parse, accepted);
@@ -199,13 +199,13 @@ internal static class VmCommand
     }
 
     /// <summary>Polls the VM, printing each new history entry to standard error, until it reaches <paramref name="goal"/>, fails or time runs out.</summary>
-    private static async Task<int> WaitAsync(ParseResult parse, VmApiClient api, string id, ResourceStatus goal, TimeSpan timeout, CancellationToken ct)
+    private static async Task<int> WaitAsync(ParseResult parse, SankofaApiClient api, string id, ResourceStatus goal, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         var seen = 0;
         while (true)
         {
-            var resource = await api.GetAsync(id, ct);
+            var resource = await api.GetResourceAsync(id, ct);
             foreach (var e in (resource.Events ?? []).Skip(seen))
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {e.Time.ToLocalTime():HH:mm:ss} {Lower(e.Status),-12} {e.Message}"));
@@ -253,9 +253,9 @@ internal static class VmCommand
     private static string Lower<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
 
-    private static async Task<int> RunAsync(ParseResult parse, string verb, Func<VmApiClient, Task<int>> action)
+    private static async Task<int> RunAsync(ParseResult parse, string verb, Func<SankofaApiClient, Task<int>> action)
     {
-        using var api = VmApiClient.Create(parse.GetValue(SankofaCommand.Server)!);
+        using var api = SankofaApiClient.Create(parse.GetValue(SankofaCommand.Server)!);
         try
         {
             return await action(api);
@@ -268,7 +268,7 @@ internal static class VmCommand
                 parse.InvocationConfiguration.Output.WriteLine(ex.Body);
             }
 
-            return ex.Status == HttpStatusCode.NotFound ? Failed : Error;
+            return ex.StatusCode == HttpStatusCode.NotFound ? Failed : Error;
         }
         catch (Exception ex) when (ex is HttpRequestException or LedgerUnavailableException or InvalidOperationException or ArgumentException)
         {

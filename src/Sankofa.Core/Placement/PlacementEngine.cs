@@ -14,7 +14,7 @@ namespace Sankofa.Core.Placement;
 /// allocation-light pass over the catalog: a dot product prunes by distance before any trigonometry.
 /// Ties are broken by site id, then host id (ordinal), so the same request and state always give the same answer.
 /// </remarks>
-public sealed class PlacementEngine
+public sealed partial class PlacementEngine
 {
     private const int StackLimit = 1024;
 
@@ -322,219 +322,6 @@ public sealed class PlacementEngine
         }
     }
 
-    private PlacementDecision Decide(PlacementRequest request, FleetState state, int s, int h, double score, double dot, PlacementFailover? failover, IReadOnlyList<RejectedCandidate> rejected)
-    {
-        var site = _sites[s];
-        var host = _hosts[h];
-        var freeAfter = host.Capacity - state.Used[h] - request.Size;
-        double? km = null, rtt = null;
-        var why = request.Tier is { } tier ? $"best {Tier(tier)} site" : "best site";
-        if (request.UserLocation is not null)
-        {
-            km = Math.Acos(dot) * GeoPoint.EarthRadiusKm;
-            rtt = _model.EstimateRttMs(km.Value, site.Tier);
-            why += request.MaxRttMs is { } target
-                ? string.Create(CultureInfo.InvariantCulture, $" within {target:0.##} ms: est. {rtt:0.0} ms RTT over {km:0} km")
-                : string.Create(CultureInfo.InvariantCulture, $" for the user: est. {rtt:0.0} ms RTT over {km:0} km");
-        }
-        else
-        {
-            why += " by free capacity (no user location)";
-        }
-
-        if (request.AllowedJurisdictions is not null)
-        {
-            why += $"; jurisdiction {site.Jurisdiction} allowed";
-        }
-
-        if (request.AntiAffinityGroup is not null)
-        {
-            why += $"; no other VM of group '{request.AntiAffinityGroup}' on this {(request.AntiAffinityScope == AntiAffinityScope.Site ? "site" : "host")}";
-        }
-
-        var reason = string.Create(CultureInfo.InvariantCulture, $"{Name(site)}: {why}; host {host.Id} keeps {freeAfter} free; score {score:0.000}");
-        if (failover is not null)
-        {
-            reason = failover.Detail + " " + reason;
-        }
-
-        return new PlacementDecision(site, host, km, rtt, freeAfter, score, reason, failover, rejected);
-    }
-
-    private PlacementError Unplaced(PlacementRequest request, JurisdictionMask mask, in Scan scan, IReadOnlyList<RejectedCandidate> rejected)
-    {
-        var tierText = request.Tier is { } t ? Tier(t) + " " : "";
-        if (scan.TierCount == 0)
-        {
-            return Conflict(["tier"], $"The catalog has no {tierText}sites.", rejected);
-        }
-
-        if (scan.LatencyCount == 0)
-        {
-            var nearest = _sites[scan.Nearest];
-            var rtt = _model.EstimateRttMs(Math.Acos(scan.Dots[scan.Nearest]) * GeoPoint.EarthRadiusKm, nearest.Tier);
-            return Conflict(
-                request.Tier is null ? ["maxRttMs"] : ["tier", "maxRttMs"],
-                string.Create(CultureInfo.InvariantCulture, $"No {tierText}site is within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest, {Name(nearest)}, is estimated at {rtt:0.0} ms."),
-                rejected);
-        }
-
-        if (scan.EligibleCount == 0)
-        {
-            var allowed = string.Join(", ", request.AllowedJurisdictions!);
-            if (scan.ResidencyCount == 0)
-            {
-                return Conflict(
-                    request.Tier is null ? ["allowedJurisdictions"] : ["tier", "allowedJurisdictions"],
-                    $"No {tierText}site is in the allowed jurisdictions ({allowed}).",
-                    rejected);
-            }
-
-            var nearestAllowed = _sites[scan.NearestAllowed];
-            var rtt = _model.EstimateRttMs(Math.Acos(scan.NearestAllowedDot) * GeoPoint.EarthRadiusKm, nearestAllowed.Tier);
-            return Conflict(
-                ["allowedJurisdictions", "maxRttMs"],
-                string.Create(CultureInfo.InvariantCulture, $"Residency ({allowed}) excludes every {tierText}site within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest allowed, {Name(nearestAllowed)}, is estimated at {rtt:0.0} ms."),
-                rejected);
-        }
-
-        _ = mask;
-        var fields = new List<string>();
-        if (rejected.Count > 0 && rejected.All(r => r.Reason == RejectionReason.NoCapacity))
-        {
-            fields.Add("size");
-        }
-        else if (rejected.Count > 0 && rejected.All(r => r.Reason == RejectionReason.AntiAffinity))
-        {
-            fields.Add("antiAffinityGroup");
-        }
-
-        return new PlacementError(
-            PlacementErrorKind.NoCapacity,
-            fields,
-            $"None of the {scan.EligibleCount} {tierText}sites that meet the tier, latency and residency constraints can take {request.Size} now (down, full or holding the anti-affinity group); see the rejected candidates.",
-            rejected);
-    }
-
-    private List<RejectedCandidate> Explain(PlacementRequest request, ReadOnlySpan<int> sites, ReadOnlySpan<double> dots, ReadOnlySpan<byte> reasons)
-    {
-        var list = new List<RejectedCandidate>(sites.Length);
-        var hasLocation = request.UserLocation is not null;
-        string? allowed = null;
-        string? noRoom = null;
-        for (var i = 0; i < sites.Length; i++)
-        {
-            var site = _sites[sites[i]];
-            double? km = hasLocation ? Math.Acos(dots[i]) * GeoPoint.EarthRadiusKm : null;
-            double? rtt = km is { } d ? _model.EstimateRttMs(d, site.Tier) : null;
-            var reason = (RejectionReason)reasons[i];
-            var detail = reason switch
-            {
-                RejectionReason.OverLatency => string.Create(CultureInfo.InvariantCulture, $"est. {rtt:0.0} ms RTT over {km:0} km exceeds the {request.MaxRttMs:0.##} ms target"),
-                RejectionReason.Residency => $"jurisdiction {site.Jurisdiction} is not among the allowed ({allowed ??= string.Join(", ", request.AllowedJurisdictions ?? [])})",
-                RejectionReason.SiteDown => "site is down (or every host in it is)",
-                RejectionReason.AntiAffinity => request.AntiAffinityScope == AntiAffinityScope.Site
-                    ? $"group '{request.AntiAffinityGroup}' already has a VM in this site"
-                    : $"group '{request.AntiAffinityGroup}' already has a VM on every host with room",
-                _ => noRoom ??= $"no host has {request.Size} free",
-            };
-            list.Add(new RejectedCandidate(site, km, rtt, reason, detail));
-        }
-
-        return list;
-    }
-
-    private static PlacementError? Validate(PlacementRequest request, out JurisdictionMask mask)
-    {
-        mask = JurisdictionMask.All;
-        List<(string Field, string Message)>? problems = null; // allocated only for a bad request
-        void Problem(string field, string message) => (problems ??= []).Add((field, message));
-
-        if (request.Size.VCpu <= 0)
-        {
-            Problem("size.vcpu", "must be greater than 0");
-        }
-
-        if (request.Size.RamMiB <= 0)
-        {
-            Problem("size.ramMiB", "must be greater than 0");
-        }
-
-        if (request.Size.DiskGiB <= 0)
-        {
-            Problem("size.diskGiB", "must be greater than 0");
-        }
-
-        if (request.Tier is { } tier && !Enum.IsDefined(tier))
-        {
-            Problem("tier", "must be core, regional or edge");
-        }
-
-        if (request.MaxRttMs is { } rtt && (!double.IsFinite(rtt) || rtt <= 0))
-        {
-            Problem("maxRttMs", "must be a positive number of milliseconds");
-        }
-
-        if (request.UserLocation is { IsValid: false } location)
-        {
-            Problem("userLocation", $"{location} is not a valid latitude (−90..90) and longitude (−180..180)");
-        }
-        else if (request.MaxRttMs is not null && request.UserLocation is null)
-        {
-            Problem("userLocation", "is required with maxRttMs (latency is estimated from it)");
-        }
-
-        if (request.AllowedJurisdictions is { } allowed)
-        {
-            if (allowed.Count == 0)
-            {
-                Problem("allowedJurisdictions", "is empty, which allows nothing; omit it to allow any jurisdiction");
-            }
-            else
-            {
-                var words = new JurisdictionMask.Builder();
-                List<string>? unknown = null;
-                foreach (var code in allowed)
-                {
-                    if (code is not null && CountryIndex.TryGetValue(code, out var index))
-                    {
-                        words.Add(index);
-                    }
-                    else
-                    {
-                        (unknown ??= []).Add($"'{code}'");
-                    }
-                }
-
-                if (unknown is not null)
-                {
-                    Problem("allowedJurisdictions", $"{string.Join(", ", unknown)} not assigned ISO 3166-1 alpha-2 codes");
-                }
-                else
-                {
-                    mask = words.Build();
-                }
-            }
-        }
-
-        if (request.AntiAffinityGroup is { } group && string.IsNullOrWhiteSpace(group))
-        {
-            Problem("antiAffinityGroup", "must not be blank; omit it for no anti-affinity");
-        }
-
-        if (!Enum.IsDefined(request.AntiAffinityScope))
-        {
-            Problem("antiAffinityScope", "must be host or site");
-        }
-
-        return problems is null
-            ? null
-            : new PlacementError(PlacementErrorKind.InvalidRequest, [.. problems.Select(p => p.Field)], string.Join("; ", problems.Select(p => $"{p.Field} {p.Message}")) + ".", []);
-    }
-
-    private static PlacementError Conflict(IReadOnlyList<string> fields, string message, IReadOnlyList<RejectedCandidate> rejected) =>
-        new(PlacementErrorKind.ConflictingConstraints, fields, message, rejected);
-
     private static (double X, double Y, double Z) UnitVector(GeoPoint p)
     {
         const double rad = Math.PI / 180;
@@ -543,11 +330,7 @@ public sealed class PlacementEngine
         return (Math.Cos(lat) * Math.Cos(lon), Math.Cos(lat) * Math.Sin(lon), Math.Sin(lat));
     }
 
-    private static string Name(Site site) => $"{site.Id} ({site.Name}, {site.Jurisdiction})";
-
-    private static string Tier(SiteTier tier) => SiteCatalogValidator.Tier(tier);
-
-        private enum SiteState : byte
+    private enum SiteState : byte
     {
         NotEligible,
         Viable,
@@ -578,37 +361,6 @@ public sealed class PlacementEngine
         {
             states.Clear();
             return states;
-        }
-    }
-
-    /// <summary>A set of country indices (249 assigned codes fit in four words).</summary>
-    private readonly struct JurisdictionMask(ulong a, ulong b, ulong c, ulong d)
-    {
-        public static JurisdictionMask All => new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
-
-        public struct Builder
-        {
-            private ulong _a, _b, _c, _d;
-
-            public void Add(int index)
-            {
-                var bit = 1UL << (index & 63);
-                switch (index >> 6)
-                {
-                    case 0: _a |= bit; break;
-                    case 1: _b |= bit; break;
-                    case 2: _c |= bit; break;
-                    default: _d |= bit; break;
-                }
-            }
-
-            public readonly JurisdictionMask Build() => new(_a, _b, _c, _d);
-        }
-
-        public bool Allows(int index)
-        {
-            var word = (index >> 6) switch { 0 => a, 1 => b, 2 => c, _ => d };
-            return (word & (1UL << (index & 63))) != 0;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Sankofa.Core;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Rpc;
@@ -558,8 +559,7 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
 
     private TimeSpan Backoff(int attempts)
     {
-        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 16));
-        var wait = TimeSpan.FromTicks((long)Math.Min(_options.RetryBackoff.Ticks * factor, _options.MaxRetryBackoff.Ticks));
+        var wait = RetryBackoff.Delay(attempts, _options.RetryBackoff, _options.MaxRetryBackoff);
         return wait < _options.ReceiptPollInterval ? _options.ReceiptPollInterval : wait;
     }
 

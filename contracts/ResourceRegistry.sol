@@ -16,6 +16,8 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 ///      the signature, so sites need no funded account and never touch the chain directly.
 ///      Multicall lets the control plane record many transitions in one transaction; its self-delegatecall keeps
 ///      msg.sender, so the role checks apply to each call as if sent alone, and one refused call reverts the whole batch.
+///      A site's signature covers the resource's count of accepted site attestations, so each signature is good for one
+///      change only: an earlier signature relayed again no longer matches and is refused.
 contract ResourceRegistry is AccessControl, Pausable, Multicall {
     /// @notice Role of the control plane's signing key: records transitions and registers site keys.
     bytes32 public constant CONTROL_PLANE_ROLE = keccak256("CONTROL_PLANE_ROLE");
@@ -52,6 +54,7 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         bool controlPlaneAttested;
         bool siteAttested;
         uint64 updatedBlock;
+        uint32 siteAttestations;
         bytes32 specHash;
         bytes32 site;
         bytes32 host;
@@ -154,7 +157,8 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     }
 
     /// @notice Relays the hosting site's attestation: its key's signature over (this contract, chain, resource, spec).
-    /// @dev Anyone may relay; only the registered site key's signature counts. A later attestation replaces an earlier one.
+    /// @dev Anyone may relay; only the registered site key's signature over the current attestation count counts. A later
+    ///      attestation replaces an earlier one and moves the count on, so no earlier signature can be relayed again.
     function attest(bytes32 resourceId, bytes32 specHash, bytes calldata signature) external whenNotPaused {
         Stored storage r = _resources[resourceId];
         if (r.state != State.Placed && r.state != State.Provisioned) {
@@ -165,6 +169,7 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         if (key == address(0) || signer != key) revert BadSiteSignature(resourceId, r.site, signer);
         if (_siteAttestation(resourceId, r) == specHash) return;
         bool matches = specHash == r.specHash;
+        r.siteAttestations += 1;
         r.siteAttested = matches;
         _divergent[resourceId].site = matches ? bytes32(0) : specHash;
         r.updatedBlock = uint64(block.number);
@@ -181,9 +186,15 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         emit Deleted(resourceId);
     }
 
-    /// @notice What a site signs (with the Ethereum signed-message prefix): binds the attestation to this contract and chain.
+    /// @notice What a site signs (with the Ethereum signed-message prefix): binds the attestation to this contract and
+    ///         chain, and to the resource's count of site attestations accepted so far, so a signature is good once.
     function attestationDigest(bytes32 resourceId, bytes32 specHash) public view returns (bytes32) {
-        return keccak256(abi.encode(address(this), block.chainid, resourceId, specHash));
+        return keccak256(abi.encode(address(this), block.chainid, resourceId, specHash, siteAttestationsOf(resourceId)));
+    }
+
+    /// @notice How many site attestations of the resource changed its record (the count the next signature must cover).
+    function siteAttestationsOf(bytes32 resourceId) public view returns (uint32) {
+        return _resources[resourceId].siteAttestations;
     }
 
     /// @notice A resource is Verified when provisioned and both the control plane and its site attested the same spec.

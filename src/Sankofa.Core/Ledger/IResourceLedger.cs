@@ -25,7 +25,10 @@ public interface IResourceLedger
     /// <summary>Registers (or rotates) the address whose signatures count as a site's attestations.</summary>
     Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken);
 
-    /// <summary>What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract and chain.</summary>
+    /// <summary>
+    /// What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract, the chain and
+    /// the resource's count of accepted site attestations, so a signature is accepted at most once.
+    /// </summary>
     Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
 
     /// <summary>What the chain holds for a resource, or <c>null</c> when it holds nothing.</summary>
@@ -36,6 +39,9 @@ public interface IResourceLedger
     /// hash): the contract's own <c>isVerified</c>, one read where <see cref="GetAsync"/> takes two.
     /// </summary>
     Task<bool> IsVerifiedAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>The contract's <c>isVerified</c> for each resource, in the order given, read together.</summary>
+    Task<IReadOnlyList<bool>> AreVerifiedAsync(IReadOnlyList<string> resourceIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The transaction that carried a transition (or, for a no-op repeat, the one that found it already done).</summary>

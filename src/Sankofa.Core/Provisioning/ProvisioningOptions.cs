@@ -49,8 +49,21 @@ public sealed class ProvisioningOptions
     /// <summary>Longest wait between attempts. Default 1 minute.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Failed attempts of one step after which provisioning is rolled back and the resource Failed. Default 8.</summary>
+    /// <summary>
+    /// Failed attempts of one step after which provisioning is rolled back and the resource Failed. Default 8. Removing a
+    /// VM is retried for as long as it takes; past this count only every doubling of the count adds a history entry.
+    /// </summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// How often the newest Verified resources are checked against the chain; one the chain no longer says Verified (it
+    /// lost its last blocks) is recorded again from the store. Every one is checked at start and after the chain lost
+    /// its state. Default 1 minute.
+    /// </summary>
+    public TimeSpan ChainCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many of the newest Verified resources each periodic chain check covers. Default 2,000.</summary>
+    public int ChainCheckWindow { get; set; } = 2000;
 
     /// <summary>How long a guest gets to shut down cleanly before it is stopped. Default 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -12,11 +12,16 @@ namespace Sankofa.Core.Provisioning;
 /// it looks at the stored state and the hypervisor every time, so a restart anywhere resumes without duplicating.
 /// A failing step is retried with backoff; when provisioning gives up, everything it made is removed first (never an
 /// orphan VM) and the resource is Failed with the reason. Every state change is stored with an event and an audit entry.
+/// The store is the source of truth: when the chain lost records the store says were made (a crash that cost the chain
+/// its last blocks), they are recorded again from the store, as the audit anchorer does with lost roots.
 /// </summary>
 public sealed class ResourceReconciler
 {
     /// <summary>The audit actor of the reconciler's changes.</summary>
     public const string Actor = "sankofa:reconciler";
+
+    // Resources checked against the chain per store page and chain batch.
+    private const int ChainCheckPage = 500;
 
     private readonly IProvisioningStore _store;
     private readonly IResourceLedger _ledger;
@@ -123,7 +128,7 @@ public sealed class ResourceReconciler
     /// Picks the VM id and node the clone will get and stores them before cloning, so a run interrupted during the clone
     /// finds its VM by looking at that one id, not by reading every VM of the cluster.
     /// </summary>
-    private async Task<Resource> ReserveVmIdAsync(Resource r, CancellationToken ct)
+    private async Task<Resource> ReserveVmIdAsync(Resource r, CancellationToken ct, bool retrying = false)
     {
         var provider = Provider(r);
         var template = Template(r);
@@ -132,9 +137,13 @@ public sealed class ResourceReconciler
         var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name
                      ?? await TemplateNodeAsync(provider, template, r.Spec.Template, nodes, ct).ConfigureAwait(false);
         var vmId = await provider.AllocateIdAsync(ct).ConfigureAwait(false);
-        return await SaveAsync(r with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef(target, vmId) }, "vm.provisioning",
-            $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}: cloning template {r.Spec.Template} into VM {target}/{vmId}.",
-            "provisioning.resource.provisioning", new { vm = $"{target}/{vmId}" }, ct).ConfigureAwait(false);
+        var reserved = r with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef(target, vmId) };
+        var message = $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}: cloning template {r.Spec.Template} into VM {target}/{vmId}.";
+        var payload = new { vm = $"{target}/{vmId}" };
+        // A new id drawn because a clone failed is part of that failure, not a step done: its attempts keep counting.
+        return retrying
+            ? await NoteAsync(reserved, "vm.provisioning", message, "provisioning.resource.provisioning", payload, ct).ConfigureAwait(false)
+            : await SaveAsync(reserved, "vm.provisioning", message, "provisioning.resource.provisioning", payload, ct).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<HypervisorNode>> NodesAsync(IVirtualMachineProvider provider, CancellationToken ct)
@@ -192,7 +201,7 @@ public sealed class ResourceReconciler
                     // The id is taken by a VM that is not this resource's, possibly on another node: ids are cluster-wide
                     // and two resources can draw the same free id before either clones. Draw a new one, and let the retry
                     // (after the usual backoff, in case the template itself is locked) clone into it.
-                    await ReserveVmIdAsync(r with { Status = ResourceStatus.Placed }, ct).ConfigureAwait(false);
+                    await ReserveVmIdAsync(r with { Status = ResourceStatus.Placed }, ct, retrying: true).ConfigureAwait(false);
                     throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM id {reserved.VmId} on {provider.ClusterId} was taken meanwhile; a new id was drawn.", ex);
                 }
                 catch (ProvisioningException ex) when (ex.Failure == ProvisioningFailure.NotFound && template.Node is null)
@@ -209,10 +218,10 @@ public sealed class ResourceReconciler
             throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM {vm.Ref} is locked ({held}); waiting for the operation to finish.");
         }
 
-        if (!cloned && r.Vm is not null)
+        if (!cloned && r.Vm is not null && r.Attempts == 0)
         {
-            // Resuming after an interruption: say so in the history (rare, so the extra write costs nothing overall).
-            r = await SaveAsync(r, "vm.found", $"Found VM {vm.Ref}, made for this resource by an earlier run; carrying on with it.", null, null, ct).ConfigureAwait(false);
+            // Resuming after an interruption: say so in the history, once (a retry finds its own VM again and again).
+            r = await NoteAsync(r, "vm.found", $"Found VM {vm.Ref}, made for this resource by an earlier run; carrying on with it.", null, null, ct).ConfigureAwait(false);
         }
 
         await provider.ConfigureAsync(vm.Ref, new VirtualMachineConfiguration
@@ -225,7 +234,8 @@ public sealed class ResourceReconciler
             IpConfig = "ip=dhcp",
         }, ct).ConfigureAwait(false);
         await provider.StartAsync(vm.Ref, ct).ConfigureAwait(false);
-        var receipt = await _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct).ConfigureAwait(false);
+        LedgerReceipt receipt;
+        (r, receipt) = await RecordAsync(r, OnChainResourceState.Placed, () => _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct), ct).ConfigureAwait(false);
         return await SaveAsync(r with { Status = ResourceStatus.Provisioned }, "chain.provisioned",
             $"VM {vm.Ref} configured and running; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).",
             "provisioning.resource.provisioned", new { vm = vm.Ref.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
@@ -271,21 +281,136 @@ public sealed class ResourceReconciler
         // Attesting again after a restart is harmless: the contract ignores a repeat of the same attestation.
         var attestation = await _attestor.AttestAsync(r, ct).ConfigureAwait(false);
         // Relayed even when it disagrees, so the chain shows what the site observed.
-        await _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct).ConfigureAwait(false);
+        (r, _) = await RecordAsync(r, OnChainResourceState.Provisioned,
+            () => _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct), ct).ConfigureAwait(false);
         if (!attestation.ObservedSpecHash.AsSpan().SequenceEqual(r.SpecHash))
         {
             throw new SpecMismatchException($"Site {attestation.SiteId} attests spec {Short(attestation.ObservedSpecHash)} but {Short(r.SpecHash)} was requested.");
         }
 
-        if (!await _ledger.IsVerifiedAsync(r.Id, ct).ConfigureAwait(false))
+        // The site's attestation lands on a placed resource too: a chain that lost only the control plane's needs it again.
+        if (!await _ledger.IsVerifiedAsync(r.Id, ct).ConfigureAwait(false)
+            && (await RestoreLostAsync(r, OnChainResourceState.Provisioned, ct).ConfigureAwait(false) is not { } restored
+                || !await _ledger.IsVerifiedAsync((r = restored).Id, ct).ConfigureAwait(false)))
         {
             throw new InvalidOperationException("The chain does not say Verified after the site's attestation.");
         }
 
+        // Verified again after the chain lost it: usage was metered all along, so its start stays.
         var now = _time.GetUtcNow();
-        return await SaveAsync(r with { Status = ResourceStatus.Verified, VerifiedAt = now, MeteredUntil = now }, "chain.verified",
+        return await SaveAsync(r with { Status = ResourceStatus.Verified, VerifiedAt = r.VerifiedAt ?? now, MeteredUntil = r.MeteredUntil ?? now }, "chain.verified",
             $"Site {r.Placement.SiteId} attested the same spec with its own key; the chain says Verified.",
             "provisioning.resource.verified", new { site = r.Placement.SiteId, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a transition; when the chain refuses it because it lost what the store says was recorded before it (its
+    /// last blocks, after a crash), records that again from the store and sends the transition once more.
+    /// </summary>
+    private async Task<(Resource Resource, LedgerReceipt Receipt)> RecordAsync(
+        Resource r, OnChainResourceState needed, Func<Task<LedgerReceipt>> transition, CancellationToken ct)
+    {
+        try
+        {
+            return (r, await transition().ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not LedgerUnavailableException and not OperationCanceledException)
+        {
+            var restored = await RestoreLostAsync(r, needed, ct).ConfigureAwait(false);
+            if (restored is null)
+            {
+                throw;
+            }
+
+            r = restored;
+        }
+
+        return (r, await transition().ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Records again, from the store, the transitions up to <paramref name="needed"/> that the chain no longer holds
+    /// (request, placement, the control plane's attestation), with an event and an audit entry; null when it lacks none.
+    /// </summary>
+    private async Task<Resource?> RestoreLostAsync(Resource r, OnChainResourceState needed, CancellationToken ct)
+    {
+        var state = (await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false))?.State ?? OnChainResourceState.None;
+        if (state >= needed)
+        {
+            return null; // nothing lost (a Deleted record is not brought back either): the refusal has another cause
+        }
+
+        // Queued in order so they usually share one transaction, as when they were first recorded.
+        var sends = new List<(string Step, Task<LedgerReceipt> Sent)>();
+        if (state == OnChainResourceState.None)
+        {
+            sends.Add(("request", _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct)));
+        }
+
+        if (state < OnChainResourceState.Placed)
+        {
+            sends.Add(("placement", _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct)));
+        }
+
+        if (needed == OnChainResourceState.Provisioned)
+        {
+            sends.Add(("provisioned", _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct)));
+        }
+
+        await Task.WhenAll(sends.Select(s => s.Sent)).ConfigureAwait(false);
+        var steps = sends.Select(s => s.Step).ToList();
+        var tx = (await sends[^1].Sent.ConfigureAwait(false)).TransactionHash;
+        return await NoteAsync(r, "chain.restored",
+            $"The chain had lost this resource's {string.Join(", ", steps)} (it held {state.ToString().ToLowerInvariant()}); recorded again from the store (tx {tx}).",
+            "provisioning.resource.chain-restored", new { lost = steps, chainState = state.ToString().ToLowerInvariant(), tx }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks Verified resources against the chain, every one when <paramref name="full"/> and otherwise the newest
+    /// <see cref="ProvisioningOptions.ChainCheckWindow"/>, and hands those the chain no longer says Verified (it lost its
+    /// last blocks or its state) back to the reconciler, which records them again from the store. Returns their ids.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindLostAsync(bool full, CancellationToken cancellationToken)
+    {
+        var lost = new List<string>();
+        var checkedCount = 0;
+        ResourceCursor? after = null;
+        do
+        {
+            var limit = full ? ChainCheckPage : Math.Min(ChainCheckPage, _options.ChainCheckWindow - checkedCount);
+            var page = await _store.ListResourcesAsync(new ResourceQuery(Status: ResourceStatus.Verified, Limit: limit, After: after), cancellationToken).ConfigureAwait(false);
+            var verified = await _ledger.AreVerifiedAsync([.. page.Items.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+            foreach (var (resource, onChain) in page.Items.Zip(verified))
+            {
+                if (!onChain && await HandBackAsync(resource, cancellationToken).ConfigureAwait(false))
+                {
+                    lost.Add(resource.Id);
+                }
+            }
+
+            checkedCount += page.Items.Count;
+            after = page.Next;
+        }
+        while (after is not null && (full || checkedCount < _options.ChainCheckWindow));
+
+        return lost;
+    }
+
+    private async Task<bool> HandBackAsync(Resource r, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        try
+        {
+            await _store.UpdateResourceAsync(r with { Status = ResourceStatus.Provisioned, Attempts = 0, NextAttemptAt = now, UpdatedAt = now },
+                new NewResourceEvent("chain.lost", "The chain no longer says Verified (it lost its last blocks or its state); recording it again from the store."),
+                new AuditEvent(Actor, "provisioning.resource.chain-lost", "resource:" + r.Id, JsonSerializer.Serialize(new { status = r.Status.ToString() })),
+                null, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ProvisioningConflictException)
+        {
+            return false; // changed meanwhile (a delete request): the reconciler takes it from its new state
+        }
     }
 
     private async Task<Resource> RemoveAsync(Resource r, CancellationToken ct)
@@ -361,10 +486,13 @@ public sealed class ResourceReconciler
             fresh = await CleanUpPartialVmAsync(fresh, ct).ConfigureAwait(false);
         }
 
-        var delay = Backoff(attempts);
+        var delay = RetryBackoff.Delay(attempts, _options.MinRetryDelay, _options.MaxRetryDelay);
+        // A removal is retried for as long as it takes (never an orphan VM); past the limit only every doubling of the
+        // count is written down, so a site that stays away cannot grow the history without bound.
+        var written = attempts <= _options.MaxAttempts || (attempts & (attempts - 1)) == 0;
         return await _store.UpdateResourceAsync(
             fresh with { Attempts = attempts, NextAttemptAt = now + delay, UpdatedAt = now },
-            new NewResourceEvent("retry.scheduled", $"{StepName(fresh)} failed (attempt {attempts}): {error.Message}; retrying in {delay.TotalSeconds:0.#} s."),
+            written ? new NewResourceEvent("retry.scheduled", $"{StepName(fresh)} failed (attempt {attempts}): {error.Message}; retrying in {delay.TotalSeconds:0.#} s.") : null,
             null, null, ct).ConfigureAwait(false);
     }
 
@@ -390,12 +518,6 @@ public sealed class ResourceReconciler
         return r;
     }
 
-    private TimeSpan Backoff(int attempts)
-    {
-        var ticks = _options.MinRetryDelay.Ticks * Math.Pow(2, Math.Min(attempts - 1, 20));
-        return TimeSpan.FromTicks((long)Math.Min(ticks, _options.MaxRetryDelay.Ticks));
-    }
-
     private IVirtualMachineProvider Provider(Resource r) =>
         _providers.ClusterIds.Contains(r.Placement.SiteId)
             ? _providers.Get(r.Placement.SiteId)
@@ -409,6 +531,15 @@ public sealed class ResourceReconciler
             : new AuditEvent(Actor, auditAction, "resource:" + updated.Id, JsonSerializer.Serialize(payload ?? new { status = updated.Status.ToString() }));
         // Storing a step renews this server's claim on the resource; a settled one is never due again anyway.
         return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = now + _options.ClaimDuration }, new NewResourceEvent(kind, message), audit, release, ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Stores what happened on the way without counting it as the step done: the step's failed attempts still count.</summary>
+    private async Task<Resource> NoteAsync(Resource r, string kind, string message, string? auditAction, object? payload, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var audit = auditAction is null ? null : new AuditEvent(Actor, auditAction, "resource:" + r.Id, JsonSerializer.Serialize(payload));
+        return await _store.UpdateResourceAsync(r with { UpdatedAt = now, NextAttemptAt = now + _options.ClaimDuration }, new NewResourceEvent(kind, message), audit, null, ct)
             .ConfigureAwait(false);
     }
 

@@ -46,6 +46,34 @@ internal static class ResourceRegistryCalls
         return verified.Length == 32 && verified[31] == 1;
     }
 
+    /// <summary>The contract's <c>isVerified</c> for each resource, in order, in one JSON-RPC batch.</summary>
+    public static async Task<IReadOnlyList<bool>> AreVerifiedAsync(JsonRpcClient rpc, string contract, IReadOnlyList<string> resourceIds, CancellationToken cancellationToken)
+    {
+        if (resourceIds.Count == 0)
+        {
+            return [];
+        }
+
+        var answers = await rpc.BatchAsync(
+            [.. resourceIds.Select(id => new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = LedgerIds.Of(id) }.GetCallData()) }, "latest"))],
+            cancellationToken).ConfigureAwait(false);
+        return [.. answers.Select(a => Hex.ToBytes(Output(a)) is { Length: 32 } verified && verified[31] == 1)];
+    }
+
+    /// <summary>
+    /// The contract's <c>attestationDigest</c>: what the resource's site signs next. It covers the count of site
+    /// attestations accepted so far, which only the chain knows, so it is read rather than computed here.
+    /// </summary>
+    public static async Task<byte[]> AttestationDigestAsync(JsonRpcClient rpc, string contract, string resourceId, byte[] specHash, CancellationToken cancellationToken)
+    {
+        var output = await rpc.CallAsync(
+                "eth_call", cancellationToken,
+                new { to = contract, data = Hex.Bytes(new AttestationDigestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = specHash }.GetCallData()) }, "latest")
+            .ConfigureAwait(false);
+        var digest = Hex.ToBytes(output.GetString() ?? "0x");
+        return digest.Length == 32 ? digest : throw new LedgerUnavailableException($"ResourceRegistry answered attestationDigest with {digest.Length} bytes, not 32.");
+    }
+
     /// <summary>
     /// Whether the contract at <paramref name="contract"/> has <c>multicall(bytes[])</c>, which the ledger needs to record
     /// many transitions per transaction: an empty multicall returns an empty array, a contract without it reverts.

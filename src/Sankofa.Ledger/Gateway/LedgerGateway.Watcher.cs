@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text.Json;
+using Sankofa.Core;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Rpc;
@@ -209,8 +210,7 @@ internal sealed partial class LedgerGateway
 
     private TimeSpan Backoff(int attempts)
     {
-        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 16));
-        var wait = TimeSpan.FromTicks((long)Math.Min(_options.RetryBackoff.Ticks * factor, _options.MaxRetryBackoff.Ticks));
+        var wait = RetryBackoff.Delay(attempts, _options.RetryBackoff, _options.MaxRetryBackoff);
         return wait < _options.ReceiptPollInterval ? _options.ReceiptPollInterval : wait;
     }
 

@@ -64,12 +64,10 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         SendAsync($"site:{siteId}:key:{address.ToUpperInvariant()}",
             new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address }, SetSiteKeyGas, cancellationToken);
 
-    /// <summary>Computed locally, exactly as the contract's <c>attestationDigest</c> view, from the connection's contract address and chain id.</summary>
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
     {
         var connection = _runtime.Connection;
-        return Task.FromResult(ResourceRegistryContract.AttestationDigest(
-            connection.ResourceRegistryAddress, connection.ChainId, LedgerIds.Of(resourceId), Hash32(specHash, nameof(specHash))));
+        return ResourceRegistryCalls.AttestationDigestAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, Hash32(specHash, nameof(specHash)), cancellationToken);
     }
 
     public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
@@ -82,6 +80,12 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         return ResourceRegistryCalls.IsVerifiedAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<bool>> AreVerifiedAsync(IReadOnlyList<string> resourceIds, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.AreVerifiedAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceIds, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 
@@ -22,7 +23,7 @@ internal sealed partial class AuditAnchorWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var retryDelay = settings.MinRetryDelay;
+        var failures = 0;
         var chainDownUntil = DateTimeOffset.MinValue;
         var reconcileFull = true; // every root is checked once at start: the chain may have lost state while we were down
         var reconciledGeneration = recovery.Generation;
@@ -71,15 +72,15 @@ internal sealed partial class AuditAnchorWorker(
                         busy = true;
                     }
 
-                    retryDelay = settings.MinRetryDelay;
+                    failures = 0;
                 }
             }
             catch (LedgerUnavailableException ex)
             {
                 metrics.ChainUnavailable();
+                var retryDelay = RetryBackoff.Delay(++failures, settings.MinRetryDelay, settings.MaxRetryDelay);
                 LogChainUnavailable(logger, retryDelay, ex.Message);
                 chainDownUntil = time.GetUtcNow() + retryDelay;
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, settings.MaxRetryDelay.Ticks));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -30,7 +30,8 @@ internal static class IdentityServiceCollectionExtensions
             .Validate(o => o.GeneratedPasswordLength is >= 16 and <= AccountRules.MaxPasswordLength, "Identity:Accounts:GeneratedPasswordLength must be between 16 and 256.")
             .Validate(o => o.ChainMinRetryDelay > TimeSpan.Zero && o.ChainMaxRetryDelay >= o.ChainMinRetryDelay,
                 "Identity:Accounts:ChainMinRetryDelay must be positive and no more than Identity:Accounts:ChainMaxRetryDelay.")
-            .Validate(o => o.ChainPollInterval > TimeSpan.Zero, "Identity:Accounts:ChainPollInterval must be positive.")
+            .Validate(o => o.ChainPollInterval > TimeSpan.Zero && o.ChainCheckInterval > TimeSpan.Zero,
+                "Identity:Accounts:ChainPollInterval and Identity:Accounts:ChainCheckInterval must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ISecretHasher, Pbkdf2SecretHasher>();
         services.AddSingleton<IControllerKeyGenerator, ControllerKeyGenerator>();

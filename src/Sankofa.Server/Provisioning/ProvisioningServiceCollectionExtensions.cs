@@ -22,6 +22,8 @@ internal static class ProvisioningServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.MeteringInterval > TimeSpan.Zero && o.CapacityRefreshInterval > TimeSpan.Zero,
                 "Provisioning:PollInterval, Provisioning:MeteringInterval and Provisioning:CapacityRefreshInterval must be positive.")
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Provisioning:MinRetryDelay must be positive and no more than Provisioning:MaxRetryDelay.")
+            .Validate(o => o.ChainCheckInterval > TimeSpan.Zero && o.ChainCheckWindow >= 1,
+                "Provisioning:ChainCheckInterval must be positive and Provisioning:ChainCheckWindow 1 or more.")
             .Validate(o => o.MaxVCpu >= 1 && o.MaxRamMiB >= 1 && o.MaxDiskGiB >= 1, "Provisioning:MaxVCpu, MaxRamMiB and MaxDiskGiB must be positive.")
             .Validate(o => o.Templates.Values.All(t => t.VmId >= 100), "Provisioning:Templates:{name}:VmId must be 100 or more.")
             .ValidateOnStart();
@@ -60,6 +62,7 @@ internal static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<ResourceReadCache>();
         services.AddSingleton<ReconcilerSignal>();
         services.AddHostedService<ReconcilerWorker>();
+        services.AddHostedService<ResourceChainCheckWorker>();
         return services;
     }
 }

@@ -120,21 +120,7 @@ public sealed class ResourceLedgerBatchingTests(LedgerFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task The_locally_computed_attestation_digest_equals_the_contracts()
-    {
-        var connection = fixture.Host.Connection;
-        var id = NewId();
-        var spec = Spec(id);
-
-        var local = await Ledger.AttestationDigestAsync(id, spec, CancellationToken.None);
-
-        var call = new AttestationDigestFunction { ResourceId = LedgerIds.Of(id), SpecHash = spec }.GetCallData();
-        var onChain = await connection.Rpc.CallAsync("eth_call", CancellationToken.None, new { to = connection.ResourceRegistryAddress, data = Hex.Bytes(call) }, "latest");
-        Assert.Equal(Hex.ToBytes(onChain.GetString()!), local);
-    }
-
-    [Fact]
-    public async Task A_site_attestation_over_the_local_digest_verifies_the_resource()
+    public async Task A_site_attestation_over_the_ledgers_digest_verifies_the_resource()
     {
         using var key = SigningKey.Generate();
         var siteKey = key.ExportSecret();

@@ -92,6 +92,32 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     }
 
     [Fact]
+    public async Task An_earlier_site_signature_relayed_again_is_refused()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var siteKey = NewSiteKey();
+        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        await Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None);
+        var first = await Ledger.AttestationDigestAsync(id, Spec("asked"), CancellationToken.None);
+        var matching = SiteAttestation.Sign(siteKey, first);
+        await Ledger.RecordSiteAttestationAsync(id, Spec("asked"), matching, CancellationToken.None);
+        // Later the site reports that the VM drifted.
+        var drifted = Spec("what runs now");
+        var second = await Ledger.AttestationDigestAsync(id, drifted, CancellationToken.None);
+        await Ledger.RecordSiteAttestationAsync(id, drifted, SiteAttestation.Sign(siteKey, second), CancellationToken.None);
+
+        // Anyone may relay: someone relays the site's earlier, matching signature to make the resource look Verified again.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordSiteAttestationAsync(id, Spec("asked"), matching, CancellationToken.None));
+
+        Assert.Contains("refuses", error.Message, StringComparison.Ordinal);
+        var record = (await Ledger.GetAsync(id, CancellationToken.None))!;
+        Assert.False(record.Verified);
+        Assert.Equal(drifted, record.SiteAttestation);
+    }
+
+    [Fact]
     public async Task A_control_plane_attesting_another_spec_than_requested_leaves_the_resource_unverified()
     {
         var id = "vm-" + Guid.NewGuid();

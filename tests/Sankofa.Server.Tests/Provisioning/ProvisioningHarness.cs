@@ -17,10 +17,13 @@ public sealed class ProvisioningHarness : IAsyncDisposable
 {
     public static readonly string[] Sites = ["edge-001", "edge-002", "edge-003"];
 
-    private ProvisioningHarness(ProxmoxEmulator emulator, string dataDirectory)
+    private readonly IReadOnlyDictionary<string, string?> extraSettings;
+
+    private ProvisioningHarness(ProxmoxEmulator emulator, string dataDirectory, IReadOnlyDictionary<string, string?> extraSettings)
     {
         Emulator = emulator;
         DataDirectory = dataDirectory;
+        this.extraSettings = extraSettings;
     }
 
     public ProxmoxEmulator Emulator { get; }
@@ -31,7 +34,8 @@ public sealed class ProvisioningHarness : IAsyncDisposable
 
     public HttpClient Client => Server.Client;
 
-    public static async Task<ProvisioningHarness> StartAsync()
+    /// <param name="settings">Settings over the harness's own (another chain, shorter intervals).</param>
+    public static async Task<ProvisioningHarness> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var options = new ProxmoxEmulatorOptions { TaskDurations = EmulatedTaskDurations.All(TimeSpan.FromMilliseconds(100)) };
         foreach (var siteId in Sites)
@@ -39,7 +43,8 @@ public sealed class ProvisioningHarness : IAsyncDisposable
             options.Clusters.Add(EmulatedSites.ClusterFor(SiteCatalog.Default.Get(siteId)));
         }
 
-        var harness = new ProvisioningHarness(await ProxmoxEmulator.StartAsync(options), Directory.CreateTempSubdirectory("sankofa-provisioning-").FullName);
+        var harness = new ProvisioningHarness(
+            await ProxmoxEmulator.StartAsync(options), Directory.CreateTempSubdirectory("sankofa-provisioning-").FullName, settings ?? new Dictionary<string, string?>());
         await harness.StartServerAsync();
         return harness;
     }
@@ -62,6 +67,11 @@ public sealed class ProvisioningHarness : IAsyncDisposable
             ["ReadCache:MaxAge"] = "01:00:00",
         };
         foreach (var (key, value) in Emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(25), taskTimeout: TimeSpan.FromSeconds(30)))
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in extraSettings)
         {
             settings[key] = value;
         }

@@ -46,10 +46,13 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
     }
 
     /// <summary>
-    /// Queues again the registration, roles and status of every identity the chain recorded through this control plane
-    /// but no longer knows: an embedded chain that lost its state is redeployed empty, and without this nobody could get
-    /// a token or call the API again. Identities with steps still queued are left alone (their registration is on its
-    /// way). Returns how many were queued again. Throws <see cref="LedgerUnavailableException"/> when the chain cannot be read.
+    /// Queues again what the chain lost of identities it recorded through this control plane: an embedded chain that
+    /// lost its state is redeployed empty, and one killed with its host loses its last blocks. An identity the chain no
+    /// longer knows gets its registration, roles and status again (without this nobody could get a token or call the API
+    /// again); one the chain holds as active though a suspension or revocation was recorded gets that again (a lost
+    /// suspension must not leave the identity active on chain). Identities with steps still queued are left alone (their
+    /// steps are on their way), and so is one changed meanwhile. Returns how many were queued again. Throws
+    /// <see cref="LedgerUnavailableException"/> when the chain cannot be read.
     /// </summary>
     public async Task<int> RestoreLostAsync(CancellationToken cancellationToken)
     {
@@ -62,18 +65,13 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
             var onChain = recorded.Count == 0
                 ? new Dictionary<string, IdentityStatus>()
                 : await ledger.GetStatusesAsync([.. recorded.Select(a => a.Id)], cancellationToken).ConfigureAwait(false);
-            foreach (var account in recorded.Where(a => onChain.GetValueOrDefault(a.Id) == IdentityStatus.None))
+            foreach (var account in recorded)
             {
-                List<ChainStep> steps = [new(ChainAction.Register), .. account.Roles.Select(r => new ChainStep(ChainAction.GrantRole, r.Role, r.Scope))];
-                if (account.Status is IdentityStatus.Suspended or IdentityStatus.Revoked)
+                var chainStatus = onChain.GetValueOrDefault(account.Id);
+                if (chainStatus != account.Chain.RecordedStatus && await RequeueAsync(account, chainStatus, cancellationToken).ConfigureAwait(false))
                 {
-                    steps.Add(new(account.Status == IdentityStatus.Suspended ? ChainAction.Suspend : ChainAction.Revoke));
+                    restored++;
                 }
-
-                await store.UpdateAsync(account, steps,
-                    new AuditEvent(Actor, "identity.chain.restored", "identity:" + account.Id, JsonSerializer.Serialize(new { recorded = account.Chain.RecordedStatus.ToWord(), steps = steps.Count })),
-                    cancellationToken).ConfigureAwait(false);
-                restored++;
             }
 
             before = page.NextBefore;
@@ -81,6 +79,38 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
         while (before is not null);
 
         return restored;
+    }
+
+    private async Task<bool> RequeueAsync(StoredAccount account, IdentityStatus chainStatus, CancellationToken cancellationToken)
+    {
+        // Only towards what the store recorded as stricter: a status the chain holds that is stricter than the store's
+        // (a board's suspension) is not undone here.
+        var recorded = account.Chain.RecordedStatus;
+        List<ChainStep> steps = chainStatus == IdentityStatus.None
+            ? [new(ChainAction.Register), .. account.Roles.Select(r => new ChainStep(ChainAction.GrantRole, r.Role, r.Scope))]
+            : [];
+        if ((chainStatus is IdentityStatus.None or IdentityStatus.Active) && recorded is IdentityStatus.Suspended or IdentityStatus.Revoked)
+        {
+            steps.Add(new(recorded == IdentityStatus.Suspended ? ChainAction.Suspend : ChainAction.Revoke));
+        }
+
+        if (steps.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            await store.UpdateAsync(account, steps,
+                new AuditEvent(Actor, "identity.chain.restored", "identity:" + account.Id,
+                    JsonSerializer.Serialize(new { recorded = recorded.ToWord(), onChain = chainStatus.ToWord(), steps = steps.Count })),
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AccountConflictException)
+        {
+            return false; // changed meanwhile: its own steps are queued, and the next check looks again
+        }
     }
 
     /// <summary>Sends one step; false when it was put off.</summary>
@@ -113,7 +143,7 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
         }
         catch (Exception ex) when (ex is not LedgerUnavailableException and not OperationCanceledException)
         {
-            var delay = TimeSpan.FromTicks(Math.Min(options.ChainMinRetryDelay.Ticks * (1L << Math.Min(step.Attempts, 20)), options.ChainMaxRetryDelay.Ticks));
+            var delay = RetryBackoff.Delay(step.Attempts + 1, options.ChainMinRetryDelay, options.ChainMaxRetryDelay);
             await store.DeferStepAsync(step.Id, time.GetUtcNow() + delay, ex.Message, cancellationToken).ConfigureAwait(false);
             return false;
         }

@@ -35,4 +35,11 @@ public sealed class AccountOptions
 
     /// <summary>How often the outbox is looked at when nothing woke the worker (steps written by another server sharing the database).</summary>
     public TimeSpan ChainPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often every recorded identity is checked against the chain (and at start): one the chain no longer knows, or
+    /// holds as active though a suspension or revocation was recorded (it lost its last blocks), is recorded again.
+    /// Default 1 minute.
+    /// </summary>
+    public TimeSpan ChainCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sankofa.Core;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Ledger;
 
@@ -17,30 +18,25 @@ internal sealed partial class AccountChainWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var retryDelay = settings.ChainMinRetryDelay;
-        // Only a chain that has been redeployed after losing its state (generation above 0) can have forgotten identities.
-        var checkedForLoss = recovery.Generation == 0;
+        var failures = 0;
+        // Every recorded identity is checked against the chain at start (it may have lost blocks while this server was
+        // down), after it was redeployed, and every ChainCheckInterval (an embedded chain that crashed loses its last blocks).
+        var generation = recovery.Generation;
+        var nextCheck = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
             try
             {
-                // Once per start, when the chain first answers: a redeployed embedded chain knows none of our identities.
-                if (!checkedForLoss)
+                if (recovery.Generation != generation || time.GetUtcNow() >= nextCheck)
                 {
-                    checkedForLoss = true; // once, whatever comes of it; only an unreachable chain (below) asks again
-                    try
+                    generation = recovery.Generation;
+                    if (await sync.RestoreLostAsync(stoppingToken) is > 0 and var restored)
                     {
-                        if (await sync.RestoreLostAsync(stoppingToken) is > 0 and var restored)
-                        {
-                            LogRestored(logger, restored);
-                        }
+                        LogRestored(logger, restored);
                     }
-                    catch (LedgerUnavailableException)
-                    {
-                        checkedForLoss = false;
-                        throw;
-                    }
+
+                    nextCheck = time.GetUtcNow() + settings.ChainCheckInterval;
                 }
 
                 handled = await sync.SendPendingAsync(StepsPerRound, stoppingToken);
@@ -49,13 +45,13 @@ internal sealed partial class AccountChainWorker(
                     LogRecorded(logger, handled);
                 }
 
-                retryDelay = settings.ChainMinRetryDelay;
+                failures = 0;
             }
             catch (LedgerUnavailableException ex)
             {
+                var retryDelay = RetryBackoff.Delay(++failures, settings.ChainMinRetryDelay, settings.ChainMaxRetryDelay);
                 LogChainUnavailable(logger, retryDelay, ex.Message);
                 await Task.Delay(retryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, settings.ChainMaxRetryDelay.Ticks));
                 continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -84,7 +80,7 @@ internal sealed partial class AccountChainWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain no longer knows {Count} identities it had recorded (state lost?); their registration, roles and status are queued again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain lost what it had recorded of {Count} identities (state or last blocks lost?); their registration, roles or status are queued again")]
     private static partial void LogRestored(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Recorded {Count} identity step(s) on chain")]

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Sankofa.Core;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+
+namespace Sankofa.Server.Provisioning;
+
+/// <summary>
+/// Drives <see cref="ResourceReconciler.FindLostAsync"/>: every Verified resource is checked against the chain at start
+/// and after the chain lost its state, the newest every <see cref="ProvisioningOptions.ChainCheckInterval"/>; those the
+/// chain lost go back to the reconciler, which records them again from the store (as the audit anchorer does with roots).
+/// </summary>
+internal sealed partial class ResourceChainCheckWorker(
+    ResourceReconciler reconciler,
+    IChainRecovery recovery,
+    ReconcilerSignal signal,
+    IOptions<ProvisioningOptions> options,
+    TimeProvider time,
+    ILogger<ResourceChainCheckWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var full = true; // the chain may have lost blocks while this server was down
+        var generation = recovery.Generation;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = settings.ChainCheckInterval;
+            try
+            {
+                if (recovery.Generation != generation)
+                {
+                    (generation, full) = (recovery.Generation, true);
+                }
+
+                var lost = await reconciler.FindLostAsync(full, stoppingToken);
+                if (lost.Count > 0)
+                {
+                    LogLost(logger, lost.Count, lost[0]);
+                    signal.Wake();
+                }
+
+                (full, failures) = (false, 0);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The chain or the store did not answer: the check is only late, nothing is lost.
+                failures++;
+                wait = RetryBackoff.Delay(failures, settings.MinRetryDelay, settings.ChainCheckInterval);
+                LogCheckFailed(logger, wait, ex.Message);
+            }
+
+            await Task.Delay(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain no longer says Verified for {Count} resource(s) (first {Resource}); recording them again")]
+    private static partial void LogLost(ILogger logger, int count, string resource);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking resources against the chain failed; trying again in {Delay}: {Reason}")]
+    private static partial void LogCheckFailed(ILogger logger, TimeSpan delay, string reason);
+}

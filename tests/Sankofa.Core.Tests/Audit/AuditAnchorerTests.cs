@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Tests.Fakes;
+
+namespace Sankofa.Core.Tests.Audit;
+
+/// <summary>The anchorer against in-memory fakes of the audit store and the chain: anchoring, an unreachable chain, lost roots.</summary>
+public sealed class AuditAnchorerTests
+{
+    private readonly FakeTimeProvider time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+    private readonly FakeAuditStore store = new();
+    private readonly FakeAuditAnchorLedger chain = new();
+    private readonly AuditOptions options = new() { BatchesPerAnchor = 4, ReconcileWindow = 3 };
+    private readonly AuditAnchorer anchorer;
+
+    public AuditAnchorerTests() => anchorer = new AuditAnchorer(store, chain, options, time);
+
+    [Fact]
+    public async Task Sealed_batches_are_anchored_oldest_first_and_marked_with_where_they_landed()
+    {
+        Queue(6);
+
+        Assert.Equal(60, await anchorer.SealAsync(maxBatches: 10, CancellationToken.None));
+        var first = await anchorer.AnchorAsync(CancellationToken.None);
+        var second = await anchorer.AnchorAsync(CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4], first.Select(b => b.Id));
+        Assert.Equal([5L, 6], second.Select(b => b.Id));
+        Assert.Empty(await anchorer.AnchorAsync(CancellationToken.None));
+        Assert.All(store.Batches, b => Assert.Equal(time.GetUtcNow(), b.Anchor?.AnchoredAt));
+        Assert.Equal(6, (await chain.GetRootsAsync([1, 2, 3, 4, 5, 6], CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task While_the_chain_is_unreachable_nothing_is_marked_anchored_and_it_drains_when_the_chain_returns()
+    {
+        Queue(2);
+        await anchorer.SealAsync(10, CancellationToken.None);
+        chain.Unreachable = true;
+
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => anchorer.AnchorAsync(CancellationToken.None));
+        Assert.All(store.Batches, b => Assert.Null(b.Anchor));
+
+        chain.Unreachable = false;
+        Assert.Equal(2, (await anchorer.AnchorAsync(CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Roots_the_chain_lost_with_its_last_blocks_are_found_and_anchored_again_once()
+    {
+        Queue(2);
+        await anchorer.SealAsync(10, CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None);
+        var snapshot = chain.Snapshot();
+        Queue(2, firstId: 3);
+        await anchorer.SealAsync(10, CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None);
+        chain.Revert(snapshot);
+
+        var missing = await anchorer.ReconcileAsync(full: false, CancellationToken.None);
+        var again = await anchorer.AnchorAsync(CancellationToken.None);
+
+        Assert.Equal([3L, 4], missing);
+        Assert.Equal([3L, 4], again.Select(b => b.Id));
+        Assert.Equal(4, (await chain.GetRootsAsync([1, 2, 3, 4], CancellationToken.None)).Count);
+        Assert.Empty(await anchorer.ReconcileAsync(full: true, CancellationToken.None));
+        Assert.Equal(6, chain.Sent); // four first, the two lost ones again; nothing else repeated
+    }
+
+    [Fact]
+    public async Task A_periodic_check_looks_at_the_newest_batches_and_a_full_one_at_every_batch()
+    {
+        Queue(8);
+        await anchorer.SealAsync(10, CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None);
+        chain.Revert(chain.Snapshot().Where(r => r.Key != 1).ToDictionary()); // an old root lost with the chain's state
+
+        Assert.Empty(await anchorer.ReconcileAsync(full: false, CancellationToken.None));
+        Assert.Equal([1L], await anchorer.ReconcileAsync(full: true, CancellationToken.None));
+    }
+
+    private void Queue(int batches, int firstId = 1)
+    {
+        for (var id = firstId; id < firstId + batches; id++)
+        {
+            store.Waiting.Enqueue(new AuditBatch(id, RandomNumberGenerator.GetBytes(32), ((id - 1) * 10) + 1, 10, time.GetUtcNow(), null));
+        }
+    }
+}

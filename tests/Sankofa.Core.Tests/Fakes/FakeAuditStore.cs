@@ -1,0 +1,100 @@
+using Sankofa.Core.Audit;
+
+namespace Sankofa.Core.Tests.Fakes;
+
+/// <summary>
+/// Audit batches in memory, as the anchorer sees them: sealed (from <see cref="Waiting"/>), unanchored, anchored. Entry
+/// reads the anchorer never makes throw.
+/// </summary>
+internal sealed class FakeAuditStore : IAuditStore
+{
+    private readonly Lock _sync = new();
+    private readonly SortedDictionary<long, AuditBatch> _batches = [];
+
+    /// <summary>Batches that sealing takes next, in order.</summary>
+    public Queue<AuditBatch> Waiting { get; } = new();
+
+    /// <summary>Every stored batch, by id.</summary>
+    public IReadOnlyList<AuditBatch> Batches
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _batches.Values];
+            }
+        }
+    }
+
+    public Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!Waiting.TryDequeue(out var batch))
+            {
+                return Task.FromResult<AuditBatch?>(null);
+            }
+
+            _batches[batch.Id] = batch with { SealedAt = now, Anchor = null };
+            return Task.FromResult<AuditBatch?>(_batches[batch.Id]);
+        }
+    }
+
+    public Task<IReadOnlyList<AuditBatch>> GetUnanchoredBatchesAsync(int max, CancellationToken cancellationToken) =>
+        Select(b => b.Anchor is null, max);
+
+    public Task<IReadOnlyList<AuditBatch>> GetAnchoredBatchesAsync(long afterBatchId, int max, CancellationToken cancellationToken) =>
+        Select(b => b.Anchor is not null && b.Id > afterBatchId, max);
+
+    public Task MarkAnchoredAsync(IReadOnlyList<(long BatchId, AnchorRecord Anchor)> anchors, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            foreach (var (id, anchor) in anchors)
+            {
+                _batches[id] = _batches[id] with { Anchor = anchor };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task MarkUnanchoredAsync(IReadOnlyList<long> batchIds, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            foreach (var id in batchIds)
+            {
+                _batches[id] = _batches[id] with { Anchor = null };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<AuditBatch?> GetBatchAsync(long id, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_batches.GetValueOrDefault(id));
+        }
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<AuditPage> ListEntriesAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    private Task<IReadOnlyList<AuditBatch>> Select(Func<AuditBatch, bool> which, int max)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult<IReadOnlyList<AuditBatch>>([.. _batches.Values.Where(which).Take(max)]);
+        }
+    }
+}

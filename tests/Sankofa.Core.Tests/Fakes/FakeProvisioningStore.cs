@@ -1,0 +1,132 @@
+using Sankofa.Core.Audit;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+
+namespace Sankofa.Core.Tests.Fakes;
+
+/// <summary>
+/// Resources, their events and audit entries in memory, with the store's version check: just what the reconciler
+/// reads and writes. Members it never calls throw, so a test that reaches one says so.
+/// </summary>
+internal sealed class FakeProvisioningStore : IProvisioningStore
+{
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
+    private readonly List<ResourceEvent> _events = [];
+    private readonly List<AuditEvent> _audit = [];
+
+    public long ChangeVersion { get; private set; }
+
+    /// <summary>Every audit event written, in order.</summary>
+    public IReadOnlyList<AuditEvent> Audit
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _audit];
+            }
+        }
+    }
+
+    /// <summary>Stores a resource as it is (a test's starting point).</summary>
+    public Resource Add(Resource resource)
+    {
+        lock (_sync)
+        {
+            var stored = resource with { Sequence = _resources.Count + 1, Version = 1 };
+            _resources[resource.Id] = stored;
+            return stored;
+        }
+    }
+
+    public Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!_resources.TryGetValue(updated.Id, out var stored) || stored.Version != updated.Version)
+            {
+                throw new ProvisioningConflictException($"Resource {updated.Id} changed meanwhile.");
+            }
+
+            var saved = updated with { Version = stored.Version + 1 };
+            _resources[saved.Id] = saved;
+            if (resourceEvent is not null)
+            {
+                _events.Add(new ResourceEvent(_events.Count + 1, saved.Id, saved.UpdatedAt, saved.Status, resourceEvent.Kind, resourceEvent.Message));
+            }
+
+            if (audit is not null)
+            {
+                _audit.Add(audit);
+            }
+
+            ChangeVersion++;
+            return Task.FromResult(saved);
+        }
+    }
+
+    public Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_resources.GetValueOrDefault(resourceId));
+        }
+    }
+
+    public Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult<IReadOnlyList<ResourceEvent>>([.. _events.Where(e => e.ResourceId == resourceId)]);
+        }
+    }
+
+    /// <summary>Newest first by sequence; honours the status filter, the limit and the <see cref="ResourceQuery.After"/> cursor.</summary>
+    public Task<ResourcePage> ListResourcesAsync(ResourceQuery query, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var after = query.After is { } cursor ? cursor.Sequence : long.MaxValue;
+            var items = _resources.Values
+                .Where(r => (query.Status is null || r.Status == query.Status) && r.Sequence < after)
+                .OrderByDescending(r => r.Sequence)
+                .Take(query.Limit + 1)
+                .ToList();
+            var more = items.Count > query.Limit;
+            var page = items.Take(query.Limit).ToList();
+            return Task.FromResult(new ResourcePage(page, null) { Next = more ? new ResourceCursor(ResourceSort.Created, true, null, page[^1].Sequence) : null });
+        }
+    }
+
+    public Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Tenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task CreateProjectAsync(Project project, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Project?> GetProjectAsync(string projectId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Project>> ListProjectsAsync(string? tenantId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+}

@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Time.Testing;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tests.Fakes;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Tests.Provisioning;
+
+/// <summary>The reconciler against in-memory fakes of its ports: the steps, a chain that lost records, retries and giving up.</summary>
+public sealed class ResourceReconcilerTests
+{
+    private const string Site = "edge-001";
+
+    private readonly FakeTimeProvider time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+    private readonly FakeProvisioningStore store = new();
+    private readonly FakeResourceLedger ledger = new();
+    private readonly FakeVirtualMachines sites = new(Site);
+    private readonly FakeSiteAttestor attestor = new();
+    private readonly ProvisioningOptions options = new() { MaxAttempts = 4 };
+    private readonly ResourceReconciler reconciler;
+
+    public ResourceReconcilerTests() =>
+        reconciler = new ResourceReconciler(store, ledger, sites, attestor, new FleetCapacity(store, SiteCatalog.Default, options, time), options, time);
+
+    [Fact]
+    public async Task A_requested_resource_is_provisioned_and_verified_on_chain()
+    {
+        var resource = store.Add(NewResource("vm-a"));
+
+        var done = await reconciler.ReconcileAsync(resource, CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.True(await ledger.IsVerifiedAsync("vm-a", CancellationToken.None));
+        Assert.Single(sites.Cluster(Site).Managed);
+    }
+
+    [Fact]
+    public async Task A_resource_whose_chain_records_were_lost_mid_provisioning_is_recorded_again_from_the_store_and_verified()
+    {
+        // Recorded on chain and cloned, then the server died and the chain lost its last blocks: it holds nothing.
+        var placed = await ClonedAsync("vm-b");
+
+        var done = await reconciler.ReconcileAsync(placed, CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(0, done.Attempts);
+        Assert.True(await ledger.IsVerifiedAsync("vm-b", CancellationToken.None));
+        var events = await store.GetEventsAsync("vm-b", CancellationToken.None);
+        Assert.Contains(events, e => e.Kind == "chain.restored" && e.Message.Contains("request, placement", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Kind == "retry.scheduled");
+        Assert.Contains(store.Audit, a => a.Action == "provisioning.resource.chain-restored" && a.Subject == "resource:vm-b");
+    }
+
+    [Fact]
+    public async Task A_resource_the_chain_lost_only_the_control_planes_attestation_of_is_verified_again()
+    {
+        var cloned = await ClonedAsync("vm-c");
+        var provisioned = await store.UpdateResourceAsync(cloned with { Status = ResourceStatus.Provisioned }, null, null, null, CancellationToken.None);
+        await ledger.RecordRequestedAsync("vm-c", cloned.SpecHash, CancellationToken.None);
+        await ledger.RecordPlacedAsync("vm-c", Site, "host-1", CancellationToken.None);
+
+        var done = await reconciler.ReconcileAsync(provisioned, CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.True(await ledger.IsVerifiedAsync("vm-c", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Verified_resources_the_chain_lost_are_handed_back_and_verified_again_keeping_their_metering_start()
+    {
+        var kept = await reconciler.ReconcileAsync(store.Add(NewResource("vm-kept")), CancellationToken.None);
+        var snapshot = ledger.Snapshot();
+        var lost = await reconciler.ReconcileAsync(store.Add(NewResource("vm-lost")), CancellationToken.None);
+        Assert.Equal(ResourceStatus.Verified, lost.Status);
+        ledger.Revert(snapshot);
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var found = await reconciler.FindLostAsync(full: true, CancellationToken.None);
+
+        Assert.Equal(["vm-lost"], found);
+        var handedBack = (await store.GetResourceAsync("vm-lost", CancellationToken.None))!;
+        Assert.Equal(ResourceStatus.Provisioned, handedBack.Status);
+        Assert.Equal(time.GetUtcNow(), handedBack.NextAttemptAt);
+        var again = await reconciler.ReconcileAsync(handedBack, CancellationToken.None);
+        Assert.Equal(ResourceStatus.Verified, again.Status);
+        Assert.Equal(lost.VerifiedAt, again.VerifiedAt);
+        Assert.True(await ledger.IsVerifiedAsync("vm-lost", CancellationToken.None));
+        Assert.Empty(await reconciler.FindLostAsync(full: true, CancellationToken.None));
+        Assert.Equal(ResourceStatus.Verified, (await store.GetResourceAsync(kept.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task A_step_the_chain_keeps_refusing_counts_its_attempts_backs_off_and_ends_failed_with_the_vm_removed()
+    {
+        var provisioning = await ClonedAsync("vm-d");
+        // The chain says deleted: nothing to record again, and every attempt is refused.
+        await ledger.RecordRequestedAsync("vm-d", provisioning.SpecHash, CancellationToken.None);
+        await ledger.RecordDeletedAsync("vm-d", CancellationToken.None);
+
+        var current = provisioning;
+        var delays = new List<TimeSpan>();
+        for (var round = 0; round < 20 && !current.IsSettled; round++)
+        {
+            current = await reconciler.ReconcileAsync(current, CancellationToken.None);
+            if (current.Status == ResourceStatus.Provisioning)
+            {
+                delays.Add(current.NextAttemptAt - time.GetUtcNow());
+                time.Advance(current.NextAttemptAt - time.GetUtcNow());
+            }
+        }
+
+        Assert.Equal(ResourceStatus.Failed, current.Status);
+        Assert.Contains($"failed {options.MaxAttempts} times", current.FailureReason, StringComparison.Ordinal);
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], delays);
+        Assert.Empty(sites.Cluster(Site).Managed);
+        var events = await store.GetEventsAsync("vm-d", CancellationToken.None);
+        Assert.Equal(["attempt 1", "attempt 2", "attempt 3"], events.Where(e => e.Kind == "retry.scheduled").Select(e => e.Message.Split('(', ')')[1]));
+        Assert.Single(events, e => e.Kind == "vm.found");
+    }
+
+    [Fact]
+    public async Task A_removal_that_keeps_failing_is_retried_but_writes_a_bounded_history()
+    {
+        var verified = await reconciler.ReconcileAsync(store.Add(NewResource("vm-e")), CancellationToken.None);
+        sites.Cluster(Site).DeleteFails = new ProvisioningException(ProvisioningFailure.Unavailable, "The site does not answer.");
+        var current = await store.UpdateResourceAsync(verified with { Desired = DesiredState.Absent }, null, null, null, CancellationToken.None);
+
+        for (var round = 0; round < 100; round++)
+        {
+            current = await reconciler.ReconcileAsync(current, CancellationToken.None);
+            time.Advance(current.NextAttemptAt - time.GetUtcNow());
+        }
+
+        Assert.Equal(ResourceStatus.Deleting, current.Status);
+        Assert.Equal(100, current.Attempts);
+        Assert.Equal(options.MaxRetryDelay, current.NextAttemptAt - current.UpdatedAt);
+        var retries = (await store.GetEventsAsync("vm-e", CancellationToken.None)).Count(e => e.Kind == "retry.scheduled");
+        Assert.Equal(options.MaxAttempts + 4, retries); // 1..4, then 8, 16, 32, 64
+    }
+
+    /// <summary>A resource the store says is being provisioned, with its VM cloned on the site, and nothing on chain.</summary>
+    private async Task<Resource> ClonedAsync(string id)
+    {
+        var vm = await sites.Cluster(Site).CloneAsync(new CloneVirtualMachineRequest(id, 9000, "node-1", 100, id));
+        return store.Add(NewResource(id) with { Status = ResourceStatus.Provisioning, Vm = vm.Ref });
+    }
+
+    private Resource NewResource(string id)
+    {
+        var spec = new ResourceSpec(2, 2048, 20, "debian-12-cloud", [], null);
+        var now = time.GetUtcNow();
+        return new Resource(id, 0, "acme", "web", id, spec, SpecHash.Of(spec), DesiredState.Present, ResourceStatus.Requested, null,
+            new PlacementExplanation(Site, "Edge 1", "edge", "NG", "host-1", null, null, 1, "test", null, null, []),
+            null, 0, now, now, now, null, null, null, null, 0);
+    }
+}

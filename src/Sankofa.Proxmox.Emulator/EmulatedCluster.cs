@@ -376,8 +376,6 @@ public sealed class EmulatedCluster
         }
     }
 
-    internal int NextPid() => _nextPid++;
-
     private EmulatedNode GetNodeOrThrow(string node) =>
         _nodes.GetValueOrDefault(node) ?? throw new ArgumentException($"Cluster {Id} has no node {node}.", nameof(node));
 

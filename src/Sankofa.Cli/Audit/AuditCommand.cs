@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Sankofa.Cli.Api;
 using Sankofa.Core.Audit;
-using Sankofa.Ledger;
 
 namespace Sankofa.Cli.Audit;
 

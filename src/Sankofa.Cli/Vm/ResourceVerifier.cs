@@ -1,8 +1,6 @@
 using Sankofa.Cli.Api;
-using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Resources;
-using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Cli.Vm;
 

@@ -11,6 +11,3 @@ internal sealed record ReceiptLog(string Address, IReadOnlyList<string> Topics, 
 
 /// <summary>The outcome of a mined transaction.</summary>
 internal sealed record TransactionReceipt(string TransactionHash, long BlockNumber, bool Succeeded, string? ContractAddress, long GasUsed, IReadOnlyList<ReceiptLog> Logs);
-
-/// <summary>The transaction was mined but reverted.</summary>
-internal sealed class TransactionRevertedException(string message) : Exception(message);

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Sankofa.Proxmox.Tls;
 
@@ -20,6 +19,4 @@ internal static class CertificatePinning
 
         return options.AllowUntrustedCertificate ? (_, _, _, _) => true : null;
     }
-
-    public static string Fingerprint(X509Certificate certificate) => Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
-using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Audit;

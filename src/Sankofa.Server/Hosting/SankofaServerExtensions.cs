@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Prometheus;
-using Sankofa.Core.Audit;
 using Sankofa.Data;
 using Sankofa.Ledger;
 using Sankofa.Proxmox;

@@ -218,7 +218,7 @@ public sealed class ResourceReconciler
             throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM {vm.Ref} is locked ({held}); waiting for the operation to finish.");
         }
 
-        if (!cloned && r.Vm is not null && r.Attempts == 0)
+        if (!cloned && r.Vm is not null && (r.Attempts == 0 || !await FoundAlreadyAsync(r, ct).ConfigureAwait(false)))
         {
             // Resuming after an interruption: say so in the history, once (a retry finds its own VM again and again).
             r = await NoteAsync(r, "vm.found", $"Found VM {vm.Ref}, made for this resource by an earlier run; carrying on with it.", null, null, ct).ConfigureAwait(false);
@@ -240,6 +240,10 @@ public sealed class ResourceReconciler
             $"VM {vm.Ref} configured and running; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).",
             "provisioning.resource.provisioned", new { vm = vm.Ref.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the history already says the VM was found since its id was drawn (read only when retrying).</summary>
+    private async Task<bool> FoundAlreadyAsync(Resource r, CancellationToken ct) =>
+        (await _store.GetEventsAsync(r.Id, ct).ConfigureAwait(false)).LastOrDefault(e => e.Kind is "vm.found" or "vm.provisioning")?.Kind == "vm.found";
 
     private TemplateOptions Template(Resource r) =>
         _options.Templates.TryGetValue(r.Spec.Template, out var template)

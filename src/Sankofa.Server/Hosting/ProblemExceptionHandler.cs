@@ -23,11 +23,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 HttpEdgeExtensions.TooLarge(httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
             BadHttpRequestException bad => FromBadRequest(bad),
             AuditValidationException invalid => Validation(invalid.Errors),
-            LedgerUnavailableException unavailable => new ProblemDetails
+            // Its message names the node's URL, credentials and all, which no caller may see.
+            LedgerUnavailableException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The chain cannot be reached.",
-                Detail = unavailable.Message,
+                Detail = "The chain did not answer; try again in a moment.",
             },
             _ => null,
         };

@@ -41,5 +41,11 @@ public sealed class PublicAnswersTests : IDisposable
         Assert.Equal("unreachable", JsonDocument.Parse(readyText).RootElement.GetProperty("chain").GetString());
         Assert.DoesNotContain(Secret, readyText, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", readyText, StringComparison.Ordinal);
+
+        using var away = await server.Anonymous.GetAsync("api/v1/ledger");
+        var awayText = await away.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, away.StatusCode);
+        Assert.DoesNotContain(Secret, awayText, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", awayText, StringComparison.Ordinal);
     }
 }

@@ -23,6 +23,12 @@ public sealed class ProxmoxConfigurationException : Exception
             throw new ProxmoxConfigurationException(prefix + "BaseUrl", "an absolute http(s) URL of the Proxmox API is required, for example https://pve.example:8006");
         }
 
+        // Over plain http the API token crosses the network in the clear and the certificate pin checks nothing.
+        if (options.BaseUrl.Scheme != Uri.UriSchemeHttps && !options.BaseUrl.IsLoopback)
+        {
+            throw new ProxmoxConfigurationException(prefix + "BaseUrl", "must be an https URL (plain http only on loopback), for example https://pve.example:8006");
+        }
+
         var token = !string.IsNullOrEmpty(options.TokenId) || !string.IsNullOrEmpty(options.TokenSecret);
         var user = !string.IsNullOrEmpty(options.Username) || !string.IsNullOrEmpty(options.Password);
         if (token && user)
@@ -73,6 +79,11 @@ public sealed class ProxmoxConfigurationException : Exception
         if (options.CertificateFingerprint is { } pin && Tls.CertificatePinning.Normalize(pin).Length != 64)
         {
             throw new ProxmoxConfigurationException(prefix + "CertificateFingerprint", "must be a SHA-256 fingerprint (64 hex digits, colons allowed)");
+        }
+
+        if (options.CertificateFingerprint is not null && options.BaseUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ProxmoxConfigurationException(prefix + "CertificateFingerprint", "needs an https BaseUrl: over plain http there is no certificate to pin");
         }
     }
 }

@@ -13,7 +13,7 @@ public sealed class ProxmoxOptions
 /// <summary>How to reach and authenticate to one Proxmox VE cluster. Give either an API token (preferred) or a user and password.</summary>
 public sealed class ProxmoxClusterOptions
 {
-    /// <summary>The API endpoint: <c>https://pve.example:8006</c> or the same with <c>/api2/json</c>. Required.</summary>
+    /// <summary>The API endpoint: <c>https://pve.example:8006</c> or the same with <c>/api2/json</c>. Required; plain http only on loopback.</summary>
     public Uri? BaseUrl { get; set; }
 
     /// <summary>API token id, <c>USER@REALM!TOKENID</c> (for example <c>sankofa@pve!provisioner</c>). With <see cref="TokenSecret"/>; no ticket or CSRF token is needed.</summary>

@@ -4,6 +4,7 @@ using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
@@ -17,16 +18,23 @@ internal static class GraphQLEndpoint
 {
     private const string ContentType = "application/graphql-response+json; charset=utf-8";
 
-    public static IServiceCollection AddSankofaGraphQL(this IServiceCollection services) =>
-        services.AddGraphQL(b => b
+    public static IServiceCollection AddSankofaGraphQL(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GraphQLLimitsOptions>().Bind(configuration.GetSection(GraphQLLimitsOptions.Section))
+            .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxAliases >= 0,
+                "GraphQL:MaxDocumentLength, GraphQL:MaxDepth and GraphQL:MaxComplexity must be positive, GraphQL:MaxAliases 0 or more.")
+            .ValidateOnStart();
+        return services.AddGraphQL(b => b
             .AddSchema<SankofaSchema>()
             .AddGraphTypes(typeof(SankofaSchema).Assembly)
             .AddSystemTextJson()
+            .AddValidationRule<QueryLimitsRule>()
             .AddErrorInfoProvider(o =>
             {
                 o.ExposeCode = true;
                 o.ExposeData = true;
             }));
+    }
 
     public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder app)
     {
@@ -35,7 +43,8 @@ internal static class GraphQLEndpoint
         return app;
     }
 
-    private static async Task PostAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache)
+    private static async Task PostAsync(
+        HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache, IOptions<GraphQLLimitsOptions> limits)
     {
         // The body is read whole: it is the cache key (a polling client sends the same bytes each time) before it is parsed.
         using var body = new MemoryStream();
@@ -60,25 +69,33 @@ internal static class GraphQLEndpoint
             return;
         }
 
-        await ExecuteAsync(http, serializer, executer, request, cache, key, version);
+        await ExecuteAsync(http, serializer, executer, request, cache, key, version, limits.Value);
     }
 
     private static Task GetAsync(
-        HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache, string? query, string? operationName)
+        HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache, IOptions<GraphQLLimitsOptions> limits,
+        string? query, string? operationName)
     {
         var key = ResourceReadCache.Key("graphql:get", http, Encoding.UTF8.GetBytes(http.Request.QueryString.Value ?? string.Empty));
         return cache.TryGet(key, out var kept)
             ? WriteAsync(http, StatusCodes.Status200OK, kept.Body)
-            : ExecuteAsync(http, serializer, executer, new GraphQLRequest { Query = query, OperationName = operationName }, cache, key, cache.Version);
+            : ExecuteAsync(http, serializer, executer, new GraphQLRequest { Query = query, OperationName = operationName }, cache, key, cache.Version, limits.Value);
     }
 
     private static async Task ExecuteAsync(
         HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, GraphQLRequest? request,
-        ResourceReadCache cache, string key, long version)
+        ResourceReadCache cache, string key, long version, GraphQLLimitsOptions limits)
     {
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
             await WriteAsync(http, serializer, StatusCodes.Status400BadRequest, Error("BAD_REQUEST", "'query' is required."));
+            return;
+        }
+
+        if (request.Query.Length > limits.MaxDocumentLength)
+        {
+            await WriteAsync(http, serializer, StatusCodes.Status400BadRequest, Error("DOCUMENT_TOO_LARGE",
+                $"The document has {request.Query.Length} characters; the limit (GraphQL:MaxDocumentLength) is {limits.MaxDocumentLength}."));
             return;
         }
 

@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types;
 
 namespace Sankofa.Server.GraphQL;
@@ -13,6 +14,8 @@ public sealed class SankofaSchema : Schema
     {
         Query = query;
         Mutation = mutation;
+        // Introspection reads the schema in memory: counted at a tenth, the query tools send stays far below the limit.
+        this.WithIntrospectionComplexityImpact(0.1);
     }
 }
 

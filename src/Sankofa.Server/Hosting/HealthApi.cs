@@ -4,8 +4,11 @@ using Sankofa.Data;
 
 namespace Sankofa.Server.Hosting;
 
-/// <summary>Liveness and readiness endpoints for orchestrators and load balancers.</summary>
-internal static class HealthApi
+/// <summary>
+/// Liveness and readiness endpoints for orchestrators and load balancers. Anyone may ask, so the answers are our own
+/// words: an exception's text can name hosts, paths or a connection string's credentials, and goes to the log alone.
+/// </summary>
+internal static partial class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
@@ -17,8 +20,9 @@ internal static class HealthApi
     }
 
     private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        IStoreHealth store, ILedgerStatus ledger, CancellationToken cancellationToken)
+        IStoreHealth store, ILedgerStatus ledger, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(HealthApi).FullName!);
         string database;
         try
         {
@@ -26,7 +30,8 @@ internal static class HealthApi
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            database = "error: " + ex.GetBaseException().Message;
+            DatabaseFailed(logger, ex);
+            database = "error";
         }
 
         string chain;
@@ -37,7 +42,8 @@ internal static class HealthApi
         }
         catch (LedgerUnavailableException ex)
         {
-            chain = "unreachable: " + ex.Message;
+            ChainUnreachable(logger, ex);
+            chain = "unreachable";
         }
 
         var ready = database == "ok" && chain.StartsWith("ok", StringComparison.Ordinal);

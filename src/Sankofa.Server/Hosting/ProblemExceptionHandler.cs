@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
@@ -17,13 +18,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         var problem = exception switch
         {
+            // A body sent without a length (chunked) meets the bound only as it is read.
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                HttpEdgeExtensions.TooLarge(httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
             BadHttpRequestException bad => FromBadRequest(bad),
             AuditValidationException invalid => Validation(invalid.Errors),
-            LedgerUnavailableException unavailable => new ProblemDetails
+            // Its message names the node's URL, credentials and all, which no caller may see.
+            LedgerUnavailableException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The chain cannot be reached.",
-                Detail = unavailable.Message,
+                Detail = "The chain did not answer; try again in a moment.",
             },
             _ => null,
         };

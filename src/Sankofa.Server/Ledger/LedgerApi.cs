@@ -9,9 +9,21 @@ internal static class LedgerApi
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/ledger", async Task<Ok<LedgerStatus>> (ILedgerStatus ledger, CancellationToken ct) =>
-                TypedResults.Ok(await ledger.GetStatusAsync(ct)))
+            {
+                var status = await ledger.GetStatusAsync(ct);
+                return TypedResults.Ok(status with { RpcUrl = WithoutSecrets(status.RpcUrl) });
+            })
             .WithName("GetLedgerStatus").WithTags("Ledger").WithSummary("Chain endpoint, chain id, height and contract addresses.")
             .AllowAnonymous(); // public facts about the chain: what anyone needs to verify our records without trusting us
         return app;
     }
+
+    /// <summary>
+    /// The endpoint as anyone may see it: a node's URL often carries its credentials in the user info or the query
+    /// (<c>https://user:secret@node/</c>, <c>?apikey=</c>), which this answer, served to anyone, must not repeat.
+    /// </summary>
+    internal static string WithoutSecrets(string rpcUrl) =>
+        Uri.TryCreate(rpcUrl, UriKind.Absolute, out var uri)
+            ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty }.Uri.ToString()
+            : string.Empty;
 }

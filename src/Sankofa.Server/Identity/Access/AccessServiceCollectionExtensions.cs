@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
 using Sankofa.Core.Identity;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Identity.Access;
 
@@ -26,6 +27,7 @@ internal static class AccessServiceCollectionExtensions
 
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
             .Validate(o => o.Authority is null || o.Authority.IsAbsoluteUri, "Auth:Authority must be an absolute URL.")
+            .Validate(o => o.Authority is null || Transport.IsHttpsOrLoopback(o.Authority), "Auth:Authority must be an https URL (plain http only on loopback).")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Audience) && !string.IsNullOrWhiteSpace(o.RoleClaim), "Auth:Audience and Auth:RoleClaim must not be empty.")
             .ValidateOnStart();
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();

@@ -3,6 +3,7 @@ using Sankofa.Core;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Data.Oidc;
+using Sankofa.Server.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Sankofa.Server.Identity.Oidc;
@@ -15,6 +16,7 @@ internal static class OidcServiceCollectionExtensions
         services.AddOptions<OidcOptions>().Bind(configuration.GetSection(OidcOptions.Section))
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero, "Oidc:AccessTokenLifetime and Oidc:RefreshTokenLifetime must be positive.")
             .Validate(o => o.Issuer is null || o.Issuer.IsAbsoluteUri, "Oidc:Issuer must be an absolute URL.")
+            .Validate(o => o.Issuer is null || Transport.IsHttpsOrLoopback(o.Issuer), "Oidc:Issuer must be an https URL (plain http only on loopback).")
             .Validate(o => o.PortalRedirectUris.Concat(o.PortalPostLogoutRedirectUris).All(u => u.IsAbsoluteUri), "Oidc:PortalRedirectUris and Oidc:PortalPostLogoutRedirectUris must be absolute URLs.")
             .Validate(o => o.BootstrapClientId is null || (AccountRules.NameProblem(o.BootstrapClientId) is null && o.BootstrapClientSecret is { Length: >= AccountRules.MinClientSecretLength }),
                 $"Oidc:BootstrapClientId must be a valid account name, and Oidc:BootstrapClientSecret then at least {AccountRules.MinClientSecretLength} characters.")

@@ -1,5 +1,6 @@
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
-using Sankofa.Ledger.Rpc;
 
 namespace Sankofa.Server.Tests.Infrastructure;
 
@@ -15,7 +16,14 @@ public static class ChainSocket
     /// <summary>Calls <paramref name="method"/> on the embedded chain of the server using <paramref name="dataDirectory"/>; a JSON-RPC error throws.</summary>
     public static async Task<JsonElement> CallAsync(string dataDirectory, string method, params object?[] parameters)
     {
-        using var rpc = new JsonRpcClient(new Uri(PathIn(dataDirectory)), TimeSpan.FromSeconds(30));
-        return await rpc.CallAsync(method, CancellationToken.None, parameters);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(PathIn(dataDirectory)));
+        await using var stream = new NetworkStream(socket);
+        await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new { jsonrpc = "2.0", id = 1, method, @params = parameters }));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var answer = JsonDocument.Parse((await reader.ReadLineAsync())!).RootElement; // anvil answers with one line
+        return answer.TryGetProperty("error", out var error)
+            ? throw new InvalidOperationException($"{method}: {error}")
+            : answer.GetProperty("result").Clone();
     }
 }

@@ -10,7 +10,10 @@ public sealed class LedgerOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Ledger";
 
-    /// <summary>JSON-RPC endpoint of an external node. Null (default): start the embedded anvil chain.</summary>
+    /// <summary>
+    /// JSON-RPC endpoint of an external node: an http(s) URL, or the path of a node's IPC socket (anvil, geth).
+    /// Null (default): start the embedded anvil chain.
+    /// </summary>
     public Uri? RpcUrl { get; set; }
 
     /// <summary>Chain id the node must report; a mismatch stops start-up. Default 31337 (the embedded chain's id).</summary>
@@ -43,6 +46,13 @@ public sealed class LedgerOptions
     /// </summary>
     public string? KeyPassword { get; set; }
 
+    /// <summary>
+    /// Whether the embedded anvil runs in a network namespace of its own (<c>unshare --map-root-user --net</c>), so that its
+    /// HTTP port, which takes state-changing methods, is reachable from nowhere. Default true. Set false only where user
+    /// namespaces are not allowed (some containers): any local process can then change the embedded chain's state.
+    /// </summary>
+    public bool IsolateChain { get; set; } = true;
+
     /// <summary>Path of the anvil binary. Default: <c>node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil</c> found by searching upward from the application and current directories.</summary>
     public string? AnvilPath { get; set; }
 
@@ -64,7 +74,7 @@ public sealed class LedgerOptions
     /// <summary>How long start-up waits for the embedded chain to answer. Default 30 seconds.</summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Timeout of one JSON-RPC HTTP request. Default 30 seconds.</summary>
+    /// <summary>Timeout of one JSON-RPC request (HTTP or IPC). Default 30 seconds.</summary>
     public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a caller waits for a transaction's receipt before getting <c>LedgerUnavailableException</c>. The transaction is still tracked and re-sent. Default 2 minutes.</summary>

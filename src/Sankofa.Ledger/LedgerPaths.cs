@@ -17,6 +17,8 @@ internal sealed record LedgerPaths(string LedgerDirectory)
 
     public string AnvilPid => Path.Combine(LedgerDirectory, "anvil.pid");
 
+    public string AnvilSocket => Path.Combine(LedgerDirectory, "anvil.ipc");
+
     /// <summary>Reads the top-level <c>DataDirectory</c> key (default <c>~/.sankofa</c>).</summary>
     public static LedgerPaths FromConfiguration(IConfiguration configuration) =>
         new(Path.Combine(Core.DataDirectory.Resolve(configuration[Core.DataDirectory.Key]), "ledger"));

@@ -5,7 +5,7 @@ using Sankofa.Ledger.Rpc;
 
 namespace Sankofa.Ledger.Tests;
 
-/// <summary>Ledger:RpcUrl mode against a separately started anvil standing in for a Besu node.</summary>
+/// <summary>Ledger:RpcUrl mode against a separately started anvil (reached at its IPC socket) standing in for a Besu node.</summary>
 public sealed class ConfiguredEndpointTests : IAsyncLifetime
 {
     private const long ExternalChainId = 1337;
@@ -70,7 +70,7 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
         // An operator provisions and funds the key before pointing Sankofa at a real network.
         var (key, _) = await SignerKeyStore.LoadOrCreateAsync(Path.Combine(dir.LedgerDirectory, SignerKeyStore.KeyFileName), "operator-password", CancellationToken.None);
         using (key)
-        using (var rpc = new JsonRpcClient(_node!.RpcUrl, TimeSpan.FromSeconds(10)))
+        using (var rpc = new JsonRpcClient(_node!.Endpoint, TimeSpan.FromSeconds(10)))
         {
             await rpc.CallAsync("anvil_setBalance", CancellationToken.None, key.Address, "0xde0b6b3a7640000000");
         }
@@ -92,7 +92,7 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
         }
 
         // The node lost the contract (here: its code wiped): a configured endpoint never silently redeploys.
-        using (var rpc = new JsonRpcClient(_node.RpcUrl, TimeSpan.FromSeconds(10)))
+        using (var rpc = new JsonRpcClient(_node.Endpoint, TimeSpan.FromSeconds(10)))
         {
             await rpc.CallAsync("anvil_setCode", CancellationToken.None, address, "0x");
         }
@@ -108,7 +108,7 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var (key, _) = await SignerKeyStore.LoadOrCreateAsync(Path.Combine(dir.LedgerDirectory, SignerKeyStore.KeyFileName), "operator-password", CancellationToken.None);
         using (key)
-        using (var rpc = new JsonRpcClient(_node!.RpcUrl, TimeSpan.FromSeconds(10)))
+        using (var rpc = new JsonRpcClient(_node!.Endpoint, TimeSpan.FromSeconds(10)))
         {
             await rpc.CallAsync("anvil_setBalance", CancellationToken.None, key.Address, "0xde0b6b3a7640000000");
         }
@@ -132,7 +132,7 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Ledger:RpcUrl"] = _node!.RpcUrl.ToString(),
+            ["Ledger:RpcUrl"] = _node!.Endpoint.ToString(),
             ["Ledger:ChainId"] = ExternalChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ledger:KeyPassword"] = "operator-password",
         };

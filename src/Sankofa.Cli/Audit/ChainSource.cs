@@ -5,8 +5,9 @@ using Sankofa.Ledger;
 namespace Sankofa.Cli.Audit;
 
 /// <summary>
-/// Where the CLI reads roots: straight from the chain's JSON-RPC endpoint. The server may name the endpoint and
-/// contract, but the roots themselves never pass through it; pass --rpc-url and --contract to trust it for nothing.
+/// Where the CLI reads roots: from the chain's JSON-RPC endpoint. The server names the endpoint and contract (for its
+/// embedded chain, its read-only endpoint <c>/chain/rpc</c>, the only way to that chain); pass --rpc-url and --contract
+/// to read an external chain (or a copy of the embedded one) and trust the server for nothing.
 /// </summary>
 internal sealed class ChainSource(AuditAnchorReader reader, string rpcUrl, string contract) : IDisposable
 {

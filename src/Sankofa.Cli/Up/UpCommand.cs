@@ -52,6 +52,12 @@ internal static class UpCommand
         }
 
         var data = DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]);
+        // Before the emulated fleet writes its state there (the server does the same, finding nothing left to change).
+        if (DataDirectory.Secure(data) is { Count: > 0 } tightened)
+        {
+            await Console.Error.WriteLineAsync($"sankofa up: {data} was readable by others; took group and other permissions off {tightened.Count} paths.");
+        }
+
         await using var fleet = await EmulatedFleet.StartAsync(data, SiteCatalog.Default, cancellationToken);
         fleet.Configure(builder.Configuration);
 
@@ -76,6 +82,10 @@ internal static class UpCommand
         var ledger = await app.Services.GetRequiredService<ILedgerStatus>().GetStatusAsync(cancellationToken);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [urls];
         var baseUrl = addresses.First().TrimEnd('/');
+        // Third parties verify through the server's read-only endpoint; an external chain may also be read directly.
+        var chainLine = ledger.Embedded
+            ? $"{baseUrl}/chain/rpc (read-only; chain id {ledger.ChainId}, embedded anvil, AuditAnchor {ledger.AuditAnchorAddress})"
+            : $"{ledger.RpcUrl} (chain id {ledger.ChainId}, external, AuditAnchor {ledger.AuditAnchorAddress}); read-only also at {baseUrl}/chain/rpc";
         var admin = app.Services.GetRequiredService<InitialAdminPassword>();
         var adminLine = admin.Password is { } oneTime
             ? $"\n  Admin      user '{admin.UserName}', one-time password {oneTime} (change it at first sign-in; also in {admin.FilePath})"
@@ -87,7 +97,7 @@ internal static class UpCommand
               OpenAPI    {baseUrl}/openapi/v1.json
               Health     {baseUrl}/readyz
               Metrics    {baseUrl}/metrics
-              Chain      {ledger.RpcUrl} (chain id {ledger.ChainId}, {(ledger.Embedded ? "embedded anvil" : "external")}, AuditAnchor {ledger.AuditAnchorAddress})
+              Chain      {chainLine}
               Sites      {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json
               Data       {data}{adminLine}
             Press Ctrl-C to stop.

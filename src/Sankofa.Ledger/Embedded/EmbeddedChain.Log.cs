@@ -6,8 +6,8 @@ internal sealed partial class EmbeddedChain
 {
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Embedded chain (anvil pid {Pid}) listening on {RpcUrl}; state loaded: {LoadedState}")]
-        public static partial void Started(ILogger logger, int pid, Uri rpcUrl, bool loadedState);
+        [LoggerMessage(1, LogLevel.Information, "Embedded chain (anvil pid {Pid}) listening on {Socket}; own network namespace: {Isolated}; state loaded: {LoadedState}")]
+        public static partial void Started(ILogger logger, int pid, string socket, bool isolated, bool loadedState);
 
         [LoggerMessage(2, LogLevel.Information, "Embedded chain (anvil pid {Pid}) stopped")]
         public static partial void Stopped(ILogger logger, int pid);
@@ -26,6 +26,9 @@ internal sealed partial class EmbeddedChain
 
         [LoggerMessage(8, LogLevel.Warning, "Stopping anvil pid {Pid} left running on this data directory by a previous process")]
         public static partial void StoppingLeftover(ILogger logger, int pid);
+
+        [LoggerMessage(9, LogLevel.Warning, "Ledger:IsolateChain is false: any local process can change the embedded chain's state through anvil's HTTP port")]
+        public static partial void NotIsolated(ILogger logger);
 
         [LoggerMessage(7, LogLevel.Error, "Embedded chain health check failed")]
         public static partial void WatchdogFailed(ILogger logger, Exception exception);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Rpc;
@@ -9,11 +8,17 @@ using Sankofa.Ledger.Rpc;
 namespace Sankofa.Ledger.Embedded;
 
 /// <summary>
-/// Runs anvil as a child process on 127.0.0.1 with its state persisted in <c>ledger/anvil-state.json</c>, watches its
-/// memory and liveness, and restarts it (state kept) when it dies or grows past <see cref="LedgerOptions.MemoryLimitMegabytes"/>.
+/// Runs anvil as a child process with its state persisted in <c>ledger/anvil-state.json</c>, watches its memory and
+/// liveness, and restarts it (state kept) when it dies or grows past <see cref="LedgerOptions.MemoryLimitMegabytes"/>.
+/// The server talks to it over its IPC socket in the data directory. anvil always listens on HTTP as well, and would
+/// take its state-changing methods (<c>anvil_setStorageAt</c>, <c>anvil_impersonateAccount</c>) from any local process
+/// there; so it runs in a network namespace of its own (<c>unshare --map-root-user --net</c>) where that port is
+/// reachable from nowhere, while the socket, a file, is reachable only by the data directory's owner.
 /// </summary>
 internal sealed partial class EmbeddedChain : IAsyncDisposable
 {
+    // sun_path holds 108 bytes with its terminating zero.
+    private const int MaxSocketPath = 108;
     private readonly LedgerOptions _options;
     private readonly LedgerPaths _paths;
     private readonly TimeProvider _time;
@@ -21,7 +26,6 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly Queue<string> _outputTail = new();
     private Process? _process;
-    private int _port;
     private CancellationTokenSource? _watchdogStop;
     private Task? _watchdog;
     private int _restarts;
@@ -32,10 +36,18 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
         _paths = paths;
         _time = time;
         _logger = logger;
+        // A socket path longer than sun_path cannot be bound; such a data directory gets its socket in a private
+        // (0700) temporary directory instead.
+        Socket = Encoding.UTF8.GetByteCount(paths.AnvilSocket) < MaxSocketPath
+            ? paths.AnvilSocket
+            : Path.Combine(Directory.CreateTempSubdirectory("sankofa-chain-").FullName, "anvil.ipc");
     }
 
-    /// <summary>Loopback JSON-RPC endpoint; stable across restarts while the port stays free.</summary>
-    public Uri RpcUrl => new($"http://127.0.0.1:{_port.ToString(CultureInfo.InvariantCulture)}/");
+    /// <summary>Path of anvil's IPC socket: the server's only way to the chain (mode 0600), stable across restarts.</summary>
+    public string Socket { get; }
+
+    /// <summary>The JSON-RPC endpoint: <see cref="Socket"/> as a file URI, which <see cref="JsonRpcClient"/> reaches over IPC.</summary>
+    public Uri Endpoint => new(Socket);
 
     /// <summary>Number of restarts since start (memory limit or crash).</summary>
     public int Restarts => Volatile.Read(ref _restarts);
@@ -116,19 +128,14 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
         Directory.CreateDirectory(_paths.LedgerDirectory);
         await StopLeftoverAsync(cancellationToken).ConfigureAwait(false);
         LoadedState = File.Exists(_paths.AnvilState) && new FileInfo(_paths.AnvilState).Length > 0;
-        if (_port == 0 || !IsPortFree(_port))
-        {
-            _port = FreePort();
-        }
-
-        var start = new ProcessStartInfo(binary)
+        var start = new ProcessStartInfo(_options.IsolateChain ? "unshare" : binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments())
+        foreach (var arg in Arguments(binary))
         {
             start.ArgumentList.Add(arg);
         }
@@ -146,11 +153,19 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        Log.Started(_logger, process.Id, RpcUrl, LoadedState);
+        Log.Started(_logger, process.Id, Socket, _options.IsolateChain, LoadedState);
+        if (!_options.IsolateChain)
+        {
+            Log.NotIsolated(_logger);
+        }
 
         await WaitUntilAnsweringAsync(process, cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
 
-        using var rpc = new JsonRpcClient(RpcUrl, _options.RpcTimeout);
+        using var rpc = new JsonRpcClient(Endpoint, _options.RpcTimeout);
         if (LoadedState)
         {
             // A reloaded state can carry pending transactions (anvil has grown past 20 GB re-executing oversized ones);
@@ -204,12 +219,24 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
         }
     }
 
-    private IEnumerable<string> Arguments()
+    private IEnumerable<string> Arguments(string binary)
     {
+        if (_options.IsolateChain)
+        {
+            // A user namespace lets an unprivileged user have a network namespace; anvil keeps the caller's uid.
+            yield return "--map-root-user";
+            yield return "--net";
+            yield return binary;
+        }
+
+        yield return "--ipc";
+        yield return Socket;
+        // The HTTP listener anvil always opens: on a port chosen by the system, without CORS, and (isolated) unreachable.
         yield return "--host";
         yield return "127.0.0.1";
         yield return "--port";
-        yield return _port.ToString(CultureInfo.InvariantCulture);
+        yield return "0";
+        yield return "--no-cors";
         yield return "--chain-id";
         yield return _options.ChainId.ToString(CultureInfo.InvariantCulture);
         yield return "--gas-limit";
@@ -236,14 +263,20 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
 
     private async Task WaitUntilAnsweringAsync(Process process, CancellationToken cancellationToken)
     {
-        using var rpc = new JsonRpcClient(RpcUrl, TimeSpan.FromSeconds(2));
+        using var rpc = new JsonRpcClient(Endpoint, TimeSpan.FromSeconds(2));
         var deadline = _time.GetUtcNow() + _options.StartupTimeout;
         while (true)
         {
             if (process.HasExited)
             {
                 ChildProcesses.Forget(process);
-                throw new LedgerConfigurationException("Ledger:AnvilPath", $"anvil exited with code {process.ExitCode} at start: {OutputTail()}", null);
+                throw _options.IsolateChain
+                    ? new LedgerConfigurationException(
+                        "Ledger:IsolateChain",
+                        $"anvil, started in a network namespace of its own (unshare --map-root-user --net), exited with code {process.ExitCode} at start: {OutputTail()}. "
+                        + "Where user namespaces are not allowed (some containers), set Ledger:IsolateChain to false; anvil's HTTP port is then reachable from this host.",
+                        null)
+                    : new LedgerConfigurationException("Ledger:AnvilPath", $"anvil exited with code {process.ExitCode} at start: {OutputTail()}", null);
             }
 
             try
@@ -384,27 +417,6 @@ internal sealed partial class EmbeddedChain : IAsyncDisposable
         lock (_outputTail)
         {
             return string.Join(" | ", _outputTail);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

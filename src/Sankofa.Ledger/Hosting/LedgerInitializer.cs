@@ -102,15 +102,14 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         {
             _chain = new EmbeddedChain(_options, _paths, _time, _loggerFactory.CreateLogger<EmbeddedChain>());
             await _chain.StartAsync(cancellationToken).ConfigureAwait(false);
-            var chain = _chain;
-            _rpc = new JsonRpcClient(() => chain.RpcUrl, _options.RpcTimeout);
-            rpcUrl = chain.RpcUrl;
+            rpcUrl = _chain.Endpoint;
         }
         else
         {
             rpcUrl = _options.RpcUrl!;
-            _rpc = new JsonRpcClient(rpcUrl, _options.RpcTimeout);
         }
+
+        _rpc = new JsonRpcClient(rpcUrl, _options.RpcTimeout);
 
         var chainId = await ReadChainIdAsync(rpcUrl, cancellationToken).ConfigureAwait(false);
         if (chainId != _options.ChainId)

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sankofa.Core.Ledger;
@@ -6,36 +5,28 @@ using Sankofa.Core.Ledger;
 namespace Sankofa.Ledger.Rpc;
 
 /// <summary>
-/// A small JSON-RPC 2.0 client over HTTP. Written here rather than using Nethereum's RPC client because the
-/// gateway needs batched requests (hundreds of raw transactions or receipt look-ups in one round trip) and
-/// a per-call endpoint (the embedded chain's URL is only known after it starts).
+/// A small JSON-RPC 2.0 client over HTTP, or over a node's IPC socket when the endpoint is a file path (the embedded
+/// chain). Written here rather than using Nethereum's RPC client because the gateway needs batched requests (hundreds
+/// of raw transactions or receipt look-ups in one round trip).
 /// </summary>
 internal sealed class JsonRpcClient : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly Func<Uri> _endpoint;
-    private readonly bool _ownsHttp;
+    private readonly IJsonRpcTransport _transport;
     private long _nextId;
 
-    public JsonRpcClient(Func<Uri> endpoint, TimeSpan timeout, HttpClient? http = null)
+    public JsonRpcClient(Uri endpoint, TimeSpan timeout, HttpClient? http = null)
     {
-        _endpoint = endpoint;
-        _ownsHttp = http is null;
-        _http = http ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 16 })
-        {
-            Timeout = timeout,
-        };
+        Endpoint = endpoint;
+        _transport = endpoint.IsFile ? new IpcTransport(endpoint.LocalPath, timeout) : new HttpTransport(endpoint, timeout, http);
     }
 
-    public JsonRpcClient(Uri endpoint, TimeSpan timeout, HttpClient? http = null) : this(() => endpoint, timeout, http) { }
-
-    public Uri Endpoint => _endpoint();
+    public Uri Endpoint { get; }
 
     /// <summary>Calls one method; JSON-RPC errors become <see cref="JsonRpcException"/>, transport failures <see cref="LedgerUnavailableException"/>.</summary>
     public async Task<JsonElement> CallAsync(string method, CancellationToken cancellationToken, params object?[] parameters)
     {
         var request = BuildRequest(method, parameters);
-        var response = await PostAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return Unwrap(method, response);
     }
 
@@ -56,7 +47,7 @@ internal sealed class JsonRpcClient : IDisposable
             array.Add(request);
         }
 
-        var response = await PostAsync(array, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendAsync(array, cancellationToken).ConfigureAwait(false);
         if (response.ValueKind != JsonValueKind.Array)
         {
             // Some servers answer a whole batch with one error object (for example a body size limit).
@@ -93,13 +84,10 @@ internal sealed class JsonRpcClient : IDisposable
         return results;
     }
 
-    public void Dispose()
-    {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
-    }
+    /// <summary>Sends a request (or batch) as it is and returns the node's answer as it is, errors included.</summary>
+    public Task<JsonElement> SendAsync(JsonNode request, CancellationToken cancellationToken) => _transport.SendAsync(request, cancellationToken);
+
+    public void Dispose() => _transport.Dispose();
 
     private JsonObject BuildRequest(string method, object?[] parameters)
     {
@@ -116,31 +104,6 @@ internal sealed class JsonRpcClient : IDisposable
             ["method"] = method,
             ["params"] = array,
         };
-    }
-
-    private async Task<JsonElement> PostAsync(JsonNode body, CancellationToken cancellationToken)
-    {
-        var endpoint = _endpoint();
-        try
-        {
-            using var response = await _http.PostAsJsonAsync(endpoint, body, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return document.RootElement.Clone();
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new LedgerUnavailableException($"The chain at {endpoint} did not answer: {ex.Message}", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new LedgerUnavailableException($"The chain at {endpoint} did not answer in time.", ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new LedgerUnavailableException($"The chain at {endpoint} sent a response that is not JSON-RPC.", ex);
-        }
     }
 
     private static JsonElement Unwrap(string method, JsonElement response)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Prometheus;
+using Sankofa.Core;
+using Sankofa.Core.Audit;
 using Sankofa.Data;
 using Sankofa.Ledger;
 using Sankofa.Proxmox;
@@ -26,6 +28,8 @@ public static class SankofaServerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        // Before any service writes there: the data directory holds keys, secrets and the chain's control socket.
+        var tightened = DataDirectory.Secure(DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]));
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddHttpEdge(builder.Configuration);
@@ -61,9 +65,11 @@ public static class SankofaServerExtensions
 
         // Order matters: hosted services start in registration order, so metrics listen, the schema exists and the
         // chain is ready before the anchorer runs and before Kestrel accepts a request.
+        services.AddHostedService(sp => new DataDirectoryReport(tightened, sp.GetRequiredService<ILogger<DataDirectoryReport>>()));
         services.AddHostedService<MetricsBootstrap>();
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
+        services.AddChainRpc(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
         services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
@@ -85,6 +91,7 @@ public static class SankofaServerExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpMetrics();
+        app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<CallerMiddleware>();
         app.UseAuthorization();
@@ -95,6 +102,7 @@ public static class SankofaServerExtensions
         app.MapMetrics().AllowAnonymous();
         app.MapAuditApi();
         app.MapLedgerApi();
+        app.MapChainRpcApi();
         app.MapTenancyApi();
         app.MapProvisioningApi();
         app.MapSitesApi();

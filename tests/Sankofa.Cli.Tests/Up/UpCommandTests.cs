@@ -16,6 +16,7 @@ namespace Sankofa.Cli.Tests.Up;
 /// `sankofa up` as an operator runs it: its own process, a data directory, the first administrator signing the CLI in
 /// with the one-time password from the banner (changed on the way), Ctrl-C to stop, and again on the same data.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed partial class UpCommandTests : IDisposable
 {
     private readonly DirectoryInfo data = Directory.CreateTempSubdirectory("sankofa-up-");
@@ -35,6 +36,10 @@ public sealed partial class UpCommandTests : IDisposable
             Assert.Contains("325 emulated Proxmox VE clusters", first.Banner, StringComparison.Ordinal);
             Assert.Contains($"Portal     {first.Address.ToString().TrimEnd('/')}/ ", first.Banner, StringComparison.Ordinal);
             Assert.Contains(data.FullName, first.Banner, StringComparison.Ordinal);
+            // Third parties read the embedded chain through the server; the data directory is the operator's alone.
+            Assert.Contains($"Chain      {first.Address.ToString().TrimEnd('/')}/chain/rpc (read-only; chain id 31337", first.Banner, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, data.UnixFileMode);
+            Assert.Empty(OpenToOthers(data));
             var oneTime = (await File.ReadAllTextAsync(Path.Combine(data.FullName, "initial-admin-password"))).Trim();
             Assert.Contains($"user 'admin', one-time password {oneTime} (change it at first sign-in", first.Banner, StringComparison.Ordinal);
 
@@ -119,6 +124,11 @@ public sealed partial class UpCommandTests : IDisposable
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    private static List<string> OpenToOthers(DirectoryInfo directory) =>
+        [.. directory.EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(e => (e.UnixFileMode & (UnixFileMode)0b000_111_111) != 0)
+            .Select(e => $"{e.FullName} {e.UnixFileMode}")];
 
     private static List<int> AnvilsOn(string directory) =>
         Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsDigit)).Select(int.Parse)

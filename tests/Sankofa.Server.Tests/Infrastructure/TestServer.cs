@@ -71,6 +71,10 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, dataDirectory, ownsDirectory, new Uri(address + "/"));
     }
 
+    /// <summary>Calls any method (evm_snapshot, evm_revert, anvil_*) on this server's embedded chain, through its socket.</summary>
+    public Task<System.Text.Json.JsonElement> CallChainAsync(string method, params object?[] parameters) =>
+        ChainSocket.CallAsync(DataDirectory, method, parameters);
+
     public async Task<AuditEntryResponse> RecordAsync(string actor = "alice", string action = "test.recorded", string subject = "thing", object? payload = null)
     {
         using var response = await Client.PostAsJsonAsync("api/v1/audit/entries", new { actor, action, subject, payload = payload ?? new { } });

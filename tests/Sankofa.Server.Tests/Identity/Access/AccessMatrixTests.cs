@@ -69,6 +69,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("GET sites", Get("api/v1/sites?limit=5"), Everyone(200));
         await CheckAsync("GET site", Get("api/v1/sites/edge-001"), Everyone(200));
         await CheckAsync("GET ledger", Get("api/v1/ledger"), Everyone(200, anonymous: 200));
+        await CheckAsync("POST chain rpc", () => Json(HttpMethod.Post, "chain/rpc", () => new { jsonrpc = "2.0", id = 1, method = "eth_blockNumber" }), Everyone(200, anonymous: 200));
         await CheckAsync("GET me", Get("api/v1/me"), Everyone(200));
 
         // Tenants and projects: B is invisible to A's roles, exactly like a tenant that does not exist.

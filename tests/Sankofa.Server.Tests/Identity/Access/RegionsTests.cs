@@ -49,10 +49,7 @@ public sealed class RegionsTests(ITestOutputHelper output)
         var bAddress = key.Address;
         key.Dispose();
         await a.Services.GetRequiredService<IIdentityLedger>().GrantRegistrarAsync(bAddress, CancellationToken.None);
-        using (var rpc = new HttpClient())
-        using (await rpc.PostAsJsonAsync(ledger.RpcUrl, new { jsonrpc = "2.0", id = 1, method = "anvil_setBalance", @params = new[] { bAddress, "0xde0b6b3a7640000000" } }))
-        {
-        }
+        await a.CallChainAsync("anvil_setBalance", bAddress, "0xde0b6b3a7640000000");
 
         await using var b = await TestServer.StartAsync(bDirectory, new Dictionary<string, string?>
         {

@@ -89,6 +89,10 @@ public static class SankofaServerExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthApi();
         app.MapMetrics().AllowAnonymous();
+
+        // Browsers ask every page's host for /favicon.ico (the issuer's pages, its form_post page); behind the fallback
+        // policy that was a 401 in the console at each sign-in. Nothing to show, and nothing to refuse.
+        app.MapGet("/favicon.ico", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
         app.MapAuditApi();
         app.MapLedgerApi();
         app.MapTenancyApi();

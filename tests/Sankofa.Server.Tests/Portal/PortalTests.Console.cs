@@ -24,7 +24,7 @@ public sealed partial class PortalTests
         {
             if (message.Type == "error")
             {
-                failures.Add("console: " + message.Text);
+                failures.Add($"console: {message.Text} ({message.Location} on {page.Url})");
             }
         };
 

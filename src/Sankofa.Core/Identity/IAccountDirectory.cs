@@ -7,11 +7,14 @@ namespace Sankofa.Core.Identity;
 /// </summary>
 public interface IAccountDirectory
 {
-    /// <summary>Checks a user name and password. Failures are counted per user name and throttled (see <see cref="PasswordCheckOutcome.Throttled"/>).</summary>
-    Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken);
+    /// <summary>
+    /// Checks a user name and password. Failures are counted per user name and client address and throttled (see
+    /// <see cref="PasswordCheckOutcome.Throttled"/>), so guesses from one address cannot lock the name out at another.
+    /// </summary>
+    Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken, string? clientAddress = null);
 
-    /// <summary>Changes a password after checking the current one; clears <see cref="Account.MustChangePassword"/>.</summary>
-    Task<PasswordCheck> ChangePasswordAsync(string userName, string currentPassword, string newPassword, CancellationToken cancellationToken);
+    /// <summary>Changes a password after checking the current one (throttled as <see cref="CheckPasswordAsync"/>); clears <see cref="Account.MustChangePassword"/>.</summary>
+    Task<PasswordCheck> ChangePasswordAsync(string userName, string currentPassword, string newPassword, CancellationToken cancellationToken, string? clientAddress = null);
 
     /// <summary>An account by id (user or service client), or null.</summary>
     Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken);
@@ -32,7 +35,14 @@ public interface IAccountDirectory
 /// <param name="MustChangePassword">A user who must change the password before any token is issued (the first administrator's one-time password).</param>
 /// <param name="Controller">The identity's Ethereum address (its did:ethr).</param>
 public sealed record Account(
-    string Id, AccountKind Kind, string Name, IReadOnlyList<RoleGrant> Roles, IdentityStatus Status, bool MustChangePassword, string Controller);
+    string Id, AccountKind Kind, string Name, IReadOnlyList<RoleGrant> Roles, IdentityStatus Status, bool MustChangePassword, string Controller)
+{
+    /// <summary>
+    /// The stored version, bumped by every change to the account (password, status, roles): a browser session started at
+    /// an older version has ended.
+    /// </summary>
+    public long Version { get; init; }
+}
 
 /// <summary>What kind of principal an account is.</summary>
 public enum AccountKind
@@ -65,7 +75,7 @@ public enum PasswordCheckOutcome
     /// <summary>Right password, but the identity is suspended or revoked.</summary>
     NotActive,
 
-    /// <summary>Too many failures for this user name lately; nothing was checked.</summary>
+    /// <summary>Too many failures for this user name from this client address lately; nothing was checked.</summary>
     Throttled,
 
     /// <summary>The new password does not meet the rules (length, not the same as the old).</summary>

@@ -24,6 +24,12 @@ public sealed class ProvisioningOptions
     /// <summary>Largest disk one VM may ask for, in GiB. Default 64 TiB.</summary>
     public long MaxDiskGiB { get; set; } = 64 * 1024;
 
+    /// <summary>Most SSH keys one VM may carry (they travel in its spec, its cloud-init and its audit entry). Default 32.</summary>
+    public int MaxSshKeys { get; set; } = 32;
+
+    /// <summary>Longest SSH public key accepted, in characters (a 16384-bit RSA key with a comment fits). Default 4096.</summary>
+    public int MaxSshKeyLength { get; set; } = 4096;
+
     /// <summary>How often the reconciler looks for work when nothing woke it. Default 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

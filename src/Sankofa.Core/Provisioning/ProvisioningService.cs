@@ -331,10 +331,19 @@ public sealed partial class ProvisioningService
             errors["template"] = [$"Unknown template '{request.Template}'; known: {string.Join(", ", _options.Templates.Keys.Order(StringComparer.Ordinal))}."];
         }
 
-        for (var i = 0; i < (request.SshKeys?.Count ?? 0); i++)
+        if (request.SshKeys?.Count > _options.MaxSshKeys)
+        {
+            errors["sshKeys"] = [$"At most {_options.MaxSshKeys} keys."];
+        }
+
+        for (var i = 0; i < Math.Min(request.SshKeys?.Count ?? 0, _options.MaxSshKeys); i++)
         {
             var key = request.SshKeys![i];
-            if (key is null || !SshKey().IsMatch(key.Trim()))
+            if (key?.Length > _options.MaxSshKeyLength)
+            {
+                errors[$"sshKeys[{i}]"] = [$"At most {_options.MaxSshKeyLength} characters."];
+            }
+            else if (key is null || !SshKey().IsMatch(key.Trim()))
             {
                 errors[$"sshKeys[{i}]"] = ["Must be one OpenSSH public key on one line, e.g. 'ssh-ed25519 AAAA… user@host'."];
             }

@@ -112,6 +112,15 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
         return new AccountPage(items, more ? page[^1].Row.Seq : null);
     }
 
+    public async Task<int> CountInScopeAsync(string scope, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var revoked = IdentityStatus.Revoked.ToWord();
+        return await db.Set<AccountRow>()
+            .CountAsync(a => a.Status != revoked && db.Set<AccountRoleRow>().Any(r => r.AccountId == a.Id && r.Scope == scope), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
     public async Task<bool> AnyHoldsRoleAsync(string role, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Sankofa.Core.Audit;
@@ -31,12 +32,21 @@ internal static class AuditApi
     }
 
     private static async Task<Results<Created<AuditEntryResponse>, ValidationProblem>> RecordAsync(
-        RecordAuditEventRequest? request, IAuditLog log, CancellationToken cancellationToken)
+        RecordAuditEventRequest? request, HttpContext http, IAuditLog log, CancellationToken cancellationToken)
     {
+        // The hashed entry names who is authenticated: an actor the request states proves nothing, so when it differs it
+        // is kept inside the payload, plainly apart from the actor.
+        var caller = http.Caller()!.Id;
         var auditEvent = request is null
             ? null
-            : new AuditEvent(request.Actor!, request.Action!, request.Subject!, request.Payload is { } p ? p.GetRawText() : null!);
+            : new AuditEvent(request.Actor ?? caller, request.Action!, request.Subject!, request.Payload is { } p ? p.GetRawText() : null!);
         var errors = AuditEventRules.Validate(auditEvent);
+        if (errors.Count == 0 && auditEvent!.Actor != caller)
+        {
+            auditEvent = auditEvent with { Actor = caller, Payload = JsonSerializer.Serialize(new { statedActor = auditEvent.Actor, payload = request!.Payload }) };
+            errors = AuditEventRules.Validate(auditEvent);
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The audit event is invalid.");

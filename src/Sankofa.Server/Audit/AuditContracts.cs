@@ -4,7 +4,10 @@ using Sankofa.Core.Audit;
 namespace Sankofa.Server.Audit;
 
 /// <summary>Body of <c>POST /api/v1/audit/entries</c>: an operator or external system records an event.</summary>
-/// <param name="Actor">Who did it.</param>
+/// <param name="Actor">
+/// Optional: who the caller says did it. The entry's actor is always the authenticated caller; a different actor stated
+/// here is kept inside the payload, as <c>{"statedActor": actor, "payload": payload}</c>.
+/// </param>
 /// <param name="Action">What was done, as feature.verb.</param>
 /// <param name="Subject">What it was done to.</param>
 /// <param name="Payload">Any JSON value with the details (kept off chain; its hash is chained).</param>

@@ -92,6 +92,7 @@ public static class SankofaServerExtensions
         app.UseStatusCodePages();
         app.UseHttpMetrics();
         app.UseCors();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<CallerMiddleware>();
         app.UseAuthorization();
@@ -100,6 +101,10 @@ public static class SankofaServerExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthApi();
         app.MapMetrics().AllowAnonymous();
+
+        // Browsers ask every page's host for /favicon.ico (the issuer's pages, its form_post page); behind the fallback
+        // policy that was a 401 in the console at each sign-in. Nothing to show, and nothing to refuse.
+        app.MapGet("/favicon.ico", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
         app.MapAuditApi();
         app.MapLedgerApi();
         app.MapChainRpcApi();

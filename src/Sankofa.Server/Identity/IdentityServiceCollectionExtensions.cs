@@ -32,7 +32,12 @@ internal static class IdentityServiceCollectionExtensions
                 "Identity:Accounts:ChainMinRetryDelay must be positive and no more than Identity:Accounts:ChainMaxRetryDelay.")
             .Validate(o => o.ChainPollInterval > TimeSpan.Zero && o.ChainCheckInterval > TimeSpan.Zero,
                 "Identity:Accounts:ChainPollInterval and Identity:Accounts:ChainCheckInterval must be positive.")
+            .Validate(o => o.AddressAttemptLimit >= 1 && o.AddressAttemptWindow > TimeSpan.Zero,
+                "Identity:Accounts:AddressAttemptLimit must be 1 or more and Identity:Accounts:AddressAttemptWindow positive.")
+            .Validate(o => o.MaxConcurrentPasswordChecks >= 1, "Identity:Accounts:MaxConcurrentPasswordChecks must be 1 or more.")
+            .Validate(o => o.MaxIdentitiesPerScope >= 1, "Identity:Accounts:MaxIdentitiesPerScope must be 1 or more.")
             .ValidateOnStart();
+        services.AddPasswordRateLimit();
         services.AddSingleton<ISecretHasher, Pbkdf2SecretHasher>();
         services.AddSingleton<IControllerKeyGenerator, ControllerKeyGenerator>();
         services.AddSingleton<AccountChainSignal>();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -5,7 +6,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Sankofa.Core.Identity;
+using Sankofa.Server.Identity;
 using Sankofa.Server.Identity.Access;
+using Sankofa.Server.Identity.Oidc;
 
 namespace Sankofa.Server.Portal;
 
@@ -62,6 +66,10 @@ internal static class PortalServiceCollectionExtensions
                 o.ExpireTimeSpan = portal.SessionLifetime;
                 o.SlidingExpiration = true;
                 o.ForwardChallenge = PortalAuthentication.OidcScheme;
+
+                // Signed in at the embedded issuer, the session ends when the account changes (password, status, roles).
+                o.Events.OnValidatePrincipal = context => SessionVersion.ValidateAsync(
+                    context, required: context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Authority is null);
             })
             .AddOpenIdConnect(PortalAuthentication.OidcScheme, o =>
             {
@@ -82,6 +90,7 @@ internal static class PortalServiceCollectionExtensions
                 o.MapInboundClaims = false;
                 o.GetClaimsFromUserInfoEndpoint = false;
                 o.TokenValidationParameters.NameClaimType = "name";
+                o.Events.OnTokenValidated = AddSessionVersionAsync;
             });
 
         // The issuer: Auth:Authority when one is configured, else this server itself, at the address it listens on (known
@@ -120,11 +129,19 @@ internal static class PortalServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>Only a path on this server: a sign-in must never send the browser elsewhere.</summary>
-    private static string LocalOrRoot(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+    private static string LocalOrRoot(string? returnUrl) => LocalReturnUrl.IsLocal(returnUrl) ? returnUrl! : "/";
+
+    /// <summary>With the embedded issuer, the new session carries the account's version (see <see cref="SessionVersion"/>).</summary>
+    private static async Task AddSessionVersionAsync(TokenValidatedContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        if (services.GetRequiredService<IOptions<AuthOptions>>().Value.Authority is null
+            && context.Principal?.Identity is ClaimsIdentity identity && identity.FindFirst("sub")?.Value is { } subject
+            && await services.GetRequiredService<IAccountDirectory>().GetAsync(subject, context.HttpContext.RequestAborted) is { } account)
+        {
+            identity.AddClaim(SessionVersion.Claim(account));
+        }
+    }
 }
 
 /// <summary>The addresses the server listens on, as URLs a browser on this machine can open.</summary>

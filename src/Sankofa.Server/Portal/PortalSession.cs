@@ -10,9 +10,11 @@ namespace Sankofa.Server.Portal;
 /// <summary>
 /// Who is using the portal in this circuit, as the API would see them: the signed-in identity and its role grants,
 /// let through only while the chain lists it as active (asked through the same status cache as every API call), and
-/// the tenant chosen in the switcher.
+/// the tenant chosen in the switcher. Signed in at the embedded issuer, the status and roles are read from the store at
+/// each ask, so a suspension or a role taken reaches an open circuit at the next click; an external issuer's roles come
+/// from its ID token.
 /// </summary>
-internal sealed class PortalSession(AuthenticationStateProvider authentication, IIdentityStatusCheck chain, IOptions<AuthOptions> auth)
+internal sealed class PortalSession(AuthenticationStateProvider authentication, IIdentityStatusCheck chain, IAccountDirectory accounts, IOptions<AuthOptions> auth)
 {
     /// <summary>The tenant the pages show; null: every tenant the caller may see.</summary>
     public string? Tenant { get; private set; }
@@ -39,6 +41,17 @@ internal sealed class PortalSession(AuthenticationStateProvider authentication, 
             return new PortalCaller(null, "You are not signed in.");
         }
 
+        IReadOnlyList<RoleGrant>? stored = null;
+        if (auth.Value.Authority is null)
+        {
+            if (await accounts.GetAsync(subject, cancellationToken) is not { } account || account.Status != IdentityStatus.Active)
+            {
+                return new PortalCaller(null, "Your identity is suspended, revoked or gone: access is refused.");
+            }
+
+            stored = account.Roles;
+        }
+
         try
         {
             var status = await chain.GetStatusAsync(subject, cancellationToken);
@@ -54,7 +67,7 @@ internal sealed class PortalSession(AuthenticationStateProvider authentication, 
             return new PortalCaller(null, "The chain cannot be read now, and access is granted only while it lists you as active. Try again shortly.");
         }
 
-        var grants = user.FindAll(auth.Value.RoleClaim).Select(c => RoleGrant.TryParse(c.Value, out var g) ? g : null).OfType<RoleGrant>().ToList();
+        var grants = stored ?? [.. user.FindAll(auth.Value.RoleClaim).Select(c => RoleGrant.TryParse(c.Value, out var g) ? g : null).OfType<RoleGrant>()];
         return new PortalCaller(new Caller(subject, user.FindFirstValue("name") ?? subject, grants), null);
     }
 }

@@ -25,6 +25,7 @@ internal static class ProvisioningServiceCollectionExtensions
             .Validate(o => o.ChainCheckInterval > TimeSpan.Zero && o.ChainCheckWindow >= 1,
                 "Provisioning:ChainCheckInterval must be positive and Provisioning:ChainCheckWindow 1 or more.")
             .Validate(o => o.MaxVCpu >= 1 && o.MaxRamMiB >= 1 && o.MaxDiskGiB >= 1, "Provisioning:MaxVCpu, MaxRamMiB and MaxDiskGiB must be positive.")
+            .Validate(o => o.MaxSshKeys >= 1 && o.MaxSshKeyLength >= 100, "Provisioning:MaxSshKeys must be positive and Provisioning:MaxSshKeyLength at least 100.")
             .Validate(o => o.Templates.Values.All(t => t.VmId >= 100), "Provisioning:Templates:{name}:VmId must be 100 or more.")
             .ValidateOnStart();
         services.AddSankofaProxmox(configuration);

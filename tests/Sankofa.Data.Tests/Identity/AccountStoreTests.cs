@@ -148,6 +148,25 @@ public sealed class AccountStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Counting_a_scope_counts_each_identity_holding_a_role_there_once_and_leaves_the_revoked_out(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Accounts;
+        await store.CreateAsync(NewAccount("usr-1", "alice", AccountKind.User, new RoleGrant(Roles.Operator, "acme"), new RoleGrant(Roles.Viewer, "acme")), [],
+            Audit("identity.account.created", "usr-1"), CancellationToken.None);
+        await store.CreateAsync(NewAccount("svc-2", "agent", AccountKind.Service, new RoleGrant(Roles.Operator, "acme")), [], Audit("identity.account.created", "svc-2"), CancellationToken.None);
+        await store.CreateAsync(NewAccount("usr-3", "carol", AccountKind.User, new RoleGrant(Roles.Viewer, "globex")), [], Audit("identity.account.created", "usr-3"), CancellationToken.None);
+        await store.CreateAsync(NewAccount("usr-4", "dave", AccountKind.User, new RoleGrant(Roles.Viewer, "acme")), [], Audit("identity.account.created", "usr-4"), CancellationToken.None);
+        var dave = (await store.GetAsync("usr-4", CancellationToken.None))!;
+        await store.UpdateAsync(dave with { Status = IdentityStatus.Revoked }, [], Audit("identity.account.revoked", "usr-4"), CancellationToken.None);
+
+        Assert.Equal(2, await store.CountInScopeAsync("acme", CancellationToken.None));
+        Assert.Equal(1, await store.CountInScopeAsync("globex", CancellationToken.None));
+        Assert.Equal(0, await store.CountInScopeAsync("initech", CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Completing_failing_and_deferring_steps_updates_the_outbox_and_the_recorded_chain_state(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);

@@ -15,7 +15,7 @@ public class AuditApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [Fact]
     public async Task A_recorded_event_is_sealed_anchored_on_chain_and_verifies()
     {
-        var created = await Server.RecordAsync("ops@example", "site.maintenance.started", "site:edge-042", new { ticket = "CHG-1" });
+        var created = await Server.RecordAsync(action: "site.maintenance.started", subject: "site:edge-042", payload: new { ticket = "CHG-1" });
         Assert.Equal("pending", created.Status);
         Assert.Equal("""{"ticket":"CHG-1"}""", created.Payload);
 
@@ -45,10 +45,27 @@ public class AuditApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.DoesNotContain("password", key.Items[0].Payload!, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task The_hashed_entry_names_the_authenticated_caller_and_a_stated_actor_is_kept_apart_in_the_payload()
+    {
+        var caller = (await Server.Client.GetFromJsonAsync<JsonElement>("api/v1/me")).GetProperty("id").GetString();
+
+        var stated = await Server.RecordAsync("mallory", "test.recorded", "thing", new { ticket = "CHG-2" });
+        Assert.Equal(caller, stated.Actor);
+        Assert.Equal("""{"statedActor":"mallory","payload":{"ticket":"CHG-2"}}""", stated.Payload);
+
+        var own = await Server.RecordAsync(payload: new { ticket = "CHG-3" });
+        Assert.Equal(caller, own.Actor);
+        Assert.Equal("""{"ticket":"CHG-3"}""", own.Payload);
+
+        // The actor is part of what is hashed and anchored: the anchored entry still names the caller.
+        Assert.Equal(caller, (await Server.WaitAnchoredAsync(stated.Id)).Actor);
+    }
+
     [Theory]
     [InlineData("""{"actor":"a","action":"x.y","subject":"s","payload":{},"extra":1}""", "extra")]
     [InlineData("""{"actor":"a","action":"x.y","subject":"s"}""", "payload")]
-    [InlineData("""{"action":"x.y","subject":"s","payload":{}}""", "actor")]
+    [InlineData("""{"actor":"a\u0000b","action":"x.y","subject":"s","payload":{}}""", "actor")]
     [InlineData("""{"actor":"a","action":"nodot","subject":"s","payload":{}}""", "action")]
     [InlineData("""{"actor":"a","action":"x.y","subject":"","payload":{}}""", "subject")]
     [InlineData("""{"actor":5,"action":"x.y","subject":"s","payload":{}}""", "actor")]

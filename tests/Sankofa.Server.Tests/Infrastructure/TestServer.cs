@@ -75,7 +75,8 @@ public sealed class TestServer : IAsyncDisposable
     public Task<System.Text.Json.JsonElement> CallChainAsync(string method, params object?[] parameters) =>
         ChainSocket.CallAsync(DataDirectory, method, parameters);
 
-    public async Task<AuditEntryResponse> RecordAsync(string actor = "alice", string action = "test.recorded", string subject = "thing", object? payload = null)
+    /// <summary>Records an event as the platform administrator; an <paramref name="actor"/> other than it lands in the payload.</summary>
+    public async Task<AuditEntryResponse> RecordAsync(string? actor = null, string action = "test.recorded", string subject = "thing", object? payload = null)
     {
         using var response = await Client.PostAsJsonAsync("api/v1/audit/entries", new { actor, action, subject, payload = payload ?? new { } });
         response.EnsureSuccessStatusCode();

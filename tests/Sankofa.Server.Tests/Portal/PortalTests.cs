@@ -112,6 +112,24 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
     }
 
     [Fact]
+    public async Task A_role_taken_while_signed_in_is_gone_from_the_open_portal_at_its_next_click()
+    {
+        var (id, userName) = await Identity.TestIdentities.UserAsync(fixture.Harness.Server, "operator@" + fixture.TenantA, PortalFixture.Password);
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, userName);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Resources" })).ToBeVisibleAsync();
+        using (var taken = await fixture.Harness.Client.DeleteAsync($"api/v1/identities/{id}/roles?role=operator&scope={fixture.TenantA}"))
+        {
+            Assert.True(taken.IsSuccessStatusCode, await taken.Content.ReadAsStringAsync());
+        }
+
+        // The same circuit, no new sign-in: the roles come from the store, not from the ID token of the sign-in.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Identity" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Resources" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_dropped_connection_loses_nothing_the_circuit_resumes_with_the_form_as_typed()
     {
         await using var session = await browser.OpenAsync(Server);

@@ -269,6 +269,27 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         }
     }
 
+    [Fact]
+    public async Task Too_many_ssh_keys_or_one_too_long_are_refused_with_the_field_named()
+    {
+        var project = await H.NewProjectAsync();
+        const string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKq0 ops@example";
+
+        var many = await ProblemAsync(HttpStatusCode.BadRequest, new
+        {
+            projectId = project, name = "many-keys", vcpu = 1, ramMiB = 1024, diskGiB = 20, template = "debian-12-cloud", sshKeys = Enumerable.Repeat(key, 33),
+        });
+        Assert.Equal(["sshKeys"], many.Keys);
+
+        var tooLong = await ProblemAsync(HttpStatusCode.BadRequest, new
+        {
+            projectId = project, name = "long-key", vcpu = 1, ramMiB = 1024, diskGiB = 20, template = "debian-12-cloud",
+            sshKeys = new[] { key, "ssh-rsa " + new string('A', 5000) + " ops@example" },
+        });
+        Assert.Equal(["sshKeys[1]"], tooLong.Keys);
+        Assert.Contains("4096", tooLong["sshKeys[1]"][0], StringComparison.Ordinal);
+    }
+
     private async Task<Dictionary<string, string[]>> ProblemAsync(HttpStatusCode expected, object body)
     {
         using var response = await H.Client.PostAsJsonAsync("api/v1/resources", body);

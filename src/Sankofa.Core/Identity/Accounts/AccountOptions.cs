@@ -9,7 +9,10 @@ public sealed class AccountOptions
     /// <summary>Shortest password accepted; never below 12.</summary>
     public int MinPasswordLength { get; set; } = 12;
 
-    /// <summary>Failed sign-ins for one user name, within <see cref="FailureWindow"/>, after which the name is throttled.</summary>
+    /// <summary>
+    /// Failed sign-ins for one user name from one client address, within <see cref="FailureWindow"/>, after which the name
+    /// is throttled at that address (only there: a stranger guessing cannot lock the real user out elsewhere).
+    /// </summary>
     public int FailureLimit { get; set; } = 5;
 
     /// <summary>How far back failures count towards <see cref="FailureLimit"/>; also how long a throttled name must stay quiet to be forgotten.</summary>
@@ -20,6 +23,21 @@ public sealed class AccountOptions
 
     /// <summary>Longest wait imposed on a throttled user name.</summary>
     public TimeSpan MaxThrottleDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Password checks (sign-in, password change) one client address may ask for within <see cref="AddressAttemptWindow"/>,
+    /// whatever the names; past it the server answers 429 without hashing anything.
+    /// </summary>
+    public int AddressAttemptLimit { get; set; } = 30;
+
+    /// <summary>The window of <see cref="AddressAttemptLimit"/>.</summary>
+    public TimeSpan AddressAttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Password hashes computed at once (each costs a core for a while); further checks wait their turn. Default: the number of processors.</summary>
+    public int MaxConcurrentPasswordChecks { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Identities (not revoked) that may hold a role within one tenant or site; creating one more is refused (409).</summary>
+    public int MaxIdentitiesPerScope { get; set; } = 1000;
 
     /// <summary>User name of the administrator created when no account holds platform-admin.</summary>
     public string InitialAdminUserName { get; set; } = "admin";

@@ -8,7 +8,8 @@ namespace Sankofa.Core.Identity.Accounts;
 /// Users and service accounts: creation, role grants, suspension, reinstatement, revocation and passwords. Every change
 /// is stored with its audit entry and the chain steps it calls for in one transaction (the outbox); the
 /// <see cref="AccountChainSync"/> then records those steps on the IdentityRegistry. Also the embedded issuer's
-/// <see cref="IAccountDirectory"/>: password and client-secret checks, throttled per name.
+/// <see cref="IAccountDirectory"/>: password checks, throttled per name and client address, at most
+/// <see cref="AccountOptions.MaxConcurrentPasswordChecks"/> hashing at once.
 /// Passwords, client secrets and their hashes never reach an audit entry, an exception message or a log line.
 /// </summary>
 public sealed class AccountService : IAccountDirectory
@@ -21,6 +22,9 @@ public sealed class AccountService : IAccountDirectory
     private readonly SignInThrottle throttle;
     private readonly Action? stepsQueued;
     private readonly IReadOnlyList<IPasswordChangeObserver> observers;
+
+    // Hashing is deliberately slow: checks beyond this many wait, so a burst of guesses cannot take every core.
+    private readonly SemaphoreSlim hashing;
 
     // Checked against for unknown names, so an unknown name costs as much time as a wrong password.
     private readonly Lazy<string> decoyHash;
@@ -45,6 +49,7 @@ public sealed class AccountService : IAccountDirectory
         this.stepsQueued = stepsQueued;
         this.observers = [.. observers ?? []];
         throttle = new SignInThrottle(options, time);
+        hashing = new SemaphoreSlim(options.MaxConcurrentPasswordChecks);
         decoyHash = new(() => hasher.Hash(AccountRules.GeneratePassword(24)));
     }
 
@@ -174,16 +179,17 @@ public sealed class AccountService : IAccountDirectory
     }
 
     /// <inheritdoc />
-    public async Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken, string? clientAddress = null)
     {
-        var (check, _) = await VerifyAsync(AccountKind.User, userName, password, cancellationToken).ConfigureAwait(false);
+        var (check, _) = await VerifyAsync(userName, password, clientAddress, cancellationToken).ConfigureAwait(false);
         return check;
     }
 
     /// <inheritdoc />
-    public async Task<PasswordCheck> ChangePasswordAsync(string userName, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> ChangePasswordAsync(
+        string userName, string currentPassword, string newPassword, CancellationToken cancellationToken, string? clientAddress = null)
     {
-        var (check, stored) = await VerifyAsync(AccountKind.User, userName, currentPassword, cancellationToken).ConfigureAwait(false);
+        var (check, stored) = await VerifyAsync(userName, currentPassword, clientAddress, cancellationToken).ConfigureAwait(false);
         if (stored is null || check.Outcome is PasswordCheckOutcome.NotActive)
         {
             return check;
@@ -194,7 +200,7 @@ public sealed class AccountService : IAccountDirectory
             return new PasswordCheck(PasswordCheckOutcome.WeakPassword, stored.ToAccount());
         }
 
-        var hash = hasher.Hash(newPassword);
+        var hash = await HashingAsync(() => hasher.Hash(newPassword), cancellationToken).ConfigureAwait(false);
         var changed = await ChangeAsync(stored.Id, account => (account with { SecretHash = hash, MustChangePassword = false }, [],
             new AuditEvent(account.Id, "identity.password.changed", Subject(account.Id), JsonSerializer.Serialize(new { userName = account.Name }))),
             cancellationToken).ConfigureAwait(false);
@@ -224,13 +230,14 @@ public sealed class AccountService : IAccountDirectory
             ? service.ToAccount()
             : null;
 
-    private async Task<(PasswordCheck Check, StoredAccount? Account)> VerifyAsync(AccountKind kind, string? name, string? secret, CancellationToken cancellationToken)
+    private async Task<(PasswordCheck Check, StoredAccount? Account)> VerifyAsync(string? name, string? secret, string? clientAddress, CancellationToken cancellationToken)
     {
         var normalized = (name ?? string.Empty).Trim().ToLowerInvariant();
         var possible = AccountRules.NameProblem(normalized) is null;
 
         // Names no account can have share one throttle bucket: posting arbitrary (and huge) names must not grow its memory.
-        name = possible ? normalized : "\0impossible";
+        // Failures count per name and address, so whoever guesses locks out only his own address.
+        name = (possible ? normalized : "\0impossible") + "\n" + clientAddress;
         if (throttle.Begin(name) is { } wait)
         {
             return (new PasswordCheck(PasswordCheckOutcome.Throttled, RetryAfter: wait), null);
@@ -247,13 +254,24 @@ public sealed class AccountService : IAccountDirectory
             throw;
         }
 
-        if (stored?.Kind != kind)
+        if (stored?.Kind != AccountKind.User)
         {
             stored = null;
         }
 
         // Always one hash check, against a decoy for unknown names, so timing does not tell which names exist.
-        var right = hasher.Verify(stored?.SecretHash ?? decoyHash.Value, secret ?? string.Empty) && stored is not null && !string.IsNullOrEmpty(secret);
+        bool right;
+        try
+        {
+            right = await HashingAsync(() => hasher.Verify(stored?.SecretHash ?? decoyHash.Value, secret ?? string.Empty), cancellationToken).ConfigureAwait(false)
+                && stored is not null && !string.IsNullOrEmpty(secret);
+        }
+        catch
+        {
+            throttle.Abandoned(name);
+            throw;
+        }
+
         if (!right)
         {
             throttle.Failed(name);
@@ -268,10 +286,33 @@ public sealed class AccountService : IAccountDirectory
         return (new PasswordCheck(outcome, account), stored);
     }
 
+    /// <summary>Runs a password hash or check once a hashing slot is free.</summary>
+    private async Task<T> HashingAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await hashing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            hashing.Release();
+        }
+    }
+
     private async Task<ProvisioningResult<CreatedAccount>> CreateAsync(
         string actor, AccountKind kind, string name, string secret, bool mustChangePassword, IReadOnlyList<RoleGrant> grants, string nameField,
         CancellationToken cancellationToken)
     {
+        // Each identity queues chain transactions: a tenant (or site) holds a bounded number of them.
+        foreach (var scope in grants.Select(g => g.Scope).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (await store.CountInScopeAsync(scope, cancellationToken).ConfigureAwait(false) >= options.MaxIdentitiesPerScope)
+            {
+                return ProvisioningError.Conflict("roles", $"'{scope}' holds {options.MaxIdentitiesPerScope} identities already, the most allowed (Identity:Accounts:MaxIdentitiesPerScope).");
+            }
+        }
+
         var key = keys.Generate();
         var now = time.GetUtcNow();
         ChainStep[] steps = [new ChainStep(ChainAction.Register), .. grants.Select(g => new ChainStep(ChainAction.GrantRole, g.Role, g.Scope))];

@@ -26,6 +26,9 @@ public interface IAccountStore
     /// <summary>A page of accounts, newest first.</summary>
     Task<AccountPage> ListAsync(AccountQuery query, CancellationToken cancellationToken);
 
+    /// <summary>How many accounts that are not revoked hold a role within the scope (a tenant or site id).</summary>
+    Task<int> CountInScopeAsync(string scope, CancellationToken cancellationToken);
+
     /// <summary>Whether any account, whatever its status, holds the role (in any scope).</summary>
     Task<bool> AnyHoldsRoleAsync(string role, CancellationToken cancellationToken);
 
@@ -64,7 +67,7 @@ public sealed record StoredAccount(
     byte[]? SubjectSalt, IReadOnlyList<RoleGrant> Roles, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version, AccountChainState Chain)
 {
     /// <summary>The directory's view, without secrets.</summary>
-    public Account ToAccount() => new(Id, Kind, Name, Roles, Status, MustChangePassword, Controller);
+    public Account ToAccount() => new(Id, Kind, Name, Roles, Status, MustChangePassword, Controller) { Version = Version };
 
     /// <summary>Leaves the secret hash and salt out, so an accidental log line cannot carry them.</summary>
     public override string ToString() => $"StoredAccount({Id}, {Kind}, {Name}, {Status})";

@@ -1,7 +1,7 @@
 namespace Sankofa.Core.Identity.Accounts;
 
 /// <summary>
-/// Counts failed sign-ins per user name, in memory: after <see cref="AccountOptions.FailureLimit"/> failures within
+/// Counts failed sign-ins per key (the account service's: user name and client address), in memory: after <see cref="AccountOptions.FailureLimit"/> failures within
 /// <see cref="AccountOptions.FailureWindow"/> the name is throttled, each further failure doubling the wait up to
 /// <see cref="AccountOptions.MaxThrottleDelay"/>. Unknown names are counted the same way, so the answers do not tell
 /// which names exist. Each server counts on its own; a restart forgets, which costs an attacker nothing he could not

@@ -40,6 +40,7 @@ internal static class AccountsApi
         api.MapDelete("/{id}/roles", RevokeRoleAsync).WithName("RevokeIdentityRole").Requires(Permission.IdentitiesWrite)
             .WithSummary("Takes a role within a scope (query: role, scope); recorded on chain.");
         api.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").AllowAnonymous() // the current password is the credential
+            .RequireRateLimiting(PasswordRateLimit.Policy)
             .WithSummary("Changes a user's password after checking the current one; throttled like sign-in.");
         return app;
     }
@@ -246,7 +247,7 @@ internal static class AccountsApi
             return ProvisioningProblems.Invalid(errors);
         }
 
-        var check = await accounts.ChangePasswordAsync(body.UserName!, body.CurrentPassword!, body.NewPassword!, cancellationToken);
+        var check = await accounts.ChangePasswordAsync(body.UserName!, body.CurrentPassword!, body.NewPassword!, cancellationToken, PasswordRateLimit.ClientAddress(context));
         switch (check.Outcome)
         {
             case PasswordCheckOutcome.Succeeded:

@@ -8,6 +8,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
+using Sankofa.Server.Identity.Accounts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Sankofa.Server.Identity.Oidc;
@@ -35,8 +36,8 @@ internal static partial class OidcEndpoints
         connect.MapGet("/verify/done", () => SignInPages.Message("Device approved", "The device is signed in. You can close this page."));
         connect.MapGet("/signed-in", () => SignInPages.Message("Signed in", "You are signed in to Sankofa."));
         connect.MapGet("/login", LoginFormAsync);
-        connect.MapPost("/login", LoginAsync);
-        connect.MapPost("/password", ChangePasswordAsync);
+        connect.MapPost("/login", LoginAsync).RequireRateLimiting(PasswordRateLimit.Policy);
+        connect.MapPost("/password", ChangePasswordAsync).RequireRateLimiting(PasswordRateLimit.Policy);
         connect.MapMethods("/logout", ["GET", "POST"], (Delegate)LogoutAsync);
         return app;
     }
@@ -114,8 +115,14 @@ internal static partial class OidcEndpoints
         }
 
         var session = await http.AuthenticateAsync(SignInScheme);
+        if (!session.Succeeded)
+        {
+            // The session ended (signed out, or the identity changed since): sign in again, then approve.
+            return Results.Redirect("/connect/login?returnUrl=" + Uri.EscapeDataString("/connect/verify" + QueryString.Create(Parameters.UserCode, form["user_code"].ToString())));
+        }
+
         var code = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        if (!session.Succeeded || code.Principal is null)
+        if (code.Principal is null)
         {
             return SignInPages.Device(antiforgery.GetAndStoreTokens(http), form["user_code"].ToString(), null, "That code is unknown or has expired.");
         }
@@ -149,7 +156,7 @@ internal static partial class OidcEndpoints
             return SignInPages.Login(tokens, returnUrl, userName, "Enter your user name and password.", StatusCodes.Status400BadRequest);
         }
 
-        var check = await accounts.CheckPasswordAsync(userName, form["password"].ToString(), http.RequestAborted);
+        var check = await accounts.CheckPasswordAsync(userName, form["password"].ToString(), http.RequestAborted, PasswordRateLimit.ClientAddress(http));
         Log.SignIn(loggers.CreateLogger(typeof(OidcEndpoints)), check.Outcome);
         switch (check.Outcome)
         {
@@ -183,7 +190,8 @@ internal static partial class OidcEndpoints
             return SignInPages.ChangePassword(tokens, returnUrl, userName, "The new passwords differ.", StatusCodes.Status400BadRequest);
         }
 
-        var check = await accounts.ChangePasswordAsync(userName, form["currentPassword"].ToString(), form["newPassword"].ToString(), http.RequestAborted);
+        var check = await accounts.ChangePasswordAsync(
+            userName, form["currentPassword"].ToString(), form["newPassword"].ToString(), http.RequestAborted, PasswordRateLimit.ClientAddress(http));
         switch (check.Outcome)
         {
             case PasswordCheckOutcome.Succeeded:
@@ -253,6 +261,7 @@ internal static partial class OidcEndpoints
         var identity = new ClaimsIdentity(SignInScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));
         identity.AddClaim(new Claim(Claims.Name, account.Name));
+        identity.AddClaim(SessionVersion.Claim(account));
         return http.SignInAsync(SignInScheme, new ClaimsPrincipal(identity));
     }
 
@@ -277,12 +286,7 @@ internal static partial class OidcEndpoints
         }
     }
 
-    /// <summary>Only paths of this server: an open redirect would let a phishing link bounce users anywhere after sign-in.</summary>
-    private static string Local(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-        && !url.Any(char.IsControl)
-            ? url
-            : "/connect/signed-in";
+    private static string Local(string? returnUrl) => LocalReturnUrl.IsLocal(returnUrl) ? returnUrl! : "/connect/signed-in";
 
     private static partial class Log
     {

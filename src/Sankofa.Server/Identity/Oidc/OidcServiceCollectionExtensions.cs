@@ -34,6 +34,7 @@ internal static class OidcServiceCollectionExtensions
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.LoginPath = "/connect/login";
+                o.Events.OnValidatePrincipal = context => SessionVersion.ValidateAsync(context, required: true);
             });
 
         services.AddOpenIddict()

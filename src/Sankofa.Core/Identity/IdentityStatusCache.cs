@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using System.Collections.Concurrent;
 using Sankofa.Core.Ledger;
 

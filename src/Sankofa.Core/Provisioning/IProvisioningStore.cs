@@ -19,7 +19,7 @@ public interface IProvisioningStore
     long ChangeVersion { get; }
 
     /// <summary>Stores a new tenant.</summary>
-    /// <exception cref="ProvisioningConflictException">A tenant with that id exists.</exception>
+    /// <exception cref="StoreConflictException">A tenant with that id exists.</exception>
     Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>One tenant, or null.</summary>
@@ -29,7 +29,7 @@ public interface IProvisioningStore
     Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores a new project of an existing tenant.</summary>
-    /// <exception cref="ProvisioningConflictException">A project with that id exists.</exception>
+    /// <exception cref="StoreConflictException">A project with that id exists.</exception>
     Task CreateProjectAsync(Project project, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>One project, or null.</summary>
@@ -47,7 +47,7 @@ public interface IProvisioningStore
     /// <param name="audit">The audit entry of the creation.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored resource.</returns>
-    /// <exception cref="ProvisioningConflictException">A quota has no room left (re-read and explain), or the idempotency key or id is taken.</exception>
+    /// <exception cref="StoreConflictException">A quota has no room left (re-read and explain), or the idempotency key or id is taken.</exception>
     Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>
@@ -55,7 +55,7 @@ public interface IProvisioningStore
     /// event and the audit entry when given, and gives <paramref name="release"/> back to its project and tenant.
     /// </summary>
     /// <returns>The stored resource with its new version.</returns>
-    /// <exception cref="ProvisioningConflictException">Someone else changed the resource meanwhile.</exception>
+    /// <exception cref="StoreConflictException">Someone else changed the resource meanwhile.</exception>
     Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken);
 
     /// <summary>One resource, or null.</summary>
@@ -146,14 +146,4 @@ public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefor
 {
     /// <summary>Pass as <see cref="ResourceQuery.After"/> with the same order; null on the last page.</summary>
     public ResourceCursor? Next { get; init; }
-}
-
-/// <summary>A write lost a race or hit a uniqueness rule; the message says which.</summary>
-public sealed class ProvisioningConflictException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public ProvisioningConflictException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
 }

@@ -73,7 +73,7 @@ public sealed class ResourceReconciler
 
             return current;
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
             // Someone else (a delete request) changed the resource meanwhile: the next round starts from the new state.
             return await _store.GetResourceAsync(resource.Id, cancellationToken).ConfigureAwait(false) ?? current;

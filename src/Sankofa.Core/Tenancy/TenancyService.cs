@@ -11,12 +11,12 @@ namespace Sankofa.Core.Tenancy;
 public sealed partial class TenancyService(IProvisioningStore store)
 {
     /// <summary>Creates a tenant; <paramref name="id"/> null: one is generated.</summary>
-    public async Task<ProvisioningResult<Tenant>> CreateTenantAsync(string actor, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
+    public async Task<Result<Tenant>> CreateTenantAsync(string actor, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
     {
         var errors = Validate(id, name, quota);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         var tenant = new Tenant(id ?? NewId("t-"), name!, quota, default);
@@ -25,26 +25,26 @@ public sealed partial class TenancyService(IProvisioningStore store)
             await store.CreateTenantAsync(tenant, new AuditEvent(actor, "tenancy.tenant.created", "tenant:" + tenant.Id,
                 JsonSerializer.Serialize(new { name = tenant.Name, quota = Quota(quota) })), cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
-            return ProvisioningError.Conflict("id", $"A tenant '{tenant.Id}' exists already.");
+            return Error.Conflict("id", $"A tenant '{tenant.Id}' exists already.");
         }
 
-        return ProvisioningResult<Tenant>.Ok(tenant);
+        return Result<Tenant>.Ok(tenant);
     }
 
     /// <summary>Creates a project of an existing tenant; <paramref name="id"/> null: one is generated.</summary>
-    public async Task<ProvisioningResult<Project>> CreateProjectAsync(string actor, string tenantId, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
+    public async Task<Result<Project>> CreateProjectAsync(string actor, string tenantId, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
     {
         var errors = Validate(id, name, quota);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         if (await store.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
-            return ProvisioningError.NotFound("tenantId", $"There is no tenant '{tenantId}'.");
+            return Error.NotFound("tenantId", $"There is no tenant '{tenantId}'.");
         }
 
         var project = new Project(id ?? NewId("p-"), tenantId, name!, quota, default);
@@ -53,12 +53,12 @@ public sealed partial class TenancyService(IProvisioningStore store)
             await store.CreateProjectAsync(project, new AuditEvent(actor, "tenancy.project.created", "project:" + project.Id,
                 JsonSerializer.Serialize(new { tenantId, name = project.Name, quota = Quota(quota) })), cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
-            return ProvisioningError.Conflict("id", $"A project '{project.Id}' exists already.");
+            return Error.Conflict("id", $"A project '{project.Id}' exists already.");
         }
 
-        return ProvisioningResult<Project>.Ok(project);
+        return Result<Project>.Ok(project);
     }
 
     private static Dictionary<string, string[]> Validate(string? id, string? name, ResourceTotals quota)

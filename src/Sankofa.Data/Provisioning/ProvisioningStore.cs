@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
@@ -336,7 +337,7 @@ internal sealed class ProvisioningStore : IProvisioningStore
         return [.. hours.Select(h => new UsageHourTotal(DateTimeOffset.FromUnixTimeMilliseconds(h.Hour), h.Resources, h.Seconds, h.VCpu, h.Ram, h.Disk))];
     }
 
-    /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="ProvisioningConflictException"/>.</summary>
+    /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="StoreConflictException"/>.</summary>
     private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task> mutate, string what, CancellationToken cancellationToken)
     {
         var entry = audit is null ? null : AuditEntryOf(audit);
@@ -355,11 +356,11 @@ internal sealed class ProvisioningStore : IProvisioningStore
         }
         catch (DbUpdateConcurrencyException ex)
         {
-            throw new ProvisioningConflictException($"{what} changed meanwhile.", ex);
+            throw new StoreConflictException($"{what} changed meanwhile.", ex);
         }
         catch (DbUpdateException ex) when (IsUniqueViolation(ex.InnerException))
         {
-            throw new ProvisioningConflictException($"{what} exists already.", ex);
+            throw new StoreConflictException($"{what} exists already.", ex);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -412,7 +413,7 @@ internal sealed class ProvisioningStore : IProvisioningStore
             if (await TakeAsync(sql, "projects", r.ProjectId, size, cancellationToken).ConfigureAwait(false) == 0
                 || await TakeAsync(sql, "tenants", r.TenantId, size, cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw new ProvisioningConflictException($"The quota of project {r.ProjectId} or tenant {r.TenantId} no longer has room for resource {r.Id}.");
+                throw new StoreConflictException($"The quota of project {r.ProjectId} or tenant {r.TenantId} no longer has room for resource {r.Id}.");
             }
 
             var seq = await sql.ScalarAsync(
@@ -471,7 +472,7 @@ internal sealed class ProvisioningStore : IProvisioningStore
                 Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version)).ConfigureAwait(false);
             if (metered is null)
             {
-                throw new ProvisioningConflictException($"Resource {r.Id} changed meanwhile or does not exist (expected version {r.Version}).");
+                throw new StoreConflictException($"Resource {r.Id} changed meanwhile or does not exist (expected version {r.Version}).");
             }
 
             MeteredUntilMs = metered is DBNull ? null : Convert.ToInt64(metered, System.Globalization.CultureInfo.InvariantCulture);

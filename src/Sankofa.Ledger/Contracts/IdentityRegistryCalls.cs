@@ -1,4 +1,5 @@
 using Nethereum.Contracts;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Rpc;

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Ledger.Rpc;
 

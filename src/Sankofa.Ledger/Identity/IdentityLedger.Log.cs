@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Ledger.Identity;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nethereum.Contracts;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;

@@ -42,6 +42,8 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<IProvisioningStore>()));
+        services.AddSingleton<TenancyQueries>();
+        services.AddSingleton<ResourceQueries>();
         services.AddSingleton<SiteAttestor>();
         services.AddSingleton<ISiteAttestor>(sp => sp.GetRequiredService<SiteAttestor>());
         services.AddSingleton(sp => new ResourceReconciler(

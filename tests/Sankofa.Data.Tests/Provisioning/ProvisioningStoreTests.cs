@@ -1,3 +1,4 @@
+using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
@@ -80,7 +81,7 @@ public sealed class ProvisioningStoreTests
         var (tenant, project) = await SeedAsync(store);
 
         // A tenant id that is taken: the insert fails, and so does the audit entry written beside it.
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() =>
+        await Assert.ThrowsAsync<StoreConflictException>(() =>
             store.CreateTenantAsync(new Tenant("acme", "Again", Quota, default), Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None));
         Assert.Equal(1, await AuditCountAsync(test, "tenancy.tenant.created"));
 
@@ -88,7 +89,7 @@ public sealed class ProvisioningStoreTests
         var created = await CreateAsync(store, tenant, project, NewResource("vm-2"));
         await store.UpdateResourceAsync(created with { Status = ResourceStatus.Placed }, new NewResourceEvent("chain.placed", "placed"),
             Audit("provisioning.resource.placed", "resource:vm-2"), null, CancellationToken.None);
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.UpdateResourceAsync(created with { Status = ResourceStatus.Failed },
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.UpdateResourceAsync(created with { Status = ResourceStatus.Failed },
             new NewResourceEvent("resource.failed", "x"), Audit("provisioning.resource.failed", "resource:vm-2"), null, CancellationToken.None));
         Assert.Equal(0, await AuditCountAsync(test, "provisioning.resource.failed"));
         Assert.Equal(ResourceStatus.Placed, (await store.GetResourceAsync("vm-2", CancellationToken.None))!.Status);
@@ -100,7 +101,7 @@ public sealed class ProvisioningStoreTests
             await CreateAsync(store, tenant, project, NewResource("vm-" + i));
         }
 
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.CreateResourceAsync(NewResource("vm-6"),
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.CreateResourceAsync(NewResource("vm-6"),
             new NewResourceEvent("resource.requested", "r"), Audit("provisioning.resource.requested", "resource:vm-6"), CancellationToken.None));
         Assert.Null(await store.GetResourceAsync("vm-6", CancellationToken.None));
         Assert.Equal(4, await AuditCountAsync(test, "provisioning.resource.requested"));
@@ -123,7 +124,7 @@ public sealed class ProvisioningStoreTests
                 return await store.CreateResourceAsync(NewResource("vm-r" + i), new NewResourceEvent("resource.requested", "r"),
                     Audit("provisioning.resource.requested", "resource:vm-r" + i), CancellationToken.None);
             }
-            catch (ProvisioningConflictException)
+            catch (StoreConflictException)
             {
                 return null;
             }
@@ -139,7 +140,7 @@ public sealed class ProvisioningStoreTests
         await store.UpdateResourceAsync(stale with { Status = ResourceStatus.Placed }, null, null, null, CancellationToken.None);
         var updates = stored.Select(r => store.UpdateResourceAsync(r with { Status = ResourceStatus.Provisioning },
             new NewResourceEvent("vm.provisioning", "p"), Audit("provisioning.resource.provisioning", "resource:" + r.Id), null, CancellationToken.None)).ToList();
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => updates[0]);
+        await Assert.ThrowsAsync<StoreConflictException>(() => updates[0]);
         foreach (var update in updates.Skip(1))
         {
             var after = await update;

@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Credentials;
 
 /// <summary>A resolved DID: its document and what the chain says about it.</summary>

@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;

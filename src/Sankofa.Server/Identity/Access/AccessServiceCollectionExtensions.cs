@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Server.Identity.Access;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
 

@@ -1,4 +1,5 @@
 using OpenIddict.Abstractions;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 

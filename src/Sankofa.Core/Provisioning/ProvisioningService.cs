@@ -20,7 +20,9 @@ public sealed partial class ProvisioningService
 {
     private const int ConflictRetries = 5;
 
-    private readonly IProvisioningStore _store;
+    private readonly IResourceStore _store;
+    private readonly ITenantStore _tenants;
+    private readonly IProjectStore _projects;
     private readonly PlacementEngine _engine;
     private readonly FleetCapacity _capacity;
     private readonly ProvisioningOptions _options;
@@ -28,13 +30,17 @@ public sealed partial class ProvisioningService
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">Where resources live.</param>
+    /// <param name="tenants">Where tenants live.</param>
+    /// <param name="projects">Where projects live.</param>
     /// <param name="engine">The placement engine over the fleet's catalog.</param>
     /// <param name="capacity">The fleet's health and allocations as placement sees them.</param>
     /// <param name="options">Templates and limits.</param>
     /// <param name="time">The clock.</param>
-    public ProvisioningService(IProvisioningStore store, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time)
+    public ProvisioningService(IResourceStore store, ITenantStore tenants, IProjectStore projects, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _tenants = tenants ?? throw new ArgumentNullException(nameof(tenants));
+        _projects = projects ?? throw new ArgumentNullException(nameof(projects));
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -278,7 +284,7 @@ public sealed partial class ProvisioningService
     private async Task<Result<(Tenant Tenant, Project Project)>> OwnersAsync(
         Caller caller, Permission permission, string projectId, CancellationToken cancellationToken)
     {
-        var project = await _store.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false);
+        var project = await _projects.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false);
         var missing = Error.NotFound("projectId", $"There is no project '{projectId}'.");
         if (project is null)
         {
@@ -290,7 +296,7 @@ public sealed partial class ProvisioningService
             return denied;
         }
 
-        var tenant = await _store.GetTenantAsync(project.TenantId, cancellationToken).ConfigureAwait(false)
+        var tenant = await _tenants.GetTenantAsync(project.TenantId, cancellationToken).ConfigureAwait(false)
                      ?? throw new InvalidOperationException($"Project {project.Id} names tenant {project.TenantId}, which does not exist.");
         return Result<(Tenant, Project)>.Ok((tenant, project));
     }

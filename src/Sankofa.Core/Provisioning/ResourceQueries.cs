@@ -37,7 +37,9 @@ public sealed record ProjectUsage(Project Project, IReadOnlyList<UsageHourTotal>
 /// exactly as a missing one. REST, GraphQL and the portal call these and only map the answers.
 /// </summary>
 /// <param name="store">Where resources live.</param>
-public sealed class ResourceQueries(IProvisioningStore store)
+/// <param name="projects">Where projects live.</param>
+/// <param name="usage">Where metered usage lives.</param>
+public sealed class ResourceQueries(IResourceStore store, IProjectStore projects, IUsageStore usage)
 {
     /// <summary>Largest page a list returns.</summary>
     public const int MaxPageSize = 1000;
@@ -99,7 +101,7 @@ public sealed class ResourceQueries(IProvisioningStore store)
             return NotFound(resourceId);
         }
 
-        return Result<IReadOnlyList<UsageRecord>>.Ok(await store.GetUsageAsync(resourceId, cancellationToken).ConfigureAwait(false));
+        return Result<IReadOnlyList<UsageRecord>>.Ok(await usage.GetUsageAsync(resourceId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>A project's usage per clock hour for hours starting in [<paramref name="from"/>, <paramref name="to"/>), when the caller may read its resources.</summary>
@@ -112,12 +114,12 @@ public sealed class ResourceQueries(IProvisioningStore store)
         }
 
         // Another tenant's project answers as a missing one.
-        if (await store.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false) is not { } project || !caller.Can(Permission.ResourcesRead, project.TenantId))
+        if (await projects.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false) is not { } project || !caller.Can(Permission.ResourcesRead, project.TenantId))
         {
             return Error.NotFound("id", $"There is no project '{projectId}'.");
         }
 
-        var hours = await store.GetProjectUsageAsync(project.TenantId, project.Id, from, to, cancellationToken).ConfigureAwait(false);
+        var hours = await usage.GetProjectUsageAsync(project.TenantId, project.Id, from, to, cancellationToken).ConfigureAwait(false);
         return Result<ProjectUsage>.Ok(new ProjectUsage(project, hours));
     }
 

@@ -18,7 +18,7 @@ public sealed class ResourceReconciler
     /// <summary>The audit actor of the reconciler's changes.</summary>
     public const string Actor = "sankofa:reconciler";
 
-    private readonly IProvisioningStore _store;
+    private readonly IResourceStore _store;
     private readonly IResourceLedger _ledger;
     private readonly IVirtualMachineProviderFactory _providers;
     private readonly ISiteAttestor _attestor;
@@ -35,7 +35,7 @@ public sealed class ResourceReconciler
 
     /// <summary>Creates the reconciler.</summary>
     public ResourceReconciler(
-        IProvisioningStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
+        IResourceStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
         ProvisioningOptions options, TimeProvider time)
     {
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));

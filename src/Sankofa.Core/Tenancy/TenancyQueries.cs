@@ -1,6 +1,5 @@
 using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
-using Sankofa.Core.Provisioning;
 
 namespace Sankofa.Core.Tenancy;
 
@@ -9,8 +8,9 @@ namespace Sankofa.Core.Tenancy;
 /// its roles are in, and another tenant, or its projects, answer exactly as missing ones (ids cannot be probed).
 /// REST, GraphQL and the portal call these and only map the answers.
 /// </summary>
-/// <param name="store">Where tenants and projects live.</param>
-public sealed class TenancyQueries(IProvisioningStore store)
+/// <param name="tenantStore">Where tenants live.</param>
+/// <param name="projectStore">Where projects live.</param>
+public sealed class TenancyQueries(ITenantStore tenantStore, IProjectStore projectStore)
 {
     /// <summary>The tenants the caller may see, by id.</summary>
     public async Task<Result<IReadOnlyList<Tenant>>> ListTenantsAsync(Caller caller, CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ public sealed class TenancyQueries(IProvisioningStore store)
         }
 
         var visible = caller.TenantsWith(Permission.TenantsRead);
-        var tenants = await store.ListTenantsAsync(cancellationToken).ConfigureAwait(false);
+        var tenants = await tenantStore.ListTenantsAsync(cancellationToken).ConfigureAwait(false);
         return Result<IReadOnlyList<Tenant>>.Ok([.. tenants.Where(t => visible is null || visible.Contains(t.Id))]);
     }
 
@@ -34,7 +34,7 @@ public sealed class TenancyQueries(IProvisioningStore store)
         }
 
         var missing = Error.NotFound("id", $"There is no tenant '{tenantId}'.");
-        if (await store.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        if (await tenantStore.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is not { } tenant)
         {
             return missing;
         }
@@ -56,12 +56,12 @@ public sealed class TenancyQueries(IProvisioningStore store)
             return denied;
         }
 
-        if (await store.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        if (await tenantStore.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
             return missing;
         }
 
-        return Result<IReadOnlyList<Project>>.Ok(await store.ListProjectsAsync(tenantId, cancellationToken).ConfigureAwait(false));
+        return Result<IReadOnlyList<Project>>.Ok(await projectStore.ListProjectsAsync(tenantId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>One project, when the caller may see its tenant.</summary>
@@ -73,7 +73,7 @@ public sealed class TenancyQueries(IProvisioningStore store)
         }
 
         var missing = Error.NotFound("id", $"There is no project '{projectId}'.");
-        if (await store.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false) is not { } project)
+        if (await projectStore.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false) is not { } project)
         {
             return missing;
         }
@@ -88,7 +88,7 @@ public sealed class TenancyQueries(IProvisioningStore store)
     public async Task<IReadOnlyList<Project>> ProjectsWhereAsync(Caller caller, Permission permission, string? tenantId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var projects = await store.ListProjectsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var projects = await projectStore.ListProjectsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         return [.. projects.Where(p => caller.Can(permission, p.TenantId)).OrderBy(p => p.Id, StringComparer.Ordinal)];
     }
 

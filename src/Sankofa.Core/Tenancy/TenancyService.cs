@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sankofa.Core.Audit;
-using Sankofa.Core.Provisioning;
 
 namespace Sankofa.Core.Tenancy;
 
 /// <summary>Creates tenants and projects with their quotas; each creation is stored together with its audit entry.</summary>
-/// <param name="store">Where tenants and projects live.</param>
-public sealed partial class TenancyService(IProvisioningStore store)
+/// <param name="tenants">Where tenants live.</param>
+/// <param name="projects">Where projects live.</param>
+public sealed partial class TenancyService(ITenantStore tenants, IProjectStore projects)
 {
     /// <summary>Creates a tenant; <paramref name="id"/> null: one is generated.</summary>
     public async Task<Result<Tenant>> CreateTenantAsync(string actor, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed partial class TenancyService(IProvisioningStore store)
         var tenant = new Tenant(id ?? NewId("t-"), name!, quota, default);
         try
         {
-            await store.CreateTenantAsync(tenant, new AuditEvent(actor, "tenancy.tenant.created", "tenant:" + tenant.Id,
+            await tenants.CreateTenantAsync(tenant, new AuditEvent(actor, "tenancy.tenant.created", "tenant:" + tenant.Id,
                 JsonSerializer.Serialize(new { name = tenant.Name, quota = Quota(quota) })), cancellationToken).ConfigureAwait(false);
         }
         catch (StoreConflictException)
@@ -42,7 +42,7 @@ public sealed partial class TenancyService(IProvisioningStore store)
             return Error.Invalid(errors);
         }
 
-        if (await store.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        if (await tenants.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
             return Error.NotFound("tenantId", $"There is no tenant '{tenantId}'.");
         }
@@ -50,7 +50,7 @@ public sealed partial class TenancyService(IProvisioningStore store)
         var project = new Project(id ?? NewId("p-"), tenantId, name!, quota, default);
         try
         {
-            await store.CreateProjectAsync(project, new AuditEvent(actor, "tenancy.project.created", "project:" + project.Id,
+            await projects.CreateProjectAsync(project, new AuditEvent(actor, "tenancy.project.created", "project:" + project.Id,
                 JsonSerializer.Serialize(new { tenantId, name = project.Name, quota = Quota(quota) })), cancellationToken).ConfigureAwait(false);
         }
         catch (StoreConflictException)

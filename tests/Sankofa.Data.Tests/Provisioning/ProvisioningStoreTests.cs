@@ -2,6 +2,7 @@ using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
+using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data.Tests.Provisioning;
 
@@ -15,7 +16,7 @@ public sealed class ProvisioningStoreTests
 
     private static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
 
-    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store, ResourceTotals? quota = null)
+    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(ProvisioningStore store, ResourceTotals? quota = null)
     {
         var tenant = new Tenant("acme", "Acme", quota ?? Quota, default);
         var project = new Project("web", "acme", "Web", quota ?? Quota, default);
@@ -33,7 +34,7 @@ public sealed class ProvisioningStoreTests
             0, Now, Now, Now, null, null, null, key, 0);
     }
 
-    private static async Task<Resource> CreateAsync(IProvisioningStore store, Tenant tenant, Project project, Resource resource)
+    private static async Task<Resource> CreateAsync(ProvisioningStore store, Tenant tenant, Project project, Resource resource)
     {
         var decision = QuotaPolicy.ReserveVms(tenant, project, resource.Spec.Size);
         Assert.True(decision.IsGranted);

@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity;
 
 /// <summary>Why the IdentityRegistry contract refused a write, one value per contract error.</summary>

@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 using System.Collections.Concurrent;
 using Sankofa.Core.Ledger;
 

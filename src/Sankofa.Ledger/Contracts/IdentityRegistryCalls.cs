@@ -1,5 +1,4 @@
 using Nethereum.Contracts;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Rpc;

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Ledger.Rpc;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Ledger.Identity;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Nethereum.Contracts;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;

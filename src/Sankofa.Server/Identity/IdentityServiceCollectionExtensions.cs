@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Sankofa.Core;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Ledger.Identity;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Keys;

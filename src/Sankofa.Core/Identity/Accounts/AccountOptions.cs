@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Accounts;
 
 /// <summary>Settings of accounts, sign-in throttling, the first administrator and chain recording (section <c>Identity:Accounts</c>).</summary>

@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Accounts;
 
 /// <summary>Makes a fresh secp256k1 key pair for an identity's controller address (its did:ethr). Implemented by the ledger.</summary>

@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Accounts;
 
 /// <summary>

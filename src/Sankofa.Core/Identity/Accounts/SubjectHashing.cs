@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 using System.Security.Cryptography;
 using System.Text;
 

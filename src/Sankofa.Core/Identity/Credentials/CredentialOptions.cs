@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Credentials;
 
 /// <summary>Verifiable credential settings (configuration section <c>Credentials</c>).</summary>

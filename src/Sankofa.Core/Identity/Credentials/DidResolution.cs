@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Credentials;
 
 /// <summary>A resolved DID: its document and what the chain says about it.</summary>

@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;

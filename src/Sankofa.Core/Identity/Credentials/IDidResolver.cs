@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Credentials;
 
 /// <summary>Resolves did:ethr DIDs from the chain: identities through the IdentityRegistry, control planes by their signing address.</summary>

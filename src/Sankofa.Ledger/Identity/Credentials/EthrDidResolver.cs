@@ -1,4 +1,3 @@
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
 using Sankofa.Ledger.Hosting;

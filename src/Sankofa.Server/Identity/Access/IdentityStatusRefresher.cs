@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 

@@ -1,5 +1,4 @@
 using Sankofa.Core;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
 

@@ -1,5 +1,4 @@
 using OpenIddict.Abstractions;
-using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 

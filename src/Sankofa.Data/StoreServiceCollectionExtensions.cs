@@ -56,7 +56,12 @@ public static class StoreServiceCollectionExtensions
 
         services.AddSingleton<IAuditStore, AuditStore>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<Core.Provisioning.IProvisioningStore, ProvisioningStore>();
+        // One store instance behind the four aggregates' interfaces: they share its change version and group commit.
+        services.AddSingleton<ProvisioningStore>();
+        services.AddSingleton<Core.Tenancy.ITenantStore>(sp => sp.GetRequiredService<ProvisioningStore>());
+        services.AddSingleton<Core.Tenancy.IProjectStore>(sp => sp.GetRequiredService<ProvisioningStore>());
+        services.AddSingleton<Core.Provisioning.IResourceStore>(sp => sp.GetRequiredService<ProvisioningStore>());
+        services.AddSingleton<Core.Provisioning.IUsageStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();

@@ -24,7 +24,7 @@ public sealed class TestStore : IAsyncDisposable
 
     public IAuditStore Audit => services.GetRequiredService<IAuditStore>();
 
-    public Core.Provisioning.IProvisioningStore Provisioning => services.GetRequiredService<Core.Provisioning.IProvisioningStore>();
+    internal Data.Provisioning.ProvisioningStore Provisioning => services.GetRequiredService<Data.Provisioning.ProvisioningStore>();
 
     public Core.Identity.Accounts.IAccountStore Accounts => services.GetRequiredService<Core.Identity.Accounts.IAccountStore>();
 

@@ -86,7 +86,7 @@ internal static class PortalBenchmark
         var userName = "portal-bench";
         (await api.PostAsJsonAsync("api/v1/identities/users", new { userName, password = Password, roles = new[] { "platform-admin" } }, cancellationToken)).EnsureSuccessStatusCode();
 
-        var store = server.Services.GetRequiredService<IProvisioningStore>();
+        var store = server.Services.GetRequiredService<IResourceStore>();
         var sites = SiteCatalog.Default.OfTier(SiteTier.Edge);
         var now = DateTimeOffset.UtcNow;
         var spec = new ResourceSpec(1, 1024, 10, "debian-12-cloud", ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKq0 ops@example"], "ops");

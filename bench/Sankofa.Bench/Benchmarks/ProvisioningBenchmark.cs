@@ -139,7 +139,7 @@ internal static class ProvisioningBenchmark
         }
 
         // Wait until nothing of the project is between Requested and Provisioned (read from the store in process, not over HTTP).
-        var store = server.Services.GetRequiredService<IProvisioningStore>();
+        var store = server.Services.GetRequiredService<IResourceStore>();
         ResourceStatus[] pending = [ResourceStatus.Requested, ResourceStatus.Placed, ResourceStatus.Provisioning, ResourceStatus.Provisioned];
         var lastNote = TimeSpan.Zero;
         while (true)
@@ -213,7 +213,7 @@ internal static class ProvisioningBenchmark
     private static double LastRate;
     private static double LastWall;
 
-    private static async Task<List<Resource>> AllAsync(IProvisioningStore store, string project, ResourceStatus status, CancellationToken ct)
+    private static async Task<List<Resource>> AllAsync(IResourceStore store, string project, ResourceStatus status, CancellationToken ct)
     {
         var all = new List<Resource>();
         long? before = null;
@@ -345,7 +345,7 @@ internal static class ProvisioningBenchmark
     /// <summary>Where a REST page's time goes, one thread, no HTTP: the store's query vs mapping and JSON serialisation.</summary>
     private static async Task BreakdownAsync(InProcessServer server, CancellationToken ct)
     {
-        var store = server.Services.GetRequiredService<IProvisioningStore>();
+        var store = server.Services.GetRequiredService<IResourceStore>();
         var json = server.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         const int n = 100;
         ResourcePage page = null!;

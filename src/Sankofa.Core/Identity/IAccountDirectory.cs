@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity;
 
 /// <summary>Identity statuses as the IdentityRegistry contract numbers them; only <see cref="Active"/> grants access.</summary>

@@ -12,7 +12,7 @@ namespace Sankofa.Core.Provisioning;
 /// </summary>
 public sealed class FleetCapacity
 {
-    private readonly IProvisioningStore _store;
+    private readonly IResourceStore _store;
     private readonly SiteCatalog _catalog;
     private readonly HashSet<string>? _provisionableSites;
     private readonly ISiteHealth? _health;
@@ -38,7 +38,7 @@ public sealed class FleetCapacity
     /// <param name="provisionableSites">Sites that have a hypervisor Sankofa can drive; the others are down. Null: every site.</param>
     /// <param name="health">What the sites' hypervisors last reported; null: catalog health only.</param>
     public FleetCapacity(
-        IProvisioningStore store, SiteCatalog catalog, ProvisioningOptions options, TimeProvider time,
+        IResourceStore store, SiteCatalog catalog, ProvisioningOptions options, TimeProvider time,
         IEnumerable<string>? provisionableSites = null, ISiteHealth? health = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));

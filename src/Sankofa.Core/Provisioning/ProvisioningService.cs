@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Placement;
 using Sankofa.Core.Tenancy;
@@ -19,7 +20,9 @@ public sealed partial class ProvisioningService
 {
     private const int ConflictRetries = 5;
 
-    private readonly IProvisioningStore _store;
+    private readonly IResourceStore _store;
+    private readonly ITenantStore _tenants;
+    private readonly IProjectStore _projects;
     private readonly PlacementEngine _engine;
     private readonly FleetCapacity _capacity;
     private readonly ProvisioningOptions _options;
@@ -27,13 +30,17 @@ public sealed partial class ProvisioningService
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">Where resources live.</param>
+    /// <param name="tenants">Where tenants live.</param>
+    /// <param name="projects">Where projects live.</param>
     /// <param name="engine">The placement engine over the fleet's catalog.</param>
     /// <param name="capacity">The fleet's health and allocations as placement sees them.</param>
     /// <param name="options">Templates and limits.</param>
     /// <param name="time">The clock.</param>
-    public ProvisioningService(IProvisioningStore store, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time)
+    public ProvisioningService(IResourceStore store, ITenantStore tenants, IProjectStore projects, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _tenants = tenants ?? throw new ArgumentNullException(nameof(tenants));
+        _projects = projects ?? throw new ArgumentNullException(nameof(projects));
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -44,14 +51,14 @@ public sealed partial class ProvisioningService
     /// Where the request would go now and why, without creating anything. With a project (which the caller must be
     /// allowed to read resources of), its quotas are checked too.
     /// </summary>
-    public async Task<ProvisioningResult<PlacementExplanation>> ExplainAsync(Caller caller, ResourceRequest request, CancellationToken cancellationToken)
+    public async Task<Result<PlacementExplanation>> ExplainAsync(Caller caller, ResourceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         var errors = Validate(request, requireProject: false);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         string? tenantId = null;
@@ -68,12 +75,12 @@ public sealed partial class ProvisioningService
             var quota = QuotaPolicy.ReserveVms(owners.Value.Tenant, owners.Value.Project, Size(request));
             if (!quota.IsGranted)
             {
-                return ProvisioningError.Quota(quota.Refusals);
+                return new QuotaExceededError(quota.Refusals);
             }
         }
 
         var placed = await PlaceAsync(request, tenantId, reserveFor: null, cancellationToken).ConfigureAwait(false);
-        return placed.Error is { } error ? error : ProvisioningResult<PlacementExplanation>.Ok(PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup));
+        return placed.Error is { } error ? error : Result<PlacementExplanation>.Ok(PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup));
     }
 
     /// <summary>
@@ -82,7 +89,7 @@ public sealed partial class ProvisioningService
     /// caller must hold <see cref="Permission.ResourcesWrite"/> in the project's tenant; a project of a tenant it cannot
     /// see is answered as one that does not exist.
     /// </summary>
-    public async Task<ProvisioningResult<ResourceAccepted>> CreateAsync(
+    public async Task<Result<ResourceAccepted>> CreateAsync(
         string actor, Caller caller, ResourceRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -96,7 +103,7 @@ public sealed partial class ProvisioningService
 
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         var spec = SpecOf(request);
@@ -113,15 +120,15 @@ public sealed partial class ProvisioningService
             if (idempotencyKey is not null && await _store.FindByIdempotencyKeyAsync(project.Id, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
             {
                 return earlier.SpecHash.AsSpan().SequenceEqual(specHash) && earlier.Name == request.Name
-                    ? ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(earlier, Replayed: true))
-                    : ProvisioningError.Conflict("Idempotency-Key", $"Idempotency-Key '{idempotencyKey}' was used for another request (resource {earlier.Id}).");
+                    ? Result<ResourceAccepted>.Ok(new ResourceAccepted(earlier, Replayed: true))
+                    : Error.Conflict("Idempotency-Key", $"Idempotency-Key '{idempotencyKey}' was used for another request (resource {earlier.Id}).");
             }
 
             // Decided here to explain a refusal; the store takes the quota atomically, so concurrent requests cannot overdraw it.
             var quota = QuotaPolicy.ReserveVms(tenant, project, spec.Size);
             if (!quota.IsGranted)
             {
-                return ProvisioningError.Quota(quota.Refusals);
+                return new QuotaExceededError(quota.Refusals);
             }
 
             var id = NewId();
@@ -155,12 +162,12 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.requested", "resource:" + resource.Id, payload),
                     cancellationToken).ConfigureAwait(false);
                 _capacity.Stored(id);
-                return ProvisioningResult<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
+                return Result<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
             }
             catch (Exception ex)
             {
                 _capacity.Release(resource.Allocation);
-                if (ex is not ProvisioningConflictException || attempt >= ConflictRetries)
+                if (ex is not StoreConflictException || attempt >= ConflictRetries)
                 {
                     throw;
                 }
@@ -174,27 +181,27 @@ public sealed partial class ProvisioningService
     /// Asks for a resource to be deleted; the reconciler removes the VM and records it on chain. Repeating is harmless.
     /// The caller must hold <see cref="Permission.ResourcesWrite"/> in the resource's tenant.
     /// </summary>
-    public async Task<ProvisioningResult<Resource>> DeleteAsync(string actor, Caller caller, string resourceId, CancellationToken cancellationToken)
+    public async Task<Result<Resource>> DeleteAsync(string actor, Caller caller, string resourceId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentNullException.ThrowIfNull(caller);
         for (var attempt = 1; ; attempt++)
         {
             var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
-            var missing = ProvisioningError.NotFound("id", $"There is no resource '{resourceId}'.");
+            var missing = Error.NotFound("id", $"There is no resource '{resourceId}'.");
             if (resource is null)
             {
                 return missing;
             }
 
-            if (ProvisioningError.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied)
+            if (AccessErrors.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied)
             {
                 return denied;
             }
 
             if (resource.Desired == DesiredState.Absent)
             {
-                return ProvisioningResult<Resource>.Ok(resource);
+                return Result<Resource>.Ok(resource);
             }
 
             var now = _time.GetUtcNow();
@@ -210,16 +217,16 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.delete-requested", "resource:" + resource.Id, JsonSerializer.Serialize(new { status = resource.Status.ToString() })),
                     null,
                     cancellationToken).ConfigureAwait(false);
-                return ProvisioningResult<Resource>.Ok(stored);
+                return Result<Resource>.Ok(stored);
             }
-            catch (ProvisioningConflictException) when (attempt < ConflictRetries)
+            catch (StoreConflictException) when (attempt < ConflictRetries)
             {
                 // The reconciler moved it meanwhile; read again.
             }
         }
     }
 
-    private async Task<ProvisioningResult<PlacementDecision>> PlaceAsync(ResourceRequest request, string? tenantId, string? reserveFor, CancellationToken cancellationToken)
+    private async Task<Result<PlacementDecision>> PlaceAsync(ResourceRequest request, string? tenantId, string? reserveFor, CancellationToken cancellationToken)
     {
         var size = Size(request);
         PlacementRequest placement;
@@ -228,13 +235,13 @@ public sealed partial class ProvisioningService
             var site = _engine.Catalog.Get(siteId);
             if (request.Tier is { } tier && tier != site.Tier)
             {
-                return new ProvisioningError(ProvisioningErrorKind.ConflictingConstraints, $"Site {siteId} is a {Lower(site.Tier)} site, not {Lower(tier)}.",
+                return new Error(ErrorKind.ConflictingConstraints, $"Site {siteId} is a {Lower(site.Tier)} site, not {Lower(tier)}.",
                     new Dictionary<string, string[]> { ["siteId"] = [$"Site {siteId} is {Lower(site.Tier)}."], ["tier"] = [$"Asks for {Lower(tier)}."] });
             }
 
             if (request.AllowedJurisdictions is { } allowed && !allowed.Contains(site.Jurisdiction))
             {
-                return new ProvisioningError(ProvisioningErrorKind.ConflictingConstraints, $"Site {siteId} is in {site.Jurisdiction}, which the residency rule does not allow.",
+                return new Error(ErrorKind.ConflictingConstraints, $"Site {siteId} is in {site.Jurisdiction}, which the residency rule does not allow.",
                     new Dictionary<string, string[]> { ["siteId"] = [$"Site {siteId} is in {site.Jurisdiction}."], ["allowedJurisdictions"] = [$"Does not include {site.Jurisdiction}."] });
             }
 
@@ -255,46 +262,46 @@ public sealed partial class ProvisioningService
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private ProvisioningResult<PlacementDecision> Decide(ResourceRequest request, PlacementRequest placement, FleetState state)
+    private Result<PlacementDecision> Decide(ResourceRequest request, PlacementRequest placement, FleetState state)
     {
         var result = _engine.Place(placement, state);
         if (result.Error is { } error)
         {
-            var mapped = ProvisioningError.Placement(error);
-            return request.SiteId is { } pinned && mapped.Kind != ProvisioningErrorKind.Invalid
-                ? new ProvisioningError(ProvisioningErrorKind.NoCapacity, $"Site {pinned} cannot take the VM now: {error.Message}",
-                    new Dictionary<string, string[]> { ["siteId"] = [error.Message] }) { Rejected = mapped.Rejected }
+            var mapped = PlacementRefusedError.From(error);
+            return request.SiteId is { } pinned && mapped.Kind != ErrorKind.Invalid
+                ? new PlacementRefusedError(ErrorKind.NoCapacity, $"Site {pinned} cannot take the VM now: {error.Message}",
+                    new Dictionary<string, string[]> { ["siteId"] = [error.Message] }, mapped.Rejected)
                 : mapped;
         }
 
         if (request.SiteId is { } wanted && result.Decision!.Site.Id != wanted)
         {
-            return new ProvisioningError(ProvisioningErrorKind.NoCapacity, $"Site {wanted} cannot take the VM now.",
+            return new Error(ErrorKind.NoCapacity, $"Site {wanted} cannot take the VM now.",
                 new Dictionary<string, string[]> { ["siteId"] = [$"Site {wanted} is down or full."] });
         }
 
-        return ProvisioningResult<PlacementDecision>.Ok(result.Decision!);
+        return Result<PlacementDecision>.Ok(result.Decision!);
     }
 
     /// <summary>The project and its tenant, when the caller may do <paramref name="permission"/> there.</summary>
-    private async Task<ProvisioningResult<(Tenant Tenant, Project Project)>> OwnersAsync(
+    private async Task<Result<(Tenant Tenant, Project Project)>> OwnersAsync(
         Caller caller, Permission permission, string projectId, CancellationToken cancellationToken)
     {
-        var project = await _store.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false);
-        var missing = ProvisioningError.NotFound("projectId", $"There is no project '{projectId}'.");
+        var project = await _projects.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false);
+        var missing = Error.NotFound("projectId", $"There is no project '{projectId}'.");
         if (project is null)
         {
             return missing;
         }
 
-        if (ProvisioningError.Denied(caller, permission, project.TenantId, missing) is { } denied)
+        if (AccessErrors.Denied(caller, permission, project.TenantId, missing) is { } denied)
         {
             return denied;
         }
 
-        var tenant = await _store.GetTenantAsync(project.TenantId, cancellationToken).ConfigureAwait(false)
+        var tenant = await _tenants.GetTenantAsync(project.TenantId, cancellationToken).ConfigureAwait(false)
                      ?? throw new InvalidOperationException($"Project {project.Id} names tenant {project.TenantId}, which does not exist.");
-        return ProvisioningResult<(Tenant, Project)>.Ok((tenant, project));
+        return Result<(Tenant, Project)>.Ok((tenant, project));
     }
 
     /// <summary>Field name → problems for a request; empty when it is acceptable.</summary>

@@ -23,7 +23,7 @@ public sealed class ResourceReconciler
     // Resources checked against the chain per store page and chain batch.
     private const int ChainCheckPage = 500;
 
-    private readonly IProvisioningStore _store;
+    private readonly IResourceStore _store;
     private readonly IResourceLedger _ledger;
     private readonly IVirtualMachineProviderFactory _providers;
     private readonly ISiteAttestor _attestor;
@@ -40,7 +40,7 @@ public sealed class ResourceReconciler
 
     /// <summary>Creates the reconciler.</summary>
     public ResourceReconciler(
-        IProvisioningStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
+        IResourceStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
         ProvisioningOptions options, TimeProvider time)
     {
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
@@ -78,7 +78,7 @@ public sealed class ResourceReconciler
 
             return current;
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
             // Someone else (a delete request) changed the resource meanwhile: the next round starts from the new state.
             return await _store.GetResourceAsync(resource.Id, cancellationToken).ConfigureAwait(false) ?? current;
@@ -411,7 +411,7 @@ public sealed class ResourceReconciler
                 null, ct).ConfigureAwait(false);
             return true;
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
             return false; // changed meanwhile (a delete request): the reconciler takes it from its new state
         }

@@ -1,9 +1,9 @@
 namespace Sankofa.Core.Provisioning;
 
 /// <summary>Records the usage of every Verified resource up to now (or its deletion), hour by hour, in the store.</summary>
-/// <param name="store">Where resources and usage live.</param>
+/// <param name="store">Where usage lives (and which resources still need metering).</param>
 /// <param name="time">The clock; usage is measured against it.</param>
-public sealed class UsageMetering(IProvisioningStore store, TimeProvider time)
+public sealed class UsageMetering(IUsageStore store, TimeProvider time)
 {
     /// <summary>One metering round; returns how many resources got new usage.</summary>
     public async Task<int> MeterAsync(CancellationToken cancellationToken)

@@ -2,63 +2,63 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sankofa.Core.Audit;
-using Sankofa.Core.Provisioning;
 
 namespace Sankofa.Core.Tenancy;
 
 /// <summary>Creates tenants and projects with their quotas; each creation is stored together with its audit entry.</summary>
-/// <param name="store">Where tenants and projects live.</param>
-public sealed partial class TenancyService(IProvisioningStore store)
+/// <param name="tenants">Where tenants live.</param>
+/// <param name="projects">Where projects live.</param>
+public sealed partial class TenancyService(ITenantStore tenants, IProjectStore projects)
 {
     /// <summary>Creates a tenant; <paramref name="id"/> null: one is generated.</summary>
-    public async Task<ProvisioningResult<Tenant>> CreateTenantAsync(string actor, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
+    public async Task<Result<Tenant>> CreateTenantAsync(string actor, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
     {
         var errors = Validate(id, name, quota);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         var tenant = new Tenant(id ?? NewId("t-"), name!, quota, default);
         try
         {
-            await store.CreateTenantAsync(tenant, new AuditEvent(actor, "tenancy.tenant.created", "tenant:" + tenant.Id,
+            await tenants.CreateTenantAsync(tenant, new AuditEvent(actor, "tenancy.tenant.created", "tenant:" + tenant.Id,
                 JsonSerializer.Serialize(new { name = tenant.Name, quota = Quota(quota) })), cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
-            return ProvisioningError.Conflict("id", $"A tenant '{tenant.Id}' exists already.");
+            return Error.Conflict("id", $"A tenant '{tenant.Id}' exists already.");
         }
 
-        return ProvisioningResult<Tenant>.Ok(tenant);
+        return Result<Tenant>.Ok(tenant);
     }
 
     /// <summary>Creates a project of an existing tenant; <paramref name="id"/> null: one is generated.</summary>
-    public async Task<ProvisioningResult<Project>> CreateProjectAsync(string actor, string tenantId, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
+    public async Task<Result<Project>> CreateProjectAsync(string actor, string tenantId, string? id, string? name, ResourceTotals quota, CancellationToken cancellationToken)
     {
         var errors = Validate(id, name, quota);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
-        if (await store.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        if (await tenants.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
-            return ProvisioningError.NotFound("tenantId", $"There is no tenant '{tenantId}'.");
+            return Error.NotFound("tenantId", $"There is no tenant '{tenantId}'.");
         }
 
         var project = new Project(id ?? NewId("p-"), tenantId, name!, quota, default);
         try
         {
-            await store.CreateProjectAsync(project, new AuditEvent(actor, "tenancy.project.created", "project:" + project.Id,
+            await projects.CreateProjectAsync(project, new AuditEvent(actor, "tenancy.project.created", "project:" + project.Id,
                 JsonSerializer.Serialize(new { tenantId, name = project.Name, quota = Quota(quota) })), cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningConflictException)
+        catch (StoreConflictException)
         {
-            return ProvisioningError.Conflict("id", $"A project '{project.Id}' exists already.");
+            return Error.Conflict("id", $"A project '{project.Id}' exists already.");
         }
 
-        return ProvisioningResult<Project>.Ok(project);
+        return Result<Project>.Ok(project);
     }
 
     private static Dictionary<string, string[]> Validate(string? id, string? name, ResourceTotals quota)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Data.Audit;

@@ -3,6 +3,7 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 
@@ -63,7 +64,7 @@ internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider
                     {
                         await write.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ex is ProvisioningConflictException or InvalidOperationException or DbException)
+                    catch (Exception ex) when (ex is StoreConflictException or InvalidOperationException or DbException)
                     {
                         (failed, error) = (write, ex);
                         break;
@@ -103,7 +104,7 @@ internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider
     }
 
     private static Exception Map(Exception error, string what) =>
-        ProvisioningStore.IsUniqueViolation(error) ? new ProvisioningConflictException($"{what} exists already.", error) : error;
+        ProvisioningStore.IsUniqueViolation(error) ? new StoreConflictException($"{what} exists already.", error) : error;
 
     /// <summary>One queued write: runs its statements inside the group's transaction, then learns whether they committed.</summary>
     internal abstract class PendingWrite(string what)
@@ -116,7 +117,7 @@ internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider
         /// <summary>Completes when the write committed, or fails with its own error or the group's.</summary>
         public Task Done => done.Task;
 
-        /// <summary>Runs the write's statements; throws <see cref="ProvisioningConflictException"/> when it cannot apply.</summary>
+        /// <summary>Runs the write's statements; throws <see cref="StoreConflictException"/> when it cannot apply.</summary>
         public abstract Task ExecuteAsync(Statements sql, CancellationToken cancellationToken);
 
         public void Complete() => done.TrySetResult();

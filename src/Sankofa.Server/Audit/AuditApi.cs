@@ -1,18 +1,21 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Sankofa.Core;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
+using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.Audit;
 
 /// <summary>The audit log over REST: record, list, fetch with proof, and verify against the chain.</summary>
 internal static class AuditApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/audit").WithTags("Audit");
@@ -56,115 +59,55 @@ internal static class AuditApi
         return TypedResults.Created($"/api/v1/audit/entries/{entry.Id}", entry.ToResponse());
     }
 
-    private static async Task<Results<Ok<AuditPageResponse>, ValidationProblem>> ListAsync(
-        IAuditStore store, CancellationToken cancellationToken,
+    private static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ListAsync(
+        HttpContext context, AuditQueries queries, CancellationToken cancellationToken,
         string? actor = null, string? action = null, string? subject = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, long? batch = null, long? before = null, int? limit = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
-        }
-
-        if (before is < 1)
-        {
-            errors["before"] = ["Must be a positive entry id (the 'next' value of the previous page)."];
-        }
-
-        if (from is not null && to is not null && from >= to)
-        {
-            errors["to"] = ["Must be later than 'from'."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, title: "The query is invalid.");
-        }
-
-        var page = await store.ListEntriesAsync(new AuditQuery(actor, action, subject, from, to, batch, before, limit ?? 100), cancellationToken);
-        var items = await ToResponsesAsync(store, page.Items, cancellationToken);
-        return TypedResults.Ok(new AuditPageResponse(items, page.NextBefore));
+        var page = await queries.ListAsync(context.RequiredCaller(), new AuditQuery(actor, action, subject, from, to, batch, before, limit ?? 100), cancellationToken);
+        return page.Error is { } error ? error.ToProblem() : TypedResults.Ok(page.Value!.ToResponse());
     }
 
     private static async Task<Results<Ok<AuditEntryResponse>, ProblemHttpResult>> GetAsync(
-        long id, IAuditStore store, CancellationToken cancellationToken)
+        long id, HttpContext context, AuditQueries queries, CancellationToken cancellationToken)
     {
-        var entry = await store.GetEntryAsync(id, cancellationToken);
-        if (entry is null)
-        {
-            return NotFound("entry", id);
-        }
-
-        var batch = entry.Seal is { } seal ? await store.GetBatchAsync(seal.BatchId, cancellationToken) : null;
-        return TypedResults.Ok(entry.ToResponse(batch));
+        var found = await queries.GetEntryAsync(context.RequiredCaller(), id, cancellationToken);
+        return found.Error is { } error ? Refused(error, "entry", id) : TypedResults.Ok(found.Value!.Entry.ToResponse(found.Value.Batch));
     }
 
     private static async Task<Results<Ok<AuditVerificationResponse>, ProblemHttpResult>> VerifyAsync(
-        long id, IAuditStore store, IAuditAnchorLedger ledger, CancellationToken cancellationToken)
+        long id, HttpContext context, AuditQueries queries, CancellationToken cancellationToken)
     {
-        var entry = await store.GetEntryAsync(id, cancellationToken);
-        if (entry is null)
+        var verified = await queries.VerifyAsync(context.RequiredCaller(), id, cancellationToken);
+        if (verified.Error is { } error)
         {
-            return NotFound("entry", id);
+            return Refused(error, "entry", id);
         }
 
-        AuditBatch? batch = null;
-        OnChainRoot? onChain = null;
-        if (entry.Seal is { } seal)
-        {
-            batch = await store.GetBatchAsync(seal.BatchId, cancellationToken);
-            var roots = await ledger.GetRootsAsync([seal.BatchId], cancellationToken);
-            onChain = roots.GetValueOrDefault(seal.BatchId);
-        }
-
-        var result = AuditVerifier.VerifyEntry(entry, batch, onChain);
+        var result = verified.Value!;
         return TypedResults.Ok(new AuditVerificationResponse(result.EntryId, result.Status, result.Problems));
     }
 
     private static async Task<Results<Ok<AuditBatchResponse>, ProblemHttpResult>> GetBatchAsync(
-        long id, IAuditStore store, CancellationToken cancellationToken)
+        long id, HttpContext context, AuditQueries queries, CancellationToken cancellationToken)
     {
-        var batch = await store.GetBatchAsync(id, cancellationToken);
-        return batch is null ? NotFound("batch", id) : TypedResults.Ok(batch.ToResponse());
+        var batch = await queries.GetBatchAsync(context.RequiredCaller(), id, cancellationToken);
+        return batch.Error is { } error ? Refused(error, "batch", id) : TypedResults.Ok(batch.Value!.ToResponse());
     }
 
-    private static async Task<Results<Ok<AuditPageResponse>, ValidationProblem>> ChainAsync(
-        IAuditStore store, CancellationToken cancellationToken, long? fromSequence = null, int? limit = null)
+    private static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ChainAsync(
+        HttpContext context, AuditQueries queries, CancellationToken cancellationToken, long? fromSequence = null, int? limit = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (fromSequence is < 1)
-        {
-            errors["fromSequence"] = ["Must be 1 or more."];
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, title: "The query is invalid.");
-        }
-
-        var take = limit ?? MaxPageSize;
-        var entries = await store.GetSealedEntriesAsync(fromSequence ?? 1, take, cancellationToken);
-        long? next = entries.Count == take ? entries[^1].Seal!.Sequence + 1 : null;
-        return TypedResults.Ok(new AuditPageResponse(await ToResponsesAsync(store, entries, cancellationToken), next));
+        var page = await queries.ChainAsync(context.RequiredCaller(), fromSequence ?? 1, limit ?? AuditQueries.MaxPageSize, cancellationToken);
+        return page.Error is { } error ? error.ToProblem() : TypedResults.Ok(page.Value!.ToResponse());
     }
 
-    /// <summary>Maps a page of entries, reading each batch once so every entry's status says whether it is anchored.</summary>
-    internal static async Task<List<AuditEntryResponse>> ToResponsesAsync(IAuditStore store, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        var batches = new Dictionary<long, AuditBatch?>();
-        foreach (var id in entries.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).Distinct())
-        {
-            batches[id] = await store.GetBatchAsync(id, cancellationToken);
-        }
+    /// <summary>A page as the API shows it: each entry's status says whether it is anchored, without repeating its batch.</summary>
+    internal static AuditPageResponse ToResponse(this AuditEntryPage page) =>
+        new([.. page.Items.Select(v => v.Entry.ToResponse(v.Batch) with { Batch = null })], page.Next);
 
-        return entries.Select(e => e.ToResponse(e.Seal is { } s ? batches[s.BatchId] : null) with { Batch = null }).ToList();
-    }
+    private static ProblemHttpResult Refused(Error error, string what, long id) =>
+        error.Kind == ErrorKind.NotFound ? NotFound(what, id) : error.ToProblem();
 
     private static ProblemHttpResult NotFound(string what, long id) => TypedResults.Problem(new ProblemDetails
     {

@@ -15,6 +15,7 @@ internal static class AuditServiceCollectionExtensions
             .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.MinRetryDelay, "Audit:MinRetryDelay must be positive and no more than Audit:MaxRetryDelay.")
             .ValidateOnStart();
         services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<AuditQueries>();
         services.AddSingleton(sp => new AuditAnchorer(
             sp.GetRequiredService<IAuditStore>(),
             sp.GetRequiredService<Core.Ledger.IAuditAnchorLedger>(),

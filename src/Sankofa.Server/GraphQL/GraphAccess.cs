@@ -1,5 +1,8 @@
 using GraphQL;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
+using Sankofa.Core.Provisioning;
 
 namespace Sankofa.Server.GraphQL;
 
@@ -22,4 +25,43 @@ internal static class GraphAccess
         context.Caller() is { } caller && caller.HasAny(permission)
             ? caller
             : throw new ExecutionError($"Your roles do not allow this ({permission.ToName()}).") { Code = "FORBIDDEN", Data = { ["permission"] = permission.ToName() } };
+
+    /// <summary>The answer of a Core query, or its refusal as an error (a refused argument names the argument).</summary>
+    public static T Answer<T>(this Result<T> result) =>
+        result.Error is { } error ? throw (error.Kind == ErrorKind.Invalid ? BadArgument(error) : ToGraphError(error)) : result.Value!;
+
+    /// <summary>As <see cref="Answer{T}"/>, but a missing (or another tenant's) thing is null, as GraphQL shows one.</summary>
+    public static T? AnswerOrNull<T>(this Result<T> result)
+        where T : class =>
+        result.Error is { Kind: ErrorKind.NotFound } ? null : result.Answer();
+
+    /// <summary>The refusal the REST API answers as ProblemDetails, as a GraphQL error: the code says its kind, the data names the fields.</summary>
+    public static ExecutionError ToGraphError(Error error)
+    {
+        var e = new ExecutionError(error.Message)
+        {
+            Code = error.Kind switch
+            {
+                ErrorKind.Invalid => "BAD_USER_INPUT",
+                ErrorKind.NotFound => "NOT_FOUND",
+                ErrorKind.Conflict => "CONFLICT",
+                ErrorKind.QuotaExceeded => "QUOTA_EXCEEDED",
+                ErrorKind.ConflictingConstraints => "CONFLICTING_CONSTRAINTS",
+                ErrorKind.Forbidden => "FORBIDDEN",
+                ErrorKind.NotActive => "NOT_ACTIVE",
+                ErrorKind.RoleNotGranted => "ROLE_NOT_GRANTED",
+                _ => "NO_CAPACITY",
+            },
+        };
+        e.Data["fields"] = error.Fields.ToDictionary(f => f.Key, f => (object)f.Value);
+        return e;
+    }
+
+    /// <summary>A refused query argument: the message and data name it (Core calls the page size 'limit', GraphQL 'first').</summary>
+    private static ExecutionError BadArgument(Error error)
+    {
+        var (field, problems) = error.Fields.First();
+        var argument = field == "limit" ? "first" : field;
+        return new ExecutionError($"'{argument}': {problems[0]}") { Code = "BAD_USER_INPUT", Data = { ["argument"] = argument } };
+    }
 }

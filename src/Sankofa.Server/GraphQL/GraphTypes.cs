@@ -1,4 +1,6 @@
 using GraphQL.Types;
+using Sankofa.Core.Access;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Topology;
 using Sankofa.Server.Audit;
 using Sankofa.Server.Topology;
@@ -82,8 +84,8 @@ public sealed class SiteGraphType : ObjectGraphType<SiteResponse>
             return null;
         }
 
-        var sites = context.RequestServices!.GetRequiredService<SiteView>();
-        return sites.Catalog.Find(siteId) is { } site ? sites.Describe(site, withHosts: true) : null;
+        var site = context.RequestServices!.GetRequiredService<SiteQueries>().Get(context.Require(Permission.SitesRead), siteId).AnswerOrNull();
+        return site is null ? null : SiteResponse.From(site, withHosts: true);
     }
 }
 

@@ -2,9 +2,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Provisioning;
@@ -12,8 +15,6 @@ namespace Sankofa.Server.Provisioning;
 /// <summary>VM resources over REST: preview a placement, request, list, show (with history and the chain's record), delete, usage.</summary>
 internal static class ProvisioningApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Provisioning");
@@ -42,13 +43,13 @@ internal static class ProvisioningApi
     {
         if (body is null)
         {
-            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
         }
 
         var missing = body.Missing();
         if (missing.Count > 0)
         {
-            return ProvisioningProblems.Invalid(missing);
+            return ErrorProblems.Invalid(missing);
         }
 
         var result = await service.ExplainAsync(context.RequiredCaller(), body.ToRequest(), cancellationToken);
@@ -61,13 +62,13 @@ internal static class ProvisioningApi
     {
         if (body is null)
         {
-            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
         }
 
         var missing = body.Missing();
         if (missing.Count > 0)
         {
-            return ProvisioningProblems.Invalid(missing);
+            return ErrorProblems.Invalid(missing);
         }
 
         var result = await service.CreateAsync(Actor(context), context.RequiredCaller(), body.ToRequest(), idempotencyKey, cancellationToken);
@@ -82,59 +83,38 @@ internal static class ProvisioningApi
     }
 
     private static async Task<Results<CachedJson<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
-        HttpContext context, IProvisioningStore store, ResourceReadCache cache, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken,
+        HttpContext context, ResourceQueries queries, ResourceReadCache cache, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken,
         string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null,
         string? sort = null, string? order = null, string? cursor = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        ResourceStatus? parsed = null;
-        if (status is not null)
-        {
-            if (Enum.TryParse<ResourceStatus>(status, ignoreCase: true, out var s) && !int.TryParse(status, out _))
-            {
-                parsed = s;
-            }
-            else
-            {
-                errors["status"] = [$"One of: {string.Join(", ", Enum.GetNames<ResourceStatus>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."];
-            }
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
-        }
-
-        var listOrder = ResourceListOrder.Parse(sort, order, cursor, before, errors);
-        if (errors.Count > 0)
-        {
-            return ProvisioningProblems.Invalid(errors);
-        }
-
-        // Only the tenants the caller may see, in the query itself: another tenant's resources are never read or counted.
-        var query = new ResourceQuery(tenantId, projectId, parsed, siteId, before, limit ?? 100, TenantAccess.Tenants(context, Permission.ResourcesRead),
-            listOrder.Sort, listOrder.Descending, listOrder.After);
-        var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(query));
+        var request = new ResourceListRequest(tenantId, projectId, status, siteId, before, limit, sort, order, cursor);
+        var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(request));
         if (cache.TryGet(key, out var kept))
         {
             return new CachedJson<ResourcePageResponse>(kept);
         }
 
         var version = cache.Version;
-        var page = await store.ListResourcesAsync(query, cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(ResourcePageResponse.From(page), json.Value.SerializerOptions);
+        var page = await queries.ListAsync(context.RequiredCaller(), request, cancellationToken);
+        if (page.Error is { } error)
+        {
+            return error.ToProblem();
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(ResourcePageResponse.From(page.Value!), json.Value.SerializerOptions);
         return new CachedJson<ResourcePageResponse>(cache.Keep(key, version, body));
     }
 
     private static async Task<Results<Ok<ResourceResponse>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, IProvisioningStore store, IResourceLedger ledger, CancellationToken cancellationToken)
+        string id, HttpContext context, ResourceQueries queries, IResourceLedger ledger, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(context, store, id, cancellationToken) is not { } resource)
+        var found = await queries.GetAsync(context.RequiredCaller(), id, cancellationToken);
+        if (found.Error is { } error)
         {
-            return NotFound(id);
+            return error.ToProblem();
         }
 
-        var events = await store.GetEventsAsync(id, cancellationToken);
+        var (resource, events) = found.Value!;
         OnChainResponse? onChain = null;
         string? chainError = null;
         try
@@ -164,46 +144,39 @@ internal static class ProvisioningApi
     }
 
     private static async Task<Results<Ok<UsageResponse>, ProblemHttpResult>> UsageAsync(
-        string id, HttpContext context, IProvisioningStore store, CancellationToken cancellationToken)
+        string id, HttpContext context, ResourceQueries queries, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(context, store, id, cancellationToken) is null)
+        var usage = await queries.GetUsageAsync(context.RequiredCaller(), id, cancellationToken);
+        if (usage.Error is { } error)
         {
-            return NotFound(id);
+            return error.ToProblem();
         }
 
-        var hours = await store.GetUsageAsync(id, cancellationToken);
+        var hours = usage.Value!;
         var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
         return TypedResults.Ok(new UsageResponse(id, totals,
             [.. hours.Select(h => new UsageHour(h.HourStart, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
     }
 
     private static async Task<Results<Ok<ProjectUsageResponse>, ProblemHttpResult>> ProjectUsageAsync(
-        string id, HttpContext context, IProvisioningStore store, TimeProvider time, CancellationToken cancellationToken, string? from = null, string? to = null)
+        string id, HttpContext context, ResourceQueries queries, TimeProvider time, CancellationToken cancellationToken, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
         var range = UsageRange.Parse(from, to, time.GetUtcNow(), errors);
         if (errors.Count > 0)
         {
-            return ProvisioningProblems.Invalid(errors);
+            return ErrorProblems.Invalid(errors);
         }
 
-        // Another tenant's project answers as a missing one.
-        if (await store.GetProjectAsync(id, cancellationToken) is not { } project || context.Caller()?.Can(Permission.ResourcesRead, project.TenantId) != true)
+        var usage = await queries.GetProjectUsageAsync(context.RequiredCaller(), id, range.From, range.To, cancellationToken);
+        if (usage.Error is { } error)
         {
-            return ProvisioningError.NotFound("id", $"There is no project '{id}'.").ToProblem();
+            return error.ToProblem();
         }
 
-        var hours = await store.GetProjectUsageAsync(project.TenantId, project.Id, range.From, range.To, cancellationToken);
+        var (project, hours) = usage.Value!;
         var totals = new UsageTotals(hours.Sum(h => h.Seconds), hours.Sum(h => h.VCpuHours), hours.Sum(h => h.RamGbHours), hours.Sum(h => h.DiskGbHours));
         return TypedResults.Ok(new ProjectUsageResponse(project.Id, range.From, range.To, totals,
             [.. hours.Select(h => new ProjectUsageHour(h.HourStart, h.Resources, h.Seconds, h.VCpuHours, h.RamGbHours, h.DiskGbHours))]));
     }
-
-    /// <summary>The resource, when it exists in a tenant the caller may read resources of (reading needs no more than seeing).</summary>
-    private static async Task<Resource?> VisibleAsync(HttpContext context, IProvisioningStore store, string id, CancellationToken cancellationToken) =>
-        await store.GetResourceAsync(id, cancellationToken) is { } resource && context.Caller()?.Can(Permission.ResourcesRead, resource.TenantId) == true
-            ? resource
-            : null;
-
-    private static ProblemHttpResult NotFound(string id) => ProvisioningError.NotFound("id", $"There is no resource '{id}'.").ToProblem();
 }

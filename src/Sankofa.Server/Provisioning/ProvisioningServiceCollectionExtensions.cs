@@ -32,30 +32,34 @@ internal static class ProvisioningServiceCollectionExtensions
         services.TryAddSingleton(SiteCatalog.Default);
         services.TryAddSingleton(sp => new PlacementEngine(sp.GetRequiredService<SiteCatalog>()));
         services.AddSingleton(sp => new FleetCapacity(
-            sp.GetRequiredService<IProvisioningStore>(),
+            sp.GetRequiredService<IResourceStore>(),
             sp.GetRequiredService<SiteCatalog>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds,
             sp.GetService<ISiteHealth>()));
         services.AddSingleton(sp => new ProvisioningService(
-            sp.GetRequiredService<IProvisioningStore>(),
+            sp.GetRequiredService<IResourceStore>(),
+            sp.GetRequiredService<ITenantStore>(),
+            sp.GetRequiredService<IProjectStore>(),
             sp.GetRequiredService<PlacementEngine>(),
             sp.GetRequiredService<FleetCapacity>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<IProvisioningStore>()));
+        services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<IProjectStore>()));
+        services.AddSingleton<TenancyQueries>();
+        services.AddSingleton<ResourceQueries>();
         services.AddSingleton<SiteAttestor>();
         services.AddSingleton<ISiteAttestor>(sp => sp.GetRequiredService<SiteAttestor>());
         services.AddSingleton(sp => new ResourceReconciler(
-            sp.GetRequiredService<IProvisioningStore>(),
+            sp.GetRequiredService<IResourceStore>(),
             sp.GetRequiredService<IResourceLedger>(),
             sp.GetRequiredService<IVirtualMachineProviderFactory>(),
             sp.GetRequiredService<ISiteAttestor>(),
             sp.GetRequiredService<FleetCapacity>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IProvisioningStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IUsageStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<ReadCacheOptions>().Bind(configuration.GetSection(ReadCacheOptions.Section))
             .Validate(o => o.MaxAge >= TimeSpan.Zero, "ReadCache:MaxAge must not be negative.")
             .Validate(o => o.SizeLimitBytes >= 1, "ReadCache:SizeLimitBytes must be positive.")

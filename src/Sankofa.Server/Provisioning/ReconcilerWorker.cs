@@ -12,7 +12,7 @@ namespace Sankofa.Server.Provisioning;
 /// resumes where the last run stopped.
 /// </summary>
 internal sealed partial class ReconcilerWorker(
-    IProvisioningStore store,
+    IResourceStore store,
     ResourceReconciler reconciler,
     UsageMetering metering,
     ReconcilerSignal signal,

@@ -30,7 +30,7 @@ public sealed class ReadCacheOptions
 /// <summary>One kept answer: the response body as sent, its entity tag, and the store version it was read at.</summary>
 /// <param name="Body">UTF-8 JSON, exactly as sent.</param>
 /// <param name="ETag">Strong entity tag of the body (quoted).</param>
-/// <param name="Version">The store's <see cref="IProvisioningStore.ChangeVersion"/> read before the store was queried.</param>
+/// <param name="Version">The store's <see cref="IResourceStore.ChangeVersion"/> read before the store was queried.</param>
 /// <param name="StoredAt">When it was produced.</param>
 internal sealed record CachedAnswer(byte[] Body, string ETag, long Version, DateTimeOffset StoredAt);
 
@@ -44,12 +44,12 @@ internal sealed record CachedAnswer(byte[] Body, string ETag, long Version, Date
 /// </summary>
 internal sealed class ResourceReadCache : IDisposable
 {
-    private readonly IProvisioningStore store;
+    private readonly IResourceStore store;
     private readonly TimeProvider time;
     private readonly TimeSpan maxAge;
     private readonly MemoryCache? entries;
 
-    public ResourceReadCache(IProvisioningStore store, TimeProvider time, IOptions<ReadCacheOptions> options)
+    public ResourceReadCache(IResourceStore store, TimeProvider time, IOptions<ReadCacheOptions> options)
     {
         this.store = store;
         this.time = time;

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
@@ -36,29 +39,25 @@ internal static class TenancyApi
     {
         if (body?.Quota is null)
         {
-            return ProvisioningProblems.Invalid(new() { [body is null ? "body" : "quota"] = ["Required."] });
+            return ErrorProblems.Invalid(new() { [body is null ? "body" : "quota"] = ["Required."] });
         }
 
         var result = await tenancy.CreateTenantAsync(ProvisioningApi.Actor(context), body.Id, body.Name, body.Quota.ToTotals(), cancellationToken);
         return result.Error is { } error ? error.ToProblem() : TypedResults.Created($"/api/v1/tenants/{result.Value!.Id}", TenantResponse.From(result.Value));
     }
 
-    private static async Task<Ok<List<TenantResponse>>> ListTenantsAsync(HttpContext context, IProvisioningStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<TenantResponse>>, ProblemHttpResult>> ListTenantsAsync(
+        HttpContext context, TenancyQueries queries, CancellationToken cancellationToken)
     {
-        var visible = TenantAccess.Tenants(context, Permission.TenantsRead);
-        return TypedResults.Ok((await store.ListTenantsAsync(cancellationToken)).Where(t => visible is null || visible.Contains(t.Id)).Select(TenantResponse.From).ToList());
+        var tenants = await queries.ListTenantsAsync(context.RequiredCaller(), cancellationToken);
+        return tenants.Error is { } error ? error.ToProblem() : TypedResults.Ok(tenants.Value!.Select(TenantResponse.From).ToList());
     }
 
     private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetTenantAsync(
-        string id, HttpContext context, IProvisioningStore store, CancellationToken cancellationToken)
+        string id, HttpContext context, TenancyQueries queries, CancellationToken cancellationToken)
     {
-        var missing = ProvisioningError.NotFound("id", $"There is no tenant '{id}'.");
-        if (await store.GetTenantAsync(id, cancellationToken) is not { } tenant)
-        {
-            return missing.ToProblem();
-        }
-
-        return TenantAccess.Deny(context, Permission.TenantsRead, tenant.Id, missing) is { } denied ? denied : TypedResults.Ok(TenantResponse.From(tenant));
+        var tenant = await queries.GetTenantAsync(context.RequiredCaller(), id, cancellationToken);
+        return tenant.Error is { } error ? error.ToProblem() : TypedResults.Ok(TenantResponse.From(tenant.Value!));
     }
 
     private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> CreateProjectAsync(
@@ -66,11 +65,11 @@ internal static class TenancyApi
     {
         if (body?.Quota is null)
         {
-            return ProvisioningProblems.Invalid(new() { [body is null ? "body" : "quota"] = ["Required."] });
+            return ErrorProblems.Invalid(new() { [body is null ? "body" : "quota"] = ["Required."] });
         }
 
         // A tenant the caller cannot see answers as the service answers a missing one.
-        if (TenantAccess.Deny(context, Permission.ProjectsWrite, tenantId, ProvisioningError.NotFound("tenantId", $"There is no tenant '{tenantId}'.")) is { } denied)
+        if (TenantAccess.Deny(context, Permission.ProjectsWrite, tenantId, Error.NotFound("tenantId", $"There is no tenant '{tenantId}'.")) is { } denied)
         {
             return denied;
         }
@@ -80,31 +79,16 @@ internal static class TenancyApi
     }
 
     private static async Task<Results<Ok<List<ProjectResponse>>, ProblemHttpResult>> ListProjectsAsync(
-        string tenantId, HttpContext context, IProvisioningStore store, CancellationToken cancellationToken)
+        string tenantId, HttpContext context, TenancyQueries queries, CancellationToken cancellationToken)
     {
-        var missing = ProvisioningError.NotFound("tenantId", $"There is no tenant '{tenantId}'.");
-        if (TenantAccess.Deny(context, Permission.TenantsRead, tenantId, missing) is { } denied)
-        {
-            return denied;
-        }
-
-        if (await store.GetTenantAsync(tenantId, cancellationToken) is null)
-        {
-            return missing.ToProblem();
-        }
-
-        return TypedResults.Ok((await store.ListProjectsAsync(tenantId, cancellationToken)).Select(ProjectResponse.From).ToList());
+        var projects = await queries.ListProjectsAsync(context.RequiredCaller(), tenantId, cancellationToken);
+        return projects.Error is { } error ? error.ToProblem() : TypedResults.Ok(projects.Value!.Select(ProjectResponse.From).ToList());
     }
 
     private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> GetProjectAsync(
-        string id, HttpContext context, IProvisioningStore store, CancellationToken cancellationToken)
+        string id, HttpContext context, TenancyQueries queries, CancellationToken cancellationToken)
     {
-        var missing = ProvisioningError.NotFound("id", $"There is no project '{id}'.");
-        if (await store.GetProjectAsync(id, cancellationToken) is not { } project)
-        {
-            return missing.ToProblem();
-        }
-
-        return TenantAccess.Deny(context, Permission.TenantsRead, project.TenantId, missing) is { } denied ? denied : TypedResults.Ok(ProjectResponse.From(project));
+        var project = await queries.GetProjectAsync(context.RequiredCaller(), id, cancellationToken);
+        return project.Error is { } error ? error.ToProblem() : TypedResults.Ok(ProjectResponse.From(project.Value!));
     }
 }

@@ -1,16 +1,17 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Topology;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
+using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.Topology;
 
 /// <summary>The fleet's sites with their capacity and live health.</summary>
 internal static class SitesApi
 {
-    public const int MaxPageSize = 500;
-
     public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/sites").WithTags("Sites").Requires(Permission.SitesRead);
@@ -21,53 +22,27 @@ internal static class SitesApi
         return app;
     }
 
-    private static Results<Ok<SitePageResponse>, ValidationProblem> List(
-        SiteView sites,
+    private static Results<Ok<SitePageResponse>, ProblemHttpResult> List(
+        HttpContext context, SiteQueries sites,
         string? tier = null, string? region = null, string? jurisdiction = null, string? status = null, string? after = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
         var tierFilter = ParseEnum<SiteTier>(tier, "tier", errors);
         var statusFilter = ParseEnum<SiteStatus>(status, "status", errors);
-        if (jurisdiction is not null && !CountryCodes.IsAssigned(jurisdiction.ToUpperInvariant()))
-        {
-            errors["jurisdiction"] = [$"'{jurisdiction}' is not an ISO 3166-1 alpha-2 country code."];
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
-        }
-
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is invalid.");
+            return ErrorProblems.Invalid(errors);
         }
 
-        var take = limit ?? 100;
-        var matches = sites.Catalog.Sites
-            .Where(s => tierFilter is null || s.Tier == tierFilter)
-            .Where(s => region is null || string.Equals(s.Region, region, StringComparison.OrdinalIgnoreCase))
-            .Where(s => jurisdiction is null || string.Equals(s.Jurisdiction, jurisdiction, StringComparison.OrdinalIgnoreCase))
-            .Select(s => sites.Describe(s, withHosts: false))
-            .Where(s => statusFilter is null || s.Status == statusFilter)
-            .OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0)
-            .Take(take + 1)
-            .ToList();
-        var more = matches.Count > take;
-        var items = matches.Take(take).ToList();
-        return TypedResults.Ok(new SitePageResponse(items, more ? items[^1].Id : null));
+        var page = sites.List(context.RequiredCaller(), new SiteListRequest(tierFilter, region, jurisdiction, statusFilter, after, limit));
+        return page.Error is { } error ? error.ToProblem() : TypedResults.Ok(SitePageResponse.From(page.Value!, withHosts: false));
     }
 
-    private static Results<Ok<SiteResponse>, ProblemHttpResult> Get(string id, SiteView sites) =>
-        sites.Catalog.Find(id) is { } site
-            ? TypedResults.Ok(sites.Describe(site, withHosts: true))
-            : TypedResults.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status404NotFound,
-                Title = $"No site {id}.",
-                Detail = $"There is no site with id '{id}' in the catalog.",
-            });
+    private static Results<Ok<SiteResponse>, ProblemHttpResult> Get(string id, HttpContext context, SiteQueries sites)
+    {
+        var site = sites.Get(context.RequiredCaller(), id);
+        return site.Error is { } error ? error.ToProblem() : TypedResults.Ok(SiteResponse.From(site.Value!, withHosts: true));
+    }
 
     private static TEnum? ParseEnum<TEnum>(string? value, string field, Dictionary<string, string[]> errors)
         where TEnum : struct, Enum
@@ -90,7 +65,10 @@ internal static class SitesApi
 /// <summary>A page of sites.</summary>
 /// <param name="Items">Sites ordered by id.</param>
 /// <param name="Next">Cursor for the next page ('after'), or null on the last page.</param>
-public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string? Next);
+public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string? Next)
+{
+    internal static SitePageResponse From(SitePage page, bool withHosts) => new([.. page.Items.Select(s => SiteResponse.From(s, withHosts))], page.Next);
+}
 
 /// <summary>A site as the API shows it.</summary>
 /// <param name="Id">Site id.</param>
@@ -115,8 +93,9 @@ public sealed record SiteResponse(
     SiteStatus Status, string StatusSource, bool Provisionable, DateTimeOffset? CheckedAt, string? ProbeError,
     string? Uplink, IReadOnlyList<string> Adjacent, ComputeResources Capacity, int HostCount, IReadOnlyList<SiteHostResponse>? Hosts)
 {
-    internal static SiteResponse From(Site site, SiteObservation? observed, bool provisionable, bool withHosts)
+    internal static SiteResponse From(SiteState state, bool withHosts)
     {
+        var (site, observed, provisionable) = state;
         var capacity = site.Hosts.Aggregate(new ComputeResources(0, 0, 0), (sum, h) => sum + h.Capacity);
         var hosts = withHosts
             ? site.Hosts.Select(h =>
@@ -128,7 +107,7 @@ public sealed record SiteResponse(
             : null;
         return new SiteResponse(
             site.Id, site.Name, site.Tier, site.Region, site.Jurisdiction, site.Location.Latitude, site.Location.Longitude,
-            observed?.Status ?? site.Status, observed is null ? "catalog" : "probe", provisionable, observed?.CheckedAt, observed?.Error,
+            state.Status, observed is null ? "catalog" : "probe", provisionable, observed?.CheckedAt, observed?.Error,
             site.UplinkSiteId, site.AdjacentSiteIds, capacity, site.Hosts.Count, hosts);
     }
 }

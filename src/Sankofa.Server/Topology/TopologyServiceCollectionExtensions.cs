@@ -1,3 +1,4 @@
+using Sankofa.Core.Provisioning;
 using Sankofa.Core.Topology;
 
 namespace Sankofa.Server.Topology;
@@ -29,7 +30,8 @@ internal static class TopologyServiceCollectionExtensions
         services.AddSingleton<SiteHealthMonitor>();
         services.AddSingleton<ISiteHealth>(sp => sp.GetRequiredService<SiteHealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<SiteHealthMonitor>());
-        services.AddSingleton<SiteView>();
+        services.AddSingleton(sp => new SiteQueries(
+            sp.GetRequiredService<SiteCatalog>(), sp.GetRequiredService<ISiteHealth>(), sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds));
         return services;
     }
 }

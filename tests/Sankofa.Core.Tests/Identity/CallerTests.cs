@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Core.Tests.Identity;

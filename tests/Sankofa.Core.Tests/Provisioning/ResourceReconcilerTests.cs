@@ -12,7 +12,7 @@ public sealed class ResourceReconcilerTests
     private const string Site = "edge-001";
 
     private readonly FakeTimeProvider time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
-    private readonly FakeProvisioningStore store = new();
+    private readonly FakeResourceStore store = new();
     private readonly FakeResourceLedger ledger = new();
     private readonly FakeVirtualMachines sites = new(Site);
     private readonly FakeSiteAttestor attestor = new();

@@ -1,4 +1,5 @@
 using Sankofa.Core.Audit;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 

@@ -1,6 +1,8 @@
+using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
+using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data.Tests.Provisioning;
 
@@ -14,7 +16,7 @@ public sealed class ProvisioningStoreTests
 
     private static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
 
-    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(IProvisioningStore store, ResourceTotals? quota = null)
+    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(ProvisioningStore store, ResourceTotals? quota = null)
     {
         var tenant = new Tenant("acme", "Acme", quota ?? Quota, default);
         var project = new Project("web", "acme", "Web", quota ?? Quota, default);
@@ -32,7 +34,7 @@ public sealed class ProvisioningStoreTests
             0, Now, Now, Now, null, null, null, key, 0);
     }
 
-    private static async Task<Resource> CreateAsync(IProvisioningStore store, Tenant tenant, Project project, Resource resource)
+    private static async Task<Resource> CreateAsync(ProvisioningStore store, Tenant tenant, Project project, Resource resource)
     {
         var decision = QuotaPolicy.ReserveVms(tenant, project, resource.Spec.Size);
         Assert.True(decision.IsGranted);
@@ -80,7 +82,7 @@ public sealed class ProvisioningStoreTests
         var (tenant, project) = await SeedAsync(store);
 
         // A tenant id that is taken: the insert fails, and so does the audit entry written beside it.
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() =>
+        await Assert.ThrowsAsync<StoreConflictException>(() =>
             store.CreateTenantAsync(new Tenant("acme", "Again", Quota, default), Audit("tenancy.tenant.created", "tenant:acme"), CancellationToken.None));
         Assert.Equal(1, await AuditCountAsync(test, "tenancy.tenant.created"));
 
@@ -88,7 +90,7 @@ public sealed class ProvisioningStoreTests
         var created = await CreateAsync(store, tenant, project, NewResource("vm-2"));
         await store.UpdateResourceAsync(created with { Status = ResourceStatus.Placed }, new NewResourceEvent("chain.placed", "placed"),
             Audit("provisioning.resource.placed", "resource:vm-2"), null, CancellationToken.None);
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.UpdateResourceAsync(created with { Status = ResourceStatus.Failed },
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.UpdateResourceAsync(created with { Status = ResourceStatus.Failed },
             new NewResourceEvent("resource.failed", "x"), Audit("provisioning.resource.failed", "resource:vm-2"), null, CancellationToken.None));
         Assert.Equal(0, await AuditCountAsync(test, "provisioning.resource.failed"));
         Assert.Equal(ResourceStatus.Placed, (await store.GetResourceAsync("vm-2", CancellationToken.None))!.Status);
@@ -100,7 +102,7 @@ public sealed class ProvisioningStoreTests
             await CreateAsync(store, tenant, project, NewResource("vm-" + i));
         }
 
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => store.CreateResourceAsync(NewResource("vm-6"),
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.CreateResourceAsync(NewResource("vm-6"),
             new NewResourceEvent("resource.requested", "r"), Audit("provisioning.resource.requested", "resource:vm-6"), CancellationToken.None));
         Assert.Null(await store.GetResourceAsync("vm-6", CancellationToken.None));
         Assert.Equal(4, await AuditCountAsync(test, "provisioning.resource.requested"));
@@ -123,7 +125,7 @@ public sealed class ProvisioningStoreTests
                 return await store.CreateResourceAsync(NewResource("vm-r" + i), new NewResourceEvent("resource.requested", "r"),
                     Audit("provisioning.resource.requested", "resource:vm-r" + i), CancellationToken.None);
             }
-            catch (ProvisioningConflictException)
+            catch (StoreConflictException)
             {
                 return null;
             }
@@ -139,7 +141,7 @@ public sealed class ProvisioningStoreTests
         await store.UpdateResourceAsync(stale with { Status = ResourceStatus.Placed }, null, null, null, CancellationToken.None);
         var updates = stored.Select(r => store.UpdateResourceAsync(r with { Status = ResourceStatus.Provisioning },
             new NewResourceEvent("vm.provisioning", "p"), Audit("provisioning.resource.provisioning", "resource:" + r.Id), null, CancellationToken.None)).ToList();
-        await Assert.ThrowsAsync<ProvisioningConflictException>(() => updates[0]);
+        await Assert.ThrowsAsync<StoreConflictException>(() => updates[0]);
         foreach (var update in updates.Skip(1))
         {
             var after = await update;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Ledger.Resources;
 using static Sankofa.Ledger.Tests.Identity.IdentityTestData;

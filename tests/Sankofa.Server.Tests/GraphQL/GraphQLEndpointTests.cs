@@ -47,6 +47,26 @@ public class GraphQLEndpointTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Sites_filter_by_region_and_status_as_the_rest_api_does_and_an_unknown_jurisdiction_is_an_error_naming_it()
+    {
+        var region = SiteCatalog.Default.Sites[0].Region;
+        using var rest = await fixture.Server.Client.GetAsync($"api/v1/sites?region={Uri.EscapeDataString(region.ToUpperInvariant())}&status=up&limit=500");
+        var expected = (await rest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+
+        var (_, body) = await QueryAsync("query($r: String) { sites(region: $r, status: UP, first: 500) { items { id region status } } }", new { r = region.ToUpperInvariant() });
+        var items = body.GetProperty("data").GetProperty("sites").GetProperty("items");
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, items.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.All(items.EnumerateArray(), s => Assert.Equal(region, s.GetProperty("region").GetString()));
+        Assert.True(expected.Count < SiteCatalog.Default.Sites.Count);
+
+        var (_, refused) = await QueryAsync("{ sites(jurisdiction: \"XX\") { items { id } } }");
+        var error = refused.GetProperty("errors")[0];
+        Assert.Equal("BAD_USER_INPUT", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("jurisdiction", error.GetProperty("extensions").GetProperty("data").GetProperty("argument").GetString());
+    }
+
+    [Fact]
     public async Task Audit_entries_come_with_their_seal_and_batch()
     {
         var created = await fixture.Server.RecordAsync(subject: "graphql-" + Guid.NewGuid());

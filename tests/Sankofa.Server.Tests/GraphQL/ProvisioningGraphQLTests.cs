@@ -58,6 +58,25 @@ public class ProvisioningGraphQLTests(ProvisioningFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Resources_filter_by_status_as_the_rest_api_does_and_an_unknown_status_is_an_error_naming_it()
+    {
+        var project = await ProjectAsync(16);
+        var created = await fixture.Harness.CreateAsync(ProvisioningHarness.Vm(project, ProvisioningHarness.Sites[0], "status-1", vcpu: 1));
+        await fixture.Harness.WaitForAsync(created.Id, Core.Provisioning.ResourceStatus.Verified);
+
+        const string Query = "query($p: String, $s: String) { resources(projectId: $p, status: $s) { items { id status } } }";
+        var verified = (await QueryAsync(Query, new { p = project, s = "verified" })).GetProperty("data").GetProperty("resources").GetProperty("items");
+        Assert.Equal(created.Id, Assert.Single(verified.EnumerateArray()).GetProperty("id").GetString());
+        var failed = (await QueryAsync(Query, new { p = project, s = "failed" })).GetProperty("data").GetProperty("resources").GetProperty("items");
+        Assert.Equal(0, failed.GetArrayLength());
+
+        var unknown = await QueryAsync(Query, new { p = project, s = "colour" });
+        var error = unknown.GetProperty("errors")[0];
+        Assert.Equal("BAD_USER_INPUT", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("status", error.GetProperty("extensions").GetProperty("data").GetProperty("argument").GetString());
+    }
+
+    [Fact]
     public async Task Resources_sort_by_an_argument_across_pages_and_an_unknown_sort_field_is_an_error_naming_it()
     {
         var project = await ProjectAsync(16);

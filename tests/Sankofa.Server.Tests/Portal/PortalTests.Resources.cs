@@ -53,7 +53,7 @@ public sealed partial class PortalTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        var store = fixture.Harness.Server.Services.GetRequiredService<IProvisioningStore>();
+        var store = fixture.Harness.Server.Services.GetRequiredService<IResourceStore>();
         var spec = new ResourceSpec(1, 1024, 10, "debian-12-cloud", ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKq0 ops@example"], "ops");
         var placement = new PlacementExplanation("edge-001", "edge-001", "edge", "BE", "edge-001-h01", null, null, 1, "seeded for sorting", null, null, []);
         var now = DateTimeOffset.UtcNow;

@@ -18,8 +18,8 @@ public sealed partial class PortalTests
         var project = await fixture.Harness.NewProjectAsync();
         var vm = await fixture.Harness.CreateAsync(ProvisioningHarness.Vm(project, "edge-002", "metered", vcpu: 2));
         await fixture.Harness.WaitForAsync(vm.Id, ResourceStatus.Verified);
-        var store = fixture.Harness.Server.Services.GetRequiredService<IProvisioningStore>();
-        var verified = (await store.GetResourceAsync(vm.Id, CancellationToken.None))!;
+        var store = fixture.Harness.Server.Services.GetRequiredService<IUsageStore>();
+        var verified = (await fixture.Harness.Server.Services.GetRequiredService<IResourceStore>().GetResourceAsync(vm.Id, CancellationToken.None))!;
         var (records, until) = UsageMeter.Meter(verified with { VerifiedAt = verified.VerifiedAt!.Value.AddHours(-3), MeteredUntil = null }, DateTimeOffset.UtcNow);
         await store.RecordUsageAsync(vm.Id, records, until, CancellationToken.None);
 

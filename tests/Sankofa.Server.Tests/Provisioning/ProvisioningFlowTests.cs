@@ -106,7 +106,7 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
 
         // Two and a half hours later by a clock the test controls.
         var clock = new FakeTimeProvider(verified.VerifiedAt!.Value.AddHours(2.5));
-        var metering = new UsageMetering(H.Server.Services.GetRequiredService<IProvisioningStore>(), clock);
+        var metering = new UsageMetering(H.Server.Services.GetRequiredService<IUsageStore>(), clock);
         await metering.MeterAsync(CancellationToken.None);
 
         var usage = await H.Client.GetFromJsonAsync<UsageResponse>($"api/v1/resources/{accepted.Id}/usage", Json.Options);

@@ -87,7 +87,7 @@ public sealed class ReadCacheTests(ProvisioningFixture fixture) : IClassFixture<
         {
             await using var mine = await StoreAsync(directory);
             await using var theirs = await StoreAsync(directory);
-            await SeenAfterTheBoundAsync(mine.GetRequiredService<IProvisioningStore>(), theirs.GetRequiredService<IProvisioningStore>());
+            await SeenAfterTheBoundAsync(mine.GetRequiredService<IResourceStore>(), mine.GetRequiredService<ITenantStore>(), theirs.GetRequiredService<ITenantStore>());
         }
         finally
         {
@@ -96,10 +96,10 @@ public sealed class ReadCacheTests(ProvisioningFixture fixture) : IClassFixture<
         }
     }
 
-    private static async Task SeenAfterTheBoundAsync(IProvisioningStore store, IProvisioningStore other)
+    private static async Task SeenAfterTheBoundAsync(IResourceStore resources, ITenantStore store, ITenantStore other)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var cache = new ResourceReadCache(store, clock, Options.Create(new ReadCacheOptions { MaxAge = TimeSpan.FromSeconds(1) }));
+        using var cache = new ResourceReadCache(resources, clock, Options.Create(new ReadCacheOptions { MaxAge = TimeSpan.FromSeconds(1) }));
         var key = ResourceReadCache.Key("test", new Microsoft.AspNetCore.Http.DefaultHttpContext(), "tenants"u8);
 
         async Task<CachedAnswer> ReadAsync()

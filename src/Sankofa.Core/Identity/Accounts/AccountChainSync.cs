@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using System.Text.Json;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;

@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 

@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using System.Text.Json;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
@@ -57,7 +58,7 @@ public sealed class AccountService : IAccountDirectory
     /// Creates a user. Without a password one is generated and returned once, and must be changed at first sign-in
     /// (as must any when <paramref name="mustChangePassword"/> is set).
     /// </summary>
-    public async Task<ProvisioningResult<CreatedAccount>> CreateUserAsync(
+    public async Task<Result<CreatedAccount>> CreateUserAsync(
         string actor, string? userName, string? password, IReadOnlyList<string>? roles, bool mustChangePassword, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -74,20 +75,20 @@ public sealed class AccountService : IAccountDirectory
         var grants = AccountRules.ParseRoles(roles, "roles", errors);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         var generated = password is null ? AccountRules.GeneratePassword(options.GeneratedPasswordLength) : null;
         var result = await CreateAsync(actor, AccountKind.User, userName!, password ?? generated!, mustChangePassword || generated is not null, grants, "userName", cancellationToken)
             .ConfigureAwait(false);
-        return result.Error is { } error ? error : ProvisioningResult<CreatedAccount>.Ok(result.Value! with { Password = generated });
+        return result.Error is { } error ? error : Result<CreatedAccount>.Ok(result.Value! with { Password = generated });
     }
 
     /// <summary>
     /// Creates a service account (client credentials); its client secret is generated and returned once, unless one is
     /// given (a bootstrap client whose secret the operator configured).
     /// </summary>
-    public async Task<ProvisioningResult<CreatedAccount>> CreateServiceAsync(
+    public async Task<Result<CreatedAccount>> CreateServiceAsync(
         string actor, string? clientId, IReadOnlyList<string>? roles, CancellationToken cancellationToken, string? clientSecret = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -99,7 +100,7 @@ public sealed class AccountService : IAccountDirectory
         var grants = AccountRules.ParseRoles(roles, "roles", errors);
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         if (clientSecret is { Length: < AccountRules.MinClientSecretLength })
@@ -109,12 +110,12 @@ public sealed class AccountService : IAccountDirectory
 
         if (errors.Count > 0)
         {
-            return ProvisioningError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         var secret = clientSecret ?? AccountRules.GenerateClientSecret();
         var result = await CreateAsync(actor, AccountKind.Service, clientId!, secret, false, grants, "clientId", cancellationToken).ConfigureAwait(false);
-        return result.Error is { } error ? error : ProvisioningResult<CreatedAccount>.Ok(result.Value! with { ClientSecret = secret });
+        return result.Error is { } error ? error : Result<CreatedAccount>.Ok(result.Value! with { ClientSecret = secret });
     }
 
     /// <summary>An account by name (user name or service client name), or null.</summary>
@@ -124,23 +125,23 @@ public sealed class AccountService : IAccountDirectory
     public Task<StoredAccount?> FindAsync(string accountId, CancellationToken cancellationToken) => store.GetAsync(accountId, cancellationToken);
 
     /// <summary>Suspends an active identity: access stops, role grants are kept.</summary>
-    public Task<ProvisioningResult<StoredAccount>> SuspendAsync(string actor, string accountId, CancellationToken cancellationToken) =>
+    public Task<Result<StoredAccount>> SuspendAsync(string actor, string accountId, CancellationToken cancellationToken) =>
         ChangeStatusAsync(actor, accountId, IdentityStatus.Suspended, cancellationToken);
 
     /// <summary>Makes a suspended identity active again.</summary>
-    public Task<ProvisioningResult<StoredAccount>> ReinstateAsync(string actor, string accountId, CancellationToken cancellationToken) =>
+    public Task<Result<StoredAccount>> ReinstateAsync(string actor, string accountId, CancellationToken cancellationToken) =>
         ChangeStatusAsync(actor, accountId, IdentityStatus.Active, cancellationToken);
 
     /// <summary>Revokes an identity for good: it can never act, change or be reinstated again.</summary>
-    public Task<ProvisioningResult<StoredAccount>> RevokeAsync(string actor, string accountId, CancellationToken cancellationToken) =>
+    public Task<Result<StoredAccount>> RevokeAsync(string actor, string accountId, CancellationToken cancellationToken) =>
         ChangeStatusAsync(actor, accountId, IdentityStatus.Revoked, cancellationToken);
 
     /// <summary>Grants a role (written <c>role</c> or <c>role@scope</c>); granting one already held changes nothing.</summary>
-    public async Task<ProvisioningResult<StoredAccount>> GrantRoleAsync(string actor, string accountId, string? role, CancellationToken cancellationToken)
+    public async Task<Result<StoredAccount>> GrantRoleAsync(string actor, string accountId, string? role, CancellationToken cancellationToken)
     {
         if (AccountRules.ParseRole(role) is not { } grant)
         {
-            return ProvisioningError.Invalid(new Dictionary<string, string[]> { ["role"] = [AccountRules.RoleProblem(role)] });
+            return Error.Invalid(new Dictionary<string, string[]> { ["role"] = [AccountRules.RoleProblem(role)] });
         }
 
         return await ChangeAsync(accountId, account =>
@@ -156,11 +157,11 @@ public sealed class AccountService : IAccountDirectory
     }
 
     /// <summary>Takes a role (written <c>role</c> or <c>role@scope</c>); a role not held is a 404 naming it.</summary>
-    public async Task<ProvisioningResult<StoredAccount>> RevokeRoleAsync(string actor, string accountId, string? role, CancellationToken cancellationToken)
+    public async Task<Result<StoredAccount>> RevokeRoleAsync(string actor, string accountId, string? role, CancellationToken cancellationToken)
     {
         if (AccountRules.ParseRole(role) is not { } grant)
         {
-            return ProvisioningError.Invalid(new Dictionary<string, string[]> { ["role"] = [AccountRules.RoleProblem(role)] });
+            return Error.Invalid(new Dictionary<string, string[]> { ["role"] = [AccountRules.RoleProblem(role)] });
         }
 
         var missing = false;
@@ -175,7 +176,7 @@ public sealed class AccountService : IAccountDirectory
             return (account with { Roles = [.. account.Roles.Where(g => g != grant)] }, [new ChainStep(ChainAction.RevokeRole, grant.Role, grant.Scope)],
                 new AuditEvent(actor, "identity.role.revoked", Subject(account.Id), JsonSerializer.Serialize(new { role = grant.ToClaim() })));
         }, cancellationToken, allowRevoked: true).ConfigureAwait(false);
-        return missing ? ProvisioningError.NotFound("role", $"Identity '{accountId}' does not hold '{grant.ToClaim()}'.") : result;
+        return missing ? Error.NotFound("role", $"Identity '{accountId}' does not hold '{grant.ToClaim()}'.") : result;
     }
 
     /// <inheritdoc />
@@ -300,7 +301,7 @@ public sealed class AccountService : IAccountDirectory
         }
     }
 
-    private async Task<ProvisioningResult<CreatedAccount>> CreateAsync(
+    private async Task<Result<CreatedAccount>> CreateAsync(
         string actor, AccountKind kind, string name, string secret, bool mustChangePassword, IReadOnlyList<RoleGrant> grants, string nameField,
         CancellationToken cancellationToken)
     {
@@ -309,7 +310,7 @@ public sealed class AccountService : IAccountDirectory
         {
             if (await store.CountInScopeAsync(scope, cancellationToken).ConfigureAwait(false) >= options.MaxIdentitiesPerScope)
             {
-                return ProvisioningError.Conflict("roles", $"'{scope}' holds {options.MaxIdentitiesPerScope} identities already, the most allowed (Identity:Accounts:MaxIdentitiesPerScope).");
+                return Error.Conflict("roles", $"'{scope}' holds {options.MaxIdentitiesPerScope} identities already, the most allowed (Identity:Accounts:MaxIdentitiesPerScope).");
             }
         }
 
@@ -333,14 +334,14 @@ public sealed class AccountService : IAccountDirectory
         }
         catch (AccountConflictException)
         {
-            return ProvisioningError.Conflict(nameField, $"An identity named '{name}' exists already.");
+            return Error.Conflict(nameField, $"An identity named '{name}' exists already.");
         }
 
         stepsQueued?.Invoke();
-        return ProvisioningResult<CreatedAccount>.Ok(new CreatedAccount(account, key.PrivateKey, null, null));
+        return Result<CreatedAccount>.Ok(new CreatedAccount(account, key.PrivateKey, null, null));
     }
 
-    private async Task<ProvisioningResult<StoredAccount>> ChangeStatusAsync(string actor, string accountId, IdentityStatus target, CancellationToken cancellationToken)
+    private async Task<Result<StoredAccount>> ChangeStatusAsync(string actor, string accountId, IdentityStatus target, CancellationToken cancellationToken)
     {
         var (action, verb) = target switch
         {
@@ -348,7 +349,7 @@ public sealed class AccountService : IAccountDirectory
             IdentityStatus.Active => (ChainAction.Reinstate, "reinstated"),
             _ => (ChainAction.Revoke, "revoked"),
         };
-        ProvisioningError? refused = null;
+        Error? refused = null;
         var result = await ChangeAsync(accountId, account =>
         {
             var allowed = target switch
@@ -359,7 +360,7 @@ public sealed class AccountService : IAccountDirectory
             };
             if (!allowed)
             {
-                refused = ProvisioningError.Conflict("status", $"Identity '{account.Id}' is {account.Status.ToWord()}; it cannot be {verb}.");
+                refused = Error.Conflict("status", $"Identity '{account.Id}' is {account.Status.ToWord()}; it cannot be {verb}.");
                 return null;
             }
 
@@ -373,7 +374,7 @@ public sealed class AccountService : IAccountDirectory
     /// Reads the account, lets <paramref name="change"/> decide (null: nothing to do), and stores the outcome with its chain
     /// steps and audit entry; a concurrent change makes it read and decide again.
     /// </summary>
-    private async Task<ProvisioningResult<StoredAccount>> ChangeAsync(
+    private async Task<Result<StoredAccount>> ChangeAsync(
         string accountId, Func<StoredAccount, (StoredAccount Updated, ChainStep[] Steps, AuditEvent Audit)?> change, CancellationToken cancellationToken,
         bool allowRevoked = false)
     {
@@ -382,17 +383,17 @@ public sealed class AccountService : IAccountDirectory
             var account = await store.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
             if (account is null)
             {
-                return ProvisioningError.NotFound("id", $"There is no identity '{accountId}'.");
+                return Error.NotFound("id", $"There is no identity '{accountId}'.");
             }
 
             if (account.Status == IdentityStatus.Revoked && !allowRevoked)
             {
-                return ProvisioningError.Conflict("status", $"Identity '{accountId}' is revoked; a revoked identity never changes again.");
+                return Error.Conflict("status", $"Identity '{accountId}' is revoked; a revoked identity never changes again.");
             }
 
             if (change(account) is not { } decided)
             {
-                return ProvisioningResult<StoredAccount>.Ok(account);
+                return Result<StoredAccount>.Ok(account);
             }
 
             try
@@ -404,7 +405,7 @@ public sealed class AccountService : IAccountDirectory
                     stepsQueued?.Invoke();
                 }
 
-                return ProvisioningResult<StoredAccount>.Ok(stored);
+                return Result<StoredAccount>.Ok(stored);
             }
             catch (AccountConflictException) when (attempt < 3)
             {

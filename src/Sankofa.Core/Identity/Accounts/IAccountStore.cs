@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Core.Identity.Accounts;

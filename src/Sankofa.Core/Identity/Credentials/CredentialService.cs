@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -32,12 +33,12 @@ public sealed class CredentialService
         _options = options;
     }
 
-    /// <summary>Validates and issues; a <see cref="CredentialError"/> names the fields at fault or the chain's objection.</summary>
+    /// <summary>Validates and issues; a <see cref="Error"/> names the fields at fault or the chain's objection.</summary>
     /// <param name="actor">Who asks, for the audit entry.</param>
     /// <param name="request">The request as received.</param>
     /// <param name="cancellationToken">Cancels the chain reads and the audit write.</param>
     /// <exception cref="Ledger.LedgerUnavailableException">The chain cannot be read.</exception>
-    public async Task<CredentialResult<IssuedCredential>> IssueAsync(string actor, CredentialRequest request, CancellationToken cancellationToken)
+    public async Task<Result<IssuedCredential>> IssueAsync(string actor, CredentialRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
@@ -51,7 +52,7 @@ public sealed class CredentialService
 
         if (errors.Count > 0)
         {
-            return CredentialError.Invalid(errors);
+            return Error.Invalid(errors);
         }
 
         var result = await _issuer.IssueAsync(subject!, grant!, validFor, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 namespace Sankofa.Core.Identity.Credentials;
 
 /// <summary>
@@ -13,7 +14,7 @@ public interface ICredentialIssuer
     /// <param name="validFor">Validity, positive.</param>
     /// <param name="cancellationToken">Cancels the chain reads.</param>
     /// <exception cref="Ledger.LedgerUnavailableException">The chain cannot be read.</exception>
-    Task<CredentialResult<IssuedCredential>> IssueAsync(CredentialSubjectReference subject, RoleGrant grant, TimeSpan validFor, CancellationToken cancellationToken);
+    Task<Result<IssuedCredential>> IssueAsync(CredentialSubjectReference subject, RoleGrant grant, TimeSpan validFor, CancellationToken cancellationToken);
 }
 
 /// <summary>

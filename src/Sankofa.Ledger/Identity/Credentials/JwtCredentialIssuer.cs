@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
 using Sankofa.Ledger.Hosting;
@@ -13,7 +15,7 @@ namespace Sankofa.Ledger.Identity.Credentials;
 internal sealed partial class JwtCredentialIssuer(LedgerRuntime runtime, IIdentityLedger identities, TimeProvider time, ILogger<JwtCredentialIssuer> logger)
     : ICredentialIssuer
 {
-    public async Task<CredentialResult<IssuedCredential>> IssueAsync(
+    public async Task<Result<IssuedCredential>> IssueAsync(
         CredentialSubjectReference subject, RoleGrant grant, TimeSpan validFor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
@@ -29,7 +31,7 @@ internal sealed partial class JwtCredentialIssuer(LedgerRuntime runtime, IIdenti
             described = did.ToString();
             if (did.ChainId is { } chainId && chainId != connection.ChainId)
             {
-                return CredentialError.Of(CredentialErrorKind.NotFound, field, $"{did} names chain {chainId}; this control plane is on chain {connection.ChainId}.");
+                return Error.Of(ErrorKind.NotFound, field, $"{did} names chain {chainId}; this control plane is on chain {connection.ChainId}.");
             }
 
             identity = await identities.FindByControllerAsync(did.Address, cancellationToken).ConfigureAwait(false);
@@ -43,17 +45,17 @@ internal sealed partial class JwtCredentialIssuer(LedgerRuntime runtime, IIdenti
 
         if (identity is null)
         {
-            return CredentialError.Of(CredentialErrorKind.NotFound, field, $"The chain knows no {(subject.Did is null ? described : "identity controlled by " + described)}.");
+            return Error.Of(ErrorKind.NotFound, field, $"The chain knows no {(subject.Did is null ? described : "identity controlled by " + described)}.");
         }
 
         if (identity.Status != IdentityStatus.Active)
         {
-            return CredentialError.Of(CredentialErrorKind.NotActive, field, $"The chain says {described} is {identity.Status.ToWord()}; only Active identities get credentials.");
+            return Error.Of(ErrorKind.NotActive, field, $"The chain says {described} is {identity.Status.ToWord()}; only Active identities get credentials.");
         }
 
         if (!OnChainChecks.HoldsRole(identity, grant))
         {
-            return CredentialError.Of(CredentialErrorKind.RoleNotGranted, "role", $"The chain does not grant {described} {OnChainChecks.Describe(grant)}; grant the role first.");
+            return Error.Of(ErrorKind.RoleNotGranted, "role", $"The chain does not grant {described} {OnChainChecks.Describe(grant)}; grant the role first.");
         }
 
         // NumericDate has whole seconds: cut the fractions so the credential returned is exactly what the JWT says.
@@ -69,7 +71,7 @@ internal sealed partial class JwtCredentialIssuer(LedgerRuntime runtime, IIdenti
             now.AddSeconds(seconds));
         var jwt = VcJwt.Encode(credential, connection.Gateway.Signer.Key);
         Log.Issued(logger, credential.Id, credential.Subject, grant.ToClaim(), credential.ValidUntil);
-        return CredentialResult<IssuedCredential>.Ok(new IssuedCredential(jwt, credential));
+        return Result<IssuedCredential>.Ok(new IssuedCredential(jwt, credential));
     }
 
     private static partial class Log

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
 using Sankofa.Ledger.Keys;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Server.Hosting;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Server.Identity.Access;

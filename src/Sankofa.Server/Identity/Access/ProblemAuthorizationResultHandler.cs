@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Net.Http.Headers;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 
 namespace Sankofa.Server.Identity.Access;

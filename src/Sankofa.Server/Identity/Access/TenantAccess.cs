@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Server.Identity.Access;
@@ -13,8 +16,8 @@ namespace Sankofa.Server.Identity.Access;
 internal static class TenantAccess
 {
     /// <summary>Null when the caller may do <paramref name="permission"/> in <paramref name="tenantId"/>; else the refusal.</summary>
-    public static ProblemHttpResult? Deny(HttpContext http, Permission permission, string tenantId, ProvisioningError notFound) =>
-        ProvisioningError.Denied(http.Caller(), permission, tenantId, notFound)?.ToProblem();
+    public static ProblemHttpResult? Deny(HttpContext http, Permission permission, string tenantId, Error notFound) =>
+        AccessErrors.Denied(http.Caller(), permission, tenantId, notFound)?.ToProblem();
 
     /// <summary>The tenants whose things the caller may list with <paramref name="permission"/>; null: all.</summary>
     public static IReadOnlySet<string>? Tenants(HttpContext http, Permission permission) =>

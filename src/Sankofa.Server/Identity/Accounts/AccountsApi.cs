@@ -2,10 +2,13 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
@@ -50,7 +53,7 @@ internal static class AccountsApi
     {
         if (body is null)
         {
-            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with userName and roles is required."] });
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body with userName and roles is required."] });
         }
 
         if (IdentityAccess.RolesRefusal(context.Caller(), body.Roles) is { } refused)
@@ -67,7 +70,7 @@ internal static class AccountsApi
     {
         if (body is null)
         {
-            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with clientId and roles is required."] });
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body with clientId and roles is required."] });
         }
 
         if (IdentityAccess.RolesRefusal(context.Caller(), body.Roles) is { } refused)
@@ -130,13 +133,13 @@ internal static class AccountsApi
             }
             else if (!tenants.Contains(tenantId))
             {
-                return ProvisioningError.NotFound("tenantId", $"There is no tenant '{tenantId}'.").ToProblem();
+                return Error.NotFound("tenantId", $"There is no tenant '{tenantId}'.").ToProblem();
             }
         }
 
         if (errors.Count > 0)
         {
-            return ProvisioningProblems.Invalid(errors);
+            return ErrorProblems.Invalid(errors);
         }
 
         // Members who also hold roles elsewhere are left out for a tenant-scoped caller, so a page may hold fewer than
@@ -196,7 +199,7 @@ internal static class AccountsApi
     {
         if (body is null)
         {
-            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with role (and scope) is required."] });
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body with role (and scope) is required."] });
         }
 
         return await ChangedAsync(access.GrantRoleAsync(context.Caller(), ProvisioningApi.Actor(context), id, body.Role, body.Scope, cancellationToken), chainIds, cancellationToken);
@@ -220,7 +223,7 @@ internal static class AccountsApi
         var errors = new Dictionary<string, string[]>();
         if (body is null)
         {
-            return ProvisioningProblems.Invalid(new() { ["body"] = ["A JSON body with userName, currentPassword and newPassword is required."] });
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body with userName, currentPassword and newPassword is required."] });
         }
 
         if (string.IsNullOrWhiteSpace(body.UserName))
@@ -244,7 +247,7 @@ internal static class AccountsApi
 
         if (errors.Count > 0)
         {
-            return ProvisioningProblems.Invalid(errors);
+            return ErrorProblems.Invalid(errors);
         }
 
         var check = await accounts.ChangePasswordAsync(body.UserName!, body.CurrentPassword!, body.NewPassword!, cancellationToken, PasswordRateLimit.ClientAddress(context));
@@ -260,7 +263,7 @@ internal static class AccountsApi
                 return Problem(StatusCodes.Status403Forbidden, "The identity is not active.",
                     $"Identity '{check.Account!.Id}' is {check.Account.Status.ToWord()}.", "notActive");
             case PasswordCheckOutcome.WeakPassword:
-                return ProvisioningProblems.Invalid(new() { ["newPassword"] = ["Does not meet the password rules."] });
+                return ErrorProblems.Invalid(new() { ["newPassword"] = ["Does not meet the password rules."] });
             default:
                 // One answer for unknown users and wrong passwords, so it does not tell which names exist.
                 return Problem(StatusCodes.Status401Unauthorized, "Wrong user name or password.", null, "invalidCredentials");
@@ -276,7 +279,7 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> ChangedAsync(
-        Task<ProvisioningResult<StoredAccount>> change, ChainIdSource chainIds, CancellationToken cancellationToken)
+        Task<Result<StoredAccount>> change, ChainIdSource chainIds, CancellationToken cancellationToken)
     {
         var result = await change;
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!.ToResponse(await chainIds.GetAsync(cancellationToken)));
@@ -289,7 +292,7 @@ internal static class AccountsApi
         return null;
     }
 
-    private static ProblemHttpResult NotFound(string id) => ProvisioningError.NotFound("id", $"There is no identity '{id}'.").ToProblem();
+    private static ProblemHttpResult NotFound(string id) => Error.NotFound("id", $"There is no identity '{id}'.").ToProblem();
 
     private static ProblemHttpResult Problem(int status, string title, string? detail, string code)
     {

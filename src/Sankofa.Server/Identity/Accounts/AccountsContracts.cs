@@ -1,3 +1,4 @@
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Identity.Credentials;

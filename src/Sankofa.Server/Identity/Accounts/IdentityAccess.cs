@@ -1,3 +1,5 @@
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
@@ -16,7 +18,7 @@ internal sealed class IdentityAccess(AccountService accounts)
     /// <paramref name="role"/>, written as a claim); else the refusal. A missing identity is left to the service, which
     /// answers it in its own words.
     /// </summary>
-    public async Task<ProvisioningError?> RefusalAsync(Caller? caller, string id, string? role, CancellationToken cancellationToken)
+    public async Task<Error?> RefusalAsync(Caller? caller, string id, string? role, CancellationToken cancellationToken)
     {
         if (await accounts.FindAsync(id, cancellationToken).ConfigureAwait(false) is not { } account)
         {
@@ -37,7 +39,7 @@ internal sealed class IdentityAccess(AccountService accounts)
     }
 
     /// <summary>A refusal when the caller may not hand out one of these roles: a tenant-scoped caller only roles within its tenants.</summary>
-    public static ProvisioningError? RolesRefusal(Caller? caller, IEnumerable<string>? roles)
+    public static Error? RolesRefusal(Caller? caller, IEnumerable<string>? roles)
     {
         var tenants = caller is null ? new HashSet<string>() : caller.TenantsWith(Permission.IdentitiesWrite);
         if (tenants is null || roles is null)
@@ -51,7 +53,7 @@ internal sealed class IdentityAccess(AccountService accounts)
     }
 
     /// <summary>Grants a role (<paramref name="role"/>, or <c>role@scope</c> with <paramref name="scope"/>) when the caller may.</summary>
-    public async Task<ProvisioningResult<StoredAccount>> GrantRoleAsync(
+    public async Task<Result<StoredAccount>> GrantRoleAsync(
         Caller? caller, string actor, string id, string? role, string? scope, CancellationToken cancellationToken)
     {
         var claim = Claim(role, scope);
@@ -61,7 +63,7 @@ internal sealed class IdentityAccess(AccountService accounts)
     }
 
     /// <summary>Takes a role (<paramref name="role"/>, or <c>role@scope</c> with <paramref name="scope"/>) when the caller may.</summary>
-    public async Task<ProvisioningResult<StoredAccount>> RevokeRoleAsync(
+    public async Task<Result<StoredAccount>> RevokeRoleAsync(
         Caller? caller, string actor, string id, string? role, string? scope, CancellationToken cancellationToken)
     {
         var claim = Claim(role, scope);
@@ -75,8 +77,8 @@ internal sealed class IdentityAccess(AccountService accounts)
     private static string? Claim(string? role, string? scope) =>
         string.IsNullOrEmpty(scope) || role is null ? role : role + "@" + scope;
 
-    private static ProvisioningError NotFound(string id) => ProvisioningError.NotFound("id", $"There is no identity '{id}'.");
+    private static Error NotFound(string id) => Error.NotFound("id", $"There is no identity '{id}'.");
 
-    private static ProvisioningError Forbidden(string message) =>
-        new(ProvisioningErrorKind.Forbidden, message, new Dictionary<string, string[]>()) { MissingPermission = Permission.IdentitiesWrite.ToName() };
+    private static Error Forbidden(string message) =>
+        new(ErrorKind.Forbidden, message, new Dictionary<string, string[]>()) { MissingPermission = Permission.IdentitiesWrite.ToName() };
 }

@@ -1,3 +1,4 @@
+using Sankofa.Core;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
@@ -12,13 +13,13 @@ namespace Sankofa.Server.Identity.Accounts;
 internal sealed partial class IdentityStatusChanges(
     AccountService accounts, IdentityStatusCache statuses, IServiceClientRegistry clients, ILogger<IdentityStatusChanges> logger)
 {
-    public async Task<ProvisioningResult<StoredAccount>> SuspendAsync(string actor, string id, CancellationToken cancellationToken) =>
+    public async Task<Result<StoredAccount>> SuspendAsync(string actor, string id, CancellationToken cancellationToken) =>
         Changed(await accounts.SuspendAsync(actor, id, cancellationToken).ConfigureAwait(false));
 
-    public async Task<ProvisioningResult<StoredAccount>> ReinstateAsync(string actor, string id, CancellationToken cancellationToken) =>
+    public async Task<Result<StoredAccount>> ReinstateAsync(string actor, string id, CancellationToken cancellationToken) =>
         Changed(await accounts.ReinstateAsync(actor, id, cancellationToken).ConfigureAwait(false));
 
-    public async Task<ProvisioningResult<StoredAccount>> RevokeAsync(string actor, string id, CancellationToken cancellationToken)
+    public async Task<Result<StoredAccount>> RevokeAsync(string actor, string id, CancellationToken cancellationToken)
     {
         var revoked = Changed(await accounts.RevokeAsync(actor, id, cancellationToken).ConfigureAwait(false));
         if (revoked.Value is { Kind: AccountKind.Service } service)
@@ -38,7 +39,7 @@ internal sealed partial class IdentityStatusChanges(
         return revoked;
     }
 
-    private ProvisioningResult<StoredAccount> Changed(ProvisioningResult<StoredAccount> result)
+    private Result<StoredAccount> Changed(Result<StoredAccount> result)
     {
         if (result.Value is { } account)
         {

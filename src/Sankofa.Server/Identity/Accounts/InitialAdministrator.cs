@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 

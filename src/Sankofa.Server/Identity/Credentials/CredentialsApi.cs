@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 

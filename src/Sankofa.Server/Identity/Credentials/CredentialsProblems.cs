@@ -1,24 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Sankofa.Core.Identity.Credentials;
+using Sankofa.Core;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Identity.Credentials;
 
-/// <summary>Turns a <see cref="CredentialError"/> or a bad DID into ProblemDetails naming the field, with a <c>code</c>.</summary>
+/// <summary>Turns a bad DID into ProblemDetails naming the field, with a <c>code</c> (other refusals go through <see cref="ErrorProblems"/>).</summary>
 internal static class CredentialsProblems
 {
-    public static ProblemHttpResult ToProblem(this CredentialError error)
-    {
-        var (status, title) = error.Kind switch
-        {
-            CredentialErrorKind.Invalid => (StatusCodes.Status400BadRequest, "One or more fields are invalid."),
-            CredentialErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found."),
-            CredentialErrorKind.NotActive => (StatusCodes.Status409Conflict, "The identity is not active on chain."),
-            _ => (StatusCodes.Status409Conflict, "The chain does not grant the role."),
-        };
-        return Problem(status, title, error.Message, Code(error.Kind.ToString()), error.Fields);
-    }
-
     /// <summary>A DID that is not a did:ethr this server can read: 400, W3C's <c>invalidDid</c>.</summary>
     public static ProblemHttpResult InvalidDid(string field, string problem) =>
         Problem(StatusCodes.Status400BadRequest, "One or more fields are invalid.", problem, "invalidDid", new Dictionary<string, string[]> { [field] = [problem] });
@@ -29,7 +18,7 @@ internal static class CredentialsProblems
             new Dictionary<string, string[]> { ["did"] = [$"{did} names no identity or control plane on this chain."] });
 
     public static ProblemHttpResult Invalid(string field, string problem) =>
-        CredentialError.Invalid(new Dictionary<string, string[]> { [field] = [problem] }).ToProblem();
+        Error.Invalid(new Dictionary<string, string[]> { [field] = [problem] }).ToProblem();
 
     private static ProblemHttpResult Problem(int status, string title, string detail, string code, IReadOnlyDictionary<string, string[]> fields)
     {
@@ -37,6 +26,4 @@ internal static class CredentialsProblems
         problem.Extensions["code"] = code;
         return TypedResults.Problem(problem);
     }
-
-    private static string Code(string kind) => char.ToLowerInvariant(kind[0]) + kind[1..];
 }

@@ -72,7 +72,7 @@ public sealed class AccountServiceTests
 
         var refused = await service.CreateUserAsync("usr-admin", "third", Password, ["viewer@t-b", "viewer@t-a"], false, CancellationToken.None);
 
-        Assert.Equal(ProvisioningErrorKind.Conflict, refused.Error!.Kind);
+        Assert.Equal(ErrorKind.Conflict, refused.Error!.Kind);
         Assert.Equal(["roles"], refused.Error.Fields.Keys);
         Assert.Null(await store.FindByNameAsync("third", CancellationToken.None));
 

@@ -46,7 +46,7 @@ public sealed class CredentialServiceTests
     {
         var result = await service.IssueAsync("usr-admin", new CredentialRequest(id, did, role, scope, null), CancellationToken.None);
 
-        Assert.Equal(CredentialErrorKind.Invalid, result.Error!.Kind);
+        Assert.Equal(ErrorKind.Invalid, result.Error!.Kind);
         Assert.Equal([field], result.Error.Fields.Keys);
         Assert.Empty(issuer.Calls);
         Assert.Empty(audit.Events);
@@ -63,11 +63,11 @@ public sealed class CredentialServiceTests
     [Fact]
     public async Task The_chain_s_refusal_is_passed_on_and_nothing_is_audited()
     {
-        issuer.Refusal = CredentialError.Of(CredentialErrorKind.RoleNotGranted, "role", "The chain does not list this role.");
+        issuer.Refusal = Error.Of(ErrorKind.RoleNotGranted, "role", "The chain does not list this role.");
 
         var result = await service.IssueAsync("usr-admin", new CredentialRequest("usr-1", null, "operator", "t-a", null), CancellationToken.None);
 
-        Assert.Equal(CredentialErrorKind.RoleNotGranted, result.Error!.Kind);
+        Assert.Equal(ErrorKind.RoleNotGranted, result.Error!.Kind);
         Assert.Empty(audit.Events);
     }
 }

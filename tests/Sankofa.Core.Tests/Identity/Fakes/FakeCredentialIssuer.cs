@@ -1,4 +1,4 @@
-using Sankofa.Core.Identity;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity.Credentials;
 
 namespace Sankofa.Core.Tests.Identity.Fakes;
@@ -8,21 +8,21 @@ internal sealed class FakeCredentialIssuer : ICredentialIssuer
 {
     public const string Jwt = "header.payload.signature";
 
-    public CredentialError? Refusal { get; set; }
+    public Error? Refusal { get; set; }
 
     public List<(CredentialSubjectReference Subject, RoleGrant Grant, TimeSpan ValidFor)> Calls { get; } = [];
 
-    public Task<CredentialResult<IssuedCredential>> IssueAsync(CredentialSubjectReference subject, RoleGrant grant, TimeSpan validFor, CancellationToken cancellationToken)
+    public Task<Result<IssuedCredential>> IssueAsync(CredentialSubjectReference subject, RoleGrant grant, TimeSpan validFor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
         Calls.Add((subject, grant, validFor));
         if (Refusal is { } refusal)
         {
-            return Task.FromResult<CredentialResult<IssuedCredential>>(refusal);
+            return Task.FromResult<Result<IssuedCredential>>(refusal);
         }
 
         var from = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
         var credential = new RoleCredential("urn:uuid:1", "did:ethr:0x1", subject.Did?.ToString() ?? "did:ethr:" + subject.IdentityId, grant, from, from, from + validFor);
-        return Task.FromResult(CredentialResult<IssuedCredential>.Ok(new IssuedCredential(Jwt, credential)));
+        return Task.FromResult(Result<IssuedCredential>.Ok(new IssuedCredential(Jwt, credential)));
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Sankofa.Core;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Credentials;
 using Sankofa.Ledger.Identity.Credentials;
@@ -83,14 +85,14 @@ public sealed class CredentialTests(LedgerFixture fixture) : IClassFixture<Ledge
         var otherTenant = await issuer.IssueAsync(new CredentialSubjectReference(holder.Id, null), new RoleGrant(Roles.Viewer, "tenant-b"), TimeSpan.FromDays(1), None);
         var otherRole = await issuer.IssueAsync(new CredentialSubjectReference(holder.Id, null), new RoleGrant(Roles.TenantAdmin, "tenant-a"), TimeSpan.FromDays(1), None);
 
-        Assert.Equal(CredentialErrorKind.NotFound, unknownId.Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, unknownId.Error!.Kind);
         Assert.Contains("subjectIdentityId", unknownId.Error.Fields.Keys);
-        Assert.Equal(CredentialErrorKind.NotFound, unknownDid.Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, unknownDid.Error!.Kind);
         Assert.Contains("subjectDid", unknownDid.Error.Fields.Keys);
-        Assert.Equal(CredentialErrorKind.NotActive, notActive.Error!.Kind);
+        Assert.Equal(ErrorKind.NotActive, notActive.Error!.Kind);
         Assert.Contains("suspended", notActive.Error.Message, StringComparison.Ordinal);
-        Assert.Equal(CredentialErrorKind.RoleNotGranted, otherTenant.Error!.Kind);
-        Assert.Equal(CredentialErrorKind.RoleNotGranted, otherRole.Error!.Kind);
+        Assert.Equal(ErrorKind.RoleNotGranted, otherTenant.Error!.Kind);
+        Assert.Equal(ErrorKind.RoleNotGranted, otherRole.Error!.Kind);
         Assert.Contains("role", otherRole.Error.Fields.Keys);
     }
 

@@ -3,6 +3,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Sankofa.Core;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Access;
+using Sankofa.Core.Identity;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+using Sankofa.Server.Tests.Identity.Oidc;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -13,7 +22,8 @@ namespace Sankofa.Server.Tests.Identity.Access;
 /// its issuer for identities the chain lists as active. Two tenants, A and B, each with a project, a resource and a
 /// member. Each cell's status is stated here, independently of the code's matrix, from docs/identity.md; and for every
 /// caller scoped to tenant A, no answer may carry anything of tenant B (its ids appear nowhere), and B's ids must answer
-/// exactly as ids that do not exist. One failure list for the whole walk, so a leak names its cell.
+/// exactly as ids that do not exist. The portal's reads are walked through the Core query services its pages call.
+/// One failure list for the whole walk, so a leak names its cell.
 /// </summary>
 public sealed class AccessMatrixTests : IAsyncLifetime
 {
@@ -213,6 +223,18 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await GraphAsync("deleteResource (other)", $"mutation {{ deleteResource(id: \"{resourceB}\") {{ id }} }}",
             Except("NOT_FOUND", (Admin, null), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
 
+        // The portal's reads: the Core query services its pages call, as each caller, with the same cells.
+        await PortalAsync("resources of B", (q, c) => q.Resources.ListAsync(c, new ResourceListRequest(TenantId: tenantB), default), Except("data", (Agent, "FORBIDDEN")));
+        await PortalAsync("resource (other)", (q, c) => q.Resources.GetAsync(c, resourceB, default), Except("NOT_FOUND", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
+        await PortalAsync("project usage (other)", (q, c) => q.Resources.GetProjectUsageAsync(c, projectB, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow, default),
+            Except("NOT_FOUND", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
+        await PortalAsync("tenants", (q, c) => q.Tenancy.ListTenantsAsync(c, default), Except("data", (Agent, "FORBIDDEN")));
+        await PortalAsync("project (other)", (q, c) => q.Tenancy.GetProjectAsync(c, projectB, default), Except("NOT_FOUND", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
+        await PortalAsync("projects to meter", async (q, c) => Result<IReadOnlyList<Project>>.Ok(await q.Tenancy.ProjectsWhereAsync(c, Permission.ResourcesRead, null, default)), Except("data"));
+        await PortalAsync("audit entries", (q, c) => q.Audit.ListAsync(c, new AuditQuery(Limit: 5), default), Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await PortalAsync("audit entry", (q, c) => q.Audit.GetEntryAsync(c, 1, default), Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await PortalAsync("sites", (q, c) => Task.FromResult(q.Sites.All(c)), Except("data"));
+
         // Last, the allowed delete: A's operator removes A's resource.
         await CheckAsync("DELETE resource (own, operator)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"), Only((Operator, 202)));
 
@@ -330,6 +352,44 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
             CheckNoLeak("GraphQL " + name, caller, body);
         }
+    }
+
+    /// <summary>
+    /// Calls a Core query service as every signed-in caller, with the grants the portal would hold for it: the expected
+    /// outcome is "data" or the refusal's kind (NOT_FOUND, FORBIDDEN), and the answer must not show tenant B to A's callers.
+    /// </summary>
+    private async Task PortalAsync<T>(string name, Func<PortalQueries, Caller, Task<Result<T>>> read, Dictionary<string, string?> expected)
+    {
+        var queries = new PortalQueries(h.Server.Services);
+        foreach (var (caller, outcome) in expected)
+        {
+            var grant = RoleGrant.TryParse(Role(caller), out var g) ? g : throw new InvalidOperationException(caller);
+            var result = await read(queries, new Caller(ids[caller], caller, [grant]));
+            var actual = result.Error is { } error ? error.Kind switch
+            {
+                ErrorKind.NotFound => "NOT_FOUND",
+                ErrorKind.Forbidden => "FORBIDDEN",
+                _ => error.Kind.ToString(),
+            } : "data";
+            if (actual != outcome)
+            {
+                failures.Add($"Portal {name} as {caller}: {actual}, expected {outcome}: {result.Error?.Message}");
+            }
+
+            CheckNoLeak("Portal " + name, caller, JsonSerializer.Serialize(result.Value));
+        }
+    }
+
+    /// <summary>The query services the portal's pages inject.</summary>
+    private sealed class PortalQueries(IServiceProvider services)
+    {
+        public ResourceQueries Resources { get; } = services.GetRequiredService<ResourceQueries>();
+
+        public TenancyQueries Tenancy { get; } = services.GetRequiredService<TenancyQueries>();
+
+        public AuditQueries Audit { get; } = services.GetRequiredService<AuditQueries>();
+
+        public SiteQueries Sites { get; } = services.GetRequiredService<SiteQueries>();
     }
 
     private static string Outcome(HttpResponseMessage response, string body)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NBitcoin.Secp256k1;
 using SHA256 = System.Security.Cryptography.SHA256;
 using Nethereum.KeyStore;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Ledger.Resources;
 using Sankofa.Server.Audit;

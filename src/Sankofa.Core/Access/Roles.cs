@@ -1,4 +1,4 @@
-namespace Sankofa.Core.Identity;
+namespace Sankofa.Core.Access;
 
 /// <summary>
 /// The roles of Sankofa's access model (the permission matrix is docs/identity.md). Platform roles have no scope;

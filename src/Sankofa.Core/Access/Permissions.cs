@@ -1,4 +1,4 @@
-namespace Sankofa.Core.Identity;
+namespace Sankofa.Core.Access;
 
 /// <summary>What a caller may do; which roles grant which is <see cref="Caller"/>'s matrix (written out in docs/identity.md).</summary>
 public enum Permission

@@ -5,10 +5,11 @@ using Sankofa.Core.Topology;
 namespace Sankofa.Core.Provisioning;
 
 /// <summary>
-/// Storage of tenants, projects, resources, their events and usage. Every mutation takes the audit event that records
-/// it and commits both in one transaction: if the mutation fails, no audit entry exists, and the other way round.
+/// Storage of resources with their events, reconciler claims and host allocations. Every mutation takes the audit
+/// event that records it and commits both in one transaction, together with the quota it takes from or gives back to
+/// its project and tenant.
 /// </summary>
-public interface IProvisioningStore
+public interface IResourceStore
 {
     /// <summary>
     /// Grows after every committed change this store instance made to tenants, projects or resources (claims and usage
@@ -17,26 +18,6 @@ public interface IProvisioningStore
     /// do not move it.
     /// </summary>
     long ChangeVersion { get; }
-
-    /// <summary>Stores a new tenant.</summary>
-    /// <exception cref="ProvisioningConflictException">A tenant with that id exists.</exception>
-    Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken);
-
-    /// <summary>One tenant, or null.</summary>
-    Task<Tenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken);
-
-    /// <summary>Every tenant, by id.</summary>
-    Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Stores a new project of an existing tenant.</summary>
-    /// <exception cref="ProvisioningConflictException">A project with that id exists.</exception>
-    Task CreateProjectAsync(Project project, AuditEvent audit, CancellationToken cancellationToken);
-
-    /// <summary>One project, or null.</summary>
-    Task<Project?> GetProjectAsync(string projectId, CancellationToken cancellationToken);
-
-    /// <summary>The projects of a tenant (every project when null), by id.</summary>
-    Task<IReadOnlyList<Project>> ListProjectsAsync(string? tenantId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores a new resource with its first event and audit entry, and takes its size from its project's and tenant's
@@ -47,7 +28,7 @@ public interface IProvisioningStore
     /// <param name="audit">The audit entry of the creation.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored resource.</returns>
-    /// <exception cref="ProvisioningConflictException">A quota has no room left (re-read and explain), or the idempotency key or id is taken.</exception>
+    /// <exception cref="StoreConflictException">A quota has no room left (re-read and explain), or the idempotency key or id is taken.</exception>
     Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>
@@ -55,7 +36,7 @@ public interface IProvisioningStore
     /// event and the audit entry when given, and gives <paramref name="release"/> back to its project and tenant.
     /// </summary>
     /// <returns>The stored resource with its new version.</returns>
-    /// <exception cref="ProvisioningConflictException">Someone else changed the resource meanwhile.</exception>
+    /// <exception cref="StoreConflictException">Someone else changed the resource meanwhile.</exception>
     Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken);
 
     /// <summary>One resource, or null.</summary>
@@ -85,36 +66,7 @@ public interface IProvisioningStore
 
     /// <summary>What every resource that holds capacity occupies, for building the placement's fleet state.</summary>
     Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Resources that were Verified and whose usage is not recorded up to their end (or up to <paramref name="now"/>).</summary>
-    Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
-
-    /// <summary>Adds usage records (summing into an existing record of the same resource and hour) and moves the resource's metered-until mark, in one transaction.</summary>
-    Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken);
-
-    /// <summary>A resource's usage, oldest hour first.</summary>
-    Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// A project's usage per clock hour, summed over all its resources in one query, oldest hour first, for the hours
-    /// starting in [<paramref name="from"/>, <paramref name="to"/>). Hours without usage are left out.
-    /// </summary>
-    /// <param name="tenantId">The project's tenant (the usage table is indexed by tenant and hour).</param>
-    /// <param name="projectId">The project.</param>
-    /// <param name="from">First hour included (inclusive).</param>
-    /// <param name="to">End of the range (exclusive).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
-
-/// <summary>What a project's resources used together in one clock hour (UTC).</summary>
-/// <param name="HourStart">Start of the hour (UTC, on the hour).</param>
-/// <param name="Resources">How many resources were metered in the hour.</param>
-/// <param name="Seconds">Resource-seconds: the seconds each was Verified and not deleted, summed.</param>
-/// <param name="VCpuHours">vCPU × hours.</param>
-/// <param name="RamGbHours">GB of RAM × hours.</param>
-/// <param name="DiskGbHours">GB of disk × hours.</param>
-public sealed record UsageHourTotal(DateTimeOffset HourStart, int Resources, double Seconds, double VCpuHours, double RamGbHours, double DiskGbHours);
 
 /// <summary>What one resource occupies on a host.</summary>
 /// <param name="ResourceId">The resource.</param>
@@ -147,14 +99,4 @@ public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefor
 {
     /// <summary>Pass as <see cref="ResourceQuery.After"/> with the same order; null on the last page.</summary>
     public ResourceCursor? Next { get; init; }
-}
-
-/// <summary>A write lost a race or hit a uniqueness rule; the message says which.</summary>
-public sealed class ProvisioningConflictException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public ProvisioningConflictException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
 }

@@ -1,6 +1,4 @@
-using Sankofa.Core.Provisioning;
-
-namespace Sankofa.Server.Provisioning;
+namespace Sankofa.Core.Provisioning;
 
 /// <summary>
 /// Reads a resource list's order and cursor from a request (REST query parameters, GraphQL arguments): the sort field,

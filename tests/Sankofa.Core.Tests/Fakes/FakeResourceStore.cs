@@ -8,7 +8,7 @@ namespace Sankofa.Core.Tests.Fakes;
 /// Resources, their events and audit entries in memory, with the store's version check: just what the reconciler
 /// reads and writes. Members it never calls throw, so a test that reaches one says so.
 /// </summary>
-internal sealed class FakeProvisioningStore : IProvisioningStore
+internal sealed class FakeResourceStore : IResourceStore
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
@@ -46,7 +46,7 @@ internal sealed class FakeProvisioningStore : IProvisioningStore
         {
             if (!_resources.TryGetValue(updated.Id, out var stored) || stored.Version != updated.Version)
             {
-                throw new ProvisioningConflictException($"Resource {updated.Id} changed meanwhile.");
+                throw new StoreConflictException($"Resource {updated.Id} changed meanwhile.");
             }
 
             var saved = updated with { Version = stored.Version + 1 };
@@ -99,18 +99,6 @@ internal sealed class FakeProvisioningStore : IProvisioningStore
         }
     }
 
-    public Task CreateTenantAsync(Tenant tenant, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<Tenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task CreateProjectAsync(Project project, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<Project?> GetProjectAsync(string projectId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<Project>> ListProjectsAsync(string? tenantId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
     public Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -121,12 +109,4 @@ internal sealed class FakeProvisioningStore : IProvisioningStore
 
     public Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
 }

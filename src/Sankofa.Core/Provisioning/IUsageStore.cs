@@ -1,0 +1,34 @@
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>Storage of metered usage: what each Verified resource used per clock hour.</summary>
+public interface IUsageStore
+{
+    /// <summary>Resources that were Verified and whose usage is not recorded up to their end (or up to <paramref name="now"/>).</summary>
+    Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    /// <summary>Adds usage records (summing into an existing record of the same resource and hour) and moves the resource's metered-until mark, in one transaction.</summary>
+    Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken);
+
+    /// <summary>A resource's usage, oldest hour first.</summary>
+    Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A project's usage per clock hour, summed over all its resources in one query, oldest hour first, for the hours
+    /// starting in [<paramref name="from"/>, <paramref name="to"/>). Hours without usage are left out.
+    /// </summary>
+    /// <param name="tenantId">The project's tenant (the usage table is indexed by tenant and hour).</param>
+    /// <param name="projectId">The project.</param>
+    /// <param name="from">First hour included (inclusive).</param>
+    /// <param name="to">End of the range (exclusive).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}
+
+/// <summary>What a project's resources used together in one clock hour (UTC).</summary>
+/// <param name="HourStart">Start of the hour (UTC, on the hour).</param>
+/// <param name="Resources">How many resources were metered in the hour.</param>
+/// <param name="Seconds">Resource-seconds: the seconds each was Verified and not deleted, summed.</param>
+/// <param name="VCpuHours">vCPU × hours.</param>
+/// <param name="RamGbHours">GB of RAM × hours.</param>
+/// <param name="DiskGbHours">GB of disk × hours.</param>
+public sealed record UsageHourTotal(DateTimeOffset HourStart, int Resources, double Seconds, double VCpuHours, double RamGbHours, double DiskGbHours);

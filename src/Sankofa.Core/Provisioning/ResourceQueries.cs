@@ -1,0 +1,156 @@
+using Sankofa.Core.Access;
+using Sankofa.Core.Identity;
+using Sankofa.Core.Tenancy;
+
+namespace Sankofa.Core.Provisioning;
+
+/// <summary>
+/// A resource list as a caller asks for it, before validation: REST query parameters and GraphQL arguments map onto it
+/// one to one, so both validate and filter alike.
+/// </summary>
+/// <param name="TenantId">Only this tenant's.</param>
+/// <param name="ProjectId">Only this project's.</param>
+/// <param name="Status">Only resources in this state (its name, any case).</param>
+/// <param name="SiteId">Only resources placed on this site.</param>
+/// <param name="Before">The default order's numeric cursor.</param>
+/// <param name="Limit">Page size, 1 to <see cref="ResourceQueries.MaxPageSize"/> (default 100).</param>
+/// <param name="Sort">created (default), name, status or site.</param>
+/// <param name="Order">asc or desc.</param>
+/// <param name="Cursor">The previous page's next cursor.</param>
+public sealed record ResourceListRequest(
+    string? TenantId = null, string? ProjectId = null, string? Status = null, string? SiteId = null, long? Before = null, int? Limit = null,
+    string? Sort = null, string? Order = null, string? Cursor = null);
+
+/// <summary>One resource with its history.</summary>
+/// <param name="Resource">The resource.</param>
+/// <param name="Events">Its history, oldest first.</param>
+public sealed record ResourceDetail(Resource Resource, IReadOnlyList<ResourceEvent> Events);
+
+/// <summary>A project's usage per clock hour over a range.</summary>
+/// <param name="Project">The project.</param>
+/// <param name="Hours">Hours with usage, oldest first.</param>
+public sealed record ProjectUsage(Project Project, IReadOnlyList<UsageHourTotal> Hours);
+
+/// <summary>
+/// Every read of resources and their usage, with the caller's visibility applied here once: lists hold only the tenants
+/// the caller may read resources of (in the store query itself), and another tenant's resource or project answers
+/// exactly as a missing one. REST, GraphQL and the portal call these and only map the answers.
+/// </summary>
+/// <param name="store">Where resources live.</param>
+/// <param name="projects">Where projects live.</param>
+/// <param name="usage">Where metered usage lives.</param>
+public sealed class ResourceQueries(IResourceStore store, IProjectStore projects, IUsageStore usage)
+{
+    /// <summary>Largest page a list returns.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>A page of the resources the caller may see, filtered and ordered as asked.</summary>
+    public async Task<Result<ResourcePage>> ListAsync(Caller caller, ResourceListRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refusal(caller) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var status = ParseStatus(request.Status, errors);
+        if (request.Limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+
+        var order = ResourceListOrder.Parse(request.Sort, request.Order, request.Cursor, request.Before, errors);
+        if (errors.Count > 0)
+        {
+            return Error.Invalid(errors);
+        }
+
+        // Only the tenants the caller may see, in the query itself: another tenant's resources are never read or counted.
+        var query = new ResourceQuery(request.TenantId, request.ProjectId, status, request.SiteId, request.Before, request.Limit ?? 100,
+            caller.TenantsWith(Permission.ResourcesRead), order.Sort, order.Descending, order.After);
+        return Result<ResourcePage>.Ok(await store.ListResourcesAsync(query, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One resource with its history, when the caller may read it.</summary>
+    public async Task<Result<ResourceDetail>> GetAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
+    {
+        if (Refusal(caller) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await VisibleAsync(caller, resourceId, cancellationToken).ConfigureAwait(false) is not { } resource)
+        {
+            return NotFound(resourceId);
+        }
+
+        return Result<ResourceDetail>.Ok(new ResourceDetail(resource, await store.GetEventsAsync(resourceId, cancellationToken).ConfigureAwait(false)));
+    }
+
+    /// <summary>A resource's metered usage, oldest hour first, when the caller may read it.</summary>
+    public async Task<Result<IReadOnlyList<UsageRecord>>> GetUsageAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
+    {
+        if (Refusal(caller) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await VisibleAsync(caller, resourceId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return NotFound(resourceId);
+        }
+
+        return Result<IReadOnlyList<UsageRecord>>.Ok(await usage.GetUsageAsync(resourceId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>A project's usage per clock hour for hours starting in [<paramref name="from"/>, <paramref name="to"/>), when the caller may read its resources.</summary>
+    public async Task<Result<ProjectUsage>> GetProjectUsageAsync(
+        Caller caller, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        if (Refusal(caller) is { } refused)
+        {
+            return refused;
+        }
+
+        // Another tenant's project answers as a missing one.
+        if (await projects.GetProjectAsync(projectId, cancellationToken).ConfigureAwait(false) is not { } project || !caller.Can(Permission.ResourcesRead, project.TenantId))
+        {
+            return Error.NotFound("id", $"There is no project '{projectId}'.");
+        }
+
+        var hours = await usage.GetProjectUsageAsync(project.TenantId, project.Id, from, to, cancellationToken).ConfigureAwait(false);
+        return Result<ProjectUsage>.Ok(new ProjectUsage(project, hours));
+    }
+
+    /// <summary>A 403 for a caller whose roles let it read resources nowhere; null when they do somewhere.</summary>
+    private static Error? Refusal(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.HasAny(Permission.ResourcesRead) ? null : AccessErrors.Forbidden(Permission.ResourcesRead);
+    }
+
+    /// <summary>The resource, when it exists in a tenant the caller may read resources of (reading needs no more than seeing).</summary>
+    private async Task<Resource?> VisibleAsync(Caller caller, string resourceId, CancellationToken cancellationToken) =>
+        await store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false) is { } resource && caller.Can(Permission.ResourcesRead, resource.TenantId)
+            ? resource
+            : null;
+
+    private static Error NotFound(string id) => Error.NotFound("id", $"There is no resource '{id}'.");
+
+    private static ResourceStatus? ParseStatus(string? status, Dictionary<string, string[]> errors)
+    {
+        if (status is null)
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<ResourceStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+        {
+            return parsed;
+        }
+
+        errors["status"] = [$"One of: {string.Join(", ", Enum.GetNames<ResourceStatus>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}."];
+        return null;
+    }
+}

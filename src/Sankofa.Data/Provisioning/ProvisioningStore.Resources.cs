@@ -1,0 +1,289 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Sankofa.Core;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+using Sankofa.Data.Audit;
+using Arg = Sankofa.Data.Provisioning.ResourceWriter.Arg;
+
+namespace Sankofa.Data.Provisioning;
+/// <summary>Resources, their events, claims and allocations (<see cref="IResourceStore"/>), written through the group commit.</summary>
+internal sealed partial class ProvisioningStore
+{
+
+    public async Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(firstEvent);
+        ArgumentNullException.ThrowIfNull(audit);
+        var write = new CreateWrite(resource, firstEvent, AuditEntryOf(audit));
+        await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        return AsStored(resource) with { Sequence = write.Sequence, Version = 0 };
+    }
+
+    public async Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        var write = new UpdateWrite(updated, resourceEvent, audit is null ? null : AuditEntryOf(audit), release);
+        await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        return AsStored(updated) with
+        {
+            Version = updated.Version + 1,
+            MeteredUntil = write.MeteredUntilMs is { } m ? DateTimeOffset.FromUnixTimeMilliseconds(m) : null,
+        };
+    }
+
+    public async Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<ResourceRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == resourceId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToDomain(row);
+    }
+
+    public async Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<ResourceRow>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.ProjectId == projectId && r.IdempotencyKey == idempotencyKey, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToDomain(row);
+    }
+
+    public async Task<ResourcePage> ListResourcesAsync(ResourceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = contexts.Create();
+        var q = db.Set<ResourceRow>().AsNoTracking();
+        if (query.TenantId is not null)
+        {
+            q = q.Where(r => r.TenantId == query.TenantId);
+        }
+
+        if (query.Tenants is { } tenants)
+        {
+            var visible = tenants.ToArray();
+            q = q.Where(r => visible.Contains(r.TenantId));
+        }
+
+        if (query.ProjectId is not null)
+        {
+            q = q.Where(r => r.ProjectId == query.ProjectId);
+        }
+
+        if (query.Status is { } status)
+        {
+            var s = status.ToString();
+            q = q.Where(r => r.Status == s);
+        }
+
+        if (query.SiteId is not null)
+        {
+            q = q.Where(r => r.SiteId == query.SiteId);
+        }
+
+        var newestFirst = query.Sort == ResourceSort.Created && query.Descending;
+        if (query.Before is { } before)
+        {
+            if (!newestFirst)
+            {
+                throw new ArgumentException("'Before' pages the default order (newest first) only; other orders page with 'After'.", nameof(query));
+            }
+
+            q = q.Where(r => r.Seq < before);
+        }
+
+        if (query.After is { } after)
+        {
+            if (after.Sort != query.Sort || after.Descending != query.Descending)
+            {
+                throw new ArgumentException($"The cursor belongs to another order ({ResourceCursor.Name(after.Sort)}, {(after.Descending ? "desc" : "asc")}).", nameof(query));
+            }
+
+            q = ResourceOrder.After(q, after);
+        }
+
+        var rows = await ResourceOrder.Ordered(q, query.Sort, query.Descending).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var items = rows.Take(query.Limit).Select(ToDomain).ToList();
+        if (rows.Count <= query.Limit)
+        {
+            return new ResourcePage(items, null);
+        }
+
+        var last = rows[query.Limit - 1];
+        return new ResourcePage(items, newestFirst ? last.Seq : null)
+        {
+            Next = new ResourceCursor(query.Sort, query.Descending, ResourceOrder.Key(query.Sort, last), last.Seq),
+        };
+    }
+
+    public async Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await db.Set<ResourceEventRow>().AsNoTracking().Where(e => e.ResourceId == resourceId).OrderBy(e => e.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(e => new ResourceEvent(e.Id, e.ResourceId, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), Enum.Parse<ResourceStatus>(e.Status), e.Kind, e.Message))];
+    }
+
+    public async Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var (nowMs, untilMs) = (now.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds());
+        List<long> due;
+        using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var db = contexts.Create();
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            // Spelled "settled = FALSE" like the partial index ix_resources_due, so the planner reads only unsettled rows
+            // (EF writes NOT settled, which SQLite does not match to the index and answers with a scan of every resource).
+            due = await db.Database.SqlQueryRaw<long>(
+                    "SELECT seq AS \"Value\" FROM resources WHERE settled = FALSE AND next_attempt_at_ms <= {0} ORDER BY next_attempt_at_ms LIMIT {1}", nowMs, max)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (due.Count == 0)
+            {
+                return [];
+            }
+
+            // The due condition is checked again by the update itself: on PostgreSQL a server that waited for another's
+            // row locks re-reads the rows, so a resource the other just claimed is not claimed twice.
+            await db.Set<ResourceRow>().Where(r => due.Contains(r.Seq) && !r.Settled && r.NextAttemptAtMs <= nowMs)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.NextAttemptAtMs, untilMs).SetProperty(r => r.ClaimedBy, owner), cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Read after the write turn is given back: the claim holds them now, so nobody else changes them meanwhile
+        // except a user's request, whose new version the reconciler's next write then runs into.
+        await using var read = contexts.Create();
+        var rows = await read.Set<ResourceRow>().AsNoTracking().Where(r => due.Contains(r.Seq) && r.ClaimedBy == owner && r.NextAttemptAtMs == untilMs)
+            .OrderBy(r => r.Seq).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToDomain)];
+    }
+
+    public async Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        return await db.Set<ResourceRow>().Where(r => r.ClaimedBy == owner && !r.Settled && r.NextAttemptAtMs > nowMs)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.NextAttemptAtMs, nowMs), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken)
+    {
+        var released = new[] { nameof(ResourceStatus.Deleted), nameof(ResourceStatus.Failed) };
+        await using var db = contexts.Create();
+        var rows = await db.Set<ResourceRow>().AsNoTracking().Where(r => !released.Contains(r.Status))
+            .Select(r => new { r.Id, r.HostId, r.VCpu, r.RamMiB, r.DiskGiB, r.AntiAffinityGroup, r.TenantId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new HostAllocation(r.Id, r.HostId, new ComputeResources(r.VCpu, r.RamMiB, r.DiskGiB), r.AntiAffinityGroup, r.TenantId))];
+    }
+
+
+    private sealed class CreateWrite(Resource resource, NewResourceEvent firstEvent, NewAuditEntry audit) : ResourceWriter.PendingWrite("resource " + resource.Id)
+    {
+        // Serialised once here, not in the writer's turn: the explanation with its rejected candidates is the largest column.
+        private readonly string placementJson = JsonSerializer.Serialize(resource.Placement);
+
+        public long Sequence { get; private set; }
+
+        public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
+        {
+            var r = resource;
+            var size = ResourceTotals.ForVms(r.Spec.Size);
+            // Quotas are taken with a guarded relative update, so concurrent requests never need to re-read and retry
+            // unless the quota is really exhausted; the caller then re-reads and explains the refusal.
+            if (await TakeAsync(sql, "projects", r.ProjectId, size, cancellationToken).ConfigureAwait(false) == 0
+                || await TakeAsync(sql, "tenants", r.TenantId, size, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new StoreConflictException($"The quota of project {r.ProjectId} or tenant {r.TenantId} no longer has room for resource {r.Id}.");
+            }
+
+            var seq = await sql.ScalarAsync(
+                "INSERT INTO resources (id, tenant_id, project_id, name, vcpu, ram_mib, disk_gib, template, ssh_keys, cloud_init_user, spec_hash, "
+                + "desired, status, settled, failure_reason, site_id, host_id, anti_affinity_group, placement, vm_node, vm_id, attempts, "
+                + "next_attempt_at_ms, created_at_ms, updated_at_ms, verified_at_ms, deleted_at_ms, metered_until_ms, idempotency_key, version) "
+                + "VALUES (@id, @tenant_id, @project_id, @name, @vcpu, @ram_mib, @disk_gib, @template, @ssh_keys, @cloud_init_user, @spec_hash, "
+                + "@desired, @status, @settled, @failure_reason, @site_id, @host_id, @anti_affinity_group, @placement, @vm_node, @vm_id, @attempts, "
+                + "@next_attempt_at_ms, @created_at_ms, @updated_at_ms, @verified_at_ms, @deleted_at_ms, @metered_until_ms, @idempotency_key, 0) RETURNING seq",
+                cancellationToken,
+                Arg.Of("id", r.Id), Arg.Of("tenant_id", r.TenantId), Arg.Of("project_id", r.ProjectId), Arg.Of("name", r.Name),
+                Arg.Of("vcpu", r.Spec.VCpu), Arg.Of("ram_mib", r.Spec.RamMiB), Arg.Of("disk_gib", r.Spec.DiskGiB), Arg.Of("template", r.Spec.Template),
+                Arg.Of("ssh_keys", string.Join('\n', r.Spec.SshKeys)), Arg.Of("cloud_init_user", r.Spec.CloudInitUser), Arg.Of("spec_hash", r.SpecHash),
+                Arg.Of("desired", r.Desired.ToString()), Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled),
+                Arg.Of("failure_reason", r.FailureReason), Arg.Of("site_id", r.Placement.SiteId), Arg.Of("host_id", r.Placement.HostId),
+                Arg.Of("anti_affinity_group", r.Placement.AntiAffinityGroup), Arg.Of("placement", placementJson),
+                Arg.Of("vm_node", r.Vm?.Node), Arg.Of("vm_id", r.Vm?.VmId), Arg.Of("attempts", r.Attempts),
+                Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("created_at_ms", r.CreatedAt.ToUnixTimeMilliseconds()),
+                Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()), Arg.Of("verified_at_ms", r.VerifiedAt?.ToUnixTimeMilliseconds()),
+                Arg.Of("deleted_at_ms", r.DeletedAt?.ToUnixTimeMilliseconds()), Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()),
+                Arg.Of("idempotency_key", r.IdempotencyKey)).ConfigureAwait(false);
+            Sequence = Convert.ToInt64(seq, System.Globalization.CultureInfo.InvariantCulture);
+            await InsertEventAsync(sql, r, firstEvent, cancellationToken).ConfigureAwait(false);
+            await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static Task<int> TakeAsync(ResourceWriter.Statements sql, string table, string id, ResourceTotals size, CancellationToken cancellationToken) =>
+            sql.ExecuteAsync(
+                $"UPDATE {table} SET used_vcpu = used_vcpu + @vcpu, used_ram_mib = used_ram_mib + @ram, used_disk_gib = used_disk_gib + @disk, used_vms = used_vms + @vms "
+                + "WHERE id = @id AND used_vcpu + @vcpu <= quota_vcpu AND used_ram_mib + @ram <= quota_ram_mib "
+                + "AND used_disk_gib + @disk <= quota_disk_gib AND used_vms + @vms <= quota_vms",
+                cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
+    }
+
+    /// <summary>A resource's new state, if its stored version is still the one it was read at; with its event, audit entry and released quota.</summary>
+    private sealed class UpdateWrite(Resource updated, NewResourceEvent? resourceEvent, NewAuditEntry? audit, ResourceTotals? release)
+        : ResourceWriter.PendingWrite("resource " + updated.Id)
+    {
+        /// <summary>The stored metered-until mark: once set, only metering moves it.</summary>
+        public long? MeteredUntilMs { get; private set; }
+
+        public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
+        {
+            var r = updated;
+            // Placement, spec and owners never change after creation, so only the moving parts are written.
+            var metered = await sql.ScalarAsync(
+                "UPDATE resources SET desired = @desired, status = @status, settled = @settled, failure_reason = @failure_reason, vm_node = @vm_node, "
+                + "vm_id = @vm_id, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms, updated_at_ms = @updated_at_ms, "
+                + "verified_at_ms = @verified_at_ms, deleted_at_ms = @deleted_at_ms, metered_until_ms = COALESCE(metered_until_ms, @metered_until_ms), "
+                + "version = version + 1 WHERE id = @id AND version = @version RETURNING metered_until_ms",
+                cancellationToken,
+                Arg.Of("desired", r.Desired.ToString()), Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled),
+                Arg.Of("failure_reason", r.FailureReason), Arg.Of("vm_node", r.Vm?.Node), Arg.Of("vm_id", r.Vm?.VmId), Arg.Of("attempts", r.Attempts),
+                Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()),
+                Arg.Of("verified_at_ms", r.VerifiedAt?.ToUnixTimeMilliseconds()), Arg.Of("deleted_at_ms", r.DeletedAt?.ToUnixTimeMilliseconds()),
+                Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version)).ConfigureAwait(false);
+            if (metered is null)
+            {
+                throw new StoreConflictException($"Resource {r.Id} changed meanwhile or does not exist (expected version {r.Version}).");
+            }
+
+            MeteredUntilMs = metered is DBNull ? null : Convert.ToInt64(metered, System.Globalization.CultureInfo.InvariantCulture);
+            if (resourceEvent is not null)
+            {
+                await InsertEventAsync(sql, r, resourceEvent, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (release is { } give)
+            {
+                if (await GiveBackAsync(sql, "projects", r.ProjectId, give, cancellationToken).ConfigureAwait(false) == 0
+                    || await GiveBackAsync(sql, "tenants", r.TenantId, give, cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw new InvalidOperationException($"Releasing more than project {r.ProjectId} or tenant {r.TenantId} holds ({give}).");
+                }
+            }
+
+            if (audit is not null)
+            {
+                await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static Task<int> GiveBackAsync(ResourceWriter.Statements sql, string table, string id, ResourceTotals size, CancellationToken cancellationToken) =>
+            sql.ExecuteAsync(
+                $"UPDATE {table} SET used_vcpu = used_vcpu - @vcpu, used_ram_mib = used_ram_mib - @ram, used_disk_gib = used_disk_gib - @disk, used_vms = used_vms - @vms "
+                + "WHERE id = @id AND used_vcpu >= @vcpu AND used_ram_mib >= @ram AND used_disk_gib >= @disk AND used_vms >= @vms",
+                cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Sankofa.Core;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+using Sankofa.Data.Audit;
+using Arg = Sankofa.Data.Provisioning.ResourceWriter.Arg;
+
+namespace Sankofa.Data.Provisioning;
+/// <summary>Metered usage (<see cref="IUsageStore"/>).</summary>
+internal sealed partial class ProvisioningStore
+{
+    public async Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        await using var db = contexts.Create();
+        var rows = await db.Set<ResourceRow>().AsNoTracking()
+            .Where(r => r.VerifiedAtMs != null && (r.MeteredUntilMs == null || r.MeteredUntilMs < (r.DeletedAtMs ?? ms)))
+            .OrderBy(r => r.Seq).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToDomain)];
+    }
+
+    public async Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        await WriteAsync(null, async db =>
+        {
+            var resource = await db.Set<ResourceRow>().FirstAsync(r => r.Id == resourceId, cancellationToken).ConfigureAwait(false);
+            var until = meteredUntil.ToUnixTimeMilliseconds();
+            if (resource.MeteredUntilMs is { } already && already >= until)
+            {
+                return; // metered already (another round or server got here first)
+            }
+
+            var hours = usage.Select(u => u.HourStart.ToUnixTimeMilliseconds()).ToList();
+            var existing = await db.Set<UsageRow>().Where(u => u.ResourceId == resourceId && hours.Contains(u.HourStartMs))
+                .ToDictionaryAsync(u => u.HourStartMs, cancellationToken).ConfigureAwait(false);
+            foreach (var u in usage)
+            {
+                var hour = u.HourStart.ToUnixTimeMilliseconds();
+                if (!existing.TryGetValue(hour, out var row))
+                {
+                    row = new UsageRow { ResourceId = resourceId, HourStartMs = hour, TenantId = u.TenantId, ProjectId = u.ProjectId };
+                    db.Set<UsageRow>().Add(row);
+                    existing[hour] = row;
+                }
+
+                row.Seconds += u.Seconds;
+                row.VCpuHours += u.VCpuHours;
+                row.RamGbHours += u.RamGbHours;
+                row.DiskGbHours += u.DiskGbHours;
+            }
+
+            resource.MeteredUntilMs = until;
+        }, $"usage of {resourceId}", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await db.Set<UsageRow>().AsNoTracking().Where(u => u.ResourceId == resourceId).OrderBy(u => u.HourStartMs)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(u => new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId, DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs),
+            u.Seconds, u.VCpuHours, u.RamGbHours, u.DiskGbHours))];
+    }
+
+    public async Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(
+        string tenantId, string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        await using var db = contexts.Create();
+        var hours = await db.Set<UsageRow>().AsNoTracking()
+            .Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs && u.ProjectId == projectId)
+            .GroupBy(u => u.HourStartMs)
+            .Select(g => new { Hour = g.Key, Resources = g.Count(), Seconds = g.Sum(u => u.Seconds), VCpu = g.Sum(u => u.VCpuHours), Ram = g.Sum(u => u.RamGbHours), Disk = g.Sum(u => u.DiskGbHours) })
+            .OrderBy(h => h.Hour)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. hours.Select(h => new UsageHourTotal(DateTimeOffset.FromUnixTimeMilliseconds(h.Hour), h.Resources, h.Seconds, h.VCpu, h.Ram, h.Disk))];
+    }
+}

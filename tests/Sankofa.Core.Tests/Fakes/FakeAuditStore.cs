@@ -3,13 +3,14 @@ using Sankofa.Core.Audit;
 namespace Sankofa.Core.Tests.Fakes;
 
 /// <summary>
-/// Audit batches in memory, as the anchorer sees them: sealed (from <see cref="Waiting"/>), unanchored, anchored. Entry
-/// reads the anchorer never makes throw.
+/// Audit batches in memory, as the anchorer sees them: sealed (from <see cref="Waiting"/>), unanchored, anchored; and
+/// entries as the audit queries read them (from <see cref="AddEntry"/>). Appending, the chain read and the backlog throw.
 /// </summary>
 internal sealed class FakeAuditStore : IAuditStore
 {
     private readonly Lock _sync = new();
     private readonly SortedDictionary<long, AuditBatch> _batches = [];
+    private readonly SortedDictionary<long, AuditEntry> _entries = [];
 
     /// <summary>Batches that sealing takes next, in order.</summary>
     public Queue<AuditBatch> Waiting { get; } = new();
@@ -82,9 +83,33 @@ internal sealed class FakeAuditStore : IAuditStore
 
     public Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<AuditPage> ListEntriesAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>Stores an entry as it is (a test's starting point).</summary>
+    public void AddEntry(AuditEntry entry)
+    {
+        lock (_sync)
+        {
+            _entries[entry.Id] = entry;
+        }
+    }
 
-    public Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>Newest first; honours the limit and the <see cref="AuditQuery.Before"/> cursor only.</summary>
+    public Task<AuditPage> ListEntriesAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var items = _entries.Values.Reverse().Where(e => query.Before is null || e.Id < query.Before).Take(query.Limit + 1).ToList();
+            var page = items.Take(query.Limit).ToList();
+            return Task.FromResult(new AuditPage(page, items.Count > query.Limit ? page[^1].Id : null));
+        }
+    }
+
+    public Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_entries.GetValueOrDefault(id));
+        }
+    }
 
     public Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 

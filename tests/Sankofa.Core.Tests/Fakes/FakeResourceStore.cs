@@ -5,8 +5,9 @@ using Sankofa.Core.Tenancy;
 namespace Sankofa.Core.Tests.Fakes;
 
 /// <summary>
-/// Resources, their events and audit entries in memory, with the store's version check: just what the reconciler
-/// reads and writes. Members it never calls throw, so a test that reaches one says so.
+/// Resources, their events and audit entries in memory, with the store's version check, unique ids and idempotency keys
+/// and tenant visibility in lists: what the reconciler, the provisioning service and the resource queries read and
+/// write. Members none of them calls throw, so a test that reaches one says so.
 /// </summary>
 internal sealed class FakeResourceStore : IResourceStore
 {
@@ -82,7 +83,7 @@ internal sealed class FakeResourceStore : IResourceStore
         }
     }
 
-    /// <summary>Newest first by sequence; honours the status filter, the limit and the <see cref="ResourceQuery.After"/> cursor.</summary>
+    /// <summary>Newest first by sequence; honours the tenant and status filters, the caller's tenants, the limit and the <see cref="ResourceQuery.After"/> cursor.</summary>
     public Task<ResourcePage> ListResourcesAsync(ResourceQuery query, CancellationToken cancellationToken)
     {
         lock (_sync)
@@ -90,6 +91,7 @@ internal sealed class FakeResourceStore : IResourceStore
             var after = query.After is { } cursor ? cursor.Sequence : long.MaxValue;
             var items = _resources.Values
                 .Where(r => (query.Status is null || r.Status == query.Status) && r.Sequence < after)
+                .Where(r => (query.Tenants is null || query.Tenants.Contains(r.TenantId)) && (query.TenantId is null || r.TenantId == query.TenantId))
                 .OrderByDescending(r => r.Sequence)
                 .Take(query.Limit + 1)
                 .ToList();
@@ -99,14 +101,44 @@ internal sealed class FakeResourceStore : IResourceStore
         }
     }
 
-    public Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>Stores a new resource with its first event and audit entry; a taken id or idempotency key is a conflict.</summary>
+    public Task<Resource> CreateResourceAsync(Resource resource, NewResourceEvent firstEvent, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (_resources.ContainsKey(resource.Id) || (resource.IdempotencyKey is { } key && Find(resource.ProjectId, key) is not null))
+            {
+                throw new StoreConflictException($"Resource {resource.Id} or its idempotency key is taken.");
+            }
 
-    public Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken) => throw new NotSupportedException();
+            var stored = Add(resource);
+            _events.Add(new ResourceEvent(_events.Count + 1, stored.Id, stored.CreatedAt, stored.Status, firstEvent.Kind, firstEvent.Message));
+            _audit.Add(audit);
+            ChangeVersion++;
+            return Task.FromResult(stored);
+        }
+    }
+
+    public Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(Find(projectId, idempotencyKey));
+        }
+    }
+
+    public Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult<IReadOnlyList<HostAllocation>>([.. _resources.Values.Where(r => r.HoldsCapacity).Select(r => r.Allocation)]);
+        }
+    }
 
     public Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
+    private Resource? Find(string projectId, string idempotencyKey) =>
+        _resources.Values.FirstOrDefault(r => r.ProjectId == projectId && r.IdempotencyKey == idempotencyKey);
 }

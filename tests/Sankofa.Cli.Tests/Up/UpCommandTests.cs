@@ -165,8 +165,10 @@ public sealed partial class UpCommandTests : IDisposable
         public static async Task<UpProcess> StartAsync(string dataDirectory, int? port = null)
         {
             port ??= FreePort.Next();
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "sankofa.dll"), "up", "--data-dir", dataDirectory, "--urls", $"http://127.0.0.1:{port}" })
+            // Through env: a test run started in the background inherits SIGINT ignored (as shells do for background jobs), and
+            // .NET keeps an ignored SIGINT ignored; Ctrl-C at a terminal always finds it at its default.
+            var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var arg in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "sankofa.dll"), "up", "--data-dir", dataDirectory, "--urls", $"http://127.0.0.1:{port}" })
             {
                 start.ArgumentList.Add(arg);
             }

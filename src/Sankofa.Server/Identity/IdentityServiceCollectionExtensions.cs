@@ -62,6 +62,7 @@ internal static class IdentityServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IdentityStatusChanges>();
         services.AddSingleton<IdentityAccess>();
+        services.AddSingleton<IdentityQueries>();
         services.AddHostedService<InitialAdministrator>();
         services.AddHostedService<AccountChainWorker>();
         return services;

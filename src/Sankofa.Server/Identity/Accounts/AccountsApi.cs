@@ -23,8 +23,6 @@ namespace Sankofa.Server.Identity.Accounts;
 /// </summary>
 internal static class AccountsApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/identities").WithTags("Identity");
@@ -90,76 +88,29 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<IdentityPageResponse>, ProblemHttpResult>> ListAsync(
-        HttpContext context, IAccountStore store, ChainIdSource chainIds, CancellationToken cancellationToken,
+        HttpContext context, IdentityQueries queries, ChainIdSource chainIds, CancellationToken cancellationToken,
         string? kind = null, string? status = null, string? tenantId = null, long? before = null, int? limit = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        AccountKind? parsedKind = kind switch
+        var result = await queries.ListAsync(context.RequiredCaller(), new IdentityListRequest(kind, status, tenantId, before, limit), cancellationToken);
+        if (result.Error is { } error)
         {
-            null => null,
-            "user" => AccountKind.User,
-            "service" => AccountKind.Service,
-            _ => Invalid<AccountKind>(errors, "kind", "One of: user, service."),
-        };
-        IdentityStatus? parsedStatus = status switch
-        {
-            null => null,
-            "active" => IdentityStatus.Active,
-            "suspended" => IdentityStatus.Suspended,
-            "revoked" => IdentityStatus.Revoked,
-            _ => Invalid<IdentityStatus>(errors, "status", "One of: active, suspended, revoked."),
-        };
-        if (tenantId is { Length: 0 })
-        {
-            errors["tenantId"] = ["Must not be empty."];
+            return error.ToProblem();
         }
 
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"Must be between 1 and {MaxPageSize}."];
-        }
-
-        if (before is < 1)
-        {
-            errors["before"] = ["Must be a positive cursor (the 'next' value of the previous page)."];
-        }
-
-        if (TenantAccess.Tenants(context, Permission.IdentitiesRead) is { } tenants)
-        {
-            // A tenant-scoped caller lists the members of one of its tenants, never everyone.
-            if (tenantId is null)
-            {
-                errors["tenantId"] = ["Required: your roles are within tenants, so say which tenant's identities to list."];
-            }
-            else if (!tenants.Contains(tenantId))
-            {
-                return Error.NotFound("tenantId", $"There is no tenant '{tenantId}'.").ToProblem();
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return ErrorProblems.Invalid(errors);
-        }
-
-        // Members who also hold roles elsewhere are left out for a tenant-scoped caller, so a page may hold fewer than
-        // 'limit' items; 'next' still continues where the store stopped.
-        var page = await store.ListAsync(new AccountQuery(parsedKind, parsedStatus, tenantId, before, limit ?? 100), cancellationToken);
         var chainId = await chainIds.GetAsync(cancellationToken);
-        return TypedResults.Ok(new IdentityPageResponse(
-            [.. page.Items.Where(a => Allowed(context, Permission.IdentitiesRead, a)).Select(a => a.ToResponse(chainId))], page.NextBefore));
+        return TypedResults.Ok(new IdentityPageResponse([.. result.Value!.Items.Select(a => a.ToResponse(chainId))], result.Value.NextBefore));
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, IAccountStore store, IIdentityLedger identities, ChainIdSource chainIds, CancellationToken cancellationToken)
+        string id, HttpContext context, IdentityQueries queries, IIdentityLedger identities, ChainIdSource chainIds, CancellationToken cancellationToken)
     {
-        var account = await store.GetAsync(id, cancellationToken);
-        if (account is null || !Allowed(context, Permission.IdentitiesRead, account))
+        var result = await queries.GetAsync(context.RequiredCaller(), id, cancellationToken);
+        if (result.Error is { } error)
         {
-            return NotFound(id);
+            return error.ToProblem();
         }
 
-        var steps = await store.GetStepsAsync(id, cancellationToken);
+        var (account, steps) = result.Value!;
         OnChainIdentityResponse? onChain = null;
         string? chainError = null;
         var chainId = await chainIds.GetAsync(cancellationToken);
@@ -209,13 +160,6 @@ internal static class AccountsApi
         string id, HttpContext context, IdentityAccess access, ChainIdSource chainIds, CancellationToken cancellationToken,
         [FromQuery] string? role = null, [FromQuery] string? scope = null) =>
         await ChangedAsync(access.RevokeRoleAsync(context.Caller(), ProvisioningApi.Actor(context), id, role, scope, cancellationToken), chainIds, cancellationToken);
-
-    /// <summary>
-    /// Whether the caller may see (<see cref="Permission.IdentitiesRead"/>) an identity: a platform-wide holder any; a
-    /// tenant-scoped holder those that hold roles and only within its tenants.
-    /// </summary>
-    private static bool Allowed(HttpContext context, Permission permission, StoredAccount account) =>
-        context.Caller()?.MayHandleIdentity(permission, account.Roles) == true;
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordBody? body, AccountService accounts, IOptions<AccountOptions> options, HttpContext context, CancellationToken cancellationToken)
@@ -284,15 +228,6 @@ internal static class AccountsApi
         var result = await change;
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!.ToResponse(await chainIds.GetAsync(cancellationToken)));
     }
-
-    private static T? Invalid<T>(Dictionary<string, string[]> errors, string field, string message)
-        where T : struct
-    {
-        errors[field] = [message];
-        return null;
-    }
-
-    private static ProblemHttpResult NotFound(string id) => Error.NotFound("id", $"There is no identity '{id}'.").ToProblem();
 
     private static ProblemHttpResult Problem(int status, string title, string? detail, string code)
     {

@@ -20,6 +20,17 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
         return key.ExportSecret();
     }
 
+    /// <summary>A new resource requested as "asked" and placed on a site whose key the test holds (the fixture plays the site).</summary>
+    private async Task<(string Id, byte[] SiteKey)> RequestedAndPlacedAsync()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var siteKey = NewSiteKey();
+        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        return (id, siteKey);
+    }
+
     [Fact]
     public async Task A_resource_is_verified_only_once_the_control_plane_and_its_site_attest_the_same_spec()
     {
@@ -66,11 +77,7 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task A_site_attesting_another_spec_leaves_the_resource_unverified()
     {
-        var id = "vm-" + Guid.NewGuid();
-        var siteKey = NewSiteKey();
-        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
-        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
-        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        var (id, siteKey) = await RequestedAndPlacedAsync();
         await Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None);
         var drifted = Spec("what actually runs");
         var digest = await Ledger.AttestationDigestAsync(id, drifted, CancellationToken.None);
@@ -94,11 +101,7 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task An_earlier_site_signature_relayed_again_is_refused()
     {
-        var id = "vm-" + Guid.NewGuid();
-        var siteKey = NewSiteKey();
-        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
-        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
-        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        var (id, siteKey) = await RequestedAndPlacedAsync();
         await Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None);
         var first = await Ledger.AttestationDigestAsync(id, Spec("asked"), CancellationToken.None);
         var matching = SiteAttestation.Sign(siteKey, first);
@@ -120,11 +123,7 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task A_control_plane_attesting_another_spec_than_requested_leaves_the_resource_unverified()
     {
-        var id = "vm-" + Guid.NewGuid();
-        var siteKey = NewSiteKey();
-        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
-        await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
-        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        var (id, siteKey) = await RequestedAndPlacedAsync();
         await Ledger.RecordProvisionedAsync(id, Spec("built"), CancellationToken.None);
         var digest = await Ledger.AttestationDigestAsync(id, Spec("built"), CancellationToken.None);
         await Ledger.RecordSiteAttestationAsync(id, Spec("built"), SiteAttestation.Sign(siteKey, digest), CancellationToken.None);

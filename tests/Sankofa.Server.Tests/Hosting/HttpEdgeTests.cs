@@ -51,11 +51,7 @@ public sealed class HttpEdgeTests(ServerFixture fixture) : IClassFixture<ServerF
         await using var server = await TestServer.StartAsync(
             settings: new Dictionary<string, string?> { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" },
             configure: builder => builder.Services.AddSingleton<IStartupFilter>(seen));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "healthz");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        request.Headers.Add("X-Forwarded-Proto", "https");
-
-        using var response = await server.Anonymous.SendAsync(request);
+        using var response = await SendForwardedAsync(server);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("https", "203.0.113.7"), (seen.Scheme, seen.RemoteAddress));
@@ -66,14 +62,19 @@ public sealed class HttpEdgeTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var seen = new SeenRequest();
         await using var server = await TestServer.StartAsync(configure: builder => builder.Services.AddSingleton<IStartupFilter>(seen));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "healthz");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        request.Headers.Add("X-Forwarded-Proto", "https");
-
-        using var response = await server.Anonymous.SendAsync(request);
+        using var response = await SendForwardedAsync(server);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("http", "127.0.0.1"), (seen.Scheme, seen.RemoteAddress));
+    }
+
+    /// <summary>A request claiming to come, over https, from 203.0.113.7 through a proxy.</summary>
+    private static async Task<HttpResponseMessage> SendForwardedAsync(TestServer server)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "healthz");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        return await server.Anonymous.SendAsync(request);
     }
 
     /// <summary>Records the scheme and client address the application saw once the whole pipeline has run.</summary>

@@ -93,7 +93,19 @@ public sealed class GatewayTests(LedgerFixture fixture) : IClassFixture<LedgerFi
         var call = AuditAnchorContract.EncodeAnchorMany([Roots.Request(50_000)]);
         var request = new TransactionRequest("same-op", Host.Connection.AuditAnchorAddress, call, 200_000);
 
-        var receipts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Host.Connection.Gateway.SendAsync(request, CancellationToken.None)));
+        // Held out of a block until the gateway finds its miner stalled (250 ms), so all ten calls certainly overlap the
+        // first: on an instantly mining chain, a test thread paused for a few milliseconds would see it complete, and a
+        // later call is a new send by design (completed operations are not cached).
+        await Host.Connection.Rpc.CallAsync("evm_setAutomine", CancellationToken.None, false);
+        TransactionReceipt[] receipts;
+        try
+        {
+            receipts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Host.Connection.Gateway.SendAsync(request, CancellationToken.None)));
+        }
+        finally
+        {
+            await Host.Connection.Rpc.CallAsync("evm_setAutomine", CancellationToken.None, true);
+        }
 
         Assert.Single(receipts.Select(r => r.TransactionHash).Distinct());
     }

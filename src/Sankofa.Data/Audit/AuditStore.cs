@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -18,10 +17,10 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     // Six parameters a row: well under PostgreSQL's 65,535 parameters per statement.
     private const int InsertChunkSize = 1000;
 
-    // Most entries one group commit takes; the rest wait for the next turn so no transaction grows without bound.
+    // Most entries one group commit takes.
     private const int GroupCommitLimit = 10_000;
 
-    private readonly ConcurrentQueue<PendingAppend> appends = new();
+    private readonly GroupCommit<PendingAppend> appends = new(contexts, GroupCommitLimit, (group, ct) => CommitAsync(contexts, group, ct));
 
     public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
     {
@@ -31,70 +30,45 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             return [];
         }
 
-        // Group commit: every caller queues its entries, then whoever gets the write turn commits everything queued
-        // so far in one transaction. Concurrent appends share one commit, and the index pages they all touch are
-        // written once instead of once each.
         var pending = new PendingAppend(entries);
-        appends.Enqueue(pending);
-        using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!pending.Done.Task.IsCompleted)
-            {
-                // Not the caller's token: the group holds other callers' entries, which must not fail because this one gave up.
-                await CommitQueuedAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
-        return await pending.Done.Task.ConfigureAwait(false);
+        await appends.SubmitAsync(pending, cancellationToken).ConfigureAwait(false);
+        return await pending.Result.Task.ConfigureAwait(false);
     }
 
-    private async Task CommitQueuedAsync(CancellationToken cancellationToken)
+    private static async Task CommitAsync(IStoreContextFactory factory, IReadOnlyList<PendingAppend> group, CancellationToken cancellationToken)
     {
-        var group = new List<PendingAppend>();
-        var count = 0;
-        while (count < GroupCommitLimit && appends.TryDequeue(out var next))
+        var all = group.SelectMany(p => p.Entries).ToList();
+        // At audit rates EF's change tracking costs more than the insert itself, so rows go in with plain SQL on the
+        // context's own connection and transaction.
+        await using var db = factory.Create();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = db.Database.IsNpgsql()
+            ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false)
+            : await InsertPreparedAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
+        ids.Sort();
+        var offset = 0;
+        foreach (var p in group)
         {
-            group.Add(next);
-            count += next.Entries.Count;
-        }
-
-        try
-        {
-            var all = group.SelectMany(p => p.Entries).ToList();
-            // At audit rates EF's change tracking costs more than the insert itself, so rows go in with plain SQL on the
-            // context's own connection and transaction.
-            await using var db = contexts.Create();
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var ids = db.Database.IsNpgsql()
-                ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false)
-                : await InsertPreparedAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false);
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
-            ids.Sort();
-            var offset = 0;
-            foreach (var p in group)
-            {
-                p.Done.SetResult(p.Entries.Select((e, i) => new AuditEntry(
-                    ids[offset + i], DateTimeOffset.FromUnixTimeMilliseconds(e.Time.ToUnixTimeMilliseconds()),
-                    e.Actor, e.Action, e.Subject, e.PayloadHash, e.Payload, null)).ToList());
-                offset += p.Entries.Count;
-            }
-        }
-        catch (Exception ex)
-        {
-            // Nothing of the group was committed: every caller in it sees the failure and nothing is half-recorded.
-            foreach (var p in group)
-            {
-                p.Done.TrySetException(ex);
-            }
+            p.Result.SetResult(p.Entries.Select((e, i) => new AuditEntry(
+                ids[offset + i], DateTimeOffset.FromUnixTimeMilliseconds(e.Time.ToUnixTimeMilliseconds()),
+                e.Actor, e.Action, e.Subject, e.PayloadHash, e.Payload, null)).ToList());
+            offset += p.Entries.Count;
         }
     }
 
-    private sealed class PendingAppend(IReadOnlyList<NewAuditEntry> entries)
+    private sealed class PendingAppend(IReadOnlyList<NewAuditEntry> entries) : GroupCommit<PendingAppend>.IWrite
     {
         public IReadOnlyList<NewAuditEntry> Entries { get; } = entries;
 
-        public TaskCompletionSource<IReadOnlyList<AuditEntry>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<AuditEntry>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Weight => Entries.Count;
+
+        public Task Done => Result.Task;
+
+        public void Fail(Exception error) => Result.TrySetException(error);
     }
 
     public async Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
@@ -10,96 +9,73 @@ using Sankofa.Core.Provisioning;
 namespace Sankofa.Data.Provisioning;
 
 /// <summary>
-/// Writes resource creations and transitions by group commit: each caller queues its write, and whoever gets the write
-/// turn commits everything queued so far in one transaction, with plain prepared SQL on the context's connection.
-/// Provisioning writes several times per VM and thousands of VMs move at once; per write, EF's change tracking and a
-/// transaction of its own cost more than the rows. A write that fails (a lost race, a taken key, quota gone) is taken
-/// out and the rest of the group is written again without it, so every caller sees exactly its own outcome, and a
-/// write commits together with its event and audit entry or not at all.
+/// Writes resource creations and transitions by <see cref="GroupCommit{TWrite}"/>, with plain prepared SQL on the
+/// context's connection. Provisioning writes several times per VM and thousands of VMs move at once; per write, EF's
+/// change tracking and a transaction of its own cost more than the rows. A write that fails (a lost race, a taken key,
+/// quota gone) is taken out and the rest of the group is written again without it, so every caller sees exactly its
+/// own outcome, and a write commits together with its event and audit entry or not at all.
 /// </summary>
-internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider time, Action committed)
+internal sealed class ResourceWriter
 {
-    // Most writes one transaction takes; the rest wait for the next turn so no transaction grows without bound.
+    // Most writes one transaction takes.
     private const int GroupLimit = 1000;
 
-    private readonly ConcurrentQueue<PendingWrite> queue = new();
+    private readonly IStoreContextFactory contexts;
+    private readonly TimeProvider time;
+    private readonly Action committed;
+    private readonly GroupCommit<PendingWrite> groups;
 
-    /// <summary>Queues a write and returns once it is committed (or has failed on its own account).</summary>
-    public async Task WriteAsync(PendingWrite write, CancellationToken cancellationToken)
+    public ResourceWriter(IStoreContextFactory contexts, TimeProvider time, Action committed)
     {
-        queue.Enqueue(write);
-        using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!write.Done.IsCompleted)
-            {
-                // Not the caller's token: the group holds other callers' writes, which must not fail because this one gave up.
-                await CommitQueuedAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
-        await write.Done.ConfigureAwait(false);
+        (this.contexts, this.time, this.committed) = (contexts, time, committed);
+        groups = new GroupCommit<PendingWrite>(contexts, GroupLimit, CommitAsync);
     }
 
-    private async Task CommitQueuedAsync(CancellationToken cancellationToken)
-    {
-        var group = new List<PendingWrite>();
-        while (group.Count < GroupLimit && queue.TryDequeue(out var next))
-        {
-            group.Add(next);
-        }
+    /// <summary>Queues a write and returns once it is committed (or has failed on its own account).</summary>
+    public Task WriteAsync(PendingWrite write, CancellationToken cancellationToken) => groups.SubmitAsync(write, cancellationToken);
 
+    private async Task CommitAsync(IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken)
+    {
+        var group = writes.ToList();
         while (group.Count > 0)
         {
-            try
+            await using var db = contexts.Create();
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var sql = new Statements(db.Database.GetDbConnection(), tx.GetDbTransaction(), time.GetUtcNow().ToUnixTimeMilliseconds());
+            PendingWrite? failed = null;
+            Exception? error = null;
+            foreach (var write in group)
             {
-                await using var db = contexts.Create();
-                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using var sql = new Statements(db.Database.GetDbConnection(), tx.GetDbTransaction(), time.GetUtcNow().ToUnixTimeMilliseconds());
-                PendingWrite? failed = null;
-                Exception? error = null;
-                foreach (var write in group)
+                try
                 {
-                    try
-                    {
-                        await write.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is StoreConflictException or InvalidOperationException or DbException)
-                    {
-                        (failed, error) = (write, ex);
-                        break;
-                    }
+                    await write.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
                 }
-
-                if (failed is not null)
+                catch (Exception ex) when (ex is StoreConflictException or InvalidOperationException or DbException)
                 {
-                    // PostgreSQL aborts the whole transaction on a failed statement, so start again without the culprit
-                    // rather than rely on savepoints; failures are rare (lost races), so the common case pays nothing.
-                    await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                    failed.Fail(Map(error!, failed.What));
-                    group.Remove(failed);
-                    continue;
+                    (failed, error) = (write, ex);
+                    break;
                 }
-
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                committed();
-                foreach (var write in group)
-                {
-                    write.Complete();
-                }
-
-                return;
             }
-            catch (Exception ex)
+
+            if (failed is not null)
             {
-                // Nothing of the group was committed: every caller in it sees the failure and nothing is half-recorded.
-                foreach (var write in group)
-                {
-                    write.Fail(ex);
-                }
-
-                return;
+                // PostgreSQL aborts the whole transaction on a failed statement, so start again without the culprit
+                // rather than rely on savepoints; failures are rare (lost races), so the common case pays nothing.
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                failed.Fail(Map(error!, failed.What));
+                group.Remove(failed);
+                continue;
             }
+
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            committed();
+            foreach (var write in group)
+            {
+                write.Complete();
+            }
+
+            return;
         }
     }
 
@@ -107,12 +83,15 @@ internal sealed class ResourceWriter(IStoreContextFactory contexts, TimeProvider
         ProvisioningStore.IsUniqueViolation(error) ? new StoreConflictException($"{what} exists already.", error) : error;
 
     /// <summary>One queued write: runs its statements inside the group's transaction, then learns whether they committed.</summary>
-    internal abstract class PendingWrite(string what)
+    internal abstract class PendingWrite(string what) : GroupCommit<PendingWrite>.IWrite
     {
         private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Names the row for error messages, e.g. "resource vm-…".</summary>
         public string What { get; } = what;
+
+        /// <inheritdoc/>
+        public int Weight => 1;
 
         /// <summary>Completes when the write committed, or fails with its own error or the group's.</summary>
         public Task Done => done.Task;

@@ -20,6 +20,9 @@ internal sealed partial class LedgerGateway
         /// <summary>The node said "nonce too low"; the watcher checks whether it was mined or displaced.</summary>
         public bool Stale { get; set; }
 
+        /// <summary>Found stale, its nonce mined and no receipt once: displaced if the next look finds no receipt either.</summary>
+        public bool MaybeDisplaced { get; set; }
+
         public bool HoldsCapacity { get; set; }
 
         /// <summary>The node found the gas price too low; sign again at the same nonce with a fresh price.</summary>

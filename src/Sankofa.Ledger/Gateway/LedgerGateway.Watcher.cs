@@ -105,12 +105,35 @@ internal sealed partial class LedgerGateway
         if (waiting.Any(p => p.Stale))
         {
             var mined = Hex.ToLong(await _rpc.CallAsync("eth_getTransactionCount", stop, _signer.Address, "latest").ConfigureAwait(false));
-            foreach (var pending in waiting.Where(p => p.Stale).ToArray())
+            var stale = waiting.Where(p => p.Stale).ToArray();
+            foreach (var pending in stale)
             {
                 pending.Stale = false;
-                if (pending.Signed!.Nonce < mined)
+            }
+
+            // Receipts read again after the count: one mined between the look-up above and the count is this
+            // transaction itself, not a displaced one, and signing its batch again would only revert. A node may also
+            // count a mined nonce a moment before it serves the receipt, so only a second look without one resigns.
+            var gone = stale.Where(p => p.Signed!.Nonce < mined).ToArray();
+            IReadOnlyList<JsonRpcResult> receipts = gone.Length == 0
+                ? []
+                : await _rpc.BatchAsync([.. gone.Select(p => new JsonRpcCall("eth_getTransactionReceipt", p.Signed!.Hash))], stop).ConfigureAwait(false);
+            for (var i = 0; i < gone.Length; i++)
+            {
+                var pending = gone[i];
+                if (receipts[i].Error is null && receipts[i].Value.ValueKind == JsonValueKind.Object)
                 {
                     waiting.Remove(pending);
+                    Complete(pending, ParseReceipt(receipts[i].Value));
+                }
+                else if (!pending.MaybeDisplaced)
+                {
+                    (pending.MaybeDisplaced, pending.Stale) = (true, true);
+                }
+                else
+                {
+                    waiting.Remove(pending);
+                    pending.MaybeDisplaced = false;
                     Resign(pending, mined);
                 }
             }

@@ -25,7 +25,8 @@ public sealed partial class PortalTests
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "operator", Exact = true }).ClickAsync();
         await page.GetByLabel("Scope", new() { Exact = true }).FillAsync(fixture.TenantA);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true }).ClickAsync();
+        // The button names the grant once the server holds both choices: an earlier click could send the grant before them.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant " + granted, Exact = true }).ClickAsync();
 
         // Listed at once, in the editor and the list; recorded on chain once the chain worker's step lands (the editor polls).
         await Expect(editor.Locator("[data-testid=roles]")).ToContainTextAsync(granted);
@@ -72,7 +73,7 @@ public sealed partial class PortalTests
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "viewer", Exact = true }).ClickAsync();
         await scope.FillAsync(fixture.TenantB);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant viewer@" + fixture.TenantB, Exact = true }).ClickAsync();
         await Expect(page.Locator("[data-testid=role-problem]")).ToHaveTextAsync($"Your roles do not allow granting viewer@{fixture.TenantB}: only roles within your tenants.");
         await Expect(page.Locator("[data-testid=role-editor] [data-testid=roles]")).Not.ToContainTextAsync(fixture.TenantB);
         await session.CheckAsync("role-grant-refused");
@@ -81,7 +82,7 @@ public sealed partial class PortalTests
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "platform-admin", Exact = true }).ClickAsync();
         await scope.FillAsync(fixture.TenantA);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant platform-admin@" + fixture.TenantA, Exact = true }).ClickAsync();
         await Expect(page.GetByText("platform-admin is platform-wide: write it without '@scope'.")).ToBeVisibleAsync();
         await session.CheckAsync("role-field-error");
 

@@ -20,7 +20,9 @@ internal static class ChainRpcApi
     {
         services.AddOptions<ChainRpcOptions>().Bind(configuration.GetSection(ChainRpcOptions.SectionName))
             .Validate(o => o.MaxRequestBytes > 0 && o.MaxBatchSize > 0, "ChainRpc:MaxRequestBytes and ChainRpc:MaxBatchSize must be positive.")
+            .Validate(o => o.PermitsPerSecond > 0 && o.Burst > 0, "ChainRpc:PermitsPerSecond and ChainRpc:Burst must be positive.")
             .ValidateOnStart();
+        services.AddRateLimiter(o => o.AddPolicy<string, ChainRpcRateLimit>(ChainRpcRateLimit.Policy));
         var origins = configuration.GetSection($"{ChainRpcOptions.SectionName}:{nameof(ChainRpcOptions.AllowedOrigins)}").Get<string[]>() ?? [];
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.WithOrigins(origins).WithMethods("POST").WithHeaders("content-type")));
         return services;
@@ -33,6 +35,7 @@ internal static class ChainRpcApi
             .WithSummary("Read-only JSON-RPC to the chain: eth_call, eth_getLogs, blocks, receipts, code, storage and proofs; every other method is refused.")
             .Accepts<JsonNode>("application/json").Produces<JsonNode>()
             .RequireCors(CorsPolicy)
+            .RequireRateLimiting(ChainRpcRateLimit.Policy)
             .AllowAnonymous(); // what anyone needs to check our records on the chain without trusting us
         return app;
     }

@@ -194,7 +194,7 @@ internal static class AccountsApi
             return ErrorProblems.Invalid(errors);
         }
 
-        var check = await accounts.ChangePasswordAsync(body.UserName!, body.CurrentPassword!, body.NewPassword!, cancellationToken, PasswordRateLimit.ClientAddress(context));
+        var check = await accounts.ChangePasswordAsync(body.UserName!, body.CurrentPassword!, body.NewPassword!, cancellationToken, ClientAddress.Of(context));
         switch (check.Outcome)
         {
             case PasswordCheckOutcome.Succeeded:

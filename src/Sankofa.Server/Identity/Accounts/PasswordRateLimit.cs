@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Identity.Accounts;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Identity.Accounts;
 
@@ -26,40 +25,13 @@ internal static class PasswordRateLimit
             o.AddPolicy(Policy, http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.AddressAttemptLimit, Window = options.AddressAttemptWindow, QueueLimit = 0,
                 });
             });
             o.OnRejected = RejectAsync;
         });
-
-    /// <summary>
-    /// The client's address as the throttles count it: the connection's (the forwarded-headers middleware puts the
-    /// client's there behind a proxy); an IPv6 client by its /64, which one host can fill with addresses at will.
-    /// </summary>
-    public static string ClientAddress(HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        if (http.Connection.RemoteIpAddress is not { } address)
-        {
-            return string.Empty;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4().ToString();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using OpenIddict.Server.AspNetCore;
 using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
+using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Accounts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -157,7 +158,7 @@ internal static partial class OidcEndpoints
             return SignInPages.Login(tokens, returnUrl, userName, "Enter your user name and password.", StatusCodes.Status400BadRequest);
         }
 
-        var check = await accounts.CheckPasswordAsync(userName, form["password"].ToString(), http.RequestAborted, PasswordRateLimit.ClientAddress(http));
+        var check = await accounts.CheckPasswordAsync(userName, form["password"].ToString(), http.RequestAborted, ClientAddress.Of(http));
         Log.SignIn(loggers.CreateLogger(typeof(OidcEndpoints)), check.Outcome);
         switch (check.Outcome)
         {
@@ -192,7 +193,7 @@ internal static partial class OidcEndpoints
         }
 
         var check = await accounts.ChangePasswordAsync(
-            userName, form["currentPassword"].ToString(), form["newPassword"].ToString(), http.RequestAborted, PasswordRateLimit.ClientAddress(http));
+            userName, form["currentPassword"].ToString(), form["newPassword"].ToString(), http.RequestAborted, ClientAddress.Of(http));
         switch (check.Outcome)
         {
             case PasswordCheckOutcome.Succeeded:

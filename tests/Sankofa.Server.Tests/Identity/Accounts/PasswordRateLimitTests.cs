@@ -5,25 +5,11 @@ using Sankofa.Server.Tests.Infrastructure;
 
 namespace Sankofa.Server.Tests.Identity.Accounts;
 
-/// <summary>A server that lets one client address ask for five password checks per ten minutes.</summary>
-public sealed class PasswordRateLimitFixture : IAsyncLifetime
-{
-    public TestServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await TestServer.StartAsync(settings: new Dictionary<string, string?>
-    {
-        ["Identity:Accounts:AddressAttemptLimit"] = "5",
-        ["Identity:Accounts:AddressAttemptWindow"] = "00:10:00",
-    });
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
 /// <summary>
 /// The anonymous password checks are limited per client address, whatever the names tried: past the limit every one of
 /// them (API password change, the issuer's sign-in and password forms) answers 429 ProblemDetails with Retry-After.
 /// </summary>
-public sealed class PasswordRateLimitTests(PasswordRateLimitFixture fixture) : IClassFixture<PasswordRateLimitFixture>
+public sealed class PasswordRateLimitTests(RateLimitFixture fixture) : IClassFixture<RateLimitFixture>
 {
     [Fact]
     public async Task Many_password_checks_from_one_address_get_a_429_problem_with_retry_after()

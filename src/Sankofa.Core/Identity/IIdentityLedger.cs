@@ -1,3 +1,5 @@
+using Sankofa.Core.Access;
+
 namespace Sankofa.Core.Identity;
 
 /// <summary>
@@ -50,6 +52,12 @@ public interface IIdentityLedger
     /// so a status cache can refresh many identities cheaply. The result holds every distinct id asked.
     /// </summary>
     Task<IReadOnlyDictionary<string, IdentityStatus>> GetStatusesAsync(IReadOnlyCollection<string> identityIds, CancellationToken cancellationToken);
+
+    /// <summary>The role grants the chain holds for each identity (none for unknown ones), read in one JSON-RPC batch.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<IdentityRoleGrant>>> GetRoleGrantsAsync(IReadOnlyCollection<string> identityIds, CancellationToken cancellationToken);
+
+    /// <summary>A grant as the chain writes it: the hashes of its role and scope.</summary>
+    IdentityRoleGrant KeyOf(RoleGrant grant);
 
     /// <summary>Whether the identity is Active and holds the role within the scope (a tenant id, or null for platform-wide).</summary>
     Task<bool> HasRoleAsync(string identityId, string role, string? scope, CancellationToken cancellationToken);

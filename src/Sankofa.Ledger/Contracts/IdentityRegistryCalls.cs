@@ -41,6 +41,20 @@ internal static class IdentityRegistryCalls
             [.. roles.Select(g => new IdentityRoleGrant(g.Role, g.Scope))]);
     }
 
+    /// <summary>The role grants of each of <paramref name="keys"/>, in order: one rolesOf eth_call each, all in one JSON-RPC batch.</summary>
+    public static Task<IReadOnlyList<IdentityRoleGrant>[]> GetRoleGrantsAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
+        ReadAsync(async () =>
+        {
+            if (keys.Count == 0)
+            {
+                return [];
+            }
+
+            var answers = await rpc.BatchAsync([.. keys.Select(k => Call(contract, new RolesOfFunction { Id = k }.GetCallData()))], cancellationToken).ConfigureAwait(false);
+            return answers.Select(a => (IReadOnlyList<IdentityRoleGrant>)[.. new RolesOfOutput().DecodeOutput(Output(a)).Grants.Select(g => new IdentityRoleGrant(g.Role, g.Scope))])
+                .ToArray();
+        });
+
     /// <summary>The statuses of <paramref name="keys"/>, in order: statusesOf in chunks, all chunks in one JSON-RPC batch.</summary>
     public static Task<IdentityStatus[]> GetStatusesAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
         ReadAsync(() => GetStatusChunksAsync(rpc, contract, keys, cancellationToken));

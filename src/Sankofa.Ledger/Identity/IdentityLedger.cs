@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nethereum.Contracts;
+using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
@@ -76,6 +77,22 @@ internal sealed partial class IdentityLedger(LedgerRuntime runtime, ILogger<Iden
         }
 
         return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<IdentityRoleGrant>>> GetRoleGrantsAsync(IReadOnlyCollection<string> identityIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identityIds);
+        var ids = identityIds.Distinct(StringComparer.Ordinal).ToArray();
+        var connection = runtime.Connection;
+        var grants = await IdentityRegistryCalls.GetRoleGrantsAsync(connection.Rpc, connection.IdentityRegistryAddress, [.. ids.Select(LedgerIds.Of)], cancellationToken)
+            .ConfigureAwait(false);
+        return ids.Zip(grants).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
+
+    public IdentityRoleGrant KeyOf(RoleGrant grant)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        return new IdentityRoleGrant(LedgerIds.Of(grant.Role), Scope(grant.Scope));
     }
 
     public Task<bool> HasRoleAsync(string identityId, string role, string? scope, CancellationToken cancellationToken)

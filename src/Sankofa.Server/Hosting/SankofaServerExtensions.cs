@@ -88,6 +88,7 @@ public static class SankofaServerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseHttpEdge();
+        app.UseIssuerTransport();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpMetrics();

@@ -68,6 +68,29 @@ public sealed class HttpEdgeTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal(("http", "127.0.0.1"), (seen.Scheme, seen.RemoteAddress));
     }
 
+    [Theory]
+    [InlineData("http", HttpStatusCode.BadRequest)]
+    [InlineData("https", HttpStatusCode.OK)]
+    public async Task The_issuer_answers_plain_http_only_to_this_machine(string forwardedProto, HttpStatusCode expected)
+    {
+        await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?> { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, ".well-known/openid-configuration");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+
+        using var response = await server.Anonymous.SendAsync(request);
+        using var direct = await server.Anonymous.GetAsync(".well-known/openid-configuration");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode); // loopback, plain http: sankofa up and the tests
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("invalid_request", problem.GetProperty("error").GetString());
+            Assert.Contains("ForwardedHeaders:KnownProxies", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A request claiming to come, over https, from 203.0.113.7 through a proxy.</summary>
     private static async Task<HttpResponseMessage> SendForwardedAsync(TestServer server)
     {

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Provisioning;
 using Sankofa.Server.Identity.Accounts;
 using Sankofa.Server.Tests.Identity.Accounts;
@@ -68,7 +70,7 @@ public sealed class ChainTailLossTests : IDisposable
     }
 
     [Fact]
-    public async Task Identities_whose_registration_or_suspension_the_chain_lost_are_recorded_again()
+    public async Task Identities_whose_registration_suspension_or_lone_role_change_the_chain_lost_are_recorded_again()
     {
         await using var anvil = await ExternalAnvil.StartAsync(directory.FullName);
         await using var server = await TestServer.StartAsync(Path.Combine(directory.FullName, "server"), new Dictionary<string, string?>(IdentityFixture.FastThrottle)
@@ -80,7 +82,9 @@ public sealed class ChainTailLossTests : IDisposable
             ["Identity:Accounts:ChainCheckInterval"] = "00:00:01",
         });
         var kept = await CreateIdentityAsync(server.Client, "kept");
+        var regranted = await CreateIdentityAsync(server.Client, "regranted");
         Assert.Equal("active", (await IdentityPolling.WaitRecordedAsync(server.Client, kept)).OnChain!.Status);
+        Assert.Equal("active", (await IdentityPolling.WaitRecordedAsync(server.Client, regranted)).OnChain!.Status);
         var snapshot = (await anvil.CallAsync("evm_snapshot")).GetString()!;
         var registered = await CreateIdentityAsync(server.Client, "registered-late");
         using (var suspend = await server.Client.PostAsync($"api/v1/identities/{kept}/suspend", null))
@@ -88,26 +92,42 @@ public sealed class ChainTailLossTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
         }
 
+        // A role grant and a role revocation on their own, the identity's status unchanged.
+        using (var grant = await server.Client.PostAsJsonAsync($"api/v1/identities/{regranted}/roles", new { role = "operator", scope = "acme" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
+        }
+
+        await IdentityPolling.WaitRecordedAsync(server.Client, regranted);
+        using (var revoke = await server.Client.DeleteAsync($"api/v1/identities/{regranted}/roles?role=viewer&scope=acme"))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
         Assert.Equal("active", (await IdentityPolling.WaitRecordedAsync(server.Client, registered)).OnChain!.Status);
         Assert.Equal("suspended", (await IdentityPolling.WaitRecordedAsync(server.Client, kept)).OnChain!.Status);
+        await IdentityPolling.WaitRecordedAsync(server.Client, regranted);
 
-        // The chain forgets the late registration and the suspension.
+        // The chain forgets the late registration, the suspension, the grant and the revocation.
         await anvil.CallAsync("evm_revert", snapshot);
 
+        var ledger = server.Services.GetRequiredService<IIdentityLedger>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var (late, suspended) = (await OnChainStatusAsync(server.Client, registered), await OnChainStatusAsync(server.Client, kept));
-            if ((late, suspended) == ("active", "suspended"))
+            var roles = (await ledger.HasRoleAsync(regranted, "operator", "acme", CancellationToken.None), await ledger.HasRoleAsync(regranted, "viewer", "acme", CancellationToken.None));
+            if ((late, suspended, roles) == ("active", "suspended", (true, false)))
             {
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"on chain after the loss: {registered} is {late}, {kept} is {suspended}");
+            Assert.True(DateTime.UtcNow < deadline, $"on chain after the loss: {registered} is {late}, {kept} is {suspended}, {regranted} holds (operator, viewer) {roles}");
             await Task.Delay(250);
         }
 
         Assert.Contains("identity.chain.restored", await IdentityPolling.AuditActionsAsync(server.Client, registered));
+        Assert.Contains("identity.chain.restored", await IdentityPolling.AuditActionsAsync(server.Client, regranted));
     }
 
     private static async Task<string> CreateIdentityAsync(HttpClient client, string userName)

@@ -51,7 +51,7 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
     /// lost its state is redeployed empty, and one killed with its host loses its last blocks. An identity the chain no
     /// longer knows gets its registration, roles and status again (without this nobody could get a token or call the API
     /// again); one the chain holds as active though a suspension or revocation was recorded gets that again (a lost
-    /// suspension must not leave the identity active on chain). Identities with steps still queued are left alone (their
+    /// suspension must not leave the identity active on chain); a role grant or revocation lost on its own is sent again. Identities with steps still queued are left alone (their
     /// steps are on their way), and so is one changed meanwhile. Returns how many were queued again. Throws
     /// <see cref="LedgerUnavailableException"/> when the chain cannot be read.
     /// </summary>
@@ -66,10 +66,18 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
             var onChain = recorded.Count == 0
                 ? new Dictionary<string, IdentityStatus>()
                 : await ledger.GetStatusesAsync([.. recorded.Select(a => a.Id)], cancellationToken).ConfigureAwait(false);
+            // Where the status held, a role grant or revocation may still have been lost on its own.
+            var intact = recorded.Where(a => onChain.GetValueOrDefault(a.Id) == a.Chain.RecordedStatus).Select(a => a.Id).ToList();
+            var grants = intact.Count == 0
+                ? new Dictionary<string, IReadOnlyList<IdentityRoleGrant>>()
+                : await ledger.GetRoleGrantsAsync(intact, cancellationToken).ConfigureAwait(false);
             foreach (var account in recorded)
             {
                 var chainStatus = onChain.GetValueOrDefault(account.Id);
-                if (chainStatus != account.Chain.RecordedStatus && await RequeueAsync(account, chainStatus, cancellationToken).ConfigureAwait(false))
+                var requeued = chainStatus != account.Chain.RecordedStatus
+                    ? await RequeueAsync(account, chainStatus, cancellationToken).ConfigureAwait(false)
+                    : await RequeueGrantsAsync(account, grants.GetValueOrDefault(account.Id) ?? [], cancellationToken).ConfigureAwait(false);
+                if (requeued)
                 {
                     restored++;
                 }
@@ -80,6 +88,53 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
         while (before is not null);
 
         return restored;
+    }
+
+    /// <summary>
+    /// Queues again the role grants and revocations the chain lost: for each grant whose last recorded step was a grant
+    /// the chain no longer holds, or a revocation of a grant it holds again, that step once more. The history is read only
+    /// when the chain and the store disagree, which is rare.
+    /// </summary>
+    private async Task<bool> RequeueGrantsAsync(StoredAccount account, IReadOnlyList<IdentityRoleGrant> onChain, CancellationToken cancellationToken)
+    {
+        var held = onChain.Select(g => Convert.ToHexString(g.Role) + Convert.ToHexString(g.Scope)).ToHashSet(StringComparer.Ordinal);
+        string Key(RoleGrant grant)
+        {
+            var key = ledger.KeyOf(grant);
+            return Convert.ToHexString(key.Role) + Convert.ToHexString(key.Scope);
+        }
+
+        if (held.Count == account.Roles.Count && account.Roles.All(r => held.Contains(Key(r))))
+        {
+            return false;
+        }
+
+        var history = await store.GetStepsAsync(account.Id, cancellationToken).ConfigureAwait(false);
+        List<ChainStep> lost =
+        [
+            .. history
+                .Where(s => s.State == ChainStepState.Done && s.Step is { Action: ChainAction.GrantRole or ChainAction.RevokeRole, Role: not null })
+                .GroupBy(s => new RoleGrant(s.Step.Role!, s.Step.Scope))
+                .Select(g => g.Last().Step)
+                .Where(step => (step.Action == ChainAction.GrantRole) != held.Contains(Key(new RoleGrant(step.Role!, step.Scope)))),
+        ];
+        if (lost.Count == 0)
+        {
+            return false; // a difference this control plane did not record (another region's, say) is not undone here
+        }
+
+        try
+        {
+            await store.UpdateAsync(account, lost,
+                new AuditEvent(Actor, "identity.chain.restored", "identity:" + account.Id,
+                    JsonSerializer.Serialize(new { lost = lost.Select(s => Name(s.Action) + " " + new RoleGrant(s.Role!, s.Scope).ToClaim()), steps = lost.Count })),
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AccountConflictException)
+        {
+            return false; // changed meanwhile: its own steps are queued, and the next check looks again
+        }
     }
 
     private async Task<bool> RequeueAsync(StoredAccount account, IdentityStatus chainStatus, CancellationToken cancellationToken)

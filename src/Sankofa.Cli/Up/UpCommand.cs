@@ -53,7 +53,7 @@ internal static class UpCommand
 
         var data = DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]);
         // Before the emulated fleet writes its state there (the server does the same, finding nothing left to change).
-        if (DataDirectory.Secure(data) is { Count: > 0 } tightened)
+        if (DataDirectoryPermissions.Secure(data) is { Count: > 0 } tightened)
         {
             await Console.Error.WriteLineAsync($"sankofa up: {data} was readable by others; took group and other permissions off {tightened.Count} paths.");
         }

@@ -29,7 +29,7 @@ public static class SankofaServerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         // Before any service writes there: the data directory holds keys, secrets and the chain's control socket.
-        var tightened = DataDirectory.Secure(DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]));
+        var tightened = DataDirectoryPermissions.Secure(DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]));
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddHttpEdge(builder.Configuration);

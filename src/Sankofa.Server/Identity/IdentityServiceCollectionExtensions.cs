@@ -30,8 +30,8 @@ internal static class IdentityServiceCollectionExtensions
             .Validate(o => o.GeneratedPasswordLength is >= 16 and <= AccountRules.MaxPasswordLength, "Identity:Accounts:GeneratedPasswordLength must be between 16 and 256.")
             .Validate(o => o.ChainMinRetryDelay > TimeSpan.Zero && o.ChainMaxRetryDelay >= o.ChainMinRetryDelay,
                 "Identity:Accounts:ChainMinRetryDelay must be positive and no more than Identity:Accounts:ChainMaxRetryDelay.")
-            .Validate(o => o.ChainPollInterval > TimeSpan.Zero && o.ChainCheckInterval > TimeSpan.Zero,
-                "Identity:Accounts:ChainPollInterval and Identity:Accounts:ChainCheckInterval must be positive.")
+            .Validate(o => o.ChainPollInterval > TimeSpan.Zero && o.ChainCheckInterval > TimeSpan.Zero && o.ChainCheckWindow >= 1,
+                "Identity:Accounts:ChainPollInterval and Identity:Accounts:ChainCheckInterval must be positive, Identity:Accounts:ChainCheckWindow 1 or more.")
             .Validate(o => o.AddressAttemptLimit >= 1 && o.AddressAttemptWindow > TimeSpan.Zero,
                 "Identity:Accounts:AddressAttemptLimit must be 1 or more and Identity:Accounts:AddressAttemptWindow positive.")
             .Validate(o => o.MaxConcurrentPasswordChecks >= 1, "Identity:Accounts:MaxConcurrentPasswordChecks must be 1 or more.")

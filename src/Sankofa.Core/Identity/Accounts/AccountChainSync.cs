@@ -52,12 +52,14 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
     /// longer knows gets its registration, roles and status again (without this nobody could get a token or call the API
     /// again); one the chain holds as active though a suspension or revocation was recorded gets that again (a lost
     /// suspension must not leave the identity active on chain); a role grant or revocation lost on its own is sent again. Identities with steps still queued are left alone (their
-    /// steps are on their way), and so is one changed meanwhile. Returns how many were queued again. Throws
-    /// <see cref="LedgerUnavailableException"/> when the chain cannot be read.
+    /// steps are on their way), and so is one changed meanwhile. Statuses are compared for every identity; role grants for
+    /// every one when <paramref name="full"/>, else for the newest <see cref="AccountOptions.ChainCheckWindow"/>. Returns
+    /// how many were queued again. Throws <see cref="LedgerUnavailableException"/> when the chain cannot be read.
     /// </summary>
-    public async Task<int> RestoreLostAsync(CancellationToken cancellationToken)
+    public async Task<int> RestoreLostAsync(bool full, CancellationToken cancellationToken)
     {
         var restored = 0;
+        var grantsChecked = 0;
         long? before = null;
         do
         {
@@ -67,7 +69,9 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
                 ? new Dictionary<string, IdentityStatus>()
                 : await ledger.GetStatusesAsync([.. recorded.Select(a => a.Id)], cancellationToken).ConfigureAwait(false);
             // Where the status held, a role grant or revocation may still have been lost on its own.
-            var intact = recorded.Where(a => onChain.GetValueOrDefault(a.Id) == a.Chain.RecordedStatus).Select(a => a.Id).ToList();
+            var intact = recorded.Where(a => onChain.GetValueOrDefault(a.Id) == a.Chain.RecordedStatus).Select(a => a.Id)
+                .Take(full ? int.MaxValue : Math.Max(0, options.ChainCheckWindow - grantsChecked)).ToList();
+            grantsChecked += intact.Count;
             var grants = intact.Count == 0
                 ? new Dictionary<string, IReadOnlyList<IdentityRoleGrant>>()
                 : await ledger.GetRoleGrantsAsync(intact, cancellationToken).ConfigureAwait(false);
@@ -76,7 +80,7 @@ public sealed class AccountChainSync(IAccountStore store, IIdentityLedger ledger
                 var chainStatus = onChain.GetValueOrDefault(account.Id);
                 var requeued = chainStatus != account.Chain.RecordedStatus
                     ? await RequeueAsync(account, chainStatus, cancellationToken).ConfigureAwait(false)
-                    : await RequeueGrantsAsync(account, grants.GetValueOrDefault(account.Id) ?? [], cancellationToken).ConfigureAwait(false);
+                    : grants.TryGetValue(account.Id, out var held) && await RequeueGrantsAsync(account, held, cancellationToken).ConfigureAwait(false);
                 if (requeued)
                 {
                     restored++;

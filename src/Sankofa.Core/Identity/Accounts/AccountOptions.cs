@@ -60,4 +60,10 @@ public sealed class AccountOptions
     /// Default 1 minute.
     /// </summary>
     public TimeSpan ChainCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many of the newest recorded identities each periodic chain check also compares role grants of (one chain call
+    /// each); every identity's are compared at start and after the chain was redeployed. Default 500.
+    /// </summary>
+    public int ChainCheckWindow { get; set; } = 500;
 }

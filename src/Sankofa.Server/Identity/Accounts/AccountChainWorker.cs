@@ -23,6 +23,7 @@ internal sealed partial class AccountChainWorker(
         // down), after it was redeployed, and every ChainCheckInterval (an embedded chain that crashed loses its last blocks).
         var generation = recovery.Generation;
         var nextCheck = DateTimeOffset.MinValue;
+        var full = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
@@ -30,13 +31,14 @@ internal sealed partial class AccountChainWorker(
             {
                 if (recovery.Generation != generation || time.GetUtcNow() >= nextCheck)
                 {
+                    full |= recovery.Generation != generation;
                     generation = recovery.Generation;
-                    if (await sync.RestoreLostAsync(stoppingToken) is > 0 and var restored)
+                    if (await sync.RestoreLostAsync(full, stoppingToken) is > 0 and var restored)
                     {
                         LogRestored(logger, restored);
                     }
 
-                    nextCheck = time.GetUtcNow() + settings.ChainCheckInterval;
+                    (nextCheck, full) = (time.GetUtcNow() + settings.ChainCheckInterval, false);
                 }
 
                 handled = await sync.SendPendingAsync(StepsPerRound, stoppingToken);

@@ -15,6 +15,12 @@ internal sealed class SetSiteKeyFunction : FunctionMessage
     [Parameter("address", "key", 2)] public string Key { get; set; } = string.Empty;
 }
 
+[Function("siteKeyOf", "address")]
+internal sealed class SiteKeyOfFunction : FunctionMessage
+{
+    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
+}
+
 [Function("request")]
 internal sealed class RequestFunction : FunctionMessage
 {

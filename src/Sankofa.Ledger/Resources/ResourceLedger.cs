@@ -64,6 +64,12 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         SendAsync($"site:{siteId}:key:{address.ToUpperInvariant()}",
             new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address }, SetSiteKeyGas, cancellationToken);
 
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
+    }
+
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
     {
         var connection = _runtime.Connection;

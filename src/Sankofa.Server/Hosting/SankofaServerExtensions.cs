@@ -11,6 +11,7 @@ using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Identity.Credentials;
+using Sankofa.Server.AgentLink;
 using Sankofa.Server.Identity.Oidc;
 using Sankofa.Server.Ledger;
 using Sankofa.Server.Portal;
@@ -80,6 +81,7 @@ public static class SankofaServerExtensions
         services.AddSankofaAccess(builder.Configuration);
         services.AddSankofaOidc(builder.Configuration);
         builder.AddSankofaPortal();
+        builder.AddAgentLink();
         return builder;
     }
 
@@ -88,6 +90,7 @@ public static class SankofaServerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseHttpEdge();
+        app.UseAgentLinkHost();
         app.UseIssuerTransport();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -118,6 +121,7 @@ public static class SankofaServerExtensions
         app.MapOidcEndpoints();
         app.MapMeApi();
         app.MapSankofaPortal();
+        app.MapAgentLink();
         return app;
     }
 }

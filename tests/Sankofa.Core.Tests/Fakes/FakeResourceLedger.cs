@@ -67,6 +67,8 @@ internal sealed class FakeResourceLedger : IResourceLedger
 
     public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken) => Task.FromResult(Receipt());
 
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));
 

@@ -1,0 +1,29 @@
+namespace Sankofa.Agent.Link;
+
+/// <summary>How an agent reaches its control planes and proves who it is.</summary>
+public sealed class AgentLinkClientOptions
+{
+    /// <summary>
+    /// The control planes to try, in order (regional first, then core): each one's agent link address
+    /// (<c>AgentLink:Url</c>, shown by <c>GET /api/v1/agent-link</c>), which also answers the token request.
+    /// </summary>
+    public IList<Uri> Servers { get; } = [];
+
+    /// <summary>The site this agent serves.</summary>
+    public string Site { get; set; } = string.Empty;
+
+    /// <summary>The service account's client id (it holds <c>site-agent@Site</c>).</summary>
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>The service account's secret.</summary>
+    public string ClientSecret { get; set; } = string.Empty;
+
+    /// <summary>The agent's version, as it reports it.</summary>
+    public string Version { get; set; } = typeof(AgentLinkClientOptions).Assembly.GetName().Version?.ToString() ?? "0";
+
+    /// <summary>First wait after a failed attempt; doubles up to <see cref="MaxRetryDelay"/>, with jitter. Default 1 second.</summary>
+    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts. Default 1 minute.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+}

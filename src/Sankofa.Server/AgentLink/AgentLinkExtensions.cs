@@ -1,0 +1,126 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Sankofa.Server.AgentLink;
+
+/// <summary>Wires the site agents' link: its own HTTP/2 endpoint, the gRPC service on it, and where agents find it.</summary>
+internal static class AgentLinkExtensions
+{
+    public static WebApplicationBuilder AddAgentLink(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AgentLinkOptions>().Bind(builder.Configuration.GetSection(AgentLinkOptions.SectionName))
+            .Validate(o => o.Url is null || (Uri.TryCreate(o.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "AgentLink:Url must be an absolute http:// or https:// URL.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero,
+                "AgentLink:HeartbeatInterval and AgentLink:HandshakeTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddGrpc();
+        services.AddSingleton<ConnectedAgents>();
+        services.AddSingleton<AgentLinkEndpoint>();
+
+        if (builder.Configuration[$"{AgentLinkOptions.SectionName}:{nameof(AgentLinkOptions.Url)}"] is { Length: > 0 } link)
+        {
+            // An endpoint set in code replaces the Urls setting, so the server's own addresses are listened on here too.
+            var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000")
+                .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            {
+                foreach (var url in urls)
+                {
+                    Listen(kestrel, url, HttpProtocols.Http1AndHttp2, _ => { });
+                }
+
+                var endpoint = kestrel.ApplicationServices.GetRequiredService<AgentLinkEndpoint>();
+                Listen(kestrel, link, HttpProtocols.Http2, listen => endpoint.Bound(listen, BindingAddress.Parse(link).Scheme));
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The link is this server on a second port, and the embedded issuer (without <c>Oidc:Issuer</c>) names the address
+    /// a token was asked at as its issuer: a request on the link port is seen as made to the server's first address, so
+    /// the agent's token, asked at the API, is valid on the link too.
+    /// </summary>
+    public static IApplicationBuilder UseAgentLinkHost(this IApplicationBuilder app)
+    {
+        var endpoint = app.ApplicationServices.GetRequiredService<AgentLinkEndpoint>();
+        var server = app.ApplicationServices.GetRequiredService<IServer>();
+        HostString? main = null;
+        return app.Use((http, next) =>
+        {
+            if (endpoint.Address is { } link && http.Connection.LocalPort == link.Port)
+            {
+                main ??= server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a))
+                    .FirstOrDefault(a => a.Port != link.Port) is { } first ? new HostString(first.Authority) : http.Request.Host;
+                http.Request.Host = main.Value;
+            }
+
+            return next(http);
+        });
+    }
+
+    public static IEndpointRouteBuilder MapAgentLink(this IEndpointRouteBuilder app)
+    {
+        app.MapGrpcService<AgentLinkService>();
+        app.MapGet("/api/v1/agent-link", (AgentLinkEndpoint endpoint) =>
+                endpoint.Address is { } address
+                    ? Results.Ok(new AgentLinkResponse(address.ToString()))
+                    : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This server has no agent link.", detail: "Set AgentLink:Url to serve site agents."))
+            .WithName("GetAgentLink").WithTags("Agents")
+            .WithSummary("Where site agents connect (gRPC over HTTP/2); 404 when this server serves none.")
+            .Produces<AgentLinkResponse>().ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous(); // agents look it up before they hold a token
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, Action<ListenOptions> bound)
+    {
+        var address = BindingAddress.Parse(url);
+        Action<ListenOptions> configure = listen =>
+        {
+            listen.Protocols = protocols;
+            if (address.Scheme == "https")
+            {
+                listen.UseHttps();
+            }
+
+            bound(listen);
+        };
+        if (address.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(address.Port, configure);
+        }
+        else if (address.Host is "*" or "+" || (IPAddress.TryParse(address.Host, out var any) && any.Equals(IPAddress.Any)))
+        {
+            kestrel.ListenAnyIP(address.Port, configure);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, configure);
+        }
+    }
+}
+
+/// <summary>Where agents connect.</summary>
+/// <param name="Url">The link's address (gRPC over HTTP/2).</param>
+public sealed record AgentLinkResponse(string Url);
+
+/// <summary>The link's endpoint as bound (with the port Kestrel chose when configured with port 0).</summary>
+internal sealed class AgentLinkEndpoint
+{
+    private ListenOptions? listen;
+    private string scheme = "http";
+
+    /// <summary>The link's address once the server listens; null without a link.</summary>
+    public Uri? Address => listen?.IPEndPoint is { } endpoint
+        ? new Uri($"{scheme}://{(endpoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endpoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}")
+        : null;
+
+    public void Bound(ListenOptions options, string urlScheme) => (listen, scheme) = (options, urlScheme);
+}

@@ -1,0 +1,20 @@
+namespace Sankofa.Server.AgentLink;
+
+/// <summary>The site agents' link (gRPC over HTTP/2), bound from the <c>AgentLink</c> section.</summary>
+public sealed class AgentLinkOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "AgentLink";
+
+    /// <summary>
+    /// Where agents connect: an HTTP/2-only endpoint of its own, e.g. <c>http://127.0.0.1:8481</c> (plain HTTP cannot
+    /// offer HTTP/1.1 and HTTP/2 on one port). Unset by default: no agent link, every site in direct mode.
+    /// </summary>
+    public string? Url { get; set; }
+
+    /// <summary>How often a connected agent says it is there. Default 15 seconds.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long an agent has to say who it is and answer the challenge. Default 10 seconds.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Sankofa.Agent.Protocol;
+using Sankofa.Core.Access;
+using Sankofa.Core.Ledger;
+using Sankofa.Server.Identity.Access;
+
+namespace Sankofa.Server.AgentLink;
+
+/// <summary>
+/// The control plane's end of an agent's link. The call's token must hold <c>site-agent@SITE</c> for the site the agent
+/// names, and the agent must sign a fresh challenge with the key the chain records for that site
+/// (<c>ResourceRegistry.siteKeyOf</c>): a stolen token without the key, or a key for another site, opens nothing.
+/// </summary>
+internal sealed partial class AgentLinkService(
+    ConnectedAgents agents, IResourceLedger ledger, ILedgerStatus chain, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentLinkService> logger)
+    : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
+{
+    public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
+    {
+        var settings = options.Value;
+        var caller = context.GetHttpContext().Caller();
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        handshake.CancelAfter(settings.HandshakeTimeout);
+
+        var hello = await NextAsync(requestStream, AgentMessage.BodyOneofCase.Hello, handshake.Token) is { } first ? first.Hello : null;
+        if (hello is null || string.IsNullOrWhiteSpace(hello.Site))
+        {
+            await RefuseAsync(responseStream, "The first message must be a Hello naming the site.", StatusCode.InvalidArgument);
+            return;
+        }
+
+        if (caller is null || !caller.Grants.Contains(new RoleGrant(Roles.SiteAgent, hello.Site)))
+        {
+            await RefuseAsync(responseStream, $"The token does not hold {Roles.SiteAgent}@{hello.Site}.", StatusCode.PermissionDenied);
+            return;
+        }
+
+        var status = await chain.GetStatusAsync(context.CancellationToken);
+        var nonce = RandomNumberGenerator.GetBytes(32);
+        await responseStream.WriteAsync(new ControlMessage
+        {
+            Challenge = new Challenge { Nonce = Google.Protobuf.ByteString.CopyFrom(nonce), ChainId = (ulong)status.ChainId, Registry = status.ResourceRegistryAddress },
+        });
+        var answer = await NextAsync(requestStream, AgentMessage.BodyOneofCase.Answer, handshake.Token);
+        var signer = answer is null
+            ? null
+            : LinkProof.Signer(LinkProof.Digest((ulong)status.ChainId, status.ResourceRegistryAddress, hello.Site, nonce), answer.Answer.Signature.Span);
+        var registered = await ledger.GetSiteKeyAsync(hello.Site, context.CancellationToken);
+        if (signer is null || registered is null || !string.Equals(signer, registered, StringComparison.OrdinalIgnoreCase))
+        {
+            LogRefused(logger, hello.Site, signer ?? "(no valid signature)", registered ?? "(none)");
+            await RefuseAsync(responseStream, registered is null
+                ? $"Site {hello.Site} has no key on chain: register and approve the agent first."
+                : $"The challenge was not signed by the key the chain records for site {hello.Site}.", StatusCode.PermissionDenied);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var agent = new ConnectedAgent(hello.Site, registered, hello.Version, Guid.NewGuid().ToString("N"), now, now);
+        agents.Connected(agent);
+        LogConnected(logger, agent.Site, agent.KeyAddress, agent.Version);
+        try
+        {
+            await responseStream.WriteAsync(new ControlMessage
+            {
+                Welcome = new Welcome { Server = Environment.MachineName, HeartbeatSeconds = (uint)Math.Max(1, settings.HeartbeatInterval.TotalSeconds) },
+            });
+            while (await requestStream.MoveNext(context.CancellationToken))
+            {
+                agents.Seen(agent, time.GetUtcNow());
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The agent went away or the server is stopping: it reconnects (here or elsewhere).
+        }
+        catch (IOException)
+        {
+            // The connection dropped under the stream.
+        }
+        finally
+        {
+            agents.Disconnected(agent);
+            LogDisconnected(logger, agent.Site);
+        }
+    }
+
+    private static async Task<AgentMessage?> NextAsync(IAsyncStreamReader<AgentMessage> stream, AgentMessage.BodyOneofCase expected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stream.MoveNext(cancellationToken) && stream.Current.BodyCase == expected ? stream.Current : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null; // too slow: refused like a wrong answer
+        }
+    }
+
+    private static async Task RefuseAsync(IServerStreamWriter<ControlMessage> stream, string reason, StatusCode code)
+    {
+        await stream.WriteAsync(new ControlMessage { Refusal = new Refusal { Reason = reason } });
+        throw new RpcException(new Status(code, reason));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} agent connected with key {Key}, version {Version}")]
+    private static partial void LogConnected(ILogger logger, string site, string key, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} agent disconnected")]
+    private static partial void LogDisconnected(ILogger logger, string site);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an agent link for site {Site}: signed by {Signer}, the chain records {Registered}")]
+    private static partial void LogRefused(ILogger logger, string site, string signer, string registered);
+}

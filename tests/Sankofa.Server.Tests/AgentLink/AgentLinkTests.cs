@@ -1,0 +1,187 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sankofa.Agent.Link;
+using Sankofa.Agent.Protocol;
+using Sankofa.Core.Ledger;
+using Sankofa.Server.AgentLink;
+using Sankofa.Server.Tests.Infrastructure;
+
+namespace Sankofa.Server.Tests.AgentLink;
+
+/// <summary>A server with an agent link on its own HTTP/2 port.</summary>
+public sealed class AgentLinkFixture : IAsyncLifetime
+{
+    public TestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await TestServer.StartAsync(settings: new Dictionary<string, string?>
+    {
+        ["AgentLink:Url"] = "http://127.0.0.1:0",
+        ["AgentLink:HeartbeatInterval"] = "00:00:01",
+    });
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>
+/// A site agent dials out to the control plane and is let in only with both its service account's token for the site
+/// and a signature by the key the chain records for that site.
+/// </summary>
+public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<AgentLinkFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private Uri LinkAddress => Server.Services.GetRequiredService<AgentLinkEndpoint>().Address!;
+
+    [Fact]
+    public async Task An_agent_with_its_sites_token_and_registered_key_links_and_stays_seen()
+    {
+        const string site = "edge-011";
+        var key = await RegisteredKeyAsync(site);
+        var (clientId, secret) = await ServiceAccountAsync("site-agent@" + site);
+
+        await using var agent = Run(site, clientId, secret, key);
+        var connected = await WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a is not null, "the agent never linked");
+        var seen = await WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a!.LastSeen > connected!.ConnectedAt, "no heartbeat arrived");
+
+        var state = await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked");
+
+        Assert.Equal(LinkProof.AddressOf(key), seen!.KeyAddress, ignoreCase: true);
+        Assert.Equal(LinkAddress, state.Server);
+    }
+
+    [Fact]
+    public async Task Through_a_tunnel_that_drops_the_agent_links_again_when_it_is_back()
+    {
+        const string site = "edge-015";
+        var key = await RegisteredKeyAsync(site);
+        var (clientId, secret) = await ServiceAccountAsync("site-agent@" + site);
+        var link = new Uri((await Server.Anonymous.GetFromJsonAsync<JsonElement>("api/v1/agent-link")).GetProperty("url").GetString()!);
+        var agents = Server.Services.GetRequiredService<ConnectedAgents>();
+
+        var tunnel = await Http2Tunnel.StartAsync(link);
+        var port = tunnel.Address.Port;
+        await using var agent = Run(site, clientId, secret, key, tunnel.Address, TimeSpan.FromMilliseconds(200));
+        var first = await WaitAsync(() => agents.Find(site), a => a is not null, "the agent never linked through the tunnel");
+
+        await tunnel.DisposeAsync(); // the line is cut
+        await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connecting, "the agent never noticed the cut");
+        await using var again = await Http2Tunnel.StartAsync(link, port);
+        var second = await WaitAsync(() => agents.Find(site), a => a is not null && a.ConnectionId != first!.ConnectionId, "the agent never linked again");
+
+        var state = await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked again");
+
+        Assert.Equal(tunnel.Address, state.Server);
+        Assert.Equal(first!.KeyAddress, second!.KeyAddress);
+    }
+
+    [Fact]
+    public async Task A_key_the_chain_does_not_record_for_the_site_is_refused()
+    {
+        const string site = "edge-012";
+        await RegisteredKeyAsync(site);
+        var (clientId, secret) = await ServiceAccountAsync("site-agent@" + site);
+
+        await using var agent = Run(site, clientId, secret, NewKey());
+        var state = await WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
+
+        Assert.Contains("not signed by the key the chain records for site " + site, state.LastError, StringComparison.Ordinal);
+        Assert.Null(Server.Services.GetRequiredService<ConnectedAgents>().Find(site));
+    }
+
+    [Fact]
+    public async Task A_token_for_another_site_is_refused_whatever_the_key()
+    {
+        const string site = "edge-013";
+        var key = await RegisteredKeyAsync(site);
+        var (clientId, secret) = await ServiceAccountAsync("site-agent@edge-014");
+
+        await using var agent = Run(site, clientId, secret, key);
+        var state = await WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
+
+        Assert.Contains($"does not hold site-agent@{site}", state.LastError, StringComparison.Ordinal);
+        Assert.Null(Server.Services.GetRequiredService<ConnectedAgents>().Find(site));
+    }
+
+    private RunningAgent Run(string site, string clientId, string secret, byte[] key, Uri? through = null, TimeSpan? retry = null)
+    {
+        var options = new AgentLinkClientOptions { Site = site, ClientId = clientId, ClientSecret = secret, MinRetryDelay = retry ?? TimeSpan.FromSeconds(5) };
+        options.Servers.Add(through ?? LinkAddress);
+        return new RunningAgent(new AgentLinkClient(options, key, TimeProvider.System, NullLogger<AgentLinkClient>.Instance));
+    }
+
+    /// <summary>A site key, registered on chain for the site as approval does.</summary>
+    private async Task<byte[]> RegisteredKeyAsync(string site)
+    {
+        var key = NewKey();
+        await Server.Services.GetRequiredService<IResourceLedger>().RegisterSiteKeyAsync(site, LinkProof.AddressOf(key), CancellationToken.None);
+        return key;
+    }
+
+    private async Task<(string ClientId, string Secret)> ServiceAccountAsync(string role)
+    {
+        using var created = await Server.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "agent-" + Guid.NewGuid().ToString("N")[..8], roles = new[] { role } });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.IsSuccessStatusCode, body.ToString());
+        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
+        var secret = body.GetProperty("clientSecret").GetString()!;
+        await ClientCredentials.RequestAsync(Server.Address, id, secret); // waits until the chain lists the account
+        return (id, secret);
+    }
+
+    private static byte[] NewKey()
+    {
+        while (true)
+        {
+            var candidate = RandomNumberGenerator.GetBytes(32);
+            try
+            {
+                _ = LinkProof.AddressOf(candidate);
+                return candidate;
+            }
+            catch (ArgumentException)
+            {
+                // out of the curve's range: draw again
+            }
+        }
+    }
+
+    private static async Task<T> WaitAsync<T>(Func<T> read, Func<T, bool> done, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var value = read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class RunningAgent : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task running;
+
+        public RunningAgent(AgentLinkClient client)
+        {
+            Client = client;
+            running = client.RunAsync(stop.Token);
+        }
+
+        public AgentLinkClient Client { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await running;
+            stop.Dispose();
+        }
+    }
+}

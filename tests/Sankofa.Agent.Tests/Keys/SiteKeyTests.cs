@@ -96,6 +96,17 @@ public sealed class SiteKeyTests : IDisposable
         Assert.Null(SiteKeyDigest.Signer(digest, new byte[65]));
     }
 
+    [Fact]
+    public async Task A_server_that_cannot_say_which_chain_leaves_no_key_behind()
+    {
+        var directory = Path.Combine(root, "agent");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => InitAsync("edge-001", directory, _ => throw new HttpRequestException("connection refused")));
+
+        Assert.False(File.Exists(SiteKey.PathIn(directory)));
+        Assert.False(File.Exists(Path.Combine(directory, RegistrationRequest.FileName)));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("edge 001")]

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Nethereum.Signer;
-using Sankofa.Core;
 
 namespace Sankofa.Agent.Keys;
 
@@ -34,7 +33,7 @@ public sealed class SiteKey
     {
         EnsureNoneIn(directory);
         var path = PathIn(directory);
-        DataDirectory.Secure(directory);
+        OwnerOnly(directory);
         var created = EthECKey.GenerateKey();
         // The library gives the secret's minimal big-endian bytes; the file always holds all 32.
         var secret = new byte[32];
@@ -119,6 +118,16 @@ public sealed class SiteKey
 
     /// <summary>The address only: an accidental log line must not show the secret.</summary>
     public override string ToString() => $"SiteKey({Address})";
+
+    /// <summary>Creates the directory, or takes an existing one, as its owner's alone (0700): nobody else may even list it.</summary>
+    private static void OwnerOnly(string directory)
+    {
+        var created = Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            created.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
+    }
 
     private static IOException Exists(string path, string directory) =>
         new($"{path} holds a site key already (address {LoadFrom(directory).Address}); init never replaces a key. Use another --data-dir for a new one.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sankofa.Cli.Agent;
 using Sankofa.Cli.Audit;
 using Sankofa.Cli.Login;
 using Sankofa.Cli.Sites;
@@ -38,6 +39,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(SitesCommand.Create());
         root.Subcommands.Add(VmCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
         foreach (var command in LoginCommand.Create())
         {
             root.Subcommands.Add(command);

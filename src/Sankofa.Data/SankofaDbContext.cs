@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sankofa.Data.Agents;
 using Sankofa.Data.Audit;
 using Sankofa.Data.Identity;
 using Sankofa.Data.Provisioning;
@@ -63,6 +64,7 @@ public abstract class SankofaDbContext : DbContext
         });
         ProvisioningModel.Configure(modelBuilder);
         AccountModel.Configure(modelBuilder);
+        AgentModel.Configure(modelBuilder);
     }
 }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Audit;
+using Sankofa.Data.Agents;
 using Sankofa.Data.Audit;
 using Sankofa.Data.Identity;
 using Sankofa.Data.Oidc;
@@ -15,7 +16,7 @@ namespace Sankofa.Data;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the database of the configured provider, the audit, provisioning and account stores and a hosted service that applies
+    /// Registers the database of the configured provider, the audit, provisioning, account and agent stores and a hosted service that applies
     /// migrations before anything else starts. Throws <see cref="OptionsValidationException"/> naming the setting
     /// when the configuration is wrong.
     /// </summary>
@@ -63,6 +64,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Provisioning.IResourceStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Provisioning.IUsageStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
+        services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

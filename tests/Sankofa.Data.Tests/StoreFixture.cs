@@ -28,6 +28,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Identity.Accounts.IAccountStore Accounts => services.GetRequiredService<Core.Identity.Accounts.IAccountStore>();
 
+    public Core.Agents.IAgentStore Agents => services.GetRequiredService<Core.Agents.IAgentStore>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     public static async Task<TestStore> CreateAsync(string provider)

@@ -3,13 +3,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sankofa.Core.Ledger;
+using Sankofa.Server.Agents;
 using Sankofa.Server.Audit;
 using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Cli.Api;
 
 /// <summary>
-/// The CLI's one typed client of the server's REST API (audit log, ledger, sites, resources). A refusal throws
+/// The CLI's one typed client of the server's REST API (audit log, ledger, sites, site agents, resources). A refusal throws
 /// <see cref="ApiProblemException"/> with the server's ProblemDetails, so the fields it named can be shown.
 /// </summary>
 internal sealed class SankofaApiClient(HttpClient http) : IDisposable
@@ -77,6 +78,25 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     {
         using var response = await http.DeleteAsync(new Uri($"api/v1/resources/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);
         return await ReadAsync<ResourceResponse>(response, cancellationToken);
+    }
+
+    public Task<AgentPageResponse> ListAgentsAsync(string? siteId, long? after, int limit, CancellationToken cancellationToken) =>
+        GetAsync<AgentPageResponse>($"api/v1/agents?limit={limit}" + (siteId is null ? "" : "&site=" + Uri.EscapeDataString(siteId)) + (after is { } a ? $"&after={a}" : ""),
+            cancellationToken);
+
+    /// <summary>Submits an agent's registration.json as it was written (the server checks every field, and refuses any it does not know).</summary>
+    public async Task<AgentResponse> RegisterAgentAsync(string siteId, string registrationJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(registrationJson, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri($"api/v1/sites/{Uri.EscapeDataString(siteId)}/agents", UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<AgentResponse>(response, cancellationToken);
+    }
+
+    public async Task<AgentResponse> ApproveAgentAsync(string siteId, string address, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(
+            new Uri($"api/v1/sites/{Uri.EscapeDataString(siteId)}/agents/{Uri.EscapeDataString(address)}/approve", UriKind.Relative), null, cancellationToken);
+        return await ReadAsync<AgentResponse>(response, cancellationToken);
     }
 
     public void Dispose() => http.Dispose();

@@ -77,6 +77,7 @@ internal static class SitesCommand
             }
         }));
         list.Subcommands.Add(show);
+        list.Subcommands.Add(SiteAgentsCommand.Create());
         return list;
     }
 

@@ -41,6 +41,15 @@ public enum Permission
 
     /// <summary>Attest for a site (site agents, for their own site).</summary>
     SiteAttest,
+
+    /// <summary>Read site agents: their keys, state, version and last report (platform only).</summary>
+    AgentsRead,
+
+    /// <summary>Submit a site agent's registration (platform only).</summary>
+    AgentsWrite,
+
+    /// <summary>Approve a site agent, recording its key on chain as the site's (platform only).</summary>
+    AgentsApprove,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -71,13 +80,15 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
         [Roles.TenantAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ProjectsWrite, Permission.ResourcesRead,
             Permission.ResourcesWrite, Permission.IdentitiesRead, Permission.IdentitiesWrite, Permission.CredentialsIssue],
         [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite],
-        [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead],
+        [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead,
+            Permission.AgentsRead],
         [Roles.Viewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead],
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
     };
 
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
-    private static readonly HashSet<Permission> PlatformOnly = [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite];
+    private static readonly HashSet<Permission> PlatformOnly =
+        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

@@ -6,6 +6,7 @@ using Sankofa.Core.Audit;
 using Sankofa.Data;
 using Sankofa.Ledger;
 using Sankofa.Proxmox;
+using Sankofa.Server.Agents;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
@@ -75,6 +76,7 @@ public static class SankofaServerExtensions
         services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
+        services.AddSankofaAgents();
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL(builder.Configuration);
         services.AddSankofaCredentials(builder.Configuration);
@@ -115,6 +117,7 @@ public static class SankofaServerExtensions
         app.MapTenancyApi();
         app.MapProvisioningApi();
         app.MapSitesApi();
+        app.MapAgentsApi();
         app.MapCredentialsApi();
         app.MapIdentityApi();
         app.MapGraphQLApi();

@@ -21,6 +21,92 @@ namespace Sankofa.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Sankofa.Data.Agents.SiteAgentRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("address");
+
+                    b.Property<long?>("ApprovedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("approved_at_ms");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("approved_by");
+
+                    b.Property<long?>("KeyBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("key_block");
+
+                    b.Property<string>("KeyTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("key_transaction");
+
+                    b.Property<long?>("LastSeenAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seen_at_ms");
+
+                    b.Property<byte[]>("Proof")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("proof");
+
+                    b.Property<long>("RegisteredAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("registered_at_ms");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("registered_by");
+
+                    b.Property<long>("SignedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("signed_at_ms");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("SiteId", "Address")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_agents_site_address");
+
+                    b.HasIndex("SiteId", "Seq")
+                        .HasDatabaseName("ix_site_agents_site");
+
+                    b.ToTable("site_agents", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Audit.AuditBatchRow", b =>
                 {
                     b.Property<long>("Id")

@@ -16,6 +16,90 @@ namespace Sankofa.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Sankofa.Data.Agents.SiteAgentRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<long?>("ApprovedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("approved_at_ms");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_by");
+
+                    b.Property<long?>("KeyBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_block");
+
+                    b.Property<string>("KeyTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_transaction");
+
+                    b.Property<long?>("LastSeenAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at_ms");
+
+                    b.Property<byte[]>("Proof")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("proof");
+
+                    b.Property<long>("RegisteredAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("registered_at_ms");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_by");
+
+                    b.Property<long>("SignedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at_ms");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("SiteId", "Address")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_agents_site_address");
+
+                    b.HasIndex("SiteId", "Seq")
+                        .HasDatabaseName("ix_site_agents_site");
+
+                    b.ToTable("site_agents", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Audit.AuditBatchRow", b =>
                 {
                     b.Property<long>("Id")

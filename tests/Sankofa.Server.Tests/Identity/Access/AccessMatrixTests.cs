@@ -147,6 +147,12 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("POST audit entry", () => Json(HttpMethod.Post, "api/v1/audit/entries", new { actor = "x", action = "test.recorded", subject = "s", payload = new { } }),
             Except(403, (Admin, 201)));
 
+        // Site agents are the platform's: no tenant role (nor a site's agent) sees or changes them.
+        await CheckAsync("GET agents", Get("api/v1/agents"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET site agents", Get("api/v1/sites/edge-001/agents"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("POST site agent", () => Json(HttpMethod.Post, "api/v1/sites/edge-001/agents", new { }), Except(403, (Admin, 400)));
+        await CheckAsync("POST approve site agent", () => Send(HttpMethod.Post, $"api/v1/sites/edge-001/agents/0x{new string('1', 40)}/approve"), Except(403, (Admin, 404)));
+
         // Identities: a tenant's readers see its members, only them, and only when told which tenant.
         await CheckAsync("GET identities", Get("api/v1/identities"), Except(403, (Admin, 200), (Auditor, 200), (TenantAdmin, 400), (TenantAuditor, 400)));
         await CheckAsync("GET identities of A", Get($"api/v1/identities?tenantId={tenantA}"), Except(403, (Admin, 200), (Auditor, 200), (TenantAdmin, 200), (TenantAuditor, 200)));

@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using Nethereum.Signer;
+
+namespace Sankofa.Agent.Keys;
+
+/// <summary>
+/// The site's secp256k1 key, kept in <see cref="FileName"/> inside the agent's data directory (directory 0700, file
+/// 0600). It never leaves the agent: nothing here prints or sends the secret, and <see cref="ToString"/> shows the
+/// address only.
+/// </summary>
+public sealed class SiteKey
+{
+    /// <summary>The key file's name inside the data directory: the secret as 64 lower-case hex digits.</summary>
+    public const string FileName = "site.key";
+
+    private readonly EthECKey key;
+
+    private SiteKey(EthECKey key)
+    {
+        this.key = key;
+        Address = key.GetPublicAddress();
+    }
+
+    /// <summary>The key's EIP-55 address, which the chain records for the site.</summary>
+    public string Address { get; }
+
+    /// <summary>
+    /// Creates a new key in <paramref name="directory"/> (made its owner's alone first); refuses, changing nothing, when
+    /// the directory holds a key already, so an agent's registered key is never lost to a second <c>init</c>.
+    /// </summary>
+    /// <exception cref="IOException">The directory holds a key.</exception>
+    public static SiteKey CreateIn(string directory)
+    {
+        EnsureNoneIn(directory);
+        var path = PathIn(directory);
+        OwnerOnly(directory);
+        var created = EthECKey.GenerateKey();
+        // The library gives the secret's minimal big-endian bytes; the file always holds all 32.
+        var secret = new byte[32];
+        var bytes = created.GetPrivateKeyAsBytes();
+        bytes.CopyTo(secret, 32 - bytes.Length);
+        var temp = path + ".tmp";
+        File.Delete(temp);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Set at creation, so the secret is never readable by others, not even for a moment.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Convert.ToHexStringLower(secret));
+        }
+
+        CryptographicOperations.ZeroMemory(secret);
+        try
+        {
+            // Never over an existing key: a second init racing this one loses here.
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temp);
+            throw Exists(path, directory);
+        }
+
+        return new SiteKey(created);
+    }
+
+    /// <summary>Throws, naming the key's address, when <paramref name="directory"/> holds a key already.</summary>
+    /// <exception cref="IOException">The directory holds a key.</exception>
+    public static void EnsureNoneIn(string directory)
+    {
+        var path = PathIn(directory);
+        if (File.Exists(path))
+        {
+            throw Exists(path, directory);
+        }
+    }
+
+    /// <summary>Loads the key <see cref="CreateIn"/> made.</summary>
+    /// <exception cref="FileNotFoundException">The directory holds no key.</exception>
+    /// <exception cref="InvalidDataException">The file is not a key.</exception>
+    public static SiteKey LoadFrom(string directory)
+    {
+        var path = PathIn(directory);
+        var text = File.ReadAllText(path).Trim();
+        if (text.Length != 64 || !text.All(char.IsAsciiHexDigit))
+        {
+            throw new InvalidDataException($"{path} does not hold a site key (64 hex digits).");
+        }
+
+        var secret = Convert.FromHexString(text);
+        try
+        {
+            return new SiteKey(new EthECKey(secret, true));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>Signs a 32-byte digest Ethereum signed-message style (EIP-191), as the contract's <c>ecrecover</c> checks it.</summary>
+    /// <returns>r ‖ s ‖ v, with v = 27 or 28.</returns>
+    public byte[] Sign(byte[] digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        if (digest.Length != 32)
+        {
+            throw new ArgumentException("The digest must be 32 bytes.", nameof(digest));
+        }
+
+        return Convert.FromHexString(new EthereumMessageSigner().Sign(digest, key).AsSpan(2));
+    }
+
+    /// <summary>The address only: an accidental log line must not show the secret.</summary>
+    public override string ToString() => $"SiteKey({Address})";
+
+    /// <summary>Creates the directory, or takes an existing one, as its owner's alone (0700): nobody else may even list it.</summary>
+    private static void OwnerOnly(string directory)
+    {
+        var created = Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            created.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
+    }
+
+    private static IOException Exists(string path, string directory) =>
+        new($"{path} holds a site key already (address {LoadFrom(directory).Address}); init never replaces a key. Use another --data-dir for a new one.");
+
+    /// <summary>The key file's path inside <paramref name="directory"/>.</summary>
+    public static string PathIn(string directory) => Path.Combine(Path.GetFullPath(directory), FileName);
+}

@@ -1,0 +1,11 @@
+using Sankofa.Agent.Registration;
+using Sankofa.Core.Agents;
+
+namespace Sankofa.Server.Agents;
+
+/// <summary>Checks a registration's proof with the agent's own definition of the site-key digest, so the two cannot drift apart.</summary>
+internal sealed class SiteKeyProofs : ISiteKeyProofs
+{
+    public string? Signer(string registry, long chainId, string siteId, string key, byte[] signature) =>
+        SiteKeyDigest.Signer(SiteKeyDigest.Compute(registry, chainId, siteId, key), signature);
+}

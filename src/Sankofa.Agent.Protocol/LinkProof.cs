@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using NBitcoin.Secp256k1;
 using Nethereum.Util;
 
 namespace Sankofa.Agent.Protocol;
@@ -10,7 +9,7 @@ namespace Sankofa.Agent.Protocol;
 /// <c>keccak256(abi.encode(keccak256("sankofa.agent-link.v1"), chainId, registry, keccak256(site), nonce))</c>: bound to
 /// this protocol, the chain and the ResourceRegistry that records the site's key, the site, and the control plane's fresh
 /// 32-byte nonce, so a signature opens one link once. It is signed Ethereum signed-message style (EIP-191), as the
-/// site's attestations are, so <c>cast wallet verify</c> checks it too.
+/// site's attestations are (<see cref="SiteSignatures.Signer"/> names the signer), so <c>cast wallet verify</c> checks it too.
 /// </summary>
 public static class LinkProof
 {
@@ -41,70 +40,6 @@ public static class LinkProof
         nonce.CopyTo(words.AsSpan(4 * 32));
         return Keccak(words);
     }
-
-    /// <summary>Signs <paramref name="digest"/> with a site's secp256k1 key: r ‖ s ‖ v (65 bytes, v = 27 or 28).</summary>
-    public static byte[] Sign(ReadOnlySpan<byte> sitePrivateKey, ReadOnlySpan<byte> digest)
-    {
-        if (!ECPrivKey.TryCreate(sitePrivateKey, out var key))
-        {
-            throw new ArgumentException("Not a valid secp256k1 private key.", nameof(sitePrivateKey));
-        }
-
-        using (key)
-        {
-            if (!key.TrySignRecoverable(SignedMessageHash(digest), out var signature) || signature is null)
-            {
-                throw new InvalidOperationException("secp256k1 signing failed.");
-            }
-
-            signature.Deconstruct(out var r, out var s, out var recoveryId);
-            var bytes = new byte[65];
-            r.WriteToSpan(bytes.AsSpan(0, 32));
-            s.WriteToSpan(bytes.AsSpan(32, 32));
-            bytes[64] = (byte)(27 + recoveryId);
-            return bytes;
-        }
-    }
-
-    /// <summary>The address (0x-prefixed, lower case) whose key made <paramref name="signature"/> over <paramref name="digest"/>, or null when none did.</summary>
-    public static string? Signer(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
-    {
-        if (signature.Length != 65 || signature[64] is not (27 or 28)
-            || !SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], signature[64] - 27, out var recoverable)
-            || !ECPubKey.TryRecover(Context.Instance, recoverable, SignedMessageHash(digest), out var key))
-        {
-            return null;
-        }
-
-        return AddressOf(key);
-    }
-
-    /// <summary>The address (0x-prefixed, lower case) of a site key.</summary>
-    public static string AddressOf(ReadOnlySpan<byte> sitePrivateKey)
-    {
-        if (!ECPrivKey.TryCreate(sitePrivateKey, out var key))
-        {
-            throw new ArgumentException("Not a valid secp256k1 private key.", nameof(sitePrivateKey));
-        }
-
-        using (key)
-        {
-            return AddressOf(key.CreatePubKey());
-        }
-    }
-
-    private static string AddressOf(ECPubKey key)
-    {
-        Span<byte> uncompressed = stackalloc byte[65];
-        key.WriteToSpan(false, uncompressed, out _);
-        return "0x" + Convert.ToHexStringLower(Keccak(uncompressed[1..].ToArray()).AsSpan(12, 20));
-    }
-
-    // keccak256("\x19Ethereum Signed Message:\n32" ‖ digest), as OpenZeppelin's MessageHashUtils.toEthSignedMessageHash.
-    private static byte[] SignedMessageHash(ReadOnlySpan<byte> digest) =>
-        digest.Length == 32
-            ? Keccak([.. "\u0019Ethereum Signed Message:\n32"u8, .. digest])
-            : throw new ArgumentException("The digest is 32 bytes.", nameof(digest));
 
     private static byte[] Keccak(byte[] data) => Sha3Keccack.Current.CalculateHash(data);
 }

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Sankofa.Agent.Keys;
 using Sankofa.Agent.Protocol;
 using Sankofa.Core;
 
@@ -15,7 +16,7 @@ namespace Sankofa.Agent.Link;
 /// stream open with heartbeats. When the stream breaks it tries again, with doubling delays and jitter, moving on to the
 /// next control plane after each failure, so work resumes wherever it reconnects.
 /// </summary>
-public sealed partial class AgentLinkClient(AgentLinkClientOptions options, ReadOnlyMemory<byte> siteKey, TimeProvider time, ILogger<AgentLinkClient> logger)
+public sealed partial class AgentLinkClient(AgentLinkClientOptions options, SiteKey siteKey, TimeProvider time, ILogger<AgentLinkClient> logger)
 {
     private volatile LinkState state = new(LinkStatus.Connecting, null, null);
 
@@ -71,14 +72,13 @@ public sealed partial class AgentLinkClient(AgentLinkClientOptions options, Read
         using var channel = GrpcChannel.ForAddress(server);
         var client = new Protocol.AgentLink.AgentLinkClient(channel);
         using var call = client.Connect(new Metadata { { "Authorization", "Bearer " + token } }, cancellationToken: cancellationToken);
-        var address = LinkProof.AddressOf(siteKey.Span);
-        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { Site = options.Site, KeyAddress = address, Version = options.Version } }, cancellationToken)
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { Site = options.Site, KeyAddress = siteKey.Address, Version = options.Version } }, cancellationToken)
             .ConfigureAwait(false);
 
         var challenge = (await ReadAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false)).Challenge
                         ?? throw new InvalidOperationException("The control plane sent no challenge.");
         var digest = LinkProof.Digest(challenge.ChainId, challenge.Registry, options.Site, challenge.Nonce.Span);
-        await call.RequestStream.WriteAsync(new AgentMessage { Answer = new ChallengeAnswer { Signature = ByteString.CopyFrom(LinkProof.Sign(siteKey.Span, digest)) } }, cancellationToken)
+        await call.RequestStream.WriteAsync(new AgentMessage { Answer = new ChallengeAnswer { Signature = ByteString.CopyFrom(siteKey.Sign(digest)) } }, cancellationToken)
             .ConfigureAwait(false);
         var welcome = (await ReadAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false)).Welcome
                       ?? throw new InvalidOperationException("The control plane did not welcome the agent.");

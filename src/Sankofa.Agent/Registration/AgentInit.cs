@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sankofa.Agent.Keys;
+using Sankofa.Agent.Protocol;
 
 namespace Sankofa.Agent.Registration;
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Sankofa.Agent.Protocol;
 using Sankofa.Core.Agents;
 using Sankofa.Core.Ledger;
 

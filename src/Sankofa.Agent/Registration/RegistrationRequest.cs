@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Sankofa.Agent.Protocol;
 
 namespace Sankofa.Agent.Registration;
 

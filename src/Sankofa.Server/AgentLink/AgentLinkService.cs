@@ -46,7 +46,7 @@ internal sealed partial class AgentLinkService(
         var answer = await NextAsync(requestStream, AgentMessage.BodyOneofCase.Answer, handshake.Token);
         var signer = answer is null
             ? null
-            : LinkProof.Signer(LinkProof.Digest((ulong)status.ChainId, status.ResourceRegistryAddress, hello.Site, nonce), answer.Answer.Signature.Span);
+            : SiteSignatures.Signer(LinkProof.Digest((ulong)status.ChainId, status.ResourceRegistryAddress, hello.Site, nonce), answer.Answer.Signature.Span);
         var registered = await ledger.GetSiteKeyAsync(hello.Site, context.CancellationToken);
         if (signer is null || registered is null || !string.Equals(signer, registered, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,4 +1,4 @@
-using Sankofa.Agent.Registration;
+using Sankofa.Agent.Protocol;
 using Sankofa.Core.Agents;
 
 namespace Sankofa.Server.Agents;
@@ -7,5 +7,5 @@ namespace Sankofa.Server.Agents;
 internal sealed class SiteKeyProofs : ISiteKeyProofs
 {
     public string? Signer(string registry, long chainId, string siteId, string key, byte[] signature) =>
-        SiteKeyDigest.Signer(SiteKeyDigest.Compute(registry, chainId, siteId, key), signature);
+        SiteSignatures.Signer(SiteKeyDigest.Compute(registry, chainId, siteId, key), signature);
 }

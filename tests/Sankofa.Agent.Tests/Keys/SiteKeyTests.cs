@@ -4,6 +4,7 @@ using Nethereum.ABI;
 using Nethereum.Signer;
 using Nethereum.Util;
 using Sankofa.Agent.Keys;
+using Sankofa.Agent.Protocol;
 using Sankofa.Agent.Registration;
 
 namespace Sankofa.Agent.Tests.Keys;
@@ -86,14 +87,14 @@ public sealed class SiteKeyTests : IDisposable
         // EIP-191 over the 32-byte digest, recovered by Nethereum as the contract's ecrecover would.
         Assert.Equal(registration.Address, new EthereumMessageSigner().EcRecover(digest, registration.Signature), ignoreCase: true);
         var signature = Convert.FromHexString(registration.Signature.AsSpan(2));
-        Assert.Equal(registration.Address, SiteKeyDigest.Signer(digest, signature), ignoreCase: true);
+        Assert.Equal(registration.Address, SiteSignatures.Signer(digest, signature), ignoreCase: true);
 
         // Presented for another site, chain or contract, the same signature names someone else.
-        Assert.NotEqual(registration.Address, SiteKeyDigest.Signer(Digest(Chain.Registry, Chain.ChainId, "edge-008"), signature), StringComparer.OrdinalIgnoreCase);
-        Assert.NotEqual(registration.Address, SiteKeyDigest.Signer(Digest(Chain.Registry, 1, "edge-007"), signature), StringComparer.OrdinalIgnoreCase);
-        Assert.NotEqual(registration.Address, SiteKeyDigest.Signer(Digest("0x0000000000000000000000000000000000000001", Chain.ChainId, "edge-007"), signature),
+        Assert.NotEqual(registration.Address, SiteSignatures.Signer(Digest(Chain.Registry, Chain.ChainId, "edge-008"), signature), StringComparer.OrdinalIgnoreCase);
+        Assert.NotEqual(registration.Address, SiteSignatures.Signer(Digest(Chain.Registry, 1, "edge-007"), signature), StringComparer.OrdinalIgnoreCase);
+        Assert.NotEqual(registration.Address, SiteSignatures.Signer(Digest("0x0000000000000000000000000000000000000001", Chain.ChainId, "edge-007"), signature),
             StringComparer.OrdinalIgnoreCase);
-        Assert.Null(SiteKeyDigest.Signer(digest, new byte[65]));
+        Assert.Null(SiteSignatures.Signer(digest, new byte[65]));
     }
 
     [Fact]

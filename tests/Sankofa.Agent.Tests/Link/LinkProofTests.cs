@@ -1,20 +1,24 @@
-using System.Security.Cryptography;
+using Sankofa.Agent.Keys;
 using Sankofa.Agent.Protocol;
 
 namespace Sankofa.Agent.Tests.Link;
 
 /// <summary>The link proof: a signature opens one link, for one site, on one chain and registry, once.</summary>
-public sealed class LinkProofTests
+public sealed class LinkProofTests : IDisposable
 {
     private const string Registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("sankofa-link-proof-");
+
+    public void Dispose() => directory.Delete(recursive: true);
 
     [Fact]
     public void The_signer_of_a_link_digest_is_the_site_keys_address()
     {
-        var key = NewKey();
+        var key = SiteKey.CreateIn(Path.Combine(directory.FullName, "a"));
         var digest = LinkProof.Digest(31337, Registry, "edge-001", Nonce(1));
 
-        Assert.Equal(LinkProof.AddressOf(key), LinkProof.Signer(digest, LinkProof.Sign(key, digest)));
+        Assert.Equal(key.Address, SiteSignatures.Signer(digest, key.Sign(digest)), ignoreCase: true);
     }
 
     [Fact]
@@ -31,31 +35,14 @@ public sealed class LinkProofTests
     [Fact]
     public void A_signature_over_another_digest_or_a_malformed_one_names_no_site_key()
     {
-        var key = NewKey();
-        var signed = LinkProof.Sign(key, LinkProof.Digest(31337, Registry, "edge-001", Nonce(1)));
+        var key = SiteKey.CreateIn(Path.Combine(directory.FullName, "b"));
+        var signed = key.Sign(LinkProof.Digest(31337, Registry, "edge-001", Nonce(1)));
         var other = LinkProof.Digest(31337, Registry, "edge-001", Nonce(2));
 
-        Assert.NotEqual(LinkProof.AddressOf(key), LinkProof.Signer(other, signed));
-        Assert.Null(LinkProof.Signer(other, signed[..64]));
-        Assert.Null(LinkProof.Signer(other, [.. signed[..64], 5]));
+        Assert.NotEqual(key.Address.ToLowerInvariant(), SiteSignatures.Signer(other, signed));
+        Assert.Null(SiteSignatures.Signer(other, signed[..64]));
+        Assert.Null(SiteSignatures.Signer(other, [.. signed[..64], 5]));
     }
 
     private static byte[] Nonce(byte value) => [.. new byte[31], value];
-
-    private static byte[] NewKey()
-    {
-        while (true)
-        {
-            var candidate = RandomNumberGenerator.GetBytes(32);
-            try
-            {
-                _ = LinkProof.AddressOf(candidate);
-                return candidate;
-            }
-            catch (ArgumentException)
-            {
-                // out of the curve's range: draw again
-            }
-        }
-    }
 }

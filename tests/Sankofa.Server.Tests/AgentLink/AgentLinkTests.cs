@@ -1,10 +1,9 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sankofa.Agent.Keys;
 using Sankofa.Agent.Link;
-using Sankofa.Agent.Protocol;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.AgentLink;
 using Sankofa.Server.Tests.Infrastructure;
@@ -29,8 +28,10 @@ public sealed class AgentLinkFixture : IAsyncLifetime
 /// A site agent dials out to the control plane and is let in only with both its service account's token for the site
 /// and a signature by the key the chain records for that site.
 /// </summary>
-public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<AgentLinkFixture>
+public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<AgentLinkFixture>, IDisposable
 {
+    private readonly DirectoryInfo keys = Directory.CreateTempSubdirectory("sankofa-agent-keys-");
+
     private TestServer Server => fixture.Server;
 
     private Uri LinkAddress => Server.Services.GetRequiredService<AgentLinkEndpoint>().Address!;
@@ -48,7 +49,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
 
         var state = await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked");
 
-        Assert.Equal(LinkProof.AddressOf(key), seen!.KeyAddress, ignoreCase: true);
+        Assert.Equal(key.Address, seen!.KeyAddress, ignoreCase: true);
         Assert.Equal(LinkAddress, state.Server);
     }
 
@@ -105,7 +106,9 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         Assert.Null(Server.Services.GetRequiredService<ConnectedAgents>().Find(site));
     }
 
-    private RunningAgent Run(string site, string clientId, string secret, byte[] key, Uri? through = null, TimeSpan? retry = null)
+    public void Dispose() => keys.Delete(recursive: true);
+
+    private RunningAgent Run(string site, string clientId, string secret, SiteKey key, Uri? through = null, TimeSpan? retry = null)
     {
         var options = new AgentLinkClientOptions { Site = site, ClientId = clientId, ClientSecret = secret, MinRetryDelay = retry ?? TimeSpan.FromSeconds(5) };
         options.Servers.Add(through ?? LinkAddress);
@@ -113,10 +116,10 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     }
 
     /// <summary>A site key, registered on chain for the site as approval does.</summary>
-    private async Task<byte[]> RegisteredKeyAsync(string site)
+    private async Task<SiteKey> RegisteredKeyAsync(string site)
     {
         var key = NewKey();
-        await Server.Services.GetRequiredService<IResourceLedger>().RegisterSiteKeyAsync(site, LinkProof.AddressOf(key), CancellationToken.None);
+        await Server.Services.GetRequiredService<IResourceLedger>().RegisterSiteKeyAsync(site, key.Address, CancellationToken.None);
         return key;
     }
 
@@ -131,22 +134,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         return (id, secret);
     }
 
-    private static byte[] NewKey()
-    {
-        while (true)
-        {
-            var candidate = RandomNumberGenerator.GetBytes(32);
-            try
-            {
-                _ = LinkProof.AddressOf(candidate);
-                return candidate;
-            }
-            catch (ArgumentException)
-            {
-                // out of the curve's range: draw again
-            }
-        }
-    }
+    private SiteKey NewKey() => SiteKey.CreateIn(Path.Combine(keys.FullName, Guid.NewGuid().ToString("N")));
 
     private static async Task<T> WaitAsync<T>(Func<T> read, Func<T, bool> done, string failure)
     {

@@ -1,16 +1,16 @@
 using System.Buffers.Binary;
 using System.Text;
-using Nethereum.Signer;
 using Nethereum.Util;
 using Sankofa.Core.Agents;
 
-namespace Sankofa.Agent.Registration;
+namespace Sankofa.Agent.Protocol;
 
 /// <summary>
 /// What a site key signs to show that its holder presented it: the ResourceRegistry contract's
 /// <c>siteKeyDigest(site, key)</c>, <c>keccak256(abi.encode(SITE_KEY_TAG, registry, chainId, keccak256(siteId), key))</c>
-/// with <c>SITE_KEY_TAG = keccak256("sankofa.site-key.v1")</c>, signed Ethereum signed-message style (EIP-191). A public format
-/// (docs/agent.md): anyone can check a registration with <c>cast</c> and the chain alone.
+/// with <c>SITE_KEY_TAG = keccak256("sankofa.site-key.v1")</c>, signed Ethereum signed-message style (EIP-191; its signer is
+/// <see cref="SiteSignatures.Signer"/>). A public format (docs/agent.md): anyone can check a registration with <c>cast</c>
+/// and the chain alone.
 /// </summary>
 public static class SiteKeyDigest
 {
@@ -36,27 +36,6 @@ public static class SiteKeyDigest
         Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(siteId)).CopyTo(words, 96);
         Address(key, nameof(key)).CopyTo(words, 128 + 12);
         return Sha3Keccack.Current.CalculateHash(words);
-    }
-
-    /// <summary>The address whose key made <paramref name="signature"/> (r ‖ s ‖ v) over <paramref name="digest"/>, EIP-191 style; null when it is no valid signature.</summary>
-    public static string? Signer(byte[] digest, byte[] signature)
-    {
-        ArgumentNullException.ThrowIfNull(digest);
-        ArgumentNullException.ThrowIfNull(signature);
-        if (digest.Length != 32 || signature.Length != 65 || signature[64] is not (27 or 28))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new EthereumMessageSigner().EcRecover(digest, "0x" + Convert.ToHexStringLower(signature));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // An r or s out of range or no point to recover (the library throws several kinds): a signature by no one.
-            return null;
-        }
     }
 
     private static byte[] Address(string address, string name) =>

@@ -1,11 +1,14 @@
 using System.CommandLine;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Sankofa.Agent.Keys;
+using Sankofa.Agent.Link;
 using Sankofa.Agent.Registration;
 
 namespace Sankofa.Cli.Agent;
 
-/// <summary><c>sankofa agent init</c>: the site agent's own key and the registration it signs with it.</summary>
+/// <summary><c>sankofa agent init</c> and <c>run</c>: the site agent's own key, the registration it signs with it, and its link.</summary>
 internal static class AgentCommand
 {
     /// <summary>Exit code: done.</summary>
@@ -16,8 +19,9 @@ internal static class AgentCommand
 
     public static Command Create()
     {
-        var agent = new Command("agent", "The site agent: its key and registration.");
+        var agent = new Command("agent", "The site agent: its key, registration and link.");
         agent.Subcommands.Add(InitCommand());
+        agent.Subcommands.Add(RunCommand());
         return agent;
     }
 
@@ -62,5 +66,90 @@ internal static class AgentCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Where the secret of the agent's service account is read from when the environment does not give it.</summary>
+    public const string SecretFileName = "client-secret";
+
+    /// <summary>The environment variable that may hold the service account's secret.</summary>
+    public const string SecretVariable = "SANKOFA_AGENT_CLIENT_SECRET";
+
+    private static Command RunCommand()
+    {
+        var dataDir = new Option<string>("--data-dir") { Description = "The agent's directory, made by `agent init`.", Required = true };
+        var clientId = new Option<string>("--client-id")
+        {
+            Description = $"The agent's service account (holding site-agent@SITE); its secret comes from ${SecretVariable} or DIR/{SecretFileName}.",
+            Required = true,
+        };
+        var links = new Option<Uri[]>("--link")
+        {
+            Description = "A control plane's agent link address; repeat it for the ones to try next (regional, then core). "
+                          + "Default: the link --server names at /api/v1/agent-link.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("run", "Link the site to its control plane (outbound only) and keep it linked until stopped (Ctrl+C).") { dataDir, clientId, links };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var directory = Path.GetFullPath(parse.GetValue(dataDir)!);
+                var key = SiteKey.LoadFrom(directory);
+                var registration = JsonSerializer.Deserialize<RegistrationRequest>(
+                    await File.ReadAllTextAsync(Path.Combine(directory, RegistrationRequest.FileName), cancellationToken), RegistrationRequest.Json)
+                    ?? throw new InvalidOperationException($"{RegistrationRequest.FileName} in {directory} is empty.");
+                var options = new AgentLinkClientOptions
+                {
+                    Site = registration.SiteId,
+                    ClientId = parse.GetValue(clientId)!,
+                    ClientSecret = await SecretAsync(directory, cancellationToken),
+                };
+                foreach (var link in parse.GetValue(links) is { Length: > 0 } given ? given : [await LinkOfAsync(parse.GetValue(SankofaCommand.Server)!, cancellationToken)])
+                {
+                    options.Servers.Add(link);
+                }
+
+                using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+                parse.InvocationConfiguration.Output.WriteLine($"Agent for site {options.Site} (key {key.Address}) linking to {string.Join(", ", options.Servers)}");
+                await new AgentLinkClient(options, key, TimeProvider.System, logging.CreateLogger<AgentLinkClient>()).RunAsync(cancellationToken);
+                return Ok;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Ok;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or HttpRequestException or InvalidOperationException or JsonException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"sankofa agent run: {ex.Message}");
+                return Error;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<string> SecretAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable(SecretVariable) is { Length: > 0 } secret)
+        {
+            return secret;
+        }
+
+        var file = Path.Combine(directory, SecretFileName);
+        return File.Exists(file)
+            ? (await File.ReadAllTextAsync(file, cancellationToken)).Trim()
+            : throw new InvalidOperationException($"No secret for the agent's service account: set {SecretVariable} or write it to {file} (0600).");
+    }
+
+    private static async Task<Uri> LinkOfAsync(Uri server, CancellationToken cancellationToken)
+    {
+        using var anonymous = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        using var answer = await anonymous.GetAsync(new Uri("api/v1/agent-link", UriKind.Relative), cancellationToken);
+        if (!answer.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{server} serves no agent link ({(int)answer.StatusCode}); give --link or set AgentLink:Url there.");
+        }
+
+        var body = await answer.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return new Uri(body.GetProperty("url").GetString()!);
     }
 }

@@ -74,6 +74,46 @@ internal static class ResourceRegistryCalls
         return digest.Length == 32 ? digest : throw new LedgerUnavailableException($"ResourceRegistry answered attestationDigest with {digest.Length} bytes, not 32.");
     }
 
+    /// <summary>The contract's <c>siteKeyOf</c>: the site's registered key (0x-prefixed, lower case), or null when it has none.</summary>
+    public static async Task<string?> SiteKeyOfAsync(JsonRpcClient rpc, string contract, string siteId, CancellationToken cancellationToken)
+    {
+        var output = await rpc.CallAsync(
+                "eth_call", cancellationToken, new { to = contract, data = Hex.Bytes(new SiteKeyOfFunction { Site = LedgerIds.Of(siteId) }.GetCallData()) }, "latest")
+            .ConfigureAwait(false);
+        var word = Hex.ToBytes(output.GetString() ?? "0x");
+        if (word.Length != 32)
+        {
+            throw new LedgerUnavailableException($"ResourceRegistry answered siteKeyOf with {word.Length} bytes, not 32.");
+        }
+
+        return word.AsSpan(12).ContainsAnyExcept((byte)0) ? Hex.Bytes(word.AsSpan(12)) : null;
+    }
+
+    /// <summary>
+    /// The first function this ledger needs that the contract at <paramref name="contract"/> lacks (a registry deployed by
+    /// an earlier version), or null when it has them all: <c>multicall(bytes[])</c> to batch transitions, and
+    /// <c>siteKeyDigest(bytes32,address)</c>, which comes with site keys registered on their own proof of possession.
+    /// </summary>
+    public static async Task<string?> MissingFunctionAsync(JsonRpcClient rpc, string contract, string from, CancellationToken cancellationToken)
+    {
+        if (!await HasMulticallAsync(rpc, contract, from, cancellationToken).ConfigureAwait(false))
+        {
+            return "multicall(bytes[])";
+        }
+
+        try
+        {
+            var probe = new SiteKeyDigestFunction { Site = LedgerIds.Of("probe"), Key = from };
+            var output = await rpc.CallAsync("eth_call", cancellationToken, new { from, to = contract, data = Hex.Bytes(probe.GetCallData()) }, "latest")
+                .ConfigureAwait(false);
+            return Hex.ToBytes(output.GetString() ?? "0x").Length == 32 ? null : "siteKeyDigest(bytes32,address)";
+        }
+        catch (JsonRpcException ex) when (ex.IsRevert)
+        {
+            return "siteKeyDigest(bytes32,address)";
+        }
+    }
+
     /// <summary>
     /// Whether the contract at <paramref name="contract"/> has <c>multicall(bytes[])</c>, which the ledger needs to record
     /// many transitions per transaction: an empty multicall returns an empty array, a contract without it reverts.

@@ -15,13 +15,16 @@ namespace Sankofa.Ledger.Resources;
 internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
 {
     // Most gas each transition uses inside a multicall, calldata aside: measured on the compiled contract (request 72k,
-    // place 61k, attest 45k, provisioned 38k, setSiteKey 28k, remove 15k, each a first write) plus about a third.
+    // place 61k, attest 45k, provisioned 38k, setSiteKey 54k, rotateSiteKey 42k, remove 15k, revokeSiteKey 5k, each a
+    // first write) plus about a third.
     private const long RequestGas = 100_000;
     private const long PlaceGas = 90_000;
     private const long ProvisionedGas = 60_000;
     private const long AttestGas = 70_000;
     private const long RemoveGas = 30_000;
-    private const long SetSiteKeyGas = 50_000;
+    private const long SetSiteKeyGas = 75_000;
+    private const long RotateSiteKeyGas = 60_000;
+    private const long RevokeSiteKeyGas = 10_000;
 
     private readonly LedgerRuntime _runtime;
     private readonly TransitionBatcher _batcher;
@@ -44,25 +47,49 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         SendAsync($"resource:{resourceId}:provisioned:{Short(specHash)}",
             new ProvisionedFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, ProvisionedGas, cancellationToken);
 
-    public Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(signature);
-        if (signature.Length != 65)
-        {
-            throw new ArgumentException("A site signature is 65 bytes (r, s, v).", nameof(signature));
-        }
-
-        return SendAsync($"resource:{resourceId}:attest:{Short(specHash)}",
-            new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = signature },
+    public Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken) =>
+        SendAsync($"resource:{resourceId}:attest:{Short(specHash)}",
+            new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = Signature(signature, nameof(signature)) },
             AttestGas, cancellationToken);
-    }
 
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:remove", new RemoveFunction { ResourceId = LedgerIds.Of(resourceId) }, RemoveGas, cancellationToken);
 
-    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken) =>
+    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken) =>
         SendAsync($"site:{siteId}:key:{address.ToUpperInvariant()}",
-            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address }, SetSiteKeyGas, cancellationToken);
+            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address, Proof = Signature(proof, nameof(proof)) }, SetSiteKeyGas, cancellationToken);
+
+    public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken) =>
+        SendAsync($"site:{siteId}:rotate:{newAddress.ToUpperInvariant()}",
+            new RotateSiteKeyFunction
+            {
+                Site = LedgerIds.Of(siteId),
+                NewKey = newAddress,
+                SignatureByOldKey = Signature(signatureByOldKey, nameof(signatureByOldKey)),
+                ProofByNewKey = Signature(proofByNewKey, nameof(proofByNewKey)),
+            },
+            RotateSiteKeyGas, cancellationToken);
+
+    public Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken) =>
+        SendAsync($"site:{siteId}:revoke", new RevokeSiteKeyFunction { Site = LedgerIds.Of(siteId) }, RevokeSiteKeyGas, cancellationToken);
+
+    public Task<byte[]> SiteKeyDigestAsync(string siteId, string address, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return Task.FromResult(SiteKeyRegistration.Digest(connection.ResourceRegistryAddress, connection.ChainId, siteId, address));
+    }
+
+    public Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return Task.FromResult(SiteKeyRegistration.RotationDigest(connection.ResourceRegistryAddress, connection.ChainId, siteId, oldAddress, newAddress));
+    }
+
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
+    }
 
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
     {
@@ -98,6 +125,9 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         hash is { Length: 32 } && hash.AsSpan().ContainsAnyExcept((byte)0)
             ? hash
             : throw new ArgumentException("Must be a 32-byte hash, not all zero.", name);
+
+    private static byte[] Signature(byte[] signature, string name) =>
+        signature is { Length: 65 } ? signature : throw new ArgumentException("A signature is 65 bytes (r, s, v).", name);
 
     private static string Short(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, Math.Min(8, hash.Length)));
 }

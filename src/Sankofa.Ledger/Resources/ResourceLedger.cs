@@ -55,20 +55,26 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:remove", new RemoveFunction { ResourceId = LedgerIds.Of(resourceId) }, RemoveGas, cancellationToken);
 
-    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken) =>
-        SendAsync($"site:{siteId}:key:{address.ToUpperInvariant()}",
-            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address, Proof = Signature(proof, nameof(proof)) }, SetSiteKeyGas, cancellationToken);
+    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken)
+    {
+        var key = SiteKeyRegistration.Address(address, nameof(address));
+        return SendAsync($"site:{siteId}:key:{key.ToUpperInvariant()}",
+            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = key, Proof = Signature(proof, nameof(proof)) }, SetSiteKeyGas, cancellationToken);
+    }
 
-    public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken) =>
-        SendAsync($"site:{siteId}:rotate:{newAddress.ToUpperInvariant()}",
+    public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken)
+    {
+        var key = SiteKeyRegistration.Address(newAddress, nameof(newAddress));
+        return SendAsync($"site:{siteId}:rotate:{key.ToUpperInvariant()}",
             new RotateSiteKeyFunction
             {
                 Site = LedgerIds.Of(siteId),
-                NewKey = newAddress,
+                NewKey = key,
                 SignatureByOldKey = Signature(signatureByOldKey, nameof(signatureByOldKey)),
                 ProofByNewKey = Signature(proofByNewKey, nameof(proofByNewKey)),
             },
             RotateSiteKeyGas, cancellationToken);
+    }
 
     public Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken) =>
         SendAsync($"site:{siteId}:revoke", new RevokeSiteKeyFunction { Site = LedgerIds.Of(siteId) }, RevokeSiteKeyGas, cancellationToken);
@@ -76,7 +82,7 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     public Task<byte[]> SiteKeyDigestAsync(string siteId, string address, CancellationToken cancellationToken)
     {
         var connection = _runtime.Connection;
-        return Task.FromResult(SiteKeyRegistration.Digest(connection.ResourceRegistryAddress, connection.ChainId, siteId, address));
+        return Task.FromResult(SiteKeyRegistration.Digest(connection.ResourceRegistryAddress, connection.ChainId, siteId, SiteKeyRegistration.Address(address, nameof(address))));
     }
 
     public Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken)

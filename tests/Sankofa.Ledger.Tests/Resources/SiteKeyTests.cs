@@ -182,6 +182,21 @@ public sealed class SiteKeyTests(LedgerFixture fixture) : IClassFixture<LedgerFi
     }
 
     [Fact]
+    public async Task A_malformed_key_address_or_proof_is_refused_naming_the_argument_before_anything_is_sent()
+    {
+        var site = TestSites.NewId();
+        var siteKey = TestSites.NewKey();
+        var address = SiteAttestation.AddressOf(siteKey);
+        var proof = await TestSites.ProofAsync(Ledger, site, siteKey);
+
+        Assert.Equal("address", (await Assert.ThrowsAsync<ArgumentException>(() => Ledger.RegisterSiteKeyAsync(site, address[..40], proof, None))).ParamName);
+        Assert.Equal("address", (await Assert.ThrowsAsync<ArgumentException>(() => Ledger.SiteKeyDigestAsync(site, "0x" + new string('g', 40), None))).ParamName);
+        Assert.Equal("proof", (await Assert.ThrowsAsync<ArgumentException>(() => Ledger.RegisterSiteKeyAsync(site, address, proof[..64], None))).ParamName);
+
+        Assert.Null(await Ledger.GetSiteKeyAsync(site, None));
+    }
+
+    [Fact]
     public async Task The_registration_and_rotation_digests_are_the_documented_encoding_and_the_contracts_own()
     {
         var site = TestSites.NewId();

@@ -252,10 +252,12 @@ public sealed class SiteKeyTests(LedgerFixture fixture) : IClassFixture<LedgerFi
         return Hex.ToBytes(output.GetString()!);
     }
 
+    /// <summary>The call is refused with the contract's custom error <paramref name="error"/> (its signature), named in the message.</summary>
     private static async Task AssertRefusedAsync(string error, Task call)
     {
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => call);
-        Assert.Contains("ResourceRegistry refuses", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ResourceRegistry refuses ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(": " + error[..(error.IndexOf('(', StringComparison.Ordinal) + 1)] + "0x", refused.Message, StringComparison.Ordinal);
         Assert.Contains(Selector(error), refused.Message, StringComparison.OrdinalIgnoreCase);
     }
 

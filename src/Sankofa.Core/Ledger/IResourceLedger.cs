@@ -29,6 +29,9 @@ public interface IResourceLedger
     /// </summary>
     Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken);
 
+    /// <summary>The address registered for the site on chain (0x-prefixed, lower case), or <c>null</c> when it has none.</summary>
+    Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Hands a site over to a new key: the current key's signature over <see cref="SiteKeyRotationDigestAsync"/>, and the
     /// new key's proof over <see cref="SiteKeyDigestAsync"/>. The control plane only relays what the keys signed.
@@ -46,9 +49,6 @@ public interface IResourceLedger
 
     /// <summary>What a site's current key signs (Ethereum signed-message style) to hand the site over to <paramref name="newAddress"/>.</summary>
     Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken);
-
-    /// <summary>The address registered for the site on chain (0x-prefixed, lower case), or <c>null</c> when it has none.</summary>
-    Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
 
     /// <summary>
     /// What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract, the chain and

@@ -36,6 +36,21 @@ internal static class ResourceRegistryCalls
             (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1);
     }
 
+    /// <summary>The site's registered key (0x-prefixed, lower case), or null when it has none.</summary>
+    public static async Task<string?> SiteKeyOfAsync(JsonRpcClient rpc, string contract, string siteId, CancellationToken cancellationToken)
+    {
+        var output = await rpc.CallAsync(
+                "eth_call", cancellationToken, new { to = contract, data = Hex.Bytes(new SiteKeyOfFunction { Site = LedgerIds.Of(siteId) }.GetCallData()) }, "latest")
+            .ConfigureAwait(false);
+        var word = Hex.ToBytes(output.GetString() ?? "0x");
+        if (word.Length != 32)
+        {
+            throw new LedgerUnavailableException($"ResourceRegistry answered siteKeyOf with {word.Length} bytes, not 32.");
+        }
+
+        return word.AsSpan(12).ContainsAnyExcept((byte)0) ? Hex.Bytes(word.AsSpan(12)) : null;
+    }
+
     /// <summary>The contract's <c>isVerified</c> for the resource, in one eth_call.</summary>
     public static async Task<bool> IsVerifiedAsync(JsonRpcClient rpc, string contract, string resourceId, CancellationToken cancellationToken)
     {
@@ -72,21 +87,6 @@ internal static class ResourceRegistryCalls
             .ConfigureAwait(false);
         var digest = Hex.ToBytes(output.GetString() ?? "0x");
         return digest.Length == 32 ? digest : throw new LedgerUnavailableException($"ResourceRegistry answered attestationDigest with {digest.Length} bytes, not 32.");
-    }
-
-    /// <summary>The contract's <c>siteKeyOf</c>: the site's registered key (0x-prefixed, lower case), or null when it has none.</summary>
-    public static async Task<string?> SiteKeyOfAsync(JsonRpcClient rpc, string contract, string siteId, CancellationToken cancellationToken)
-    {
-        var output = await rpc.CallAsync(
-                "eth_call", cancellationToken, new { to = contract, data = Hex.Bytes(new SiteKeyOfFunction { Site = LedgerIds.Of(siteId) }.GetCallData()) }, "latest")
-            .ConfigureAwait(false);
-        var word = Hex.ToBytes(output.GetString() ?? "0x");
-        if (word.Length != 32)
-        {
-            throw new LedgerUnavailableException($"ResourceRegistry answered siteKeyOf with {word.Length} bytes, not 32.");
-        }
-
-        return word.AsSpan(12).ContainsAnyExcept((byte)0) ? Hex.Bytes(word.AsSpan(12)) : null;
     }
 
     /// <summary>

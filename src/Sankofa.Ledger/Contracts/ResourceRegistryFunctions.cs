@@ -16,6 +16,12 @@ internal sealed class SetSiteKeyFunction : FunctionMessage
     [Parameter("bytes", "proof", 3)] public byte[] Proof { get; set; } = [];
 }
 
+[Function("siteKeyOf", "address")]
+internal sealed class SiteKeyOfFunction : FunctionMessage
+{
+    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
+}
+
 [Function("rotateSiteKey")]
 internal sealed class RotateSiteKeyFunction : FunctionMessage
 {
@@ -27,12 +33,6 @@ internal sealed class RotateSiteKeyFunction : FunctionMessage
 
 [Function("revokeSiteKey")]
 internal sealed class RevokeSiteKeyFunction : FunctionMessage
-{
-    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
-}
-
-[Function("siteKeyOf", "address")]
-internal sealed class SiteKeyOfFunction : FunctionMessage
 {
     [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
 }

@@ -62,6 +62,12 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
             new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = key, Proof = Signature(proof, nameof(proof)) }, SetSiteKeyGas, cancellationToken);
     }
 
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
+    }
+
     public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken)
     {
         var key = SiteKeyRegistration.Address(newAddress, nameof(newAddress));
@@ -89,12 +95,6 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         return Task.FromResult(SiteKeyRegistration.RotationDigest(connection.ResourceRegistryAddress, connection.ChainId, siteId, oldAddress, newAddress));
-    }
-
-    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
-    {
-        var connection = _runtime.Connection;
-        return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
     }
 
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)

@@ -69,6 +69,14 @@ internal sealed class FakeResourceLedger : IResourceLedger
     public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken) =>
         SiteKey(siteId, current => current is null || current == address ? address : throw new InvalidOperationException($"ResourceRegistry refuses the call: SiteKeyAlreadySet ({siteId})."));
 
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_siteKeys.GetValueOrDefault(siteId));
+        }
+    }
+
     public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken) =>
         SiteKey(siteId, current => current is null ? throw new InvalidOperationException($"ResourceRegistry refuses the call: NoSiteKey ({siteId}).") : newAddress);
 
@@ -80,13 +88,6 @@ internal sealed class FakeResourceLedger : IResourceLedger
     public Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(siteId), .. Id(oldAddress), .. Id(newAddress)]));
 
-    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
-    {
-        lock (_sync)
-        {
-            return Task.FromResult(_siteKeys.GetValueOrDefault(siteId));
-        }
-    }
 
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));

@@ -33,6 +33,12 @@ public interface IResourceLedger
     Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract, the chain and
+    /// the resource's count of accepted site attestations, so a signature is accepted at most once.
+    /// </summary>
+    Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Hands a site over to a new key: the current key's signature over <see cref="SiteKeyRotationDigestAsync"/>, and the
     /// new key's proof over <see cref="SiteKeyDigestAsync"/>. The control plane only relays what the keys signed.
     /// </summary>
@@ -49,12 +55,6 @@ public interface IResourceLedger
 
     /// <summary>What a site's current key signs (Ethereum signed-message style) to hand the site over to <paramref name="newAddress"/>.</summary>
     Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract, the chain and
-    /// the resource's count of accepted site attestations, so a signature is accepted at most once.
-    /// </summary>
-    Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
 
     /// <summary>What the chain holds for a resource, or <c>null</c> when it holds nothing.</summary>
     Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken);

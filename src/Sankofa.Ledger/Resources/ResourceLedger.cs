@@ -68,6 +68,12 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
     }
 
+    public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.AttestationDigestAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, Hash32(specHash, nameof(specHash)), cancellationToken);
+    }
+
     public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken)
     {
         var key = SiteKeyRegistration.Address(newAddress, nameof(newAddress));
@@ -95,12 +101,6 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         return Task.FromResult(SiteKeyRegistration.RotationDigest(connection.ResourceRegistryAddress, connection.ChainId, siteId, oldAddress, newAddress));
-    }
-
-    public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
-    {
-        var connection = _runtime.Connection;
-        return ResourceRegistryCalls.AttestationDigestAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, Hash32(specHash, nameof(specHash)), cancellationToken);
     }
 
     public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)

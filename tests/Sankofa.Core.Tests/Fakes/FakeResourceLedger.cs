@@ -5,15 +5,14 @@ namespace Sankofa.Core.Tests.Fakes;
 
 /// <summary>
 /// The ResourceRegistry's rules in memory: transitions in order, idempotent repeats, refusals as the ledger reports
-/// them (<see cref="InvalidOperationException"/>), Verified when both attestations match the request, a key per site.
-/// Signatures and proofs are not checked. <see cref="Snapshot"/> and <see cref="Revert"/> make it lose its newest records, as a chain that lost
+/// them (<see cref="InvalidOperationException"/>), Verified when both attestations match the request. Signatures are
+/// not checked. <see cref="Snapshot"/> and <see cref="Revert"/> make it lose its newest records, as a chain that lost
 /// its last blocks does.
 /// </summary>
 internal sealed class FakeResourceLedger : IResourceLedger
 {
     private readonly Lock _sync = new();
     private Dictionary<string, OnChainResource> _records = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _siteKeys = new(StringComparer.Ordinal);
     private long _block;
 
     /// <summary>When set, every transition throws this (the chain is unreachable, say).</summary>
@@ -66,31 +65,23 @@ internal sealed class FakeResourceLedger : IResourceLedger
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         Transition(resourceId, r => r is null ? throw Refused("InvalidTransition", resourceId) : r with { State = OnChainResourceState.Deleted });
 
-    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken) =>
-        SiteKey(siteId, current => current is null || current == address ? address : throw new InvalidOperationException($"ResourceRegistry refuses the call: SiteKeyAlreadySet ({siteId})."));
+    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken) => Task.FromResult(Receipt());
 
-    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
-    {
-        lock (_sync)
-        {
-            return Task.FromResult(_siteKeys.GetValueOrDefault(siteId));
-        }
-    }
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
+        Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));
 
     public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken) =>
-        SiteKey(siteId, current => current is null ? throw new InvalidOperationException($"ResourceRegistry refuses the call: NoSiteKey ({siteId}).") : newAddress);
+        Task.FromResult(Receipt());
 
-    public Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken) => SiteKey(siteId, _ => null);
+    public Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult(Receipt());
 
     public Task<byte[]> SiteKeyDigestAsync(string siteId, string address, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(siteId), .. Id(address)]));
 
     public Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(siteId), .. Id(oldAddress), .. Id(newAddress)]));
-
-
-    public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
-        Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));
 
     public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
     {
@@ -126,30 +117,6 @@ internal sealed class FakeResourceLedger : IResourceLedger
             try
             {
                 _records[resourceId] = apply(_records.GetValueOrDefault(resourceId)) with { UpdatedBlock = ++_block };
-                return Task.FromResult(Receipt());
-            }
-            catch (InvalidOperationException ex)
-            {
-                return Task.FromException<LedgerReceipt>(ex);
-            }
-        }
-    }
-
-    private Task<LedgerReceipt> SiteKey(string siteId, Func<string?, string?> apply)
-    {
-        lock (_sync)
-        {
-            try
-            {
-                if (apply(_siteKeys.GetValueOrDefault(siteId)) is { } key)
-                {
-                    _siteKeys[siteId] = key;
-                }
-                else
-                {
-                    _siteKeys.Remove(siteId);
-                }
-
                 return Task.FromResult(Receipt());
             }
             catch (InvalidOperationException ex)

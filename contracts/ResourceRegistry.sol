@@ -18,12 +18,23 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 ///      msg.sender, so the role checks apply to each call as if sent alone, and one refused call reverts the whole batch.
 ///      A site's signature covers the resource's count of accepted site attestations, so each signature is good for one
 ///      change only: an earlier signature relayed again no longer matches and is refused.
+///      A site key is registered only with its own signature over siteKeyDigest (proof that its holder presented it),
+///      rotated only with the current key's signature over siteKeyRotationDigest, and revoked by an administrator. A key
+///      serves one site, once: after rotation or revocation it can never be registered again, so no old signature
+///      (registration, rotation or attestation) can bring it back.
 contract ResourceRegistry is AccessControl, Pausable, Multicall {
-    /// @notice Role of the control plane's signing key: records transitions and registers site keys.
+    /// @notice Role of the control plane's signing key: records transitions, and relays site keys' registrations and
+    ///         rotations (each signed by the site keys themselves).
     bytes32 public constant CONTROL_PLANE_ROLE = keccak256("CONTROL_PLANE_ROLE");
 
     /// @notice Role allowed to pause and resume the registry.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice First word of siteKeyDigest: separates a key's proof of possession from every other signed message.
+    bytes32 public constant SITE_KEY_TAG = keccak256("sankofa.site-key.v1");
+
+    /// @notice First word of siteKeyRotationDigest.
+    bytes32 public constant SITE_KEY_ROTATION_TAG = keccak256("sankofa.site-key-rotation.v1");
 
     /// @notice Lifecycle states.
     enum State {
@@ -69,9 +80,15 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     mapping(bytes32 resourceId => Stored) private _resources;
     mapping(bytes32 resourceId => Divergent) private _divergent;
     mapping(bytes32 siteId => address) private _siteKeys;
+    /// @dev The site each key was ever registered for: a key is never registered again once used.
+    mapping(address key => bytes32 siteId) private _keySites;
 
-    /// @notice A site's attestation key was registered or rotated.
+    /// @notice A site's attestation key was registered, with its holder's proof of possession.
     event SiteKeySet(bytes32 indexed site, address key);
+    /// @notice A site's key was replaced by a new one, with the old key's consent and the new key's proof.
+    event SiteKeyRotated(bytes32 indexed site, address oldKey, address newKey);
+    /// @notice An administrator revoked a site's key: the site has no key until a new one is registered.
+    event SiteKeyRevoked(bytes32 indexed site, address key);
     /// @notice A resource was requested with this spec.
     event Requested(bytes32 indexed resourceId, bytes32 specHash);
     /// @notice The placement engine chose a site and host.
@@ -91,6 +108,16 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     error BadSiteSignature(bytes32 resourceId, bytes32 site, address signer);
     /// @notice A zero hash or id.
     error ZeroValue();
+    /// @notice The proof of possession is not the key's signature over siteKeyDigest(site, key).
+    error BadSiteKeyProof(bytes32 site, address key, address signer);
+    /// @notice The rotation is not signed by the site's current key over siteKeyRotationDigest.
+    error BadRotationSignature(bytes32 site, address currentKey, address signer);
+    /// @notice The site already has another key: rotate it with that key's signature, or revoke it first.
+    error SiteKeyAlreadySet(bytes32 site, address currentKey);
+    /// @notice The site has no key to rotate.
+    error NoSiteKey(bytes32 site);
+    /// @notice The key was registered before (for this site or another) and cannot be registered again.
+    error SiteKeyReused(address key, bytes32 site);
 
     /// @param admin Receives the admin, control-plane and pauser roles.
     constructor(address admin) {
@@ -99,12 +126,51 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         _grantRole(PAUSER_ROLE, admin);
     }
 
-    /// @notice Registers (or rotates) the key a site attests with.
-    function setSiteKey(bytes32 site, address key) external onlyRole(CONTROL_PLANE_ROLE) {
-        if (site == bytes32(0) || key == address(0)) revert ZeroValue();
-        if (_siteKeys[site] == key) return;
-        _siteKeys[site] = key;
+    /// @notice Registers the key a site attests with, on the key's own signature over siteKeyDigest(site, key). Only for
+    ///         a site without a key (new, or revoked); a repeat of the current registration is a no-op.
+    function setSiteKey(bytes32 site, address key, bytes calldata proof) external onlyRole(CONTROL_PLANE_ROLE) {
+        _checkProof(site, key, proof);
+        address current = _siteKeys[site];
+        if (current == key) return;
+        if (current != address(0)) revert SiteKeyAlreadySet(site, current);
+        _claim(site, key);
         emit SiteKeySet(site, key);
+    }
+
+    /// @notice Replaces a site's key: the current key signs siteKeyRotationDigest(site, current, newKey), the new key
+    ///         proves possession as for setSiteKey. The control plane relays both (sites have no funded account).
+    function rotateSiteKey(bytes32 site, address newKey, bytes calldata signatureByOldKey, bytes calldata proofByNewKey)
+        external
+        onlyRole(CONTROL_PLANE_ROLE)
+    {
+        _checkProof(site, newKey, proofByNewKey);
+        address current = _siteKeys[site];
+        if (current == newKey) return;
+        if (current == address(0)) revert NoSiteKey(site);
+        address signer = _recover(siteKeyRotationDigest(site, current, newKey), signatureByOldKey);
+        if (signer != current) revert BadRotationSignature(site, current, signer);
+        _claim(site, newKey);
+        emit SiteKeyRotated(site, current, newKey);
+    }
+
+    /// @notice Revokes a site's key (lost, stolen, site retired): its attestations fail until a new key is registered.
+    /// @dev An administrator's act, not the control plane's, which only relays what sites sign.
+    function revokeSiteKey(bytes32 site) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address current = _siteKeys[site];
+        if (current == address(0)) return;
+        delete _siteKeys[site];
+        emit SiteKeyRevoked(site, current);
+    }
+
+    /// @notice What a site key signs (with the Ethereum signed-message prefix) to prove its holder presents it for this
+    ///         site, on this contract and chain.
+    function siteKeyDigest(bytes32 site, address key) public view returns (bytes32) {
+        return keccak256(abi.encode(SITE_KEY_TAG, address(this), block.chainid, site, key));
+    }
+
+    /// @notice What a site's current key signs (with the Ethereum signed-message prefix) to hand the site over to newKey.
+    function siteKeyRotationDigest(bytes32 site, address oldKey, address newKey) public view returns (bytes32) {
+        return keccak256(abi.encode(SITE_KEY_ROTATION_TAG, address(this), block.chainid, site, oldKey, newKey));
     }
 
     /// @notice Records a request for a resource with this spec.
@@ -164,7 +230,7 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         if (r.state != State.Placed && r.state != State.Provisioned) {
             revert InvalidTransition(resourceId, r.state, State.Provisioned);
         }
-        address signer = ECDSA.recover(MessageHashUtils.toEthSignedMessageHash(attestationDigest(resourceId, specHash)), signature);
+        address signer = _recover(attestationDigest(resourceId, specHash), signature);
         address key = _siteKeys[r.site];
         if (key == address(0) || signer != key) revert BadSiteSignature(resourceId, r.site, signer);
         if (_siteAttestation(resourceId, r) == specHash) return;
@@ -215,6 +281,24 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
             siteAttestation: _siteAttestation(resourceId, r),
             updatedBlock: r.updatedBlock
         });
+    }
+
+    function _checkProof(bytes32 site, address key, bytes calldata proof) private view {
+        if (site == bytes32(0) || key == address(0)) revert ZeroValue();
+        address signer = _recover(siteKeyDigest(site, key), proof);
+        if (signer != key) revert BadSiteKeyProof(site, key, signer);
+    }
+
+    /// @dev Makes key the site's key and binds it to the site for good.
+    function _claim(bytes32 site, address key) private {
+        bytes32 used = _keySites[key];
+        if (used != bytes32(0)) revert SiteKeyReused(key, used);
+        _keySites[key] = site;
+        _siteKeys[site] = key;
+    }
+
+    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address) {
+        return ECDSA.recover(MessageHashUtils.toEthSignedMessageHash(digest), signature);
     }
 
     function _controlPlaneAttestation(bytes32 resourceId, Stored storage r) private view returns (bytes32) {

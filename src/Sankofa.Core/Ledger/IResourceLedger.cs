@@ -22,8 +22,15 @@ public interface IResourceLedger
     /// <summary>Records that the resource was deleted.</summary>
     Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken);
 
-    /// <summary>Registers (or rotates) the address whose signatures count as a site's attestations.</summary>
-    Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken);
+    /// <summary>
+    /// Registers the address whose signatures count as a site's attestations, with the key's own signature over
+    /// <see cref="SiteKeyDigestAsync"/> (proof that its holder presented it). Refused when the site already has another
+    /// key (rotate or revoke it first) or the key was ever registered before; a repeat of the current key is a no-op.
+    /// </summary>
+    Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken);
+
+    /// <summary>The address registered for the site on chain (0x-prefixed, lower case), or <c>null</c> when it has none.</summary>
+    Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
 
     /// <summary>The address registered for the site on chain (0x-prefixed, lower case), or <c>null</c> when it has none.</summary>
     Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
@@ -33,6 +40,24 @@ public interface IResourceLedger
     /// the resource's count of accepted site attestations, so a signature is accepted at most once.
     /// </summary>
     Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands a site over to a new key: the current key's signature over <see cref="SiteKeyRotationDigestAsync"/>, and the
+    /// new key's proof over <see cref="SiteKeyDigestAsync"/>. The control plane only relays what the keys signed.
+    /// </summary>
+    Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Revokes a site's key (an administrator's act on chain: the signing key must hold the registry's admin role), so its
+    /// attestations fail until a new key is registered. A site without a key is left as it is.
+    /// </summary>
+    Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken);
+
+    /// <summary>What a site key signs (Ethereum signed-message style) to be registered for the site: bound to the contract, the chain, the site and the key.</summary>
+    Task<byte[]> SiteKeyDigestAsync(string siteId, string address, CancellationToken cancellationToken);
+
+    /// <summary>What a site's current key signs (Ethereum signed-message style) to hand the site over to <paramref name="newAddress"/>.</summary>
+    Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken);
 
     /// <summary>What the chain holds for a resource, or <c>null</c> when it holds nothing.</summary>
     Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken);

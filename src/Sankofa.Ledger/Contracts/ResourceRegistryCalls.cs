@@ -90,6 +90,31 @@ internal static class ResourceRegistryCalls
     }
 
     /// <summary>
+    /// The first function this ledger needs that the contract at <paramref name="contract"/> lacks (a registry deployed by
+    /// an earlier version), or null when it has them all: <c>multicall(bytes[])</c> to batch transitions, and
+    /// <c>siteKeyDigest(bytes32,address)</c>, which comes with site keys registered on their own proof of possession.
+    /// </summary>
+    public static async Task<string?> MissingFunctionAsync(JsonRpcClient rpc, string contract, string from, CancellationToken cancellationToken)
+    {
+        if (!await HasMulticallAsync(rpc, contract, from, cancellationToken).ConfigureAwait(false))
+        {
+            return "multicall(bytes[])";
+        }
+
+        try
+        {
+            var probe = new SiteKeyDigestFunction { Site = LedgerIds.Of("probe"), Key = from };
+            var output = await rpc.CallAsync("eth_call", cancellationToken, new { from, to = contract, data = Hex.Bytes(probe.GetCallData()) }, "latest")
+                .ConfigureAwait(false);
+            return Hex.ToBytes(output.GetString() ?? "0x").Length == 32 ? null : "siteKeyDigest(bytes32,address)";
+        }
+        catch (JsonRpcException ex) when (ex.IsRevert)
+        {
+            return "siteKeyDigest(bytes32,address)";
+        }
+    }
+
+    /// <summary>
     /// Whether the contract at <paramref name="contract"/> has <c>multicall(bytes[])</c>, which the ledger needs to record
     /// many transitions per transaction: an empty multicall returns an empty array, a contract without it reverts.
     /// </summary>

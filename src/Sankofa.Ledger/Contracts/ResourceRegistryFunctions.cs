@@ -13,6 +13,13 @@ internal sealed class SetSiteKeyFunction : FunctionMessage
 {
     [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
     [Parameter("address", "key", 2)] public string Key { get; set; } = string.Empty;
+    [Parameter("bytes", "proof", 3)] public byte[] Proof { get; set; } = [];
+}
+
+[Function("siteKeyOf", "address")]
+internal sealed class SiteKeyOfFunction : FunctionMessage
+{
+    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
 }
 
 [Function("siteKeyOf", "address")]
@@ -68,6 +75,28 @@ internal sealed class AttestationDigestFunction : FunctionMessage
 {
     [Parameter("bytes32", "resourceId", 1)] public byte[] ResourceId { get; set; } = [];
     [Parameter("bytes32", "specHash", 2)] public byte[] SpecHash { get; set; } = [];
+}
+
+[Function("rotateSiteKey")]
+internal sealed class RotateSiteKeyFunction : FunctionMessage
+{
+    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
+    [Parameter("address", "newKey", 2)] public string NewKey { get; set; } = string.Empty;
+    [Parameter("bytes", "signatureByOldKey", 3)] public byte[] SignatureByOldKey { get; set; } = [];
+    [Parameter("bytes", "proofByNewKey", 4)] public byte[] ProofByNewKey { get; set; } = [];
+}
+
+[Function("revokeSiteKey")]
+internal sealed class RevokeSiteKeyFunction : FunctionMessage
+{
+    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
+}
+
+[Function("siteKeyDigest", "bytes32")]
+internal sealed class SiteKeyDigestFunction : FunctionMessage
+{
+    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
+    [Parameter("address", "key", 2)] public string Key { get; set; } = string.Empty;
 }
 
 [Function("isVerified", "bool")]

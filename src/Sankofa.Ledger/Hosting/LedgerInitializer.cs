@@ -258,8 +258,9 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     /// <summary>
     /// ResourceRegistry: <c>Ledger:ResourceRegistryAddress</c>, else the one recorded for this chain when its code is
     /// still there, else deployed now and recorded. Runs after the AuditAnchor resolution, which already bumped the
-    /// generation if the chain lost its state (both contracts are lost together). The contract must have multicall (the
-    /// ledger batches transitions with it): an older one is replaced on the embedded chain and refused on a configured node.
+    /// generation if the chain lost its state (both contracts are lost together). The contract must have every function
+    /// the ledger uses (multicall, site keys with proofs): an older one is replaced on the embedded chain and refused on a
+    /// configured node.
     /// </summary>
     private async Task<string> ResolveResourceRegistryAsync(long chainId, bool embedded, CancellationToken cancellationToken)
     {
@@ -273,12 +274,12 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
                     null);
             }
 
-            if (!await ResourceRegistryCalls.HasMulticallAsync(_rpc!, _options.ResourceRegistryAddress, _key!.Address, cancellationToken).ConfigureAwait(false))
+            if (await ResourceRegistryCalls.MissingFunctionAsync(_rpc!, _options.ResourceRegistryAddress, _key!.Address, cancellationToken).ConfigureAwait(false) is { } missing)
             {
                 throw new LedgerConfigurationException(
                     "Ledger:ResourceRegistryAddress",
-                    $"The ResourceRegistry contract at {_options.ResourceRegistryAddress} predates multicall(bytes[]), which the ledger needs to record "
-                    + "many transitions per transaction. Point the setting at a current deployment, or remove it to let Sankofa deploy one.",
+                    $"The ResourceRegistry contract at {_options.ResourceRegistryAddress} predates {missing}, which this version of the ledger needs. "
+                    + "Point the setting at a current deployment, or remove it to let Sankofa deploy one.",
                     null);
             }
 
@@ -290,7 +291,8 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         {
             if (await AuditAnchorCalls.HasCodeAsync(_rpc!, recorded, cancellationToken).ConfigureAwait(false))
             {
-                if (await ResourceRegistryCalls.HasMulticallAsync(_rpc!, recorded, _key!.Address, cancellationToken).ConfigureAwait(false))
+                var missing = await ResourceRegistryCalls.MissingFunctionAsync(_rpc!, recorded, _key!.Address, cancellationToken).ConfigureAwait(false);
+                if (missing is null)
                 {
                     return recorded;
                 }
@@ -300,14 +302,14 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
                     // Redeploying on a shared chain would silently leave every recorded resource behind: the operator decides.
                     throw new LedgerConfigurationException(
                         "Ledger:ResourceRegistryAddress",
-                        $"The ResourceRegistry contract recorded in {_paths.Deployment} ({recorded}) predates multicall(bytes[]), which the ledger needs to "
-                        + "record many transitions per transaction. Set Ledger:ResourceRegistryAddress to a current deployment, or remove "
+                        $"The ResourceRegistry contract recorded in {_paths.Deployment} ({recorded}) predates {missing}, which this version of the "
+                        + "ledger needs. Set Ledger:ResourceRegistryAddress to a current deployment, or remove "
                         + "\"resourceRegistry\" from the file to deploy one (resources recorded on the old contract stay there).",
                         null);
                 }
 
                 // The embedded chain is Sankofa's own: replace the outdated contract, as when its code is lost.
-                Log.RegistryOutdated(_logger, recorded);
+                Log.RegistryOutdated(_logger, recorded, missing);
             }
             else if (!embedded)
             {
@@ -393,7 +395,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         [LoggerMessage(43, LogLevel.Information, "Ledger ready: {RpcUrl} chain {ChainId}, AuditAnchor {AuditAnchor}, embedded {Embedded}, generation {Generation}")]
         public static partial void Ready(ILogger logger, Uri rpcUrl, long chainId, string auditAnchor, bool embedded, long generation);
 
-        [LoggerMessage(44, LogLevel.Warning, "The ResourceRegistry contract at {Address} predates multicall; deploying the current contract (resources recorded on the old one stay there)")]
-        public static partial void RegistryOutdated(ILogger logger, string address);
+        [LoggerMessage(44, LogLevel.Warning, "The ResourceRegistry contract at {Address} predates {Missing}; deploying the current contract (resources recorded on the old one stay there)")]
+        public static partial void RegistryOutdated(ILogger logger, string address, string missing);
     }
 }

@@ -15,13 +15,16 @@ namespace Sankofa.Ledger.Resources;
 internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
 {
     // Most gas each transition uses inside a multicall, calldata aside: measured on the compiled contract (request 72k,
-    // place 61k, attest 45k, provisioned 38k, setSiteKey 28k, remove 15k, each a first write) plus about a third.
+    // place 61k, attest 45k, provisioned 38k, setSiteKey 54k, rotateSiteKey 42k, remove 15k, revokeSiteKey 5k, each a
+    // first write) plus about a third.
     private const long RequestGas = 100_000;
     private const long PlaceGas = 90_000;
     private const long ProvisionedGas = 60_000;
     private const long AttestGas = 70_000;
     private const long RemoveGas = 30_000;
-    private const long SetSiteKeyGas = 50_000;
+    private const long SetSiteKeyGas = 75_000;
+    private const long RotateSiteKeyGas = 60_000;
+    private const long RevokeSiteKeyGas = 10_000;
 
     private readonly LedgerRuntime _runtime;
     private readonly TransitionBatcher _batcher;
@@ -44,25 +47,26 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         SendAsync($"resource:{resourceId}:provisioned:{Short(specHash)}",
             new ProvisionedFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, ProvisionedGas, cancellationToken);
 
-    public Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(signature);
-        if (signature.Length != 65)
-        {
-            throw new ArgumentException("A site signature is 65 bytes (r, s, v).", nameof(signature));
-        }
-
-        return SendAsync($"resource:{resourceId}:attest:{Short(specHash)}",
-            new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = signature },
+    public Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken) =>
+        SendAsync($"resource:{resourceId}:attest:{Short(specHash)}",
+            new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = Signature(signature, nameof(signature)) },
             AttestGas, cancellationToken);
-    }
 
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:remove", new RemoveFunction { ResourceId = LedgerIds.Of(resourceId) }, RemoveGas, cancellationToken);
 
-    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken) =>
-        SendAsync($"site:{siteId}:key:{address.ToUpperInvariant()}",
-            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = address }, SetSiteKeyGas, cancellationToken);
+    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken)
+    {
+        var key = SiteKeyRegistration.Address(address, nameof(address));
+        return SendAsync($"site:{siteId}:key:{key.ToUpperInvariant()}",
+            new SetSiteKeyFunction { Site = LedgerIds.Of(siteId), Key = key, Proof = Signature(proof, nameof(proof)) }, SetSiteKeyGas, cancellationToken);
+    }
+
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
+    }
 
     public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
     {
@@ -74,6 +78,35 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         return ResourceRegistryCalls.AttestationDigestAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, Hash32(specHash, nameof(specHash)), cancellationToken);
+    }
+
+    public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken)
+    {
+        var key = SiteKeyRegistration.Address(newAddress, nameof(newAddress));
+        return SendAsync($"site:{siteId}:rotate:{key.ToUpperInvariant()}",
+            new RotateSiteKeyFunction
+            {
+                Site = LedgerIds.Of(siteId),
+                NewKey = key,
+                SignatureByOldKey = Signature(signatureByOldKey, nameof(signatureByOldKey)),
+                ProofByNewKey = Signature(proofByNewKey, nameof(proofByNewKey)),
+            },
+            RotateSiteKeyGas, cancellationToken);
+    }
+
+    public Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken) =>
+        SendAsync($"site:{siteId}:revoke", new RevokeSiteKeyFunction { Site = LedgerIds.Of(siteId) }, RevokeSiteKeyGas, cancellationToken);
+
+    public Task<byte[]> SiteKeyDigestAsync(string siteId, string address, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return Task.FromResult(SiteKeyRegistration.Digest(connection.ResourceRegistryAddress, connection.ChainId, siteId, SiteKeyRegistration.Address(address, nameof(address))));
+    }
+
+    public Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        return Task.FromResult(SiteKeyRegistration.RotationDigest(connection.ResourceRegistryAddress, connection.ChainId, siteId, oldAddress, newAddress));
     }
 
     public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
@@ -104,6 +137,9 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         hash is { Length: 32 } && hash.AsSpan().ContainsAnyExcept((byte)0)
             ? hash
             : throw new ArgumentException("Must be a 32-byte hash, not all zero.", name);
+
+    private static byte[] Signature(byte[] signature, string name) =>
+        signature is { Length: 65 } ? signature : throw new ArgumentException("A signature is 65 bytes (r, s, v).", name);
 
     private static string Short(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, Math.Min(8, hash.Length)));
 }

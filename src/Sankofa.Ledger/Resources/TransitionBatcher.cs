@@ -222,7 +222,7 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
             var (index, reason) = await FindFirstRefusedAsync(connection, accepted, rest, refusal, stop).ConfigureAwait(false);
             accepted.AddRange(rest.Take(index));
             rest[index].Completion.TrySetException(
-                new InvalidOperationException($"ResourceRegistry refuses {rest[index].Operation}: {reason.Message}", reason));
+                new InvalidOperationException($"ResourceRegistry refuses {rest[index].Operation}: {ResourceRegistryErrors.Describe(reason)}", reason));
             rest = rest[(index + 1)..];
             refusal = rest.Count == 0 ? null : await SimulateAsync(connection, [.. accepted, .. rest], stop).ConfigureAwait(false);
         }

@@ -16,7 +16,8 @@ namespace Sankofa.Server.Provisioning;
 /// Stands in for each site's own agent until edge agents exist: it holds a per-site secp256k1 key (kept under
 /// <c>&lt;DataDirectory&gt;/sites/</c>, never the control plane's key), reads the VM's configuration from the site's
 /// Proxmox with a client of its own rather than trusting the control plane's records, computes the spec hash of what
-/// runs, and signs the chain's attestation digest. Proxmox keeps no record of which template a full clone came from, so
+/// runs, and signs the chain's attestation digest. It registers each site key on chain with the key's own proof of
+/// possession, as a site's agent does. Proxmox keeps no record of which template a full clone came from, so
 /// the template is the requested one, checked to exist as a template on the site.
 /// </summary>
 internal sealed partial class SiteAttestor(
@@ -62,7 +63,6 @@ internal sealed partial class SiteAttestor(
         return new SiteAttestationResult(siteId, observedHash, signature, address);
     }
 
-    /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>
     /// <summary>
     /// The template names the site holds, read at most once a minute: listing every VM of the cluster per attestation
     /// cost more than the attestation, and templates are added or removed by operators, not per VM.
@@ -80,6 +80,7 @@ internal sealed partial class SiteAttestor(
         return names;
     }
 
+    /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>
     private Task<(byte[] Key, string Address)> KeyAsync(string siteId, CancellationToken cancellationToken)
     {
         var lazy = keys.GetOrAdd(siteId, id => new Lazy<Task<(byte[] Key, string Address)>>(() => LoadOrCreateAsync(id)));
@@ -118,7 +119,8 @@ internal sealed partial class SiteAttestor(
             }
 
             var address = SiteAttestation.AddressOf(key);
-            await ledger.RegisterSiteKeyAsync(siteId, address, CancellationToken.None).ConfigureAwait(false);
+            var digest = await ledger.SiteKeyDigestAsync(siteId, address, CancellationToken.None).ConfigureAwait(false);
+            await ledger.RegisterSiteKeyAsync(siteId, address, SiteAttestation.Sign(key, digest), CancellationToken.None).ConfigureAwait(false);
             LogKeyRegistered(logger, siteId, address);
             return (key, address);
         }

@@ -65,12 +65,25 @@ internal sealed class FakeResourceLedger : IResourceLedger
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         Transition(resourceId, r => r is null ? throw Refused("InvalidTransition", resourceId) : r with { State = OnChainResourceState.Deleted });
 
-    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, CancellationToken cancellationToken) => Task.FromResult(Receipt());
+    public Task<LedgerReceipt> RegisterSiteKeyAsync(string siteId, string address, byte[] proof, CancellationToken cancellationToken) => Task.FromResult(Receipt());
+
+    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));
+
+    public Task<LedgerReceipt> RotateSiteKeyAsync(string siteId, string newAddress, byte[] signatureByOldKey, byte[] proofByNewKey, CancellationToken cancellationToken) =>
+        Task.FromResult(Receipt());
+
+    public Task<LedgerReceipt> RevokeSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult(Receipt());
+
+    public Task<byte[]> SiteKeyDigestAsync(string siteId, string address, CancellationToken cancellationToken) =>
+        Task.FromResult(SHA256.HashData([.. Id(siteId), .. Id(address)]));
+
+    public Task<byte[]> SiteKeyRotationDigestAsync(string siteId, string oldAddress, string newAddress, CancellationToken cancellationToken) =>
+        Task.FromResult(SHA256.HashData([.. Id(siteId), .. Id(oldAddress), .. Id(newAddress)]));
 
     public Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken)
     {

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Contracts;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
-using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Rpc;
 
@@ -122,11 +121,9 @@ public sealed class ResourceLedgerBatchingTests(LedgerFixture fixture) : IClassF
     [Fact]
     public async Task A_site_attestation_over_the_ledgers_digest_verifies_the_resource()
     {
-        using var key = SigningKey.Generate();
-        var siteKey = key.ExportSecret();
+        var siteKey = await TestSites.RegisterNewKeyAsync(Ledger, "edge-ho-1");
         var id = NewId();
         var spec = Spec(id);
-        await Ledger.RegisterSiteKeyAsync("edge-ho-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
         await Task.WhenAll(
             Ledger.RecordRequestedAsync(id, spec, CancellationToken.None),
             Ledger.RecordPlacedAsync(id, "edge-ho-1", "host-1", CancellationToken.None),

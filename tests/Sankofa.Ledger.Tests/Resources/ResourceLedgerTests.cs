@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Core.Ledger;
-using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Resources;
 
 namespace Sankofa.Ledger.Tests.Resources;
@@ -14,20 +13,14 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
 
     private static byte[] Spec(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 
-    private static byte[] NewSiteKey()
-    {
-        using var key = SigningKey.Generate();
-        return key.ExportSecret();
-    }
-
     /// <summary>A new resource requested as "asked" and placed on a site whose key the test holds (the fixture plays the site).</summary>
     private async Task<(string Id, byte[] SiteKey)> RequestedAndPlacedAsync()
     {
         var id = "vm-" + Guid.NewGuid();
-        var siteKey = NewSiteKey();
-        await Ledger.RegisterSiteKeyAsync("edge-oslo-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+        var site = TestSites.NewId("edge-oslo");
+        var siteKey = await TestSites.RegisterNewKeyAsync(Ledger, site);
         await Ledger.RecordRequestedAsync(id, Spec("asked"), CancellationToken.None);
-        await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", CancellationToken.None);
+        await Ledger.RecordPlacedAsync(id, site, "host-1", CancellationToken.None);
         return (id, siteKey);
     }
 
@@ -36,8 +29,7 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     {
         var id = "vm-" + Guid.NewGuid();
         var spec = Spec("""{"cores":2,"memoryMiB":4096}""");
-        var siteKey = NewSiteKey();
-        await Ledger.RegisterSiteKeyAsync("edge-lagos-1", SiteAttestation.AddressOf(siteKey), CancellationToken.None);
+        var siteKey = await TestSites.RegisterNewKeyAsync(Ledger, "edge-lagos-1");
 
         await Ledger.RecordRequestedAsync(id, spec, CancellationToken.None);
         await Ledger.RecordPlacedAsync(id, "edge-lagos-1", "host-3", CancellationToken.None);
@@ -61,14 +53,14 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     {
         var id = "vm-" + Guid.NewGuid();
         var spec = Spec("a");
-        await Ledger.RegisterSiteKeyAsync("edge-quito-1", SiteAttestation.AddressOf(NewSiteKey()), CancellationToken.None);
+        await TestSites.RegisterNewKeyAsync(Ledger, "edge-quito-1");
         await Ledger.RecordRequestedAsync(id, spec, CancellationToken.None);
         await Ledger.RecordPlacedAsync(id, "edge-quito-1", "host-1", CancellationToken.None);
         await Ledger.RecordProvisionedAsync(id, spec, CancellationToken.None);
         var digest = await Ledger.AttestationDigestAsync(id, spec, CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Ledger.RecordSiteAttestationAsync(id, spec, SiteAttestation.Sign(NewSiteKey(), digest), CancellationToken.None));
+            Ledger.RecordSiteAttestationAsync(id, spec, SiteAttestation.Sign(TestSites.NewKey(), digest), CancellationToken.None));
 
         Assert.Contains("refuses", error.Message, StringComparison.Ordinal);
         Assert.False((await Ledger.GetAsync(id, CancellationToken.None))!.Verified);
@@ -166,7 +158,7 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     [Fact]
     public async Task The_site_signs_exactly_the_digest_the_contract_recovers()
     {
-        var siteKey = NewSiteKey();
+        var siteKey = TestSites.NewKey();
         var digest = RandomNumberGenerator.GetBytes(32);
 
         var signature = SiteAttestation.Sign(siteKey, digest);

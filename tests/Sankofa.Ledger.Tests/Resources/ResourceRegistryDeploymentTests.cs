@@ -31,6 +31,30 @@ public sealed class ResourceRegistryDeploymentTests
     }
 
     [Fact]
+    public async Task Embedded_ledger_replaces_a_recorded_registry_whose_site_keys_need_no_proof_and_says_so()
+    {
+        using var dir = new TempDirectory();
+        string outdated;
+        await using (var first = await LedgerHost.CreateAsync(dir.Path))
+        {
+            // Stand-in for the contract as it was before site keys needed a proof of possession: code with multicall but
+            // without siteKeyDigest (IdentityRegistry's).
+            var connection = first.Connection;
+            outdated = connection.ResourceRegistryAddress;
+            var codeWithoutProofs = await connection.Rpc.CallAsync("eth_getCode", CancellationToken.None, connection.IdentityRegistryAddress, "latest");
+            await connection.Rpc.CallAsync("anvil_setCode", CancellationToken.None, outdated, codeWithoutProofs.GetString());
+            Assert.True(await ResourceRegistryCalls.HasMulticallAsync(connection.Rpc, outdated, connection.SignerAddress, CancellationToken.None));
+        }
+
+        await using var second = await LedgerHost.CreateAsync(dir.Path);
+
+        var current = second.Connection.ResourceRegistryAddress;
+        Assert.NotEqual(outdated, current, StringComparer.OrdinalIgnoreCase);
+        Assert.Null(await ResourceRegistryCalls.MissingFunctionAsync(second.Connection.Rpc, current, second.Connection.SignerAddress, CancellationToken.None));
+        Assert.Contains(second.Logs.Messages, m => m.Contains($"ResourceRegistry contract at {outdated} predates siteKeyDigest(bytes32,address)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_configured_registry_address_without_multicall_fails_startup_naming_the_setting()
     {
         using var dir = new TempDirectory();

@@ -126,9 +126,18 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
             return Error.Conflict("address", $"Site '{siteId}' has an approved key already ({current.Address}); replacing it is a rotation, signed by the old key.");
         }
 
-        // TODO(issue 13, site-key proof): pass agent.Proof, the key's signature over siteKeyDigest(site, key), once
-        // RegisterSiteKeyAsync takes it, so the contract itself checks that the key's holder presented it.
-        var receipt = await ledger.RegisterSiteKeyAsync(siteId, address, cancellationToken).ConfigureAwait(false);
+        // With the key's own signature, so the contract itself checks that the key's holder presented it.
+        LedgerReceipt receipt;
+        try
+        {
+            receipt = await ledger.RegisterSiteKeyAsync(siteId, address, agent.Proof, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The contract refused it (the site has another key, say the direct mode's): nothing was recorded.
+            return Error.Conflict("address", $"The chain refused key {address} for site '{siteId}': {ex.Message}");
+        }
+
         var approved = await store.ApproveAsync(siteId, address, caller.Id, time.GetUtcNow(), receipt,
             Audit(actor, "site.agent.approved", siteId, new { address, transaction = receipt.TransactionHash, block = receipt.BlockNumber }),
             cancellationToken).ConfigureAwait(false);

@@ -32,9 +32,6 @@ public interface IResourceLedger
     /// <summary>The address registered for the site on chain (0x-prefixed, lower case), or <c>null</c> when it has none.</summary>
     Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
 
-    /// <summary>The address registered for the site on chain (0x-prefixed, lower case), or <c>null</c> when it has none.</summary>
-    Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
-
     /// <summary>
     /// What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract, the chain and
     /// the resource's count of accepted site attestations, so a signature is accepted at most once.

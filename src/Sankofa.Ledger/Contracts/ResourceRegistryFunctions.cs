@@ -22,12 +22,6 @@ internal sealed class SiteKeyOfFunction : FunctionMessage
     [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
 }
 
-[Function("siteKeyOf", "address")]
-internal sealed class SiteKeyOfFunction : FunctionMessage
-{
-    [Parameter("bytes32", "site", 1)] public byte[] Site { get; set; } = [];
-}
-
 [Function("request")]
 internal sealed class RequestFunction : FunctionMessage
 {

@@ -68,12 +68,6 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
     }
 
-    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken)
-    {
-        var connection = _runtime.Connection;
-        return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
-    }
-
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)
     {
         var connection = _runtime.Connection;

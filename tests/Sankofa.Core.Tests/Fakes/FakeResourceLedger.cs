@@ -69,8 +69,6 @@ internal sealed class FakeResourceLedger : IResourceLedger
 
     public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
-    public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));
 

@@ -119,7 +119,9 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     private async Task<SiteKey> RegisteredKeyAsync(string site)
     {
         var key = NewKey();
-        await Server.Services.GetRequiredService<IResourceLedger>().RegisterSiteKeyAsync(site, key.Address, CancellationToken.None);
+        var ledger = Server.Services.GetRequiredService<IResourceLedger>();
+        var digest = await ledger.SiteKeyDigestAsync(site, key.Address, CancellationToken.None);
+        await ledger.RegisterSiteKeyAsync(site, key.Address, key.Sign(digest), CancellationToken.None);
         return key;
     }
 

@@ -1,3 +1,4 @@
+using Nethereum.RLP;
 using Sankofa.Agent.LightClient;
 
 namespace Sankofa.Agent.Tests.LightClient;
@@ -95,5 +96,27 @@ public sealed class QbftSealTests
         var otherRound = QbftTestChain.With(block, "extraData", QbftTestChain.Hex((extra with { Round = 2 }).Encode()));
 
         Assert.Throws<ChainVerificationException>(() => QbftSeals.VerifyCommitSeals(QbftTestChain.Parse(otherRound), FourAddresses));
+    }
+
+    [Fact]
+    public void A_header_in_Besus_current_extra_data_form_is_sealed_and_hashed_over_its_own_bytes()
+    {
+        // Besu since 21.x: the round as a minimal scalar, no vote as an empty list (the vectors use neither).
+        static string Extra(IEnumerable<byte[]> seals) => QbftTestChain.Hex(RLP.EncodeList(
+            RLP.EncodeElement(new byte[32]),
+            RLP.EncodeList([.. FourAddresses.Select(a => RLP.EncodeElement(Convert.FromHexString(a[2..])))]),
+            [RLP.OFFSET_SHORT_LIST],
+            RLP.EncodeElement([0x02]),
+            RLP.EncodeList([.. seals.Select(RLP.EncodeElement)])));
+        var unsealed = QbftTestChain.With(QbftTestChain.Header(7, QbftTestChain.Hex(new byte[32]), Four), "extraData", Extra([]));
+        var sealHash = QbftSeals.CommitSealHash(QbftTestChain.Parse(unsealed));
+        var block = QbftTestChain.With(unsealed, "extraData", Extra(Four[..3].Select(k => QbftTestChain.Sign(k, sealHash))));
+
+        var header = QbftTestChain.Parse(block);
+        var extra = QbftExtraData.Decode(header.ExtraData);
+
+        Assert.Equal((2, null), (extra.Round, extra.Vote));
+        Assert.Equal(3, QbftSeals.VerifyCommitSeals(header, FourAddresses).Count);
+        Assert.Equal(unsealed["hash"]!.GetValue<string>(), block["hash"]!.GetValue<string>());
     }
 }

@@ -83,16 +83,17 @@ internal static class QbftTestChain
         return copy;
     }
 
-    public static BlockHeader Parse(JsonObject block) => BlockHeader.FromJson(JsonSerializer.SerializeToElement(block));
-
-    public static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
-
-    private static byte[] Sign(ECPrivKey key, byte[] hash)
+    /// <summary>A commit seal as Besu encodes it: r ‖ s ‖ recovery id.</summary>
+    public static byte[] Sign(ECPrivKey key, byte[] hash)
     {
         Assert.True(key.TrySignRecoverable(hash, out var signature));
         signature!.Deconstruct(out var r, out var s, out var recoveryId);
         return [.. r.ToBytes(), .. s.ToBytes(), (byte)recoveryId];
     }
+
+    public static BlockHeader Parse(JsonObject block) => BlockHeader.FromJson(JsonSerializer.SerializeToElement(block));
+
+    public static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
 
     private static string Quantity(long value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
 

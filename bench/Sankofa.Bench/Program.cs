@@ -2,11 +2,12 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
 //        portal: [--resources N] [--rounds N] (Chromium at /usr/bin/chromium).
+//        lightclient: [--accounts N] [--slots N] [--iterations N] (the agent's storage-proof check).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -55,6 +56,9 @@ switch (command)
     case "portal":
         await PortalBenchmark.RunAsync(Number("--resources", 10_000), Number("--rounds", 5), cancellation);
         break;
+    case "lightclient":
+        await LightClientBenchmark.RunAsync(Number("--accounts", 10_000), Number("--slots", 10_000), Number("--iterations", 20_000), cancellation);
+        break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);
         break;
@@ -85,7 +89,7 @@ switch (command)
         VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision or reads.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal or lightclient.");
         return 2;
 }
 

@@ -9,15 +9,25 @@ public static class Repository
     public static string Anvil => Path.Combine(Root, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 
     /// <summary>The official Proxmox VE API schema, never copied into the repository.</summary>
-    public static string OfficialSchema
+    public static string OfficialSchema => SharedReference("proxmox-ve-api-schema.json");
+
+    /// <summary>
+    /// A file of the shared reference data (never copied into the repository): <c>../shared/reference/</c> beside the
+    /// checkout, or beside a folder above it (a worktree under <c>wt/</c> of the checkout's parent).
+    /// </summary>
+    public static string SharedReference(string relativePath)
     {
-        get
+        var expected = Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference", relativePath));
+        for (var dir = new DirectoryInfo(Root).Parent; dir is not null; dir = dir.Parent)
         {
-            var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference", "proxmox-ve-api-schema.json"));
-            return File.Exists(path)
-                ? path
-                : throw new FileNotFoundException($"The official Proxmox API schema is expected at {path} (the shared folder beside the checkout).", path);
+            var path = Path.Combine(dir.FullName, "shared", "reference", relativePath);
+            if (File.Exists(path))
+            {
+                return path;
+            }
         }
+
+        throw new FileNotFoundException($"The reference file is expected at {expected} (the shared folder beside the checkout).", expected);
     }
 
     /// <summary>The subset of the Proxmox VE API schema the emulator serves.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Sankofa.Server.Tests.Infrastructure;
+namespace Sankofa.TestSupport;
 
 /// <summary>
 /// An anvil node the test owns, standing in for an external chain (Besu in production): Sankofa is pointed at it

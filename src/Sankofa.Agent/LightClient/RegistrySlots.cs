@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace Sankofa.Agent.LightClient;
+
+/// <summary>
+/// Where <c>contracts/ResourceRegistry.sol</c> keeps what the agent acts on, as solc lays out its storage: the
+/// inherited <c>AccessControl._roles</c> at slot 0 and <c>Pausable._paused</c> at 1, then the registry's own
+/// <c>_resources</c> (2), <c>_divergent</c> (3) and <c>_siteKeys</c> (4). A mapping's entry for key k lives at
+/// keccak-256(k ‖ slot). Ids are keccak-256 of their UTF-8 bytes, as the ledger derives them.
+/// </summary>
+public static class RegistrySlots
+{
+    private const int ResourcesSlot = 2;
+    private const int SiteKeysSlot = 4;
+
+    // Stored: slot 0 packs state, flags, updatedBlock and the attestation count; slot 1 is the requested spec hash.
+    private const int SpecHashOffset = 1;
+
+    /// <summary>The slot holding the address registered as <paramref name="siteId"/>'s key (zero when none).</summary>
+    public static byte[] SiteKey(string siteId) => Mapping(Id(siteId), SiteKeysSlot);
+
+    /// <summary>The slot holding the spec hash recorded when <paramref name="resourceId"/> was requested (zero when none).</summary>
+    public static byte[] RequestedSpecHash(string resourceId)
+    {
+        var slot = Mapping(Id(resourceId), ResourcesSlot);
+        for (var (i, carry) = (31, SpecHashOffset); carry > 0 && i >= 0; i--)
+        {
+            var sum = slot[i] + carry;
+            slot[i] = (byte)sum;
+            carry = sum >> 8;
+        }
+
+        return slot;
+    }
+
+    /// <summary>The address held in a storage word (its low 20 bytes), 0x-prefixed lower-case hex.</summary>
+    public static string Address(byte[] word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        return "0x" + Convert.ToHexStringLower(word.AsSpan(word.Length - 20));
+    }
+
+    private static byte[] Id(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return Rlp.Keccak(Encoding.UTF8.GetBytes(id));
+    }
+
+    private static byte[] Mapping(byte[] key, int slot)
+    {
+        var preimage = new byte[64];
+        key.CopyTo(preimage, 0);
+        preimage[63] = (byte)slot;
+        return Rlp.Keccak(preimage);
+    }
+}

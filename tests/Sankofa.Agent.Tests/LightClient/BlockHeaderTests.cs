@@ -10,7 +10,7 @@ public sealed class BlockHeaderTests(RegistryChain chain) : IClassFixture<Regist
     [Fact]
     public async Task Headers_of_the_embedded_chain_hash_to_what_the_node_reports_and_link_by_parent_hash()
     {
-        await chain.Ledger.RegisterSiteKeyAsync("edge-header-1", "0x00000000000000000000000000000000000000a1", CancellationToken.None);
+        await chain.RegisterSiteKeyAsync("edge-header-1");
         await chain.MineAsync(3);
         using var rpc = chain.Rpc();
         var head = await rpc.GetBlockHeaderAsync(null, CancellationToken.None);

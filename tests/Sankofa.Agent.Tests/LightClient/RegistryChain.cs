@@ -25,6 +25,30 @@ public sealed class RegistryChain : IAsyncLifetime
 
     public string Registry { get; private set; } = null!;
 
+    /// <summary>Registers a new site key for <paramref name="site"/>, with its proof as approval sends it; returns the key's address.</summary>
+    public async Task<string> RegisterSiteKeyAsync(string site)
+    {
+        var key = new byte[32];
+        string address;
+        while (true)
+        {
+            System.Security.Cryptography.RandomNumberGenerator.Fill(key);
+            try
+            {
+                address = Sankofa.Ledger.Resources.SiteAttestation.AddressOf(key);
+                break;
+            }
+            catch (ArgumentException)
+            {
+                // out of the curve's range: draw again
+            }
+        }
+
+        var digest = await Ledger.SiteKeyDigestAsync(site, address, CancellationToken.None);
+        await Ledger.RegisterSiteKeyAsync(site, address, Sankofa.Ledger.Resources.SiteAttestation.Sign(key, digest), CancellationToken.None);
+        return address;
+    }
+
     public string AuditAnchor { get; private set; } = null!;
 
     public TrustedCheckpoint Checkpoint { get; private set; } = null!;

@@ -24,8 +24,7 @@ public sealed class StateProofTests(RegistryChain chain) : IClassFixture<Registr
     private async Task<(byte[] StateRoot, AccountProof Proof, byte[] Slot, string Key)> RegisteredSiteKeyAsync(ChainRpcClient rpc)
     {
         var site = "edge-" + Guid.NewGuid().ToString("N")[..8];
-        var key = NewAddress();
-        await chain.Ledger.RegisterSiteKeyAsync(site, key, CancellationToken.None);
+        var key = await chain.RegisterSiteKeyAsync(site);
         var head = await rpc.GetBlockHeaderAsync(null, CancellationToken.None);
         var slot = RegistrySlots.SiteKey(site);
         return (head.StateRoot, await rpc.GetProofAsync(chain.Registry, [slot], head.Number, CancellationToken.None), slot, key);
@@ -34,8 +33,7 @@ public sealed class StateProofTests(RegistryChain chain) : IClassFixture<Registr
     [Fact]
     public async Task A_registered_site_key_is_proven_from_the_state_root_of_a_header_linked_to_the_checkpoint()
     {
-        var key = NewAddress();
-        await chain.Ledger.RegisterSiteKeyAsync("edge-proven-1", key, CancellationToken.None);
+        var key = await chain.RegisterSiteKeyAsync("edge-proven-1");
         using var rpc = chain.Rpc();
 
         var proven = await Client(rpc).ReadStorageAsync(chain.Registry, RegistrySlots.SiteKey("edge-proven-1"), CancellationToken.None);

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Sankofa.Server.Hosting;
@@ -31,20 +29,7 @@ internal sealed class ChainRpcRateLimit(IOptions<ChainRpcOptions> options) : IRa
         });
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var http = context.HttpContext;
-        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too many chain calls from this address.",
-            Detail = $"Past ChainRpc:PermitsPerSecond; try again in {seconds} s.",
-        };
-        problem.Extensions["code"] = "rateLimited";
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).ConfigureAwait(false);
-    }
+    private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
+        RateLimitRejection.WriteAsync(context, TimeSpan.FromSeconds(1), "Too many chain calls from this address.",
+            seconds => $"Past ChainRpc:PermitsPerSecond; try again in {seconds} s.");
 }

@@ -46,7 +46,7 @@ public sealed class RegistryChain : IAsyncLifetime
 
         var digest = await Ledger.SiteKeyDigestAsync(site, address, CancellationToken.None);
         await Ledger.RegisterSiteKeyAsync(site, address, Sankofa.Ledger.Resources.SiteAttestation.Sign(key, digest), CancellationToken.None);
-        return address;
+        return address.ToLowerInvariant(); // as the registry's storage and its proofs give it back
     }
 
     public string AuditAnchor { get; private set; } = null!;

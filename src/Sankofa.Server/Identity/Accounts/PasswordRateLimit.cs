@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Identity.Accounts;
@@ -33,22 +31,8 @@ internal static class PasswordRateLimit
             o.OnRejected = RejectAsync;
         });
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var http = context.HttpContext;
-        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? retryAfter
-            : http.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value.AddressAttemptWindow;
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too many password attempts from this address.",
-            Detail = $"Try again in {seconds} s.",
-        };
-        problem.Extensions["code"] = "rateLimited";
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).ConfigureAwait(false);
-    }
+    private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
+        RateLimitRejection.WriteAsync(context,
+            context.HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value.AddressAttemptWindow,
+            "Too many password attempts from this address.", seconds => $"Try again in {seconds} s.");
 }

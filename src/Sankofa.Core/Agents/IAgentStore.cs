@@ -19,6 +19,9 @@ public interface IAgentStore
     /// <summary>Marks a pending agent approved with the transaction that recorded its key; an agent no longer pending is left as it is.</summary>
     /// <returns>The agent as stored afterwards.</returns>
     Task<SiteAgent> ApproveAsync(string siteId, string address, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Notes that the site's agent with this key reported at <paramref name="at"/> (no audit entry: it is not a change); false when no such agent is stored.</summary>
+    Task<bool> SeenAsync(string siteId, string address, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>Checks a site key's proof of possession: its signature over the site-key digest (docs/agent.md).</summary>

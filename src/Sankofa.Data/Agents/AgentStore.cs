@@ -76,6 +76,15 @@ internal sealed class AgentStore(IStoreContextFactory contexts, TimeProvider tim
                ?? throw new InvalidOperationException($"Agent {address} of site {siteId} is gone.");
     }
 
+    public async Task<bool> SeenAsync(string siteId, string address, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        var ms = at.ToUnixTimeMilliseconds();
+        return await db.Set<SiteAgentRow>().Where(a => a.SiteId == siteId && a.Address == address)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeenAtMs, ms), cancellationToken).ConfigureAwait(false) > 0;
+    }
+
     /// <summary>Runs a mutation and writes its audit entry in one transaction; one that finds nothing to do (false) writes no entry.</summary>
     private async Task WriteAsync(AuditEvent audit, Func<SankofaDbContext, Task<bool>> mutate, CancellationToken cancellationToken)
     {

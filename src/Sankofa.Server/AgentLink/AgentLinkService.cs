@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Sankofa.Agent.Protocol;
 using Sankofa.Core.Access;
+using Sankofa.Core.Agents;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Identity.Access;
 
@@ -14,7 +15,8 @@ namespace Sankofa.Server.AgentLink;
 /// (<c>ResourceRegistry.siteKeyOf</c>): a stolen token without the key, or a key for another site, opens nothing.
 /// </summary>
 internal sealed partial class AgentLinkService(
-    ConnectedAgents agents, IResourceLedger ledger, ILedgerStatus chain, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentLinkService> logger)
+    ConnectedAgents agents, IAgentStore registry, IResourceLedger ledger, ILedgerStatus chain, IOptions<AgentLinkOptions> options, TimeProvider time,
+    ILogger<AgentLinkService> logger)
     : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
 {
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
@@ -60,6 +62,7 @@ internal sealed partial class AgentLinkService(
         var now = time.GetUtcNow();
         var agent = new ConnectedAgent(hello.Site, registered, hello.Version, Guid.NewGuid().ToString("N"), now, now);
         agents.Connected(agent);
+        await registry.SeenAsync(agent.Site, agent.KeyAddress, now, context.CancellationToken);
         LogConnected(logger, agent.Site, agent.KeyAddress, agent.Version);
         try
         {
@@ -67,9 +70,16 @@ internal sealed partial class AgentLinkService(
             {
                 Welcome = new Welcome { Server = Environment.MachineName, HeartbeatSeconds = (uint)Math.Max(1, settings.HeartbeatInterval.TotalSeconds) },
             });
+            var recorded = now;
             while (await requestStream.MoveNext(context.CancellationToken))
             {
-                agents.Seen(agent, time.GetUtcNow());
+                var seen = time.GetUtcNow();
+                agents.Seen(agent, seen);
+                // The registry's "last seen" for people and other replicas: a write a minute is plenty for that.
+                if (seen - recorded >= TimeSpan.FromMinutes(1))
+                {
+                    await registry.SeenAsync(agent.Site, agent.KeyAddress, recorded = seen, context.CancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

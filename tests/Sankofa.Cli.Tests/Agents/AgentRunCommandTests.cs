@@ -65,6 +65,9 @@ public sealed class AgentRunCommandTests : IAsyncLifetime
 
         Assert.True(linked, $"the agent never linked: {await output} {await errors}");
         Assert.Equal(0, agent.ExitCode);
+        // The registry shows when it was last seen, as `sites agents` lists it.
+        var listed = JsonDocument.Parse((await RunAsync("sites", "agents", "--site", Site, "--output", "json")).Output).RootElement;
+        Assert.NotEqual(JsonValueKind.Null, listed[0].GetProperty("lastSeenAt").ValueKind);
     }
 
     private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)

@@ -44,6 +44,20 @@ internal sealed class InMemoryAgentStore : IAgentStore
         }
     }
 
+    public Task<bool> SeenAsync(string siteId, string address, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (sync)
+        {
+            var i = agents.FindIndex(a => a.SiteId == siteId && a.Address == address);
+            if (i >= 0)
+            {
+                agents[i] = agents[i] with { LastSeenAt = at };
+            }
+
+            return Task.FromResult(i >= 0);
+        }
+    }
+
     public Task<SiteAgent> ApproveAsync(
         string siteId, string address, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit, CancellationToken cancellationToken)
     {

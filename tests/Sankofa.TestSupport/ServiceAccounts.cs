@@ -12,6 +12,17 @@ public static class ServiceAccounts
     /// </summary>
     public static async Task<(string Id, string Token)> CreateAsync(HttpClient administrator, string role, CancellationToken cancellationToken = default)
     {
+        var (id, secret) = await CreateClientAsync(administrator, role, cancellationToken);
+        var (token, _) = await ClientCredentials.RequestAsync(administrator.BaseAddress!, id, secret, cancellationToken);
+        return (id, token);
+    }
+
+    /// <summary>
+    /// A service account holding <paramref name="role"/>, and its client id and secret (as a process that signs in by
+    /// itself needs them), once the chain lists it as active so a token can be had.
+    /// </summary>
+    public static async Task<(string Id, string Secret)> CreateClientAsync(HttpClient administrator, string role, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(administrator);
         var clientId = "m-" + Guid.NewGuid().ToString("N")[..10];
         using var created = await administrator.PostAsJsonAsync("api/v1/identities/services", new { clientId, roles = new[] { role } }, cancellationToken);
@@ -22,7 +33,8 @@ public static class ServiceAccounts
         }
 
         var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        var (token, _) = await ClientCredentials.RequestAsync(administrator.BaseAddress!, id, body.GetProperty("clientSecret").GetString()!, cancellationToken);
-        return (id, token);
+        var secret = body.GetProperty("clientSecret").GetString()!;
+        await ClientCredentials.RequestAsync(administrator.BaseAddress!, id, secret, cancellationToken); // waits until the chain lists it
+        return (id, secret);
     }
 }

@@ -86,7 +86,6 @@ internal static class AgentCommand
         {
             Description = "A control plane's agent link address; repeat it for the ones to try next (regional, then core). "
                           + "Default: the link --server names at /api/v1/agent-link.",
-            AllowMultipleArgumentsPerToken = false,
         };
         var command = new Command("run", "Link the site to its control plane (outbound only) and keep it linked until stopped (Ctrl+C).") { dataDir, clientId, links };
         command.SetAction(async (parse, cancellationToken) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Cli.Agent;
@@ -83,17 +82,14 @@ public sealed class AgentRunCommandTests : IAsyncLifetime
     /// <summary>The agent's service account, its secret written where `agent run` reads it (0600).</summary>
     private async Task<string> ServiceAccountAsync()
     {
-        using var created = await server.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "agent-" + Guid.NewGuid().ToString("N")[..8], roles = new[] { "site-agent@" + Site } });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, body.ToString());
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        var secret = body.GetProperty("clientSecret").GetString()!;
-        await File.WriteAllTextAsync(Path.Combine(agentDirectory, AgentCommand.SecretFileName), secret);
+        var (id, secret) = await ServiceAccounts.CreateClientAsync(server.Client, "site-agent@" + Site);
+        var file = Path.Combine(agentDirectory, AgentCommand.SecretFileName);
+        await File.WriteAllTextAsync(file, secret);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(Path.Combine(agentDirectory, AgentCommand.SecretFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        await ClientCredentials.RequestAsync(server.Address, id, secret); // waits until the chain lists the account
+
         return id;
     }
 

@@ -41,7 +41,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     {
         const string site = "edge-011";
         var key = await RegisteredKeyAsync(site);
-        var (clientId, secret) = await ServiceAccountAsync("site-agent@" + site);
+        var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@" + site);
 
         await using var agent = Run(site, clientId, secret, key);
         var connected = await WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a is not null, "the agent never linked");
@@ -58,7 +58,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     {
         const string site = "edge-015";
         var key = await RegisteredKeyAsync(site);
-        var (clientId, secret) = await ServiceAccountAsync("site-agent@" + site);
+        var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@" + site);
         var link = new Uri((await Server.Anonymous.GetFromJsonAsync<JsonElement>("api/v1/agent-link")).GetProperty("url").GetString()!);
         var agents = Server.Services.GetRequiredService<ConnectedAgents>();
 
@@ -83,7 +83,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     {
         const string site = "edge-012";
         await RegisteredKeyAsync(site);
-        var (clientId, secret) = await ServiceAccountAsync("site-agent@" + site);
+        var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@" + site);
 
         await using var agent = Run(site, clientId, secret, NewKey());
         var state = await WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
@@ -97,7 +97,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     {
         const string site = "edge-013";
         var key = await RegisteredKeyAsync(site);
-        var (clientId, secret) = await ServiceAccountAsync("site-agent@edge-014");
+        var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@edge-014");
 
         await using var agent = Run(site, clientId, secret, key);
         var state = await WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
@@ -123,17 +123,6 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         var digest = await ledger.SiteKeyDigestAsync(site, key.Address, CancellationToken.None);
         await ledger.RegisterSiteKeyAsync(site, key.Address, key.Sign(digest), CancellationToken.None);
         return key;
-    }
-
-    private async Task<(string ClientId, string Secret)> ServiceAccountAsync(string role)
-    {
-        using var created = await Server.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId = "agent-" + Guid.NewGuid().ToString("N")[..8], roles = new[] { role } });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, body.ToString());
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        var secret = body.GetProperty("clientSecret").GetString()!;
-        await ClientCredentials.RequestAsync(Server.Address, id, secret); // waits until the chain lists the account
-        return (id, secret);
     }
 
     private SiteKey NewKey() => SiteKey.CreateIn(Path.Combine(keys.FullName, Guid.NewGuid().ToString("N")));

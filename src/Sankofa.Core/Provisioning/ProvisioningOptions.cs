@@ -88,6 +88,12 @@ public sealed class ProvisioningOptions
 
     /// <summary>How often Verified resources' usage is metered. Default 1 minute.</summary>
     public TimeSpan MeteringInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often a resource whose work is with its site's agent is looked at while no result came (a result wakes it at
+    /// once; this only bounds how long a lost wake-up costs). Default 1 minute.
+    /// </summary>
+    public TimeSpan AgentWorkWait { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Where a template lives on each site's cluster.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sankofa.Core.Agents;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Tenancy;
@@ -14,6 +15,9 @@ namespace Sankofa.Core.Provisioning;
 /// orphan VM) and the resource is Failed with the reason. Every state change is stored with an event and an audit entry.
 /// The store is the source of truth: when the chain lost records the store says were made (a crash that cost the chain
 /// its last blocks), they are recorded again from the store, as the audit anchorer does with lost roots.
+/// A site with its own agent (<see cref="ISiteWorkQueue"/>) is not driven directly: its hypervisor steps go to the agent
+/// as queued work, the resource waits (without holding a worker) until the agent's result is in, and the site's
+/// attestation relayed is the one the agent signed.
 /// </summary>
 public sealed class ResourceReconciler
 {
@@ -30,6 +34,7 @@ public sealed class ResourceReconciler
     private readonly FleetCapacity _capacity;
     private readonly ProvisioningOptions _options;
     private readonly TimeProvider _time;
+    private readonly ISiteWorkQueue? _agents;
 
     // Where each cluster keeps each template: looked up once per cluster, not per clone.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cluster, int VmId), string> _templateNodes = new();
@@ -41,8 +46,9 @@ public sealed class ResourceReconciler
     /// <summary>Creates the reconciler.</summary>
     public ResourceReconciler(
         IResourceStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
-        ProvisioningOptions options, TimeProvider time)
+        ProvisioningOptions options, TimeProvider time, ISiteWorkQueue? agents = null)
     {
+        _agents = agents;
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
@@ -70,6 +76,11 @@ public sealed class ResourceReconciler
                     return await _store.UpdateResourceAsync(current with { NextAttemptAt = now, UpdatedAt = now }, null, null, null, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (await WaitingForAgentAsync(current, cancellationToken).ConfigureAwait(false) is { } waiting)
+                {
+                    return waiting;
+                }
+
                 var before = current;
                 current = await StepAsync(current, reservedHere, cancellationToken).ConfigureAwait(false);
                 // An id reserved by this very run cannot hold a VM yet (an interrupted run resumes from the store, without it).
@@ -89,26 +100,139 @@ public sealed class ResourceReconciler
         }
     }
 
-    private Task<Resource> StepAsync(Resource r, VirtualMachineRef? reservedHere, CancellationToken ct)
+    private async Task<Resource> StepAsync(Resource r, VirtualMachineRef? reservedHere, CancellationToken ct)
     {
         if (r.Status == ResourceStatus.Deleting)
         {
-            return RemoveAsync(r, ct);
+            return await RemoveAsync(r, ct).ConfigureAwait(false);
         }
 
         if (r.Desired == DesiredState.Absent)
         {
-            return SaveAsync(r with { Status = ResourceStatus.Deleting }, "resource.deleting", "Deleting: shutting the VM down.", "provisioning.resource.deleting", null, ct);
+            return await SaveAsync(r with { Status = ResourceStatus.Deleting }, "resource.deleting", "Deleting: shutting the VM down.", "provisioning.resource.deleting", null, ct)
+                .ConfigureAwait(false);
+        }
+
+        if (r.Status is ResourceStatus.Placed or ResourceStatus.Provisioning && await ThroughAgentAsync(r, ct).ConfigureAwait(false))
+        {
+            return await ProvisionThroughAgentAsync(r, ct).ConfigureAwait(false);
         }
 
         return r.Status switch
         {
-            ResourceStatus.Requested => RecordOnChainAsync(r, ct),
-            ResourceStatus.Placed => ReserveVmIdAsync(r, ct),
-            ResourceStatus.Provisioning => ProvisionAsync(r, reservedHere, ct),
-            ResourceStatus.Provisioned => VerifyAsync(r, ct),
-            _ => Task.FromResult(r),
+            ResourceStatus.Requested => await RecordOnChainAsync(r, ct).ConfigureAwait(false),
+            ResourceStatus.Placed => await ReserveVmIdAsync(r, ct).ConfigureAwait(false),
+            ResourceStatus.Provisioning => await ProvisionAsync(r, reservedHere, ct).ConfigureAwait(false),
+            ResourceStatus.Provisioned => await VerifyAsync(r, ct).ConfigureAwait(false),
+            _ => r,
         };
+    }
+
+    private async ValueTask<bool> ThroughAgentAsync(Resource r, CancellationToken ct) =>
+        _agents is not null && await _agents.IsAgentSiteAsync(r.Placement.SiteId, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// A resource whose work is with its site's agent and not finished waits without holding a worker: stored with its
+    /// next look <see cref="ProvisioningOptions.AgentWorkWait"/> away (the agent's result wakes it sooner). Null when it
+    /// is not waiting.
+    /// </summary>
+    private async Task<Resource?> WaitingForAgentAsync(Resource r, CancellationToken ct)
+    {
+        var kind = r.Status switch
+        {
+            ResourceStatus.Deleting => SiteWorkKind.Delete,
+            ResourceStatus.Provisioning or ResourceStatus.Provisioned when r.Desired != DesiredState.Absent => SiteWorkKind.Provision,
+            _ => (SiteWorkKind?)null,
+        };
+        if (kind is not { } k || !await ThroughAgentAsync(r, ct).ConfigureAwait(false)
+            || await _agents!.LatestAsync(r.Id, k, ct).ConfigureAwait(false) is not { State: SiteWorkState.Open })
+        {
+            return null;
+        }
+
+        return await _store.UpdateResourceAsync(r with { NextAttemptAt = _time.GetUtcNow() + _options.AgentWorkWait }, null, null, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues work for the site's agent and says so in the history; the next look finds it open and waits. The order
+    /// carries what the agent needs and nothing it must trust: it checks the spec against the chain's spec hash itself.
+    /// </summary>
+    private async Task<Resource> DispatchAsync(Resource r, SiteWorkKind kind, ResourceStatus status, CancellationToken ct)
+    {
+        if (kind == SiteWorkKind.Delete && await _agents!.LatestAsync(r.Id, SiteWorkKind.Provision, ct).ConfigureAwait(false) is { State: SiteWorkState.Open } provisioning)
+        {
+            // Withdrawn, so it is not sent again after the removal (the agent runs one resource's work in the order sent).
+            await _agents.CloseAsync(provisioning, ct).ConfigureAwait(false);
+        }
+
+        var template = kind == SiteWorkKind.Provision ? Template(r) : null;
+        var order = new SiteWorkOrder(r.Spec, r.Name, r.Placement.HostId, template?.VmId ?? 0, template?.Node, r.Vm);
+        var item = await _agents!.EnqueueAsync(r.Placement.SiteId, r.Id, kind, order, ct).ConfigureAwait(false);
+        var message = kind == SiteWorkKind.Provision
+            ? $"Sent to site {r.Placement.SiteId}'s agent to provision (work {item.WorkId}); the site clones, configures, starts and attests with its own key."
+            : $"Sent to site {r.Placement.SiteId}'s agent to remove the VM (work {item.WorkId}).";
+        var payload = new { site = r.Placement.SiteId, work = item.WorkId, kind = kind.ToString().ToLowerInvariant() };
+        // Moving on from Placed is the step done; anything later is a retry of its step, whose failures keep counting.
+        return r.Status == status
+            ? await NoteAsync(r, "agent.dispatched", message, "provisioning.resource.dispatched", payload, ct).ConfigureAwait(false)
+            : await SaveAsync(r with { Status = status }, "agent.dispatched", message, "provisioning.resource.dispatched", payload, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The site's agent made the VM: record the control plane's attestation of the request and keep the agent's own
+    /// attestation for the next step. A result that is not done ends this item, and the step fails as a direct
+    /// hypervisor step would (retried, or rolled back when the agent cannot or will not).
+    /// </summary>
+    private async Task<Resource> ProvisionThroughAgentAsync(Resource r, CancellationToken ct)
+    {
+        var item = r.Status == ResourceStatus.Provisioning ? await _agents!.LatestAsync(r.Id, SiteWorkKind.Provision, ct).ConfigureAwait(false) : null;
+        if (item is not { State: SiteWorkState.Finished, Result: { } result })
+        {
+            return await DispatchAsync(r, SiteWorkKind.Provision, ResourceStatus.Provisioning, ct).ConfigureAwait(false);
+        }
+
+        if (result is not { Outcome: SiteWorkOutcome.Done, Vm: { } vm })
+        {
+            await _agents!.CloseAsync(item, ct).ConfigureAwait(false);
+            throw AgentFailure(r, result);
+        }
+
+        r = r with { Vm = vm };
+        LedgerReceipt receipt;
+        (r, receipt) = await RecordAsync(r, OnChainResourceState.Placed, () => _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct), ct).ConfigureAwait(false);
+        return await SaveAsync(r with { Status = ResourceStatus.Provisioned }, "chain.provisioned",
+            $"Site {r.Placement.SiteId}'s agent made VM {vm} and runs it; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).",
+            "provisioning.resource.provisioned", new { vm = vm.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash), site = r.Placement.SiteId }, ct)
+            .ConfigureAwait(false);
+    }
+
+    private static ProvisioningException AgentFailure(Resource r, SiteWorkResult result) => result.Outcome switch
+    {
+        SiteWorkOutcome.Refused => new ProvisioningException(ProvisioningFailure.InvalidRequest, $"Site {r.Placement.SiteId}'s agent refused the work: {result.Error}"),
+        SiteWorkOutcome.Failed => new ProvisioningException(ProvisioningFailure.InvalidRequest, $"Site {r.Placement.SiteId}'s agent could not do it: {result.Error}"),
+        _ => new ProvisioningException(ProvisioningFailure.Unavailable, $"Site {r.Placement.SiteId}'s agent: {result.Error ?? "no VM in its result"}"),
+    };
+
+    /// <summary>
+    /// The attestation the site's agent signed when it made the VM (or, when that one was used up or refused, a new
+    /// piece of work that makes the agent read the VM back and attest again); null while none is in.
+    /// </summary>
+    private async Task<(SiteAttestationResult? Attestation, SiteWorkItem? Item, Resource Resource)> AgentAttestationAsync(Resource r, CancellationToken ct)
+    {
+        var item = await _agents!.LatestAsync(r.Id, SiteWorkKind.Provision, ct).ConfigureAwait(false);
+        if (item is { State: SiteWorkState.Finished, Result: { Outcome: SiteWorkOutcome.Done, Attestation: { } a } })
+        {
+            var key = r.Placement.SiteId;
+            return (new SiteAttestationResult(key, a.ObservedSpecHash, a.Signature, "(the site's agent)"), item, r);
+        }
+
+        if (item is { State: SiteWorkState.Finished, Result: { } failed })
+        {
+            await _agents.CloseAsync(item, ct).ConfigureAwait(false);
+            throw AgentFailure(r, failed);
+        }
+
+        return (null, null, await DispatchAsync(r, SiteWorkKind.Provision, ResourceStatus.Provisioned, ct).ConfigureAwait(false));
     }
 
     private async Task<Resource> RecordOnChainAsync(Resource r, CancellationToken ct)
@@ -282,11 +406,38 @@ public sealed class ResourceReconciler
 
     private async Task<Resource> VerifyAsync(Resource r, CancellationToken ct)
     {
-        // Attesting again after a restart is harmless: the contract ignores a repeat of the same attestation.
-        var attestation = await _attestor.AttestAsync(r, ct).ConfigureAwait(false);
+        SiteAttestationResult attestation;
+        SiteWorkItem? work = null;
+        if (await ThroughAgentAsync(r, ct).ConfigureAwait(false))
+        {
+            (var signed, work, r) = await AgentAttestationAsync(r, ct).ConfigureAwait(false);
+            if (signed is null)
+            {
+                return r; // asked for: the next look waits for it
+            }
+
+            attestation = signed;
+        }
+        else
+        {
+            // Attesting again after a restart is harmless: the contract ignores a repeat of the same attestation.
+            attestation = await _attestor.AttestAsync(r, ct).ConfigureAwait(false);
+        }
+
         // Relayed even when it disagrees, so the chain shows what the site observed.
-        (r, _) = await RecordAsync(r, OnChainResourceState.Provisioned,
-            () => _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct), ct).ConfigureAwait(false);
+        try
+        {
+            (r, _) = await RecordAsync(r, OnChainResourceState.Provisioned,
+                () => _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct), ct).ConfigureAwait(false);
+        }
+        catch (Exception) when (work is not null && !ct.IsCancellationRequested)
+        {
+            // An agent's signature covers the attestation count it read: once refused it never passes, so the retry asks
+            // the agent for a new one.
+            await _agents!.CloseAsync(work, ct).ConfigureAwait(false);
+            throw;
+        }
+
         if (!attestation.ObservedSpecHash.AsSpan().SequenceEqual(r.SpecHash))
         {
             throw new SpecMismatchException($"Site {attestation.SiteId} attests spec {Short(attestation.ObservedSpecHash)} but {Short(r.SpecHash)} was requested.");
@@ -419,7 +570,22 @@ public sealed class ResourceReconciler
 
     private async Task<Resource> RemoveAsync(Resource r, CancellationToken ct)
     {
-        if (_providers.ClusterIds.Contains(r.Placement.SiteId))
+        if (await ThroughAgentAsync(r, ct).ConfigureAwait(false))
+        {
+            var work = await _agents!.LatestAsync(r.Id, SiteWorkKind.Delete, ct).ConfigureAwait(false);
+            if (work is not { State: SiteWorkState.Finished, Result: { } result })
+            {
+                return await DispatchAsync(r, SiteWorkKind.Delete, ResourceStatus.Deleting, ct).ConfigureAwait(false);
+            }
+
+            if (result.Outcome != SiteWorkOutcome.Done)
+            {
+                // Removal never gives up (never an orphan VM): a refusal or failure is retried like an unreachable site.
+                await _agents.CloseAsync(work, ct).ConfigureAwait(false);
+                throw new ProvisioningException(ProvisioningFailure.Unavailable, $"Site {r.Placement.SiteId}'s agent did not remove the VM: {result.Error}");
+            }
+        }
+        else if (_providers.ClusterIds.Contains(r.Placement.SiteId))
         {
             var provider = _providers.Get(r.Placement.SiteId);
             if (r.Vm is { } known && await provider.GetAsync(known, ct).ConfigureAwait(false) is { } vm && vm.ResourceId == r.Id)
@@ -484,7 +650,8 @@ public sealed class ResourceReconciler
                 "Giving up and rolling back: " + reason, "provisioning.resource.rolling-back", new { reason }, ct).ConfigureAwait(false);
         }
 
-        if (!removing && error is ProvisioningException { Failure: ProvisioningFailure.OperationFailed } && fresh.Status == ResourceStatus.Provisioning)
+        if (!removing && error is ProvisioningException { Failure: ProvisioningFailure.OperationFailed } && fresh.Status == ResourceStatus.Provisioning
+            && !await ThroughAgentAsync(fresh, ct).ConfigureAwait(false))
         {
             // A failed clone or configure can leave a half-made VM: remove it so the retry starts clean.
             fresh = await CleanUpPartialVmAsync(fresh, ct).ConfigureAwait(false);

@@ -15,11 +15,13 @@ internal static class AgentLinkExtensions
         services.AddOptions<AgentLinkOptions>().Bind(builder.Configuration.GetSection(AgentLinkOptions.SectionName))
             .Validate(o => o.Url is null || (Uri.TryCreate(o.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
                 "AgentLink:Url must be an absolute http:// or https:// URL.")
-            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero,
-                "AgentLink:HeartbeatInterval and AgentLink:HandshakeTimeout must be positive.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero && o.WorkResendAfter > TimeSpan.Zero,
+                "AgentLink:HeartbeatInterval, AgentLink:HandshakeTimeout and AgentLink:WorkResendAfter must be positive.")
             .ValidateOnStart();
         services.AddGrpc();
         services.AddSingleton<ConnectedAgents>();
+        services.AddSingleton<AgentReports>();
+        services.AddSingleton<Core.Agents.ISiteWorkQueue, AgentWorkQueue>();
         services.AddSingleton<AgentLinkEndpoint>();
 
         if (builder.Configuration[$"{AgentLinkOptions.SectionName}:{nameof(AgentLinkOptions.Url)}"] is { Length: > 0 } link)

@@ -17,4 +17,10 @@ public sealed class AgentLinkOptions
 
     /// <summary>How long an agent has to say who it is and answer the challenge. Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a work item sent to a linked agent may go without its result before it is sent again (delivery is at
+    /// least once; the agent runs a repeat idempotently). Every open item is sent again on each new link anyway. Default 2 minutes.
+    /// </summary>
+    public TimeSpan WorkResendAfter { get; set; } = TimeSpan.FromMinutes(2);
 }

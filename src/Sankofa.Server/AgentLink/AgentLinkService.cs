@@ -15,8 +15,8 @@ namespace Sankofa.Server.AgentLink;
 /// (<c>ResourceRegistry.siteKeyOf</c>): a stolen token without the key, or a key for another site, opens nothing.
 /// </summary>
 internal sealed partial class AgentLinkService(
-    ConnectedAgents agents, IAgentStore registry, IResourceLedger ledger, ILedgerStatus chain, IOptions<AgentLinkOptions> options, TimeProvider time,
-    ILogger<AgentLinkService> logger)
+    ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, IResourceLedger ledger, ILedgerStatus chain,
+    IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentLinkService> logger)
     : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
 {
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
@@ -61,15 +61,23 @@ internal sealed partial class AgentLinkService(
 
         var now = time.GetUtcNow();
         var agent = new ConnectedAgent(hello.Site, registered, hello.Version, Guid.NewGuid().ToString("N"), now, now);
-        agents.Connected(agent);
+        var link = new AgentConnection(agent.Site);
+        agents.Connected(agent, link);
         await registry.SeenAsync(agent.Site, agent.KeyAddress, now, context.CancellationToken);
         LogConnected(logger, agent.Site, agent.KeyAddress, agent.Version);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var writing = Task.CompletedTask;
+        var resending = Task.CompletedTask;
         try
         {
             await responseStream.WriteAsync(new ControlMessage
             {
                 Welcome = new Welcome { Server = Environment.MachineName, HeartbeatSeconds = (uint)Math.Max(1, settings.HeartbeatInterval.TotalSeconds) },
             });
+            writing = WriteAsync(link, responseStream, closing.Token);
+            // Everything open for the site, queued while it was away or sent on an earlier link whose result never came.
+            await SendOpenAsync(link, resendBefore: null, context.CancellationToken);
+            resending = ResendAsync(link, settings.WorkResendAfter, closing.Token);
             var recorded = now;
             while (await requestStream.MoveNext(context.CancellationToken))
             {
@@ -79,6 +87,27 @@ internal sealed partial class AgentLinkService(
                 if (seen - recorded >= TimeSpan.FromMinutes(1))
                 {
                     await registry.SeenAsync(agent.Site, agent.KeyAddress, recorded = seen, context.CancellationToken);
+                }
+
+                var message = requestStream.Current;
+                switch (message.BodyCase)
+                {
+                    case AgentMessage.BodyOneofCase.Progress:
+                        await reports.ProgressAsync(link, message.Progress, context.CancellationToken);
+                        break;
+                    case AgentMessage.BodyOneofCase.Result:
+                        await reports.ResultAsync(link, message.Result, context.CancellationToken);
+                        break;
+                    case AgentMessage.BodyOneofCase.Inventory:
+                        break;
+                    default:
+                        continue; // heartbeats carry no sequence to acknowledge
+                }
+
+                if (message.Sequence > 0)
+                {
+                    // Stored (or found to be a repeat): the agent may forget it.
+                    link.Ack(message.Sequence);
                 }
             }
         }
@@ -93,7 +122,62 @@ internal sealed partial class AgentLinkService(
         finally
         {
             agents.Disconnected(agent);
+            agents.Disconnected(link);
+            link.Close();
+            await closing.CancelAsync();
+            await Task.WhenAll(writing, resending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             LogDisconnected(logger, agent.Site);
+        }
+    }
+
+    /// <summary>The link's one writer: everything the control plane sends the agent after the welcome goes through it.</summary>
+    private static async Task WriteAsync(AgentConnection link, IServerStreamWriter<ControlMessage> stream, CancellationToken cancellationToken)
+    {
+        await foreach (var message in link.Outgoing.ReadAllAsync(cancellationToken))
+        {
+            await stream.WriteAsync(message, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends the site's open work (all of it, or what was sent on this link before <paramref name="resendBefore"/>).</summary>
+    private async Task SendOpenAsync(AgentConnection link, DateTimeOffset? resendBefore, CancellationToken cancellationToken)
+    {
+        long? after = null;
+        while (true)
+        {
+            var page = await work.ListOpenAsync(link.Site, after, 500, cancellationToken);
+            foreach (var item in page)
+            {
+                link.Send(item, time.GetUtcNow(), resendBefore);
+            }
+
+            if (page.Count < 500)
+            {
+                return;
+            }
+
+            after = page[^1].Seq;
+        }
+    }
+
+    /// <summary>Delivery is at least once: work whose result has not come within the resend time is sent again.</summary>
+    private async Task ResendAsync(AgentConnection link, TimeSpan resendAfter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(resendAfter / 2, time, cancellationToken);
+                await SendOpenAsync(link, time.GetUtcNow() - resendAfter, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The link closed.
+        }
+        catch (Exception ex)
+        {
+            LogResendFailed(logger, link.Site, ex);
         }
     }
 
@@ -117,6 +201,9 @@ internal sealed partial class AgentLinkService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} agent connected with key {Key}, version {Version}")]
     private static partial void LogConnected(ILogger logger, string site, string key, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resending site {Site}'s work stopped; the next link sends it again")]
+    private static partial void LogResendFailed(ILogger logger, string site, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} agent disconnected")]
     private static partial void LogDisconnected(ILogger logger, string site);

@@ -6,6 +6,7 @@ namespace Sankofa.Server.AgentLink;
 public sealed class ConnectedAgents
 {
     private readonly ConcurrentDictionary<string, ConnectedAgent> agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AgentConnection> connections = new(StringComparer.Ordinal);
 
     /// <summary>Every connected agent, by site.</summary>
     public IReadOnlyCollection<ConnectedAgent> All => [.. agents.Values];
@@ -13,7 +14,14 @@ public sealed class ConnectedAgents
     /// <summary>The site's connected agent, or null.</summary>
     public ConnectedAgent? Find(string site) => agents.GetValueOrDefault(site);
 
-    internal void Connected(ConnectedAgent agent) => agents[agent.Site] = agent;
+    /// <summary>The outgoing side of the site's current link, or null when its agent is not linked here.</summary>
+    internal AgentConnection? Connection(string site) => connections.GetValueOrDefault(site);
+
+    internal void Connected(ConnectedAgent agent, AgentConnection connection)
+    {
+        agents[agent.Site] = agent;
+        connections[agent.Site] = connection;
+    }
 
     internal void Seen(ConnectedAgent agent, DateTimeOffset at)
     {
@@ -30,6 +38,11 @@ public sealed class ConnectedAgents
         {
             agents.TryRemove(new KeyValuePair<string, ConnectedAgent>(agent.Site, current));
         }
+    }
+
+    internal void Disconnected(AgentConnection connection)
+    {
+        connections.TryRemove(new KeyValuePair<string, AgentConnection>(connection.Site, connection));
     }
 }
 

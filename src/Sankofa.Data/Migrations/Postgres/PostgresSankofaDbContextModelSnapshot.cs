@@ -107,6 +107,110 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("site_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Agents.SiteWorkRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<long?>("AttestationCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attestation_count");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("FinishedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finished_at_ms");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("ObservedSpecHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("observed_spec_hash");
+
+                    b.Property<string>("OrderJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_json");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("QueuedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("queued_at_ms");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<byte[]>("Signature")
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("VmId")
+                        .HasColumnType("integer")
+                        .HasColumnName("vm_id");
+
+                    b.Property<string>("VmNode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("vm_node");
+
+                    b.Property<string>("WorkId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("work_id");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("WorkId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_work_work_id");
+
+                    b.HasIndex("ResourceId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_work_open_resource")
+                        .HasFilter("state = 'open'");
+
+                    b.HasIndex("SiteId", "Seq")
+                        .HasDatabaseName("ix_site_work_open_site")
+                        .HasFilter("state = 'open'");
+
+                    b.HasIndex("ResourceId", "Kind", "Seq")
+                        .HasDatabaseName("ix_site_work_resource");
+
+                    b.ToTable("site_work", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Audit.AuditBatchRow", b =>
                 {
                     b.Property<long>("Id")

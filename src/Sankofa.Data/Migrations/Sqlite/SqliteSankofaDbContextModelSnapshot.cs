@@ -100,6 +100,108 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("site_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Agents.SiteWorkRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<long?>("AttestationCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attestation_count");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("FinishedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at_ms");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("ObservedSpecHash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("observed_spec_hash");
+
+                    b.Property<string>("OrderJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_json");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("QueuedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("queued_at_ms");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<byte[]>("Signature")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("VmId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vm_id");
+
+                    b.Property<string>("VmNode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vm_node");
+
+                    b.Property<string>("WorkId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("work_id");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("WorkId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_work_work_id");
+
+                    b.HasIndex("ResourceId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_work_open_resource")
+                        .HasFilter("state = 'open'");
+
+                    b.HasIndex("SiteId", "Seq")
+                        .HasDatabaseName("ix_site_work_open_site")
+                        .HasFilter("state = 'open'");
+
+                    b.HasIndex("ResourceId", "Kind", "Seq")
+                        .HasDatabaseName("ix_site_work_resource");
+
+                    b.ToTable("site_work", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Audit.AuditBatchRow", b =>
                 {
                     b.Property<long>("Id")

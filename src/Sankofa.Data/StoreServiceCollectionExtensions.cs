@@ -65,7 +65,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Provisioning.IUsageStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
         services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
-        services.AddSingleton<Core.Agents.ISiteWorkStore, SiteWorkStore>();
+        services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

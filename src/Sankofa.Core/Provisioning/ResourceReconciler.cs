@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Sankofa.Core.Agents;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Tenancy;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Sankofa.Agent.Protocol;
 using Sankofa.Core.Agents;
+using Sankofa.Core.Provisioning;
 
 namespace Sankofa.Server.AgentLink;
 

@@ -21,7 +21,7 @@ internal static class AgentLinkExtensions
         services.AddGrpc();
         services.AddSingleton<ConnectedAgents>();
         services.AddSingleton<AgentReports>();
-        services.AddSingleton<Core.Agents.ISiteWorkQueue, AgentWorkQueue>();
+        services.AddSingleton<Core.Provisioning.ISiteWorkQueue, AgentWorkQueue>();
         services.AddSingleton<AgentLinkEndpoint>();
 
         if (builder.Configuration[$"{AgentLinkOptions.SectionName}:{nameof(AgentLinkOptions.Url)}"] is { Length: > 0 } link)

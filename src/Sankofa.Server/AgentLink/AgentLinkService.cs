@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sankofa.Agent.Protocol;
 using Sankofa.Core.Access;
 using Sankofa.Core.Agents;
+using Sankofa.Core.Provisioning;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Identity.Access;
 

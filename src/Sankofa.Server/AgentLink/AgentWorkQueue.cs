@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Sankofa.Core.Agents;
+using Sankofa.Core.Provisioning;
 
 namespace Sankofa.Server.AgentLink;
 

@@ -59,7 +59,7 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<FleetCapacity>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<Core.Agents.ISiteWorkQueue>()));
+            sp.GetService<Core.Provisioning.ISiteWorkQueue>()));
         services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IUsageStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<ReadCacheOptions>().Bind(configuration.GetSection(ReadCacheOptions.Section))
             .Validate(o => o.MaxAge >= TimeSpan.Zero, "ReadCache:MaxAge must not be negative.")

@@ -1,6 +1,5 @@
-using Sankofa.Core.Provisioning;
 
-namespace Sankofa.Core.Agents;
+namespace Sankofa.Core.Provisioning;
 
 /// <summary>What a site's agent is asked to do for a resource.</summary>
 public enum SiteWorkKind

@@ -30,6 +30,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Agents.IAgentStore Agents => services.GetRequiredService<Core.Agents.IAgentStore>();
 
+    public Core.Provisioning.ISiteWorkStore SiteWork => services.GetRequiredService<Core.Provisioning.ISiteWorkStore>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     public static async Task<TestStore> CreateAsync(string provider)

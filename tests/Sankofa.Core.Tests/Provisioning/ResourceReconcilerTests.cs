@@ -16,11 +16,12 @@ public sealed class ResourceReconcilerTests
     private readonly FakeResourceLedger ledger = new();
     private readonly FakeVirtualMachines sites = new(Site);
     private readonly FakeSiteAttestor attestor = new();
+    private readonly FakeSiteWorkQueue agents = new();
     private readonly ProvisioningOptions options = new() { MaxAttempts = 4 };
     private readonly ResourceReconciler reconciler;
 
     public ResourceReconcilerTests() =>
-        reconciler = new ResourceReconciler(store, ledger, sites, attestor, new FleetCapacity(store, SiteCatalog.Default, options, time), options, time);
+        reconciler = new ResourceReconciler(store, ledger, sites, attestor, new FleetCapacity(store, SiteCatalog.Default, options, time), options, time, agents);
 
     [Fact]
     public async Task A_requested_resource_is_provisioned_and_verified_on_chain()
@@ -137,6 +138,64 @@ public sealed class ResourceReconcilerTests
         var retries = (await store.GetEventsAsync("vm-e", CancellationToken.None)).Count(e => e.Kind == "retry.scheduled");
         Assert.Equal(options.MaxAttempts + 4, retries); // 1..4, then 8, 16, 32, 64
     }
+
+    [Fact]
+    public async Task A_site_with_an_agent_gets_queued_work_the_resource_waits_without_a_worker_and_the_agents_attestation_verifies_it()
+    {
+        agents.AgentSites.Add(Site);
+        var resource = store.Add(NewResource("vm-f"));
+
+        var waiting = await reconciler.ReconcileAsync(resource, CancellationToken.None);
+
+        // Recorded on chain, queued for the agent, and parked: nothing touched the hypervisor from here.
+        Assert.Equal(ResourceStatus.Provisioning, waiting.Status);
+        Assert.Equal(time.GetUtcNow() + options.AgentWorkWait, waiting.NextAttemptAt);
+        Assert.Empty(sites.Cluster(Site).Managed);
+        var work = Assert.Single(agents.Items);
+        Assert.Equal((SiteWorkKind.Provision, "host-1", 9000), (work.Kind, work.Order.NodeHint, work.Order.TemplateVmId));
+        Assert.Equal(resource.Spec, work.Order.Spec);
+        Assert.Equal(waiting.Status, (await reconciler.ReconcileAsync(waiting, CancellationToken.None)).Status);
+        Assert.Single(agents.Items); // looking again while it is open queues nothing more
+
+        agents.Finish(work, new SiteWorkResult(SiteWorkOutcome.Done, null, new VirtualMachineRef("node-1", 120),
+            new SiteWorkAttestation(resource.SpecHash, new byte[65], 0)));
+        var done = await reconciler.ReconcileAsync(await store.GetResourceAsync("vm-f", CancellationToken.None) ?? throw new InvalidOperationException(), CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(new VirtualMachineRef("node-1", 120), done.Vm);
+        Assert.True(await ledger.IsVerifiedAsync("vm-f", CancellationToken.None));
+        Assert.Contains(await store.GetEventsAsync("vm-f", CancellationToken.None), e => e.Kind == "agent.dispatched");
+    }
+
+    [Fact]
+    public async Task A_refusal_by_the_agent_rolls_back_through_the_agent_and_a_retry_outcome_queues_the_work_again_after_backoff()
+    {
+        agents.AgentSites.Add(Site);
+        var refused = await reconciler.ReconcileAsync(store.Add(NewResource("vm-g")), CancellationToken.None);
+        agents.Finish(agents.Items[^1], new SiteWorkResult(SiteWorkOutcome.Refused, "the chain holds spec 0xab…, not 0xcd…", null, null));
+
+        var rolling = await reconciler.ReconcileAsync(await Fresh("vm-g"), CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Deleting, rolling.Status);
+        Assert.Contains("refused the work: the chain holds spec", rolling.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(ResourceStatus.Deleting, (await reconciler.ReconcileAsync(rolling, CancellationToken.None)).Status);
+        var delete = agents.Items[^1];
+        Assert.Equal(SiteWorkKind.Delete, delete.Kind);
+        agents.Finish(delete, new SiteWorkResult(SiteWorkOutcome.Done, null, null, null));
+        Assert.Equal(ResourceStatus.Failed, (await reconciler.ReconcileAsync(await Fresh("vm-g"), CancellationToken.None)).Status);
+
+        await reconciler.ReconcileAsync(store.Add(NewResource("vm-h")), CancellationToken.None);
+        agents.Finish(agents.Items[^1], new SiteWorkResult(SiteWorkOutcome.Retry, "VM id 120 is taken", null, null));
+        var retrying = await reconciler.ReconcileAsync(await Fresh("vm-h"), CancellationToken.None);
+
+        Assert.Equal((ResourceStatus.Provisioning, 1), (retrying.Status, retrying.Attempts));
+        Assert.Equal(SiteWorkState.Closed, agents.Items[^1].State);
+        time.Advance(retrying.NextAttemptAt - time.GetUtcNow());
+        await reconciler.ReconcileAsync(retrying, CancellationToken.None);
+        Assert.Equal((SiteWorkKind.Provision, SiteWorkState.Open, "vm-h"), (agents.Items[^1].Kind, agents.Items[^1].State, agents.Items[^1].ResourceId));
+    }
+
+    private async Task<Resource> Fresh(string id) => await store.GetResourceAsync(id, CancellationToken.None) ?? throw new InvalidOperationException(id + " is gone");
 
     /// <summary>A resource the store says is being provisioned, with its VM cloned on the site, and nothing on chain.</summary>
     private async Task<Resource> ClonedAsync(string id)

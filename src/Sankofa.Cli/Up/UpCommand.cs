@@ -30,19 +30,41 @@ internal static class UpCommand
             DefaultValueFactory = _ => DefaultUrl,
         };
         var rpcUrl = UriOption.Create("--rpc-url", "Use this Ethereum JSON-RPC endpoint (Besu or any EVM) instead of starting the embedded chain.");
+        var agents = new Option<int>("--agents")
+        {
+            Description = "Edge sites served by a site agent of their own, each in its own process (the rest stay in direct mode).",
+            DefaultValueFactory = _ => DefaultAgents,
+        };
+        agents.Validators.Add(result =>
+        {
+            if (result.GetValue(agents) is < 0 or > MaxAgents)
+            {
+                result.AddError($"--agents must be 0 to {MaxAgents}.");
+            }
+        });
         var command = new Command("up", "Start the all-in-one control plane: server, API, embedded chain and SQLite under one data directory.")
         {
-            dataDir, urls, rpcUrl,
+            dataDir, urls, rpcUrl, agents,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(dataDir)?.FullName ?? Environment.GetEnvironmentVariable("SANKOFA_DATA_DIR"),
             parse.GetValue(urls)!,
             parse.GetValue(rpcUrl),
+            parse.GetValue(agents),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? dataDirectory, string urls, Uri? rpcUrl, CancellationToken cancellationToken)
+    /// <summary>Agents `up` starts unless told otherwise: a handful, so the default exercises both modes.</summary>
+    public const int DefaultAgents = 3;
+
+    // Each agent is a process of its own (about 60 MiB): more belongs on more machines.
+    private const int MaxAgents = 32;
+
+    /// <summary>Where the all-in-one's agents connect unless <c>AgentLink:Url</c> says otherwise.</summary>
+    public const string DefaultLinkUrl = "http://127.0.0.1:8481";
+
+    private static async Task<int> RunAsync(string? dataDirectory, string urls, Uri? rpcUrl, int agentCount, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
@@ -66,6 +88,11 @@ internal static class UpCommand
             builder.Configuration["Ledger:RpcUrl"] = rpcUrl.ToString();
         }
 
+        if (agentCount > 0 && string.IsNullOrEmpty(builder.Configuration["AgentLink:Url"]))
+        {
+            builder.Configuration["AgentLink:Url"] = DefaultLinkUrl;
+        }
+
         builder.AddSankofaServer();
         await using var app = builder.Build();
         app.MapSankofaServer();
@@ -86,6 +113,12 @@ internal static class UpCommand
         var chainLine = ledger.Embedded
             ? $"{baseUrl}/chain/rpc (read-only; chain id {ledger.ChainId}, embedded anvil, AuditAnchor {ledger.AuditAnchorAddress})"
             : $"{ledger.RpcUrl} (chain id {ledger.ChainId}, external, AuditAnchor {ledger.AuditAnchorAddress}); read-only also at {baseUrl}/chain/rpc";
+        await using var agents = agentCount == 0
+            ? null
+            : await UpAgents.StartAsync(app.Services, fleet.Emulator, data, new Uri(baseUrl + "/"), new Uri(builder.Configuration["AgentLink:Url"]!), agentCount, cancellationToken);
+        var agentLine = agents is null
+            ? string.Empty
+            : $"\n  Agents     {string.Join(", ", agents.Sites)}: a site agent each, in its own process ({data}/agents/<site>, log agent.log there); link {builder.Configuration["AgentLink:Url"]}";
         var admin = app.Services.GetRequiredService<InitialAdminPassword>();
         var adminLine = admin.Password is { } oneTime
             ? $"\n  Admin      user '{admin.UserName}', one-time password {oneTime} (change it at first sign-in; also in {admin.FilePath})"
@@ -98,7 +131,7 @@ internal static class UpCommand
               Health     {baseUrl}/readyz
               Metrics    {baseUrl}/metrics
               Chain      {chainLine}
-              Sites      {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json
+              Sites      {fleet.Emulator.Clusters.Count} emulated Proxmox VE clusters at {fleet.Emulator.Address}clusters/<site>/api2/json{agentLine}
               Data       {data}{adminLine}
             Press Ctrl-C to stop.
             """);

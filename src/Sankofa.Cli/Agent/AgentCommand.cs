@@ -87,13 +87,10 @@ internal static class AgentCommand
             Description = $"The agent's service account (holding site-agent@SITE); its secret comes from ${SecretVariable} or DIR/{SecretFileName}.",
             Required = true,
         };
-        var links = new Option<Uri[]>("--link")
-        {
-            Description = "A control plane's agent link address; repeat it for the ones to try next (regional, then core). "
-                          + "Default: the link --server names at /api/v1/agent-link.",
-        };
-        var proxmoxUrl = new Option<Uri>("--proxmox-url") { Description = $"The site's Proxmox VE API (overrides {AgentWorkSettings.ProxmoxSection}:BaseUrl of DIR/{AgentWorkSettings.FileName})." };
-        var chainRpc = new Option<Uri>("--chain-rpc") { Description = $"The chain's JSON-RPC endpoint the light client reads (overrides {LightClientOptions.SectionName}:RpcUrl)." };
+        var links = UriOption.CreateMany("--link",
+            "A control plane's agent link address; repeat it for the ones to try next (regional, then core). Default: the link --server names at /api/v1/agent-link.");
+        var proxmoxUrl = UriOption.Create("--proxmox-url", $"The site's Proxmox VE API (overrides {AgentWorkSettings.ProxmoxSection}:BaseUrl of DIR/{AgentWorkSettings.FileName}).");
+        var chainRpc = UriOption.Create("--chain-rpc", $"The chain's JSON-RPC endpoint the light client reads (overrides {LightClientOptions.SectionName}:RpcUrl).");
         var checkpointNumber = new Option<long?>("--checkpoint-number") { Description = $"The trusted checkpoint block's number (overrides {LightClientOptions.SectionName}:CheckpointNumber)." };
         var checkpointHash = new Option<string>("--checkpoint-hash") { Description = $"The trusted checkpoint block's hash (overrides {LightClientOptions.SectionName}:CheckpointHash)." };
         var command = new Command("run",

@@ -17,7 +17,7 @@ namespace Sankofa.Server.AgentLink;
 /// </summary>
 internal sealed partial class AgentLinkService(
     ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, IResourceLedger ledger, ILedgerStatus chain,
-    IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentLinkService> logger)
+    IOptions<AgentLinkOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AgentLinkService> logger)
     : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
 {
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
@@ -66,7 +66,10 @@ internal sealed partial class AgentLinkService(
         agents.Connected(agent, link);
         await registry.SeenAsync(agent.Site, agent.KeyAddress, now, context.CancellationToken);
         LogConnected(logger, agent.Site, agent.KeyAddress, agent.Version);
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        // A stopping server lets its links go at once rather than when the last request drains: its API (and /chain/rpc,
+        // which the agent reads) stops answering first, and work sent meanwhile could only fail. The agents reconnect,
+        // here after the restart or to another control plane.
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var writing = Task.CompletedTask;
         var resending = Task.CompletedTask;
         try
@@ -80,7 +83,7 @@ internal sealed partial class AgentLinkService(
             await SendOpenAsync(link, resendBefore: null, context.CancellationToken);
             resending = ResendAsync(link, settings.WorkResendAfter, closing.Token);
             var recorded = now;
-            while (await requestStream.MoveNext(context.CancellationToken))
+            while (await requestStream.MoveNext(closing.Token))
             {
                 var seen = time.GetUtcNow();
                 agents.Seen(agent, seen);
@@ -112,7 +115,7 @@ internal sealed partial class AgentLinkService(
                 }
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (closing.IsCancellationRequested)
         {
             // The agent went away or the server is stopping: it reconnects (here or elsewhere).
         }

@@ -49,7 +49,8 @@ public sealed class TestServer : IAsyncDisposable
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("sankofa-server-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // A free port unless the settings name one (a server restarted where its clients keep calling).
+        builder.WebHost.UseUrls(settings?.TryGetValue("urls", out var urls) == true && urls is not null ? urls : "http://127.0.0.1:0");
         builder.Configuration["DataDirectory"] = dataDirectory;
         builder.Configuration["Audit:IdleDelay"] = "00:00:00.050";
         foreach (var (key, value) in AdminToken.Settings)

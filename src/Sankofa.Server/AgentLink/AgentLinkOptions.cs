@@ -17,4 +17,11 @@ public sealed class AgentLinkOptions
 
     /// <summary>How long an agent has to say who it is and answer the challenge. Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a site's agent may send nothing before its site counts as down (no new VMs are placed there; its health
+    /// says since when the agent has been silent). Longer than the heartbeat and the agent's report interval, so one
+    /// lost message is not an outage. Default 90 seconds.
+    /// </summary>
+    public TimeSpan SilentAfter { get; set; } = TimeSpan.FromSeconds(90);
 }

@@ -32,7 +32,7 @@ public sealed partial class SiteInventory(
     private readonly ConcurrentDictionary<string, SiteObservation> silent = new(StringComparer.Ordinal);
 
     // Site → when the registry last saw its approved agent (null: never); replaced whole by each refresh.
-    private FrozenDictionary<string, DateTimeOffset?> approved = FrozenDictionary<string, DateTimeOffset?>.Empty;
+    private volatile FrozenDictionary<string, DateTimeOffset?> approved = FrozenDictionary<string, DateTimeOffset?>.Empty;
 
     /// <summary>
     /// Takes one inventory report from an agent whose link proved it holds <paramref name="site"/>'s key: keeps it as the
@@ -42,6 +42,7 @@ public sealed partial class SiteInventory(
     /// <param name="site">The site the link authenticated; the only part of the exchange that is trusted.</param>
     /// <param name="report">The report as received.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <remarks>When the store cannot be read or written this throws (the health is updated, the drift not recorded): do not ack the report, and the agent sends it again.</remarks>
     public async Task ReceiveAsync(string site, Inventory report, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(site);
@@ -49,8 +50,11 @@ public sealed partial class SiteInventory(
         var received = ToReport(site, report, time.GetUtcNow());
         MarkAgentMode(site);
 
-        var kept = new Kept(received, SiteReportHealth.Observe(received), DriftFound.NotChecked);
-        var stored = latest.AddOrUpdate(site, kept, (_, current) => received.TakenAt > current.Report.TakenAt ? kept : current);
+        // Ordered by when each was taken, but never later than it arrived: an agent whose clock ran ahead for a while
+        // cannot make the reports after its clock is put right look older than the one it sent then.
+        var previous = latest.GetValueOrDefault(site);
+        var kept = new Kept(received, SiteReportHealth.Observe(received), previous?.Drift ?? DriftFound.NotChecked);
+        var stored = latest.AddOrUpdate(site, kept, (_, current) => received.TakenNoLaterThan > current.Report.TakenNoLaterThan ? kept : current);
         if (!ReferenceEquals(stored, kept))
         {
             LogOlderReport(logger, site, received.TakenAt, stored.Report.TakenAt);
@@ -58,13 +62,14 @@ public sealed partial class SiteInventory(
         }
 
         var found = await drift.CheckAsync(received, cancellationToken).ConfigureAwait(false);
-        if (found.Vanished.Count > 0 || found.Unknown.Count > 0)
+        if (found.Checked && (found.Vanished.Count, found.Unknown.Count) != (previous?.Drift.Vanished.Count ?? 0, previous?.Drift.Unknown.Count ?? 0))
         {
-            LogDrift(logger, site, found.Vanished.Count, found.Unknown.Count);
+            LogDrift(logger, site, found.Vanished.Count, found.Unknown.Count); // when it changes, not on every report
         }
 
-        // Unless a later report replaced it meanwhile (its own check then stands).
-        latest.TryUpdate(site, kept with { Drift = found }, kept);
+        // Unless a later report replaced it meanwhile (its own check then stands). A report that could not show drift
+        // (hypervisor unreachable) keeps the drift last found.
+        latest.TryUpdate(site, found.Checked ? kept with { Drift = found } : kept, kept);
     }
 
     /// <inheritdoc/>

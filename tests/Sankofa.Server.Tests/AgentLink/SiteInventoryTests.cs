@@ -111,7 +111,7 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task A_site_whose_agent_sent_nothing_has_no_inventory_and_a_tenant_may_not_read_one()
+    public async Task A_site_whose_agent_sent_nothing_has_no_inventory_and_only_platform_roles_may_read_one()
     {
         using var none = await H.Client.GetAsync("api/v1/sites/edge-002/inventory");
         var problem = await none.Content.ReadFromJsonAsync<ProblemDetails>(Json.Options);
@@ -122,6 +122,19 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var anonymous = await H.Server.Anonymous.GetAsync("api/v1/sites/edge-001/inventory");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        var tenant = "inv-" + Guid.NewGuid().ToString("N")[..8];
+        using (var created = await H.Client.PostAsJsonAsync("api/v1/tenants", new { id = tenant, name = "Inventory", quota = new { vcpu = 1, ramMiB = 1024, diskGiB = 10, vms = 1 } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var (_, tenantAdmin) = await ServiceAccounts.CreateAsync(H.Client, "tenant-admin@" + tenant);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/sites/edge-001/inventory");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tenantAdmin);
+        using var byTenant = await H.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, byTenant.StatusCode);
+        Assert.Contains("agents.read", await byTenant.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,6 +161,27 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
         Assert.Equal($"The site's agent has been silent since {heardAt:O}.", down.Error);
         Assert.Same(down, again); // the same observation until something changes: placement applies it once
         Assert.Equal(SiteStatus.Down, inventory.Latest(site.Id)!.Observation.Status);
+    }
+
+    [Fact]
+    public async Task A_report_sent_again_after_a_later_one_is_ignored_and_an_agent_clock_that_ran_ahead_does_not_hide_the_reports_after_it()
+    {
+        var site = SiteCatalog.Default.Get("edge-002");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var start = clock.GetUtcNow();
+        var services = H.Server.Services;
+        var inventory = new SiteInventory(
+            services.GetRequiredService<IAgentStore>(), services.GetRequiredService<InventoryDrift>(),
+            Options.Create(new AgentLinkOptions()), clock, NullLogger<SiteInventory>.Instance);
+
+        await inventory.ReceiveAsync(site.Id, Report(site, start.AddHours(1)), CancellationToken.None); // the agent's clock an hour ahead
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await inventory.ReceiveAsync(site.Id, Report(site, start.AddSeconds(10)), CancellationToken.None); // put right
+        await inventory.ReceiveAsync(site.Id, Report(site, start.AddSeconds(5)), CancellationToken.None); // an older one sent again
+
+        var latest = inventory.Latest(site.Id)!;
+        Assert.Equal(start.AddSeconds(10).ToUnixTimeMilliseconds(), latest.Report.TakenAt.ToUnixTimeMilliseconds());
+        Assert.Equal(SiteStatus.Up, latest.Observation.Status);
     }
 
     /// <summary>What an agent sends: every catalog host of the site online, and the given VMs.</summary>

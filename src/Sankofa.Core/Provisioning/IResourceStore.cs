@@ -66,7 +66,29 @@ public interface IResourceStore
 
     /// <summary>What every resource that holds capacity occupies, for building the placement's fleet state.</summary>
     Task<IReadOnlyList<HostAllocation>> GetAllocationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every resource placed on a site except the deleted ones, with only what comparing them with the site's own
+    /// inventory needs (read every time a site's agent reports, so no placement or spec is read).
+    /// </summary>
+    Task<IReadOnlyList<SiteResource>> GetSiteResourcesAsync(string siteId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends an event to a resource's history, with its audit entry, without changing the resource (its status and
+    /// version stay, so nobody's write runs into it).
+    /// </summary>
+    /// <returns>False when there is no such resource (nothing is written).</returns>
+    Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent audit, CancellationToken cancellationToken);
 }
+
+/// <summary>A resource as a site's inventory is compared with it.</summary>
+/// <param name="Id">The resource id (the mark on its VM).</param>
+/// <param name="Status">Its state.</param>
+/// <param name="Desired">Present or absent.</param>
+/// <param name="VmNode">The node its VM is on, once cloned.</param>
+/// <param name="VmId">Its VM's id on the hypervisor, once cloned.</param>
+/// <param name="VerifiedAt">When it became Verified.</param>
+public sealed record SiteResource(string Id, ResourceStatus Status, DesiredState Desired, string? VmNode, int? VmId, DateTimeOffset? VerifiedAt);
 
 /// <summary>What one resource occupies on a host.</summary>
 /// <param name="ResourceId">The resource.</param>

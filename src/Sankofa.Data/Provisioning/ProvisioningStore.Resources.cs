@@ -180,6 +180,28 @@ internal sealed partial class ProvisioningStore
         return [.. rows.Select(r => new HostAllocation(r.Id, r.HostId, new ComputeResources(r.VCpu, r.RamMiB, r.DiskGiB), r.AntiAffinityGroup, r.TenantId))];
     }
 
+    public async Task<IReadOnlyList<SiteResource>> GetSiteResourcesAsync(string siteId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(siteId);
+        var deleted = nameof(ResourceStatus.Deleted);
+        await using var db = contexts.Create();
+        // By ix_resources_site; only the columns the comparison needs, so a site's agent reporting costs one narrow read.
+        var rows = await db.Set<ResourceRow>().AsNoTracking().Where(r => r.SiteId == siteId && r.Status != deleted)
+            .Select(r => new { r.Id, r.Status, r.Desired, r.VmNode, r.VmId, r.VerifiedAtMs }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new SiteResource(
+            r.Id, Enum.Parse<ResourceStatus>(r.Status), Enum.Parse<DesiredState>(r.Desired), r.VmNode, r.VmId,
+            r.VerifiedAtMs is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null))];
+    }
+
+    public async Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceId);
+        ArgumentNullException.ThrowIfNull(resourceEvent);
+        ArgumentNullException.ThrowIfNull(audit);
+        var write = new AppendEventWrite(resourceId, resourceEvent, AuditEntryOf(audit));
+        await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        return write.Appended;
+    }
 
     private sealed class CreateWrite(Resource resource, NewResourceEvent firstEvent, NewAuditEntry audit) : ResourceWriter.PendingWrite("resource " + resource.Id)
     {
@@ -285,5 +307,25 @@ internal sealed partial class ProvisioningStore
                 $"UPDATE {table} SET used_vcpu = used_vcpu - @vcpu, used_ram_mib = used_ram_mib - @ram, used_disk_gib = used_disk_gib - @disk, used_vms = used_vms - @vms "
                 + "WHERE id = @id AND used_vcpu >= @vcpu AND used_ram_mib >= @ram AND used_disk_gib >= @disk AND used_vms >= @vms",
                 cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
+    }
+
+    /// <summary>An event for a resource's history (with the status it has), and its audit entry; the resource itself is left as it is.</summary>
+    private sealed class AppendEventWrite(string resourceId, NewResourceEvent resourceEvent, NewAuditEntry audit) : ResourceWriter.PendingWrite("resource " + resourceId)
+    {
+        public bool Appended { get; private set; }
+
+        public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
+        {
+            var inserted = await sql.ExecuteAsync(
+                "INSERT INTO resource_events (resource_id, time_ms, status, kind, message) "
+                + "SELECT id, @time_ms, status, @kind, @message FROM resources WHERE id = @id",
+                cancellationToken, Arg.Of("time_ms", sql.NowMs), Arg.Of("kind", resourceEvent.Kind), Arg.Of("message", resourceEvent.Message), Arg.Of("id", resourceId))
+                .ConfigureAwait(false);
+            Appended = inserted > 0;
+            if (Appended)
+            {
+                await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -17,12 +17,14 @@ internal static class AgentLinkExtensions
                 "AgentLink:Url must be an absolute http:// or https:// URL.")
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero && o.WorkResendAfter > TimeSpan.Zero,
                 "AgentLink:HeartbeatInterval, AgentLink:HandshakeTimeout and AgentLink:WorkResendAfter must be positive.")
+            .Validate(o => o.SilentAfter > o.HeartbeatInterval, "AgentLink:SilentAfter must be longer than AgentLink:HeartbeatInterval.")
             .ValidateOnStart();
         services.AddGrpc();
         services.AddSingleton<ConnectedAgents>();
         services.AddSingleton<AgentReports>();
         services.AddSingleton<Core.Provisioning.ISiteWorkQueue, AgentWorkQueue>();
         services.AddSingleton<AgentLinkEndpoint>();
+        services.AddSiteInventory();
 
         if (builder.Configuration[$"{AgentLinkOptions.SectionName}:{nameof(AgentLinkOptions.Url)}"] is { Length: > 0 } link)
         {
@@ -70,6 +72,7 @@ internal static class AgentLinkExtensions
     public static IEndpointRouteBuilder MapAgentLink(this IEndpointRouteBuilder app)
     {
         app.MapGrpcService<AgentLinkService>();
+        app.MapSiteInventoryApi();
         app.MapGet("/api/v1/agent-link", (AgentLinkEndpoint endpoint) =>
                 endpoint.Address is { } address
                     ? Results.Ok(new AgentLinkResponse(address.ToString()))

@@ -23,4 +23,11 @@ public sealed class AgentLinkOptions
     /// least once; the agent runs a repeat idempotently). Every open item is sent again on each new link anyway. Default 2 minutes.
     /// </summary>
     public TimeSpan WorkResendAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a site's agent may send nothing before its site counts as down (no new VMs are placed there; its health
+    /// says since when the agent has been silent). Longer than the heartbeat and the agent's report interval, so one
+    /// lost message is not an outage. Default 90 seconds.
+    /// </summary>
+    public TimeSpan SilentAfter { get; set; } = TimeSpan.FromSeconds(90);
 }

@@ -16,7 +16,7 @@ namespace Sankofa.Server.AgentLink;
 /// (<c>ResourceRegistry.siteKeyOf</c>): a stolen token without the key, or a key for another site, opens nothing.
 /// </summary>
 internal sealed partial class AgentLinkService(
-    ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, IResourceLedger ledger, ILedgerStatus chain,
+    ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, SiteInventory inventory, IResourceLedger ledger, ILedgerStatus chain,
     IOptions<AgentLinkOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AgentLinkService> logger)
     : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
 {
@@ -103,6 +103,7 @@ internal sealed partial class AgentLinkService(
                         await reports.ResultAsync(link, message.Result, context.CancellationToken);
                         break;
                     case AgentMessage.BodyOneofCase.Inventory:
+                        await inventory.ReceiveAsync(agent.Site, message.Inventory, context.CancellationToken);
                         break;
                     default:
                         continue; // heartbeats carry no sequence to acknowledge

@@ -26,7 +26,8 @@ public sealed class TopologyOptions
 
 /// <summary>
 /// Probes each site's hypervisor (the clusters the Proxmox client knows) in the background and keeps the latest
-/// observation, so the API answers from memory instead of fanning out 250 requests per call.
+/// observation, so the API answers from memory instead of fanning out 250 requests per call. Sites in agent mode are
+/// not probed: their health is what their agent reports (<see cref="IReportedSiteHealth"/>).
 /// </summary>
 internal sealed partial class SiteHealthMonitor(
     IServiceProvider services, IOptions<TopologyOptions> options, TimeProvider time, ILogger<SiteHealthMonitor> logger)
@@ -34,7 +35,14 @@ internal sealed partial class SiteHealthMonitor(
 {
     private readonly ConcurrentDictionary<string, SiteObservation> observations = new(StringComparer.Ordinal);
 
-    public SiteObservation? Observe(string siteId) => observations.GetValueOrDefault(siteId);
+    // Sites whose agent reports their health (agent mode): answered from the reports and never probed from here.
+    // Resolved once: Observe runs for every site on every placement decision.
+    private readonly Lazy<IReportedSiteHealth?> reportedHealth = new(services.GetService<IReportedSiteHealth>);
+
+    private IReportedSiteHealth? Reported => reportedHealth.Value;
+
+    public SiteObservation? Observe(string siteId) =>
+        Reported is { } reported && reported.Reports(siteId, out var observation) ? observation : observations.GetValueOrDefault(siteId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,8 +58,9 @@ internal sealed partial class SiteHealthMonitor(
         {
             do
             {
+                var reported = Reported;
                 await Parallel.ForEachAsync(
-                    providers.ClusterIds,
+                    providers.ClusterIds.Where(siteId => reported is null || !reported.Reports(siteId, out _)),
                     new ParallelOptions { MaxDegreeOfParallelism = settings.ProbeParallelism, CancellationToken = stoppingToken },
                     async (siteId, ct) => observations[siteId] = await ProbeAsync(providers.Get(siteId), settings.ProbeTimeout, ct));
             }

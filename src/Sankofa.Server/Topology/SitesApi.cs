@@ -78,11 +78,11 @@ public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string?
 /// <param name="Jurisdiction">ISO 3166-1 alpha-2 country code.</param>
 /// <param name="Latitude">Latitude in degrees.</param>
 /// <param name="Longitude">Longitude in degrees.</param>
-/// <param name="Status">Observed health when the site's hypervisor is probed, else the catalog's.</param>
-/// <param name="StatusSource">"probe" or "catalog".</param>
+/// <param name="Status">Observed health when the site's hypervisor is probed or its agent reports, else the catalog's.</param>
+/// <param name="StatusSource">"probe" (the control plane probes it), "agent" (its agent reports it) or "catalog".</param>
 /// <param name="Provisionable">Whether Sankofa has a hypervisor to drive there (<c>Proxmox:Clusters</c>); placement treats a site without one as down.</param>
-/// <param name="CheckedAt">When the last probe finished.</param>
-/// <param name="ProbeError">Why the last probe failed, when it did.</param>
+/// <param name="CheckedAt">When the last probe finished, or when the agent took its last report (or fell silent).</param>
+/// <param name="ProbeError">Why the last probe failed or the site is down by its agent's report, e.g. since when the agent has been silent.</param>
 /// <param name="Uplink">Regional (for an edge) or core (for a regional) site this one hangs off.</param>
 /// <param name="Adjacent">Nearby sites of the same tier, nearest first (failover targets).</param>
 /// <param name="Capacity">Total vCPU, RAM and disk of the site's hosts.</param>
@@ -107,7 +107,7 @@ public sealed record SiteResponse(
             : null;
         return new SiteResponse(
             site.Id, site.Name, site.Tier, site.Region, site.Jurisdiction, site.Location.Latitude, site.Location.Longitude,
-            state.Status, observed is null ? "catalog" : "probe", provisionable, observed?.CheckedAt, observed?.Error,
+            state.Status, observed is null ? "catalog" : observed.Source == ObservationSource.Agent ? "agent" : "probe", provisionable, observed?.CheckedAt, observed?.Error,
             site.UplinkSiteId, site.AdjacentSiteIds, capacity, site.Hosts.Count, hosts);
     }
 }

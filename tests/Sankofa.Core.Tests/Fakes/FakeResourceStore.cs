@@ -135,6 +135,32 @@ internal sealed class FakeResourceStore : IResourceStore
         }
     }
 
+    public Task<IReadOnlyList<SiteResource>> GetSiteResourcesAsync(string siteId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult<IReadOnlyList<SiteResource>>([.. _resources.Values
+                .Where(r => r.Placement.SiteId == siteId && r.Status != ResourceStatus.Deleted)
+                .Select(r => new SiteResource(r.Id, r.Status, r.Desired, r.Vm?.Node, r.Vm?.VmId, r.VerifiedAt))]);
+        }
+    }
+
+    public Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!_resources.TryGetValue(resourceId, out var stored))
+            {
+                return Task.FromResult(false);
+            }
+
+            _events.Add(new ResourceEvent(_events.Count + 1, resourceId, stored.UpdatedAt, stored.Status, resourceEvent.Kind, resourceEvent.Message));
+            _audit.Add(audit);
+            ChangeVersion++;
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -75,6 +75,36 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_sites_resources_are_read_without_the_deleted_and_an_event_appended_leaves_the_resource_as_it_was(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var verifiedAt = Now.AddMinutes(3);
+        var running = await CreateAsync(store, tenant, project, NewResource("vm-running"));
+        running = await store.UpdateResourceAsync(
+            running with { Status = ResourceStatus.Verified, Vm = new VirtualMachineRef("edge-001-h01", 104), VerifiedAt = verifiedAt }, null, null, null, CancellationToken.None);
+        var gone = await CreateAsync(store, tenant, project, NewResource("vm-gone"));
+        await store.UpdateResourceAsync(gone with { Status = ResourceStatus.Deleted, Desired = DesiredState.Absent, DeletedAt = Now }, null, null, null, CancellationToken.None);
+        var elsewhere = NewResource("vm-elsewhere");
+        await CreateAsync(store, tenant, project, elsewhere with { Placement = elsewhere.Placement with { SiteId = "edge-002" } });
+
+        var onSite = await store.GetSiteResourcesAsync("edge-001", CancellationToken.None);
+        var appended = await store.AppendEventAsync("vm-running", new NewResourceEvent("vm.vanished", "not in the inventory"),
+            Audit("site.drift.vm-vanished", "resource:vm-running"), CancellationToken.None);
+        var nowhere = await store.AppendEventAsync("vm-nobody", new NewResourceEvent("vm.vanished", "x"), Audit("site.drift.vm-vanished", "resource:vm-nobody"), CancellationToken.None);
+
+        Assert.Equal(new SiteResource("vm-running", ResourceStatus.Verified, DesiredState.Present, "edge-001-h01", 104, verifiedAt), Assert.Single(onSite));
+        Assert.True(appended);
+        Assert.False(nowhere);
+        var last = (await store.GetEventsAsync("vm-running", CancellationToken.None))[^1];
+        Assert.Equal(("vm.vanished", ResourceStatus.Verified), (last.Kind, last.Status));
+        Assert.Equal(running.Version, (await store.GetResourceAsync("vm-running", CancellationToken.None))!.Version);
+        Assert.Equal(1, await AuditCountAsync(test, "site.drift.vm-vanished"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_failing_mutation_leaves_no_audit_entry(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);

@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+using Sankofa.Agent.Protocol;
+using Sankofa.Core.Agents;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Server.AgentLink;
+
+/// <summary>
+/// The site agents' inventory reports: keeps each site's latest, answers the site's health from it (a site in agent mode
+/// is not probed by the control plane, which may not reach it), says the site is down once its agent has been silent for
+/// <see cref="AgentLinkOptions.SilentAfter"/>, and compares the report's VMs with the store (<see cref="InventoryDrift"/>).
+/// A site is in agent mode when the registry has an approved agent for it (re-read every <see cref="RegistryRefresh"/>;
+/// a report from a linked agent, whose key the chain records, counts at once). Reports are kept in memory: each control plane judges the agents linked to
+/// it, and the registry's last seen for agents linked elsewhere.
+/// </summary>
+public sealed partial class SiteInventory(
+    IAgentStore registry, InventoryDrift drift, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<SiteInventory> logger)
+    : BackgroundService, ISiteReports, IReportedSiteHealth
+{
+    /// <summary>How often the registry's approved agents (and their last seen) are read again.</summary>
+    public static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(15);
+
+    // Longest name or status kept from a report; anything longer is cut (the agent is trusted with nothing but its site).
+    private const int MaxText = 256;
+
+    private readonly DateTimeOffset startedAt = time.GetUtcNow();
+    private readonly ConcurrentDictionary<string, Kept> latest = new(StringComparer.Ordinal);
+
+    // The down observation of a silent site, kept per site so placement sees the same object until something changes.
+    private readonly ConcurrentDictionary<string, SiteObservation> silent = new(StringComparer.Ordinal);
+
+    // Site → when the registry last saw its approved agent (null: never); replaced whole by each refresh.
+    private volatile FrozenDictionary<string, DateTimeOffset?> approved = FrozenDictionary<string, DateTimeOffset?>.Empty;
+
+    /// <summary>
+    /// Takes one inventory report from an agent whose link proved it holds <paramref name="site"/>'s key: keeps it as the
+    /// site's latest unless a later one is kept already (reports are sent again after a reconnection), derives the site's
+    /// health from it, and records the drift it shows. Returns once the drift is stored, so the link may ack the report.
+    /// </summary>
+    /// <param name="site">The site the link authenticated; the only part of the exchange that is trusted.</param>
+    /// <param name="report">The report as received.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <remarks>When the store cannot be read or written this throws (the health is updated, the drift not recorded): do not ack the report, and the agent sends it again.</remarks>
+    public async Task ReceiveAsync(string site, Inventory report, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(site);
+        ArgumentNullException.ThrowIfNull(report);
+        var received = ToReport(site, report, time.GetUtcNow());
+        MarkAgentMode(site);
+
+        // Ordered by when each was taken, but never later than it arrived: an agent whose clock ran ahead for a while
+        // cannot make the reports after its clock is put right look older than the one it sent then.
+        var previous = latest.GetValueOrDefault(site);
+        var kept = new Kept(received, SiteReportHealth.Observe(received), previous?.Drift ?? DriftFound.NotChecked);
+        var stored = latest.AddOrUpdate(site, kept, (_, current) => received.TakenNoLaterThan > current.Report.TakenNoLaterThan ? kept : current);
+        if (!ReferenceEquals(stored, kept))
+        {
+            LogOlderReport(logger, site, received.TakenAt, stored.Report.TakenAt);
+            return;
+        }
+
+        var found = await drift.CheckAsync(received, cancellationToken).ConfigureAwait(false);
+        if (found.Checked && (found.Vanished.Count, found.Unknown.Count) != (previous?.Drift.Vanished.Count ?? 0, previous?.Drift.Unknown.Count ?? 0))
+        {
+            LogDrift(logger, site, found.Vanished.Count, found.Unknown.Count); // when it changes, not on every report
+        }
+
+        // Unless a later report replaced it meanwhile (its own check then stands). A report that could not show drift
+        // (hypervisor unreachable) keeps the drift last found.
+        latest.TryUpdate(site, found.Checked ? kept with { Drift = found } : kept, kept);
+    }
+
+    /// <inheritdoc/>
+    public SiteInventoryState? Latest(string siteId)
+    {
+        if (!latest.TryGetValue(siteId, out var kept))
+        {
+            return null;
+        }
+
+        Reports(siteId, out var observation);
+        return new SiteInventoryState(kept.Report, observation ?? kept.Observation, kept.Drift);
+    }
+
+    /// <inheritdoc/>
+    public bool Reports(string siteId, out SiteObservation? observation)
+    {
+        if (!approved.TryGetValue(siteId, out var registrySeen))
+        {
+            observation = null;
+            return false; // direct mode (or its agent was revoked): the control plane probes it
+        }
+
+        var kept = latest.GetValueOrDefault(siteId);
+
+        // Heard from: its latest report here, the registry's last seen (the agent may be linked to another control plane),
+        // or, for a control plane that just started, its start: agents need a moment to link again.
+        var heard = Max(Max(kept?.Report.ReceivedAt, registrySeen), startedAt);
+        if (SiteReportHealth.IsSilent(heard, time.GetUtcNow(), options.Value.SilentAfter))
+        {
+            observation = silent.TryGetValue(siteId, out var known) && known.CheckedAt == heard
+                ? known
+                : silent[siteId] = SiteReportHealth.Silent(heard);
+            return true;
+        }
+
+        observation = kept?.Observation;
+        return true;
+    }
+
+    /// <summary>Reads the registry's approved agents now (the background refresh does so every <see cref="RegistryRefresh"/>).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var sites = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        long? after = null;
+        while (true)
+        {
+            var page = await registry.ListAsync(null, after, AgentQueries.MaxPageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var agent in page.Where(a => a.State == AgentState.Approved))
+            {
+                sites[agent.SiteId] = agent.LastSeenAt;
+            }
+
+            if (page.Count < AgentQueries.MaxPageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Seq;
+        }
+
+        approved = sites.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RegistryRefresh, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The store is unavailable: keep what was read last and try again at the next tick.
+                    LogRefreshFailed(logger, ex.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>A report from a linked agent proves the site is in agent mode (its key is on chain) before the registry is read again.</summary>
+    private void MarkAgentMode(string site)
+    {
+        var current = approved;
+        if (!current.ContainsKey(site))
+        {
+            approved = current.Append(new KeyValuePair<string, DateTimeOffset?>(site, null)).ToFrozenDictionary(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The report as the control plane keeps it: nothing in it decides which site it is, VMs without a resource id are dropped.</summary>
+    internal static SiteReport ToReport(string site, Inventory report, DateTimeOffset receivedAt)
+    {
+        var takenAt = report.TakenAtUnixMs is > 0 and < 253402300800000 ? DateTimeOffset.FromUnixTimeMilliseconds(report.TakenAtUnixMs) : receivedAt;
+        var reachable = report.HypervisorReachable;
+        var nodes = reachable
+            ? report.Nodes.Where(n => !string.IsNullOrWhiteSpace(n.Name))
+                .Select(n => new ReportedNode(Cut(n.Name), n.Online, Math.Max(0, n.Cpus), double.IsFinite(n.CpuLoad) ? Math.Clamp(n.CpuLoad, 0, 1) : 0,
+                    Math.Max(0, n.MemoryBytes), Math.Max(0, n.MemoryUsedBytes), Math.Max(0, n.DiskBytes), Math.Max(0, n.DiskUsedBytes)))
+                .DistinctBy(n => n.Name, StringComparer.Ordinal).ToList()
+            : [];
+        var vms = reachable
+            ? report.Vms.Where(v => !string.IsNullOrWhiteSpace(v.ResourceId))
+                .Select(v => new ReportedVm(Cut(v.ResourceId.Trim()), Cut(v.Node), v.VmId, Cut(v.Status), Cut(v.Name)))
+                .ToList()
+            : [];
+        var error = string.IsNullOrWhiteSpace(report.Error) ? null : Cut(report.Error);
+        return new SiteReport(site, takenAt, receivedAt, reachable, error, nodes, vms);
+    }
+
+    private static string Cut(string? text) => text is null ? string.Empty : text.Length <= MaxText ? text : text[..MaxText];
+
+    private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset? b) =>
+        (a, b) switch
+        {
+            ({ } x, { } y) => x > y ? x : y,
+            ({ } x, null) => x,
+            (null, { } y) => y,
+            _ => DateTimeOffset.MinValue,
+        };
+
+    /// <summary>A site's latest report with its health and the drift it showed.</summary>
+    private sealed record Kept(SiteReport Report, SiteObservation Observation, DriftFound Drift);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {Site} sent an inventory taken at {TakenAt}, older than the one kept (taken at {KeptTakenAt}): ignored")]
+    private static partial void LogOlderReport(ILogger logger, string site, DateTimeOffset takenAt, DateTimeOffset keptTakenAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {Site} inventory differs from the store: {Vanished} verified VMs missing, {Unknown} VMs unknown")]
+    private static partial void LogDrift(ILogger logger, string site, int vanished, int unknown);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the approved site agents: {Reason}")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
+}

@@ -32,6 +32,9 @@ public sealed partial class WorkRunner
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, string> _templateNodes = new();
 
+    // Each resource's gate and how many orders hold or wait for it (the entry goes when none does).
+    private readonly Dictionary<string, (SemaphoreSlim Gate, int Users)> _resources = new(StringComparer.Ordinal);
+
     /// <summary>Creates the runner for one site.</summary>
     public WorkRunner(WorkRunnerOptions options, IVirtualMachineProvider hypervisor, VmObserver observer, ChainLightClient chain, SiteKey key, ILogger<WorkRunner> logger)
     {
@@ -61,23 +64,56 @@ public sealed partial class WorkRunner
             return null;
         }
 
+        var gate = Gate(work.ResourceId, +1);
         try
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // One resource's orders run one after another: two of them (a repeat sent on a new link while the retry
+            // was already queued) must not both look for the VM, find none, and both clone one.
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var result = await RunOneAsync(work, progress, cancellationToken).ConfigureAwait(false);
-                LogEnded(_logger, work.WorkId, work.ResourceId, result.Outcome.ToString(), result.Error is { Length: > 0 } error ? error : $"{result.Node}/{result.VmId}");
-                return result;
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var result = await RunOneAsync(work, progress, cancellationToken).ConfigureAwait(false);
+                    LogEnded(_logger, work.WorkId, work.ResourceId, result.Outcome.ToString(), result.Error is { Length: > 0 } error ? error : $"{result.Node}/{result.VmId}");
+                    return result;
+                }
+                finally
+                {
+                    _slots.Release();
+                }
             }
             finally
             {
-                _slots.Release();
+                gate.Release();
             }
         }
         finally
         {
+            Gate(work.ResourceId, -1);
             _inFlight.TryRemove(work.WorkId, out _);
+        }
+    }
+
+    /// <summary>The resource's gate, counting one more (or one fewer) order that holds or waits for it.</summary>
+    private SemaphoreSlim Gate(string resourceId, int change)
+    {
+        lock (_resources)
+        {
+            var (gate, users) = _resources.TryGetValue(resourceId, out var known) ? known : (new SemaphoreSlim(1, 1), 0);
+            users += change;
+            if (users == 0)
+            {
+                _resources.Remove(resourceId);
+                gate.Dispose();
+            }
+            else
+            {
+                _resources[resourceId] = (gate, users);
+            }
+
+            return gate;
         }
     }
 

@@ -170,7 +170,8 @@ public sealed class FleetCapacity
         for (var i = 0; i < _catalog.Sites.Count; i++)
         {
             var site = _catalog.Sites[i];
-            if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id))
+            // A site's own agent drives its hypervisor: the control plane needs no cluster of its own configured for it.
+            if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id) && _health?.Observe(site.Id)?.Source != ObservationSource.Agent)
             {
                 state.SetSiteStatus(site.Id, SiteStatus.Down);
                 continue;

@@ -117,5 +117,10 @@ public sealed class SiteQueries
             : Error.NotFound("id", $"There is no site with id '{siteId}' in the catalog.");
     }
 
-    private SiteState Describe(Site site) => new(site, health.Observe(site.Id), provisionable.Contains(site.Id));
+    // Driven by the control plane (a configured cluster) or by the site's own agent, which reports.
+    private SiteState Describe(Site site)
+    {
+        var observed = health.Observe(site.Id);
+        return new SiteState(site, observed, provisionable.Contains(site.Id) || observed?.Source == ObservationSource.Agent);
+    }
 }

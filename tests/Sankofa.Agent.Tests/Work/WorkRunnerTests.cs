@@ -83,6 +83,21 @@ public sealed class WorkRunnerTests(RegistryChain chain) : IClassFixture<Registr
     }
 
     [Fact]
+    public async Task Two_orders_for_one_resource_arriving_together_run_one_after_the_other_and_leave_one_vm()
+    {
+        // A repeat of an order sent on a new link while the control plane had already queued its retry: two work ids.
+        using var site = await AgentSite.StartAsync(chain);
+        var resource = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(resource, Spec);
+
+        var results = await Task.WhenAll(RunAsync(site, Provision(resource, Spec, "w-a")), RunAsync(site, Provision(resource, Spec, "w-b")));
+
+        Assert.All(results, r => Assert.Equal(WorkOutcome.Done, r.Result.Outcome));
+        Assert.Single(site.Vms);
+        Assert.Single(results, r => r.Steps.Any(s => s.Step == "found"));
+    }
+
+    [Fact]
     public async Task An_order_whose_spec_the_chain_does_not_hold_is_refused_naming_both_hashes_and_no_vm_is_made()
     {
         using var site = await AgentSite.StartAsync(chain);

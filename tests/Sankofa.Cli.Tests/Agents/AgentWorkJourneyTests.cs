@@ -93,7 +93,8 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
             foreach (var resource in load)
             {
                 var done = await h.WaitForAsync(resource.Id, ResourceStatus.Verified, TimeSpan.FromSeconds(120));
-                Assert.Single(h.VmsOf(resource.Placement.SiteId, resource.Id));
+                var vms = h.VmsOf(resource.Placement.SiteId, resource.Id);
+                Assert.True(vms.Count == 1, $"{resource.Id} has VMs {string.Join(", ", vms)}; events: {string.Join(" | ", done.Events!.Select(e => e.Kind + ": " + e.Message))}; the agent said: {agent.Said()}");
                 Assert.True(done.OnChain!.Verified);
             }
 

@@ -91,9 +91,27 @@ internal static class AgentCommand
         {
             Description = "A control plane's agent link address; repeat it for the ones to try next (regional, then core). "
                           + "Default: the link --server names at /api/v1/agent-link.",
+            // System.CommandLine has no parser for Uri.
+            CustomParser = result =>
+            {
+                var uris = new List<Uri>();
+                foreach (var token in result.Tokens)
+                {
+                    if (Uri.TryCreate(token.Value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                    {
+                        uris.Add(uri);
+                    }
+                    else
+                    {
+                        result.AddError($"--link must be an absolute http(s) URL, not '{token.Value}'.");
+                    }
+                }
+
+                return [.. uris];
+            },
         };
-        var proxmoxUrl = new Option<Uri>("--proxmox-url") { Description = $"The site's Proxmox VE API (overrides {AgentWorkSettings.ProxmoxSection}:BaseUrl of DIR/{AgentWorkSettings.FileName})." };
-        var chainRpc = new Option<Uri>("--chain-rpc") { Description = $"The chain's JSON-RPC endpoint the light client reads (overrides {LightClientOptions.SectionName}:RpcUrl)." };
+        var proxmoxUrl = UriOption.Create("--proxmox-url", $"The site's Proxmox VE API (overrides {AgentWorkSettings.ProxmoxSection}:BaseUrl of DIR/{AgentWorkSettings.FileName}).");
+        var chainRpc = UriOption.Create("--chain-rpc", $"The chain's JSON-RPC endpoint the light client reads (overrides {LightClientOptions.SectionName}:RpcUrl).");
         var checkpointNumber = new Option<long?>("--checkpoint-number") { Description = $"The trusted checkpoint block's number (overrides {LightClientOptions.SectionName}:CheckpointNumber)." };
         var checkpointHash = new Option<string>("--checkpoint-hash") { Description = $"The trusted checkpoint block's hash (overrides {LightClientOptions.SectionName}:CheckpointHash)." };
         var command = new Command("run",

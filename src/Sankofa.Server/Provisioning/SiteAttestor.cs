@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Sankofa.Core;
@@ -16,11 +15,9 @@ namespace Sankofa.Server.Provisioning;
 /// Stands in, as an emulator does, for the agent of a site that has none (direct mode: the emulated sites of
 /// <c>sankofa up</c> and the tests). It holds a per-site secp256k1 key (kept under <c>&lt;DataDirectory&gt;/sites/</c>,
 /// never the control plane's key); a real site's key is made by <c>sankofa agent init</c> and never leaves the agent.
-/// It reads the VM's configuration from the site's
-/// Proxmox with a client of its own rather than trusting the control plane's records, computes the spec hash of what
-/// runs, and signs the chain's attestation digest. It registers each site key on chain with the key's own proof of
-/// possession, as a site's agent does. Proxmox keeps no record of which template a full clone came from, so
-/// the template is the requested one, checked to exist as a template on the site.
+/// It reads the VM back from the site's Proxmox with a client of its own rather than trusting the control plane's
+/// records (<see cref="VmObserver"/>, as an agent does), computes the spec hash of what runs, and signs the chain's
+/// attestation digest. It registers each site key on chain with the key's own proof of possession, as a site's agent does.
 /// </summary>
 internal sealed partial class SiteAttestor(
     IOptions<ProxmoxOptions> proxmox, IResourceLedger ledger, IConfiguration configuration, TimeProvider time, ILogger<SiteAttestor> logger)

@@ -16,8 +16,7 @@ public static class AgentRotate
     /// <see cref="RegistrationRequest.FileName"/>, no rotation under way) before <paramref name="chainOf"/> is asked which
     /// chain to sign for, so a refusal costs no call and changes nothing.
     /// </summary>
-    /// <exception cref="FileNotFoundException">The directory holds no key or no registration.json (not an agent's directory).</exception>
-    /// <exception cref="IOException">A rotation's key is there already (nothing is changed).</exception>
+    /// <exception cref="IOException">The directory (or its key, or its registration.json) is missing, or a rotation's key is there already (nothing is changed).</exception>
     /// <exception cref="InvalidDataException">registration.json or the key file cannot be read.</exception>
     public static async Task<RotationRequest> RunAsync(
         string directory, Func<CancellationToken, Task<ChainBinding>> chainOf, TimeProvider time, CancellationToken cancellationToken)

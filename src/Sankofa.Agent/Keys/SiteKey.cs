@@ -13,6 +13,9 @@ public sealed class SiteKey
     /// <summary>The key file's name inside the data directory: the secret as 64 lower-case hex digits.</summary>
     public const string FileName = "site.key";
 
+    /// <summary>The file of a rotation's new key (<c>sankofa agent rotate</c>), beside the current one until the rotation is approved.</summary>
+    public const string NextFileName = "site.key.next";
+
     private readonly EthECKey key;
 
     private SiteKey(EthECKey key)
@@ -29,10 +32,23 @@ public sealed class SiteKey
     /// the directory holds a key already, so an agent's registered key is never lost to a second <c>init</c>.
     /// </summary>
     /// <exception cref="IOException">The directory holds a key.</exception>
-    public static SiteKey CreateIn(string directory)
+    public static SiteKey CreateIn(string directory) => Create(directory, FileName);
+
+    /// <summary>
+    /// Creates a rotation's new key in <see cref="NextFileName"/>, as <see cref="CreateIn"/> does (0600 from the start);
+    /// refuses when a rotation's key is there already, so a key the old one may have signed over is never lost.
+    /// </summary>
+    /// <exception cref="IOException">The directory holds a next key.</exception>
+    public static SiteKey CreateNextIn(string directory) => Create(directory, NextFileName);
+
+    private static SiteKey Create(string directory, string fileName)
     {
-        EnsureNoneIn(directory);
-        var path = PathIn(directory);
+        var path = PathIn(directory, fileName);
+        if (File.Exists(path))
+        {
+            throw Exists(path, directory, fileName);
+        }
+
         OwnerOnly(directory);
         var created = EthECKey.GenerateKey();
         // The library gives the secret's minimal big-endian bytes; the file always holds all 32.
@@ -63,7 +79,7 @@ public sealed class SiteKey
         catch (IOException) when (File.Exists(path))
         {
             File.Delete(temp);
-            throw Exists(path, directory);
+            throw Exists(path, directory, fileName);
         }
 
         return new SiteKey(created);
@@ -76,16 +92,22 @@ public sealed class SiteKey
         var path = PathIn(directory);
         if (File.Exists(path))
         {
-            throw Exists(path, directory);
+            throw Exists(path, directory, FileName);
         }
     }
 
     /// <summary>Loads the key <see cref="CreateIn"/> made.</summary>
     /// <exception cref="FileNotFoundException">The directory holds no key.</exception>
     /// <exception cref="InvalidDataException">The file is not a key.</exception>
-    public static SiteKey LoadFrom(string directory)
+    public static SiteKey LoadFrom(string directory) => Load(PathIn(directory));
+
+    /// <summary>Loads a rotation's new key (<see cref="CreateNextIn"/>).</summary>
+    /// <exception cref="FileNotFoundException">The directory holds no next key.</exception>
+    /// <exception cref="InvalidDataException">The file is not a key.</exception>
+    public static SiteKey LoadNextFrom(string directory) => Load(PathIn(directory, NextFileName));
+
+    private static SiteKey Load(string path)
     {
-        var path = PathIn(directory);
         var text = File.ReadAllText(path).Trim();
         if (text.Length != 64 || !text.All(char.IsAsciiHexDigit))
         {
@@ -129,9 +151,14 @@ public sealed class SiteKey
         }
     }
 
-    private static IOException Exists(string path, string directory) =>
-        new($"{path} holds a site key already (address {LoadFrom(directory).Address}); init never replaces a key. Use another --data-dir for a new one.");
+    private static IOException Exists(string path, string directory, string fileName) => fileName == FileName
+        ? new($"{path} holds a site key already (address {LoadFrom(directory).Address}); init never replaces a key. Use another --data-dir for a new one.")
+        : new($"{path} holds a rotation's new key already (address {LoadNextFrom(directory).Address}); a rotation's key is never replaced. "
+              + "Finish that rotation (docs/agent.md) or remove the file if it was never submitted.");
 
     /// <summary>The key file's path inside <paramref name="directory"/>.</summary>
-    public static string PathIn(string directory) => Path.Combine(Path.GetFullPath(directory), FileName);
+    public static string PathIn(string directory) => PathIn(directory, FileName);
+
+    /// <summary>The path of <paramref name="fileName"/> (<see cref="FileName"/> or <see cref="NextFileName"/>) inside <paramref name="directory"/>.</summary>
+    public static string PathIn(string directory, string fileName) => Path.Combine(Path.GetFullPath(directory), fileName);
 }

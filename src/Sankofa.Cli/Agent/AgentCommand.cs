@@ -27,6 +27,7 @@ internal static class AgentCommand
         var agent = new Command("agent", "The site agent: its key, registration and link.");
         agent.Subcommands.Add(InitCommand());
         agent.Subcommands.Add(RunCommand());
+        agent.Subcommands.Add(AgentRotateCommand.Create());
         return agent;
     }
 

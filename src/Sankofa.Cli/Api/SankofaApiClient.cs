@@ -99,6 +99,21 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         return await ReadAsync<AgentResponse>(response, cancellationToken);
     }
 
+    /// <summary>Submits an agent's rotation.json as it was written (the server checks every field, and refuses any it does not know).</summary>
+    public async Task<AgentResponse> SubmitRotationAsync(string siteId, string rotationJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(rotationJson, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri($"api/v1/sites/{Uri.EscapeDataString(siteId)}/agents/rotations", UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<AgentResponse>(response, cancellationToken);
+    }
+
+    public async Task<AgentResponse> RevokeAgentAsync(string siteId, string address, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(
+            new Uri($"api/v1/sites/{Uri.EscapeDataString(siteId)}/agents/{Uri.EscapeDataString(address)}/revoke", UriKind.Relative), null, cancellationToken);
+        return await ReadAsync<AgentResponse>(response, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>GETs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>

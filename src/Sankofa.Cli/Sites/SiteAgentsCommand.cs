@@ -8,7 +8,7 @@ using Sankofa.Server.Agents;
 
 namespace Sankofa.Cli.Sites;
 
-/// <summary><c>sankofa sites agents [--site S]</c>, <c>… register --file F</c>, <c>… approve SITE [--address A]</c>: site agents for an administrator.</summary>
+/// <summary><c>sankofa sites agents [--site S]</c>, <c>… register --file F</c>, <c>… approve SITE [--address A]</c>, <c>… rotate --file F</c>, <c>… revoke SITE --address A</c>: site agents for an administrator.</summary>
 internal static class SiteAgentsCommand
 {
     /// <summary>Exit code: done.</summary>
@@ -46,6 +46,8 @@ internal static class SiteAgentsCommand
         }));
         agents.Subcommands.Add(RegisterCommand());
         agents.Subcommands.Add(ApproveCommand());
+        agents.Subcommands.Add(RotateCommand());
+        agents.Subcommands.Add(RevokeCommand());
         return agents;
     }
 
@@ -55,15 +57,51 @@ internal static class SiteAgentsCommand
         var command = new Command("register", "Submit an agent's registration; the server checks the key's signature and keeps it pending.") { file };
         command.SetAction((parse, ct) => RunAsync(parse, "agents register", async api =>
         {
-            var json = await File.ReadAllTextAsync(parse.GetValue(file)!.FullName, ct);
-            using var document = JsonDocument.Parse(json);
-            var siteId = document.RootElement.TryGetProperty("siteId", out var s) && s.ValueKind == JsonValueKind.String
-                ? s.GetString()!
-                : throw new InvalidOperationException($"{parse.GetValue(file)!.FullName} names no siteId; is it a registration.json?");
+            var (siteId, json) = await ReadSiteFileAsync(parse.GetValue(file)!, "registration.json", ct);
             Print(parse, await api.RegisterAgentAsync(siteId, json, ct));
             return Ok;
         }));
         return command;
+    }
+
+    private static Command RotateCommand()
+    {
+        var file = new Option<FileInfo>("--file") { Description = "The rotation.json that `sankofa agent rotate` wrote.", Required = true };
+        var command = new Command("rotate",
+            "Submit an agent's key rotation; the server checks the new key's signature and the approved key's consent and keeps it pending. "
+            + "Approving it (`approve SITE --address NEW`) rotates the key on chain.") { file };
+        command.SetAction((parse, ct) => RunAsync(parse, "agents rotate", async api =>
+        {
+            var (siteId, json) = await ReadSiteFileAsync(parse.GetValue(file)!, "rotation.json", ct);
+            Print(parse, await api.SubmitRotationAsync(siteId, json, ct));
+            return Ok;
+        }));
+        return command;
+    }
+
+    private static Command RevokeCommand()
+    {
+        var site = new Argument<string>("site") { Description = "The site." };
+        var address = new Option<string>("--address") { Description = "The agent's key address.", Required = true };
+        var command = new Command("revoke",
+            "Revoke a site agent's key: taken off chain (revokeSiteKey) when it is the site's key, so the site can no longer attest or link; "
+            + "a pending one is refused for good. Final.") { site, address };
+        command.SetAction((parse, ct) => RunAsync(parse, "agents revoke", async api =>
+        {
+            Print(parse, await api.RevokeAgentAsync(parse.GetValue(site)!, parse.GetValue(address)!, ct));
+            return Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>A file an agent wrote, as it is, and the site it names.</summary>
+    private static async Task<(string SiteId, string Json)> ReadSiteFileAsync(FileInfo file, string kind, CancellationToken ct)
+    {
+        var json = await File.ReadAllTextAsync(file.FullName, ct);
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("siteId", out var s) && s.ValueKind == JsonValueKind.String
+            ? (s.GetString()!, json)
+            : throw new InvalidOperationException($"{file.FullName} names no siteId; is it a {kind}?");
     }
 
     private static Command ApproveCommand()
@@ -124,6 +162,16 @@ internal static class SiteAgentsCommand
               registered  {a.RegisteredAt:u} by {a.RegisteredBy} (signed by the agent {a.SignedAt:u})
               on chain    {(a.KeyTransaction is { } tx ? $"{tx} (block {a.KeyBlock}), approved by {a.ApprovedBy}" : "-")}
             """));
+        if (a.RotatesFrom is { } previous)
+        {
+            output.WriteLine($"  rotates     from {previous}");
+        }
+
+        if (a.RetiredAt is { } retired)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {a.State.ToString().ToLowerInvariant(),-11} {retired:u} by {a.RetiredBy}{(a.RetireTransaction is { } rtx ? $", {rtx} (block {a.RetireBlock})" : ", nothing on chain")}"));
+        }
     }
 
     private static async Task<int> RunAsync(ParseResult parse, string verb, Func<SankofaApiClient, Task<int>> action)

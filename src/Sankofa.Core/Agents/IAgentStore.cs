@@ -20,6 +20,23 @@ public interface IAgentStore
     /// <returns>The agent as stored afterwards.</returns>
     Task<SiteAgent> ApproveAsync(string siteId, string address, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes a rotation in one transaction: the pending <paramref name="newAddress"/> becomes approved with the
+    /// transaction that rotated the key on chain, and the approved <paramref name="oldAddress"/> becomes rotated with the same.
+    /// A new key no longer pending is left as it is (a repeat writes nothing).
+    /// </summary>
+    /// <returns>The new agent as stored afterwards.</returns>
+    Task<SiteAgent> RotateAsync(string siteId, string newAddress, string oldAddress, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks a pending or approved agent revoked, with the transaction that revoked its key on chain (null for a key that
+    /// never was on chain); an agent already revoked or rotated is left as it is.
+    /// </summary>
+    /// <returns>The agent as stored afterwards.</returns>
+    Task<SiteAgent> RevokeAsync(string siteId, string address, string revokedBy, DateTimeOffset revokedAt, LedgerReceipt? receipt, AuditEvent audit,
+        CancellationToken cancellationToken);
+
     /// <summary>Notes that the site's agent with this key reported at <paramref name="at"/> (no audit entry: it is not a change); false when no such agent is stored.</summary>
     Task<bool> SeenAsync(string siteId, string address, DateTimeOffset at, CancellationToken cancellationToken);
 }
@@ -29,4 +46,7 @@ public interface ISiteKeyProofs
 {
     /// <summary>The address whose key signed the digest of (<paramref name="registry"/>, <paramref name="chainId"/>, <paramref name="siteId"/>, <paramref name="key"/>); null when the signature is none.</summary>
     string? Signer(string registry, long chainId, string siteId, string key, byte[] signature);
+
+    /// <summary>The address whose key signed the rotation digest of (<paramref name="registry"/>, <paramref name="chainId"/>, <paramref name="siteId"/>, <paramref name="oldKey"/>, <paramref name="newKey"/>); null when the signature is none.</summary>
+    string? RotationSigner(string registry, long chainId, string siteId, string oldKey, string newKey, byte[] signature);
 }

@@ -9,8 +9,11 @@ public enum AgentState
     /// <summary>Approved: the key is recorded on chain as the site's key.</summary>
     Approved,
 
-    /// <summary>No longer the site's key.</summary>
+    /// <summary>Revoked by an administrator (on chain when it was the site's key): never approved again.</summary>
     Revoked,
+
+    /// <summary>Handed over to a newer key by a rotation it signed: no longer the site's key, and never again.</summary>
+    Rotated,
 }
 
 /// <summary>A site agent's key as the control plane knows it.</summary>
@@ -31,7 +34,26 @@ public enum AgentState
 public sealed record SiteAgent(
     long Seq, string SiteId, string Address, string Version, AgentState State, DateTimeOffset RegisteredAt, string RegisteredBy,
     DateTimeOffset SignedAt, byte[] Proof, DateTimeOffset? ApprovedAt, string? ApprovedBy, string? KeyTransaction, long? KeyBlock,
-    DateTimeOffset? LastSeenAt);
+    DateTimeOffset? LastSeenAt)
+{
+    /// <summary>For a rotation: the key (lower-case address) this one replaces, which signed <see cref="RotationSignature"/>.</summary>
+    public string? RotatesFrom { get; init; }
+
+    /// <summary>For a rotation: the old key's 65-byte signature over the rotation digest (site, old key, this key).</summary>
+    public byte[]? RotationSignature { get; init; }
+
+    /// <summary>When it was revoked or rotated away.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+
+    /// <summary>Identity that revoked it, or approved the rotation that replaced it.</summary>
+    public string? RetiredBy { get; init; }
+
+    /// <summary>Transaction that took it off chain (revokeSiteKey or rotateSiteKey); null for a key that never was on chain.</summary>
+    public string? RetireTransaction { get; init; }
+
+    /// <summary>Block of that transaction.</summary>
+    public long? RetireBlock { get; init; }
+}
 
 /// <summary>A registration as an agent wrote it (<c>registration.json</c>); every field is checked by <see cref="AgentRegistry"/>.</summary>
 /// <param name="SiteId">The site, which must be the one the request is about.</param>
@@ -43,6 +65,12 @@ public sealed record SiteAgent(
 /// <param name="Signature">0x-prefixed 65-byte signature over the site-key digest.</param>
 public sealed record AgentRegistration(
     string? SiteId, string? Address, string? AgentVersion, DateTimeOffset? CreatedAt, long? ChainId, string? Registry, string? Signature);
+
+/// <summary>A rotation as an agent wrote it (<c>rotation.json</c>): the new key's registration and the current key's consent.</summary>
+/// <param name="Registration">The new key's registration with its own proof of possession.</param>
+/// <param name="PreviousAddress">The site's approved key, which hands the site over.</param>
+/// <param name="RotationSignature">0x-prefixed 65-byte signature by <paramref name="PreviousAddress"/> over the rotation digest.</param>
+public sealed record AgentRotation(AgentRegistration Registration, string? PreviousAddress, string? RotationSignature);
 
 /// <summary>A list of agents as a caller asks for it.</summary>
 /// <param name="SiteId">Only this site's.</param>

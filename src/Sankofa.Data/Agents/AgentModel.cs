@@ -19,6 +19,12 @@ internal sealed class SiteAgentRow
     public string? KeyTransaction { get; set; }
     public long? KeyBlock { get; set; }
     public long? LastSeenAtMs { get; set; }
+    public string? RotatesFrom { get; set; }
+    public byte[]? RotationSignature { get; set; }
+    public long? RetiredAtMs { get; set; }
+    public string? RetiredBy { get; set; }
+    public string? RetireTransaction { get; set; }
+    public long? RetireBlock { get; set; }
 }
 
 /// <summary>The table of site agents.</summary>
@@ -44,6 +50,12 @@ internal static class AgentModel
             e.Property(x => x.KeyTransaction).HasColumnName("key_transaction").HasMaxLength(66);
             e.Property(x => x.KeyBlock).HasColumnName("key_block");
             e.Property(x => x.LastSeenAtMs).HasColumnName("last_seen_at_ms");
+            e.Property(x => x.RotatesFrom).HasColumnName("rotates_from").HasMaxLength(42);
+            e.Property(x => x.RotationSignature).HasColumnName("rotation_signature");
+            e.Property(x => x.RetiredAtMs).HasColumnName("retired_at_ms");
+            e.Property(x => x.RetiredBy).HasColumnName("retired_by").HasMaxLength(256);
+            e.Property(x => x.RetireTransaction).HasColumnName("retire_transaction").HasMaxLength(66);
+            e.Property(x => x.RetireBlock).HasColumnName("retire_block");
             e.HasIndex(x => new { x.SiteId, x.Address }).IsUnique().HasDatabaseName("ix_site_agents_site_address");
             e.HasIndex(x => new { x.SiteId, x.Seq }).HasDatabaseName("ix_site_agents_site");
         });

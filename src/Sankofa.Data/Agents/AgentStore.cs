@@ -18,7 +18,7 @@ internal sealed class AgentStore(IStoreContextFactory contexts, TimeProvider tim
         {
             SiteId = agent.SiteId, Address = agent.Address, Version = agent.Version, State = Word(agent.State),
             RegisteredAtMs = agent.RegisteredAt.ToUnixTimeMilliseconds(), RegisteredBy = agent.RegisteredBy,
-            SignedAtMs = agent.SignedAt.ToUnixTimeMilliseconds(), Proof = agent.Proof,
+            SignedAtMs = agent.SignedAt.ToUnixTimeMilliseconds(), Proof = agent.Proof, RotatesFrom = agent.RotatesFrom, RotationSignature = agent.RotationSignature,
         };
         await WriteAsync(audit, db =>
         {
@@ -76,6 +76,54 @@ internal sealed class AgentStore(IStoreContextFactory contexts, TimeProvider tim
                ?? throw new InvalidOperationException($"Agent {address} of site {siteId} is gone.");
     }
 
+    public async Task<SiteAgent> RotateAsync(
+        string siteId, string newAddress, string oldAddress, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        await WriteAsync(audit, async db =>
+        {
+            var rows = await db.Set<SiteAgentRow>().Where(a => a.SiteId == siteId && (a.Address == newAddress || a.Address == oldAddress))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.FirstOrDefault(r => r.Address == newAddress) is not { } added || added.State != Word(AgentState.Pending))
+            {
+                return false;
+            }
+
+            added.State = Word(AgentState.Approved);
+            added.ApprovedAtMs = approvedAt.ToUnixTimeMilliseconds();
+            added.ApprovedBy = approvedBy;
+            added.KeyTransaction = receipt.TransactionHash;
+            added.KeyBlock = receipt.BlockNumber;
+            if (rows.FirstOrDefault(r => r.Address == oldAddress) is { } retired && retired.State == Word(AgentState.Approved))
+            {
+                Retire(retired, AgentState.Rotated, approvedBy, approvedAt, receipt);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return await GetAsync(siteId, newAddress, cancellationToken).ConfigureAwait(false)
+               ?? throw new InvalidOperationException($"Agent {newAddress} of site {siteId} is gone.");
+    }
+
+    public async Task<SiteAgent> RevokeAsync(
+        string siteId, string address, string revokedBy, DateTimeOffset revokedAt, LedgerReceipt? receipt, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        await WriteAsync(audit, async db =>
+        {
+            var row = await db.Set<SiteAgentRow>().FirstOrDefaultAsync(a => a.SiteId == siteId && a.Address == address, cancellationToken).ConfigureAwait(false);
+            if (row is null || (row.State != Word(AgentState.Pending) && row.State != Word(AgentState.Approved)))
+            {
+                return false;
+            }
+
+            Retire(row, AgentState.Revoked, revokedBy, revokedAt, receipt);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return await GetAsync(siteId, address, cancellationToken).ConfigureAwait(false)
+               ?? throw new InvalidOperationException($"Agent {address} of site {siteId} is gone.");
+    }
+
     public async Task<bool> SeenAsync(string siteId, string address, DateTimeOffset at, CancellationToken cancellationToken)
     {
         using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -116,10 +164,23 @@ internal sealed class AgentStore(IStoreContextFactory contexts, TimeProvider tim
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private static void Retire(SiteAgentRow row, AgentState state, string by, DateTimeOffset at, LedgerReceipt? receipt)
+    {
+        row.State = Word(state);
+        row.RetiredAtMs = at.ToUnixTimeMilliseconds();
+        row.RetiredBy = by;
+        row.RetireTransaction = receipt?.TransactionHash;
+        row.RetireBlock = receipt?.BlockNumber;
+    }
+
     private static SiteAgent ToDomain(SiteAgentRow r) => new(
         r.Seq, r.SiteId, r.Address, r.Version, Enum.Parse<AgentState>(r.State, ignoreCase: true),
         DateTimeOffset.FromUnixTimeMilliseconds(r.RegisteredAtMs), r.RegisteredBy, DateTimeOffset.FromUnixTimeMilliseconds(r.SignedAtMs), r.Proof,
-        Time(r.ApprovedAtMs), r.ApprovedBy, r.KeyTransaction, r.KeyBlock, Time(r.LastSeenAtMs));
+        Time(r.ApprovedAtMs), r.ApprovedBy, r.KeyTransaction, r.KeyBlock, Time(r.LastSeenAtMs))
+    {
+        RotatesFrom = r.RotatesFrom, RotationSignature = r.RotationSignature, RetiredAt = Time(r.RetiredAtMs), RetiredBy = r.RetiredBy,
+        RetireTransaction = r.RetireTransaction, RetireBlock = r.RetireBlock,
+    };
 
     private static DateTimeOffset? Time(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 

@@ -57,6 +57,7 @@ public sealed class SankofaQuery : ObjectGraphType
                     : null);
 
         ProvisioningFields.AddQueries(this);
+        AgentFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

@@ -67,4 +67,44 @@ public sealed class SiteAgentsCommandTests : IAsyncLifetime
         Assert.Contains("never replaces", error, StringComparison.Ordinal);
         Assert.Equal(key, File.ReadAllBytes(SiteKey.PathIn(agentDirectory)));
     }
+
+    [Fact]
+    public async Task Agent_rotate_then_sites_agents_rotate_and_approve_move_the_site_to_the_new_key_and_revoke_takes_it_off()
+    {
+        var (exit, _, error) = await RunAsync("agent", "init", "--site", "edge-025", "--data-dir", agentDirectory);
+        Assert.True(exit == AgentCommand.Ok, error);
+        (exit, _, error) = await RunAsync("sites", "agents", "register", "--file", Path.Combine(agentDirectory, RegistrationRequest.FileName));
+        Assert.True(exit == SiteAgentsCommand.Ok, error);
+        (exit, _, error) = await RunAsync("sites", "agents", "approve", "edge-025");
+        Assert.True(exit == SiteAgentsCommand.Ok, error);
+        var old = SiteKey.LoadFrom(agentDirectory).Address.ToLowerInvariant();
+
+        string output;
+        (exit, output, error) = await RunAsync("agent", "rotate", "--data-dir", agentDirectory);
+        Assert.True(exit == AgentCommand.Ok, error);
+        var next = SiteKey.LoadNextFrom(agentDirectory).Address;
+        Assert.Contains($"mv {SiteKey.NextFileName} {SiteKey.FileName}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(File.ReadAllText(SiteKey.PathIn(agentDirectory, SiteKey.NextFileName)), output, StringComparison.OrdinalIgnoreCase);
+        (exit, _, error) = await RunAsync("agent", "rotate", "--data-dir", agentDirectory);
+        Assert.Equal(AgentCommand.Error, exit);
+        Assert.Contains("rotation's new key already", error, StringComparison.Ordinal);
+
+        (exit, output, error) = await RunAsync("sites", "agents", "rotate", "--file", Path.Combine(agentDirectory, RotationRequest.FileName), "--output", "json");
+        Assert.True(exit == SiteAgentsCommand.Ok, error);
+        Assert.Equal(old, JsonDocument.Parse(output).RootElement.GetProperty("rotatesFrom").GetString());
+        (exit, output, error) = await RunAsync("sites", "agents", "approve", "edge-025", "--address", next, "--output", "json");
+        Assert.True(exit == SiteAgentsCommand.Ok, error);
+        Assert.Equal("approved", JsonDocument.Parse(output).RootElement.GetProperty("state").GetString());
+
+        (exit, output, _) = await RunAsync("sites", "agents", "--site", "edge-025");
+        Assert.Matches(@"edge-025\s+rotated\s+.*" + old, output);
+        Assert.Matches(@"edge-025\s+approved\s+.*" + next.ToLowerInvariant(), output);
+
+        (exit, output, error) = await RunAsync("sites", "agents", "revoke", "edge-025", "--address", next);
+        Assert.True(exit == SiteAgentsCommand.Ok, error);
+        Assert.Matches(@"revoked\s+\S+ \S+ by .*, 0x[0-9a-f]{64} \(block \d+\)", output);
+        (exit, _, error) = await RunAsync("sites", "agents", "revoke", "edge-025", "--address", old);
+        Assert.Equal(SiteAgentsCommand.Error, exit);
+        Assert.Contains("rotated away", error, StringComparison.Ordinal);
+    }
 }

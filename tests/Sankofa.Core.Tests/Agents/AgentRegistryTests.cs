@@ -134,6 +134,91 @@ public class AgentRegistryTests
         Assert.Equal("limit", (await queries.ListAsync(Admin, new AgentListRequest(Limit: 0), default)).Error!.Fields.Keys.Single());
     }
 
+    /// <summary>A rotation of <paramref name="site"/> from <paramref name="from"/> to <paramref name="to"/>, consented to by <paramref name="consentBy"/>.</summary>
+    private static AgentRotation Rotation(string site, string from, string to, string? consentBy = null) =>
+        new(Registration(site, to), from, Proofs.RotationSignature(site, consentBy ?? from, to));
+
+    private async Task ApprovedKeyAsync(string site, string key)
+    {
+        await registry.RegisterAsync(Admin, "api:admin", site, Registration(site, key), default);
+        Assert.Equal(AgentState.Approved, (await registry.ApproveAsync(Admin, "api:admin", site, key, default)).Value!.State);
+    }
+
+    [Fact]
+    public async Task A_rotation_consented_to_by_the_approved_key_is_pending_and_its_approval_approves_the_new_key_and_retires_the_old()
+    {
+        await ApprovedKeyAsync("edge-006", Key('a'));
+
+        var submitted = await registry.SubmitRotationAsync(Admin, "api:admin", "edge-006", Rotation("edge-006", Key('a'), Key('b')), default);
+        Assert.Equal((AgentState.Pending, Key('a')), (submitted.Value!.State, submitted.Value.RotatesFrom));
+        var approved = await registry.ApproveAsync(Admin, "api:admin", "edge-006", Key('b'), default);
+
+        Assert.Equal(AgentState.Approved, approved.Value!.State);
+        var old = (await store.GetAsync("edge-006", Key('a'), default))!;
+        Assert.Equal((AgentState.Rotated, approved.Value.KeyTransaction, "admin"), (old.State, old.RetireTransaction, old.RetiredBy));
+        Assert.Equal(["site.agent.registered", "site.agent.approved", "site.agent.rotation-requested", "site.agent.rotated"], store.Audit.Select(a => a.Action));
+        // The rotated key is never approved again, nor revoked: it is no longer the site's.
+        Assert.Equal(ErrorKind.Conflict, (await registry.ApproveAsync(Admin, "x", "edge-006", Key('a'), default)).Error!.Kind);
+        Assert.Equal(ErrorKind.Conflict, (await registry.RevokeAsync(Admin, "x", "edge-006", Key('a'), default)).Error!.Kind);
+    }
+
+    [Theory]
+    [InlineData("rotationSignature")]
+    [InlineData("previousAddress")]
+    [InlineData("signature")]
+    [InlineData("address")]
+    public async Task A_rotation_at_fault_is_refused_naming_the_field_and_stores_nothing(string field)
+    {
+        await ApprovedKeyAsync("edge-007", Key('c'));
+        var audited = store.Audit.Count;
+        var good = Rotation("edge-007", Key('c'), Key('d'));
+        var bad = field switch
+        {
+            "rotationSignature" => Rotation("edge-007", Key('c'), Key('d'), consentBy: Key('e')),
+            "previousAddress" => good with { PreviousAddress = "0x12" },
+            "signature" => good with { Registration = good.Registration with { Signature = Proofs.Signature("edge-007", Key('e')) } },
+            _ => good with { Registration = good.Registration with { Address = Key('c') } },
+        };
+
+        var refused = await registry.SubmitRotationAsync(Admin, "api:admin", "edge-007", bad, default);
+
+        Assert.Equal(ErrorKind.Invalid, refused.Error!.Kind);
+        Assert.Contains(field, refused.Error.Fields.Keys);
+        Assert.Equal(audited, store.Audit.Count);
+    }
+
+    [Fact]
+    public async Task A_rotation_from_a_key_that_is_not_the_approved_one_is_a_conflict_naming_the_previous_address()
+    {
+        var none = await registry.SubmitRotationAsync(Admin, "api:admin", "edge-008", Rotation("edge-008", Key('1'), Key('2')), default);
+        await ApprovedKeyAsync("edge-008", Key('3'));
+        var other = await registry.SubmitRotationAsync(Admin, "api:admin", "edge-008", Rotation("edge-008", Key('1'), Key('2')), default);
+
+        Assert.Equal((ErrorKind.Conflict, "previousAddress"), (none.Error!.Kind, none.Error.Fields.Keys.Single()));
+        Assert.Equal((ErrorKind.Conflict, "previousAddress"), (other.Error!.Kind, other.Error.Fields.Keys.Single()));
+    }
+
+    [Fact]
+    public async Task Revocation_takes_an_approved_key_off_with_its_transaction_refuses_a_pending_one_for_good_and_is_for_administrators_only()
+    {
+        await ApprovedKeyAsync("edge-009", Key('4'));
+        await registry.RegisterAsync(Admin, "api:admin", "edge-009", Registration("edge-009", Key('5')), default);
+
+        Assert.Equal("agents.approve", (await registry.RevokeAsync(Auditor, "x", "edge-009", Key('4'), default)).Error!.MissingPermission);
+        Assert.Equal("agents.approve", (await registry.RevokeAsync(TenantAdmin, "x", "edge-009", Key('4'), default)).Error!.MissingPermission);
+        var revoked = (await registry.RevokeAsync(Admin, "api:admin", "edge-009", Key('4'), default)).Value!;
+        var again = (await registry.RevokeAsync(Admin, "api:admin", "edge-009", Key('4'), default)).Value!;
+        var refused = (await registry.RevokeAsync(Admin, "api:admin", "edge-009", Key('5'), default)).Value!;
+
+        Assert.Equal((AgentState.Revoked, "admin"), (revoked.State, revoked.RetiredBy));
+        Assert.NotNull(revoked.RetireTransaction);
+        Assert.Equal(revoked, again);
+        Assert.Equal(AgentState.Revoked, refused.State);
+        Assert.Null(refused.RetireTransaction); // never on chain: nothing to take off
+        Assert.Equal(ErrorKind.Conflict, (await registry.ApproveAsync(Admin, "x", "edge-009", Key('5'), default)).Error!.Kind);
+        Assert.Equal(2, store.Audit.Count(a => a.Action == "site.agent.revoked"));
+    }
+
     private sealed class Chain : ILedgerStatus
     {
         public Task<LedgerStatus> GetStatusAsync(CancellationToken cancellationToken) =>
@@ -155,5 +240,16 @@ public class AgentRegistryTests
             registry == Registry && chainId == ChainId && signature[20] == (byte)siteId.GetHashCode(StringComparison.Ordinal)
                 ? "0x" + Convert.ToHexStringLower(signature.AsSpan(0, 20))
                 : null;
+
+        /// <summary>A "rotation signature" names its signer, the site, and the new key it hands the site to.</summary>
+        public static string RotationSignature(string site, string signer, string newKey)
+        {
+            var bytes = Convert.FromHexString(Signature(site, signer).AsSpan(2));
+            Convert.FromHexString(newKey.AsSpan(2)).CopyTo(bytes, 21);
+            return "0x" + Convert.ToHexStringLower(bytes);
+        }
+
+        public string? RotationSigner(string registry, long chainId, string siteId, string oldKey, string newKey, byte[] signature) =>
+            signature.AsSpan(21, 20).SequenceEqual(Convert.FromHexString(newKey.AsSpan(2))) ? Signer(registry, chainId, siteId, oldKey, signature) : null;
     }
 }

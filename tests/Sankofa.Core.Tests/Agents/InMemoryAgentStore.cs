@@ -58,6 +58,54 @@ internal sealed class InMemoryAgentStore : IAgentStore
         }
     }
 
+    public Task<SiteAgent> RotateAsync(
+        string siteId, string newAddress, string oldAddress, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit,
+        CancellationToken cancellationToken)
+    {
+        lock (sync)
+        {
+            var i = agents.FindIndex(a => a.SiteId == siteId && a.Address == newAddress);
+            if (agents[i].State == AgentState.Pending)
+            {
+                agents[i] = agents[i] with
+                {
+                    State = AgentState.Approved, ApprovedAt = approvedAt, ApprovedBy = approvedBy, KeyTransaction = receipt.TransactionHash, KeyBlock = receipt.BlockNumber,
+                };
+                var old = agents.FindIndex(a => a.SiteId == siteId && a.Address == oldAddress && a.State == AgentState.Approved);
+                if (old >= 0)
+                {
+                    agents[old] = agents[old] with
+                    {
+                        State = AgentState.Rotated, RetiredAt = approvedAt, RetiredBy = approvedBy, RetireTransaction = receipt.TransactionHash, RetireBlock = receipt.BlockNumber,
+                    };
+                }
+
+                Audit.Add(audit);
+            }
+
+            return Task.FromResult(agents[i]);
+        }
+    }
+
+    public Task<SiteAgent> RevokeAsync(
+        string siteId, string address, string revokedBy, DateTimeOffset revokedAt, LedgerReceipt? receipt, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        lock (sync)
+        {
+            var i = agents.FindIndex(a => a.SiteId == siteId && a.Address == address);
+            if (agents[i].State is AgentState.Pending or AgentState.Approved)
+            {
+                agents[i] = agents[i] with
+                {
+                    State = AgentState.Revoked, RetiredAt = revokedAt, RetiredBy = revokedBy, RetireTransaction = receipt?.TransactionHash, RetireBlock = receipt?.BlockNumber,
+                };
+                Audit.Add(audit);
+            }
+
+            return Task.FromResult(agents[i]);
+        }
+    }
+
     public Task<SiteAgent> ApproveAsync(
         string siteId, string address, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit, CancellationToken cancellationToken)
     {

@@ -58,13 +58,46 @@ public sealed class AgentStoreTests
         Assert.Equal(["site.agent.approved", "site.agent.registered"], audit.Items.Select(e => e.Action));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_rotation_approves_the_new_key_and_retires_the_old_in_one_write_and_revocation_keeps_its_transaction(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Agents;
+        var old = await store.AddAsync(Pending("edge-004", 'a'), Audit("site.agent.registered", "edge-004"), CancellationToken.None);
+        await store.ApproveAsync("edge-004", old.Address, "adm-1", Now, new LedgerReceipt("0x" + new string('1', 64), 10), Audit("site.agent.approved", "edge-004"),
+            CancellationToken.None);
+        var consent = Enumerable.Range(0, 65).Select(i => (byte)i).ToArray();
+        var next = await store.AddAsync(Pending("edge-004", 'b') with { RotatesFrom = old.Address, RotationSignature = consent },
+            Audit("site.agent.rotation-requested", "edge-004"), CancellationToken.None);
+        Assert.Equal((old.Address, consent), (next.RotatesFrom, next.RotationSignature));
+        var rotation = new LedgerReceipt("0x" + new string('2', 64), 11);
+
+        var approved = await store.RotateAsync("edge-004", next.Address, old.Address, "adm-2", Now.AddMinutes(1), rotation, Audit("site.agent.rotated", "edge-004"),
+            CancellationToken.None);
+        var retired = (await store.GetAsync("edge-004", old.Address, CancellationToken.None))!;
+        var revoked = await store.RevokeAsync("edge-004", next.Address, "adm-3", Now.AddMinutes(2), new LedgerReceipt("0x" + new string('3', 64), 12),
+            Audit("site.agent.revoked", "edge-004"), CancellationToken.None);
+        var retiredAgain = await store.RevokeAsync("edge-004", old.Address, "adm-3", Now.AddMinutes(3), null, Audit("site.agent.revoked", "edge-004"), CancellationToken.None);
+
+        Assert.Equal((AgentState.Approved, rotation.TransactionHash, "adm-2"), (approved.State, approved.KeyTransaction, approved.ApprovedBy));
+        Assert.Equal((AgentState.Rotated, rotation.TransactionHash, (long?)11, "adm-2", (DateTimeOffset?)Now.AddMinutes(1)),
+            (retired.State, retired.RetireTransaction, retired.RetireBlock, retired.RetiredBy, retired.RetiredAt));
+        Assert.Equal((AgentState.Revoked, "0x" + new string('3', 64), (long?)12), (revoked.State, revoked.RetireTransaction, revoked.RetireBlock));
+        Assert.Equal(retired, retiredAgain, AgentComparer.Instance); // a rotated key is left as it is
+        var audit = await test.Audit.ListEntriesAsync(new AuditQuery(Subject: "site:edge-004", Limit: 10), CancellationToken.None);
+        Assert.Equal(["site.agent.revoked", "site.agent.rotated", "site.agent.rotation-requested", "site.agent.approved", "site.agent.registered"],
+            audit.Items.Select(e => e.Action));
+    }
+
     /// <summary>Records with a byte array compare it by reference; these compare it by content.</summary>
     private sealed class AgentComparer : IEqualityComparer<SiteAgent>
     {
         public static readonly AgentComparer Instance = new();
 
         public bool Equals(SiteAgent? x, SiteAgent? y) =>
-            x is not null && y is not null && x with { Proof = Array.Empty<byte>() } == y with { Proof = Array.Empty<byte>() } && x.Proof.AsSpan().SequenceEqual(y.Proof);
+            x is not null && y is not null && x with { Proof = [], RotationSignature = null } == y with { Proof = [], RotationSignature = null }
+            && x.Proof.AsSpan().SequenceEqual(y.Proof) && (x.RotationSignature ?? []).AsSpan().SequenceEqual(y.RotationSignature);
 
         public int GetHashCode(SiteAgent obj) => obj.Seq.GetHashCode();
     }

@@ -73,6 +73,33 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("registered_by");
 
+                    b.Property<long?>("RetireBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retire_block");
+
+                    b.Property<string>("RetireTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("retire_transaction");
+
+                    b.Property<long?>("RetiredAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retired_at_ms");
+
+                    b.Property<string>("RetiredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("retired_by");
+
+                    b.Property<string>("RotatesFrom")
+                        .HasMaxLength(42)
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("rotates_from");
+
+                    b.Property<byte[]>("RotationSignature")
+                        .HasColumnType("bytea")
+                        .HasColumnName("rotation_signature");
+
                     b.Property<long>("SignedAtMs")
                         .HasColumnType("bigint")
                         .HasColumnName("signed_at_ms");

@@ -66,6 +66,33 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("registered_by");
 
+                    b.Property<long?>("RetireBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retire_block");
+
+                    b.Property<string>("RetireTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retire_transaction");
+
+                    b.Property<long?>("RetiredAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retired_at_ms");
+
+                    b.Property<string>("RetiredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retired_by");
+
+                    b.Property<string>("RotatesFrom")
+                        .HasMaxLength(42)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rotates_from");
+
+                    b.Property<byte[]>("RotationSignature")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("rotation_signature");
+
                     b.Property<long>("SignedAtMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("signed_at_ms");

@@ -52,6 +52,13 @@ internal sealed class AgentConnection(string site)
     /// <summary>The work is answered (or withdrawn): not sent again on this link.</summary>
     public void Forget(string workId) => sent.TryRemove(workId, out _);
 
+    /// <summary>Tells the agent why the link ends (it tries again later, or elsewhere), and sends nothing after.</summary>
+    public void Refuse(string reason)
+    {
+        outgoing.Writer.TryWrite(new ControlMessage { Refusal = new Refusal { Reason = reason } });
+        outgoing.Writer.TryComplete();
+    }
+
     /// <summary>Nothing more is sent: the link is closing.</summary>
     public void Close() => outgoing.Writer.TryComplete();
 

@@ -81,7 +81,7 @@ internal sealed partial class AgentLinkService(
             writing = WriteAsync(link, responseStream, closing.Token);
             // Everything open for the site, queued while it was away or sent on an earlier link whose result never came.
             await SendOpenAsync(link, resendBefore: null, context.CancellationToken);
-            resending = ResendAsync(link, settings.WorkResendAfter, closing.Token);
+            resending = MaintainAsync(link, agent.KeyAddress, settings.WorkResendAfter, closing, closing.Token);
             var recorded = now;
             while (await requestStream.MoveNext(closing.Token))
             {
@@ -165,14 +165,27 @@ internal sealed partial class AgentLinkService(
         }
     }
 
-    /// <summary>Delivery is at least once: work whose result has not come within the resend time is sent again.</summary>
-    private async Task ResendAsync(AgentConnection link, TimeSpan resendAfter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the link honest while it lives: work whose result has not come within the resend time is sent again
+    /// (delivery is at least once), and a link whose key the chain no longer records for the site (rotated or revoked
+    /// since it linked) is ended: from then on only the new key, or none, speaks for the site.
+    /// </summary>
+    private async Task MaintainAsync(AgentConnection link, string key, TimeSpan resendAfter, CancellationTokenSource end, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(resendAfter / 2, time, cancellationToken);
+                if (await ledger.GetSiteKeyAsync(link.Site, cancellationToken) is not { } current || !string.Equals(current, key, StringComparison.OrdinalIgnoreCase))
+                {
+                    LogKeyGone(logger, link.Site, key);
+                    link.Refuse($"The chain no longer records {key} as site {link.Site}'s key.");
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken); // time for the refusal to be written
+                    await end.CancelAsync();
+                    return;
+                }
+
                 await SendOpenAsync(link, time.GetUtcNow() - resendAfter, cancellationToken);
             }
         }
@@ -206,6 +219,9 @@ internal sealed partial class AgentLinkService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site} agent connected with key {Key}, version {Version}")]
     private static partial void LogConnected(ILogger logger, string site, string key, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {Site} agent's key {Key} is no longer the site's key on chain; its link is ended")]
+    private static partial void LogKeyGone(ILogger logger, string site, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Resending site {Site}'s work stopped; the next link sends it again")]
     private static partial void LogResendFailed(ILogger logger, string site, Exception exception);

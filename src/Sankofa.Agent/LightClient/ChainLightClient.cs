@@ -55,9 +55,20 @@ public sealed class ChainLightClient
             Volatile.Write(ref _chainChecked, 1);
         }
 
-        var header = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var proof = await _rpc.GetProofAsync(contract, slots, header.Header.Number, cancellationToken).ConfigureAwait(false);
-        return new ProvenSlots(StateProofVerifier.VerifyStorage(header.Header.StateRoot, contract, slots, proof), header);
+        for (var attempt = 1; ; attempt++)
+        {
+            var header = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var proof = await _rpc.GetProofAsync(contract, slots, header.Header.Number, cancellationToken).ConfigureAwait(false);
+                return new ProvenSlots(StateProofVerifier.VerifyStorage(header.Header.StateRoot, contract, slots, proof), header);
+            }
+            catch (Exception ex) when (attempt < 3 && ex is ChainRpcException or ChainVerificationException)
+            {
+                // The node keeps the state of its last blocks only (anvil: 64), and a busy chain moves on while the
+                // header is proven: the proof is asked again at a newer head. A node that keeps failing is reported.
+            }
+        }
     }
 
     /// <summary>

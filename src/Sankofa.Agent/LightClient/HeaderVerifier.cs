@@ -113,15 +113,21 @@ public sealed partial class HeaderVerifier
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Walk down to the newest header already proven (or the checkpoint), one parent at a time.
+            // Walk down to the newest header already proven (or the checkpoint), parent by parent, the parents asked
+            // for a batch at a time.
             var anchor = _newestLinked.Number <= header.Number ? _newestLinked : (_checkpoint.Number, _checkpoint.Hash);
             var (current, currentHash) = (header, hash);
             while (current.Number > anchor.Number)
             {
-                var parent = await _rpc.GetBlockHeaderAsync(current.Number - 1, cancellationToken).ConfigureAwait(false);
-                var parentHash = HeaderChain.VerifiedHash(parent, ChainConsensus.Embedded);
-                HeaderChain.CheckLink(parent.Number, parentHash, current);
-                (current, currentHash) = (parent, parentHash);
+                var from = Math.Max(anchor.Number, current.Number - ChainRpcClient.MaxBatch);
+                var parents = await _rpc.GetBlockHeadersAsync(from, current.Number - 1, cancellationToken).ConfigureAwait(false);
+                for (var i = parents.Count - 1; i >= 0; i--)
+                {
+                    var parent = parents[i];
+                    var parentHash = HeaderChain.VerifiedHash(parent, ChainConsensus.Embedded);
+                    HeaderChain.CheckLink(parent.Number, parentHash, current);
+                    (current, currentHash) = (parent, parentHash);
+                }
             }
 
             if (!currentHash.AsSpan().SequenceEqual(anchor.Hash))

@@ -147,7 +147,9 @@ public sealed partial class WorkRunner
         }
         catch (ChainVerificationException ex)
         {
-            return Refused(work, $"the chain's answer did not check: {ex.Message}");
+            // An answer that does not check proves nothing either way: the work is not done, and not refused as a
+            // forgery either (that takes a proven value that differs). It is tried again, against the chain as it is then.
+            return Result(work, WorkOutcome.Retry, $"the chain's answer did not check: {ex.Message}");
         }
         catch (ChainRpcException ex)
         {

@@ -8,6 +8,7 @@ using Sankofa.Agent.Keys;
 using Sankofa.Agent.Registration;
 using Sankofa.Core.Access;
 using Sankofa.Core.Agents;
+using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Topology;
@@ -67,7 +68,7 @@ internal sealed class UpAgents : IAsyncDisposable
                 ? await AgentInit.RunAsync(site, directory, _ => Task.FromResult(new ChainBinding(chain.ChainId, chain.ResourceRegistryAddress)), TimeProvider.System, cancellationToken)
                 : JsonSerializer.Deserialize<RegistrationRequest>(await File.ReadAllTextAsync(Path.Combine(directory, RegistrationRequest.FileName), cancellationToken), RegistrationRequest.Json)!;
             await ApproveAsync(registry, services.GetRequiredService<IAgentStore>(), request, cancellationToken);
-            var clientId = await ServiceAccountAsync(services.GetRequiredService<AccountService>(), site, directory, cancellationToken);
+            var clientId = await ServiceAccountAsync(services.GetRequiredService<AccountService>(), services.GetRequiredService<IServiceClientRegistry>(), site, directory, cancellationToken);
             await WriteSettingsAsync(emulator, site, directory, server, checkpoint, cancellationToken);
             chosen.Add((site, directory, clientId));
         }
@@ -99,7 +100,8 @@ internal sealed class UpAgents : IAsyncDisposable
     }
 
     /// <summary>The agent's service account, made once: its id and secret are kept in the agent's directory (0600).</summary>
-    private static async Task<string> ServiceAccountAsync(AccountService accounts, string site, string directory, CancellationToken cancellationToken)
+    private static async Task<string> ServiceAccountAsync(
+        AccountService accounts, IServiceClientRegistry clients, string site, string directory, CancellationToken cancellationToken)
     {
         var idFile = Path.Combine(directory, "client-id");
         if (File.Exists(idFile) && File.Exists(Path.Combine(directory, "client-secret")))
@@ -109,6 +111,8 @@ internal sealed class UpAgents : IAsyncDisposable
 
         var created = await accounts.CreateServiceAsync(Actor, "agent-" + site, [$"{Roles.SiteAgent}@{site}"], cancellationToken);
         var account = created.Value ?? throw new InvalidOperationException($"Creating site {site}'s agent account failed: {created.Error?.Message}");
+        // As the API does: the issuer hands tokens only to clients it has registered.
+        await clients.RegisterAsync(account.Account.Id, account.Account.Name, account.ClientSecret!, cancellationToken);
         await WritePrivateAsync(Path.Combine(directory, "client-secret"), account.ClientSecret!, cancellationToken);
         await WritePrivateAsync(idFile, account.Account.Id, cancellationToken);
         return account.Account.Id;

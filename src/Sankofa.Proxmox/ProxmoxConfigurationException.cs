@@ -15,9 +15,15 @@ public sealed class ProxmoxConfigurationException : Exception
     /// <summary>The offending configuration key.</summary>
     public string Key { get; }
 
-    internal static void Validate(string clusterId, ProxmoxClusterOptions options)
+    internal static void Validate(string clusterId, ProxmoxClusterOptions options) => Validate(options, $"{ProxmoxOptions.SectionName}:Clusters:{clusterId}:");
+
+    /// <summary>Checks one cluster's settings bound from elsewhere (a site agent's <c>Agent:Proxmox</c>), naming keys under <paramref name="prefix"/>.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="prefix">The configuration path they were bound from, ending in a colon (for example <c>Agent:Proxmox:</c>).</param>
+    /// <exception cref="ProxmoxConfigurationException">A setting is missing or contradicts another.</exception>
+    public static void Validate(ProxmoxClusterOptions options, string prefix)
     {
-        var prefix = $"{ProxmoxOptions.SectionName}:Clusters:{clusterId}:";
+        ArgumentNullException.ThrowIfNull(options);
         if (options.BaseUrl is null || !options.BaseUrl.IsAbsoluteUri || options.BaseUrl.Scheme is not ("http" or "https"))
         {
             throw new ProxmoxConfigurationException(prefix + "BaseUrl", "an absolute http(s) URL of the Proxmox API is required, for example https://pve.example:8006");

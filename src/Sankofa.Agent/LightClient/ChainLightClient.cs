@@ -31,6 +31,19 @@ public sealed class ChainLightClient
     public async Task<ProvenStorage> ReadStorageAsync(string contract, byte[] slot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slot);
+        var read = await ReadStorageAsync(contract, [slot], cancellationToken).ConfigureAwait(false);
+        return new ProvenStorage(read.Values[0], read.Block);
+    }
+
+    /// <summary>
+    /// The values of several storage slots of <paramref name="contract"/> at the same latest block, proven with one
+    /// <c>eth_getProof</c>: values read together are consistent with each other.
+    /// </summary>
+    /// <exception cref="ChainVerificationException">The header or a proof does not check, or the endpoint serves another chain.</exception>
+    /// <exception cref="ChainRpcException">The endpoint could not be read.</exception>
+    public async Task<ProvenSlots> ReadStorageAsync(string contract, IReadOnlyList<byte[]> slots, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
         if (Volatile.Read(ref _chainChecked) == 0)
         {
             var chainId = await _rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
@@ -43,8 +56,22 @@ public sealed class ChainLightClient
         }
 
         var header = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var proof = await _rpc.GetProofAsync(contract, [slot], header.Header.Number, cancellationToken).ConfigureAwait(false);
-        return new ProvenStorage(StateProofVerifier.VerifyStorage(header.Header.StateRoot, contract, slot, proof), header);
+        var proof = await _rpc.GetProofAsync(contract, slots, header.Header.Number, cancellationToken).ConfigureAwait(false);
+        return new ProvenSlots(StateProofVerifier.VerifyStorage(header.Header.StateRoot, contract, slots, proof), header);
+    }
+
+    /// <summary>
+    /// What the ResourceRegistry at <paramref name="registry"/> holds for <paramref name="resourceId"/> that the agent acts
+    /// on (state, site attestation count, requested spec hash, placement site), proven with one proof at one block.
+    /// </summary>
+    /// <exception cref="ChainVerificationException">The header or a proof does not check, or the endpoint serves another chain.</exception>
+    /// <exception cref="ChainRpcException">The endpoint could not be read.</exception>
+    public async Task<ProvenResource> ReadResourceAsync(string registry, string resourceId, CancellationToken cancellationToken)
+    {
+        var read = await ReadStorageAsync(
+            registry, [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)],
+            cancellationToken).ConfigureAwait(false);
+        return new ProvenResource(ResourceHeaderWord.Decode(read.Values[0]), read.Values[1], read.Values[2], read.Block);
     }
 }
 
@@ -52,3 +79,15 @@ public sealed class ChainLightClient
 /// <param name="Value">The slot's 32 bytes, big-endian.</param>
 /// <param name="Block">The header the value was proven at, with why it is trusted.</param>
 public sealed record ProvenStorage(byte[] Value, VerifiedHeader Block);
+
+/// <summary>Storage values proven together against one verified header.</summary>
+/// <param name="Values">Each slot's 32 bytes, big-endian, in the order asked.</param>
+/// <param name="Block">The header the values were proven at, with why it is trusted.</param>
+public sealed record ProvenSlots(IReadOnlyList<byte[]> Values, VerifiedHeader Block);
+
+/// <summary>What the ResourceRegistry holds for one resource, proven at one block.</summary>
+/// <param name="Header">State, attestation flags, last block and site attestation count.</param>
+/// <param name="RequestedSpecHash">The spec hash recorded at request (zero when never requested).</param>
+/// <param name="Site">keccak-256 of the site it was placed at (zero until placed).</param>
+/// <param name="Block">The header the values were proven at, with why it is trusted.</param>
+public sealed record ProvenResource(ResourceHeaderWord Header, byte[] RequestedSpecHash, byte[] Site, VerifiedHeader Block);

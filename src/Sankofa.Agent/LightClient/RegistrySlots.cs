@@ -13,17 +13,33 @@ public static class RegistrySlots
     private const int ResourcesSlot = 2;
     private const int SiteKeysSlot = 4;
 
-    // Stored: slot 0 packs state, flags, updatedBlock and the attestation count; slot 1 is the requested spec hash.
+    // Stored: slot 0 packs state, flags, updatedBlock and the attestation count; slot 1 is the requested spec hash,
+    // slot 2 the site it was placed at (keccak-256 of the site id).
     private const int SpecHashOffset = 1;
+    private const int SiteOffset = 2;
 
     /// <summary>The slot holding the address registered as <paramref name="siteId"/>'s key (zero when none).</summary>
     public static byte[] SiteKey(string siteId) => Mapping(Id(siteId), SiteKeysSlot);
 
     /// <summary>The slot holding the spec hash recorded when <paramref name="resourceId"/> was requested (zero when none).</summary>
-    public static byte[] RequestedSpecHash(string resourceId)
+    public static byte[] RequestedSpecHash(string resourceId) => Plus(ResourceHeader(resourceId), SpecHashOffset);
+
+    /// <summary>
+    /// The slot packing <paramref name="resourceId"/>'s state, attestation flags, last block and site attestation count
+    /// (read it with <see cref="ResourceHeaderWord.Decode"/>).
+    /// </summary>
+    public static byte[] ResourceHeader(string resourceId) => Mapping(Id(resourceId), ResourcesSlot);
+
+    /// <summary>The slot holding keccak-256 of the site <paramref name="resourceId"/> was placed at (zero until placed).</summary>
+    public static byte[] PlacedSite(string resourceId) => Plus(ResourceHeader(resourceId), SiteOffset);
+
+    /// <summary>keccak-256 of a site id's UTF-8 bytes: how the registry names the site.</summary>
+    public static byte[] SiteId(string siteId) => Id(siteId);
+
+    // A struct's later fields follow its first slot: slot + offset, as a 256-bit big-endian sum.
+    private static byte[] Plus(byte[] slot, int offset)
     {
-        var slot = Mapping(Id(resourceId), ResourcesSlot);
-        for (var (i, carry) = (31, SpecHashOffset); carry > 0 && i >= 0; i--)
+        for (var (i, carry) = (31, offset); carry > 0 && i >= 0; i--)
         {
             var sum = slot[i] + carry;
             slot[i] = (byte)sum;

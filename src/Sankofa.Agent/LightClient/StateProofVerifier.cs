@@ -53,7 +53,26 @@ public static class StateProofVerifier
     public static byte[] VerifyStorage(byte[] stateRoot, string address, byte[] slot, AccountProof proof)
     {
         ArgumentNullException.ThrowIfNull(slot);
+        return VerifyStorage(stateRoot, address, [slot], proof)[0];
+    }
+
+    /// <summary>
+    /// Proves account <paramref name="address"/> once, then each of <paramref name="slots"/> of its storage, and returns
+    /// their values in the order asked (each 32 big-endian bytes; zero when the proof shows the slot empty).
+    /// </summary>
+    /// <exception cref="ChainVerificationException">
+    /// A proof does not hold, a slot is not in the answer, or a claimed value differs from the proven one.
+    /// </exception>
+    public static IReadOnlyList<byte[]> VerifyStorage(byte[] stateRoot, string address, IReadOnlyList<byte[]> slots, AccountProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
         var account = VerifyAccount(stateRoot, address, proof);
+        return [.. slots.Select(slot => VerifySlot(account, slot, proof))];
+    }
+
+    private static byte[] VerifySlot(ProvenAccount account, byte[] slot, AccountProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
         var key = Word(slot, "the slot");
         var what = $"slot 0x{Convert.ToHexStringLower(key)} of {proof.Address}";
         var entry = proof.Storage.FirstOrDefault(s => Word(s.Key, "a storage key").AsSpan().SequenceEqual(key))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Google.Protobuf;
@@ -6,6 +7,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Sankofa.Agent.Keys;
 using Sankofa.Agent.Protocol;
+using Sankofa.Agent.Work;
 using Sankofa.Core;
 
 namespace Sankofa.Agent.Link;
@@ -14,11 +16,38 @@ namespace Sankofa.Agent.Link;
 /// The agent's end of the link: it dials out to its control planes in turn (the site listens on no port), signs in with
 /// its service account, proves it holds the site's key by signing the control plane's challenge, and then keeps the
 /// stream open with heartbeats. When the stream breaks it tries again, with doubling delays and jitter, moving on to the
-/// next control plane after each failure, so work resumes wherever it reconnects.
+/// next control plane after each failure, so work resumes wherever it reconnects. Work orders go to the
+/// <see cref="WorkRunner"/>, which runs them whether or not the link stays up; its reports go through the
+/// <see cref="ReportOutbox"/>, re-sent after every welcome until acked.
 /// </summary>
-public sealed partial class AgentLinkClient(AgentLinkClientOptions options, SiteKey siteKey, TimeProvider time, ILogger<AgentLinkClient> logger)
+public sealed partial class AgentLinkClient
 {
+    private readonly AgentLinkClientOptions options;
+    private readonly SiteKey siteKey;
+    private readonly TimeProvider time;
+    private readonly ILogger<AgentLinkClient> logger;
+    private readonly WorkRunner? work;
+    private readonly SiteInventory? inventory;
+    private readonly ConcurrentDictionary<WorkOrder, Task> running = new(ReferenceEqualityComparer.Instance);
     private volatile LinkState state = new(LinkStatus.Connecting, null, null);
+
+    /// <summary>Creates the link client.</summary>
+    /// <param name="options">Where to connect and as whom.</param>
+    /// <param name="siteKey">The site's key, which answers the challenge.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="work">Runs work orders on the site's hypervisor; without it orders are logged and left for the control plane to send again.</param>
+    /// <param name="inventory">Reads the site's inventory; without it none is reported.</param>
+    public AgentLinkClient(
+        AgentLinkClientOptions options, SiteKey siteKey, TimeProvider time, ILogger<AgentLinkClient> logger, WorkRunner? work = null, SiteInventory? inventory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (this.options, this.siteKey, this.time, this.logger, this.work, this.inventory) = (options, siteKey, time, logger, work, inventory);
+        Outbox = ReportOutbox.Create(options.OutboxCapacity, time);
+    }
+
+    /// <summary>The reports not yet acked by a control plane.</summary>
+    public ReportOutbox Outbox { get; }
 
     /// <summary>Where the link stands now.</summary>
     public LinkState State => state;
@@ -56,6 +85,8 @@ public sealed partial class AgentLinkClient(AgentLinkClientOptions options, Site
             }
         }
 
+        // Work that was running stops with the agent; its orders come again from the control plane.
+        await Task.WhenAll(running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         state = new LinkState(LinkStatus.Stopped, null, null);
     }
 
@@ -87,37 +118,137 @@ public sealed partial class AgentLinkClient(AgentLinkClientOptions options, Site
         state = new LinkState(LinkStatus.Connected, server, null);
         LogConnected(logger, server, welcome.Server);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = DrainAsync(call.ResponseStream, stop.Token);
+        // gRPC allows one write at a time on a stream: heartbeats and reports take turns.
+        using var writer = new SemaphoreSlim(1, 1);
+        async Task WriteAsync(AgentMessage message)
+        {
+            await writer.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                await call.RequestStream.WriteAsync(message, stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                writer.Release();
+            }
+        }
+
+        var reading = ReadAfterWelcomeAsync(call.ResponseStream, cancellationToken, stop.Token);
+        var sending = SendReportsAsync(WriteAsync, stop.Token);
+        var reporting = ReportInventoryAsync(stop.Token);
         var sequence = 0UL;
         try
         {
             var every = TimeSpan.FromSeconds(Math.Max(1, welcome.HeartbeatSeconds));
-            while (!reading.IsCompleted)
+            while (!reading.IsCompleted && !sending.IsCompleted)
             {
-                await call.RequestStream.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { Sequence = ++sequence } }, cancellationToken).ConfigureAwait(false);
-                await Task.WhenAny(reading, Task.Delay(every, time, cancellationToken)).ConfigureAwait(false);
+                await WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { Sequence = ++sequence } }).ConfigureAwait(false);
+                await Task.WhenAny(reading, sending, Task.Delay(every, time, stop.Token)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            await reading.ConfigureAwait(false); // surfaces the reason the stream ended
+            // Surfaces the reason the stream ended.
+            await (reading.IsCompleted ? reading : sending).ConfigureAwait(false);
             throw new IOException("The control plane closed the link.");
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(reading, sending, reporting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             state = new LinkState(LinkStatus.Connecting, null, "link closed");
         }
     }
 
-    /// <summary>Reads what the control plane sends after the welcome (work, in a later version) until the stream ends.</summary>
-    private static async Task DrainAsync(IAsyncStreamReader<ControlMessage> stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads what the control plane sends after the welcome until the stream ends: acks clear the outbox, work orders
+    /// start running (under the agent's lifetime, not the link's: a VM half made is finished, not abandoned, when the link
+    /// drops), a refusal ends the link.
+    /// </summary>
+    private async Task ReadAfterWelcomeAsync(IAsyncStreamReader<ControlMessage> stream, CancellationToken agentStopping, CancellationToken linkClosing)
     {
-        while (await stream.MoveNext(cancellationToken).ConfigureAwait(false))
+        while (await stream.MoveNext(linkClosing).ConfigureAwait(false))
         {
-            if (stream.Current.Refusal is { } refusal)
+            switch (stream.Current.BodyCase)
             {
-                throw new InvalidOperationException("The control plane ended the link: " + refusal.Reason);
+                case ControlMessage.BodyOneofCase.Refusal:
+                    throw new InvalidOperationException("The control plane ended the link: " + stream.Current.Refusal.Reason);
+                case ControlMessage.BodyOneofCase.Ack:
+                    Outbox.Acknowledge(stream.Current.Ack.Sequence);
+                    break;
+                case ControlMessage.BodyOneofCase.Work:
+                    Start(stream.Current.Work, agentStopping);
+                    break;
+                default:
+                    break;
             }
+        }
+    }
+
+    private void Start(WorkOrder order, CancellationToken agentStopping)
+    {
+        if (work is null)
+        {
+            LogNoRunner(logger, order.WorkId);
+            return;
+        }
+
+        var task = RunWorkAsync(work, order, agentStopping);
+        running[order] = task;
+        _ = task.ContinueWith(done => running.TryRemove(order, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RunWorkAsync(WorkRunner runner, WorkOrder order, CancellationToken agentStopping)
+    {
+        // Off the reading loop, so acks and further orders keep flowing while this one runs.
+        await Task.Yield();
+        try
+        {
+            var result = await runner.RunAsync(order, step => Outbox.Add(new AgentMessage { Progress = step }), agentStopping).ConfigureAwait(false);
+            if (result is not null)
+            {
+                Outbox.Add(new AgentMessage { Result = result });
+            }
+        }
+        catch (OperationCanceledException) when (agentStopping.IsCancellationRequested)
+        {
+            // Stopping: the order is sent again on a later link.
+        }
+#pragma warning disable CA1031 // A fault in one work item must not end the agent; the control plane sends the order again.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogWorkCrashed(logger, order.WorkId, ex);
+        }
+    }
+
+    /// <summary>Sends every report not acked, oldest first, then each new one as it comes, for as long as the link lives.</summary>
+    private async Task SendReportsAsync(Func<AgentMessage, Task> write, CancellationToken linkClosing)
+    {
+        var sent = 0UL; // nothing yet on this link: what an earlier link sent but nobody acked goes again
+        while (true)
+        {
+            foreach (var report in Outbox.After(sent))
+            {
+                await write(report).ConfigureAwait(false);
+                sent = report.Sequence;
+            }
+
+            await Outbox.WaitAfterAsync(sent, linkClosing).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reports the inventory now and then every <see cref="AgentLinkClientOptions.ReportInterval"/> while the link lives.</summary>
+    private async Task ReportInventoryAsync(CancellationToken linkClosing)
+    {
+        if (inventory is null)
+        {
+            return;
+        }
+
+        while (!linkClosing.IsCancellationRequested)
+        {
+            Outbox.Add(new AgentMessage { Inventory = await inventory.TakeAsync(linkClosing).ConfigureAwait(false) });
+            await Task.Delay(options.ReportInterval, time, linkClosing).ConfigureAwait(false);
         }
     }
 
@@ -150,6 +281,12 @@ public sealed partial class AgentLinkClient(AgentLinkClientOptions options, Site
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Linked to {Server} (control plane {Name})")]
     private static partial void LogConnected(ILogger logger, Uri server, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Work {WorkId} arrived, but this agent runs no work (no hypervisor configured); the control plane will send it again")]
+    private static partial void LogNoRunner(ILogger logger, string workId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Work {WorkId} failed unexpectedly; the control plane will send it again")]
+    private static partial void LogWorkCrashed(ILogger logger, string workId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The link to {Server} failed; trying again in {Delay}: {Reason}")]
     private static partial void LogRetrying(ILogger logger, Uri server, TimeSpan delay, string reason);

@@ -26,4 +26,13 @@ public sealed class AgentLinkClientOptions
 
     /// <summary>Longest wait between attempts. Default 1 minute.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the agent reports its inventory (also once right after each welcome). Default 30 seconds.</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Reports kept while not acked (cut off, or the control plane slow to store them); past it the oldest inventory, then
+    /// the oldest progress, is dropped, never a work result. Default 10,000.
+    /// </summary>
+    public int OutboxCapacity { get; set; } = 10_000;
 }

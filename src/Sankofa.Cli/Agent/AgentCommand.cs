@@ -1,10 +1,15 @@
 using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Sankofa.Agent.Keys;
+using Sankofa.Agent.LightClient;
 using Sankofa.Agent.Link;
 using Sankofa.Agent.Registration;
+using Sankofa.Agent.Work;
+using Sankofa.Proxmox.Api;
+using Sankofa.Proxmox.Provisioning;
 
 namespace Sankofa.Cli.Agent;
 
@@ -87,7 +92,16 @@ internal static class AgentCommand
             Description = "A control plane's agent link address; repeat it for the ones to try next (regional, then core). "
                           + "Default: the link --server names at /api/v1/agent-link.",
         };
-        var command = new Command("run", "Link the site to its control plane (outbound only) and keep it linked until stopped (Ctrl+C).") { dataDir, clientId, links };
+        var proxmoxUrl = new Option<Uri>("--proxmox-url") { Description = $"The site's Proxmox VE API (overrides {AgentWorkSettings.ProxmoxSection}:BaseUrl of DIR/{AgentWorkSettings.FileName})." };
+        var chainRpc = new Option<Uri>("--chain-rpc") { Description = $"The chain's JSON-RPC endpoint the light client reads (overrides {LightClientOptions.SectionName}:RpcUrl)." };
+        var checkpointNumber = new Option<long?>("--checkpoint-number") { Description = $"The trusted checkpoint block's number (overrides {LightClientOptions.SectionName}:CheckpointNumber)." };
+        var checkpointHash = new Option<string>("--checkpoint-hash") { Description = $"The trusted checkpoint block's hash (overrides {LightClientOptions.SectionName}:CheckpointHash)." };
+        var command = new Command("run",
+            $"Link the site to its control plane (outbound only), run the work it sends on the site's own Proxmox VE, and keep linked until stopped (Ctrl+C). "
+            + $"Settings: DIR/{AgentWorkSettings.FileName} ({AgentWorkSettings.ProxmoxSection}, {LightClientOptions.SectionName}), overridden by SANKOFA_Agent__… environment variables and the options below.")
+        {
+            dataDir, clientId, links, proxmoxUrl, chainRpc, checkpointNumber, checkpointHash,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -108,9 +122,27 @@ internal static class AgentCommand
                     options.Servers.Add(link);
                 }
 
+                var settings = AgentWorkSettings.Read(Settings(directory, new Dictionary<string, string?>
+                {
+                    [AgentWorkSettings.ProxmoxSection + ":BaseUrl"] = parse.GetValue(proxmoxUrl)?.ToString(),
+                    [LightClientOptions.SectionName + ":RpcUrl"] = parse.GetValue(chainRpc)?.ToString(),
+                    [LightClientOptions.SectionName + ":CheckpointNumber"] = parse.GetValue(checkpointNumber)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    [LightClientOptions.SectionName + ":CheckpointHash"] = parse.GetValue(checkpointHash),
+                }), registration.ChainId);
+                options.ReportInterval = settings.ReportInterval;
+
                 using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-                parse.InvocationConfiguration.Output.WriteLine($"Agent for site {options.Site} (key {key.Address}) linking to {string.Join(", ", options.Servers)}");
-                await new AgentLinkClient(options, key, TimeProvider.System, logging.CreateLogger<AgentLinkClient>()).RunAsync(cancellationToken);
+                using var proxmox = new ProxmoxSite(registration.SiteId, settings.Proxmox, TimeProvider.System, logging.CreateLogger<ProxmoxClient>());
+                using var rpc = new ChainRpcClient(settings.Chain.RpcUrl!, settings.Chain.RpcTimeout);
+                var chainOptions = Microsoft.Extensions.Options.Options.Create(settings.Chain);
+                var chain = new ChainLightClient(rpc, new HeaderVerifier(rpc, chainOptions, logging.CreateLogger<HeaderVerifier>()), chainOptions);
+                var runner = new WorkRunner(
+                    new WorkRunnerOptions { Site = registration.SiteId, Registry = registration.Registry, ChainId = registration.ChainId, MaxConcurrentWork = settings.MaxConcurrentWork },
+                    proxmox.Provider, proxmox.Observer, chain, key, logging.CreateLogger<WorkRunner>());
+                parse.InvocationConfiguration.Output.WriteLine(
+                    $"Agent for site {options.Site} (key {key.Address}) linking to {string.Join(", ", options.Servers)}; Proxmox VE {settings.Proxmox.BaseUrl}, chain {settings.Chain.RpcUrl}");
+                await new AgentLinkClient(options, key, TimeProvider.System, logging.CreateLogger<AgentLinkClient>(), runner, new SiteInventory(proxmox.Provider, TimeProvider.System))
+                    .RunAsync(cancellationToken);
                 return Ok;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -125,6 +157,13 @@ internal static class AgentCommand
         });
         return command;
     }
+
+    /// <summary>DIR/agent.json, then SANKOFA_Agent__… environment variables, then the command's options (those given).</summary>
+    private static IConfiguration Settings(string directory, Dictionary<string, string?> options) => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(directory, AgentWorkSettings.FileName), optional: true, reloadOnChange: false)
+        .AddEnvironmentVariables("SANKOFA_")
+        .AddInMemoryCollection(options.Where(o => o.Value is not null))
+        .Build();
 
     private static async Task<string> SecretAsync(string directory, CancellationToken cancellationToken)
     {

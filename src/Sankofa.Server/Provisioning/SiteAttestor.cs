@@ -26,36 +26,17 @@ internal sealed partial class SiteAttestor(
     IOptions<ProxmoxOptions> proxmox, IResourceLedger ledger, IConfiguration configuration, TimeProvider time, ILogger<SiteAttestor> logger)
     : ISiteAttestor, IDisposable
 {
-    private static readonly TimeSpan TemplateListAge = TimeSpan.FromMinutes(1);
-
     private readonly string directory = Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), "sites");
     private readonly ConcurrentDictionary<string, ProxmoxClient> clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<(byte[] Key, string Address)>>> keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (IReadOnlySet<string> Names, DateTimeOffset ReadAt)> templateNames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, VmObserver> observers = new(StringComparer.Ordinal);
 
     public async Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var siteId = resource.Placement.SiteId;
-        var client = Client(siteId);
         var vm = resource.Vm ?? throw new ProvisioningException(ProvisioningFailure.NotFound, $"Resource {resource.Id} has no VM recorded on {siteId}.");
-        var config = await client.GetConfigAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
-        if (ResourceMarker.Read(config.GetValueOrDefault("description")) != resource.Id)
-        {
-            throw new ProvisioningException(ProvisioningFailure.NotFound, $"VM {vm} on {siteId} does not carry resource id {resource.Id}.");
-        }
-
-        var template = (await TemplatesAsync(siteId, client, cancellationToken).ConfigureAwait(false)).Contains(resource.Spec.Template)
-            ? resource.Spec.Template
-            : "(no such template on " + siteId + ")";
-        var sshKeys = config.TryGetValue("sshkeys", out var encoded) ? Uri.UnescapeDataString(encoded).Split('\n') : [];
-        var observed = new ResourceSpec(
-            Int(config, "cores"),
-            Int(config, "memory"),
-            config.TryGetValue("scsi0", out var disk) ? ProxmoxVolumes.SizeInGigabytes(disk) ?? 0 : 0,
-            template,
-            SpecHash.Normalize(sshKeys),
-            config.GetValueOrDefault("ciuser"));
+        var observed = await Observer(siteId).ObserveAsync(vm, resource.Id, resource.Spec.Template, cancellationToken).ConfigureAwait(false);
         var observedHash = SpecHash.Of(observed);
 
         var (key, address) = await KeyAsync(siteId, cancellationToken).ConfigureAwait(false);
@@ -63,23 +44,6 @@ internal sealed partial class SiteAttestor(
         var signature = SiteAttestation.Sign(key, digest);
         LogAttested(logger, siteId, resource.Id, Convert.ToHexStringLower(observedHash));
         return new SiteAttestationResult(siteId, observedHash, signature, address);
-    }
-
-    /// <summary>
-    /// The template names the site holds, read at most once a minute: listing every VM of the cluster per attestation
-    /// cost more than the attestation, and templates are added or removed by operators, not per VM.
-    /// </summary>
-    private async Task<IReadOnlySet<string>> TemplatesAsync(string siteId, ProxmoxClient client, CancellationToken cancellationToken)
-    {
-        if (templateNames.TryGetValue(siteId, out var known) && time.GetUtcNow() - known.ReadAt < TemplateListAge)
-        {
-            return known.Names;
-        }
-
-        var resources = await client.GetVmResourcesAsync(cancellationToken).ConfigureAwait(false);
-        var names = resources.Where(r => r.IsTemplate && r.Name is not null).Select(r => r.Name!).ToHashSet(StringComparer.Ordinal);
-        templateNames[siteId] = (names, time.GetUtcNow());
-        return names;
     }
 
     /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>
@@ -151,13 +115,13 @@ internal sealed partial class SiteAttestor(
         }
     }
 
+    // What runs is read as the site's agent reads it (VmObserver), with a client of its own per site.
+    private VmObserver Observer(string siteId) => observers.GetOrAdd(siteId, id => new VmObserver(Client(id), time));
+
     private ProxmoxClient Client(string siteId) => clients.GetOrAdd(siteId, id =>
         proxmox.Value.Clusters.TryGetValue(id, out var cluster)
             ? new ProxmoxClient(id, cluster, time)
             : throw new ProvisioningException(ProvisioningFailure.NotFound, $"Site {id} has no hypervisor configured (Proxmox:Clusters:{id})."));
-
-    private static int Int(IReadOnlyDictionary<string, string> config, string key) =>
-        config.TryGetValue(key, out var value) && int.TryParse(value, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Cli.Agent;
@@ -35,6 +36,7 @@ public sealed class AgentRunCommandTests : IAsyncLifetime
         Assert.Equal(SiteAgentsCommand.Ok, (await RunAsync("sites", "agents", "register", "--file", Path.Combine(agentDirectory, "registration.json"))).Exit);
         Assert.Equal(SiteAgentsCommand.Ok, (await RunAsync("sites", "agents", "approve", Site)).Exit);
         var clientId = await ServiceAccountAsync();
+        await WriteSettingsAsync();
 
         using var agent = Process.Start(Start("agent", "run", "--data-dir", agentDirectory, "--client-id", clientId, "--server", server.Address.ToString()))!;
         // Read as it comes: a full pipe would stall the agent, and what it said explains a failure.
@@ -69,14 +71,54 @@ public sealed class AgentRunCommandTests : IAsyncLifetime
         Assert.NotEqual(JsonValueKind.Null, listed[0].GetProperty("lastSeenAt").ValueKind);
     }
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    [Fact]
+    public async Task Run_without_the_sites_proxmox_settings_stops_at_once_naming_the_missing_setting()
+    {
+        Assert.Equal(AgentCommand.Ok, (await RunAsync("agent", "init", "--site", Site, "--data-dir", agentDirectory)).Exit);
+        await File.WriteAllTextAsync(Path.Combine(agentDirectory, AgentCommand.SecretFileName), "secret");
+
+        var (exit, _, error) = await RunAsync(expectSuccess: false, "agent", "run", "--data-dir", agentDirectory, "--client-id", "any", "--link", "http://127.0.0.1:9/");
+
+        Assert.Equal(AgentCommand.Error, exit);
+        Assert.Contains("Agent:Proxmox:BaseUrl", error, StringComparison.Ordinal);
+    }
+
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(expectSuccess: true, args);
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(bool expectSuccess, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var exit = await SankofaCommand.Create().Parse([.. args, "--server", server.Address.ToString()])
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-        Assert.True(exit == 0, error.ToString());
+        Assert.True(!expectSuccess || exit == 0, error.ToString());
         return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// DIR/agent.json as an operator writes it: the site's Proxmox VE (here an address nothing answers at, so inventories
+    /// say the hypervisor is unreachable) and the light client on the control plane's /chain/rpc from its latest block.
+    /// </summary>
+    private async Task WriteSettingsAsync()
+    {
+        var rpc = new Uri(server.Address, "chain/rpc");
+        using var http = new HttpClient();
+        using var answer = await http.PostAsJsonAsync(rpc, new { jsonrpc = "2.0", id = 1, method = "eth_getBlockByNumber", @params = new object[] { "latest", false } });
+        var head = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        var settings = new
+        {
+            Agent = new
+            {
+                Proxmox = new { BaseUrl = "http://127.0.0.1:9/", TokenId = "root@pam!sankofa", TokenSecret = "unused" },
+                Chain = new
+                {
+                    RpcUrl = rpc,
+                    CheckpointNumber = long.Parse(head.GetProperty("number").GetString()![2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    CheckpointHash = head.GetProperty("hash").GetString(),
+                },
+            },
+        };
+        await File.WriteAllTextAsync(Path.Combine(agentDirectory, "agent.json"), JsonSerializer.Serialize(settings));
     }
 
     /// <summary>The agent's service account, its secret written where `agent run` reads it (0600).</summary>

@@ -43,7 +43,6 @@ internal static class AgentsHost
 
         using var logging = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter("Sankofa.Agent.Link", LogLevel.Error) // 325 agents retrying through a restart say so by the thousand
             .SetMinimumLevel(LogLevel.Warning));
         // Only the benchmark's own lines on stdout; the logger writes to stderr.
         var stdout = Console.Out;

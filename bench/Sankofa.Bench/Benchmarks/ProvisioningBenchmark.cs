@@ -163,7 +163,16 @@ internal static class ProvisioningBenchmark
 
             if (open.Count == 0)
             {
-                break;
+                // A status list can miss a resource that moved between two of the queries above: settled only when the
+                // project's Verified and Failed add up to every request accepted.
+                var settled = (await AllAsync(store, project, ResourceStatus.Verified, ct)).Count(r => submitted.ContainsKey(r.Id))
+                              + (await AllAsync(store, project, ResourceStatus.Failed, ct)).Count(r => submitted.ContainsKey(r.Id));
+                if (settled >= submitted.Count || clock.Elapsed > s.Deadline)
+                {
+                    break;
+                }
+
+                open.Add($"{submitted.Count - settled} neither Verified nor Failed");
             }
 
             if (clock.Elapsed - lastNote >= TimeSpan.FromSeconds(10))
@@ -184,11 +193,11 @@ internal static class ProvisioningBenchmark
         var cpu = ProcessCpu.Now() - cpuBefore;
         var requests = fleet.Emulator.Clusters.Values.Sum(c => c.RequestsServed) - requestsBefore;
         var blocks = await BlockNumberAsync(rpc, ct) - blocksBefore;
-        var verified = await AllAsync(store, project, ResourceStatus.Verified, ct);
+        var verified = (await AllAsync(store, project, ResourceStatus.Verified, ct)).Where(r => submitted.ContainsKey(r.Id)).ToList();
         Report.Note($"CPU until all settled ({clock.Elapsed.TotalSeconds:0.0} s): {cpu.Self.TotalSeconds:0.0} s this process (server, emulator, submitters) + " +
             $"{cpu.Children.TotalSeconds:0.0} s child processes (anvil) = {(cpu.Self + cpu.Children).TotalMilliseconds / Math.Max(1, s.Vms):0.00} ms per VM; " +
             $"{requests / (double)Math.Max(1, s.Vms):0.0} Proxmox requests per VM (task polls included); {blocks:N0} blocks mined");
-        var failed = await AllAsync(store, project, ResourceStatus.Failed, ct);
+        var failed = (await AllAsync(store, project, ResourceStatus.Failed, ct)).Where(r => submitted.ContainsKey(r.Id)).ToList();
         var ttv = verified.Where(r => submitted.ContainsKey(r.Id) && r.VerifiedAt is not null)
             .Select(r => (r.VerifiedAt!.Value - submitted[r.Id]).TotalSeconds).ToList();
         var wall = verified.Count > 0 ? (verified.Max(r => r.VerifiedAt!.Value) - started).TotalSeconds : double.NaN;

@@ -41,12 +41,13 @@ internal static class AgentsHost
             await stop.CancelAsync();
         });
 
-        using var logging = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Warning));
-        // Only the benchmark's own lines on stdout; the logger writes to stderr.
+        // Only the benchmark's own lines on stdout; logs go to stderr (the benchmark keeps them in agents-host-N.log).
         var stdout = Console.Out;
         Console.SetOut(Console.Error);
+        using var logging = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning));
         var lines = new BlockingCollection<string>();
         var writer = Task.Factory.StartNew(() =>
         {

@@ -3,7 +3,9 @@
 # Needs what ./test.sh needs: the pinned npm packages (anvil) and PostgreSQL (scripts/postgres.sh starts a local cluster).
 # Arguments go to the benchmark program, e.g. `bench/run.sh audit --entries 50000` or `bench/run.sh all --rounds 5`;
 # provisioning (not in "all", ~13 min for 10,000 VMs here): `bench/run.sh provision --vms 10000`, `bench/run.sh reads`;
-# the cost of a bearer token per request: `bench/run.sh auth`.
+# the cost of a bearer token per request: `bench/run.sh auth`;
+# site agents (issue 13; not in "all"): `bench/run.sh agents [--agents 325] [--vms 10000]` (325 agents linked, restart,
+# dispatch latency, 10,000 VMs through the agents against direct mode; e.g. `--agents 10 --vms 200` to try it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -2,12 +2,14 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
 //        portal: [--resources N] [--rounds N] (Chromium at /usr/bin/chromium).
 //        lightclient: [--accounts N] [--slots N] [--iterations N] (the agent's storage-proof check).
+//        agents: [--agents N] [--vms N] [--agents-per-process N] [--rest N] and provision's options (N site agents on one
+//        server, then N VMs through them against direct mode); `agents-host --manifest FILE` is its child process.
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -24,6 +26,11 @@ ProvisioningBenchmark.Settings Provisioning(bool measure, int vms) => new(
     ReadDuration: TimeSpan.FromSeconds(Number("--seconds", 10)), ReadClients: Number("--clients", 16), ReadRounds: Number("--read-rounds", 1));
 AuditThroughputBenchmark.Settings Audit(string store) =>
     new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: Number("--producers", 4), AppendBatch: Number("--append-batch", 100));
+
+if (command == "agents-host")
+{
+    return await AgentsHost.RunAsync(Option("--manifest") ?? throw new ArgumentException("agents-host needs --manifest FILE."));
+}
 
 Console.WriteLine($"Sankofa benchmarks: {command} on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:u}");
 switch (command)
@@ -59,6 +66,11 @@ switch (command)
     case "lightclient":
         await LightClientBenchmark.RunAsync(Number("--accounts", 10_000), Number("--slots", 10_000), Number("--iterations", 20_000), cancellation);
         break;
+    case "agents":
+        await AgentsBenchmark.RunAsync(
+            new AgentsBenchmark.Settings(Number("--agents", 325), Number("--agents-per-process", 100), Number("--rest", 20), Provisioning(measure: true, vms: 10_000)),
+            cancellation);
+        break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);
         break;
@@ -89,7 +101,7 @@ switch (command)
         VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal or lightclient.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal, lightclient or agents.");
         return 2;
 }
 

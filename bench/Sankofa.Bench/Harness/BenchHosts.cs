@@ -49,10 +49,11 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessServer> StartAsync(string dataDirectory, IDictionary<string, string?> settings)
+    /// <summary>Starts the server; on <paramref name="urls"/> when given (a restart on the same address), else on a free loopback port.</summary>
+    public static async Task<InProcessServer> StartAsync(string dataDirectory, IDictionary<string, string?> settings, string? urls = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(urls ?? "http://127.0.0.1:0");
         builder.Configuration["DataDirectory"] = dataDirectory;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         foreach (var (key, value) in AdminToken.Settings)

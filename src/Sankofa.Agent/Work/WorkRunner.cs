@@ -212,8 +212,10 @@ public sealed partial class WorkRunner
 
         // What runs, read back from the hypervisor, is what the site attests; not what was asked for.
         var observed = SpecHash.Of(await _observer.ObserveAsync(vm.Ref, work.ResourceId, spec.Template, cancellationToken).ConfigureAwait(false));
-        // The count is read again just before signing: an attestation relayed meanwhile moved it on.
-        var count = (await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false)).Header.SiteAttestations;
+        // The count proven with the spec above: only this site's key moves it on, by an attestation relayed since (an
+        // earlier run's). Then the chain refuses this signature and the control plane asks for a new one; reading the
+        // count again here would cost every VM a second proof, the chain's busiest call, for that rare case.
+        var count = chain.Header.SiteAttestations;
         var signature = _key.Sign(AttestationDigest.Compute(_options.Registry, _options.ChainId, work.ResourceId, observed, count));
         progress(Progress(work, "attesting", observed.AsSpan().SequenceEqual(specHash)
             ? $"VM {vm.Ref} runs spec {Short(observed)}, as requested; the site signed its attestation."

@@ -15,5 +15,4 @@ public interface ISiteAttestor
 /// <param name="SiteId">The site.</param>
 /// <param name="ObservedSpecHash">Spec hash of what the site's hypervisor runs.</param>
 /// <param name="Signature">The site key's 65-byte signature over the chain's attestation digest of that hash.</param>
-/// <param name="SiteAddress">The site key's address, as registered on chain.</param>
-public sealed record SiteAttestationResult(string SiteId, byte[] ObservedSpecHash, byte[] Signature, string SiteAddress);
+public sealed record SiteAttestationResult(string SiteId, byte[] ObservedSpecHash, byte[] Signature);

@@ -221,8 +221,7 @@ public sealed class ResourceReconciler
         var item = await _agents!.LatestAsync(r.Id, SiteWorkKind.Provision, ct).ConfigureAwait(false);
         if (item is { State: SiteWorkState.Finished, Result: { Outcome: SiteWorkOutcome.Done, Attestation: { } a } })
         {
-            var key = r.Placement.SiteId;
-            return (new SiteAttestationResult(key, a.ObservedSpecHash, a.Signature, "(the site's agent)"), item, r);
+            return (new SiteAttestationResult(r.Placement.SiteId, a.ObservedSpecHash, a.Signature), item, r);
         }
 
         if (item is { State: SiteWorkState.Finished, Result: { } failed })

@@ -36,11 +36,11 @@ internal sealed partial class SiteAttestor(
         var observed = await Observer(siteId).ObserveAsync(vm, resource.Id, resource.Spec.Template, cancellationToken).ConfigureAwait(false);
         var observedHash = SpecHash.Of(observed);
 
-        var (key, address) = await KeyAsync(siteId, cancellationToken).ConfigureAwait(false);
+        var (key, _) = await KeyAsync(siteId, cancellationToken).ConfigureAwait(false);
         var digest = await ledger.AttestationDigestAsync(resource.Id, observedHash, cancellationToken).ConfigureAwait(false);
         var signature = SiteAttestation.Sign(key, digest);
         LogAttested(logger, siteId, resource.Id, Convert.ToHexStringLower(observedHash));
-        return new SiteAttestationResult(siteId, observedHash, signature, address);
+        return new SiteAttestationResult(siteId, observedHash, signature);
     }
 
     /// <summary>The site's key, created on first use and registered on chain once per process (the registration is idempotent).</summary>

@@ -131,5 +131,5 @@ internal sealed class FakeSiteAttestor : ISiteAttestor
     public byte[]? Observed { get; set; }
 
     public Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken) =>
-        Task.FromResult(new SiteAttestationResult(resource.Placement.SiteId, Observed ?? resource.SpecHash, new byte[65], "0x0000000000000000000000000000000000000001"));
+        Task.FromResult(new SiteAttestationResult(resource.Placement.SiteId, Observed ?? resource.SpecHash, new byte[65]));
 }

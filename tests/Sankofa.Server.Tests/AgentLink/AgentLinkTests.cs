@@ -44,10 +44,10 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@" + site);
 
         await using var agent = Run(site, clientId, secret, key);
-        var connected = await WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a is not null, "the agent never linked");
-        var seen = await WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a!.LastSeen > connected!.ConnectedAt, "no heartbeat arrived");
+        var connected = await RunningAgent.WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a is not null, "the agent never linked");
+        var seen = await RunningAgent.WaitAsync(() => Server.Services.GetRequiredService<ConnectedAgents>().Find(site), a => a!.LastSeen > connected!.ConnectedAt, "no heartbeat arrived");
 
-        var state = await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked");
+        var state = await RunningAgent.WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked");
 
         Assert.Equal(key.Address, seen!.KeyAddress, ignoreCase: true);
         Assert.Equal(LinkAddress, state.Server);
@@ -65,14 +65,14 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         var tunnel = await Http2Tunnel.StartAsync(link);
         var port = tunnel.Address.Port;
         await using var agent = Run(site, clientId, secret, key, tunnel.Address, TimeSpan.FromMilliseconds(200));
-        var first = await WaitAsync(() => agents.Find(site), a => a is not null, "the agent never linked through the tunnel");
+        var first = await RunningAgent.WaitAsync(() => agents.Find(site), a => a is not null, "the agent never linked through the tunnel");
 
         await tunnel.DisposeAsync(); // the line is cut
-        await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connecting, "the agent never noticed the cut");
+        await RunningAgent.WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connecting, "the agent never noticed the cut");
         await using var again = await Http2Tunnel.StartAsync(link, port);
-        var second = await WaitAsync(() => agents.Find(site), a => a is not null && a.ConnectionId != first!.ConnectionId, "the agent never linked again");
+        var second = await RunningAgent.WaitAsync(() => agents.Find(site), a => a is not null && a.ConnectionId != first!.ConnectionId, "the agent never linked again");
 
-        var state = await WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked again");
+        var state = await RunningAgent.WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never said it linked again");
 
         Assert.Equal(tunnel.Address, state.Server);
         Assert.Equal(first!.KeyAddress, second!.KeyAddress);
@@ -86,7 +86,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@" + site);
 
         await using var agent = Run(site, clientId, secret, NewKey());
-        var state = await WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
+        var state = await RunningAgent.WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
 
         Assert.Contains("not signed by the key the chain records for site " + site, state.LastError, StringComparison.Ordinal);
         Assert.Null(Server.Services.GetRequiredService<ConnectedAgents>().Find(site));
@@ -100,7 +100,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
         var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@edge-014");
 
         await using var agent = Run(site, clientId, secret, key);
-        var state = await WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
+        var state = await RunningAgent.WaitAsync(() => agent.Client.State, s => s.LastError is not null, "the agent was never refused");
 
         Assert.Contains($"does not hold site-agent@{site}", state.LastError, StringComparison.Ordinal);
         Assert.Null(Server.Services.GetRequiredService<ConnectedAgents>().Find(site));
@@ -126,41 +126,4 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     }
 
     private SiteKey NewKey() => SiteKey.CreateIn(Path.Combine(keys.FullName, Guid.NewGuid().ToString("N")));
-
-    private static async Task<T> WaitAsync<T>(Func<T> read, Func<T, bool> done, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var value = read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(50);
-        }
-    }
-
-    private sealed class RunningAgent : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task running;
-
-        public RunningAgent(AgentLinkClient client)
-        {
-            Client = client;
-            running = client.RunAsync(stop.Token);
-        }
-
-        public AgentLinkClient Client { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await running;
-            stop.Dispose();
-        }
-    }
 }

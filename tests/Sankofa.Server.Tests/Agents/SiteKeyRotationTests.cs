@@ -99,7 +99,7 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
         // The link follows the chain: the old key is refused, the new one (once the operator moved it into place) links.
         await using (var withOld = Run(site, clientId, secret, old))
         {
-            var refused = await WaitAsync(() => withOld.Client.State, s => s.LastError is not null, "the old key was never refused");
+            var refused = await RunningAgent.WaitAsync(() => withOld.Client.State, s => s.LastError is not null, "the old key was never refused");
             Assert.Contains("not signed by the key the chain records for site " + site, refused.LastError, StringComparison.Ordinal);
         }
 
@@ -107,7 +107,7 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
         var current = SiteKey.LoadFrom(directory);
         await using (var withNew = Run(site, clientId, secret, current))
         {
-            await WaitAsync(() => withNew.Client.State, s => s.Status == LinkStatus.Connected, "the new key never linked");
+            await RunningAgent.WaitAsync(() => withNew.Client.State, s => s.Status == LinkStatus.Connected, "the new key never linked");
         }
 
         // Retiring the site: the administrator revokes its key, on chain.
@@ -122,7 +122,7 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
         Assert.Equal("0x" + new string('0', 40), await SiteKeyOnChainAsync(site));
         await using (var revokedLink = Run(site, clientId, secret, current))
         {
-            var refused = await WaitAsync(() => revokedLink.Client.State, s => s.LastError is not null, "the revoked key was never refused");
+            var refused = await RunningAgent.WaitAsync(() => revokedLink.Client.State, s => s.LastError is not null, "the revoked key was never refused");
             Assert.Contains($"Site {site} has no key on chain", refused.LastError, StringComparison.Ordinal);
         }
 
@@ -226,41 +226,4 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
     private static string Keccak(string text) => Convert.ToHexStringLower(Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(text)));
 
     private static string Word(string address) => new string('0', 24) + address[2..].ToLowerInvariant();
-
-    private static async Task<T> WaitAsync<T>(Func<T> read, Func<T, bool> done, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var value = read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(50);
-        }
-    }
-
-    private sealed class RunningAgent : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task running;
-
-        public RunningAgent(AgentLinkClient client)
-        {
-            Client = client;
-            running = client.RunAsync(stop.Token);
-        }
-
-        public AgentLinkClient Client { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await running;
-            stop.Dispose();
-        }
-    }
 }

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Sankofa.Agent.Keys;
 using Sankofa.Agent.Registration;
 using Sankofa.Core.Access;
 using Sankofa.Core.Agents;
@@ -20,8 +19,9 @@ namespace Sankofa.Cli.Up;
 /// The all-in-one's site agents: for a few edge sites, a real agent in a process of its own, brought up as an operator
 /// would (<c>sankofa agent init</c> in its own directory, registration and approval, a service account holding
 /// <c>site-agent@SITE</c>, then <c>sankofa agent run</c>), driving that site's emulated cluster and reading the chain
-/// through the server's <c>/chain/rpc</c>. The other sites stay in direct mode. Each agent's directory
-/// (<c>&lt;data&gt;/agents/&lt;site&gt;</c>) holds its key, which the server never reads; its log is <c>agent.log</c> there.
+/// through the server's <c>/chain/rpc</c>. The other sites stay in direct mode. An emulator of the sites' operators: the
+/// key is made by <c>agent init</c> run here, in the agent's directory (<c>&lt;data&gt;/agents/&lt;site&gt;</c>, log
+/// <c>agent.log</c> there), and after that only the agent process reads it; the server never does.
 /// </summary>
 internal sealed class UpAgents : IAsyncDisposable
 {
@@ -57,16 +57,19 @@ internal sealed class UpAgents : IAsyncDisposable
             }
 
             var directory = Path.Combine(dataDirectory, "agents", site);
-            var ours = File.Exists(Path.Combine(directory, SiteKey.FileName)) ? SiteKey.LoadFrom(directory).Address : null;
+            // The agent's address from its registration: `up` stands in for the operator, who never reads the key itself.
+            var registration = Path.Combine(directory, RegistrationRequest.FileName);
+            var ours = File.Exists(registration)
+                ? JsonSerializer.Deserialize<RegistrationRequest>(await File.ReadAllTextAsync(registration, cancellationToken), RegistrationRequest.Json)
+                : null;
             var onChain = await ledger.GetSiteKeyAsync(site, cancellationToken);
-            if (onChain is not null && !string.Equals(onChain, ours, StringComparison.OrdinalIgnoreCase))
+            if (onChain is not null && !string.Equals(onChain, ours?.Address, StringComparison.OrdinalIgnoreCase))
             {
                 continue; // the site attests in direct mode already (an earlier `up` without agents): leave it so
             }
 
-            var request = ours is null
-                ? await AgentInit.RunAsync(site, directory, _ => Task.FromResult(new ChainBinding(chain.ChainId, chain.ResourceRegistryAddress)), TimeProvider.System, cancellationToken)
-                : JsonSerializer.Deserialize<RegistrationRequest>(await File.ReadAllTextAsync(Path.Combine(directory, RegistrationRequest.FileName), cancellationToken), RegistrationRequest.Json)!;
+            var request = ours
+                ?? await AgentInit.RunAsync(site, directory, _ => Task.FromResult(new ChainBinding(chain.ChainId, chain.ResourceRegistryAddress)), TimeProvider.System, cancellationToken);
             await ApproveAsync(registry, services.GetRequiredService<IAgentStore>(), request, cancellationToken);
             var clientId = await ServiceAccountAsync(services.GetRequiredService<AccountService>(), services.GetRequiredService<IServiceClientRegistry>(), site, directory, cancellationToken);
             await WriteSettingsAsync(emulator, site, directory, server, checkpoint, cancellationToken);

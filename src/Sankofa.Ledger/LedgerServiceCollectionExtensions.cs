@@ -13,7 +13,7 @@ namespace Sankofa.Ledger;
 public static class LedgerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IAuditAnchorLedger"/>, <see cref="IResourceLedger"/>, <see cref="IIdentityLedger"/>, <see cref="ILedgerStatus"/>, <see cref="IChainRecovery"/>, <see cref="Rpc.ReadOnlyRpc"/> and a hosted service
+    /// Adds <see cref="IAuditAnchorLedger"/>, <see cref="IResourceLedger"/>, <see cref="IIdentityLedger"/>, <see cref="ILedgerStatus"/>, <see cref="IChainRecovery"/>, <see cref="Rpc.ReadOnlyRpc"/>, <see cref="Resources.RegistryProofs"/> and a hosted service
     /// that initialises the chain (embedded anvil or <c>Ledger:RpcUrl</c>, chain id check, key, contracts) when the host
     /// starts. Register it before the web server so the chain is ready before requests arrive. Options come from the
     /// <c>Ledger</c> section; files live under <c>&lt;DataDirectory&gt;/ledger/</c>.
@@ -38,6 +38,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<IResourceLedger, Resources.ResourceLedger>();
         services.TryAddSingleton<IIdentityLedger, Identity.IdentityLedger>();
         services.TryAddSingleton(sp => new Rpc.ReadOnlyRpc(sp.GetRequiredService<LedgerRuntime>()));
+        services.TryAddSingleton(sp => new Resources.RegistryProofs(sp.GetRequiredService<LedgerRuntime>()));
         services.TryAddSingleton<LedgerInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerInitializer>());
         return services;

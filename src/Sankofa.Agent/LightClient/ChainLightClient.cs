@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sankofa.Agent.Protocol;
 
 namespace Sankofa.Agent.LightClient;
 
@@ -12,6 +13,7 @@ public sealed class ChainLightClient
     private readonly ChainRpcClient _rpc;
     private readonly HeaderVerifier _headers;
     private readonly long _chainId;
+    private readonly int _maxProofAge;
     private int _chainChecked;
 
     /// <summary>Creates the light client.</summary>
@@ -23,6 +25,7 @@ public sealed class ChainLightClient
         _rpc = rpc;
         _headers = headers;
         _chainId = options.Value.ChainId;
+        _maxProofAge = options.Value.MaxProofAge;
     }
 
     /// <summary>The value of storage slot <paramref name="slot"/> of contract <paramref name="contract"/> at the latest block, proven.</summary>
@@ -44,17 +47,7 @@ public sealed class ChainLightClient
     public async Task<ProvenSlots> ReadStorageAsync(string contract, IReadOnlyList<byte[]> slots, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slots);
-        if (Volatile.Read(ref _chainChecked) == 0)
-        {
-            var chainId = await _rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
-            if (chainId != _chainId)
-            {
-                throw new ChainVerificationException($"the endpoint serves chain {chainId}, not chain {_chainId} ({LightClientOptions.SectionName}:ChainId).");
-            }
-
-            Volatile.Write(ref _chainChecked, 1);
-        }
-
+        await CheckChainAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
             var header = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -79,10 +72,52 @@ public sealed class ChainLightClient
     /// <exception cref="ChainRpcException">The endpoint could not be read.</exception>
     public async Task<ProvenResource> ReadResourceAsync(string registry, string resourceId, CancellationToken cancellationToken)
     {
-        var read = await ReadStorageAsync(
-            registry, [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)],
-            cancellationToken).ConfigureAwait(false);
-        return new ProvenResource(ResourceHeaderWord.Decode(read.Values[0]), read.Values[1], read.Values[2], read.Block);
+        var read = await ReadStorageAsync(registry, ResourceSlots(resourceId), cancellationToken).ConfigureAwait(false);
+        return Resource(read.Values, read.Block);
+    }
+
+    /// <summary>
+    /// What <paramref name="proof"/>, an <c>eth_getProof</c> of the registry at block <paramref name="blockNumber"/> that
+    /// someone else read (the control plane, for many orders at once), shows for <paramref name="resourceId"/>: the
+    /// block's header is proven like any other, must be at most <see cref="LightClientOptions.MaxProofAge"/> blocks behind
+    /// the latest proven head, and the proof must hold against its state root. Where the proof came from does not matter.
+    /// </summary>
+    /// <exception cref="ChainVerificationException">The header or the proof does not check, the block is too old, or the endpoint serves another chain.</exception>
+    /// <exception cref="ChainRpcException">The endpoint could not be read.</exception>
+    public async Task<ProvenResource> VerifyResourceAsync(string registry, string resourceId, long blockNumber, AccountProof proof, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        await CheckChainAsync(cancellationToken).ConfigureAwait(false);
+        // The proof's block first: the walk to the head then starts from it.
+        var block = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(blockNumber, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var head = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if (head.Header.Number - blockNumber > _maxProofAge)
+        {
+            throw new ChainVerificationException(
+                $"the proof is of block {blockNumber}, {head.Header.Number - blockNumber} blocks behind the head {head.Header.Number}: older than {LightClientOptions.SectionName}:MaxProofAge ({_maxProofAge}).");
+        }
+
+        return Resource(StateProofVerifier.VerifyStorage(block.Header.StateRoot, registry, ResourceSlots(resourceId), proof), block);
+    }
+
+    private static byte[][] ResourceSlots(string resourceId) =>
+        [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)];
+
+    private static ProvenResource Resource(IReadOnlyList<byte[]> values, VerifiedHeader block) =>
+        new(ResourceHeaderWord.Decode(values[0]), values[1], values[2], block);
+
+    private async Task CheckChainAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _chainChecked) == 0)
+        {
+            var chainId = await _rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+            if (chainId != _chainId)
+            {
+                throw new ChainVerificationException($"the endpoint serves chain {chainId}, not chain {_chainId} ({LightClientOptions.SectionName}:ChainId).");
+            }
+
+            Volatile.Write(ref _chainChecked, 1);
+        }
     }
 }
 

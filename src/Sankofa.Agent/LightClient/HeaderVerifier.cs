@@ -22,6 +22,11 @@ public sealed partial class HeaderVerifier
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (long Number, byte[] Hash) _newestLinked;
+
+    // The hashes of the last headers proven by links (number → hash), so that a header older than the newest proven
+    // (a proof the control plane read a few blocks ago) is checked against them rather than by a walk down to the
+    // checkpoint.
+    private readonly Dictionary<long, byte[]> _recentLinked = [];
     private IReadOnlyList<string>? _validators;
     private int _announced;
 
@@ -113,10 +118,19 @@ public sealed partial class HeaderVerifier
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_recentLinked.TryGetValue(header.Number, out var known))
+            {
+                return known.AsSpan().SequenceEqual(hash)
+                    ? Linked(header, hash)
+                    : throw new ChainVerificationException(
+                        $"block {header.Number} has hash 0x{Convert.ToHexStringLower(hash)}, but the chain proven from the checkpoint has 0x{Convert.ToHexStringLower(known)} at that height.");
+            }
+
             // Walk down to the newest header already proven (or the checkpoint), parent by parent, the parents asked
             // for a batch at a time.
             var anchor = _newestLinked.Number <= header.Number ? _newestLinked : (_checkpoint.Number, _checkpoint.Hash);
             var (current, currentHash) = (header, hash);
+            var walked = new List<(long, byte[])> { (header.Number, hash) };
             while (current.Number > anchor.Number)
             {
                 var from = Math.Max(anchor.Number, current.Number - ChainRpcClient.MaxBatch);
@@ -127,6 +141,7 @@ public sealed partial class HeaderVerifier
                     var parentHash = HeaderChain.VerifiedHash(parent, ChainConsensus.Embedded);
                     HeaderChain.CheckLink(parent.Number, parentHash, current);
                     (current, currentHash) = (parent, parentHash);
+                    walked.Add((parent.Number, parentHash));
                 }
             }
 
@@ -141,13 +156,37 @@ public sealed partial class HeaderVerifier
             {
                 _newestLinked = (header.Number, hash);
             }
+
+            Remember(walked);
         }
         finally
         {
             _gate.Release();
         }
 
-        return new VerifiedHeader(header, hash,
-            $"embedded chain without seals: block {header.Number} links by parent hashes to the trusted checkpoint {_checkpoint.Number} ({_checkpoint.HashHex}), which is trusted without seals");
+        return Linked(header, hash);
     }
+
+    private VerifiedHeader Linked(BlockHeader header, byte[] hash) => new(header, hash,
+        $"embedded chain without seals: block {header.Number} links by parent hashes to the trusted checkpoint {_checkpoint.Number} ({_checkpoint.HashHex}), which is trusted without seals");
+
+    /// <summary>Keeps the hashes of a walk that checked, and forgets those more than <see cref="RecentLinked"/> blocks below the newest.</summary>
+    private void Remember(List<(long Number, byte[] Hash)> walked)
+    {
+        foreach (var (number, hash) in walked)
+        {
+            _recentLinked[number] = hash;
+        }
+
+        if (_recentLinked.Count > 2 * RecentLinked)
+        {
+            foreach (var old in _recentLinked.Keys.Where(n => n < _newestLinked.Number - RecentLinked).ToList())
+            {
+                _recentLinked.Remove(old);
+            }
+        }
+    }
+
+    /// <summary>How many of the newest proven headers' hashes are kept (a proof older than that is proven by a walk).</summary>
+    private const int RecentLinked = 1024;
 }

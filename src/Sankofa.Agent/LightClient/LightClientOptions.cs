@@ -27,6 +27,13 @@ public sealed class LightClientOptions
     /// <summary>Timeout of one JSON-RPC request. Default 30 seconds.</summary>
     public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many blocks behind the latest proven head a proof read by someone else (the control plane, sent with a work
+    /// order) may be and still count: an older one could show a state the chain has since left (a resource deleted
+    /// meanwhile), so the agent reads the chain itself instead. Default 64 blocks.
+    /// </summary>
+    public int MaxProofAge { get; set; } = 64;
+
     /// <summary>The checkpoint these options name.</summary>
     /// <exception cref="InvalidOperationException">A setting is missing or malformed (see <see cref="Problems"/>).</exception>
     public TrustedCheckpoint GetCheckpoint() => Problems().FirstOrDefault() is { } problem
@@ -60,6 +67,11 @@ public sealed class LightClientOptions
             || hash.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF"))
         {
             yield return $"{SectionName}:CheckpointHash must be set to the trusted block's hash (0x and 64 hex digits).";
+        }
+
+        if (MaxProofAge < 0)
+        {
+            yield return $"{SectionName}:MaxProofAge must be 0 or more blocks.";
         }
 
         if (RpcTimeout <= TimeSpan.Zero)

@@ -12,4 +12,7 @@ public sealed partial class WorkRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Work {WorkId} for {Resource} ended {Outcome}: {Detail}")]
     private static partial void LogEnded(ILogger logger, string workId, string resource, string outcome, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Work {WorkId} for {Resource}: the proof sent with it does not count ({Reason}); the agent reads the chain itself")]
+    private static partial void LogSentProofIgnored(ILogger logger, string workId, string resource, string reason);
 }

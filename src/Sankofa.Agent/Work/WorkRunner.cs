@@ -174,13 +174,21 @@ public sealed partial class WorkRunner
 
         var spec = SpecOf(work.Spec);
         var specHash = SpecHash.Of(spec);
-        var chain = await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false);
+        // The proof sent with the order spares the chain one eth_getProof per VM (its costliest call, and on anvil one
+        // that reads the contract's whole storage): the control plane asks for many orders' slots at once. It is acted
+        // on only when it checks, is recent, and supports the order; anything else (and a refusal above all) rests on
+        // the agent's own read.
+        var sent = await SentProofAsync(work, cancellationToken).ConfigureAwait(false);
+        var chain = sent is not null && Unacceptable(work, sent, specHash) is null
+            ? sent
+            : await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false);
         if (Unacceptable(work, chain, specHash) is { } why)
         {
             return why;
         }
 
-        progress(Progress(work, "checked", $"The chain holds spec {Short(specHash)} for {work.ResourceId}, placed at {_options.Site} (block {chain.Block.Header.Number})."));
+        progress(Progress(work, "checked", $"The chain holds spec {Short(specHash)} for {work.ResourceId}, placed at {_options.Site} "
+            + $"(block {chain.Block.Header.Number}, {(ReferenceEquals(chain, sent) ? "proof sent with the order" : "proof read by the agent")})."));
 
         var vm = await _hypervisor.FindByResourceIdAsync(work.ResourceId, cancellationToken).ConfigureAwait(false);
         if (vm is null)
@@ -225,6 +233,26 @@ public sealed partial class WorkRunner
         result.VmId = vm.Ref.VmId;
         result.Attestation = new SiteAttestation { ObservedSpecHash = ByteString.CopyFrom(observed), Signature = ByteString.CopyFrom(signature), Count = count };
         return result;
+    }
+
+    /// <summary>What the proof sent with the order shows, or null when there is none or it does not check (logged).</summary>
+    private async Task<ProvenResource?> SentProofAsync(WorkOrder work, CancellationToken cancellationToken)
+    {
+        if (work.Proof is not { } proof)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _chain.VerifyResourceAsync(_options.Registry, work.ResourceId, proof.BlockNumber, SentProof.ToAccountProof(proof, _options.Registry), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ChainVerificationException ex)
+        {
+            LogSentProofIgnored(_logger, work.WorkId, work.ResourceId, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>Why the chain does not support the order, or null when it does (requested with this spec, placed here).</summary>

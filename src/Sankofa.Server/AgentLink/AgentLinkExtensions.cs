@@ -22,6 +22,7 @@ internal static class AgentLinkExtensions
         services.AddGrpc();
         services.AddSingleton<ConnectedAgents>();
         services.AddSingleton<AgentReports>();
+        services.AddSingleton<WorkProofs>();
         services.AddSingleton<Core.Provisioning.ISiteWorkQueue, AgentWorkQueue>();
         services.AddSingleton<AgentLinkEndpoint>();
         services.AddSiteInventory();

@@ -16,7 +16,7 @@ namespace Sankofa.Server.AgentLink;
 /// (<c>ResourceRegistry.siteKeyOf</c>): a stolen token without the key, or a key for another site, opens nothing.
 /// </summary>
 internal sealed partial class AgentLinkService(
-    ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, SiteInventory inventory, IResourceLedger ledger, ILedgerStatus chain,
+    ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, SiteInventory inventory, WorkProofs proofs, IResourceLedger ledger, ILedgerStatus chain,
     IOptions<AgentLinkOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AgentLinkService> logger)
     : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
 {
@@ -135,12 +135,32 @@ internal sealed partial class AgentLinkService(
         }
     }
 
-    /// <summary>The link's one writer: everything the control plane sends the agent after the welcome goes through it.</summary>
-    private static async Task WriteAsync(AgentConnection link, IServerStreamWriter<ControlMessage> stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// The link's one writer: everything the control plane sends the agent after the welcome goes through it. Provisioning
+    /// orders leave with the proof of what the chain holds for them, read for whatever is waiting on every link at once.
+    /// </summary>
+    private async Task WriteAsync(AgentConnection link, IServerStreamWriter<ControlMessage> stream, CancellationToken cancellationToken)
     {
-        await foreach (var message in link.Outgoing.ReadAllAsync(cancellationToken))
+        var waiting = new List<ControlMessage>();
+        while (await link.Outgoing.WaitToReadAsync(cancellationToken))
         {
-            await stream.WriteAsync(message, cancellationToken);
+            while (waiting.Count < WorkProofs.MaxResourcesPerRead && link.Outgoing.TryRead(out var message))
+            {
+                waiting.Add(message);
+            }
+
+            var proving = waiting.Where(m => m.Work is { Kind: WorkKind.Provision }).Select(m => (m.Work, Proof: proofs.ProveAsync(m.Work.ResourceId))).ToList();
+            foreach (var (order, proof) in proving)
+            {
+                order.Proof = await proof;
+            }
+
+            foreach (var message in waiting)
+            {
+                await stream.WriteAsync(message, cancellationToken);
+            }
+
+            waiting.Clear();
         }
     }
 

@@ -28,6 +28,23 @@ public sealed class HeaderVerifierTests(RegistryChain chain) : IClassFixture<Reg
     }
 
     [Fact]
+    public async Task An_embedded_header_older_than_the_newest_proven_is_checked_against_the_hashes_the_walk_remembered_without_asking_the_node()
+    {
+        await chain.MineAsync(5);
+        using var reader = chain.Rpc();
+        var head = await reader.GetBlockHeaderAsync(null, CancellationToken.None);
+        var older = await reader.GetBlockHeaderAsync(head.Number - 3, CancellationToken.None);
+        var rpc = chain.Rpc();
+        var verifier = RegistryChain.Verifier(rpc, chain.Options());
+        await verifier.VerifyAsync(head, CancellationToken.None);
+        rpc.Dispose(); // any further read would throw
+
+        var verified = await verifier.VerifyAsync(older, CancellationToken.None);
+
+        Assert.Equal(older.ClaimedHash, verified.Hash);
+    }
+
+    [Fact]
     public async Task An_embedded_header_that_does_not_descend_from_the_checkpoint_is_refused()
     {
         await chain.MineAsync(2);

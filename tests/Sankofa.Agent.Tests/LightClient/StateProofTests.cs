@@ -1,3 +1,4 @@
+using Sankofa.Agent.Protocol;
 using System.Security.Cryptography;
 using System.Text;
 using Sankofa.Agent.LightClient;

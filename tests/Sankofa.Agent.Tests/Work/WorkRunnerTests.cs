@@ -52,6 +52,7 @@ public sealed class WorkRunnerTests(RegistryChain chain) : IClassFixture<Registr
         Assert.Equal(("2", "2048", "ops"), (site.Cluster.ConfigValue(vm, "cores"), site.Cluster.ConfigValue(vm, "memory"), site.Cluster.ConfigValue(vm, "ciuser")));
         Assert.Contains("size=20G", site.Cluster.ConfigValue(vm, "scsi0"), StringComparison.Ordinal);
         Assert.Equal(["checked", "cloning", "configuring", "starting", "attesting"], steps.Select(s => s.Step));
+        Assert.Contains("proof read by the agent", steps[0].Message, StringComparison.Ordinal);
         Assert.Equal(SpecHash.Of(Spec), result.Attestation.ObservedSpecHash.ToByteArray());
         Assert.Equal(0u, result.Attestation.Count);
 
@@ -95,6 +96,108 @@ public sealed class WorkRunnerTests(RegistryChain chain) : IClassFixture<Registr
         Assert.All(results, r => Assert.Equal(WorkOutcome.Done, r.Result.Outcome));
         Assert.Single(site.Vms);
         Assert.Single(results, r => r.Steps.Any(s => s.Step == "found"));
+    }
+
+    [Fact]
+    public async Task An_order_sent_with_a_proof_of_the_chain_is_checked_against_it_instead_of_a_proof_of_its_own()
+    {
+        using var site = await AgentSite.StartAsync(chain);
+        var resource = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(resource, Spec);
+        var work = Provision(resource, Spec);
+        work.Proof = await SentProofAsync(resource);
+
+        var (result, steps) = await RunAsync(site, work);
+
+        Assert.True(result.Outcome == WorkOutcome.Done, result.Error);
+        Assert.Contains($"(block {work.Proof.BlockNumber}, proof sent with the order)", steps[0].Message, StringComparison.Ordinal);
+        Assert.Single(site.Vms);
+    }
+
+    [Fact]
+    public async Task A_sent_proof_that_does_not_check_is_too_old_or_does_not_support_the_order_is_set_aside_for_the_agents_own_read()
+    {
+        using var site = await AgentSite.StartAsync(chain);
+
+        // Placed at another site, with a proof claiming here: the claim is not what the proof shows.
+        var elsewhere = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(elsewhere, Spec, site: "edge-someone-else");
+        var lie = Provision(elsewhere, Spec);
+        lie.Proof = await SentProofAsync(elsewhere);
+        lie.Proof.Slots[2].Value = Google.Protobuf.ByteString.CopyFrom(RegistrySlots.SiteId(site.Id));
+
+        // A trie node altered.
+        var altered = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(altered, Spec);
+        var alteration = Provision(altered, Spec);
+        alteration.Proof = await SentProofAsync(altered);
+        var node = alteration.Proof.AccountNodes[0].ToByteArray();
+        node[^1] ^= 1;
+        alteration.Proof.AccountNodes[0] = Google.Protobuf.ByteString.CopyFrom(node);
+
+        // A true proof from before the placement: the agent's own read finds it placed here since.
+        var early = "vm-" + Guid.NewGuid();
+        await chain.Ledger.RecordRequestedAsync(early, SpecHash.Of(Spec), CancellationToken.None);
+        var before = Provision(early, Spec);
+        before.Proof = await SentProofAsync(early);
+        await chain.Ledger.RecordPlacedAsync(early, site.Id, "pve", CancellationToken.None);
+
+        // A true proof older than LightClient:MaxProofAge (64 blocks), of a resource deleted since.
+        var gone = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(gone, Spec);
+        var old = Provision(gone, Spec);
+        old.Proof = await SentProofAsync(gone);
+        await chain.Ledger.RecordDeletedAsync(gone, CancellationToken.None);
+        await chain.MineAsync(65);
+
+        var results = new List<(WorkResult Result, List<WorkProgress> Steps)>();
+        foreach (var work in new[] { lie, alteration, before, old })
+        {
+            results.Add(await RunAsync(site, work));
+        }
+
+        Assert.Equal([WorkOutcome.Refused, WorkOutcome.Done, WorkOutcome.Done, WorkOutcome.Refused], results.Select(r => r.Result.Outcome));
+        Assert.Contains("at another site", results[0].Result.Error, StringComparison.Ordinal);
+        Assert.Contains("as deleted", results[3].Result.Error, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Result.Outcome == WorkOutcome.Done), r => Assert.Contains("proof read by the agent", r.Steps[0].Message, StringComparison.Ordinal));
+        Assert.Equal(2, site.Vms.Count);
+    }
+
+    [Fact]
+    public async Task A_true_proof_sent_with_a_forged_order_does_not_save_it_from_refusal()
+    {
+        using var site = await AgentSite.StartAsync(chain);
+        var resource = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(resource, Spec);
+        var forged = Provision(resource, Spec with { VCpu = 16 });
+        forged.Proof = await SentProofAsync(resource);
+
+        var (result, _) = await RunAsync(site, forged);
+
+        Assert.Equal(WorkOutcome.Refused, result.Outcome);
+        Assert.Empty(site.Vms);
+    }
+
+    /// <summary>What the control plane sends with an order: eth_getProof of the resource's three registry slots at the newest block.</summary>
+    private async Task<ChainProof> SentProofAsync(string resourceId)
+    {
+        using var rpc = chain.Rpc();
+        var head = await rpc.GetBlockHeaderAsync(null, CancellationToken.None);
+        var read = await rpc.GetProofAsync(
+            chain.Registry, [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)],
+            head.Number, CancellationToken.None);
+        static Google.Protobuf.ByteString Bytes(byte[] bytes) => Google.Protobuf.ByteString.CopyFrom(bytes);
+        var proof = new ChainProof
+        {
+            BlockNumber = head.Number,
+            Nonce = Bytes(read.Nonce.ToByteArray(isUnsigned: true, isBigEndian: true)),
+            Balance = Bytes(read.Balance.ToByteArray(isUnsigned: true, isBigEndian: true)),
+            StorageHash = Bytes(read.StorageHash),
+            CodeHash = Bytes(read.CodeHash),
+            AccountNodes = { read.Nodes.Select(Bytes) },
+        };
+        proof.Slots.AddRange(read.Storage.Select(s => new StorageSlotProof { Key = Bytes(s.Key), Value = Bytes(s.Value), Nodes = { s.Nodes.Select(Bytes) } }));
+        return proof;
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
             Assert.Contains(verified.Events!, e => e.Kind == "agent.dispatched");
             Assert.Contains(verified.Events!, e => e.Kind.StartsWith("agent.", StringComparison.Ordinal) && e.Kind != "agent.dispatched");
             Assert.DoesNotContain(verified.Events!, e => e.Kind == "vm.provisioning"); // the control plane never drove the site
+            // The order came with the control plane's proof of the chain, and the agent's light client found it good.
+            Assert.Contains(verified.Events!, e => e.Message.Contains("proof sent with the order", StringComparison.Ordinal));
 
             // Restarted under load: agent and direct sites side by side, nothing lost or done twice.
             var load = new List<ResourceResponse>();

@@ -1,10 +1,11 @@
 using System.Text;
+using Nethereum.Util;
 
-namespace Sankofa.Agent.LightClient;
+namespace Sankofa.Agent.Protocol;
 
 /// <summary>
-/// Where <c>contracts/ResourceRegistry.sol</c> keeps what the agent acts on, as solc lays out its storage: the
-/// inherited <c>AccessControl._roles</c> at slot 0 and <c>Pausable._paused</c> at 1, then the registry's own
+/// Where <c>contracts/ResourceRegistry.sol</c> keeps what the agent acts on (and the control plane proves for it), as
+/// solc lays out its storage: the inherited <c>AccessControl._roles</c> at slot 0 and <c>Pausable._paused</c> at 1, then the registry's own
 /// <c>_resources</c> (2), <c>_divergent</c> (3) and <c>_siteKeys</c> (4). A mapping's entry for key k lives at
 /// keccak-256(k ‖ slot). Ids are keccak-256 of their UTF-8 bytes, as the ledger derives them.
 /// </summary>
@@ -26,7 +27,7 @@ public static class RegistrySlots
 
     /// <summary>
     /// The slot packing <paramref name="resourceId"/>'s state, attestation flags, last block and site attestation count
-    /// (read it with <see cref="ResourceHeaderWord.Decode"/>).
+    /// (the agent reads it with <c>ResourceHeaderWord.Decode</c>).
     /// </summary>
     public static byte[] ResourceHeader(string resourceId) => Mapping(Id(resourceId), ResourcesSlot);
 
@@ -59,7 +60,7 @@ public static class RegistrySlots
     private static byte[] Id(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return Rlp.Keccak(Encoding.UTF8.GetBytes(id));
+        return Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(id));
     }
 
     private static byte[] Mapping(byte[] key, int slot)
@@ -67,6 +68,6 @@ public static class RegistrySlots
         var preimage = new byte[64];
         key.CopyTo(preimage, 0);
         preimage[63] = (byte)slot;
-        return Rlp.Keccak(preimage);
+        return Sha3Keccack.Current.CalculateHash(preimage);
     }
 }

@@ -62,7 +62,6 @@ internal static class AgentsHost
         var running = new List<Task>();
         foreach (var hosted in manifest.Agents)
         {
-            var key = SiteKey.LoadFrom(hosted.Directory);
             var registration = JsonSerializer.Deserialize<RegistrationRequest>(
                 await File.ReadAllTextAsync(Path.Combine(hosted.Directory, RegistrationRequest.FileName)), RegistrationRequest.Json)!;
             var settings = AgentWorkSettings.Read(
@@ -81,10 +80,11 @@ internal static class AgentsHost
             disposables.Add(rpc);
             var chainOptions = Microsoft.Extensions.Options.Options.Create(settings.Chain);
             var chain = new ChainLightClient(rpc, new HeaderVerifier(rpc, chainOptions, logging.CreateLogger<HeaderVerifier>()), chainOptions);
+            var keys = SiteKeys.LoadFrom(hosted.Directory, chain, registration.Registry, registration.SiteId, logging.CreateLogger<SiteKeys>());
             var runner = new WorkRunner(
                 new WorkRunnerOptions { Site = registration.SiteId, Registry = registration.Registry, ChainId = registration.ChainId, MaxConcurrentWork = settings.MaxConcurrentWork },
-                proxmox.Provider, proxmox.Observer, chain, key, logging.CreateLogger<WorkRunner>());
-            var client = new AgentLinkClient(options, key, TimeProvider.System, logging.CreateLogger<AgentLinkClient>(), runner, new SiteInventory(proxmox.Provider, TimeProvider.System));
+                proxmox.Provider, proxmox.Observer, chain, keys, logging.CreateLogger<WorkRunner>());
+            var client = new AgentLinkClient(options, keys, TimeProvider.System, logging.CreateLogger<AgentLinkClient>(), runner, new SiteInventory(proxmox.Provider, TimeProvider.System));
             running.Add(client.RunAsync(stop.Token));
             running.Add(WatchAsync(client.Outbox, lines, stop.Token));
         }

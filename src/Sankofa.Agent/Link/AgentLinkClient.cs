@@ -23,7 +23,7 @@ namespace Sankofa.Agent.Link;
 public sealed partial class AgentLinkClient
 {
     private readonly AgentLinkClientOptions options;
-    private readonly SiteKey siteKey;
+    private readonly SiteKeys keys;
     private readonly TimeProvider time;
     private readonly ILogger<AgentLinkClient> logger;
     private readonly WorkRunner? work;
@@ -33,16 +33,16 @@ public sealed partial class AgentLinkClient
 
     /// <summary>Creates the link client.</summary>
     /// <param name="options">Where to connect and as whom.</param>
-    /// <param name="siteKey">The site's key, which answers the challenge.</param>
+    /// <param name="keys">The site's key, which answers the challenge (after a rotation the chain records, the new one).</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="work">Runs work orders on the site's hypervisor; without it orders are logged and left for the control plane to send again.</param>
     /// <param name="inventory">Reads the site's inventory; without it none is reported.</param>
     public AgentLinkClient(
-        AgentLinkClientOptions options, SiteKey siteKey, TimeProvider time, ILogger<AgentLinkClient> logger, WorkRunner? work = null, SiteInventory? inventory = null)
+        AgentLinkClientOptions options, SiteKeys keys, TimeProvider time, ILogger<AgentLinkClient> logger, WorkRunner? work = null, SiteInventory? inventory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        (this.options, this.siteKey, this.time, this.logger, this.work, this.inventory) = (options, siteKey, time, logger, work, inventory);
+        (this.options, this.keys, this.time, this.logger, this.work, this.inventory) = (options, keys, time, logger, work, inventory);
         Outbox = ReportOutbox.Create(options.OutboxCapacity, time);
     }
 
@@ -92,6 +92,19 @@ public sealed partial class AgentLinkClient
 
     private async Task ConnectOnceAsync(Uri server, Action connected, CancellationToken cancellationToken)
     {
+        // A rotation approved since the last link (which the control plane then ended) is taken up before signing in. A
+        // chain that cannot be read now leaves the current key: the link may still be the way to learn more.
+        try
+        {
+            await keys.SwitchIfRotatedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LightClient.ChainRpcException or LightClient.ChainVerificationException)
+        {
+            LogRotationUnknown(logger, ex.Message);
+        }
+
+        var siteKey = keys.Current;
+
         // Everything travels over the link's one HTTP/2 endpoint (a tunnel carries one port): the token too.
         using var http = new HttpClient
         {
@@ -278,6 +291,9 @@ public sealed partial class AgentLinkClient
 
     // Up to a quarter less, so hundreds of agents cut off together do not all come back in the same second.
     private static TimeSpan Jittered(TimeSpan delay) => delay * (0.75 + (Random.Shared.NextDouble() * 0.25));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A rotation's new key waits, but the chain could not tell whether it is the site's key yet ({Reason}); linking with the current key")]
+    private static partial void LogRotationUnknown(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Linked to {Server} (control plane {Name})")]
     private static partial void LogConnected(ILogger logger, Uri server, string name);

@@ -25,7 +25,7 @@ public sealed partial class WorkRunner
     private readonly IVirtualMachineProvider _hypervisor;
     private readonly VmObserver _observer;
     private readonly ChainLightClient _chain;
-    private readonly SiteKey _key;
+    private readonly SiteKeys _keys;
     private readonly ILogger<WorkRunner> _logger;
     private readonly byte[] _siteId;
     private readonly SemaphoreSlim _slots;
@@ -36,13 +36,13 @@ public sealed partial class WorkRunner
     private readonly Dictionary<string, (SemaphoreSlim Gate, int Users)> _resources = new(StringComparer.Ordinal);
 
     /// <summary>Creates the runner for one site.</summary>
-    public WorkRunner(WorkRunnerOptions options, IVirtualMachineProvider hypervisor, VmObserver observer, ChainLightClient chain, SiteKey key, ILogger<WorkRunner> logger)
+    public WorkRunner(WorkRunnerOptions options, IVirtualMachineProvider hypervisor, VmObserver observer, ChainLightClient chain, SiteKeys keys, ILogger<WorkRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.Site);
         ArgumentException.ThrowIfNullOrEmpty(options.Registry);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentWork, 1);
-        (_options, _hypervisor, _observer, _chain, _key, _logger) = (options, hypervisor, observer, chain, key, logger);
+        (_options, _hypervisor, _observer, _chain, _keys, _logger) = (options, hypervisor, observer, chain, keys, logger);
         _siteId = RegistrySlots.SiteId(options.Site);
         _slots = new SemaphoreSlim(options.MaxConcurrentWork, options.MaxConcurrentWork);
     }
@@ -67,6 +67,10 @@ public sealed partial class WorkRunner
         var gate = Gate(work.ResourceId, +1);
         try
         {
+            // The proof sent with the order is checked as it arrives, while it is fresh: the order may then wait a while
+            // for its resource and a work slot, and the state it proved was the chain's when it came.
+            var sent = work.Kind == WorkKind.Provision ? await SentProofAsync(work, cancellationToken).ConfigureAwait(false) : null;
+
             // One resource's orders run one after another: two of them (a repeat sent on a new link while the retry
             // was already queued) must not both look for the VM, find none, and both clone one.
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -75,7 +79,7 @@ public sealed partial class WorkRunner
                 await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var result = await RunOneAsync(work, progress, cancellationToken).ConfigureAwait(false);
+                    var result = await RunOneAsync(work, sent, progress, cancellationToken).ConfigureAwait(false);
                     LogEnded(_logger, work.WorkId, work.ResourceId, result.Outcome.ToString(), result.Error is { Length: > 0 } error ? error : $"{result.Node}/{result.VmId}");
                     return result;
                 }
@@ -117,7 +121,7 @@ public sealed partial class WorkRunner
         }
     }
 
-    private async Task<WorkResult> RunOneAsync(WorkOrder work, Action<WorkProgress> progress, CancellationToken cancellationToken)
+    private async Task<WorkResult> RunOneAsync(WorkOrder work, ProvenResource? sent, Action<WorkProgress> progress, CancellationToken cancellationToken)
     {
         try
         {
@@ -129,7 +133,7 @@ public sealed partial class WorkRunner
             ResourceMarker.Check(work.ResourceId);
             return work.Kind switch
             {
-                WorkKind.Provision => await ProvisionAsync(work, progress, cancellationToken).ConfigureAwait(false),
+                WorkKind.Provision => await ProvisionAsync(work, sent, progress, cancellationToken).ConfigureAwait(false),
                 WorkKind.Delete => await DeleteAsync(work, progress, cancellationToken).ConfigureAwait(false),
                 _ => Result(work, WorkOutcome.Failed, $"work kind {work.Kind} is not one this agent knows"),
             };
@@ -165,7 +169,7 @@ public sealed partial class WorkRunner
         }
     }
 
-    private async Task<WorkResult> ProvisionAsync(WorkOrder work, Action<WorkProgress> progress, CancellationToken cancellationToken)
+    private async Task<WorkResult> ProvisionAsync(WorkOrder work, ProvenResource? sent, Action<WorkProgress> progress, CancellationToken cancellationToken)
     {
         if (Invalid(work) is { } invalid)
         {
@@ -176,9 +180,8 @@ public sealed partial class WorkRunner
         var specHash = SpecHash.Of(spec);
         // The proof sent with the order spares the chain one eth_getProof per VM (its costliest call, and on anvil one
         // that reads the contract's whole storage): the control plane asks for many orders' slots at once. It is acted
-        // on only when it checks, is recent, and supports the order; anything else (and a refusal above all) rests on
+        // on only when it checked, was recent, and supports the order; anything else (and a refusal above all) rests on
         // the agent's own read.
-        var sent = await SentProofAsync(work, cancellationToken).ConfigureAwait(false);
         var chain = sent is not null && Unacceptable(work, sent, specHash) is null
             ? sent
             : await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false);
@@ -224,7 +227,7 @@ public sealed partial class WorkRunner
         // earlier run's). Then the chain refuses this signature and the control plane asks for a new one; reading the
         // count again here would cost every VM a second proof, the chain's busiest call, for that rare case.
         var count = chain.Header.SiteAttestations;
-        var signature = _key.Sign(AttestationDigest.Compute(_options.Registry, _options.ChainId, work.ResourceId, observed, count));
+        var signature = _keys.Current.Sign(AttestationDigest.Compute(_options.Registry, _options.ChainId, work.ResourceId, observed, count));
         progress(Progress(work, "attesting", observed.AsSpan().SequenceEqual(specHash)
             ? $"VM {vm.Ref} runs spec {Short(observed)}, as requested; the site signed its attestation."
             : $"VM {vm.Ref} runs spec {Short(observed)}, not the requested {Short(specHash)}; the site signed what runs."));
@@ -235,7 +238,7 @@ public sealed partial class WorkRunner
         return result;
     }
 
-    /// <summary>What the proof sent with the order shows, or null when there is none or it does not check (logged).</summary>
+    /// <summary>What the proof sent with the order shows, or null when there is none or it could not be checked (logged).</summary>
     private async Task<ProvenResource?> SentProofAsync(WorkOrder work, CancellationToken cancellationToken)
     {
         if (work.Proof is not { } proof)
@@ -248,7 +251,7 @@ public sealed partial class WorkRunner
             return await _chain.VerifyResourceAsync(_options.Registry, work.ResourceId, proof.BlockNumber, SentProof.ToAccountProof(proof, _options.Registry), cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (ChainVerificationException ex)
+        catch (Exception ex) when (ex is ChainVerificationException or ChainRpcException or ArgumentException)
         {
             LogSentProofIgnored(_logger, work.WorkId, work.ResourceId, ex.Message);
             return null;
@@ -306,10 +309,24 @@ public sealed partial class WorkRunner
             }
         }
 
-        var id = await _hypervisor.AllocateIdAsync(cancellationToken).ConfigureAwait(false);
-        progress(Progress(work, "cloning", $"Cloning template {work.Spec.Template} into VM {target}/{id}."));
-        return await _hypervisor.CloneAsync(Request(id), cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var id = await _hypervisor.AllocateIdAsync(cancellationToken).ConfigureAwait(false);
+            progress(Progress(work, "cloning", $"Cloning template {work.Spec.Template} into VM {target}/{id}."));
+            try
+            {
+                return await _hypervisor.CloneAsync(Request(id), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProvisioningException ex) when (ex.Failure == ProvisioningFailure.Conflict && attempt < MaxCloneAttempts)
+            {
+                // Proxmox hands out the next free id to whoever asks: the site's other orders cloning at the same moment
+                // can take it first. The id is taken now, so the next one asked for is another.
+            }
+        }
     }
+
+    /// <summary>How many free ids one clone tries before the order is retried later.</summary>
+    private const int MaxCloneAttempts = 5;
 
     private async Task<string> TemplateNodeAsync(WorkOrder work, IReadOnlyList<HypervisorNode> nodes, CancellationToken cancellationToken)
     {

@@ -105,7 +105,6 @@ internal static class AgentCommand
             try
             {
                 var directory = Path.GetFullPath(parse.GetValue(dataDir)!);
-                var key = SiteKey.LoadFrom(directory);
                 var registration = JsonSerializer.Deserialize<RegistrationRequest>(
                     await File.ReadAllTextAsync(Path.Combine(directory, RegistrationRequest.FileName), cancellationToken), RegistrationRequest.Json)
                     ?? throw new InvalidOperationException($"{RegistrationRequest.FileName} in {directory} is empty.");
@@ -134,12 +133,13 @@ internal static class AgentCommand
                 using var rpc = new ChainRpcClient(settings.Chain.RpcUrl!, settings.Chain.RpcTimeout);
                 var chainOptions = Microsoft.Extensions.Options.Options.Create(settings.Chain);
                 var chain = new ChainLightClient(rpc, new HeaderVerifier(rpc, chainOptions, logging.CreateLogger<HeaderVerifier>()), chainOptions);
+                var keys = SiteKeys.LoadFrom(directory, chain, registration.Registry, registration.SiteId, logging.CreateLogger<SiteKeys>());
                 var runner = new WorkRunner(
                     new WorkRunnerOptions { Site = registration.SiteId, Registry = registration.Registry, ChainId = registration.ChainId, MaxConcurrentWork = settings.MaxConcurrentWork },
-                    proxmox.Provider, proxmox.Observer, chain, key, logging.CreateLogger<WorkRunner>());
+                    proxmox.Provider, proxmox.Observer, chain, keys, logging.CreateLogger<WorkRunner>());
                 parse.InvocationConfiguration.Output.WriteLine(
-                    $"Agent for site {options.Site} (key {key.Address}) linking to {string.Join(", ", options.Servers)}; Proxmox VE {settings.Proxmox.BaseUrl}, chain {settings.Chain.RpcUrl}");
-                await new AgentLinkClient(options, key, TimeProvider.System, logging.CreateLogger<AgentLinkClient>(), runner, new SiteInventory(proxmox.Provider, TimeProvider.System))
+                    $"Agent for site {options.Site} (key {keys.Current.Address}) linking to {string.Join(", ", options.Servers)}; Proxmox VE {settings.Proxmox.BaseUrl}, chain {settings.Chain.RpcUrl}");
+                await new AgentLinkClient(options, keys, TimeProvider.System, logging.CreateLogger<AgentLinkClient>(), runner, new SiteInventory(proxmox.Provider, TimeProvider.System))
                     .RunAsync(cancellationToken);
                 return Ok;
             }

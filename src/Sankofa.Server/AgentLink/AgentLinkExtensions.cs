@@ -15,8 +15,8 @@ internal static class AgentLinkExtensions
         services.AddOptions<AgentLinkOptions>().Bind(builder.Configuration.GetSection(AgentLinkOptions.SectionName))
             .Validate(o => o.Url is null || (Uri.TryCreate(o.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
                 "AgentLink:Url must be an absolute http:// or https:// URL.")
-            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero && o.WorkResendAfter > TimeSpan.Zero,
-                "AgentLink:HeartbeatInterval, AgentLink:HandshakeTimeout and AgentLink:WorkResendAfter must be positive.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero && o.WorkResendAfter > TimeSpan.Zero && o.MaintainInterval > TimeSpan.Zero,
+                "AgentLink:HeartbeatInterval, AgentLink:HandshakeTimeout, AgentLink:WorkResendAfter and AgentLink:MaintainInterval must be positive.")
             .Validate(o => o.SilentAfter > o.HeartbeatInterval, "AgentLink:SilentAfter must be longer than AgentLink:HeartbeatInterval.")
             .ValidateOnStart();
         services.AddGrpc();

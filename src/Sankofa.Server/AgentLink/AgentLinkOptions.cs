@@ -25,6 +25,12 @@ public sealed class AgentLinkOptions
     public TimeSpan WorkResendAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How often each link checks that the chain still records its key for the site (a rotation or a revocation ends the
+    /// link, and the agent comes back with the new key or not at all) and looks for work to send again. Default 30 seconds.
+    /// </summary>
+    public TimeSpan MaintainInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a site's agent may send nothing before its site counts as down (no new VMs are placed there; its health
     /// says since when the agent has been silent). Longer than the heartbeat and the agent's report interval, so one
     /// lost message is not an outage. Default 90 seconds.

@@ -81,7 +81,7 @@ internal sealed partial class AgentLinkService(
             writing = WriteAsync(link, responseStream, closing.Token);
             // Everything open for the site, queued while it was away or sent on an earlier link whose result never came.
             await SendOpenAsync(link, resendBefore: null, context.CancellationToken);
-            resending = MaintainAsync(link, agent.KeyAddress, settings.WorkResendAfter, closing, closing.Token);
+            resending = MaintainAsync(link, agent.KeyAddress, settings, closing, closing.Token);
             var recorded = now;
             while (await requestStream.MoveNext(closing.Token))
             {
@@ -186,17 +186,18 @@ internal sealed partial class AgentLinkService(
     }
 
     /// <summary>
-    /// Keeps the link honest while it lives: work whose result has not come within the resend time is sent again
-    /// (delivery is at least once), and a link whose key the chain no longer records for the site (rotated or revoked
-    /// since it linked) is ended: from then on only the new key, or none, speaks for the site.
+    /// Keeps the link honest while it lives, every <see cref="AgentLinkOptions.MaintainInterval"/>: work whose result has
+    /// not come within <see cref="AgentLinkOptions.WorkResendAfter"/> is sent again (delivery is at least once), and a link
+    /// whose key the chain no longer records for the site (rotated or revoked since it linked) is ended: from then on
+    /// only the new key, or none, speaks for the site.
     /// </summary>
-    private async Task MaintainAsync(AgentConnection link, string key, TimeSpan resendAfter, CancellationTokenSource end, CancellationToken cancellationToken)
+    private async Task MaintainAsync(AgentConnection link, string key, AgentLinkOptions settings, CancellationTokenSource end, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
-                await Task.Delay(resendAfter / 2, time, cancellationToken);
+                await Task.Delay(settings.MaintainInterval, time, cancellationToken);
                 if (await ledger.GetSiteKeyAsync(link.Site, cancellationToken) is not { } current || !string.Equals(current, key, StringComparison.OrdinalIgnoreCase))
                 {
                     LogKeyGone(logger, link.Site, key);
@@ -206,7 +207,7 @@ internal sealed partial class AgentLinkService(
                     return;
                 }
 
-                await SendOpenAsync(link, time.GetUtcNow() - resendAfter, cancellationToken);
+                await SendOpenAsync(link, time.GetUtcNow() - settings.WorkResendAfter, cancellationToken);
             }
         }
         catch (OperationCanceledException)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Sankofa.Agent.Keys;
 using Sankofa.Agent.Link;
 using Sankofa.Agent.Protocol;
 using Sankofa.Agent.Tests.LightClient;
@@ -24,7 +25,7 @@ public sealed class AgentLinkWorkTests(RegistryChain chain) : IClassFixture<Regi
         await using var plane = await ScriptedControlPlane.StartAsync();
         var options = new AgentLinkClientOptions { Site = site.Id, ClientId = "agent", ClientSecret = "secret", MinRetryDelay = TimeSpan.FromMilliseconds(100) };
         options.Servers.Add(plane.Address);
-        var agent = new AgentLinkClient(options, site.Key, TimeProvider.System, NullLogger<AgentLinkClient>.Instance, site.Runner, new SiteInventory(site.Proxmox.Provider, TimeProvider.System));
+        var agent = new AgentLinkClient(options, SiteKeys.Fixed(site.Key), TimeProvider.System, NullLogger<AgentLinkClient>.Instance, site.Runner, new SiteInventory(site.Proxmox.Provider, TimeProvider.System));
         using var stop = new CancellationTokenSource();
         var running = agent.RunAsync(stop.Token);
 

@@ -37,7 +37,7 @@ public sealed class AgentSite : IDisposable
         var options = chain.Options();
         var light = new ChainLightClient(rpc, RegistryChain.Verifier(rpc, options), Microsoft.Extensions.Options.Options.Create(options));
         Runner = new WorkRunner(new WorkRunnerOptions { Site = cluster.Id, Registry = chain.Registry, ChainId = options.ChainId },
-            Proxmox.Provider, Proxmox.Observer, light, key, NullLogger<WorkRunner>.Instance);
+            Proxmox.Provider, Proxmox.Observer, light, SiteKeys.Fixed(key), NullLogger<WorkRunner>.Instance);
     }
 
     public RegistryChain Chain { get; }

@@ -19,6 +19,7 @@ public sealed class AgentLinkFixture : IAsyncLifetime
     {
         ["AgentLink:Url"] = "http://127.0.0.1:0",
         ["AgentLink:HeartbeatInterval"] = "00:00:01",
+        ["AgentLink:MaintainInterval"] = "00:00:01",
     });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
@@ -112,7 +113,7 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     {
         var options = new AgentLinkClientOptions { Site = site, ClientId = clientId, ClientSecret = secret, MinRetryDelay = retry ?? TimeSpan.FromSeconds(5) };
         options.Servers.Add(through ?? LinkAddress);
-        return new RunningAgent(new AgentLinkClient(options, key, TimeProvider.System, NullLogger<AgentLinkClient>.Instance));
+        return new RunningAgent(new AgentLinkClient(options, SiteKeys.Fixed(key), TimeProvider.System, NullLogger<AgentLinkClient>.Instance));
     }
 
     /// <summary>A site key, registered on chain for the site as approval does.</summary>

@@ -35,6 +35,11 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (stop.IsCancellationRequested)
+        {
+            return; // stopped already
+        }
+
         await stop.CancelAsync();
         await running;
         stop.Dispose();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.Util;
 using Sankofa.Agent.Keys;
+using Sankofa.Agent.LightClient;
 using Sankofa.Agent.Link;
 using Sankofa.Agent.Protocol;
 using Sankofa.Agent.Registration;
@@ -84,11 +85,34 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
 
         Assert.Equal(old.Address.ToLowerInvariant(), await SiteKeyOnChainAsync(site)); // pending: the chain has not moved
 
+        // The agent as `agent run` makes it: its key from its directory, following a rotation the chain records.
+        var binding = await ChainAsync(CancellationToken.None);
+        var chainRpc = new Uri(Server.Client.BaseAddress!, "chain/rpc");
+        using var rpc = new ChainRpcClient(chainRpc, TimeSpan.FromSeconds(30));
+        var head = await rpc.GetBlockHeaderAsync(null, CancellationToken.None);
+        var chainOptions = Microsoft.Extensions.Options.Options.Create(new LightClientOptions
+        {
+            RpcUrl = chainRpc, ChainId = binding.ChainId, CheckpointNumber = head.Number, CheckpointHash = "0x" + Convert.ToHexStringLower(head.ClaimedHash),
+        });
+        var light = new ChainLightClient(rpc, new HeaderVerifier(rpc, chainOptions, NullLogger<HeaderVerifier>.Instance), chainOptions);
+        var keys = SiteKeys.LoadFrom(directory, light, binding.Registry, site, NullLogger<SiteKeys>.Instance);
+        await using var agent = Run(site, clientId, secret, keys);
+        await RunningAgent.WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never linked with the old key");
+        Assert.False(await keys.SwitchIfRotatedAsync(CancellationToken.None)); // not approved yet: the old key stays
+
         using (var approving = await Server.Client.PostAsync($"api/v1/sites/{site}/agents/{next.Address}/approve", null))
         {
             var approved = await ReadAsync<AgentResponse>(approving, HttpStatusCode.OK);
             Assert.Equal(AgentState.Approved, approved.State);
         }
+
+        // The control plane ends the old key's link; the agent proves the chain records its next key, moves it over the
+        // old one and links with it.
+        await RunningAgent.WaitAsync(() => (keys.Current.Address, agent.Client.State.Status), s => s == (next.Address, LinkStatus.Connected), "the agent never switched to the new key");
+        Assert.False(File.Exists(SiteKey.PathIn(directory, SiteKey.NextFileName)));
+        Assert.Equal(next.Address, SiteKey.LoadFrom(directory).Address);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SiteKey.PathIn(directory)));
+        await agent.DisposeAsync();
 
         Assert.Equal(next.Address.ToLowerInvariant(), await SiteKeyOnChainAsync(site));
         var agents = (await Server.Client.GetFromJsonAsync<AgentPageResponse>($"api/v1/sites/{site}/agents", Json.Options))!.Items;
@@ -96,19 +120,14 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
         Assert.Equal(AgentState.Rotated, retired.State);
         Assert.Equal(agents.Single(a => a.State == AgentState.Approved).KeyTransaction, retired.RetireTransaction);
 
-        // The link follows the chain: the old key is refused, the new one (once the operator moved it into place) links.
+        // The old key (a copy kept elsewhere) is refused from now on.
         await using (var withOld = Run(site, clientId, secret, old))
         {
             var refused = await RunningAgent.WaitAsync(() => withOld.Client.State, s => s.LastError is not null, "the old key was never refused");
             Assert.Contains("not signed by the key the chain records for site " + site, refused.LastError, StringComparison.Ordinal);
         }
 
-        File.Move(SiteKey.PathIn(directory, SiteKey.NextFileName), SiteKey.PathIn(directory), overwrite: true);
         var current = SiteKey.LoadFrom(directory);
-        await using (var withNew = Run(site, clientId, secret, current))
-        {
-            await RunningAgent.WaitAsync(() => withNew.Client.State, s => s.Status == LinkStatus.Connected, "the new key never linked");
-        }
 
         // Retiring the site: the administrator revokes its key, on chain.
         using (var revoking = await Server.Client.PostAsync($"api/v1/sites/{site}/agents/{current.Address}/revoke", null))
@@ -198,11 +217,13 @@ public sealed class SiteKeyRotationTests(AgentLinkFixture fixture) : IClassFixtu
         Assert.Equal("0x" + new string('0', 40), await SiteKeyOnChainAsync(site));
     }
 
-    private RunningAgent Run(string site, string clientId, string secret, SiteKey key)
+    private RunningAgent Run(string site, string clientId, string secret, SiteKey key) => Run(site, clientId, secret, SiteKeys.Fixed(key));
+
+    private RunningAgent Run(string site, string clientId, string secret, SiteKeys keys)
     {
         var options = new AgentLinkClientOptions { Site = site, ClientId = clientId, ClientSecret = secret, MinRetryDelay = TimeSpan.FromSeconds(5) };
         options.Servers.Add(Server.Services.GetRequiredService<AgentLinkEndpoint>().Address!);
-        return new RunningAgent(new AgentLinkClient(options, key, TimeProvider.System, NullLogger<AgentLinkClient>.Instance));
+        return new RunningAgent(new AgentLinkClient(options, keys, TimeProvider.System, NullLogger<AgentLinkClient>.Instance));
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode status)

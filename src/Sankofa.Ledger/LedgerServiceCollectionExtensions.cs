@@ -38,7 +38,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<IResourceLedger, Resources.ResourceLedger>();
         services.TryAddSingleton<IIdentityLedger, Identity.IdentityLedger>();
         services.TryAddSingleton(sp => new Rpc.ReadOnlyRpc(sp.GetRequiredService<LedgerRuntime>()));
-        services.TryAddSingleton(sp => new Resources.RegistryProofs(sp.GetRequiredService<LedgerRuntime>()));
+        services.TryAddSingleton(sp => new Resources.RegistryProofs(sp.GetRequiredService<LedgerRuntime>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<LedgerInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerInitializer>());
         return services;

@@ -14,10 +14,18 @@ public sealed class ChainLightClient
     private readonly HeaderVerifier _headers;
     private readonly long _chainId;
     private readonly int _maxProofAge;
+    private readonly TimeProvider _time;
+    private volatile HeadRead? _head;
     private int _chainChecked;
 
+    /// <summary>
+    /// How long the newest header proven counts as the chain's head when a sent proof's age is judged: orders come in
+    /// bursts, and asking for the head for each cost the chain more than the proofs it spared.
+    /// </summary>
+    public static readonly TimeSpan HeadReuse = TimeSpan.FromSeconds(1);
+
     /// <summary>Creates the light client.</summary>
-    public ChainLightClient(ChainRpcClient rpc, HeaderVerifier headers, IOptions<LightClientOptions> options)
+    public ChainLightClient(ChainRpcClient rpc, HeaderVerifier headers, IOptions<LightClientOptions> options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(rpc);
         ArgumentNullException.ThrowIfNull(headers);
@@ -26,6 +34,7 @@ public sealed class ChainLightClient
         _headers = headers;
         _chainId = options.Value.ChainId;
         _maxProofAge = options.Value.MaxProofAge;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The value of storage slot <paramref name="slot"/> of contract <paramref name="contract"/> at the latest block, proven.</summary>
@@ -88,9 +97,8 @@ public sealed class ChainLightClient
     {
         ArgumentNullException.ThrowIfNull(proof);
         await CheckChainAsync(cancellationToken).ConfigureAwait(false);
-        // The proof's block first: the walk to the head then starts from it.
-        var block = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(blockNumber, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var head = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var block = await _headers.VerifyNumberAsync(blockNumber, cancellationToken).ConfigureAwait(false);
+        var head = await HeadAsync(cancellationToken).ConfigureAwait(false);
         if (head.Header.Number - blockNumber > _maxProofAge)
         {
             throw new ChainVerificationException(
@@ -99,6 +107,21 @@ public sealed class ChainLightClient
 
         return Resource(StateProofVerifier.VerifyStorage(block.Header.StateRoot, registry, ResourceSlots(resourceId), proof), block);
     }
+
+    /// <summary>The chain's newest header, proven; one proven less than <see cref="HeadReuse"/> ago is taken as it is.</summary>
+    private async Task<VerifiedHeader> HeadAsync(CancellationToken cancellationToken)
+    {
+        if (_head is { } known && _time.GetElapsedTime(known.At) < HeadReuse)
+        {
+            return known.Header;
+        }
+
+        var head = await _headers.VerifyAsync(await _rpc.GetBlockHeaderAsync(null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        _head = new HeadRead(head, _time.GetTimestamp());
+        return head;
+    }
+
+    private sealed record HeadRead(VerifiedHeader Header, long At);
 
     private static byte[][] ResourceSlots(string resourceId) =>
         [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)];

@@ -23,10 +23,10 @@ public sealed partial class HeaderVerifier
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (long Number, byte[] Hash) _newestLinked;
 
-    // The hashes of the last headers proven by links (number → hash), so that a header older than the newest proven
-    // (a proof the control plane read a few blocks ago) is checked against them rather than by a walk down to the
-    // checkpoint.
-    private readonly Dictionary<long, byte[]> _recentLinked = [];
+    // The last headers proven by links (by number), so that a header older than the newest proven (a proof the control
+    // plane read a few blocks ago) is checked against them rather than by a walk down to the checkpoint, or not even
+    // asked for (VerifyNumberAsync).
+    private readonly Dictionary<long, BlockHeader> _recentLinked = [];
     private IReadOnlyList<string>? _validators;
     private int _announced;
 
@@ -45,6 +45,51 @@ public sealed partial class HeaderVerifier
 
     /// <summary>The block trusted by configuration.</summary>
     public TrustedCheckpoint Checkpoint => _checkpoint;
+
+    /// <summary>
+    /// Proves the header of block <paramref name="number"/> or refuses it. On the embedded chain a header proven lately
+    /// is not asked for again, and the blocks just after the newest proven are asked for in one batch and linked upward.
+    /// </summary>
+    /// <exception cref="ChainVerificationException">The header's hash, seals or links do not check, or it is older than the checkpoint.</exception>
+    /// <exception cref="ChainRpcException">A header could not be read.</exception>
+    public async Task<VerifiedHeader> VerifyNumberAsync(long number, CancellationToken cancellationToken)
+    {
+        if (_consensus == ChainConsensus.Embedded && number > _checkpoint.Number)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_recentLinked.TryGetValue(number, out var known))
+                {
+                    return Linked(known, known.ClaimedHash);
+                }
+
+                var (newest, newestHash) = _newestLinked;
+                if (number > newest && number - newest <= ChainRpcClient.MaxBatch)
+                {
+                    var headers = await _rpc.GetBlockHeadersAsync(newest + 1, number, cancellationToken).ConfigureAwait(false);
+                    var hash = newestHash;
+                    foreach (var header in headers)
+                    {
+                        var headerHash = HeaderChain.VerifiedHash(header, ChainConsensus.Embedded);
+                        HeaderChain.CheckLink(newest, hash, header);
+                        (newest, hash) = (header.Number, headerHash);
+                    }
+
+                    AnnounceNoSeals();
+                    _newestLinked = (newest, hash);
+                    Remember(headers);
+                    return Linked(headers[^1], hash);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        return await VerifyAsync(await _rpc.GetBlockHeaderAsync(number, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Proves <paramref name="header"/> or refuses it.</summary>
     /// <exception cref="ChainVerificationException">The header's hash, seals or links do not check, or it is older than the checkpoint.</exception>
@@ -108,29 +153,33 @@ public sealed partial class HeaderVerifier
         return validators;
     }
 
-    private async Task<VerifiedHeader> LinkedAsync(BlockHeader header, byte[] hash, CancellationToken cancellationToken)
+    private void AnnounceNoSeals()
     {
         if (Interlocked.Exchange(ref _announced, 1) == 0)
         {
             Log.TrustingCheckpointWithoutSeals(_logger, _checkpoint.Number, _checkpoint.HashHex);
         }
+    }
 
+    private async Task<VerifiedHeader> LinkedAsync(BlockHeader header, byte[] hash, CancellationToken cancellationToken)
+    {
+        AnnounceNoSeals();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_recentLinked.TryGetValue(header.Number, out var known))
             {
-                return known.AsSpan().SequenceEqual(hash)
+                return known.ClaimedHash.AsSpan().SequenceEqual(hash)
                     ? Linked(header, hash)
                     : throw new ChainVerificationException(
-                        $"block {header.Number} has hash 0x{Convert.ToHexStringLower(hash)}, but the chain proven from the checkpoint has 0x{Convert.ToHexStringLower(known)} at that height.");
+                        $"block {header.Number} has hash 0x{Convert.ToHexStringLower(hash)}, but the chain proven from the checkpoint has 0x{Convert.ToHexStringLower(known.ClaimedHash)} at that height.");
             }
 
             // Walk down to the newest header already proven (or the checkpoint), parent by parent, the parents asked
             // for a batch at a time.
             var anchor = _newestLinked.Number <= header.Number ? _newestLinked : (_checkpoint.Number, _checkpoint.Hash);
             var (current, currentHash) = (header, hash);
-            var walked = new List<(long, byte[])> { (header.Number, hash) };
+            var walked = new List<BlockHeader> { header };
             while (current.Number > anchor.Number)
             {
                 var from = Math.Max(anchor.Number, current.Number - ChainRpcClient.MaxBatch);
@@ -141,7 +190,7 @@ public sealed partial class HeaderVerifier
                     var parentHash = HeaderChain.VerifiedHash(parent, ChainConsensus.Embedded);
                     HeaderChain.CheckLink(parent.Number, parentHash, current);
                     (current, currentHash) = (parent, parentHash);
-                    walked.Add((parent.Number, parentHash));
+                    walked.Add(parent);
                 }
             }
 
@@ -170,12 +219,15 @@ public sealed partial class HeaderVerifier
     private VerifiedHeader Linked(BlockHeader header, byte[] hash) => new(header, hash,
         $"embedded chain without seals: block {header.Number} links by parent hashes to the trusted checkpoint {_checkpoint.Number} ({_checkpoint.HashHex}), which is trusted without seals");
 
-    /// <summary>Keeps the hashes of a walk that checked, and forgets those more than <see cref="RecentLinked"/> blocks below the newest.</summary>
-    private void Remember(List<(long Number, byte[] Hash)> walked)
+    /// <summary>
+    /// Keeps headers whose hashes and links checked (their claimed hash is the verified one), and forgets those more than
+    /// <see cref="RecentLinked"/> blocks below the newest.
+    /// </summary>
+    private void Remember(IEnumerable<BlockHeader> proven)
     {
-        foreach (var (number, hash) in walked)
+        foreach (var header in proven)
         {
-            _recentLinked[number] = hash;
+            _recentLinked[header.Number] = header;
         }
 
         if (_recentLinked.Count > 2 * RecentLinked)
@@ -187,6 +239,6 @@ public sealed partial class HeaderVerifier
         }
     }
 
-    /// <summary>How many of the newest proven headers' hashes are kept (a proof older than that is proven by a walk).</summary>
-    private const int RecentLinked = 1024;
+    /// <summary>How many of the newest proven headers are kept (a proof older than that is proven by a walk).</summary>
+    public const int RecentLinked = 256;
 }

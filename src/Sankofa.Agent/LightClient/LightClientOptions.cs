@@ -30,7 +30,7 @@ public sealed class LightClientOptions
     /// <summary>
     /// How many blocks behind the latest proven head a proof read by someone else (the control plane, sent with a work
     /// order) may be and still count: an older one could show a state the chain has since left (a resource deleted
-    /// meanwhile), so the agent reads the chain itself instead. Default 64 blocks.
+    /// meanwhile), so the agent reads the chain itself instead. Default 64 blocks, at most 256.
     /// </summary>
     public int MaxProofAge { get; set; } = 64;
 
@@ -69,9 +69,9 @@ public sealed class LightClientOptions
             yield return $"{SectionName}:CheckpointHash must be set to the trusted block's hash (0x and 64 hex digits).";
         }
 
-        if (MaxProofAge < 0)
+        if (MaxProofAge is < 0 or > HeaderVerifier.RecentLinked)
         {
-            yield return $"{SectionName}:MaxProofAge must be 0 or more blocks.";
+            yield return $"{SectionName}:MaxProofAge must be 0 to {HeaderVerifier.RecentLinked} blocks (the headers the light client keeps).";
         }
 
         if (RpcTimeout <= TimeSpan.Zero)

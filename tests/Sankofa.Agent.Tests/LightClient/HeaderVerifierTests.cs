@@ -28,20 +28,26 @@ public sealed class HeaderVerifierTests(RegistryChain chain) : IClassFixture<Reg
     }
 
     [Fact]
-    public async Task An_embedded_header_older_than_the_newest_proven_is_checked_against_the_hashes_the_walk_remembered_without_asking_the_node()
+    public async Task Embedded_headers_proven_lately_are_not_asked_for_again_and_the_next_ones_are_linked_upward_from_the_newest()
     {
         await chain.MineAsync(5);
         using var reader = chain.Rpc();
-        var head = await reader.GetBlockHeaderAsync(null, CancellationToken.None);
-        var older = await reader.GetBlockHeaderAsync(head.Number - 3, CancellationToken.None);
+        var first = await reader.GetBlockHeaderAsync(null, CancellationToken.None);
+        await chain.MineAsync(3);
         var rpc = chain.Rpc();
         var verifier = RegistryChain.Verifier(rpc, chain.Options());
-        await verifier.VerifyAsync(head, CancellationToken.None);
+        await verifier.VerifyAsync(first, CancellationToken.None);
+
+        // Three blocks after the newest proven: asked for in one batch and linked to it.
+        var next = await verifier.VerifyNumberAsync(first.Number + 3, CancellationToken.None);
         rpc.Dispose(); // any further read would throw
+        var older = await verifier.VerifyNumberAsync(first.Number - 3, CancellationToken.None);
+        var between = await verifier.VerifyAsync(await reader.GetBlockHeaderAsync(first.Number + 1, CancellationToken.None), CancellationToken.None);
 
-        var verified = await verifier.VerifyAsync(older, CancellationToken.None);
-
-        Assert.Equal(older.ClaimedHash, verified.Hash);
+        Assert.Equal((await reader.GetBlockHeaderAsync(first.Number + 3, CancellationToken.None)).ClaimedHash, next.Hash);
+        Assert.Equal((await reader.GetBlockHeaderAsync(first.Number - 3, CancellationToken.None)).ClaimedHash, older.Hash);
+        Assert.Equal(first.Number + 1, between.Header.Number);
+        Assert.Contains("links by parent hashes to the trusted checkpoint", older.Basis, StringComparison.Ordinal);
     }
 
     [Fact]

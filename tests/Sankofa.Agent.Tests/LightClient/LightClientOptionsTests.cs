@@ -37,4 +37,20 @@ public sealed class LightClientOptionsTests
 
         Assert.Contains("Agent:Chain:CheckpointHash", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("257")]
+    public void A_proof_age_outside_the_headers_the_light_client_keeps_is_refused(string age)
+    {
+        var error = Problems(new()
+        {
+            ["Agent:Chain:RpcUrl"] = "http://127.0.0.1:8480/chain/rpc",
+            ["Agent:Chain:CheckpointNumber"] = "12",
+            ["Agent:Chain:CheckpointHash"] = "0x" + new string('a', 64),
+            ["Agent:Chain:MaxProofAge"] = age,
+        });
+
+        Assert.Contains("Agent:Chain:MaxProofAge must be 0 to 256 blocks", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sankofa.Core.Agents;
 using Sankofa.Core.Provisioning;
 
@@ -8,29 +7,11 @@ namespace Sankofa.Server.AgentLink;
 /// The reconciler's queue of work for sites with agents: stored first (it survives a restart), then handed to the
 /// site's link at once when its agent is linked to this server; an agent that links later gets every open item then.
 /// </summary>
-internal sealed class AgentWorkQueue(ISiteWorkStore store, IAgentStore registry, ConnectedAgents agents, TimeProvider time) : ISiteWorkQueue
+internal sealed class AgentWorkQueue(ISiteWorkStore store, SiteInventory inventory, ConnectedAgents agents, TimeProvider time) : ISiteWorkQueue
 {
-    // A site with an approved agent rarely stops having one (a revocation): "yes" is kept a while, "no" briefly, so an
-    // approval takes effect within seconds while the reconciler's many questions cost no query each.
-    private static readonly TimeSpan AgentSiteAge = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan DirectSiteAge = TimeSpan.FromSeconds(2);
-
-    private readonly ConcurrentDictionary<string, (bool Agent, DateTimeOffset Until)> modes = new(StringComparer.Ordinal);
-
-    public async ValueTask<bool> IsAgentSiteAsync(string siteId, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (modes.TryGetValue(siteId, out var known) && known.Until > now)
-        {
-            return known.Agent;
-        }
-
-        // A linked agent proved the site's key on chain: the site is in agent mode even before the registry is re-read.
-        var agent = agents.Find(siteId) is not null
-                    || (await registry.ListAsync(siteId, null, 100, cancellationToken).ConfigureAwait(false)).Any(a => a.State == AgentState.Approved);
-        modes[siteId] = (agent, now + (agent ? AgentSiteAge : DirectSiteAge));
-        return agent;
-    }
+    // A linked agent proved the site's key on chain; otherwise the inventory decides, as it does for the site's health.
+    public ValueTask<bool> IsAgentSiteAsync(string siteId, CancellationToken cancellationToken) =>
+        agents.Find(siteId) is not null ? ValueTask.FromResult(true) : inventory.IsAgentSiteAsync(siteId, cancellationToken);
 
     public async Task<SiteWorkItem> EnqueueAsync(string siteId, string resourceId, SiteWorkKind kind, SiteWorkOrder order, CancellationToken cancellationToken)
     {

@@ -11,9 +11,12 @@ namespace Sankofa.Server.AgentLink;
 /// The site agents' inventory reports: keeps each site's latest, answers the site's health from it (a site in agent mode
 /// is not probed by the control plane, which may not reach it), says the site is down once its agent has been silent for
 /// <see cref="AgentLinkOptions.SilentAfter"/>, and compares the report's VMs with the store (<see cref="InventoryDrift"/>).
-/// A site is in agent mode when the registry has an approved agent for it (re-read every <see cref="RegistryRefresh"/>;
-/// a report from a linked agent, whose key the chain records, counts at once). Reports are kept in memory: each control plane judges the agents linked to
-/// it, and the registry's last seen for agents linked elsewhere.
+/// It is also where the control plane decides which sites are in agent mode (<see cref="IsAgentSiteAsync"/>), for the
+/// reconciler as for health: a site is when the registry has an approved agent for it (re-read every
+/// <see cref="RegistryRefresh"/>; a site not known as one is asked about again at most every
+/// <see cref="DirectSiteAge"/>, so an approval takes effect within seconds), and a report from a linked agent, whose key
+/// the chain records, counts at once. Reports are kept in memory: each control plane judges the agents linked to it, and
+/// the registry's last seen for agents linked elsewhere.
 /// </summary>
 public sealed partial class SiteInventory(
     IAgentStore registry, InventoryDrift drift, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<SiteInventory> logger)
@@ -22,8 +25,14 @@ public sealed partial class SiteInventory(
     /// <summary>How often the registry's approved agents (and their last seen) are read again.</summary>
     public static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a site found without an approved agent is taken to be in direct mode before the registry is asked again.</summary>
+    public static readonly TimeSpan DirectSiteAge = TimeSpan.FromSeconds(2);
+
     // Longest name or status kept from a report; anything longer is cut (the agent is trusted with nothing but its site).
     private const int MaxText = 256;
+
+    // Sites asked about and found in direct mode, until when that answer stands.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> directUntil = new(StringComparer.Ordinal);
 
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
     private readonly ConcurrentDictionary<string, Kept> latest = new(StringComparer.Ordinal);
@@ -48,7 +57,7 @@ public sealed partial class SiteInventory(
         ArgumentException.ThrowIfNullOrEmpty(site);
         ArgumentNullException.ThrowIfNull(report);
         var received = ToReport(site, report, time.GetUtcNow());
-        MarkAgentMode(site);
+        MarkAgentSite(site, null);
 
         // Ordered by when each was taken, but never later than it arrived: an agent whose clock ran ahead for a while
         // cannot make the reports after its clock is put right look older than the one it sent then.
@@ -70,6 +79,35 @@ public sealed partial class SiteInventory(
         // Unless a later report replaced it meanwhile (its own check then stands). A report that could not show drift
         // (hypervisor unreachable) keeps the drift last found.
         latest.TryUpdate(site, found.Checked ? kept with { Drift = found } : kept, kept);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="siteId"/> is in agent mode: its work goes to its agent, its health comes from its reports.
+    /// Asked by the reconciler for every step of every resource, so it costs a query only for a site not known as an
+    /// agent site, and for each such site at most every <see cref="DirectSiteAge"/>.
+    /// </summary>
+    public async ValueTask<bool> IsAgentSiteAsync(string siteId, CancellationToken cancellationToken)
+    {
+        if (approved.ContainsKey(siteId))
+        {
+            return true;
+        }
+
+        var now = time.GetUtcNow();
+        if (directUntil.TryGetValue(siteId, out var until) && until > now)
+        {
+            return false;
+        }
+
+        var agent = (await registry.ListAsync(siteId, null, AgentQueries.MaxPageSize, cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => a.State == AgentState.Approved);
+        if (agent is null)
+        {
+            directUntil[siteId] = now + DirectSiteAge;
+            return false;
+        }
+
+        MarkAgentSite(siteId, agent.LastSeenAt);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -159,13 +197,17 @@ public sealed partial class SiteInventory(
         }
     }
 
-    /// <summary>A report from a linked agent proves the site is in agent mode (its key is on chain) before the registry is read again.</summary>
-    private void MarkAgentMode(string site)
+    /// <summary>
+    /// The site is in agent mode before the registry is read again: a linked agent's report proves it (its key is on
+    /// chain), or the registry was just asked about the site.
+    /// </summary>
+    private void MarkAgentSite(string site, DateTimeOffset? lastSeen)
     {
+        directUntil.TryRemove(site, out _);
         var current = approved;
         if (!current.ContainsKey(site))
         {
-            approved = current.Append(new KeyValuePair<string, DateTimeOffset?>(site, null)).ToFrozenDictionary(StringComparer.Ordinal);
+            approved = current.Append(new KeyValuePair<string, DateTimeOffset?>(site, lastSeen)).ToFrozenDictionary(StringComparer.Ordinal);
         }
     }
 

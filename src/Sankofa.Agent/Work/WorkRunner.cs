@@ -187,6 +187,11 @@ public sealed partial class WorkRunner
             : await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false);
         if (Unacceptable(work, chain, specHash) is { } why)
         {
+            if (why.Outcome == WorkOutcome.Refused)
+            {
+                LogRefused(_logger, work.WorkId, work.ResourceId, why.Error);
+            }
+
             return why;
         }
 
@@ -383,11 +388,8 @@ public sealed partial class WorkRunner
     private static ResourceSpec SpecOf(VmSpec spec) =>
         new(spec.Vcpu, spec.RamMib, spec.DiskGib, spec.Template, [.. spec.SshKeys], string.IsNullOrEmpty(spec.CloudInitUser) ? null : spec.CloudInitUser);
 
-    private WorkResult Refused(WorkOrder work, string reason)
-    {
-        LogRefused(_logger, work.WorkId, work.ResourceId, reason);
-        return Result(work, WorkOutcome.Refused, reason);
-    }
+    // Not logged here: a sent proof that does not support the order is set aside, not refused.
+    private static WorkResult Refused(WorkOrder work, string reason) => Result(work, WorkOutcome.Refused, reason);
 
     private static WorkResult Result(WorkOrder work, WorkOutcome outcome, string error) =>
         new() { WorkId = work.WorkId, ResourceId = work.ResourceId, Outcome = outcome, Error = error };

@@ -34,6 +34,12 @@ public static class RegistrySlots
     /// <summary>The slot holding keccak-256 of the site <paramref name="resourceId"/> was placed at (zero until placed).</summary>
     public static byte[] PlacedSite(string resourceId) => Plus(ResourceHeader(resourceId), SiteOffset);
 
+    /// <summary>
+    /// The three slots of <paramref name="resourceId"/> an agent acts on, in this order: the header word, the requested
+    /// spec hash and the placement site (what a work order's proof covers).
+    /// </summary>
+    public static byte[][] Resource(string resourceId) => [ResourceHeader(resourceId), RequestedSpecHash(resourceId), PlacedSite(resourceId)];
+
     /// <summary>keccak-256 of a site id's UTF-8 bytes: how the registry names the site.</summary>
     public static byte[] SiteId(string siteId) => Id(siteId);
 

@@ -81,7 +81,7 @@ public sealed class ChainLightClient
     /// <exception cref="ChainRpcException">The endpoint could not be read.</exception>
     public async Task<ProvenResource> ReadResourceAsync(string registry, string resourceId, CancellationToken cancellationToken)
     {
-        var read = await ReadStorageAsync(registry, ResourceSlots(resourceId), cancellationToken).ConfigureAwait(false);
+        var read = await ReadStorageAsync(registry, RegistrySlots.Resource(resourceId), cancellationToken).ConfigureAwait(false);
         return Resource(read.Values, read.Block);
     }
 
@@ -105,7 +105,7 @@ public sealed class ChainLightClient
                 $"the proof is of block {blockNumber}, {head.Header.Number - blockNumber} blocks behind the head {head.Header.Number}: older than {LightClientOptions.SectionName}:MaxProofAge ({_maxProofAge}).");
         }
 
-        return Resource(StateProofVerifier.VerifyStorage(block.Header.StateRoot, registry, ResourceSlots(resourceId), proof), block);
+        return Resource(StateProofVerifier.VerifyStorage(block.Header.StateRoot, registry, RegistrySlots.Resource(resourceId), proof), block);
     }
 
     /// <summary>The chain's newest header, proven; one proven less than <see cref="HeadReuse"/> ago is taken as it is.</summary>
@@ -122,9 +122,6 @@ public sealed class ChainLightClient
     }
 
     private sealed record HeadRead(VerifiedHeader Header, long At);
-
-    private static byte[][] ResourceSlots(string resourceId) =>
-        [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)];
 
     private static ProvenResource Resource(IReadOnlyList<byte[]> values, VerifiedHeader block) =>
         new(ResourceHeaderWord.Decode(values[0]), values[1], values[2], block);

@@ -68,16 +68,10 @@ public sealed partial class HeaderVerifier
                 if (number > newest && number - newest <= ChainRpcClient.MaxBatch)
                 {
                     var headers = await _rpc.GetBlockHeadersAsync(newest + 1, number, cancellationToken).ConfigureAwait(false);
-                    var hash = newestHash;
-                    foreach (var header in headers)
-                    {
-                        var headerHash = HeaderChain.VerifiedHash(header, ChainConsensus.Embedded);
-                        HeaderChain.CheckLink(newest, hash, header);
-                        (newest, hash) = (header.Number, headerHash);
-                    }
-
+                    HeaderChain.CheckLink(newest, newestHash, headers[0]);
+                    var hash = HeaderChain.CheckLinks(headers, ChainConsensus.Embedded);
                     AnnounceNoSeals();
-                    _newestLinked = (newest, hash);
+                    _newestLinked = (number, hash);
                     Remember(headers);
                     return Linked(headers[^1], hash);
                 }

@@ -75,7 +75,7 @@ internal sealed partial class WorkProofs(RegistryProofs chain, IHostApplicationL
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
                 timeout.CancelAfter(ReadTimeout);
                 var started = time.GetTimestamp();
-                var read = await chain.ProveAsync([.. resources.SelectMany(Slots)], timeout.Token).ConfigureAwait(false);
+                var read = await chain.ProveAsync([.. resources.SelectMany(RegistrySlots.Resource)], timeout.Token).ConfigureAwait(false);
                 pause = time.GetElapsedTime(started) * PaceFactor;
                 var proofs = Split(read, resources);
                 foreach (var (resourceId, proof) in batch)
@@ -93,9 +93,6 @@ internal sealed partial class WorkProofs(RegistryProofs chain, IHostApplicationL
             }
         }
     }
-
-    private static byte[][] Slots(string resourceId) =>
-        [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)];
 
     /// <summary>One read's proof cut per resource: the account's part is the same for all, each takes its own three slots.</summary>
     private static Dictionary<string, ChainProof> Split(RegistryStateProof read, IEnumerable<string> resources)
@@ -119,7 +116,7 @@ internal sealed partial class WorkProofs(RegistryProofs chain, IHostApplicationL
         return resources.ToDictionary(r => r, r =>
         {
             var proof = account.Clone();
-            proof.Slots.AddRange(Slots(r).Select(slot => slots[Convert.ToHexString(slot)]));
+            proof.Slots.AddRange(RegistrySlots.Resource(r).Select(slot => slots[Convert.ToHexString(slot)]));
             return proof;
         }, StringComparer.Ordinal);
     }

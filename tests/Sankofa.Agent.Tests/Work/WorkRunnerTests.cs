@@ -184,7 +184,7 @@ public sealed class WorkRunnerTests(RegistryChain chain) : IClassFixture<Registr
         using var rpc = chain.Rpc();
         var head = await rpc.GetBlockHeaderAsync(null, CancellationToken.None);
         var read = await rpc.GetProofAsync(
-            chain.Registry, [RegistrySlots.ResourceHeader(resourceId), RegistrySlots.RequestedSpecHash(resourceId), RegistrySlots.PlacedSite(resourceId)],
+            chain.Registry, RegistrySlots.Resource(resourceId),
             head.Number, CancellationToken.None);
         static Google.Protobuf.ByteString Bytes(byte[] bytes) => Google.Protobuf.ByteString.CopyFrom(bytes);
         var proof = new ChainProof

@@ -74,11 +74,12 @@ public interface IResourceStore
     Task<IReadOnlyList<SiteResource>> GetSiteResourcesAsync(string siteId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends an event to a resource's history, with its audit entry, without changing the resource (its status and
-    /// version stay, so nobody's write runs into it).
+    /// Appends an event to a resource's history, with its audit entry when one is given, without changing the resource
+    /// (its status and version stay, so nobody's write runs into it: an agent's progress reports never make the
+    /// reconciler's next write conflict).
     /// </summary>
     /// <returns>False when there is no such resource (nothing is written).</returns>
-    Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent audit, CancellationToken cancellationToken);
+    Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent? audit, CancellationToken cancellationToken);
 }
 
 /// <summary>A resource as a site's inventory is compared with it.</summary>

@@ -193,12 +193,11 @@ internal sealed partial class ProvisioningStore
             r.VerifiedAtMs is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null))];
     }
 
-    public async Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent audit, CancellationToken cancellationToken)
+    public async Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resourceId);
         ArgumentNullException.ThrowIfNull(resourceEvent);
-        ArgumentNullException.ThrowIfNull(audit);
-        var write = new AppendEventWrite(resourceId, resourceEvent, AuditEntryOf(audit));
+        var write = new AppendEventWrite(resourceId, resourceEvent, audit is null ? null : AuditEntryOf(audit));
         await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         return write.Appended;
     }
@@ -309,8 +308,8 @@ internal sealed partial class ProvisioningStore
                 cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
     }
 
-    /// <summary>An event for a resource's history (with the status it has), and its audit entry; the resource itself is left as it is.</summary>
-    private sealed class AppendEventWrite(string resourceId, NewResourceEvent resourceEvent, NewAuditEntry audit) : ResourceWriter.PendingWrite("resource " + resourceId)
+    /// <summary>An event for a resource's history (with the status it has), and its audit entry if any; the resource itself is left as it is.</summary>
+    private sealed class AppendEventWrite(string resourceId, NewResourceEvent resourceEvent, NewAuditEntry? audit) : ResourceWriter.PendingWrite("resource " + resourceId)
     {
         public bool Appended { get; private set; }
 
@@ -322,7 +321,7 @@ internal sealed partial class ProvisioningStore
                 cancellationToken, Arg.Of("time_ms", sql.NowMs), Arg.Of("kind", resourceEvent.Kind), Arg.Of("message", resourceEvent.Message), Arg.Of("id", resourceId))
                 .ConfigureAwait(false);
             Appended = inserted > 0;
-            if (Appended)
+            if (Appended && audit is not null)
             {
                 await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
             }

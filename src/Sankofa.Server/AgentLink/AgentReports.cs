@@ -17,7 +17,10 @@ internal sealed partial class AgentReports(
     // A resource event competes with the reconciler's own writes (optimistic versions): a few tries are plenty.
     private const int Tries = 4;
 
-    /// <summary>Adds a step the agent took to the resource's history.</summary>
+    /// <summary>
+    /// Adds a step the agent took to the resource's history. Appended beside the resource, not written through it: a
+    /// progress report changing the resource's version would make the reconciler's next write conflict and retry.
+    /// </summary>
     public async Task ProgressAsync(AgentConnection link, WorkProgress progress, CancellationToken cancellationToken)
     {
         if (await KnownAsync(link, progress.WorkId, progress.ResourceId, cancellationToken).ConfigureAwait(false) is not { State: SiteWorkState.Open } item)
@@ -27,7 +30,7 @@ internal sealed partial class AgentReports(
 
         var step = Step(progress.Step);
         var message = $"Site {link.Site}'s agent: {Clip(progress.Message, 512)}";
-        await ChangeAsync(item.ResourceId, r => r.IsSettled ? null : (r, new NewResourceEvent("agent." + step, message)), cancellationToken).ConfigureAwait(false);
+        await resources.AppendEventAsync(item.ResourceId, new NewResourceEvent("agent." + step, message), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stores the agent's result of a work item and wakes the resource; a result reported twice is taken once.</summary>
@@ -66,7 +69,7 @@ internal sealed partial class AgentReports(
 
         LogResult(logger, link.Site, item.ResourceId, item.WorkId, outcome);
         var now = time.GetUtcNow();
-        await ChangeAsync(item.ResourceId, r => r.IsSettled || r.NextAttemptAt <= now ? null : (r with { NextAttemptAt = now }, null), cancellationToken).ConfigureAwait(false);
+        await ChangeAsync(item.ResourceId, r => r.IsSettled || r.NextAttemptAt <= now ? null : r with { NextAttemptAt = now }, cancellationToken).ConfigureAwait(false);
         reconciler.Wake();
     }
 
@@ -87,7 +90,7 @@ internal sealed partial class AgentReports(
     }
 
     /// <summary>Applies a change to the resource as stored now, reading it again when the reconciler wrote meanwhile.</summary>
-    private async Task ChangeAsync(string resourceId, Func<Resource, (Resource Updated, NewResourceEvent? Event)?> change, CancellationToken cancellationToken)
+    private async Task ChangeAsync(string resourceId, Func<Resource, Resource?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= Tries; attempt++)
         {
@@ -98,7 +101,7 @@ internal sealed partial class AgentReports(
 
             try
             {
-                await resources.UpdateResourceAsync(updated.Updated, updated.Event, null, null, cancellationToken).ConfigureAwait(false);
+                await resources.UpdateResourceAsync(updated, null, null, null, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (StoreConflictException) when (attempt < Tries)

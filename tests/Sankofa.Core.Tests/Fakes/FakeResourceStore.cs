@@ -145,7 +145,7 @@ internal sealed class FakeResourceStore : IResourceStore
         }
     }
 
-    public Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent audit, CancellationToken cancellationToken)
+    public Task<bool> AppendEventAsync(string resourceId, NewResourceEvent resourceEvent, AuditEvent? audit, CancellationToken cancellationToken)
     {
         lock (_sync)
         {
@@ -155,7 +155,11 @@ internal sealed class FakeResourceStore : IResourceStore
             }
 
             _events.Add(new ResourceEvent(_events.Count + 1, resourceId, stored.UpdatedAt, stored.Status, resourceEvent.Kind, resourceEvent.Message));
-            _audit.Add(audit);
+            if (audit is not null)
+            {
+                _audit.Add(audit);
+            }
+
             ChangeVersion++;
             return Task.FromResult(true);
         }

@@ -93,12 +93,15 @@ public sealed class ProvisioningStoreTests
         var appended = await store.AppendEventAsync("vm-running", new NewResourceEvent("vm.vanished", "not in the inventory"),
             Audit("site.drift.vm-vanished", "resource:vm-running"), CancellationToken.None);
         var nowhere = await store.AppendEventAsync("vm-nobody", new NewResourceEvent("vm.vanished", "x"), Audit("site.drift.vm-vanished", "resource:vm-nobody"), CancellationToken.None);
+        var progress = await store.AppendEventAsync("vm-running", new NewResourceEvent("agent.started", "no audit entry of its own"), null, CancellationToken.None);
 
         Assert.Equal(new SiteResource("vm-running", ResourceStatus.Verified, DesiredState.Present, "edge-001-h01", 104, verifiedAt), Assert.Single(onSite));
         Assert.True(appended);
         Assert.False(nowhere);
-        var last = (await store.GetEventsAsync("vm-running", CancellationToken.None))[^1];
-        Assert.Equal(("vm.vanished", ResourceStatus.Verified), (last.Kind, last.Status));
+        Assert.True(progress);
+        var events = await store.GetEventsAsync("vm-running", CancellationToken.None);
+        Assert.Equal(("vm.vanished", ResourceStatus.Verified), (events[^2].Kind, events[^2].Status));
+        Assert.Equal("agent.started", events[^1].Kind);
         Assert.Equal(running.Version, (await store.GetResourceAsync("vm-running", CancellationToken.None))!.Version);
         Assert.Equal(1, await AuditCountAsync(test, "site.drift.vm-vanished"));
     }

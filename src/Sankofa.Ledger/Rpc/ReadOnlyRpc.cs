@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sankofa.Ledger.Hosting;
@@ -18,7 +19,16 @@ public sealed class ReadOnlyRpc
     /// <summary>JSON-RPC error code of a request that is not a JSON-RPC call.</summary>
     public const int InvalidRequest = -32600;
 
+    // Headers of blocks read by number, kept per node connection: every site agent's light client reads each new header
+    // (tens of thousands of reads a minute with a few hundred agents), and the node answered each of them itself.
+    // Blocks of the chains Sankofa runs are final once mined (QBFT; anvil, which never reorganises by itself), but a
+    // node can lose its last blocks (an embedded chain killed before it saved them, a node restored from a backup) and
+    // mine others at the same numbers: every header the node answers is compared with the kept one at its number and its
+    // parent's, and a difference drops them all. A restarted node (a new connection) starts with none. The agents
+    // check every header themselves: a stale one costs them a retry, never a wrong answer.
+    private const int CachedBlocks = 1024;
     private readonly LedgerRuntime _runtime;
+    private BlockCache? _blocks;
 
     internal ReadOnlyRpc(LedgerRuntime runtime) => _runtime = runtime;
 
@@ -58,8 +68,11 @@ public sealed class ReadOnlyRpc
 
     private async Task<JsonNode[]> AnswerAsync(IReadOnlyList<JsonNode?> calls, CancellationToken cancellationToken)
     {
+        var connection = _runtime.Connection;
+        var blocks = _blocks is { } cache && ReferenceEquals(cache.Connection, connection) ? cache : _blocks = new BlockCache(connection);
         var answers = new JsonNode[calls.Count];
         var forwarded = new JsonArray();
+        HashSet<int>? headerReads = null; // the calls the node answers with a header, to keep
         for (var i = 0; i < calls.Count; i++)
         {
             var method = calls[i] is JsonObject call && call["method"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : null;
@@ -71,8 +84,17 @@ public sealed class ReadOnlyRpc
             {
                 answers[i] = Error(IdOf(calls[i]), MethodNotServed, $"{method} is not served by this read-only endpoint");
             }
+            else if (IsHeaderRead(method, calls[i]!["params"], out var number) && number is { } n && blocks.Get(n) is { } known)
+            {
+                answers[i] = Result(IdOf(calls[i]), known);
+            }
             else
             {
+                if (IsHeaderRead(method, calls[i]!["params"], out _))
+                {
+                    (headerReads ??= []).Add(i);
+                }
+
                 // Our own ids (the call's index) so answers match calls whatever ids the caller chose.
                 forwarded.Add(new JsonObject
                 {
@@ -86,7 +108,7 @@ public sealed class ReadOnlyRpc
 
         if (forwarded.Count > 0)
         {
-            var response = await _runtime.Connection.Rpc.SendAsync(forwarded, cancellationToken).ConfigureAwait(false);
+            var response = await connection.Rpc.SendAsync(forwarded, cancellationToken).ConfigureAwait(false);
             foreach (var item in response.ValueKind == JsonValueKind.Array ? response.EnumerateArray() : Enumerable.Empty<JsonElement>())
             {
                 if (item.TryGetProperty("id", out var index) && index.TryGetInt32(out var i) && i >= 0 && i < calls.Count && answers[i] is null)
@@ -94,6 +116,10 @@ public sealed class ReadOnlyRpc
                     var answer = JsonNode.Parse(item.GetRawText())!.AsObject();
                     answer["id"] = IdOf(calls[i]);
                     answers[i] = answer;
+                    if (headerReads?.Contains(i) == true && item.TryGetProperty("result", out var block) && block.ValueKind == JsonValueKind.Object)
+                    {
+                        blocks.Add(block); // a block not mined yet is null: never kept
+                    }
                 }
             }
         }
@@ -106,6 +132,41 @@ public sealed class ReadOnlyRpc
         return answers;
     }
 
+    /// <summary>
+    /// Whether the call reads a header (<c>eth_getBlockByNumber</c> without transactions), and of which number when it
+    /// names one (null for "latest" and the other tags).
+    /// </summary>
+    private static bool IsHeaderRead(string method, JsonNode? parameters, out long? number)
+    {
+        number = null;
+        if (method != "eth_getBlockByNumber" || parameters is not JsonArray { Count: 2 } array || array[0] is not JsonValue block
+            || array[1] is not JsonValue full || full.GetValueKind() != JsonValueKind.False)
+        {
+            return false;
+        }
+
+        if (block.TryGetValue<string>(out var quantity) && TryQuantity(quantity, out var n))
+        {
+            number = n;
+        }
+
+        return true;
+    }
+
+    private static bool TryQuantity(string quantity, out long number)
+    {
+        number = 0;
+        return quantity.StartsWith("0x", StringComparison.Ordinal) && quantity.Length is > 2 and <= 17
+            && long.TryParse(quantity.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out number);
+    }
+
+    private static JsonObject Result(JsonNode? id, JsonElement result) => new()
+    {
+        ["jsonrpc"] = "2.0",
+        ["id"] = id,
+        ["result"] = JsonObject.Create(result), // wraps the kept element: written out as it is, never copied node by node
+    };
+
     private static JsonNode? IdOf(JsonNode? call) => call is JsonObject o && o.TryGetPropertyValue("id", out var id) ? id?.DeepClone() : null;
 
     private static JsonObject Error(JsonNode? id, int code, string message) => new()
@@ -114,4 +175,38 @@ public sealed class ReadOnlyRpc
         ["id"] = id,
         ["error"] = new JsonObject { ["code"] = code, ["message"] = message },
     };
+
+    /// <summary>The newest <see cref="CachedBlocks"/> headers read through one node connection, one slot per block number modulo the size.</summary>
+    private sealed class BlockCache(LedgerConnection connection)
+    {
+        private Entry?[] _slots = new Entry?[CachedBlocks];
+
+        public LedgerConnection Connection { get; } = connection;
+
+        public JsonElement? Get(long number) => Find(number)?.Block;
+
+        /// <summary>Keeps a header the node answered; one that does not fit the kept ones (a lost tail mined again) drops them all.</summary>
+        public void Add(JsonElement block)
+        {
+            if (!block.TryGetProperty("number", out var n) || !block.TryGetProperty("hash", out var h) || !block.TryGetProperty("parentHash", out var p)
+                || n.GetString() is not { } quantity || !TryQuantity(quantity, out var number) || h.GetString() is not { } hash || p.GetString() is not { } parent)
+            {
+                return; // not a mined block as expected: not kept
+            }
+
+            if ((Find(number) is { } same && !Same(same.Hash, hash)) || (Find(number - 1) is { } before && !Same(before.Hash, parent)))
+            {
+                Volatile.Write(ref _slots, new Entry?[CachedBlocks]);
+            }
+
+            Volatile.Write(ref Volatile.Read(ref _slots)[number % CachedBlocks], new Entry(number, hash, block.Clone()));
+        }
+
+        private Entry? Find(long number) =>
+            number >= 0 && Volatile.Read(ref Volatile.Read(ref _slots)[number % CachedBlocks]) is { } entry && entry.Number == number ? entry : null;
+
+        private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+        private sealed record Entry(long Number, string Hash, JsonElement Block);
+    }
 }

@@ -134,12 +134,53 @@ public sealed class ChainRpcTests(ServerFixture fixture) : IClassFixture<ServerF
         await Server.CallChainAsync("anvil_setStorageAt", Dead, Slot, "0x" + new string('0', 64));
     }
 
+    [Fact]
+    public async Task Headers_read_by_number_are_answered_alike_again_and_never_from_a_lost_tail_mined_again()
+    {
+        await Server.CallChainAsync("evm_mine");
+        var head = (await HeaderAsync("latest")).GetProperty("number").GetString()!;
+        var number = long.Parse(head.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+        var first = await HeaderAsync(head);
+        var again = await HeaderAsync(head);
+        var notYet = await PostAsync(new { jsonrpc = "2.0", id = "later", method = "eth_getBlockByNumber", @params = new object[] { Quantity(number + 1_000), false } });
+
+        Assert.Equal(first.GetRawText(), again.GetRawText());
+        Assert.Equal(JsonValueKind.Null, notYet.GetProperty("result").ValueKind); // not mined: asked of the node each time
+        Assert.Equal("later", notYet.GetProperty("id").GetString());
+
+        // The chain loses its tail and mines another block at the same number (another miner, so another hash).
+        var snapshot = (await Server.CallChainAsync("evm_snapshot")).GetString()!;
+        await Server.CallChainAsync("evm_mine");
+        var lost = await HeaderAsync(Quantity(number + 1));
+        await Server.CallChainAsync("evm_revert", snapshot);
+        await Server.CallChainAsync("anvil_setCoinbase", Dead);
+        await Server.CallChainAsync("evm_mine");
+        await Server.CallChainAsync("evm_mine"); // the head is past the block mined again: only its parent hash tells
+        await Server.CallChainAsync("anvil_setCoinbase", first.GetProperty("miner").GetString()!);
+
+        await HeaderAsync("latest"); // what a light client asks first
+        var mined = await HeaderAsync(Quantity(number + 1));
+
+        Assert.NotEqual(lost.GetProperty("hash").GetString(), mined.GetProperty("hash").GetString());
+        Assert.Equal(first.GetProperty("hash").GetString(), mined.GetProperty("parentHash").GetString());
+    }
+
     private async Task<JsonElement> PostAsync(object body)
     {
         using var response = await Server.Anonymous.PostAsJsonAsync("chain/rpc", body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
+
+    private async Task<JsonElement> HeaderAsync(string block)
+    {
+        var answer = await PostAsync(new { jsonrpc = "2.0", id = 1, method = "eth_getBlockByNumber", @params = new object[] { block, false } });
+        Assert.Equal(JsonValueKind.Object, answer.GetProperty("result").ValueKind);
+        return answer.GetProperty("result");
+    }
+
+    private static string Quantity(long number) => "0x" + number.ToString("x", CultureInfo.InvariantCulture);
 
     private async Task<int> StorageAsync()
     {

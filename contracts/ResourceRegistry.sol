@@ -36,13 +36,15 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     /// @notice First word of siteKeyRotationDigest.
     bytes32 public constant SITE_KEY_ROTATION_TAG = keccak256("sankofa.site-key-rotation.v1");
 
-    /// @notice Lifecycle states.
+    /// @notice Lifecycle states. Removing comes last so the earlier states keep their numbers; in the lifecycle it
+    ///         comes between Provisioned (or any earlier state) and Deleted.
     enum State {
         None,
         Requested,
         Placed,
         Provisioned,
-        Deleted
+        Deleted,
+        Removing
     }
 
     /// @notice What the chain holds for one resource, as resourceOf returns it.
@@ -97,6 +99,8 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     event Provisioned(bytes32 indexed resourceId, bytes32 specHash);
     /// @notice The hosting site attests the resource runs with this spec.
     event SiteAttested(bytes32 indexed resourceId, bytes32 indexed site, bytes32 specHash);
+    /// @notice The resource is to be removed: its VM may now be destroyed (a site's agent destroys none before this).
+    event RemovalRequested(bytes32 indexed resourceId);
     /// @notice The resource was deleted.
     event Deleted(bytes32 indexed resourceId);
 
@@ -240,6 +244,18 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         _divergent[resourceId].site = matches ? bytes32(0) : specHash;
         r.updatedBlock = uint64(block.number);
         emit SiteAttested(resourceId, r.site, specHash);
+    }
+
+    /// @notice Records that the resource is to be removed, before its VM is destroyed: the hosting site's agent destroys
+    ///         a resource's VM only when the chain says so, so a control plane cannot have a running resource destroyed
+    ///         without this record. Nothing but removal follows it.
+    function requestRemoval(bytes32 resourceId) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        Stored storage r = _resources[resourceId];
+        if (r.state == State.Removing || r.state == State.Deleted) return;
+        if (r.state == State.None) revert InvalidTransition(resourceId, r.state, State.Removing);
+        r.state = State.Removing;
+        r.updatedBlock = uint64(block.number);
+        emit RemovalRequested(resourceId);
     }
 
     /// @notice Records that the resource was deleted.

@@ -26,7 +26,7 @@ public sealed record ResourceHeaderWord(OnChainResourceState State, bool Control
         }
 
         // Byte 31 is the lowest-order byte: the first field. The 15 bytes above the count are unused.
-        if (word.AsSpan(0, 17).ContainsAnyExcept((byte)0) || word[31] > (byte)OnChainResourceState.Deleted || word[30] > 1 || word[29] > 1)
+        if (word.AsSpan(0, 17).ContainsAnyExcept((byte)0) || word[31] > (byte)OnChainResourceState.Removing || word[30] > 1 || word[29] > 1)
         {
             throw new ChainVerificationException($"0x{Convert.ToHexStringLower(word)} is not a resource record's first word.");
         }

@@ -69,7 +69,7 @@ public sealed partial class WorkRunner
         {
             // The proof sent with the order is checked as it arrives, while it is fresh: the order may then wait a while
             // for its resource and a work slot, and the state it proved was the chain's when it came.
-            var sent = work.Kind == WorkKind.Provision ? await SentProofAsync(work, cancellationToken).ConfigureAwait(false) : null;
+            var sent = await SentProofAsync(work, cancellationToken).ConfigureAwait(false);
 
             // One resource's orders run one after another: two of them (a repeat sent on a new link while the retry
             // was already queued) must not both look for the VM, find none, and both clone one.
@@ -134,7 +134,7 @@ public sealed partial class WorkRunner
             return work.Kind switch
             {
                 WorkKind.Provision => await ProvisionAsync(work, sent, progress, cancellationToken).ConfigureAwait(false),
-                WorkKind.Delete => await DeleteAsync(work, progress, cancellationToken).ConfigureAwait(false),
+                WorkKind.Delete => await DeleteAsync(work, sent, progress, cancellationToken).ConfigureAwait(false),
                 _ => Result(work, WorkOutcome.Failed, $"work kind {work.Kind} is not one this agent knows"),
             };
         }
@@ -182,21 +182,13 @@ public sealed partial class WorkRunner
         // that reads the contract's whole storage): the control plane asks for many orders' slots at once. It is acted
         // on only when it checked, was recent, and supports the order; anything else (and a refusal above all) rests on
         // the agent's own read.
-        var chain = sent is not null && Unacceptable(work, sent, specHash) is null
-            ? sent
-            : await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false);
-        if (Unacceptable(work, chain, specHash) is { } why)
+        var (chain, why) = await CheckAsync(work, sent, c => Unacceptable(work, c, specHash), cancellationToken).ConfigureAwait(false);
+        if (why is not null)
         {
-            if (why.Outcome == WorkOutcome.Refused)
-            {
-                LogRefused(_logger, work.WorkId, work.ResourceId, why.Error);
-            }
-
             return why;
         }
 
-        progress(Progress(work, "checked", $"The chain holds spec {Short(specHash)} for {work.ResourceId}, placed at {_options.Site} "
-            + $"(block {chain.Block.Header.Number}, {(ReferenceEquals(chain, sent) ? "proof sent with the order" : "proof read by the agent")})."));
+        progress(Progress(work, "checked", $"The chain holds spec {Short(specHash)} for {work.ResourceId}, placed at {_options.Site} {Basis(chain, sent)}."));
 
         var vm = await _hypervisor.FindByResourceIdAsync(work.ResourceId, cancellationToken).ConfigureAwait(false);
         if (vm is null)
@@ -243,6 +235,29 @@ public sealed partial class WorkRunner
         return result;
     }
 
+    /// <summary>
+    /// What the chain holds for the order's resource, and why it does not support the order (null when it does). The
+    /// proof sent with the order is acted on only when it supports the order; otherwise (and a refusal above all) the
+    /// answer rests on the agent's own read.
+    /// </summary>
+    private async Task<(ProvenResource Chain, WorkResult? Why)> CheckAsync(
+        WorkOrder work, ProvenResource? sent, Func<ProvenResource, WorkResult?> unacceptable, CancellationToken cancellationToken)
+    {
+        var chain = sent is not null && unacceptable(sent) is null
+            ? sent
+            : await _chain.ReadResourceAsync(_options.Registry, work.ResourceId, cancellationToken).ConfigureAwait(false);
+        var why = unacceptable(chain);
+        if (why is { Outcome: WorkOutcome.Refused })
+        {
+            LogRefused(_logger, work.WorkId, work.ResourceId, why.Error);
+        }
+
+        return (chain, why);
+    }
+
+    private static string Basis(ProvenResource chain, ProvenResource? sent) =>
+        $"(block {chain.Block.Header.Number}, {(ReferenceEquals(chain, sent) ? "proof sent with the order" : "proof read by the agent")})";
+
     /// <summary>What the proof sent with the order shows, or null when there is none or it could not be checked (logged).</summary>
     private async Task<ProvenResource?> SentProofAsync(WorkOrder work, CancellationToken cancellationToken)
     {
@@ -277,9 +292,9 @@ public sealed partial class WorkRunner
             return Refused(work, $"the order's spec hashes to {Short(specHash)}, but the chain holds {Short(chain.RequestedSpecHash)} as resource {work.ResourceId}'s requested spec {at}");
         }
 
-        if (chain.Header.State == OnChainResourceState.Deleted)
+        if (chain.Header.State is OnChainResourceState.Deleted or OnChainResourceState.Removing)
         {
-            return Refused(work, $"the chain records resource {work.ResourceId} as deleted {at}");
+            return Refused(work, $"the chain records resource {work.ResourceId} as {(chain.Header.State == OnChainResourceState.Deleted ? "deleted" : "being removed")} {at}");
         }
 
         if (!chain.Site.AsSpan().ContainsAnyExcept((byte)0))
@@ -356,8 +371,26 @@ public sealed partial class WorkRunner
         throw new ProvisioningException(ProvisioningFailure.NotFound, $"Template {work.Spec.Template} (VM {work.TemplateVmId}) is on no online node of {_options.Site}.");
     }
 
-    private async Task<WorkResult> DeleteAsync(WorkOrder work, Action<WorkProgress> progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why the chain does not support destroying the resource's VMs, or null when it does: the chain records the removal
+    /// (or the deletion), or holds nothing of the resource (no VM of it can have been made here then: a provisioning
+    /// order needs the chain's request).
+    /// </summary>
+    private WorkResult? RemovalUnsupported(WorkOrder work, ProvenResource chain) =>
+        chain.Header.State is OnChainResourceState.Removing or OnChainResourceState.Deleted or OnChainResourceState.None
+            ? null
+            : Refused(work, $"the chain does not record the removal of resource {work.ResourceId}: it holds it as "
+                + $"{chain.Header.State.ToString().ToLowerInvariant()} (block {chain.Block.Header.Number})");
+
+    private async Task<WorkResult> DeleteAsync(WorkOrder work, ProvenResource? sent, Action<WorkProgress> progress, CancellationToken cancellationToken)
     {
+        var (chain, why) = await CheckAsync(work, sent, c => RemovalUnsupported(work, c), cancellationToken).ConfigureAwait(false);
+        if (why is not null)
+        {
+            return why;
+        }
+
+        progress(Progress(work, "checked", $"The chain records resource {work.ResourceId} as {chain.Header.State.ToString().ToLowerInvariant()} {Basis(chain, sent)}."));
         var vms = (await _hypervisor.ListManagedAsync(cancellationToken).ConfigureAwait(false)).Where(vm => vm.ResourceId == work.ResourceId).ToList();
         foreach (var vm in vms)
         {

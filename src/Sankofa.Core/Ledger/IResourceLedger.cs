@@ -19,6 +19,13 @@ public interface IResourceLedger
     /// <summary>Relays the hosting site's signature over <see cref="AttestationDigestAsync"/>; the contract checks it against the site's key.</summary>
     Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records that the resource is to be removed (state Removing), before its VM is destroyed: a site's agent destroys
+    /// no VM of a resource the chain does not record so. A repeat, or a resource already deleted, records nothing new;
+    /// the chain refuses it for a resource it holds nothing of.
+    /// </summary>
+    Task<LedgerReceipt> RecordRemovalRequestedAsync(string resourceId, CancellationToken cancellationToken);
+
     /// <summary>Records that the resource was deleted.</summary>
     Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken);
 
@@ -91,6 +98,12 @@ public enum OnChainResourceState
 
     /// <summary>Deleted.</summary>
     Deleted = 4,
+
+    /// <summary>
+    /// To be removed: recorded before the VM is destroyed, and what a site's agent needs to see before it destroys one.
+    /// Numbered last (the contract appended it); in the lifecycle it comes before <see cref="Deleted"/>.
+    /// </summary>
+    Removing = 5,
 }
 
 /// <summary>What the chain holds for a resource.</summary>

@@ -568,6 +568,14 @@ public sealed class ResourceReconciler
 
     private async Task<Resource> RemoveAsync(Resource r, CancellationToken ct)
     {
+        // The chain says the resource is to be removed before any VM of it is destroyed: a site's agent destroys none
+        // otherwise, and a verifier sees every removal asked for, whoever carries it out.
+        var onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
+        if (onChain is { State: OnChainResourceState.Requested or OnChainResourceState.Placed or OnChainResourceState.Provisioned })
+        {
+            await _ledger.RecordRemovalRequestedAsync(r.Id, ct).ConfigureAwait(false);
+        }
+
         if (await ThroughAgentAsync(r, ct).ConfigureAwait(false))
         {
             var work = await _agents!.LatestAsync(r.Id, SiteWorkKind.Delete, ct).ConfigureAwait(false);
@@ -599,7 +607,6 @@ public sealed class ResourceReconciler
         }
 
         string? tx = null;
-        var onChain = await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false);
         if (onChain is not null && onChain.State != OnChainResourceState.Deleted)
         {
             tx = (await _ledger.RecordDeletedAsync(r.Id, ct).ConfigureAwait(false)).TransactionHash;

@@ -52,6 +52,12 @@ internal sealed class AttestFunction : FunctionMessage
     [Parameter("bytes", "signature", 3)] public byte[] Signature { get; set; } = [];
 }
 
+[Function("requestRemoval")]
+internal sealed class RequestRemovalFunction : FunctionMessage
+{
+    [Parameter("bytes32", "resourceId", 1)] public byte[] ResourceId { get; set; } = [];
+}
+
 [Function("remove")]
 internal sealed class RemoveFunction : FunctionMessage
 {

@@ -52,6 +52,10 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
             new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = Signature(signature, nameof(signature)) },
             AttestGas, cancellationToken);
 
+    public Task<LedgerReceipt> RecordRemovalRequestedAsync(string resourceId, CancellationToken cancellationToken) =>
+        // The same one-slot write as remove.
+        SendAsync($"resource:{resourceId}:request-removal", new RequestRemovalFunction { ResourceId = LedgerIds.Of(resourceId) }, RemoveGas, cancellationToken);
+
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:remove", new RemoveFunction { ResourceId = LedgerIds.Of(resourceId) }, RemoveGas, cancellationToken);
 

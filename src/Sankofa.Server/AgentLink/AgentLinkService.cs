@@ -149,7 +149,7 @@ internal sealed partial class AgentLinkService(
                 waiting.Add(message);
             }
 
-            var proving = waiting.Where(m => m.Work is { Kind: WorkKind.Provision }).Select(m => (m.Work, Proof: proofs.ProveAsync(m.Work.ResourceId))).ToList();
+            var proving = waiting.Where(m => m.Work is { Kind: WorkKind.Provision or WorkKind.Delete }).Select(m => (m.Work, Proof: proofs.ProveAsync(m.Work.ResourceId))).ToList();
             foreach (var (order, proof) in proving)
             {
                 order.Proof = await proof;

@@ -293,18 +293,53 @@ public sealed class WorkRunnerTests(RegistryChain chain) : IClassFixture<Registr
     }
 
     [Fact]
-    public async Task Delete_removes_every_vm_of_the_resource_and_deleting_what_is_gone_is_done_too()
+    public async Task Delete_removes_every_vm_of_the_resource_once_the_chain_records_its_removal_and_deleting_what_is_gone_is_done_too()
+    {
+        using var site = await AgentSite.StartAsync(chain);
+        var resource = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(resource, Spec);
+        Assert.Equal(WorkOutcome.Done, (await RunAsync(site, Provision(resource, Spec))).Result.Outcome);
+        await chain.Ledger.RecordRemovalRequestedAsync(resource, CancellationToken.None);
+
+        var (deleted, steps) = await RunAsync(site, Delete(resource));
+        await chain.Ledger.RecordDeletedAsync(resource, CancellationToken.None);
+        var (again, againSteps) = await RunAsync(site, Delete(resource));
+
+        Assert.Equal((WorkOutcome.Done, WorkOutcome.Done), (deleted.Outcome, again.Outcome));
+        Assert.Equal(["checked", "deleting"], steps.Select(s => s.Step));
+        Assert.Contains($"records resource {resource} as removing", steps[0].Message, StringComparison.Ordinal);
+        Assert.Contains("as deleted", againSteps[0].Message, StringComparison.Ordinal);
+        Assert.Empty(site.Vms);
+    }
+
+    [Fact]
+    public async Task A_delete_order_for_a_resource_the_chain_does_not_record_as_being_removed_is_refused_and_its_vm_keeps_running()
     {
         using var site = await AgentSite.StartAsync(chain);
         var resource = "vm-" + Guid.NewGuid();
         await site.RequestAndPlaceAsync(resource, Spec);
         Assert.Equal(WorkOutcome.Done, (await RunAsync(site, Provision(resource, Spec))).Result.Outcome);
 
-        var (deleted, steps) = await RunAsync(site, Delete(resource));
-        var (again, _) = await RunAsync(site, Delete(resource));
+        var (refused, steps) = await RunAsync(site, Delete(resource));
 
-        Assert.Equal((WorkOutcome.Done, WorkOutcome.Done), (deleted.Outcome, again.Outcome));
-        Assert.Contains(steps, s => s.Step == "deleting");
+        Assert.Equal(WorkOutcome.Refused, refused.Outcome);
+        Assert.Contains($"the chain does not record the removal of resource {resource}: it holds it as placed", refused.Error, StringComparison.Ordinal);
+        Assert.Empty(steps);
+        Assert.True(site.Cluster.IsRunning(Assert.Single(site.Vms)));
+    }
+
+    [Fact]
+    public async Task A_provisioning_order_for_a_resource_the_chain_records_as_being_removed_is_refused()
+    {
+        using var site = await AgentSite.StartAsync(chain);
+        var resource = "vm-" + Guid.NewGuid();
+        await site.RequestAndPlaceAsync(resource, Spec);
+        await chain.Ledger.RecordRemovalRequestedAsync(resource, CancellationToken.None);
+
+        var (refused, _) = await RunAsync(site, Provision(resource, Spec));
+
+        Assert.Equal(WorkOutcome.Refused, refused.Outcome);
+        Assert.Contains("as being removed", refused.Error, StringComparison.Ordinal);
         Assert.Empty(site.Vms);
     }
 }

@@ -62,6 +62,14 @@ internal sealed class FakeResourceLedger : IResourceLedger
             ? r with { SiteAttestation = specHash }
             : throw Refused("InvalidTransition", resourceId));
 
+    public Task<LedgerReceipt> RecordRemovalRequestedAsync(string resourceId, CancellationToken cancellationToken) =>
+        Transition(resourceId, r => r?.State switch
+        {
+            null => throw Refused("InvalidTransition", resourceId),
+            OnChainResourceState.Removing or OnChainResourceState.Deleted => r,
+            _ => r with { State = OnChainResourceState.Removing },
+        });
+
     public Task<LedgerReceipt> RecordDeletedAsync(string resourceId, CancellationToken cancellationToken) =>
         Transition(resourceId, r => r is null ? throw Refused("InvalidTransition", resourceId) : r with { State = OnChainResourceState.Deleted });
 

@@ -181,8 +181,10 @@ public sealed class ResourceReconcilerTests
         Assert.Equal(ResourceStatus.Deleting, (await reconciler.ReconcileAsync(rolling, CancellationToken.None)).Status);
         var delete = agents.Items[^1];
         Assert.Equal(SiteWorkKind.Delete, delete.Kind);
+        Assert.Equal(OnChainResourceState.Removing, ledger.Snapshot()["vm-g"].State); // on chain before the agent is asked
         agents.Finish(delete, new SiteWorkResult(SiteWorkOutcome.Done, null, null, null));
         Assert.Equal(ResourceStatus.Failed, (await reconciler.ReconcileAsync(await Fresh("vm-g"), CancellationToken.None)).Status);
+        Assert.Equal(OnChainResourceState.Deleted, ledger.Snapshot()["vm-g"].State);
 
         await reconciler.ReconcileAsync(store.Add(NewResource("vm-h")), CancellationToken.None);
         agents.Finish(agents.Items[^1], new SiteWorkResult(SiteWorkOutcome.Retry, "VM id 120 is taken", null, null));

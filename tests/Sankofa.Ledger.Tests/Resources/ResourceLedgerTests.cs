@@ -156,6 +156,27 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     }
 
     [Fact]
+    public async Task A_removal_is_recorded_before_the_deletion_and_nothing_but_the_deletion_follows_it()
+    {
+        var (id, siteKey) = await RequestedAndPlacedAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordRemovalRequestedAsync("vm-never-" + Guid.NewGuid(), CancellationToken.None));
+
+        await Ledger.RecordRemovalRequestedAsync(id, CancellationToken.None);
+        var removing = await Ledger.GetAsync(id, CancellationToken.None);
+        await Ledger.RecordRemovalRequestedAsync(id, CancellationToken.None);
+
+        Assert.Equal(OnChainResourceState.Removing, removing!.State);
+        Assert.Equal(removing.UpdatedBlock, (await Ledger.GetAsync(id, CancellationToken.None))!.UpdatedBlock); // the repeat recorded nothing
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None));
+        var digest = await Ledger.AttestationDigestAsync(id, Spec("asked"), CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordSiteAttestationAsync(id, Spec("asked"), SiteAttestation.Sign(siteKey, digest), CancellationToken.None));
+
+        await Ledger.RecordDeletedAsync(id, CancellationToken.None);
+        await Ledger.RecordRemovalRequestedAsync(id, CancellationToken.None);
+        Assert.Equal(OnChainResourceState.Deleted, (await Ledger.GetAsync(id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task The_site_signs_exactly_the_digest_the_contract_recovers()
     {
         var siteKey = TestSites.NewKey();

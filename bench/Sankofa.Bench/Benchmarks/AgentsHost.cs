@@ -72,6 +72,7 @@ internal static class AgentsHost
                 ClientId = hosted.ClientId,
                 ClientSecret = (await File.ReadAllTextAsync(Path.Combine(hosted.Directory, "client-secret"))).Trim(),
                 ReportInterval = settings.ReportInterval,
+                OutboxDirectory = Path.Combine(hosted.Directory, "outbox"), // as `sankofa agent run` keeps it
             };
             options.Servers.Add(new Uri(manifest.Link));
             var proxmox = new ProxmoxSite(registration.SiteId, settings.Proxmox, TimeProvider.System, logging.CreateLogger<ProxmoxClient>());

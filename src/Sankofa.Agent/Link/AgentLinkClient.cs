@@ -43,7 +43,7 @@ public sealed partial class AgentLinkClient
     {
         ArgumentNullException.ThrowIfNull(options);
         (this.options, this.keys, this.time, this.logger, this.work, this.inventory) = (options, keys, time, logger, work, inventory);
-        Outbox = ReportOutbox.Create(options.OutboxCapacity, time);
+        Outbox = ReportOutbox.Create(options.OutboxCapacity, time, options.OutboxDirectory);
     }
 
     /// <summary>The reports not yet acked by a control plane.</summary>

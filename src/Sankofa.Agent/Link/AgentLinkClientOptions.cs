@@ -35,4 +35,10 @@ public sealed class AgentLinkClientOptions
     /// the oldest progress, is dropped, never a work result. Default 10,000.
     /// </summary>
     public int OutboxCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Where progress reports and work results not yet acked are kept, so an agent that restarts still delivers them
+    /// (<c>sankofa agent run</c>: DIR/outbox). Default null: kept in memory only.
+    /// </summary>
+    public string? OutboxDirectory { get; set; }
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Sankofa.Agent.Protocol;
 
 namespace Sankofa.Agent.Link;
@@ -7,32 +8,64 @@ namespace Sankofa.Agent.Link;
 /// gets the next sequence number and stays until the control plane acks a number at least as high; everything not acked
 /// is sent again, in order, on the next link. Bounded: past <see cref="Capacity"/> the oldest inventory goes first (a
 /// newer one replaces it), then the oldest progress; a work result is never dropped, since only it ends the work.
+/// With a directory, progress and results are also kept on disk until acked (one file each, written whole then renamed
+/// into place), so an agent that restarts sends what it had not delivered; inventories are not kept (the restarted
+/// agent reports a fresh one).
 /// </summary>
 public sealed class ReportOutbox
 {
+    private const string Extension = ".report";
     private readonly Lock _gate = new();
     private readonly LinkedList<AgentMessage> _pending = new();
+    private readonly string? _directory;
     private TaskCompletionSource _added = NewSignal();
     private ulong _next;
 
     /// <summary>Creates an empty outbox.</summary>
     /// <param name="capacity">Reports kept at most (results may exceed it).</param>
     /// <param name="firstSequence">The first report's number.</param>
-    public ReportOutbox(int capacity, ulong firstSequence)
+    /// <param name="directory">Where undelivered progress and results are kept across restarts; null keeps them in memory only.</param>
+    public ReportOutbox(int capacity, ulong firstSequence, string? directory = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         _next = firstSequence;
+        _directory = directory;
+        if (directory is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.EnumerateFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
+        {
+            AgentMessage kept;
+            try
+            {
+                kept = AgentMessage.Parser.ParseFrom(File.ReadAllBytes(file));
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException)
+            {
+                File.Delete(file); // cut short by a crash before its rename could not happen; anything else unreadable is no report
+                continue;
+            }
+
+            _pending.AddLast(kept);
+            _next = Math.Max(_next, kept.Sequence + 1);
+        }
     }
 
     /// <summary>
-    /// An outbox numbering from the clock (microseconds since the Unix epoch): an agent that restarts, losing what it held,
-    /// still numbers above everything it sent before, so the control plane never mistakes a new report for an old one.
+    /// An outbox numbering from the clock (microseconds since the Unix epoch): an agent that restarts still numbers above
+    /// everything it sent before, so the control plane never mistakes a new report for an old one.
     /// </summary>
-    public static ReportOutbox Create(int capacity, TimeProvider time)
+    /// <param name="capacity">Reports kept at most (results may exceed it).</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="directory">Where undelivered progress and results are kept across restarts (read back here); null keeps them in memory only.</param>
+    public static ReportOutbox Create(int capacity, TimeProvider time, string? directory = null)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return new ReportOutbox(capacity, (ulong)time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+        return new ReportOutbox(capacity, (ulong)time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, directory);
     }
 
     /// <summary>Reports kept at most.</summary>
@@ -68,10 +101,12 @@ public sealed class ReportOutbox
         lock (_gate)
         {
             sequence = report.Sequence = _next++;
+            Keep(report);
             _pending.AddLast(report);
             while (_pending.Count > Capacity && (Oldest(AgentMessage.BodyOneofCase.Inventory) ?? Oldest(AgentMessage.BodyOneofCase.Progress)) is { } drop)
             {
                 _pending.Remove(drop);
+                Forget(drop.Value);
                 Dropped++;
             }
 
@@ -90,6 +125,7 @@ public sealed class ReportOutbox
             while (_pending.First is { } first && first.Value.Sequence <= sequence)
             {
                 _pending.RemoveFirst();
+                Forget(first.Value);
             }
         }
     }
@@ -119,6 +155,31 @@ public sealed class ReportOutbox
 
         return added.WaitAsync(cancellationToken);
     }
+
+    /// <summary>Writes a progress report or result to its file: whole, under a temporary name, then renamed into place.</summary>
+    private void Keep(AgentMessage report)
+    {
+        if (_directory is null || report.BodyCase == AgentMessage.BodyOneofCase.Inventory)
+        {
+            return;
+        }
+
+        var path = PathOf(report);
+        File.WriteAllBytes(path + ".tmp", report.ToByteArray());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private void Forget(AgentMessage report)
+    {
+        if (_directory is not null && report.BodyCase != AgentMessage.BodyOneofCase.Inventory)
+        {
+            File.Delete(PathOf(report));
+        }
+    }
+
+    // Zero-padded, so the files' names sort as their numbers do.
+    private string PathOf(AgentMessage report) =>
+        Path.Combine(_directory!, report.Sequence.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + Extension);
 
     private LinkedListNode<AgentMessage>? Oldest(AgentMessage.BodyOneofCase kind)
     {

@@ -113,6 +113,7 @@ internal static class AgentCommand
                     Site = registration.SiteId,
                     ClientId = parse.GetValue(clientId)!,
                     ClientSecret = await SecretAsync(directory, cancellationToken),
+                    OutboxDirectory = Path.Combine(directory, "outbox"),
                 };
                 foreach (var link in parse.GetValue(links) is { Length: > 0 } given ? given : [await LinkOfAsync(parse.GetValue(SankofaCommand.Server)!, cancellationToken)])
                 {

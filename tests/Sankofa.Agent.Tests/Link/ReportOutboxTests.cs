@@ -85,6 +85,34 @@ public sealed class ReportOutboxTests
     }
 
     [Fact]
+    public void An_outbox_kept_on_disk_gives_a_restarted_agent_its_undelivered_progress_and_results_in_order_and_numbers_above_them()
+    {
+        var directory = Directory.CreateTempSubdirectory("sankofa-outbox-");
+        try
+        {
+            var first = new ReportOutbox(100, 1, directory.FullName);
+            first.Add(Progress("cloning"));
+            first.Add(Inventory(5));
+            first.Add(Progress("starting"));
+            var result = first.Add(Result("w"));
+            first.Acknowledge(1);
+            File.WriteAllBytes(Path.Combine(directory.FullName, "00000000000000000009.report"), [0xff, 0xff, 0xff]); // a crash mid-write
+
+            var restarted = new ReportOutbox(100, 1, directory.FullName);
+
+            // The inventory is not kept (a fresh one is reported); the acked progress is gone; the torn file is dropped.
+            Assert.Equal([("starting", 3UL), ("w", 4UL)], restarted.After(0).Select(m => (m.Progress?.Step ?? m.Result.WorkId, m.Sequence)));
+            Assert.Equal(result + 1, restarted.Add(Progress("again")));
+            restarted.Acknowledge(result + 1);
+            Assert.Empty(Directory.GetFiles(directory.FullName));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Handshake_and_heartbeat_messages_are_not_reports() =>
         Assert.Throws<ArgumentException>(() => new ReportOutbox(10, 1).Add(new AgentMessage { Heartbeat = new Heartbeat { Sequence = 1 } }));
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Nethereum.Signer;
+using Sankofa.Agent.Protocol;
 
 namespace Sankofa.Agent.Keys;
 
@@ -135,7 +136,7 @@ public sealed class SiteKey
             throw new ArgumentException("The digest must be 32 bytes.", nameof(digest));
         }
 
-        return Convert.FromHexString(new EthereumMessageSigner().Sign(digest, key).AsSpan(2));
+        return SiteSignatures.Sign(key.GetPrivateKeyAsBytes(), digest);
     }
 
     /// <summary>The address only: an accidental log line must not show the secret.</summary>

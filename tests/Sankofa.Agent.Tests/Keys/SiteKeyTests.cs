@@ -98,6 +98,22 @@ public sealed class SiteKeyTests : IDisposable
     }
 
     [Fact]
+    public void A_site_key_signs_exactly_as_ethereums_signed_message_signer_does_and_the_signature_recovers_its_address()
+    {
+        var key = SiteKey.CreateIn(Path.Combine(root, "signer"));
+        var secret = new EthECKey(File.ReadAllText(Path.Combine(root, "signer", SiteKey.FileName)).Trim());
+        for (var i = 0; i < 20; i++)
+        {
+            var digest = System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i));
+
+            var signature = key.Sign(digest);
+
+            Assert.Equal(new EthereumMessageSigner().Sign(digest, secret), "0x" + Convert.ToHexStringLower(signature));
+            Assert.Equal(key.Address, SiteSignatures.Signer(digest, signature), ignoreCase: true);
+        }
+    }
+
+    [Fact]
     public async Task A_server_that_cannot_say_which_chain_leaves_no_key_behind()
     {
         var directory = Path.Combine(root, "agent");

@@ -37,6 +37,11 @@ public sealed class ReportOutbox
         }
 
         Directory.CreateDirectory(directory);
+        foreach (var torn in Directory.EnumerateFiles(directory, "*" + Extension + ".tmp"))
+        {
+            File.Delete(torn); // a crash while writing it: the report was never in the outbox
+        }
+
         foreach (var file in Directory.EnumerateFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
         {
             AgentMessage kept;
@@ -44,9 +49,9 @@ public sealed class ReportOutbox
             {
                 kept = AgentMessage.Parser.ParseFrom(File.ReadAllBytes(file));
             }
-            catch (Google.Protobuf.InvalidProtocolBufferException)
+            catch (InvalidProtocolBufferException)
             {
-                File.Delete(file); // cut short by a crash before its rename could not happen; anything else unreadable is no report
+                File.Delete(file); // damaged (reports are renamed into place only once written whole): no report to send
                 continue;
             }
 

@@ -84,13 +84,16 @@ public sealed class ReadOnlyRpc
             {
                 answers[i] = Error(IdOf(calls[i]), MethodNotServed, $"{method} is not served by this read-only endpoint");
             }
-            else if (IsHeaderRead(method, calls[i]!["params"], out var number) && number is { } n && blocks.Get(n) is { } known)
-            {
-                answers[i] = Result(IdOf(calls[i]), known);
-            }
             else
             {
-                if (IsHeaderRead(method, calls[i]!["params"], out _))
+                var header = IsHeaderRead(method, calls[i]!["params"], out var number);
+                if (header && number is { } n && blocks.Get(n) is { } known)
+                {
+                    answers[i] = Result(IdOf(calls[i]), known);
+                    continue;
+                }
+
+                if (header)
                 {
                     (headerReads ??= []).Add(i);
                 }
@@ -188,8 +191,8 @@ public sealed class ReadOnlyRpc
         /// <summary>Keeps a header the node answered; one that does not fit the kept ones (a lost tail mined again) drops them all.</summary>
         public void Add(JsonElement block)
         {
-            if (!block.TryGetProperty("number", out var n) || !block.TryGetProperty("hash", out var h) || !block.TryGetProperty("parentHash", out var p)
-                || n.GetString() is not { } quantity || !TryQuantity(quantity, out var number) || h.GetString() is not { } hash || p.GetString() is not { } parent)
+            if (Text(block, "number") is not { } quantity || !TryQuantity(quantity, out var number) || Text(block, "hash") is not { } hash
+                || Text(block, "parentHash") is not { } parent)
             {
                 return; // not a mined block as expected: not kept
             }
@@ -201,6 +204,9 @@ public sealed class ReadOnlyRpc
 
             Volatile.Write(ref Volatile.Read(ref _slots)[number % CachedBlocks], new Entry(number, hash, block.Clone()));
         }
+
+        private static string? Text(JsonElement block, string field) =>
+            block.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         private Entry? Find(long number) =>
             number >= 0 && Volatile.Read(ref Volatile.Read(ref _slots)[number % CachedBlocks]) is { } entry && entry.Number == number ? entry : null;

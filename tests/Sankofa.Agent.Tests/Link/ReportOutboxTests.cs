@@ -96,11 +96,12 @@ public sealed class ReportOutboxTests
             first.Add(Progress("starting"));
             var result = first.Add(Result("w"));
             first.Acknowledge(1);
-            File.WriteAllBytes(Path.Combine(directory.FullName, "00000000000000000009.report"), [0xff, 0xff, 0xff]); // a crash mid-write
+            File.WriteAllBytes(Path.Combine(directory.FullName, "00000000000000000005.report.tmp"), [0x08]); // a crash mid-write
+            File.WriteAllBytes(Path.Combine(directory.FullName, "00000000000000000009.report"), [0xff, 0xff, 0xff]); // damaged
 
             var restarted = new ReportOutbox(100, 1, directory.FullName);
 
-            // The inventory is not kept (a fresh one is reported); the acked progress is gone; the torn file is dropped.
+            // The inventory is not kept (a fresh one is reported); the acked progress is gone; the torn and damaged files are dropped.
             Assert.Equal([("starting", 3UL), ("w", 4UL)], restarted.After(0).Select(m => (m.Progress?.Step ?? m.Result.WorkId, m.Sequence)));
             Assert.Equal(result + 1, restarted.Add(Progress("again")));
             restarted.Acknowledge(result + 1);

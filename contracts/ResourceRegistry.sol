@@ -99,6 +99,8 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     event Provisioned(bytes32 indexed resourceId, bytes32 specHash);
     /// @notice The hosting site attests the resource runs with this spec.
     event SiteAttested(bytes32 indexed resourceId, bytes32 indexed site, bytes32 specHash);
+    /// @notice The resource's owner asked for another spec (a resize): attestations start again for the new hash.
+    event Resized(bytes32 indexed resourceId, bytes32 previousSpecHash, bytes32 specHash);
     /// @notice The resource is to be removed: its VM may now be destroyed (a site's agent destroys none before this).
     event RemovalRequested(bytes32 indexed resourceId);
     /// @notice The resource was deleted.
@@ -244,6 +246,27 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
         _divergent[resourceId].site = matches ? bytes32(0) : specHash;
         r.updatedBlock = uint64(block.number);
         emit SiteAttested(resourceId, r.site, specHash);
+    }
+
+    /// @notice Records a new requested spec for a placed or provisioned resource (a resize, or another one before the
+    ///         last was attested): the resource is Placed again with the new hash and both attestations cleared, so it is
+    ///         Verified again only once the control plane and the site attest the new spec. A site's agent changes a
+    ///         running VM only when the chain holds the spec it is asked for. A repeat (Placed with this hash) is a
+    ///         no-op; the previous hash stays in the Resized event.
+    function resize(bytes32 resourceId, bytes32 specHash) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        if (specHash == bytes32(0)) revert ZeroValue();
+        Stored storage r = _resources[resourceId];
+        if (r.state == State.Placed && r.specHash == specHash) return;
+        if (r.state != State.Provisioned && r.state != State.Placed) revert InvalidTransition(resourceId, r.state, State.Placed);
+        if (r.specHash == specHash) revert Conflict(resourceId);
+        bytes32 previous = r.specHash;
+        r.state = State.Placed;
+        r.specHash = specHash;
+        r.controlPlaneAttested = false;
+        r.siteAttested = false;
+        delete _divergent[resourceId];
+        r.updatedBlock = uint64(block.number);
+        emit Resized(resourceId, previous, specHash);
     }
 
     /// @notice Records that the resource is to be removed, before its VM is destroyed: the hosting site's agent destroys

@@ -197,12 +197,18 @@ public sealed partial class WorkRunner
         }
         else
         {
-            progress(Progress(work, "found", $"Found VM {vm.Ref}, made for this resource by an earlier run; carrying on with it."));
+            progress(Progress(work, "found", $"Found VM {vm.Ref}, made for this resource earlier (an interrupted run, or a resize); carrying on with it."));
         }
 
         if (vm.Lock is { } held)
         {
             return Result(work, WorkOutcome.Retry, $"VM {vm.Ref} is locked ({held}); waiting for the operation to finish");
+        }
+
+        if (VirtualMachineSizing.NeedsRestart(vm, spec))
+        {
+            progress(Progress(work, "stopping", $"Shutting VM {vm.Ref} down to change its CPU and memory; it starts again with the new size."));
+            await _hypervisor.ShutdownAsync(vm.Ref, _options.ShutdownTimeout, forceStop: true, cancellationToken).ConfigureAwait(false);
         }
 
         progress(Progress(work, "configuring", $"Configuring VM {vm.Ref}: {spec.VCpu} vCPU, {spec.RamMiB} MiB, {spec.DiskGiB} GiB."));

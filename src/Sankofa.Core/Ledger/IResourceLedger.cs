@@ -20,6 +20,13 @@ public interface IResourceLedger
     Task<LedgerReceipt> RecordSiteAttestationAsync(string resourceId, byte[] specHash, byte[] signature, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records a new requested spec for a provisioned resource (a resize): Placed again with the new hash and both
+    /// attestations cleared, so it is Verified again only when both attest the new spec. A repeat records nothing new;
+    /// the chain refuses it for a resource that is not provisioned.
+    /// </summary>
+    Task<LedgerReceipt> RecordResizedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records that the resource is to be removed (state Removing), before its VM is destroyed: a site's agent destroys
     /// no VM of a resource the chain does not record so. A repeat, or a resource already deleted, records nothing new;
     /// the chain refuses it for a resource it holds nothing of.

@@ -75,6 +75,58 @@ public sealed class FleetCapacity
         }
     }
 
+    /// <summary>
+    /// Changes the room a resource holds on its host to <paramref name="size"/> (a resize), when the host has it; a
+    /// growth is reserved before the next decision runs. Confirm with <see cref="Stored"/> once the store has the new
+    /// size, or undo with <see cref="Resize"/> back to the old size.
+    /// </summary>
+    /// <returns>Null when reserved; otherwise what the host has free besides what the resource holds now.</returns>
+    public async Task<ComputeResources?> ResizeAsync(HostAllocation current, ComputeResources size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        lock (_sync)
+        {
+            var state = _state!;
+            var free = state.GetFree(current.HostId) + current.Size;
+            if (!free.Covers(size))
+            {
+                return free;
+            }
+
+            ApplyResize(state, current, size);
+            return null;
+        }
+    }
+
+    /// <summary>Changes the room a resource holds on its host without asking whether it fits (an undo, or the store's word).</summary>
+    public void Resize(HostAllocation current, ComputeResources size)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        lock (_sync)
+        {
+            if (_state is { } state)
+            {
+                ApplyResize(state, current, size);
+            }
+        }
+    }
+
+    private void ApplyResize(FleetState state, HostAllocation current, ComputeResources size)
+    {
+        try
+        {
+            state.Release(current.HostId, current.Size, current.AntiAffinityGroup, current.TenantId);
+            state.Allocate(current.HostId, size, current.AntiAffinityGroup, current.TenantId);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+        {
+            // The state was reloaded without it meanwhile (or the host left the catalog): the next reload has it right.
+        }
+
+        _pending[current.ResourceId] = current with { Size = size };
+    }
+
     /// <summary>The store now holds the reservation: a reload reads it from there.</summary>
     public void Stored(string resourceId)
     {

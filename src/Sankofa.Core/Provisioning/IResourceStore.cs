@@ -39,6 +39,26 @@ public interface IResourceStore
     /// <exception cref="StoreConflictException">Someone else changed the resource meanwhile.</exception>
     Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives a resource a new spec (a resize), in one transaction: the usage of its old spec up to the resize (so
+    /// neither size is metered for the other's time), the new spec, hash, status and metered-until mark, the change of
+    /// size taken from (or given back to) its project's and tenant's quotas, the event and the audit entry. Applied only
+    /// while the stored version is still <c>resized.Version</c> and the stored metered-until mark is still
+    /// <paramref name="meteredFrom"/> (what the usage was computed from).
+    /// </summary>
+    /// <param name="resized">The resource with its new spec, hash, status and metered-until mark.</param>
+    /// <param name="usage">Usage of the old spec from <paramref name="meteredFrom"/> to the resize.</param>
+    /// <param name="meteredFrom">The metered-until mark the usage starts at, as read.</param>
+    /// <param name="change">New size minus old, per field (negative when it shrinks; <c>Vms</c> 0).</param>
+    /// <param name="resourceEvent">The history entry.</param>
+    /// <param name="audit">The audit entry.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored resource with its new version.</returns>
+    /// <exception cref="StoreConflictException">The resource or its metering changed meanwhile, or a quota has no room for the growth.</exception>
+    Task<Resource> ResizeResourceAsync(
+        Resource resized, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, ResourceTotals change, NewResourceEvent resourceEvent, AuditEvent audit,
+        CancellationToken cancellationToken);
+
     /// <summary>One resource, or null.</summary>
     Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken);
 

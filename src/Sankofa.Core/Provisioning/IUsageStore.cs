@@ -6,8 +6,17 @@ public interface IUsageStore
     /// <summary>Resources that were Verified and whose usage is not recorded up to their end (or up to <paramref name="now"/>).</summary>
     Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
-    /// <summary>Adds usage records (summing into an existing record of the same resource and hour) and moves the resource's metered-until mark, in one transaction.</summary>
-    Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds usage records (summing into an existing record of the same resource and hour) and moves the resource's
+    /// metered-until mark, in one transaction; nothing when the stored mark is no longer <paramref name="meteredFrom"/>
+    /// (another round, or a resize, metered it meanwhile, perhaps at another size).
+    /// </summary>
+    /// <param name="resourceId">The resource.</param>
+    /// <param name="usage">Its usage from <paramref name="meteredFrom"/> to <paramref name="meteredUntil"/>.</param>
+    /// <param name="meteredFrom">The metered-until mark the usage was computed from, as read.</param>
+    /// <param name="meteredUntil">The new mark.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, DateTimeOffset meteredUntil, CancellationToken cancellationToken);
 
     /// <summary>A resource's usage, oldest hour first.</summary>
     Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);

@@ -226,6 +226,154 @@ public sealed partial class ProvisioningService
         }
     }
 
+    /// <summary>
+    /// Gives a running VM a new size: validated, within quota, within its host's room, and stored as Resizing with the
+    /// usage of the old size metered up to now, in one transaction; the reconciler records the new spec on chain and
+    /// has the VM changed in place (restarted when its CPU or memory change) until both attest the new spec. The VM
+    /// must have been Verified; a resize while another is under way replaces it. Asking for the size it has is
+    /// harmless. The caller must hold <see cref="Permission.ResourcesWrite"/> in the resource's tenant.
+    /// </summary>
+    public async Task<Result<Resource>> ResizeAsync(string actor, Caller caller, string resourceId, ResizeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        if (request is { VCpu: null, RamMiB: null, DiskGiB: null })
+        {
+            foreach (var field in (string[])["vcpu", "ramMiB", "diskGiB"])
+            {
+                errors[field] = ["Give at least one of vcpu, ramMiB and diskGiB."];
+            }
+        }
+
+        Range(errors, "vcpu", request.VCpu, _options.MaxVCpu, "vCPU");
+        Range(errors, "ramMiB", request.RamMiB, _options.MaxRamMiB, "MiB");
+        Range(errors, "diskGiB", request.DiskGiB, _options.MaxDiskGiB, "GiB");
+        if (errors.Count > 0)
+        {
+            return Error.Invalid(errors);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
+            var missing = Error.NotFound("id", $"There is no resource '{resourceId}'.");
+            if (resource is null)
+            {
+                return missing;
+            }
+
+            if (AccessErrors.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied)
+            {
+                return denied;
+            }
+
+            var old = resource.Spec;
+            var spec = old with { VCpu = request.VCpu ?? old.VCpu, RamMiB = request.RamMiB ?? old.RamMiB, DiskGiB = request.DiskGiB ?? old.DiskGiB };
+            if (spec.DiskGiB < old.DiskGiB)
+            {
+                return Error.Of(ErrorKind.Invalid, "diskGiB", $"Disks only grow: the disk is {old.DiskGiB} GiB; ask for {old.DiskGiB} or more.");
+            }
+
+            if (resource.Desired == DesiredState.Absent || resource.Status is ResourceStatus.Deleting or ResourceStatus.Deleted or ResourceStatus.Failed)
+            {
+                return Error.Conflict("id", $"Resource {resource.Id} is {Lower(resource.Status)}{(resource.Desired == DesiredState.Absent ? " and to be deleted" : string.Empty)}; only a running VM can be resized.");
+            }
+
+            var specHash = SpecHash.Of(spec);
+            if (specHash.AsSpan().SequenceEqual(resource.SpecHash))
+            {
+                return Result<Resource>.Ok(resource); // the size it has (or is being given): nothing to do
+            }
+
+            if (resource.VerifiedAt is null)
+            {
+                return Error.Conflict("id", $"Resource {resource.Id} is {Lower(resource.Status)} and was never Verified; resize it once it runs.");
+            }
+
+            var change = (ResourceTotals.ForVms(spec.Size) - ResourceTotals.ForVms(old.Size)) with { Vms = 0 };
+            var growth = new ResourceTotals(Math.Max(0, change.VCpu), Math.Max(0, change.RamMiB), Math.Max(0, change.DiskGiB), 0);
+            var owners = await OwnersAsync(caller, Permission.ResourcesWrite, resource.ProjectId, cancellationToken).ConfigureAwait(false);
+            if (owners.Error is { } gone)
+            {
+                return gone;
+            }
+
+            if (QuotaPolicy.Reserve(owners.Value.Tenant, owners.Value.Project, growth) is { IsGranted: false } quota)
+            {
+                return new QuotaExceededError(quota.Refusals);
+            }
+
+            if (await _capacity.ResizeAsync(resource.Allocation, spec.Size, cancellationToken).ConfigureAwait(false) is { } free)
+            {
+                return HostFull(resource, spec.Size, free);
+            }
+
+            var now = _time.GetUtcNow();
+            var (usage, meteredUntil) = UsageMeter.Meter(resource, now);
+            var resized = resource with
+            {
+                Spec = spec, SpecHash = specHash, Status = ResourceStatus.Resizing, FailureReason = null, Attempts = 0, NextAttemptAt = now, UpdatedAt = now,
+                MeteredUntil = meteredUntil,
+            };
+            var payload = JsonSerializer.Serialize(new
+            {
+                from = new { vcpu = old.VCpu, ramMiB = old.RamMiB, diskGiB = old.DiskGiB, specHash = "0x" + Convert.ToHexStringLower(resource.SpecHash) },
+                to = new { vcpu = spec.VCpu, ramMiB = spec.RamMiB, diskGiB = spec.DiskGiB, specHash = "0x" + Convert.ToHexStringLower(specHash) },
+                status = resource.Status.ToString(),
+            });
+            try
+            {
+                var stored = await _store.ResizeResourceAsync(
+                    resized, usage, resource.MeteredUntil, change,
+                    new NewResourceEvent("resource.resize-requested",
+                        $"Resize requested by {actor}: {old.VCpu} → {spec.VCpu} vCPU, {old.RamMiB} → {spec.RamMiB} MiB, {old.DiskGiB} → {spec.DiskGiB} GiB (usage of the old size metered up to now)."),
+                    new AuditEvent(actor, "provisioning.resource.resize-requested", "resource:" + resource.Id, payload),
+                    cancellationToken).ConfigureAwait(false);
+                _capacity.Stored(resource.Id);
+                return Result<Resource>.Ok(stored);
+            }
+            catch (Exception ex)
+            {
+                _capacity.Resize(resized.Allocation, old.Size);
+                if (ex is not StoreConflictException)
+                {
+                    throw;
+                }
+
+                if (attempt >= ConflictRetries)
+                {
+                    return Error.Conflict("id", $"Resource {resource.Id} kept changing meanwhile; try again.");
+                }
+
+                // Changed, metered or out of quota meanwhile: read again and decide again.
+            }
+        }
+    }
+
+    private static Error HostFull(Resource resource, ComputeResources size, ComputeResources free)
+    {
+        var fields = new Dictionary<string, string[]>();
+        var host = resource.Placement.HostId;
+        if (size.VCpu > free.VCpu)
+        {
+            fields["vcpu"] = [$"Host {host} has room for {free.VCpu} vCPU for this VM; asked for {size.VCpu}."];
+        }
+
+        if (size.RamMiB > free.RamMiB)
+        {
+            fields["ramMiB"] = [$"Host {host} has room for {free.RamMiB} MiB for this VM; asked for {size.RamMiB}."];
+        }
+
+        if (size.DiskGiB > free.DiskGiB)
+        {
+            fields["diskGiB"] = [$"Host {host} has room for {free.DiskGiB} GiB for this VM; asked for {size.DiskGiB}."];
+        }
+
+        return new Error(ErrorKind.NoCapacity, $"Host {host} of site {resource.Placement.SiteId} cannot take the VM at the new size (a resize keeps the VM on its host).", fields);
+    }
+
     private async Task<Result<PlacementDecision>> PlaceAsync(ResourceRequest request, string? tenantId, string? reserveFor, CancellationToken cancellationToken)
     {
         var size = Size(request);
@@ -386,8 +534,13 @@ public sealed partial class ProvisioningService
         return errors;
     }
 
-    private static void Range(Dictionary<string, string[]> errors, string field, long value, long max, string unit)
+    private static void Range(Dictionary<string, string[]> errors, string field, long? given, long max, string unit)
     {
+        if (given is not { } value)
+        {
+            return;
+        }
+
         if (value <= 0)
         {
             errors[field] = [$"Must be at least 1 (was {value})."];
@@ -404,6 +557,8 @@ public sealed partial class ProvisioningService
     private static ComputeResources Size(ResourceRequest r) => new(r.VCpu, r.RamMiB, r.DiskGiB);
 
     private static string Lower(SiteTier tier) => tier.ToString().ToLowerInvariant();
+
+    private static string Lower(ResourceStatus status) => status.ToString().ToLowerInvariant();
 
     private static string NewId() => "vm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 

@@ -120,6 +120,7 @@ public sealed class ResourceReconciler
         return r.Status switch
         {
             ResourceStatus.Requested => await RecordOnChainAsync(r, ct).ConfigureAwait(false),
+            ResourceStatus.Resizing => await RecordResizeAsync(r, ct).ConfigureAwait(false),
             ResourceStatus.Placed => await ReserveVmIdAsync(r, ct).ConfigureAwait(false),
             ResourceStatus.Provisioning => await ProvisionAsync(r, reservedHere, ct).ConfigureAwait(false),
             ResourceStatus.Provisioned => await VerifyAsync(r, ct).ConfigureAwait(false),
@@ -247,6 +248,26 @@ public sealed class ResourceReconciler
     }
 
     /// <summary>
+    /// A resize: the new spec is recorded on chain (Placed again, attestations cleared) before the VM is touched, so a
+    /// site's agent finds there the spec it is asked for; then the VM is changed in place by the provisioning step.
+    /// </summary>
+    private async Task<Resource> RecordResizeAsync(Resource r, CancellationToken ct)
+    {
+        var agent = await ThroughAgentAsync(r, ct).ConfigureAwait(false);
+        if (agent && await _agents!.LatestAsync(r.Id, SiteWorkKind.Provision, ct).ConfigureAwait(false) is { State: not SiteWorkState.Closed } earlier)
+        {
+            // The old spec's work (done, or still under way for an earlier resize) must not stand for the new spec.
+            await _agents.CloseAsync(earlier, ct).ConfigureAwait(false);
+        }
+
+        var receipt = await _ledger.RecordResizedAsync(r.Id, r.SpecHash, ct).ConfigureAwait(false);
+        var by = agent ? $"site {r.Placement.SiteId}'s agent" : "the control plane";
+        return await SaveAsync(r with { Status = ResourceStatus.Provisioning }, "chain.resized",
+            $"New spec {Short(r.SpecHash)} recorded on chain (tx {receipt.TransactionHash}); {by} changes VM {r.Vm?.ToString() ?? "(to be found)"} next.",
+            "provisioning.resource.resized", new { tx = receipt.TransactionHash, specHash = Hex(r.SpecHash), vm = r.Vm?.ToString() }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Picks the VM id and node the clone will get and stores them before cloning, so a run interrupted during the clone
     /// finds its VM by looking at that one id, not by reading every VM of the cluster.
     /// </summary>
@@ -340,10 +361,17 @@ public sealed class ResourceReconciler
             throw new ProvisioningException(ProvisioningFailure.Conflict, $"VM {vm.Ref} is locked ({held}); waiting for the operation to finish.");
         }
 
-        if (!cloned && r.Vm is not null && (r.Attempts == 0 || !await FoundAlreadyAsync(r, ct).ConfigureAwait(false)))
+        if (!cloned && r.Vm is not null && r.VerifiedAt is null && (r.Attempts == 0 || !await FoundAlreadyAsync(r, ct).ConfigureAwait(false)))
         {
             // Resuming after an interruption: say so in the history, once (a retry finds its own VM again and again).
             r = await NoteAsync(r, "vm.found", $"Found VM {vm.Ref}, made for this resource by an earlier run; carrying on with it.", null, null, ct).ConfigureAwait(false);
+        }
+
+        if (VirtualMachineSizing.NeedsRestart(vm, r.Spec))
+        {
+            r = await NoteAsync(r, "vm.stopping", $"Shutting VM {vm.Ref} down to change its CPU and memory; it starts again with the new size.", null, null, ct)
+                .ConfigureAwait(false);
+            await provider.ShutdownAsync(vm.Ref, _options.ShutdownTimeout, forceStop: true, ct).ConfigureAwait(false);
         }
 
         await provider.ConfigureAsync(vm.Ref, new VirtualMachineConfiguration
@@ -647,7 +675,9 @@ public sealed class ResourceReconciler
         var removing = fresh.Status == ResourceStatus.Deleting || fresh.Desired == DesiredState.Absent;
         var permanent = error is SpecMismatchException or KeyNotFoundException
                         || error is ProvisioningException { Failure: ProvisioningFailure.InvalidRequest or ProvisioningFailure.NotFound };
-        if (!removing && (permanent || attempts >= _options.MaxAttempts))
+        // A VM that was Verified once (being resized, or recorded again after the chain lost it) runs for its owner: it
+        // is never rolled back; its step is retried with backoff until it succeeds or the owner resizes or deletes it.
+        if (!removing && fresh.VerifiedAt is null && (permanent || attempts >= _options.MaxAttempts))
         {
             // Give up provisioning: remove what was made (the Deleting path retries until it is gone), then Failed.
             var reason = $"{StepName(fresh)} failed{(permanent ? string.Empty : $" {attempts} times")}: {error.Message}";
@@ -722,6 +752,7 @@ public sealed class ResourceReconciler
     private static string StepName(Resource r) => r.Status switch
     {
         ResourceStatus.Requested => "Recording the request on chain",
+        ResourceStatus.Resizing => "Recording the resize on chain",
         ResourceStatus.Placed or ResourceStatus.Provisioning => "Provisioning the VM",
         ResourceStatus.Provisioned => "Site attestation",
         ResourceStatus.Deleting => "Removing the VM",

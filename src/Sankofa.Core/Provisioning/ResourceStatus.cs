@@ -26,6 +26,12 @@ public enum ResourceStatus
 
     /// <summary>Provisioning gave up (see the failure reason); anything it created was rolled back.</summary>
     Failed,
+
+    /// <summary>
+    /// A Verified VM was given a new spec (a resize), not yet recorded on chain; it then goes through Provisioning and
+    /// Provisioned again (the VM is changed in place, restarted when its CPU or memory change) until both attest the new spec.
+    /// </summary>
+    Resizing,
 }
 
 /// <summary>What the owner wants: the reconciler drives the observed state towards it.</summary>

@@ -22,7 +22,7 @@ public sealed class UsageMetering(IUsageStore store, TimeProvider time)
                     continue;
                 }
 
-                await store.RecordUsageAsync(resource.Id, records, until, cancellationToken).ConfigureAwait(false);
+                await store.RecordUsageAsync(resource.Id, records, resource.MeteredUntil, until, cancellationToken).ConfigureAwait(false);
                 progressed++;
             }
 

@@ -37,6 +37,18 @@ internal sealed partial class ProvisioningStore
         };
     }
 
+    public async Task<Resource> ResizeResourceAsync(
+        Resource resized, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, ResourceTotals change, NewResourceEvent resourceEvent, AuditEvent audit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resized);
+        ArgumentNullException.ThrowIfNull(usage);
+        ArgumentNullException.ThrowIfNull(resourceEvent);
+        ArgumentNullException.ThrowIfNull(audit);
+        await writer.WriteAsync(new ResizeWrite(resized, usage, meteredFrom, change, resourceEvent, AuditEntryOf(audit)), cancellationToken).ConfigureAwait(false);
+        return AsStored(resized) with { Version = resized.Version + 1 };
+    }
+
     public async Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
@@ -306,6 +318,67 @@ internal sealed partial class ProvisioningStore
                 $"UPDATE {table} SET used_vcpu = used_vcpu - @vcpu, used_ram_mib = used_ram_mib - @ram, used_disk_gib = used_disk_gib - @disk, used_vms = used_vms - @vms "
                 + "WHERE id = @id AND used_vcpu >= @vcpu AND used_ram_mib >= @ram AND used_disk_gib >= @disk AND used_vms >= @vms",
                 cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
+    }
+
+    /// <summary>
+    /// A resize: the old size's usage up to now, the new spec, the quota change, the event and the audit entry, if the
+    /// resource's version and metered-until mark are still the ones it was read at.
+    /// </summary>
+    private sealed class ResizeWrite(
+        Resource resized, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, ResourceTotals change, NewResourceEvent resourceEvent, NewAuditEntry audit)
+        : ResourceWriter.PendingWrite("resource " + resized.Id)
+    {
+        public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
+        {
+            var r = resized;
+            // -1 stands for "never metered" on both sides, so the guard needs no null-safe comparison.
+            var updated = await sql.ExecuteAsync(
+                "UPDATE resources SET vcpu = @vcpu, ram_mib = @ram_mib, disk_gib = @disk_gib, spec_hash = @spec_hash, status = @status, settled = @settled, "
+                + "failure_reason = @failure_reason, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms, updated_at_ms = @updated_at_ms, "
+                + "metered_until_ms = @metered_until_ms, version = version + 1 "
+                + "WHERE id = @id AND version = @version AND COALESCE(metered_until_ms, -1) = @metered_from_ms",
+                cancellationToken,
+                Arg.Of("vcpu", r.Spec.VCpu), Arg.Of("ram_mib", r.Spec.RamMiB), Arg.Of("disk_gib", r.Spec.DiskGiB), Arg.Of("spec_hash", r.SpecHash),
+                Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled), Arg.Of("failure_reason", r.FailureReason), Arg.Of("attempts", r.Attempts),
+                Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()),
+                Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version),
+                Arg.Of("metered_from_ms", meteredFrom?.ToUnixTimeMilliseconds() ?? -1L)).ConfigureAwait(false);
+            if (updated == 0)
+            {
+                throw new StoreConflictException($"Resource {r.Id} changed or was metered meanwhile (expected version {r.Version}).");
+            }
+
+            if (await ChangeQuotaAsync(sql, "projects", r.ProjectId, change, cancellationToken).ConfigureAwait(false) == 0
+                || await ChangeQuotaAsync(sql, "tenants", r.TenantId, change, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new StoreConflictException($"The quota of project {r.ProjectId} or tenant {r.TenantId} no longer has room for resizing resource {r.Id}.");
+            }
+
+            foreach (var u in usage)
+            {
+                await sql.ExecuteAsync(
+                    "INSERT INTO resource_usage (resource_id, hour_start_ms, tenant_id, project_id, seconds, vcpu_hours, ram_gb_hours, disk_gb_hours) "
+                    + "VALUES (@resource_id, @hour_start_ms, @tenant_id, @project_id, @seconds, @vcpu_hours, @ram_gb_hours, @disk_gb_hours) "
+                    + "ON CONFLICT (resource_id, hour_start_ms) DO UPDATE SET seconds = resource_usage.seconds + excluded.seconds, "
+                    + "vcpu_hours = resource_usage.vcpu_hours + excluded.vcpu_hours, ram_gb_hours = resource_usage.ram_gb_hours + excluded.ram_gb_hours, "
+                    + "disk_gb_hours = resource_usage.disk_gb_hours + excluded.disk_gb_hours",
+                    cancellationToken,
+                    Arg.Of("resource_id", u.ResourceId), Arg.Of("hour_start_ms", u.HourStart.ToUnixTimeMilliseconds()), Arg.Of("tenant_id", u.TenantId),
+                    Arg.Of("project_id", u.ProjectId), Arg.Real("seconds", u.Seconds), Arg.Real("vcpu_hours", u.VCpuHours), Arg.Real("ram_gb_hours", u.RamGbHours),
+                    Arg.Real("disk_gb_hours", u.DiskGbHours)).ConfigureAwait(false);
+            }
+
+            await InsertEventAsync(sql, r, resourceEvent, cancellationToken).ConfigureAwait(false);
+            await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Adds the change to what is used, guarded so a growth stays within the quota and nothing goes below zero.</summary>
+        private static Task<int> ChangeQuotaAsync(ResourceWriter.Statements sql, string table, string id, ResourceTotals change, CancellationToken cancellationToken) =>
+            sql.ExecuteAsync(
+                $"UPDATE {table} SET used_vcpu = used_vcpu + @vcpu, used_ram_mib = used_ram_mib + @ram, used_disk_gib = used_disk_gib + @disk "
+                + "WHERE id = @id AND (@vcpu <= 0 OR used_vcpu + @vcpu <= quota_vcpu) AND (@ram <= 0 OR used_ram_mib + @ram <= quota_ram_mib) "
+                + "AND (@disk <= 0 OR used_disk_gib + @disk <= quota_disk_gib) AND used_vcpu + @vcpu >= 0 AND used_ram_mib + @ram >= 0 AND used_disk_gib + @disk >= 0",
+                cancellationToken, Arg.Of("vcpu", change.VCpu), Arg.Of("ram", change.RamMiB), Arg.Of("disk", change.DiskGiB), Arg.Of("id", id));
     }
 
     /// <summary>An event for a resource's history (with the status it has), and its audit entry if any; the resource itself is left as it is.</summary>

@@ -24,16 +24,16 @@ internal sealed partial class ProvisioningStore
         return [.. rows.Select(ToDomain)];
     }
 
-    public async Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset meteredUntil, CancellationToken cancellationToken)
+    public async Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, DateTimeOffset meteredUntil, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(usage);
         await WriteAsync(null, async db =>
         {
             var resource = await db.Set<ResourceRow>().FirstAsync(r => r.Id == resourceId, cancellationToken).ConfigureAwait(false);
             var until = meteredUntil.ToUnixTimeMilliseconds();
-            if (resource.MeteredUntilMs is { } already && already >= until)
+            if (resource.MeteredUntilMs != meteredFrom?.ToUnixTimeMilliseconds() || resource.MeteredUntilMs >= until)
             {
-                return; // metered already (another round or server got here first)
+                return; // metered meanwhile (another round or server, or a resize at the old size): computed from a mark that moved
             }
 
             var hours = usage.Select(u => u.HourStart.ToUnixTimeMilliseconds()).ToList();

@@ -188,6 +188,8 @@ internal sealed class ResourceWriter
 
         public static Arg Of(string name, long? value) => new(name, value, DbType.Int64);
 
+        public static Arg Real(string name, double value) => new(name, value, DbType.Double);
+
         public static Arg Of(string name, bool value) => new(name, value, DbType.Boolean);
 
         public static Arg Of(string name, string? value) => new(name, value, DbType.String);

@@ -52,6 +52,13 @@ internal sealed class AttestFunction : FunctionMessage
     [Parameter("bytes", "signature", 3)] public byte[] Signature { get; set; } = [];
 }
 
+[Function("resize")]
+internal sealed class ResizeFunction : FunctionMessage
+{
+    [Parameter("bytes32", "resourceId", 1)] public byte[] ResourceId { get; set; } = [];
+    [Parameter("bytes32", "specHash", 2)] public byte[] SpecHash { get; set; } = [];
+}
+
 [Function("requestRemoval")]
 internal sealed class RequestRemovalFunction : FunctionMessage
 {

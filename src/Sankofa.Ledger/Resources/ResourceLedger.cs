@@ -22,6 +22,7 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     private const long ProvisionedGas = 60_000;
     private const long AttestGas = 70_000;
     private const long RemoveGas = 30_000;
+    private const long ResizeGas = 50_000;
     private const long SetSiteKeyGas = 75_000;
     private const long RotateSiteKeyGas = 60_000;
     private const long RevokeSiteKeyGas = 10_000;
@@ -51,6 +52,10 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         SendAsync($"resource:{resourceId}:attest:{Short(specHash)}",
             new AttestFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)), Signature = Signature(signature, nameof(signature)) },
             AttestGas, cancellationToken);
+
+    public Task<LedgerReceipt> RecordResizedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
+        SendAsync($"resource:{resourceId}:resize:{Short(specHash)}",
+            new ResizeFunction { ResourceId = LedgerIds.Of(resourceId), SpecHash = Hash32(specHash, nameof(specHash)) }, ResizeGas, cancellationToken);
 
     public Task<LedgerReceipt> RecordRemovalRequestedAsync(string resourceId, CancellationToken cancellationToken) =>
         // The same one-slot write as remove.

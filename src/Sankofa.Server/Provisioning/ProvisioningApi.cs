@@ -26,6 +26,8 @@ internal static class ProvisioningApi
             .WithSummary("Lists resources filtered by tenant, project, status or site, ordered by sort (created, name, status, site) and order (asc, desc; default newest first), paged by the 'cursor' of the previous page ('before' too, newest first).");
         api.MapGet("/resources/{id}", GetAsync).WithName("GetResource").Requires(Permission.ResourcesRead)
             .WithSummary("One resource: status, placement explanation, event history and what the chain holds for it.");
+        api.MapPatch("/resources/{id}", ResizeAsync).WithName("ResizeResource").Requires(Permission.ResourcesWrite)
+            .WithSummary("Resizes a running VM (vcpu, ramMiB, diskGiB; disks only grow) on its host: quota and host room checked, the new spec recorded on chain, the VM changed in place (restarted when CPU or memory change) until both attest it again (202). Asking for the size it has changes nothing.");
         api.MapDelete("/resources/{id}", DeleteAsync).WithName("DeleteResource").Requires(Permission.ResourcesWrite)
             .WithSummary("Asks for the VM to be destroyed; the deletion is recorded on chain (202).");
         api.MapGet("/resources/{id}/usage", UsageAsync).WithName("GetResourceUsage").Requires(Permission.ResourcesRead)
@@ -128,6 +130,24 @@ internal static class ProvisioningApi
         }
 
         return TypedResults.Ok(resource.ToResponse() with { Events = [.. events.Select(e => e.ToResponse())], OnChain = onChain, OnChainError = chainError });
+    }
+
+    private static async Task<Results<Accepted<ResourceResponse>, ProblemHttpResult>> ResizeAsync(
+        string id, ResizeRequestBody? body, HttpContext context, ProvisioningService service, ReconcilerSignal signal, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ErrorProblems.Invalid(new() { ["body"] = ["A JSON body is required."] });
+        }
+
+        var result = await service.ResizeAsync(Actor(context), context.RequiredCaller(), id, body.ToRequest(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return error.ToProblem();
+        }
+
+        signal.Wake();
+        return TypedResults.Accepted($"/api/v1/resources/{id}", result.Value!.ToResponse());
     }
 
     private static async Task<Results<Accepted<ResourceResponse>, ProblemHttpResult>> DeleteAsync(

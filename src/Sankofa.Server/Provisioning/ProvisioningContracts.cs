@@ -6,6 +6,15 @@ using Sankofa.Core.Topology;
 
 namespace Sankofa.Server.Provisioning;
 
+/// <summary>A new size for a running VM (PATCH): the fields given replace the spec's; at least one.</summary>
+/// <param name="Vcpu">Virtual CPUs.</param>
+/// <param name="RamMiB">Memory in MiB.</param>
+/// <param name="DiskGiB">Disk in GiB; disks only grow.</param>
+public sealed record ResizeRequestBody(int? Vcpu, long? RamMiB, long? DiskGiB)
+{
+    internal ResizeRequest ToRequest() => new(Vcpu, RamMiB, DiskGiB);
+}
+
 /// <summary>Body of <c>POST /api/v1/resources</c> and <c>POST /api/v1/placements</c>.</summary>
 /// <param name="ProjectId">The project it counts against (optional for a placement preview).</param>
 /// <param name="Name">The VM's name, a DNS label.</param>

@@ -62,6 +62,15 @@ internal sealed class FakeResourceLedger : IResourceLedger
             ? r with { SiteAttestation = specHash }
             : throw Refused("InvalidTransition", resourceId));
 
+    public Task<LedgerReceipt> RecordResizedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
+        Transition(resourceId, r => r?.State switch
+        {
+            OnChainResourceState.Placed when r.SpecHash.AsSpan().SequenceEqual(specHash) => r,
+            OnChainResourceState.Placed or OnChainResourceState.Provisioned when !r.SpecHash.AsSpan().SequenceEqual(specHash) =>
+                r with { State = OnChainResourceState.Placed, SpecHash = specHash, ControlPlaneAttestation = new byte[32], SiteAttestation = new byte[32] },
+            _ => throw Refused("InvalidTransition", resourceId),
+        });
+
     public Task<LedgerReceipt> RecordRemovalRequestedAsync(string resourceId, CancellationToken cancellationToken) =>
         Transition(resourceId, r => r?.State switch
         {

@@ -67,6 +67,26 @@ internal sealed class FakeResourceStore : IResourceStore
         }
     }
 
+    /// <summary>Usage a resize metered, in order (quotas are the tenant store's, not kept here).</summary>
+    public List<UsageRecord> ResizeUsage { get; } = [];
+
+    public Task<Resource> ResizeResourceAsync(
+        Resource resized, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, ResourceTotals change, NewResourceEvent resourceEvent, AuditEvent audit,
+        CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!_resources.TryGetValue(resized.Id, out var stored) || stored.Version != resized.Version || stored.MeteredUntil != meteredFrom)
+            {
+                throw new StoreConflictException($"Resource {resized.Id} changed meanwhile.");
+            }
+
+            ResizeUsage.AddRange(usage);
+        }
+
+        return UpdateResourceAsync(resized, resourceEvent, audit, null, cancellationToken);
+    }
+
     public Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken)
     {
         lock (_sync)

@@ -308,11 +308,11 @@ public sealed class ProvisioningStoreTests
 
         var (records, until) = UsageMeter.Meter(verified, Now.AddMinutes(60));
         Assert.Equal(2, records.Count);
-        await store.RecordUsageAsync("vm-5", records, until, CancellationToken.None);
-        await store.RecordUsageAsync("vm-5", records, until, CancellationToken.None); // a repeat records nothing
+        await store.RecordUsageAsync("vm-5", records, verified.MeteredUntil, until, CancellationToken.None);
+        await store.RecordUsageAsync("vm-5", records, verified.MeteredUntil, until, CancellationToken.None); // a repeat records nothing
         var later = (await store.GetResourceAsync("vm-5", CancellationToken.None))!;
         var (more, end) = UsageMeter.Meter(later, Now.AddMinutes(90));
-        await store.RecordUsageAsync("vm-5", more, end, CancellationToken.None);
+        await store.RecordUsageAsync("vm-5", more, later.MeteredUntil, end, CancellationToken.None);
 
         var usage = await store.GetUsageAsync("vm-5", CancellationToken.None);
         Assert.Equal([Now.AddMinutes(-30), Now.AddMinutes(30)], usage.Select(u => u.HourStart));
@@ -341,9 +341,9 @@ public sealed class ProvisioningStoreTests
 
         var hour = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
         UsageRecord Used(string id, string projectId, int h, double vcpuHours) => new(id, "acme", projectId, hour.AddHours(h), 3600 * vcpuHours / 2, vcpuHours, vcpuHours * 2, vcpuHours * 10);
-        await store.RecordUsageAsync("vm-u1", [Used("vm-u1", "web", 0, 2), Used("vm-u1", "web", 1, 2), Used("vm-u1", "web", 2, 2)], hour.AddHours(3), CancellationToken.None);
-        await store.RecordUsageAsync("vm-u2", [Used("vm-u2", "web", 1, 1), Used("vm-u2", "web", 2, 0.5)], hour.AddHours(3), CancellationToken.None);
-        await store.RecordUsageAsync("vm-u3", [Used("vm-u3", "api", 1, 8)], hour.AddHours(2), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u1", [Used("vm-u1", "web", 0, 2), Used("vm-u1", "web", 1, 2), Used("vm-u1", "web", 2, 2)], null, hour.AddHours(3), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u2", [Used("vm-u2", "web", 1, 1), Used("vm-u2", "web", 2, 0.5)], null, hour.AddHours(3), CancellationToken.None);
+        await store.RecordUsageAsync("vm-u3", [Used("vm-u3", "api", 1, 8)], null, hour.AddHours(2), CancellationToken.None);
 
         // Hours 1 and 2 of web only: the first hour is before the range, api's usage is another project's.
         var usage = await store.GetProjectUsageAsync("acme", "web", hour.AddHours(1), hour.AddHours(3), CancellationToken.None);

@@ -177,6 +177,43 @@ public sealed class ResourceLedgerTests(LedgerFixture fixture) : IClassFixture<L
     }
 
     [Fact]
+    public async Task A_resize_places_a_verified_resource_again_with_the_new_spec_until_both_attest_it()
+    {
+        var requestedOnly = "vm-" + Guid.NewGuid();
+        await Ledger.RecordRequestedAsync(requestedOnly, Spec("asked"), CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordResizedAsync(requestedOnly, Spec("bigger"), CancellationToken.None)); // not placed
+        var (id, siteKey) = await RequestedAndPlacedAsync();
+        await Ledger.RecordProvisionedAsync(id, Spec("asked"), CancellationToken.None);
+        var digest = await Ledger.AttestationDigestAsync(id, Spec("asked"), CancellationToken.None);
+        await Ledger.RecordSiteAttestationAsync(id, Spec("asked"), SiteAttestation.Sign(siteKey, digest), CancellationToken.None);
+        Assert.True(await Ledger.IsVerifiedAsync(id, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.RecordResizedAsync(id, Spec("asked"), CancellationToken.None)); // the same spec is no resize
+
+        await Ledger.RecordResizedAsync(id, Spec("bigger"), CancellationToken.None);
+        var resized = (await Ledger.GetAsync(id, CancellationToken.None))!;
+        await Ledger.RecordResizedAsync(id, Spec("bigger"), CancellationToken.None);
+
+        Assert.Equal(OnChainResourceState.Placed, resized.State);
+        Assert.Equal(Spec("bigger"), resized.SpecHash);
+        Assert.Equal(new byte[32], resized.ControlPlaneAttestation);
+        Assert.Equal(new byte[32], resized.SiteAttestation);
+        Assert.False(resized.Verified);
+        Assert.Equal(resized.UpdatedBlock, (await Ledger.GetAsync(id, CancellationToken.None))!.UpdatedBlock); // the repeat recorded nothing
+
+        // Another resize before the last was attested replaces it.
+        await Ledger.RecordResizedAsync(id, Spec("other"), CancellationToken.None);
+        Assert.Equal(Spec("other"), (await Ledger.GetAsync(id, CancellationToken.None))!.SpecHash);
+        await Ledger.RecordResizedAsync(id, Spec("bigger"), CancellationToken.None);
+
+        // The control plane's attestation alone does not make it Verified again; the site's of the new spec does.
+        await Ledger.RecordProvisionedAsync(id, Spec("bigger"), CancellationToken.None);
+        Assert.False(await Ledger.IsVerifiedAsync(id, CancellationToken.None));
+        digest = await Ledger.AttestationDigestAsync(id, Spec("bigger"), CancellationToken.None);
+        await Ledger.RecordSiteAttestationAsync(id, Spec("bigger"), SiteAttestation.Sign(siteKey, digest), CancellationToken.None);
+        Assert.True(await Ledger.IsVerifiedAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_site_signs_exactly_the_digest_the_contract_recovers()
     {
         var siteKey = TestSites.NewKey();

@@ -19,9 +19,15 @@ public sealed partial class PortalTests
         var vm = await fixture.Harness.CreateAsync(ProvisioningHarness.Vm(project, "edge-002", "metered", vcpu: 2));
         await fixture.Harness.WaitForAsync(vm.Id, ResourceStatus.Verified);
         var store = fixture.Harness.Server.Services.GetRequiredService<IUsageStore>();
-        var verified = (await fixture.Harness.Server.Services.GetRequiredService<IResourceStore>().GetResourceAsync(vm.Id, CancellationToken.None))!;
-        var (records, until) = UsageMeter.Meter(verified with { VerifiedAt = verified.VerifiedAt!.Value.AddHours(-3), MeteredUntil = null }, DateTimeOffset.UtcNow);
-        await store.RecordUsageAsync(vm.Id, records, until, CancellationToken.None);
+        var resources = fixture.Harness.Server.Services.GetRequiredService<IResourceStore>();
+        for (var recorded = false; !recorded;)
+        {
+            // Recorded only from the mark as read: the server's own metering may move it in between, then read again.
+            var verified = (await resources.GetResourceAsync(vm.Id, CancellationToken.None))!;
+            var (records, until) = UsageMeter.Meter(verified with { VerifiedAt = verified.VerifiedAt!.Value.AddHours(-3), MeteredUntil = null }, DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            await store.RecordUsageAsync(vm.Id, records, verified.MeteredUntil, until, CancellationToken.None);
+            recorded = (await resources.GetResourceAsync(vm.Id, CancellationToken.None))!.MeteredUntil == until;
+        }
 
         await using var session = await browser.OpenAsync(Server);
         var page = session.Page;

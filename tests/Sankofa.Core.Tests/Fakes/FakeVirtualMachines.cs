@@ -83,8 +83,14 @@ internal sealed class FakeCluster(string id) : IVirtualMachineProvider
 
     public Task StartAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default) => Change(vm, v => v with { PowerState = PowerState.Running });
 
-    public Task ShutdownAsync(VirtualMachineRef vm, TimeSpan timeout, bool forceStop, CancellationToken cancellationToken = default) =>
-        Change(vm, v => v with { PowerState = PowerState.Stopped });
+    /// <summary>How many times a VM was shut down.</summary>
+    public int Shutdowns { get; private set; }
+
+    public Task ShutdownAsync(VirtualMachineRef vm, TimeSpan timeout, bool forceStop, CancellationToken cancellationToken = default)
+    {
+        Shutdowns++;
+        return Change(vm, v => v with { PowerState = PowerState.Stopped });
+    }
 
     public Task StopAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default) => Change(vm, v => v with { PowerState = PowerState.Stopped });
 

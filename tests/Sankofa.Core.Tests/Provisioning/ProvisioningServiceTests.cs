@@ -187,6 +187,80 @@ public sealed class ProvisioningServiceTests
         Assert.Equal(DesiredState.Present, (await store.GetResourceAsync(created.Id, default))!.Desired);
     }
 
+    [Fact]
+    public async Task A_resize_of_a_verified_vm_meters_the_old_size_up_to_now_and_stores_the_new_spec_as_resizing_once()
+    {
+        var verified = await VerifiedAsync(Request());
+        time.Advance(TimeSpan.FromMinutes(90));
+
+        var resized = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(VCpu: 4, DiskGiB: 30), default);
+        var again = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(VCpu: 4, DiskGiB: 30), default);
+
+        var r = resized.Value!;
+        Assert.Equal((ResourceStatus.Resizing, 4, 2048L, 30L), (r.Status, r.Spec.VCpu, r.Spec.RamMiB, r.Spec.DiskGiB));
+        Assert.Equal(SpecHash.Of(r.Spec), r.SpecHash);
+        Assert.Equal((time.GetUtcNow(), verified.VerifiedAt), (r.MeteredUntil, r.VerifiedAt));
+        Assert.Equal(r, again.Value); // the size it is being given: nothing changes
+        // 90 minutes at the old size (2 vCPU, 20 GiB), split at the clock hour, recorded with the resize.
+        Assert.Equal(5400, store.ResizeUsage.Sum(u => u.Seconds), 6);
+        Assert.Equal(3, store.ResizeUsage.Sum(u => u.VCpuHours), 6);
+        Assert.Equal(30, store.ResizeUsage.Sum(u => u.DiskGbHours), 6);
+        Assert.Single(store.Audit, a => a.Action == "provisioning.resource.resize-requested" && a.Subject == "resource:" + r.Id && a.Payload.Contains("\"vcpu\":4", StringComparison.Ordinal));
+        Assert.Contains(await store.GetEventsAsync(r.Id, default), e => e.Kind == "resource.resize-requested" && e.Message.Contains("2 → 4 vCPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_resize_is_refused_naming_the_field_for_bad_sizes_a_shrinking_disk_quotas_and_the_hosts_room()
+    {
+        var verified = await VerifiedAsync(Request() with { ProjectId = "small" });
+        var host = Pinned.Hosts.First(h => h.Id == verified.Placement.HostId).Capacity;
+        Assert.True(host.VCpu < new ProvisioningOptions().MaxVCpu, "the test needs a host smaller than the largest VM allowed");
+
+        var nothing = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(), default);
+        var zero = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(VCpu: 0, RamMiB: -1), default);
+        var shrink = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(DiskGiB: 10), default);
+        var quota = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(VCpu: 5), default);
+        var room = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(RamMiB: host.RamMiB + 1), default);
+
+        Assert.Equal(ErrorKind.Invalid, nothing.Error!.Kind);
+        Assert.Equal(["diskGiB", "ramMiB", "vcpu"], nothing.Error.Fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ramMiB", "vcpu"], zero.Error!.Fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((ErrorKind.Invalid, "diskGiB"), (shrink.Error!.Kind, Assert.Single(shrink.Error.Fields.Keys)));
+        Assert.Equal((ErrorKind.QuotaExceeded, "quota.vcpu"), (quota.Error!.Kind, Assert.Single(quota.Error.Fields.Keys)));
+        Assert.Equal((ErrorKind.NoCapacity, "ramMiB"), (room.Error!.Kind, Assert.Single(room.Error.Fields.Keys)));
+        var stored = (await store.GetResourceAsync(verified.Id, default))!;
+        Assert.Equal((ResourceStatus.Verified, verified.Spec), (stored.Status, stored.Spec));
+        // The refused growth gave the host's room back: the largest size that fits is still granted.
+        Assert.Equal(ResourceStatus.Resizing, (await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(RamMiB: host.RamMiB), default)).Value!.Status);
+    }
+
+    [Fact]
+    public async Task A_resize_waits_for_a_verified_vm_and_is_refused_for_one_being_deleted_or_another_tenants()
+    {
+        var created = (await service.CreateAsync("api:ada", OperatorOfA, Request(), null, default)).Value!.Resource;
+        var verified = await VerifiedAsync(Request() with { Name = "db-2" });
+        await service.DeleteAsync("api:ada", OperatorOfA, verified.Id, default);
+
+        var early = await service.ResizeAsync("api:ada", OperatorOfA, created.Id, new ResizeRequest(VCpu: 4), default);
+        var deleting = await service.ResizeAsync("api:ada", OperatorOfA, verified.Id, new ResizeRequest(VCpu: 4), default);
+        var other = await service.ResizeAsync("api:bob", OperatorOfB, created.Id, new ResizeRequest(VCpu: 4), default);
+        var viewer = await service.ResizeAsync("api:vic", ViewerOfA, created.Id, new ResizeRequest(VCpu: 4), default);
+
+        Assert.Equal((ErrorKind.Conflict, ErrorKind.Conflict, ErrorKind.NotFound, ErrorKind.Forbidden),
+            (early.Error!.Kind, deleting.Error!.Kind, other.Error!.Kind, viewer.Error!.Kind));
+        Assert.Contains("never Verified", early.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("to be deleted", deleting.Error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A resource created through the service and marked Verified now, as the reconciler would.</summary>
+    private async Task<Resource> VerifiedAsync(ResourceRequest request)
+    {
+        var created = (await service.CreateAsync("api:ada", OperatorOfA, request, null, default)).Value!.Resource;
+        var now = time.GetUtcNow();
+        return await store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified, VerifiedAt = now, MeteredUntil = now, Vm = new VirtualMachineRef("node-1", 100) },
+            null, null, null, default);
+    }
+
     private static ResourceRequest Request() => new("pa", "db-1", 2, 2048, 20, "debian-12-cloud", SiteId: Pinned.Id);
 
     private static AuditEvent Seed() => new("test", "tenancy.seeded", "test", "{}");

@@ -197,6 +197,82 @@ public sealed class ResourceReconcilerTests
         Assert.Equal((SiteWorkKind.Provision, SiteWorkState.Open, "vm-h"), (agents.Items[^1].Kind, agents.Items[^1].State, agents.Items[^1].ResourceId));
     }
 
+    [Fact]
+    public async Task A_resize_records_the_new_spec_on_chain_then_changes_the_same_vm_restarting_it_and_verifies_it_again()
+    {
+        var verified = await reconciler.ReconcileAsync(store.Add(NewResource("vm-r")), CancellationToken.None);
+        var before = Assert.Single(sites.Cluster(Site).Managed);
+        time.Advance(TimeSpan.FromHours(2));
+
+        var done = await reconciler.ReconcileAsync(await ResizedAsync(verified, vcpu: 4, ramMiB: 4096), CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(verified.VerifiedAt, done.VerifiedAt); // metered all along; the resize split it already
+        var vm = Assert.Single(sites.Cluster(Site).Managed);
+        Assert.Equal((before.Ref, 4, 4096L, PowerState.Running), (vm.Ref, vm.Cores, vm.MemoryMegabytes, vm.PowerState));
+        Assert.Equal(1, sites.Cluster(Site).Shutdowns);
+        var chain = ledger.Snapshot()["vm-r"];
+        Assert.Equal(done.SpecHash, chain.SpecHash);
+        Assert.True(await ledger.IsVerifiedAsync("vm-r", CancellationToken.None));
+        var kinds = (await store.GetEventsAsync("vm-r", CancellationToken.None)).Select(e => e.Kind).ToList();
+        Assert.Equal(["chain.resized", "vm.stopping", "chain.provisioned", "chain.verified"], kinds.SkipWhile(k => k != "chain.resized"));
+    }
+
+    [Fact]
+    public async Task A_resize_that_cannot_be_done_is_retried_and_never_rolls_the_running_vm_back()
+    {
+        var verified = await reconciler.ReconcileAsync(store.Add(NewResource("vm-s")), CancellationToken.None);
+        attestor.Observed = new byte[32]; // the site attests something else each time: a permanent refusal before a resize
+
+        var current = await ResizedAsync(verified, vcpu: 4, ramMiB: 2048);
+        for (var round = 0; round < 3 * options.MaxAttempts; round++)
+        {
+            current = await reconciler.ReconcileAsync(current, CancellationToken.None);
+            time.Advance(current.NextAttemptAt - time.GetUtcNow());
+        }
+
+        Assert.Equal(ResourceStatus.Provisioned, current.Status);
+        Assert.Equal(DesiredState.Present, current.Desired);
+        Assert.True(current.Attempts > options.MaxAttempts);
+        Assert.Equal(PowerState.Running, Assert.Single(sites.Cluster(Site).Managed).PowerState);
+        Assert.DoesNotContain(await store.GetEventsAsync("vm-s", CancellationToken.None), e => e.Kind == "resource.rolling-back");
+    }
+
+    [Fact]
+    public async Task Through_an_agent_a_resize_withdraws_the_old_work_and_sends_the_new_spec_for_the_same_vm()
+    {
+        agents.AgentSites.Add(Site);
+        var resource = store.Add(NewResource("vm-t"));
+        await reconciler.ReconcileAsync(resource, CancellationToken.None);
+        var vm = new VirtualMachineRef("node-1", 120);
+        agents.Finish(agents.Items[^1], new SiteWorkResult(SiteWorkOutcome.Done, null, vm, new SiteWorkAttestation(resource.SpecHash, new byte[65], 0)));
+        var verified = await reconciler.ReconcileAsync(await Fresh("vm-t"), CancellationToken.None);
+        Assert.Equal(ResourceStatus.Verified, verified.Status);
+
+        var waiting = await reconciler.ReconcileAsync(await ResizedAsync(verified, vcpu: 8, ramMiB: 8192), CancellationToken.None);
+
+        Assert.Equal(ResourceStatus.Provisioning, waiting.Status);
+        Assert.Equal(OnChainResourceState.Placed, ledger.Snapshot()["vm-t"].State); // on chain before the agent is asked
+        Assert.Equal(2, agents.Items.Count);
+        Assert.Equal(SiteWorkState.Closed, agents.Items[0].State);
+        var work = agents.Items[1];
+        Assert.Equal((SiteWorkKind.Provision, SiteWorkState.Open, 8, vm), (work.Kind, work.State, work.Order.Spec.VCpu, work.Order.Vm!.Value));
+
+        agents.Finish(work, new SiteWorkResult(SiteWorkOutcome.Done, null, vm, new SiteWorkAttestation(waiting.SpecHash, new byte[65], 1)));
+        var done = await reconciler.ReconcileAsync(await Fresh("vm-t"), CancellationToken.None);
+
+        Assert.Equal((ResourceStatus.Verified, vm), (done.Status, done.Vm!.Value));
+        Assert.True(await ledger.IsVerifiedAsync("vm-t", CancellationToken.None));
+    }
+
+    /// <summary>The resource as the provisioning service stores a resize of it.</summary>
+    private Task<Resource> ResizedAsync(Resource verified, int vcpu, long ramMiB)
+    {
+        var spec = verified.Spec with { VCpu = vcpu, RamMiB = ramMiB };
+        return store.UpdateResourceAsync(verified with { Spec = spec, SpecHash = SpecHash.Of(spec), Status = ResourceStatus.Resizing, NextAttemptAt = time.GetUtcNow() },
+            new NewResourceEvent("resource.resize-requested", "test"), null, null, CancellationToken.None);
+    }
+
     private async Task<Resource> Fresh(string id) => await store.GetResourceAsync(id, CancellationToken.None) ?? throw new InvalidOperationException(id + " is gone");
 
     /// <summary>A resource the store says is being provisioned, with its VM cloned on the site, and nothing on chain.</summary>

@@ -326,6 +326,53 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_resize_meters_the_old_size_changes_the_spec_and_the_quotas_in_one_transaction_only_from_the_mark_it_read(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-z"));
+        var verified = await store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified, VerifiedAt = Now, MeteredUntil = Now },
+            new NewResourceEvent("chain.verified", "v"), null, null, CancellationToken.None);
+        // Metering moved on to 11:00 (30 min at the old size), then the resize at 11:15 meters the 15 minutes after it.
+        var (first, firstUntil) = UsageMeter.Meter(verified, Now.AddMinutes(30));
+        await store.RecordUsageAsync("vm-z", first, verified.MeteredUntil, firstUntil, CancellationToken.None);
+        var read = (await store.GetResourceAsync("vm-z", CancellationToken.None))!;
+        var spec = read.Spec with { VCpu = 6, RamMiB = 2048, DiskGiB = 40 };
+        var (usage, until) = UsageMeter.Meter(read, Now.AddMinutes(45));
+        var resized = read with { Spec = spec, SpecHash = spec.Hash(), Status = ResourceStatus.Resizing, MeteredUntil = until };
+        var change = new ResourceTotals(4, -2048, 20, 0);
+
+        // Computed from a mark that moved (a metering round in between) or an old version: refused, nothing written.
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.ResizeResourceAsync(resized, usage, verified.MeteredUntil, change,
+            new NewResourceEvent("resource.resize-requested", "r"), Audit("provisioning.resource.resize-requested", "resource:vm-z"), CancellationToken.None));
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.ResizeResourceAsync(resized with { Version = read.Version - 1 }, usage, read.MeteredUntil, change,
+            new NewResourceEvent("resource.resize-requested", "r"), Audit("provisioning.resource.resize-requested", "resource:vm-z"), CancellationToken.None));
+        // More than the quota allows (16 vCPU): refused too.
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.ResizeResourceAsync(resized, usage, read.MeteredUntil, change with { VCpu = 15 },
+            new NewResourceEvent("resource.resize-requested", "r"), Audit("provisioning.resource.resize-requested", "resource:vm-z"), CancellationToken.None));
+        var stored = await store.ResizeResourceAsync(resized, usage, read.MeteredUntil, change,
+            new NewResourceEvent("resource.resize-requested", "r"), Audit("provisioning.resource.resize-requested", "resource:vm-z"), CancellationToken.None);
+        // The metering worker's round computed before the resize, at the old size, records nothing now.
+        await store.RecordUsageAsync("vm-z", usage, read.MeteredUntil, until, CancellationToken.None);
+
+        var back = (await store.GetResourceAsync("vm-z", CancellationToken.None))!;
+        Assert.Equal((ResourceStatus.Resizing, spec, Now.AddMinutes(45), read.Version + 1), (back.Status, back.Spec with { SshKeys = spec.SshKeys }, back.MeteredUntil, back.Version));
+        Assert.Equal(spec.Hash(), back.SpecHash);
+        Assert.Equal(stored.Version, back.Version);
+        var hours = await store.GetUsageAsync("vm-z", CancellationToken.None);
+        Assert.Equal([Now.AddMinutes(-30), Now.AddMinutes(30)], hours.Select(u => u.HourStart));
+        Assert.Equal(0.5, hours[1].VCpuHours, 6);   // 15 min × 2 vCPU, once
+        Assert.Equal(900, hours[1].Seconds, 6);
+        var usedBy = (await store.GetProjectAsync("web", CancellationToken.None))!.Usage;
+        Assert.Equal(new ResourceTotals(6, 2048, 40, 1), usedBy);
+        Assert.Equal(usedBy, (await store.GetTenantAsync("acme", CancellationToken.None))!.Usage);
+        Assert.Contains(await store.GetAllocationsAsync(CancellationToken.None), a => a.ResourceId == "vm-z" && a.Size == spec.Size);
+        Assert.Contains(await store.GetEventsAsync("vm-z", CancellationToken.None), e => e.Kind == "resource.resize-requested" && e.Status == ResourceStatus.Resizing);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_project_s_usage_is_summed_per_hour_over_its_resources_within_the_range(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);

@@ -74,6 +74,12 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     public Task<ResourcePageResponse> ListResourcesAsync(string query, CancellationToken cancellationToken) =>
         GetAsync<ResourcePageResponse>("api/v1/resources?" + query, cancellationToken);
 
+    public async Task<ResourceResponse> ResizeResourceAsync(string id, ResizeRequestBody body, CancellationToken cancellationToken)
+    {
+        using var response = await http.PatchAsJsonAsync(new Uri($"api/v1/resources/{Uri.EscapeDataString(id)}", UriKind.Relative), body, Json, cancellationToken);
+        return await ReadAsync<ResourceResponse>(response, cancellationToken);
+    }
+
     public async Task<ResourceResponse> DeleteResourceAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await http.DeleteAsync(new Uri($"api/v1/resources/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);

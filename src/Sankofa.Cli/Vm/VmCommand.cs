@@ -9,7 +9,7 @@ using Sankofa.Server.Provisioning;
 
 namespace Sankofa.Cli.Vm;
 
-/// <summary><c>sankofa vm create|list|show|delete|verify</c>: VM resources through the API, verified against the chain itself.</summary>
+/// <summary><c>sankofa vm create|list|show|resize|delete|verify</c>: VM resources through the API, verified against the chain itself.</summary>
 internal static class VmCommand
 {
     /// <summary>Exit code: done (or verified).</summary>
@@ -26,10 +26,11 @@ internal static class VmCommand
 
     public static Command Create()
     {
-        var vm = new Command("vm", "Virtual machines: request, list, show, delete, and verify on chain.");
+        var vm = new Command("vm", "Virtual machines: request, list, show, resize, delete, and verify on chain.");
         vm.Subcommands.Add(CreateCommand());
         vm.Subcommands.Add(ListCommand());
         vm.Subcommands.Add(ShowCommand());
+        vm.Subcommands.Add(ResizeCommand());
         vm.Subcommands.Add(DeleteCommand());
         vm.Subcommands.Add(VerifyCommand());
         return vm;
@@ -147,6 +148,32 @@ internal static class VmCommand
         {
             Print(parse, await api.GetResourceAsync(parse.GetValue(id)!, ct));
             return Ok;
+        }));
+        return command;
+    }
+
+    private static Command ResizeCommand()
+    {
+        var id = new Argument<string>("id") { Description = "The VM's resource id." };
+        var vcpu = new Option<int?>("--vcpu") { Description = "New number of virtual CPUs." };
+        var ram = new Option<long?>("--ram") { Description = "New memory in MiB." };
+        var disk = new Option<long?>("--disk") { Description = "New disk size in GiB (disks only grow)." };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the resize is accepted." };
+        var timeout = TimeoutOption();
+        var command = new Command("resize", "Resize a running VM on its host (restarted when CPU or memory change) and wait until the new spec is verified on chain.")
+        {
+            id, vcpu, ram, disk, noWait, timeout,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse, "resize", async api =>
+        {
+            var accepted = await api.ResizeResourceAsync(parse.GetValue(id)!, new ResizeRequestBody(parse.GetValue(vcpu), parse.GetValue(ram), parse.GetValue(disk)), ct);
+            if (parse.GetValue(noWait) || accepted.Status == ResourceStatus.Verified)
+            {
+                Print(parse, accepted); // accepted, or already of that size
+                return Ok;
+            }
+
+            return await WaitAsync(parse, api, accepted.Id, ResourceStatus.Verified, parse.GetValue(timeout), ct);
         }));
         return command;
     }

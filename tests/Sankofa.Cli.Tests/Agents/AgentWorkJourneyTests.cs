@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Cli.Agent;
 using Sankofa.Cli.Sites;
+using Sankofa.Cli.Vm;
 using Sankofa.Core.Provisioning;
 using Sankofa.Proxmox.Emulator;
 using Sankofa.Server.Provisioning;
@@ -99,6 +100,22 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
                 Assert.True(vms.Count == 1, $"{resource.Id} has VMs {string.Join(", ", vms)}; events: {string.Join(" | ", done.Events!.Select(e => e.Kind + ": " + e.Message))}; the agent said: {agent.Said()}");
                 Assert.True(done.OnChain!.Verified);
             }
+
+            // Resized through the agent with `sankofa vm resize`: the same VM, changed and restarted by the site's own
+            // process once its light client found the new spec on chain, attested again with the site's key.
+            var vmId = Assert.Single(h.VmsOf(AgentSite, first.Id));
+            Assert.Equal(VmCommand.Ok, await RunAsync("vm", "resize", first.Id, "--vcpu", "3", "--ram", "3072", "--timeout", "00:02:00"));
+            var resized = await h.GetAsync(first.Id);
+            Assert.Equal((ResourceStatus.Verified, 3), (resized.Status, resized.Spec.Vcpu));
+            Assert.True(resized.OnChain!.Verified);
+            Assert.Equal(resized.SpecHash, resized.OnChain.SiteAttestation);
+            Assert.Equal(vmId, Assert.Single(h.VmsOf(AgentSite, first.Id)));
+            Assert.Equal(("3", "3072"), (h.Emulator.Cluster(AgentSite).ConfigValue(vmId, "cores"), h.Emulator.Cluster(AgentSite).ConfigValue(vmId, "memory")));
+            Assert.True(h.Emulator.Cluster(AgentSite).IsRunning(vmId));
+            var afterResize = resized.Events!.SkipWhile(e => e.Kind != "chain.resized").ToList();
+            Assert.Contains(afterResize, e => e.Kind == "agent.dispatched");
+            Assert.Contains(afterResize, e => e.Message.Contains("down to change its CPU and memory", StringComparison.Ordinal));
+            Assert.DoesNotContain(afterResize, e => e.Kind == "vm.stopping"); // the site's agent did it, not the control plane
 
             // Deleted through the agent too.
             using (var deleting = await h.Client.DeleteAsync($"api/v1/resources/{first.Id}"))

@@ -48,6 +48,42 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         var project1 = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/projects/{project}");
         Assert.Equal(2, project1.GetProperty("usage").GetProperty("vcpu").GetInt32());
 
+        // A resize: refused naming the field when the disk would shrink, else the same VM changed in place and
+        // restarted, the new spec recorded on chain and attested by both again, the quota following the new size.
+        using (var shrink = await H.Client.PatchAsJsonAsync($"api/v1/resources/{accepted.Id}", new { diskGiB = 10 }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, shrink.StatusCode);
+            Assert.True((await shrink.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("diskGiB", out _));
+        }
+
+        using (var missing = await H.Client.PatchAsJsonAsync("api/v1/resources/vm-none", new { vcpu = 4 }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        using (var resize = await H.Client.PatchAsJsonAsync($"api/v1/resources/{accepted.Id}", new { vcpu = 4, ramMiB = 4096, diskGiB = 30 }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, resize.StatusCode);
+            Assert.Equal("resizing", (await resize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+
+        var resized = await H.WaitForAsync(accepted.Id, ResourceStatus.Verified, after: "chain.resized");
+        Assert.NotEqual(verified.SpecHash, resized.SpecHash);
+        Assert.True(resized.OnChain!.Verified);
+        Assert.Equal(resized.SpecHash, resized.OnChain.SpecHash);
+        Assert.Equal(resized.SpecHash, resized.OnChain.SiteAttestation);
+        Assert.Equal(verified.VerifiedAt, resized.VerifiedAt);
+        Assert.Equal(
+            ["resource.resize-requested", "chain.resized", "vm.stopping", "chain.provisioned", "chain.verified"],
+            resized.Events!.Select(e => e.Kind).SkipWhile(k => k != "resource.resize-requested"));
+        Assert.Equal(vm, Assert.Single(H.VmsOf("edge-001", accepted.Id)));
+        Assert.True(H.Emulator.Cluster("edge-001").IsRunning(vm));
+        Assert.Equal("4", H.Emulator.Cluster("edge-001").ConfigValue(vm, "cores"));
+        Assert.Equal("4096", H.Emulator.Cluster("edge-001").ConfigValue(vm, "memory"));
+        Assert.Contains("size=30G", H.Emulator.Cluster("edge-001").ConfigValue(vm, "scsi0"), StringComparison.Ordinal);
+        var project1b = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/projects/{project}");
+        Assert.Equal(4, project1b.GetProperty("usage").GetProperty("vcpu").GetInt32());
+
         using (var deleted = await H.Client.DeleteAsync($"api/v1/resources/{accepted.Id}"))
         {
             Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
@@ -64,6 +100,7 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
             .ListEntriesAsync(new AuditQuery(Subject: "resource:" + accepted.Id, Limit: 100), CancellationToken.None);
         Assert.Equal(
             ["provisioning.resource.requested", "provisioning.resource.placed", "provisioning.resource.provisioning", "provisioning.resource.provisioned",
+             "provisioning.resource.verified", "provisioning.resource.resize-requested", "provisioning.resource.resized", "provisioning.resource.provisioned",
              "provisioning.resource.verified", "provisioning.resource.delete-requested", "provisioning.resource.deleting", "provisioning.resource.deleted"],
             audit.Items.Reverse().Select(e => e.Action));
     }

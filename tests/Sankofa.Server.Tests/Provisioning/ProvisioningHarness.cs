@@ -124,14 +124,14 @@ public sealed class ProvisioningHarness : IAsyncDisposable
     public async Task<ResourceResponse> GetAsync(string id) =>
         (await Client.GetFromJsonAsync<ResourceResponse>($"api/v1/resources/{id}", Json.Options))!;
 
-    /// <summary>Polls the API until the resource reaches <paramref name="status"/> (fails fast on Failed unless that is the goal).</summary>
-    public async Task<ResourceResponse> WaitForAsync(string id, Core.Provisioning.ResourceStatus status, TimeSpan? timeout = null)
+    /// <summary>Polls the API until the resource reaches <paramref name="status"/>, after an event of kind <paramref name="after"/> when given (fails fast on Failed unless that is the goal).</summary>
+    public async Task<ResourceResponse> WaitForAsync(string id, Core.Provisioning.ResourceStatus status, TimeSpan? timeout = null, string? after = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (true)
         {
             var resource = await GetAsync(id);
-            if (resource.Status == status)
+            if (resource.Status == status && (after is null || resource.Events!.Any(e => e.Kind == after)))
             {
                 return resource;
             }

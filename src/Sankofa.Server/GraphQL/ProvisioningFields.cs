@@ -74,6 +74,22 @@ internal static class ProvisioningFields
                 return accepted.Resource.ToResponse(accepted.Replayed);
             });
 
+        mutation.Field<NonNullGraphType<ResourceGraphType>>("resizeResource")
+            .Description("Resizes a running VM on its host (disks only grow): the new spec is recorded on chain and the VM changed in place until both attest it again.")
+            .Argument<NonNullGraphType<StringGraphType>>("id")
+            .Argument<IntGraphType>("vcpu")
+            .Argument<LongGraphType>("ramMiB")
+            .Argument<LongGraphType>("diskGiB")
+            .ResolveAsync(async c =>
+            {
+                var caller = c.Require(Permission.ResourcesWrite);
+                var request = new ResizeRequest(c.GetArgument<int?>("vcpu"), c.GetArgument<long?>("ramMiB"), c.GetArgument<long?>("diskGiB"));
+                var resource = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
+                    .ResizeAsync(Actor(caller), caller, c.GetArgument<string>("id"), request, c.CancellationToken));
+                c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
+                return resource.ToResponse();
+            });
+
         mutation.Field<NonNullGraphType<ResourceGraphType>>("deleteResource")
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c =>

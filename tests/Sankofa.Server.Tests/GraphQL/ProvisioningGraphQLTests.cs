@@ -35,6 +35,18 @@ public class ProvisioningGraphQLTests(ProvisioningFixture fixture) : IClassFixtu
         Assert.Equal("web-1", read.GetProperty("data").GetProperty("resource").GetProperty("name").GetString());
         Assert.True(read.GetProperty("data").GetProperty("resource").GetProperty("events").GetArrayLength() > 0);
         Assert.Equal(2, read.GetProperty("data").GetProperty("project").GetProperty("usage").GetProperty("vcpu").GetInt32());
+
+        // Resized by mutation once Verified: a shrinking disk is an error naming the field; a growth is accepted.
+        await fixture.Harness.WaitForAsync(id!, Core.Provisioning.ResourceStatus.Verified);
+        var shrink = await QueryAsync("mutation($id: String!) { resizeResource(id: $id, diskGiB: 10) { id } }", new { id });
+        var e = shrink.GetProperty("errors")[0].GetProperty("extensions");
+        Assert.Equal("BAD_USER_INPUT", e.GetProperty("code").GetString());
+        Assert.True(e.GetProperty("data").GetProperty("fields").TryGetProperty("diskGiB", out _), shrink.ToString());
+        var resized = await QueryAsync("mutation($id: String!) { resizeResource(id: $id, vcpu: 3, ramMiB: 3072) { status spec { vcpu ramMiB } } }", new { id });
+        var r = resized.GetProperty("data").GetProperty("resizeResource");
+        Assert.Equal(("resizing", 3, 3072), (r.GetProperty("status").GetString(), r.GetProperty("spec").GetProperty("vcpu").GetInt32(), r.GetProperty("spec").GetProperty("ramMiB").GetInt32()));
+        var done = await fixture.Harness.WaitForAsync(id!, Core.Provisioning.ResourceStatus.Verified, after: "chain.resized");
+        Assert.True(done.OnChain!.Verified);
     }
 
     [Fact]

@@ -132,6 +132,12 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                 Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
         }
 
+        // Resizing is writing: the same cells as deleting.
+        await CheckAsync("PATCH resource (other)", Json(HttpMethod.Patch, $"api/v1/resources/{resourceB}", new { vcpu = 2 }),
+            Except(404, (Admin, null), (Auditor, 403), (TenantAuditor, 403), (Viewer, 403), (Agent, 403)));
+        await CheckAsync("PATCH resource (own, not allowed)", Json(HttpMethod.Patch, $"api/v1/resources/{resourceA}", new { vcpu = 2 }),
+            Only((Auditor, 403), (TenantAuditor, 403), (Viewer, 403), (Agent, 403), (Anonymous, 401)));
+
         // Deleting: refusals first (nothing happens), then one allowed delete of A's resource by its operator.
         await CheckAsync("DELETE resource (other)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceB}"),
             Except(404, (Admin, null), (Auditor, 403), (TenantAuditor, 403), (Viewer, 403), (Agent, 403)));
@@ -226,6 +232,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
         await GraphAsync("createResource (own)", $"mutation {{ createResource(input: {{ projectId: \"{projectA}\", name: \"x\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ id }} }}",
             Except("QUOTA_EXCEEDED", (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
+        await GraphAsync("resizeResource (other)", $"mutation {{ resizeResource(id: \"{resourceB}\", vcpu: 2) {{ id }} }}",
+            Except("NOT_FOUND", (Admin, null), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
         await GraphAsync("deleteResource (other)", $"mutation {{ deleteResource(id: \"{resourceB}\") {{ id }} }}",
             Except("NOT_FOUND", (Admin, null), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
 

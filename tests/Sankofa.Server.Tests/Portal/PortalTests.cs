@@ -53,6 +53,19 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
         await Expect(page.Locator("[data-testid=verification-status]")).ToHaveTextAsync("verified");
         await session.CheckAsync("verification");
 
+        // Resized from its page: a shrinking disk is refused under the disk field; a growth goes on to Verified again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resize" }).ClickAsync();
+        await page.GetByLabel("New disk (GiB)").FillAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=resize-form]")).ToContainTextAsync("Disks only grow");
+        await session.CheckAsync("resize-form");
+        await page.GetByLabel("New disk (GiB)").FillAsync("64");
+        await page.GetByLabel("New vCPU").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=resource-size]")).ToContainTextAsync("3 vCPU");
+        await Expect(page.Locator("[data-testid=resource-size]")).ToContainTextAsync("64 GiB");
+        await Expect(page.Locator("[data-testid=resource-status]")).ToHaveTextAsync(new Regex("^Verified"), new() { Timeout = 90_000 });
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
         await page.GetByLabel("Subject (e.g. resource:vm-…)").FillAsync("resource:" + id);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();

@@ -149,6 +149,7 @@ internal static class ProvisioningBenchmark
         var store = server.Services.GetRequiredService<IResourceStore>();
         ResourceStatus[] pending = [ResourceStatus.Requested, ResourceStatus.Placed, ResourceStatus.Provisioning, ResourceStatus.Provisioned];
         var lastNote = TimeSpan.Zero;
+        var described = false;
         while (true)
         {
             var open = new List<string>();
@@ -173,6 +174,14 @@ internal static class ProvisioningBenchmark
                 }
 
                 open.Add($"{submitted.Count - settled} neither Verified nor Failed");
+            }
+
+            var stalled = clock.Elapsed > s.Deadline || (!described && open.Count > 0 && open[^1].EndsWith("nor Failed", StringComparison.Ordinal));
+            if (stalled)
+            {
+                described = true;
+                // Say where the unsettled ones are and what their history says last, so a stall can be understood after the run.
+                await DescribeUnsettledAsync(store, project, submitted, ct);
             }
 
             if (clock.Elapsed - lastNote >= TimeSpan.FromSeconds(10))
@@ -230,6 +239,20 @@ internal static class ProvisioningBenchmark
 
     private static double LastRate;
     private static double LastWall;
+
+    private static async Task DescribeUnsettledAsync<T>(IResourceStore store, string project, IReadOnlyDictionary<string, T> submitted, CancellationToken ct)
+    {
+        var settled = (await AllAsync(store, project, ResourceStatus.Verified, ct)).Concat(await AllAsync(store, project, ResourceStatus.Failed, ct))
+            .Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var unsettled = submitted.Keys.Where(id => !settled.Contains(id)).Take(3).ToList();
+        foreach (var id in unsettled)
+        {
+            var r = await store.GetResourceAsync(id, ct);
+            var events = await store.GetEventsAsync(id, ct);
+            Report.Note($"unsettled {id}: {r?.Status} (desired {r?.Desired}, attempts {r?.Attempts}, next look {r?.NextAttemptAt:HH:mm:ss.fff}, updated {r?.UpdatedAt:HH:mm:ss.fff}); last events: " +
+                string.Join(" | ", events.TakeLast(6).Select(e => $"{e.Time:HH:mm:ss.fff} {e.Status} {e.Kind}: {e.Message}")));
+        }
+    }
 
     private static async Task<List<Resource>> AllAsync(IResourceStore store, string project, ResourceStatus status, CancellationToken ct)
     {

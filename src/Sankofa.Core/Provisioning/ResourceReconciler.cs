@@ -681,8 +681,10 @@ public sealed class ResourceReconciler
         {
             // Give up provisioning: remove what was made (the Deleting path retries until it is gone), then Failed.
             var reason = $"{StepName(fresh)} failed{(permanent ? string.Empty : $" {attempts} times")}: {error.Message}";
+            // Due at once: this round ends here (it is handling a failure), and the removal is the next round's work, not
+            // something to wait a claim's length for.
             return await SaveAsync(fresh with { Status = ResourceStatus.Deleting, FailureReason = reason }, "resource.rolling-back",
-                "Giving up and rolling back: " + reason, "provisioning.resource.rolling-back", new { reason }, ct).ConfigureAwait(false);
+                "Giving up and rolling back: " + reason, "provisioning.resource.rolling-back", new { reason }, ct, due: now).ConfigureAwait(false);
         }
 
         if (!removing && error is ProvisioningException { Failure: ProvisioningFailure.OperationFailed } && fresh.Status == ResourceStatus.Provisioning
@@ -729,14 +731,17 @@ public sealed class ResourceReconciler
             ? _providers.Get(r.Placement.SiteId)
             : throw new KeyNotFoundException($"Site {r.Placement.SiteId} has no hypervisor configured (Proxmox:Clusters:{r.Placement.SiteId}).");
 
-    private async Task<Resource> SaveAsync(Resource updated, string kind, string message, string? auditAction, object? payload, CancellationToken ct, ResourceTotals? release = null)
+    private async Task<Resource> SaveAsync(
+        Resource updated, string kind, string message, string? auditAction, object? payload, CancellationToken ct, ResourceTotals? release = null, DateTimeOffset? due = null)
     {
         var now = _time.GetUtcNow();
         var audit = auditAction is null
             ? null
             : new AuditEvent(Actor, auditAction, "resource:" + updated.Id, JsonSerializer.Serialize(payload ?? new { status = updated.Status.ToString() }));
-        // Storing a step renews this server's claim on the resource; a settled one is never due again anyway.
-        return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = now + _options.ClaimDuration }, new NewResourceEvent(kind, message), audit, release, ct)
+        // Storing a step renews this server's claim on the resource (unless it is to be due at a given time); a settled one
+        // is never due again anyway.
+        return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = due ?? now + _options.ClaimDuration },
+                new NewResourceEvent(kind, message), audit, release, ct)
             .ConfigureAwait(false);
     }
 

@@ -17,6 +17,13 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    // Ids handed out by AllocateIdAsync and when: a clone takes its id within seconds, so after DrawnIdHold an id is
+    // either a VM's (nextid skips it) or free again. At most MaxIdChecks ids above the free one are checked per draw.
+    private static readonly TimeSpan DrawnIdHold = TimeSpan.FromMinutes(2);
+    private const int MaxIdChecks = 16;
+    private const int PruneAbove = 256;
+    private readonly Dictionary<int, DateTimeOffset> _drawn = [];
+
     // A VM's resource id never changes, so the description is read once per VM (keyed by id and name against id reuse).
     private readonly ConcurrentDictionary<(int VmId, string? Name), string?> _resourceIds = new();
 
@@ -56,7 +63,57 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
         return managed.FirstOrDefault(vm => vm.ResourceId == resourceId);
     }
 
-    public Task<int> AllocateIdAsync(CancellationToken cancellationToken = default) => client.GetNextIdAsync(null, cancellationToken);
+    public async Task<int> AllocateIdAsync(CancellationToken cancellationToken = default)
+    {
+        // /cluster/nextid names the lowest free id, the same one to every caller until a clone takes it: concurrent
+        // provisionings on one cluster would all draw it and all but one lose their clone (and, losing again and again,
+        // give up). So ids this provider handed out lately are skipped, and an id above the free one is checked with
+        // nextid?vmid=N (free now) before it is handed out. Other clients can still take an id first: the clone's
+        // conflict covers that.
+        var next = await client.GetNextIdAsync(null, cancellationToken).ConfigureAwait(false);
+        for (var tries = 0; ; tries++)
+        {
+            var candidate = Draw(next);
+            if (candidate == next || tries == MaxIdChecks)
+            {
+                return candidate;
+            }
+
+            try
+            {
+                return await client.GetNextIdAsync(candidate, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProxmoxConflictException)
+            {
+                next = candidate + 1; // taken by a VM; it stays marked drawn, so the next draws skip it too
+            }
+        }
+    }
+
+    /// <summary>The first id from <paramref name="from"/> not handed out within <see cref="DrawnIdHold"/>, marked handed out now.</summary>
+    private int Draw(int from)
+    {
+        lock (_drawn)
+        {
+            var now = _time.GetUtcNow();
+            if (_drawn.Count > PruneAbove)
+            {
+                foreach (var old in _drawn.Where(d => now - d.Value > DrawnIdHold).Select(d => d.Key).ToList())
+                {
+                    _drawn.Remove(old);
+                }
+            }
+
+            var id = from;
+            while (_drawn.TryGetValue(id, out var at) && now - at <= DrawnIdHold)
+            {
+                id++;
+            }
+
+            _drawn[id] = now;
+            return id;
+        }
+    }
 
     public async Task<VirtualMachineInfo> CloneAsync(CloneVirtualMachineRequest request, CancellationToken cancellationToken = default)
     {

@@ -103,6 +103,12 @@ public sealed class ResourceReconcilerTests
         for (var round = 0; round < 20 && !current.IsSettled; round++)
         {
             current = await reconciler.ReconcileAsync(current, CancellationToken.None);
+            if (current.Status == ResourceStatus.Deleting)
+            {
+                // Given up: the removal is due at once, not after a claim's length (a worker would leave it waiting 5 min).
+                Assert.Equal(time.GetUtcNow(), current.NextAttemptAt);
+            }
+
             if (current.Status == ResourceStatus.Provisioning)
             {
                 delays.Add(current.NextAttemptAt - time.GetUtcNow());

@@ -47,6 +47,26 @@ public sealed class ProxmoxVirtualMachineProviderTests
     }
 
     [Fact]
+    public async Task Concurrent_draws_get_distinct_ids_that_all_clone_skipping_one_another_client_took()
+    {
+        var cluster = await Emulators.NewClusterAsync();
+        IVirtualMachineProvider provider = Emulators.Provider(cluster);
+        var free = await provider.AllocateIdAsync();
+        // Another client clones into the id just above the free one: a draw that skips the free one must skip that too.
+        await Emulators.Provider(cluster).CloneAsync(Request("other-client", free + 1));
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => provider.AllocateIdAsync()));
+
+        Assert.Equal(6, ids.Distinct().Count());
+        Assert.DoesNotContain(free, ids); // still held for its first draw
+        Assert.DoesNotContain(free + 1, ids);
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            Assert.Equal($"res-{i}", (await provider.CloneAsync(Request($"res-{i}", id))).ResourceId); // none of them conflicts
+        }
+    }
+
+    [Fact]
     public async Task After_a_restart_the_vm_of_an_interrupted_clone_is_found_by_its_resource_id()
     {
         var cluster = await Emulators.NewClusterAsync();

@@ -22,6 +22,14 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact IdentityRegistry { get; } = Load("IdentityRegistry");
 
+    public static ContractArtifact SankofaTimelock { get; } = Load("SankofaTimelock");
+
+    public static ContractArtifact SankofaBoard { get; } = Load("SankofaBoard");
+
+    /// <summary>Creation code followed by the ABI-encoded constructor arguments.</summary>
+    public byte[] CreationCode(params Nethereum.ABI.ABIValue[] arguments) =>
+        [.. Bytecode, .. new Nethereum.ABI.ABIEncode().GetABIEncoded(arguments)];
+
     /// <summary>Creation code followed by the ABI-encoded constructor argument (one address).</summary>
     public byte[] CreationCode(string constructorAddress)
     {

@@ -4,6 +4,7 @@
 # Arguments go to the benchmark program, e.g. `bench/run.sh audit --entries 50000` or `bench/run.sh all --rounds 5`;
 # provisioning (not in "all", ~13 min for 10,000 VMs here): `bench/run.sh provision --vms 10000`, `bench/run.sh reads`;
 # the cost of a bearer token per request: `bench/run.sh auth`;
+# governance (issue 14): `bench/run.sh governance [--decisions 20]` (board decisions against direct grants);
 # site agents (issue 13; not in "all"): `bench/run.sh agents [--agents 325] [--vms 10000]` (325 agents linked, restart,
 # dispatch latency, 10,000 VMs through the agents against direct mode; e.g. `--agents 10 --vms 200` to try it).
 set -euo pipefail

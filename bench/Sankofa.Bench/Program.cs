@@ -2,7 +2,7 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents|governance> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
@@ -10,6 +10,7 @@ using Sankofa.Bench.Harness;
 //        lightclient: [--accounts N] [--slots N] [--iterations N] (the agent's storage-proof check).
 //        agents: [--agents N] [--vms N] [--agents-per-process N] [--rest N] and provision's options (N site agents on one
 //        server, then N VMs through them against direct mode); `agents-host --manifest FILE` is its child process.
+//        governance: [--decisions N] (board decisions, propose to execution, against direct grants).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -70,6 +71,9 @@ switch (command)
         await AgentsBenchmark.RunAsync(
             new AgentsBenchmark.Settings(Number("--agents", 325), Number("--agents-per-process", 100), Number("--rest", 20), Provisioning(measure: true, vms: 10_000)),
             cancellation);
+        break;
+    case "governance":
+        await GovernanceBenchmark.RunAsync(Number("--decisions", 20), cancellation);
         break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);

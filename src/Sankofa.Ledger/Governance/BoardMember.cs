@@ -51,8 +51,8 @@ internal sealed class BoardMember(JsonRpcClient rpc, long chainId, SigningKey ke
     /// <summary>The member's address.</summary>
     public string Address => key.Address;
 
-    /// <summary>Proposes a batch of calls; the member's approval is counted. Returns the proposal id.</summary>
-    public async Task<byte[]> ProposeAsync(IReadOnlyList<BoardCall> calls, string description, CancellationToken cancellationToken)
+    /// <summary>Proposes a batch of calls; the member's approval is counted. Returns the proposal id and the transaction.</summary>
+    public async Task<(byte[] Id, string Transaction)> ProposeAsync(IReadOnlyList<BoardCall> calls, string description, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(calls);
         var message = new ProposeFunction
@@ -62,8 +62,8 @@ internal sealed class BoardMember(JsonRpcClient rpc, long chainId, SigningKey ke
             Payloads = [.. calls.Select(c => c.Payload)],
             Description = description,
         };
-        await SendAsync(message.GetCallData(), cancellationToken).ConfigureAwait(false);
-        return ProposalId(calls, description);
+        var transaction = await SendAsync(message.GetCallData(), cancellationToken).ConfigureAwait(false);
+        return (ProposalId(calls, description), transaction);
     }
 
     /// <summary>Approves a pending proposal; the threshold's approval schedules it in the timelock.</summary>

@@ -62,11 +62,22 @@ public sealed class BoardTests(LedgerFixture fixture) : IClassFixture<LedgerFixt
         var region = SigningKey.Generate().Address;
         var grant = new BoardCall(Registry, new GrantRoleFunction { Role = ControlPlaneRole, Account = region }.GetCallData());
 
-        var id = await _members[0].ProposeAsync([grant], "Add region eu-west's control plane key", None);
+        var (id, _) = await _members[0].ProposeAsync([grant], "Add region eu-west's control plane key", None);
         var pending = await BoardMember.GetProposalAsync(Connection.Rpc, _board.Board, id, None);
         var twice = await Assert.ThrowsAsync<InvalidOperationException>(() => _members[0].ApproveAsync(id, None));
         var early = await Assert.ThrowsAsync<InvalidOperationException>(() => _members[2].ExecuteAsync(id, None));
 
+        // The id is the documented encoding (docs/governance.md), as the contract computes it itself.
+        var byContract = await Connection.Rpc.CallAsync("eth_call", None, new
+        {
+            to = _board.Board,
+            data = Hex.Bytes(new HashProposalFunction
+            {
+                Targets = [Registry], Values = [0], Payloads = [grant.Payload],
+                DescriptionHash = Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes("Add region eu-west's control plane key")),
+            }.GetCallData()),
+        }, "latest");
+        Assert.Equal(Hex.Bytes(id), byContract.GetString());
         Assert.Equal((ProposalState.Pending, 1u, _keys[0].Address.ToLowerInvariant()), (pending.State, pending.Approvals, pending.Proposer.ToLowerInvariant()));
         Assert.Contains("AlreadyApproved", twice.Message, StringComparison.Ordinal);
         Assert.Contains("WrongState", early.Message, StringComparison.Ordinal);
@@ -104,7 +115,7 @@ public sealed class BoardTests(LedgerFixture fixture) : IClassFixture<LedgerFixt
         Assert.Contains(Convert.ToHexStringLower(Abi.Selector("OnlyTimelock(address)")), direct.Message, StringComparison.OrdinalIgnoreCase);
 
         var thresholds = new BoardCall(_board.Board, new SetThresholdsFunction { Threshold = 3, EmergencyThreshold = 1 }.GetCallData());
-        var id = await _members[1].ProposeAsync([add, thresholds], "Add a fourth member and require three approvals", None);
+        var (id, _) = await _members[1].ProposeAsync([add, thresholds], "Add a fourth member and require three approvals", None);
         await _members[2].ApproveAsync(id, None);
         await PassAsync(Delay);
         await outsider.ExecuteAsync(id, None); // anyone may run a ready batch
@@ -121,7 +132,7 @@ public sealed class BoardTests(LedgerFixture fixture) : IClassFixture<LedgerFixt
         Assert.True(await PausedAsync());
 
         var unpause = new BoardCall(Registry, new UnpauseFunction().GetCallData());
-        var id = await _members[0].ProposeAsync([unpause], "Resume ResourceRegistry " + Guid.NewGuid(), None);
+        var (id, _) = await _members[0].ProposeAsync([unpause], "Resume ResourceRegistry " + Guid.NewGuid(), None);
         await _members[2].ApproveAsync(id, None);
         Assert.True(await PausedAsync()); // decided, but waiting out the delay
         await PassAsync(Delay);
@@ -135,7 +146,7 @@ public sealed class BoardTests(LedgerFixture fixture) : IClassFixture<LedgerFixt
     {
         var region = SigningKey.Generate().Address;
         var grant = new BoardCall(Registry, new GrantRoleFunction { Role = ControlPlaneRole, Account = region }.GetCallData());
-        var id = await _members[0].ProposeAsync([grant], "A change the board thinks better of", None);
+        var (id, _) = await _members[0].ProposeAsync([grant], "A change the board thinks better of", None);
         await _members[1].ApproveAsync(id, None);
 
         await _members[2].CancelAsync(id, None);

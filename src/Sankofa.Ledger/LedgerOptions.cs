@@ -39,6 +39,9 @@ public sealed class LedgerOptions
     /// </summary>
     public string? IdentityRegistryAddress { get; set; }
 
+    /// <summary>The governance board that owns the contracts (<c>Ledger:Board</c>); none by default.</summary>
+    public Governance.BoardOptions Board { get; } = new();
+
     /// <summary>
     /// Password of the signing key's keystore file. Required with <see cref="RpcUrl"/>. In embedded mode, when absent,
     /// one is generated and kept in <c>ledger/keystore-password</c> (mode 0600) beside the keystore: that protects the key

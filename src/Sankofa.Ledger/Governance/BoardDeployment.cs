@@ -34,12 +34,20 @@ internal static class BoardDeployment
     public static readonly byte[] PauserRole = Role("PAUSER_ROLE");
 
     /// <summary>Deploys and wires a board with the connection's own key as the (temporary) deployer.</summary>
-    public static async Task<BoardAddresses> DeployAsync(
+    public static Task<BoardAddresses> DeployAsync(
         LedgerConnection connection, IReadOnlyList<string> members, uint threshold, uint emergencyThreshold, TimeSpan minDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        return DeployAsync(connection.Rpc, connection.Gateway, connection.SignerAddress, members, threshold, emergencyThreshold, minDelay, cancellationToken);
+    }
+
+    /// <summary>Deploys and wires a board with <paramref name="deployer"/>, the gateway's key, as the (temporary) deployer.</summary>
+    public static async Task<BoardAddresses> DeployAsync(
+        JsonRpcClient rpc, LedgerGateway gateway, string deployer, IReadOnlyList<string> members, uint threshold, uint emergencyThreshold, TimeSpan minDelay,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(members);
-        var deployer = connection.SignerAddress;
+        var connection = (Rpc: rpc, Gateway: gateway, SignerAddress: deployer);
         var timelock = await DeployAsync(connection, "SankofaTimelock", ContractArtifact.SankofaTimelock.CreationCode(
             new ABIValue("uint256", new BigInteger((long)minDelay.TotalSeconds)),
             new ABIValue("address[]", new List<string>()),
@@ -57,7 +65,7 @@ internal static class BoardDeployment
         return new BoardAddresses(timelock, board);
     }
 
-    private static async Task<string> DeployAsync(LedgerConnection connection, string name, byte[] code, CancellationToken cancellationToken)
+    private static async Task<string> DeployAsync((JsonRpcClient Rpc, LedgerGateway Gateway, string SignerAddress) connection, string name, byte[] code, CancellationToken cancellationToken)
     {
         var estimate = Hex.ToLong(await connection.Rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = connection.SignerAddress, data = Hex.Bytes(code) })
             .ConfigureAwait(false));
@@ -68,7 +76,7 @@ internal static class BoardDeployment
             : throw new InvalidOperationException($"Deploying {name} failed in transaction {receipt.TransactionHash}.");
     }
 
-    private static async Task SendAsync(LedgerConnection connection, string step, string to, byte[] data, CancellationToken cancellationToken)
+    private static async Task SendAsync((JsonRpcClient Rpc, LedgerGateway Gateway, string SignerAddress) connection, string step, string to, byte[] data, CancellationToken cancellationToken)
     {
         var receipt = await connection.Gateway.SendAsync(new TransactionRequest($"board:{step}:{to}", to, data, 100_000), cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded)

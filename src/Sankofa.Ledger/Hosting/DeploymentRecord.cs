@@ -8,7 +8,8 @@ namespace Sankofa.Ledger.Hosting;
 /// recovery generation (bumped whenever the contracts had to be deployed again on a chain that lost them).
 /// </summary>
 internal sealed record DeploymentRecord(
-    long ChainId, string AuditAnchor, string Deployer, long BlockNumber, long Generation, string? ResourceRegistry = null, string? IdentityRegistry = null)
+    long ChainId, string AuditAnchor, string Deployer, long BlockNumber, long Generation, string? ResourceRegistry = null, string? IdentityRegistry = null,
+    string? Board = null, string? Timelock = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

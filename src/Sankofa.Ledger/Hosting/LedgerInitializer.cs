@@ -6,6 +6,7 @@ using System.Text.Json;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
+using Sankofa.Ledger.Governance;
 using Sankofa.Ledger.Embedded;
 using Sankofa.Ledger.Gateway;
 using Sankofa.Ledger.Keys;
@@ -164,7 +165,8 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
                 null);
         }
 
-        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded), generation);
+        var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board), generation);
         Log.Ready(_logger, rpcUrl, chainId, auditAnchor, embedded, generation);
     }
 
@@ -376,6 +378,88 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         return deployed.Address;
     }
 
+    /// <summary>
+    /// With <c>Ledger:Board</c> members configured: the board recorded for this chain when its code is still there, else
+    /// one deployed now with the configured members and thresholds (they seed it; later changes are the board's own
+    /// proposals) and recorded; then every contract this key still administers is handed to it. Null without members.
+    /// </summary>
+    private async Task<BoardAddresses?> ResolveBoardAsync(
+        long chainId, string auditAnchor, string resourceRegistry, string identityRegistry, CancellationToken cancellationToken)
+    {
+        var options = _options.Board;
+        if (!options.Enabled)
+        {
+            return null;
+        }
+
+        var record = await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        BoardAddresses board;
+        if (record is { Board: { } b, Timelock: { } t } && record.ChainId == chainId && await AuditAnchorCalls.HasCodeAsync(_rpc!, b, cancellationToken).ConfigureAwait(false))
+        {
+            board = new BoardAddresses(t, b);
+        }
+        else
+        {
+            CheckBoardOptions(options);
+            board = await BoardDeployment.DeployAsync(_rpc!, _gateway!, _key!.Address, [.. options.Members], (uint)options.EffectiveThreshold, (uint)options.EmergencyThreshold,
+                options.Delay, cancellationToken).ConfigureAwait(false);
+            Log.Deployed(_logger, "SankofaBoard", board.Board, 0);
+            await RecordAsync("ledger.board.deployed", board.Board, new
+            {
+                board = board.Board, timelock = board.Timelock, members = options.Members, threshold = options.EffectiveThreshold,
+                emergencyThreshold = options.EmergencyThreshold, delaySeconds = (long)options.Delay.TotalSeconds, chainId,
+            }, cancellationToken).ConfigureAwait(false);
+            var current = record is not null && record.ChainId == chainId
+                ? record
+                : new DeploymentRecord(chainId, auditAnchor, _key.Address, 0, 0, resourceRegistry, identityRegistry);
+            await (current with { Board = board.Board, Timelock = board.Timelock }).SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        }
+
+        var handed = await BoardHandover.HandOverAsync(_rpc!, _gateway!, _key!.Address, board,
+            [new("AuditAnchor", auditAnchor, Pausable: true), new("ResourceRegistry", resourceRegistry, Pausable: true), new("IdentityRegistry", identityRegistry, Pausable: false)],
+            cancellationToken).ConfigureAwait(false);
+        if (handed.Count > 0)
+        {
+            Log.HandedOver(_logger, string.Join(", ", handed), board.Board, board.Timelock);
+            await RecordAsync("ledger.board.handover", board.Board, new { contracts = handed, board = board.Board, timelock = board.Timelock, key = _key.Address }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return board;
+    }
+
+    private static void CheckBoardOptions(BoardOptions options)
+    {
+        if (options.Members.FirstOrDefault(m => !IsAddress(m)) is { } bad)
+        {
+            throw new LedgerConfigurationException("Ledger:Board:Members", $"'{bad}' is not an address (0x and 40 hex digits).", null);
+        }
+
+        if (options.Members.Distinct(StringComparer.OrdinalIgnoreCase).Count() != options.Members.Count)
+        {
+            throw new LedgerConfigurationException("Ledger:Board:Members", "A member is listed twice.", null);
+        }
+
+        if (options.EffectiveThreshold > options.Members.Count)
+        {
+            throw new LedgerConfigurationException("Ledger:Board:Threshold", $"{options.EffectiveThreshold} approvals cannot come from {options.Members.Count} members.", null);
+        }
+
+        if (options.EmergencyThreshold < 1 || options.EmergencyThreshold > options.EffectiveThreshold)
+        {
+            throw new LedgerConfigurationException("Ledger:Board:EmergencyThreshold",
+                $"Must be between 1 and the threshold ({options.EffectiveThreshold}); was {options.EmergencyThreshold}.", null);
+        }
+
+        if (options.Delay < TimeSpan.Zero)
+        {
+            throw new LedgerConfigurationException("Ledger:Board:Delay", "Must not be negative.", null);
+        }
+    }
+
+    private static bool IsAddress(string value) =>
+        value is { Length: 42 } && value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && !value.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF");
+
     private Task RecordAsync(string action, string subject, object details, CancellationToken cancellationToken) =>
         _audit is null
             ? Task.CompletedTask
@@ -394,6 +478,9 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
         [LoggerMessage(43, LogLevel.Information, "Ledger ready: {RpcUrl} chain {ChainId}, AuditAnchor {AuditAnchor}, embedded {Embedded}, generation {Generation}")]
         public static partial void Ready(ILogger logger, Uri rpcUrl, long chainId, string auditAnchor, bool embedded, long generation);
+
+        [LoggerMessage(45, LogLevel.Information, "Handed {Contracts} to the board {Board}: its timelock {Timelock} holds their admin role now; this key keeps only its operational roles")]
+        public static partial void HandedOver(ILogger logger, string contracts, string board, string timelock);
 
         [LoggerMessage(44, LogLevel.Warning, "The ResourceRegistry contract at {Address} predates {Missing}; deploying the current contract (resources recorded on the old one stay there)")]
         public static partial void RegistryOutdated(ILogger logger, string address, string missing);

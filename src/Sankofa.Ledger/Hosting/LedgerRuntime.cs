@@ -14,7 +14,8 @@ internal sealed record LedgerConnection(
     string ResourceRegistryAddress,
     string IdentityRegistryAddress,
     string SignerAddress,
-    bool Embedded);
+    bool Embedded,
+    Governance.BoardAddresses? Board = null);
 
 /// <summary>
 /// Holds the connection for the services that use the chain. They are singletons created before the hosted service

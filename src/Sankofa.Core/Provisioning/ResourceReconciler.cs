@@ -677,7 +677,9 @@ public sealed class ResourceReconciler
                         || error is ProvisioningException { Failure: ProvisioningFailure.InvalidRequest or ProvisioningFailure.NotFound };
         // A VM that was Verified once (being resized, or recorded again after the chain lost it) runs for its owner: it
         // is never rolled back; its step is retried with backoff until it succeeds or the owner resizes or deletes it.
-        if (!removing && fresh.VerifiedAt is null && (permanent || attempts >= _options.MaxAttempts))
+        // Nor is a resource given up for a chain that is away or paused: an accepted request waits for it, however long.
+        var waitingForChain = error is LedgerUnavailableException;
+        if (!removing && !waitingForChain && fresh.VerifiedAt is null && (permanent || attempts >= _options.MaxAttempts))
         {
             // Give up provisioning: remove what was made (the Deleting path retries until it is gone), then Failed.
             var reason = $"{StepName(fresh)} failed{(permanent ? string.Empty : $" {attempts} times")}: {error.Message}";

@@ -17,5 +17,8 @@ internal sealed partial class TransitionBatcher
 
         [LoggerMessage(73, LogLevel.Warning, "A batch of {Count} ResourceRegistry transitions failed; its callers get the error")]
         public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(74, LogLevel.Warning, "ResourceRegistry is paused: {Count} transitions wait until it is unpaused")]
+        public static partial void Paused(ILogger logger, int count);
     }
 }

@@ -213,6 +213,22 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
             return batch;
         }
 
+        if (IsPause(refusal) && await IsPausedAsync(connection, stop).ConfigureAwait(false))
+        {
+            // Paused (by the board, say): the transitions wait, as they would for an unreachable chain, and are sent again
+            // once it is unpaused; they are not refusals. Site-key registrations and rotations are not paused and go on.
+            var (held, open) = (batch.Where(c => !c.Operation.StartsWith("site:", StringComparison.Ordinal)).ToList(),
+                batch.Where(c => c.Operation.StartsWith("site:", StringComparison.Ordinal)).ToList());
+            foreach (var call in held)
+            {
+                call.Completion.TrySetException(new LedgerUnavailableException(
+                    $"ResourceRegistry is paused: {call.Operation} waits until it is unpaused (a board decision), then goes on."));
+            }
+
+            Log.Paused(_logger, held.Count);
+            return open.Count == 0 ? [] : await CheckAsync(connection, open, stop).ConfigureAwait(false);
+        }
+
         // A call may depend on an earlier one of the same batch (a resource's request, then its place), so each call is
         // judged after the calls accepted before it, never alone.
         var accepted = new List<RegistryCall>(batch.Count);
@@ -229,6 +245,18 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
 
         accepted.AddRange(rest);
         return accepted;
+    }
+
+    private static readonly string PauseSelector = "0x" + Convert.ToHexStringLower(Abi.Selector("EnforcedPause()"));
+
+    private static bool IsPause(JsonRpcException refusal) =>
+        refusal.Data0 is { } data && data.Trim('"').StartsWith(PauseSelector, StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<bool> IsPausedAsync(LedgerConnection connection, CancellationToken stop)
+    {
+        var answer = await connection.Rpc.CallAsync("eth_call", stop, new { to = connection.ResourceRegistryAddress, data = Hex.Bytes(Abi.Selector("paused()")) }, "latest")
+            .ConfigureAwait(false);
+        return Hex.ToBytes(answer.GetString()!) is [.., 1];
     }
 
     /// <summary>

@@ -126,6 +126,24 @@ public sealed class ResourceReconcilerTests
     }
 
     [Fact]
+    public async Task A_chain_that_stays_away_or_paused_past_MaxAttempts_holds_the_resource_and_never_rolls_it_back()
+    {
+        ledger.FailWith = new LedgerUnavailableException("ResourceRegistry is paused: the request waits until it is unpaused.");
+        var current = store.Add(NewResource("vm-p"));
+        for (var round = 0; round < 3 * options.MaxAttempts; round++)
+        {
+            current = await reconciler.ReconcileAsync(current, CancellationToken.None);
+            time.Advance(current.NextAttemptAt - time.GetUtcNow());
+        }
+
+        Assert.Equal((ResourceStatus.Requested, DesiredState.Present), (current.Status, current.Desired));
+        Assert.True(current.Attempts > options.MaxAttempts);
+
+        ledger.FailWith = null;
+        Assert.Equal(ResourceStatus.Verified, (await reconciler.ReconcileAsync(current, CancellationToken.None)).Status);
+    }
+
+    [Fact]
     public async Task A_removal_that_keeps_failing_is_retried_but_writes_a_bounded_history()
     {
         var verified = await reconciler.ReconcileAsync(store.Add(NewResource("vm-e")), CancellationToken.None);

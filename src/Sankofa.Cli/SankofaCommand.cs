@@ -40,6 +40,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(SitesCommand.Create());
         root.Subcommands.Add(VmCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
+        root.Subcommands.Add(Gov.GovCommand.Create());
         foreach (var command in LoginCommand.Create())
         {
             root.Subcommands.Add(command);

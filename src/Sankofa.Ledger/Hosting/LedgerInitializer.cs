@@ -409,6 +409,15 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
                 board = board.Board, timelock = board.Timelock, members = options.Members, threshold = options.EffectiveThreshold,
                 emergencyThreshold = options.EmergencyThreshold, delaySeconds = (long)options.Delay.TotalSeconds, chainId,
             }, cancellationToken).ConfigureAwait(false);
+            if (_options.RpcUrl is null)
+            {
+                // The embedded chain's members need gas for their own transactions; a real network funds its accounts itself.
+                foreach (var member in options.Members)
+                {
+                    await _rpc!.CallAsync("anvil_setBalance", cancellationToken, member, Hex.Quantity(EmbeddedBalance)).ConfigureAwait(false);
+                }
+            }
+
             var current = record is not null && record.ChainId == chainId
                 ? record
                 : new DeploymentRecord(chainId, auditAnchor, _key.Address, 0, 0, resourceRegistry, identityRegistry);

@@ -22,6 +22,7 @@ internal static class GovCommand
     private static readonly Option<Uri?> RpcUrl = new("--rpc-url")
     {
         Description = "A node of the chain: an http(s) URL or an IPC socket's absolute path; default: the one the server names (read-only for the embedded chain).",
+        Recursive = true,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
@@ -35,7 +36,7 @@ internal static class GovCommand
             return null;
         },
     };
-    private static readonly Option<string?> BoardOption = new("--board") { Description = "SankofaBoard's address (default: the one the server names)." };
+    private static readonly Option<string?> BoardOption = new("--board") { Description = "SankofaBoard's address (default: the one the server names).", Recursive = true };
     private static readonly Option<FileInfo?> KeyFile = new("--key-file") { Description = "The member's private key: a file (mode 0600) holding 0x and 64 hex digits." };
 
     public static Command Create()
@@ -43,8 +44,6 @@ internal static class GovCommand
         var gov = new Command("gov", "The governance board: members, proposals and approvals, the timelock, emergency pauses.");
         gov.Options.Add(RpcUrl);
         gov.Options.Add(BoardOption);
-        RpcUrl.Recursive = true;
-        BoardOption.Recursive = true;
         gov.Subcommands.Add(ShowCommand());
         gov.Subcommands.Add(ProposalCommand());
         gov.Subcommands.Add(ProposeCommand());

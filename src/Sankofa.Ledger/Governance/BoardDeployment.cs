@@ -47,38 +47,36 @@ internal static class BoardDeployment
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(members);
-        var connection = (Rpc: rpc, Gateway: gateway, SignerAddress: deployer);
-        var timelock = await DeployAsync(connection, "SankofaTimelock", ContractArtifact.SankofaTimelock.CreationCode(
+        var timelock = await DeployAsync(rpc, gateway, deployer, "SankofaTimelock", ContractArtifact.SankofaTimelock.CreationCode(
             new ABIValue("uint256", new BigInteger((long)minDelay.TotalSeconds)),
             new ABIValue("address[]", new List<string>()),
             new ABIValue("address[]", new List<string> { "0x0000000000000000000000000000000000000000" }), // anyone may execute a ready batch
             new ABIValue("address", deployer)), cancellationToken).ConfigureAwait(false);
-        var board = await DeployAsync(connection, "SankofaBoard", ContractArtifact.SankofaBoard.CreationCode(
+        var board = await DeployAsync(rpc, gateway, deployer, "SankofaBoard", ContractArtifact.SankofaBoard.CreationCode(
             new ABIValue("address", timelock),
             new ABIValue("address[]", members.ToList()),
             new ABIValue("uint32", threshold),
             new ABIValue("uint32", emergencyThreshold)), cancellationToken).ConfigureAwait(false);
-        await SendAsync(connection, "grant-proposer", timelock, new GrantRoleFunction { Role = ProposerRole, Account = board }.GetCallData(), cancellationToken).ConfigureAwait(false);
-        await SendAsync(connection, "grant-canceller", timelock, new GrantRoleFunction { Role = CancellerRole, Account = board }.GetCallData(), cancellationToken).ConfigureAwait(false);
-        await SendAsync(connection, "renounce-admin", timelock, new RenounceRoleFunction { Role = AdminRole, CallerConfirmation = deployer }.GetCallData(), cancellationToken)
+        await SendAsync(gateway, "grant-proposer", timelock, new GrantRoleFunction { Role = ProposerRole, Account = board }.GetCallData(), cancellationToken).ConfigureAwait(false);
+        await SendAsync(gateway, "grant-canceller", timelock, new GrantRoleFunction { Role = CancellerRole, Account = board }.GetCallData(), cancellationToken).ConfigureAwait(false);
+        await SendAsync(gateway, "renounce-admin", timelock, new RenounceRoleFunction { Role = AdminRole, CallerConfirmation = deployer }.GetCallData(), cancellationToken)
             .ConfigureAwait(false);
         return new BoardAddresses(timelock, board);
     }
 
-    private static async Task<string> DeployAsync((JsonRpcClient Rpc, LedgerGateway Gateway, string SignerAddress) connection, string name, byte[] code, CancellationToken cancellationToken)
+    private static async Task<string> DeployAsync(JsonRpcClient rpc, LedgerGateway gateway, string deployer, string name, byte[] code, CancellationToken cancellationToken)
     {
-        var estimate = Hex.ToLong(await connection.Rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = connection.SignerAddress, data = Hex.Bytes(code) })
-            .ConfigureAwait(false));
-        var receipt = await connection.Gateway.SendAsync(
+        var estimate = Hex.ToLong(await rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = deployer, data = Hex.Bytes(code) }).ConfigureAwait(false));
+        var receipt = await gateway.SendAsync(
             new TransactionRequest($"deploy:{name}:{Guid.NewGuid():N}", null, code, estimate + (estimate / 5)), cancellationToken).ConfigureAwait(false);
         return receipt is { Succeeded: true, ContractAddress: { } address }
             ? address
             : throw new InvalidOperationException($"Deploying {name} failed in transaction {receipt.TransactionHash}.");
     }
 
-    private static async Task SendAsync((JsonRpcClient Rpc, LedgerGateway Gateway, string SignerAddress) connection, string step, string to, byte[] data, CancellationToken cancellationToken)
+    private static async Task SendAsync(LedgerGateway gateway, string step, string to, byte[] data, CancellationToken cancellationToken)
     {
-        var receipt = await connection.Gateway.SendAsync(new TransactionRequest($"board:{step}:{to}", to, data, 100_000), cancellationToken).ConfigureAwait(false);
+        var receipt = await gateway.SendAsync(new TransactionRequest($"board:{step}:{to}", to, data, 100_000), cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded)
         {
             throw new InvalidOperationException($"Wiring the board ({step}) failed in transaction {receipt.TransactionHash}.");

@@ -36,6 +36,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<IAuditAnchorLedger, AuditAnchorLedger>();
         services.TryAddSingleton<ILedgerStatus, LedgerStatusService>();
         services.TryAddSingleton<IResourceLedger, Resources.ResourceLedger>();
+        services.TryAddSingleton<IGovernanceLedger, Governance.GovernanceLedger>();
         services.TryAddSingleton<IIdentityLedger, Identity.IdentityLedger>();
         services.TryAddSingleton(sp => new Rpc.ReadOnlyRpc(sp.GetRequiredService<LedgerRuntime>()));
         services.TryAddSingleton(sp => new Resources.RegistryProofs(sp.GetRequiredService<LedgerRuntime>(), sp.GetRequiredService<TimeProvider>()));

@@ -113,6 +113,7 @@ public static class SankofaServerExtensions
         app.MapGet("/favicon.ico", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
         app.MapAuditApi();
         app.MapLedgerApi();
+        app.MapGovernanceApi();
         app.MapChainRpcApi();
         app.MapTenancyApi();
         app.MapProvisioningApi();

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Contracts;
 using Sankofa.Core.Provisioning;
@@ -85,5 +87,17 @@ public sealed class BoardPauseTests : IAsyncLifetime
             Assert.True(done.OnChain!.Verified);
             Assert.Single(_h.VmsOf(resource.Placement.SiteId, resource.Id));
         }
+
+        // Anyone reads the board and what it decided, without signing in.
+        using var anonymous = new HttpClient { BaseAddress = _h.Server.Address };
+        var governance = await anonymous.GetFromJsonAsync<JsonElement>("api/v1/governance");
+        var decided = governance.GetProperty("proposals")[0];
+        Assert.Equal(2, governance.GetProperty("board").GetProperty("members").GetArrayLength());
+        Assert.Equal(board.Timelock, governance.GetProperty("board").GetProperty("timelock").GetString(), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(("0x" + Convert.ToHexStringLower(id), "executed"), (decided.GetProperty("id").GetString(), decided.GetProperty("state").GetString()));
+        Assert.Equal(connection.ResourceRegistryAddress, decided.GetProperty("calls")[0].GetProperty("target").GetString(), StringComparer.OrdinalIgnoreCase);
+        using var bad = await anonymous.GetAsync("api/v1/governance?limit=0");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
     }
 }

@@ -79,6 +79,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("GET sites", Get("api/v1/sites?limit=5"), Everyone(200));
         await CheckAsync("GET site", Get("api/v1/sites/edge-001"), Everyone(200));
         await CheckAsync("GET ledger", Get("api/v1/ledger"), Everyone(200, anonymous: 200));
+        await CheckAsync("GET governance", Get("api/v1/governance"), Everyone(404, anonymous: 404)); // public; this server's contracts have no board
         await CheckAsync("POST chain rpc", () => Json(HttpMethod.Post, "chain/rpc", () => new { jsonrpc = "2.0", id = 1, method = "eth_blockNumber" }), Everyone(200, anonymous: 200));
         await CheckAsync("GET me", Get("api/v1/me"), Everyone(200));
 

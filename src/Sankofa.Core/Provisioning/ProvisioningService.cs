@@ -187,17 +187,13 @@ public sealed partial class ProvisioningService
         ArgumentNullException.ThrowIfNull(caller);
         for (var attempt = 1; ; attempt++)
         {
-            var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
-            var missing = Error.NotFound("id", $"There is no resource '{resourceId}'.");
-            if (resource is null)
+            var writable = await WritableAsync(caller, resourceId, cancellationToken).ConfigureAwait(false);
+            if (writable.Error is { } refused)
             {
-                return missing;
+                return refused;
             }
 
-            if (AccessErrors.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied)
-            {
-                return denied;
-            }
+            var resource = writable.Value!;
 
             if (resource.Desired == DesiredState.Absent)
             {
@@ -257,17 +253,13 @@ public sealed partial class ProvisioningService
 
         for (var attempt = 1; ; attempt++)
         {
-            var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
-            var missing = Error.NotFound("id", $"There is no resource '{resourceId}'.");
-            if (resource is null)
+            var writable = await WritableAsync(caller, resourceId, cancellationToken).ConfigureAwait(false);
+            if (writable.Error is { } refused)
             {
-                return missing;
+                return refused;
             }
 
-            if (AccessErrors.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied)
-            {
-                return denied;
-            }
+            var resource = writable.Value!;
 
             var old = resource.Spec;
             var spec = old with { VCpu = request.VCpu ?? old.VCpu, RamMiB = request.RamMiB ?? old.RamMiB, DiskGiB = request.DiskGiB ?? old.DiskGiB };
@@ -350,6 +342,19 @@ public sealed partial class ProvisioningService
                 // Changed, metered or out of quota meanwhile: read again and decide again.
             }
         }
+    }
+
+    /// <summary>The resource, when the caller may change it; another tenant's answers exactly as a missing one.</summary>
+    private async Task<Result<Resource>> WritableAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
+    {
+        var resource = await _store.GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false);
+        var missing = Error.NotFound("id", $"There is no resource '{resourceId}'.");
+        if (resource is null)
+        {
+            return missing;
+        }
+
+        return AccessErrors.Denied(caller, Permission.ResourcesWrite, resource.TenantId, missing) is { } denied ? denied : Result<Resource>.Ok(resource);
     }
 
     private static Error HostFull(Resource resource, ComputeResources size, ComputeResources free)

@@ -29,6 +29,7 @@ public sealed record ProposalView(string Id, string Proposer, string State, int 
 public sealed class BoardClient : IDisposable
 {
     private readonly JsonRpcClient _rpc;
+    private readonly bool _ownsRpc;
     private readonly string _board;
     private readonly SigningKey? _key;
 
@@ -41,9 +42,13 @@ public sealed class BoardClient : IDisposable
         ArgumentNullException.ThrowIfNull(rpcUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(board);
         _rpc = new JsonRpcClient(rpcUrl, TimeSpan.FromSeconds(30));
+        _ownsRpc = true;
         _board = board;
         _key = memberKey.IsEmpty ? null : new SigningKey(memberKey);
     }
+
+    /// <summary>A read-only client on a connection the caller keeps (the ledger's own).</summary>
+    internal BoardClient(JsonRpcClient rpc, string board) => (_rpc, _board) = (rpc, board);
 
     /// <summary>The member's address, when a key was given.</summary>
     public string? MemberAddress => _key?.Address;
@@ -98,7 +103,11 @@ public sealed class BoardClient : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _rpc.Dispose();
+        if (_ownsRpc)
+        {
+            _rpc.Dispose();
+        }
+
         _key?.Dispose();
     }
 

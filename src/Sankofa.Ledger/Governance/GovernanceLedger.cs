@@ -21,7 +21,7 @@ internal sealed class GovernanceLedger(LedgerRuntime runtime) : IGovernanceLedge
             return null;
         }
 
-        using var client = new BoardClient(connection.RpcUrl, board.Board);
+        using var client = new BoardClient(connection.Rpc, board.Board); // the ledger's connection, not a new one per request
         var view = await client.GetAsync(cancellationToken).ConfigureAwait(false);
         return new GovernanceBoard(view.Board, view.Timelock, view.Members, view.Threshold, view.EmergencyThreshold, (long)view.Delay.TotalSeconds);
     }

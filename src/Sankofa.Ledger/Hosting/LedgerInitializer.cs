@@ -439,7 +439,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
     private static void CheckBoardOptions(BoardOptions options)
     {
-        if (options.Members.FirstOrDefault(m => !IsAddress(m)) is { } bad)
+        if (options.Members.FirstOrDefault(m => !Core.Agents.AgentAddress.IsValid(m)) is { } bad)
         {
             throw new LedgerConfigurationException("Ledger:Board:Members", $"'{bad}' is not an address (0x and 40 hex digits).", null);
         }
@@ -465,9 +465,6 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
             throw new LedgerConfigurationException("Ledger:Board:Delay", "Must not be negative.", null);
         }
     }
-
-    private static bool IsAddress(string value) =>
-        value is { Length: 42 } && value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && !value.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF");
 
     private Task RecordAsync(string action, string subject, object details, CancellationToken cancellationToken) =>
         _audit is null

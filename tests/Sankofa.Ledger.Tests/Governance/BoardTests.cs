@@ -165,7 +165,7 @@ public sealed class BoardTests(LedgerFixture fixture) : IClassFixture<LedgerFixt
         Assert.True(receipt.Succeeded);
     }
 
-    private async Task<bool> HasRoleAsync(byte[] role, string account) => await CallBoolAsync(new HasRoleFunction { Role = role, Account = account }.GetCallData());
+    private Task<bool> HasRoleAsync(byte[] role, string account) => BoardHandover.HasRoleAsync(Connection.Rpc, Registry, role, account, None);
 
     private Task<bool> PausedAsync() => CallBoolAsync(new PausedFunction().GetCallData());
 

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 
 /// @title AuditAnchor
 /// @notice Records the Merkle roots of Sankofa audit-log batches so anyone can check the log was not rewritten.
 /// @dev Only hashes and counters are stored, never audit content. Anchoring is idempotent per batch id so the
 ///      control plane can re-send after a crash or a lost receipt without recording anything twice.
-contract AuditAnchor is AccessControl, Pausable {
+///      Deployed behind an ERC-1967 proxy (UUPS), upgradeable only by DEFAULT_ADMIN_ROLE (the board's timelock once governed).
+contract AuditAnchor is AccessControlUpgradeable, PausableUpgradeable, UUPSUpgradeable {
     /// @notice Role allowed to record batch roots (the control plane's signing key).
     bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
 
@@ -37,8 +39,18 @@ contract AuditAnchor is AccessControl, Pausable {
     /// @notice The arrays given to anchorMany differ in length.
     error LengthMismatch();
 
+    /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Called once, by the proxy's constructor.
     /// @param admin Receives the admin, anchorer and pauser roles.
-    constructor(address admin) {
+    function initialize(address admin) external initializer {
+        __AccessControl_init();
+        __Pausable_init();
+        __UUPSUpgradeable_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(ANCHORER_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
@@ -106,4 +118,7 @@ contract AuditAnchor is AccessControl, Pausable {
         _batches[batchId] = Batch(root, firstSequence, count, uint64(block.number));
         emit Anchored(batchId, root, firstSequence, count);
     }
+
+    /// @dev Only the admin upgrades: the board's timelock once governed, so an upgrade waits out its delay.
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
 }

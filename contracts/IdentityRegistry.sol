@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {MulticallUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/MulticallUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 
 /// @title IdentityRegistry
 /// @notice Who may act on Sankofa, as every control plane sharing this chain sees it: per identity, a salted hash of
@@ -14,7 +15,8 @@ import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 ///      address can never be bound to another identity and credentials issued to it never verify again.
 ///      Multicall lets a registrar record several changes in one transaction; its self-delegatecall keeps msg.sender,
 ///      so the role checks apply to each call as if sent alone.
-contract IdentityRegistry is AccessControl, Multicall {
+///      Deployed behind an ERC-1967 proxy (UUPS), upgradeable only by DEFAULT_ADMIN_ROLE (the board's timelock once governed).
+contract IdentityRegistry is AccessControlUpgradeable, MulticallUpgradeable, UUPSUpgradeable {
     /// @notice Role of the control planes' signing keys: registers identities, changes their status and role grants.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
@@ -70,8 +72,18 @@ contract IdentityRegistry is AccessControl, Multicall {
     /// @notice The identity is revoked: it can never change again nor be registered anew.
     error IdentityRevoked(bytes32 id);
 
+    /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Called once, by the proxy's constructor.
     /// @param admin Receives the admin and registrar roles; the admin grants REGISTRAR_ROLE to other control planes' keys.
-    constructor(address admin) {
+    function initialize(address admin) external initializer {
+        __AccessControl_init();
+        __Multicall_init();
+        __UUPSUpgradeable_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(REGISTRAR_ROLE, admin);
     }
@@ -193,4 +205,7 @@ contract IdentityRegistry is AccessControl, Multicall {
     function _grantKey(bytes32 role, bytes32 scope) private pure returns (bytes32) {
         return keccak256(abi.encode(role, scope));
     }
+
+    /// @dev Only the admin upgrades: the board's timelock once governed, so an upgrade waits out its delay.
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
 }

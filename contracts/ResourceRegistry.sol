@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {MulticallUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/MulticallUpgradeable.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
@@ -22,10 +23,18 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 ///      rotated only with the current key's signature over siteKeyRotationDigest, and revoked by an administrator. A key
 ///      serves one site, once: after rotation or revocation it can never be registered again, so no old signature
 ///      (registration, rotation or attestation) can bring it back.
-contract ResourceRegistry is AccessControl, Pausable, Multicall {
-    /// @notice Role of the control plane's signing key: records transitions, and relays site keys' registrations and
-    ///         rotations (each signed by the site keys themselves).
+///      Deployed behind an ERC-1967 proxy (UUPS): the proxy's address is the registry's, its storage survives an
+///      upgrade, and only DEFAULT_ADMIN_ROLE (the board's timelock once governed) may upgrade it. New state goes after
+///      the existing mappings, never between them.
+contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, MulticallUpgradeable, UUPSUpgradeable {
+    /// @notice Role of the control planes' signing keys: record transitions, and relay site keys' rotations (each signed
+    ///         by the site's current key and the new key themselves).
     bytes32 public constant CONTROL_PLANE_ROLE = keccak256("CONTROL_PLANE_ROLE");
+
+    /// @notice Role allowed to register a key for a site that has none. A new site key decides which machine may attest
+    ///         for a site, so once governed only the board's timelock holds it; a rotation needs no such role, as the
+    ///         site's current key consents to it.
+    bytes32 public constant SITE_REGISTRAR_ROLE = keccak256("SITE_REGISTRAR_ROLE");
 
     /// @notice Role allowed to pause and resume the registry.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -125,16 +134,28 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     /// @notice The key was registered before (for this site or another) and cannot be registered again.
     error SiteKeyReused(address key, bytes32 site);
 
-    /// @param admin Receives the admin, control-plane and pauser roles.
-    constructor(address admin) {
+    /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Called once, by the proxy's constructor.
+    /// @param admin Receives the admin, control-plane, site-registrar and pauser roles.
+    function initialize(address admin) external initializer {
+        __AccessControl_init();
+        __Pausable_init();
+        __Multicall_init();
+        __UUPSUpgradeable_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(CONTROL_PLANE_ROLE, admin);
+        _grantRole(SITE_REGISTRAR_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
     }
 
     /// @notice Registers the key a site attests with, on the key's own signature over siteKeyDigest(site, key). Only for
     ///         a site without a key (new, or revoked); a repeat of the current registration is a no-op.
-    function setSiteKey(bytes32 site, address key, bytes calldata proof) external onlyRole(CONTROL_PLANE_ROLE) {
+    function setSiteKey(bytes32 site, address key, bytes calldata proof) external onlyRole(SITE_REGISTRAR_ROLE) {
         _checkProof(site, key, proof);
         address current = _siteKeys[site];
         if (current == key) return;
@@ -362,4 +383,7 @@ contract ResourceRegistry is AccessControl, Pausable, Multicall {
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
     }
+
+    /// @dev Only the admin upgrades: the board's timelock once governed, so an upgrade waits out its delay.
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
 }

@@ -20,9 +20,13 @@ const check = args.includes('--check');
 const outIndex = args.indexOf('--out');
 const outDir = outIndex >= 0 ? resolve(args[outIndex + 1]) : join(contractsDir, 'build');
 
+// contracts/test/*.sol are test-only contracts (a later implementation to upgrade to, say): their artifacts go to
+// contracts/build/test/, which the ledger does not embed.
 const sources = {};
-for (const file of readdirSync(contractsDir).filter((f) => f.endsWith('.sol')).sort()) {
-  sources[file] = { content: readFileSync(join(contractsDir, file), 'utf8') };
+for (const dir of ['', 'test/']) {
+  for (const file of readdirSync(join(contractsDir, dir)).filter((f) => f.endsWith('.sol')).sort()) {
+    sources[dir + file] = { content: readFileSync(join(contractsDir, dir, file), 'utf8') };
+  }
 }
 
 const input = {
@@ -53,7 +57,7 @@ if (errors.length > 0) process.exit(2);
 const artifacts = {};
 for (const file of Object.keys(sources)) {
   for (const [name, contract] of Object.entries(output.contracts[file] ?? {})) {
-    artifacts[`${name}.json`] = JSON.stringify({ contractName: name, compiler: solc.version(), abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` }, null, 2) + '\n';
+    artifacts[`${file.startsWith('test/') ? 'test/' : ''}${name}.json`] = JSON.stringify({ contractName: name, compiler: solc.version(), abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` }, null, 2) + '\n';
   }
 }
 
@@ -69,7 +73,7 @@ if (check) {
   }
   console.log(`contracts/build matches a fresh compile (${Object.keys(artifacts).length} artifacts)`);
 } else {
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(join(outDir, 'test'), { recursive: true });
   for (const [file, text] of Object.entries(artifacts)) writeFileSync(join(outDir, file), text);
   console.log(`wrote ${Object.keys(artifacts).length} artifacts to ${outDir}`);
 }

@@ -5,14 +5,15 @@ namespace Sankofa.Agent.Protocol;
 
 /// <summary>
 /// Where <c>contracts/ResourceRegistry.sol</c> keeps what the agent acts on (and the control plane proves for it), as
-/// solc lays out its storage: the inherited <c>AccessControl._roles</c> at slot 0 and <c>Pausable._paused</c> at 1, then the registry's own
-/// <c>_resources</c> (2), <c>_divergent</c> (3) and <c>_siteKeys</c> (4). A mapping's entry for key k lives at
+/// solc lays out its storage (in the proxy's account, the registry's address): the upgradeable OpenZeppelin bases keep
+/// theirs in ERC-7201 namespaces, so the registry's own come first: <c>_resources</c> (0), <c>_divergent</c> (1) and
+/// <c>_siteKeys</c> (2). An upgrade may append state, never move these. A mapping's entry for key k lives at
 /// keccak-256(k ‖ slot). Ids are keccak-256 of their UTF-8 bytes, as the ledger derives them.
 /// </summary>
 public static class RegistrySlots
 {
-    private const int ResourcesSlot = 2;
-    private const int SiteKeysSlot = 4;
+    private const int ResourcesSlot = 0;
+    private const int SiteKeysSlot = 2;
 
     // Stored: slot 0 packs state, flags, updatedBlock and the attestation count; slot 1 is the requested spec hash,
     // slot 2 the site it was placed at (keccak-256 of the site id).

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Embedded;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Rpc;
@@ -118,7 +119,8 @@ public sealed class ConfiguredEndpointTests : IAsyncLifetime
         {
             // Stand-in for a registry deployed before multicall: any code without that function.
             registry = first.Connection.ResourceRegistryAddress;
-            var code = await first.Connection.Rpc.CallAsync("eth_getCode", CancellationToken.None, first.Connection.AuditAnchorAddress, "latest");
+            var auditAnchor = await Erc1967.ImplementationAsync(first.Connection.Rpc, first.Connection.AuditAnchorAddress, CancellationToken.None);
+            var code = await first.Connection.Rpc.CallAsync("eth_getCode", CancellationToken.None, auditAnchor, "latest");
             await first.Connection.Rpc.CallAsync("anvil_setCode", CancellationToken.None, registry, code.GetString());
         }
 

@@ -113,16 +113,29 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
             return Error.Conflict("address", $"Site '{siteId}' has an approved key already ({current.Address}); replacing it is a rotation, signed by the old key.");
         }
 
-        // With the key's own signature, so the contract itself checks that the key's holder presented it.
+        // Once a board governs the contracts, registering a site key is its decision: when its timelock has already
+        // registered this key, the control plane records that transaction instead of sending one (which it may not).
+        var registered = await ledger.FindSiteKeyRegistrationAsync(siteId, address, cancellationToken).ConfigureAwait(false);
         LedgerReceipt receipt;
-        try
+        if (registered is not null && string.Equals(await ledger.GetSiteKeyAsync(siteId, cancellationToken).ConfigureAwait(false), address, StringComparison.OrdinalIgnoreCase))
         {
-            receipt = await ledger.RegisterSiteKeyAsync(siteId, address, agent.Proof, cancellationToken).ConfigureAwait(false);
+            receipt = registered;
         }
-        catch (InvalidOperationException ex)
+        else
         {
-            // The contract refused it (the site has another key, say the direct mode's): nothing was recorded.
-            return Error.Conflict("address", $"The chain refused key {address} for site '{siteId}': {ex.Message}");
+            try
+            {
+                // With the key's own signature, so the contract itself checks that the key's holder presented it.
+                receipt = await ledger.RegisterSiteKeyAsync(siteId, address, agent.Proof, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The contract refused it (the site has another key, say the direct mode's; or a board governs): nothing was recorded.
+                return Error.Conflict("address", $"The chain refused key {address} for site '{siteId}': {ex.Message}" + (ex.Message.Contains("AccessControlUnauthorizedAccount", StringComparison.Ordinal)
+                    ? " A board governs the contracts, so a new site key is its decision: a member proposes ResourceRegistry.setSiteKey(site, key, proof) with this agent's "
+                      + "proof (docs/governance.md), and approving again once it has run records it here."
+                    : ""));
+            }
         }
 
         var approved = await store.ApproveAsync(siteId, address, caller.Id, time.GetUtcNow(), receipt,
@@ -170,14 +183,21 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
                 // Also when the chain holds no key any more (an earlier attempt landed): the repeat is a no-op there, and its receipt is kept.
                 receipt = await ledger.RevokeSiteKeyAsync(siteId, cancellationToken).ConfigureAwait(false);
             }
+            catch (InvalidOperationException) when (onChain is null)
+            {
+                // Not ours to send (a board governs the contracts) and already done: the board's revocation has run.
+            }
             catch (InvalidOperationException ex)
             {
-                return Error.Conflict("address", $"The chain refused to revoke site '{siteId}''s key: {ex.Message}");
+                return Error.Conflict("address", $"The chain refused to revoke site '{siteId}''s key: {ex.Message}" + (ex.Message.Contains("AccessControlUnauthorizedAccount", StringComparison.Ordinal)
+                    ? " A board governs the contracts, so revoking a site key is its decision: a member proposes ResourceRegistry.revokeSiteKey(site) (docs/governance.md), "
+                      + "and revoking again once it has run records it here."
+                    : ""));
             }
         }
 
         var revoked = await store.RevokeAsync(siteId, address, caller.Id, time.GetUtcNow(), receipt,
-            Audit(actor, "site.agent.revoked", siteId, new { address, wasApproved = receipt is not null, transaction = receipt?.TransactionHash, block = receipt?.BlockNumber }),
+            Audit(actor, "site.agent.revoked", siteId, new { address, wasApproved = agent.State == AgentState.Approved, transaction = receipt?.TransactionHash, block = receipt?.BlockNumber }),
             cancellationToken).ConfigureAwait(false);
         return Result<SiteAgent>.Ok(revoked);
     }

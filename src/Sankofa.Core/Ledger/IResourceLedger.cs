@@ -47,6 +47,13 @@ public interface IResourceLedger
     Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The transaction that last registered <paramref name="address"/> for the site (its <c>SiteKeySet</c> event), or null
+    /// when none did. Once a board governs the contracts a new site key is its decision, run by its timelock: the control
+    /// plane then records the board's transaction rather than sending one.
+    /// </summary>
+    Task<LedgerReceipt?> FindSiteKeyRegistrationAsync(string siteId, string address, CancellationToken cancellationToken);
+
+    /// <summary>
     /// What a site signs (Ethereum signed-message style) to attest a resource's spec: bound to the contract, the chain and
     /// the resource's count of accepted site attestations, so a signature is accepted at most once.
     /// </summary>

@@ -26,16 +26,23 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact SankofaBoard { get; } = Load("SankofaBoard");
 
+    /// <summary>OpenZeppelin's ERC1967Proxy: AuditAnchor, ResourceRegistry and IdentityRegistry each live behind one.</summary>
+    public static ContractArtifact SankofaProxy { get; } = Load("SankofaProxy");
+
     /// <summary>Creation code followed by the ABI-encoded constructor arguments.</summary>
     public byte[] CreationCode(params Nethereum.ABI.ABIValue[] arguments) =>
         [.. Bytecode, .. new Nethereum.ABI.ABIEncode().GetABIEncoded(arguments)];
 
-    /// <summary>Creation code followed by the ABI-encoded constructor argument (one address).</summary>
-    public byte[] CreationCode(string constructorAddress)
+    /// <summary>
+    /// Creation code of a <see cref="SankofaProxy"/> in front of <paramref name="implementation"/>, whose constructor
+    /// calls <c>initialize(admin)</c> in the proxy's storage: the same transaction deploys and initialises, so no one can
+    /// initialise the proxy first.
+    /// </summary>
+    public static byte[] ProxyCreationCode(string implementation, string admin)
     {
-        var data = new byte[Bytecode.Length + 32];
-        Bytecode.CopyTo(data, 0);
-        Abi.WriteAddress(data.AsSpan(Bytecode.Length, 32), constructorAddress);
-        return data;
+        var initialize = new byte[36];
+        Abi.Selector("initialize(address)").CopyTo(initialize, 0);
+        Abi.WriteAddress(initialize.AsSpan(4, 32), admin);
+        return SankofaProxy.CreationCode(new Nethereum.ABI.ABIValue("address", implementation), new Nethereum.ABI.ABIValue("bytes", initialize));
     }
 }

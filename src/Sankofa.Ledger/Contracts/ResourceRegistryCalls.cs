@@ -92,7 +92,8 @@ internal static class ResourceRegistryCalls
     /// <summary>
     /// The first function this ledger needs that the contract at <paramref name="contract"/> lacks (a registry deployed by
     /// an earlier version), or null when it has them all: <c>multicall(bytes[])</c> to batch transitions, and
-    /// <c>siteKeyDigest(bytes32,address)</c>, which comes with site keys registered on their own proof of possession.
+    /// <c>siteKeyDigest(bytes32,address)</c>, which comes with site keys registered on their own proof of possession, and an
+    /// ERC-1967 proxy in front (upgradeable, with <c>SITE_REGISTRAR_ROLE</c>).
     /// </summary>
     public static async Task<string?> MissingFunctionAsync(JsonRpcClient rpc, string contract, string from, CancellationToken cancellationToken)
     {
@@ -106,12 +107,20 @@ internal static class ResourceRegistryCalls
             var probe = new SiteKeyDigestFunction { Site = LedgerIds.Of("probe"), Key = from };
             var output = await rpc.CallAsync("eth_call", cancellationToken, new { from, to = contract, data = Hex.Bytes(probe.GetCallData()) }, "latest")
                 .ConfigureAwait(false);
-            return Hex.ToBytes(output.GetString() ?? "0x").Length == 32 ? null : "siteKeyDigest(bytes32,address)";
+            if (Hex.ToBytes(output.GetString() ?? "0x").Length != 32)
+            {
+                return "siteKeyDigest(bytes32,address)";
+            }
         }
         catch (JsonRpcException ex) when (ex.IsRevert)
         {
             return "siteKeyDigest(bytes32,address)";
         }
+
+        // Upgradeable (and with SITE_REGISTRAR_ROLE, which came with it) only behind a proxy.
+        return await Erc1967.ImplementationAsync(rpc, contract, cancellationToken).ConfigureAwait(false) is null
+            ? "upgradeToAndCall(address,bytes) behind an ERC-1967 proxy"
+            : null;
     }
 
     /// <summary>

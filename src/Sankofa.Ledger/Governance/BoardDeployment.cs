@@ -83,5 +83,6 @@ internal static class BoardDeployment
         }
     }
 
-    private static byte[] Role(string name) => Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes(name));
+    /// <summary>An AccessControl role's id: keccak-256 of its name.</summary>
+    public static byte[] Role(string name) => Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes(name));
 }

@@ -9,11 +9,16 @@ namespace Sankofa.Ledger.Governance;
 /// <param name="Name">Its name, for messages.</param>
 /// <param name="Address">Its address.</param>
 /// <param name="Pausable">Whether it has PAUSER_ROLE, pause and unpause.</param>
-internal sealed record GovernedContract(string Name, string Address, bool Pausable);
+/// <param name="BoardRoles">
+/// Roles besides the admin's that only the board may exercise once governed (ResourceRegistry's SITE_REGISTRAR_ROLE:
+/// which key attests for a site is a board decision): the timelock takes them and the key renounces them.
+/// </param>
+internal sealed record GovernedContract(string Name, string Address, bool Pausable, params string[] BoardRoles);
 
 /// <summary>
 /// Hands governed contracts to the board: the timelock is granted the admin role (and the pauser role), the board the
-/// pauser role, and the control plane's key renounces both, in that order, so a contract is never left without an
+/// pauser role, the timelock also each of the contract's <see cref="GovernedContract.BoardRoles"/>, and the control
+/// plane's key renounces them all, in that order, so a contract is never left without an
 /// admin. A contract whose admin role the key no longer holds is left as it is, so running it again is harmless.
 /// </summary>
 internal static class BoardHandover
@@ -38,6 +43,12 @@ internal static class BoardHandover
                 steps.Add(("grant-pauser-timelock", Grant(BoardDeployment.PauserRole, board.Timelock)));
                 steps.Add(("grant-pauser-board", Grant(BoardDeployment.PauserRole, board.Board)));
                 steps.Add(("renounce-pauser", Renounce(BoardDeployment.PauserRole, key)));
+            }
+
+            foreach (var role in contract.BoardRoles)
+            {
+                steps.Add(($"grant-{role}", Grant(BoardDeployment.Role(role), board.Timelock)));
+                steps.Add(($"renounce-{role}", Renounce(BoardDeployment.Role(role), key)));
             }
 
             steps.Add(("renounce-admin", Renounce(BoardDeployment.AdminRole, key)));

@@ -235,26 +235,35 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         return (deployed.Address, generation);
     }
 
+    /// <summary>
+    /// Deploys <paramref name="artifact"/> as an implementation and a <see cref="ContractArtifact.SankofaProxy"/> in front
+    /// of it, initialised with this key as admin; the proxy's address is the contract's from then on (upgrades keep it).
+    /// </summary>
     private async Task<(string Address, long BlockNumber)> DeployAsync(string name, ContractArtifact artifact, long chainId, long generation, CancellationToken cancellationToken)
     {
-        var code = artifact.CreationCode(_key!.Address);
-        var estimate = Hex.ToLong(await _rpc!.CallAsync("eth_estimateGas", cancellationToken, new { from = _key.Address, data = Hex.Bytes(code) }).ConfigureAwait(false));
-        var receipt = await _gateway!.SendAsync(new Gateway.TransactionRequest($"deploy:{name}:{chainId}:{generation}", null, code, estimate + (estimate / 5)), cancellationToken).ConfigureAwait(false);
-        if (!receipt.Succeeded || receipt.ContractAddress is null)
-        {
-            throw new LedgerConfigurationException("Ledger:RpcUrl", $"Deploying {name} failed in transaction {receipt.TransactionHash}.", null);
-        }
-
-        Log.Deployed(_logger, name, receipt.ContractAddress, receipt.BlockNumber);
-        await RecordAsync("ledger.contract.deployed", receipt.ContractAddress, new
+        var implementation = await SendDeploymentAsync($"{name}Implementation", artifact.Bytecode, chainId, generation, cancellationToken).ConfigureAwait(false);
+        var proxy = await SendDeploymentAsync(name, ContractArtifact.ProxyCreationCode(implementation.ContractAddress!, _key!.Address), chainId, generation, cancellationToken)
+            .ConfigureAwait(false);
+        Log.Deployed(_logger, name, proxy.ContractAddress!, proxy.BlockNumber);
+        await RecordAsync("ledger.contract.deployed", proxy.ContractAddress!, new
         {
             contract = name,
+            implementation = implementation.ContractAddress,
             chainId,
-            blockNumber = receipt.BlockNumber,
-            transaction = receipt.TransactionHash,
+            blockNumber = proxy.BlockNumber,
+            transaction = proxy.TransactionHash,
             generation,
         }, cancellationToken).ConfigureAwait(false);
-        return (receipt.ContractAddress, receipt.BlockNumber);
+        return (proxy.ContractAddress!, proxy.BlockNumber);
+    }
+
+    private async Task<TransactionReceipt> SendDeploymentAsync(string name, byte[] code, long chainId, long generation, CancellationToken cancellationToken)
+    {
+        var estimate = Hex.ToLong(await _rpc!.CallAsync("eth_estimateGas", cancellationToken, new { from = _key!.Address, data = Hex.Bytes(code) }).ConfigureAwait(false));
+        var receipt = await _gateway!.SendAsync(new Gateway.TransactionRequest($"deploy:{name}:{chainId}:{generation}", null, code, estimate + (estimate / 5)), cancellationToken).ConfigureAwait(false);
+        return receipt is { Succeeded: true, ContractAddress: not null }
+            ? receipt
+            : throw new LedgerConfigurationException("Ledger:RpcUrl", $"Deploying {name} failed in transaction {receipt.TransactionHash}.", null);
     }
 
     /// <summary>
@@ -425,7 +434,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         }
 
         var handed = await BoardHandover.HandOverAsync(_rpc!, _gateway!, _key!.Address, board,
-            [new("AuditAnchor", auditAnchor, Pausable: true), new("ResourceRegistry", resourceRegistry, Pausable: true), new("IdentityRegistry", identityRegistry, Pausable: false)],
+            [new("AuditAnchor", auditAnchor, Pausable: true), new("ResourceRegistry", resourceRegistry, Pausable: true, "SITE_REGISTRAR_ROLE"), new("IdentityRegistry", identityRegistry, Pausable: false)],
             cancellationToken).ConfigureAwait(false);
         if (handed.Count > 0)
         {

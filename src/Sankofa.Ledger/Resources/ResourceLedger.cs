@@ -4,6 +4,7 @@ using Nethereum.Contracts;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Hosting;
+using Sankofa.Ledger.Rpc;
 
 namespace Sankofa.Ledger.Resources;
 
@@ -26,6 +27,8 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     private const long SetSiteKeyGas = 75_000;
     private const long RotateSiteKeyGas = 60_000;
     private const long RevokeSiteKeyGas = 10_000;
+
+    private static readonly string SiteKeySetTopic = Hex.Bytes(Abi.Topic("SiteKeySet(bytes32,address)"));
 
     private readonly LedgerRuntime _runtime;
     private readonly TransitionBatcher _batcher;
@@ -75,6 +78,26 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         return ResourceRegistryCalls.SiteKeyOfAsync(connection.Rpc, connection.ResourceRegistryAddress, siteId, cancellationToken);
+    }
+
+    public async Task<LedgerReceipt?> FindSiteKeyRegistrationAsync(string siteId, string address, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        var key = SiteKeyRegistration.Address(address, nameof(address));
+        var logs = await connection.Rpc.CallAsync("eth_getLogs", cancellationToken, new
+        {
+            address = connection.ResourceRegistryAddress,
+            fromBlock = "0x0",
+            toBlock = "latest",
+            topics = new[] { SiteKeySetTopic, Hex.Bytes(LedgerIds.Of(siteId)) },
+        }).ConfigureAwait(false);
+
+        // SiteKeySet(bytes32 indexed site, address key): the key is the data's one word. A key serves one site once, so
+        // at most one event matches.
+        return logs.EnumerateArray()
+            .Where(log => string.Equals("0x" + Convert.ToHexStringLower(Hex.ToBytes(log.GetProperty("data").GetString()!)[^20..]), key, StringComparison.OrdinalIgnoreCase))
+            .Select(log => new LedgerReceipt(log.GetProperty("transactionHash").GetString()!, Hex.ToLong(log.GetProperty("blockNumber"))))
+            .LastOrDefault();
     }
 
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken)

@@ -19,8 +19,10 @@ namespace Sankofa.Ledger.Resources;
 /// </summary>
 internal sealed partial class TransitionBatcher : IAsyncDisposable
 {
-    // Intrinsic cost of any transaction, and of a non-zero calldata byte (EIP-2028); zero bytes cost less.
-    private const long TransactionBaseGas = 21_000;
+    // Intrinsic cost of any transaction, and of a non-zero calldata byte (EIP-2028); zero bytes cost less. The registry
+    // lives behind an ERC-1967 proxy: a transaction's first pass through it (cold implementation slot and address,
+    // copying calldata) costs about 5k more, its later calls in a multicall a few hundred each, within their margins.
+    private const long TransactionBaseGas = 21_000 + 8_000;
     private const long CalldataByteGas = 16;
 
     // How often a lingering batch looks whether it is full already.

@@ -82,9 +82,15 @@ internal sealed partial class SiteAttestor(
             }
 
             var address = SiteAttestation.AddressOf(key);
-            var digest = await ledger.SiteKeyDigestAsync(siteId, address, CancellationToken.None).ConfigureAwait(false);
-            await ledger.RegisterSiteKeyAsync(siteId, address, SiteAttestation.Sign(key, digest), CancellationToken.None).ConfigureAwait(false);
-            LogKeyRegistered(logger, siteId, address);
+            var onChain = await ledger.GetSiteKeyAsync(siteId, CancellationToken.None).ConfigureAwait(false);
+            if (!string.Equals(onChain, address, StringComparison.OrdinalIgnoreCase))
+            {
+                // Already there when a board registered it (its decision once it governs the contracts; the control plane may not).
+                var digest = await ledger.SiteKeyDigestAsync(siteId, address, CancellationToken.None).ConfigureAwait(false);
+                await ledger.RegisterSiteKeyAsync(siteId, address, SiteAttestation.Sign(key, digest), CancellationToken.None).ConfigureAwait(false);
+                LogKeyRegistered(logger, siteId, address);
+            }
+
             return (key, address);
         }
         catch

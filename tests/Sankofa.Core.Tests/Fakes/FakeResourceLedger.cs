@@ -86,6 +86,8 @@ internal sealed class FakeResourceLedger : IResourceLedger
 
     public Task<string?> GetSiteKeyAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
+    public Task<LedgerReceipt?> FindSiteKeyRegistrationAsync(string siteId, string address, CancellationToken cancellationToken) => Task.FromResult<LedgerReceipt?>(null);
+
     public Task<byte[]> AttestationDigestAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         Task.FromResult(SHA256.HashData([.. Id(resourceId), .. specHash]));
 

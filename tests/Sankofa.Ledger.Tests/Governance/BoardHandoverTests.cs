@@ -51,6 +51,12 @@ public sealed class BoardHandoverTests
                 Assert.True(await BoardHandover.HasRoleAsync(c.Rpc, pausable, BoardDeployment.PauserRole, board.Board, None));
             }
 
+            // Registering a site key is the board's decision too (its timelock's role); rotations stay the key's to relay.
+            var siteRegistrar = BoardDeployment.Role("SITE_REGISTRAR_ROLE");
+            Assert.False(await BoardHandover.HasRoleAsync(c.Rpc, c.ResourceRegistryAddress, siteRegistrar, hot, None));
+            Assert.True(await BoardHandover.HasRoleAsync(c.Rpc, c.ResourceRegistryAddress, siteRegistrar, board.Timelock, None));
+            Assert.True(await BoardHandover.HasRoleAsync(c.Rpc, c.ResourceRegistryAddress, ControlPlaneRole, hot, None));
+
             Assert.Equal(2u, await ThresholdAsync(c.Rpc, board.Board)); // a majority of three when none is set
             // The hot key can no longer grant a role or revoke a site's key: the contracts refuse it, checked with raw calls.
             var grant = await Assert.ThrowsAsync<JsonRpcException>(() => c.Rpc.CallAsync("eth_call", None, new

@@ -5,7 +5,9 @@ using Nethereum.Contracts;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Governance;
 using Sankofa.Ledger.Hosting;
+using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Keys;
+using Sankofa.Ledger.Resources;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -49,6 +51,23 @@ public sealed class BoardPauseTests : IAsyncLifetime
         }
 
         var member = new BoardMember(connection.Rpc, connection.ChainId, _members[0], board.Board);
+
+        // A site key is the board's decision once it governs: the emulated sites' keys (the files SiteAttestor signs with,
+        // made here as the operator of the emulated sites would) are registered by a decided proposal, not by the server.
+        var registrations = new List<BoardCall>();
+        foreach (var site in ProvisioningHarness.Sites[..2])
+        {
+            using var siteKey = SigningKey.Generate();
+            Directory.CreateDirectory(Path.Combine(_h.DataDirectory, "sites"));
+            await File.WriteAllTextAsync(Path.Combine(_h.DataDirectory, "sites", site + ".key"), Convert.ToHexStringLower(siteKey.ExportSecret()));
+            var proof = SiteKeyRegistration.Prove(siteKey.ExportSecret(), connection.ResourceRegistryAddress, connection.ChainId, site);
+            registrations.Add(new BoardCall(connection.ResourceRegistryAddress,
+                new SetSiteKeyFunction { Site = LedgerIds.Of(site), Key = siteKey.Address, Proof = proof }.GetCallData()));
+        }
+
+        var (registered, _) = await member.ProposeAsync(registrations, "Register the emulated sites' keys", CancellationToken.None);
+        await member.ExecuteAsync(registered, CancellationToken.None);
+
         await member.EmergencyPauseAsync(connection.ResourceRegistryAddress, CancellationToken.None);
 
         var project = await _h.NewProjectAsync();

@@ -48,14 +48,14 @@ internal sealed class QbftNetwork
     public static QbftNetwork Create(QbftNetworkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var names = Enumerable.Range(1, options.Validators).Select(i => ($"validator-{i}", QbftNodeRole.Validator))
-            .Concat(Enumerable.Range(1, options.ReadReplicas).Select(i => ($"replica-{i}", QbftNodeRole.ReadReplica)));
+        var names = Enumerable.Range(1, options.Validators).Select(i => (Name: $"validator-{i}", Role: QbftNodeRole.Validator))
+            .Concat(Enumerable.Range(1, options.ReadReplicas).Select(i => (Name: $"replica-{i}", Role: QbftNodeRole.ReadReplica)));
         var nodes = names.Select((node, index) =>
         {
             // Nodes on a host of their own all use the standard ports; nodes sharing one take the next ports.
             var offset = options.HostPerNode ? 0 : index;
-            var host = options.HostTemplate.Replace(QbftNetworkOptions.NamePlaceholder, node.Item1, StringComparison.Ordinal);
-            return new QbftNode(node.Item1, node.Item2, EthECKey.GenerateKey(), host, options.P2pPort + offset, options.RpcPort + offset);
+            var host = options.HostTemplate.Replace(QbftNetworkOptions.NamePlaceholder, node.Name, StringComparison.Ordinal);
+            return new QbftNode(node.Name, node.Role, EthECKey.GenerateKey(), host, options.P2pPort + offset, options.RpcPort + offset);
         }).ToList();
         return new QbftNetwork(options, nodes);
     }

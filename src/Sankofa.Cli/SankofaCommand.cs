@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sankofa.Cli.Agent;
 using Sankofa.Cli.Audit;
+using Sankofa.Cli.Chain;
 using Sankofa.Cli.Login;
 using Sankofa.Cli.Sites;
 using Sankofa.Cli.Up;
@@ -41,6 +42,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(VmCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(Gov.GovCommand.Create());
+        root.Subcommands.Add(ChainCommand.Create());
         foreach (var command in LoginCommand.Create())
         {
             root.Subcommands.Add(command);

@@ -10,13 +10,13 @@ namespace Sankofa.TestSupport;
 /// </summary>
 public sealed class ExternalAnvil : IAsyncDisposable
 {
-    private readonly string stateFile;
+    private readonly string[] chainArgs;
     private Process? process;
 
-    private ExternalAnvil(int port, string stateFile)
+    private ExternalAnvil(int port, string[] chainArgs)
     {
         Port = port;
-        this.stateFile = stateFile;
+        this.chainArgs = chainArgs;
     }
 
     public int Port { get; }
@@ -25,21 +25,32 @@ public sealed class ExternalAnvil : IAsyncDisposable
 
     public static async Task<ExternalAnvil> StartAsync(string directory)
     {
-        var anvil = new ExternalAnvil(FreePort.Next(), Path.Combine(directory, "external-anvil-state.json"));
+        var anvil = new ExternalAnvil(FreePort.Next(),
+        [
+            "--chain-id", "31337", "--gas-price", "0", "--base-fee", "0", "--disable-min-priority-fee", "--gas-limit", "1000000000",
+            "--state", Path.Combine(directory, "external-anvil-state.json"), "--state-interval", "1",
+        ]);
         await anvil.RestartAsync();
         return anvil;
     }
 
-    /// <summary>Starts the node again on the same port and state file.</summary>
+    /// <summary>
+    /// A node started from a genesis file (<c>anvil --init</c>): its chain id, balances and base fee come from the file
+    /// (anvil's own account is funded beside them). anvil keeps no state file with a genesis: a restart starts over.
+    /// </summary>
+    public static async Task<ExternalAnvil> StartFromGenesisAsync(string genesisFile)
+    {
+        var anvil = new ExternalAnvil(FreePort.Next(), ["--init", genesisFile]);
+        await anvil.RestartAsync();
+        return anvil;
+    }
+
+    /// <summary>Starts the node again on the same port (and state file, unless it started from a genesis).</summary>
     public async Task RestartAsync()
     {
         var start = new ProcessStartInfo(Repository.Anvil) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     "--host", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--chain-id", "31337", "--gas-price", "0", "--base-fee", "0", "--disable-min-priority-fee", "--gas-limit", "1000000000",
-                     "--accounts", "1", "--silent", "--state", stateFile, "--state-interval", "1",
-                 })
+        string[] args = ["--host", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. chainArgs, "--accounts", "1", "--silent"];
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }

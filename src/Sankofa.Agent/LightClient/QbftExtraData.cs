@@ -101,6 +101,42 @@ public sealed record QbftExtraData(byte[] Vanity, IReadOnlyList<string> Validato
     }
 
     /// <summary>
+    /// A genesis block's extraData: zero vanity, <paramref name="validators"/> in the order given (Besu's own generator
+    /// keeps its order too; from block 1 on Besu lists the validators sorted), no vote, round 0, no seals.
+    /// </summary>
+    /// <exception cref="ArgumentException">A validator is not an address of 0x and 40 hex digits.</exception>
+    public static QbftExtraData Genesis(IEnumerable<string> validators)
+    {
+        ArgumentNullException.ThrowIfNull(validators);
+        var addresses = validators.Select(v => v is { Length: 42 } && v.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && v.Skip(2).All(char.IsAsciiHexDigit)
+            ? v.ToLowerInvariant()
+            : throw new ArgumentException($"'{v}' is not an address (0x and 40 hex digits).", nameof(validators))).ToList();
+        return new QbftExtraData(new byte[VanityLength], addresses, null, 0, []);
+    }
+
+    /// <summary>
+    /// Encodes as Besu's <c>QbftExtraDataCodec</c> writes it since 21.x: the round as a minimal scalar (round 0 is the
+    /// empty string), no vote as an empty list, a drop vote as the empty string. Besu reads a genesis file's extraData with
+    /// that codec, which takes no vote only as an empty list, so a genesis must be written this way, not with
+    /// <see cref="Encode"/>.
+    /// </summary>
+    public byte[] EncodeAsBesu()
+    {
+        var round = new byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32BigEndian(round, Round);
+        var vote = Vote is null
+            ? Rlp.EmptyList
+            : Rlp.EncodeList([Rlp.EncodeElement(Vote.Recipient.HexToByteArray()), Rlp.EncodeElement(Vote.Add ? [AddVote] : [])]);
+        return Rlp.EncodeList([
+            Rlp.EncodeElement(Vanity),
+            Rlp.EncodeList(Validators.Select(v => Rlp.EncodeElement(v.HexToByteArray()))),
+            vote,
+            Rlp.EncodeElement(round.AsSpan().TrimStart((byte)0).ToArray()),
+            Rlp.EncodeList(CommittedSeals.Select(Rlp.EncodeElement)),
+        ]);
+    }
+
+    /// <summary>
     /// <paramref name="extraData"/> with its committed seals replaced by an empty list and, when
     /// <paramref name="keepRound"/> is false, its round by zero: what Besu's <c>BftBlockHashing</c> puts in the header
     /// it hashes for the commit seal (round kept) and for the block hash (round zero). The other items keep their bytes.

@@ -93,6 +93,9 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
     mapping(bytes32 siteId => address) private _siteKeys;
     /// @dev The site each key was ever registered for: a key is never registered again once used.
     mapping(address key => bytes32 siteId) private _keySites;
+    /// @dev Site failovers the admin (the board, through its timelock) decided: a site out of placement, and the site
+    ///      that takes its role. Declared after the others so an upgrade from a registry without it keeps their slots.
+    mapping(bytes32 siteId => bytes32 toSiteId) private _failovers;
 
     /// @notice A site's attestation key was registered, with its holder's proof of possession.
     event SiteKeySet(bytes32 indexed site, address key);
@@ -114,6 +117,10 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
     event RemovalRequested(bytes32 indexed resourceId);
     /// @notice The resource was deleted.
     event Deleted(bytes32 indexed resourceId);
+    /// @notice The admin (the board) took a site out of placement and moved its role to another site.
+    event SiteFailedOver(bytes32 indexed site, bytes32 indexed to);
+    /// @notice The admin (the board) ended a site's failover: it takes work again.
+    event SiteRestored(bytes32 indexed site);
 
     /// @notice The transition does not follow from the resource's current state.
     error InvalidTransition(bytes32 resourceId, State current, State wanted);
@@ -133,6 +140,8 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
     error NoSiteKey(bytes32 site);
     /// @notice The key was registered before (for this site or another) and cannot be registered again.
     error SiteKeyReused(address key, bytes32 site);
+    /// @notice A site cannot fail over to itself.
+    error SameSite(bytes32 site);
 
     /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -367,6 +376,29 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
 
     function _siteAttestation(bytes32 resourceId, Stored storage r) private view returns (bytes32) {
         return r.siteAttested ? r.specHash : _divergent[resourceId].site;
+    }
+
+    /// @notice Takes `site` out of placement and moves its role to `to` (a core datacenter lost, say). The control planes
+    ///         carry it out when they see it here, and only then. A repeat is a no-op; another target replaces the first.
+    /// @dev The admin's act: once governed, a decided board proposal run by the timelock.
+    function failover(bytes32 site, bytes32 to) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (site == bytes32(0) || to == bytes32(0)) revert ZeroValue();
+        if (site == to) revert SameSite(site);
+        if (_failovers[site] == to) return;
+        _failovers[site] = to;
+        emit SiteFailedOver(site, to);
+    }
+
+    /// @notice Ends a site's failover; a site not failed over is left as it is.
+    function restore(bytes32 site) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_failovers[site] == bytes32(0)) return;
+        delete _failovers[site];
+        emit SiteRestored(site);
+    }
+
+    /// @notice The site that took `site`'s role (zero when it is not failed over).
+    function failoverOf(bytes32 site) external view returns (bytes32) {
+        return _failovers[site];
     }
 
     /// @notice The key a site attests with (zero when none).

@@ -8,7 +8,25 @@ public interface IGovernanceLedger
 
     /// <summary>The board's proposals, newest first, at most <paramref name="limit"/>, from its <c>Proposed</c> events.</summary>
     Task<IReadOnlyList<GovernanceProposal>> ListProposalsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The site failovers decided on chain (ResourceRegistry's <c>SiteFailedOver</c> and <c>SiteRestored</c> events) from
+    /// block <paramref name="fromBlock"/> on, oldest first, and the last block read (read again from the one after it).
+    /// </summary>
+    Task<SiteFailoverChanges> ReadSiteFailoversAsync(long fromBlock, CancellationToken cancellationToken);
 }
+
+/// <summary>Failover decisions read from the chain.</summary>
+/// <param name="Changes">Each decision, oldest first.</param>
+/// <param name="LastBlock">The last block read.</param>
+public sealed record SiteFailoverChanges(IReadOnlyList<SiteFailoverChange> Changes, long LastBlock);
+
+/// <summary>One failover decision on chain; ids are keccak-256 of the site ids, as the contracts name sites.</summary>
+/// <param name="Site">The site taken out of placement (or restored).</param>
+/// <param name="To">The site that takes its role; null when <paramref name="Site"/> was restored.</param>
+/// <param name="Transaction">The transaction that recorded it (the timelock's execution, once a board governs).</param>
+/// <param name="Block">Its block.</param>
+public sealed record SiteFailoverChange(byte[] Site, byte[]? To, string Transaction, long Block);
 
 /// <summary>The board.</summary>
 /// <param name="Board">SankofaBoard's address.</param>

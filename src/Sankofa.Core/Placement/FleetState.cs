@@ -21,6 +21,8 @@ public sealed class FleetState
         HostSite = new int[sites.Sum(s => s.Hosts.Count)];
         HostStatuses = new SiteStatus[HostSite.Length];
         Used = new ComputeResources[HostSite.Length];
+        FailoverTargets = new int[sites.Count];
+        Array.Fill(FailoverTargets, -1);
         _hostIndex = new Dictionary<string, int>(HostSite.Length, StringComparer.Ordinal);
         var h = 0;
         for (var s = 0; s < sites.Count; s++)
@@ -52,6 +54,19 @@ public sealed class FleetState
 
     /// <summary>Records a site's health (a down site takes no new VMs; its requests fail over to adjacent sites).</summary>
     public void SetSiteStatus(string siteId, SiteStatus status) => SiteStatuses[SiteIndex(siteId)] = status;
+
+    // Per site, the catalog position of the site that took its role by an on-chain failover decision; -1 when none.
+    internal int[] FailoverTargets { get; }
+
+    /// <summary>
+    /// Records that <paramref name="siteId"/> was failed over to <paramref name="toSiteId"/> (null: no longer): work that
+    /// asks for it goes there first. The site's status is set apart (<see cref="SetSiteStatus"/>: down).
+    /// </summary>
+    public void SetFailover(string siteId, string? toSiteId) =>
+        FailoverTargets[SiteIndex(siteId)] = toSiteId is null ? -1 : SiteIndex(toSiteId);
+
+    /// <summary>The site that took <paramref name="siteId"/>'s role by an on-chain failover decision, or null.</summary>
+    public Site? GetFailover(string siteId) => FailoverTargets[SiteIndex(siteId)] is >= 0 and var to ? Catalog.Sites[to] : null;
 
     /// <summary>Current health of a host.</summary>
     public SiteStatus GetHostStatus(string hostId) => HostStatuses[HostIndex(hostId)];

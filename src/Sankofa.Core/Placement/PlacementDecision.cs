@@ -33,7 +33,11 @@ public sealed record RejectedCandidate(Site Site, double? DistanceKm, double? Es
 /// <param name="DownSite">The site that would have been chosen.</param>
 /// <param name="ToAdjacent">True when the VM went to a site adjacent to <paramref name="DownSite"/> (the seed's failover); false when none of them could take it.</param>
 /// <param name="Detail">What happened, in words.</param>
-public sealed record PlacementFailover(Site DownSite, bool ToAdjacent, string Detail);
+public sealed record PlacementFailover(Site DownSite, bool ToAdjacent, string Detail)
+{
+    /// <summary>True when the VM went to the site that took the down site's role by an on-chain failover decision.</summary>
+    public bool Decided { get; init; }
+}
 
 /// <summary>Where a VM goes and why.</summary>
 /// <param name="Site">The chosen site.</param>

@@ -112,6 +112,16 @@ public sealed partial class PlacementEngine
         PlacementFailover? failover = null;
         if (scan.Preferred >= 0 && scan.SiteStates[scan.Preferred] == (byte)SiteState.Down)
         {
+            // A failover decided on chain names the site that takes the down site's role: its work goes there first.
+            var decided = state.FailoverTargets[scan.Preferred];
+            if (decided >= 0 && scan.SiteStates[decided] == (byte)SiteState.Viable)
+            {
+                var from = _sites[scan.Preferred];
+                return PlacementResult.Placed(Decide(request, state, decided, scan.Hosts[decided], scan.Scores[decided], scan.Dots[decided],
+                    new PlacementFailover(from, false, $"Site {from.Id} was failed over to {_sites[decided].Id} by a decision on chain; placed there.") { Decided = true },
+                    rejected));
+            }
+
             // The seed's failover: a down site's work goes to the best adjacent site of its tier, nearest first on ties.
             var adjacent = -1;
             foreach (var a in _adjacent[scan.Preferred])

@@ -29,6 +29,8 @@ public sealed class FleetCapacity
     // The observation last applied per site (catalog order), and the state it was applied to.
     private readonly SiteObservation?[] _applied;
     private FleetState? _healthAppliedTo;
+    private readonly ISiteFailovers? _failovers;
+    private long _failoversApplied = -1;
 
     /// <summary>Creates the view; nothing is read until the first decision.</summary>
     /// <param name="store">Where allocations are stored.</param>
@@ -37,10 +39,12 @@ public sealed class FleetCapacity
     /// <param name="time">The clock.</param>
     /// <param name="provisionableSites">Sites that have a hypervisor Sankofa can drive; the others are down. Null: every site.</param>
     /// <param name="health">What the sites' hypervisors last reported; null: catalog health only.</param>
+    /// <param name="failovers">Site failovers decided on chain; null: none.</param>
     public FleetCapacity(
         IResourceStore store, SiteCatalog catalog, ProvisioningOptions options, TimeProvider time,
-        IEnumerable<string>? provisionableSites = null, ISiteHealth? health = null)
+        IEnumerable<string>? provisionableSites = null, ISiteHealth? health = null, ISiteFailovers? failovers = null)
     {
+        _failovers = failovers;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -217,11 +221,19 @@ public sealed class FleetCapacity
 
     private void ApplyHealth(FleetState state)
     {
-        var reloaded = !ReferenceEquals(state, _healthAppliedTo);
+        // A failover started or ended: every site is applied again (failovers are rare, decisions frequent).
+        var failoverVersion = _failovers?.Version ?? 0;
+        var reloaded = !ReferenceEquals(state, _healthAppliedTo) || failoverVersion != _failoversApplied;
         _healthAppliedTo = state;
+        _failoversApplied = failoverVersion;
         for (var i = 0; i < _catalog.Sites.Count; i++)
         {
             var site = _catalog.Sites[i];
+            if (reloaded)
+            {
+                state.SetFailover(site.Id, _failovers?.FailoverOf(site.Id)?.ToSiteId);
+            }
+
             // A site's own agent drives its hypervisor: the control plane needs no cluster of its own configured for it.
             if (_provisionableSites is not null && !_provisionableSites.Contains(site.Id) && _health?.Observe(site.Id)?.Source != ObservationSource.Agent)
             {
@@ -238,7 +250,8 @@ public sealed class FleetCapacity
             }
 
             _applied[i] = observed;
-            state.SetSiteStatus(site.Id, observed?.Status ?? site.Status);
+            // A site failed over by a decision on chain takes no new work, whatever its probes say.
+            state.SetSiteStatus(site.Id, state.FailoverTargets[i] >= 0 ? SiteStatus.Down : observed?.Status ?? site.Status);
             foreach (var host in site.Hosts)
             {
                 var online = observed is null || observed.Hosts.Any(h => h.HostId == host.Id && h.Online);

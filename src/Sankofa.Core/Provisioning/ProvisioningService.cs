@@ -398,10 +398,7 @@ public sealed partial class ProvisioningService
                     new Dictionary<string, string[]> { ["siteId"] = [$"Site {siteId} is in {site.Jurisdiction}."], ["allowedJurisdictions"] = [$"Does not include {site.Jurisdiction}."] });
             }
 
-            // Pinning is placement from the site itself with a latency target only the site meets (sites are far more than a
-            // few km apart), so host choice, capacity and anti-affinity follow the engine's usual rules and explanations.
-            placement = new PlacementRequest(size, site.Tier, site.Location, LatencyModel.Default.OverheadMs(site.Tier) + 0.1,
-                [site.Jurisdiction], request.AntiAffinityGroup, request.AntiAffinityScope, tenantId);
+            placement = Pinned(site, size, request, tenantId);
         }
         else
         {
@@ -415,8 +412,18 @@ public sealed partial class ProvisioningService
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    // Pinning is placement from the site itself with a latency target only the site meets (sites are far more than a few
+    // km apart), so host choice, capacity and anti-affinity follow the engine's usual rules and explanations.
+    private static PlacementRequest Pinned(Site site, ComputeResources size, ResourceRequest request, string? tenantId) =>
+        new(size, site.Tier, site.Location, LatencyModel.Default.OverheadMs(site.Tier) + 0.1, [site.Jurisdiction], request.AntiAffinityGroup, request.AntiAffinityScope, tenantId);
+
     private Result<PlacementDecision> Decide(ResourceRequest request, PlacementRequest placement, FleetState state)
     {
+        if (request.SiteId is { } pinnedId && state.GetFailover(pinnedId) is { } to)
+        {
+            return DecideFailedOver(request, placement, state, _engine.Catalog.Get(pinnedId), to);
+        }
+
         var result = _engine.Place(placement, state);
         if (result.Error is { } error)
         {
@@ -434,6 +441,28 @@ public sealed partial class ProvisioningService
         }
 
         return Result<PlacementDecision>.Ok(result.Decision!);
+    }
+
+    // A pinned site failed over by a decision on chain: its role, and so the VM, went to the site the decision names, as
+    // long as the request's residency rule allows that site.
+    private Result<PlacementDecision> DecideFailedOver(ResourceRequest request, PlacementRequest placement, FleetState state, Site from, Site to)
+    {
+        var detail = $"Site {from.Id} was failed over to {to.Id} by a decision on chain";
+        if (request.AllowedJurisdictions is { } allowed && !allowed.Contains(to.Jurisdiction))
+        {
+            return new Error(ErrorKind.ConflictingConstraints, $"{detail}, which is in {to.Jurisdiction}: the residency rule does not allow it.",
+                new Dictionary<string, string[]> { ["siteId"] = [$"{detail}."], ["allowedJurisdictions"] = [$"Does not include {to.Jurisdiction}."] });
+        }
+
+        var result = _engine.Place(Pinned(to, placement.Size, request, placement.TenantId), state);
+        if (result.Decision is not { } decision)
+        {
+            return new Error(ErrorKind.NoCapacity, $"{detail}, and {to.Id} cannot take the VM now: {result.Error!.Message}",
+                new Dictionary<string, string[]> { ["siteId"] = [$"{detail}; {to.Id} cannot take the VM now."] });
+        }
+
+        var failover = new PlacementFailover(from, false, $"{detail}; placed there.") { Decided = true };
+        return Result<PlacementDecision>.Ok(decision with { Failover = failover, Reason = failover.Detail + " " + decision.Reason });
     }
 
     /// <summary>The project and its tenant, when the caller may do <paramref name="permission"/> there.</summary>

@@ -10,8 +10,14 @@ namespace Sankofa.Core.Topology;
 /// <param name="Provisionable">Whether Sankofa has a hypervisor to drive there; placement treats a site without one as down.</param>
 public sealed record SiteState(Site Site, SiteObservation? Observed, bool Provisionable)
 {
-    /// <summary>Observed health when probed, else the catalog's.</summary>
-    public SiteStatus Status => Observed?.Status ?? Site.Status;
+    /// <summary>The failover decided on chain that took the site out of placement, when one is in force.</summary>
+    public SiteFailover? Failover { get; init; }
+
+    /// <summary>The site's uplink, or the site that took its uplink's role by a failover decided on chain.</summary>
+    public string? Uplink { get; init; }
+
+    /// <summary>Down while failed over; else observed health when probed, else the catalog's.</summary>
+    public SiteStatus Status => Failover is not null ? SiteStatus.Down : Observed?.Status ?? Site.Status;
 }
 
 /// <summary>A site list as a caller asks for it; REST parameters and GraphQL arguments map onto it one to one.</summary>
@@ -41,15 +47,18 @@ public sealed class SiteQueries
     private readonly SiteCatalog catalog;
     private readonly ISiteHealth health;
     private readonly HashSet<string> provisionable;
+    private readonly ISiteFailovers? failovers;
 
     /// <summary>Creates the queries.</summary>
     /// <param name="catalog">The fleet.</param>
     /// <param name="health">The sites' last probes.</param>
     /// <param name="provisionableSiteIds">The sites Sankofa has a hypervisor to drive at.</param>
-    public SiteQueries(SiteCatalog catalog, ISiteHealth health, IEnumerable<string> provisionableSiteIds)
+    /// <param name="failovers">Site failovers decided on chain; null: none.</param>
+    public SiteQueries(SiteCatalog catalog, ISiteHealth health, IEnumerable<string> provisionableSiteIds, ISiteFailovers? failovers = null)
     {
         this.catalog = catalog;
         this.health = health;
+        this.failovers = failovers;
         provisionable = provisionableSiteIds.ToHashSet(StringComparer.Ordinal);
     }
 
@@ -121,6 +130,10 @@ public sealed class SiteQueries
     private SiteState Describe(Site site)
     {
         var observed = health.Observe(site.Id);
-        return new SiteState(site, observed, provisionable.Contains(site.Id) || observed?.Source == ObservationSource.Agent);
+        return new SiteState(site, observed, provisionable.Contains(site.Id) || observed?.Source == ObservationSource.Agent)
+        {
+            Failover = failovers?.FailoverOf(site.Id),
+            Uplink = site.UplinkSiteId is { } uplink && failovers?.FailoverOf(uplink) is { } moved ? moved.ToSiteId : site.UplinkSiteId,
+        };
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Nethereum.Util;
 using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Hosting;
 using Sankofa.Ledger.Rpc;
 
@@ -12,6 +13,39 @@ internal sealed class GovernanceLedger(LedgerRuntime runtime) : IGovernanceLedge
 {
     private static readonly string ProposedTopic =
         Hex.Bytes(Sha3Keccack.Current.CalculateHash(Encoding.ASCII.GetBytes("Proposed(bytes32,address,address[],uint256[],bytes[],string)")));
+
+    private static readonly string FailedOverTopic = Hex.Bytes(Abi.Topic("SiteFailedOver(bytes32,bytes32)"));
+    private static readonly string RestoredTopic = Hex.Bytes(Abi.Topic("SiteRestored(bytes32)"));
+
+    public async Task<SiteFailoverChanges> ReadSiteFailoversAsync(long fromBlock, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromBlock);
+        var connection = runtime.Connection;
+        var last = Hex.ToLong(await connection.Rpc.CallAsync("eth_blockNumber", cancellationToken).ConfigureAwait(false));
+        if (last < fromBlock)
+        {
+            return new SiteFailoverChanges([], last);
+        }
+
+        var logs = await connection.Rpc.CallAsync("eth_getLogs", cancellationToken, new
+        {
+            address = connection.ResourceRegistryAddress,
+            fromBlock = Hex.Quantity(fromBlock),
+            toBlock = Hex.Quantity(last),
+            topics = new object[] { new[] { FailedOverTopic, RestoredTopic } },
+        }).ConfigureAwait(false);
+
+        // Logs come in chain order: block, then index within it.
+        var changes = logs.EnumerateArray().Select(log =>
+        {
+            var topics = log.GetProperty("topics");
+            var failedOver = string.Equals(topics[0].GetString(), FailedOverTopic, StringComparison.OrdinalIgnoreCase);
+            return new SiteFailoverChange(
+                Hex.ToBytes(topics[1].GetString()!), failedOver ? Hex.ToBytes(topics[2].GetString()!) : null,
+                log.GetProperty("transactionHash").GetString()!, Hex.ToLong(log.GetProperty("blockNumber")));
+        }).ToList();
+        return new SiteFailoverChanges(changes, last);
+    }
 
     public async Task<GovernanceBoard?> GetBoardAsync(CancellationToken cancellationToken)
     {

@@ -37,7 +37,8 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IVirtualMachineProviderFactory>().ClusterIds,
-            sp.GetService<ISiteHealth>()));
+            sp.GetService<ISiteHealth>(),
+            sp.GetService<ISiteFailovers>()));
         services.AddSingleton(sp => new ProvisioningService(
             sp.GetRequiredService<IResourceStore>(),
             sp.GetRequiredService<ITenantStore>(),

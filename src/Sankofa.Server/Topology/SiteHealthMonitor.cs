@@ -22,6 +22,9 @@ public sealed class TopologyOptions
 
     /// <summary>How many sites are probed at once.</summary>
     public int ProbeParallelism { get; set; } = 16;
+
+    /// <summary>How often the chain is read for site failovers decided there (a block or two on Besu).</summary>
+    public TimeSpan FailoverPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>

@@ -79,19 +79,21 @@ public sealed record SitePageResponse(IReadOnlyList<SiteResponse> Items, string?
 /// <param name="Latitude">Latitude in degrees.</param>
 /// <param name="Longitude">Longitude in degrees.</param>
 /// <param name="Status">Observed health when the site's hypervisor is probed or its agent reports, else the catalog's.</param>
-/// <param name="StatusSource">"probe" (the control plane probes it), "agent" (its agent reports it) or "catalog".</param>
+/// <param name="StatusSource">"failover" (down by a failover decided on chain), "probe" (the control plane probes it), "agent" (its agent reports it) or "catalog".</param>
 /// <param name="Provisionable">Whether Sankofa has a hypervisor to drive there (<c>Proxmox:Clusters</c>); placement treats a site without one as down.</param>
 /// <param name="CheckedAt">When the last probe finished, or when the agent took its last report (or fell silent).</param>
 /// <param name="ProbeError">Why the last probe failed or the site is down by its agent's report, e.g. since when the agent has been silent.</param>
-/// <param name="Uplink">Regional (for an edge) or core (for a regional) site this one hangs off.</param>
+/// <param name="Uplink">Regional (for an edge) or core (for a regional) site this one hangs off: the site that took its uplink's role when that one is failed over.</param>
 /// <param name="Adjacent">Nearby sites of the same tier, nearest first (failover targets).</param>
 /// <param name="Capacity">Total vCPU, RAM and disk of the site's hosts.</param>
 /// <param name="HostCount">Number of hosts.</param>
 /// <param name="Hosts">Hosts with capacity and live state (one site only).</param>
+/// <param name="Failover">The failover decided on chain that took the site out of placement (the site that took its role, the transaction and block), when one is in force.</param>
 public sealed record SiteResponse(
     string Id, string Name, SiteTier Tier, string Region, string Jurisdiction, double Latitude, double Longitude,
     SiteStatus Status, string StatusSource, bool Provisionable, DateTimeOffset? CheckedAt, string? ProbeError,
-    string? Uplink, IReadOnlyList<string> Adjacent, ComputeResources Capacity, int HostCount, IReadOnlyList<SiteHostResponse>? Hosts)
+    string? Uplink, IReadOnlyList<string> Adjacent, ComputeResources Capacity, int HostCount, IReadOnlyList<SiteHostResponse>? Hosts,
+    SiteFailover? Failover = null)
 {
     internal static SiteResponse From(SiteState state, bool withHosts)
     {
@@ -107,8 +109,8 @@ public sealed record SiteResponse(
             : null;
         return new SiteResponse(
             site.Id, site.Name, site.Tier, site.Region, site.Jurisdiction, site.Location.Latitude, site.Location.Longitude,
-            state.Status, observed is null ? "catalog" : observed.Source == ObservationSource.Agent ? "agent" : "probe", provisionable, observed?.CheckedAt, observed?.Error,
-            site.UplinkSiteId, site.AdjacentSiteIds, capacity, site.Hosts.Count, hosts);
+            state.Status, state.Failover is not null ? "failover" : observed is null ? "catalog" : observed.Source == ObservationSource.Agent ? "agent" : "probe",
+            provisionable, observed?.CheckedAt, observed?.Error, state.Uplink, site.AdjacentSiteIds, capacity, site.Hosts.Count, hosts, state.Failover);
     }
 }
 

@@ -206,6 +206,32 @@ public class PlacementTests
     }
 
     [Fact]
+    public void A_site_failed_over_by_a_decision_sends_its_work_to_the_site_named_even_past_a_nearer_adjacent_one()
+    {
+        var (engine, state) = Fleet();
+        var adjacent = Placed(engine.Place(new PlacementRequest(Small, Tier: SiteTier.Edge, UserLocation: Brussels), WithDown(state)));
+        var named = new[] { "edge-002", "edge-003" }.Single(s => s != adjacent.Site.Id); // the one the adjacent rule would not pick
+        state.SetSiteStatus("edge-001", SiteStatus.Down);
+        state.SetFailover("edge-001", named);
+
+        var decision = Placed(engine.Place(new PlacementRequest(Small, Tier: SiteTier.Edge, UserLocation: Brussels), state));
+
+        Assert.Equal(named, decision.Site.Id);
+        Assert.True(decision.Failover!.Decided);
+        Assert.StartsWith($"Site edge-001 was failed over to {named} by a decision on chain; placed there.", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(named, state.GetFailover("edge-001")!.Id);
+
+        state.SetFailover("edge-001", null);
+        Assert.Null(state.GetFailover("edge-001"));
+
+        static FleetState WithDown(FleetState s)
+        {
+            s.SetSiteStatus("edge-001", SiteStatus.Down);
+            return s;
+        }
+    }
+
+    [Fact]
     public void A_down_edge_in_the_default_catalog_fails_over_to_one_of_its_adjacent_edges()
     {
         var catalog = SiteCatalog.Default;

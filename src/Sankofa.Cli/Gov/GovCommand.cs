@@ -8,7 +8,7 @@ using Sankofa.Ledger.Governance;
 namespace Sankofa.Cli.Gov;
 
 /// <summary>
-/// <c>sankofa gov show|proposal|propose|approve|execute|cancel|pause|unpause</c>: the governance board, read from the
+/// <c>sankofa gov show|members|proposal|propose|approve|execute|cancel|pause|unpause</c>: the governance board, read from the
 /// chain, and a member's acts, each a transaction signed with the member's own key file (docs/governance.md).
 /// </summary>
 internal static class GovCommand
@@ -45,6 +45,7 @@ internal static class GovCommand
         gov.Options.Add(RpcUrl);
         gov.Options.Add(BoardOption);
         gov.Subcommands.Add(ShowCommand());
+        gov.Subcommands.Add(MembersCommand());
         gov.Subcommands.Add(ProposalCommand());
         gov.Subcommands.Add(ProposeCommand());
         gov.Subcommands.Add(ActCommand("approve", "Approve a pending proposal (the threshold's approval queues it in the timelock).", (b, id, ct) => b.ApproveAsync(id, ct)));
@@ -84,13 +85,26 @@ internal static class GovCommand
 
     private static Command ProposeCommand()
     {
-        var calls = new Option<string[]>("--call") { Description = "A call of the batch, TARGET=0xCALLDATA (repeatable, in order).", Required = true, AllowMultipleArgumentsPerToken = false };
+        var calls = new Option<string[]>("--call") { Description = "A call of the batch, TARGET=0xCALLDATA (repeatable, in order)." };
+        var setSiteKey = new Option<string[]>("--set-site-key") { Description = "Register a site's key: SITE=ADDRESS=0xPROOF (the agent's proof, as `sankofa agent list` shows it)." };
+        var revokeSiteKey = new Option<string[]>("--revoke-site-key") { Description = "Revoke a site's key: SITE." };
+        var failover = new Option<string[]>("--failover") { Description = "Take a site out of placement and move its role: SITE=TO_SITE." };
+        var restore = new Option<string[]>("--restore") { Description = "End a site's failover: SITE." };
+        var upgrade = new Option<string[]>("--upgrade") { Description = "Upgrade a contract behind its proxy: CONTRACT=IMPLEMENTATION (resource-registry, audit-anchor, identity-registry or an address)." };
+        var addControlPlane = new Option<string[]>("--add-control-plane") { Description = "Give a region's control plane key the operational roles: ADDRESS." };
+        var removeControlPlane = new Option<string[]>("--remove-control-plane") { Description = "Take a control plane key's operational roles away: ADDRESS." };
+        var addMember = new Option<string[]>("--add-member") { Description = "Add a board member: ADDRESS." };
+        var removeMember = new Option<string[]>("--remove-member") { Description = "Remove a board member: ADDRESS." };
+        var thresholds = new Option<string?>("--thresholds") { Description = "Set the board's thresholds: K:EMERGENCY." };
         var description = new Option<string>("--description") { Description = "What the proposal does (part of its id).", Required = true };
-        var command = new Command("propose", "Propose a batch of calls; your approval counts.") { calls, description, KeyFile };
-        command.SetAction((parse, ct) => RunAsync(parse, withKey: true, async (board, _) =>
+        var command = new Command("propose", "Propose a batch of calls (raw, or the decisions named by the options, in the order given here); your approval counts.")
         {
-            var batch = new List<(string, string)>();
-            foreach (var call in parse.GetValue(calls)!)
+            calls, setSiteKey, revokeSiteKey, failover, restore, upgrade, addControlPlane, removeControlPlane, addMember, removeMember, thresholds, description, KeyFile,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse, withKey: true, async (board, ledger) =>
+        {
+            var batch = new List<(string Target, string Calldata)>();
+            foreach (var call in parse.GetValue(calls) ?? [])
             {
                 var parts = call.Split('=', 2);
                 if (parts.Length != 2 || parts[0].Length != 42 || !parts[1].StartsWith("0x", StringComparison.Ordinal))
@@ -101,8 +115,78 @@ internal static class GovCommand
                 batch.Add((parts[0], parts[1]));
             }
 
+            var contracts = new Lazy<GovernedContracts>(() => ledger is null
+                ? throw new ArgumentException("Naming a decision needs the server's contract addresses; give raw --call options when no server is reachable.")
+                : new GovernedContracts(board.Board, ledger.AuditAnchorAddress, ledger.ResourceRegistryAddress, ledger.IdentityRegistryAddress));
+            foreach (var v in parse.GetValue(setSiteKey) ?? [])
+            {
+                var p = Parts(v, "--set-site-key", "SITE=ADDRESS=0xPROOF", 3);
+                batch.Add(BoardDecisions.SetSiteKey(contracts.Value, p[0], p[1], p[2]));
+            }
+
+            batch.AddRange((parse.GetValue(revokeSiteKey) ?? []).Select(site => BoardDecisions.RevokeSiteKey(contracts.Value, site)));
+            foreach (var v in parse.GetValue(failover) ?? [])
+            {
+                var p = Parts(v, "--failover", "SITE=TO_SITE", 2);
+                batch.Add(BoardDecisions.Failover(contracts.Value, p[0], p[1]));
+            }
+
+            batch.AddRange((parse.GetValue(restore) ?? []).Select(site => BoardDecisions.Restore(contracts.Value, site)));
+            foreach (var v in parse.GetValue(upgrade) ?? [])
+            {
+                var p = Parts(v, "--upgrade", "CONTRACT=IMPLEMENTATION", 2);
+                batch.Add(BoardDecisions.Upgrade(ContractAddress(p[0], ledger), p[1]));
+            }
+
+            batch.AddRange((parse.GetValue(addControlPlane) ?? []).SelectMany(key => BoardDecisions.AddControlPlane(contracts.Value, key)));
+            batch.AddRange((parse.GetValue(removeControlPlane) ?? []).SelectMany(key => BoardDecisions.RemoveControlPlane(contracts.Value, key)));
+            batch.AddRange((parse.GetValue(addMember) ?? []).Select(member => BoardDecisions.AddMember(contracts.Value, member)));
+            batch.AddRange((parse.GetValue(removeMember) ?? []).Select(member => BoardDecisions.RemoveMember(contracts.Value, member)));
+            if (parse.GetValue(thresholds) is { } t)
+            {
+                var p = Parts(t, "--thresholds", "K:EMERGENCY", 2, ':');
+                batch.Add(BoardDecisions.SetThresholds(contracts.Value, UInt(p[0], "--thresholds"), UInt(p[1], "--thresholds")));
+            }
+
+            if (batch.Count == 0)
+            {
+                throw new ArgumentException("Nothing to propose: give --call or a decision (--set-site-key, --failover, --upgrade, --add-control-plane, …).");
+            }
+
             var (id, transaction) = await board.ProposeAsync(batch, parse.GetValue(description)!, ct);
-            Print(parse, new { id, transaction }, $"proposed {id} (transaction {transaction})");
+            Print(parse, new { id, transaction, calls = batch.Select(c => new { target = c.Target, calldata = c.Calldata }) },
+                $"proposed {id} (transaction {transaction})\n" + string.Join('\n', batch.Select(c => $"  call {c.Target} {c.Calldata}")));
+            return Ok;
+        }));
+        return command;
+    }
+
+    private static string[] Parts(string value, string option, string form, int count, char separator = '=')
+    {
+        var parts = value.Split(separator);
+        return parts.Length == count && parts.All(p => p.Length > 0) ? parts : throw new ArgumentException($"{option} '{value}' is not {form}.");
+    }
+
+    private static uint UInt(string value, string option) =>
+        uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{option}: '{value}' is not a whole number.");
+
+    // Wei as ether with up to four decimals; balances on a private chain can exceed decimal's range.
+    private static string Ether(System.Numerics.BigInteger wei)
+    {
+        var whole = System.Numerics.BigInteger.DivRem(wei, System.Numerics.BigInteger.Pow(10, 18), out var rest);
+        var fraction = (rest / System.Numerics.BigInteger.Pow(10, 14)).ToString("D4", CultureInfo.InvariantCulture).TrimEnd('0');
+        return whole.ToString(CultureInfo.InvariantCulture) + (fraction.Length > 0 ? "." + fraction : string.Empty);
+    }
+
+    private static Command MembersCommand()
+    {
+        var command = new Command("members", "The members: address, what each can spend on gas, and the identity each is the controller of, if any.");
+        command.SetAction((parse, ct) => RunAsync(parse, withKey: false, async (board, ledger) =>
+        {
+            var members = await board.GetMembersAsync(ledger?.IdentityRegistryAddress, ct);
+            Print(parse, members.Select(m => new { address = m.Address, balanceWei = m.BalanceWei.ToString(CultureInfo.InvariantCulture), identity = m.IdentityIdHash }),
+                string.Join('\n', members.Select(m => string.Create(CultureInfo.InvariantCulture,
+                    $"{m.Address}  {Ether(m.BalanceWei)} ETH  {(m.IdentityIdHash is { } id ? "controller of identity " + id : "no identity")}"))));
             return Ok;
         }));
         return command;
@@ -149,14 +233,15 @@ internal static class GovCommand
         return command;
     }
 
-    private static Argument<string> ContractArgument() => new("contract") { Description = "resource-registry, audit-anchor, or a contract's address." };
+    private static Argument<string> ContractArgument() => new("contract") { Description = "resource-registry, audit-anchor, identity-registry, or a contract's address." };
 
     private static string ContractAddress(string name, LedgerStatus? ledger) => name switch
     {
         "resource-registry" => ledger?.ResourceRegistryAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
         "audit-anchor" => ledger?.AuditAnchorAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
+        "identity-registry" => ledger?.IdentityRegistryAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
         { Length: 42 } address when address.StartsWith("0x", StringComparison.Ordinal) => address,
-        _ => throw new ArgumentException($"Unknown contract '{name}': resource-registry, audit-anchor, or an address."),
+        _ => throw new ArgumentException($"Unknown contract '{name}': resource-registry, audit-anchor, identity-registry, or an address."),
     };
 
     private static void Print(ParseResult parse, object value, string text) =>

@@ -13,6 +13,12 @@ namespace Sankofa.Ledger.Governance;
 /// <param name="Delay">How long a decided proposal waits.</param>
 public sealed record BoardView(string Board, string Timelock, IReadOnlyList<string> Members, int Threshold, int EmergencyThreshold, TimeSpan Delay);
 
+/// <summary>A board member as the chain knows it.</summary>
+/// <param name="Address">Its address.</param>
+/// <param name="BalanceWei">What it can spend on gas.</param>
+/// <param name="IdentityIdHash">The id hash of the identity it is the controller of (IdentityRegistry.identityOf), or null.</param>
+public sealed record MemberView(string Address, System.Numerics.BigInteger BalanceWei, string? IdentityIdHash);
+
 /// <summary>A proposal as the chain holds it.</summary>
 /// <param name="Id">Its id (0x and 64 hex digits).</param>
 /// <param name="Proposer">Who proposed it.</param>
@@ -50,6 +56,9 @@ public sealed class BoardClient : IDisposable
     /// <summary>A read-only client on a connection the caller keeps (the ledger's own).</summary>
     internal BoardClient(JsonRpcClient rpc, string board) => (_rpc, _board) = (rpc, board);
 
+    /// <summary>The board's address.</summary>
+    public string Board => _board;
+
     /// <summary>The member's address, when a key was given.</summary>
     public string? MemberAddress => _key?.Address;
 
@@ -62,6 +71,33 @@ public sealed class BoardClient : IDisposable
         var emergency = await UIntAsync(_board, new EmergencyThresholdFunction().GetCallData(), cancellationToken).ConfigureAwait(false);
         var delay = await UIntAsync(timelock, Contracts.Abi.Selector("getMinDelay()"), cancellationToken).ConfigureAwait(false);
         return new BoardView(_board, timelock, members, (int)threshold, (int)emergency, TimeSpan.FromSeconds(delay));
+    }
+
+    /// <summary>
+    /// Each member with what it can spend on gas (wei) and, when <paramref name="identityRegistry"/> is given, the id hash
+    /// of the identity whose controller it is (a member may act with its identity's controller key; null when none).
+    /// </summary>
+    public async Task<IReadOnlyList<MemberView>> GetMembersAsync(string? identityRegistry, CancellationToken cancellationToken)
+    {
+        var members = await BoardMember.MembersAsync(_rpc, _board, cancellationToken).ConfigureAwait(false);
+        var views = new List<MemberView>(members.Count);
+        foreach (var member in members)
+        {
+            var balance = Hex.ToBigInteger((await _rpc.CallAsync("eth_getBalance", cancellationToken, member, "latest").ConfigureAwait(false)).GetString()!);
+            string? identity = null;
+            if (identityRegistry is not null)
+            {
+                var data = new byte[36];
+                Contracts.Abi.Selector("identityOf(address)").CopyTo(data, 0);
+                Contracts.Abi.WriteAddress(data.AsSpan(4), member);
+                var word = (await _rpc.CallAsync("eth_call", cancellationToken, new { to = identityRegistry, data = Hex.Bytes(data) }, "latest").ConfigureAwait(false)).GetString()!;
+                identity = Hex.ToBytes(word).All(b => b == 0) ? null : word;
+            }
+
+            views.Add(new MemberView(member, balance, identity));
+        }
+
+        return views;
     }
 
     /// <summary>A proposal by its id.</summary>

@@ -83,6 +83,45 @@ public sealed class GovCommandTests : IAsyncLifetime
         Assert.Contains("chmod 600", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Named_decisions_become_the_calls_of_one_proposal_that_the_chain_carries_out()
+    {
+        var ledger = await h.Server.Services.GetRequiredService<ILedgerStatus>().GetStatusAsync(CancellationToken.None);
+        var socket = new Uri(ledger.RpcUrl).LocalPath;
+        var region = EthECKey.GenerateKey().GetPublicAddress().ToLowerInvariant();
+
+        var (exit, output, error) = await RunAsync("gov", "members");
+        Assert.True(exit == GovCommand.Ok, error);
+        Assert.Contains($"{_members[0].GetPublicAddress()}  1000000000000 ETH  no identity", output, StringComparison.OrdinalIgnoreCase); // funded by the embedded chain
+
+        (exit, _, error) = await RunAsync("gov", "propose", "--failover", "edge-001", "--description", "bad", "--key-file", _keyFile, "--rpc-url", socket);
+        Assert.Equal(GovCommand.Error, exit);
+        Assert.Contains("--failover 'edge-001' is not SITE=TO_SITE", error, StringComparison.Ordinal);
+
+        (exit, output, error) = await RunAsync("gov", "propose", "--add-control-plane", region, "--failover", "edge-001=edge-002",
+            "--description", "Region eu-west joins; edge-001 drill", "--key-file", _keyFile, "--rpc-url", socket, "--output", "json");
+        Assert.True(exit == GovCommand.Ok, error);
+        var proposed = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(4, proposed.GetProperty("calls").GetArrayLength()); // three operational roles, then the failover
+        (exit, _, error) = await RunAsync("gov", "execute", proposed.GetProperty("id").GetString()!, "--key-file", _keyFile, "--rpc-url", socket);
+        Assert.True(exit == GovCommand.Ok, error);
+
+        // On chain, as anyone reads it: the region's key holds the control plane's role, and edge-001 is failed over.
+        var role = Convert.ToHexStringLower(Nethereum.Util.Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes("CONTROL_PLANE_ROLE")));
+        Assert.EndsWith("1", await CallAsync(ledger.ResourceRegistryAddress, "0x91d14854" + role + region[2..].PadLeft(64, '0')), StringComparison.Ordinal); // hasRole(bytes32,address)
+        var edge001 = Convert.ToHexStringLower(Nethereum.Util.Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes("edge-001")));
+        var edge002 = Convert.ToHexStringLower(Nethereum.Util.Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes("edge-002")));
+        Assert.Equal("0x" + edge002, await CallAsync(ledger.ResourceRegistryAddress, "0x" + Convert.ToHexStringLower(Nethereum.Util.Sha3Keccack.Current.CalculateHash("failoverOf(bytes32)"u8.ToArray())[..4]) + edge001));
+    }
+
+    private async Task<string> CallAsync(string to, string data)
+    {
+        using var http = new HttpClient();
+        using var answer = await http.PostAsJsonAsync(new Uri(h.Server.Address, "chain/rpc"),
+            new { jsonrpc = "2.0", id = 1, method = "eth_call", @params = new object[] { new { to, data }, "latest" } });
+        return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString()!;
+    }
+
     private async Task<bool> PausedAsync(string registry)
     {
         using var http = new HttpClient();

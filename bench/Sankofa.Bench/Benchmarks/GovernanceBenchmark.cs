@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using Nethereum.Contracts;
 using Nethereum.Util;
+using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Bench.Harness;
+using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Gateway;
 using Sankofa.Ledger.Governance;
@@ -16,6 +18,10 @@ namespace Sankofa.Bench.Benchmarks;
 /// What a board decision costs (issue 14): a board of three (k = 2, a zero delay, as in a test configuration) decides one
 /// role grant on ResourceRegistry, from the proposal to its execution: transactions, gas and wall time per decision.
 /// Baseline: the same grant made directly by a key holding the admin role (one transaction), in the same run.
+/// Then how fast the control plane notices an emergency pause: with transitions streaming to ResourceRegistry, a member
+/// pauses it; measured are the blocks between the pause and the control plane's last transaction to the paused registry
+/// (goal ≤ 1), its transactions the pause reverted, and the time from the pause vote to the first transition held,
+/// against a transition's own latency in the same run.
 /// </summary>
 internal static class GovernanceBenchmark
 {
@@ -69,10 +75,85 @@ internal static class GovernanceBenchmark
         Report.Add(new Figure("governance: transactions per decision", 3, "tx", 1, "a direct grant by an admin key", null, GoalKind.AtMost));
         Report.Add(new Figure("governance: gas per decision (median)", Median(boardGas), "gas", Median(directGas), "a direct grant by an admin key", null, GoalKind.AtMost));
         Report.Add(new Figure("governance: proposal to execution, zero delay (median)", Median(boardTime), "ms", Median(directTime), "a direct grant by an admin key", null, GoalKind.AtMost));
+        await MeasurePauseAsync(host, board, members[0], cancellationToken).ConfigureAwait(false);
         foreach (var key in keys)
         {
             key.Dispose();
         }
+    }
+
+    private static async Task MeasurePauseAsync(LedgerOnlyHost host, BoardAddresses board, BoardMember member, CancellationToken cancellationToken)
+    {
+        var connection = host.Connection;
+        var registry = connection.ResourceRegistryAddress;
+        var granted = await connection.Gateway.SendAsync(new TransactionRequest("bench:board-pauser", registry,
+            new GrantRoleFunction { Role = BoardDeployment.PauserRole, Account = board.Board }.GetCallData(), 100_000), cancellationToken).ConfigureAwait(false);
+        if (!granted.Succeeded)
+        {
+            throw new InvalidOperationException("Giving the board the registry's pauser role failed.");
+        }
+
+        // Sixteen writers keep transitions streaming, as a busy control plane would.
+        var ledger = host.Services.GetRequiredService<IResourceLedger>();
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var held = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var spec = System.Security.Cryptography.SHA256.HashData("bench-pause"u8);
+        var writers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    await ledger.RecordRequestedAsync($"bench-pause-{w}-{i}", spec, stop.Token).ConfigureAwait(false);
+                    if (!held.Task.IsCompleted)
+                    {
+                        latencies.Add(clock.Elapsed.TotalMilliseconds);
+                    }
+                }
+                catch (LedgerUnavailableException)
+                {
+                    held.TrySetResult(Stopwatch.GetTimestamp());
+                    await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+        var voted = Stopwatch.GetTimestamp();
+        var pause = await member.EmergencyPauseAsync(registry, cancellationToken).ConfigureAwait(false);
+        var notice = Stopwatch.GetElapsedTime(voted, await held.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false)).TotalMilliseconds;
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(writers).ConfigureAwait(false);
+
+        // Every transaction the control plane's key sent to the registry from the pause's block on.
+        var pausedIn = Hex.ToLong((await connection.Rpc.CallAsync("eth_getTransactionReceipt", cancellationToken, pause).ConfigureAwait(false)).GetProperty("blockNumber"));
+        var latest = Hex.ToLong(await connection.Rpc.CallAsync("eth_blockNumber", cancellationToken).ConfigureAwait(false));
+        var (last, reverted) = (pausedIn, 0);
+        for (var block = pausedIn; block <= latest; block++)
+        {
+            var body = await connection.Rpc.CallAsync("eth_getBlockByNumber", cancellationToken, Hex.Quantity(block), true).ConfigureAwait(false);
+            foreach (var tx in body.GetProperty("transactions").EnumerateArray())
+            {
+                if (string.Equals(tx.GetProperty("from").GetString(), connection.SignerAddress, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(tx.GetProperty("to").GetString(), registry, StringComparison.OrdinalIgnoreCase))
+                {
+                    last = block;
+                    var receipt = await connection.Rpc.CallAsync("eth_getTransactionReceipt", cancellationToken, tx.GetProperty("hash").GetString()).ConfigureAwait(false);
+                    reverted += receipt.GetProperty("status").GetString() == "0x0" ? 1 : 0;
+                }
+            }
+        }
+
+        Report.Note($"pause in block {pausedIn}; {latencies.Count} transitions recorded before it; blocks {pausedIn}..{latest} scanned for the control plane's transactions to the registry");
+        Report.Add(new Figure("governance: blocks from a pause to the control plane's last transaction to the paused registry", last - pausedIn, "blocks", null, null, 1, GoalKind.AtMost));
+        Report.Add(new Figure("governance: control-plane transactions the pause reverted", reverted, "tx", null, null, null, GoalKind.AtMost));
+        Report.Add(new Figure("governance: pause vote sent to the first transition held", notice, "ms", Median(latencies.ToList()), "a transition's latency before the pause (median)", null, GoalKind.AtMost));
     }
 
     private static async Task<long> GasAsync(LedgerConnection connection, IEnumerable<string> hashes, CancellationToken cancellationToken)

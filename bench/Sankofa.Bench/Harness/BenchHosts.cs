@@ -16,6 +16,8 @@ internal sealed class LedgerOnlyHost : IAsyncDisposable
 
     public LedgerConnection Connection => _host.Services.GetRequiredService<LedgerRuntime>().Connection;
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<LedgerOnlyHost> StartAsync(string dataDirectory)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

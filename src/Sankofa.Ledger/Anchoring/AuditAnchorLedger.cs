@@ -137,6 +137,8 @@ internal sealed partial class AuditAnchorLedger(LedgerRuntime runtime, IOptions<
 
     private async Task<(AnchorRequest[] Chunk, TransactionReceipt Receipt)> SendChunkAsync(LedgerConnection connection, AnchorRequest[] chunk, CancellationToken cancellationToken)
     {
+        // Paused (by the board): nothing is sent, and the batches wait as they would for an unreachable chain.
+        await ThrowIfPausedAsync(connection, chunk, cancellationToken).ConfigureAwait(false);
         var request = new TransactionRequest(
             OperationId(chunk),
             connection.AuditAnchorAddress,
@@ -145,13 +147,27 @@ internal sealed partial class AuditAnchorLedger(LedgerRuntime runtime, IOptions<
         var receipt = await connection.Gateway.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!receipt.Succeeded)
         {
-            // Most likely a RootMismatch recorded by another writer between our read and our send.
+            // Paused between the check and the block; else most likely a RootMismatch recorded by another writer between
+            // our read and our send.
+            await ThrowIfPausedAsync(connection, chunk, cancellationToken).ConfigureAwait(false);
             throw new InvalidOperationException(
                 $"anchorMany for batches {chunk[0].BatchId}..{chunk[^1].BatchId} reverted in transaction {receipt.TransactionHash}; check those batches' roots with GetRootsAsync.");
         }
 
         return (chunk, receipt);
     }
+
+    private static async Task ThrowIfPausedAsync(LedgerConnection connection, AnchorRequest[] chunk, CancellationToken cancellationToken)
+    {
+        var answer = await connection.Rpc.CallAsync("eth_call", cancellationToken, new { to = connection.AuditAnchorAddress, data = PausedCall }, "latest").ConfigureAwait(false);
+        if (Hex.ToBytes(answer.GetString()!) is [.., 1])
+        {
+            throw new LedgerUnavailableException(
+                $"AuditAnchor is paused: batches {chunk[0].BatchId}..{chunk[^1].BatchId} wait until it is unpaused (a board decision), then are anchored.");
+        }
+    }
+
+    private static readonly string PausedCall = Hex.Bytes(Abi.Selector("paused()"));
 
     /// <summary>Stable id of "anchor exactly these batches with these roots".</summary>
     private static string OperationId(AnchorRequest[] chunk)

@@ -167,6 +167,12 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
         var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
         _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board), generation);
+        if (board is null && !embedded)
+        {
+            // Allowed (a first deployment, a test network), but an operator should know what a stolen key could do.
+            Log.NoBoard(_logger, key.Address);
+        }
+
         Log.Ready(_logger, rpcUrl, chainId, auditAnchor, embedded, generation);
     }
 
@@ -496,6 +502,10 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
         [LoggerMessage(45, LogLevel.Information, "Handed {Contracts} to the board {Board}: its timelock {Timelock} holds their admin role now; this key keeps only its operational roles")]
         public static partial void HandedOver(ILogger logger, string contracts, string board, string timelock);
+
+        [LoggerMessage(46, LogLevel.Warning, "No governance board (Ledger:Board): this control plane's key {Address} administers the contracts on a shared chain, "
+            + "so whoever holds it can grant roles, register site keys and upgrade them; configure a board (docs/governance.md)")]
+        public static partial void NoBoard(ILogger logger, string address);
 
         [LoggerMessage(44, LogLevel.Warning, "The ResourceRegistry contract at {Address} predates {Missing}; deploying the current contract (resources recorded on the old one stay there)")]
         public static partial void RegistryOutdated(ILogger logger, string address, string missing);

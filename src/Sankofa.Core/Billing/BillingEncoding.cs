@@ -1,0 +1,54 @@
+using System.Buffers.Binary;
+using System.Text;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Billing;
+
+/// <summary>
+/// The byte layout of billing's canonical encodings (docs/billing.md), as the spec hash's: a domain tag, then integers as
+/// 8-byte big-endian two's complement and strings as a 4-byte big-endian length then UTF-8.
+/// </summary>
+internal sealed class BillingEncoding
+{
+    private readonly MemoryStream _buffer = new();
+
+    public BillingEncoding(ReadOnlySpan<byte> domain) => _buffer.Write(domain);
+
+    /// <summary>The document names of tiers: core, regional, edge.</summary>
+    public static string Name(SiteTier tier) => tier switch
+    {
+        SiteTier.Core => "core",
+        SiteTier.Regional => "regional",
+        SiteTier.Edge => "edge",
+        _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, null),
+    };
+
+    /// <summary>The document names of dimensions: vcpu-hour, ram-gib-hour, disk-gib-hour.</summary>
+    public static string Name(BillingDimension dimension) => dimension switch
+    {
+        BillingDimension.VCpu => "vcpu-hour",
+        BillingDimension.RamGiB => "ram-gib-hour",
+        BillingDimension.DiskGiB => "disk-gib-hour",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
+    };
+
+    public void Int(long value)
+    {
+        Span<byte> word = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(word, value);
+        _buffer.Write(word);
+    }
+
+    public void Text(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+        _buffer.Write(length);
+        _buffer.Write(bytes);
+    }
+
+    public void Bytes(ReadOnlySpan<byte> value) => _buffer.Write(value);
+
+    public byte[] ToArray() => _buffer.ToArray();
+}

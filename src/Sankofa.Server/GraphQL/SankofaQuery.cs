@@ -9,7 +9,7 @@ using Sankofa.Server.Topology;
 
 namespace Sankofa.Server.GraphQL;
 
-/// <summary>The root query: sites and the audit log.</summary>
+/// <summary>The root query: sites, the audit log, resources, agents and the governance board.</summary>
 public sealed class SankofaQuery : ObjectGraphType
 {
     /// <summary>Declares the root fields.</summary>
@@ -58,6 +58,7 @@ public sealed class SankofaQuery : ObjectGraphType
 
         ProvisioningFields.AddQueries(this);
         AgentFields.AddQueries(this);
+        GovernanceFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

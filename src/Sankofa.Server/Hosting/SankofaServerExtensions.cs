@@ -71,6 +71,7 @@ public static class SankofaServerExtensions
         services.AddHostedService<MetricsBootstrap>();
         services.AddSankofaStore(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
+        services.AddSingleton<Sankofa.Core.Ledger.GovernanceQueries>();
         services.AddChainRpc(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
         services.AddSankofaProvisioning(builder.Configuration);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sankofa.Core;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Hosting;
 
@@ -8,8 +7,6 @@ namespace Sankofa.Server.Ledger;
 /// <summary>The governance board and its newest proposals, as the chain holds them: public facts, like the ledger's.</summary>
 internal static class GovernanceApi
 {
-    private const int MaxLimit = 100;
-
     public static IEndpointRouteBuilder MapGovernanceApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/governance", GetAsync)
@@ -19,20 +16,10 @@ internal static class GovernanceApi
         return app;
     }
 
-    private static async Task<Results<Ok<GovernanceResponse>, ProblemHttpResult>> GetAsync(IGovernanceLedger governance, CancellationToken cancellationToken, int? limit = null)
+    private static async Task<Results<Ok<GovernanceResponse>, ProblemHttpResult>> GetAsync(GovernanceQueries governance, CancellationToken cancellationToken, int? limit = null)
     {
-        if (limit is < 1 or > MaxLimit)
-        {
-            return ErrorProblems.Invalid(new() { ["limit"] = [$"Must be between 1 and {MaxLimit} (was {limit})."] });
-        }
-
-        if (await governance.GetBoardAsync(cancellationToken) is not { } board)
-        {
-            return Error.NotFound("board", "The contracts belong to no governance board (Ledger:Board is not configured); the control plane's key administers them.").ToProblem();
-        }
-
-        var proposals = await governance.ListProposalsAsync(limit ?? 20, cancellationToken);
-        return TypedResults.Ok(new GovernanceResponse(board, proposals));
+        var answer = await governance.GetAsync(limit, cancellationToken);
+        return answer.Value is { } view ? TypedResults.Ok(new GovernanceResponse(view.Board, view.Proposals)) : answer.Error!.ToProblem();
     }
 }
 

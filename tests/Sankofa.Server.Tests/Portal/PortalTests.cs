@@ -248,13 +248,13 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
     }
 
     /// <summary>Opens the portal and signs in on the issuer's page (the authorization-code flow), back on the dashboard.</summary>
-    private static async Task SignInAsync(BrowserSession session, string userName)
+    internal static async Task SignInAsync(BrowserSession session, string userName, string password = PortalFixture.Password)
     {
         var page = session.Page;
         await page.GotoAsync("/");
         await Expect(page).ToHaveTitleAsync("Sign in to Sankofa");
         await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(PortalFixture.Password);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(userName);
     }

@@ -228,6 +228,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await GraphAsync("audit entry", "{ auditEntry(id: 1) { id seal { hash } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
         await GraphAsync("explainPlacement (other)", $"{{ explainPlacement(input: {{ projectId: \"{projectB}\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ siteId }} }}",
             Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "QUOTA_EXCEEDED"), (Agent, "FORBIDDEN")));
+        await GraphAsync("governance", "{ governance { board { address members } proposals(first: 5) { id state } } }", Except("data")); // public facts; no board here
         await GraphAsync("sites nested", "{ sites(first: 2) { items { id uplink { id } adjacent { id } } } }", Except("data"));
         await GraphAsync("createResource (other)", $"mutation {{ createResource(input: {{ projectId: \"{projectB}\", name: \"x\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ id }} }}",
             Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));

@@ -39,6 +39,18 @@ public sealed class LedgerOptions
     /// </summary>
     public string? IdentityRegistryAddress { get; set; }
 
+    /// <summary>
+    /// Address of an already deployed SankofaBilling contract (its proxy). Optional, like <see cref="AuditAnchorAddress"/>:
+    /// deployed on first start, bound to the IdentityRegistry, and recorded in <c>ledger/deployment.json</c> when absent.
+    /// </summary>
+    public string? BillingAddress { get; set; }
+
+    /// <summary>
+    /// Seconds after an invoice is issued before an auditor's approval alone makes it final (docs/billing.md), set when
+    /// SankofaBilling is deployed; later changes are the admin's (the board's) <c>setDisputeWindow</c>. Default 14 days.
+    /// </summary>
+    public TimeSpan BillingDisputeWindow { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>The governance board that owns the contracts (<c>Ledger:Board</c>); none by default.</summary>
     public Governance.BoardOptions Board { get; } = new();
 

@@ -26,6 +26,8 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact SankofaBoard { get; } = Load("SankofaBoard");
 
+    public static ContractArtifact SankofaBilling { get; } = Load("SankofaBilling");
+
     /// <summary>OpenZeppelin's ERC1967Proxy: AuditAnchor, ResourceRegistry and IdentityRegistry each live behind one.</summary>
     public static ContractArtifact SankofaProxy { get; } = Load("SankofaProxy");
 
@@ -43,6 +45,10 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
         var initialize = new byte[36];
         Abi.Selector("initialize(address)").CopyTo(initialize, 0);
         Abi.WriteAddress(initialize.AsSpan(4, 32), admin);
-        return SankofaProxy.CreationCode(new Nethereum.ABI.ABIValue("address", implementation), new Nethereum.ABI.ABIValue("bytes", initialize));
+        return ProxyCreationCode(implementation, initialize);
     }
+
+    /// <summary>Creation code of a <see cref="SankofaProxy"/> whose constructor runs <paramref name="initialize"/> (calldata) in its storage.</summary>
+    public static byte[] ProxyCreationCode(string implementation, byte[] initialize) =>
+        SankofaProxy.CreationCode(new Nethereum.ABI.ABIValue("address", implementation), new Nethereum.ABI.ABIValue("bytes", initialize));
 }

@@ -165,8 +165,9 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
                 null);
         }
 
-        var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
-        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board), generation);
+        var billing = await ResolveBillingAsync(chainId, embedded, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
+        var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, billing, cancellationToken).ConfigureAwait(false);
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board, billing), generation);
         if (board is null && !embedded)
         {
             // Allowed (a first deployment, a test network), but an operator should know what a stolen key could do.
@@ -245,11 +246,14 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     /// Deploys <paramref name="artifact"/> as an implementation and a <see cref="ContractArtifact.SankofaProxy"/> in front
     /// of it, initialised with this key as admin; the proxy's address is the contract's from then on (upgrades keep it).
     /// </summary>
-    private async Task<(string Address, long BlockNumber)> DeployAsync(string name, ContractArtifact artifact, long chainId, long generation, CancellationToken cancellationToken)
+    private async Task<(string Address, long BlockNumber)> DeployAsync(
+        string name, ContractArtifact artifact, long chainId, long generation, CancellationToken cancellationToken, byte[]? initialize = null)
     {
         var implementation = await SendDeploymentAsync($"{name}Implementation", artifact.Bytecode, chainId, generation, cancellationToken).ConfigureAwait(false);
-        var proxy = await SendDeploymentAsync(name, ContractArtifact.ProxyCreationCode(implementation.ContractAddress!, _key!.Address), chainId, generation, cancellationToken)
-            .ConfigureAwait(false);
+        var creation = initialize is null
+            ? ContractArtifact.ProxyCreationCode(implementation.ContractAddress!, _key!.Address)
+            : ContractArtifact.ProxyCreationCode(implementation.ContractAddress!, initialize);
+        var proxy = await SendDeploymentAsync(name, creation, chainId, generation, cancellationToken).ConfigureAwait(false);
         Log.Deployed(_logger, name, proxy.ContractAddress!, proxy.BlockNumber);
         await RecordAsync("ledger.contract.deployed", proxy.ContractAddress!, new
         {
@@ -394,12 +398,56 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     }
 
     /// <summary>
+    /// SankofaBilling: <c>Ledger:BillingAddress</c>, else the one recorded for this chain when its code is still there,
+    /// else deployed now, bound to <paramref name="identityRegistry"/> with <c>Ledger:BillingDisputeWindow</c>, and
+    /// recorded. A recorded contract without code is redeployed on the embedded chain and refused on a configured node.
+    /// </summary>
+    private async Task<string> ResolveBillingAsync(
+        long chainId, bool embedded, string auditAnchor, string resourceRegistry, string identityRegistry, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(_options.BillingAddress))
+        {
+            return await AuditAnchorCalls.HasCodeAsync(_rpc!, _options.BillingAddress, cancellationToken).ConfigureAwait(false)
+                ? _options.BillingAddress
+                : throw new LedgerConfigurationException("Ledger:BillingAddress",
+                    $"No contract code at {_options.BillingAddress} on chain {chainId}. Fix the address, or remove the setting to let Sankofa deploy one.", null);
+        }
+
+        // No record when the other contracts are pinned by settings and this one is not.
+        var record = await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        if (record is { Billing: { } recorded } && record.ChainId == chainId)
+        {
+            if (await AuditAnchorCalls.HasCodeAsync(_rpc!, recorded, cancellationToken).ConfigureAwait(false))
+            {
+                return recorded;
+            }
+
+            if (!embedded)
+            {
+                // Redeploying on a shared chain would drop every invoice and balance: the operator decides.
+                throw new LedgerConfigurationException("Ledger:RpcUrl",
+                    $"The SankofaBilling contract recorded in {_paths.Deployment} ({recorded}) has no code on the chain at {_options.RpcUrl}. "
+                    + "Point Ledger:RpcUrl at the chain it was deployed on, set Ledger:BillingAddress, or remove \"billing\" from the file to deploy anew.", null);
+            }
+        }
+
+        var initialize = Billing.BillingFunctions.Initialize(_key!.Address, identityRegistry, (ulong)_options.BillingDisputeWindow.TotalSeconds);
+        var generation = record?.Generation ?? 0;
+        var deployed = await DeployAsync("SankofaBilling", ContractArtifact.SankofaBilling, chainId, generation, cancellationToken, initialize).ConfigureAwait(false);
+        var updated = record is not null && record.ChainId == chainId
+            ? record with { Billing = deployed.Address }
+            : new DeploymentRecord(chainId, auditAnchor, _key.Address, deployed.BlockNumber, generation, resourceRegistry, identityRegistry, Billing: deployed.Address);
+        await updated.SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
+        return deployed.Address;
+    }
+
+    /// <summary>
     /// With <c>Ledger:Board</c> members configured: the board recorded for this chain when its code is still there, else
     /// one deployed now with the configured members and thresholds (they seed it; later changes are the board's own
     /// proposals) and recorded; then every contract this key still administers is handed to it. Null without members.
     /// </summary>
     private async Task<BoardAddresses?> ResolveBoardAsync(
-        long chainId, string auditAnchor, string resourceRegistry, string identityRegistry, CancellationToken cancellationToken)
+        long chainId, string auditAnchor, string resourceRegistry, string identityRegistry, string billing, CancellationToken cancellationToken)
     {
         var options = _options.Board;
         if (!options.Enabled)
@@ -440,7 +488,8 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         }
 
         var handed = await BoardHandover.HandOverAsync(_rpc!, _gateway!, _key!.Address, board,
-            [new("AuditAnchor", auditAnchor, Pausable: true), new("ResourceRegistry", resourceRegistry, Pausable: true, "SITE_REGISTRAR_ROLE"), new("IdentityRegistry", identityRegistry, Pausable: false)],
+            [new("AuditAnchor", auditAnchor, Pausable: true), new("ResourceRegistry", resourceRegistry, Pausable: true, "SITE_REGISTRAR_ROLE"), new("IdentityRegistry", identityRegistry, Pausable: false),
+             new("SankofaBilling", billing, Pausable: false)],
             cancellationToken).ConfigureAwait(false);
         if (handed.Count > 0)
         {

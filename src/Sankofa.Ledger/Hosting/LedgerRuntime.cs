@@ -15,7 +15,8 @@ internal sealed record LedgerConnection(
     string IdentityRegistryAddress,
     string SignerAddress,
     bool Embedded,
-    Governance.BoardAddresses? Board = null);
+    Governance.BoardAddresses? Board = null,
+    string? BillingAddress = null);
 
 /// <summary>
 /// Holds the connection for the services that use the chain. They are singletons created before the hosted service

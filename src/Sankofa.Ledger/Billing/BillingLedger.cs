@@ -1,0 +1,156 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Nethereum.Contracts;
+using Sankofa.Core.Billing;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Contracts;
+using Sankofa.Ledger.Gateway;
+using Sankofa.Ledger.Hosting;
+using Sankofa.Ledger.Resources;
+using Sankofa.Ledger.Rpc;
+
+namespace Sankofa.Ledger.Billing;
+
+/// <summary>
+/// <see cref="IBillingLedger"/> on SankofaBilling: each write is checked first with an <c>eth_call</c> from the signing
+/// key (a refusal names the contract's reason and sends nothing), then sent through the gateway.
+/// </summary>
+internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<BillingLedger> logger) : IBillingLedger
+{
+    private long _sequence;
+
+    public Task<LedgerReceipt> RecordPriceBookAsync(long version, byte[] hash, DateTimeOffset effectiveFrom, CancellationToken cancellationToken) =>
+        SendAsync($"record price book {version}", new RecordPriceBookFunction
+        {
+            Version = (ulong)version, Hash = Word(hash, nameof(hash)), EffectiveFrom = (ulong)effectiveFrom.ToUnixTimeSeconds(),
+        }, cancellationToken);
+
+    public Task<LedgerReceipt> IssueAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return SendAsync($"issue invoice {invoice.Id}", new IssueFunction
+        {
+            InvoiceId = LedgerIds.Of(invoice.Id), Tenant = LedgerIds.Of(invoice.TenantId), Hash = invoice.Hash(), UsageRoots = invoice.UsageRoots,
+            Currency = BillingFunctions.Currency(invoice.Currency), PeriodStart = (ulong)invoice.PeriodStart.ToUnixTimeSeconds(),
+            PeriodEnd = (ulong)invoice.PeriodEnd.ToUnixTimeSeconds(), PriceBookVersion = (ulong)invoice.PriceBookVersion,
+            Total = invoice.Total, Credits = invoice.CreditTotal,
+        }, cancellationToken);
+    }
+
+    public async Task<OnChainInvoice?> GetInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        var w = await CallAsync([.. Abi.Selector("invoiceOf(bytes32)"), .. LedgerIds.Of(invoiceId)], cancellationToken).ConfigureAwait(false);
+        var state = (OnChainInvoiceState)(int)Uint(w, 10);
+        return state == OnChainInvoiceState.None ? null : new OnChainInvoice(
+            w[0..32], w[32..64], w[64..96], System.Text.Encoding.ASCII.GetString(w[96..128]).TrimEnd('\0'),
+            Time(w, 4), Time(w, 5), (long)Uint(w, 6), Time(w, 7), (long)Uint(w, 8), (long)Uint(w, 9), state, Address(w, 11), Address(w, 12));
+    }
+
+    public async Task<byte[]> ApprovalDigestAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        return BillingTypedData.Approval(BillingAddress(connection), connection.ChainId, LedgerIds.Of(invoiceId), await OnChainHashAsync(invoiceId, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<byte[]> DisputeDigestAsync(string invoiceId, string reason, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        return BillingTypedData.Dispute(BillingAddress(connection), connection.ChainId, LedgerIds.Of(invoiceId), await OnChainHashAsync(invoiceId, cancellationToken).ConfigureAwait(false), reason);
+    }
+
+    public async Task<byte[]> ResolutionDigestAsync(string invoiceId, bool upheld, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        return BillingTypedData.Resolution(BillingAddress(connection), connection.ChainId, LedgerIds.Of(invoiceId), await OnChainHashAsync(invoiceId, cancellationToken).ConfigureAwait(false), upheld);
+    }
+
+    public Task<LedgerReceipt> ApproveAsync(string invoiceId, byte[] signature, CancellationToken cancellationToken) =>
+        SendAsync($"approve invoice {invoiceId}", new ApproveInvoiceFunction { InvoiceId = LedgerIds.Of(invoiceId), Signature = signature }, cancellationToken);
+
+    public Task<LedgerReceipt> DisputeAsync(string invoiceId, string reason, byte[] signature, CancellationToken cancellationToken) =>
+        SendAsync($"dispute invoice {invoiceId}", new DisputeFunction { InvoiceId = LedgerIds.Of(invoiceId), Reason = reason, Signature = signature }, cancellationToken);
+
+    public Task<LedgerReceipt> ResolveAsync(string invoiceId, bool upheld, byte[] signature, CancellationToken cancellationToken) =>
+        SendAsync($"resolve dispute of invoice {invoiceId}", new ResolveFunction { InvoiceId = LedgerIds.Of(invoiceId), Upheld = upheld, Signature = signature }, cancellationToken);
+
+    public Task<LedgerReceipt> DepositAsync(string tenantId, string currency, long amount, string reference, CancellationToken cancellationToken) =>
+        SendAsync($"deposit {amount} {currency} for tenant {tenantId} ({reference})", new DepositFunction
+        {
+            Tenant = LedgerIds.Of(tenantId), Currency = BillingFunctions.Currency(currency), Amount = amount, PaymentRef = LedgerIds.Of(reference),
+        }, cancellationToken);
+
+    public Task<LedgerReceipt> SettleAsync(string invoiceId, CancellationToken cancellationToken) =>
+        SendAsync($"settle invoice {invoiceId}", new SettleFunction { InvoiceId = LedgerIds.Of(invoiceId) }, cancellationToken);
+
+    public async Task<long> BalanceAsync(string tenantId, string currency, CancellationToken cancellationToken)
+    {
+        var w = await CallAsync([.. Abi.Selector("balanceOf(bytes32,bytes32)"), .. LedgerIds.Of(tenantId), .. BillingFunctions.Currency(currency)], cancellationToken)
+            .ConfigureAwait(false);
+        return (long)Uint(w, 0);
+    }
+
+    private async Task<byte[]> OnChainHashAsync(string invoiceId, CancellationToken cancellationToken) =>
+        (await GetInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false))?.Hash
+        ?? throw new BillingRefusedException("UnknownInvoice", $"Invoice {invoiceId} was never issued on chain.");
+
+    private async Task<LedgerReceipt> SendAsync<TFunction>(string action, TFunction function, CancellationToken cancellationToken)
+        where TFunction : FunctionMessage, new()
+    {
+        var connection = runtime.Connection;
+        var contract = BillingAddress(connection);
+        var data = function.GetCallData();
+
+        // Billing writes are few and their cost depends on the parties' records in IdentityRegistry: estimated each time
+        // (which also runs the call, so a refusal names its reason and nothing is sent), with a quarter to spare.
+        var gas = await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
+        var receipt = await connection.Gateway.SendAsync(
+            new TransactionRequest($"billing:{Interlocked.Increment(ref _sequence)}:{action}", contract, data, gas + (gas / 4)), cancellationToken).ConfigureAwait(false);
+        if (!receipt.Succeeded)
+        {
+            // The state changed between the check and the block: checking again names why.
+            await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException($"SankofaBilling reverted {action} in transaction {receipt.TransactionHash}.");
+        }
+
+        LogRecorded(logger, action, receipt.TransactionHash, receipt.BlockNumber);
+        return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
+    }
+
+    private static async Task<long> CheckAsync(LedgerConnection connection, string contract, string action, byte[] data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Hex.ToLong(await connection.Rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = connection.SignerAddress, to = contract, data = Hex.Bytes(data) })
+                .ConfigureAwait(false));
+        }
+        catch (JsonRpcException ex) when (ex.IsRevert)
+        {
+            var (name, text) = BillingErrors.Describe(ex);
+            throw new BillingRefusedException(name ?? "Reverted", $"SankofaBilling refuses to {action}: {text}");
+        }
+    }
+
+    private async Task<byte[]> CallAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        var answer = await connection.Rpc.CallAsync("eth_call", cancellationToken, new { to = BillingAddress(connection), data = Hex.Bytes(data) }, "latest")
+            .ConfigureAwait(false);
+        return Hex.ToBytes(answer.GetString()!);
+    }
+
+    private static string BillingAddress(LedgerConnection connection) =>
+        connection.BillingAddress ?? throw new LedgerUnavailableException("The ledger has no SankofaBilling contract.");
+
+    private static BigInteger Uint(byte[] words, int index) => new(words.AsSpan(32 * index, 32), isUnsigned: true, isBigEndian: true);
+
+    private static DateTimeOffset Time(byte[] words, int index) => DateTimeOffset.FromUnixTimeSeconds((long)Uint(words, index));
+
+    private static string? Address(byte[] words, int index) =>
+        words.AsSpan(32 * index, 32).ContainsAnyExcept((byte)0) ? Hex.Bytes(words.AsSpan((32 * index) + 12, 20)) : null;
+
+    private static byte[] Word(byte[] value, string name) =>
+        value is { Length: 32 } ? value : throw new ArgumentException("Must be 32 bytes.", name);
+
+    [LoggerMessage(1, LogLevel.Information, "SankofaBilling: {Action} in transaction {Transaction}, block {Block}")]
+    private static partial void LogRecorded(ILogger logger, string action, string transaction, long block);
+}

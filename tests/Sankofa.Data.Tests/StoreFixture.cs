@@ -34,7 +34,9 @@ public sealed class TestStore : IAsyncDisposable
 
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
-    public static async Task<TestStore> CreateAsync(string provider)
+    /// <param name="provider">sqlite or postgres.</param>
+    /// <param name="start">False: the store's hosted services (migrations first) do not run, for a test that migrates step by step.</param>
+    public static async Task<TestStore> CreateAsync(string provider, bool start = true)
     {
         string? directory = null;
         string? database = null;
@@ -51,7 +53,7 @@ public sealed class TestStore : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddSankofaStore(configuration).BuildServiceProvider();
-        foreach (var hosted in services.GetServices<IHostedService>())
+        foreach (var hosted in start ? services.GetServices<IHostedService>() : [])
         {
             await hosted.StartAsync(CancellationToken.None);
         }

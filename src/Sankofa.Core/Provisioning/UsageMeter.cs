@@ -1,6 +1,10 @@
 namespace Sankofa.Core.Provisioning;
 
-/// <summary>Turns the time a resource was Verified and not deleted into per-hour usage records.</summary>
+/// <summary>
+/// Turns the time a resource was Verified and not deleted into per-hour usage records, in whole seconds: both ends are
+/// taken down to the second, so the metered-until mark always sits on a whole second and nothing is counted twice or lost
+/// between rounds.
+/// </summary>
 public static class UsageMeter
 {
     /// <summary>
@@ -16,21 +20,23 @@ public static class UsageMeter
             return ([], resource.MeteredUntil ?? now);
         }
 
-        var from = resource.MeteredUntil is { } m && m > verified ? m : verified;
-        var to = resource.DeletedAt is { } d && d < now ? d : now;
+        var from = Whole(resource.MeteredUntil is { } m && m > verified ? m : verified);
+        var to = Whole(resource.DeletedAt is { } d && d < now ? d : now);
         var records = new List<UsageRecord>();
         var cursor = from.ToUniversalTime();
         while (cursor < to)
         {
             var hour = new DateTimeOffset(cursor.Year, cursor.Month, cursor.Day, cursor.Hour, 0, 0, TimeSpan.Zero);
             var end = hour.AddHours(1) < to ? hour.AddHours(1) : to;
-            var hours = (end - cursor).TotalHours;
+            var seconds = (long)(end - cursor).TotalSeconds;
             records.Add(new UsageRecord(
-                resource.Id, resource.TenantId, resource.ProjectId, hour, (end - cursor).TotalSeconds,
-                resource.Spec.VCpu * hours, resource.Spec.RamMiB / 1024.0 * hours, resource.Spec.DiskGiB * hours));
+                resource.Id, resource.TenantId, resource.ProjectId, hour, seconds,
+                resource.Spec.VCpu * seconds, (long)resource.Spec.RamMiB * seconds, (long)resource.Spec.DiskGiB * seconds));
             cursor = end;
         }
 
         return (records, to > from ? to : from);
     }
+
+    private static DateTimeOffset Whole(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 }

@@ -96,9 +96,9 @@ internal static class ProvisioningModel
             e.Property(x => x.TenantId).HasColumnName("tenant_id").HasMaxLength(63);
             e.Property(x => x.ProjectId).HasColumnName("project_id").HasMaxLength(63);
             e.Property(x => x.Seconds).HasColumnName("seconds");
-            e.Property(x => x.VCpuHours).HasColumnName("vcpu_hours");
-            e.Property(x => x.RamGbHours).HasColumnName("ram_gb_hours");
-            e.Property(x => x.DiskGbHours).HasColumnName("disk_gb_hours");
+            e.Property(x => x.VCpuSeconds).HasColumnName("vcpu_seconds");
+            e.Property(x => x.RamMiBSeconds).HasColumnName("ram_mib_seconds");
+            e.Property(x => x.DiskGiBSeconds).HasColumnName("disk_gib_seconds");
             e.HasIndex(x => new { x.TenantId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_tenant");
         });
     }

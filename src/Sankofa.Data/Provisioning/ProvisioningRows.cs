@@ -88,8 +88,8 @@ internal sealed class UsageRow
     public long HourStartMs { get; set; }
     public required string TenantId { get; set; }
     public required string ProjectId { get; set; }
-    public double Seconds { get; set; }
-    public double VCpuHours { get; set; }
-    public double RamGbHours { get; set; }
-    public double DiskGbHours { get; set; }
+    public long Seconds { get; set; }
+    public long VCpuSeconds { get; set; }
+    public long RamMiBSeconds { get; set; }
+    public long DiskGiBSeconds { get; set; }
 }

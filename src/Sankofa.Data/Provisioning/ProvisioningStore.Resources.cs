@@ -357,15 +357,15 @@ internal sealed partial class ProvisioningStore
             foreach (var u in usage)
             {
                 await sql.ExecuteAsync(
-                    "INSERT INTO resource_usage (resource_id, hour_start_ms, tenant_id, project_id, seconds, vcpu_hours, ram_gb_hours, disk_gb_hours) "
-                    + "VALUES (@resource_id, @hour_start_ms, @tenant_id, @project_id, @seconds, @vcpu_hours, @ram_gb_hours, @disk_gb_hours) "
+                    "INSERT INTO resource_usage (resource_id, hour_start_ms, tenant_id, project_id, seconds, vcpu_seconds, ram_mib_seconds, disk_gib_seconds) "
+                    + "VALUES (@resource_id, @hour_start_ms, @tenant_id, @project_id, @seconds, @vcpu_seconds, @ram_mib_seconds, @disk_gib_seconds) "
                     + "ON CONFLICT (resource_id, hour_start_ms) DO UPDATE SET seconds = resource_usage.seconds + excluded.seconds, "
-                    + "vcpu_hours = resource_usage.vcpu_hours + excluded.vcpu_hours, ram_gb_hours = resource_usage.ram_gb_hours + excluded.ram_gb_hours, "
-                    + "disk_gb_hours = resource_usage.disk_gb_hours + excluded.disk_gb_hours",
+                    + "vcpu_seconds = resource_usage.vcpu_seconds + excluded.vcpu_seconds, ram_mib_seconds = resource_usage.ram_mib_seconds + excluded.ram_mib_seconds, "
+                    + "disk_gib_seconds = resource_usage.disk_gib_seconds + excluded.disk_gib_seconds",
                     cancellationToken,
                     Arg.Of("resource_id", u.ResourceId), Arg.Of("hour_start_ms", u.HourStart.ToUnixTimeMilliseconds()), Arg.Of("tenant_id", u.TenantId),
-                    Arg.Of("project_id", u.ProjectId), Arg.Real("seconds", u.Seconds), Arg.Real("vcpu_hours", u.VCpuHours), Arg.Real("ram_gb_hours", u.RamGbHours),
-                    Arg.Real("disk_gb_hours", u.DiskGbHours)).ConfigureAwait(false);
+                    Arg.Of("project_id", u.ProjectId), Arg.Of("seconds", u.Seconds), Arg.Of("vcpu_seconds", u.VCpuSeconds), Arg.Of("ram_mib_seconds", u.RamMiBSeconds),
+                    Arg.Of("disk_gib_seconds", u.DiskGiBSeconds)).ConfigureAwait(false);
             }
 
             await InsertEventAsync(sql, r, resourceEvent, cancellationToken).ConfigureAwait(false);

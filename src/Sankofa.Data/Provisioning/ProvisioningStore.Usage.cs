@@ -50,9 +50,9 @@ internal sealed partial class ProvisioningStore
                 }
 
                 row.Seconds += u.Seconds;
-                row.VCpuHours += u.VCpuHours;
-                row.RamGbHours += u.RamGbHours;
-                row.DiskGbHours += u.DiskGbHours;
+                row.VCpuSeconds += u.VCpuSeconds;
+                row.RamMiBSeconds += u.RamMiBSeconds;
+                row.DiskGiBSeconds += u.DiskGiBSeconds;
             }
 
             resource.MeteredUntilMs = until;
@@ -65,7 +65,7 @@ internal sealed partial class ProvisioningStore
         var rows = await db.Set<UsageRow>().AsNoTracking().Where(u => u.ResourceId == resourceId).OrderBy(u => u.HourStartMs)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(u => new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId, DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs),
-            u.Seconds, u.VCpuHours, u.RamGbHours, u.DiskGbHours))];
+            u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds))];
     }
 
     public async Task<IReadOnlyList<UsageHourTotal>> GetProjectUsageAsync(
@@ -76,9 +76,9 @@ internal sealed partial class ProvisioningStore
         var hours = await db.Set<UsageRow>().AsNoTracking()
             .Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs && u.ProjectId == projectId)
             .GroupBy(u => u.HourStartMs)
-            .Select(g => new { Hour = g.Key, Resources = g.Count(), Seconds = g.Sum(u => u.Seconds), VCpu = g.Sum(u => u.VCpuHours), Ram = g.Sum(u => u.RamGbHours), Disk = g.Sum(u => u.DiskGbHours) })
+            .Select(g => new { Hour = g.Key, Resources = g.Count(), Seconds = g.Sum(u => u.Seconds), VCpu = g.Sum(u => u.VCpuSeconds), Ram = g.Sum(u => u.RamMiBSeconds), Disk = g.Sum(u => u.DiskGiBSeconds) })
             .OrderBy(h => h.Hour)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. hours.Select(h => new UsageHourTotal(DateTimeOffset.FromUnixTimeMilliseconds(h.Hour), h.Resources, h.Seconds, h.VCpu, h.Ram, h.Disk))];
+        return [.. hours.Select(h => new UsageHourTotal(DateTimeOffset.FromUnixTimeMilliseconds(h.Hour), h.Resources, h.Seconds, h.VCpu / 3600.0, h.Ram / 1024.0 / 3600.0, h.Disk / 3600.0))];
     }
 }

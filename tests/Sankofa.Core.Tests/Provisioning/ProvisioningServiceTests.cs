@@ -202,7 +202,7 @@ public sealed class ProvisioningServiceTests
         Assert.Equal((time.GetUtcNow(), verified.VerifiedAt), (r.MeteredUntil, r.VerifiedAt));
         Assert.Equal(r, again.Value); // the size it is being given: nothing changes
         // 90 minutes at the old size (2 vCPU, 20 GiB), split at the clock hour, recorded with the resize.
-        Assert.Equal(5400, store.ResizeUsage.Sum(u => u.Seconds), 6);
+        Assert.Equal(5400, store.ResizeUsage.Sum(u => u.Seconds));
         Assert.Equal(3, store.ResizeUsage.Sum(u => u.VCpuHours), 6);
         Assert.Equal(30, store.ResizeUsage.Sum(u => u.DiskGbHours), 6);
         Assert.Single(store.Audit, a => a.Action == "provisioning.resource.resize-requested" && a.Subject == "resource:" + r.Id && a.Payload.Contains("\"vcpu\":4", StringComparison.Ordinal));

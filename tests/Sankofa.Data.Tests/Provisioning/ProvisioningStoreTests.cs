@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
@@ -320,7 +322,7 @@ public sealed class ProvisioningStoreTests
         Assert.Equal(2.0, usage[1].VCpuHours, 6);         // two rounds of 30 min summed × 2 vCPU
         Assert.Equal(4.0, usage[1].RamGbHours, 6);        // 4 GiB × 1 h
         Assert.Equal(20.0, usage[1].DiskGbHours, 6);      // 20 GiB × 1 h
-        Assert.Equal(3600, usage[1].Seconds, 6);
+        Assert.Equal((3600L, 2 * 3600L, 4096L * 3600, 20L * 3600), (usage[1].Seconds, usage[1].VCpuSeconds, usage[1].RamMiBSeconds, usage[1].DiskGiBSeconds)); // whole unit-seconds
         Assert.Equal(Now.AddMinutes(90), (await store.GetResourceAsync("vm-5", CancellationToken.None))!.MeteredUntil);
     }
 
@@ -363,12 +365,33 @@ public sealed class ProvisioningStoreTests
         var hours = await store.GetUsageAsync("vm-z", CancellationToken.None);
         Assert.Equal([Now.AddMinutes(-30), Now.AddMinutes(30)], hours.Select(u => u.HourStart));
         Assert.Equal(0.5, hours[1].VCpuHours, 6);   // 15 min × 2 vCPU, once
-        Assert.Equal(900, hours[1].Seconds, 6);
+        Assert.Equal((900L, 1_800L), (hours[1].Seconds, hours[1].VCpuSeconds));
         var usedBy = (await store.GetProjectAsync("web", CancellationToken.None))!.Usage;
         Assert.Equal(new ResourceTotals(6, 2048, 40, 1), usedBy);
         Assert.Equal(usedBy, (await store.GetTenantAsync("acme", CancellationToken.None))!.Usage);
         Assert.Contains(await store.GetAllocationsAsync(CancellationToken.None), a => a.ResourceId == "vm-z" && a.Size == spec.Size);
         Assert.Contains(await store.GetEventsAsync("vm-z", CancellationToken.None), e => e.Kind == "resource.resize-requested" && e.Status == ResourceStatus.Resizing);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Usage_recorded_in_unit_hours_before_the_change_reads_back_in_whole_unit_seconds(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider, start: false);
+        await using (var db = test.CreateContext())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync("SiteKeyRotation"); // the schema before usage in unit-seconds
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO resource_usage (resource_id, hour_start_ms, tenant_id, project_id, seconds, vcpu_hours, ram_gb_hours, disk_gb_hours) "
+                + "VALUES ('vm-old', 1798761600000, 'acme', 'web', 2700.4, 1.5, 3.0, 30.0)");
+            await migrator.MigrateAsync();
+        }
+
+        var usage = Assert.Single(await test.Provisioning.GetUsageAsync("vm-old", CancellationToken.None));
+
+        // 2 vCPU for 45 min = 1.5 vCPU-hours = 5,400 vCPU-seconds; 3 GiB-hours = 11,059,200 MiB-seconds; 30 GiB-hours = 108,000.
+        Assert.Equal((2700L, 5_400L, 11_059_200L, 108_000L), (usage.Seconds, usage.VCpuSeconds, usage.RamMiBSeconds, usage.DiskGiBSeconds));
     }
 
     [Theory]
@@ -387,7 +410,8 @@ public sealed class ProvisioningStoreTests
         }
 
         var hour = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
-        UsageRecord Used(string id, string projectId, int h, double vcpuHours) => new(id, "acme", projectId, hour.AddHours(h), 3600 * vcpuHours / 2, vcpuHours, vcpuHours * 2, vcpuHours * 10);
+        UsageRecord Used(string id, string projectId, int h, double vcpuHours) =>
+            new(id, "acme", projectId, hour.AddHours(h), (long)(3600 * vcpuHours / 2), (long)(3600 * vcpuHours), (long)(3600 * 1024 * vcpuHours * 2), (long)(3600 * vcpuHours * 10));
         await store.RecordUsageAsync("vm-u1", [Used("vm-u1", "web", 0, 2), Used("vm-u1", "web", 1, 2), Used("vm-u1", "web", 2, 2)], null, hour.AddHours(3), CancellationToken.None);
         await store.RecordUsageAsync("vm-u2", [Used("vm-u2", "web", 1, 1), Used("vm-u2", "web", 2, 0.5)], null, hour.AddHours(3), CancellationToken.None);
         await store.RecordUsageAsync("vm-u3", [Used("vm-u3", "api", 1, 8)], null, hour.AddHours(2), CancellationToken.None);

@@ -942,9 +942,9 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("hour_start_ms");
 
-                    b.Property<double>("DiskGbHours")
-                        .HasColumnType("double precision")
-                        .HasColumnName("disk_gb_hours");
+                    b.Property<long>("DiskGiBSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disk_gib_seconds");
 
                     b.Property<string>("ProjectId")
                         .IsRequired()
@@ -952,12 +952,12 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("character varying(63)")
                         .HasColumnName("project_id");
 
-                    b.Property<double>("RamGbHours")
-                        .HasColumnType("double precision")
-                        .HasColumnName("ram_gb_hours");
+                    b.Property<long>("RamMiBSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ram_mib_seconds");
 
-                    b.Property<double>("Seconds")
-                        .HasColumnType("double precision")
+                    b.Property<long>("Seconds")
+                        .HasColumnType("bigint")
                         .HasColumnName("seconds");
 
                     b.Property<string>("TenantId")
@@ -966,9 +966,9 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("character varying(63)")
                         .HasColumnName("tenant_id");
 
-                    b.Property<double>("VCpuHours")
-                        .HasColumnType("double precision")
-                        .HasColumnName("vcpu_hours");
+                    b.Property<long>("VCpuSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("vcpu_seconds");
 
                     b.HasKey("ResourceId", "HourStartMs");
 

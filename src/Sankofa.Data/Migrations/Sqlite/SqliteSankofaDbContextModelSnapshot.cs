@@ -923,9 +923,9 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("hour_start_ms");
 
-                    b.Property<double>("DiskGbHours")
-                        .HasColumnType("REAL")
-                        .HasColumnName("disk_gb_hours");
+                    b.Property<long>("DiskGiBSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disk_gib_seconds");
 
                     b.Property<string>("ProjectId")
                         .IsRequired()
@@ -933,12 +933,12 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
-                    b.Property<double>("RamGbHours")
-                        .HasColumnType("REAL")
-                        .HasColumnName("ram_gb_hours");
+                    b.Property<long>("RamMiBSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ram_mib_seconds");
 
-                    b.Property<double>("Seconds")
-                        .HasColumnType("REAL")
+                    b.Property<long>("Seconds")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("seconds");
 
                     b.Property<string>("TenantId")
@@ -947,9 +947,9 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
 
-                    b.Property<double>("VCpuHours")
-                        .HasColumnType("REAL")
-                        .HasColumnName("vcpu_hours");
+                    b.Property<long>("VCpuSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vcpu_seconds");
 
                     b.HasKey("ResourceId", "HourStartMs");
 

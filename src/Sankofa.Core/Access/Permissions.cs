@@ -50,6 +50,12 @@ public enum Permission
 
     /// <summary>Approve a site agent, recording its key on chain as the site's (platform only).</summary>
     AgentsApprove,
+
+    /// <summary>Read price books, and a tenant's invoices and statements.</summary>
+    BillingRead,
+
+    /// <summary>Manage price books, billing runs and deposits (platform only).</summary>
+    BillingWrite,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -78,17 +84,19 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
     {
         [Roles.PlatformAdmin] = Enum.GetValues<Permission>(),
         [Roles.TenantAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ProjectsWrite, Permission.ResourcesRead,
-            Permission.ResourcesWrite, Permission.IdentitiesRead, Permission.IdentitiesWrite, Permission.CredentialsIssue],
+            Permission.ResourcesWrite, Permission.IdentitiesRead, Permission.IdentitiesWrite, Permission.CredentialsIssue, Permission.BillingRead],
         [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite],
         [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead,
-            Permission.AgentsRead],
+            Permission.AgentsRead, Permission.BillingRead],
         [Roles.Viewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead],
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
+        [Roles.BillingAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead, Permission.BillingWrite],
+        [Roles.BillingViewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead],
     };
 
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
     private static readonly HashSet<Permission> PlatformOnly =
-        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove];
+        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

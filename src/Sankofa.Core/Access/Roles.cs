@@ -24,11 +24,20 @@ public static class Roles
     /// <summary>A site's agent: attests and reports for one site.</summary>
     public const string SiteAgent = "site-agent";
 
+    /// <summary>Manages billing platform-wide: price books, billing runs, deposits (docs/billing.md). Platform-wide only.</summary>
+    public const string BillingAdmin = "billing-admin";
+
+    /// <summary>Reads one tenant's invoices and statements, and signs or disputes its invoices with its own key (the customer).</summary>
+    public const string BillingViewer = "billing-viewer";
+
     /// <summary>Every role name.</summary>
-    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent];
+    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent, BillingAdmin, BillingViewer];
 
     /// <summary>Whether the role is granted within a tenant or site (true) or platform-wide only (false).</summary>
-    public static bool IsScoped(string role) => role is TenantAdmin or Operator or Viewer or SiteAgent;
+    public static bool IsScoped(string role) => role is TenantAdmin or Operator or Viewer or SiteAgent or BillingViewer;
+
+    /// <summary>Whether the role is granted platform-wide only (never within a tenant).</summary>
+    public static bool IsPlatformOnly(string role) => role is PlatformAdmin or BillingAdmin;
 }
 
 /// <summary>
@@ -58,7 +67,7 @@ public sealed record RoleGrant(string Role, string? Scope = null)
         var at = value.IndexOf('@', StringComparison.Ordinal);
         var role = at < 0 ? value : value[..at];
         var scope = at < 0 ? null : value[(at + 1)..];
-        if (!Roles.All.Contains(role) || scope is { Length: 0 } || (scope is null && Roles.IsScoped(role)) || (scope is not null && role == Roles.PlatformAdmin))
+        if (!Roles.All.Contains(role) || scope is { Length: 0 } || (scope is null && Roles.IsScoped(role)) || (scope is not null && Roles.IsPlatformOnly(role)))
         {
             return false;
         }

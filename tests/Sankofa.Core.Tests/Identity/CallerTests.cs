@@ -65,4 +65,23 @@ public sealed class CallerTests
         Assert.False(new Caller("usr-5", "op", [new RoleGrant(Roles.Operator, "edge-001")]).Can(Permission.SiteAttest, "edge-001"));
         Assert.Empty(agent.TenantsWith(Permission.ResourcesRead)!);
     }
+
+    [Fact]
+    public void Billing_admins_manage_billing_platform_wide_and_billing_viewers_read_their_tenants_only()
+    {
+        var admin = new Caller("usr-6", "bill", [new RoleGrant(Roles.BillingAdmin)]);
+        var viewer = new Caller("usr-7", "cfo", [new RoleGrant(Roles.BillingViewer, "acme")]);
+
+        Assert.True(admin.Can(Permission.BillingWrite, null));
+        Assert.True(admin.Can(Permission.BillingRead, "any-tenant"));
+        Assert.False(admin.HasAny(Permission.ResourcesWrite));
+        Assert.True(viewer.Can(Permission.BillingRead, "acme"));
+        Assert.False(viewer.Can(Permission.BillingRead, "globex"));
+        Assert.False(viewer.HasAny(Permission.BillingWrite));
+        Assert.False(viewer.Can(Permission.ResourcesRead, "acme"));
+        Assert.True(RoleGrant.TryParse("billing-admin", out _));
+        Assert.False(RoleGrant.TryParse("billing-admin@acme", out _)); // platform-wide only
+        Assert.False(RoleGrant.TryParse("billing-viewer", out _)); // within a tenant only
+        Assert.True(new Caller("usr-8", "ann", [new RoleGrant(Roles.TenantAdmin, "acme")]).Can(Permission.BillingRead, "acme"));
+    }
 }

@@ -79,9 +79,9 @@ public static partial class AccountRules
             return $"Unknown role '{role}'; one of: {string.Join(", ", Roles.All)}.";
         }
 
-        if (role == Roles.PlatformAdmin && at >= 0)
+        if (Roles.IsPlatformOnly(role) && at >= 0)
         {
-            return "platform-admin is platform-wide: write it without '@scope'.";
+            return $"{role} is platform-wide: write it without '@scope'.";
         }
 
         return Roles.IsScoped(role) && at < 0

@@ -129,9 +129,9 @@ public sealed class CredentialService
             return null;
         }
 
-        if (scope is not null && role == Roles.PlatformAdmin)
+        if (scope is not null && Roles.IsPlatformOnly(role))
         {
-            errors["scope"] = [$"{Roles.PlatformAdmin} is platform-wide; leave scope out."];
+            errors["scope"] = [$"{role} is platform-wide; leave scope out."];
             return null;
         }
 

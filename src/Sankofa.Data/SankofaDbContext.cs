@@ -65,6 +65,7 @@ public abstract class SankofaDbContext : DbContext
         ProvisioningModel.Configure(modelBuilder);
         AccountModel.Configure(modelBuilder);
         AgentModel.Configure(modelBuilder);
+        Billing.BillingModel.Configure(modelBuilder);
         SiteWorkModel.Configure(modelBuilder);
     }
 }

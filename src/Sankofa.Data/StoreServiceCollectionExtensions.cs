@@ -65,6 +65,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Provisioning.IUsageStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
         services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
+        services.AddSingleton<Core.Billing.IPriceBookStore, Billing.PriceBookStore>();
         services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();

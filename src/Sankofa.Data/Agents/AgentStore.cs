@@ -134,35 +134,8 @@ internal sealed class AgentStore(IStoreContextFactory contexts, TimeProvider tim
     }
 
     /// <summary>Runs a mutation and writes its audit entry in one transaction; one that finds nothing to do (false) writes no entry.</summary>
-    private async Task WriteAsync(AuditEvent audit, Func<SankofaDbContext, Task<bool>> mutate, CancellationToken cancellationToken)
-    {
-        var errors = AuditEventRules.Validate(audit);
-        if (errors.Count > 0)
-        {
-            throw new AuditValidationException(errors);
-        }
-
-        var entry = new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
-        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var db = contexts.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (!await mutate(db).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        db.AuditEntries.Add(AuditEntryRow.From(entry));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException ex) when (ProvisioningStore.IsUniqueViolation(ex.InnerException))
-        {
-            throw new StoreConflictException("The site has this agent key registered already.", ex);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task WriteAsync(AuditEvent audit, Func<SankofaDbContext, Task<bool>> mutate, CancellationToken cancellationToken) =>
+        AuditedWrite.RunAsync(contexts, time, audit, mutate, "The site's agent key", cancellationToken);
 
     private static void Retire(SiteAgentRow row, AgentState state, string by, DateTimeOffset at, LedgerReceipt? receipt)
     {

@@ -7,6 +7,7 @@ using Sankofa.Data;
 using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Agents;
+using Sankofa.Server.Billing;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
@@ -78,6 +79,7 @@ public static class SankofaServerExtensions
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
         services.AddSankofaAgents();
+        services.AddSankofaBilling(builder.Configuration);
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL(builder.Configuration);
         services.AddSankofaCredentials(builder.Configuration);
@@ -120,6 +122,7 @@ public static class SankofaServerExtensions
         app.MapProvisioningApi();
         app.MapSitesApi();
         app.MapAgentsApi();
+        app.MapBillingApi();
         app.MapCredentialsApi();
         app.MapIdentityApi();
         app.MapGraphQLApi();

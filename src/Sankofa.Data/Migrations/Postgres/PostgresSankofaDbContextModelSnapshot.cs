@@ -372,6 +372,60 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.PriceBookRow", b =>
+                {
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<long?>("ChainBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("chain_transaction");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("EffectiveFromMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("effective_from_ms");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<int>("MinorDigits")
+                        .HasColumnType("integer")
+                        .HasColumnName("minor_digits");
+
+                    b.Property<string>("Prices")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("prices");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("price_books", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.Property<long>("Id")

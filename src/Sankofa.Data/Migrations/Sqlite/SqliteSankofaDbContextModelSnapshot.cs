@@ -361,6 +361,60 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.PriceBookRow", b =>
+                {
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long?>("ChainBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_transaction");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("EffectiveFromMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_from_ms");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<int>("MinorDigits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("minor_digits");
+
+                    b.Property<string>("Prices")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prices");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("price_books", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.Property<long>("Id")

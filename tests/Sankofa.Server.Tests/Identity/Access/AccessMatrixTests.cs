@@ -154,6 +154,12 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("POST audit entry", () => Json(HttpMethod.Post, "api/v1/audit/entries", new { actor = "x", action = "test.recorded", subject = "s", payload = new { } }),
             Except(403, (Admin, 201)));
 
+        // Price books: every billing.read holder reads them (they are the same for all tenants); only a platform-wide
+        // billing.write holder adds one (an empty body is then a 400 naming the fields).
+        await CheckAsync("GET price books", Get("api/v1/billing/prices"), Except(403, (Admin, 200), (Auditor, 200), (TenantAuditor, 200), (TenantAdmin, 200)));
+        await CheckAsync("GET price book", Get("api/v1/billing/prices/999999"), Except(403, (Admin, 404), (Auditor, 404), (TenantAuditor, 404), (TenantAdmin, 404)));
+        await CheckAsync("POST price book", () => Json(HttpMethod.Post, "api/v1/billing/prices", new { }), Except(403, (Admin, 400)));
+
         // Site agents are the platform's: no tenant role (nor a site's agent) sees or changes them.
         await CheckAsync("GET agents", Get("api/v1/agents"), Except(403, (Admin, 200), (Auditor, 200)));
         await CheckAsync("GET site agents", Get("api/v1/sites/edge-001/agents"), Except(403, (Admin, 200), (Auditor, 200)));

@@ -42,6 +42,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(VmCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(Gov.GovCommand.Create());
+        root.Subcommands.Add(Billing.BillingCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
         foreach (var command in LoginCommand.Create())
         {

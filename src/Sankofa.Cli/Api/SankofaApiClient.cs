@@ -120,6 +120,14 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         return await ReadAsync<AgentResponse>(response, cancellationToken);
     }
 
+    /// <summary>POSTs a JSON body as written (the server checks every field) and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>
+    public async Task<T> PostJsonAsync<T>(string path, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>GETs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>

@@ -18,6 +18,14 @@ public interface IUsageStore
     /// <param name="cancellationToken">Cancels the call.</param>
     Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, DateTimeOffset meteredUntil, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Seals up to <paramref name="max"/> complete hours (the resource metered past the hour's end, or up to its deletion)
+    /// not sealed yet: each becomes an audit entry <c>billing.usage.hour</c> whose payload is <see cref="UsageSeal.Payload"/>,
+    /// in one transaction with the marks, so it is sealed and anchored with the audit log and a usage line can be proven
+    /// against the chain like any entry. Returns how many were sealed.
+    /// </summary>
+    Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken);
+
     /// <summary>A resource's usage, oldest hour first.</summary>
     Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);
 

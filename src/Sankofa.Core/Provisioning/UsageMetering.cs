@@ -1,6 +1,9 @@
 namespace Sankofa.Core.Provisioning;
 
-/// <summary>Records the usage of every Verified resource up to now (or its deletion), hour by hour, in the store.</summary>
+/// <summary>
+/// Records the usage of every Verified resource up to now (or its deletion), hour by hour, in the store; then seals each
+/// hour that is complete into the audit log (<see cref="UsageSeal"/>).
+/// </summary>
 /// <param name="store">Where usage lives (and which resources still need metering).</param>
 /// <param name="time">The clock; usage is measured against it.</param>
 public sealed class UsageMetering(IUsageStore store, TimeProvider time)
@@ -30,8 +33,15 @@ public sealed class UsageMetering(IUsageStore store, TimeProvider time)
             // A full batch may hide more behind it; a batch without progress would only repeat itself.
             if (batch.Count < 500 || progressed == 0)
             {
-                return metered;
+                break;
             }
         }
+
+        // Hours now complete go into the audit log, to be sealed and anchored with it (docs/billing.md).
+        while (await store.SealCompletedHoursAsync(500, cancellationToken).ConfigureAwait(false) == 500)
+        {
+        }
+
+        return metered;
     }
 }

@@ -99,7 +99,9 @@ internal static class ProvisioningModel
             e.Property(x => x.VCpuSeconds).HasColumnName("vcpu_seconds");
             e.Property(x => x.RamMiBSeconds).HasColumnName("ram_mib_seconds");
             e.Property(x => x.DiskGiBSeconds).HasColumnName("disk_gib_seconds");
+            e.Property(x => x.AuditEntryId).HasColumnName("audit_entry_id");
             e.HasIndex(x => new { x.TenantId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_tenant");
+            e.HasIndex(x => new { x.AuditEntryId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_unsealed");
         });
     }
 

@@ -92,4 +92,7 @@ internal sealed class UsageRow
     public long VCpuSeconds { get; set; }
     public long RamMiBSeconds { get; set; }
     public long DiskGiBSeconds { get; set; }
+
+    // The audit entry that seals the hour once it is complete (docs/billing.md); null until then.
+    public long? AuditEntryId { get; set; }
 }

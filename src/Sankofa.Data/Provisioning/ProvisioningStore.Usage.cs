@@ -59,6 +59,40 @@ internal sealed partial class ProvisioningStore
         }, $"usage of {resourceId}", cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        const long HourMs = 3_600_000;
+        var sealedCount = 0;
+        await WriteAsync(null, async db =>
+        {
+            // Complete: metered past the hour's end, or up to a deletion inside it (metering never adds to it again).
+            var complete = await (
+                from u in db.Set<UsageRow>()
+                join r in db.Set<ResourceRow>() on u.ResourceId equals r.Id
+                where u.AuditEntryId == null && r.MeteredUntilMs != null
+                      && (u.HourStartMs + HourMs <= r.MeteredUntilMs || (r.DeletedAtMs != null && r.MeteredUntilMs >= r.DeletedAtMs))
+                orderby u.HourStartMs, u.ResourceId
+                select u).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (complete.Count == 0)
+            {
+                return;
+            }
+
+            var entries = complete.Select(u => AuditEntryRow.From(AuditEntryOf(UsageSeal.Event(new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId,
+                DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs), u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds))))).ToList();
+            db.AuditEntries.AddRange(entries);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // the entries' ids, for the marks
+            for (var i = 0; i < complete.Count; i++)
+            {
+                complete[i].AuditEntryId = entries[i].Id;
+            }
+
+            sealedCount = complete.Count;
+        }, "usage seals", cancellationToken).ConfigureAwait(false);
+        return sealedCount;
+    }
+
     public async Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();

@@ -26,4 +26,6 @@ internal sealed class FakeUsageStore : IUsageStore
     public Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, DateTimeOffset meteredUntil, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

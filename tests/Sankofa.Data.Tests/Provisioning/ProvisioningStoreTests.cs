@@ -375,6 +375,38 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Each_complete_hour_of_usage_is_sealed_once_into_the_audit_log_and_an_open_hour_waits(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-s"));
+        var verified = await store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified, VerifiedAt = Now, MeteredUntil = Now },
+            new NewResourceEvent("chain.verified", "v"), null, null, CancellationToken.None);
+        var (records, until) = UsageMeter.Meter(verified, Now.AddMinutes(100)); // 10:30–11:00, 11:00–12:00, 12:00–12:10
+        await store.RecordUsageAsync("vm-s", records, verified.MeteredUntil, until, CancellationToken.None);
+
+        Assert.Equal(2, await store.SealCompletedHoursAsync(100, CancellationToken.None)); // 12:00's hour is still open
+        Assert.Equal(0, await store.SealCompletedHoursAsync(100, CancellationToken.None)); // once
+
+        var seals = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "resource:vm-s"), CancellationToken.None)).Items;
+        Assert.Equal([UsageSeal.Payload(records[1]), UsageSeal.Payload(records[0])], seals.Select(e => e.Payload)); // newest first
+        Assert.Equal(
+            """{"resourceId":"vm-s","tenantId":"acme","projectId":"web","hourStart":1772362800,"seconds":3600,"vcpuSeconds":7200,"ramMiBSeconds":14745600,"diskGiBSeconds":72000}""",
+            seals[0].Payload);
+
+        // Deleted at 12:20 and metered up to it: that hour is complete too.
+        var later = (await store.GetResourceAsync("vm-s", CancellationToken.None))!;
+        var deleted = await store.UpdateResourceAsync(later with { DeletedAt = Now.AddMinutes(110) }, new NewResourceEvent("deleted", "d"), null, null, CancellationToken.None);
+        var (last, end) = UsageMeter.Meter(deleted, Now.AddMinutes(200));
+        await store.RecordUsageAsync("vm-s", last, deleted.MeteredUntil, end, CancellationToken.None);
+        Assert.Equal(1, await store.SealCompletedHoursAsync(100, CancellationToken.None));
+        var sealedLast = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "resource:vm-s", Limit: 1), CancellationToken.None)).Items[0];
+        Assert.Contains("\"seconds\":1200", sealedLast.Payload, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Usage_recorded_in_unit_hours_before_the_change_reads_back_in_whole_unit_seconds(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider, start: false);

@@ -996,6 +996,10 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("hour_start_ms");
 
+                    b.Property<long?>("AuditEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_entry_id");
+
                     b.Property<long>("DiskGiBSeconds")
                         .HasColumnType("bigint")
                         .HasColumnName("disk_gib_seconds");
@@ -1025,6 +1029,9 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnName("vcpu_seconds");
 
                     b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("AuditEntryId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_usage_unsealed");
 
                     b.HasIndex("TenantId", "HourStartMs")
                         .HasDatabaseName("ix_resource_usage_tenant");

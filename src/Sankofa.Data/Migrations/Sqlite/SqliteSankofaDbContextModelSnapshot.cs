@@ -977,6 +977,10 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("hour_start_ms");
 
+                    b.Property<long?>("AuditEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("audit_entry_id");
+
                     b.Property<long>("DiskGiBSeconds")
                         .HasColumnType("INTEGER")
                         .HasColumnName("disk_gib_seconds");
@@ -1006,6 +1010,9 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnName("vcpu_seconds");
 
                     b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("AuditEntryId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_usage_unsealed");
 
                     b.HasIndex("TenantId", "HourStartMs")
                         .HasDatabaseName("ix_resource_usage_tenant");

@@ -79,7 +79,8 @@ contract SankofaBilling is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
     mapping(uint64 version => PriceBook) private _priceBooks;
     mapping(bytes32 invoiceId => Invoice) private _invoices;
     mapping(bytes32 tenant => mapping(bytes32 currency => uint256)) private _balances;
-    mapping(bytes32 paymentRef => bool) private _deposits;
+    /// @dev Per payment reference, keccak256(tenant, currency, amount) of the deposit recorded under it.
+    mapping(bytes32 paymentRef => bytes32) private _deposits;
 
     event PriceBookRecorded(uint64 indexed version, bytes32 hash, uint64 effectiveFrom);
     event InvoiceIssued(
@@ -101,7 +102,7 @@ contract SankofaBilling is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
     error WrongState(bytes32 invoiceId, State current);
     error NotCustomer(bytes32 invoiceId, address signer);
     error NotAuditor(bytes32 invoiceId, address signer);
-    error DisputeWindowOpen(bytes32 invoiceId, uint64 opensFinalAt);
+    error DisputeWindowOpen(bytes32 invoiceId, uint256 opensFinalAt);
     error Shortfall(bytes32 invoiceId, uint256 balance, uint128 total);
 
     /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
@@ -138,7 +139,8 @@ contract SankofaBilling is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
         emit PriceBookRecorded(version, hash, effectiveFrom);
     }
 
-    /// @notice Issues an invoice: the provider's commitment to it. A repeat with the same values is a no-op.
+    /// @notice Issues an invoice: the provider's commitment to it. A repeat with the same hash and tenant is a no-op (the
+    ///         hash covers every other value), with another hash Conflict.
     function issue(
         bytes32 invoiceId,
         bytes32 tenant,
@@ -188,7 +190,7 @@ contract SankofaBilling is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
         } else if (_isAuditor(identity)) {
             if (invoice.auditor == signer && invoice.state == State.Final) return;
             if (invoice.state != State.Issued) revert WrongState(invoiceId, invoice.state);
-            uint64 opens = invoice.issuedAt + _disputeWindow;
+            uint256 opens = uint256(invoice.issuedAt) + _disputeWindow; // in 256 bits: no window can overflow it
             if (block.timestamp < opens) revert DisputeWindowOpen(invoiceId, opens);
             invoice.auditor = signer;
             emit InvoiceApproved(invoiceId, signer, identity, true);
@@ -226,11 +228,15 @@ contract SankofaBilling is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
         }
     }
 
-    /// @notice Records a payment received off chain as the tenant's credit, once per reference (a repeat is a no-op).
+    /// @notice Records a payment received off chain as the tenant's credit, once per reference: a repeat with the same
+    ///         values is a no-op, with other values Conflict.
     function deposit(bytes32 tenant, bytes32 currency, uint256 amount, bytes32 paymentRef) external onlyRole(BILLING_ROLE) {
         if (tenant == bytes32(0) || currency == bytes32(0) || amount == 0 || paymentRef == bytes32(0)) revert ZeroValue();
-        if (_deposits[paymentRef]) return;
-        _deposits[paymentRef] = true;
+        bytes32 what = keccak256(abi.encode(tenant, currency, amount));
+        bytes32 recorded = _deposits[paymentRef];
+        if (recorded == what) return;
+        if (recorded != bytes32(0)) revert Conflict(paymentRef);
+        _deposits[paymentRef] = what;
         uint256 balance = _balances[tenant][currency] + amount;
         _balances[tenant][currency] = balance;
         emit Deposited(tenant, currency, amount, paymentRef, balance);
@@ -286,7 +292,7 @@ contract SankofaBilling is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
 
     /// @notice Whether a deposit reference was recorded.
     function depositRecorded(bytes32 paymentRef) external view returns (bool) {
-        return _deposits[paymentRef];
+        return _deposits[paymentRef] != bytes32(0);
     }
 
     /// @notice Seconds after issue before an auditor's approval alone makes an invoice final.

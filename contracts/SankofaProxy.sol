@@ -5,7 +5,7 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 
 /// @title SankofaProxy
 /// @notice OpenZeppelin's ERC1967Proxy, unchanged, under a name of this project so it is compiled with the others:
-///         AuditAnchor, ResourceRegistry and IdentityRegistry each live behind one. The implementation's address is in
+///         AuditAnchor, ResourceRegistry, IdentityRegistry and SankofaBilling each live behind one. The implementation's address is in
 ///         the ERC-1967 slot (cast storage PROXY 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc) and
 ///         every change of it emits Upgraded(implementation).
 contract SankofaProxy is ERC1967Proxy {

@@ -90,7 +90,7 @@ internal static class GovCommand
         var revokeSiteKey = new Option<string[]>("--revoke-site-key") { Description = "Revoke a site's key: SITE." };
         var failover = new Option<string[]>("--failover") { Description = "Take a site out of placement and move its role: SITE=TO_SITE." };
         var restore = new Option<string[]>("--restore") { Description = "End a site's failover: SITE." };
-        var upgrade = new Option<string[]>("--upgrade") { Description = "Upgrade a contract behind its proxy: CONTRACT=IMPLEMENTATION (resource-registry, audit-anchor, identity-registry or an address)." };
+        var upgrade = new Option<string[]>("--upgrade") { Description = "Upgrade a contract behind its proxy: CONTRACT=IMPLEMENTATION (resource-registry, audit-anchor, identity-registry, billing or an address)." };
         var addControlPlane = new Option<string[]>("--add-control-plane") { Description = "Give a region's control plane key the operational roles: ADDRESS." };
         var removeControlPlane = new Option<string[]>("--remove-control-plane") { Description = "Take a control plane key's operational roles away: ADDRESS." };
         var addMember = new Option<string[]>("--add-member") { Description = "Add a board member: ADDRESS." };
@@ -117,7 +117,7 @@ internal static class GovCommand
 
             var contracts = new Lazy<GovernedContracts>(() => ledger is null
                 ? throw new ArgumentException("Naming a decision needs the server's contract addresses; give raw --call options when no server is reachable.")
-                : new GovernedContracts(board.Board, ledger.AuditAnchorAddress, ledger.ResourceRegistryAddress, ledger.IdentityRegistryAddress));
+                : new GovernedContracts(board.Board, ledger.AuditAnchorAddress, ledger.ResourceRegistryAddress, ledger.IdentityRegistryAddress, ledger.BillingAddress));
             foreach (var v in parse.GetValue(setSiteKey) ?? [])
             {
                 var p = Parts(v, "--set-site-key", "SITE=ADDRESS=0xPROOF", 3);
@@ -233,15 +233,16 @@ internal static class GovCommand
         return command;
     }
 
-    private static Argument<string> ContractArgument() => new("contract") { Description = "resource-registry, audit-anchor, identity-registry, or a contract's address." };
+    private static Argument<string> ContractArgument() => new("contract") { Description = "resource-registry, audit-anchor, identity-registry, billing, or a contract's address." };
 
     private static string ContractAddress(string name, LedgerStatus? ledger) => name switch
     {
         "resource-registry" => ledger?.ResourceRegistryAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
         "audit-anchor" => ledger?.AuditAnchorAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
         "identity-registry" => ledger?.IdentityRegistryAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
+        "billing" => ledger?.BillingAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable (or the server has no SankofaBilling)."),
         { Length: 42 } address when address.StartsWith("0x", StringComparison.Ordinal) => address,
-        _ => throw new ArgumentException($"Unknown contract '{name}': resource-registry, audit-anchor, identity-registry, or an address."),
+        _ => throw new ArgumentException($"Unknown contract '{name}': resource-registry, audit-anchor, identity-registry, billing, or an address."),
     };
 
     private static void Print(ParseResult parse, object value, string text) =>

@@ -115,9 +115,9 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
 
         // Once a board governs the contracts, registering a site key is its decision: when its timelock has already
         // registered this key, the control plane records that transaction instead of sending one (which it may not).
-        var registered = await ledger.FindSiteKeyRegistrationAsync(siteId, address, cancellationToken).ConfigureAwait(false);
         LedgerReceipt receipt;
-        if (registered is not null && string.Equals(await ledger.GetSiteKeyAsync(siteId, cancellationToken).ConfigureAwait(false), address, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(await ledger.GetSiteKeyAsync(siteId, cancellationToken).ConfigureAwait(false), address, StringComparison.OrdinalIgnoreCase)
+            && await ledger.FindSiteKeyRegistrationAsync(siteId, address, cancellationToken).ConfigureAwait(false) is { } registered)
         {
             receipt = registered;
         }
@@ -131,10 +131,8 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
             catch (InvalidOperationException ex)
             {
                 // The contract refused it (the site has another key, say the direct mode's; or a board governs): nothing was recorded.
-                return Error.Conflict("address", $"The chain refused key {address} for site '{siteId}': {ex.Message}" + (ex.Message.Contains("AccessControlUnauthorizedAccount", StringComparison.Ordinal)
-                    ? " A board governs the contracts, so a new site key is its decision: a member proposes ResourceRegistry.setSiteKey(site, key, proof) with this agent's "
-                      + "proof (docs/governance.md), and approving again once it has run records it here."
-                    : ""));
+                return Error.Conflict("address", $"The chain refused key {address} for site '{siteId}': {ex.Message}"
+                    + BoardDecides(ex, "a new site key is its decision: a member proposes ResourceRegistry.setSiteKey(site, key, proof) with this agent's proof", "approving"));
             }
         }
 
@@ -189,10 +187,8 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
             }
             catch (InvalidOperationException ex)
             {
-                return Error.Conflict("address", $"The chain refused to revoke site '{siteId}''s key: {ex.Message}" + (ex.Message.Contains("AccessControlUnauthorizedAccount", StringComparison.Ordinal)
-                    ? " A board governs the contracts, so revoking a site key is its decision: a member proposes ResourceRegistry.revokeSiteKey(site) (docs/governance.md), "
-                      + "and revoking again once it has run records it here."
-                    : ""));
+                return Error.Conflict("address", $"The chain refused to revoke site '{siteId}''s key: {ex.Message}"
+                    + BoardDecides(ex, "revoking a site key is its decision: a member proposes ResourceRegistry.revokeSiteKey(site)", "revoking"));
             }
         }
 
@@ -391,6 +387,12 @@ public sealed class AgentRegistry(IAgentStore store, SiteCatalog catalog, ILedge
     }
 
     private static Error MissingSite(string siteId) => Error.NotFound("site", $"There is no site '{siteId}' in the catalog.");
+
+    // The contract refuses the control plane's key what only the board may do (docs/governance.md): say so, and how.
+    private static string BoardDecides(InvalidOperationException refusal, string decision, string again) =>
+        refusal.Message.Contains("AccessControlUnauthorizedAccount", StringComparison.Ordinal)
+            ? $" A board governs the contracts, so {decision} (docs/governance.md), and {again} again once it has run records it here."
+            : string.Empty;
 
     private static AuditEvent Audit(string actor, string action, string siteId, object payload) =>
         new(actor, action, "site:" + siteId, JsonSerializer.Serialize(payload));

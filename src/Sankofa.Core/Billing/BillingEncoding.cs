@@ -4,6 +4,35 @@ using Sankofa.Core.Topology;
 
 namespace Sankofa.Core.Billing;
 
+/// <summary>The names docs/billing.md, the API and the encodings give tiers and dimensions.</summary>
+public static class BillingNames
+{
+    /// <summary>core, regional, edge.</summary>
+    public static string Name(SiteTier tier) => tier switch
+    {
+        SiteTier.Core => "core",
+        SiteTier.Regional => "regional",
+        SiteTier.Edge => "edge",
+        _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, null),
+    };
+
+    /// <summary>vcpu-hour, ram-gib-hour, disk-gib-hour.</summary>
+    public static string Name(BillingDimension dimension) => dimension switch
+    {
+        BillingDimension.VCpu => "vcpu-hour",
+        BillingDimension.RamGiB => "ram-gib-hour",
+        BillingDimension.DiskGiB => "disk-gib-hour",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
+    };
+
+    /// <summary>The tier named, or null.</summary>
+    public static SiteTier? Tier(string? name) => Enum.GetValues<SiteTier>().Cast<SiteTier?>().FirstOrDefault(t => Name(t!.Value) == name);
+
+    /// <summary>The dimension named, or null.</summary>
+    public static BillingDimension? Dimension(string? name) =>
+        Enum.GetValues<BillingDimension>().Cast<BillingDimension?>().FirstOrDefault(d => Name(d!.Value) == name);
+}
+
 /// <summary>
 /// The byte layout of billing's canonical encodings (docs/billing.md), as the spec hash's: a domain tag, then integers as
 /// 8-byte big-endian two's complement and strings as a 4-byte big-endian length then UTF-8.
@@ -13,24 +42,6 @@ internal sealed class BillingEncoding
     private readonly MemoryStream _buffer = new();
 
     public BillingEncoding(ReadOnlySpan<byte> domain) => _buffer.Write(domain);
-
-    /// <summary>The document names of tiers: core, regional, edge.</summary>
-    public static string Name(SiteTier tier) => tier switch
-    {
-        SiteTier.Core => "core",
-        SiteTier.Regional => "regional",
-        SiteTier.Edge => "edge",
-        _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, null),
-    };
-
-    /// <summary>The document names of dimensions: vcpu-hour, ram-gib-hour, disk-gib-hour.</summary>
-    public static string Name(BillingDimension dimension) => dimension switch
-    {
-        BillingDimension.VCpu => "vcpu-hour",
-        BillingDimension.RamGiB => "ram-gib-hour",
-        BillingDimension.DiskGiB => "disk-gib-hour",
-        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
-    };
 
     public void Int(long value)
     {

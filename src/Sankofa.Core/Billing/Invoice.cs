@@ -78,7 +78,7 @@ public sealed record Invoice(
         {
             e.Text(l.ProjectId);
             e.Text(l.ResourceId);
-            e.Text(BillingEncoding.Name(l.Tier));
+            e.Text(BillingNames.Name(l.Tier));
             e.Int(l.Seconds);
             e.Int(l.VCpuSeconds);
             e.Int(l.RamMiBSeconds);
@@ -120,9 +120,20 @@ public sealed record Invoice(
         ArgumentOutOfRangeException.ThrowIfNegative(taxBasisPoints);
         var lines = usage.Select(u => Rating.Rate(u, prices))
             .OrderBy(l => l.ProjectId, StringComparer.Ordinal).ThenBy(l => l.ResourceId, StringComparer.Ordinal).ToList();
+        var measured = availability.OrderBy(a => a.ResourceId, StringComparer.Ordinal).ToList();
+        if (lines.GroupBy(l => l.ResourceId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Resource {twice.Key} has two usage lines: a resource's usage in the period is summed into one.", nameof(usage));
+        }
+
+        if (measured.GroupBy(a => a.ResourceId).FirstOrDefault(g => g.Count() > 1) is { } measuredTwice)
+        {
+            throw new ArgumentException($"Resource {measuredTwice.Key} has two availability figures for the period.", nameof(availability));
+        }
+
         var byResource = lines.ToDictionary(l => l.ResourceId, StringComparer.Ordinal);
         var credits = new List<SlaCredit>();
-        foreach (var a in availability.OrderBy(a => a.ResourceId, StringComparer.Ordinal))
+        foreach (var a in measured)
         {
             if (!byResource.TryGetValue(a.ResourceId, out var line))
             {

@@ -42,7 +42,7 @@ public sealed record PriceBook(long Version, DateTimeOffset EffectiveFrom, strin
     /// <exception cref="KeyNotFoundException">The book has none (a validated book has every pair).</exception>
     public long RateOf(SiteTier tier, BillingDimension dimension) =>
         Prices.FirstOrDefault(p => p.Tier == tier && p.Dimension == dimension)?.MicroMinorPerUnitHour
-        ?? throw new KeyNotFoundException($"Price book {Version} has no {BillingEncoding.Name(dimension)} price for {BillingEncoding.Name(tier)}.");
+        ?? throw new KeyNotFoundException($"Price book {Version} has no {BillingNames.Name(dimension)} price for {BillingNames.Name(tier)}.");
 
     /// <summary>
     /// The canonical hash (docs/billing.md): <c>SHA256("sankofa.price-book.v1" ‖ version ‖ effectiveFrom ‖ currency ‖
@@ -61,8 +61,8 @@ public sealed record PriceBook(long Version, DateTimeOffset EffectiveFrom, strin
         encoding.Int(ordered.Count);
         foreach (var price in ordered)
         {
-            encoding.Text(BillingEncoding.Name(price.Tier));
-            encoding.Text(BillingEncoding.Name(price.Dimension));
+            encoding.Text(BillingNames.Name(price.Tier));
+            encoding.Text(BillingNames.Name(price.Dimension));
             encoding.Int(price.MicroMinorPerUnitHour);
         }
 
@@ -78,7 +78,7 @@ public sealed record PriceBook(long Version, DateTimeOffset EffectiveFrom, strin
             errors["version"] = ["Must be 1 or more."];
         }
 
-        if (EffectiveFrom.Millisecond != 0 || EffectiveFrom.Microsecond != 0 || EffectiveFrom.Offset != TimeSpan.Zero)
+        if (EffectiveFrom.Ticks % TimeSpan.TicksPerSecond != 0 || EffectiveFrom.Offset != TimeSpan.Zero)
         {
             errors["effectiveFrom"] = ["Must be UTC in whole seconds, e.g. 2027-01-01T00:00:00Z."];
         }
@@ -103,7 +103,7 @@ public sealed record PriceBook(long Version, DateTimeOffset EffectiveFrom, strin
 
         var missing = Enum.GetValues<SiteTier>().SelectMany(t => Enum.GetValues<BillingDimension>().Select(d => (t, d)))
             .Where(pair => Prices.Count(p => p.Tier == pair.t && p.Dimension == pair.d) != 1)
-            .Select(pair => $"{BillingEncoding.Name(pair.t)} {BillingEncoding.Name(pair.d)}")
+            .Select(pair => $"{BillingNames.Name(pair.t)} {BillingNames.Name(pair.d)}")
             .ToList();
         if (missing.Count > 0)
         {

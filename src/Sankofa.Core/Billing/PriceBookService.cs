@@ -97,19 +97,35 @@ public sealed class PriceBookService(IPriceBookStore store, IBillingLedger ledge
         {
             return Result<StoredPriceBook>.Ok(stored); // recorded by RecordPendingAsync once the chain answers
         }
+        catch (BillingRefusedException ex)
+        {
+            // Another control plane recorded this version with other prices, or this key lacks BILLING_ROLE.
+            return Error.Conflict("version", $"Version {book.Version} is stored here, but the chain refuses its hash: {ex.Message}");
+        }
     }
 
-    /// <summary>Records on chain every version not recorded yet; returns how many.</summary>
+    /// <summary>
+    /// Records on chain every version not recorded yet; returns how many were, and the refusals (a version the chain
+    /// holds with another hash, a key without BILLING_ROLE), which are left for an operator and tried again next time.
+    /// </summary>
     /// <exception cref="LedgerUnavailableException">The chain is away; the rest waits for the next call.</exception>
-    public async Task<int> RecordPendingAsync(CancellationToken cancellationToken)
+    public async Task<(int Recorded, IReadOnlyList<string> Refused)> RecordPendingAsync(CancellationToken cancellationToken)
     {
-        var pending = await store.GetUnrecordedAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var book in pending)
+        var (recorded, refused) = (0, new List<string>());
+        foreach (var book in await store.GetUnrecordedAsync(cancellationToken).ConfigureAwait(false))
         {
-            await RecordAsync(book, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RecordAsync(book, cancellationToken).ConfigureAwait(false);
+                recorded++;
+            }
+            catch (BillingRefusedException ex)
+            {
+                refused.Add(ex.Message);
+            }
         }
 
-        return pending.Count;
+        return (recorded, refused);
     }
 
     private async Task<StoredPriceBook> RecordAsync(StoredPriceBook stored, CancellationToken cancellationToken)
@@ -138,11 +154,8 @@ public sealed class PriceBookService(IPriceBookStore store, IBillingLedger ledge
         for (var i = 0; i < given.Count; i++)
         {
             var p = given[i];
-            SiteTier? tier = p?.Tier switch { "core" => SiteTier.Core, "regional" => SiteTier.Regional, "edge" => SiteTier.Edge, _ => null };
-            BillingDimension? dimension = p?.Dimension switch
-            {
-                "vcpu-hour" => BillingDimension.VCpu, "ram-gib-hour" => BillingDimension.RamGiB, "disk-gib-hour" => BillingDimension.DiskGiB, _ => null,
-            };
+            var tier = BillingNames.Tier(p?.Tier);
+            var dimension = BillingNames.Dimension(p?.Dimension);
             if (tier is null)
             {
                 errors[$"prices[{i}].tier"] = ["One of: core, regional, edge."];
@@ -153,12 +166,12 @@ public sealed class PriceBookService(IPriceBookStore store, IBillingLedger ledge
                 errors[$"prices[{i}].dimension"] = ["One of: vcpu-hour, ram-gib-hour, disk-gib-hour."];
             }
 
-            if (p?.MicroMinorPerUnitHour is null)
+            if (p?.MicroMinorPerUnitHour is not >= 0)
             {
-                errors[$"prices[{i}].microMinorPerUnitHour"] = ["Required: millionths of a minor unit per unit-hour (4200000 is 4.2 cents)."];
+                errors[$"prices[{i}].microMinorPerUnitHour"] = ["Required, 0 or more: millionths of a minor unit per unit-hour (4200000 is 4.2 cents)."];
             }
 
-            if (tier is { } t && dimension is { } d && p?.MicroMinorPerUnitHour is { } rate)
+            if (tier is { } t && dimension is { } d && p?.MicroMinorPerUnitHour is { } rate and >= 0)
             {
                 prices.Add(new Price(t, d, rate));
             }

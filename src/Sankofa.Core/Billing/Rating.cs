@@ -56,6 +56,6 @@ public static class Rating
             quotient++;
         }
 
-        return (long)quotient;
+        return checked((long)quotient);
     }
 }

@@ -33,7 +33,7 @@ public static class Sla
             return 0;
         }
 
-        var up = (Int128)(availability.ExpectedSeconds - Math.Clamp(availability.DownSeconds, 0, availability.ExpectedSeconds)) * 1_000_000;
+        var up = UpMicro(availability);
         var target = TargetPpm(tier);
         bool Below(long ppm) => up < (Int128)ppm * availability.ExpectedSeconds;
         return Below(950_000) ? 100 : Below(target - 10_000) ? 25 : Below(target) ? 10 : 0;
@@ -43,8 +43,9 @@ public static class Sla
     public static long AvailabilityPpm(ResourceAvailability availability)
     {
         ArgumentNullException.ThrowIfNull(availability);
-        return availability.ExpectedSeconds <= 0
-            ? 1_000_000
-            : (long)((Int128)(availability.ExpectedSeconds - Math.Clamp(availability.DownSeconds, 0, availability.ExpectedSeconds)) * 1_000_000 / availability.ExpectedSeconds);
+        return availability.ExpectedSeconds <= 0 ? 1_000_000 : (long)(UpMicro(availability) / availability.ExpectedSeconds);
     }
+
+    // Seconds up (expected less down, down clamped to the expected), times 10⁶.
+    private static Int128 UpMicro(ResourceAvailability a) => (Int128)(a.ExpectedSeconds - Math.Clamp(a.DownSeconds, 0, a.ExpectedSeconds)) * 1_000_000;
 }

@@ -99,7 +99,8 @@ internal static class ProvisioningModel
             e.Property(x => x.VCpuSeconds).HasColumnName("vcpu_seconds");
             e.Property(x => x.RamMiBSeconds).HasColumnName("ram_mib_seconds");
             e.Property(x => x.DiskGiBSeconds).HasColumnName("disk_gib_seconds");
-            e.Property(x => x.AuditEntryId).HasColumnName("audit_entry_id");
+            // A concurrency token: two servers sealing the same hour cannot both win (the loser rolls back its entries).
+            e.Property(x => x.AuditEntryId).HasColumnName("audit_entry_id").IsConcurrencyToken();
             e.HasIndex(x => new { x.TenantId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_tenant");
             e.HasIndex(x => new { x.AuditEntryId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_unsealed");
         });

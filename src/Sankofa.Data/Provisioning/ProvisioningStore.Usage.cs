@@ -16,10 +16,11 @@ internal sealed partial class ProvisioningStore
 {
     public async Task<IReadOnlyList<Resource>> GetUnmeteredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
+        // Metering stops at whole seconds (UsageMeter): a deletion at 12:20:05.300 is metered up to 12:20:05.
         var ms = now.ToUnixTimeMilliseconds();
         await using var db = contexts.Create();
         var rows = await db.Set<ResourceRow>().AsNoTracking()
-            .Where(r => r.VerifiedAtMs != null && (r.MeteredUntilMs == null || r.MeteredUntilMs < (r.DeletedAtMs ?? ms)))
+            .Where(r => r.VerifiedAtMs != null && (r.MeteredUntilMs == null || r.MeteredUntilMs < (r.DeletedAtMs ?? ms) / 1000 * 1000))
             .OrderBy(r => r.Seq).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(ToDomain)];
     }
@@ -71,7 +72,7 @@ internal sealed partial class ProvisioningStore
                 from u in db.Set<UsageRow>()
                 join r in db.Set<ResourceRow>() on u.ResourceId equals r.Id
                 where u.AuditEntryId == null && r.MeteredUntilMs != null
-                      && (u.HourStartMs + HourMs <= r.MeteredUntilMs || (r.DeletedAtMs != null && r.MeteredUntilMs >= r.DeletedAtMs))
+                      && (u.HourStartMs + HourMs <= r.MeteredUntilMs || (r.DeletedAtMs != null && r.MeteredUntilMs >= r.DeletedAtMs / 1000 * 1000))
                 orderby u.HourStartMs, u.ResourceId
                 select u).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (complete.Count == 0)

@@ -41,30 +41,11 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
     /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="StoreConflictException"/>.</summary>
     private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task> mutate, string what, CancellationToken cancellationToken)
     {
-        var entry = audit is null ? null : AuditEntryOf(audit);
-        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var db = contexts.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await mutate(db).ConfigureAwait(false);
-        if (entry is not null)
+        await AuditedWrite.RunAsync(contexts, time, audit, async db =>
         {
-            db.AuditEntries.Add(AuditEntryRow.From(entry));
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateConcurrencyException ex)
-        {
-            throw new StoreConflictException($"{what} changed meanwhile.", ex);
-        }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex.InnerException))
-        {
-            throw new StoreConflictException($"{what} exists already.", ex);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await mutate(db).ConfigureAwait(false);
+            return true;
+        }, what, cancellationToken).ConfigureAwait(false);
         Changed();
     }
 

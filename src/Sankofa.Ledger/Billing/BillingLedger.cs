@@ -12,8 +12,8 @@ using Sankofa.Ledger.Rpc;
 namespace Sankofa.Ledger.Billing;
 
 /// <summary>
-/// <see cref="IBillingLedger"/> on SankofaBilling: each write is checked first with an <c>eth_call</c> from the signing
-/// key (a refusal names the contract's reason and sends nothing), then sent through the gateway.
+/// <see cref="IBillingLedger"/> on SankofaBilling: each write is estimated first with <c>eth_estimateGas</c> from the
+/// signing key, which runs it (a refusal names the contract's reason and sends nothing), then sent through the gateway.
 /// </summary>
 internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<BillingLedger> logger) : IBillingLedger
 {

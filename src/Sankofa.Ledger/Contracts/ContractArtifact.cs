@@ -28,7 +28,7 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact SankofaBilling { get; } = Load("SankofaBilling");
 
-    /// <summary>OpenZeppelin's ERC1967Proxy: AuditAnchor, ResourceRegistry and IdentityRegistry each live behind one.</summary>
+    /// <summary>OpenZeppelin's ERC1967Proxy: AuditAnchor, ResourceRegistry, IdentityRegistry and SankofaBilling each live behind one.</summary>
     public static ContractArtifact SankofaProxy { get; } = Load("SankofaProxy");
 
     /// <summary>Creation code followed by the ABI-encoded constructor arguments.</summary>

@@ -11,7 +11,8 @@ namespace Sankofa.Ledger.Governance;
 /// <param name="AuditAnchor">AuditAnchor's proxy.</param>
 /// <param name="ResourceRegistry">ResourceRegistry's proxy.</param>
 /// <param name="IdentityRegistry">IdentityRegistry's proxy.</param>
-public sealed record GovernedContracts(string Board, string AuditAnchor, string ResourceRegistry, string IdentityRegistry);
+/// <param name="Billing">SankofaBilling's proxy, when the ledger has one.</param>
+public sealed record GovernedContracts(string Board, string AuditAnchor, string ResourceRegistry, string IdentityRegistry, string? Billing = null);
 
 /// <summary>
 /// The calls of the decisions a board makes, ready for a proposal (each a target and its calldata, 0x hex): the same
@@ -23,6 +24,7 @@ public static class BoardDecisions
     private static readonly byte[] ControlPlaneRole = BoardDeployment.Role("CONTROL_PLANE_ROLE");
     private static readonly byte[] AnchorerRole = BoardDeployment.Role("ANCHORER_ROLE");
     private static readonly byte[] RegistrarRole = BoardDeployment.Role("REGISTRAR_ROLE");
+    private static readonly byte[] BillingRole = BoardDeployment.Role("BILLING_ROLE");
 
     /// <summary><c>setSiteKey(bytes32,address,bytes)</c>: registers a site's key with the key's own proof of possession (an agent's, as the agents API lists it).</summary>
     public static (string Target, string Calldata) SetSiteKey(GovernedContracts contracts, string siteId, string key, string proof)
@@ -62,12 +64,13 @@ public static class BoardDecisions
 
     /// <summary>
     /// A region's control plane key, added: <c>grantRole</c> of ResourceRegistry's CONTROL_PLANE_ROLE, AuditAnchor's
-    /// ANCHORER_ROLE and IdentityRegistry's REGISTRAR_ROLE, the operational roles its work needs and no other.
+    /// ANCHORER_ROLE, IdentityRegistry's REGISTRAR_ROLE and SankofaBilling's BILLING_ROLE, the operational roles its work
+    /// needs and no other.
     /// </summary>
     public static IReadOnlyList<(string Target, string Calldata)> AddControlPlane(GovernedContracts contracts, string key) =>
         ControlPlaneRoles(contracts, key, grant: true);
 
-    /// <summary>A region's control plane key, removed: <c>revokeRole</c> of the three operational roles.</summary>
+    /// <summary>A region's control plane key, removed: <c>revokeRole</c> of the operational roles.</summary>
     public static IReadOnlyList<(string Target, string Calldata)> RemoveControlPlane(GovernedContracts contracts, string key) =>
         ControlPlaneRoles(contracts, key, grant: false);
 
@@ -97,12 +100,18 @@ public static class BoardDecisions
         ArgumentNullException.ThrowIfNull(contracts);
         var account = SiteKeyRegistration.Address(key, nameof(key));
         var selector = Abi.Selector(grant ? "grantRole(bytes32,address)" : "revokeRole(bytes32,address)");
-        return
+        List<(string Target, string Calldata)> calls =
         [
             (contracts.ResourceRegistry, Role(selector, ControlPlaneRole, account)),
             (contracts.AuditAnchor, Role(selector, AnchorerRole, account)),
             (contracts.IdentityRegistry, Role(selector, RegistrarRole, account)),
         ];
+        if (contracts.Billing is { } billing)
+        {
+            calls.Add((billing, Role(selector, BillingRole, account)));
+        }
+
+        return calls;
     }
 
     private static string Role(byte[] selector, byte[] role, string account)

@@ -11,8 +11,7 @@ namespace Sankofa.Ledger.Governance;
 /// <summary>Reads the board of this ledger's contracts (<see cref="LedgerConnection.Board"/>) from the chain.</summary>
 internal sealed class GovernanceLedger(LedgerRuntime runtime) : IGovernanceLedger
 {
-    private static readonly string ProposedTopic =
-        Hex.Bytes(Sha3Keccack.Current.CalculateHash(Encoding.ASCII.GetBytes("Proposed(bytes32,address,address[],uint256[],bytes[],string)")));
+    private static readonly string ProposedTopic = Hex.Bytes(Abi.Topic("Proposed(bytes32,address,address[],uint256[],bytes[],string)"));
 
     private static readonly string FailedOverTopic = Hex.Bytes(Abi.Topic("SiteFailedOver(bytes32,bytes32)"));
     private static readonly string RestoredTopic = Hex.Bytes(Abi.Topic("SiteRestored(bytes32)"));
@@ -21,22 +20,12 @@ internal sealed class GovernanceLedger(LedgerRuntime runtime) : IGovernanceLedge
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromBlock);
         var connection = runtime.Connection;
-        var last = Hex.ToLong(await connection.Rpc.CallAsync("eth_blockNumber", cancellationToken).ConfigureAwait(false));
-        if (last < fromBlock)
-        {
-            return new SiteFailoverChanges([], last);
-        }
-
-        var logs = await connection.Rpc.CallAsync("eth_getLogs", cancellationToken, new
-        {
-            address = connection.ResourceRegistryAddress,
-            fromBlock = Hex.Quantity(fromBlock),
-            toBlock = Hex.Quantity(last),
-            topics = new object[] { new[] { FailedOverTopic, RestoredTopic } },
-        }).ConfigureAwait(false);
+        var last = await ChainLogs.HeadAsync(connection.Rpc, cancellationToken).ConfigureAwait(false);
+        var logs = await ChainLogs.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, [new[] { FailedOverTopic, RestoredTopic }],
+            Math.Max(fromBlock, connection.DeploymentBlock), last, cancellationToken).ConfigureAwait(false);
 
         // Logs come in chain order: block, then index within it.
-        var changes = logs.EnumerateArray().Select(log =>
+        var changes = logs.Select(log =>
         {
             var topics = log.GetProperty("topics");
             var failedOver = string.Equals(topics[0].GetString(), FailedOverTopic, StringComparison.OrdinalIgnoreCase);
@@ -69,9 +58,9 @@ internal sealed class GovernanceLedger(LedgerRuntime runtime) : IGovernanceLedge
             return [];
         }
 
-        var logs = await connection.Rpc.CallAsync("eth_getLogs", cancellationToken,
-            new { address = board.Board, fromBlock = "0x0", toBlock = "latest", topics = new[] { ProposedTopic } }).ConfigureAwait(false);
-        var found = logs.EnumerateArray().Reverse().Take(limit).ToList();
+        var logs = await ChainLogs.GetAsync(connection.Rpc, board.Board, [ProposedTopic], connection.DeploymentBlock,
+            await ChainLogs.HeadAsync(connection.Rpc, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var found = logs.Reverse().Take(limit).ToList();
         var proposals = new List<GovernanceProposal>(found.Count);
         foreach (var log in found)
         {

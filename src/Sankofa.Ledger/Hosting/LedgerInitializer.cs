@@ -167,7 +167,11 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
         var billing = await ResolveBillingAsync(chainId, embedded, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
         var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, billing, cancellationToken).ConfigureAwait(false);
-        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board, billing), generation);
+        // Logs are read from the first deployment on (0 when the contracts are pinned by settings): nothing of ours is older.
+        var deployedIn = await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false) is { } deployed && deployed.ChainId == chainId
+            ? deployed.BlockNumber
+            : 0;
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board, billing, deployedIn), generation);
         if (board is null && !embedded)
         {
             // Allowed (a first deployment, a test network), but an operator should know what a stolen key could do.
@@ -405,12 +409,22 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     private async Task<string> ResolveBillingAsync(
         long chainId, bool embedded, string auditAnchor, string resourceRegistry, string identityRegistry, CancellationToken cancellationToken)
     {
+        if (_options.BillingDisputeWindow < TimeSpan.Zero || _options.BillingDisputeWindow > TimeSpan.FromDays(3650))
+        {
+            throw new LedgerConfigurationException("Ledger:BillingDisputeWindow", $"Must be from 0 to 3650 days, not {_options.BillingDisputeWindow}.", null);
+        }
+
         if (!string.IsNullOrWhiteSpace(_options.BillingAddress))
         {
-            return await AuditAnchorCalls.HasCodeAsync(_rpc!, _options.BillingAddress, cancellationToken).ConfigureAwait(false)
-                ? _options.BillingAddress
-                : throw new LedgerConfigurationException("Ledger:BillingAddress",
+            if (!await AuditAnchorCalls.HasCodeAsync(_rpc!, _options.BillingAddress, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LedgerConfigurationException("Ledger:BillingAddress",
                     $"No contract code at {_options.BillingAddress} on chain {chainId}. Fix the address, or remove the setting to let Sankofa deploy one.", null);
+            }
+
+            return await BoundToAsync(_options.BillingAddress, identityRegistry, cancellationToken).ConfigureAwait(false) is { } other
+                ? throw NotBound(_options.BillingAddress, other, identityRegistry)
+                : _options.BillingAddress;
         }
 
         // No record when the other contracts are pinned by settings and this one is not.
@@ -419,10 +433,21 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         {
             if (await AuditAnchorCalls.HasCodeAsync(_rpc!, recorded, cancellationToken).ConfigureAwait(false))
             {
-                return recorded;
-            }
+                var other = await BoundToAsync(recorded, identityRegistry, cancellationToken).ConfigureAwait(false);
+                if (other is null)
+                {
+                    return recorded;
+                }
 
-            if (!embedded)
+                // Bound to an IdentityRegistry no longer in use: Sankofa's own chain gets a new one, a shared chain's operator decides.
+                if (!embedded)
+                {
+                    throw NotBound(recorded, other, identityRegistry);
+                }
+
+                Log.BillingRebound(_logger, recorded, other);
+            }
+            else if (!embedded)
             {
                 // Redeploying on a shared chain would drop every invoice and balance: the operator decides.
                 throw new LedgerConfigurationException("Ledger:RpcUrl",
@@ -440,6 +465,19 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         await updated.SaveAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false);
         return deployed.Address;
     }
+
+    // SankofaBilling reads parties' roles from the IdentityRegistry it was bound to: it must be the one in use, or every
+    // customer and auditor would be refused. Null when it is; else the one it reads.
+    private async Task<string?> BoundToAsync(string billing, string identityRegistry, CancellationToken cancellationToken)
+    {
+        var answer = await _rpc!.CallAsync("eth_call", cancellationToken, new { to = billing, data = Hex.Bytes(Abi.Selector("identities()")) }, "latest").ConfigureAwait(false);
+        var bound = "0x" + Convert.ToHexStringLower(Hex.ToBytes(answer.GetString()!)[^20..]);
+        return string.Equals(bound, identityRegistry, StringComparison.OrdinalIgnoreCase) ? null : bound;
+    }
+
+    private static LedgerConfigurationException NotBound(string billing, string bound, string identityRegistry) => new("Ledger:BillingAddress",
+        $"The SankofaBilling contract at {billing} reads identities from {bound}, not from the IdentityRegistry in use ({identityRegistry}). "
+        + "Point Ledger:BillingAddress (or \"billing\" in deployment.json) at one bound to it, or remove it to deploy one.", null);
 
     /// <summary>
     /// With <c>Ledger:Board</c> members configured: the board recorded for this chain when its code is still there, else
@@ -555,6 +593,9 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         [LoggerMessage(46, LogLevel.Warning, "No governance board (Ledger:Board): this control plane's key {Address} administers the contracts on a shared chain, "
             + "so whoever holds it can grant roles, register site keys and upgrade them; configure a board (docs/governance.md)")]
         public static partial void NoBoard(ILogger logger, string address);
+
+        [LoggerMessage(47, LogLevel.Warning, "The SankofaBilling contract at {Address} reads identities from {Bound}, an IdentityRegistry no longer in use; deploying a new one on the embedded chain")]
+        public static partial void BillingRebound(ILogger logger, string address, string bound);
 
         [LoggerMessage(44, LogLevel.Warning, "The ResourceRegistry contract at {Address} predates {Missing}; deploying the current contract (resources recorded on the old one stay there)")]
         public static partial void RegistryOutdated(ILogger logger, string address, string missing);

@@ -16,7 +16,8 @@ internal sealed record LedgerConnection(
     string SignerAddress,
     bool Embedded,
     Governance.BoardAddresses? Board = null,
-    string? BillingAddress = null);
+    string? BillingAddress = null,
+    long DeploymentBlock = 0);
 
 /// <summary>
 /// Holds the connection for the services that use the chain. They are singletons created before the hosted service

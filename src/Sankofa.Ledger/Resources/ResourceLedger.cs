@@ -84,17 +84,12 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         var key = SiteKeyRegistration.Address(address, nameof(address));
-        var logs = await connection.Rpc.CallAsync("eth_getLogs", cancellationToken, new
-        {
-            address = connection.ResourceRegistryAddress,
-            fromBlock = "0x0",
-            toBlock = "latest",
-            topics = new[] { SiteKeySetTopic, Hex.Bytes(LedgerIds.Of(siteId)) },
-        }).ConfigureAwait(false);
+        var logs = await ChainLogs.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, [SiteKeySetTopic, Hex.Bytes(LedgerIds.Of(siteId))],
+            connection.DeploymentBlock, await ChainLogs.HeadAsync(connection.Rpc, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
         // SiteKeySet(bytes32 indexed site, address key): the key is the data's one word. A key serves one site once, so
         // at most one event matches.
-        return logs.EnumerateArray()
+        return logs
             .Where(log => string.Equals("0x" + Convert.ToHexStringLower(Hex.ToBytes(log.GetProperty("data").GetString()!)[^20..]), key, StringComparison.OrdinalIgnoreCase))
             .Select(log => new LedgerReceipt(log.GetProperty("transactionHash").GetString()!, Hex.ToLong(log.GetProperty("blockNumber"))))
             .LastOrDefault();

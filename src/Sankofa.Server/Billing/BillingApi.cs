@@ -61,15 +61,7 @@ public sealed record PriceBookResponse(
 {
     internal static PriceBookResponse From(StoredPriceBook s) => new(
         s.Book.Version, s.Book.EffectiveFrom, s.Book.Currency, s.Book.MinorDigits,
-        [.. s.Book.Prices.OrderBy(p => p.Tier).ThenBy(p => p.Dimension).Select(p => new PriceRequest(Name(p.Tier), Name(p.Dimension), p.MicroMinorPerUnitHour))],
+        [.. s.Book.Prices.OrderBy(p => p.Tier).ThenBy(p => p.Dimension)
+            .Select(p => new PriceRequest(BillingNames.Name(p.Tier), BillingNames.Name(p.Dimension), p.MicroMinorPerUnitHour))],
         "0x" + Convert.ToHexStringLower(s.Hash), s.CreatedAt, s.CreatedBy, s.Recorded?.TransactionHash, s.Recorded?.BlockNumber);
-
-    private static string Name(Core.Topology.SiteTier tier) => tier.ToString().ToLowerInvariant();
-
-    private static string Name(BillingDimension dimension) => dimension switch
-    {
-        BillingDimension.VCpu => "vcpu-hour",
-        BillingDimension.RamGiB => "ram-gib-hour",
-        _ => "disk-gib-hour",
-    };
 }

@@ -31,14 +31,25 @@ internal sealed partial class PriceBookChainWorker(PriceBookService books, IOpti
             {
                 try
                 {
-                    if (await books.RecordPendingAsync(stoppingToken).ConfigureAwait(false) is > 0 and var recorded)
+                    var (recorded, refused) = await books.RecordPendingAsync(stoppingToken).ConfigureAwait(false);
+                    if (recorded > 0)
                     {
                         LogRecorded(logger, recorded);
+                    }
+
+                    foreach (var reason in refused)
+                    {
+                        LogRefused(logger, reason);
                     }
                 }
                 catch (LedgerUnavailableException ex)
                 {
                     LogChainAway(logger, ex.Message);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The store or the chain answered oddly: nothing is lost (the store says what is left), try again later.
+                    LogRoundFailed(logger, ex);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -50,6 +61,12 @@ internal sealed partial class PriceBookChainWorker(PriceBookService books, IOpti
 
     [LoggerMessage(1, LogLevel.Information, "Recorded {Count} price book(s) on chain")]
     private static partial void LogRecorded(ILogger logger, int count);
+
+    [LoggerMessage(3, LogLevel.Error, "A price book cannot be recorded on chain (an operator must look): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Error, "Recording price books on chain failed; trying again")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(2, LogLevel.Debug, "Price books wait for the chain: {Reason}")]
     private static partial void LogChainAway(ILogger logger, string reason);

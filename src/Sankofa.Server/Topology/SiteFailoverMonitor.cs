@@ -64,6 +64,8 @@ internal sealed partial class SiteFailoverMonitor(
             }
             else if (byHash.GetValueOrDefault(Convert.ToHexStringLower(change.To)) is not { } to || to.Tier != site.Tier)
             {
+                // The chain no longer says what an earlier decision said: that one ends too.
+                current = current.Remove(site.Id);
                 LogRefused(logger, site.Id, Convert.ToHexStringLower(change.To), change.Transaction);
             }
             else
@@ -98,9 +100,10 @@ internal sealed partial class SiteFailoverMonitor(
                 {
                     await CatchUpAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is LedgerUnavailableException or InvalidOperationException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The chain is away or not started yet: the failovers in force stay as they are until it answers.
+                    // The chain is away, not started yet, or answered oddly: the failovers in force stay as they are until
+                    // a read succeeds. Never let it stop the host.
                     LogUnavailable(logger, ex.Message);
                 }
             }
@@ -120,7 +123,7 @@ internal sealed partial class SiteFailoverMonitor(
     [LoggerMessage(3, LogLevel.Warning, "A failover in transaction {Transaction} names site 0x{SiteHash}, which is not in the catalog; ignored")]
     private static partial void LogUnknown(ILogger logger, string siteHash, string transaction);
 
-    [LoggerMessage(4, LogLevel.Warning, "A failover of {SiteId} in transaction {Transaction} names 0x{ToHash}, not a site of its tier in the catalog; ignored")]
+    [LoggerMessage(4, LogLevel.Warning, "A failover of {SiteId} in transaction {Transaction} names 0x{ToHash}, not a site of its tier in the catalog; ignored (the site stays in placement)")]
     private static partial void LogRefused(ILogger logger, string siteId, string toHash, string transaction);
 
     [LoggerMessage(5, LogLevel.Debug, "Site failovers not read: {Reason}")]

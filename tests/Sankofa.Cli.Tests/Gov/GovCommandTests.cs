@@ -102,7 +102,7 @@ public sealed class GovCommandTests : IAsyncLifetime
             "--description", "Region eu-west joins; edge-001 drill", "--key-file", _keyFile, "--rpc-url", socket, "--output", "json");
         Assert.True(exit == GovCommand.Ok, error);
         var proposed = JsonDocument.Parse(output).RootElement;
-        Assert.Equal(4, proposed.GetProperty("calls").GetArrayLength()); // three operational roles, then the failover
+        Assert.Equal(5, proposed.GetProperty("calls").GetArrayLength()); // four operational roles (billing's too), then the failover
         (exit, _, error) = await RunAsync("gov", "execute", proposed.GetProperty("id").GetString()!, "--key-file", _keyFile, "--rpc-url", socket);
         Assert.True(exit == GovCommand.Ok, error);
 

@@ -395,11 +395,13 @@ public sealed class ProvisioningStoreTests
             """{"resourceId":"vm-s","tenantId":"acme","projectId":"web","hourStart":1772362800,"seconds":3600,"vcpuSeconds":7200,"ramMiBSeconds":14745600,"diskGiBSeconds":72000}""",
             seals[0].Payload);
 
-        // Deleted at 12:20 and metered up to it: that hour is complete too.
+        // Deleted at 12:20:00.700 and metered up to 12:20:00 (whole seconds): that hour is complete too, and the
+        // resource is not metered again.
         var later = (await store.GetResourceAsync("vm-s", CancellationToken.None))!;
-        var deleted = await store.UpdateResourceAsync(later with { DeletedAt = Now.AddMinutes(110) }, new NewResourceEvent("deleted", "d"), null, null, CancellationToken.None);
+        var deleted = await store.UpdateResourceAsync(later with { DeletedAt = Now.AddMinutes(110).AddMilliseconds(700) }, new NewResourceEvent("deleted", "d"), null, null, CancellationToken.None);
         var (last, end) = UsageMeter.Meter(deleted, Now.AddMinutes(200));
         await store.RecordUsageAsync("vm-s", last, deleted.MeteredUntil, end, CancellationToken.None);
+        Assert.DoesNotContain(await store.GetUnmeteredAsync(Now.AddMinutes(300), 500, CancellationToken.None), r => r.Id == "vm-s");
         Assert.Equal(1, await store.SealCompletedHoursAsync(100, CancellationToken.None));
         var sealedLast = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "resource:vm-s", Limit: 1), CancellationToken.None)).Items[0];
         Assert.Contains("\"seconds\":1200", sealedLast.Payload, StringComparison.Ordinal);

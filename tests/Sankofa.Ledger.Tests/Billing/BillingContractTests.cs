@@ -52,6 +52,7 @@ public sealed class BillingContractTests(BillingContractTests.Parties parties) :
         await Billing.DepositAsync("t1", "USD", 5_000, "pay-1-" + invoice.Id, None);
         await RefusedAsync("Shortfall", Billing.SettleAsync(invoice.Id, None));
         await Billing.DepositAsync("t1", "USD", 5_000, "pay-1-" + invoice.Id, None); // the same payment again: recorded once
+        await RefusedAsync("Conflict", Billing.DepositAsync("t1", "USD", 50_000, "pay-1-" + invoice.Id, None)); // the same reference, another amount
         var before = await Billing.BalanceAsync("t1", "USD", None);
         await Billing.DepositAsync("t1", "USD", 4_000, "pay-2-" + invoice.Id, None);
         Assert.Equal(before + 4_000, await Billing.BalanceAsync("t1", "USD", None));

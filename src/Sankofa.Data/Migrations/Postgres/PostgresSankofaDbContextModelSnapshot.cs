@@ -997,6 +997,7 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnName("hour_start_ms");
 
                     b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("audit_entry_id");
 

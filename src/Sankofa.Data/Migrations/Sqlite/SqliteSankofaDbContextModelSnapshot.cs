@@ -978,6 +978,7 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnName("hour_start_ms");
 
                     b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("audit_entry_id");
 

@@ -10,7 +10,7 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSankofaDbContext))]
-    [Migration("20261203072426_UsageSeals")]
+    [Migration("20261203073745_UsageSeals")]
     partial class UsageSeals
     {
         /// <inheritdoc />
@@ -981,6 +981,7 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnName("hour_start_ms");
 
                     b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("audit_entry_id");
 

@@ -11,7 +11,7 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSankofaDbContext))]
-    [Migration("20261203072515_UsageSeals")]
+    [Migration("20261203073838_UsageSeals")]
     partial class UsageSeals
     {
         /// <inheritdoc />
@@ -1000,6 +1000,7 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnName("hour_start_ms");
 
                     b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("audit_entry_id");
 

@@ -26,6 +26,12 @@ public interface IUsageStore
     /// </summary>
     Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A tenant's usage per resource over the hours starting in [<paramref name="from"/>, <paramref name="to"/>), summed
+    /// in one query, ordered by project then resource id: what a billing run rates (docs/billing.md).
+    /// </summary>
+    Task<IReadOnlyList<TenantUsage>> GetTenantUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
     /// <summary>A resource's usage, oldest hour first.</summary>
     Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken);
 
@@ -49,3 +55,16 @@ public interface IUsageStore
 /// <param name="RamGbHours">GB of RAM × hours.</param>
 /// <param name="DiskGbHours">GB of disk × hours.</param>
 public sealed record UsageHourTotal(DateTimeOffset HourStart, int Resources, double Seconds, double VCpuHours, double RamGbHours, double DiskGbHours);
+
+/// <summary>One resource's usage over a billing period, summed from its hourly records.</summary>
+/// <param name="ResourceId">The resource.</param>
+/// <param name="ProjectId">Its project.</param>
+/// <param name="SiteId">The site it was placed at (its tier prices it).</param>
+/// <param name="Seconds">Whole seconds it was Verified and not deleted in the period.</param>
+/// <param name="VCpuSeconds">vCPUs × seconds.</param>
+/// <param name="RamMiBSeconds">MiB of RAM × seconds.</param>
+/// <param name="DiskGiBSeconds">GiB of disk × seconds.</param>
+/// <param name="Hours">Hourly records summed.</param>
+/// <param name="SealedHours">Of those, the hours already sealed into the audit log (an invoice waits for all of them).</param>
+public sealed record TenantUsage(
+    string ResourceId, string ProjectId, string SiteId, long Seconds, long VCpuSeconds, long RamMiBSeconds, long DiskGiBSeconds, int Hours, int SealedHours);

@@ -94,6 +94,24 @@ internal sealed partial class ProvisioningStore
         return sealedCount;
     }
 
+    public async Task<IReadOnlyList<TenantUsage>> GetTenantUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        await using var db = contexts.Create();
+        var rows = await (
+            from u in db.Set<UsageRow>()
+            join r in db.Set<ResourceRow>() on u.ResourceId equals r.Id
+            where u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs
+            group u by new { u.ResourceId, u.ProjectId, r.SiteId } into g
+            select new
+            {
+                g.Key.ResourceId, g.Key.ProjectId, g.Key.SiteId, Seconds = g.Sum(u => u.Seconds), VCpu = g.Sum(u => u.VCpuSeconds), Ram = g.Sum(u => u.RamMiBSeconds),
+                Disk = g.Sum(u => u.DiskGiBSeconds), Hours = g.Count(), Sealed = g.Count(u => u.AuditEntryId != null),
+            }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.OrderBy(r => r.ProjectId, StringComparer.Ordinal).ThenBy(r => r.ResourceId, StringComparer.Ordinal)
+            .Select(r => new TenantUsage(r.ResourceId, r.ProjectId, r.SiteId, r.Seconds, r.VCpu, r.Ram, r.Disk, r.Hours, r.Sealed))];
+    }
+
     public async Task<IReadOnlyList<UsageRecord>> GetUsageAsync(string resourceId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();

@@ -94,4 +94,19 @@ public sealed class GoldenInvoiceTests
     [InlineData(0, 3, 0)]
     public void Rounding_is_half_to_even(long numerator, long denominator, long expected) =>
         Assert.Equal(expected, Rating.RoundHalfEven(numerator, denominator));
+
+    [Fact]
+    public void A_run_uses_the_price_book_in_force_at_the_periods_start_and_prices_each_resource_at_its_sites_tier()
+    {
+        var books = new[] { Book(1), Book(2) with { EffectiveFrom = Start.AddDays(15) }, Book(3) with { EffectiveFrom = Start.AddDays(40) } };
+
+        Assert.Equal(1, BillingRun.InForce(books, Start)!.Version);
+        Assert.Equal(2, BillingRun.InForce(books, Start.AddDays(30))!.Version); // version 2 took effect mid-January: from February on
+        Assert.Null(BillingRun.InForce(books, Start.AddDays(-1)));
+
+        var catalog = SiteCatalog.Default;
+        var core = catalog.Sites.First(s => s.Tier == SiteTier.Core).Id;
+        var rated = BillingRun.Rated([new Sankofa.Core.Provisioning.TenantUsage("vm-1", "p", core, 60, 120, 60 * 1024, 600, 1, 1)], catalog);
+        Assert.Equal(new RatedUsage("vm-1", "p", SiteTier.Core, 60, 120, 60 * 1024, 600), Assert.Single(rated));
+    }
 }

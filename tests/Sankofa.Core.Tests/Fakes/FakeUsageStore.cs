@@ -28,4 +28,7 @@ internal sealed class FakeUsageStore : IUsageStore
     public Task RecordUsageAsync(string resourceId, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, DateTimeOffset meteredUntil, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<TenantUsage>> GetTenantUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 }

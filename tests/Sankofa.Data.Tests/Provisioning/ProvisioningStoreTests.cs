@@ -409,6 +409,33 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_tenants_usage_is_summed_per_resource_over_the_period_with_its_site_and_how_much_is_sealed(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        foreach (var id in new[] { "vm-t1", "vm-t2" })
+        {
+            (tenant, project) = (await store.GetTenantAsync("acme", CancellationToken.None), await store.GetProjectAsync("web", CancellationToken.None))!;
+            await CreateAsync(store, tenant!, project!, NewResource(id));
+        }
+
+        var hour = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        UsageRecord Used(string id, int h, long seconds) => new(id, "acme", "web", hour.AddHours(h), seconds, 2 * seconds, 4096 * seconds, 20 * seconds);
+        await store.RecordUsageAsync("vm-t1", [Used("vm-t1", 0, 3600), Used("vm-t1", 1, 3600), Used("vm-t1", 5, 3600)], null, hour.AddHours(6), CancellationToken.None);
+        await store.RecordUsageAsync("vm-t2", [Used("vm-t2", 1, 1800)], null, hour.AddHours(2), CancellationToken.None);
+
+        var usage = await store.GetTenantUsageAsync("acme", hour, hour.AddHours(5), CancellationToken.None); // hour 5 is outside
+
+        Assert.Equal(["vm-t1", "vm-t2"], usage.Select(u => u.ResourceId));
+        Assert.Equal((7200L, 14_400L, 4096L * 7200, 20L * 7200, 2), (usage[0].Seconds, usage[0].VCpuSeconds, usage[0].RamMiBSeconds, usage[0].DiskGiBSeconds, usage[0].Hours));
+        Assert.Equal(("web", 1800L), (usage[1].ProjectId, usage[1].Seconds));
+        Assert.Equal(NewResource("vm-t1").Placement.SiteId, usage[0].SiteId);
+        Assert.Empty(await store.GetTenantUsageAsync("globex", hour, hour.AddHours(5), CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Usage_recorded_in_unit_hours_before_the_change_reads_back_in_whole_unit_seconds(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider, start: false);

@@ -59,6 +59,7 @@ public sealed class SankofaQuery : ObjectGraphType
         ProvisioningFields.AddQueries(this);
         AgentFields.AddQueries(this);
         GovernanceFields.AddQueries(this);
+        BillingFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

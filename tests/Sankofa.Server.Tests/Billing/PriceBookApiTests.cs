@@ -52,6 +52,15 @@ public sealed class PriceBookApiTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Matches("^0x[0-9a-f]{64}$", first.GetProperty("transaction").GetString());
         Assert.StartsWith(first.GetProperty("hash").GetString(), await PriceBookOnChainAsync(version), StringComparison.Ordinal);
 
+        // GraphQL answers the same, for the same readers.
+        using (var graph = await viewer.PostAsJsonAsync("graphql", new { query = "{ priceBooks { version hash transaction prices { tier dimension microMinorPerUnitHour } } }" }))
+        {
+            var books = (await ReadAsync(graph, HttpStatusCode.OK)).GetProperty("data").GetProperty("priceBooks");
+            var same = books.EnumerateArray().Single(b => b.GetProperty("version").GetInt64() == version);
+            Assert.Equal(first.GetProperty("hash").GetString(), same.GetProperty("hash").GetString());
+            Assert.Equal(9, same.GetProperty("prices").GetArrayLength());
+        }
+
         // A later version; one not after the latest is refused naming effectiveFrom.
         using (var second = await admin.PostAsJsonAsync("api/v1/billing/prices", Body(Start.AddDays(31), "EUR")))
         {

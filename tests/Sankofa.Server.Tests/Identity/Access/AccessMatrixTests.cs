@@ -230,6 +230,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             Except("null", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
         await GraphAsync("tenants", "{ tenants { id name } }", Except("data", (Agent, "FORBIDDEN")));
         await GraphAsync("audit entries", "{ auditEntries(first: 3) { items { id subject } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await GraphAsync("price books", "{ priceBooks { version hash prices { tier } } }",
+            Except("FORBIDDEN", (Admin, "data"), (Auditor, "data"), (TenantAuditor, "data"), (TenantAdmin, "data")));
         await GraphAsync("site", "{ site(id: \"edge-001\") { id hosts { id } } }", Except("data"));
         await GraphAsync("audit entry", "{ auditEntry(id: 1) { id seal { hash } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
         await GraphAsync("explainPlacement (other)", $"{{ explainPlacement(input: {{ projectId: \"{projectB}\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ siteId }} }}",

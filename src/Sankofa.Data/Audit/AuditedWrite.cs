@@ -20,15 +20,7 @@ internal static class AuditedWrite
     public static async Task RunAsync(
         IStoreContextFactory contexts, TimeProvider time, AuditEvent? audit, Func<SankofaDbContext, Task<bool>> mutate, string what, CancellationToken cancellationToken)
     {
-        NewAuditEntry? entry = null;
-        if (audit is not null)
-        {
-            var errors = AuditEventRules.Validate(audit);
-            entry = errors.Count > 0
-                ? throw new AuditValidationException(errors)
-                : new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
-        }
-
+        var entry = audit is null ? null : EntryOf(audit, time);
         using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -56,5 +48,14 @@ internal static class AuditedWrite
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The entry of <paramref name="audit"/>, validated (<see cref="AuditValidationException"/> naming each bad field) and timed now.</summary>
+    public static NewAuditEntry EntryOf(AuditEvent audit, TimeProvider time)
+    {
+        var errors = AuditEventRules.Validate(audit);
+        return errors.Count > 0
+            ? throw new AuditValidationException(errors)
+            : new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
     }
 }

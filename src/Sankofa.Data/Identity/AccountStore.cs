@@ -4,7 +4,6 @@ using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Data.Audit;
-using Sankofa.Data.Provisioning;
 
 namespace Sankofa.Data.Identity;
 
@@ -227,42 +226,16 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
     /// </summary>
     private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task<bool>> mutate, CancellationToken cancellationToken)
     {
-        NewAuditEntry? entry = null;
-        if (audit is not null)
-        {
-            var errors = AuditEventRules.Validate(audit);
-            entry = errors.Count > 0
-                ? throw new AuditValidationException(errors)
-                : new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
-        }
-
-        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var db = contexts.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (!await mutate(db).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        if (entry is not null)
-        {
-            db.AuditEntries.Add(AuditEntryRow.From(entry));
-        }
-
         try
         {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await AuditedWrite.RunAsync(contexts, time, audit, mutate, "The identity", cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateConcurrencyException ex)
+        catch (Core.StoreConflictException ex)
         {
-            throw new AccountConflictException("The identity changed meanwhile.", ex);
+            throw new AccountConflictException(ex.InnerException is DbUpdateConcurrencyException
+                ? "The identity changed meanwhile."
+                : "An identity with this id, name or controller exists already.", ex.InnerException ?? ex);
         }
-        catch (DbUpdateException ex) when (ProvisioningStore.IsUniqueViolation(ex.InnerException))
-        {
-            throw new AccountConflictException("An identity with this id, name or controller exists already.", ex);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

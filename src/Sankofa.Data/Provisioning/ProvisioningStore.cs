@@ -57,13 +57,7 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
         _ => false,
     };
 
-    private NewAuditEntry AuditEntryOf(AuditEvent audit)
-    {
-        var errors = AuditEventRules.Validate(audit);
-        return errors.Count > 0
-            ? throw new AuditValidationException(errors)
-            : new NewAuditEntry(time.GetUtcNow(), audit.Actor, audit.Action, audit.Subject, audit.Payload, AuditHashing.PayloadHash(audit.Payload));
-    }
+    private NewAuditEntry AuditEntryOf(AuditEvent audit) => AuditedWrite.EntryOf(audit, time);
 
     /// <summary>The resource as a read gives it back: times at the millisecond the store keeps.</summary>
     private static Resource AsStored(Resource r) => r with

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using Nethereum.Util;
 using Sankofa.Core.Ledger;
 using Sankofa.Ledger.Contracts;
 using Sankofa.Ledger.Hosting;

@@ -24,7 +24,8 @@ internal sealed partial class SiteFailoverMonitor(
         s => Convert.ToHexStringLower(Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(s.Id))), StringComparer.Ordinal);
 
     private readonly SemaphoreSlim reading = new(1, 1);
-    private ImmutableDictionary<string, SiteFailover> failovers = ImmutableDictionary<string, SiteFailover>.Empty.WithComparers(StringComparer.Ordinal);
+    // Replaced whole on each change, read by placement on other threads.
+    private volatile ImmutableDictionary<string, SiteFailover> failovers = ImmutableDictionary<string, SiteFailover>.Empty.WithComparers(StringComparer.Ordinal);
     private long nextBlock;
     private long version;
 

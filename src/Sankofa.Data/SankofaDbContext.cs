@@ -66,6 +66,7 @@ public abstract class SankofaDbContext : DbContext
         AccountModel.Configure(modelBuilder);
         AgentModel.Configure(modelBuilder);
         Billing.BillingModel.Configure(modelBuilder);
+        Billing.AvailabilityModel.Configure(modelBuilder);
         SiteWorkModel.Configure(modelBuilder);
     }
 }

@@ -28,6 +28,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Identity.Accounts.IAccountStore Accounts => services.GetRequiredService<Core.Identity.Accounts.IAccountStore>();
 
+    public Core.Billing.IAvailabilityStore Availability => services.GetRequiredService<Core.Billing.IAvailabilityStore>();
+
     public Core.Agents.IAgentStore Agents => services.GetRequiredService<Core.Agents.IAgentStore>();
 
     public Core.Provisioning.ISiteWorkStore SiteWork => services.GetRequiredService<Core.Provisioning.ISiteWorkStore>();

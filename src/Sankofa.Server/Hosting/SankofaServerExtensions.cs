@@ -8,6 +8,7 @@ using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Agents;
 using Sankofa.Server.Billing;
+using Sankofa.Server.Sla;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
@@ -80,6 +81,7 @@ public static class SankofaServerExtensions
         services.AddSankofaTopology(builder.Configuration);
         services.AddSankofaAgents();
         services.AddSankofaBilling(builder.Configuration);
+        services.AddSankofaSla(builder.Configuration);
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL(builder.Configuration);
         services.AddSankofaCredentials(builder.Configuration);
@@ -123,6 +125,7 @@ public static class SankofaServerExtensions
         app.MapSitesApi();
         app.MapAgentsApi();
         app.MapBillingApi();
+        app.MapSlaApi();
         app.MapCredentialsApi();
         app.MapIdentityApi();
         app.MapGraphQLApi();

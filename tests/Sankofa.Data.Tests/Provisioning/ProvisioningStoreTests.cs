@@ -12,13 +12,13 @@ namespace Sankofa.Data.Tests.Provisioning;
 public sealed class ProvisioningStoreTests
 {
     private static readonly ResourceTotals Quota = new(16, 65536, 1000, 4);
-    private static readonly DateTimeOffset Now = new(2026, 3, 1, 10, 30, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 3, 1, 10, 30, 0, TimeSpan.Zero);
 
     public static TheoryData<string> Providers => TestStore.Providers;
 
-    private static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
+    internal static AuditEvent Audit(string action, string subject) => new("tester", action, subject, "{}");
 
-    private static async Task<(Tenant Tenant, Project Project)> SeedAsync(ProvisioningStore store, ResourceTotals? quota = null)
+    internal static async Task<(Tenant Tenant, Project Project)> SeedAsync(ProvisioningStore store, ResourceTotals? quota = null)
     {
         var tenant = new Tenant("acme", "Acme", quota ?? Quota, default);
         var project = new Project("web", "acme", "Web", quota ?? Quota, default);
@@ -27,7 +27,7 @@ public sealed class ProvisioningStoreTests
         return (tenant, project);
     }
 
-    private static Resource NewResource(string id, string? key = null)
+    internal static Resource NewResource(string id, string? key = null)
     {
         var spec = new ResourceSpec(2, 4096, 20, "debian-12-cloud", ["ssh-ed25519 AAAAC3Nza test@host"], "ops");
         var placement = new PlacementExplanation("edge-001", "Brussels", "edge", "BE", "edge-001-h01", 10, 2.2, 0.8, "best", null, "g1",
@@ -36,7 +36,7 @@ public sealed class ProvisioningStoreTests
             0, Now, Now, Now, null, null, null, key, 0);
     }
 
-    private static async Task<Resource> CreateAsync(ProvisioningStore store, Tenant tenant, Project project, Resource resource)
+    internal static async Task<Resource> CreateAsync(ProvisioningStore store, Tenant tenant, Project project, Resource resource)
     {
         var decision = QuotaPolicy.ReserveVms(tenant, project, resource.Spec.Size);
         Assert.True(decision.IsGranted);

@@ -11,8 +11,8 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSankofaDbContext))]
-    [Migration("20261203090404_Invoices")]
-    partial class Invoices
+    [Migration("20261203090142_Availability")]
+    partial class Availability
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -375,154 +375,97 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
-            modelBuilder.Entity("Sankofa.Data.Billing.DepositRow", b =>
+            modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityMarkRow", b =>
                 {
-                    b.Property<string>("Reference")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("reference");
-
-                    b.Property<long>("Amount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount");
-
-                    b.Property<long?>("ChainBlock")
-                        .HasColumnType("bigint")
-                        .HasColumnName("chain_block");
-
-                    b.Property<string>("ChainTransaction")
-                        .HasMaxLength(66)
-                        .HasColumnType("character varying(66)")
-                        .HasColumnName("chain_transaction");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
-                        .HasColumnName("currency");
-
-                    b.Property<long>("RecordedAtMs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("recorded_at_ms");
-
-                    b.Property<string>("RecordedBy")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("recorded_by");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
+                    b.Property<string>("ResourceId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("tenant_id");
+                        .HasColumnName("resource_id");
 
-                    b.HasKey("Reference");
+                    b.Property<long>("MeasuredUntilMs")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("measured_until_ms");
 
-                    b.HasIndex("TenantId")
-                        .HasDatabaseName("ix_billing_deposits_tenant");
+                    b.HasKey("ResourceId");
 
-                    b.ToTable("billing_deposits", (string)null);
+                    b.ToTable("resource_availability_marks", (string)null);
                 });
 
-            modelBuilder.Entity("Sankofa.Data.Billing.InvoiceRow", b =>
+            modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityRow", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("id");
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
 
-                    b.Property<string>("Auditor")
-                        .HasMaxLength(42)
-                        .HasColumnType("character varying(42)")
-                        .HasColumnName("auditor");
-
-                    b.Property<long?>("CheckedAtMs")
+                    b.Property<long>("HourStartMs")
                         .HasColumnType("bigint")
-                        .HasColumnName("checked_at_ms");
+                        .HasColumnName("hour_start_ms");
 
-                    b.Property<long>("CreatedAtMs")
+                    b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint")
-                        .HasColumnName("created_at_ms");
+                        .HasColumnName("audit_entry_id");
 
-                    b.Property<string>("CreatedBy")
+                    b.Property<long>("DownSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("down_seconds");
+
+                    b.Property<long>("ExpectedSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expected_seconds");
+
+                    b.Property<string>("ProjectId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("created_by");
-
-                    b.Property<string>("Currency")
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
-                        .HasColumnName("currency");
-
-                    b.Property<string>("Customer")
-                        .HasMaxLength(42)
-                        .HasColumnType("character varying(42)")
-                        .HasColumnName("customer");
-
-                    b.Property<string>("Document")
-                        .HasColumnType("text")
-                        .HasColumnName("document");
-
-                    b.Property<byte[]>("Hash")
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
-                    b.Property<long?>("IssueBlock")
-                        .HasColumnType("bigint")
-                        .HasColumnName("issue_block");
-
-                    b.Property<string>("IssueTransaction")
-                        .HasMaxLength(66)
-                        .HasColumnType("character varying(66)")
-                        .HasColumnName("issue_transaction");
-
-                    b.Property<long>("PeriodEndMs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("period_end_ms");
-
-                    b.Property<long>("PeriodStartMs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("period_start_ms");
-
-                    b.Property<long?>("SettleBlock")
-                        .HasColumnType("bigint")
-                        .HasColumnName("settle_block");
-
-                    b.Property<string>("SettleTransaction")
-                        .HasMaxLength(66)
-                        .HasColumnType("character varying(66)")
-                        .HasColumnName("settle_transaction");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer")
-                        .HasColumnName("status");
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("project_id");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("tenant_id");
 
-                    b.Property<long?>("Total")
+                    b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("AuditEntryId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_availability_unsealed");
+
+                    b.HasIndex("TenantId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_availability_tenant");
+
+                    b.ToTable("resource_availability", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.DownIntervalRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("StartMs")
                         .HasColumnType("bigint")
-                        .HasColumnName("total");
+                        .HasColumnName("start_ms");
 
-                    b.Property<string>("WaitingFor")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("waiting_for");
+                    b.Property<long?>("EndMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_ms");
 
-                    b.HasKey("Id");
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
 
-                    b.HasIndex("Status", "CheckedAtMs")
-                        .HasDatabaseName("ix_invoices_status_checked");
+                    b.HasKey("ResourceId", "StartMs");
 
-                    b.HasIndex("TenantId", "PeriodStartMs")
-                        .HasDatabaseName("ix_invoices_tenant_period");
+                    b.HasIndex("TenantId", "StartMs")
+                        .HasDatabaseName("ix_resource_down_intervals_tenant");
 
-                    b.ToTable("invoices", (string)null);
+                    b.ToTable("resource_down_intervals", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.PriceBookRow", b =>

@@ -27,14 +27,14 @@ internal sealed class InvoicePdf
 
     private static readonly Column[] LineColumns =
     [
-        new("Resource", 150, false), new("Tier", 55, false), new("Hours", 55, true), new("vCPU-h", 55, true),
-        new("RAM GiB-h", 60, true), new("Disk GiB-h", 55, true), new("Amount", 65, true),
+        new("Resource", 140, false), new("Tier", 55, false), new("Hours", 55, true), new("vCPU-h", 55, true),
+        new("RAM GiB-h", 60, true), new("Disk GiB-h", 55, true), new("Amount", 75, true),
     ];
 
     private static readonly Column[] CreditColumns =
     [
-        new("Resource", 150, false), new("Tier", 55, false), new("Down (h)", 55, true), new("Availability", 70, true),
-        new("Target", 55, true), new("Credit", 45, true), new("Amount", 65, true),
+        new("Resource", 140, false), new("Tier", 55, false), new("Down (h)", 55, true), new("Availability", 70, true),
+        new("Target", 55, true), new("Credit", 45, true), new("Amount", 75, true),
     ];
 
     private readonly PdfDocument document;
@@ -95,7 +95,6 @@ internal sealed class InvoicePdf
     private void Header()
     {
         G.DrawString("Sankofa", title, new XSolidBrush(Accent), new XRect(Margin, y, 250, 28), XStringFormats.TopLeft);
-        G.DrawString("Cloud services", small, new XSolidBrush(Muted), new XRect(Margin, y + 29, 250, 10), XStringFormats.TopLeft);
         G.DrawString("INVOICE", heading, new XSolidBrush(Ink), new XRect(Right - 250, y + 2, 250, 18), XStringFormats.TopRight);
         G.DrawString(invoice.Id, bodyBold, new XSolidBrush(Ink), new XRect(Right - 250, y + 24, 250, 12), XStringFormats.TopRight);
         y += 46;
@@ -114,8 +113,8 @@ internal sealed class InvoicePdf
             for (var i = 0; i < rows.Length; i++)
             {
                 var top = y + i * 13;
-                G.DrawString(rows[i].Label, small, new XSolidBrush(Muted), new XRect(x, top, 70, 13), XStringFormats.CenterLeft);
-                Text(rows[i].Value, bodyBold, Ink, x + 70, top, half - 80, 13, right: false);
+                G.DrawString(rows[i].Label, small, new XSolidBrush(Muted), new XRect(x, top, 62, 13), XStringFormats.CenterLeft);
+                Text(rows[i].Value, i == 0 ? bodyBold : body, Ink, x + 62, top, half - 72, 13, right: false);
             }
         }
     }
@@ -151,7 +150,7 @@ internal sealed class InvoicePdf
             }
 
             Ensure(RowHeight);
-            SumRow($"Project {group.Key}", group.Sum(l => l.Amount));
+            SumRow($"Project {group.Key} total", group.Sum(l => l.Amount));
         }
 
         EndTable();
@@ -230,7 +229,7 @@ internal sealed class InvoicePdf
         const double Line = 11.5;
         Ensure(28 + (rows.Count + 3) * Line);
         Section("Verification");
-        G.DrawString("The invoice hash is SHA-256 of the invoice's canonical encoding; the customer and an auditor recompute and sign it, and the chain records it.",
+        G.DrawString("The hash the customer and an auditor sign and the chain records: SHA-256 of the invoice's canonical encoding.",
             small, new XSolidBrush(Muted), new XRect(Margin, y - 4, Right - Margin, 10), XStringFormats.TopLeft);
         y += 10;
         foreach (var (label, value) in rows)
@@ -282,8 +281,7 @@ internal sealed class InvoicePdf
 
     private void SumRow(string label, long amount)
     {
-        G.DrawLine(new XPen(Muted, 0.6), Right - 200, y, Right, y);
-        G.DrawString(label, bodyBold, new XSolidBrush(Ink), new XRect(Margin, y, Right - Margin - 65 - Pad, RowHeight), XStringFormats.CenterRight);
+        G.DrawString(label, bodyBold, new XSolidBrush(Ink), new XRect(Margin, y, Right - Margin - 75 - Pad, RowHeight), XStringFormats.CenterRight);
         G.DrawString(InvoiceFormat.GroupedAmount(amount, invoice.MinorDigits), bodyBold, new XSolidBrush(Ink), new XRect(Margin, y, Right - Margin - Pad, RowHeight),
             XStringFormats.CenterRight);
         y += RowHeight + 4;

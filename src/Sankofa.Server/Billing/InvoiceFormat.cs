@@ -17,9 +17,9 @@ internal static class InvoiceFormat
     public static string GroupedAmount(long minor, int minorDigits) =>
         Major(minor, minorDigits).ToString("N" + minorDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
-    /// <summary>Unit-seconds as unit-hours with two decimals, grouped: 5,184,000 → "1,440.00".</summary>
-    public static string Hours(long unitSeconds, long unitsPerHourUnit = 1) =>
-        Math.Round((decimal)unitSeconds / (3_600m * unitsPerHourUnit), 2, MidpointRounding.AwayFromZero).ToString("N2", CultureInfo.InvariantCulture);
+    /// <summary>Unit-seconds as unit-hours with two decimals, grouped: 5,184,000 → "1,440.00"; MiB-seconds as GiB-hours with <paramref name="unitsPerUnit"/> 1,024.</summary>
+    public static string Hours(long unitSeconds, long unitsPerUnit = 1) =>
+        Math.Round((decimal)unitSeconds / (3_600m * unitsPerUnit), 2, MidpointRounding.AwayFromZero).ToString("N2", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Availability <c>(expected − down) / expected</c> as a percent with three decimals, cut toward zero so that a

@@ -194,10 +194,10 @@ internal sealed class InvoicePdf
         y += 6;
         var x = Right - Width;
         var digits = invoice.MinorDigits;
-        Pair("Subtotal", InvoiceFormat.GroupedAmount(invoice.Subtotal, digits), body);
-        Pair("SLA credits", InvoiceFormat.GroupedAmount(-invoice.CreditTotal, digits), body);
+        Pair("Subtotal", InvoiceFormat.GroupedAmount(invoice.Subtotal, digits));
+        Pair("SLA credits", InvoiceFormat.GroupedAmount(-invoice.CreditTotal, digits));
         Pair($"Tax {InvoiceFormat.PercentOfBasisPoints(invoice.TaxBasisPoints)} % of {InvoiceFormat.GroupedAmount(invoice.Subtotal - invoice.CreditTotal, digits)}",
-            InvoiceFormat.GroupedAmount(invoice.Tax, digits), body);
+            InvoiceFormat.GroupedAmount(invoice.Tax, digits));
         y += 3;
         G.DrawRectangle(new XSolidBrush(HeaderFill), x, y, Width, 22);
         G.DrawLine(new XPen(Accent, 1.2), x, y, Right, y);
@@ -206,10 +206,10 @@ internal sealed class InvoicePdf
             new XRect(x, y, Width - Pad, 22), XStringFormats.CenterRight);
         y += 22 + 18;
 
-        void Pair(string label, string amount, XFont font)
+        void Pair(string label, string amount)
         {
-            G.DrawString(label, font, new XSolidBrush(Muted), new XRect(x + Pad, y, Width - 80, RowHeight), XStringFormats.CenterLeft);
-            G.DrawString(amount, font, new XSolidBrush(Ink), new XRect(x, y, Width - Pad, RowHeight), XStringFormats.CenterRight);
+            G.DrawString(label, body, new XSolidBrush(Muted), new XRect(x + Pad, y, Width - 80, RowHeight), XStringFormats.CenterLeft);
+            G.DrawString(amount, body, new XSolidBrush(Ink), new XRect(x, y, Width - Pad, RowHeight), XStringFormats.CenterRight);
             y += RowHeight;
         }
     }

@@ -137,6 +137,18 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    /// <summary>GETs a document (a PDF, a CSV) as bytes; a refusal throws <see cref="ApiProblemException"/>.</summary>
+    public async Task<byte[]> GetBytesAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (!response.IsSuccessStatusCode)

@@ -77,11 +77,24 @@ internal static class InvoiceCommands
     private static Command ShowCommand()
     {
         var id = new Argument<string>("invoice") { Description = "The invoice id." };
-        var show = new Command("show", "One invoice: its lines per project and resource, SLA credits, totals, hash and state on chain.") { id };
+        var pdf = new Option<FileInfo?>("--pdf") { Description = "Also save the invoice as a PDF to this file." };
+        var csv = new Option<FileInfo?>("--csv") { Description = "Also save the invoice as CSV to this file." };
+        var show = new Command("show", "One invoice: its lines per project and resource, SLA credits, totals, hash and state on chain.") { id, pdf, csv };
         show.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
         {
-            var i = await api.GetAsync<InvoiceResponse>($"api/v1/billing/invoices/{Uri.EscapeDataString(parse.GetValue(id)!)}", ct);
-            BillingCommand.Print(parse, i, Describe(i));
+            var path = $"api/v1/billing/invoices/{Uri.EscapeDataString(parse.GetValue(id)!)}";
+            var i = await api.GetAsync<InvoiceResponse>(path, ct);
+            var saved = new List<string>();
+            foreach (var (file, kind) in new[] { (parse.GetValue(pdf), "pdf"), (parse.GetValue(csv), "csv") })
+            {
+                if (file is not null)
+                {
+                    await File.WriteAllBytesAsync(file.FullName, await api.GetBytesAsync($"{path}/{kind}", ct), ct);
+                    saved.Add($"saved {kind.ToUpperInvariant()} to {file.FullName}");
+                }
+            }
+
+            BillingCommand.Print(parse, i, string.Join('\n', saved.Prepend(Describe(i))));
         }));
         return show;
     }

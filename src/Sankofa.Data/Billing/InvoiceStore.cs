@@ -231,9 +231,11 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
         }, $"Payment {reference}", cancellationToken);
     }
 
-    // The audit entry ids of the tenant's hours in the period, null for an hour not sealed yet: the evidence of its invoice.
+    // The audit entry ids of the tenant's usage and availability hours in the period, null for an hour not sealed yet:
+    // the evidence of its invoice.
     private static IQueryable<long?> Hours(SankofaDbContext db, string tenantId, long fromMs, long toMs) =>
-        db.Set<UsageRow>().Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs).Select(u => u.AuditEntryId);
+        db.Set<UsageRow>().Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs).Select(u => u.AuditEntryId)
+            .Concat(db.Set<AvailabilityRow>().Where(a => a.TenantId == tenantId && a.HourStartMs >= fromMs && a.HourStartMs < toMs).Select(a => a.AuditEntryId));
 
     private static StoredInvoice ToDomain(InvoiceRow r) => new(
         r.Id, r.TenantId, DateTimeOffset.FromUnixTimeMilliseconds(r.PeriodStartMs), DateTimeOffset.FromUnixTimeMilliseconds(r.PeriodEndMs),

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Sankofa.Core;
 using Sankofa.Core.Access;
 using Sankofa.Core.Billing;
+using Sankofa.Core.Ledger;
 using Sankofa.Server.Audit;
 using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
@@ -29,6 +30,10 @@ internal static class BillingApi
             .WithSummary("One invoice: lines, credits, totals, canonical hash, and its state on chain (read from the chain unless refresh=false).");
         api.MapGet("/invoices/{id}/evidence", GetEvidenceAsync).WithName("GetInvoiceEvidence").Requires(Permission.BillingRead)
             .WithSummary("The sealed usage and availability hours the invoice is computed from, with their Merkle proofs and batches: what `sankofa billing verify` checks against the chain.");
+        api.MapGet("/invoices/{id}/pdf", GetPdfAsync).WithName("GetInvoicePdf").Requires(Permission.BillingRead)
+            .WithSummary("The invoice as a PDF: lines per project, SLA credits, totals, and how to verify it on chain.");
+        api.MapGet("/invoices/{id}/csv", GetCsvAsync).WithName("GetInvoiceCsv").Requires(Permission.BillingRead)
+            .WithSummary("The invoice as CSV (RFC 4180): one row per line, credit and total, amounts in minor units and as decimals.");
         api.MapPost("/invoices/{id}/approvals", ApproveAsync).WithName("ApproveInvoice").Requires(Permission.BillingRead)
             .WithSummary("Relays a party's EIP-712 approval, as signed with its identity's controller key; the contract decides whether the signer may approve.");
         api.MapPost("/invoices/{id}/disputes", DisputeAsync).WithName("DisputeInvoice").Requires(Permission.BillingRead)
@@ -109,6 +114,41 @@ internal static class BillingApi
             ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select(e => e.ToResponse())], [.. evidence.Batches.Select(b => b.ToResponse())]))
             : answer.Error!.ToProblem();
     }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPdfAsync(
+        string id, HttpContext context, InvoiceService invoices, ILedgerStatus ledger, CancellationToken cancellationToken)
+    {
+        var answer = await invoices.GetAsync(context.RequiredCaller(), id, fromChain: true, cancellationToken);
+        if (answer.Value is not { Invoice: { } invoice } stored)
+        {
+            return (answer.Error ?? NotBuilt(answer.Value!)).ToProblem();
+        }
+
+        string? contract = null;
+        try
+        {
+            contract = (await ledger.GetStatusAsync(cancellationToken)).BillingAddress;
+        }
+        catch (LedgerUnavailableException)
+        {
+            // The document names the contract when the chain answers; the invoice's own record is complete without it.
+        }
+
+        var chain = new InvoiceChainView(stored.Status.ToString().ToLowerInvariant(), stored.Issued?.TransactionHash, stored.Issued?.BlockNumber,
+            stored.Customer, stored.Auditor, stored.CreatedAt, contract);
+        return TypedResults.File(InvoiceDocuments.Pdf(invoice, chain), "application/pdf", $"{id}.pdf");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetCsvAsync(
+        string id, HttpContext context, InvoiceService invoices, CancellationToken cancellationToken)
+    {
+        var answer = await invoices.GetAsync(context.RequiredCaller(), id, fromChain: false, cancellationToken);
+        return answer.Value is { Invoice: { } invoice }
+            ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(InvoiceDocuments.Csv(invoice)), "text/csv; charset=utf-8", $"{id}.csv")
+            : (answer.Error ?? NotBuilt(answer.Value!)).ToProblem();
+    }
+
+    private static Error NotBuilt(StoredInvoice run) => Error.Conflict("id", $"Invoice {run.Id} is not built yet: it waits for {run.WaitingFor}.");
 
     private static async Task<Results<Ok<InvoiceResponse>, ProblemHttpResult>> ApproveAsync(
         string id, SignatureBody? body, HttpContext context, InvoiceService invoices, CancellationToken cancellationToken) =>

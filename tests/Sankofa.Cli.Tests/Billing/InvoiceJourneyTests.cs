@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Sankofa.Cli.Billing;
+using Sankofa.Core.Billing;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+using Sankofa.Core.Tenancy;
+using Sankofa.Core.Topology;
+using Sankofa.Server.Billing;
+using Sankofa.Server.Tests.Infrastructure;
+using Sankofa.Server.Tests.Provisioning;
+
+namespace Sankofa.Cli.Tests.Billing;
+
+/// <summary>
+/// The whole billing path with real parties, against a real server, the Proxmox emulator and the embedded chain: VMs
+/// metered and probed hour by hour (by a clock the test drives), the hours sealed and anchored, a billing run per tenant
+/// built and issued on chain; the customer's `billing verify` recomputes the invoice on its own from the proofs and the
+/// chain, then signs it with its own controller key, a stranger's signature is refused by the contract; deposits settle
+/// it once. A second tenant's usage changed in the store after sealing is caught by `verify`, disputed by its customer
+/// with a reason, and voided by an auditor; its run starts again under a new id.
+/// </summary>
+public sealed class InvoiceJourneyTests : IAsyncLifetime
+{
+    private readonly string _keys = Directory.CreateTempSubdirectory("sankofa-billing-keys-").FullName;
+    private ProvisioningHarness h = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The server's own billing, metering and probe rounds stay out of the way: the test drives them with its clock.
+        h = await ProvisioningHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Billing:ChainRetryInterval"] = "01:00:00", ["Billing:CloseDelay"] = "00:00:00", ["Billing:TaxBasisPoints"] = "1500",
+            ["Billing:MonthlyRuns"] = "false", ["Sla:ProbeInterval"] = "01:00:00",
+        });
+        await CliConfig.SignInAsAdministratorAsync(h.Server.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await h.DisposeAsync();
+        Directory.Delete(_keys, recursive: true);
+    }
+
+    [Fact]
+    public async Task Invoices_are_verified_signed_settled_once_and_a_tampered_one_is_caught_disputed_and_voided()
+    {
+        var services = h.Server.Services;
+        using (var book = await h.Client.PostAsJsonAsync("api/v1/billing/prices", new
+        {
+            effectiveFrom = "2020-01-01T00:00:00Z", currency = "USD", minorDigits = 2,
+            prices = new[] { "core", "regional", "edge" }.SelectMany(tier => new[]
+            {
+                new { tier, dimension = "vcpu-hour", microMinorPerUnitHour = 5_000_000L },
+                new { tier, dimension = "ram-gib-hour", microMinorPerUnitHour = 700_000L },
+                new { tier, dimension = "disk-gib-hour", microMinorPerUnitHour = 20_000L },
+            }),
+        }))
+        {
+            Assert.True(book.IsSuccessStatusCode, await book.Content.ReadAsStringAsync());
+        }
+
+        var (tenantA, projectA) = await TenantAsync();
+        var (tenantB, projectB) = await TenantAsync();
+        var a1 = await h.CreateAsync(ProvisioningHarness.Vm(projectA, "edge-001", "a-web"));
+        var a2 = await h.CreateAsync(ProvisioningHarness.Vm(projectA, "edge-002", "a-db"));
+        var b1 = await h.CreateAsync(ProvisioningHarness.Vm(projectB, "edge-003", "b-web"));
+        var verified = new List<ResourceResponse>();
+        foreach (var id in new[] { a1.Id, a2.Id, b1.Id })
+        {
+            verified.Add(await h.WaitForAsync(id, ResourceStatus.Verified));
+        }
+
+        // The period: the two whole hours after every VM was Verified. a-db is stopped on its site for 20 minutes of it.
+        var latest = verified.Max(v => v.VerifiedAt!.Value);
+        var start = new DateTimeOffset(latest.Year, latest.Month, latest.Day, latest.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
+        var end = start.AddHours(2);
+        var clock = new FakeTimeProvider(start.AddMinutes(10));
+        var providers = services.GetRequiredService<IVirtualMachineProviderFactory>();
+        var probe = new AvailabilityProbe(services.GetRequiredService<IAvailabilityStore>(), providers, new SlaOptions(), clock);
+        var dbVm = new VirtualMachineRef(verified[1].Vm!.Node, verified[1].Vm!.VmId);
+        await probe.ProbeAsync(CancellationToken.None);
+        await providers.Get("edge-002").StopAsync(dbVm);
+        clock.SetUtcNow(start.AddMinutes(15));
+        await probe.ProbeAsync(CancellationToken.None);
+        await providers.Get("edge-002").StartAsync(dbVm);
+        clock.SetUtcNow(start.AddMinutes(35));
+        await probe.ProbeAsync(CancellationToken.None);
+        clock.SetUtcNow(end.AddMinutes(5));
+        await probe.ProbeAsync(CancellationToken.None);
+        await new UsageMetering(services.GetRequiredService<IUsageStore>(), clock).MeterAsync(CancellationToken.None);
+
+        // Tenant B's first hour is changed in the store after it was sealed: the run will read the changed figure.
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}"))
+        {
+            await db.OpenAsync();
+            await using var update = db.CreateCommand();
+            update.CommandText = "UPDATE resource_usage SET vcpu_seconds = vcpu_seconds * 2 WHERE resource_id = $id AND hour_start_ms = $hour";
+            update.Parameters.AddWithValue("$id", b1.Id);
+            update.Parameters.AddWithValue("$hour", start.ToUnixTimeMilliseconds());
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        await h.Server.WaitAnchoredAsync((await h.Server.RecordAsync()).Id); // everything sealed before it is anchored too
+
+        // One run per tenant with usage in the period; built and issued by a round of the billing worker at the clock's time.
+        using (var started = await h.Client.PostAsJsonAsync("api/v1/billing/runs", new { periodStart = start, periodEnd = end }))
+        {
+            var runs = await started.Content.ReadFromJsonAsync<List<InvoiceResponse>>(Json.Options);
+            Assert.Equal([tenantA, tenantB], runs!.Select(r => r.Tenant).Order(StringComparer.Ordinal).ToList()
+                .Where(t => t == tenantA || t == tenantB).Order(StringComparer.Ordinal).ToList());
+            Assert.All(runs!, r => Assert.Equal(InvoiceStatus.Waiting, r.Status));
+        }
+
+        var billing = new BillingRunService(
+            services.GetRequiredService<IInvoiceStore>(), services.GetRequiredService<IUsageStore>(), services.GetRequiredService<IAvailabilityStore>(),
+            services.GetRequiredService<IPriceBookStore>(), services.GetRequiredService<IBillingLedger>(), services.GetRequiredService<ITenantStore>(),
+            services.GetRequiredService<SiteCatalog>(), services.GetRequiredService<BillingRunSettings>(), clock);
+        clock.SetUtcNow(end.AddMinutes(10));
+        var round = await billing.RunRoundAsync(CancellationToken.None);
+        Assert.True(round.Built >= 2 && round.Issued >= 2, string.Join("; ", round.Problems));
+        var idA = BillingRunService.InvoiceId(tenantA, start, end);
+        var idB = BillingRunService.InvoiceId(tenantB, start, end);
+
+        var invoiceA = (await h.Client.GetFromJsonAsync<InvoiceResponse>($"api/v1/billing/invoices/{idA}", Json.Options))!;
+        Assert.Equal(InvoiceStatus.Issued, invoiceA.Status);
+        Assert.Equal([a2.Id, a1.Id].Order(StringComparer.Ordinal), invoiceA.Lines!.Select(l => l.Resource).Order(StringComparer.Ordinal));
+        Assert.All(invoiceA.Lines!, l => Assert.Equal(7_200, l.Seconds));
+        var credit = Assert.Single(invoiceA.Credits!); // a-db down 1,200 of 7,200 s: far under the edge's 99.5 %, so 100 %
+        Assert.Equal((a2.Id, 1_200L, 100), (credit.Resource, credit.DownSeconds, credit.Percent));
+        Assert.Equal(invoiceA.Subtotal - invoiceA.CreditTotal + invoiceA.Tax, invoiceA.Total);
+
+        // The customer verifies on its own: exit 0. Tenant B's line does not match its proven hours.
+        var (exit, output, error) = await RunAsync("billing", "verify", idA);
+        Assert.True(exit == BillingCommand.Ok, output + error);
+        Assert.Contains($"Invoice {idA} verified", output, StringComparison.Ordinal);
+        (exit, output, _) = await RunAsync("billing", "verify", idB);
+        Assert.Equal(BillingCommand.Failed, exit);
+        Assert.Contains($"line {b1.Id}: the invoice says 7200 s, 10800 vCPU-s", output, StringComparison.Ordinal);
+
+        // Parties with their own keys: A's billing viewer, B's tenant admin, an auditor.
+        var customerA = await PartyAsync($"billing-viewer@{tenantA}");
+        var customerB = await PartyAsync($"tenant-admin@{tenantB}");
+        var auditor = await PartyAsync("auditor");
+
+        // B's admin is no customer of A's invoice: the contract refuses its signature. A's viewer signs after verifying.
+        (exit, _, error) = await RunAsync("billing", "sign", idA, "--key-file", customerB.KeyFile);
+        Assert.Equal(BillingCommand.Error, exit);
+        Assert.Contains("NotCustomer", error, StringComparison.Ordinal);
+        (exit, output, error) = await RunAsync("billing", "sign", idA, "--key-file", customerA.KeyFile);
+        Assert.True(exit == BillingCommand.Ok, output + error);
+        Assert.Contains("is final", output, StringComparison.Ordinal);
+        Assert.Contains(customerA.Address, output, StringComparison.OrdinalIgnoreCase);
+
+        // A deposit short of the total leaves it outstanding; the next one settles it, once.
+        var total = invoiceA.Total!.Value;
+        (exit, _, error) = await RunAsync("billing", "deposit", "--tenant", tenantA, "--currency", "USD", "--amount", (total - 1).ToString(CultureInfo.InvariantCulture), "--reference", "wire-1");
+        Assert.True(exit == BillingCommand.Ok, error);
+        (exit, _, error) = await RunAsync("billing", "settle", idA);
+        Assert.Equal(BillingCommand.Error, exit);
+        Assert.Contains("does not cover", error, StringComparison.Ordinal);
+        (exit, _, error) = await RunAsync("billing", "deposit", "--tenant", tenantA, "--currency", "USD", "--amount", "1000", "--reference", "wire-2");
+        Assert.True(exit == BillingCommand.Ok, error);
+        (exit, _, _) = await RunAsync("billing", "deposit", "--tenant", tenantA, "--currency", "USD", "--amount", "1000", "--reference", "wire-2"); // the same payment again
+        Assert.Equal(BillingCommand.Ok, exit);
+        (exit, _, error) = await RunAsync("billing", "deposit", "--tenant", tenantA, "--currency", "USD", "--amount", "5", "--reference", "wire-2");
+        Assert.Equal(BillingCommand.Error, exit);
+        Assert.Contains("reference", error, StringComparison.Ordinal);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, (await billing.RunRoundAsync(CancellationToken.None)).Settled);
+        (exit, _, error) = await RunAsync("billing", "settle", idA);
+        Assert.Equal(BillingCommand.Error, exit); // settled already: only a final invoice is settled
+        var statement = (await h.Client.GetFromJsonAsync<StatementResponse>($"api/v1/billing/statement?tenant={tenantA}", Json.Options))!;
+        Assert.Equal((total - 1 + 1000 - total, 0L), (statement.Balance, statement.Outstanding));
+        Assert.Equal(["wire-1", "wire-2"], statement.Deposits.Select(d => d.Reference));
+        Assert.Equal(InvoiceStatus.Settled, Assert.Single(statement.Invoices).Status);
+        (exit, output, _) = await RunAsync("billing", "statement", "--tenant", tenantA);
+        Assert.Equal(BillingCommand.Ok, exit);
+        Assert.Contains($"invoice {idA}", output, StringComparison.Ordinal);
+
+        // The PDF and CSV of the invoice.
+        var pdf = Path.Combine(_keys, "a.pdf");
+        (exit, _, error) = await RunAsync("billing", "show", idA, "--pdf", pdf, "--csv", Path.Combine(_keys, "a.csv"));
+        Assert.True(exit == BillingCommand.Ok, error);
+        Assert.Equal("%PDF"u8.ToArray(), (await File.ReadAllBytesAsync(pdf))[..4]);
+        Assert.Contains($"total,,,,,,,,{total},", await File.ReadAllTextAsync(Path.Combine(_keys, "a.csv")), StringComparison.Ordinal);
+
+        // B's customer disputes with its reason; the auditor upholds it; the invoice is voided and its run starts again.
+        (exit, output, error) = await RunAsync("billing", "dispute", idB, "--reason", "vCPU doubled in the first hour", "--key-file", customerB.KeyFile);
+        Assert.True(exit == BillingCommand.Ok, output + error);
+        Assert.Contains("is disputed", output, StringComparison.Ordinal);
+        (exit, output, error) = await RunAsync("billing", "resolve", idB, "--upheld", "--key-file", auditor.KeyFile);
+        Assert.True(exit == BillingCommand.Ok, output + error);
+        Assert.Contains("is voided", output, StringComparison.Ordinal);
+        using (var again = await h.Client.PostAsJsonAsync("api/v1/billing/runs", new { tenant = tenantB, periodStart = start, periodEnd = end }))
+        {
+            Assert.Equal(idB + "-r2", Assert.Single((await again.Content.ReadFromJsonAsync<List<InvoiceResponse>>(Json.Options))!).Id);
+        }
+
+        // Tenant isolation: A's viewer sees its invoice, not B's.
+        using var viewer = new HttpClient { BaseAddress = h.Server.Address };
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", customerA.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await viewer.GetAsync($"api/v1/billing/invoices/{idA}/evidence")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await viewer.GetAsync($"api/v1/billing/invoices/{idB}")).StatusCode);
+        var listed = (await viewer.GetFromJsonAsync<InvoicePageResponse>("api/v1/billing/invoices", Json.Options))!;
+        Assert.All(listed.Items, i => Assert.Equal(tenantA, i.Tenant));
+    }
+
+    private async Task<(string Tenant, string Project)> TenantAsync()
+    {
+        var tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+        using (var created = await h.Client.PostAsJsonAsync("api/v1/tenants", new { id = tenant, name = "Tenant " + tenant, quota = new { vcpu = 64, ramMiB = 262144, diskGiB = 4096, vms = 20 } }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        var project = "p-" + Guid.NewGuid().ToString("N")[..8];
+        using var response = await h.Client.PostAsJsonAsync($"api/v1/tenants/{tenant}/projects", new { id = project, name = "Project", quota = new { vcpu = 32, ramMiB = 131072, diskGiB = 2048, vms = 10 } });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (tenant, project);
+    }
+
+    // A service identity holding the role, its controller key in a 0600 file (the key only it holds), and its token.
+    private async Task<(string KeyFile, string Address, string Token)> PartyAsync(string role)
+    {
+        var clientId = "m-" + Guid.NewGuid().ToString("N")[..10];
+        using var created = await h.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId, roles = new[] { role } });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.IsSuccessStatusCode, body.ToString());
+        var key = body.GetProperty("controllerPrivateKey").GetString()!;
+        var file = Path.Combine(_keys, clientId + ".key");
+        await File.WriteAllTextAsync(file, key);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var (token, _) = await ClientCredentials.RequestAsync(h.Server.Address, body.GetProperty("identity").GetProperty("id").GetString()!,
+            body.GetProperty("clientSecret").GetString()!); // waits until the chain lists the identity and its role
+        return (file, Sankofa.Ledger.Billing.BillingTypedData.AddressOf(Convert.FromHexString(key[2..])), token);
+    }
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exit = await SankofaCommand.Create().Parse([.. args, "--server", h.Server.Address.ToString()])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+}

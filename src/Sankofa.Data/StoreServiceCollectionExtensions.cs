@@ -67,6 +67,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
         services.AddSingleton<Core.Billing.IPriceBookStore, Billing.PriceBookStore>();
         services.AddSingleton<Core.Billing.IAvailabilityStore, Billing.AvailabilityStore>();
+        services.AddSingleton<Core.Billing.IInvoiceStore, Billing.InvoiceStore>();
         services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();

@@ -6,7 +6,7 @@ using Sankofa.Server.Billing;
 
 namespace Sankofa.Cli.Billing;
 
-/// <summary><c>sankofa billing prices [show VERSION | create --file F]</c>: price books (docs/billing.md).</summary>
+/// <summary><c>sankofa billing prices [show VERSION | create --file F]</c> and the invoice commands (<see cref="InvoiceCommands"/>), docs/billing.md.</summary>
 internal static class BillingCommand
 {
     /// <summary>Exit code: done.</summary>
@@ -18,10 +18,18 @@ internal static class BillingCommand
     /// <summary>Exit code: refused, bad input or connection error.</summary>
     public const int Error = 2;
 
+    /// <summary>Exit code: the invoice did not verify (or cannot be proven yet).</summary>
+    public const int Failed = 3;
+
     public static Command Create()
     {
         var billing = new Command("billing", "Billing: price books, invoices and settlement (docs/billing.md).");
         billing.Subcommands.Add(PricesCommand());
+        foreach (var command in InvoiceCommands.Create())
+        {
+            billing.Subcommands.Add(command);
+        }
+
         return billing;
     }
 
@@ -63,10 +71,10 @@ internal static class BillingCommand
     // Millionths of a minor unit, as minor units with up to six decimals.
     private static string Minor(long micro) => (micro / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture);
 
-    private static void Print(ParseResult parse, object value, string text) =>
+    internal static void Print(ParseResult parse, object value, string text) =>
         parse.InvocationConfiguration.Output.WriteLine(parse.GetValue(SankofaCommand.Output) == OutputFormat.Json ? JsonSerializer.Serialize(value, SankofaApiClient.Json) : text);
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<SankofaApiClient, Task> action)
+    internal static async Task<int> RunAsync(ParseResult parse, Func<SankofaApiClient, Task> action)
     {
         try
         {
@@ -79,7 +87,12 @@ internal static class BillingCommand
             await parse.InvocationConfiguration.Error.WriteLineAsync("billing: " + ex.Message);
             return ex.StatusCode == System.Net.HttpStatusCode.NotFound ? NotFound : Error;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException)
+        catch (VerificationFailedException)
+        {
+            return Failed;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or ArgumentException or InvalidOperationException or FormatException
+                                   or Core.Ledger.LedgerUnavailableException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("billing: " + ex.Message);
             return Error;

@@ -269,7 +269,7 @@ internal static class GovCommand
 
             rpcUrl ??= new Uri(ledger!.RpcUrl);
             boardAddress ??= ledger!.BoardAddress ?? throw new ArgumentException("The server's contracts belong to no board (Ledger:Board is not configured).");
-            var key = withKey ? await ReadKeyAsync(parse.GetValue(KeyFile)) : [];
+            var key = withKey ? await KeyFiles.ReadAsync(parse.GetValue(KeyFile), "--key-file is required: the member's private key signs this act.") : [];
             using var board = new BoardClient(rpcUrl, boardAddress, key);
             return await action(board, ledger);
         }
@@ -278,22 +278,5 @@ internal static class GovCommand
             await parse.InvocationConfiguration.Error.WriteLineAsync("gov: " + ex.Message);
             return Error;
         }
-    }
-
-    private static async Task<byte[]> ReadKeyAsync(FileInfo? file)
-    {
-        if (file is null)
-        {
-            throw new ArgumentException("--key-file is required: the member's private key signs this act.");
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file.FullName) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new ArgumentException($"Key file {file.FullName} can be read by others; chmod 600 it.");
-        }
-
-        var text = (await File.ReadAllTextAsync(file.FullName)).Trim();
-        var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-        return hex.Length == 64 ? Convert.FromHexString(hex) : throw new ArgumentException($"Key file {file.FullName} does not hold 0x and 64 hex digits.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Core.Billing;
@@ -26,6 +27,32 @@ public static class AvailabilitySeal
         return string.Create(CultureInfo.InvariantCulture,
             $"{{\"resourceId\":\"{hour.ResourceId}\",\"tenantId\":\"{hour.TenantId}\",\"hourStart\":{hour.HourStart.ToUnixTimeSeconds()},"
             + $"\"expectedSeconds\":{hour.ExpectedSeconds},\"downSeconds\":{hour.DownSeconds}}}");
+    }
+
+    /// <summary>
+    /// The hour a sealed payload states, or null when it is not exactly in the canonical form <see cref="Payload"/> writes
+    /// (a verifier must not accept a payload it would not have written itself). The payload names no project:
+    /// <see cref="AvailabilityHour.ProjectId"/> is empty.
+    /// </summary>
+    public static AvailabilityHour? Parse(string? payload)
+    {
+        if (payload is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            var r = json.RootElement;
+            var hour = new AvailabilityHour(r.GetProperty("resourceId").GetString()!, r.GetProperty("tenantId").GetString()!, string.Empty,
+                DateTimeOffset.FromUnixTimeSeconds(r.GetProperty("hourStart").GetInt64()), r.GetProperty("expectedSeconds").GetInt64(), r.GetProperty("downSeconds").GetInt64());
+            return Payload(hour) == payload ? hour : null;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The audit event sealing <paramref name="hour"/>.</summary>

@@ -31,6 +31,18 @@ public static class BillingNames
     /// <summary>The dimension named, or null.</summary>
     public static BillingDimension? Dimension(string? name) =>
         Enum.GetValues<BillingDimension>().Cast<BillingDimension?>().FirstOrDefault(d => Name(d!.Value) == name);
+
+    /// <summary>
+    /// An amount in minor units as a decimal string with <paramref name="minorDigits"/> digits after the point
+    /// (8498, 2 → "84.98"; −821, 2 → "-8.21"), in integers: money never passes through a floating-point number.
+    /// </summary>
+    public static string Amount(long minor, int minorDigits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minorDigits);
+        var digits = (minor < 0 ? -(Int128)minor : minor).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(minorDigits + 1, '0');
+        var text = minorDigits == 0 ? digits : digits[..^minorDigits] + "." + digits[^minorDigits..];
+        return minor < 0 ? "-" + text : text;
+    }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Core.Provisioning;
@@ -25,6 +26,33 @@ public static class UsageSeal
         return string.Create(CultureInfo.InvariantCulture,
             $"{{\"resourceId\":\"{record.ResourceId}\",\"tenantId\":\"{record.TenantId}\",\"projectId\":\"{record.ProjectId}\",\"hourStart\":{record.HourStart.ToUnixTimeSeconds()},"
             + $"\"seconds\":{record.Seconds},\"vcpuSeconds\":{record.VCpuSeconds},\"ramMiBSeconds\":{record.RamMiBSeconds},\"diskGiBSeconds\":{record.DiskGiBSeconds}}}");
+    }
+
+    /// <summary>
+    /// The record a sealed payload states, or null when it is not exactly in the canonical form <see cref="Payload"/>
+    /// writes (a verifier must not accept a payload it would not have written itself).
+    /// </summary>
+    public static UsageRecord? Parse(string? payload)
+    {
+        if (payload is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            var r = json.RootElement;
+            var record = new UsageRecord(
+                r.GetProperty("resourceId").GetString()!, r.GetProperty("tenantId").GetString()!, r.GetProperty("projectId").GetString()!,
+                DateTimeOffset.FromUnixTimeSeconds(r.GetProperty("hourStart").GetInt64()), r.GetProperty("seconds").GetInt64(),
+                r.GetProperty("vcpuSeconds").GetInt64(), r.GetProperty("ramMiBSeconds").GetInt64(), r.GetProperty("diskGiBSeconds").GetInt64());
+            return Payload(record) == payload ? record : null;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The audit event sealing <paramref name="record"/>.</summary>

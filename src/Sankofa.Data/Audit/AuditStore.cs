@@ -411,7 +411,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return parameter.ParameterName;
     }
 
-    private static AuditEntry ToDomain(AuditEntryRow r) => new(
+    internal static AuditEntry ToDomain(AuditEntryRow r) => new(
         r.Id,
         DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs),
         r.Actor,
@@ -423,7 +423,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             ? new AuditSeal(seq, r.PreviousHash!, r.Hash!, r.BatchId!.Value, r.LeafIndex!.Value, r.Proof!)
             : null);
 
-    private static AuditBatch ToDomain(AuditBatchRow r) => new(
+    internal static AuditBatch ToDomain(AuditBatchRow r) => new(
         r.Id,
         r.Root,
         r.FirstSequence,

@@ -37,13 +37,10 @@ internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<Billi
         }, cancellationToken);
     }
 
-    public async Task<OnChainInvoice?> GetInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
+    public Task<OnChainInvoice?> GetInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
     {
-        var w = await CallAsync([.. Abi.Selector("invoiceOf(bytes32)"), .. LedgerIds.Of(invoiceId)], cancellationToken).ConfigureAwait(false);
-        var state = (OnChainInvoiceState)(int)Uint(w, 10);
-        return state == OnChainInvoiceState.None ? null : new OnChainInvoice(
-            w[0..32], w[32..64], w[64..96], System.Text.Encoding.ASCII.GetString(w[96..128]).TrimEnd('\0'),
-            Time(w, 4), Time(w, 5), (long)Uint(w, 6), Time(w, 7), (long)Uint(w, 8), (long)Uint(w, 9), state, Address(w, 11), Address(w, 12));
+        var connection = runtime.Connection;
+        return BillingCalls.InvoiceOfAsync(connection.Rpc, BillingAddress(connection), invoiceId, cancellationToken);
     }
 
     public async Task<byte[]> ApprovalDigestAsync(string invoiceId, CancellationToken cancellationToken)
@@ -82,11 +79,10 @@ internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<Billi
     public Task<LedgerReceipt> SettleAsync(string invoiceId, CancellationToken cancellationToken) =>
         SendAsync($"settle invoice {invoiceId}", new SettleFunction { InvoiceId = LedgerIds.Of(invoiceId) }, cancellationToken);
 
-    public async Task<long> BalanceAsync(string tenantId, string currency, CancellationToken cancellationToken)
+    public Task<long> BalanceAsync(string tenantId, string currency, CancellationToken cancellationToken)
     {
-        var w = await CallAsync([.. Abi.Selector("balanceOf(bytes32,bytes32)"), .. LedgerIds.Of(tenantId), .. BillingFunctions.Currency(currency)], cancellationToken)
-            .ConfigureAwait(false);
-        return (long)Uint(w, 0);
+        var connection = runtime.Connection;
+        return BillingCalls.BalanceAsync(connection.Rpc, BillingAddress(connection), tenantId, currency, cancellationToken);
     }
 
     private async Task<byte[]> OnChainHashAsync(string invoiceId, CancellationToken cancellationToken) =>
@@ -130,23 +126,8 @@ internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<Billi
         }
     }
 
-    private async Task<byte[]> CallAsync(byte[] data, CancellationToken cancellationToken)
-    {
-        var connection = runtime.Connection;
-        var answer = await connection.Rpc.CallAsync("eth_call", cancellationToken, new { to = BillingAddress(connection), data = Hex.Bytes(data) }, "latest")
-            .ConfigureAwait(false);
-        return Hex.ToBytes(answer.GetString()!);
-    }
-
     private static string BillingAddress(LedgerConnection connection) =>
         connection.BillingAddress ?? throw new LedgerUnavailableException("The ledger has no SankofaBilling contract.");
-
-    private static BigInteger Uint(byte[] words, int index) => new(words.AsSpan(32 * index, 32), isUnsigned: true, isBigEndian: true);
-
-    private static DateTimeOffset Time(byte[] words, int index) => DateTimeOffset.FromUnixTimeSeconds((long)Uint(words, index));
-
-    private static string? Address(byte[] words, int index) =>
-        words.AsSpan(32 * index, 32).ContainsAnyExcept((byte)0) ? Hex.Bytes(words.AsSpan((32 * index) + 12, 20)) : null;
 
     private static byte[] Word(byte[] value, string name) =>
         value is { Length: 32 } ? value : throw new ArgumentException("Must be 32 bytes.", name);

@@ -32,6 +32,24 @@ public static class BillingTypedData
         Digest(contract, chainId, Encode(new ABIValue("bytes32", ResolutionType), new ABIValue("bytes32", invoiceId), new ABIValue("bytes32", invoiceHash),
             new ABIValue("bool", upheld)));
 
+    /// <summary>
+    /// Signs a digest as a party does with its identity's controller key: 65 bytes <c>r ‖ s ‖ v</c> (v 27 or 28), no
+    /// prefix — what <c>cast wallet sign --no-hash</c> gives for the same digest.
+    /// </summary>
+    public static byte[] Sign(ReadOnlySpan<byte> privateKey, byte[] digest)
+    {
+        using var key = new Keys.SigningKey(privateKey);
+        var (r, s, recovery) = key.Sign(digest);
+        return [.. r, .. s, (byte)(27 + recovery)];
+    }
+
+    /// <summary>The address of a controller key.</summary>
+    public static string AddressOf(ReadOnlySpan<byte> privateKey)
+    {
+        using var key = new Keys.SigningKey(privateKey);
+        return key.Address;
+    }
+
     private static byte[] Digest(string contract, long chainId, byte[] structHash)
     {
         var domain = Encode(new ABIValue("bytes32", DomainType), new ABIValue("bytes32", Keccak("SankofaBilling")), new ABIValue("bytes32", Keccak("1")),

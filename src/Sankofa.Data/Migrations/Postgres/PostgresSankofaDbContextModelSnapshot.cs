@@ -436,6 +436,56 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("resource_availability", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.DepositRow", b =>
+                {
+                    b.Property<string>("Reference")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reference");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("ChainBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("chain_transaction");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("RecordedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at_ms");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Reference");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_billing_deposits_tenant");
+
+                    b.ToTable("billing_deposits", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Billing.DownIntervalRow", b =>
                 {
                     b.Property<string>("ResourceId")
@@ -463,6 +513,106 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasDatabaseName("ix_resource_down_intervals_tenant");
 
                     b.ToTable("resource_down_intervals", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.InvoiceRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Auditor")
+                        .HasMaxLength(42)
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("auditor");
+
+                    b.Property<long?>("CheckedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checked_at_ms");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Customer")
+                        .HasMaxLength(42)
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("customer");
+
+                    b.Property<string>("Document")
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<long?>("IssueBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issue_block");
+
+                    b.Property<string>("IssueTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("issue_transaction");
+
+                    b.Property<long>("PeriodEndMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("period_end_ms");
+
+                    b.Property<long>("PeriodStartMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("period_start_ms");
+
+                    b.Property<long?>("SettleBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("settle_block");
+
+                    b.Property<string>("SettleTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("settle_transaction");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("waiting_for");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CheckedAtMs")
+                        .HasDatabaseName("ix_invoices_status_checked");
+
+                    b.HasIndex("TenantId", "PeriodStartMs")
+                        .HasDatabaseName("ix_invoices_tenant_period");
+
+                    b.ToTable("invoices", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.PriceBookRow", b =>

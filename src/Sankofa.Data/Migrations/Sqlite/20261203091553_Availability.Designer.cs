@@ -10,7 +10,7 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSankofaDbContext))]
-    [Migration("20261203090108_Availability")]
+    [Migration("20261203091553_Availability")]
     partial class Availability
     {
         /// <inheritdoc />
@@ -428,6 +428,56 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("resource_availability", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.DepositRow", b =>
+                {
+                    b.Property<string>("Reference")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("ChainBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_transaction");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("RecordedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at_ms");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Reference");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_billing_deposits_tenant");
+
+                    b.ToTable("billing_deposits", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Billing.DownIntervalRow", b =>
                 {
                     b.Property<string>("ResourceId")
@@ -455,6 +505,106 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_resource_down_intervals_tenant");
 
                     b.ToTable("resource_down_intervals", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.InvoiceRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Auditor")
+                        .HasMaxLength(42)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auditor");
+
+                    b.Property<long?>("CheckedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("checked_at_ms");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Customer")
+                        .HasMaxLength(42)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer");
+
+                    b.Property<string>("Document")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<long?>("IssueBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issue_block");
+
+                    b.Property<string>("IssueTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issue_transaction");
+
+                    b.Property<long>("PeriodEndMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end_ms");
+
+                    b.Property<long>("PeriodStartMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start_ms");
+
+                    b.Property<long?>("SettleBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settle_block");
+
+                    b.Property<string>("SettleTransaction")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settle_transaction");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("waiting_for");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CheckedAtMs")
+                        .HasDatabaseName("ix_invoices_status_checked");
+
+                    b.HasIndex("TenantId", "PeriodStartMs")
+                        .HasDatabaseName("ix_invoices_tenant_period");
+
+                    b.ToTable("invoices", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.PriceBookRow", b =>

@@ -1,0 +1,314 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sankofa.Cli.Api;
+using Sankofa.Cli.Audit;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Billing;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger;
+using Sankofa.Ledger.Billing;
+using Sankofa.Ledger.Resources;
+using Sankofa.Server.Billing;
+
+namespace Sankofa.Cli.Billing;
+
+/// <summary>
+/// <c>sankofa billing runs|invoices|show|verify|sign|dispute|resolve|settle|deposit|statement</c> (docs/billing.md). The
+/// parties' commands read what they sign from the chain itself and sign with the identity's own controller key, which
+/// never leaves this machine; only the signature goes to the server, which relays it.
+/// </summary>
+internal static class InvoiceCommands
+{
+    private static readonly Option<Uri?> RpcUrl = UriOption.Create("--rpc-url", "Chain JSON-RPC endpoint to read (default: the one the server names).");
+    private static readonly Option<string?> Contract = new("--contract") { Description = "SankofaBilling's address (default: the one the server names)." };
+    private static readonly Option<FileInfo?> KeyFile = new("--key-file") { Description = "Your identity's controller key: a file (mode 0600) holding 0x and 64 hex digits." };
+
+    public static IEnumerable<Command> Create() =>
+        [RunsCommand(), InvoicesCommand(), ShowCommand(), VerifyCommand(), SignCommand(), DisputeCommand(), ResolveCommand(), SettleCommand(), DepositCommand(), StatementCommand()];
+
+    private static Command RunsCommand()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant." };
+        var runs = new Command("runs", "Billing runs, newest period first: their state, and what a waiting run waits for.") { tenant };
+        runs.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var page = await api.GetAsync<InvoicePageResponse>(Query("api/v1/billing/invoices", ("tenant", parse.GetValue(tenant)), ("limit", "500")), ct);
+            BillingCommand.Print(parse, page, string.Join('\n', page.Items.Select(i => string.Create(CultureInfo.InvariantCulture,
+                $"{i.Id,-36} {i.Tenant,-16} {i.PeriodStart:yyyy-MM-dd HH}h → {i.PeriodEnd:yyyy-MM-dd HH}h  {Name(i.Status),-9} {(i.WaitingFor is { } w ? "waits for " + w : "")}"))
+                .Prepend($"{page.Items.Count} run(s)")));
+        }));
+
+        var start = new Command("start", "Start billing runs (billing-admin): a tenant or every tenant with usage; a period on whole hours, or last month.")
+        {
+            tenant,
+        };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "Start of the period, UTC, on the hour (with --to)." };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "End of the period (exclusive), on the hour." };
+        start.Options.Add(from);
+        start.Options.Add(to);
+        start.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new BillingRunBody(parse.GetValue(tenant), parse.GetValue(from), parse.GetValue(to)), SankofaApiClient.Json);
+            var started = await api.PostJsonAsync<IReadOnlyList<InvoiceResponse>>("api/v1/billing/runs", body, ct);
+            BillingCommand.Print(parse, started, string.Join('\n', started.Select(i => $"{i.Id}  {Name(i.Status)}{(i.WaitingFor is { } w ? ", waits for " + w : "")}")
+                .Prepend($"{started.Count} run(s)")));
+        }));
+        runs.Subcommands.Add(start);
+        return runs;
+    }
+
+    private static Command InvoicesCommand()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant." };
+        var status = new Option<string?>("--status") { Description = "Only this status: issued, disputed, final, voided, settled…" };
+        var invoices = new Command("invoices", "Invoices, newest period first: total, status and who has signed.") { tenant, status };
+        invoices.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var page = await api.GetAsync<InvoicePageResponse>(
+                Query("api/v1/billing/invoices", ("tenant", parse.GetValue(tenant)), ("status", parse.GetValue(status)), ("limit", "500")), ct);
+            var built = page.Items.Where(i => i.Total is not null).ToList();
+            BillingCommand.Print(parse, built, string.Join('\n', built.Select(i => string.Create(CultureInfo.InvariantCulture,
+                $"{i.Id,-36} {i.Tenant,-16} {i.Currency} {i.TotalText,12}  {Name(i.Status),-9} {Signed(i)}")).Prepend($"{built.Count} invoice(s)")));
+        }));
+        return invoices;
+    }
+
+    private static Command ShowCommand()
+    {
+        var id = new Argument<string>("invoice") { Description = "The invoice id." };
+        var show = new Command("show", "One invoice: its lines per project and resource, SLA credits, totals, hash and state on chain.") { id };
+        show.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var i = await api.GetAsync<InvoiceResponse>($"api/v1/billing/invoices/{Uri.EscapeDataString(parse.GetValue(id)!)}", ct);
+            BillingCommand.Print(parse, i, Describe(i));
+        }));
+        return show;
+    }
+
+    private static Command VerifyCommand()
+    {
+        var id = new Argument<string>("invoice") { Description = "The invoice id." };
+        var verify = new Command("verify",
+            "Recompute the invoice on this machine from its sealed usage and availability hours, their Merkle proofs and the price book, with roots, "
+            + "prices and the issued hash read from the chain itself; exit 0 only when it matches.") { id, RpcUrl, Contract };
+        verify.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var result = await VerifyAsync(api, parse.GetValue(id)!, parse.GetValue(RpcUrl), parse.GetValue(Contract), ct);
+            BillingCommand.Print(parse, result, Report(result));
+            if (result.Status != AuditVerificationStatus.Verified)
+            {
+                throw new VerificationFailedException();
+            }
+        }));
+        return verify;
+    }
+
+    private static Command SignCommand()
+    {
+        var id = new Argument<string>("invoice") { Description = "The invoice id." };
+        var sign = new Command("sign",
+            "Verify the invoice (as `verify` does), then approve it with your identity's controller key (EIP-712 InvoiceApproval over the hash the chain holds): "
+            + "as the customer, or as an auditor after the dispute window.") { id, KeyFile, RpcUrl, Contract };
+        sign.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var invoiceId = parse.GetValue(id)!;
+            var check = await VerifyAsync(api, invoiceId, parse.GetValue(RpcUrl), parse.GetValue(Contract), ct);
+            if (check.Status != AuditVerificationStatus.Verified)
+            {
+                BillingCommand.Print(parse, check, Report(check) + "\nNot signed: dispute it instead (`sankofa billing dispute`).");
+                throw new VerificationFailedException();
+            }
+
+            var signature = await SignAsync(api, parse, invoiceId, (contract, chainId, hash) => BillingTypedData.Approval(contract, chainId, LedgerIds.Of(invoiceId), hash), ct);
+            var after = await api.PostJsonAsync<InvoiceResponse>($"api/v1/billing/invoices/{Uri.EscapeDataString(invoiceId)}/approvals",
+                JsonSerializer.Serialize(new SignatureBody(signature), SankofaApiClient.Json), ct);
+            BillingCommand.Print(parse, after, $"{Report(check)}\nApproved: invoice {invoiceId} is {Name(after.Status)}. {Signed(after)}");
+        }));
+        return sign;
+    }
+
+    private static Command DisputeCommand()
+    {
+        var id = new Argument<string>("invoice") { Description = "The invoice id." };
+        var reason = new Option<string>("--reason") { Description = "Why: recorded on chain with the dispute.", Required = true };
+        var dispute = new Command("dispute", "Dispute the invoice (the customer), signed with your identity's controller key; an auditor resolves it.")
+        {
+            id, reason, KeyFile, RpcUrl, Contract,
+        };
+        dispute.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var (invoiceId, why) = (parse.GetValue(id)!, parse.GetValue(reason)!);
+            var signature = await SignAsync(api, parse, invoiceId, (contract, chainId, hash) => BillingTypedData.Dispute(contract, chainId, LedgerIds.Of(invoiceId), hash, why), ct);
+            var after = await api.PostJsonAsync<InvoiceResponse>($"api/v1/billing/invoices/{Uri.EscapeDataString(invoiceId)}/disputes",
+                JsonSerializer.Serialize(new DisputeBody(why, signature), SankofaApiClient.Json), ct);
+            BillingCommand.Print(parse, after, $"Disputed: invoice {invoiceId} is {Name(after.Status)}; an auditor resolves it.");
+        }));
+        return dispute;
+    }
+
+    private static Command ResolveCommand()
+    {
+        var id = new Argument<string>("invoice") { Description = "The invoice id." };
+        var upheld = new Option<bool>("--upheld") { Description = "The customer is right: the invoice is voided (and issued again corrected)." };
+        var rejected = new Option<bool>("--rejected") { Description = "The invoice stands: it becomes final." };
+        var resolve = new Command("resolve", "Resolve a dispute (an auditor), signed with your identity's controller key.") { id, upheld, rejected, KeyFile, RpcUrl, Contract };
+        resolve.Validators.Add(r =>
+        {
+            if (r.GetValue(upheld) == r.GetValue(rejected))
+            {
+                r.AddError("Give exactly one of --upheld and --rejected.");
+            }
+        });
+        resolve.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var (invoiceId, up) = (parse.GetValue(id)!, parse.GetValue(upheld));
+            var signature = await SignAsync(api, parse, invoiceId, (contract, chainId, hash) => BillingTypedData.Resolution(contract, chainId, LedgerIds.Of(invoiceId), hash, up), ct);
+            var after = await api.PostJsonAsync<InvoiceResponse>($"api/v1/billing/invoices/{Uri.EscapeDataString(invoiceId)}/resolutions",
+                JsonSerializer.Serialize(new ResolutionBody(up, signature), SankofaApiClient.Json), ct);
+            BillingCommand.Print(parse, after, $"Resolved: invoice {invoiceId} is {Name(after.Status)}.");
+        }));
+        return resolve;
+    }
+
+    private static Command SettleCommand()
+    {
+        var id = new Argument<string>("invoice") { Description = "The invoice id." };
+        var settle = new Command("settle", "Settle a final invoice from the tenant's credit now (the server also does as soon as the credit covers it).") { id };
+        settle.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var invoiceId = parse.GetValue(id)!;
+            var after = await api.PostJsonAsync<InvoiceResponse>($"api/v1/billing/invoices/{Uri.EscapeDataString(invoiceId)}/settlement", "{}", ct);
+            BillingCommand.Print(parse, after, $"Invoice {invoiceId} is {Name(after.Status)}{(after.Chain.SettleTransaction is { } tx ? " in transaction " + tx : "")}.");
+        }));
+        return settle;
+    }
+
+    private static Command DepositCommand()
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The tenant credited.", Required = true };
+        var currency = new Option<string>("--currency") { Description = "ISO 4217 code (USD).", Required = true };
+        var amount = new Option<long>("--amount") { Description = "Minor units (cents for USD).", Required = true };
+        var reference = new Option<string>("--reference") { Description = "The payment's reference: recorded once.", Required = true };
+        var deposit = new Command("deposit", "Record a payment received off chain as the tenant's credit (billing-admin).") { tenant, currency, amount, reference };
+        deposit.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var d = await api.PostJsonAsync<DepositResponse>("api/v1/billing/deposits", JsonSerializer.Serialize(
+                new DepositRequest(parse.GetValue(tenant), parse.GetValue(currency), parse.GetValue(amount), parse.GetValue(reference)), SankofaApiClient.Json), ct);
+            BillingCommand.Print(parse, d, string.Create(CultureInfo.InvariantCulture,
+                $"Deposit {d.Reference}: {d.Amount} minor units of {d.Currency} for {d.Tenant}, {(d.Transaction is { } tx ? "credited on chain in " + tx : "to be credited on chain once it answers")}."));
+        }));
+        return deposit;
+    }
+
+    private static Command StatementCommand()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant (default: yours, when you have one)." };
+        var currency = new Option<string?>("--currency") { Description = "The currency (default: the invoices')." };
+        var statement = new Command("statement", "A tenant's statement of account: its credit on chain, deposits, invoices and what is outstanding.") { tenant, currency };
+        statement.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
+        {
+            var s = await api.GetAsync<StatementResponse>(Query("api/v1/billing/statement", ("tenant", parse.GetValue(tenant)), ("currency", parse.GetValue(currency))), ct);
+            var lines = s.Deposits.Select(d => (d.RecordedAt, Text: string.Create(CultureInfo.InvariantCulture, $"{d.RecordedAt:yyyy-MM-dd}  deposit {d.Reference,-28} +{d.Amount}")))
+                .Concat(s.Invoices.Select(i => (i.CreatedAt, Text: string.Create(CultureInfo.InvariantCulture,
+                    $"{i.PeriodStart:yyyy-MM-dd}  invoice {i.Id,-28} -{i.Total}  {Name(i.Status)}"))))
+                .OrderBy(l => l.Item1).Select(l => l.Text);
+            BillingCommand.Print(parse, s, $"Tenant {s.Tenant}, {s.Currency}: credit {s.BalanceText} on chain, outstanding {s.OutstandingText}\n" + string.Join('\n', lines));
+        }));
+        return statement;
+    }
+
+    /// <summary>Recomputes an invoice from its evidence against the chain (docs/billing.md "Verifying an invoice").</summary>
+    internal static async Task<InvoiceVerification> VerifyAsync(SankofaApiClient api, string invoiceId, Uri? rpcUrl, string? contract, CancellationToken ct)
+    {
+        var escaped = Uri.EscapeDataString(invoiceId);
+        var served = await api.GetAsync<InvoiceResponse>($"api/v1/billing/invoices/{escaped}?refresh=false", ct);
+        var invoice = served.ToInvoice() ?? throw new InvalidOperationException($"Invoice {invoiceId} is not built yet: it waits for {served.WaitingFor}.");
+        var evidence = await api.GetAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{escaped}/evidence", ct);
+        var book = await api.GetAsync<Server.Billing.PriceBookResponse>($"api/v1/billing/prices/{invoice.PriceBookVersion}", ct);
+        var ledger = rpcUrl is null || contract is null ? await api.GetLedgerAsync(ct) : null;
+        rpcUrl ??= new Uri(ledger!.RpcUrl);
+        contract ??= ledger!.BillingAddress ?? throw new InvalidOperationException("The server names no SankofaBilling contract; pass --contract.");
+        using var billing = new BillingReader(rpcUrl, contract);
+        var onChain = await billing.GetInvoiceAsync(invoiceId, ct);
+        var priceHash = await billing.GetPriceBookHashAsync(invoice.PriceBookVersion, ct);
+        var auditAnchor = ledger?.AuditAnchorAddress ?? (await api.GetLedgerAsync(ct)).AuditAnchorAddress;
+        using var anchors = new AuditAnchorReader(rpcUrl, auditAnchor);
+        var batches = evidence.Batches.Select(AuditLogVerifier.ToDomain).ToList();
+        var roots = await anchors.GetRootsAsync([.. batches.Select(b => b.Id)], ct);
+        var prices = new PriceBook(book.Version, book.EffectiveFrom, book.Currency, book.MinorDigits, [.. book.Prices.Select(p => new Price(
+            BillingNames.Tier(p.Tier) ?? throw new FormatException($"Unknown tier '{p.Tier}'."),
+            BillingNames.Dimension(p.Dimension) ?? throw new FormatException($"Unknown dimension '{p.Dimension}'."), p.MicroMinorPerUnitHour ?? 0))]);
+        return InvoiceVerifier.Verify(invoice, new InvoiceEvidence([.. evidence.Entries.Select(AuditLogVerifier.ToDomain)], batches), prices, priceHash, onChain, roots);
+    }
+
+    private static async Task<string> SignAsync(
+        SankofaApiClient api, ParseResult parse, string invoiceId, Func<string, long, byte[], byte[]> digest, CancellationToken ct)
+    {
+        var key = await KeyFiles.ReadAsync(parse.GetValue(KeyFile), "--key-file is required: your identity's controller key signs this.");
+        var (rpcUrl, contract) = (parse.GetValue(RpcUrl), parse.GetValue(Contract));
+        if (rpcUrl is null || contract is null)
+        {
+            var ledger = await api.GetLedgerAsync(ct);
+            rpcUrl ??= new Uri(ledger.RpcUrl);
+            contract ??= ledger.BillingAddress ?? throw new InvalidOperationException("The server names no SankofaBilling contract; pass --contract.");
+        }
+
+        // What is signed comes from the chain, not the server: the hash issued there, under the chain's own id.
+        using var billing = new BillingReader(rpcUrl, contract);
+        var onChain = await billing.GetInvoiceAsync(invoiceId, ct) ?? throw new InvalidOperationException($"Invoice {invoiceId} is not issued on chain.");
+        var chainId = await billing.GetChainIdAsync(ct);
+        return "0x" + Convert.ToHexStringLower(BillingTypedData.Sign(key, digest(contract, chainId, onChain.Hash)));
+    }
+
+    private static string Report(InvoiceVerification v) => v.Status switch
+    {
+        AuditVerificationStatus.Verified =>
+            $"Invoice {v.InvoiceId} verified: recomputed from {v.Entries} sealed hour(s) proven against {v.Batches} root(s) on chain, it hashes to the hash the chain issued.",
+        AuditVerificationStatus.Pending => $"Invoice {v.InvoiceId} cannot be proven yet:\n  " + string.Join("\n  ", v.Problems),
+        _ => $"Invoice {v.InvoiceId} FAILED verification:\n  " + string.Join("\n  ", v.Problems),
+    };
+
+    private static string Describe(InvoiceResponse i)
+    {
+        if (i.Lines is null)
+        {
+            return $"{i.Id} for {i.Tenant}, {i.PeriodStart:u} → {i.PeriodEnd:u}: {Name(i.Status)}, waits for {i.WaitingFor}";
+        }
+
+        var digits = i.MinorDigits ?? 2;
+        var text = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"{i.Id} for {i.Tenant}, {i.PeriodStart:u} → {i.PeriodEnd:u}, price book v{i.PriceBookVersion}, {i.Currency}"),
+            $"  status {Name(i.Status)}  {Signed(i)}",
+        };
+        foreach (var project in i.Lines.GroupBy(l => l.Project))
+        {
+            text.Add($"  project {project.Key}");
+            text.AddRange(project.Select(l => string.Create(CultureInfo.InvariantCulture,
+                $"    {l.Resource,-24} {l.Tier,-8} {l.Seconds / 3600m,8:0.##} h  {BillingNames.Amount(l.Amount, digits),12}")));
+        }
+
+        text.AddRange(i.Credits!.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"  SLA credit {c.Resource,-20} down {c.DownSeconds} of {c.ExpectedSeconds} s, {c.Percent} %  {BillingNames.Amount(-c.Amount, digits),12}")));
+        text.Add($"  subtotal {BillingNames.Amount(i.Subtotal!.Value, digits)}, credits -{BillingNames.Amount(i.CreditTotal!.Value, digits)}, "
+            + string.Create(CultureInfo.InvariantCulture, $"tax ({i.TaxBasisPoints / 100m:0.##} %) {BillingNames.Amount(i.Tax!.Value, digits)}, total {i.TotalText} {i.Currency}"));
+        text.Add($"  hash {i.Hash}, usage roots {i.UsageRoots}");
+        text.Add($"  issued on chain in {i.Chain.IssueTransaction ?? "(not yet)"}; verify with `sankofa billing verify {i.Id}`");
+        return string.Join('\n', text);
+    }
+
+    private static string Signed(InvoiceResponse i) =>
+        $"customer {i.Chain.Customer ?? "—"}, auditor {i.Chain.Auditor ?? "—"}";
+
+    private static string Name(InvoiceStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string Query(string path, params (string Name, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return given.Count == 0 ? path : path + "?" + string.Join('&', given);
+    }
+}
+
+/// <summary>The invoice did not verify: the command exits with <see cref="BillingCommand.Failed"/>.</summary>
+internal sealed class VerificationFailedException : Exception;

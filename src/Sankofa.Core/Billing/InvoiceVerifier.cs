@@ -1,0 +1,189 @@
+using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
+using Sankofa.Core.Provisioning;
+
+namespace Sankofa.Core.Billing;
+
+/// <summary>What verifying an invoice found.</summary>
+/// <param name="InvoiceId">The invoice.</param>
+/// <param name="Status">Verified when the invoice recomputed from the proven evidence hashes to the hash on chain.</param>
+/// <param name="Problems">Each mismatch in words (naming the line, entry or batch); empty when verified.</param>
+/// <param name="Entries">Sealed hours checked against the chain's roots.</param>
+/// <param name="Batches">Batches whose roots were read from the chain.</param>
+public sealed record InvoiceVerification(string InvoiceId, AuditVerificationStatus Status, IReadOnlyList<string> Problems, int Entries, int Batches);
+
+/// <summary>
+/// Recomputes an invoice the way a customer or an auditor does on their own machine (docs/billing.md): every sealed hour
+/// proven against the root the chain holds for its batch, the hours summed per resource, rated at the price book whose
+/// hash the chain holds, credited by the SLA schedule from the proven availability, and hashed; the result must be the
+/// hash the chain issued, with the commitment to the same batches. The invoice as served is only used to name where a
+/// difference lies, and for what the evidence cannot say (each resource's tier, the tax rate), which the hash covers.
+/// </summary>
+public static class InvoiceVerifier
+{
+    private const int MaxProblems = 50;
+
+    /// <summary>Verifies <paramref name="served"/>.</summary>
+    /// <param name="served">The invoice as the server gave it.</param>
+    /// <param name="evidence">The sealed hours and their batches as the server gave them.</param>
+    /// <param name="prices">The price book the invoice names, as the server gave it.</param>
+    /// <param name="chainPriceBookHash">The hash the chain holds for that version; null when none.</param>
+    /// <param name="onChain">The invoice as the chain holds it; null when never issued.</param>
+    /// <param name="chainRoots">The chain's roots of the evidence's batches, by batch id.</param>
+    public static InvoiceVerification Verify(
+        Invoice served, InvoiceEvidence evidence, PriceBook prices, byte[]? chainPriceBookHash, OnChainInvoice? onChain,
+        IReadOnlyDictionary<long, OnChainRoot> chainRoots)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentNullException.ThrowIfNull(chainRoots);
+        var problems = new List<string>();
+        var pending = false;
+        if (onChain is null)
+        {
+            return new(served.Id, AuditVerificationStatus.Failed, [$"invoice {served.Id} is not issued on chain"], 0, 0);
+        }
+
+        if (prices.Version != served.PriceBookVersion)
+        {
+            problems.Add($"the price book given is version {prices.Version}, the invoice names {served.PriceBookVersion}");
+        }
+
+        if (chainPriceBookHash is null || !prices.Hash().AsSpan().SequenceEqual(chainPriceBookHash))
+        {
+            problems.Add($"price book {prices.Version} does not hash to the hash the chain holds for it (prices changed, or never recorded)");
+        }
+
+        // Every sealed hour proven against the chain, then read.
+        var batches = evidence.Batches.ToDictionary(b => b.Id);
+        var usage = new Dictionary<string, UsageRecord>(StringComparer.Ordinal);
+        var availability = new Dictionary<string, ResourceAvailability>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, string, long)>();
+        foreach (var entry in evidence.Entries)
+        {
+            var batch = entry.Seal is { } seal ? batches.GetValueOrDefault(seal.BatchId) : null;
+            var check = AuditVerifier.VerifyEntry(entry, batch, entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null);
+            if (check.Status != AuditVerificationStatus.Verified)
+            {
+                pending |= check.Status == AuditVerificationStatus.Pending;
+                problems.AddRange(check.Problems);
+                continue;
+            }
+
+            if (!Read(entry, served, usage, availability, seen, out var problem))
+            {
+                problems.Add(problem!);
+            }
+        }
+
+        // Recompute: the lines from the proven hours (tier as served: the hash covers it), the credits from the proven availability.
+        var tiers = served.Lines.ToDictionary(l => l.ResourceId, l => l.Tier, StringComparer.Ordinal);
+        foreach (var resource in usage.Keys.Where(r => !tiers.ContainsKey(r)))
+        {
+            problems.Add($"resource {resource} has proven usage in the period but no line on the invoice");
+        }
+
+        foreach (var line in served.Lines.Where(l => !usage.ContainsKey(l.ResourceId)))
+        {
+            problems.Add($"line {line.ResourceId}: no sealed usage in the evidence proves it");
+        }
+
+        var rootsCommitment = UsageRoots.Commit(evidence.Batches.Where(b => chainRoots.ContainsKey(b.Id))
+            .Select(b => new KeyValuePair<long, byte[]>(b.Id, chainRoots[b.Id].Root)));
+        var recomputed = Invoice.Build(served.Id, served.TenantId, served.PeriodStart, served.PeriodEnd, prices, rootsCommitment, served.TaxBasisPoints,
+            usage.Values.Where(u => tiers.ContainsKey(u.ResourceId)).Select(u => new RatedUsage(
+                u.ResourceId, u.ProjectId, tiers[u.ResourceId], u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds)),
+            availability.Values);
+        problems.AddRange(Differences(served, recomputed));
+        if (!rootsCommitment.AsSpan().SequenceEqual(onChain.UsageRoots))
+        {
+            problems.Add("the evidence's batches and the chain's roots do not give the usage-roots commitment the chain issued");
+        }
+
+        if (!recomputed.Hash().AsSpan().SequenceEqual(onChain.Hash))
+        {
+            problems.Add($"the invoice recomputed from the evidence hashes to 0x{Convert.ToHexStringLower(recomputed.Hash())}, the chain holds 0x{Convert.ToHexStringLower(onChain.Hash)}");
+        }
+
+        var status = problems.Count == 0 ? AuditVerificationStatus.Verified : pending && problems.Count > 0 ? AuditVerificationStatus.Pending : AuditVerificationStatus.Failed;
+        return new(served.Id, status, problems.Count > MaxProblems ? [.. problems.Take(MaxProblems), $"… and {problems.Count - MaxProblems} more"] : problems,
+            evidence.Entries.Count, chainRoots.Count);
+    }
+
+    // Adds a proven hour to the sums; false (with the reason) when it is not one of this invoice's hours, or comes twice.
+    private static bool Read(
+        AuditEntry entry, Invoice invoice, Dictionary<string, UsageRecord> usage, Dictionary<string, ResourceAvailability> availability,
+        HashSet<(string, string, long)> seen, out string? problem)
+    {
+        problem = null;
+        string resource, tenant;
+        DateTimeOffset hour;
+        switch (entry.Action)
+        {
+            case UsageSeal.Action when UsageSeal.Parse(entry.Payload) is { } u:
+                (resource, tenant, hour) = (u.ResourceId, u.TenantId, u.HourStart);
+                usage[resource] = usage.TryGetValue(resource, out var sum)
+                    ? sum with
+                    {
+                        Seconds = sum.Seconds + u.Seconds, VCpuSeconds = sum.VCpuSeconds + u.VCpuSeconds, RamMiBSeconds = sum.RamMiBSeconds + u.RamMiBSeconds,
+                        DiskGiBSeconds = sum.DiskGiBSeconds + u.DiskGiBSeconds,
+                    }
+                    : u;
+                break;
+            case AvailabilitySeal.Action when AvailabilitySeal.Parse(entry.Payload) is { } a:
+                (resource, tenant, hour) = (a.ResourceId, a.TenantId, a.HourStart);
+                availability[resource] = availability.TryGetValue(resource, out var known)
+                    ? known with { ExpectedSeconds = known.ExpectedSeconds + a.ExpectedSeconds, DownSeconds = known.DownSeconds + a.DownSeconds }
+                    : new ResourceAvailability(resource, a.ExpectedSeconds, a.DownSeconds);
+                break;
+            default:
+                problem = $"entry {entry.Id} ({entry.Action}) is not a sealed usage or availability hour in canonical form";
+                return false;
+        }
+
+        if (tenant != invoice.TenantId || hour < invoice.PeriodStart || hour >= invoice.PeriodEnd)
+        {
+            problem = $"entry {entry.Id} is an hour of tenant {tenant} at {hour:u}, outside the invoice's tenant or period";
+        }
+        else if (!seen.Add((entry.Action, resource, hour.ToUnixTimeSeconds())))
+        {
+            problem = $"entry {entry.Id}: resource {resource}'s hour {hour:u} is in the evidence twice";
+        }
+
+        return problem is null;
+    }
+
+    private static IEnumerable<string> Differences(Invoice served, Invoice recomputed)
+    {
+        var proven = recomputed.Lines.ToDictionary(l => l.ResourceId, StringComparer.Ordinal);
+        foreach (var line in served.Lines)
+        {
+            if (proven.TryGetValue(line.ResourceId, out var p) && p != line)
+            {
+                yield return $"line {line.ResourceId}: the invoice says {Describe(line)}; the proven usage gives {Describe(p)}";
+            }
+        }
+
+        var credits = recomputed.Credits.ToDictionary(c => c.ResourceId, StringComparer.Ordinal);
+        foreach (var credit in served.Credits)
+        {
+            if (!credits.Remove(credit.ResourceId, out var c))
+            {
+                yield return $"credit {credit.ResourceId}: not owed by the proven availability";
+            }
+            else if (c != credit)
+            {
+                yield return $"credit {credit.ResourceId}: the invoice says {credit.Percent} % = {credit.Amount} (down {credit.DownSeconds} of {credit.ExpectedSeconds} s); the proven availability gives {c.Percent} % = {c.Amount} (down {c.DownSeconds} of {c.ExpectedSeconds} s)";
+            }
+        }
+
+        foreach (var missing in credits.Values)
+        {
+            yield return $"credit {missing.ResourceId}: {missing.Percent} % = {missing.Amount} is owed by the proven availability but missing from the invoice";
+        }
+
+        static string Describe(InvoiceLine l) =>
+            $"{l.Seconds} s, {l.VCpuSeconds} vCPU-s, {l.RamMiBSeconds} MiB-s, {l.DiskGiBSeconds} GiB-s = {l.Amount}";
+    }
+}

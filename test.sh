@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need first: the pinned npm packages (anvil, solc) and, when absent,
-# PostgreSQL (a throwaway cluster on 127.0.0.1 is started for the store tests), Chromium (for the browser tests) and
-# promtool (for the metrics test) from Debian's packages.
+# PostgreSQL (a throwaway cluster on 127.0.0.1 is started for the store tests), Chromium (for the browser tests),
+# promtool (for the metrics test) and poppler-utils (to read the invoice PDFs back) from Debian's packages.
 # Ends by printing the totals alone on a line: "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -10,6 +10,7 @@ cd "$root"
 "$root/scripts/node-packages.sh" || exit 1
 "$root/scripts/chromium.sh" || { echo "could not install Chromium" >&2; exit 1; }
 "$root/scripts/prometheus.sh" || { echo "could not install promtool" >&2; exit 1; }
+"$root/scripts/poppler.sh" || { echo "could not install poppler-utils" >&2; exit 1; }
 SANKOFA_TEST_POSTGRES="$("$root/scripts/postgres.sh")" || { echo "could not start PostgreSQL" >&2; exit 1; }
 export SANKOFA_TEST_POSTGRES
 

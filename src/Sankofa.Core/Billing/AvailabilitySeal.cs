@@ -30,9 +30,8 @@ public static class AvailabilitySeal
     }
 
     /// <summary>
-    /// The hour a sealed payload states, or null when it is not exactly in the canonical form <see cref="Payload"/> writes
-    /// (a verifier must not accept a payload it would not have written itself). The payload names no project:
-    /// <see cref="AvailabilityHour.ProjectId"/> is empty.
+    /// The hour a sealed payload states (its project left empty: the payload does not carry it), or null when it is not
+    /// exactly in the canonical form <see cref="Payload"/> writes.
     /// </summary>
     public static AvailabilityHour? Parse(string? payload)
     {

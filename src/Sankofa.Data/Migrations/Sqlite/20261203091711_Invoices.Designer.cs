@@ -10,7 +10,7 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSankofaDbContext))]
-    [Migration("20261203090320_Invoices")]
+    [Migration("20261203091711_Invoices")]
     partial class Invoices
     {
         /// <inheritdoc />
@@ -364,6 +364,70 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityMarkRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("MeasuredUntilMs")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("measured_until_ms");
+
+                    b.HasKey("ResourceId");
+
+                    b.ToTable("resource_availability_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour_start_ms");
+
+                    b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("audit_entry_id");
+
+                    b.Property<long>("DownSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("down_seconds");
+
+                    b.Property<long>("ExpectedSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expected_seconds");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("AuditEntryId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_availability_unsealed");
+
+                    b.HasIndex("TenantId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_availability_tenant");
+
+                    b.ToTable("resource_availability", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Billing.DepositRow", b =>
                 {
                     b.Property<string>("Reference")
@@ -412,6 +476,35 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_billing_deposits_tenant");
 
                     b.ToTable("billing_deposits", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.DownIntervalRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("StartMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_ms");
+
+                    b.Property<long?>("EndMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_ms");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("ResourceId", "StartMs");
+
+                    b.HasIndex("TenantId", "StartMs")
+                        .HasDatabaseName("ix_resource_down_intervals_tenant");
+
+                    b.ToTable("resource_down_intervals", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.InvoiceRow", b =>

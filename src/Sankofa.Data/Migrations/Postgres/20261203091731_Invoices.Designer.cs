@@ -11,7 +11,7 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSankofaDbContext))]
-    [Migration("20261203090404_Invoices")]
+    [Migration("20261203091731_Invoices")]
     partial class Invoices
     {
         /// <inheritdoc />
@@ -375,6 +375,70 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityMarkRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("MeasuredUntilMs")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("measured_until_ms");
+
+                    b.HasKey("ResourceId");
+
+                    b.ToTable("resource_availability_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hour_start_ms");
+
+                    b.Property<long?>("AuditEntryId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_entry_id");
+
+                    b.Property<long>("DownSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("down_seconds");
+
+                    b.Property<long>("ExpectedSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expected_seconds");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("ResourceId", "HourStartMs");
+
+                    b.HasIndex("AuditEntryId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_availability_unsealed");
+
+                    b.HasIndex("TenantId", "HourStartMs")
+                        .HasDatabaseName("ix_resource_availability_tenant");
+
+                    b.ToTable("resource_availability", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Billing.DepositRow", b =>
                 {
                     b.Property<string>("Reference")
@@ -423,6 +487,35 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasDatabaseName("ix_billing_deposits_tenant");
 
                     b.ToTable("billing_deposits", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Billing.DownIntervalRow", b =>
+                {
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("StartMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_ms");
+
+                    b.Property<long?>("EndMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_ms");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("ResourceId", "StartMs");
+
+                    b.HasIndex("TenantId", "StartMs")
+                        .HasDatabaseName("ix_resource_down_intervals_tenant");
+
+                    b.ToTable("resource_down_intervals", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.InvoiceRow", b =>

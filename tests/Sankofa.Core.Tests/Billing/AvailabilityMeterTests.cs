@@ -97,11 +97,14 @@ public sealed class AvailabilityMeterTests
     }
 
     [Fact]
-    public void The_sealed_payload_has_its_fixed_form_and_percentages_have_four_exact_decimals()
+    public void The_sealed_payload_has_its_fixed_form_parses_back_only_when_canonical_and_percentages_have_four_exact_decimals()
     {
         var hour = new AvailabilityHour("vm-a", "acme", "web", new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.Zero), 3600, 600);
         Assert.Equal("""{"resourceId":"vm-a","tenantId":"acme","hourStart":1772362800,"expectedSeconds":3600,"downSeconds":600}""", AvailabilitySeal.Payload(hour));
         Assert.Equal(("sla-probe", "sla.availability.hour", "resource:vm-a"), (AvailabilitySeal.Event(hour).Actor, AvailabilitySeal.Event(hour).Action, AvailabilitySeal.Event(hour).Subject));
+        Assert.Equal(hour with { ProjectId = string.Empty }, AvailabilitySeal.Parse(AvailabilitySeal.Payload(hour))); // the payload names no project
+        Assert.Null(AvailabilitySeal.Parse("""{"resourceId":"vm-a", "tenantId":"acme","hourStart":1772362800,"expectedSeconds":3600,"downSeconds":600}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","resourceId":"vm-a","hourStart":1772362800,"expectedSeconds":3600,"downSeconds":600}"""));
         Assert.Equal(["100.0000", "99.9768", "99.5000", "0.0000", "95.0001"], new long[] { 1_000_000, 999_768, 995_000, 0, 950_001 }.Select(SlaReports.Percent));
     }
 }

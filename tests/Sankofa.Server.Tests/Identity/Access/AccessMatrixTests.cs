@@ -160,6 +160,18 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("GET price book", Get("api/v1/billing/prices/999999"), Except(403, (Admin, 404), (Auditor, 404), (TenantAuditor, 404), (TenantAdmin, 404)));
         await CheckAsync("POST price book", () => Json(HttpMethod.Post, "api/v1/billing/prices", new { }), Except(403, (Admin, 400)));
 
+        // SLA reports: billing.read within the tenant (another tenant answers as a missing one); without a tenant, a
+        // caller reading billing platform-wide must name one (400), a tenant's reader gets its own.
+        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET sla report ({what})", Get($"api/v1/sla?tenant={tenant}"),
+                Except(403, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (TenantAuditor, own ? 200 : 404), (TenantAdmin, own ? 200 : 404)));
+        }
+
+        await CheckAsync("GET sla report (no tenant)", Get("api/v1/sla"), Except(403, (Admin, 400), (Auditor, 400), (TenantAuditor, 200), (TenantAdmin, 200)));
+
         // Site agents are the platform's: no tenant role (nor a site's agent) sees or changes them.
         await CheckAsync("GET agents", Get("api/v1/agents"), Except(403, (Admin, 200), (Auditor, 200)));
         await CheckAsync("GET site agents", Get("api/v1/sites/edge-001/agents"), Except(403, (Admin, 200), (Auditor, 200)));

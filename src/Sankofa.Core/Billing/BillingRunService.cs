@@ -132,16 +132,24 @@ public sealed class BillingRunService(
             }
         }
 
-        var built = 0;
+        var (built, issued) = (0, 0);
         foreach (var run in await store.GetByStatusAsync([InvoiceStatus.Waiting], BatchSize, cancellationToken).ConfigureAwait(false))
         {
-            if (await TryBuildAsync(run, cancellationToken).ConfigureAwait(false))
+            if (await TryBuildAsync(run, cancellationToken).ConfigureAwait(false) is { } invoice)
             {
                 built++;
+                try
+                {
+                    await IssueAsync(run with { Status = InvoiceStatus.Issuing, Invoice = invoice }, cancellationToken).ConfigureAwait(false);
+                    issued++;
+                }
+                catch (Exception ex) when (ex is LedgerUnavailableException or BillingRefusedException)
+                {
+                    // Built and stored: issued by a later round (which reports a refusal) once the chain answers.
+                }
             }
         }
 
-        var issued = 0;
         foreach (var run in await store.GetByStatusAsync([InvoiceStatus.Issuing], BatchSize, cancellationToken).ConfigureAwait(false))
         {
             try
@@ -265,7 +273,8 @@ public sealed class BillingRunService(
         }
     }
 
-    private async Task<bool> TryBuildAsync(StoredInvoice run, CancellationToken cancellationToken)
+    // Builds and stores the run's invoice when its inputs are complete; null while it waits.
+    private async Task<Invoice?> TryBuildAsync(StoredInvoice run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var waiting = await WaitingForAsync(run, now, cancellationToken).ConfigureAwait(false);
@@ -276,7 +285,7 @@ public sealed class BillingRunService(
                 await store.SetWaitingAsync(run.Id, reason, now, cancellationToken).ConfigureAwait(false);
             }
 
-            return false;
+            return null;
         }
 
         var usageLines = await usage.GetTenantUsageAsync(run.TenantId, run.PeriodStart, run.PeriodEnd, cancellationToken).ConfigureAwait(false);
@@ -289,7 +298,7 @@ public sealed class BillingRunService(
         catch (KeyNotFoundException ex)
         {
             await store.SetWaitingAsync(run.Id, "a site the catalog no longer has: " + ex.Message, now, cancellationToken).ConfigureAwait(false);
-            return false;
+            return null;
         }
 
         var invoice = Invoice.Build(run.Id, run.TenantId, run.PeriodStart, run.PeriodEnd, waiting.Prices!, UsageRoots.Commit(waiting.Batches!),
@@ -299,16 +308,7 @@ public sealed class BillingRunService(
             invoiceId = run.Id, hash = "0x" + Convert.ToHexStringLower(invoice.Hash()), invoice.Currency, invoice.Total, credits = invoice.CreditTotal,
             lines = invoice.Lines.Count,
         })), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await IssueAsync(run with { Status = InvoiceStatus.Issuing, Invoice = invoice }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LedgerUnavailableException)
-        {
-            // Built and stored: issued by a later round once the chain answers.
-        }
-
-        return true;
+        return invoice;
     }
 
     private async Task<(string? Reason, PriceBook? Prices, IReadOnlyList<AuditBatch>? Batches)> WaitingForAsync(

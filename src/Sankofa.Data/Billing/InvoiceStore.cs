@@ -185,14 +185,20 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
     public async Task<Deposit> AddDepositAsync(Deposit deposit, AuditEvent audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deposit);
-        await AuditedWrite.RunAsync(contexts, time, audit, db =>
+        await AuditedWrite.RunAsync(contexts, time, audit, async db =>
         {
+            // Checked first (under the store's write turn) so a repeated payment is an answer, not a failed insert in the logs.
+            if (await db.Set<DepositRow>().AnyAsync(d => d.Reference == deposit.Reference, cancellationToken).ConfigureAwait(false))
+            {
+                throw new StoreConflictException($"Payment {deposit.Reference} exists already.");
+            }
+
             db.Set<DepositRow>().Add(new DepositRow
             {
                 Reference = deposit.Reference, TenantId = deposit.TenantId, Currency = deposit.Currency, Amount = deposit.Amount,
                 RecordedAtMs = deposit.RecordedAt.ToUnixTimeMilliseconds(), RecordedBy = deposit.RecordedBy,
             });
-            return Task.FromResult(true);
+            return true;
         }, $"Payment {deposit.Reference}", cancellationToken).ConfigureAwait(false);
         return deposit;
     }

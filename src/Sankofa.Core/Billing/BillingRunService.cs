@@ -39,6 +39,7 @@ public sealed class BillingRunService(
     ITenantStore tenants, SiteCatalog catalog, BillingRunSettings settings, TimeProvider time)
 {
     private const int BatchSize = 50;
+    private DateTimeOffset? _monthStarted;
     private static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
 
     /// <summary>The id of the invoice for a tenant and period: <c>inv-acme-2027-01</c> for a calendar month, else <c>inv-acme-20270101T00-20270102T00</c>.</summary>
@@ -119,17 +120,20 @@ public sealed class BillingRunService(
     {
         var problems = new List<string>();
         var started = 0;
-        if (settings.MonthlyRuns)
+        var (monthStart, monthEnd) = LastMonth(time.GetUtcNow());
+        if (settings.MonthlyRuns && _monthStarted != monthStart)
         {
-            var (start, end) = LastMonth(time.GetUtcNow());
-            foreach (var tenantId in await store.GetTenantsWithUsageAsync(start, end, cancellationToken).ConfigureAwait(false))
+            // Once per month per process (the usage scan is a month of rows); a run already started is left as it is.
+            foreach (var tenantId in await store.GetTenantsWithUsageAsync(monthStart, monthEnd, cancellationToken).ConfigureAwait(false))
             {
-                if (await store.GetAsync(InvoiceId(tenantId, start, end), cancellationToken).ConfigureAwait(false) is null)
+                if (await store.GetAsync(InvoiceId(tenantId, monthStart, monthEnd), cancellationToken).ConfigureAwait(false) is null)
                 {
-                    await StartRunAsync(tenantId, start, end, "billing", cancellationToken).ConfigureAwait(false);
+                    await StartRunAsync(tenantId, monthStart, monthEnd, "billing", cancellationToken).ConfigureAwait(false);
                     started++;
                 }
             }
+
+            _monthStarted = monthStart;
         }
 
         var (built, issued) = (0, 0);

@@ -30,6 +30,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Billing.IAvailabilityStore Availability => services.GetRequiredService<Core.Billing.IAvailabilityStore>();
 
+    public Core.Billing.IInvoiceStore Invoices => services.GetRequiredService<Core.Billing.IInvoiceStore>();
+
     public Core.Agents.IAgentStore Agents => services.GetRequiredService<Core.Agents.IAgentStore>();
 
     public Core.Provisioning.ISiteWorkStore SiteWork => services.GetRequiredService<Core.Provisioning.ISiteWorkStore>();

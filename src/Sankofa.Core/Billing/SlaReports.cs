@@ -79,8 +79,8 @@ public sealed class SlaReports(IAvailabilityStore store, ITenantStore tenants, S
         }
 
         var now = time.GetUtcNow().ToUniversalTime();
-        var from = Instant(request.From, "from", errors) ?? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var to = Instant(request.To, "to", errors) ?? now;
+        var from = QueryInstant.Parse(request.From, "from", errors) ?? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var to = QueryInstant.Parse(request.To, "to", errors) ?? now;
         if (!errors.ContainsKey("from") && !errors.ContainsKey("to"))
         {
             if (from >= to)
@@ -122,21 +122,5 @@ public sealed class SlaReports(IAvailabilityStore store, ITenantStore tenants, S
         var (expected, down) = (vms.Sum(v => v.ExpectedSeconds), vms.Sum(v => v.DownSeconds));
         return Result<SlaReport>.Ok(new SlaReport(tenantId!, from, to, vms, expected, down,
             Sla.AvailabilityPpm(new ResourceAvailability(tenantId!, expected, down)), vms.Count(v => v.Breached)));
-    }
-
-    private static DateTimeOffset? Instant(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            return instant.ToUniversalTime();
-        }
-
-        errors[field] = ["Must be an ISO 8601 instant, e.g. 2026-03-01T00:00:00Z."];
-        return null;
     }
 }

@@ -1,3 +1,4 @@
+using Sankofa.Core;
 using System.Globalization;
 
 namespace Sankofa.Server.Provisioning;
@@ -27,8 +28,8 @@ internal sealed record UsageRange(DateTimeOffset From, DateTimeOffset To)
     /// <summary>The range asked for in ISO 8601 (<c>from</c>, <c>to</c>); problems go to <paramref name="errors"/> under those names.</summary>
     public static UsageRange Parse(string? from, string? to, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
-        var parsedTo = Instant(to, "to", errors);
-        var parsedFrom = Instant(from, "from", errors);
+        var parsedTo = QueryInstant.Parse(to, "to", errors);
+        var parsedFrom = QueryInstant.Parse(from, "from", errors);
         var end = parsedTo ?? (parsedFrom is { } f ? f + DefaultLength : Last(DefaultLength, now).To);
         var start = parsedFrom ?? end - DefaultLength;
         if (errors.Count == 0 && start >= end)
@@ -41,21 +42,5 @@ internal sealed record UsageRange(DateTimeOffset From, DateTimeOffset To)
         }
 
         return new UsageRange(start, end);
-    }
-
-    private static DateTimeOffset? Instant(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            return instant.ToUniversalTime();
-        }
-
-        errors[field] = ["Must be an ISO 8601 instant, e.g. 2026-03-01T00:00:00Z."];
-        return null;
     }
 }

@@ -11,9 +11,22 @@ internal static class InvoiceText
             ? string.Create(CultureInfo.InvariantCulture, $"{start:yyyy-MM-dd} to {end.AddDays(-1):yyyy-MM-dd}")
             : string.Create(CultureInfo.InvariantCulture, $"{start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm}");
 
-    /// <summary>Minor units as a bar's height in major units: only for drawing; every figure shown is written from the integers.</summary>
-    public static double Major(long minor, int minorDigits) => minor / Math.Pow(10, minorDigits);
-
     /// <summary>Unit-seconds as unit-hours with two decimals (as the PDF has them).</summary>
     public static string Hours(decimal unitSeconds) => (unitSeconds / 3600m).ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>A round spacing (1, 2 or 5 × 10ⁿ) for about four ticks up to <paramref name="max"/>: MudBlazor's default of 20 suits no scale in particular.</summary>
+    public static int AxisStep(long max)
+    {
+        var raw = Math.Max(1, max / 4);
+        for (var magnitude = 1; ; magnitude *= 10)
+        {
+            foreach (var m in new[] { 1, 2, 5 })
+            {
+                if (m * magnitude >= raw)
+                {
+                    return m * magnitude;
+                }
+            }
+        }
+    }
 }

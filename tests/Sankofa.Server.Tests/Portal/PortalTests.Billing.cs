@@ -64,7 +64,7 @@ public sealed partial class PortalTests
         await session.CheckAsync("billing");
 
         // The detail: lines per project, the credit, and the server's own check against the chain.
-        await row.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+        await row.GetByRole(AriaRole.Link, new() { Name = id, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = id })).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=project-lines]")).ToHaveCountAsync(2);
         await Expect(page.Locator("[data-testid=credits]")).ToContainTextAsync(database.Id);

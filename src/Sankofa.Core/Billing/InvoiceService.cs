@@ -237,6 +237,11 @@ public sealed partial class InvoiceService(
     public async Task<Result<Statement>> StatementAsync(Caller caller, string? tenantId, string? currency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.HasAny(Permission.BillingRead))
+        {
+            return AccessErrors.Forbidden(Permission.BillingRead);
+        }
+
         tenantId ??= caller.TenantsWith(Permission.BillingRead) is { Count: 1 } only ? only.First() : null;
         if (tenantId is null)
         {
@@ -329,11 +334,18 @@ public sealed partial class InvoiceService(
     private async Task<(StoredInvoice? Invoice, Error? Denied)> FindAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+
+        // Refused before the lookup: a caller without billing.read must not tell another tenant's invoice from a missing one.
+        if (!caller.HasAny(Permission.BillingRead))
+        {
+            return (null, AccessErrors.Forbidden(Permission.BillingRead));
+        }
+
         var notFound = Error.NotFound("id", $"There is no invoice '{id}'.");
         var invoice = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (invoice is null)
         {
-            return (null, caller.HasAny(Permission.BillingRead) ? notFound : AccessErrors.Forbidden(Permission.BillingRead));
+            return (null, notFound);
         }
 
         return AccessErrors.Denied(caller, Permission.BillingRead, invoice.TenantId, notFound) is { } denied ? (null, denied) : (invoice, null);

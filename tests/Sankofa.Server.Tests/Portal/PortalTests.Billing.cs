@@ -41,6 +41,23 @@ public sealed partial class PortalTests
         Assert.True(invoice.Status == InvoiceStatus.Issued, $"{invoice.Status}, waiting for {invoice.WaitingFor}; {string.Join("; ", round.Problems)}");
         var viewer = (await TestIdentities.UserAsync(h.Server, "billing-viewer@" + tenant, PortalFixture.Password)).UserName;
 
+        // GraphQL answers the invoice, the statement and the SLA report as REST does.
+        var period = $"from: \"{seed.Start:O}\", to: \"{seed.End:O}\"";
+        using (var graph = await h.Client.PostAsJsonAsync("graphql", new
+        {
+            query = $"{{ invoice(id: \"{id}\") {{ status totalText hash lines {{ resource amount }} credits {{ resource percent }} }} " +
+                $"statement(tenant: \"{tenant}\") {{ outstandingText invoices {{ id }} }} slaReport(tenant: \"{tenant}\", {period}) {{ totals {{ breaches }} }} }}",
+        }))
+        {
+            var answer = (await graph.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("data");
+            var graphInvoice = answer.GetProperty("invoice");
+            Assert.Equal(("ISSUED", invoice.TotalText, invoice.Hash), (graphInvoice.GetProperty("status").GetString(), graphInvoice.GetProperty("totalText").GetString(), graphInvoice.GetProperty("hash").GetString()));
+            Assert.Equal(invoice.Lines!.Select(l => (l.Resource, l.Amount)), graphInvoice.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("resource").GetString()!, l.GetProperty("amount").GetInt64())));
+            Assert.Equal(database.Id, Assert.Single(graphInvoice.GetProperty("credits").EnumerateArray()).GetProperty("resource").GetString());
+            Assert.Equal(invoice.TotalText, answer.GetProperty("statement").GetProperty("outstandingText").GetString());
+            Assert.Equal(1, answer.GetProperty("slaReport").GetProperty("totals").GetProperty("breaches").GetInt32());
+        }
+
         await using var session = await browser.OpenAsync(Server);
         var page = session.Page;
         await SignInAsync(session, viewer);

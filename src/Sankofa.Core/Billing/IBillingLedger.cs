@@ -18,6 +18,9 @@ public interface IBillingLedger
     /// <summary>The invoice as the chain holds it, or null when it was never issued.</summary>
     Task<OnChainInvoice?> GetInvoiceAsync(string invoiceId, CancellationToken cancellationToken);
 
+    /// <summary>The hash the chain holds for a price book version, or null when none is recorded.</summary>
+    Task<byte[]?> PriceBookHashAsync(long version, CancellationToken cancellationToken);
+
     /// <summary>What a party signs (EIP-712, no prefix) to approve the invoice as issued.</summary>
     Task<byte[]> ApprovalDigestAsync(string invoiceId, CancellationToken cancellationToken);
 

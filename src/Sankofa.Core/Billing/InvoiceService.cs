@@ -28,7 +28,8 @@ public sealed record Statement(string TenantId, string Currency, long Balance, I
 /// their evidence for verification; the parties' signed approvals, disputes and resolutions relayed to the chain as they
 /// signed them (the contract decides who may sign); deposits recorded (billing.write, platform-wide); statements.
 /// </summary>
-public sealed partial class InvoiceService(IInvoiceStore store, BillingRunService runs, IBillingLedger ledger, ITenantStore tenants, TimeProvider time)
+public sealed partial class InvoiceService(
+    IInvoiceStore store, BillingRunService runs, IBillingLedger ledger, IPriceBookStore priceBooks, IAuditAnchorLedger anchors, ITenantStore tenants, TimeProvider time)
 {
     private const int MaxPage = 500;
 
@@ -86,10 +87,41 @@ public sealed partial class InvoiceService(IInvoiceStore store, BillingRunServic
 
         if (invoice!.Invoice is null)
         {
-            return Error.Conflict("id", $"Invoice {id} is not built yet: it waits for {invoice.WaitingFor}.");
+            return NotBuilt(invoice);
         }
 
         return Result<InvoiceEvidence>.Ok(await store.GetEvidenceAsync(invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Recomputes the invoice as <c>sankofa billing verify</c> does, but with this server's own reads of the chain: each
+    /// sealed hour proven against the root the chain holds, rated at the price book whose hash the chain holds, and hashed
+    /// against the hash the chain issued. A party that trusts no server runs the CLI against its own node instead.
+    /// </summary>
+    /// <exception cref="LedgerUnavailableException">The chain cannot be read.</exception>
+    public async Task<Result<InvoiceVerification>> VerifyAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        var (stored, denied) = await FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (stored!.Invoice is not { } invoice)
+        {
+            return NotBuilt(stored);
+        }
+
+        if (await priceBooks.GetAsync(invoice.PriceBookVersion, cancellationToken).ConfigureAwait(false) is not { } book)
+        {
+            return Result<InvoiceVerification>.Ok(new(id, AuditVerificationStatus.Failed, [$"price book {invoice.PriceBookVersion} is not in this server's store"], 0, 0));
+        }
+
+        var evidence = await store.GetEvidenceAsync(invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, cancellationToken).ConfigureAwait(false);
+        var onChain = await ledger.GetInvoiceAsync(id, cancellationToken).ConfigureAwait(false);
+        var priceHash = await ledger.PriceBookHashAsync(invoice.PriceBookVersion, cancellationToken).ConfigureAwait(false);
+        var roots = await anchors.GetRootsAsync([.. evidence.Batches.Select(b => b.Id)], cancellationToken).ConfigureAwait(false);
+        return Result<InvoiceVerification>.Ok(InvoiceVerifier.Verify(invoice, evidence, book.Book, priceHash, onChain, roots));
     }
 
     /// <summary>Relays a party's signed approval (65 bytes, hex).</summary>
@@ -205,6 +237,11 @@ public sealed partial class InvoiceService(IInvoiceStore store, BillingRunServic
     public async Task<Result<Statement>> StatementAsync(Caller caller, string? tenantId, string? currency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.HasAny(Permission.BillingRead))
+        {
+            return AccessErrors.Forbidden(Permission.BillingRead);
+        }
+
         tenantId ??= caller.TenantsWith(Permission.BillingRead) is { Count: 1 } only ? only.First() : null;
         if (tenantId is null)
         {
@@ -297,14 +334,28 @@ public sealed partial class InvoiceService(IInvoiceStore store, BillingRunServic
     private async Task<(StoredInvoice? Invoice, Error? Denied)> FindAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+
+        // Refused before the lookup: a caller without billing.read must not tell another tenant's invoice from a missing one.
+        if (!caller.HasAny(Permission.BillingRead))
+        {
+            return (null, AccessErrors.Forbidden(Permission.BillingRead));
+        }
+
         var notFound = Error.NotFound("id", $"There is no invoice '{id}'.");
         var invoice = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (invoice is null)
         {
-            return (null, caller.HasAny(Permission.BillingRead) ? notFound : AccessErrors.Forbidden(Permission.BillingRead));
+            return (null, notFound);
         }
 
         return AccessErrors.Denied(caller, Permission.BillingRead, invoice.TenantId, notFound) is { } denied ? (null, denied) : (invoice, null);
+    }
+
+    /// <summary>The refusal for a run whose invoice is not built yet, naming what it waits for.</summary>
+    public static Error NotBuilt(StoredInvoice run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Error.Conflict("id", $"Invoice {run.Id} is not built yet: it waits for {run.WaitingFor}.");
     }
 
     [GeneratedRegex("^[A-Z]{3}$")]

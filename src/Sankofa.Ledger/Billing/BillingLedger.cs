@@ -43,6 +43,12 @@ internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<Billi
         return BillingCalls.InvoiceOfAsync(connection.Rpc, BillingAddress(connection), invoiceId, cancellationToken);
     }
 
+    public Task<byte[]?> PriceBookHashAsync(long version, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        return BillingCalls.PriceBookHashAsync(connection.Rpc, BillingAddress(connection), version, cancellationToken);
+    }
+
     public async Task<byte[]> ApprovalDigestAsync(string invoiceId, CancellationToken cancellationToken)
     {
         var connection = runtime.Connection;

@@ -46,13 +46,8 @@ public sealed class BillingReader : IDisposable
 
     /// <summary>The hash the chain holds for a price book version, or null when none is recorded.</summary>
     /// <exception cref="LedgerUnavailableException">The node cannot be reached.</exception>
-    public async Task<byte[]?> GetPriceBookHashAsync(long version, CancellationToken cancellationToken)
-    {
-        var w = await BillingCalls.CallAsync(_rpc, _contract, [.. Abi.Selector("priceBookOf(uint64)"), .. BillingCalls.Uint64((ulong)version)], cancellationToken)
-            .ConfigureAwait(false);
-        var hash = w[0..32];
-        return hash.AsSpan().ContainsAnyExcept((byte)0) ? hash : null;
-    }
+    public Task<byte[]?> GetPriceBookHashAsync(long version, CancellationToken cancellationToken) =>
+        BillingCalls.PriceBookHashAsync(_rpc, _contract, version, cancellationToken);
 
     /// <summary>A tenant's credit in a currency, minor units.</summary>
     /// <exception cref="LedgerUnavailableException">The node cannot be reached.</exception>
@@ -79,6 +74,13 @@ internal static class BillingCalls
         return state == OnChainInvoiceState.None ? null : new OnChainInvoice(
             w[0..32], w[32..64], w[64..96], System.Text.Encoding.ASCII.GetString(w[96..128]).TrimEnd('\0'),
             Time(w, 4), Time(w, 5), (long)Uint(w, 6), Time(w, 7), (long)Uint(w, 8), (long)Uint(w, 9), state, Address(w, 11), Address(w, 12));
+    }
+
+    public static async Task<byte[]?> PriceBookHashAsync(JsonRpcClient rpc, string contract, long version, CancellationToken cancellationToken)
+    {
+        var w = await CallAsync(rpc, contract, [.. Abi.Selector("priceBookOf(uint64)"), .. Uint64((ulong)version)], cancellationToken).ConfigureAwait(false);
+        var hash = w[0..32];
+        return hash.AsSpan().ContainsAnyExcept((byte)0) ? hash : null;
     }
 
     public static async Task<long> BalanceAsync(JsonRpcClient rpc, string contract, string tenantId, string currency, CancellationToken cancellationToken)

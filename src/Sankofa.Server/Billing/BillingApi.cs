@@ -115,40 +115,13 @@ internal static class BillingApi
             : answer.Error!.ToProblem();
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPdfAsync(
-        string id, HttpContext context, InvoiceService invoices, ILedgerStatus ledger, CancellationToken cancellationToken)
-    {
-        var answer = await invoices.GetAsync(context.RequiredCaller(), id, fromChain: true, cancellationToken);
-        if (answer.Value is not { Invoice: { } invoice } stored)
-        {
-            return (answer.Error ?? NotBuilt(answer.Value!)).ToProblem();
-        }
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPdfAsync(
+        string id, HttpContext context, InvoiceService invoices, ILedgerStatus ledger, CancellationToken cancellationToken) =>
+        InvoiceDownloads.PdfAsync(context.RequiredCaller(), id, invoices, ledger, cancellationToken);
 
-        string? contract = null;
-        try
-        {
-            contract = (await ledger.GetStatusAsync(cancellationToken)).BillingAddress;
-        }
-        catch (LedgerUnavailableException)
-        {
-            // The document names the contract when the chain answers; the invoice's own record is complete without it.
-        }
-
-        var chain = new InvoiceChainView(stored.Status.ToString().ToLowerInvariant(), stored.Issued?.TransactionHash, stored.Issued?.BlockNumber,
-            stored.Customer, stored.Auditor, stored.CreatedAt, contract);
-        return TypedResults.File(InvoiceDocuments.Pdf(invoice, chain), "application/pdf", $"{id}.pdf");
-    }
-
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetCsvAsync(
-        string id, HttpContext context, InvoiceService invoices, CancellationToken cancellationToken)
-    {
-        var answer = await invoices.GetAsync(context.RequiredCaller(), id, fromChain: false, cancellationToken);
-        return answer.Value is { Invoice: { } invoice }
-            ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(InvoiceDocuments.Csv(invoice)), "text/csv; charset=utf-8", $"{id}.csv")
-            : (answer.Error ?? NotBuilt(answer.Value!)).ToProblem();
-    }
-
-    private static Error NotBuilt(StoredInvoice run) => Error.Conflict("id", $"Invoice {run.Id} is not built yet: it waits for {run.WaitingFor}.");
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetCsvAsync(
+        string id, HttpContext context, InvoiceService invoices, CancellationToken cancellationToken) =>
+        InvoiceDownloads.CsvAsync(context.RequiredCaller(), id, invoices, cancellationToken);
 
     private static async Task<Results<Ok<InvoiceResponse>, ProblemHttpResult>> ApproveAsync(
         string id, SignatureBody? body, HttpContext context, InvoiceService invoices, CancellationToken cancellationToken) =>

@@ -120,6 +120,7 @@ internal static class PortalServiceCollectionExtensions
         app.UseAntiforgery();
         app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, EndpointsManifest)).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(PortalAuthentication.Policy);
+        app.MapPortalDownloads();
 
         var account = app.MapGroup("/account").ExcludeFromDescription().AllowAnonymous();
         account.MapGet("/signin", (string? returnUrl) => Results.Challenge(

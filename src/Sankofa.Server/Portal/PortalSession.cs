@@ -34,9 +34,12 @@ internal sealed class PortalSession(AuthenticationStateProvider authentication, 
     public async Task<Caller?> ActiveAsync() => (await CallerAsync(CancellationToken.None)).Caller;
 
     /// <summary>The caller, or why there is none: signed out, not active on chain, or the chain unreadable.</summary>
-    public async Task<PortalCaller> CallerAsync(CancellationToken cancellationToken)
+    public async Task<PortalCaller> CallerAsync(CancellationToken cancellationToken) =>
+        await CallerAsync((await authentication.GetAuthenticationStateAsync()).User, cancellationToken);
+
+    /// <summary>As <see cref="CallerAsync(CancellationToken)"/>, for a plain request of the portal's (a download) rather than a circuit.</summary>
+    public async Task<PortalCaller> CallerAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
         if (user.FindFirstValue("sub") is not { Length: > 0 } subject)
         {
             return new PortalCaller(null, "You are not signed in.");

@@ -2,16 +2,12 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Sankofa.Cli.Billing;
 using Sankofa.Core.Billing;
-using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
-using Sankofa.Core.Tenancy;
-using Sankofa.Core.Topology;
 using Sankofa.Server.Billing;
 using Sankofa.Server.Provisioning;
+using Sankofa.Server.Tests.Billing;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -29,15 +25,12 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
 {
     private readonly string _keys = Directory.CreateTempSubdirectory("sankofa-billing-keys-").FullName;
     private ProvisioningHarness h = null!;
+    private InvoiceSeed seed = null!;
 
     public async Task InitializeAsync()
     {
-        // The server's own billing, metering and probe rounds stay out of the way: the test drives them with its clock.
-        h = await ProvisioningHarness.StartAsync(new Dictionary<string, string?>
-        {
-            ["Billing:ChainRetryInterval"] = "01:00:00", ["Billing:CloseDelay"] = "00:00:00", ["Billing:TaxBasisPoints"] = "1500",
-            ["Billing:MonthlyRuns"] = "false", ["Sla:ProbeInterval"] = "01:00:00",
-        });
+        h = await ProvisioningHarness.StartAsync(InvoiceSeed.Settings);
+        seed = new InvoiceSeed(h);
         await CliConfig.SignInAsAdministratorAsync(h.Server.Address);
     }
 
@@ -50,23 +43,9 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
     [Fact]
     public async Task Invoices_are_verified_signed_settled_once_and_a_tampered_one_is_caught_disputed_and_voided()
     {
-        var services = h.Server.Services;
-        using (var book = await h.Client.PostAsJsonAsync("api/v1/billing/prices", new
-        {
-            effectiveFrom = "2020-01-01T00:00:00Z", currency = "USD", minorDigits = 2,
-            prices = new[] { "core", "regional", "edge" }.SelectMany(tier => new[]
-            {
-                new { tier, dimension = "vcpu-hour", microMinorPerUnitHour = 5_000_000L },
-                new { tier, dimension = "ram-gib-hour", microMinorPerUnitHour = 700_000L },
-                new { tier, dimension = "disk-gib-hour", microMinorPerUnitHour = 20_000L },
-            }),
-        }))
-        {
-            Assert.True(book.IsSuccessStatusCode, await book.Content.ReadAsStringAsync());
-        }
-
-        var (tenantA, projectA) = await TenantAsync();
-        var (tenantB, projectB) = await TenantAsync();
+        await seed.AddPriceBookAsync();
+        var (tenantA, projectA) = await seed.TenantAsync();
+        var (tenantB, projectB) = await seed.TenantAsync();
         var a1 = await h.CreateAsync(ProvisioningHarness.Vm(projectA, "edge-001", "a-web"));
         var a2 = await h.CreateAsync(ProvisioningHarness.Vm(projectA, "edge-002", "a-db"));
         var b1 = await h.CreateAsync(ProvisioningHarness.Vm(projectB, "edge-003", "b-web"));
@@ -77,23 +56,8 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         }
 
         // The period: the two whole hours after every VM was Verified. a-db is stopped on its site for 20 minutes of it.
-        var latest = verified.Max(v => v.VerifiedAt!.Value);
-        var start = new DateTimeOffset(latest.Year, latest.Month, latest.Day, latest.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
-        var end = start.AddHours(2);
-        var clock = new FakeTimeProvider(start.AddMinutes(10));
-        var providers = services.GetRequiredService<IVirtualMachineProviderFactory>();
-        var probe = new AvailabilityProbe(services.GetRequiredService<IAvailabilityStore>(), providers, new SlaOptions(), clock);
-        var dbVm = new VirtualMachineRef(verified[1].Vm!.Node, verified[1].Vm!.VmId);
-        await probe.ProbeAsync(CancellationToken.None);
-        await providers.Get("edge-002").StopAsync(dbVm);
-        clock.SetUtcNow(start.AddMinutes(15));
-        await probe.ProbeAsync(CancellationToken.None);
-        await providers.Get("edge-002").StartAsync(dbVm);
-        clock.SetUtcNow(start.AddMinutes(35));
-        await probe.ProbeAsync(CancellationToken.None);
-        clock.SetUtcNow(end.AddMinutes(5));
-        await probe.ProbeAsync(CancellationToken.None);
-        await new UsageMetering(services.GetRequiredService<IUsageStore>(), clock).MeterAsync(CancellationToken.None);
+        await seed.MeasureAsync(verified, verified[1]);
+        var (start, end) = (seed.Start, seed.End);
 
         // Tenant B's first hour is changed in the store after it was sealed: the run will read the changed figure.
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}"))
@@ -106,26 +70,15 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
 
-        await h.Server.WaitAnchoredAsync((await h.Server.RecordAsync()).Id); // everything sealed before it is anchored too
-
-        // One run per tenant with usage in the period; built and issued by a round of the billing worker at the clock's time.
-        using (var started = await h.Client.PostAsJsonAsync("api/v1/billing/runs", new { periodStart = start, periodEnd = end }))
-        {
-            var runs = await started.Content.ReadFromJsonAsync<List<InvoiceResponse>>(Json.Options);
-            Assert.Equal(new[] { tenantA, tenantB }.Order(StringComparer.Ordinal), runs!.Select(r => r.Tenant).Order(StringComparer.Ordinal));
-            Assert.All(runs!, r => Assert.Equal(InvoiceStatus.Waiting, r.Status));
-        }
-
-        var billing = new BillingRunService(
-            services.GetRequiredService<IInvoiceStore>(), services.GetRequiredService<IUsageStore>(), services.GetRequiredService<IAvailabilityStore>(),
-            services.GetRequiredService<IPriceBookStore>(), services.GetRequiredService<IBillingLedger>(), services.GetRequiredService<ITenantStore>(),
-            services.GetRequiredService<SiteCatalog>(), services.GetRequiredService<BillingRunSettings>(), clock);
-        clock.SetUtcNow(end.AddMinutes(10));
-        var round = await billing.RunRoundAsync(CancellationToken.None);
+        // One run per tenant with usage in the period; built and issued by a round of the billing worker at the seed's clock.
+        var runs = await seed.StartRunsAsync();
+        Assert.Equal(new[] { tenantA, tenantB }.Order(StringComparer.Ordinal), runs.Select(r => r.Tenant).Order(StringComparer.Ordinal));
+        Assert.All(runs, r => Assert.Equal(InvoiceStatus.Waiting, r.Status));
+        var round = await seed.IssueAsync();
         Assert.True(round.Built >= 2 && round.Issued >= 2, string.Join("; ", round.Problems)
             + string.Join("; ", (await h.Client.GetFromJsonAsync<InvoicePageResponse>("api/v1/billing/invoices", Json.Options))!.Items.Select(i => i.Id + " waits for " + i.WaitingFor)));
-        var idA = BillingRunService.InvoiceId(tenantA, start, end);
-        var idB = BillingRunService.InvoiceId(tenantB, start, end);
+        var idA = seed.InvoiceId(tenantA);
+        var idB = seed.InvoiceId(tenantB);
 
         var invoiceA = (await h.Client.GetFromJsonAsync<InvoiceResponse>($"api/v1/billing/invoices/{idA}", Json.Options))!;
         Assert.Equal(InvoiceStatus.Issued, invoiceA.Status);
@@ -173,8 +126,8 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         Assert.Equal(BillingCommand.Error, exit);
         Assert.Contains("reference", error, StringComparison.Ordinal);
 
-        clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(1, (await billing.RunRoundAsync(CancellationToken.None)).Settled);
+        seed.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, (await seed.Billing.RunRoundAsync(CancellationToken.None)).Settled);
         (exit, _, _) = await RunAsync("billing", "settle", idA);
         Assert.Equal(BillingCommand.Error, exit); // settled already: only a final invoice is settled
         var statement = (await h.Client.GetFromJsonAsync<StatementResponse>($"api/v1/billing/statement?tenant={tenantA}", Json.Options))!;
@@ -211,20 +164,6 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await viewer.GetAsync($"api/v1/billing/invoices/{idB}")).StatusCode);
         var listed = (await viewer.GetFromJsonAsync<InvoicePageResponse>("api/v1/billing/invoices", Json.Options))!;
         Assert.All(listed.Items, i => Assert.Equal(tenantA, i.Tenant));
-    }
-
-    private async Task<(string Tenant, string Project)> TenantAsync()
-    {
-        var tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
-        using (var created = await h.Client.PostAsJsonAsync("api/v1/tenants", new { id = tenant, name = "Tenant " + tenant, quota = new { vcpu = 64, ramMiB = 262144, diskGiB = 4096, vms = 20 } }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        }
-
-        var project = "p-" + Guid.NewGuid().ToString("N")[..8];
-        using var response = await h.Client.PostAsJsonAsync($"api/v1/tenants/{tenant}/projects", new { id = project, name = "Project", quota = new { vcpu = 32, ramMiB = 131072, diskGiB = 2048, vms = 10 } });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (tenant, project);
     }
 
     // A service identity holding the role, its controller key in a 0600 file (the key only it holds), and its token.

@@ -8,7 +8,8 @@ namespace Sankofa.Server.Tests.Portal;
 /// <summary>
 /// A real server with the emulated edge (three sites), two tenants with a project each, and people to sign in as: a
 /// platform administrator, a viewer and a tenant administrator of tenant A and an operator of tenant B, each with a
-/// password and active on chain, and viewers of tenant A for the tests that change an identity.
+/// password and active on chain, and viewers of tenant A for the tests that change an identity. Billing, metering of
+/// availability and billing runs are left to the billing test's clock (<see cref="Billing.InvoiceSeed"/>).
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
 {
@@ -40,7 +41,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Harness = await ProvisioningHarness.StartAsync();
+        Harness = await ProvisioningHarness.StartAsync(Billing.InvoiceSeed.Settings); // the billing test drives billing with its clock
         foreach (var (tenant, project) in new[] { (TenantA, ProjectA), (TenantB, ProjectB) })
         {
             var quota = new { vcpu = 64, ramMiB = 262144, diskGiB = 4096, vms = 20 };

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Core;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Billing;
 using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Provisioning;
@@ -28,9 +29,13 @@ namespace Sankofa.Server.Tests.Identity.Access;
 public sealed class AccessMatrixTests : IAsyncLifetime
 {
     private const string Admin = "platform-admin", TenantAdmin = "tenant-admin@A", Operator = "operator@A", Auditor = "auditor",
-        TenantAuditor = "auditor@A", Viewer = "viewer@A", Agent = "site-agent@edge-001", Anonymous = "anonymous";
+        TenantAuditor = "auditor@A", Viewer = "viewer@A", Agent = "site-agent@edge-001", Anonymous = "anonymous",
+        BillingAdmin = "billing-admin", BillingViewer = "billing-viewer@A";
 
     private static readonly string[] Callers = [Admin, TenantAdmin, Operator, Auditor, TenantAuditor, Viewer, Agent, Anonymous];
+
+    // The billing roles hold nothing but billing (and reading sites, tenants, the ledger): walked on the billing routes and fields.
+    private static readonly string[] BillingCallers = [BillingAdmin, BillingViewer];
 
     private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
     private readonly Dictionary<string, string?> tokens = [];
@@ -40,6 +45,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
     // Tenant A's and B's things. B's ids are unique strings, so a leak shows as a substring of any answer.
     private string tenantA = null!, tenantB = null!, projectA = null!, projectB = null!, resourceA = null!, resourceB = null!, memberA = null!, memberB = null!;
+
+    // A billing run of each tenant (waiting: no price book is ever added here), so an invoice of A and one of B exist.
+    private string invoiceA = null!, invoiceB = null!;
 
     public async Task InitializeAsync()
     {
@@ -58,8 +66,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         resourceB = (await h.CreateAsync(ProvisioningHarness.Vm(projectB, "edge-002", "b-1"))).Id;
 
         // Each role as a service account of its own, the tenant roles within A; plus a plain member of each tenant.
-        var accounts = await Task.WhenAll(Callers.Where(c => c != Anonymous).Select(c => ServiceAsync(Role(c))));
-        foreach (var (caller, (id, token)) in Callers.Where(c => c != Anonymous).Zip(accounts))
+        var signedIn = Callers.Where(c => c != Anonymous).Concat(BillingCallers).ToList();
+        var accounts = await Task.WhenAll(signedIn.Select(c => ServiceAsync(Role(c))));
+        foreach (var (caller, (id, token)) in signedIn.Zip(accounts))
         {
             tokens[caller] = token;
             ids[caller] = id;
@@ -68,6 +77,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         tokens[Anonymous] = null;
         memberA = (await ServiceAsync("viewer@" + tenantA)).Id;
         memberB = (await ServiceAsync("viewer@" + tenantB)).Id;
+        (invoiceA, invoiceB) = (await RunAsync(tenantA), await RunAsync(tenantB));
+    }
+
+    private async Task<string> RunAsync(string tenant)
+    {
+        using var started = await h.Client.PostAsJsonAsync("api/v1/billing/runs", new { tenant, periodStart = "2020-01-01T00:00:00Z", periodEnd = "2020-01-01T01:00:00Z" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        return (await started.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync() => await h.DisposeAsync();
@@ -154,23 +171,43 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("POST audit entry", () => Json(HttpMethod.Post, "api/v1/audit/entries", new { actor = "x", action = "test.recorded", subject = "s", payload = new { } }),
             Except(403, (Admin, 201)));
 
-        // Price books: every billing.read holder reads them (they are the same for all tenants); only a platform-wide
-        // billing.write holder adds one (an empty body is then a 400 naming the fields).
-        await CheckAsync("GET price books", Get("api/v1/billing/prices"), Except(403, (Admin, 200), (Auditor, 200), (TenantAuditor, 200), (TenantAdmin, 200)));
-        await CheckAsync("GET price book", Get("api/v1/billing/prices/999999"), Except(403, (Admin, 404), (Auditor, 404), (TenantAuditor, 404), (TenantAdmin, 404)));
-        await CheckAsync("POST price book", () => Json(HttpMethod.Post, "api/v1/billing/prices", new { }), Except(403, (Admin, 400)));
-
-        // SLA reports: billing.read within the tenant (another tenant answers as a missing one); without a tenant, a
-        // caller reading billing platform-wide must name one (400), a tenant's reader gets its own.
-        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        // Billing: billing.read is held by the platform administrator, the auditor and billing administrator (platform-wide),
+        // and within A by its tenant administrator, auditor and billing viewer; billing.write (price books, runs, deposits)
+        // only platform-wide. Price books are the same for every tenant; B's runs answer A's readers as missing ones.
+        await CheckAsync("GET price books", Get("api/v1/billing/prices"), BillingReaders(200));
+        await CheckAsync("GET price book", Get("api/v1/billing/prices/999999"), BillingReaders(404));
+        await CheckAsync("POST price book", () => Json(HttpMethod.Post, "api/v1/billing/prices", new { }), BillingWriters(400));
+        await CheckAsync("POST billing runs", () => Json(HttpMethod.Post, "api/v1/billing/runs", new { periodStart = "2020-01-01T00:30:00Z", periodEnd = "2020-01-01T01:00:00Z" }),
+            BillingWriters(400));
+        await CheckAsync("POST deposit", () => Json(HttpMethod.Post, "api/v1/billing/deposits", new { }), BillingWriters(400));
+        await CheckAsync("GET invoices", Get("api/v1/billing/invoices"), BillingReaders(200));
+        await CheckAsync("GET invoices filtered to B", Get($"api/v1/billing/invoices?tenant={tenantB}"), BillingReaders(200));
+        foreach (var (what, id) in new[] { ("own", invoiceA), ("other", invoiceB), ("missing", "inv-" + suffix) })
         {
-            var own = what == "own";
-            var exists = what != "missing";
-            await CheckAsync($"GET sla report ({what})", Get($"api/v1/sla?tenant={tenant}"),
-                Except(403, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (TenantAuditor, own ? 200 : 404), (TenantAdmin, own ? 200 : 404)));
+            // A waiting run is read (200) but has no invoice yet to show, sign or settle: 409 once access is granted.
+            await CheckAsync($"GET invoice ({what})", Get($"api/v1/billing/invoices/{id}"), BillingReaders(own: 200, other: 200, what));
+            foreach (var (route, method, body) in new (string, HttpMethod, object?)[]
+            {
+                ("evidence", HttpMethod.Get, null), ("pdf", HttpMethod.Get, null), ("csv", HttpMethod.Get, null), ("settlement", HttpMethod.Post, null),
+                ("approvals", HttpMethod.Post, new { }), ("disputes", HttpMethod.Post, new { }), ("resolutions", HttpMethod.Post, new { }),
+            })
+            {
+                var status = body is null ? 409 : 400; // an empty signed body is refused naming its fields first
+                await CheckAsync($"{method} invoice {route} ({what})", body is null ? Send(method, $"api/v1/billing/invoices/{id}/{route}") : Json(method, $"api/v1/billing/invoices/{id}/{route}", body),
+                    BillingReaders(own: status, other: status, what));
+            }
         }
 
-        await CheckAsync("GET sla report (no tenant)", Get("api/v1/sla"), Except(403, (Admin, 400), (Auditor, 400), (TenantAuditor, 200), (TenantAdmin, 200)));
+        // Statements and SLA reports: billing.read within the tenant (another tenant answers as a missing one); without a
+        // tenant, a caller reading billing platform-wide must name one (400), a tenant's reader gets its own.
+        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        {
+            await CheckAsync($"GET statement ({what})", Get($"api/v1/billing/statement?tenant={tenant}"), BillingReaders(own: 200, other: 200, what));
+            await CheckAsync($"GET sla report ({what})", Get($"api/v1/sla?tenant={tenant}"), BillingReaders(own: 200, other: 200, what));
+        }
+
+        await CheckAsync("GET statement (no tenant)", Get("api/v1/billing/statement"), BillingReaders(platform: 400, tenant: 200));
+        await CheckAsync("GET sla report (no tenant)", Get("api/v1/sla"), BillingReaders(platform: 400, tenant: 200));
 
         // Site agents are the platform's: no tenant role (nor a site's agent) sees or changes them.
         await CheckAsync("GET agents", Get("api/v1/agents"), Except(403, (Admin, 200), (Auditor, 200)));
@@ -249,6 +286,21 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await GraphAsync("explainPlacement (other)", $"{{ explainPlacement(input: {{ projectId: \"{projectB}\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ siteId }} }}",
             Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "QUOTA_EXCEEDED"), (Agent, "FORBIDDEN")));
         await GraphAsync("governance", "{ governance { board { address members } proposals(first: 5) { id state } } }", Except("data")); // public facts; no board here
+        await GraphAsync("price books", "{ priceBooks { version hash } }", BillingOutcomes("data"));
+        await GraphAsync("invoices", "{ invoices { items { id tenant status lines { resource } chain { customer auditor } } next } }", BillingOutcomes("data"));
+        await GraphAsync("invoices of B", $"{{ invoices(tenant: \"{tenantB}\") {{ items {{ id tenant }} }} }}", BillingOutcomes("data"));
+        foreach (var (what, id) in new[] { ("own", invoiceA), ("other", invoiceB), ("missing", "inv-" + suffix) })
+        {
+            await GraphAsync($"invoice ({what})", $"{{ invoice(id: \"{id}\") {{ id tenant status totalText hash chain {{ issueTransaction }} }} }}", BillingOutcomes(what));
+        }
+
+        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        {
+            await GraphAsync($"statement ({what})", $"{{ statement(tenant: \"{tenant}\") {{ tenant balance outstanding invoices {{ id }} }} }}", BillingOutcomes(what));
+            await GraphAsync($"sla report ({what})", $"{{ slaReport(tenant: \"{tenant}\") {{ tenant resources {{ resourceId }} totals {{ availabilityPercent }} }} }}", BillingOutcomes(what));
+        }
+
+        await GraphAsync("sla report (bad from)", "{ slaReport(from: \"yesterday\") { tenant } }", BillingOutcomes("BAD_USER_INPUT"));
         await GraphAsync("sites nested", "{ sites(first: 2) { items { id uplink { id } adjacent { id } } } }", Except("data"));
         await GraphAsync("createResource (other)", $"mutation {{ createResource(input: {{ projectId: \"{projectB}\", name: \"x\", vcpu: 1, ramMiB: 512, diskGiB: 10, template: \"debian-12-cloud\" }}) {{ id }} }}",
             Except("NOT_FOUND", (Admin, "QUOTA_EXCEEDED"), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
@@ -270,6 +322,11 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await PortalAsync("audit entries", (q, c) => q.Audit.ListAsync(c, new AuditQuery(Limit: 5), default), Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
         await PortalAsync("audit entry", (q, c) => q.Audit.GetEntryAsync(c, 1, default), Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
         await PortalAsync("sites", (q, c) => Task.FromResult(q.Sites.All(c)), Except("data"));
+        await PortalAsync("invoices of B", (q, c) => q.Invoices.ListAsync(c, tenantB, null, null, 10, default), BillingOutcomes("data"));
+        await PortalAsync("invoice (other)", (q, c) => q.Invoices.GetAsync(c, invoiceB, fromChain: false, default), BillingOutcomes("other", "NOT_FOUND"));
+        await PortalAsync("invoice verification (other)", (q, c) => q.Invoices.VerifyAsync(c, invoiceB, default), BillingOutcomes("other", "NOT_FOUND", platform: "Conflict"));
+        await PortalAsync("statement (other)", (q, c) => q.Invoices.StatementAsync(c, tenantB, null, default), BillingOutcomes("other", "NOT_FOUND"));
+        await PortalAsync("sla report (other)", (q, c) => q.Sla.GetAsync(c, new SlaReportRequest(tenantB, null, null), default), BillingOutcomes("other", "NOT_FOUND"));
 
         // Last, the allowed delete: A's operator removes A's resource.
         await CheckAsync("DELETE resource (own, operator)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"), Only((Operator, 202)));
@@ -302,6 +359,53 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     private static Dictionary<string, int?> Only(params (string Caller, int? Status)[] cells) => cells.ToDictionary(c => c.Caller, c => c.Status);
+
+    /// <summary>Every caller, the billing roles too: <paramref name="status"/> for billing.read holders, 403 for the rest, 401 without a token.</summary>
+    private static Dictionary<string, int?> BillingReaders(int status) => BillingReaders(status, status);
+
+    /// <summary>As above, the platform-wide readers answering <paramref name="platform"/> and A's readers <paramref name="tenant"/>.</summary>
+    private static Dictionary<string, int?> BillingReaders(int platform, int tenant)
+    {
+        var expected = Except(403, (Admin, platform), (Auditor, platform), (TenantAdmin, tenant), (TenantAuditor, tenant));
+        (expected[BillingAdmin], expected[BillingViewer]) = (platform, tenant);
+        return expected;
+    }
+
+    /// <summary>For A's thing (<paramref name="what"/> "own"), B's ("other") or none ("missing"): A's readers see only their own, the platform's both.</summary>
+    private static Dictionary<string, int?> BillingReaders(int own, int other, string what) => what switch
+    {
+        "own" => BillingReaders(own, own),
+        "other" => BillingReaders(other, 404),
+        _ => BillingReaders(404, 404),
+    };
+
+    /// <summary>Every caller, the billing roles too: <paramref name="status"/> for platform-wide billing.write holders, 403 for the rest.</summary>
+    private static Dictionary<string, int?> BillingWriters(int status)
+    {
+        var expected = Except(403, (Admin, status));
+        (expected[BillingAdmin], expected[BillingViewer]) = (status, 403);
+        return expected;
+    }
+
+    /// <summary>
+    /// A GraphQL or portal read as every signed-in caller, the billing roles too: FORBIDDEN without billing.read; for
+    /// <paramref name="outcome"/> "own", "other" or "missing", a thing of A, of B or none (<paramref name="notSeen"/> where it
+    /// is not seen: GraphQL's null, the portal's NOT_FOUND); else that outcome for every reader. <paramref name="platform"/>
+    /// is what platform-wide readers get for B's thing.
+    /// </summary>
+    private static Dictionary<string, string?> BillingOutcomes(string outcome, string notSeen = "null", string platform = "data")
+    {
+        var (forPlatform, forTenant) = outcome switch
+        {
+            "own" => ("data", "data"),
+            "other" => (platform, notSeen),
+            "missing" => (notSeen, notSeen),
+            _ => (outcome, outcome),
+        };
+        var expected = Except("FORBIDDEN", (Admin, forPlatform), (Auditor, forPlatform), (TenantAdmin, forTenant), (TenantAuditor, forTenant));
+        (expected[BillingAdmin], expected[BillingViewer]) = (forPlatform, forTenant);
+        return expected;
+    }
 
     private static Dictionary<string, string?> Except(string outcome, params (string Caller, string? Outcome)[] exceptions)
     {
@@ -426,6 +530,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         public AuditQueries Audit { get; } = services.GetRequiredService<AuditQueries>();
 
         public SiteQueries Sites { get; } = services.GetRequiredService<SiteQueries>();
+
+        public InvoiceService Invoices { get; } = services.GetRequiredService<InvoiceService>();
+
+        public SlaReports Sla { get; } = services.GetRequiredService<SlaReports>();
     }
 
     private static string Outcome(HttpResponseMessage response, string body)
@@ -448,7 +556,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     /// <summary>A caller scoped to tenant A must never see tenant B's ids, whatever the endpoint answered.</summary>
     private void CheckNoLeak(string name, string caller, string body)
     {
-        if (caller is Admin or Auditor)
+        if (caller is Admin or Auditor or BillingAdmin)
         {
             return;
         }

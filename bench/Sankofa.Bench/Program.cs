@@ -12,7 +12,7 @@ using Sankofa.Bench.Harness;
 //        server, then N VMs through them against direct mode); `agents-host --manifest FILE` is its child process.
 //        governance: [--decisions N] (board decisions, propose to execution, against direct grants).
 //        billing: [--rating-resources N] [--rating-hours N] [--tenants N] [--resources N] [--hours N] [--verify-resources N]
-//        [--verify-hours N] [--month-hours N] [--skip-run] (issue 15: rating, a billing run end to end, invoice verification).
+//        [--verify-hours N] [--month-hours N] [--parts rating,verify,run] (issue 15: rating, a billing run end to end, invoice verification).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -78,13 +78,22 @@ switch (command)
         await GovernanceBenchmark.RunAsync(Number("--decisions", 20), cancellation);
         break;
     case "billing":
-        RatingBenchmark.Run(Number("--rating-resources", 13_889), Number("--rating-hours", 720), rounds);
-        InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: false, rounds);
-        InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: true, rounds);
-        InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), Number("--month-hours", 720), availability: false, Math.Min(rounds, 2));
-        if (!args.Contains("--skip-run"))
+        var parts = (Option("--parts") ?? "rating,verify,run").Split(',');
+        if (parts.Contains("rating"))
         {
-            await BillingRunBenchmark.RunAsync(new BillingRunBenchmark.Settings(Number("--tenants", 1_000), Number("--resources", 100_000), Number("--hours", 24),
+            RatingBenchmark.Run(Number("--rating-resources", 13_889), Number("--rating-hours", 720), rounds);
+        }
+
+        if (parts.Contains("verify"))
+        {
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: false, rounds);
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: true, rounds);
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), Number("--month-hours", 720), availability: false, Math.Min(rounds, 2));
+        }
+
+        if (parts.Contains("run"))
+        {
+            await BillingRunBenchmark.RunAsync(new BillingRunBenchmark.Settings(Number("--tenants", 1_000), Number("--resources", 100_000), Number("--hours", 6),
                 Number("--verify-resources", 1_000), Number("--verify-hours", 24), rounds), cancellation);
         }
 

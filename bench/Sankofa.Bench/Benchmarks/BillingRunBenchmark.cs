@@ -21,7 +21,8 @@ namespace Sankofa.Bench.Benchmarks;
 /// over REST (POST /api/v1/billing/runs for the period), then <see cref="BillingRunService.RunRoundAsync"/> rounds (the
 /// billing worker's) until every invoice is built and issued on chain. Then each invoice's issue receipt is read (gas).
 /// Baselines in the same run: the store's <see cref="IUsageStore.GetTenantUsageAsync"/> over every tenant (the query
-/// alone), and as many plain transactions (no data, 21,000 gas) as invoices, one at a time through the same gateway.
+/// alone), and as many plain transactions (no data, 21,000 gas) as invoices through the same gateway, one at a time
+/// (as the run issues) and all at once.
 /// Then <c>sankofa billing verify</c> (the built CLI as its own process) of one invoice of <c>verifyResources</c>
 /// resources over <c>verifyHours</c> hours seeded in the same store, against <c>sankofa billing prices</c> (one GET).
 /// </summary>
@@ -147,16 +148,28 @@ internal static class BillingRunBenchmark
         var plain = clock.Elapsed;
         plainGas = 21_000;
 
+        // Baseline 3: as many plain transactions handed to the gateway at once (what issuing concurrently could reach).
+        clock.Restart();
+        var receipts = await Task.WhenAll(Enumerable.Range(0, s.Tenants).Select(i =>
+            connection.Gateway.SendAsync(new TransactionRequest($"bench:plain-at-once:{i}", connection.SignerAddress, [], 21_000), cancellationToken))).ConfigureAwait(false);
+        var atOnce = clock.Elapsed;
+        if (receipts.Any(r => !r.Succeeded))
+        {
+            throw new InvalidOperationException("A plain transaction failed.");
+        }
+
         var txPerInvoice = (double)(nonceAfter - nonceBefore) / issued;
         Report.Note($"{issued:N0} invoices ({lines:N0} lines) built and issued in {rounds} rounds, {total.TotalSeconds:0.0} s "
                     + $"(runs started over REST in {startedIn.TotalSeconds:0.0} s); {problems.Count} problems; blocks {blockBefore}..{blockAfter}; "
                     + $"control-plane transactions sent meanwhile {nonceAfter - nonceBefore:N0} ({txPerInvoice:0.00} per invoice, issues and audit anchors together)");
         Report.Note($"gas per issue: median {Stats.Median(gas):N0}, min {gas.Min():N0}, max {gas.Max():N0}; baselines: {s.Tenants:N0} GetTenantUsageAsync {queryOnly.TotalSeconds:0.00} s ({rows:N0} rows), "
-                    + $"{s.Tenants:N0} plain transactions {plain.TotalSeconds:0.00} s");
+                    + $"{s.Tenants:N0} plain transactions one at a time {plain.TotalSeconds:0.00} s, all at once {atOnce.TotalSeconds:0.00} s");
         Report.Add(new Figure($"billing: run for {s.Tenants:N0} tenants / {s.Resources:N0} resources x {s.Hours} h, start to all issued", total.TotalSeconds, "s",
             queryOnly.TotalSeconds, $"GetTenantUsageAsync alone for the {s.Tenants:N0} tenants", null, GoalKind.AtMost));
         Report.Add(new Figure("billing: run, the same against the chain floor", total.TotalSeconds, "s",
             plain.TotalSeconds, $"{s.Tenants:N0} plain transactions one at a time, same gateway", null, GoalKind.AtMost));
+        Report.Add(new Figure("billing: run, the same against plain transactions all at once", total.TotalSeconds, "s",
+            atOnce.TotalSeconds, $"{s.Tenants:N0} plain transactions handed to the gateway together", null, GoalKind.AtMost));
         Report.Add(new Figure("billing: run, invoices issued per second", issued / total.TotalSeconds, "invoices/s",
             s.Tenants / plain.TotalSeconds, "plain transactions per second, one at a time", null, GoalKind.AtLeast));
         Report.Add(new Figure("billing: issue transactions per invoice", gas.Count / (double)issued, "tx", 1, "one plain transaction", null, GoalKind.AtMost));
@@ -219,13 +232,15 @@ internal static class BillingRunBenchmark
         info.ArgumentList.Add("--server");
         info.ArgumentList.Add(server.Address.ToString());
         info.Environment["SANKOFA_TOKEN"] = token;
-        info.Environment["SANKOFA_CONFIG_DIR"] = Scratch.NewDirectory("cli-config");
+        var config = Scratch.NewDirectory("cli-config");
+        info.Environment["SANKOFA_CONFIG_DIR"] = config;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
+        Scratch.Delete(config);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"sankofa {string.Join(' ', args)} exited {process.ExitCode}: {await output.ConfigureAwait(false)} {await error.ConfigureAwait(false)}");

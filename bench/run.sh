@@ -7,6 +7,9 @@
 # governance (issue 14): `bench/run.sh governance [--decisions 20]` (board decisions against direct grants);
 # site agents (issue 13; not in "all"): `bench/run.sh agents [--agents 325] [--vms 10000]` (325 agents linked, restart,
 # dispatch latency, 10,000 VMs through the agents against direct mode; e.g. `--agents 10 --vms 200` to try it).
+# billing (issue 15; not in "all", ~12 min): `bench/run.sh billing [--parts rating,verify,run] [--tenants 1000]
+# [--resources 100000] [--hours 6] [--verify-resources 1000] [--verify-hours 24] [--month-hours 720]` (rating 10M
+# resource-hours, InvoiceVerifier.Verify for a day and a month, a billing run end to end, `sankofa billing verify`).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -11,6 +11,8 @@ using Sankofa.Bench.Harness;
 //        agents: [--agents N] [--vms N] [--agents-per-process N] [--rest N] and provision's options (N site agents on one
 //        server, then N VMs through them against direct mode); `agents-host --manifest FILE` is its child process.
 //        governance: [--decisions N] (board decisions, propose to execution, against direct grants).
+//        billing: [--rating-resources N] [--rating-hours N] [--tenants N] [--resources N] [--hours N] [--verify-resources N]
+//        [--verify-hours N] [--month-hours N] [--parts rating,verify,run] (issue 15: rating, a billing run end to end, invoice verification).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -75,6 +77,27 @@ switch (command)
     case "governance":
         await GovernanceBenchmark.RunAsync(Number("--decisions", 20), cancellation);
         break;
+    case "billing":
+        var parts = (Option("--parts") ?? "rating,verify,run").Split(',');
+        if (parts.Contains("rating"))
+        {
+            RatingBenchmark.Run(Number("--rating-resources", 13_889), Number("--rating-hours", 720), rounds);
+        }
+
+        if (parts.Contains("verify"))
+        {
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: false, rounds);
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: true, rounds);
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), Number("--month-hours", 720), availability: false, Math.Min(rounds, 2));
+        }
+
+        if (parts.Contains("run"))
+        {
+            await BillingRunBenchmark.RunAsync(new BillingRunBenchmark.Settings(Number("--tenants", 1_000), Number("--resources", 100_000), Number("--hours", 6),
+                Number("--verify-resources", 1_000), Number("--verify-hours", 24), rounds), cancellation);
+        }
+
+        break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);
         break;
@@ -105,7 +128,7 @@ switch (command)
         VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal, lightclient or agents.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal, lightclient, agents, governance or billing.");
         return 2;
 }
 

@@ -137,22 +137,32 @@ public sealed class BillingRunService(
         }
 
         var (built, issued) = (0, 0);
+        var ready = new List<StoredInvoice>();
         foreach (var run in await store.GetByStatusAsync([InvoiceStatus.Waiting], BatchSize, cancellationToken).ConfigureAwait(false))
         {
             if (await TryBuildAsync(run, cancellationToken).ConfigureAwait(false) is { } invoice)
             {
                 built++;
-                try
-                {
-                    await IssueAsync(run with { Status = InvoiceStatus.Issuing, Invoice = invoice }, cancellationToken).ConfigureAwait(false);
-                    issued++;
-                }
-                catch (Exception ex) when (ex is LedgerUnavailableException or BillingRefusedException)
-                {
-                    // Built and stored: issued by a later round (which reports a refusal) once the chain answers.
-                }
+                ready.Add(run with { Status = InvoiceStatus.Issuing, Invoice = invoice });
             }
         }
+
+        // Issued together: each waits a block for its receipt, and the gateway orders their nonces (docs/benchmarks.md,
+        // one at a time the chain's round trips dominated a run). A refusal or an absent chain leaves that invoice
+        // built and stored, for the Issuing pass of a later round, which reports a refusal.
+        var outcomes = await Task.WhenAll(ready.Select(async run =>
+        {
+            try
+            {
+                await IssueAsync(run, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (ex is LedgerUnavailableException or BillingRefusedException)
+            {
+                return false;
+            }
+        })).ConfigureAwait(false);
+        issued += outcomes.Count(o => o);
 
         foreach (var run in await store.GetByStatusAsync([InvoiceStatus.Issuing], BatchSize, cancellationToken).ConfigureAwait(false))
         {

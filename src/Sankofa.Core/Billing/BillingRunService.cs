@@ -256,7 +256,7 @@ public sealed class BillingRunService(
         return deposit with { Recorded = receipt };
     }
 
-    internal static InvoiceStatus StatusOf(OnChainInvoiceState state) => state switch
+    private static InvoiceStatus StatusOf(OnChainInvoiceState state) => state switch
     {
         OnChainInvoiceState.Issued => InvoiceStatus.Issued,
         OnChainInvoiceState.Disputed => InvoiceStatus.Disputed,

@@ -106,7 +106,7 @@ public static class InvoiceVerifier
             problems.Add($"the invoice recomputed from the evidence hashes to 0x{Convert.ToHexStringLower(recomputed.Hash())}, the chain holds 0x{Convert.ToHexStringLower(onChain.Hash)}");
         }
 
-        var status = problems.Count == 0 ? AuditVerificationStatus.Verified : pending && problems.Count > 0 ? AuditVerificationStatus.Pending : AuditVerificationStatus.Failed;
+        var status = problems.Count == 0 ? AuditVerificationStatus.Verified : pending ? AuditVerificationStatus.Pending : AuditVerificationStatus.Failed;
         return new(served.Id, status, problems.Count > MaxProblems ? [.. problems.Take(MaxProblems), $"… and {problems.Count - MaxProblems} more"] : problems,
             evidence.Entries.Count, chainRoots.Count);
     }

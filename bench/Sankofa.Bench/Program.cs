@@ -86,9 +86,8 @@ switch (command)
 
         if (parts.Contains("verify"))
         {
-            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: false, rounds);
             InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), 24, availability: true, rounds);
-            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), Number("--month-hours", 720), availability: false, Math.Min(rounds, 2));
+            InvoiceVerifyBenchmark.Run(Number("--verify-resources", 1_000), Number("--month-hours", 720), availability: true, rounds);
         }
 
         if (parts.Contains("run"))

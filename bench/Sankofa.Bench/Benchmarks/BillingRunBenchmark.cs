@@ -295,6 +295,7 @@ internal static class BillingRunBenchmark
         clock.Restart();
         var resources = server.Services.GetRequiredService<IResourceStore>();
         var usage = server.Services.GetRequiredService<IUsageStore>();
+        var availability = server.Services.GetRequiredService<IAvailabilityStore>();
         var sites = SiteCatalog.Default.Sites;
         var random = new Random(15);
         var all = tenants.SelectMany(t => Enumerable.Range(0, t.Count).Select(j => (Tenant: t.Id, Index: j))).ToList();
@@ -314,6 +315,22 @@ internal static class BillingRunBenchmark
                 new AuditEvent("bench", "provisioning.resource.requested", "resource:" + resource.Id, "{}"), ct).ConfigureAwait(false);
             var (records, until) = UsageMeter.Meter(stored, to);
             await usage.RecordUsageAsync(stored.Id, records, null, until, ct).ConfigureAwait(false);
+            if (tenant == VerifyTenant)
+            {
+                // Its availability measured too, up all the time but for one VM in fifty down its period's middle ten minutes,
+                // as a real VM's invoice has (a second sealed entry per tenant-hour, some credits).
+                var subject = new AvailabilitySubject(stored.Id, stored.Sequence, tenant, stored.ProjectId, site.Id, true, from, null, null);
+                var middle = from + ((to - from) / 2);
+                var steps = j % 50 == 7
+                    ? [AvailabilityMeter.Measure(subject, VmObservation.Down, middle)!, // seen down at the middle, up ten minutes later
+                        AvailabilityMeter.Measure(subject with { MeasuredUntil = middle, DownSince = middle }, VmObservation.Up, middle.AddMinutes(10))!,
+                        AvailabilityMeter.Measure(subject with { MeasuredUntil = middle.AddMinutes(10) }, VmObservation.Up, to)!]
+                    : new[] { AvailabilityMeter.Measure(subject, VmObservation.Up, to)! };
+                foreach (var step in steps)
+                {
+                    await availability.RecordAsync(step, ct).ConfigureAwait(false);
+                }
+            }
             if (Interlocked.Increment(ref created) % 20_000 == 0)
             {
                 Report.Note($"seed: {created:N0} resources created and metered, {clock.Elapsed.TotalSeconds:0} s");
@@ -323,12 +340,17 @@ internal static class BillingRunBenchmark
 
         clock.Restart();
         var hours = 0L;
-        for (int n; (n = await usage.SealCompletedHoursAsync(2_000, cancellationToken).ConfigureAwait(false)) > 0;)
+        for (int n; (n = await usage.SealCompletedHoursAsync(5_000, cancellationToken).ConfigureAwait(false)) > 0;)
         {
             hours += n;
         }
 
-        Report.Note($"seed: {hours:N0} usage hours sealed into the audit log in {clock.Elapsed.TotalSeconds:0} s");
+        for (int n; (n = await availability.SealCompletedHoursAsync(5_000, cancellationToken).ConfigureAwait(false)) > 0;)
+        {
+            hours += n;
+        }
+
+        Report.Note($"seed: {hours:N0} usage and availability hours sealed into the audit log in {clock.Elapsed.TotalSeconds:0} s");
         clock.Restart();
         var audit = server.Services.GetRequiredService<IAuditStore>();
         while (await audit.GetBacklogAsync(cancellationToken).ConfigureAwait(false) is not { UnsealedEntries: 0, UnanchoredBatches: 0 })

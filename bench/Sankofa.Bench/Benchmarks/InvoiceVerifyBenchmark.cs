@@ -13,11 +13,11 @@ namespace Sankofa.Bench.Benchmarks;
 
 /// <summary>
 /// <see cref="InvoiceVerifier.Verify"/> on one invoice of <c>resources</c> resources over <c>hours</c> hours, in memory:
-/// the evidence sealed exactly as the store and the audit sealer seal it (one audit entry per resource-hour, payload
-/// <see cref="UsageSeal.Payload"/>, batches of 4,096 as the anchoring worker cuts them), the invoice built from the same
+/// the evidence sealed exactly as the store and the audit sealer seal it (one audit entry per tenant-hour,
+/// <see cref="UsageSeal.Events"/>, batches of 4,096 as the anchoring worker cuts them), the invoice built from the same
 /// hours, the chain's roots and issued record made up from them. What <c>sankofa billing verify</c> does once it holds the
 /// evidence and the chain's answers (the REST and chain reads are <see cref="BillingRunBenchmark"/>'s CLI figure).
-/// Optionally each resource-hour's availability is sealed too (a second entry per hour, as a real VM's invoice has).
+/// Optionally each resource-hour's availability is sealed too (a second entry per tenant-hour, as a real VM's invoice has).
 /// Baseline in the same run: <see cref="AuditVerifier.VerifyEntry"/> alone on the same entries, in a bare loop.
 /// </summary>
 internal static class InvoiceVerifyBenchmark
@@ -36,8 +36,8 @@ internal static class InvoiceVerifyBenchmark
         var bookHash = book.Hash();
         var batches = evidence.Batches.ToDictionary(b => b.Id);
         var bytes = JsonBytes(evidence);
-        Report.Note($"{evidence.Entries.Count:N0} sealed hours in {evidence.Batches.Count:N0} batches, built in {clock.Elapsed.TotalSeconds:0.0} s; "
-                    + $"evidence as JSON (the REST shape): {bytes / 1048576.0:0.0} MiB ({bytes / evidence.Entries.Count:N0} B per hour); {invoice.Lines.Count:N0} lines, total {invoice.Total:N0}");
+        Report.Note($"{evidence.Entries.Count:N0} sealed tenant-hours in {evidence.Batches.Count:N0} batches, built in {clock.Elapsed.TotalSeconds:0.0} s; "
+                    + $"evidence as JSON (the REST shape): {bytes / 1048576.0:0.0} MiB ({bytes / evidence.Entries.Count:N0} B per entry); {invoice.Lines.Count:N0} lines, total {invoice.Total:N0}");
 
         var verify = new List<double>();
         var bare = new List<double>();
@@ -79,12 +79,13 @@ internal static class InvoiceVerifyBenchmark
         var sizes = Enumerable.Range(0, resources).Select(_ => (VCpu: 1 + random.Next(16), Ram: 512L * (1 + random.Next(128)), Disk: 10L + random.Next(490))).ToArray();
         var usage = new Dictionary<string, RatedUsage>(StringComparer.Ordinal);
         var measured = new Dictionary<string, ResourceAvailability>(StringComparer.Ordinal);
-        var unsealed = new List<AuditEntry>(resources * hours * (availability ? 2 : 1));
+        var unsealed = new List<AuditEntry>(hours * (availability ? 2 : 1));
 
-        // Sealed in the order the store seals complete hours: by hour, then resource id.
+        // Sealed as the store seals complete hours: an hour's entries (one per tenant-hour) after the hour before.
         for (var h = 0; h < hours; h++)
         {
             var hour = start.AddHours(h);
+            var (records, up) = (new List<UsageRecord>(resources), new List<AvailabilityHour>(resources));
             for (var r = 0; r < resources; r++)
             {
                 var (id, project) = ($"vm-{r:D5}", $"p-{r % 10}");
@@ -96,15 +97,20 @@ internal static class InvoiceVerifyBenchmark
                     Seconds = sum.Seconds + record.Seconds, VCpuSeconds = sum.VCpuSeconds + record.VCpuSeconds, RamMiBSeconds = sum.RamMiBSeconds + record.RamMiBSeconds,
                     DiskGiBSeconds = sum.DiskGiBSeconds + record.DiskGiBSeconds,
                 };
-                unsealed.Add(Entry(unsealed.Count + 1, UsageSeal.Event(record), end));
+                records.Add(record);
                 if (availability)
                 {
                     // One VM in fifty is down 10 minutes in one hour of the period: a credit on its line.
                     var down = r % 50 == 7 && h == hours / 2 ? 600 : 0;
                     var known = measured.GetValueOrDefault(id) ?? new ResourceAvailability(id, 0, 0);
                     measured[id] = known with { ExpectedSeconds = known.ExpectedSeconds + 3600, DownSeconds = known.DownSeconds + down };
-                    unsealed.Add(Entry(unsealed.Count + 1, AvailabilitySeal.Event(new AvailabilityHour(id, Tenant, project, hour, 3600, down)), end));
+                    up.Add(new AvailabilityHour(id, Tenant, project, hour, 3600, down));
                 }
+            }
+
+            foreach (var seal in UsageSeal.Events(records).Select(s => s.Event).Concat(AvailabilitySeal.Events(up).Select(s => s.Event)))
+            {
+                unsealed.Add(Entry(unsealed.Count + 1, seal, end));
             }
         }
 

@@ -22,6 +22,10 @@ internal static class InvoiceCommands
 {
     private static readonly Option<Uri?> RpcUrl = UriOption.Create("--rpc-url", "Chain JSON-RPC endpoint to read (default: the one the server names).");
     private static readonly Option<string?> Contract = new("--contract") { Description = "SankofaBilling's address (default: the one the server names)." };
+    private static readonly Option<string?> AuditContract = new("--audit-contract")
+    {
+        Description = "AuditAnchor's address, whose roots prove the evidence (default: the one the server names).",
+    };
     private static readonly Option<FileInfo?> KeyFile = new("--key-file") { Description = "Your identity's controller key: a file (mode 0600) holding 0x and 64 hex digits." };
 
     public static IEnumerable<Command> Create() =>
@@ -104,10 +108,10 @@ internal static class InvoiceCommands
         var id = new Argument<string>("invoice") { Description = "The invoice id." };
         var verify = new Command("verify",
             "Recompute the invoice on this machine from its sealed usage and availability hours, their Merkle proofs and the price book, with roots, "
-            + "prices and the issued hash read from the chain itself; exit 0 only when it matches.") { id, RpcUrl, Contract };
+            + "prices and the issued hash read from the chain itself; exit 0 only when it matches.") { id, RpcUrl, Contract, AuditContract };
         verify.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
         {
-            var result = await VerifyAsync(api, parse.GetValue(id)!, parse.GetValue(RpcUrl), parse.GetValue(Contract), ct);
+            var result = await VerifyAsync(api, parse.GetValue(id)!, parse.GetValue(RpcUrl), parse.GetValue(Contract), parse.GetValue(AuditContract), ct);
             BillingCommand.Print(parse, result, Report(result));
             if (result.Status != AuditVerificationStatus.Verified)
             {
@@ -126,7 +130,7 @@ internal static class InvoiceCommands
         sign.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
         {
             var invoiceId = parse.GetValue(id)!;
-            var check = await VerifyAsync(api, invoiceId, parse.GetValue(RpcUrl), parse.GetValue(Contract), ct);
+            var check = await VerifyAsync(api, invoiceId, parse.GetValue(RpcUrl), parse.GetValue(Contract), null, ct);
             if (check.Status != AuditVerificationStatus.Verified)
             {
                 BillingCommand.Print(parse, check, Report(check) + "\nNot signed: dispute it instead (`sankofa billing dispute`).");
@@ -231,28 +235,37 @@ internal static class InvoiceCommands
         return statement;
     }
 
-    /// <summary>Recomputes an invoice from its evidence against the chain (docs/billing.md "Verifying an invoice").</summary>
-    internal static async Task<InvoiceVerification> VerifyAsync(SankofaApiClient api, string invoiceId, Uri? rpcUrl, string? contract, CancellationToken ct)
+    /// <summary>
+    /// Recomputes an invoice from its evidence against the chain (docs/billing.md "Verifying an invoice"); the chain's
+    /// endpoint and contracts are the server's unless given, so with all three given the server is trusted for nothing.
+    /// </summary>
+    internal static async Task<InvoiceVerification> VerifyAsync(
+        SankofaApiClient api, string invoiceId, Uri? rpcUrl, string? contract, string? auditContract, CancellationToken ct)
     {
         var escaped = Uri.EscapeDataString(invoiceId);
-        var served = await api.GetAsync<InvoiceResponse>($"api/v1/billing/invoices/{escaped}?refresh=false", ct);
-        var invoice = served.ToInvoice() ?? throw new InvalidOperationException($"Invoice {invoiceId} is not built yet: it waits for {served.WaitingFor}.");
-        var evidence = await api.GetAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{escaped}/evidence", ct);
-        var book = await api.GetAsync<Server.Billing.PriceBookResponse>($"api/v1/billing/prices/{invoice.PriceBookVersion}", ct);
-        var ledger = rpcUrl is null || contract is null ? await api.GetLedgerAsync(ct) : null;
+        var servedRead = api.GetAsync<InvoiceResponse>($"api/v1/billing/invoices/{escaped}?refresh=false", ct);
+        var evidenceRead = api.GetAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{escaped}/evidence", ct);
+        var ledger = rpcUrl is null || contract is null || auditContract is null ? await api.GetLedgerAsync(ct) : null;
         rpcUrl ??= new Uri(ledger!.RpcUrl);
         contract ??= ledger!.BillingAddress ?? throw new InvalidOperationException("The server names no SankofaBilling contract; pass --contract.");
+        auditContract ??= ledger!.AuditAnchorAddress;
+        var invoice = (await servedRead).ToInvoice()
+                      ?? throw new InvalidOperationException($"Invoice {invoiceId} is not built yet: it waits for {(await servedRead).WaitingFor}.");
+
+        // The chain's side read while the evidence downloads.
         using var billing = new BillingReader(rpcUrl, contract);
-        var onChain = await billing.GetInvoiceAsync(invoiceId, ct);
-        var priceHash = await billing.GetPriceBookHashAsync(invoice.PriceBookVersion, ct);
-        var auditAnchor = ledger?.AuditAnchorAddress ?? (await api.GetLedgerAsync(ct)).AuditAnchorAddress;
-        using var anchors = new AuditAnchorReader(rpcUrl, auditAnchor);
+        var onChain = billing.GetInvoiceAsync(invoiceId, ct);
+        var priceHash = billing.GetPriceBookHashAsync(invoice.PriceBookVersion, ct);
+        var book = await api.GetAsync<Server.Billing.PriceBookResponse>($"api/v1/billing/prices/{invoice.PriceBookVersion}", ct);
+        var evidence = await evidenceRead;
+        using var anchors = new AuditAnchorReader(rpcUrl, auditContract);
         var batches = evidence.Batches.Select(AuditLogVerifier.ToDomain).ToList();
         var roots = await anchors.GetRootsAsync([.. batches.Select(b => b.Id)], ct);
         var prices = new PriceBook(book.Version, book.EffectiveFrom, book.Currency, book.MinorDigits, [.. book.Prices.Select(p => new Price(
             BillingNames.Tier(p.Tier) ?? throw new FormatException($"Unknown tier '{p.Tier}'."),
             BillingNames.Dimension(p.Dimension) ?? throw new FormatException($"Unknown dimension '{p.Dimension}'."), p.MicroMinorPerUnitHour ?? 0))]);
-        return InvoiceVerifier.Verify(invoice, new InvoiceEvidence([.. evidence.Entries.Select(AuditLogVerifier.ToDomain)], batches), prices, priceHash, onChain, roots);
+        return InvoiceVerifier.Verify(invoice, new InvoiceEvidence([.. evidence.Entries.Select(AuditLogVerifier.ToDomain)], batches), prices,
+            await priceHash, await onChain, roots);
     }
 
     private static async Task<string> SignAsync(
@@ -277,7 +290,7 @@ internal static class InvoiceCommands
     private static string Report(InvoiceVerification v) => v.Status switch
     {
         AuditVerificationStatus.Verified =>
-            $"Invoice {v.InvoiceId} verified: recomputed from {v.Entries} sealed hour(s) proven against {v.Batches} root(s) on chain, it hashes to the hash the chain issued.",
+            $"Invoice {v.InvoiceId} verified: recomputed from {v.Entries} sealed usage and availability entries proven against {v.Batches} root(s) on chain, it hashes to the hash the chain issued.",
         AuditVerificationStatus.Pending => $"Invoice {v.InvoiceId} cannot be proven yet:\n  " + string.Join("\n  ", v.Problems),
         _ => $"Invoice {v.InvoiceId} FAILED verification:\n  " + string.Join("\n  ", v.Problems),
     };

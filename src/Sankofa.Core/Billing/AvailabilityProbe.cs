@@ -30,6 +30,9 @@ public sealed class AvailabilityProbe(
 {
     private const int PageSize = 500;
 
+    // Large enough that a tenant's hour rarely straddles two pages (it would take two entries).
+    private const int SealPage = 5_000;
+
     /// <summary>One round.</summary>
     public async Task<AvailabilityRound> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -75,9 +78,9 @@ public sealed class AvailabilityProbe(
         int sealedNow;
         do
         {
-            sealedHours += sealedNow = await store.SealCompletedHoursAsync(PageSize, cancellationToken).ConfigureAwait(false);
+            sealedHours += sealedNow = await store.SealCompletedHoursAsync(SealPage, cancellationToken).ConfigureAwait(false);
         }
-        while (sealedNow == PageSize);
+        while (sealedNow == SealPage);
 
         return new AvailabilityRound(measured, sealedHours, [.. sites.Where(s => s.Value.Unreachable).Select(s => s.Key).Order(StringComparer.Ordinal)]);
     }

@@ -1,59 +1,53 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Core.Billing;
 
 /// <summary>
-/// A complete hour of a resource's availability as the audit log records it (docs/billing.md): action
-/// <c>sla.availability.hour</c>, subject <c>resource:ID</c>, actor <c>sla-probe</c>, and a payload in a fixed form anyone
-/// can rebuild from the record, so a third party can recompute an availability figure from anchored entries.
+/// Complete hours of availability as the audit log records them (docs/billing.md): one entry per tenant and clock hour,
+/// action <c>sla.availability.hours</c>, subject <c>tenant:ID</c>, actor <c>sla-probe</c>, and a payload in a fixed form
+/// anyone can rebuild from the records it states, so a third party can recompute an availability figure from anchored
+/// entries: <c>{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-a",3600,600],…]}</c>, each row
+/// <c>[resourceId, expectedSeconds, downSeconds]</c>.
 /// </summary>
 public static class AvailabilitySeal
 {
     /// <summary>The audit action.</summary>
-    public const string Action = "sla.availability.hour";
+    public const string Action = "sla.availability.hours";
 
     /// <summary>The audit actor.</summary>
     public const string Actor = "sla-probe";
 
-    /// <summary>
-    /// <c>{"resourceId":…,"tenantId":…,"hourStart":UNIX_SECONDS,"expectedSeconds":…,"downSeconds":…}</c>: these keys in this
-    /// order, integers in decimal, no spaces (ids are DNS-label-like, so need no escaping).
-    /// </summary>
-    public static string Payload(AvailabilityHour hour)
+    /// <summary>The events sealing <paramref name="hours"/>: one per tenant and hour (split only past the payload limit).</summary>
+    public static IReadOnlyList<SealedHours<AvailabilityHour>> Events(IEnumerable<AvailabilityHour> hours) =>
+        TenantHourSeal.Events(hours, h => (h.TenantId, h.HourStart, h.ResourceId), WriteRow, Actor, Action);
+
+    /// <summary>The payload sealing <paramref name="hours"/>, one tenant's hour, as <see cref="Events"/> writes it.</summary>
+    public static string Payload(IReadOnlyList<AvailabilityHour> hours)
     {
-        ArgumentNullException.ThrowIfNull(hour);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{{\"resourceId\":\"{hour.ResourceId}\",\"tenantId\":\"{hour.TenantId}\",\"hourStart\":{hour.HourStart.ToUnixTimeSeconds()},"
-            + $"\"expectedSeconds\":{hour.ExpectedSeconds},\"downSeconds\":{hour.DownSeconds}}}");
+        ArgumentNullException.ThrowIfNull(hours);
+        return TenantHourSeal.Render(hours[0].TenantId, hours[0].HourStart, hours, WriteRow);
     }
 
     /// <summary>
-    /// The hour a sealed payload states (its project left empty: the payload does not carry it), or null when it is not
-    /// exactly in the canonical form <see cref="Payload"/> writes.
+    /// The hours a sealed payload states (their project left empty: the payload does not carry it), or null when it is not
+    /// exactly in the canonical form.
     /// </summary>
-    public static AvailabilityHour? Parse(string? payload)
+    public static IReadOnlyList<AvailabilityHour>? Parse(string? payload) => TenantHourSeal.Parse<AvailabilityHour>(payload, ReadRow, static h => h.ResourceId);
+
+    private static bool ReadRow(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out AvailabilityHour row)
     {
-        if (payload is null)
+        if (reader.String(out var resource) && reader.Char(',') && reader.Integer(out var expected) && reader.Char(',') && reader.Integer(out var down))
         {
-            return null;
+            row = new AvailabilityHour(resource, tenant, string.Empty, hour, expected, down);
+            return true;
         }
 
-        try
-        {
-            using var json = JsonDocument.Parse(payload);
-            var r = json.RootElement;
-            var hour = new AvailabilityHour(r.GetProperty("resourceId").GetString()!, r.GetProperty("tenantId").GetString()!, string.Empty,
-                DateTimeOffset.FromUnixTimeSeconds(r.GetProperty("hourStart").GetInt64()), r.GetProperty("expectedSeconds").GetInt64(), r.GetProperty("downSeconds").GetInt64());
-            return Payload(hour) == payload ? hour : null;
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            return null;
-        }
+        row = null!;
+        return false;
     }
 
-    /// <summary>The audit event sealing <paramref name="hour"/>.</summary>
-    public static AuditEvent Event(AvailabilityHour hour) => new(Actor, Action, "resource:" + hour.ResourceId, Payload(hour));
+    private static void WriteRow(StringBuilder payload, AvailabilityHour h) =>
+        payload.Append(CultureInfo.InvariantCulture, $"[\"{h.ResourceId}\",{h.ExpectedSeconds},{h.DownSeconds}]");
 }

@@ -349,7 +349,7 @@ public sealed class BillingRunService(
         {
             { UnmeteredResources: > 0 } => $"{state.UnmeteredResources} resource(s) to be metered up to the period's end",
             { UnsealedHours: > 0 } => $"{state.UnsealedHours} hour(s) of usage or availability to be sealed into the audit log",
-            { UnbatchedEntries: > 0 } => $"{state.UnbatchedEntries} sealed hour(s) to be batched",
+            { UnbatchedEntries: > 0 } => $"{state.UnbatchedEntries} sealed entries of hours to be batched",
             _ when state.Batches.FirstOrDefault(b => b.Anchor is null) is { } batch => $"audit batch {batch.Id} to be anchored on chain",
             _ => null,
         };

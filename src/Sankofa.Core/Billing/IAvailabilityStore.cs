@@ -21,8 +21,8 @@ public interface IAvailabilityStore
 
     /// <summary>
     /// Seals up to <paramref name="max"/> complete hours (measured past the hour's end, or of a deleted resource) not sealed
-    /// yet: each becomes an audit entry <see cref="AvailabilitySeal.Action"/> whose payload is
-    /// <see cref="AvailabilitySeal.Payload"/>, in one transaction with the marks. Returns how many were sealed.
+    /// yet, oldest first, into audit entries <see cref="AvailabilitySeal.Action"/> (<see cref="AvailabilitySeal.Events"/>:
+    /// one per tenant and hour), in one transaction with each hour's mark. Returns how many hours were sealed.
     /// </summary>
     Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken);
 
@@ -31,9 +31,6 @@ public interface IAvailabilityStore
     /// summed expected and down seconds, hours recorded and hours sealed. Ordered by resource id (ordinal). One query.
     /// </summary>
     Task<IReadOnlyList<TenantAvailability>> GetTenantAvailabilityAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
-
-    /// <summary>The audit entry ids of the sealed availability hours of a tenant in [<paramref name="from"/>, <paramref name="to"/>), ascending (billing evidence).</summary>
-    Task<IReadOnlyList<long>> GetSealedEntryIdsAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
     /// <summary>A tenant's down intervals that overlap [<paramref name="from"/>, <paramref name="to"/>), by resource id then start.</summary>
     Task<IReadOnlyList<DownInterval>> GetDownIntervalsAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
@@ -57,9 +58,7 @@ public static class InvoiceVerifier
 
         // Every sealed hour proven against the chain, then read.
         var batches = evidence.Batches.ToDictionary(b => b.Id);
-        var usage = new Dictionary<string, UsageRecord>(StringComparer.Ordinal);
-        var availability = new Dictionary<string, ResourceAvailability>(StringComparer.Ordinal);
-        var seen = new HashSet<(string, string, long)>();
+        var sums = new Sums();
         foreach (var entry in evidence.Entries)
         {
             var batch = entry.Seal is { } seal ? batches.GetValueOrDefault(seal.BatchId) : null;
@@ -71,11 +70,14 @@ public static class InvoiceVerifier
                 continue;
             }
 
-            if (!Read(entry, served, usage, availability, seen, out var problem))
+            if (sums.Add(entry, served) is { } problem)
             {
-                problems.Add(problem!);
+                problems.Add(problem);
             }
         }
+
+        problems.AddRange(sums.Repeated());
+        var usage = sums.Usage;
 
         // Recompute: the lines from the proven hours (tier as served: the hash covers it), the credits from the proven availability.
         var tiers = served.Lines.ToDictionary(l => l.ResourceId, l => l.Tier, StringComparer.Ordinal);
@@ -94,7 +96,7 @@ public static class InvoiceVerifier
         var recomputed = Invoice.Build(served.Id, served.TenantId, served.PeriodStart, served.PeriodEnd, prices, rootsCommitment, served.TaxBasisPoints,
             usage.Values.Where(u => tiers.ContainsKey(u.ResourceId)).Select(u => new RatedUsage(
                 u.ResourceId, u.ProjectId, tiers[u.ResourceId], u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds)),
-            availability.Values);
+            sums.Availability.Values.Select(a => new ResourceAvailability(a.ResourceId, a.ExpectedSeconds, a.DownSeconds)));
         problems.AddRange(Differences(served, recomputed));
         if (!rootsCommitment.AsSpan().SequenceEqual(onChain.UsageRoots))
         {
@@ -111,47 +113,113 @@ public static class InvoiceVerifier
             evidence.Entries.Count, chainRoots.Count);
     }
 
-    // Adds a proven hour to the sums; false (with the reason) when it is not one of this invoice's hours, or comes twice.
-    private static bool Read(
-        AuditEntry entry, Invoice invoice, Dictionary<string, UsageRecord> usage, Dictionary<string, ResourceAvailability> availability,
-        HashSet<(string, string, long)> seen, out string? problem)
+    // The proven hours summed per resource, with what each entry held to find a resource's hour that comes twice.
+    private sealed class Sums
     {
-        problem = null;
-        string resource, tenant;
-        DateTimeOffset hour;
-        switch (entry.Action)
+        // Rows inside one entry are distinct (the canonical form orders them strictly), so only entries of the same kind and
+        // hour can repeat one: those are compared at the end, and an invoice's usual one entry per tenant-hour costs nothing.
+        private readonly Dictionary<(string Action, DateTimeOffset Hour), List<(long Entry, IReadOnlyList<string> Resources)>> held = [];
+
+        public Dictionary<string, UsageSum> Usage { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, AvailabilitySum> Availability { get; } = new(StringComparer.Ordinal);
+
+        // Adds a proven entry's hours; the reason when it holds none of this invoice's tenant and period in canonical form.
+        public string? Add(AuditEntry entry, Invoice invoice)
         {
-            case UsageSeal.Action when UsageSeal.Parse(entry.Payload) is { } u:
-                (resource, tenant, hour) = (u.ResourceId, u.TenantId, u.HourStart);
-                usage[resource] = usage.TryGetValue(resource, out var sum)
-                    ? sum with
+            string tenant;
+            DateTimeOffset hour;
+            IReadOnlyList<string> resources;
+            switch (entry.Action)
+            {
+                case UsageSeal.Action when UsageSeal.Parse(entry.Payload) is { } records:
+                    (tenant, hour, resources) = (records[0].TenantId, records[0].HourStart, [.. records.Select(r => r.ResourceId)]);
+                    if (InPeriod(tenant, hour, invoice))
                     {
-                        Seconds = sum.Seconds + u.Seconds, VCpuSeconds = sum.VCpuSeconds + u.VCpuSeconds, RamMiBSeconds = sum.RamMiBSeconds + u.RamMiBSeconds,
-                        DiskGiBSeconds = sum.DiskGiBSeconds + u.DiskGiBSeconds,
+                        foreach (var u in records)
+                        {
+                            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(Usage, u.ResourceId, out _);
+                            (sum ??= new UsageSum(u.ResourceId, u.ProjectId)).Add(u);
+                        }
                     }
-                    : u;
-                break;
-            case AvailabilitySeal.Action when AvailabilitySeal.Parse(entry.Payload) is { } a:
-                (resource, tenant, hour) = (a.ResourceId, a.TenantId, a.HourStart);
-                availability[resource] = availability.TryGetValue(resource, out var known)
-                    ? known with { ExpectedSeconds = known.ExpectedSeconds + a.ExpectedSeconds, DownSeconds = known.DownSeconds + a.DownSeconds }
-                    : new ResourceAvailability(resource, a.ExpectedSeconds, a.DownSeconds);
-                break;
-            default:
-                problem = $"entry {entry.Id} ({entry.Action}) is not a sealed usage or availability hour in canonical form";
-                return false;
+
+                    break;
+                case AvailabilitySeal.Action when AvailabilitySeal.Parse(entry.Payload) is { } measured:
+                    (tenant, hour, resources) = (measured[0].TenantId, measured[0].HourStart, [.. measured.Select(a => a.ResourceId)]);
+                    if (InPeriod(tenant, hour, invoice))
+                    {
+                        foreach (var a in measured)
+                        {
+                            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(Availability, a.ResourceId, out _);
+                            (sum ??= new AvailabilitySum(a.ResourceId)).Add(a);
+                        }
+                    }
+
+                    break;
+                default:
+                    return $"entry {entry.Id} ({entry.Action}) is not a sealed usage or availability hour in canonical form";
+            }
+
+            if (!InPeriod(tenant, hour, invoice))
+            {
+                return $"entry {entry.Id} holds hours of tenant {tenant} at {hour:u}, outside the invoice's tenant or period";
+            }
+
+            ref var entries = ref CollectionsMarshal.GetValueRefOrAddDefault(held, (entry.Action, hour), out _);
+            (entries ??= []).Add((entry.Id, resources));
+            return null;
         }
 
-        if (tenant != invoice.TenantId || hour < invoice.PeriodStart || hour >= invoice.PeriodEnd)
+        // Each resource's hour that more than one entry holds.
+        public IEnumerable<string> Repeated()
         {
-            problem = $"entry {entry.Id} is an hour of tenant {tenant} at {hour:u}, outside the invoice's tenant or period";
-        }
-        else if (!seen.Add((entry.Action, resource, hour.ToUnixTimeSeconds())))
-        {
-            problem = $"entry {entry.Id}: resource {resource}'s hour {hour:u} is in the evidence twice";
+            foreach (var ((_, hour), entries) in held.Where(h => h.Value.Count > 1))
+            {
+                var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var (entry, resources) in entries)
+                {
+                    foreach (var resource in resources)
+                    {
+                        if (!seen.TryAdd(resource, entry))
+                        {
+                            yield return $"entry {entry}: resource {resource}'s hour {hour:u} is in the evidence twice (entry {seen[resource]} holds it)";
+                        }
+                    }
+                }
+            }
         }
 
-        return problem is null;
+        private static bool InPeriod(string tenant, DateTimeOffset hour, Invoice invoice) =>
+            tenant == invoice.TenantId && hour >= invoice.PeriodStart && hour < invoice.PeriodEnd;
+    }
+
+    private sealed class UsageSum(string resourceId, string projectId)
+    {
+        public string ResourceId { get; } = resourceId;
+
+        public string ProjectId { get; } = projectId;
+
+        public long Seconds { get; private set; }
+
+        public long VCpuSeconds { get; private set; }
+
+        public long RamMiBSeconds { get; private set; }
+
+        public long DiskGiBSeconds { get; private set; }
+
+        public void Add(UsageRecord u) =>
+            (Seconds, VCpuSeconds, RamMiBSeconds, DiskGiBSeconds) = (Seconds + u.Seconds, VCpuSeconds + u.VCpuSeconds, RamMiBSeconds + u.RamMiBSeconds, DiskGiBSeconds + u.DiskGiBSeconds);
+    }
+
+    private sealed class AvailabilitySum(string resourceId)
+    {
+        public string ResourceId { get; } = resourceId;
+
+        public long ExpectedSeconds { get; private set; }
+
+        public long DownSeconds { get; private set; }
+
+        public void Add(AvailabilityHour a) => (ExpectedSeconds, DownSeconds) = (ExpectedSeconds + a.ExpectedSeconds, DownSeconds + a.DownSeconds);
     }
 
     private static IEnumerable<string> Differences(Invoice served, Invoice recomputed)

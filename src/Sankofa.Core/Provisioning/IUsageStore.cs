@@ -20,9 +20,9 @@ public interface IUsageStore
 
     /// <summary>
     /// Seals up to <paramref name="max"/> complete hours (the resource metered past the hour's end, or up to its deletion)
-    /// not sealed yet: each becomes an audit entry <c>billing.usage.hour</c> whose payload is <see cref="UsageSeal.Payload"/>,
-    /// in one transaction with the marks, so it is sealed and anchored with the audit log and a usage line can be proven
-    /// against the chain like any entry. Returns how many were sealed.
+    /// not sealed yet, oldest first, into audit entries <see cref="UsageSeal.Action"/> (<see cref="UsageSeal.Events"/>: one
+    /// per tenant and hour), in one transaction with each hour's mark, so they are sealed and anchored with the audit log
+    /// and a usage line can be proven against the chain like any entry. Returns how many hours were sealed.
     /// </summary>
     Task<int> SealCompletedHoursAsync(int max, CancellationToken cancellationToken);
 

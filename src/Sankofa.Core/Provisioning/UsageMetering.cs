@@ -8,6 +8,8 @@ namespace Sankofa.Core.Provisioning;
 /// <param name="time">The clock; usage is measured against it.</param>
 public sealed class UsageMetering(IUsageStore store, TimeProvider time)
 {
+    private const int SealPage = 5_000;
+
     /// <summary>One metering round; returns how many resources got new usage.</summary>
     public async Task<int> MeterAsync(CancellationToken cancellationToken)
     {
@@ -37,8 +39,9 @@ public sealed class UsageMetering(IUsageStore store, TimeProvider time)
             }
         }
 
-        // Hours now complete go into the audit log, to be sealed and anchored with it (docs/billing.md).
-        while (await store.SealCompletedHoursAsync(500, cancellationToken).ConfigureAwait(false) == 500)
+        // Hours now complete go into the audit log, to be sealed and anchored with it (docs/billing.md); pages large
+        // enough that a tenant's hour rarely straddles two of them (it would take two entries).
+        while (await store.SealCompletedHoursAsync(SealPage, cancellationToken).ConfigureAwait(false) == SealPage)
         {
         }
 

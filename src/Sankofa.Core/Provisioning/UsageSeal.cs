@@ -1,60 +1,52 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Core.Provisioning;
 
 /// <summary>
-/// A complete hour of a resource's usage as the audit log records it (docs/billing.md): action <c>billing.usage.hour</c>,
-/// subject <c>resource:ID</c>, actor <c>metering</c>, and a payload in a fixed form anyone can rebuild from the record.
+/// Complete hours of usage as the audit log records them (docs/billing.md): one entry per tenant and clock hour, action
+/// <c>billing.usage.hours</c>, subject <c>tenant:ID</c>, actor <c>metering</c>, and a payload in a fixed form anyone can
+/// rebuild from the records it states:
+/// <c>{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-s","web",3600,7200,14745600,72000],…]}</c>, each row
+/// <c>[resourceId, projectId, seconds, vcpuSeconds, ramMiBSeconds, diskGiBSeconds]</c>.
 /// </summary>
 public static class UsageSeal
 {
     /// <summary>The audit action.</summary>
-    public const string Action = "billing.usage.hour";
+    public const string Action = "billing.usage.hours";
 
     /// <summary>The audit actor.</summary>
     public const string Actor = "metering";
 
-    /// <summary>
-    /// <c>{"resourceId":…,"tenantId":…,"projectId":…,"hourStart":UNIX_SECONDS,"seconds":…,"vcpuSeconds":…,"ramMiBSeconds":…,"diskGiBSeconds":…}</c>:
-    /// these keys in this order, integers in decimal, no spaces (ids are DNS-label-like, so need no escaping).
-    /// </summary>
-    public static string Payload(UsageRecord record)
+    /// <summary>The events sealing <paramref name="records"/>: one per tenant and hour (split only past the payload limit).</summary>
+    public static IReadOnlyList<SealedHours<UsageRecord>> Events(IEnumerable<UsageRecord> records) =>
+        TenantHourSeal.Events(records, r => (r.TenantId, r.HourStart, r.ResourceId), WriteRow, Actor, Action);
+
+    /// <summary>The payload sealing <paramref name="records"/>, one tenant's hour, as <see cref="Events"/> writes it.</summary>
+    public static string Payload(IReadOnlyList<UsageRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{{\"resourceId\":\"{record.ResourceId}\",\"tenantId\":\"{record.TenantId}\",\"projectId\":\"{record.ProjectId}\",\"hourStart\":{record.HourStart.ToUnixTimeSeconds()},"
-            + $"\"seconds\":{record.Seconds},\"vcpuSeconds\":{record.VCpuSeconds},\"ramMiBSeconds\":{record.RamMiBSeconds},\"diskGiBSeconds\":{record.DiskGiBSeconds}}}");
+        ArgumentNullException.ThrowIfNull(records);
+        return TenantHourSeal.Render(records[0].TenantId, records[0].HourStart, records, WriteRow);
     }
 
-    /// <summary>
-    /// The record a sealed payload states, or null when it is not exactly in the canonical form <see cref="Payload"/>
-    /// writes (a verifier must not accept a payload it would not have written itself).
-    /// </summary>
-    public static UsageRecord? Parse(string? payload)
+    /// <summary>The records a sealed payload states, or null when it is not exactly in the canonical form.</summary>
+    public static IReadOnlyList<UsageRecord>? Parse(string? payload) => TenantHourSeal.Parse<UsageRecord>(payload, ReadRow, static r => r.ResourceId);
+
+    private static bool ReadRow(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out UsageRecord row)
     {
-        if (payload is null)
+        if (reader.String(out var resource) && reader.Char(',') && reader.String(out var project) && reader.Char(',')
+            && reader.Integer(out var seconds) && reader.Char(',') && reader.Integer(out var vcpu) && reader.Char(',')
+            && reader.Integer(out var ram) && reader.Char(',') && reader.Integer(out var disk))
         {
-            return null;
+            row = new UsageRecord(resource, tenant, project, hour, seconds, vcpu, ram, disk);
+            return true;
         }
 
-        try
-        {
-            using var json = JsonDocument.Parse(payload);
-            var r = json.RootElement;
-            var record = new UsageRecord(
-                r.GetProperty("resourceId").GetString()!, r.GetProperty("tenantId").GetString()!, r.GetProperty("projectId").GetString()!,
-                DateTimeOffset.FromUnixTimeSeconds(r.GetProperty("hourStart").GetInt64()), r.GetProperty("seconds").GetInt64(),
-                r.GetProperty("vcpuSeconds").GetInt64(), r.GetProperty("ramMiBSeconds").GetInt64(), r.GetProperty("diskGiBSeconds").GetInt64());
-            return Payload(record) == payload ? record : null;
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            return null;
-        }
+        row = null!;
+        return false;
     }
 
-    /// <summary>The audit event sealing <paramref name="record"/>.</summary>
-    public static AuditEvent Event(UsageRecord record) => new(Actor, Action, "resource:" + record.ResourceId, Payload(record));
+    private static void WriteRow(StringBuilder payload, UsageRecord r) => payload.Append(CultureInfo.InvariantCulture,
+        $"[\"{r.ResourceId}\",\"{r.ProjectId}\",{r.Seconds},{r.VCpuSeconds},{r.RamMiBSeconds},{r.DiskGiBSeconds}]");
 }

@@ -109,19 +109,25 @@ internal sealed class AvailabilityStore(IStoreContextFactory contexts, TimeProvi
                 join m in db.Set<AvailabilityMarkRow>() on a.ResourceId equals m.ResourceId
                 join r in db.Set<ResourceRow>() on a.ResourceId equals r.Id
                 where a.AuditEntryId == null && (a.HourStartMs + HourMs <= m.MeasuredUntilMs || r.DeletedAtMs != null)
-                orderby a.HourStartMs, a.ResourceId
+                orderby a.HourStartMs, a.TenantId, a.ResourceId
                 select a).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (complete.Count == 0)
             {
                 return false;
             }
 
-            var entries = complete.Select(a => AuditEntryRow.From(AuditedWrite.EntryOf(AvailabilitySeal.Event(ToDomain(a)), time))).ToList();
+            // One entry per tenant and hour (docs/billing.md), each row marked with the entry that states it.
+            var rows = complete.ToDictionary(a => (a.ResourceId, a.HourStartMs));
+            var seals = AvailabilitySeal.Events(complete.Select(ToDomain));
+            var entries = seals.Select(s => AuditEntryRow.From(AuditedWrite.EntryOf(s.Event, time))).ToList();
             db.AuditEntries.AddRange(entries);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // the entries' ids, for the marks
-            for (var i = 0; i < complete.Count; i++)
+            for (var i = 0; i < seals.Count; i++)
             {
-                complete[i].AuditEntryId = entries[i].Id;
+                foreach (var hour in seals[i].Records)
+                {
+                    rows[(hour.ResourceId, hour.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entries[i].Id;
+                }
             }
 
             sealedCount = complete.Count;
@@ -144,15 +150,6 @@ internal sealed class AvailabilityStore(IStoreContextFactory contexts, TimeProvi
             }).ToListAsync(ct).ConfigureAwait(false);
         return [.. rows.OrderBy(r => r.ResourceId, StringComparer.Ordinal)
             .Select(r => new TenantAvailability(r.ResourceId, r.ProjectId, r.Expected, r.Down, r.Hours, r.Sealed))];
-    }
-
-    public async Task<IReadOnlyList<long>> GetSealedEntryIdsAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
-        await using var db = contexts.Create();
-        return await db.Set<AvailabilityRow>()
-            .Where(a => a.TenantId == tenantId && a.HourStartMs >= fromMs && a.HourStartMs < toMs && a.AuditEntryId != null)
-            .Select(a => a.AuditEntryId!.Value).OrderBy(id => id).ToListAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DownInterval>> GetDownIntervalsAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

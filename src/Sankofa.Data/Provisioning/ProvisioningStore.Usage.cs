@@ -73,20 +73,26 @@ internal sealed partial class ProvisioningStore
                 join r in db.Set<ResourceRow>() on u.ResourceId equals r.Id
                 where u.AuditEntryId == null && r.MeteredUntilMs != null
                       && (u.HourStartMs + HourMs <= r.MeteredUntilMs || (r.DeletedAtMs != null && r.MeteredUntilMs >= r.DeletedAtMs / 1000 * 1000))
-                orderby u.HourStartMs, u.ResourceId
+                orderby u.HourStartMs, u.TenantId, u.ResourceId
                 select u).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (complete.Count == 0)
             {
                 return;
             }
 
-            var entries = complete.Select(u => AuditEntryRow.From(AuditEntryOf(UsageSeal.Event(new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId,
-                DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs), u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds))))).ToList();
+            // One entry per tenant and hour (docs/billing.md), each row marked with the entry that states it.
+            var rows = complete.ToDictionary(u => (u.ResourceId, u.HourStartMs));
+            var seals = UsageSeal.Events(complete.Select(u => new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId,
+                DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs), u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds)));
+            var entries = seals.Select(s => AuditEntryRow.From(AuditEntryOf(s.Event))).ToList();
             db.AuditEntries.AddRange(entries);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // the entries' ids, for the marks
-            for (var i = 0; i < complete.Count; i++)
+            for (var i = 0; i < seals.Count; i++)
             {
-                complete[i].AuditEntryId = entries[i].Id;
+                foreach (var record in seals[i].Records)
+                {
+                    rows[(record.ResourceId, record.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entries[i].Id;
+                }
             }
 
             sealedCount = complete.Count;

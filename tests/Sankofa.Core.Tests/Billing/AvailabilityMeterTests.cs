@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Sankofa.Core.Audit;
 using Sankofa.Core.Billing;
 
 namespace Sankofa.Core.Tests.Billing;
@@ -99,12 +100,44 @@ public sealed class AvailabilityMeterTests
     [Fact]
     public void The_sealed_payload_has_its_fixed_form_parses_back_only_when_canonical_and_percentages_have_four_exact_decimals()
     {
-        var hour = new AvailabilityHour("vm-a", "acme", "web", new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.Zero), 3600, 600);
-        Assert.Equal("""{"resourceId":"vm-a","tenantId":"acme","hourStart":1772362800,"expectedSeconds":3600,"downSeconds":600}""", AvailabilitySeal.Payload(hour));
-        Assert.Equal(("sla-probe", "sla.availability.hour", "resource:vm-a"), (AvailabilitySeal.Event(hour).Actor, AvailabilitySeal.Event(hour).Action, AvailabilitySeal.Event(hour).Subject));
-        Assert.Equal(hour with { ProjectId = string.Empty }, AvailabilitySeal.Parse(AvailabilitySeal.Payload(hour))); // the payload names no project
-        Assert.Null(AvailabilitySeal.Parse("""{"resourceId":"vm-a", "tenantId":"acme","hourStart":1772362800,"expectedSeconds":3600,"downSeconds":600}"""));
-        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","resourceId":"vm-a","hourStart":1772362800,"expectedSeconds":3600,"downSeconds":600}"""));
+        var eleven = new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.Zero);
+        var hours = new[]
+        {
+            new AvailabilityHour("vm-b", "acme", "web", eleven, 1800, 0),
+            new AvailabilityHour("vm-a", "acme", "web", eleven, 3600, 600),
+            new AvailabilityHour("vm-c", "zeta", "db", eleven, 3600, 0),
+            new AvailabilityHour("vm-a", "acme", "web", eleven.AddHours(1), 3600, 0),
+        };
+
+        // One entry per tenant and hour, oldest hour first, rows in resource order.
+        var seals = AvailabilitySeal.Events(hours);
+        Assert.Equal(
+            [
+                """{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-a",3600,600],["vm-b",1800,0]]}""",
+                """{"tenantId":"zeta","hourStart":1772362800,"resources":[["vm-c",3600,0]]}""",
+                """{"tenantId":"acme","hourStart":1772366400,"resources":[["vm-a",3600,0]]}""",
+            ], seals.Select(s => s.Event.Payload));
+        Assert.All(seals, s => Assert.Equal(("sla-probe", "sla.availability.hours"), (s.Event.Actor, s.Event.Action)));
+        Assert.Equal(["tenant:acme", "tenant:zeta", "tenant:acme"], seals.Select(s => s.Event.Subject));
+        Assert.Equal([hours[1], hours[0]], seals[0].Records);
+        Assert.Equal([hours[1] with { ProjectId = "" }, hours[0] with { ProjectId = "" }], AvailabilitySeal.Parse(seals[0].Event.Payload)!); // no project in it
+        Assert.Equal(seals[0].Event.Payload, AvailabilitySeal.Payload(seals[0].Records));
+
+        // Only the canonical form parses: a space, rows out of order or twice, a missing or extra field, no rows.
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme", "hourStart":1772362800,"resources":[["vm-a",3600,600]]}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-b",1800,0],["vm-a",3600,600]]}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-a",3600,600],["vm-a",3600,600]]}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-a",3600]]}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-a",3600,600,1]]}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","hourStart":1772362800,"resources":[]}"""));
+        Assert.Null(AvailabilitySeal.Parse("""{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-a","3600",600]]}"""));
+
+        // A tenant's hour too large for one entry is split at a row, every entry within the audit log's payload limit.
+        var many = Enumerable.Range(0, 5_000).Select(i => new AvailabilityHour($"vm-{i:D5}", "acme", "web", eleven, 3600, i)).ToList();
+        var split = AvailabilitySeal.Events(many);
+        Assert.True(split.Count > 1);
+        Assert.All(split, s => Assert.True(s.Event.Payload!.Length <= AuditEventRules.MaxPayloadLength));
+        Assert.Equal(many, split.SelectMany(s => AvailabilitySeal.Parse(s.Event.Payload)!).Select(h => h with { ProjectId = "web" }));
         Assert.Equal(["100.0000", "99.9768", "99.5000", "0.0000", "95.0001"], new long[] { 1_000_000, 999_768, 995_000, 0, 950_001 }.Select(SlaReports.Percent));
     }
 }

@@ -22,7 +22,7 @@ public sealed class InvoiceVerifierTests
         var (invoice, evidence, roots, onChain) = Issue(usage => usage);
         var result = InvoiceVerifier.Verify(invoice, evidence, GoldenInvoiceTests.Book(), GoldenInvoiceTests.Book().Hash(), onChain, roots);
         Assert.True(result.Status == AuditVerificationStatus.Verified, string.Join("\n", result.Problems));
-        Assert.Equal(6, result.Entries); // 2 resources × 2 hours of usage, 1 × 2 of availability
+        Assert.Equal(4, result.Entries); // one per tenant-hour: 2 hours of 2 resources' usage, 2 of 1's availability
         Assert.Single(invoice.Credits); // vm-2 down 1,000 of 7,200 s at the edge
     }
 
@@ -43,7 +43,7 @@ public sealed class InvoiceVerifierTests
         var (invoice, evidence, roots, onChain) = Issue(usage => usage);
         var changed = evidence with
         {
-            Entries = [.. evidence.Entries.Select((e, i) => i == 0 ? e with { Payload = e.Payload!.Replace("\"seconds\":3600", "\"seconds\":3500", StringComparison.Ordinal) } : e)],
+            Entries = [.. evidence.Entries.Select((e, i) => i == 0 ? e with { Payload = e.Payload!.Replace("\"p1\",3600,", "\"p1\",3500,", StringComparison.Ordinal) } : e)],
         };
         var result = InvoiceVerifier.Verify(invoice, changed, GoldenInvoiceTests.Book(), GoldenInvoiceTests.Book().Hash(), onChain, roots);
         Assert.Contains(result.Problems, p => p.Contains("payload does not match its payload hash", StringComparison.Ordinal));
@@ -56,6 +56,12 @@ public sealed class InvoiceVerifierTests
         var later = invoice with { PeriodStart = End, PeriodEnd = End.AddHours(2) };
         result = InvoiceVerifier.Verify(later, evidence, GoldenInvoiceTests.Book(), GoldenInvoiceTests.Book().Hash(), onChain, roots);
         Assert.Contains(result.Problems, p => p.Contains("outside the invoice's tenant or period", StringComparison.Ordinal));
+
+        // An entry offered twice: each resource's hour in it counted once only, or the verification fails.
+        var twice = evidence with { Entries = [.. evidence.Entries, evidence.Entries[0]] };
+        result = InvoiceVerifier.Verify(invoice, twice, GoldenInvoiceTests.Book(), GoldenInvoiceTests.Book().Hash(), onChain, roots);
+        Assert.Equal(AuditVerificationStatus.Failed, result.Status);
+        Assert.Contains(result.Problems, p => p.Contains("resource vm-1's hour 2027-01-01 00:00:00Z is in the evidence twice", StringComparison.Ordinal));
 
         // No chain record: nothing to verify against.
         Assert.Equal(AuditVerificationStatus.Failed, InvoiceVerifier.Verify(invoice, evidence, GoldenInvoiceTests.Book(), null, null, roots).Status);
@@ -82,7 +88,7 @@ public sealed class InvoiceVerifierTests
             new UsageRecord("vm-2", "t1", "p1", h, 3600, 1 * 3600, 1024L * 3600, 10L * 3600),
         }).ToList();
         var availability = hours.Select((h, i) => new AvailabilityHour("vm-2", "t1", "p1", h, 3600, i == 0 ? 1000 : 0)).ToList();
-        var events = usage.Select(UsageSeal.Event).Concat(availability.Select(AvailabilitySeal.Event)).ToList();
+        var events = UsageSeal.Events(usage).Select(s => s.Event).Concat(AvailabilitySeal.Events(availability).Select(s => s.Event)).ToList();
         var unsealed = events.Select((e, i) => new AuditEntry(100 + i, Start.AddHours(2).AddSeconds(i), e.Actor, e.Action, e.Subject, AuditHashing.PayloadHash(e.Payload), e.Payload, null)).ToList();
         var (batch, sealedEntries) = AuditSealer.Seal(new AuditChainHead(41, new byte[32], 6), unsealed, Start.AddHours(3));
         var roots = new Dictionary<long, OnChainRoot> { [batch.Id] = new(batch.Id, batch.Root, batch.FirstSequence, batch.Count, 77) };

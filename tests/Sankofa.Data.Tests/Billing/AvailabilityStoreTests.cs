@@ -41,15 +41,14 @@ public sealed class AvailabilityStoreTests
         // 10:30–11:00 up; 11:00–11:40 of which 11:10–11:40 down. The 10:00 hour is complete, 11:00's open.
         Assert.Equal(1, await store.SealCompletedHoursAsync(100, CancellationToken.None));
         Assert.Equal(0, await store.SealCompletedHoursAsync(100, CancellationToken.None));
-        var seal = Assert.Single((await test.Audit.ListEntriesAsync(new AuditQuery(Action: AvailabilitySeal.Action, Subject: "resource:vm-a"), CancellationToken.None)).Items);
-        Assert.Equal("""{"resourceId":"vm-a","tenantId":"acme","hourStart":1772359200,"expectedSeconds":1800,"downSeconds":0}""", seal.Payload);
+        var seal = Assert.Single((await test.Audit.ListEntriesAsync(new AuditQuery(Action: AvailabilitySeal.Action, Subject: "tenant:acme"), CancellationToken.None)).Items);
+        Assert.Equal("""{"tenantId":"acme","hourStart":1772359200,"resources":[["vm-a",1800,0]]}""", seal.Payload);
         Assert.Equal("sla-probe", seal.Actor);
 
         var period = (At(10, 0), At(12, 0));
         Assert.Equal([new TenantAvailability("vm-a", "web", 1800 + 2400, 1800, 2, 1)], await store.GetTenantAvailabilityAsync("acme", period.Item1, period.Item2, CancellationToken.None));
         Assert.Empty(await store.GetTenantAvailabilityAsync("acme", At(12, 0), At(13, 0), CancellationToken.None));
         Assert.Empty(await store.GetTenantAvailabilityAsync("globex", period.Item1, period.Item2, CancellationToken.None));
-        Assert.Equal([seal.Id], await store.GetSealedEntryIdsAsync("acme", period.Item1, period.Item2, CancellationToken.None));
         Assert.Equal([new DownInterval("vm-a", At(11, 10), At(11, 40))], await store.GetDownIntervalsAsync("acme", period.Item1, period.Item2, CancellationToken.None));
         Assert.Empty(await store.GetDownIntervalsAsync("acme", At(11, 40), At(13, 0), CancellationToken.None));
         Assert.Equal("edge-001", (await store.GetSitesAsync(["vm-a", "vm-missing"], CancellationToken.None))["vm-a"]);

@@ -52,7 +52,7 @@ public sealed class InvoiceStoreTests
         var evidence = await invoices.GetEvidenceAsync("acme", At(10), At(12), CancellationToken.None);
         Assert.Equal([UsageSeal.Action, UsageSeal.Action], evidence.Entries.Select(e => e.Action));
         Assert.All(evidence.Entries, e => Assert.Equal(batch.Id, e.Seal!.BatchId));
-        Assert.Equal([At(10), At(11)], evidence.Entries.Select(e => UsageSeal.Parse(e.Payload)!.HourStart));
+        Assert.Equal([At(10), At(11)], evidence.Entries.Select(e => UsageSeal.Parse(e.Payload)![0].HourStart));
         Assert.Equal(batch.Root, Assert.Single(evidence.Batches).Root);
     }
 

@@ -380,19 +380,26 @@ public sealed class ProvisioningStoreTests
         await using var test = await TestStore.CreateAsync(provider);
         var store = test.Provisioning;
         var (tenant, project) = await SeedAsync(store);
-        var created = await CreateAsync(store, tenant, project, NewResource("vm-s"));
-        var verified = await store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified, VerifiedAt = Now, MeteredUntil = Now },
-            new NewResourceEvent("chain.verified", "v"), null, null, CancellationToken.None);
-        var (records, until) = UsageMeter.Meter(verified, Now.AddMinutes(100)); // 10:30–11:00, 11:00–12:00, 12:00–12:10
-        await store.RecordUsageAsync("vm-s", records, verified.MeteredUntil, until, CancellationToken.None);
+        IReadOnlyList<UsageRecord> records = [];
+        foreach (var id in new[] { "vm-t", "vm-s" })
+        {
+            var created = await CreateAsync(store, tenant, project, NewResource(id));
+            var verified = await store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified, VerifiedAt = Now, MeteredUntil = Now },
+                new NewResourceEvent("chain.verified", "v"), null, null, CancellationToken.None);
+            (records, var until) = UsageMeter.Meter(verified, Now.AddMinutes(100)); // 10:30–11:00, 11:00–12:00, 12:00–12:10
+            await store.RecordUsageAsync(id, records, verified.MeteredUntil, until, CancellationToken.None);
+        }
 
-        Assert.Equal(2, await store.SealCompletedHoursAsync(100, CancellationToken.None)); // 12:00's hour is still open
+        Assert.Equal(4, await store.SealCompletedHoursAsync(100, CancellationToken.None)); // 12:00's hour is still open
         Assert.Equal(0, await store.SealCompletedHoursAsync(100, CancellationToken.None)); // once
 
-        var seals = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "resource:vm-s"), CancellationToken.None)).Items;
-        Assert.Equal([UsageSeal.Payload(records[1]), UsageSeal.Payload(records[0])], seals.Select(e => e.Payload)); // newest first
+        // One entry per tenant-hour holding both resources, in id order.
+        var seals = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "tenant:acme"), CancellationToken.None)).Items;
         Assert.Equal(
-            """{"resourceId":"vm-s","tenantId":"acme","projectId":"web","hourStart":1772362800,"seconds":3600,"vcpuSeconds":7200,"ramMiBSeconds":14745600,"diskGiBSeconds":72000}""",
+            [UsageSeal.Payload([records[1], records[1] with { ResourceId = "vm-t" }]), UsageSeal.Payload([records[0], records[0] with { ResourceId = "vm-t" }])],
+            seals.Select(e => e.Payload)); // newest first
+        Assert.Equal(
+            """{"tenantId":"acme","hourStart":1772362800,"resources":[["vm-s","web",3600,7200,14745600,72000],["vm-t","web",3600,7200,14745600,72000]]}""",
             seals[0].Payload);
 
         // Deleted at 12:20:00.700 and metered up to 12:20:00 (whole seconds): that hour is complete too, and the
@@ -403,8 +410,8 @@ public sealed class ProvisioningStoreTests
         await store.RecordUsageAsync("vm-s", last, deleted.MeteredUntil, end, CancellationToken.None);
         Assert.DoesNotContain(await store.GetUnmeteredAsync(Now.AddMinutes(300), 500, CancellationToken.None), r => r.Id == "vm-s");
         Assert.Equal(1, await store.SealCompletedHoursAsync(100, CancellationToken.None));
-        var sealedLast = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "resource:vm-s", Limit: 1), CancellationToken.None)).Items[0];
-        Assert.Contains("\"seconds\":1200", sealedLast.Payload, StringComparison.Ordinal);
+        var sealedLast = (await test.Audit.ListEntriesAsync(new Core.Audit.AuditQuery(Action: UsageSeal.Action, Subject: "tenant:acme", Limit: 1), CancellationToken.None)).Items[0];
+        Assert.Equal([("vm-s", 1200L)], UsageSeal.Parse(sealedLast.Payload)!.Select(u => (u.ResourceId, u.Seconds)));
     }
 
     [Theory]

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+
+namespace Sankofa.Core.Audit;
+
+/// <summary>An audit event sealing complete hours, with the records it holds (the store marks each with the entry's id).</summary>
+/// <typeparam name="T">The kind of hour.</typeparam>
+/// <param name="Event">The event to append to the audit log.</param>
+/// <param name="Records">The hours its payload states.</param>
+public sealed record SealedHours<T>(AuditEvent Event, IReadOnlyList<T> Records);
+
+/// <summary>
+/// The shape shared by the usage and availability seals (docs/billing.md): one audit entry per tenant and clock hour
+/// holding every resource's figures for it, so a month of a tenant's hours is a few hundred entries and proofs rather than
+/// one per resource-hour. Payload <c>{"tenantId":"T","hourStart":UNIX_SECONDS,"resources":[ROW,…]}</c>, rows ordered by
+/// resource id (ordinal), each resource at most once, no spaces; a tenant-hour whose rows would pass
+/// <see cref="AuditEventRules.MaxPayloadLength"/> is split over several entries at row boundaries.
+/// </summary>
+internal static class TenantHourSeal
+{
+    private const string Tail = "]}";
+
+    /// <summary>Groups <paramref name="records"/> by tenant and hour into events; each row written by <paramref name="writeRow"/>.</summary>
+    public static IReadOnlyList<SealedHours<T>> Events<T>(
+        IEnumerable<T> records, Func<T, (string Tenant, DateTimeOffset Hour, string Resource)> key, Action<StringBuilder, T> writeRow,
+        string actor, string action)
+    {
+        var sealedHours = new List<SealedHours<T>>();
+        var row = new StringBuilder();
+        foreach (var group in records.GroupBy(r => (key(r).Tenant, key(r).Hour)).OrderBy(g => g.Key.Hour).ThenBy(g => g.Key.Tenant, StringComparer.Ordinal))
+        {
+            var payload = new StringBuilder();
+            var held = new List<T>();
+            foreach (var record in group.OrderBy(r => key(r).Resource, StringComparer.Ordinal))
+            {
+                row.Clear();
+                writeRow(row, record);
+                if (held.Count > 0 && payload.Length + 1 + row.Length + Tail.Length > AuditEventRules.MaxPayloadLength)
+                {
+                    sealedHours.Add(Close(payload, held));
+                    (payload, held) = (new StringBuilder(), []);
+                }
+
+                payload.Append(held.Count == 0 ? Head(group.Key.Tenant, group.Key.Hour) : ",").Append(row);
+                held.Add(record);
+            }
+
+            sealedHours.Add(Close(payload, held));
+        }
+
+        return sealedHours;
+
+        SealedHours<T> Close(StringBuilder payload, List<T> held) =>
+            new(new AuditEvent(actor, action, "tenant:" + key(held[0]).Tenant, payload.Append(Tail).ToString()), held);
+    }
+
+    /// <summary>Reads one row (the text inside its brackets) of a tenant's hour.</summary>
+    public delegate bool RowReader<T>(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out T row);
+
+    /// <summary>
+    /// The rows a payload states, each read by <paramref name="readRow"/>, or null when the payload is not exactly what
+    /// <see cref="Events{T}"/> writes (rows in strictly ascending resource order, at least one): a verifier must not accept
+    /// a form it would not write.
+    /// </summary>
+    public static IReadOnlyList<T>? Parse<T>(string? payload, RowReader<T> readRow, Func<T, string> resourceOf)
+        where T : class
+    {
+        if (payload is null)
+        {
+            return null;
+        }
+
+        var reader = new CanonicalReader(payload);
+        if (!reader.Literal("{\"tenantId\":") || !reader.String(out var tenant) || !reader.Literal(",\"hourStart\":") || !reader.Integer(out var seconds)
+            || seconds < 0 || seconds > 253_402_300_799 || !reader.Literal(",\"resources\":["))
+        {
+            return null;
+        }
+
+        var hour = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        var rows = new List<T>();
+        do
+        {
+            if (!reader.Char('[') || !readRow(ref reader, tenant, hour, out var row) || !reader.Char(']')
+                || (rows.Count > 0 && string.CompareOrdinal(resourceOf(rows[^1]), resourceOf(row)) >= 0))
+            {
+                return null;
+            }
+
+            rows.Add(row);
+        }
+        while (reader.Char(','));
+
+        return reader.Literal(Tail) && reader.AtEnd ? rows : null;
+    }
+
+    /// <summary>A payload's text up to its first row.</summary>
+    public static string Head(string tenant, DateTimeOffset hour) =>
+        string.Create(CultureInfo.InvariantCulture, $"{{\"tenantId\":\"{tenant}\",\"hourStart\":{hour.ToUnixTimeSeconds()},\"resources\":[");
+
+    /// <summary>A payload of <paramref name="rows"/> (one tenant-hour, in order) as <see cref="Events{T}"/> writes it.</summary>
+    public static string Render<T>(string tenant, DateTimeOffset hour, IEnumerable<T> rows, Action<StringBuilder, T> writeRow)
+    {
+        var payload = new StringBuilder(Head(tenant, hour));
+        var first = true;
+        foreach (var row in rows)
+        {
+            writeRow(first ? payload : payload.Append(','), row);
+            first = false;
+        }
+
+        return payload.Append(Tail).ToString();
+    }
+}

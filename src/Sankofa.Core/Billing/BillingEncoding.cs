@@ -43,6 +43,42 @@ public static class BillingNames
         var text = minorDigits == 0 ? digits : digits[..^minorDigits] + "." + digits[^minorDigits..];
         return minor < 0 ? "-" + text : text;
     }
+
+    /// <summary>
+    /// The inverse of <see cref="Amount"/>: a decimal amount written with a point and at most
+    /// <paramref name="minorDigits"/> digits after it ("84.98", "84.9", "84", "-8.21") in minor units (2 → 8498, 8490,
+    /// 8400, −821), digit by digit in integers; null when the text is not such an amount or does not fit.
+    /// </summary>
+    public static long? ParseAmount(string? text, int minorDigits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minorDigits);
+        var s = text?.Trim() ?? string.Empty;
+        var negative = s.StartsWith('-');
+        if (negative)
+        {
+            s = s[1..];
+        }
+
+        var point = s.IndexOf('.', StringComparison.Ordinal);
+        var (whole, fraction) = point < 0 ? (s, string.Empty) : (s[..point], s[(point + 1)..]);
+        if ((whole.Length == 0 && fraction.Length == 0) || (point >= 0 && fraction.Length == 0) || fraction.Length > minorDigits
+            || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+
+        Int128 minor = 0;
+        foreach (var digit in whole + fraction.PadRight(minorDigits, '0'))
+        {
+            minor = (minor * 10) + (digit - '0');
+            if (minor > long.MaxValue)
+            {
+                return null;
+            }
+        }
+
+        return (long)(negative ? -minor : minor);
+    }
 }
 
 /// <summary>

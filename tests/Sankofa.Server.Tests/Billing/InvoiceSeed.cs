@@ -57,10 +57,16 @@ public sealed class InvoiceSeed(ProvisioningHarness h)
 
     /// <summary>
     /// Adds a price book in force since 2020 at 5 ¢ per vCPU-hour, 0.7 ¢ per GiB-RAM-hour, 0.02 ¢ per GiB-disk-hour on every
-    /// tier; a server holds one version per date, so it is added once per server.
+    /// tier; once per server (a server holds one version per date, each after the last): a second call finds it there.
     /// </summary>
     public async Task AddPriceBookAsync()
     {
+        var books = await h.Client.GetFromJsonAsync<List<PriceBookResponse>>("api/v1/billing/prices", Json.Options);
+        if (books!.Any(b => b.EffectiveFrom == new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)))
+        {
+            return;
+        }
+
         using var book = await h.Client.PostAsJsonAsync("api/v1/billing/prices", new
         {
             effectiveFrom = "2020-01-01T00:00:00Z", currency = "USD", minorDigits = 2,

@@ -103,5 +103,94 @@ public sealed partial class PortalTests
         await Expect(page.Locator("[data-testid=breaches]")).ToHaveTextAsync("1");
         await Expect(page.Locator("[data-testid=sla-chart] path.mud-chart-bar")).ToHaveCountAsync(4); // availability and target per VM
         await session.CheckAsync("sla");
+
+        // A reader sees the price books but none of billing-admin's actions (and the services would refuse them).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Billing" }).ClickAsync();
+        await Expect(page.Locator($"[data-testid=invoice-row][data-id='{id}']")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Record deposit" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start run" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Price books" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=price-book-row]").First).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=price-book-form]")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create version" })).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task A_billing_admin_makes_the_next_price_book_after_a_field_error_records_a_deposit_seen_as_credit_and_starts_a_run_seen_in_the_list()
+    {
+        var h = fixture.Harness;
+        var seed = new InvoiceSeed(h);
+        await seed.AddPriceBookAsync();
+        var (tenant, _) = await seed.TenantAsync();
+        var latest = (await h.Client.GetFromJsonAsync<List<PriceBookResponse>>("api/v1/billing/prices", Json.Options))!.Last();
+        var admin = (await TestIdentities.UserAsync(h.Server, "billing-admin", PortalFixture.Password)).UserName;
+
+        await using var session = await browser.OpenAsync(Server);
+        var page = session.Page;
+        await SignInAsync(session, admin);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Billing" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Price books" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Price books" })).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-testid=price-book-row][data-version='{latest.Version}']")).ToContainTextAsync(latest.Hash);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"New version {latest.Version + 1}" })).ToBeVisibleAsync();
+
+        // A date not after the latest version's and a negative rate: the service's words, each under its own field.
+        var effectiveFrom = page.GetByLabel("Effective from (UTC)");
+        var next = await effectiveFrom.InputValueAsync(); // the form proposes the first of a month after the latest version
+        var coreVcpu = page.GetByLabel("core vcpu-hour (millionths of a minor unit)");
+        await effectiveFrom.FillAsync("2020-01-01T00:00:00Z");
+        await coreVcpu.FillAsync("-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create version" }).ClickAsync();
+        await Expect(Field(page, effectiveFrom)).ToContainTextAsync($"Must be after version {latest.Version}'s");
+        await Expect(Field(page, coreVcpu)).ToContainTextAsync("Required, 0 or more");
+        await Expect(page.Locator("[data-testid=problem]")).ToBeVisibleAsync();
+        await session.CheckAsync("price-book-field-errors");
+
+        await effectiveFrom.FillAsync(next);
+        await coreVcpu.FillAsync("4200000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create version" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=created]")).ToContainTextAsync($"Version {latest.Version + 1} is in force from {next}; its hash is recorded on chain in 0x");
+        var row = page.Locator($"[data-testid=price-book-row][data-version='{latest.Version + 1}']");
+        await Expect(row.Locator("[data-testid=price-book-chain]")).ToContainTextAsync(new Regex("^0x[0-9a-f]{64}"));
+        await Expect(page.Locator("[data-testid=price][data-tier=core][data-dimension=vcpu-hour]")).ToHaveTextAsync("0.042 (4200000)");
+        await Expect(page.Locator("[data-testid=price][data-tier=edge][data-dimension=vcpu-hour]")).ToHaveTextAsync("0.05 (5000000)"); // the rest as the latest's
+        var made = (await h.Client.GetFromJsonAsync<PriceBookResponse>($"api/v1/billing/prices/{latest.Version + 1}", Json.Options))!;
+        Assert.Equal((next, 4_200_000L), (made.EffectiveFrom.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), made.Prices[0].MicroMinorPerUnitHour!.Value));
+        await Expect(row.Locator("[data-testid=price-book-hash]")).ToHaveTextAsync(made.Hash);
+        await session.CheckAsync("price-books");
+
+        // A deposit for the new tenant, typed as an amount: refused with a third decimal, then 12.34 USD is its credit on chain.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Billing" }).ClickAsync();
+        await page.GetByLabel("Tenant").First.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = tenant, Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-testid=balance]")).ToHaveTextAsync("0.00 USD");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record deposit" }).ClickAsync();
+        var amount = page.GetByLabel("Amount", new() { Exact = true });
+        var reference = "wire-" + Guid.NewGuid().ToString("N")[..8];
+        await amount.FillAsync("12.345");
+        await page.GetByLabel("Payment reference").FillAsync(reference);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        await Expect(Field(page, amount)).ToContainTextAsync("'12.345' is not an amount in USD with at most 2 decimals.");
+        await amount.FillAsync("12.34");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-testid=deposit-recorded]")).ToContainTextAsync($"Deposit {reference}: 12.34 USD for {tenant}, credited on chain in 0x");
+        await Expect(page.Locator("[data-testid=balance]")).ToHaveTextAsync("12.34 USD");
+        var statement = await h.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/v1/billing/statement?tenant={tenant}");
+        Assert.Equal(1234, statement.GetProperty("balance").GetInt64());
+        Assert.Equal(reference, Assert.Single(statement.GetProperty("deposits").EnumerateArray()).GetProperty("reference").GetString());
+        await session.CheckAsync("deposit");
+
+        // Last calendar month's run for the tenant: started, answered as it stands, and listed with the invoices.
+        var (start, end) = BillingRunService.LastMonth(DateTimeOffset.UtcNow);
+        var run = BillingRunService.InvoiceId(tenant, start, end);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start run" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=run-form]")).ToContainTextAsync($"Only {tenant}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-testid=run-started]")).ToContainTextAsync($"{run} ({tenant}): waiting");
+        await Expect(page.Locator($"[data-testid=invoice-row][data-id='{run}']")).ToBeVisibleAsync();
+        await session.CheckAsync("run-started");
+    }
+
+    /// <summary>The form field (MudBlazor's input control: label, input, helper or error text) holding <paramref name="input"/>.</summary>
+    private static ILocator Field(IPage page, ILocator input) => page.Locator(".mud-input-control", new() { Has = input });
 }

@@ -327,6 +327,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await PortalAsync("invoice verification (other)", (q, c) => q.Invoices.VerifyAsync(c, invoiceB, default), BillingOutcomes("other", "NOT_FOUND", platform: "Conflict"));
         await PortalAsync("statement (other)", (q, c) => q.Invoices.StatementAsync(c, tenantB, null, default), BillingOutcomes("other", "NOT_FOUND"));
         await PortalAsync("sla report (other)", (q, c) => q.Sla.GetAsync(c, new SlaReportRequest(tenantB, null, null), default), BillingOutcomes("other", "NOT_FOUND"));
+        await PortalAsync("price books", (q, c) => q.PriceBooks.ListAsync(c, default), BillingOutcomes("data"));
+
+        // The portal's billing-admin actions, asked with nothing valid so nothing changes: the field errors for platform-wide
+        // billing.write holders, refused before anything is read for everyone else.
+        await PortalAsync("create price book", (q, c) => q.PriceBooks.CreateAsync(c, "portal:" + c.Id, new PriceBookRequest(null, null, null, null), default), BillingWriterOutcomes("Invalid"));
+        await PortalAsync("record deposit", (q, c) => q.Invoices.DepositAsync(c, "portal:" + c.Id, new DepositRequest(null, null, null, null), default), BillingWriterOutcomes("Invalid"));
+        await PortalAsync("start billing runs", (q, c) => q.Runs.StartAsync(c, new BillingRunRequest(null, DateTimeOffset.Parse("2020-01-01T00:30:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse("2020-01-01T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), default), BillingWriterOutcomes("Invalid"));
 
         // Last, the allowed delete: A's operator removes A's resource.
         await CheckAsync("DELETE resource (own, operator)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"), Only((Operator, 202)));
@@ -404,6 +412,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         };
         var expected = Except("FORBIDDEN", (Admin, forPlatform), (Auditor, forPlatform), (TenantAdmin, forTenant), (TenantAuditor, forTenant));
         (expected[BillingAdmin], expected[BillingViewer]) = (forPlatform, forTenant);
+        return expected;
+    }
+
+    /// <summary>A portal action as every signed-in caller: <paramref name="outcome"/> for platform-wide billing.write holders, FORBIDDEN for the rest.</summary>
+    private static Dictionary<string, string?> BillingWriterOutcomes(string outcome)
+    {
+        var expected = Except("FORBIDDEN", (Admin, outcome));
+        (expected[BillingAdmin], expected[BillingViewer]) = (outcome, "FORBIDDEN");
         return expected;
     }
 
@@ -534,6 +550,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         public InvoiceService Invoices { get; } = services.GetRequiredService<InvoiceService>();
 
         public SlaReports Sla { get; } = services.GetRequiredService<SlaReports>();
+
+        public PriceBookService PriceBooks { get; } = services.GetRequiredService<PriceBookService>();
+
+        public BillingRunService Runs { get; } = services.GetRequiredService<BillingRunService>();
     }
 
     private static string Outcome(HttpResponseMessage response, string body)

@@ -49,7 +49,8 @@ internal static class AvailabilityModel
             e.Property(x => x.DownSeconds).HasColumnName("down_seconds");
             // A concurrency token: two servers sealing the same hour cannot both win (the loser rolls back its entries).
             e.Property(x => x.AuditEntryId).HasColumnName("audit_entry_id").IsConcurrencyToken();
-            e.HasIndex(x => new { x.TenantId, x.HourStartMs }).HasDatabaseName("ix_resource_availability_tenant");
+            // Covers the tenant's sealed entries for a period without a lookup per row, as for usage.
+            e.HasIndex(x => new { x.TenantId, x.HourStartMs, x.AuditEntryId }).HasDatabaseName("ix_resource_availability_tenant");
             e.HasIndex(x => new { x.AuditEntryId, x.HourStartMs }).HasDatabaseName("ix_resource_availability_unsealed");
         });
         modelBuilder.Entity<DownIntervalRow>(e =>

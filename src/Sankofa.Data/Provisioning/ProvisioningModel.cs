@@ -101,7 +101,9 @@ internal static class ProvisioningModel
             e.Property(x => x.DiskGiBSeconds).HasColumnName("disk_gib_seconds");
             // A concurrency token: two servers sealing the same hour cannot both win (the loser rolls back its entries).
             e.Property(x => x.AuditEntryId).HasColumnName("audit_entry_id").IsConcurrencyToken();
-            e.HasIndex(x => new { x.TenantId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_tenant");
+            // Covers the tenant's sealed entries for a period (invoice evidence, 720,000 rows a month for 1,000 VMs) without
+            // a lookup per row.
+            e.HasIndex(x => new { x.TenantId, x.HourStartMs, x.AuditEntryId }).HasDatabaseName("ix_resource_usage_tenant");
             e.HasIndex(x => new { x.AuditEntryId, x.HourStartMs }).HasDatabaseName("ix_resource_usage_unsealed");
         });
     }

@@ -430,7 +430,7 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.HasIndex("AuditEntryId", "HourStartMs")
                         .HasDatabaseName("ix_resource_availability_unsealed");
 
-                    b.HasIndex("TenantId", "HourStartMs")
+                    b.HasIndex("TenantId", "HourStartMs", "AuditEntryId")
                         .HasDatabaseName("ix_resource_availability_tenant");
 
                     b.ToTable("resource_availability", (string)null);
@@ -1277,7 +1277,7 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.HasIndex("AuditEntryId", "HourStartMs")
                         .HasDatabaseName("ix_resource_usage_unsealed");
 
-                    b.HasIndex("TenantId", "HourStartMs")
+                    b.HasIndex("TenantId", "HourStartMs", "AuditEntryId")
                         .HasDatabaseName("ix_resource_usage_tenant");
 
                     b.ToTable("resource_usage", (string)null);

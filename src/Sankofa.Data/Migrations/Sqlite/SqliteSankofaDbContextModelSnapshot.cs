@@ -419,7 +419,7 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.HasIndex("AuditEntryId", "HourStartMs")
                         .HasDatabaseName("ix_resource_availability_unsealed");
 
-                    b.HasIndex("TenantId", "HourStartMs")
+                    b.HasIndex("TenantId", "HourStartMs", "AuditEntryId")
                         .HasDatabaseName("ix_resource_availability_tenant");
 
                     b.ToTable("resource_availability", (string)null);
@@ -1258,7 +1258,7 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.HasIndex("AuditEntryId", "HourStartMs")
                         .HasDatabaseName("ix_resource_usage_unsealed");
 
-                    b.HasIndex("TenantId", "HourStartMs")
+                    b.HasIndex("TenantId", "HourStartMs", "AuditEntryId")
                         .HasDatabaseName("ix_resource_usage_tenant");
 
                     b.ToTable("resource_usage", (string)null);

@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Sankofa.Cli.Agent;
-using Sankofa.Cli.Sites;
 using Sankofa.Cli.Vm;
 using Sankofa.Core.Provisioning;
 using Sankofa.Proxmox.Emulator;
@@ -29,8 +23,8 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
 {
     private const string AgentSite = "edge-001";
     private const string DirectSite = "edge-002";
-    private readonly string agentDirectory = Path.Combine(Directory.CreateTempSubdirectory("sankofa-cli-agent-work-").FullName, "agent");
     private ProvisioningHarness h = null!;
+    private SiteAgentSetup? site;
     private Uri link = null!;
 
     public async Task InitializeAsync()
@@ -49,14 +43,14 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await h.DisposeAsync();
-        Directory.Delete(Path.GetDirectoryName(agentDirectory)!, recursive: true);
+        site?.Dispose();
     }
 
     [Fact]
     public async Task An_agent_site_provisions_through_its_own_process_survives_the_agent_killed_mid_clone_and_a_server_restart_and_deletes()
     {
-        var clientId = await BringUpAgentAsync();
-        var agent = StartAgent(clientId);
+        site = await SiteAgentSetup.BringUpAsync(h, AgentSite, TimeSpan.FromSeconds(2));
+        var agent = site.Start(link);
         try
         {
             await WaitLinkedAsync(agent);
@@ -65,12 +59,12 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
             // Killed in the middle of a slow clone: the VM the first run began is found by its resource id and carried on.
             h.Emulator.Cluster(AgentSite).SetTaskDuration("qmclone", TimeSpan.FromSeconds(3));
             var first = await h.CreateAsync(ProvisioningHarness.Vm(project, AgentSite, "through-agent"));
-            await Until(() => h.VmsOf(AgentSite, first.Id).Count > 0, "the agent never began the clone", agent);
+            await agent.UntilAsync(() => h.VmsOf(AgentSite, first.Id).Count > 0, "the agent never began the clone");
             agent.Process.Kill(entireProcessTree: true);
             await agent.Process.WaitForExitAsync();
             Assert.NotEqual(ResourceStatus.Verified, (await h.GetAsync(first.Id)).Status);
             h.Emulator.Cluster(AgentSite).SetTaskDuration("qmclone", TimeSpan.FromMilliseconds(100));
-            agent = StartAgent(clientId);
+            agent = site.Start(link);
 
             var verified = await h.WaitForAsync(first.Id, ResourceStatus.Verified, TimeSpan.FromSeconds(120));
             Assert.Single(h.VmsOf(AgentSite, first.Id));
@@ -88,7 +82,7 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
                 load.Add(await h.CreateAsync(ProvisioningHarness.Vm(project, i % 2 == 0 ? AgentSite : DirectSite, $"load-{i}", vcpu: 1)));
             }
 
-            await Until(() => h.VmsOf(AgentSite, load[0].Id).Count > 0, "no work reached the agent before the restart", agent);
+            await agent.UntilAsync(() => h.VmsOf(AgentSite, load[0].Id).Count > 0, "no work reached the agent before the restart");
             var address = h.Server.Address;
             await h.StopServerAsync();
             await h.StartServerAsync();
@@ -104,7 +98,7 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
             // Resized through the agent with `sankofa vm resize`: the same VM, changed and restarted by the site's own
             // process once its light client found the new spec on chain, attested again with the site's key.
             var vmId = Assert.Single(h.VmsOf(AgentSite, first.Id));
-            Assert.Equal(VmCommand.Ok, await RunAsync("vm", "resize", first.Id, "--vcpu", "3", "--ram", "3072", "--timeout", "00:02:00"));
+            Assert.Equal(VmCommand.Ok, await SiteAgentSetup.RunAsync(h.Server.Address, "vm", "resize", first.Id, "--vcpu", "3", "--ram", "3072", "--timeout", "00:02:00"));
             var resized = await h.GetAsync(first.Id);
             Assert.Equal((ResourceStatus.Verified, 3), (resized.Status, resized.Spec.Vcpu));
             Assert.True(resized.OnChain!.Verified);
@@ -132,131 +126,13 @@ public sealed class AgentWorkJourneyTests : IAsyncLifetime
         }
     }
 
-    private async Task<string> BringUpAgentAsync()
-    {
-        Assert.Equal(AgentCommand.Ok, await RunAsync("agent", "init", "--site", AgentSite, "--data-dir", agentDirectory));
-        Assert.Equal(SiteAgentsCommand.Ok, await RunAsync("sites", "agents", "register", "--file", Path.Combine(agentDirectory, "registration.json")));
-        Assert.Equal(SiteAgentsCommand.Ok, await RunAsync("sites", "agents", "approve", AgentSite));
-        var (id, secret) = await ServiceAccounts.CreateClientAsync(h.Client, "site-agent@" + AgentSite);
-        await File.WriteAllTextAsync(Path.Combine(agentDirectory, AgentCommand.SecretFileName), secret);
-        File.SetUnixFileMode(Path.Combine(agentDirectory, AgentCommand.SecretFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-
-        // agent.json as the site's operator writes it: its own cluster, and the chain through the control plane from its head.
-        var rpc = new Uri(h.Server.Address, "chain/rpc");
-        using var http = new HttpClient();
-        using var answer = await http.PostAsJsonAsync(rpc, new { jsonrpc = "2.0", id = 1, method = "eth_getBlockByNumber", @params = new object[] { "latest", false } });
-        var head = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
-        var prefix = $"Proxmox:Clusters:{AgentSite}:";
-        var proxmox = h.Emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(25), taskTimeout: TimeSpan.FromSeconds(30))
-            .Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(s => s.Key[prefix.Length..], s => s.Value);
-        var settings = new
-        {
-            Agent = new
-            {
-                Proxmox = proxmox,
-                ReportInterval = "00:00:02",
-                Chain = new
-                {
-                    RpcUrl = rpc,
-                    CheckpointNumber = long.Parse(head.GetProperty("number").GetString()![2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    CheckpointHash = head.GetProperty("hash").GetString(),
-                },
-            },
-        };
-        await File.WriteAllTextAsync(Path.Combine(agentDirectory, "agent.json"), JsonSerializer.Serialize(settings));
-        return id;
-    }
-
-    private AgentProcess StartAgent(string clientId)
-    {
-        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "sankofa.dll"),
-                     "agent", "run", "--data-dir", agentDirectory, "--client-id", clientId, "--link", link.ToString() })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return new AgentProcess(Process.Start(start)!);
-    }
-
     private async Task WaitLinkedAsync(AgentProcess agent) =>
-        await Until(() => h.Server.Services.GetRequiredService<ConnectedAgents>().Find(AgentSite) is not null, "the agent never linked", agent);
-
-    private static async Task Until(Func<bool> condition, string failure, AgentProcess agent)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline && !agent.Process.HasExited, $"{failure}; the agent said: {agent.Said()}");
-            await Task.Delay(50);
-        }
-    }
-
-    private async Task<int> RunAsync(params string[] args)
-    {
-        var error = new StringWriter();
-        var exit = await SankofaCommand.Create().Parse([.. args, "--server", h.Server.Address.ToString()])
-            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error });
-        Assert.True(exit == 0, error.ToString());
-        return exit;
-    }
+        await agent.UntilAsync(() => h.Server.Services.GetRequiredService<ConnectedAgents>().Find(AgentSite) is not null, "the agent never linked");
 
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The agent's process, its output read as it comes (a full pipe would stall it; what it said explains a failure).</summary>
-    private sealed class AgentProcess
-    {
-        private readonly System.Text.StringBuilder said = new();
-
-        public AgentProcess(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public string Said()
-        {
-            lock (said)
-            {
-                return said.ToString();
-            }
-        }
-
-        public async Task StopAsync()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Start("kill", ["-INT", Process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-                if (!Process.WaitForExit(TimeSpan.FromSeconds(30)))
-                {
-                    Process.Kill(entireProcessTree: true);
-                }
-            }
-
-            await Process.WaitForExitAsync();
-            Process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (said)
-                {
-                    said.AppendLine(line);
-                }
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Bench.Harness;
 using Sankofa.Core.Audit;
@@ -201,6 +202,15 @@ internal static class BillingRunBenchmark
         var evidence = await api.GetByteArrayAsync(new Uri($"api/v1/billing/invoices/{id}/evidence", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         var fetch = clock.Elapsed;
         Report.Note($"invoice {id}: evidence over REST {evidence.Length / 1048576.0:0.0} MiB ({evidence.Length / ((double)s.VerifyResources * s.VerifyHours):0} B per sealed hour), GET in {fetch.TotalMilliseconds:0} ms");
+
+        // Where the GET's and the CLI's time goes: the store's read alone, and the client's parse of the same bytes.
+        clock.Restart();
+        var read = await store.GetEvidenceAsync(VerifyTenant, start, end, cancellationToken).ConfigureAwait(false);
+        var storeRead = clock.Elapsed;
+        clock.Restart();
+        var parsed = JsonSerializer.Deserialize<Server.Billing.InvoiceEvidenceResponse>(evidence, JsonSerializerOptions.Web)!;
+        Report.Note($"of which: the store's read {storeRead.TotalMilliseconds:0} ms ({read.Entries.Count:N0} entries, {read.Batches.Count:N0} batches); "
+                    + $"the client's parse of the {parsed.Entries.Count:N0} entries {clock.Elapsed.TotalMilliseconds:0} ms (in this process, warm)");
 
         var (token, _) = await AdminToken.RequestAsync(server.Address, cancellationToken).ConfigureAwait(false);
         var verify = new List<double>();

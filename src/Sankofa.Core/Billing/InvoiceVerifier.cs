@@ -56,26 +56,39 @@ public static class InvoiceVerifier
             problems.Add($"price book {prices.Version} does not hash to the hash the chain holds for it (prices changed, or never recorded)");
         }
 
-        // Every sealed hour proven against the chain, then read.
+        // Every sealed entry proven against the chain, then read: a month is tens of MiB of payloads, so the entries are
+        // split in contiguous parts read on every core and their sums merged in order (problems keep the entries' order).
         var batches = evidence.Batches.ToDictionary(b => b.Id);
-        var sums = new Sums();
-        foreach (var entry in evidence.Entries)
+        var parts = Enumerable.Range(0, Math.Clamp(evidence.Entries.Count / 64, 1, Environment.ProcessorCount)).Select(_ => new Sums()).ToArray();
+        var size = (evidence.Entries.Count + parts.Length - 1) / parts.Length;
+        Parallel.For(0, parts.Length, p =>
         {
-            var batch = entry.Seal is { } seal ? batches.GetValueOrDefault(seal.BatchId) : null;
-            var check = AuditVerifier.VerifyEntry(entry, batch, entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null);
-            if (check.Status != AuditVerificationStatus.Verified)
+            var sums = parts[p];
+            for (var i = p * size; i < Math.Min(evidence.Entries.Count, (p + 1) * size); i++)
             {
-                pending |= check.Status == AuditVerificationStatus.Pending;
-                problems.AddRange(check.Problems);
-                continue;
+                var entry = evidence.Entries[i];
+                var batch = entry.Seal is { } seal ? batches.GetValueOrDefault(seal.BatchId) : null;
+                var check = AuditVerifier.VerifyEntry(entry, batch, entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null);
+                if (check.Status != AuditVerificationStatus.Verified)
+                {
+                    sums.Pending |= check.Status == AuditVerificationStatus.Pending;
+                    sums.Problems.AddRange(check.Problems);
+                }
+                else if (sums.Add(entry, served) is { } problem)
+                {
+                    sums.Problems.Add(problem);
+                }
             }
+        });
 
-            if (sums.Add(entry, served) is { } problem)
-            {
-                problems.Add(problem);
-            }
+        var sums = parts[0];
+        foreach (var part in parts.Skip(1))
+        {
+            sums.Merge(part);
         }
 
+        pending |= sums.Pending;
+        problems.AddRange(sums.Problems);
         problems.AddRange(sums.Repeated());
         var usage = sums.Usage;
 
@@ -124,6 +137,35 @@ public static class InvoiceVerifier
 
         public Dictionary<string, AvailabilitySum> Availability { get; } = new(StringComparer.Ordinal);
 
+        public List<string> Problems { get; } = [];
+
+        public bool Pending { get; set; }
+
+        // Adds a later part's sums, hours held and problems to this one's.
+        public void Merge(Sums later)
+        {
+            foreach (var (resource, sum) in later.Usage)
+            {
+                ref var into = ref CollectionsMarshal.GetValueRefOrAddDefault(Usage, resource, out _);
+                (into ??= new UsageSum(resource, sum.ProjectId)).Add(sum.Seconds, sum.VCpuSeconds, sum.RamMiBSeconds, sum.DiskGiBSeconds);
+            }
+
+            foreach (var (resource, sum) in later.Availability)
+            {
+                ref var into = ref CollectionsMarshal.GetValueRefOrAddDefault(Availability, resource, out _);
+                (into ??= new AvailabilitySum(resource)).Add(sum.ExpectedSeconds, sum.DownSeconds);
+            }
+
+            foreach (var (key, entries) in later.held)
+            {
+                ref var into = ref CollectionsMarshal.GetValueRefOrAddDefault(held, key, out _);
+                (into ??= []).AddRange(entries);
+            }
+
+            Problems.AddRange(later.Problems);
+            Pending |= later.Pending;
+        }
+
         // Adds a proven entry's hours; the reason when it holds none of this invoice's tenant and period in canonical form.
         public string? Add(AuditEntry entry, Invoice invoice)
         {
@@ -139,7 +181,7 @@ public static class InvoiceVerifier
                         foreach (var u in records)
                         {
                             ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(Usage, u.ResourceId, out _);
-                            (sum ??= new UsageSum(u.ResourceId, u.ProjectId)).Add(u);
+                            (sum ??= new UsageSum(u.ResourceId, u.ProjectId)).Add(u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds);
                         }
                     }
 
@@ -151,7 +193,7 @@ public static class InvoiceVerifier
                         foreach (var a in measured)
                         {
                             ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(Availability, a.ResourceId, out _);
-                            (sum ??= new AvailabilitySum(a.ResourceId)).Add(a);
+                            (sum ??= new AvailabilitySum(a.ResourceId)).Add(a.ExpectedSeconds, a.DownSeconds);
                         }
                     }
 
@@ -207,8 +249,8 @@ public static class InvoiceVerifier
 
         public long DiskGiBSeconds { get; private set; }
 
-        public void Add(UsageRecord u) =>
-            (Seconds, VCpuSeconds, RamMiBSeconds, DiskGiBSeconds) = (Seconds + u.Seconds, VCpuSeconds + u.VCpuSeconds, RamMiBSeconds + u.RamMiBSeconds, DiskGiBSeconds + u.DiskGiBSeconds);
+        public void Add(long seconds, long vcpu, long ram, long disk) =>
+            (Seconds, VCpuSeconds, RamMiBSeconds, DiskGiBSeconds) = (Seconds + seconds, VCpuSeconds + vcpu, RamMiBSeconds + ram, DiskGiBSeconds + disk);
     }
 
     private sealed class AvailabilitySum(string resourceId)
@@ -219,7 +261,7 @@ public static class InvoiceVerifier
 
         public long DownSeconds { get; private set; }
 
-        public void Add(AvailabilityHour a) => (ExpectedSeconds, DownSeconds) = (ExpectedSeconds + a.ExpectedSeconds, DownSeconds + a.DownSeconds);
+        public void Add(long expected, long down) => (ExpectedSeconds, DownSeconds) = (ExpectedSeconds + expected, DownSeconds + down);
     }
 
     private static IEnumerable<string> Differences(Invoice served, Invoice recomputed)

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Prometheus;
@@ -45,9 +44,6 @@ public static class SankofaServerExtensions
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-            // JSON served as application/json, never inlined in HTML: a quote inside a string is \" rather than \u0022,
-            // which keeps audit payloads (JSON in a string; an invoice's evidence is tens of MiB of them) a third smaller.
-            o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.AddOpenApi();
 

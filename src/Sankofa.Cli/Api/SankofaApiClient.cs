@@ -133,7 +133,8 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     /// <summary>GETs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>
     public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        // Parsed as it arrives: an invoice's evidence is tens of MiB, read while the server still writes it.
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);
     }
 

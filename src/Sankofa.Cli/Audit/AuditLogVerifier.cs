@@ -1,3 +1,4 @@
+using System.Text;
 using Sankofa.Cli.Api;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
@@ -123,11 +124,13 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
         return new VerificationReport(status, summary, entries, batches.Count, problems, pendingLines, chain.RpcUrl, chain.Contract);
     }
 
-    internal static AuditEntry ToDomain(AuditEntryResponse r) => new(
-        r.Id, r.Time, r.Actor, r.Action, r.Subject, Bytes(r.PayloadHash), r.Payload,
-        r.Seal is { } s
-            ? new AuditSeal(s.Sequence, Bytes(s.PreviousHash), Bytes(s.Hash), s.BatchId, s.LeafIndex, s.Proof.SelectMany(Bytes).ToArray())
-            : null);
+    internal static AuditEntry ToDomain(AuditEntryResponse r) => new(r.Id, r.Time, r.Actor, r.Action, r.Subject, Bytes(r.PayloadHash), r.Payload, ToDomain(r.Seal));
+
+    internal static AuditEntry ToDomain(Server.Billing.EvidenceEntryResponse r) => new(
+        r.Id, r.Time, r.Actor, r.Action, r.Subject, Bytes(r.PayloadHash), r.Payload is { } p ? Encoding.UTF8.GetString(p) : null, ToDomain(r.Seal));
+
+    private static AuditSeal? ToDomain(AuditSealResponse? s) =>
+        s is null ? null : new AuditSeal(s.Sequence, Bytes(s.PreviousHash), Bytes(s.Hash), s.BatchId, s.LeafIndex, s.Proof.SelectMany(Bytes).ToArray());
 
     internal static AuditBatch ToDomain(AuditBatchResponse b) => new(
         b.Id, Bytes(b.Root), b.FirstSequence, b.Count, b.SealedAt,

@@ -111,7 +111,7 @@ internal static class BillingApi
     {
         var answer = await invoices.GetEvidenceAsync(context.RequiredCaller(), id, cancellationToken);
         return answer.Value is { } evidence
-            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select(e => e.ToResponse())], [.. evidence.Batches.Select(b => b.ToResponse())]))
+            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select(EvidenceEntryResponse.From)], [.. evidence.Batches.Select(b => b.ToResponse())]))
             : answer.Error!.ToProblem();
     }
 

@@ -1,3 +1,5 @@
+using System.Text;
+using Sankofa.Core.Audit;
 using Sankofa.Core.Billing;
 using Sankofa.Server.Audit;
 
@@ -75,8 +77,32 @@ public sealed record InvoiceResponse(
 /// <summary>A page of runs and invoices; pass <paramref name="Next"/> as <c>after</c> for the next.</summary>
 public sealed record InvoicePageResponse(IReadOnlyList<InvoiceResponse> Items, string? Next);
 
-/// <summary>The sealed hours an invoice is computed from, with their proofs, and their batches.</summary>
-public sealed record InvoiceEvidenceResponse(string InvoiceId, IReadOnlyList<AuditEntryResponse> Entries, IReadOnlyList<AuditBatchResponse> Batches);
+/// <summary>The sealed usage and availability entries an invoice is computed from, with their proofs, and their batches.</summary>
+public sealed record InvoiceEvidenceResponse(string InvoiceId, IReadOnlyList<EvidenceEntryResponse> Entries, IReadOnlyList<AuditBatchResponse> Batches);
+
+/// <summary>
+/// One sealed entry of an invoice's evidence: the audit entry as <c>GET /api/v1/audit/entries/{id}</c> states it, but its
+/// payload as the base64 of its UTF-8 bytes — a month's evidence is tens of MiB of payloads, which as JSON inside JSON
+/// strings cost more to escape and unescape than to verify.
+/// </summary>
+/// <param name="Id">Entry id.</param>
+/// <param name="Time">When it was appended.</param>
+/// <param name="Actor">Who (<c>metering</c>, <c>sla-probe</c>).</param>
+/// <param name="Action">What (<c>billing.usage.hours</c>, <c>sla.availability.hours</c>).</param>
+/// <param name="Subject">Of whom (<c>tenant:ID</c>).</param>
+/// <param name="Payload">The payload's UTF-8 bytes, base64 in JSON.</param>
+/// <param name="PayloadHash">SHA-256 of those bytes.</param>
+/// <param name="Seal">Its place in the hash chain and batch, with its Merkle proof; null until sealed.</param>
+public sealed record EvidenceEntryResponse(
+    long Id, DateTimeOffset Time, string Actor, string Action, string Subject, byte[]? Payload, string PayloadHash, AuditSealResponse? Seal)
+{
+    internal static EvidenceEntryResponse From(AuditEntry entry)
+    {
+        var audit = entry.ToResponse();
+        return new(entry.Id, entry.Time, entry.Actor, entry.Action, entry.Subject, entry.Payload is { } p ? Encoding.UTF8.GetBytes(p) : null,
+            audit.PayloadHash, audit.Seal);
+    }
+}
 
 /// <summary>A payment recorded as a tenant's credit.</summary>
 public sealed record DepositResponse(

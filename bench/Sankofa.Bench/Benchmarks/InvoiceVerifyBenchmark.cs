@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sankofa.Bench.Harness;
 using Sankofa.Core.Audit;
@@ -8,6 +7,7 @@ using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Topology;
 using Sankofa.Server.Audit;
+using Sankofa.Server.Billing;
 using Sankofa.TestSupport.Billing;
 
 namespace Sankofa.Bench.Benchmarks;
@@ -26,8 +26,6 @@ internal static class InvoiceVerifyBenchmark
     public const double GoalSeconds = 1;
 
     private const int BatchSize = 4096;
-
-    private static readonly JsonSerializerOptions RestJson = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Run(int resources, int hours, bool availability, int rounds)
     {
@@ -141,12 +139,12 @@ internal static class InvoiceVerifyBenchmark
     private static AuditEntry Entry(long id, AuditEvent e, DateTimeOffset time) =>
         new(id, time, e.Actor, e.Action, e.Subject, AuditHashing.PayloadHash(e.Payload), e.Payload, null);
 
-    // The evidence's size as GET /api/v1/billing/invoices/{id}/evidence sends it (web JSON, quotes escaped as \"), counted, not kept.
+    // The evidence's size as GET /api/v1/billing/invoices/{id}/evidence sends it (payloads in base64), counted, not kept.
     private static long JsonBytes(InvoiceEvidence evidence)
     {
         using var counter = new CountingStream();
-        JsonSerializer.Serialize(counter, evidence.Entries.Select(e => e.ToResponse()), RestJson);
-        JsonSerializer.Serialize(counter, evidence.Batches.Select(b => b.ToResponse()), RestJson);
+        JsonSerializer.Serialize(counter, evidence.Entries.Select(EvidenceEntryResponse.From), JsonSerializerOptions.Web);
+        JsonSerializer.Serialize(counter, evidence.Batches.Select(b => b.ToResponse()), JsonSerializerOptions.Web);
         return counter.Length;
     }
 

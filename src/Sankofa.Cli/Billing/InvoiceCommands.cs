@@ -20,7 +20,8 @@ namespace Sankofa.Cli.Billing;
 /// </summary>
 internal static class InvoiceCommands
 {
-    private static readonly Option<Uri?> RpcUrl = UriOption.Create("--rpc-url", "Chain JSON-RPC endpoint to read (default: the one the server names).");
+    private static readonly Option<Uri?> RpcUrl = UriOption.CreateNode("--rpc-url",
+        "A node of the chain to read: an http(s) URL or an IPC socket's absolute path (default: the one the server names).");
     private static readonly Option<string?> Contract = new("--contract") { Description = "SankofaBilling's address (default: the one the server names)." };
     private static readonly Option<string?> AuditContract = new("--audit-contract")
     {
@@ -126,11 +127,11 @@ internal static class InvoiceCommands
         var id = new Argument<string>("invoice") { Description = "The invoice id." };
         var sign = new Command("sign",
             "Verify the invoice (as `verify` does), then approve it with your identity's controller key (EIP-712 InvoiceApproval over the hash the chain holds): "
-            + "as the customer, or as an auditor after the dispute window.") { id, KeyFile, RpcUrl, Contract };
+            + "as the customer, or as an auditor after the dispute window.") { id, KeyFile, RpcUrl, Contract, AuditContract };
         sign.SetAction((parse, ct) => BillingCommand.RunAsync(parse, async api =>
         {
             var invoiceId = parse.GetValue(id)!;
-            var check = await VerifyAsync(api, invoiceId, parse.GetValue(RpcUrl), parse.GetValue(Contract), null, ct);
+            var check = await VerifyAsync(api, invoiceId, parse.GetValue(RpcUrl), parse.GetValue(Contract), parse.GetValue(AuditContract), ct);
             if (check.Status != AuditVerificationStatus.Verified)
             {
                 BillingCommand.Print(parse, check, Report(check) + "\nNot signed: dispute it instead (`sankofa billing dispute`).");

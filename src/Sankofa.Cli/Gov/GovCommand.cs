@@ -19,23 +19,8 @@ internal static class GovCommand
     /// <summary>Exit code: usage, refusal or connection error.</summary>
     public const int Error = 2;
 
-    private static readonly Option<Uri?> RpcUrl = new("--rpc-url")
-    {
-        Description = "A node of the chain: an http(s) URL or an IPC socket's absolute path; default: the one the server names (read-only for the embedded chain).",
-        Recursive = true,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-            if (Path.IsPathFullyQualified(text)
-                || (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps || url.IsFile)))
-            {
-                return new Uri(text);
-            }
-
-            result.AddError($"--rpc-url must be an absolute http(s) URL or an IPC socket's absolute path, not '{text}'.");
-            return null;
-        },
-    };
+    private static readonly Option<Uri?> RpcUrl = UriOption.CreateNode("--rpc-url",
+        "A node of the chain: an http(s) URL or an IPC socket's absolute path; default: the one the server names (read-only for the embedded chain).", recursive: true);
     private static readonly Option<string?> BoardOption = new("--board") { Description = "SankofaBoard's address (default: the one the server names).", Recursive = true };
     private static readonly Option<FileInfo?> KeyFile = new("--key-file") { Description = "The member's private key: a file (mode 0600) holding 0x and 64 hex digits." };
 

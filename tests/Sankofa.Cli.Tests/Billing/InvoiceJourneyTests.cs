@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Cli.Billing;
 using Sankofa.Core.Billing;
+using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
 using Sankofa.Server.Billing;
 using Sankofa.Server.Provisioning;
@@ -92,6 +94,9 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         var (exit, output, error) = await RunAsync("billing", "verify", idA);
         Assert.True(exit == BillingCommand.Ok, output + error);
         Assert.Contains($"Invoice {idA} verified", output, StringComparison.Ordinal);
+        var chain = await h.Server.Services.GetRequiredService<ILedgerStatus>().GetStatusAsync(CancellationToken.None); // as the deployment record names them
+        (exit, output, error) = await RunAsync("billing", "verify", idA, "--rpc-url", chain.RpcUrl, "--contract", chain.BillingAddress!, "--audit-contract", chain.AuditAnchorAddress);
+        Assert.True(exit == BillingCommand.Ok, output + error); // the chain's endpoint and both contracts given: nothing taken from the server's ledger
         (exit, output, _) = await RunAsync("billing", "verify", idB);
         Assert.Equal(BillingCommand.Failed, exit);
         Assert.Contains($"line {b1.Id}: the invoice says 7200 s, 21600 vCPU-s", output, StringComparison.Ordinal); // 2 vCPU, the first hour doubled

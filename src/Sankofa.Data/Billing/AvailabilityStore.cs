@@ -128,6 +128,8 @@ internal sealed class AvailabilityStore(IStoreContextFactory contexts, TimeProvi
                 {
                     rows[(hour.ResourceId, hour.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entries[i].Id;
                 }
+
+                db.Set<TenantHourSealRow>().Add(new() { EntryId = entries[i].Id, TenantId = seals[i].Records[0].TenantId, HourStartMs = seals[i].Records[0].HourStart.ToUnixTimeMilliseconds() });
             }
 
             sealedCount = complete.Count;

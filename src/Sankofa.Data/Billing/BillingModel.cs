@@ -54,6 +54,17 @@ internal sealed class DepositRow
     public long? ChainBlock { get; set; }
 }
 
+/// <summary>
+/// Which tenant and hour a sealed usage or availability entry holds (docs/billing.md): an invoice's evidence is found here in
+/// one row per entry (1,440 for a month of usage and availability) instead of one per resource-hour.
+/// </summary>
+internal sealed class TenantHourSealRow
+{
+    public long EntryId { get; set; }
+    public required string TenantId { get; set; }
+    public long HourStartMs { get; set; }
+}
+
 /// <summary>The billing tables.</summary>
 internal static class BillingModel
 {
@@ -113,6 +124,15 @@ internal static class BillingModel
             e.Property(x => x.ChainTransaction).HasColumnName("chain_transaction").HasMaxLength(66);
             e.Property(x => x.ChainBlock).HasColumnName("chain_block");
             e.HasIndex(x => x.TenantId).HasDatabaseName("ix_billing_deposits_tenant");
+        });
+        modelBuilder.Entity<TenantHourSealRow>(e =>
+        {
+            e.ToTable("tenant_hour_seals");
+            e.HasKey(x => x.EntryId);
+            e.Property(x => x.EntryId).HasColumnName("entry_id").ValueGeneratedNever();
+            e.Property(x => x.TenantId).HasColumnName("tenant_id").HasMaxLength(64);
+            e.Property(x => x.HourStartMs).HasColumnName("hour_start_ms");
+            e.HasIndex(x => new { x.TenantId, x.HourStartMs, x.EntryId }).HasDatabaseName("ix_tenant_hour_seals_tenant");
         });
     }
 }

@@ -162,9 +162,12 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
             && (r.DeletedAtMs == null || r.DeletedAtMs > fromMs)
             && (r.MeteredUntilMs == null || r.MeteredUntilMs < (r.DeletedAtMs != null && r.DeletedAtMs < toMs ? r.DeletedAtMs / 1000 * 1000 : toMs)), cancellationToken)
             .ConfigureAwait(false);
-        var hours = Hours(db, tenantId, fromMs, toMs);
-        var unsealed = await hours.CountAsync(h => h == null, cancellationToken).ConfigureAwait(false);
-        var entries = db.AuditEntries.Where(e => hours.Contains(e.Id));
+        var unsealed = await db.Set<UsageRow>().CountAsync(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs && u.AuditEntryId == null, cancellationToken)
+            .ConfigureAwait(false)
+            + await db.Set<AvailabilityRow>().CountAsync(a => a.TenantId == tenantId && a.HourStartMs >= fromMs && a.HourStartMs < toMs && a.AuditEntryId == null, cancellationToken)
+                .ConfigureAwait(false);
+        var seals = Seals(db, tenantId, fromMs, toMs);
+        var entries = db.AuditEntries.Where(e => seals.Contains(e.Id));
         var unbatched = await entries.CountAsync(e => e.BatchId == null, cancellationToken).ConfigureAwait(false);
         var batchIds = entries.Where(e => e.BatchId != null).Select(e => e.BatchId!.Value).Distinct();
         var batches = await db.AuditBatches.AsNoTracking().Where(b => batchIds.Contains(b.Id)).OrderBy(b => b.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -175,8 +178,8 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
     {
         var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
         await using var db = contexts.Create();
-        var hours = Hours(db, tenantId, fromMs, toMs);
-        var entries = await db.AuditEntries.AsNoTracking().Where(e => hours.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var seals = Seals(db, tenantId, fromMs, toMs);
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => seals.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         var batchIds = entries.Where(e => e.BatchId != null).Select(e => e.BatchId!.Value).Distinct().ToList();
         var batches = await db.AuditBatches.AsNoTracking().Where(b => batchIds.Contains(b.Id)).OrderBy(b => b.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new InvoiceEvidence([.. entries.Select(AuditStore.ToDomain)], [.. batches.Select(AuditStore.ToDomain)]);
@@ -239,9 +242,9 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
 
     // The audit entry ids of the tenant's usage and availability hours in the period, null for an hour not sealed yet:
     // the evidence of its invoice.
-    private static IQueryable<long?> Hours(SankofaDbContext db, string tenantId, long fromMs, long toMs) =>
-        db.Set<UsageRow>().Where(u => u.TenantId == tenantId && u.HourStartMs >= fromMs && u.HourStartMs < toMs).Select(u => u.AuditEntryId)
-            .Concat(db.Set<AvailabilityRow>().Where(a => a.TenantId == tenantId && a.HourStartMs >= fromMs && a.HourStartMs < toMs).Select(a => a.AuditEntryId));
+    // The entries sealing a tenant's usage and availability hours in [from, to): one row per entry, not per resource-hour.
+    private static IQueryable<long> Seals(SankofaDbContext db, string tenantId, long fromMs, long toMs) =>
+        db.Set<TenantHourSealRow>().Where(s => s.TenantId == tenantId && s.HourStartMs >= fromMs && s.HourStartMs < toMs).Select(s => s.EntryId);
 
     private static StoredInvoice ToDomain(InvoiceRow r) => new(
         r.Id, r.TenantId, DateTimeOffset.FromUnixTimeMilliseconds(r.PeriodStartMs), DateTimeOffset.FromUnixTimeMilliseconds(r.PeriodEndMs),

@@ -8,6 +8,7 @@ using Sankofa.Core.Provisioning;
 using Sankofa.Core.Tenancy;
 using Sankofa.Core.Topology;
 using Sankofa.Data.Audit;
+using Sankofa.Data.Billing;
 using Arg = Sankofa.Data.Provisioning.ResourceWriter.Arg;
 
 namespace Sankofa.Data.Provisioning;
@@ -93,6 +94,8 @@ internal sealed partial class ProvisioningStore
                 {
                     rows[(record.ResourceId, record.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entries[i].Id;
                 }
+
+                db.Set<TenantHourSealRow>().Add(new() { EntryId = entries[i].Id, TenantId = seals[i].Records[0].TenantId, HourStartMs = seals[i].Records[0].HourStart.ToUnixTimeMilliseconds() });
             }
 
             sealedCount = complete.Count;

@@ -669,6 +669,30 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("price_books", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Billing.TenantHourSealRow", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hour_start_ms");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("EntryId");
+
+                    b.HasIndex("TenantId", "HourStartMs", "EntryId")
+                        .HasDatabaseName("ix_tenant_hour_seals_tenant");
+
+                    b.ToTable("tenant_hour_seals", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.Property<long>("Id")

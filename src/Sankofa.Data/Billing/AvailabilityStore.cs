@@ -118,19 +118,9 @@ internal sealed class AvailabilityStore(IStoreContextFactory contexts, TimeProvi
 
             // One entry per tenant and hour (docs/billing.md), each row marked with the entry that states it.
             var rows = complete.ToDictionary(a => (a.ResourceId, a.HourStartMs));
-            var seals = AvailabilitySeal.Events(complete.Select(ToDomain));
-            var entries = seals.Select(s => AuditEntryRow.From(AuditedWrite.EntryOf(s.Event, time))).ToList();
-            db.AuditEntries.AddRange(entries);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // the entries' ids, for the marks
-            for (var i = 0; i < seals.Count; i++)
-            {
-                foreach (var hour in seals[i].Records)
-                {
-                    rows[(hour.ResourceId, hour.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entries[i].Id;
-                }
-
-                db.Set<TenantHourSealRow>().Add(new() { EntryId = entries[i].Id, TenantId = seals[i].Records[0].TenantId, HourStartMs = seals[i].Records[0].HourStart.ToUnixTimeMilliseconds() });
-            }
+            await TenantHourSealWrites.AddAsync(db, AvailabilitySeal.Events(complete.Select(ToDomain)), e => AuditedWrite.EntryOf(e, time),
+                h => (h.TenantId, h.HourStart), (h, entry) => rows[(h.ResourceId, h.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entry,
+                cancellationToken).ConfigureAwait(false);
 
             sealedCount = complete.Count;
             return true;

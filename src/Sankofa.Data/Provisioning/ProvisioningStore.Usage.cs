@@ -85,18 +85,8 @@ internal sealed partial class ProvisioningStore
             var rows = complete.ToDictionary(u => (u.ResourceId, u.HourStartMs));
             var seals = UsageSeal.Events(complete.Select(u => new UsageRecord(u.ResourceId, u.TenantId, u.ProjectId,
                 DateTimeOffset.FromUnixTimeMilliseconds(u.HourStartMs), u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds)));
-            var entries = seals.Select(s => AuditEntryRow.From(AuditEntryOf(s.Event))).ToList();
-            db.AuditEntries.AddRange(entries);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // the entries' ids, for the marks
-            for (var i = 0; i < seals.Count; i++)
-            {
-                foreach (var record in seals[i].Records)
-                {
-                    rows[(record.ResourceId, record.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entries[i].Id;
-                }
-
-                db.Set<TenantHourSealRow>().Add(new() { EntryId = entries[i].Id, TenantId = seals[i].Records[0].TenantId, HourStartMs = seals[i].Records[0].HourStart.ToUnixTimeMilliseconds() });
-            }
+            await TenantHourSealWrites.AddAsync(db, seals, AuditEntryOf, r => (r.TenantId, r.HourStart),
+                (r, entry) => rows[(r.ResourceId, r.HourStart.ToUnixTimeMilliseconds())].AuditEntryId = entry, cancellationToken).ConfigureAwait(false);
 
             sealedCount = complete.Count;
         }, "usage seals", cancellationToken).ConfigureAwait(false);

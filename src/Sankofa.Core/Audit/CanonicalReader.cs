@@ -42,7 +42,15 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
     /// <summary>Reads a non-empty JSON string with nothing to escape in it (no quote, backslash or control character).</summary>
     public bool String(out string value)
     {
-        value = string.Empty;
+        var read = Chars(out var chars);
+        value = read ? chars.ToString() : string.Empty;
+        return read;
+    }
+
+    /// <summary>As <see cref="String(out string)"/>, without allocating: the string's characters in the text.</summary>
+    public bool Chars(out ReadOnlySpan<char> value)
+    {
+        value = default;
         if (!Char('"'))
         {
             return false;
@@ -55,7 +63,7 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
             return false;
         }
 
-        value = rest[..end].ToString();
+        value = rest[..end];
         position += end + 1;
         return true;
     }

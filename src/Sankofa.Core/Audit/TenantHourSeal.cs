@@ -57,6 +57,9 @@ internal static class TenantHourSeal
     /// <summary>Reads one row (the text inside its brackets) of a tenant's hour.</summary>
     public delegate bool RowReader<T>(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out T row);
 
+    /// <summary>Reads one row (the text inside its brackets) and gives its resource id, as it lies in the text.</summary>
+    public delegate bool RowVisitor(ref CanonicalReader reader, out ReadOnlySpan<char> resource);
+
     /// <summary>
     /// The rows a payload states, each read by <paramref name="readRow"/>, or null when the payload is not exactly what
     /// <see cref="Events{T}"/> writes (rows in strictly ascending resource order, at least one): a verifier must not accept
@@ -71,27 +74,72 @@ internal static class TenantHourSeal
         }
 
         var reader = new CanonicalReader(payload);
-        if (!reader.Literal("{\"tenantId\":") || !reader.String(out var tenant) || !reader.Literal(",\"hourStart\":") || !reader.Integer(out var seconds)
-            || seconds < 0 || seconds > 253_402_300_799 || !reader.Literal(",\"resources\":["))
+        if (!ReadHead(ref reader, out var tenant, out var hour))
         {
             return null;
         }
 
-        var hour = DateTimeOffset.FromUnixTimeSeconds(seconds);
         var rows = new List<T>();
-        do
+        return ReadRows(ref reader, (ref CanonicalReader r, out ReadOnlySpan<char> resource) =>
         {
-            if (!reader.Char('[') || !readRow(ref reader, tenant, hour, out var row) || !reader.Char(']')
-                || (rows.Count > 0 && string.CompareOrdinal(resourceOf(rows[^1]), resourceOf(row)) >= 0))
+            var read = readRow(ref r, tenant, hour, out var row);
+            resource = read ? resourceOf(row).AsSpan() : default;
+            if (read)
             {
-                return null;
+                rows.Add(row);
             }
 
-            rows.Add(row);
+            return read;
+        }, out _, out _) ? rows : null;
+    }
+
+    /// <summary>Reads a payload's text up to its first row: whose hour it is.</summary>
+    public static bool ReadHead(ref CanonicalReader reader, out string tenant, out DateTimeOffset hour)
+    {
+        (tenant, hour) = (string.Empty, default);
+        if (!reader.Literal("{\"tenantId\":") || !reader.String(out var named) || !reader.Literal(",\"hourStart\":") || !reader.Integer(out var seconds)
+            || seconds < 0 || seconds > 253_402_300_799 || !reader.Literal(",\"resources\":["))
+        {
+            return false;
+        }
+
+        (tenant, hour) = (named, DateTimeOffset.FromUnixTimeSeconds(seconds));
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the rows after <see cref="ReadHead"/> to the payload's end, each by <paramref name="visit"/> as it comes
+    /// (nothing allocated per row: a month's invoice is over a million of them); false when the payload is not exactly in
+    /// the canonical form, possibly after some rows were visited.
+    /// </summary>
+    /// <param name="reader">The reader, after the head.</param>
+    /// <param name="visit">Reads one row's content.</param>
+    /// <param name="first">The first row's resource id.</param>
+    /// <param name="last">The last row's resource id.</param>
+    public static bool ReadRows(ref CanonicalReader reader, RowVisitor visit, out string first, out string last)
+    {
+        (first, last) = (string.Empty, string.Empty);
+        scoped ReadOnlySpan<char> previous = default;
+        var count = 0;
+        do
+        {
+            if (!reader.Char('[') || !visit(ref reader, out var resource) || !reader.Char(']')
+                || (count > 0 && previous.SequenceCompareTo(resource) >= 0))
+            {
+                return false;
+            }
+
+            if (count++ == 0)
+            {
+                first = resource.ToString();
+            }
+
+            previous = resource;
         }
         while (reader.Char(','));
 
-        return reader.Literal(Tail) && reader.AtEnd ? rows : null;
+        last = previous.ToString();
+        return reader.Literal(Tail) && reader.AtEnd;
     }
 
     /// <summary>A payload's text up to its first row.</summary>

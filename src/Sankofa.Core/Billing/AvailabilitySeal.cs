@@ -36,16 +36,18 @@ public static class AvailabilitySeal
     /// </summary>
     public static IReadOnlyList<AvailabilityHour>? Parse(string? payload) => TenantHourSeal.Parse<AvailabilityHour>(payload, ReadRow, static h => h.ResourceId);
 
+    /// <summary>Reads one row's content (inside its brackets) without allocating (<see cref="TenantHourSeal.ReadRows"/>).</summary>
+    internal static bool ReadRow(ref CanonicalReader reader, out ReadOnlySpan<char> resource, out long expected, out long down)
+    {
+        (expected, down) = (0, 0);
+        return reader.Chars(out resource) && reader.Char(',') && reader.Integer(out expected) && reader.Char(',') && reader.Integer(out down);
+    }
+
     private static bool ReadRow(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out AvailabilityHour row)
     {
-        if (reader.String(out var resource) && reader.Char(',') && reader.Integer(out var expected) && reader.Char(',') && reader.Integer(out var down))
-        {
-            row = new AvailabilityHour(resource, tenant, string.Empty, hour, expected, down);
-            return true;
-        }
-
-        row = null!;
-        return false;
+        var read = ReadRow(ref reader, out var resource, out var expected, out var down);
+        row = read ? new AvailabilityHour(resource.ToString(), tenant, string.Empty, hour, expected, down) : null!;
+        return read;
     }
 
     private static void WriteRow(StringBuilder payload, AvailabilityHour h) =>

@@ -79,7 +79,8 @@ public sealed record EvidenceState(int UnmeteredResources, int UnsealedHours, in
 /// <summary>What a party recomputes an invoice from: the sealed hours (audit entries with their proofs) and their batches.</summary>
 /// <param name="Entries">The usage and availability hours of the tenant in the period, by entry id.</param>
 /// <param name="Batches">Their batches, ascending by id.</param>
-public sealed record InvoiceEvidence(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<AuditBatch> Batches);
+/// <param name="Next">When this is one page of the evidence, the last entry id to read the next page after; null on the last page.</param>
+public sealed record InvoiceEvidence(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<AuditBatch> Batches, long? Next = null);
 
 /// <summary>Billing runs, invoices and deposits.</summary>
 public interface IInvoiceStore
@@ -111,8 +112,11 @@ public interface IInvoiceStore
     /// <summary>Whether the tenant's period is fully metered and sealed, and the batches holding its evidence.</summary>
     Task<EvidenceState> GetEvidenceStateAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
-    /// <summary>The sealed hours of the tenant in the period with their proofs, and their batches.</summary>
-    Task<InvoiceEvidence> GetEvidenceAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>
+    /// A page of the sealed hours of the tenant in the period with their proofs (at most <paramref name="limit"/> entries
+    /// with ids above <paramref name="after"/>, by id), and their batches.
+    /// </summary>
+    Task<InvoiceEvidence> GetEvidenceAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, long? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>Adds a deposit with its audit entry; <see cref="StoreConflictException"/> when the reference exists.</summary>
     Task<Deposit> AddDepositAsync(Deposit deposit, AuditEvent audit, CancellationToken cancellationToken);

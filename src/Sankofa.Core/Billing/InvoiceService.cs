@@ -33,6 +33,12 @@ public sealed partial class InvoiceService(
 {
     private const int MaxPage = 500;
 
+    /// <summary>Evidence entries per page unless asked otherwise: each is at most 64 KiB of payload.</summary>
+    public const int DefaultEvidencePage = 100;
+
+    /// <summary>The most evidence entries a page holds.</summary>
+    public const int MaxEvidencePage = 500;
+
     /// <summary>A page of runs and invoices within the caller's tenants.</summary>
     public async Task<Result<InvoicePage>> ListAsync(
         Caller caller, string? tenantId, InvoiceStatus? status, string? after, int? limit, CancellationToken cancellationToken)
@@ -76,9 +82,35 @@ public sealed partial class InvoiceService(
         return Result<StoredInvoice>.Ok(invoice!);
     }
 
-    /// <summary>What a party recomputes the invoice from: its sealed hours with their proofs, and their batches.</summary>
-    public async Task<Result<InvoiceEvidence>> GetEvidenceAsync(Caller caller, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of what a party recomputes the invoice from: its sealed hours with their proofs, by entry id after
+    /// <paramref name="after"/>, and their batches (a month of 1,000 VMs is ~60 MiB of payloads: pages let a verifier
+    /// check one while the next arrives).
+    /// </summary>
+    public async Task<Result<InvoiceEvidence>> GetEvidenceAsync(Caller caller, string id, string? after, int? limit, CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>();
+        long? afterId = null;
+        if (after is not null)
+        {
+            if (!long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                errors["after"] = ["The next cursor of the page before (an entry id)."];
+            }
+
+            afterId = parsed;
+        }
+
+        if (limit is < 1 or > MaxEvidencePage)
+        {
+            errors["limit"] = [$"Between 1 and {MaxEvidencePage} entries."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Error.Invalid(errors);
+        }
+
         var (invoice, denied) = await FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
@@ -90,7 +122,8 @@ public sealed partial class InvoiceService(
             return NotBuilt(invoice);
         }
 
-        return Result<InvoiceEvidence>.Ok(await store.GetEvidenceAsync(invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, cancellationToken).ConfigureAwait(false));
+        return Result<InvoiceEvidence>.Ok(await store.GetEvidenceAsync(
+            invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, afterId, limit ?? DefaultEvidencePage, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -117,11 +150,19 @@ public sealed partial class InvoiceService(
             return Result<InvoiceVerification>.Ok(new(id, AuditVerificationStatus.Failed, [$"price book {invoice.PriceBookVersion} is not in this server's store"], 0, 0));
         }
 
-        var evidence = await store.GetEvidenceAsync(invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, cancellationToken).ConfigureAwait(false);
+        var check = InvoiceVerifier.Start(invoice);
+        long? after = null;
+        do
+        {
+            var page = await store.GetEvidenceAsync(invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, after, MaxEvidencePage, cancellationToken).ConfigureAwait(false);
+            check.Add(page.Entries, page.Batches, await anchors.GetRootsAsync([.. page.Batches.Select(b => b.Id)], cancellationToken).ConfigureAwait(false));
+            after = page.Next;
+        }
+        while (after is not null);
+
         var onChain = await ledger.GetInvoiceAsync(id, cancellationToken).ConfigureAwait(false);
         var priceHash = await ledger.PriceBookHashAsync(invoice.PriceBookVersion, cancellationToken).ConfigureAwait(false);
-        var roots = await anchors.GetRootsAsync([.. evidence.Batches.Select(b => b.Id)], cancellationToken).ConfigureAwait(false);
-        return Result<InvoiceVerification>.Ok(InvoiceVerifier.Verify(invoice, evidence, book.Book, priceHash, onChain, roots));
+        return Result<InvoiceVerification>.Ok(check.Finish(book.Book, priceHash, onChain));
     }
 
     /// <summary>Relays a party's signed approval (65 bytes, hex).</summary>

@@ -24,7 +24,7 @@ public static class InvoiceVerifier
 {
     private const int MaxProblems = 50;
 
-    /// <summary>Verifies <paramref name="served"/>.</summary>
+    /// <summary>Verifies <paramref name="served"/> from all of its evidence at once.</summary>
     /// <param name="served">The invoice as the server gave it.</param>
     /// <param name="evidence">The sealed hours and their batches as the server gave them.</param>
     /// <param name="prices">The price book the invoice names, as the server gave it.</param>
@@ -35,103 +35,186 @@ public static class InvoiceVerifier
         Invoice served, InvoiceEvidence evidence, PriceBook prices, byte[]? chainPriceBookHash, OnChainInvoice? onChain,
         IReadOnlyDictionary<long, OnChainRoot> chainRoots)
     {
-        ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(evidence);
-        ArgumentNullException.ThrowIfNull(prices);
-        ArgumentNullException.ThrowIfNull(chainRoots);
-        var problems = new List<string>();
-        var pending = false;
-        if (onChain is null)
-        {
-            return new(served.Id, AuditVerificationStatus.Failed, [$"invoice {served.Id} is not issued on chain"], 0, 0);
-        }
-
-        if (prices.Version != served.PriceBookVersion)
-        {
-            problems.Add($"the price book given is version {prices.Version}, the invoice names {served.PriceBookVersion}");
-        }
-
-        if (chainPriceBookHash is null || !prices.Hash().AsSpan().SequenceEqual(chainPriceBookHash))
-        {
-            problems.Add($"price book {prices.Version} does not hash to the hash the chain holds for it (prices changed, or never recorded)");
-        }
-
-        // Every sealed entry proven against the chain, then read: a month is tens of MiB of payloads, so the entries are
-        // split in contiguous parts read on every core and their sums merged in order (problems keep the entries' order).
-        var batches = evidence.Batches.ToDictionary(b => b.Id);
-        var parts = Enumerable.Range(0, Math.Clamp(evidence.Entries.Count / 64, 1, Environment.ProcessorCount)).Select(_ => new Sums()).ToArray();
-        var size = (evidence.Entries.Count + parts.Length - 1) / parts.Length;
-        Parallel.For(0, parts.Length, p =>
-        {
-            var sums = parts[p];
-            for (var i = p * size; i < Math.Min(evidence.Entries.Count, (p + 1) * size); i++)
-            {
-                var entry = evidence.Entries[i];
-                var batch = entry.Seal is { } seal ? batches.GetValueOrDefault(seal.BatchId) : null;
-                var check = AuditVerifier.VerifyEntry(entry, batch, entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null);
-                if (check.Status != AuditVerificationStatus.Verified)
-                {
-                    sums.Pending |= check.Status == AuditVerificationStatus.Pending;
-                    sums.Problems.AddRange(check.Problems);
-                }
-                else if (sums.Add(entry, served) is { } problem)
-                {
-                    sums.Problems.Add(problem);
-                }
-            }
-        });
-
-        var sums = parts[0];
-        foreach (var part in parts.Skip(1))
-        {
-            sums.Merge(part);
-        }
-
-        pending |= sums.Pending;
-        problems.AddRange(sums.Problems);
-        problems.AddRange(sums.Repeated());
-        var usage = sums.Usage;
-
-        // Recompute: the lines from the proven hours (tier as served: the hash covers it), the credits from the proven availability.
-        var tiers = served.Lines.ToDictionary(l => l.ResourceId, l => l.Tier, StringComparer.Ordinal);
-        foreach (var resource in usage.Keys.Where(r => !tiers.ContainsKey(r)))
-        {
-            problems.Add($"resource {resource} has proven usage in the period but no line on the invoice");
-        }
-
-        foreach (var line in served.Lines.Where(l => !usage.ContainsKey(l.ResourceId)))
-        {
-            problems.Add($"line {line.ResourceId}: no sealed usage in the evidence proves it");
-        }
-
-        var rootsCommitment = UsageRoots.Commit(evidence.Batches.Where(b => chainRoots.ContainsKey(b.Id))
-            .Select(b => new KeyValuePair<long, byte[]>(b.Id, chainRoots[b.Id].Root)));
-        var recomputed = Invoice.Build(served.Id, served.TenantId, served.PeriodStart, served.PeriodEnd, prices, rootsCommitment, served.TaxBasisPoints,
-            usage.Values.Where(u => tiers.ContainsKey(u.ResourceId)).Select(u => new RatedUsage(
-                u.ResourceId, u.ProjectId, tiers[u.ResourceId], u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds)),
-            sums.Availability.Values.Select(a => new ResourceAvailability(a.ResourceId, a.ExpectedSeconds, a.DownSeconds)));
-        problems.AddRange(Differences(served, recomputed));
-        if (!rootsCommitment.AsSpan().SequenceEqual(onChain.UsageRoots))
-        {
-            problems.Add("the evidence's batches and the chain's roots do not give the usage-roots commitment the chain issued");
-        }
-
-        if (!recomputed.Hash().AsSpan().SequenceEqual(onChain.Hash))
-        {
-            problems.Add($"the invoice recomputed from the evidence hashes to 0x{Convert.ToHexStringLower(recomputed.Hash())}, the chain holds 0x{Convert.ToHexStringLower(onChain.Hash)}");
-        }
-
-        var status = problems.Count == 0 ? AuditVerificationStatus.Verified : pending ? AuditVerificationStatus.Pending : AuditVerificationStatus.Failed;
-        return new(served.Id, status, problems.Count > MaxProblems ? [.. problems.Take(MaxProblems), $"… and {problems.Count - MaxProblems} more"] : problems,
-            evidence.Entries.Count, chainRoots.Count);
+        var check = Start(served);
+        check.Add(evidence.Entries, evidence.Batches, chainRoots);
+        return check.Finish(prices, chainPriceBookHash, onChain);
     }
 
-    // The proven hours summed per resource, with what each entry held to find a resource's hour that comes twice.
+    /// <summary>
+    /// Starts verifying <paramref name="served"/> from evidence that arrives in pages (<see cref="InvoiceCheck.Add"/> each
+    /// as it comes, from any thread), so reading the next page and checking this one overlap.
+    /// </summary>
+    public static InvoiceCheck Start(Invoice served) => new(served);
+
+    /// <summary>An invoice being verified page by page; <see cref="Finish"/> gives the verdict.</summary>
+    public sealed class InvoiceCheck
+    {
+        private readonly Invoice served;
+        private readonly List<(long FirstEntry, Sums Sums)> pages = [];
+        private readonly Dictionary<long, AuditBatch> batches = [];
+        private readonly Dictionary<long, OnChainRoot> roots = [];
+        private int entries;
+        private bool finished;
+
+        internal InvoiceCheck(Invoice served)
+        {
+            ArgumentNullException.ThrowIfNull(served);
+            this.served = served;
+        }
+
+        /// <summary>Proves one page of evidence against the chain's roots and sums its hours.</summary>
+        /// <param name="entries">Sealed hours, ascending by id; pages must not overlap.</param>
+        /// <param name="batches">The batches those entries are in.</param>
+        /// <param name="chainRoots">The chain's roots of those batches, by batch id (read from the chain itself).</param>
+        public void Add(IReadOnlyList<AuditEntry> entries, IEnumerable<AuditBatch> batches, IReadOnlyDictionary<long, OnChainRoot> chainRoots)
+        {
+            ArgumentNullException.ThrowIfNull(entries);
+            ArgumentNullException.ThrowIfNull(batches);
+            ArgumentNullException.ThrowIfNull(chainRoots);
+            var byId = batches.ToDictionary(b => b.Id);
+
+            // A month is tens of MiB of payloads, so a large page is split in contiguous parts read on every core and
+            // their sums merged in order (problems keep the entries' order).
+            var parts = Enumerable.Range(0, Math.Clamp(entries.Count / 64, 1, Environment.ProcessorCount)).Select(_ => new Sums()).ToArray();
+            var size = (entries.Count + parts.Length - 1) / parts.Length;
+            Parallel.For(0, parts.Length, p =>
+            {
+                var sums = parts[p];
+                for (var i = p * size; i < Math.Min(entries.Count, (p + 1) * size); i++)
+                {
+                    var entry = entries[i];
+                    var batch = entry.Seal is { } seal ? byId.GetValueOrDefault(seal.BatchId) : null;
+                    var check = AuditVerifier.VerifyEntry(entry, batch, entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null);
+                    if (check.Status != AuditVerificationStatus.Verified)
+                    {
+                        sums.Pending |= check.Status == AuditVerificationStatus.Pending;
+                        sums.Problems.AddRange(check.Problems);
+                    }
+                    else if (sums.Add(entry, served) is { } problem)
+                    {
+                        sums.Problems.Add(problem);
+                    }
+                }
+            });
+
+            foreach (var part in parts.Skip(1))
+            {
+                parts[0].Merge(part);
+            }
+
+            lock (pages)
+            {
+                ObjectDisposedException.ThrowIf(finished, this);
+                pages.Add((entries.Count == 0 ? long.MaxValue : entries[0].Id, parts[0]));
+                this.entries += entries.Count;
+                foreach (var (id, batch) in byId)
+                {
+                    this.batches.TryAdd(id, batch);
+                }
+
+                foreach (var (id, root) in chainRoots)
+                {
+                    roots.TryAdd(id, root);
+                }
+            }
+        }
+
+        /// <summary>Rates the proven hours, hashes the recomputed invoice and compares it with the chain's; once.</summary>
+        /// <param name="prices">The price book the invoice names, as the server gave it.</param>
+        /// <param name="chainPriceBookHash">The hash the chain holds for that version; null when none.</param>
+        /// <param name="onChain">The invoice as the chain holds it; null when never issued.</param>
+        public InvoiceVerification Finish(PriceBook prices, byte[]? chainPriceBookHash, OnChainInvoice? onChain)
+        {
+            ArgumentNullException.ThrowIfNull(prices);
+            if (onChain is null)
+            {
+                return new(served.Id, AuditVerificationStatus.Failed, [$"invoice {served.Id} is not issued on chain"], 0, 0);
+            }
+
+            var problems = new List<string>();
+            if (prices.Version != served.PriceBookVersion)
+            {
+                problems.Add($"the price book given is version {prices.Version}, the invoice names {served.PriceBookVersion}");
+            }
+
+            if (chainPriceBookHash is null || !prices.Hash().AsSpan().SequenceEqual(chainPriceBookHash))
+            {
+                problems.Add($"price book {prices.Version} does not hash to the hash the chain holds for it (prices changed, or never recorded)");
+            }
+
+            lock (pages)
+            {
+                // Pages are merged into the first: a second verdict would count them twice.
+                ObjectDisposedException.ThrowIf(finished, this);
+                finished = true;
+                pages.Sort((a, b) => a.FirstEntry.CompareTo(b.FirstEntry));
+                var sums = pages.Count > 0 ? pages[0].Sums : new Sums();
+                foreach (var (_, later) in pages.Skip(1))
+                {
+                    sums.Merge(later);
+                }
+
+                problems.AddRange(sums.Problems);
+                problems.AddRange(sums.Repeated());
+                var usage = sums.Usage;
+
+                // Recompute: the lines from the proven hours (tier as served: the hash covers it), the credits from the proven availability.
+                var tiers = served.Lines.ToDictionary(l => l.ResourceId, l => l.Tier, StringComparer.Ordinal);
+                foreach (var resource in usage.Keys.Where(r => !tiers.ContainsKey(r)))
+                {
+                    problems.Add($"resource {resource} has proven usage in the period but no line on the invoice");
+                }
+
+                foreach (var line in served.Lines.Where(l => !usage.ContainsKey(l.ResourceId)))
+                {
+                    problems.Add($"line {line.ResourceId}: no sealed usage in the evidence proves it");
+                }
+
+                var rootsCommitment = UsageRoots.Commit(batches.Keys.Where(roots.ContainsKey).Select(id => new KeyValuePair<long, byte[]>(id, roots[id].Root)));
+                var recomputed = Invoice.Build(served.Id, served.TenantId, served.PeriodStart, served.PeriodEnd, prices, rootsCommitment, served.TaxBasisPoints,
+                    usage.Values.Where(u => tiers.ContainsKey(u.ResourceId)).Select(u => new RatedUsage(
+                        u.ResourceId, u.ProjectId, tiers[u.ResourceId], u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds)),
+                    sums.Availability.Values.Select(a => new ResourceAvailability(a.ResourceId, a.ExpectedSeconds, a.DownSeconds)));
+                problems.AddRange(Differences(served, recomputed));
+                if (!rootsCommitment.AsSpan().SequenceEqual(onChain.UsageRoots))
+                {
+                    problems.Add("the evidence's batches and the chain's roots do not give the usage-roots commitment the chain issued");
+                }
+
+                if (!recomputed.Hash().AsSpan().SequenceEqual(onChain.Hash))
+                {
+                    problems.Add($"the invoice recomputed from the evidence hashes to 0x{Convert.ToHexStringLower(recomputed.Hash())}, the chain holds 0x{Convert.ToHexStringLower(onChain.Hash)}");
+                }
+
+                var status = problems.Count == 0 ? AuditVerificationStatus.Verified : sums.Pending ? AuditVerificationStatus.Pending : AuditVerificationStatus.Failed;
+                return new(served.Id, status, problems.Count > MaxProblems ? [.. problems.Take(MaxProblems), $"… and {problems.Count - MaxProblems} more"] : problems,
+                    entries, roots.Count);
+            }
+        }
+    }
+
+    // The proven hours summed per resource, with the range of resources each entry held to find a resource's hour that
+    // comes twice.
     private sealed class Sums
     {
-        // Rows inside one entry are distinct (the canonical form orders them strictly), so only entries of the same kind and
-        // hour can repeat one: those are compared at the end, and an invoice's usual one entry per tenant-hour costs nothing.
-        private readonly Dictionary<(string Action, DateTimeOffset Hour), List<(long Entry, IReadOnlyList<string> Resources)>> held = [];
+        // Rows inside one entry are distinct and ascending (the canonical form orders them strictly), and the sealer splits
+        // a tenant-hour only at row boundaries, so the entries of one kind and hour hold disjoint ranges of resources:
+        // ranges are compared at the end, and an invoice's usual one entry per tenant-hour costs nothing.
+        private readonly Dictionary<(string Action, DateTimeOffset Hour), List<(long Entry, string First, string Last)>> held = [];
+        private readonly Dictionary<string, UsageSum>.AlternateLookup<ReadOnlySpan<char>> usageOf;
+        private readonly Dictionary<string, AvailabilitySum>.AlternateLookup<ReadOnlySpan<char>> availabilityOf;
+        private readonly TenantHourSeal.RowVisitor addUsage;
+        private readonly TenantHourSeal.RowVisitor addAvailability;
+
+        public Sums()
+        {
+            // Rows are summed straight from the payload's text: a resource's id becomes a string once, not once an hour.
+            usageOf = Usage.GetAlternateLookup<ReadOnlySpan<char>>();
+            availabilityOf = Availability.GetAlternateLookup<ReadOnlySpan<char>>();
+            addUsage = AddUsage;
+            addAvailability = AddAvailability;
+        }
 
         public Dictionary<string, UsageSum> Usage { get; } = new(StringComparer.Ordinal);
 
@@ -141,7 +224,7 @@ public static class InvoiceVerifier
 
         public bool Pending { get; set; }
 
-        // Adds a later part's sums, hours held and problems to this one's.
+        // Adds a later part's sums, ranges held and problems to this one's.
         public void Merge(Sums later)
         {
             foreach (var (resource, sum) in later.Usage)
@@ -167,72 +250,80 @@ public static class InvoiceVerifier
         }
 
         // Adds a proven entry's hours; the reason when it holds none of this invoice's tenant and period in canonical form.
+        // A payload found out of form part way has had its first rows added: the verification fails all the same.
         public string? Add(AuditEntry entry, Invoice invoice)
         {
-            string tenant;
-            DateTimeOffset hour;
-            IReadOnlyList<string> resources;
-            switch (entry.Action)
+            var visit = entry.Action switch
             {
-                case UsageSeal.Action when UsageSeal.Parse(entry.Payload) is { } records:
-                    (tenant, hour, resources) = (records[0].TenantId, records[0].HourStart, [.. records.Select(r => r.ResourceId)]);
-                    if (InPeriod(tenant, hour, invoice))
-                    {
-                        foreach (var u in records)
-                        {
-                            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(Usage, u.ResourceId, out _);
-                            (sum ??= new UsageSum(u.ResourceId, u.ProjectId)).Add(u.Seconds, u.VCpuSeconds, u.RamMiBSeconds, u.DiskGiBSeconds);
-                        }
-                    }
-
-                    break;
-                case AvailabilitySeal.Action when AvailabilitySeal.Parse(entry.Payload) is { } measured:
-                    (tenant, hour, resources) = (measured[0].TenantId, measured[0].HourStart, [.. measured.Select(a => a.ResourceId)]);
-                    if (InPeriod(tenant, hour, invoice))
-                    {
-                        foreach (var a in measured)
-                        {
-                            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(Availability, a.ResourceId, out _);
-                            (sum ??= new AvailabilitySum(a.ResourceId)).Add(a.ExpectedSeconds, a.DownSeconds);
-                        }
-                    }
-
-                    break;
-                default:
-                    return $"entry {entry.Id} ({entry.Action}) is not a sealed usage or availability hour in canonical form";
+                UsageSeal.Action => addUsage,
+                AvailabilitySeal.Action => addAvailability,
+                _ => null,
+            };
+            var reader = new CanonicalReader(entry.Payload);
+            if (visit is null || entry.Payload is null || !TenantHourSeal.ReadHead(ref reader, out var tenant, out var hour))
+            {
+                return NotCanonical(entry);
             }
 
-            if (!InPeriod(tenant, hour, invoice))
+            if (tenant != invoice.TenantId || hour < invoice.PeriodStart || hour >= invoice.PeriodEnd)
             {
                 return $"entry {entry.Id} holds hours of tenant {tenant} at {hour:u}, outside the invoice's tenant or period";
             }
 
+            if (!TenantHourSeal.ReadRows(ref reader, visit, out var first, out var last))
+            {
+                return NotCanonical(entry);
+            }
+
             ref var entries = ref CollectionsMarshal.GetValueRefOrAddDefault(held, (entry.Action, hour), out _);
-            (entries ??= []).Add((entry.Id, resources));
+            (entries ??= []).Add((entry.Id, first, last));
             return null;
         }
 
-        // Each resource's hour that more than one entry holds.
+        // Each entry whose resources overlap another's of the same kind and hour: a resource's hour counted twice.
         public IEnumerable<string> Repeated()
         {
             foreach (var ((_, hour), entries) in held.Where(h => h.Value.Count > 1))
             {
-                var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var (entry, resources) in entries)
+                entries.Sort((a, b) => string.CompareOrdinal(a.First, b.First) is var c and not 0 ? c : a.Entry.CompareTo(b.Entry));
+                for (var i = 1; i < entries.Count; i++)
                 {
-                    foreach (var resource in resources)
+                    var (before, entry) = (entries[i - 1], entries[i]);
+                    if (string.CompareOrdinal(entry.First, before.Last) <= 0)
                     {
-                        if (!seen.TryAdd(resource, entry))
-                        {
-                            yield return $"entry {entry}: resource {resource}'s hour {hour:u} is in the evidence twice (entry {seen[resource]} holds it)";
-                        }
+                        yield return $"entry {entry.Entry}: resource {entry.First}'s hour {hour:u} is in the evidence twice, or split other than the sealer splits it "
+                                     + $"(entry {before.Entry} holds {before.First} to {before.Last}, entry {entry.Entry} {entry.First} to {entry.Last})";
                     }
                 }
             }
         }
 
-        private static bool InPeriod(string tenant, DateTimeOffset hour, Invoice invoice) =>
-            tenant == invoice.TenantId && hour >= invoice.PeriodStart && hour < invoice.PeriodEnd;
+        private static string NotCanonical(AuditEntry entry) =>
+            $"entry {entry.Id} ({entry.Action}) is not a sealed usage or availability hour in canonical form";
+
+        private bool AddUsage(ref CanonicalReader reader, out ReadOnlySpan<char> resource)
+        {
+            if (!UsageSeal.ReadRow(ref reader, out resource, out var project, out var seconds, out var vcpu, out var ram, out var disk))
+            {
+                return false;
+            }
+
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(usageOf, resource, out _);
+            (sum ??= new UsageSum(resource.ToString(), project.ToString())).Add(seconds, vcpu, ram, disk);
+            return true;
+        }
+
+        private bool AddAvailability(ref CanonicalReader reader, out ReadOnlySpan<char> resource)
+        {
+            if (!AvailabilitySeal.ReadRow(ref reader, out resource, out var expected, out var down))
+            {
+                return false;
+            }
+
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(availabilityOf, resource, out _);
+            (sum ??= new AvailabilitySum(resource.ToString())).Add(expected, down);
+            return true;
+        }
     }
 
     private sealed class UsageSum(string resourceId, string projectId)

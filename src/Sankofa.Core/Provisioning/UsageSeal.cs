@@ -33,18 +33,25 @@ public static class UsageSeal
     /// <summary>The records a sealed payload states, or null when it is not exactly in the canonical form.</summary>
     public static IReadOnlyList<UsageRecord>? Parse(string? payload) => TenantHourSeal.Parse<UsageRecord>(payload, ReadRow, static r => r.ResourceId);
 
+    /// <summary>
+    /// Reads one row's content (inside its brackets) without allocating, for verifiers that sum a month's rows
+    /// (<see cref="TenantHourSeal.ReadRows"/>).
+    /// </summary>
+    internal static bool ReadRow(
+        ref CanonicalReader reader, out ReadOnlySpan<char> resource, out ReadOnlySpan<char> project, out long seconds, out long vcpu, out long ram, out long disk)
+    {
+        project = default;
+        (seconds, vcpu, ram, disk) = (0, 0, 0, 0);
+        return reader.Chars(out resource) && reader.Char(',') && reader.Chars(out project) && reader.Char(',')
+            && reader.Integer(out seconds) && reader.Char(',') && reader.Integer(out vcpu) && reader.Char(',')
+            && reader.Integer(out ram) && reader.Char(',') && reader.Integer(out disk);
+    }
+
     private static bool ReadRow(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out UsageRecord row)
     {
-        if (reader.String(out var resource) && reader.Char(',') && reader.String(out var project) && reader.Char(',')
-            && reader.Integer(out var seconds) && reader.Char(',') && reader.Integer(out var vcpu) && reader.Char(',')
-            && reader.Integer(out var ram) && reader.Char(',') && reader.Integer(out var disk))
-        {
-            row = new UsageRecord(resource, tenant, project, hour, seconds, vcpu, ram, disk);
-            return true;
-        }
-
-        row = null!;
-        return false;
+        var read = ReadRow(ref reader, out var resource, out var project, out var seconds, out var vcpu, out var ram, out var disk);
+        row = read ? new UsageRecord(resource.ToString(), tenant, project.ToString(), hour, seconds, vcpu, ram, disk) : null!;
+        return read;
     }
 
     private static void WriteRow(StringBuilder payload, UsageRecord r) => payload.Append(CultureInfo.InvariantCulture,

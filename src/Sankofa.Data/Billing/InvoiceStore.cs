@@ -174,15 +174,24 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
         return new EvidenceState(unmetered, unsealed, unbatched, [.. batches.Select(AuditStore.ToDomain)]);
     }
 
-    public async Task<InvoiceEvidence> GetEvidenceAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<InvoiceEvidence> GetEvidenceAsync(
+        string tenantId, DateTimeOffset from, DateTimeOffset to, long? after, int limit, CancellationToken cancellationToken)
     {
-        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var (fromMs, toMs, afterId) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), after ?? 0);
         await using var db = contexts.Create();
-        var seals = Seals(db, tenantId, fromMs, toMs);
-        var entries = await db.AuditEntries.AsNoTracking().Where(e => seals.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var seals = Seals(db, tenantId, fromMs, toMs).Where(id => id > afterId);
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => seals.Contains(e.Id)).OrderBy(e => e.Id).Take(limit + 1)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var next = entries.Count > limit ? entries[limit - 1].Id : (long?)null;
+        if (next is not null)
+        {
+            entries.RemoveAt(limit);
+        }
+
         var batchIds = entries.Where(e => e.BatchId != null).Select(e => e.BatchId!.Value).Distinct().ToList();
         var batches = await db.AuditBatches.AsNoTracking().Where(b => batchIds.Contains(b.Id)).OrderBy(b => b.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return new InvoiceEvidence([.. entries.Select(AuditStore.ToDomain)], [.. batches.Select(AuditStore.ToDomain)]);
+        return new InvoiceEvidence([.. entries.Select(AuditStore.ToDomain)], [.. batches.Select(AuditStore.ToDomain)], next);
     }
 
     public async Task<Deposit> AddDepositAsync(Deposit deposit, AuditEvent audit, CancellationToken cancellationToken)

@@ -107,11 +107,12 @@ internal static class BillingApi
     }
 
     private static async Task<Results<Ok<InvoiceEvidenceResponse>, ProblemHttpResult>> GetEvidenceAsync(
-        string id, HttpContext context, InvoiceService invoices, CancellationToken cancellationToken)
+        string id, HttpContext context, InvoiceService invoices, string? after, int? limit, CancellationToken cancellationToken)
     {
-        var answer = await invoices.GetEvidenceAsync(context.RequiredCaller(), id, cancellationToken);
+        var answer = await invoices.GetEvidenceAsync(context.RequiredCaller(), id, after, limit, cancellationToken);
         return answer.Value is { } evidence
-            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select(EvidenceEntryResponse.From)], [.. evidence.Batches.Select(b => b.ToResponse())]))
+            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select(EvidenceEntryResponse.From)], [.. evidence.Batches.Select(b => b.ToResponse())],
+                evidence.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             : answer.Error!.ToProblem();
     }
 

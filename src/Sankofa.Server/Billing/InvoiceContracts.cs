@@ -77,8 +77,12 @@ public sealed record InvoiceResponse(
 /// <summary>A page of runs and invoices; pass <paramref name="Next"/> as <c>after</c> for the next.</summary>
 public sealed record InvoicePageResponse(IReadOnlyList<InvoiceResponse> Items, string? Next);
 
-/// <summary>The sealed usage and availability entries an invoice is computed from, with their proofs, and their batches.</summary>
-public sealed record InvoiceEvidenceResponse(string InvoiceId, IReadOnlyList<EvidenceEntryResponse> Entries, IReadOnlyList<AuditBatchResponse> Batches);
+/// <summary>
+/// A page of the sealed usage and availability entries an invoice is computed from, with their proofs, and their
+/// batches; pass <paramref name="Next"/> as <c>after</c> for the next page (null on the last).
+/// </summary>
+public sealed record InvoiceEvidenceResponse(
+    string InvoiceId, IReadOnlyList<EvidenceEntryResponse> Entries, IReadOnlyList<AuditBatchResponse> Batches, string? Next);
 
 /// <summary>
 /// One sealed entry of an invoice's evidence: the audit entry as <c>GET /api/v1/audit/entries/{id}</c> states it, but its

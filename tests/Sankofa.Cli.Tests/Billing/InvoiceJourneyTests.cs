@@ -95,8 +95,9 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         Assert.True(exit == BillingCommand.Ok, output + error);
         Assert.Contains($"Invoice {idA} verified", output, StringComparison.Ordinal);
         var chain = await h.Server.Services.GetRequiredService<ILedgerStatus>().GetStatusAsync(CancellationToken.None); // as the deployment record names them
-        (exit, output, error) = await RunAsync("billing", "verify", idA, "--rpc-url", chain.RpcUrl, "--contract", chain.BillingAddress!, "--audit-contract", chain.AuditAnchorAddress);
-        Assert.True(exit == BillingCommand.Ok, output + error); // the chain's endpoint and both contracts given: nothing taken from the server's ledger
+        (exit, output, error) = await RunAsync("billing", "verify", idA, "--rpc-url", chain.RpcUrl, "--contract", chain.BillingAddress!, "--audit-contract", chain.AuditAnchorAddress,
+            "--page-size", "1");
+        Assert.True(exit == BillingCommand.Ok, output + error); // the chain's endpoint and both contracts given: nothing taken from the server's ledger; the evidence read one entry a page
         (exit, output, _) = await RunAsync("billing", "verify", idB);
         Assert.Equal(BillingCommand.Failed, exit);
         Assert.Contains($"line {b1.Id}: the invoice says 7200 s, 21600 vCPU-s", output, StringComparison.Ordinal); // 2 vCPU, the first hour doubled
@@ -165,7 +166,21 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         // Tenant isolation: A's viewer sees its invoice, not B's.
         using var viewer = new HttpClient { BaseAddress = h.Server.Address };
         viewer.DefaultRequestHeaders.Authorization = new("Bearer", customerA.Token);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await viewer.GetAsync($"api/v1/billing/invoices/{idA}/evidence")).StatusCode);
+        var evidence = (await viewer.GetFromJsonAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{idA}/evidence", Json.Options))!;
+        Assert.Null(evidence.Next);
+
+        // The evidence in pages: the cursor picks up after the page's last entry; a bad cursor or size names itself.
+        var page = (await viewer.GetFromJsonAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{idA}/evidence?limit=1", Json.Options))!;
+        Assert.Equal((evidence.Entries[0].Id, evidence.Entries[0].Id.ToString(CultureInfo.InvariantCulture)), (Assert.Single(page.Entries).Id, page.Next));
+        page = (await viewer.GetFromJsonAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{idA}/evidence?limit=1&after={page.Next}", Json.Options))!;
+        Assert.Equal(evidence.Entries[1].Id, Assert.Single(page.Entries).Id);
+        foreach (var (query, field) in new[] { ("limit=0", "limit"), ("limit=501", "limit"), ("after=x", "after") })
+        {
+            using var refused = await viewer.GetAsync($"api/v1/billing/invoices/{idA}/evidence?{query}");
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains($"\"{field}\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await viewer.GetAsync($"api/v1/billing/invoices/{idB}")).StatusCode);
         var listed = (await viewer.GetFromJsonAsync<InvoicePageResponse>("api/v1/billing/invoices", Json.Options))!;
         Assert.All(listed.Items, i => Assert.Equal(tenantA, i.Tenant));

@@ -49,11 +49,19 @@ public sealed class InvoiceStoreTests
         await test.Audit.MarkAnchoredAsync([(batch.Id, new AnchorRecord("0x01", 10, Now))], CancellationToken.None);
         Assert.NotNull(Assert.Single((await invoices.GetEvidenceStateAsync("acme", At(10), At(12), CancellationToken.None)).Batches).Anchor);
 
-        var evidence = await invoices.GetEvidenceAsync("acme", At(10), At(12), CancellationToken.None);
+        var evidence = await invoices.GetEvidenceAsync("acme", At(10), At(12), null, 100, CancellationToken.None);
         Assert.Equal([UsageSeal.Action, UsageSeal.Action], evidence.Entries.Select(e => e.Action));
         Assert.All(evidence.Entries, e => Assert.Equal(batch.Id, e.Seal!.BatchId));
         Assert.Equal([At(10), At(11)], evidence.Entries.Select(e => UsageSeal.Parse(e.Payload)![0].HourStart));
         Assert.Equal(batch.Root, Assert.Single(evidence.Batches).Root);
+        Assert.Null(evidence.Next);
+
+        // A page at a time: the cursor is the last entry read, and the last page says so.
+        var first = await invoices.GetEvidenceAsync("acme", At(10), At(12), null, 1, CancellationToken.None);
+        Assert.Equal((evidence.Entries[0].Id, evidence.Entries[0].Id), (Assert.Single(first.Entries).Id, first.Next));
+        var second = await invoices.GetEvidenceAsync("acme", At(10), At(12), first.Next, 1, CancellationToken.None);
+        Assert.Equal((evidence.Entries[1].Id, (long?)null), (Assert.Single(second.Entries).Id, second.Next));
+        Assert.Equal(batch.Id, Assert.Single(second.Batches).Id);
     }
 
     [Theory]

@@ -1,24 +1,28 @@
+using System.Globalization;
+using System.Text;
+
 namespace Sankofa.Core.Audit;
 
 /// <summary>
-/// Reads text that must be in one exact form, token by token: a literal, a string written without escapes, an integer
-/// in shortest decimal. Anything else — a space, an escape, a leading zero, a plus sign — fails the read, so what reads
-/// is exactly what the writer would write, with no second rendering to compare (the sealed hours' payloads are read
-/// this way by every verifier, tens of megabytes for a month's invoice).
+/// Reads UTF-8 text that must be in one exact form, token by token: a literal, a string written without escapes, an
+/// integer in shortest decimal. Anything else — a space, an escape, a leading zero, a plus sign, bytes that are not
+/// UTF-8 — fails the read, so what reads is exactly what the writer would write, with no second rendering to compare
+/// (the sealed hours' payloads are read this way by every verifier, tens of megabytes for a month's invoice, straight
+/// from the bytes that are hashed).
 /// </summary>
-/// <param name="text">The text.</param>
-internal ref struct CanonicalReader(ReadOnlySpan<char> text)
+/// <param name="utf8">The text's UTF-8 bytes.</param>
+internal ref struct CanonicalReader(ReadOnlySpan<byte> utf8)
 {
-    private readonly ReadOnlySpan<char> text = text;
+    private readonly ReadOnlySpan<byte> text = utf8;
     private int position;
 
-    /// <summary>True when every character has been read.</summary>
+    /// <summary>True when every byte has been read.</summary>
     public readonly bool AtEnd => position == text.Length;
 
-    /// <summary>Reads <paramref name="literal"/> exactly.</summary>
-    public bool Literal(ReadOnlySpan<char> literal)
+    /// <summary>Reads <paramref name="literal"/> (UTF-8) exactly.</summary>
+    public bool Literal(ReadOnlySpan<byte> literal)
     {
-        if (!text[position..].StartsWith(literal, StringComparison.Ordinal))
+        if (!text[position..].StartsWith(literal))
         {
             return false;
         }
@@ -27,7 +31,7 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
         return true;
     }
 
-    /// <summary>Reads one character when it is <paramref name="c"/>.</summary>
+    /// <summary>Reads one ASCII character when it is <paramref name="c"/>.</summary>
     public bool Char(char c)
     {
         if (position < text.Length && text[position] == c)
@@ -42,13 +46,13 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
     /// <summary>Reads a non-empty JSON string with nothing to escape in it (no quote, backslash or control character).</summary>
     public bool String(out string value)
     {
-        var read = Chars(out var chars);
-        value = read ? chars.ToString() : string.Empty;
+        var read = Utf8(out var bytes);
+        value = read ? Encoding.UTF8.GetString(bytes) : string.Empty;
         return read;
     }
 
-    /// <summary>As <see cref="String(out string)"/>, without allocating: the string's characters in the text.</summary>
-    public bool Chars(out ReadOnlySpan<char> value)
+    /// <summary>As <see cref="String(out string)"/>, without allocating: the string's UTF-8 bytes in the text.</summary>
+    public bool Utf8(out ReadOnlySpan<byte> value)
     {
         value = default;
         if (!Char('"'))
@@ -57,8 +61,8 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
         }
 
         var rest = text[position..];
-        var end = rest.IndexOfAny('"', '\\');
-        if (end <= 0 || rest[end] != '"' || rest[..end].ContainsAnyInRange('\0', '\u001f'))
+        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
+        if (end <= 0 || rest[end] != '"' || rest[..end].ContainsAnyInRange((byte)0, (byte)0x1f) || !System.Text.Unicode.Utf8.IsValid(rest[..end]))
         {
             return false;
         }
@@ -75,7 +79,7 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
         var start = position;
         var negative = Char('-');
         var digits = position;
-        while (position < text.Length && char.IsAsciiDigit(text[position]))
+        while (position < text.Length && char.IsAsciiDigit((char)text[position]))
         {
             position++;
         }
@@ -86,6 +90,6 @@ internal ref struct CanonicalReader(ReadOnlySpan<char> text)
             return false;
         }
 
-        return long.TryParse(text[start..position], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value);
+        return long.TryParse(text[start..position], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -57,8 +57,8 @@ internal static class TenantHourSeal
     /// <summary>Reads one row (the text inside its brackets) of a tenant's hour.</summary>
     public delegate bool RowReader<T>(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out T row);
 
-    /// <summary>Reads one row (the text inside its brackets) and gives its resource id, as it lies in the text.</summary>
-    public delegate bool RowVisitor(ref CanonicalReader reader, out ReadOnlySpan<char> resource);
+    /// <summary>Reads one row (the text inside its brackets) and gives its resource id's UTF-8 bytes, as they lie in the text.</summary>
+    public delegate bool RowVisitor(ref CanonicalReader reader, out ReadOnlySpan<byte> resource);
 
     /// <summary>
     /// The rows a payload states, each read by <paramref name="readRow"/>, or null when the payload is not exactly what
@@ -73,17 +73,17 @@ internal static class TenantHourSeal
             return null;
         }
 
-        var reader = new CanonicalReader(payload);
+        var reader = new CanonicalReader(Encoding.UTF8.GetBytes(payload));
         if (!ReadHead(ref reader, out var tenant, out var hour))
         {
             return null;
         }
 
         var rows = new List<T>();
-        return ReadRows(ref reader, (ref CanonicalReader r, out ReadOnlySpan<char> resource) =>
+        return ReadRows(ref reader, (ref CanonicalReader r, out ReadOnlySpan<byte> resource) =>
         {
             var read = readRow(ref r, tenant, hour, out var row);
-            resource = read ? resourceOf(row).AsSpan() : default;
+            resource = read ? Encoding.UTF8.GetBytes(resourceOf(row)) : default;
             if (read)
             {
                 rows.Add(row);
@@ -97,8 +97,8 @@ internal static class TenantHourSeal
     public static bool ReadHead(ref CanonicalReader reader, out string tenant, out DateTimeOffset hour)
     {
         (tenant, hour) = (string.Empty, default);
-        if (!reader.Literal("{\"tenantId\":") || !reader.String(out var named) || !reader.Literal(",\"hourStart\":") || !reader.Integer(out var seconds)
-            || seconds < 0 || seconds > 253_402_300_799 || !reader.Literal(",\"resources\":["))
+        if (!reader.Literal("{\"tenantId\":"u8) || !reader.String(out var named) || !reader.Literal(",\"hourStart\":"u8) || !reader.Integer(out var seconds)
+            || seconds < 0 || seconds > 253_402_300_799 || !reader.Literal(",\"resources\":["u8))
         {
             return false;
         }
@@ -119,28 +119,31 @@ internal static class TenantHourSeal
     public static bool ReadRows(ref CanonicalReader reader, RowVisitor visit, out string first, out string last)
     {
         (first, last) = (string.Empty, string.Empty);
-        scoped ReadOnlySpan<char> previous = default;
+        scoped ReadOnlySpan<byte> previous = default;
         var count = 0;
         do
         {
-            if (!reader.Char('[') || !visit(ref reader, out var resource) || !reader.Char(']')
-                || (count > 0 && previous.SequenceCompareTo(resource) >= 0))
+            if (!reader.Char('[') || !visit(ref reader, out var resource) || !reader.Char(']') || (count > 0 && Ordinal(previous, resource) >= 0))
             {
                 return false;
             }
 
             if (count++ == 0)
             {
-                first = resource.ToString();
+                first = Encoding.UTF8.GetString(resource);
             }
 
             previous = resource;
         }
         while (reader.Char(','));
 
-        last = previous.ToString();
-        return reader.Literal(Tail) && reader.AtEnd;
+        last = Encoding.UTF8.GetString(previous);
+        return reader.Literal("]}"u8) && reader.AtEnd;
     }
+
+    // The order the sealer sorts in (string.CompareOrdinal, UTF-16 code units): the bytes' order when both are ASCII.
+    private static int Ordinal(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        Ascii.IsValid(a) && Ascii.IsValid(b) ? a.SequenceCompareTo(b) : string.CompareOrdinal(Encoding.UTF8.GetString(a), Encoding.UTF8.GetString(b));
 
     /// <summary>A payload's text up to its first row.</summary>
     public static string Head(string tenant, DateTimeOffset hour) =>

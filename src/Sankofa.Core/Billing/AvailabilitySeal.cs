@@ -37,16 +37,16 @@ public static class AvailabilitySeal
     public static IReadOnlyList<AvailabilityHour>? Parse(string? payload) => TenantHourSeal.Parse<AvailabilityHour>(payload, ReadRow, static h => h.ResourceId);
 
     /// <summary>Reads one row's content (inside its brackets) without allocating (<see cref="TenantHourSeal.ReadRows"/>).</summary>
-    internal static bool ReadRow(ref CanonicalReader reader, out ReadOnlySpan<char> resource, out long expected, out long down)
+    internal static bool ReadRow(ref CanonicalReader reader, out ReadOnlySpan<byte> resource, out long expected, out long down)
     {
         (expected, down) = (0, 0);
-        return reader.Chars(out resource) && reader.Char(',') && reader.Integer(out expected) && reader.Char(',') && reader.Integer(out down);
+        return reader.Utf8(out resource) && reader.Char(',') && reader.Integer(out expected) && reader.Char(',') && reader.Integer(out down);
     }
 
     private static bool ReadRow(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out AvailabilityHour row)
     {
         var read = ReadRow(ref reader, out var resource, out var expected, out var down);
-        row = read ? new AvailabilityHour(resource.ToString(), tenant, string.Empty, hour, expected, down) : null!;
+        row = read ? new AvailabilityHour(Encoding.UTF8.GetString(resource), tenant, string.Empty, hour, expected, down) : null!;
         return read;
     }
 

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
@@ -42,7 +45,7 @@ public static class InvoiceVerifier
     }
 
     /// <summary>
-    /// Starts verifying <paramref name="served"/> from evidence that arrives in pages (<see cref="InvoiceCheck.Add"/> each
+    /// Starts verifying <paramref name="served"/> from evidence that arrives in pages (<c>Add</c> each
     /// as it comes, from any thread), so reading the next page and checking this one overlap.
     /// </summary>
     public static InvoiceCheck Start(Invoice served) => new(served);
@@ -67,11 +70,25 @@ public static class InvoiceVerifier
         /// <param name="entries">Sealed hours, ascending by id; pages must not overlap.</param>
         /// <param name="batches">The batches those entries are in.</param>
         /// <param name="chainRoots">The chain's roots of those batches, by batch id (read from the chain itself).</param>
-        public void Add(IReadOnlyList<AuditEntry> entries, IEnumerable<AuditBatch> batches, IReadOnlyDictionary<long, OnChainRoot> chainRoots)
+        public void Add(IReadOnlyList<AuditEntry> entries, IEnumerable<AuditBatch> batches, IReadOnlyDictionary<long, OnChainRoot> chainRoots) =>
+            Add(entries, null, batches, chainRoots);
+
+        /// <summary>
+        /// As <see cref="Add(IReadOnlyList{AuditEntry}, IEnumerable{AuditBatch}, IReadOnlyDictionary{long, OnChainRoot})"/>,
+        /// with each entry's payload given as the UTF-8 bytes that are hashed (its <see cref="AuditEntry.Payload"/> unused):
+        /// what a verifier that downloads payloads as bytes holds, with no string made of tens of MiB of them.
+        /// </summary>
+        /// <param name="entries">Sealed hours, ascending by id; pages must not overlap.</param>
+        /// <param name="payloads">Each entry's payload, at the same index.</param>
+        /// <param name="batches">The batches those entries are in.</param>
+        /// <param name="chainRoots">The chain's roots of those batches, by batch id (read from the chain itself).</param>
+        public void Add(
+            IReadOnlyList<AuditEntry> entries, IReadOnlyList<ReadOnlyMemory<byte>>? payloads, IEnumerable<AuditBatch> batches, IReadOnlyDictionary<long, OnChainRoot> chainRoots)
         {
             ArgumentNullException.ThrowIfNull(entries);
             ArgumentNullException.ThrowIfNull(batches);
             ArgumentNullException.ThrowIfNull(chainRoots);
+            ArgumentOutOfRangeException.ThrowIfNotEqual(payloads?.Count ?? entries.Count, entries.Count, nameof(payloads));
             var byId = batches.ToDictionary(b => b.Id);
 
             // A month is tens of MiB of payloads, so a large page is split in contiguous parts read on every core and
@@ -80,20 +97,25 @@ public static class InvoiceVerifier
             var size = (entries.Count + parts.Length - 1) / parts.Length;
             Parallel.For(0, parts.Length, p =>
             {
-                var sums = parts[p];
                 for (var i = p * size; i < Math.Min(entries.Count, (p + 1) * size); i++)
                 {
                     var entry = entries[i];
                     var batch = entry.Seal is { } seal ? byId.GetValueOrDefault(seal.BatchId) : null;
-                    var check = AuditVerifier.VerifyEntry(entry, batch, entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null);
-                    if (check.Status != AuditVerificationStatus.Verified)
+                    var root = entry.Seal is { } s ? chainRoots.GetValueOrDefault(s.BatchId) : null;
+                    if (payloads is not null)
                     {
-                        sums.Pending |= check.Status == AuditVerificationStatus.Pending;
-                        sums.Problems.AddRange(check.Problems);
+                        parts[p].Check(entry, payloads[i].Span, true, batch, root, served);
                     }
-                    else if (sums.Add(entry, served) is { } problem)
+                    else if (entry.Payload is not { } text)
                     {
-                        sums.Problems.Add(problem);
+                        parts[p].Check(entry, default, false, batch, root, served);
+                    }
+                    else
+                    {
+                        // The payload's bytes are what is hashed and read: encoded once, into a pooled buffer.
+                        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+                        parts[p].Check(entry, buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)), true, batch, root, served);
+                        ArrayPool<byte>.Shared.Return(buffer);
                     }
                 }
             });
@@ -249,9 +271,32 @@ public static class InvoiceVerifier
             Pending |= later.Pending;
         }
 
+        // Proves an entry (its payload given as bytes, when it has one) against its batch and the chain's root, then adds
+        // its hours.
+        public void Check(AuditEntry entry, ReadOnlySpan<byte> payload, bool hasPayload, AuditBatch? batch, OnChainRoot? root, Invoice invoice)
+        {
+            var changed = hasPayload && !SHA256.HashData(payload).AsSpan().SequenceEqual(entry.PayloadHash);
+            if (changed)
+            {
+                Problems.Add($"entry {entry.Id}: the payload does not match its payload hash (payload changed)");
+            }
+
+            // The rest of the audit checks (entry hash, proof, root) on the entry as it stands: its payload is checked above.
+            var check = AuditVerifier.VerifyEntry(entry.Payload is null ? entry : entry with { Payload = null }, batch, root);
+            if (check.Status != AuditVerificationStatus.Verified)
+            {
+                Pending |= check.Status == AuditVerificationStatus.Pending && !changed;
+                Problems.AddRange(check.Problems);
+            }
+            else if (!changed && Add(entry, payload, hasPayload, invoice) is { } problem)
+            {
+                Problems.Add(problem);
+            }
+        }
+
         // Adds a proven entry's hours; the reason when it holds none of this invoice's tenant and period in canonical form.
         // A payload found out of form part way has had its first rows added: the verification fails all the same.
-        public string? Add(AuditEntry entry, Invoice invoice)
+        private string? Add(AuditEntry entry, ReadOnlySpan<byte> payload, bool hasPayload, Invoice invoice)
         {
             var visit = entry.Action switch
             {
@@ -259,8 +304,8 @@ public static class InvoiceVerifier
                 AvailabilitySeal.Action => addAvailability,
                 _ => null,
             };
-            var reader = new CanonicalReader(entry.Payload);
-            if (visit is null || entry.Payload is null || !TenantHourSeal.ReadHead(ref reader, out var tenant, out var hour))
+            var reader = new CanonicalReader(payload);
+            if (visit is null || !hasPayload || !TenantHourSeal.ReadHead(ref reader, out var tenant, out var hour))
             {
                 return NotCanonical(entry);
             }
@@ -301,29 +346,37 @@ public static class InvoiceVerifier
         private static string NotCanonical(AuditEntry entry) =>
             $"entry {entry.Id} ({entry.Action}) is not a sealed usage or availability hour in canonical form";
 
-        private bool AddUsage(ref CanonicalReader reader, out ReadOnlySpan<char> resource)
+        private bool AddUsage(ref CanonicalReader reader, out ReadOnlySpan<byte> resource)
         {
             if (!UsageSeal.ReadRow(ref reader, out resource, out var project, out var seconds, out var vcpu, out var ram, out var disk))
             {
                 return false;
             }
 
-            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(usageOf, resource, out _);
-            (sum ??= new UsageSum(resource.ToString(), project.ToString())).Add(seconds, vcpu, ram, disk);
+            Span<char> name = stackalloc char[NameLength];
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(usageOf, Chars(resource, name), out _);
+            (sum ??= new UsageSum(Encoding.UTF8.GetString(resource), Encoding.UTF8.GetString(project))).Add(seconds, vcpu, ram, disk);
             return true;
         }
 
-        private bool AddAvailability(ref CanonicalReader reader, out ReadOnlySpan<char> resource)
+        private bool AddAvailability(ref CanonicalReader reader, out ReadOnlySpan<byte> resource)
         {
             if (!AvailabilitySeal.ReadRow(ref reader, out resource, out var expected, out var down))
             {
                 return false;
             }
 
-            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(availabilityOf, resource, out _);
-            (sum ??= new AvailabilitySum(resource.ToString())).Add(expected, down);
+            Span<char> name = stackalloc char[NameLength];
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(availabilityOf, Chars(resource, name), out _);
+            (sum ??= new AvailabilitySum(Encoding.UTF8.GetString(resource))).Add(expected, down);
             return true;
         }
+
+        // A resource id's characters, to look its sum up by (ids are short; a long one is decoded on the heap).
+        private const int NameLength = 128;
+
+        private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, Span<char> buffer) =>
+            utf8.Length <= buffer.Length ? buffer[..Encoding.UTF8.GetChars(utf8, buffer)] : Encoding.UTF8.GetString(utf8);
     }
 
     private sealed class UsageSum(string resourceId, string projectId)

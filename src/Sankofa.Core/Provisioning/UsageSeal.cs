@@ -38,11 +38,11 @@ public static class UsageSeal
     /// (<see cref="TenantHourSeal.ReadRows"/>).
     /// </summary>
     internal static bool ReadRow(
-        ref CanonicalReader reader, out ReadOnlySpan<char> resource, out ReadOnlySpan<char> project, out long seconds, out long vcpu, out long ram, out long disk)
+        ref CanonicalReader reader, out ReadOnlySpan<byte> resource, out ReadOnlySpan<byte> project, out long seconds, out long vcpu, out long ram, out long disk)
     {
         project = default;
         (seconds, vcpu, ram, disk) = (0, 0, 0, 0);
-        return reader.Chars(out resource) && reader.Char(',') && reader.Chars(out project) && reader.Char(',')
+        return reader.Utf8(out resource) && reader.Char(',') && reader.Utf8(out project) && reader.Char(',')
             && reader.Integer(out seconds) && reader.Char(',') && reader.Integer(out vcpu) && reader.Char(',')
             && reader.Integer(out ram) && reader.Char(',') && reader.Integer(out disk);
     }
@@ -50,7 +50,7 @@ public static class UsageSeal
     private static bool ReadRow(ref CanonicalReader reader, string tenant, DateTimeOffset hour, out UsageRecord row)
     {
         var read = ReadRow(ref reader, out var resource, out var project, out var seconds, out var vcpu, out var ram, out var disk);
-        row = read ? new UsageRecord(resource.ToString(), tenant, project.ToString(), hour, seconds, vcpu, ram, disk) : null!;
+        row = read ? new UsageRecord(Encoding.UTF8.GetString(resource), tenant, Encoding.UTF8.GetString(project), hour, seconds, vcpu, ram, disk) : null!;
         return read;
     }
 

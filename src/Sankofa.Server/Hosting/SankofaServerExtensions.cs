@@ -120,6 +120,7 @@ public static class SankofaServerExtensions
         app.MapGet("/favicon.ico", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
         app.MapAuditApi();
         app.MapRetentionApi();
+        Compliance.ResidencyApi.MapResidencyApi(app);
         app.MapLedgerApi();
         app.MapGovernanceApi();
         app.MapChainRpcApi();

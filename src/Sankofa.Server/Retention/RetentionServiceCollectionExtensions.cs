@@ -3,7 +3,7 @@ using Sankofa.Core.Retention;
 
 namespace Sankofa.Server.Retention;
 
-/// <summary>Registers audit retention: its options, archive directory and service.</summary>
+/// <summary>Registers the compliance services of retention and residency: options, archive directory, services.</summary>
 internal static class RetentionServiceCollectionExtensions
 {
     public static IServiceCollection AddSankofaRetention(this IServiceCollection services, IConfiguration configuration)
@@ -24,6 +24,7 @@ internal static class RetentionServiceCollectionExtensions
             sp.GetRequiredService<IAuditArchiveFiles>(),
             sp.GetRequiredService<IOptions<RetentionOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Core.Residency.ResidencyReports>();
         return services;
     }
 }

@@ -29,6 +29,18 @@ public sealed class ResidencyReportTests(ProvisioningFixture fixture) : IClassFi
         return JsonSerializer.Deserialize<ResidencyReportResponse>(text, Json.Options)!;
     }
 
+    private async Task EditAsync(string resourceId, string site, string jurisdiction)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE resources SET site_id = $site, placement = json_set(placement, '$.SiteId', $site, '$.Jurisdiction', $jurisdiction) WHERE id = $id";
+        command.Parameters.AddWithValue("$site", site);
+        command.Parameters.AddWithValue("$jurisdiction", jurisdiction);
+        command.Parameters.AddWithValue("$id", resourceId);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     [Fact]
     public async Task A_resource_moved_outside_its_jurisdictions_behind_the_apis_back_is_flagged_against_the_chain_record()
     {
@@ -45,7 +57,7 @@ public sealed class ResidencyReportTests(ProvisioningFixture fixture) : IClassFi
         }
 
         var home = (await h.Client.GetFromJsonAsync<JsonElement>("api/v1/sites/edge-001")).GetProperty("jurisdiction").GetString()!;
-        var sites = await h.Client.GetFromJsonAsync<JsonElement>("api/v1/sites?limit=1000");
+        var sites = await h.Client.GetFromJsonAsync<JsonElement>("api/v1/sites?limit=500");
         var abroad = sites.GetProperty("items").EnumerateArray().First(s => s.GetProperty("jurisdiction").GetString() != home);
         var pinned = JsonSerializer.SerializeToElement(ProvisioningHarness.Vm("p-" + tenant, "edge-001", "resident"));
         var body = JsonSerializer.Deserialize<Dictionary<string, object?>>(pinned.GetRawText())!;
@@ -75,18 +87,15 @@ public sealed class ResidencyReportTests(ProvisioningFixture fixture) : IClassFi
         // Behind the API's back: the store now says the resident VM runs at a site abroad (the server restarts to drop
         // what it keeps in memory of placements).
         await h.StopServerAsync();
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")};Pooling=False"))
+        try
         {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE resources SET site_id = $site, placement_json = json_set(placement_json, '$.SiteId', $site, '$.Jurisdiction', $jurisdiction) WHERE id = $id";
-            command.Parameters.AddWithValue("$site", abroad.GetProperty("id").GetString());
-            command.Parameters.AddWithValue("$jurisdiction", abroad.GetProperty("jurisdiction").GetString());
-            command.Parameters.AddWithValue("$id", resident.Id);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+            await EditAsync(resident.Id, abroad.GetProperty("id").GetString()!, abroad.GetProperty("jurisdiction").GetString()!);
+        }
+        finally
+        {
+            await h.StartServerAsync();
         }
 
-        await h.StartServerAsync();
         var tampered = await ReportAsync(tenant, from);
 
         Assert.Equal(1, tampered.Flagged);

@@ -96,6 +96,9 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
     /// @dev Site failovers the admin (the board, through its timelock) decided: a site out of placement, and the site
     ///      that takes its role. Declared after the others so an upgrade from a registry without it keeps their slots.
     mapping(bytes32 siteId => bytes32 toSiteId) private _failovers;
+    /// @dev The jurisdiction of the site each resource was placed in (data residency), as the ASCII bytes of its
+    ///      ISO 3166-1 alpha-2 code ("NG" = 0x4e47). Declared last so an upgrade keeps every earlier slot.
+    mapping(bytes32 resourceId => bytes2 jurisdiction) private _jurisdictions;
 
     /// @notice A site's attestation key was registered, with its holder's proof of possession.
     event SiteKeySet(bytes32 indexed site, address key);
@@ -117,6 +120,8 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
     event RemovalRequested(bytes32 indexed resourceId);
     /// @notice The resource was deleted.
     event Deleted(bytes32 indexed resourceId);
+    /// @notice The placement recorded the jurisdiction (ISO 3166-1 alpha-2, ASCII) of the resource's site.
+    event JurisdictionRecorded(bytes32 indexed resourceId, bytes32 indexed site, bytes2 jurisdiction);
     /// @notice The admin (the board) took a site out of placement and moved its role to another site.
     event SiteFailedOver(bytes32 indexed site, bytes32 indexed to);
     /// @notice The admin (the board) ended a site's failover: it takes work again.
@@ -142,6 +147,8 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
     error SiteKeyReused(address key, bytes32 site);
     /// @notice A site cannot fail over to itself.
     error SameSite(bytes32 site);
+    /// @notice A jurisdiction must be two upper-case ASCII letters (an ISO 3166-1 alpha-2 code).
+    error BadJurisdiction(bytes2 jurisdiction);
 
     /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -225,6 +232,36 @@ contract ResourceRegistry is AccessControlUpgradeable, PausableUpgradeable, Mult
 
     /// @notice Records where the resource was placed.
     function place(bytes32 resourceId, bytes32 site, bytes32 host) external onlyRole(CONTROL_PLANE_ROLE) whenNotPaused {
+        _place(resourceId, site, host);
+    }
+
+    /// @notice Records where the resource was placed and the jurisdiction of that site (data residency), together. A
+    ///         repeat with the same values is a no-op; another jurisdiction reverts with Conflict. A resource placed
+    ///         before jurisdictions were recorded gains its jurisdiction once.
+    function placeIn(bytes32 resourceId, bytes32 site, bytes32 host, bytes2 jurisdiction)
+        external
+        onlyRole(CONTROL_PLANE_ROLE)
+        whenNotPaused
+    {
+        if (!_isCountryCode(jurisdiction)) revert BadJurisdiction(jurisdiction);
+        _place(resourceId, site, host);
+        bytes2 current = _jurisdictions[resourceId];
+        if (current == jurisdiction) return;
+        if (current != bytes2(0)) revert Conflict(resourceId);
+        _jurisdictions[resourceId] = jurisdiction;
+        emit JurisdictionRecorded(resourceId, site, jurisdiction);
+    }
+
+    /// @notice The jurisdiction recorded with the resource's placement (zero when none was).
+    function jurisdictionOf(bytes32 resourceId) external view returns (bytes2) {
+        return _jurisdictions[resourceId];
+    }
+
+    function _isCountryCode(bytes2 code) private pure returns (bool) {
+        return code[0] >= 0x41 && code[0] <= 0x5A && code[1] >= 0x41 && code[1] <= 0x5A;
+    }
+
+    function _place(bytes32 resourceId, bytes32 site, bytes32 host) private {
         if (site == bytes32(0) || host == bytes32(0)) revert ZeroValue();
         Stored storage r = _resources[resourceId];
         if (r.state == State.Placed || r.state == State.Provisioned) {

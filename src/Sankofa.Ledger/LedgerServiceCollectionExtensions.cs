@@ -36,6 +36,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<IAuditAnchorLedger, AuditAnchorLedger>();
         services.TryAddSingleton<ILedgerStatus, LedgerStatusService>();
         services.TryAddSingleton<IResourceLedger, Resources.ResourceLedger>();
+        services.TryAddSingleton<Core.Residency.IResidencyLedger, Residency.ResidencyLedger>();
         services.TryAddSingleton<IGovernanceLedger, Governance.GovernanceLedger>();
         services.TryAddSingleton<IIdentityLedger, Identity.IdentityLedger>();
         services.TryAddSingleton<Core.Billing.IBillingLedger, Billing.BillingLedger>();

@@ -24,6 +24,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public IAuditStore Audit => services.GetRequiredService<IAuditStore>();
 
+    public Core.Retention.IAuditRetentionStore Retention => services.GetRequiredService<Core.Retention.IAuditRetentionStore>();
+
     internal Data.Provisioning.ProvisioningStore Provisioning => services.GetRequiredService<Data.Provisioning.ProvisioningStore>();
 
     public Core.Identity.Accounts.IAccountStore Accounts => services.GetRequiredService<Core.Identity.Accounts.IAccountStore>();

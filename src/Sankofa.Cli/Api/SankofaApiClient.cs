@@ -128,6 +128,25 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    /// <summary>DELETEs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>
+    public async Task<T> DeleteAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    /// <summary>GETs a path and copies the answer's body to <paramref name="destination"/>; a refusal throws <see cref="ApiProblemException"/>.</summary>
+    public async Task DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        await response.Content.CopyToAsync(destination, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>GETs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>

@@ -26,14 +26,16 @@ internal static class AuditCommand
         var all = new Option<bool>("--all") { Description = "Verify the whole log: every entry, every link of the hash chain, every batch root." };
         var rpcUrl = UriOption.Create("--rpc-url", "Chain JSON-RPC endpoint to read roots from (default: the one the server names).");
         var contract = new Option<string?>("--contract") { Description = "AuditAnchor contract address (default: the one the server names)." };
-        var verify = new Command("verify", "Verify audit entries against the Merkle roots read directly from the chain.") { id, all, rpcUrl, contract };
+        var archive = new Option<FileInfo?>("--archive") { Description = "Verify an audit archive file against the chain alone (with --rpc-url and --contract, no server is asked anything)." };
+        var verify = new Command("verify", "Verify audit entries against the Merkle roots read directly from the chain.") { id, all, archive, rpcUrl, contract };
         verify.Validators.Add(result =>
         {
             var hasId = result.GetValue(id) is not null;
             var hasAll = result.GetValue(all);
-            if (hasId == hasAll)
+            var hasArchive = result.GetValue(archive) is not null;
+            if ((hasId ? 1 : 0) + (hasAll ? 1 : 0) + (hasArchive ? 1 : 0) != 1)
             {
-                result.AddError("Give either an entry id or --all.");
+                result.AddError("Give either an entry id, --all or --archive FILE.");
             }
             else if (result.GetValue(id) is < 1)
             {
@@ -48,20 +50,23 @@ internal static class AuditCommand
                 using var api = SankofaApiClient.Create(parse.GetValue(SankofaCommand.Server)!);
                 using var chain = await ChainSource.OpenAsync(api, parse.GetValue(rpcUrl), parse.GetValue(contract), cancellationToken);
                 var verifier = new AuditLogVerifier(api, chain);
-                var report = parse.GetValue(id) is { } entryId
-                    ? await verifier.VerifyEntryAsync(entryId, cancellationToken)
+                var report = parse.GetValue(id) is { } entryId ? await verifier.VerifyEntryAsync(entryId, cancellationToken)
+                    : parse.GetValue(archive) is { } file ? await ArchiveCommands.VerifyFileAsync(file, chain, cancellationToken)
                     : await verifier.VerifyAllAsync(cancellationToken);
                 Print(report, output);
                 return report.ExitCode;
             }
-            catch (Exception ex) when (ex is HttpRequestException or Core.Ledger.LedgerUnavailableException or InvalidOperationException)
+            catch (Exception ex) when (ex is HttpRequestException or Core.Ledger.LedgerUnavailableException or InvalidOperationException or FormatException or IOException)
             {
                 await Console.Error.WriteLineAsync($"sankofa audit verify: {ex.Message}");
                 return Error;
             }
         });
 
-        return new Command("audit", "The verifiable audit log.") { verify };
+        return new Command("audit", "The verifiable audit log.")
+        {
+            verify, ArchiveCommands.CreateArchive(), ArchiveCommands.CreateList(), ArchiveCommands.CreateDelete(),
+        };
     }
 
     private static void Print(VerificationReport report, OutputFormat output)

@@ -53,10 +53,25 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
         AuditEntry? previous = null;
         long entries = 0;
         long from = 1;
+        // Entries archived (or deleted after their retention) left the hot log: it continues from the last one removed,
+        // whose hash is checked against its batch's root on chain, so the link across the boundary is checked too.
+        var boundary = await RetainedBoundary.ReadAsync(api, cancellationToken);
+        OnChainRoot? boundaryRoot = null;
+        if (boundary is not null)
+        {
+            boundaryRoot = (await chain.GetRootsAsync([boundary.BatchId], cancellationToken)).GetValueOrDefault(boundary.BatchId);
+            problems.AddRange(Core.Retention.AuditArchiveVerifier.CheckBoundary(boundary, boundaryRoot));
+        }
+
         while (true)
         {
             var page = await api.GetChainAsync(from, PageSize, cancellationToken);
             var pageEntries = page.Items.Select(ToDomain).ToList();
+            if (previous is null && pageEntries.Count > 0)
+            {
+                problems.AddRange(RetainedBoundary.CheckStart(boundary, pageEntries[0]));
+            }
+
             problems.AddRange(AuditVerifier.CheckLinks(pageEntries, previous));
             var newBatchIds = pageEntries.Select(e => e.Seal!.BatchId).Distinct().Where(id => !batches.ContainsKey(id)).ToList();
             foreach (var batchId in newBatchIds)
@@ -102,7 +117,7 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
         }
 
         // Batch ids run 1, 2, 3… without gaps, so a server hiding the newest batches would leave the next id on chain.
-        var highest = chainRoots.Count == 0 ? 0 : chainRoots.Keys.Max();
+        var highest = Math.Max(chainRoots.Count == 0 ? 0 : chainRoots.Keys.Max(), boundary?.BatchId ?? 0);
         var beyond = await chain.GetRootsAsync(Enumerable.Range(1, TrailingProbe).Select(i => highest + i).ToList(), cancellationToken);
         foreach (var batchId in beyond.Keys.Order())
         {
@@ -117,7 +132,8 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
             : AuditVerificationStatus.Verified;
         var summary = status switch
         {
-            AuditVerificationStatus.Verified => $"All {entries} sealed entries in {batches.Count} batches verified against {chain.RpcUrl} (contract {chain.Contract}); the hash chain is unbroken.",
+            AuditVerificationStatus.Verified => $"All {entries} sealed entries in {batches.Count} batches verified against {chain.RpcUrl} (contract {chain.Contract}); the hash chain is unbroken"
+                + (boundary is null ? "." : $", and continues from sequence {boundary.Sequence} (archived), whose hash the on-chain root of batch {boundary.BatchId} proves."),
             AuditVerificationStatus.Pending => $"{entries} sealed entries checked, no problem found; some are not anchored yet.",
             _ => $"Verification FAILED: {problems.Count} problem(s) in {entries} entries and {batches.Count} batches.",
         };

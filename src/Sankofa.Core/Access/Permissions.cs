@@ -56,6 +56,12 @@ public enum Permission
 
     /// <summary>Manage price books, billing runs and deposits (platform only).</summary>
     BillingWrite,
+
+    /// <summary>Archive old audit entries to files and delete those whose retention ended (platform only).</summary>
+    AuditArchive,
+
+    /// <summary>Read a tenant's residency report: where its resources ran and under which jurisdiction.</summary>
+    ResidencyRead,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -84,10 +90,12 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
     {
         [Roles.PlatformAdmin] = Enum.GetValues<Permission>(),
         [Roles.TenantAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ProjectsWrite, Permission.ResourcesRead,
-            Permission.ResourcesWrite, Permission.IdentitiesRead, Permission.IdentitiesWrite, Permission.CredentialsIssue, Permission.BillingRead],
-        [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite],
+            Permission.ResourcesWrite, Permission.IdentitiesRead, Permission.IdentitiesWrite, Permission.CredentialsIssue, Permission.BillingRead,
+            Permission.ResidencyRead],
+        [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite,
+            Permission.AuditArchive, Permission.ResidencyRead],
         [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead,
-            Permission.AgentsRead, Permission.BillingRead],
+            Permission.AgentsRead, Permission.BillingRead, Permission.ResidencyRead],
         [Roles.Viewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead],
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
         [Roles.BillingAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead, Permission.BillingWrite],
@@ -96,7 +104,8 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
 
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
     private static readonly HashSet<Permission> PlatformOnly =
-        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite];
+        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite,
+        Permission.AuditArchive];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

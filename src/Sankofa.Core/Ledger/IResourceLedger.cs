@@ -13,6 +13,13 @@ public interface IResourceLedger
     /// <summary>Records where the resource was placed.</summary>
     Task<LedgerReceipt> RecordPlacedAsync(string resourceId, string siteId, string hostId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records where the resource was placed together with the site's jurisdiction (ISO 3166-1 alpha-2), the chain's
+    /// record of data residency. A ledger that cannot record jurisdictions records the placement alone.
+    /// </summary>
+    Task<LedgerReceipt> RecordPlacedAsync(string resourceId, string siteId, string hostId, string jurisdiction, CancellationToken cancellationToken) =>
+        RecordPlacedAsync(resourceId, siteId, hostId, cancellationToken);
+
     /// <summary>The control plane attests that the resource runs with this spec.</summary>
     Task<LedgerReceipt> RecordProvisionedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken);
 

@@ -139,7 +139,10 @@ public sealed partial class ProvisioningService
             }
 
             var now = _time.GetUtcNow();
-            var explanation = PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup);
+            var explanation = PlacementExplanation.From(placed.Value!, request.AntiAffinityGroup) with
+            {
+                AllowedJurisdictions = request.AllowedJurisdictions is { } allowed ? [.. allowed.Order(StringComparer.Ordinal)] : null,
+            };
             var resource = new Resource(
                 id, 0, tenant.Id, project.Id, request.Name!, spec, specHash, DesiredState.Present, ResourceStatus.Requested, null,
                 explanation, null, 0, now, now, now, null, null, null, idempotencyKey, 0);

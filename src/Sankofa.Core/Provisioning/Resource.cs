@@ -86,6 +86,9 @@ public sealed record PlacementExplanation(
     string? AntiAffinityGroup,
     IReadOnlyList<RejectedExplanation> Rejected)
 {
+    /// <summary>The request's residency rule (allowed ISO 3166-1 alpha-2 codes), kept for residency reports; null when it had none.</summary>
+    public IReadOnlyList<string>? AllowedJurisdictions { get; init; }
+
     /// <summary>Flattens an engine decision.</summary>
     public static PlacementExplanation From(PlacementDecision decision, string? antiAffinityGroup)
     {

@@ -239,7 +239,7 @@ public sealed class ResourceReconciler
         // Queued together, in this order, so they usually share one transaction instead of waiting for one each; the
         // placement follows the request on chain either way, and is refused if the request was.
         var requesting = _ledger.RecordRequestedAsync(r.Id, r.SpecHash, ct);
-        var placing = _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct);
+        var placing = _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, r.Placement.Jurisdiction, ct);
         await Task.WhenAll(requesting, placing).ConfigureAwait(false);
         var (requested, placed) = (await requesting.ConfigureAwait(false), await placing.ConfigureAwait(false));
         return await SaveAsync(r with { Status = ResourceStatus.Placed }, "chain.placed",
@@ -530,7 +530,7 @@ public sealed class ResourceReconciler
 
         if (state < OnChainResourceState.Placed)
         {
-            sends.Add(("placement", _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, ct)));
+            sends.Add(("placement", _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, r.Placement.Jurisdiction, ct)));
         }
 
         if (needed == OnChainResourceState.Provisioned)

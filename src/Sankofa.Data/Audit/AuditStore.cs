@@ -12,7 +12,7 @@ namespace Sankofa.Data.Audit;
 internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 {
     // Any constant works; it only has to be the same for every server sharing the database.
-    private const long SealerLockKey = 0x5A4B_0FA0_0001;
+    internal const long SealerLockKey = 0x5A4B_0FA0_0001;
 
     // Six parameters a row: well under PostgreSQL's 65,535 parameters per statement.
     private const int InsertChunkSize = 1000;
@@ -96,6 +96,12 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var lastBatchId = await db.AuditBatches.MaxAsync(b => (long?)b.Id, cancellationToken).ConfigureAwait(false) ?? 0;
         var head = new AuditChainHead(last?.Sequence ?? 0, last?.Hash ?? AuditHashing.Genesis.ToArray(), lastBatchId);
+        if (last is null && await Retention.AuditRetentionStore.LastRemovedAsync(db, cancellationToken).ConfigureAwait(false) is { } removed)
+        {
+            // Every sealed entry was archived: the chain continues from the last one archived, never from genesis again.
+            head = head with { LastSequence = removed.Sequence, LastHash = removed.Hash };
+        }
+
 
         var unsealed = waiting
             .Select(e => new AuditEntry(e.Id, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), e.Actor, e.Action, e.Subject, e.PayloadHash, null, null))

@@ -75,6 +75,30 @@ internal static class ResourceRegistryCalls
         return [.. answers.Select(a => Hex.ToBytes(Output(a)) is { Length: 32 } verified && verified[31] == 1)];
     }
 
+    /// <summary>A jurisdiction as the registry stores it: the two ASCII bytes of its upper-case ISO 3166-1 alpha-2 code.</summary>
+    public static byte[] JurisdictionCode(string jurisdiction)
+    {
+        ArgumentNullException.ThrowIfNull(jurisdiction);
+        return jurisdiction.Length == 2 && char.IsAsciiLetterUpper(jurisdiction[0]) && char.IsAsciiLetterUpper(jurisdiction[1])
+            ? [(byte)jurisdiction[0], (byte)jurisdiction[1]]
+            : throw new ArgumentException($"A jurisdiction is an upper-case ISO 3166-1 alpha-2 code, not '{jurisdiction}'.", nameof(jurisdiction));
+    }
+
+    /// <summary>Whether the registry records jurisdictions (has <c>jurisdictionOf</c>, and with it <c>placeIn</c>).</summary>
+    public static async Task<bool> HasJurisdictionsAsync(JsonRpcClient rpc, string contract, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var output = await rpc.CallAsync("eth_call", cancellationToken,
+                new { to = contract, data = Hex.Bytes(new JurisdictionOfFunction { ResourceId = new byte[32] }.GetCallData()) }, "latest").ConfigureAwait(false);
+            return Hex.ToBytes(output.GetString() ?? "0x").Length == 32;
+        }
+        catch (JsonRpcException ex) when (ex.IsRevert)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The contract's <c>attestationDigest</c>: what the resource's site signs next. It covers the count of site
     /// attestations accepted so far, which only the chain knows, so it is read rather than computed here.
@@ -141,6 +165,6 @@ internal static class ResourceRegistryCalls
         }
     }
 
-    private static string Output(JsonRpcResult answer) =>
+    internal static string Output(JsonRpcResult answer) =>
         answer.Error is { } error ? throw error : answer.Value.GetString() ?? "0x";
 }

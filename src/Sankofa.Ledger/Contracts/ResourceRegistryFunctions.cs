@@ -141,4 +141,19 @@ internal sealed class ResourceTuple
     [Parameter("bytes32", "siteAttestation", 6)] public byte[] SiteAttestation { get; set; } = [];
     [Parameter("uint64", "updatedBlock", 7)] public BigInteger UpdatedBlock { get; set; }
 }
+
+[Function("placeIn")]
+internal sealed class PlaceInFunction : FunctionMessage
+{
+    [Parameter("bytes32", "resourceId", 1)] public byte[] ResourceId { get; set; } = [];
+    [Parameter("bytes32", "site", 2)] public byte[] Site { get; set; } = [];
+    [Parameter("bytes32", "host", 3)] public byte[] Host { get; set; } = [];
+    [Parameter("bytes2", "jurisdiction", 4)] public byte[] Jurisdiction { get; set; } = [];
+}
+
+[Function("jurisdictionOf", "bytes2")]
+internal sealed class JurisdictionOfFunction : FunctionMessage
+{
+    [Parameter("bytes32", "resourceId", 1)] public byte[] ResourceId { get; set; } = [];
+}
 #pragma warning restore CA1812

@@ -20,6 +20,7 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     // first write) plus about a third.
     private const long RequestGas = 100_000;
     private const long PlaceGas = 90_000;
+    private const long PlaceInGas = 125_000;
     private const long ProvisionedGas = 60_000;
     private const long AttestGas = 70_000;
     private const long RemoveGas = 30_000;
@@ -32,6 +33,7 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
 
     private readonly LedgerRuntime _runtime;
     private readonly TransitionBatcher _batcher;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<bool>> _hasJurisdictions = new(StringComparer.OrdinalIgnoreCase);
 
     public ResourceLedger(LedgerRuntime runtime, IOptions<LedgerOptions> options, TimeProvider time, ILogger<ResourceLedger> logger)
     {
@@ -46,6 +48,37 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     public Task<LedgerReceipt> RecordPlacedAsync(string resourceId, string siteId, string hostId, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:place:{siteId}/{hostId}",
             new PlaceFunction { ResourceId = LedgerIds.Of(resourceId), Site = LedgerIds.Of(siteId), Host = LedgerIds.Of(hostId) }, PlaceGas, cancellationToken);
+
+    public async Task<LedgerReceipt> RecordPlacedAsync(string resourceId, string siteId, string hostId, string jurisdiction, CancellationToken cancellationToken)
+    {
+        var code = ResourceRegistryCalls.JurisdictionCode(jurisdiction);
+        // A registry deployed before residency was recorded lacks placeIn until the board upgrades it: placement goes on.
+        if (!await HasJurisdictionsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await RecordPlacedAsync(resourceId, siteId, hostId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await SendAsync($"resource:{resourceId}:place:{siteId}/{hostId}/{jurisdiction}",
+            new PlaceInFunction { ResourceId = LedgerIds.Of(resourceId), Site = LedgerIds.Of(siteId), Host = LedgerIds.Of(hostId), Jurisdiction = code },
+            PlaceInGas, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> HasJurisdictionsAsync(CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        var probe = _hasJurisdictions.GetOrAdd(connection.ResourceRegistryAddress,
+            _ => ResourceRegistryCalls.HasJurisdictionsAsync(connection.Rpc, connection.ResourceRegistryAddress, CancellationToken.None));
+        try
+        {
+            return await probe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LedgerUnavailableException)
+        {
+            // Only an answer is kept: an unreachable node is asked again next time.
+            _hasJurisdictions.TryRemove(new KeyValuePair<string, Task<bool>>(connection.ResourceRegistryAddress, probe));
+            throw;
+        }
+    }
 
     public Task<LedgerReceipt> RecordProvisionedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
         SendAsync($"resource:{resourceId}:provisioned:{Short(specHash)}",

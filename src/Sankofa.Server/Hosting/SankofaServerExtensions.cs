@@ -19,6 +19,7 @@ using Sankofa.Server.Identity.Oidc;
 using Sankofa.Server.Ledger;
 using Sankofa.Server.Portal;
 using Sankofa.Server.Provisioning;
+using Sankofa.Server.Retention;
 using Sankofa.Server.Tenancy;
 using Sankofa.Server.Topology;
 
@@ -76,6 +77,7 @@ public static class SankofaServerExtensions
         services.AddSingleton<Sankofa.Core.Ledger.GovernanceQueries>();
         services.AddChainRpc(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
+        services.AddSankofaRetention(builder.Configuration);
         services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
@@ -117,6 +119,8 @@ public static class SankofaServerExtensions
         // policy that was a 401 in the console at each sign-in. Nothing to show, and nothing to refuse.
         app.MapGet("/favicon.ico", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
         app.MapAuditApi();
+        app.MapRetentionApi();
+        Compliance.ResidencyApi.MapResidencyApi(app);
         app.MapLedgerApi();
         app.MapGovernanceApi();
         app.MapChainRpcApi();

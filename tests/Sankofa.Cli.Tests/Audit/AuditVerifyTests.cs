@@ -189,7 +189,7 @@ public sealed class AuditVerifyTests : IAsyncLifetime
         var result = await RunCliAsync("audit", "verify", "3", "--all", "--server", server.Address.ToString());
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("either an entry id or --all", result.Error + result.Output, StringComparison.Ordinal);
+        Assert.Contains("either an entry id, --all or --archive FILE", result.Error + result.Output, StringComparison.Ordinal);
     }
 
     internal static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)

@@ -1307,6 +1307,82 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("resource_usage", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Retention.AuditRemovalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BeforeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("before_ms");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("file_name");
+
+                    b.Property<byte[]>("FileSha256")
+                        .HasColumnType("bytea")
+                        .HasColumnName("file_sha256");
+
+                    b.Property<long>("FirstBatch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_batch");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_sequence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastBatch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_batch");
+
+                    b.Property<byte[]>("LastHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_hash");
+
+                    b.Property<int>("LastLeafIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_leaf_index");
+
+                    b.Property<byte[]>("LastProof")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_proof");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<long>("NewestEntryMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("newest_entry_ms");
+
+                    b.Property<long>("OldestEntryMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("oldest_entry_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_removals_last_sequence");
+
+                    b.ToTable("audit_removals", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.HasOne("Sankofa.Data.Identity.AccountRow", null)

@@ -1288,6 +1288,82 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("resource_usage", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Retention.AuditRemovalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BeforeMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("before_ms");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<byte[]>("FileSha256")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("file_sha256");
+
+                    b.Property<long>("FirstBatch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_batch");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_sequence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastBatch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_batch");
+
+                    b.Property<byte[]>("LastHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("last_hash");
+
+                    b.Property<int>("LastLeafIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_leaf_index");
+
+                    b.Property<byte[]>("LastProof")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("last_proof");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<long>("NewestEntryMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("newest_entry_ms");
+
+                    b.Property<long>("OldestEntryMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("oldest_entry_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_removals_last_sequence");
+
+                    b.ToTable("audit_removals", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.HasOne("Sankofa.Data.Identity.AccountRow", null)

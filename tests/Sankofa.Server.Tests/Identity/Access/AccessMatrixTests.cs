@@ -170,6 +170,21 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await CheckAsync("GET audit batch", Get("api/v1/audit/batches/999999"), Except(403, (Admin, 404), (Auditor, 404)));
         await CheckAsync("POST audit entry", () => Json(HttpMethod.Post, "api/v1/audit/entries", new { actor = "x", action = "test.recorded", subject = "s", payload = new { } }),
             Except(403, (Admin, 201)));
+        // Retention (docs/compliance.md): audit.archive is platform-wide (operator, platform administrator); reading the
+        // retention status takes audit.read or audit.archive. Bodies without a cut-off, so nothing is archived here.
+        await CheckAsync("GET audit retention", Get("api/v1/audit/retention"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET audit archives", Get("api/v1/audit/archives"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("POST audit archive", () => Json(HttpMethod.Post, "api/v1/audit/archives", new { }), Except(403, (Admin, 400)));
+        await CheckAsync("DELETE audit entries", Send(HttpMethod.Delete, "api/v1/audit/entries"), Except(403, (Admin, 400)));
+
+        // Residency: residency.read within A for its administrator, operator and auditor; B answers them as a missing tenant.
+        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        {
+            var own = what == "own";
+            var exists = what != "missing";
+            await CheckAsync($"GET residency ({what})", Get($"api/v1/compliance/residency?tenant={tenant}&from=2020-01-01T00:00:00Z"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Viewer, 403), (Agent, 403)));
+        }
 
         // Billing: billing.read is held by the platform administrator, the auditor and billing administrator (platform-wide),
         // and within A by its tenant administrator, auditor and billing viewer; billing.write (price books, runs, deposits)

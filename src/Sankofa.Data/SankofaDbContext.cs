@@ -68,6 +68,7 @@ public abstract class SankofaDbContext : DbContext
         Billing.BillingModel.Configure(modelBuilder);
         Billing.AvailabilityModel.Configure(modelBuilder);
         SiteWorkModel.Configure(modelBuilder);
+        PersonalData.PersonalDataModel.Configure(modelBuilder);
     }
 }
 

@@ -69,6 +69,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Billing.IInvoiceStore, Billing.InvoiceStore>();
         services.AddSingleton<Core.Billing.IAvailabilityStore, Billing.AvailabilityStore>();
         services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();
+        services.AddSingleton<Core.PersonalData.IPersonalDataStore, PersonalData.PersonalDataStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

@@ -56,6 +56,12 @@ public enum Permission
 
     /// <summary>Manage price books, billing runs and deposits (platform only).</summary>
     BillingWrite,
+
+    /// <summary>Export everything held about an identity (platform only; an identity may always export its own).</summary>
+    PrivacyExport,
+
+    /// <summary>Erase an identity's personal data by destroying its key (platform only).</summary>
+    PrivacyErase,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -92,11 +98,13 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
         [Roles.BillingAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead, Permission.BillingWrite],
         [Roles.BillingViewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead],
+        [Roles.PrivacyOfficer] = [Permission.SitesRead, Permission.LedgerRead, Permission.AuditRead, Permission.IdentitiesRead, Permission.PrivacyExport, Permission.PrivacyErase],
     };
 
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
     private static readonly HashSet<Permission> PlatformOnly =
-        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite];
+        [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite,
+        Permission.PrivacyExport, Permission.PrivacyErase];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

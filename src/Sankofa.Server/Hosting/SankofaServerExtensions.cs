@@ -12,6 +12,7 @@ using Sankofa.Server.Sla;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
+using Sankofa.Server.PersonalData;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Identity.Credentials;
 using Sankofa.Server.AgentLink;
@@ -82,6 +83,7 @@ public static class SankofaServerExtensions
         services.AddSankofaAgents();
         services.AddSankofaBilling(builder.Configuration);
         services.AddSankofaSla(builder.Configuration);
+        services.AddSankofaPersonalData(builder.Configuration);
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL(builder.Configuration);
         services.AddSankofaCredentials(builder.Configuration);
@@ -128,6 +130,7 @@ public static class SankofaServerExtensions
         app.MapSlaApi();
         app.MapCredentialsApi();
         app.MapIdentityApi();
+        app.MapPersonalDataApi();
         app.MapGraphQLApi();
         app.MapOidcEndpoints();
         app.MapMeApi();

@@ -59,7 +59,7 @@ internal static class AccountsApi
             return refused.ToProblem();
         }
 
-        var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken);
+        var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken, body.Email, body.DisplayName);
         return result.Error is { } error ? error.ToProblem() : await CreatedAsync(result.Value!, chainIds, cancellationToken);
     }
 

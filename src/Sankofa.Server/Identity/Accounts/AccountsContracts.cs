@@ -9,7 +9,9 @@ namespace Sankofa.Server.Identity.Accounts;
 /// <param name="UserName">3–64 lower-case letters, digits, '.', '_', '-', starting with a letter; unique among users and services.</param>
 /// <param name="Password">At least 12 characters, not the user name; omitted: one is generated, returned once, and must be changed at first sign-in.</param>
 /// <param name="Roles">Role grants written <c>role</c> or <c>role@scope</c>, e.g. <c>tenant-admin@acme</c>.</param>
-public sealed record CreateUserBody(string? UserName, string? Password, IReadOnlyList<string>? Roles)
+/// <param name="Email">Optional e-mail address, kept encrypted under the user's own key (docs/personal-data.md).</param>
+/// <param name="DisplayName">Optional display name, kept likewise.</param>
+public sealed record CreateUserBody(string? UserName, string? Password, IReadOnlyList<string>? Roles, string? Email = null, string? DisplayName = null)
 {
     /// <summary>Leaves the password out, so an accidental log line cannot carry it.</summary>
     public override string ToString() => $"CreateUserBody({UserName})";

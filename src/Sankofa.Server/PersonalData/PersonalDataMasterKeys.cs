@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Sankofa.Core;
+using Sankofa.Core.PersonalData;
+using Sankofa.Ledger.Keys;
+
+namespace Sankofa.Server.PersonalData;
+
+/// <summary>Reads the configured master key, or the key file (made on first start).</summary>
+internal static class PersonalDataMasterKeys
+{
+    /// <summary>The file's name in the data directory when none is configured.</summary>
+    public const string DefaultFileName = "personal-data.key";
+
+    public static PersonalDataMasterKey Load(PersonalDataOptions options, IConfiguration configuration)
+    {
+        if (options.MasterKey is { Length: > 0 } configured)
+        {
+            return new PersonalDataMasterKey(Decode(configured, "PersonalData:MasterKey"));
+        }
+
+        var path = options.MasterKeyFile is { Length: > 0 } file
+            ? DataDirectory.Resolve(file)
+            : Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), DefaultFileName);
+        if (!File.Exists(path))
+        {
+            SecretFile.Write(path, Convert.ToBase64String(PersonalDataCipher.NewKey()));
+        }
+
+        return new PersonalDataMasterKey(Decode(File.ReadAllText(path).Trim(), $"PersonalData:MasterKeyFile ({path})"));
+    }
+
+    private static byte[] Decode(string text, string setting)
+    {
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text, bytes, out var written) && written == PersonalDataCipher.KeyLength
+            ? bytes[..written]
+            : throw new OptionsValidationException(setting, typeof(PersonalDataOptions), [$"{setting} must be {PersonalDataCipher.KeyLength} bytes in base64."]);
+    }
+}

@@ -45,6 +45,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(Billing.BillingCommand.Create());
         root.Subcommands.Add(Sla.SlaCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
+        root.Subcommands.Add(Compliance.ComplianceCommand.Create());
         foreach (var command in LoginCommand.Create())
         {
             root.Subcommands.Add(command);

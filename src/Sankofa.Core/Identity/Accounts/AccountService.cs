@@ -334,8 +334,9 @@ public sealed class AccountService : IAccountDirectory
             SubjectHashing.NewSalt(), grants, now, now, 0, AccountChainState.New with { PendingSteps = steps.Length });
         // A user's name is personal data: the payload (which is hashed and anchored) carries it sealed under the user's own
         // key, so erasing the key leaves the entry verifiable and the name unreadable. A service's client id is not a person's.
+        // A value sealed inside a payload is bound to its JSON property's name ("name"), which is how an export finds and opens it.
         var sealName = kind == AccountKind.User && personalData is not null;
-        var payloadName = sealName ? await personalData!.SealAsync(account.Id, PersonalFields.UserName, name, cancellationToken).ConfigureAwait(false) : name;
+        var payloadName = sealName ? await personalData!.SealAsync(account.Id, "name", name, cancellationToken).ConfigureAwait(false) : name;
         if (personal is { Count: > 0 })
         {
             await personalData!.StoreAsync(account.Id, personal, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,8 @@ public interface IPersonalDataSealer
 {
     /// <summary>
     /// Encrypts <paramref name="value"/> under the subject's key (made on first use) for <paramref name="field"/>: the
-    /// sealed text (<c>pd1:…</c>) may be hashed and anchored, since without the key it says nothing.
+    /// sealed text (<c>pd1:…</c>) may be hashed and anchored, since without the key it says nothing. Inside a JSON payload,
+    /// <paramref name="field"/> is the property's name, so that an export finds and opens it.
     /// </summary>
     Task<string> SealAsync(string subjectId, string field, string value, CancellationToken cancellationToken);
 

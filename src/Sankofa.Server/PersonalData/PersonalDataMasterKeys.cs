@@ -29,11 +29,19 @@ internal static class PersonalDataMasterKeys
         return new PersonalDataMasterKey(Decode(File.ReadAllText(path).Trim(), $"PersonalData:MasterKeyFile ({path})"));
     }
 
-    private static byte[] Decode(string text, string setting)
+    /// <summary>Whether <paramref name="text"/> is a master key: 32 bytes in base64.</summary>
+    public static bool IsKey(string text) => TryDecode(text, out _);
+
+    private static byte[] Decode(string text, string setting) =>
+        TryDecode(text, out var key)
+            ? key
+            : throw new OptionsValidationException(setting, typeof(PersonalDataOptions), [$"{setting} must be {PersonalDataCipher.KeyLength} bytes in base64."]);
+
+    private static bool TryDecode(string text, out byte[] key)
     {
         var bytes = new byte[text.Length];
-        return Convert.TryFromBase64String(text, bytes, out var written) && written == PersonalDataCipher.KeyLength
-            ? bytes[..written]
-            : throw new OptionsValidationException(setting, typeof(PersonalDataOptions), [$"{setting} must be {PersonalDataCipher.KeyLength} bytes in base64."]);
+        var ok = Convert.TryFromBase64String(text.Trim(), bytes, out var written) && written == PersonalDataCipher.KeyLength;
+        key = ok ? bytes[..written] : [];
+        return ok;
     }
 }

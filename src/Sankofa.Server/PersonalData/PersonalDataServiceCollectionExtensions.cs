@@ -9,7 +9,9 @@ internal static class PersonalDataServiceCollectionExtensions
 {
     public static IServiceCollection AddSankofaPersonalData(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection(PersonalDataOptions.Section));
+        services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection(PersonalDataOptions.Section))
+            .Validate(o => o.MasterKey is null || PersonalDataMasterKeys.IsKey(o.MasterKey), "PersonalData:MasterKey must be 32 bytes in base64.")
+            .ValidateOnStart();
         // Read (or made) at the first use, which is at start: the identity service is built by the first administrator's check.
         services.AddSingleton(sp => PersonalDataMasterKeys.Load(sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value, configuration));
         services.AddSingleton<PersonalDataVault>();

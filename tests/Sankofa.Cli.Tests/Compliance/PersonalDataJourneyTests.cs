@@ -49,6 +49,8 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         Assert.True(created.IsSuccessStatusCode, body.ToString());
         var id = body.GetProperty("identity").GetProperty("id").GetString()!;
         await ActiveOnChainAsync(id);
+        var shown = (await server.Client.GetFromJsonAsync<JsonElement>($"api/v1/identities/{id}")).GetProperty("personal");
+        Assert.Equal((Email, DisplayName), (shown.GetProperty("email").GetString(), shown.GetProperty("displayName").GetString()));
 
         // The user acts: signs in, reads its own export, changes its password (an audited action of its own).
         var token = (await new OidcFlows(server.Address).AuthorizationCodeAsync(userName, Password)).GetProperty("access_token").GetString()!;
@@ -102,6 +104,7 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         Assert.False(Personal(after.ToString()), "the export after erasure still shows personal data");
         var identity = await server.Client.GetFromJsonAsync<JsonElement>($"api/v1/identities/{id}");
         Assert.Equal(("~erased:" + id, "revoked"), (identity.GetProperty("name").GetString(), identity.GetProperty("status").GetString()));
+        Assert.Empty(identity.GetProperty("personal").EnumerateObject());
         Assert.False(Personal(identity.ToString()));
         using (var signIn = await server.Anonymous.PostAsJsonAsync("api/v1/identities/password", new { userName, currentPassword = Password + " two", newPassword = Password + " three" }))
         {

@@ -51,9 +51,11 @@ public sealed record ChangePasswordBody(string? UserName, string? CurrentPasswor
 /// <param name="Chain">What this control plane has recorded on chain and what waits.</param>
 /// <param name="OnChain">What the IdentityRegistry holds now (single reads only), or null when not registered (yet).</param>
 /// <param name="OnChainError">Why the chain could not be read, when it could not.</param>
+/// <param name="Personal">A single read's personal fields, opened (<c>email</c>, <c>displayName</c>); empty once erased (docs/personal-data.md).</param>
 public sealed record IdentityResponse(
     string Id, string Kind, string Name, string Status, IReadOnlyList<string> Roles, bool MustChangePassword, string Controller, string? Did,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChainSyncResponse Chain, OnChainIdentityResponse? OnChain = null, string? OnChainError = null);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChainSyncResponse Chain, OnChainIdentityResponse? OnChain = null, string? OnChainError = null,
+    IReadOnlyDictionary<string, string>? Personal = null);
 
 /// <summary>An identity's chain sync state.</summary>
 /// <param name="Recorded">The status the chain last recorded through this control plane: none, active, suspended or revoked.</param>

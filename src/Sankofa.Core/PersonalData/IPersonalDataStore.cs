@@ -12,6 +12,9 @@ public interface IPersonalDataStore
     /// <summary>The subject's key row, or null when it never had one.</summary>
     Task<SubjectKeyRecord?> GetKeyAsync(string subjectId, CancellationToken cancellationToken);
 
+    /// <summary>Some subject's key that is not erased (the oldest), or null when there is none: to check the master key opens the stored keys.</summary>
+    Task<SubjectKeyRecord?> GetAnyKeyAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores the subject's wrapped key unless it has one (or was erased); returns the row stored, which wins a race.</summary>
     Task<SubjectKeyRecord> AddKeyAsync(string subjectId, byte[] wrappedKey, DateTimeOffset now, CancellationToken cancellationToken);
 

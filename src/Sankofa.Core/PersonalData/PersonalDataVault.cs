@@ -32,6 +32,14 @@ public sealed class PersonalDataVault(IPersonalDataStore store, PersonalDataMast
     /// <inheritdoc />
     public Task ForgetAsync(string subjectId, CancellationToken cancellationToken) => store.ForgetAsync(subjectId, cancellationToken);
 
+    /// <summary>
+    /// Whether the master key opens the keys already stored (true when there are none): false means this server was
+    /// given another master key than the servers that stored them.
+    /// </summary>
+    public async Task<bool> OpensStoredKeysAsync(CancellationToken cancellationToken) =>
+        await store.GetAnyKeyAsync(cancellationToken).ConfigureAwait(false) is not { WrappedKey: { } wrapped } sample
+        || PersonalDataCipher.Unwrap(masterKey.Bytes, sample.SubjectId, wrapped) is not null;
+
     /// <summary>The subject's key as it stands: open (with the key), erased, or never made.</summary>
     public async Task<SubjectKey> GetKeyAsync(string subjectId, CancellationToken cancellationToken)
     {

@@ -17,6 +17,14 @@ internal sealed class PersonalDataStore(IStoreContextFactory contexts, TimeProvi
         return row is null ? null : ToDomain(row);
     }
 
+    public async Task<SubjectKeyRecord?> GetAnyKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<PersonalDataKeyRow>().AsNoTracking().Where(k => k.WrappedKey != null).OrderBy(k => k.CreatedAtMs).ThenBy(k => k.SubjectId)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToDomain(row);
+    }
+
     public async Task<SubjectKeyRecord> AddKeyAsync(string subjectId, byte[] wrappedKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try

@@ -17,6 +17,9 @@ internal sealed class InMemoryPersonalDataStore(InMemoryAccountStore accounts) :
 
     public Task<SubjectKeyRecord?> GetKeyAsync(string subjectId, CancellationToken cancellationToken) => Task.FromResult(keys.GetValueOrDefault(subjectId));
 
+    public Task<SubjectKeyRecord?> GetAnyKeyAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(keys.Values.Where(k => k.WrappedKey is not null).OrderBy(k => k.CreatedAt).FirstOrDefault());
+
     public Task<SubjectKeyRecord> AddKeyAsync(string subjectId, byte[] wrappedKey, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(keys.TryGetValue(subjectId, out var held) ? held : keys[subjectId] = new SubjectKeyRecord(subjectId, wrappedKey, now, null));
 

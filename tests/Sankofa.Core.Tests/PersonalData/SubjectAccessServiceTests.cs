@@ -131,6 +131,18 @@ public sealed class SubjectAccessServiceTests
     }
 
     [Fact]
+    public async Task A_vault_given_another_master_key_says_it_cannot_open_the_stored_keys()
+    {
+        var other = new PersonalDataVault(store, new PersonalDataMasterKey(PersonalDataCipher.NewKey()), time);
+        Assert.True(await other.OpensStoredKeysAsync(CancellationToken.None)); // nothing stored yet
+
+        await CreateAmaAsync();
+
+        Assert.False(await other.OpensStoredKeysAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => other.SealAsync(accounts.Audit[0].Subject["identity:".Length..], "email", "x", CancellationToken.None));
+    }
+
+    [Fact]
     public void Only_values_of_the_subject_open_in_a_payload_and_not_json_discloses_nothing()
     {
         var key = new SubjectKey("usr-1", PersonalDataCipher.NewKey(), null);

@@ -73,6 +73,8 @@ public static class SankofaServerExtensions
         services.AddHostedService(sp => new DataDirectoryReport(tightened, sp.GetRequiredService<ILogger<DataDirectoryReport>>()));
         services.AddHostedService<MetricsBootstrap>();
         services.AddSankofaStore(builder.Configuration);
+        // Right after the store: its master-key check needs the migrated store and must stop a misconfigured server before the chain starts.
+        services.AddSankofaPersonalData(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSingleton<Sankofa.Core.Ledger.GovernanceQueries>();
         services.AddChainRpc(builder.Configuration);
@@ -83,7 +85,6 @@ public static class SankofaServerExtensions
         services.AddSankofaAgents();
         services.AddSankofaBilling(builder.Configuration);
         services.AddSankofaSla(builder.Configuration);
-        services.AddSankofaPersonalData(builder.Configuration);
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL(builder.Configuration);
         services.AddSankofaCredentials(builder.Configuration);

@@ -69,6 +69,7 @@ public abstract class SankofaDbContext : DbContext
         Billing.AvailabilityModel.Configure(modelBuilder);
         SiteWorkModel.Configure(modelBuilder);
         Retention.RetentionModel.Configure(modelBuilder);
+        PersonalData.PersonalDataModel.Configure(modelBuilder);
     }
 }
 

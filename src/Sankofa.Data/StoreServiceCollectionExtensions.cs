@@ -70,6 +70,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Billing.IAvailabilityStore, Billing.AvailabilityStore>();
         services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();
         services.AddSingleton<Core.Retention.IAuditRetentionStore, Retention.AuditRetentionStore>();
+        services.AddSingleton<Core.PersonalData.IPersonalDataStore, PersonalData.PersonalDataStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

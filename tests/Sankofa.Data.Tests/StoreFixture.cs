@@ -38,6 +38,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Provisioning.ISiteWorkStore SiteWork => services.GetRequiredService<Core.Provisioning.ISiteWorkStore>();
 
+    public Core.PersonalData.IPersonalDataStore PersonalData => services.GetRequiredService<Core.PersonalData.IPersonalDataStore>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     /// <param name="provider">sqlite or postgres.</param>

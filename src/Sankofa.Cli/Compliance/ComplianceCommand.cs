@@ -2,11 +2,20 @@ using System.CommandLine;
 
 namespace Sankofa.Cli.Compliance;
 
-/// <summary><c>sankofa compliance …</c>: the group; each subject adds its subcommands from its own file.</summary>
+/// <summary><c>sankofa compliance …</c>: the group; each concern adds its subcommands from a file of its own.</summary>
 internal static class ComplianceCommand
 {
-    public static Command Create() => new("compliance", "Compliance evidence: data residency and more.")
+    public static Command Create()
     {
-        ResidencyCommands.Create(),
-    };
+        var compliance = new Command("compliance", "Compliance: data residency, personal data (export, erase) and the evidence kept for auditors.")
+        {
+            ResidencyCommands.Create(),
+        };
+        foreach (var command in PersonalDataCommands.Create())
+        {
+            compliance.Subcommands.Add(command);
+        }
+
+        return compliance;
+    }
 }

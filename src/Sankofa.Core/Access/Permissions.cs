@@ -62,6 +62,12 @@ public enum Permission
 
     /// <summary>Read a tenant's residency report: where its resources ran and under which jurisdiction.</summary>
     ResidencyRead,
+
+    /// <summary>Export everything held about an identity (platform only; an identity may always export its own).</summary>
+    PrivacyExport,
+
+    /// <summary>Erase an identity's personal data by destroying its key (platform only).</summary>
+    PrivacyErase,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -100,12 +106,13 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
         [Roles.BillingAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead, Permission.BillingWrite],
         [Roles.BillingViewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead],
+        [Roles.PrivacyOfficer] = [Permission.SitesRead, Permission.LedgerRead, Permission.AuditRead, Permission.IdentitiesRead, Permission.PrivacyExport, Permission.PrivacyErase],
     };
 
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
     private static readonly HashSet<Permission> PlatformOnly =
         [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite,
-        Permission.AuditArchive];
+        Permission.AuditArchive, Permission.PrivacyExport, Permission.PrivacyErase];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

@@ -30,14 +30,17 @@ public static class Roles
     /// <summary>Reads one tenant's invoices and statements, and signs or disputes its invoices with its own key (the customer).</summary>
     public const string BillingViewer = "billing-viewer";
 
+    /// <summary>Answers subject-access requests and erases personal data (docs/personal-data.md). Platform-wide only.</summary>
+    public const string PrivacyOfficer = "privacy-officer";
+
     /// <summary>Every role name.</summary>
-    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent, BillingAdmin, BillingViewer];
+    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent, BillingAdmin, BillingViewer, PrivacyOfficer];
 
     /// <summary>Whether the role is granted within a tenant or site (true) or platform-wide only (false).</summary>
     public static bool IsScoped(string role) => role is TenantAdmin or Operator or Viewer or SiteAgent or BillingViewer;
 
     /// <summary>Whether the role is granted platform-wide only (never within a tenant).</summary>
-    public static bool IsPlatformOnly(string role) => role is PlatformAdmin or BillingAdmin;
+    public static bool IsPlatformOnly(string role) => role is PlatformAdmin or BillingAdmin or PrivacyOfficer;
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ using Sankofa.Server.Sla;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
 using Sankofa.Server.Identity;
+using Sankofa.Server.PersonalData;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Identity.Credentials;
 using Sankofa.Server.AgentLink;
@@ -73,6 +74,8 @@ public static class SankofaServerExtensions
         services.AddHostedService(sp => new DataDirectoryReport(tightened, sp.GetRequiredService<ILogger<DataDirectoryReport>>()));
         services.AddHostedService<MetricsBootstrap>();
         services.AddSankofaStore(builder.Configuration);
+        // Right after the store: its master-key check needs the migrated store and must stop a misconfigured server before the chain starts.
+        services.AddSankofaPersonalData(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);
         services.AddSingleton<Sankofa.Core.Ledger.GovernanceQueries>();
         services.AddChainRpc(builder.Configuration);
@@ -132,6 +135,7 @@ public static class SankofaServerExtensions
         app.MapSlaApi();
         app.MapCredentialsApi();
         app.MapIdentityApi();
+        app.MapPersonalDataApi();
         app.MapGraphQLApi();
         app.MapOidcEndpoints();
         app.MapMeApi();

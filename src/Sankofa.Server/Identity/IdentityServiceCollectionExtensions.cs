@@ -53,7 +53,8 @@ internal static class IdentityServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AccountOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<AccountChainSignal>().Wake,
-            sp.GetServices<IPasswordChangeObserver>()));
+            sp.GetServices<IPasswordChangeObserver>(),
+            sp.GetService<IPersonalDataSealer>()));
         services.AddSingleton<IAccountDirectory>(sp => sp.GetRequiredService<AccountService>());
         services.AddSingleton(sp => new AccountChainSync(
             sp.GetRequiredService<IAccountStore>(),

@@ -19,6 +19,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData("Auth:Authority", "http://keycloak.example/realms/sankofa")]
     [InlineData("Limits:MaxRequestBodyBytes", "0")]
     [InlineData("GraphQL:MaxComplexity", "0")]
+    [InlineData("PersonalData:MasterKey", "c2hvcnQ=")]
     public async Task A_bad_setting_fails_start_up_naming_it(string key, string value)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>

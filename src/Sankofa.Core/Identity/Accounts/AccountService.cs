@@ -23,6 +23,7 @@ public sealed class AccountService : IAccountDirectory
     private readonly SignInThrottle throttle;
     private readonly Action? stepsQueued;
     private readonly IReadOnlyList<IPasswordChangeObserver> observers;
+    private readonly IPersonalDataSealer? personalData;
 
     // Hashing is deliberately slow: checks beyond this many wait, so a burst of guesses cannot take every core.
     private readonly SemaphoreSlim hashing;
@@ -38,10 +39,12 @@ public sealed class AccountService : IAccountDirectory
     /// <param name="time">The clock (throttling, timestamps).</param>
     /// <param name="stepsQueued">Called after a change queued chain steps, to wake the sender.</param>
     /// <param name="observers">Told about password changes.</param>
+    /// <param name="personalData">Encrypts users' personal data under their own keys (docs/personal-data.md); without it users get no profile fields and names stay in clear in audit payloads.</param>
     public AccountService(
         IAccountStore store, ISecretHasher hasher, IControllerKeyGenerator keys, AccountOptions options, TimeProvider time,
-        Action? stepsQueued = null, IEnumerable<IPasswordChangeObserver>? observers = null)
+        Action? stepsQueued = null, IEnumerable<IPasswordChangeObserver>? observers = null, IPersonalDataSealer? personalData = null)
     {
+        this.personalData = personalData;
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.hasher = hasher ?? throw new ArgumentNullException(nameof(hasher));
         this.keys = keys ?? throw new ArgumentNullException(nameof(keys));
@@ -56,10 +59,12 @@ public sealed class AccountService : IAccountDirectory
 
     /// <summary>
     /// Creates a user. Without a password one is generated and returned once, and must be changed at first sign-in
-    /// (as must any when <paramref name="mustChangePassword"/> is set).
+    /// (as must any when <paramref name="mustChangePassword"/> is set). An e-mail address and a display name, when given, are
+    /// stored encrypted under the user's own key.
     /// </summary>
     public async Task<Result<CreatedAccount>> CreateUserAsync(
-        string actor, string? userName, string? password, IReadOnlyList<string>? roles, bool mustChangePassword, CancellationToken cancellationToken)
+        string actor, string? userName, string? password, IReadOnlyList<string>? roles, bool mustChangePassword, CancellationToken cancellationToken,
+        string? email = null, string? displayName = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (AccountRules.NameProblem(userName) is { } nameProblem)
@@ -73,13 +78,19 @@ public sealed class AccountService : IAccountDirectory
         }
 
         var grants = AccountRules.ParseRoles(roles, "roles", errors);
+        var personal = PersonalFields.Validate(email, displayName, errors);
+        if (personal.Count > 0 && personalData is null)
+        {
+            errors[personal.Keys.First()] = ["This server keeps no personal data."];
+        }
+
         if (errors.Count > 0)
         {
             return Error.Invalid(errors);
         }
 
         var generated = password is null ? AccountRules.GeneratePassword(options.GeneratedPasswordLength) : null;
-        var result = await CreateAsync(actor, AccountKind.User, userName!, password ?? generated!, mustChangePassword || generated is not null, grants, "userName", cancellationToken)
+        var result = await CreateAsync(actor, AccountKind.User, userName!, password ?? generated!, mustChangePassword || generated is not null, grants, "userName", cancellationToken, personal)
             .ConfigureAwait(false);
         return result.Error is { } error ? error : Result<CreatedAccount>.Ok(result.Value! with { Password = generated });
     }
@@ -114,7 +125,7 @@ public sealed class AccountService : IAccountDirectory
         }
 
         var secret = clientSecret ?? AccountRules.GenerateClientSecret();
-        var result = await CreateAsync(actor, AccountKind.Service, clientId!, secret, false, grants, "clientId", cancellationToken).ConfigureAwait(false);
+        var result = await CreateAsync(actor, AccountKind.Service, clientId!, secret, false, grants, "clientId", cancellationToken, null).ConfigureAwait(false);
         return result.Error is { } error ? error : Result<CreatedAccount>.Ok(result.Value! with { ClientSecret = secret });
     }
 
@@ -203,7 +214,8 @@ public sealed class AccountService : IAccountDirectory
 
         var hash = await HashingAsync(() => hasher.Hash(newPassword), cancellationToken).ConfigureAwait(false);
         var changed = await ChangeAsync(stored.Id, account => (account with { SecretHash = hash, MustChangePassword = false }, [],
-            new AuditEvent(account.Id, "identity.password.changed", Subject(account.Id), JsonSerializer.Serialize(new { userName = account.Name }))),
+            // The subject names the identity; its user name would be personal data in a hashed payload.
+            new AuditEvent(account.Id, "identity.password.changed", Subject(account.Id), "{}")),
             cancellationToken).ConfigureAwait(false);
         if (changed.Error is not null)
         {
@@ -303,7 +315,7 @@ public sealed class AccountService : IAccountDirectory
 
     private async Task<Result<CreatedAccount>> CreateAsync(
         string actor, AccountKind kind, string name, string secret, bool mustChangePassword, IReadOnlyList<RoleGrant> grants, string nameField,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? personal)
     {
         // Each identity queues chain transactions: a tenant (or site) holds a bounded number of them.
         foreach (var scope in grants.Select(g => g.Scope).OfType<string>().Distinct(StringComparer.Ordinal))
@@ -320,10 +332,20 @@ public sealed class AccountService : IAccountDirectory
         var account = new StoredAccount(
             AccountRules.NewId(kind), kind, name, hasher.Hash(secret), mustChangePassword, IdentityStatus.Active, key.Address.ToLowerInvariant(),
             SubjectHashing.NewSalt(), grants, now, now, 0, AccountChainState.New with { PendingSteps = steps.Length });
+        // A user's name is personal data: the payload (which is hashed and anchored) carries it sealed under the user's own
+        // key, so erasing the key leaves the entry verifiable and the name unreadable. A service's client id is not a person's.
+        // A value sealed inside a payload is bound to its JSON property's name ("name"), which is how an export finds and opens it.
+        var sealName = kind == AccountKind.User && personalData is not null;
+        var payloadName = sealName ? await personalData!.SealAsync(account.Id, "name", name, cancellationToken).ConfigureAwait(false) : name;
+        if (personal is { Count: > 0 })
+        {
+            await personalData!.StoreAsync(account.Id, personal, cancellationToken).ConfigureAwait(false);
+        }
+
         var audit = new AuditEvent(actor, "identity.account.created", Subject(account.Id), JsonSerializer.Serialize(new
         {
             kind = kind == AccountKind.User ? "user" : "service",
-            name,
+            name = payloadName,
             roles = grants.Select(g => g.ToClaim()),
             controller = account.Controller,
             mustChangePassword,
@@ -334,11 +356,26 @@ public sealed class AccountService : IAccountDirectory
         }
         catch (AccountConflictException)
         {
+            await ForgetPersonalDataAsync(sealName, account.Id).ConfigureAwait(false);
             return Error.Conflict(nameField, $"An identity named '{name}' exists already.");
+        }
+        catch
+        {
+            await ForgetPersonalDataAsync(sealName, account.Id).ConfigureAwait(false);
+            throw;
         }
 
         stepsQueued?.Invoke();
         return Result<CreatedAccount>.Ok(new CreatedAccount(account, key.PrivateKey, null, null));
+    }
+
+    /// <summary>An identity that was not created keeps no personal data (its key and fields were stored first).</summary>
+    private async Task ForgetPersonalDataAsync(bool sealedAny, string accountId)
+    {
+        if (sealedAny && personalData is not null)
+        {
+            await personalData.ForgetAsync(accountId, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private async Task<Result<StoredAccount>> ChangeStatusAsync(string actor, string accountId, IdentityStatus target, CancellationToken cancellationToken)

@@ -891,6 +891,56 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.PersonalData.PersonalDataFieldRow", b =>
+                {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("field");
+
+                    b.Property<string>("SealedValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sealed_value");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at_ms");
+
+                    b.HasKey("SubjectId", "Field");
+
+                    b.ToTable("personal_data_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.PersonalData.PersonalDataKeyRow", b =>
+                {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject_id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long?>("ErasedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("erased_at_ms");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("SubjectId");
+
+                    b.ToTable("personal_data_keys", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Provisioning.ProjectRow", b =>
                 {
                     b.Property<string>("Id")

@@ -59,7 +59,7 @@ internal static class AccountsApi
             return refused.ToProblem();
         }
 
-        var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken);
+        var result = await accounts.CreateUserAsync(ProvisioningApi.Actor(context), body.UserName, body.Password, body.Roles, false, cancellationToken, body.Email, body.DisplayName);
         return result.Error is { } error ? error.ToProblem() : await CreatedAsync(result.Value!, chainIds, cancellationToken);
     }
 
@@ -102,7 +102,8 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, IdentityQueries queries, IIdentityLedger identities, ChainIdSource chainIds, CancellationToken cancellationToken)
+        string id, HttpContext context, IdentityQueries queries, IIdentityLedger identities, ChainIdSource chainIds, Core.PersonalData.PersonalDataVault personalData,
+        CancellationToken cancellationToken)
     {
         var result = await queries.GetAsync(context.RequiredCaller(), id, cancellationToken);
         if (result.Error is { } error)
@@ -124,7 +125,9 @@ internal static class AccountsApi
             chainError = ex.Message;
         }
 
-        return TypedResults.Ok(account.ToResponse(chainId, steps) with { OnChain = onChain, OnChainError = chainError });
+        // Whoever may see the identity sees its personal fields, opened here; once erased they are gone.
+        var personal = await personalData.ReadFieldsAsync(await personalData.GetKeyAsync(id, cancellationToken), cancellationToken);
+        return TypedResults.Ok(account.ToResponse(chainId, steps) with { OnChain = onChain, OnChainError = chainError, Personal = personal });
     }
 
     private static async Task<Results<Ok<IdentityResponse>, ProblemHttpResult>> SuspendAsync(

@@ -9,7 +9,9 @@ namespace Sankofa.Server.Identity.Accounts;
 /// <param name="UserName">3–64 lower-case letters, digits, '.', '_', '-', starting with a letter; unique among users and services.</param>
 /// <param name="Password">At least 12 characters, not the user name; omitted: one is generated, returned once, and must be changed at first sign-in.</param>
 /// <param name="Roles">Role grants written <c>role</c> or <c>role@scope</c>, e.g. <c>tenant-admin@acme</c>.</param>
-public sealed record CreateUserBody(string? UserName, string? Password, IReadOnlyList<string>? Roles)
+/// <param name="Email">Optional e-mail address, kept encrypted under the user's own key (docs/personal-data.md).</param>
+/// <param name="DisplayName">Optional display name, kept likewise.</param>
+public sealed record CreateUserBody(string? UserName, string? Password, IReadOnlyList<string>? Roles, string? Email = null, string? DisplayName = null)
 {
     /// <summary>Leaves the password out, so an accidental log line cannot carry it.</summary>
     public override string ToString() => $"CreateUserBody({UserName})";
@@ -49,9 +51,11 @@ public sealed record ChangePasswordBody(string? UserName, string? CurrentPasswor
 /// <param name="Chain">What this control plane has recorded on chain and what waits.</param>
 /// <param name="OnChain">What the IdentityRegistry holds now (single reads only), or null when not registered (yet).</param>
 /// <param name="OnChainError">Why the chain could not be read, when it could not.</param>
+/// <param name="Personal">A single read's personal fields, opened (<c>email</c>, <c>displayName</c>); empty once erased (docs/personal-data.md).</param>
 public sealed record IdentityResponse(
     string Id, string Kind, string Name, string Status, IReadOnlyList<string> Roles, bool MustChangePassword, string Controller, string? Did,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChainSyncResponse Chain, OnChainIdentityResponse? OnChain = null, string? OnChainError = null);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChainSyncResponse Chain, OnChainIdentityResponse? OnChain = null, string? OnChainError = null,
+    IReadOnlyDictionary<string, string>? Personal = null);
 
 /// <summary>An identity's chain sync state.</summary>
 /// <param name="Recorded">The status the chain last recorded through this control plane: none, active, suspended or revoked.</param>

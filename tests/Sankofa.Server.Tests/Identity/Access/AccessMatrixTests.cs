@@ -32,6 +32,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         TenantAuditor = "auditor@A", Viewer = "viewer@A", Agent = "site-agent@edge-001", Anonymous = "anonymous",
         BillingAdmin = "billing-admin", BillingViewer = "billing-viewer@A";
 
+    // Holds nothing but personal-data requests (and reading identities, the audit log, sites, the ledger): walked on those routes.
+    private const string PrivacyOfficer = "privacy-officer";
+
     private static readonly string[] Callers = [Admin, TenantAdmin, Operator, Auditor, TenantAuditor, Viewer, Agent, Anonymous];
 
     // The billing roles hold nothing but billing (and reading sites, tenants, the ledger): walked on the billing routes and fields.
@@ -66,7 +69,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         resourceB = (await h.CreateAsync(ProvisioningHarness.Vm(projectB, "edge-002", "b-1"))).Id;
 
         // Each role as a service account of its own, the tenant roles within A; plus a plain member of each tenant.
-        var signedIn = Callers.Where(c => c != Anonymous).Concat(BillingCallers).ToList();
+        var signedIn = Callers.Where(c => c != Anonymous).Concat(BillingCallers).Append(PrivacyOfficer).ToList();
         var accounts = await Task.WhenAll(signedIn.Select(c => ServiceAsync(Role(c))));
         foreach (var (caller, (id, token)) in signedIn.Zip(accounts))
         {
@@ -350,6 +353,17 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await PortalAsync("record deposit", (q, c) => q.Invoices.DepositAsync(c, "portal:" + c.Id, new DepositRequest(null, null, null, null), default), BillingWriterOutcomes("Invalid"));
         await PortalAsync("start billing runs", (q, c) => q.Runs.StartAsync(c, new BillingRunRequest(null, DateTimeOffset.Parse("2020-01-01T00:30:00Z", System.Globalization.CultureInfo.InvariantCulture),
             DateTimeOffset.Parse("2020-01-01T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), default), BillingWriterOutcomes("Invalid"));
+
+        // Personal data: privacy.export and privacy.erase are platform-wide only; any identity exports its own. Erasure is
+        // walked on an id that does not exist, so nothing is erased.
+        await CheckAsync("GET subject export (other)", Get($"api/v1/compliance/subjects/{memberB}/export"), Except(403, (Admin, 200), (PrivacyOfficer, 200)));
+        await CheckAsync("GET subject export (missing)", Get("api/v1/compliance/subjects/usr-missing/export"), Except(403, (Admin, 404), (PrivacyOfficer, 404)));
+        await CheckAsync("POST subject erase (missing)", () => Send(HttpMethod.Post, "api/v1/compliance/subjects/usr-missing/erase"),
+            Except(403, (Admin, 404), (PrivacyOfficer, 404)));
+        foreach (var caller in Callers.Where(c => c != Anonymous).Append(PrivacyOfficer))
+        {
+            await CheckAsync($"GET subject export (own)", Get($"api/v1/compliance/subjects/{ids[caller]}/export"), Only((caller, 200)));
+        }
 
         // Last, the allowed delete: A's operator removes A's resource.
         await CheckAsync("DELETE resource (own, operator)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"), Only((Operator, 202)));

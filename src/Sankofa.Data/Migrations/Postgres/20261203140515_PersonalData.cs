@@ -1,0 +1,52 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Sankofa.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PersonalData : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "personal_data_fields",
+                columns: table => new
+                {
+                    subject_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    field = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    sealed_value = table.Column<string>(type: "text", nullable: false),
+                    updated_at_ms = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_personal_data_fields", x => new { x.subject_id, x.field });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "personal_data_keys",
+                columns: table => new
+                {
+                    subject_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    wrapped_key = table.Column<byte[]>(type: "bytea", nullable: true),
+                    created_at_ms = table.Column<long>(type: "bigint", nullable: false),
+                    erased_at_ms = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_personal_data_keys", x => x.subject_id);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "personal_data_fields");
+
+            migrationBuilder.DropTable(
+                name: "personal_data_keys");
+        }
+    }
+}

@@ -59,27 +59,27 @@ internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<Custo
         var before = await CustodyCalls.AssetOfAsync(connection.Rpc, CustodyAddress(connection), action.AssetId, cancellationToken).ConfigureAwait(false);
         var id = LedgerIds.Of(action.AssetId);
         var name = HardwareNames.Name(action.Kind);
-        FunctionMessage function = action.Kind switch
+        var data = action.Kind switch
         {
             CustodyEventKind.Registration => new RegisterAssetFunction
             {
                 AssetId = id, AssetHash = Required(action.AssetHash, "assetHash"), DocumentHash = action.DocumentHash, Signature = signatures[0],
-            },
+            }.GetCallData(),
             CustodyEventKind.Transfer => new TransferAssetFunction
             {
                 AssetId = id, To = LedgerIds.Of(action.To!), DocumentHash = action.DocumentHash, SenderSignature = signatures[0],
                 ReceiverSignature = signatures.Count > 1 ? signatures[1] : [],
-            },
-            CustodyEventKind.Inspection => new InspectAssetFunction { AssetId = id, Passed = action.Passed ?? false, DocumentHash = action.DocumentHash, Signature = signatures[0] },
+            }.GetCallData(),
+            CustodyEventKind.Inspection => new InspectAssetFunction { AssetId = id, Passed = action.Passed ?? false, DocumentHash = action.DocumentHash, Signature = signatures[0] }.GetCallData(),
             CustodyEventKind.Installation => new InstallAssetFunction
             {
                 AssetId = id, Site = LedgerIds.Of(action.SiteId!), Host = LedgerIds.Of(action.HostId!), DocumentHash = action.DocumentHash, Signature = signatures[0],
-            },
-            CustodyEventKind.Decommission => new DecommissionAssetFunction { AssetId = id, CertificateHash = action.DocumentHash, Signature = signatures[0] },
+            }.GetCallData(),
+            CustodyEventKind.Decommission => new DecommissionAssetFunction { AssetId = id, CertificateHash = action.DocumentHash, Signature = signatures[0] }.GetCallData(),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, null),
         };
 
-        var receipt = await SendAsync($"{name} of asset {action.AssetId}", function.GetCallData(), cancellationToken).ConfigureAwait(false);
+        var receipt = await SendAsync($"{name} of asset {action.AssetId}", data, cancellationToken).ConfigureAwait(false);
         return (receipt, before?.Events ?? 0);
     }
 

@@ -14,7 +14,7 @@ namespace Sankofa.Core.Hardware;
 /// keys — the control plane holds none of them: it checks each signature is the named party's, the chain checks it
 /// again and refuses what is not, and only what the chain accepted is stored, with its chain record.
 /// </summary>
-public sealed partial class HardwareService(IAssetStore store, ICustodyLedger ledger, SiteCatalog catalog, TimeProvider time)
+public sealed partial class HardwareService(IAssetStore store, ICustodyLedger ledger, SiteCatalog catalog, TimeProvider time) : Provisioning.IHostVerification
 {
     /// <summary>The longest page.</summary>
     public const int MaxPage = 500;
@@ -267,8 +267,17 @@ public sealed partial class HardwareService(IAssetStore store, ICustodyLedger le
     {
         ArgumentNullException.ThrowIfNull(hostIds);
         var hardware = await store.HostHardwareAsync(hostIds, cancellationToken).ConfigureAwait(false);
-        return hostIds.Distinct(StringComparer.Ordinal).ToDictionary(h => h, h => CustodyRules.CheckHost(h, hardware), StringComparer.Ordinal);
+        // Each host's own servers and their components, so the rules read a handful of assets per host, not the fleet's.
+        var servers = hardware.Where(h => h.Asset.HostId is not null).ToLookup(h => h.Asset.HostId!, StringComparer.Ordinal);
+        var components = hardware.Where(h => h.Asset.ServerId is not null).ToLookup(h => h.Asset.ServerId!, StringComparer.Ordinal);
+        return hostIds.Distinct(StringComparer.Ordinal).ToDictionary(
+            h => h, h => CustodyRules.CheckHost(h, [.. servers[h], .. servers[h].SelectMany(s => components[s.Asset.Id])]), StringComparer.Ordinal);
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> UnverifiedHostsAsync(IReadOnlyCollection<string> hostIds, CancellationToken cancellationToken) =>
+        (await HostGapsAsync(hostIds, cancellationToken).ConfigureAwait(false)).Where(g => g.Value.Count > 0)
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Value.Select(v => v.Reason)), StringComparer.Ordinal);
 
     internal async Task<AssetDetails?> DetailsAsync(string assetId, CancellationToken cancellationToken)
     {

@@ -106,6 +106,7 @@ internal static class HardwareServiceCollectionExtensions
     public static IServiceCollection AddSankofaHardware(this IServiceCollection services)
     {
         services.AddSingleton<HardwareService>();
+        services.AddSingleton<Core.Provisioning.IHostVerification>(sp => sp.GetRequiredService<HardwareService>());
         services.AddSingleton<ProvenanceService>();
         return services;
     }

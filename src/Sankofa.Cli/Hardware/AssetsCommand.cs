@@ -24,6 +24,7 @@ internal static class AssetsCommand
     private static readonly Option<string?> Contract = new("--contract") { Description = "SankofaCustody's address (default: the one the server names)." };
     private static readonly Option<FileInfo?> Document = new("--document") { Description = "The event's document (packing list, photo, report, certificate): uploaded, its SHA-256 signed." };
     private static readonly Option<string?> DocumentHash = new("--document-hash") { Description = "The SHA-256 of a document uploaded already (0x and 64 hex digits), instead of --document." };
+    private static readonly Option<string?> Party = new("--party") { Description = "Your identity's id, whose key signs (default: the identity signed in)." };
 
     public static Command Create()
     {
@@ -76,12 +77,12 @@ internal static class AssetsCommand
         var model = new Option<string>("--model") { Description = "Its model.", Required = true };
         var serial = new Option<string>("--serial") { Description = "Its serial number.", Required = true };
         var firmware = new Option<string[]>("--firmware") { Description = "A firmware version, component=version (repeat for each).", AllowMultipleArgumentsPerToken = false };
-        var server = new Option<string?>("--server") { Description = "For a component: the server it belongs to." };
+        var server = new Option<string?>("--server-id") { Description = "For a component: the server asset it belongs to." };
         var host = new Option<string?>("--host") { Description = "For a server: the catalog host it becomes (edge-001-h01)." };
         var register = new Command("register",
             "Add the asset and sign its registration as its supplier (your identity holds the supplier role): the asset's hash goes on chain, you hold it.")
         {
-            id, kind, manufacturer, model, serial, firmware, server, host, Document, DocumentHash, KeyFile, RpcUrl, Contract,
+            id, kind, manufacturer, model, serial, firmware, server, host, Document, DocumentHash, KeyFile, Party, RpcUrl, Contract,
         };
         register.SetAction((parse, ct) => RunAsync(parse, async api =>
         {
@@ -90,7 +91,17 @@ internal static class AssetsCommand
                 : throw new ArgumentException($"--firmware '{f}' is not component=version.")).ToList();
             var request = new AssetRequest(assetId, parse.GetValue(kind), parse.GetValue(manufacturer), parse.GetValue(model), parse.GetValue(serial), versions,
                 parse.GetValue(server), parse.GetValue(host));
-            var created = await api.PostJsonAsync<AssetResponse>("api/v1/assets", JsonSerializer.Serialize(request, SankofaApiClient.Json), ct);
+            AssetResponse created;
+            try
+            {
+                created = await api.PostJsonAsync<AssetResponse>("api/v1/assets", JsonSerializer.Serialize(request, SankofaApiClient.Json), ct);
+            }
+            catch (ApiProblemException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // Added before (by an operator, or a run that stopped before signing): signed if it is the same asset.
+                created = (await api.GetAsync<AssetDetailsResponse>($"api/v1/assets/{assetId}", ct)).Asset;
+            }
+
             // What is signed is the hash recomputed here from what was typed, not the one the server answers.
             var asset = new Asset(assetId, HardwareNames.Kind(request.Kind) ?? throw new ArgumentException($"Unknown kind '{request.Kind}'."), request.Manufacturer!, request.Model!,
                 request.Serial!, [.. versions.Select(v => new FirmwareVersion(v.Component!, v.Version!))], request.ServerId, request.HostId);
@@ -99,11 +110,11 @@ internal static class AssetsCommand
                 throw new InvalidOperationException($"The server stored asset {assetId} with hash {created.Hash}, not {Hex(asset.Hash())}: not signed.");
             }
 
-            var me = await api.GetAsync<CallerResponse>("api/v1/me", ct);
+            var me = parse.GetValue(Party) ?? (await api.GetAsync<CallerResponse>("api/v1/me", ct)).Id;
             var document = await DocumentAsync(parse, api, ct);
-            var recorded = await SignAndSubmitAsync(parse, api, assetId, new CustodyRequest("registration", document, Party: me.Id),
+            var recorded = await SignAndSubmitAsync(parse, api, assetId, new CustodyRequest("registration", document, Party: me),
                 (contract, chainId, _) => CustodyTypedData.Registration(contract, chainId, LedgerIds.Of(assetId), asset.Hash(), Bytes(document)), null, ct);
-            Print(parse, recorded, $"asset {assetId} registered by {me.Id} in transaction {recorded.Transaction} (block {recorded.Block})");
+            Print(parse, recorded, $"asset {assetId} registered by {me} in transaction {recorded.Transaction} (block {recorded.Block})");
             return 0;
         }));
         return register;
@@ -159,7 +170,7 @@ internal static class AssetsCommand
         var failed = new Option<bool>("--failed") { Description = "The inspection failed: the asset's custody has a gap until one passes." };
         var inspect = new Command("inspect", "Sign an inspection or attestation as an inspector (your identity holds the inspector role).")
         {
-            id, passed, failed, Document, DocumentHash, KeyFile, RpcUrl, Contract,
+            id, passed, failed, Document, DocumentHash, KeyFile, Party, RpcUrl, Contract,
         };
         inspect.SetAction((parse, ct) => RunAsync(parse, async api =>
         {
@@ -170,9 +181,9 @@ internal static class AssetsCommand
             }
 
             var ok = parse.GetValue(passed);
-            var me = await api.GetAsync<CallerResponse>("api/v1/me", ct);
+            var me = parse.GetValue(Party) ?? (await api.GetAsync<CallerResponse>("api/v1/me", ct)).Id;
             var document = await DocumentAsync(parse, api, ct);
-            var recorded = await SignAndSubmitAsync(parse, api, assetId, new CustodyRequest("inspection", document, Party: me.Id, Passed: ok),
+            var recorded = await SignAndSubmitAsync(parse, api, assetId, new CustodyRequest("inspection", document, Party: me, Passed: ok),
                 (contract, chainId, onChain) => CustodyTypedData.Inspection(contract, chainId, LedgerIds.Of(assetId), onChain!.Events, ok, Bytes(document)), null, ct);
             Print(parse, recorded, $"asset {assetId} inspection {(ok ? "passed" : "FAILED")} recorded in transaction {recorded.Transaction} (block {recorded.Block})");
             return 0;

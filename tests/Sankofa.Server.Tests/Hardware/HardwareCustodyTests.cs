@@ -88,6 +88,18 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         Assert.True(provenance.GetProperty("verified").GetBoolean());
         Assert.Equal(server, provenance.GetProperty("server").GetProperty("asset").GetProperty("id").GetString());
         Assert.Equal(disk, Assert.Single(provenance.GetProperty("components").EnumerateArray()).GetProperty("asset").GetProperty("id").GetString());
+        // GraphQL answers the same provenance.
+        using (var graph = await H.Client.PostAsJsonAsync("graphql", new
+        {
+            query = $"{{ provenance(resourceId: \"{placed.Id}\") {{ verified hostId server {{ asset {{ id hash }} events {{ kind transaction }} }} components {{ asset {{ id }} }} }} }}",
+        }))
+        {
+            var answer = (await ReadAsync(graph, HttpStatusCode.OK)).GetProperty("data").GetProperty("provenance");
+            Assert.True(answer.GetProperty("verified").GetBoolean(), answer.ToString());
+            Assert.Equal(server, answer.GetProperty("server").GetProperty("asset").GetProperty("id").GetString());
+            Assert.Equal(4, answer.GetProperty("server").GetProperty("events").GetArrayLength());
+        }
+
         var ledger = await H.Client.GetFromJsonAsync<JsonElement>("api/v1/ledger");
         using var chain = new CustodyReader(new Uri(ledger.GetProperty("rpcUrl").GetString()!), ledger.GetProperty("custodyAddress").GetString()!);
         foreach (var item in provenance.GetProperty("components").EnumerateArray().Prepend(provenance.GetProperty("server")))

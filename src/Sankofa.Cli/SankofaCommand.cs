@@ -43,6 +43,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(Gov.GovCommand.Create());
         root.Subcommands.Add(Billing.BillingCommand.Create());
+        root.Subcommands.Add(Hardware.AssetsCommand.Create());
         root.Subcommands.Add(Sla.SlaCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
         root.Subcommands.Add(Compliance.ComplianceCommand.Create());

@@ -67,6 +67,7 @@ public abstract class SankofaDbContext : DbContext
         AgentModel.Configure(modelBuilder);
         Billing.BillingModel.Configure(modelBuilder);
         Billing.AvailabilityModel.Configure(modelBuilder);
+        Hardware.HardwareModel.Configure(modelBuilder);
         SiteWorkModel.Configure(modelBuilder);
         Retention.RetentionModel.Configure(modelBuilder);
         PersonalData.PersonalDataModel.Configure(modelBuilder);

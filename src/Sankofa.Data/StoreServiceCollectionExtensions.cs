@@ -66,6 +66,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
         services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
         services.AddSingleton<Core.Billing.IPriceBookStore, Billing.PriceBookStore>();
+        services.AddSingleton<Core.Hardware.IAssetStore, Hardware.AssetStore>();
         services.AddSingleton<Core.Billing.IInvoiceStore, Billing.InvoiceStore>();
         services.AddSingleton<Core.Billing.IAvailabilityStore, Billing.AvailabilityStore>();
         services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();

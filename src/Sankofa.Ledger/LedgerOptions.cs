@@ -51,6 +51,12 @@ public sealed class LedgerOptions
     /// </summary>
     public TimeSpan BillingDisputeWindow { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// Address of an already deployed SankofaCustody contract (its proxy). Optional, like <see cref="BillingAddress"/>:
+    /// deployed on first start, bound to the IdentityRegistry, and recorded in <c>ledger/deployment.json</c> when absent.
+    /// </summary>
+    public string? CustodyAddress { get; set; }
+
     /// <summary>The governance board that owns the contracts (<c>Ledger:Board</c>); none by default.</summary>
     public Governance.BoardOptions Board { get; } = new();
 

@@ -40,6 +40,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<IGovernanceLedger, Governance.GovernanceLedger>();
         services.TryAddSingleton<IIdentityLedger, Identity.IdentityLedger>();
         services.TryAddSingleton<Core.Billing.IBillingLedger, Billing.BillingLedger>();
+        services.TryAddSingleton<Core.Hardware.ICustodyLedger, Custody.CustodyLedger>();
         services.TryAddSingleton(sp => new Rpc.ReadOnlyRpc(sp.GetRequiredService<LedgerRuntime>()));
         services.TryAddSingleton(sp => new Resources.RegistryProofs(sp.GetRequiredService<LedgerRuntime>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<LedgerInitializer>();

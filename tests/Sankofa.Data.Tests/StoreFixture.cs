@@ -36,6 +36,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Agents.IAgentStore Agents => services.GetRequiredService<Core.Agents.IAgentStore>();
 
+    public Core.Hardware.IAssetStore Assets => services.GetRequiredService<Core.Hardware.IAssetStore>();
+
     public Core.Provisioning.ISiteWorkStore SiteWork => services.GetRequiredService<Core.Provisioning.ISiteWorkStore>();
 
     public Core.PersonalData.IPersonalDataStore PersonalData => services.GetRequiredService<Core.PersonalData.IPersonalDataStore>();

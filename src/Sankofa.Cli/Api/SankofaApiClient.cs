@@ -147,6 +147,15 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         await response.Content.CopyToAsync(destination, cancellationToken);
     }
 
+    /// <summary>POSTs raw bytes (a document) and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>
+    public async Task<T> PostBytesAsync<T>(string path, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>GETs a path relative to the server and reads the JSON answer; a refusal throws <see cref="ApiProblemException"/>.</summary>

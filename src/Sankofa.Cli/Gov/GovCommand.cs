@@ -226,8 +226,9 @@ internal static class GovCommand
         "audit-anchor" => ledger?.AuditAnchorAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
         "identity-registry" => ledger?.IdentityRegistryAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable."),
         "billing" => ledger?.BillingAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable (or the server has no SankofaBilling)."),
+        "custody" => ledger?.CustodyAddress ?? throw new ArgumentException("Name the contract by address when no server is reachable (or the server has no SankofaCustody)."),
         { Length: 42 } address when address.StartsWith("0x", StringComparison.Ordinal) => address,
-        _ => throw new ArgumentException($"Unknown contract '{name}': resource-registry, audit-anchor, identity-registry, billing, or an address."),
+        _ => throw new ArgumentException($"Unknown contract '{name}': resource-registry, audit-anchor, identity-registry, billing, custody, or an address."),
     };
 
     private static void Print(ParseResult parse, object value, string text) =>

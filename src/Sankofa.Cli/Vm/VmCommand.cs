@@ -33,6 +33,7 @@ internal static class VmCommand
         vm.Subcommands.Add(ResizeCommand());
         vm.Subcommands.Add(DeleteCommand());
         vm.Subcommands.Add(VerifyCommand());
+        vm.Subcommands.Add(Hardware.ProvenanceCommand.Create());
         return vm;
     }
 

@@ -68,6 +68,12 @@ public enum Permission
 
     /// <summary>Erase an identity's personal data by destroying its key (platform only).</summary>
     PrivacyErase,
+
+    /// <summary>Read hardware assets, their custody timelines and documents (platform only).</summary>
+    AssetsRead,
+
+    /// <summary>Register assets, upload custody documents and submit the parties' signed custody events (platform only).</summary>
+    AssetsWrite,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -101,18 +107,21 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
         [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite,
             Permission.AuditArchive, Permission.ResidencyRead],
         [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead,
-            Permission.AgentsRead, Permission.BillingRead, Permission.ResidencyRead],
+            Permission.AgentsRead, Permission.BillingRead, Permission.ResidencyRead, Permission.AssetsRead],
         [Roles.Viewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead],
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
         [Roles.BillingAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead, Permission.BillingWrite],
         [Roles.BillingViewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead],
         [Roles.PrivacyOfficer] = [Permission.SitesRead, Permission.LedgerRead, Permission.AuditRead, Permission.IdentitiesRead, Permission.PrivacyExport, Permission.PrivacyErase],
+        [Roles.Supplier] = [Permission.SitesRead, Permission.LedgerRead, Permission.AssetsRead, Permission.AssetsWrite],
+        [Roles.Carrier] = [Permission.SitesRead, Permission.LedgerRead, Permission.AssetsRead, Permission.AssetsWrite],
+        [Roles.Inspector] = [Permission.SitesRead, Permission.LedgerRead, Permission.AssetsRead, Permission.AssetsWrite],
     };
 
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
     private static readonly HashSet<Permission> PlatformOnly =
         [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite,
-        Permission.AuditArchive, Permission.PrivacyExport, Permission.PrivacyErase];
+        Permission.AuditArchive, Permission.PrivacyExport, Permission.PrivacyErase, Permission.AssetsRead, Permission.AssetsWrite];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

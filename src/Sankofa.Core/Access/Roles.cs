@@ -33,14 +33,23 @@ public static class Roles
     /// <summary>Answers subject-access requests and erases personal data (docs/personal-data.md). Platform-wide only.</summary>
     public const string PrivacyOfficer = "privacy-officer";
 
+    /// <summary>Makes or supplies hardware: registers assets and signs their registration with its own key (docs/hardware.md). Platform-wide only.</summary>
+    public const string Supplier = "supplier";
+
+    /// <summary>Carries hardware: receives and hands on custody, signing each transfer with its own key. Platform-wide only.</summary>
+    public const string Carrier = "carrier";
+
+    /// <summary>Inspects hardware (firmware measured, tamper seal intact) and signs each inspection with its own key. Platform-wide only.</summary>
+    public const string Inspector = "inspector";
+
     /// <summary>Every role name.</summary>
-    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent, BillingAdmin, BillingViewer, PrivacyOfficer];
+    public static readonly IReadOnlyList<string> All = [PlatformAdmin, TenantAdmin, Operator, Auditor, Viewer, SiteAgent, BillingAdmin, BillingViewer, PrivacyOfficer, Supplier, Carrier, Inspector];
 
     /// <summary>Whether the role is granted within a tenant or site (true) or platform-wide only (false).</summary>
     public static bool IsScoped(string role) => role is TenantAdmin or Operator or Viewer or SiteAgent or BillingViewer;
 
     /// <summary>Whether the role is granted platform-wide only (never within a tenant).</summary>
-    public static bool IsPlatformOnly(string role) => role is PlatformAdmin or BillingAdmin or PrivacyOfficer;
+    public static bool IsPlatformOnly(string role) => role is PlatformAdmin or BillingAdmin or PrivacyOfficer or Supplier or Carrier or Inspector;
 }
 
 /// <summary>

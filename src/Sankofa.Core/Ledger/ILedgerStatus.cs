@@ -19,9 +19,10 @@ public interface ILedgerStatus
 /// <param name="BoardAddress">Address of the governance board (SankofaBoard) that owns the contracts, when there is one.</param>
 /// <param name="TimelockAddress">Address of the board's timelock (it holds the contracts' admin role), when there is one.</param>
 /// <param name="BillingAddress">SankofaBilling (its proxy): price books, invoices, balances (docs/billing.md).</param>
+/// <param name="CustodyAddress">SankofaCustody (its proxy): hardware assets' custody (docs/hardware.md).</param>
 public sealed record LedgerStatus(
     string RpcUrl, long ChainId, long BlockNumber, string AuditAnchorAddress, string ResourceRegistryAddress, string SignerAddress, bool Embedded, string IdentityRegistryAddress,
-    string? BoardAddress = null, string? TimelockAddress = null, string? BillingAddress = null);
+    string? BoardAddress = null, string? TimelockAddress = null, string? BillingAddress = null, string? CustodyAddress = null);
 
 /// <summary>The chain could not be reached or did not answer in time; the operation may be retried.</summary>
 public sealed class LedgerUnavailableException : Exception

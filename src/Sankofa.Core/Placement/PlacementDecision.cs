@@ -19,13 +19,16 @@ public enum RejectionReason
 
     /// <summary>The anti-affinity group already has a VM there (site scope) or on every host with room (host scope).</summary>
     AntiAffinity,
+
+    /// <summary>Every host with room is refused to this request (its hardware's custody has a gap, with requireVerifiedHardware).</summary>
+    HostRefused,
 }
 
 /// <summary>A site that was considered and not chosen.</summary>
 /// <param name="Site">The site.</param>
 /// <param name="DistanceKm">Great-circle distance from the user, when a location was given.</param>
 /// <param name="EstimatedRttMs">Estimated RTT from the user, when a location was given.</param>
-/// <param name="Reason">The first rule it failed (latency, residency, down, capacity, anti-affinity — in that order).</param>
+/// <param name="Reason">The first rule it failed (latency, residency, down, capacity, anti-affinity, refused host — in that order).</param>
 /// <param name="Detail">The failed rule in words, with the numbers.</param>
 public sealed record RejectedCandidate(Site Site, double? DistanceKm, double? EstimatedRttMs, RejectionReason Reason, string Detail);
 

@@ -36,6 +36,11 @@ public sealed partial class PlacementEngine
             why += $"; no other VM of group '{request.AntiAffinityGroup}' on this {(request.AntiAffinityScope == AntiAffinityScope.Site ? "site" : "host")}";
         }
 
+        if (request.RefusedHosts is not null)
+        {
+            why += "; host not refused (its hardware's custody verified)";
+        }
+
         var reason = string.Create(CultureInfo.InvariantCulture, $"{Name(site)}: {why}; host {host.Id} keeps {freeAfter} free; score {score:0.000}");
         if (failover is not null)
         {
@@ -92,11 +97,15 @@ public sealed partial class PlacementEngine
         {
             fields.Add("antiAffinityGroup");
         }
+        else if (rejected.Count > 0 && rejected.All(r => r.Reason == RejectionReason.HostRefused))
+        {
+            fields.Add("requireVerifiedHardware");
+        }
 
         return new PlacementError(
             PlacementErrorKind.NoCapacity,
             fields,
-            $"None of the {scan.EligibleCount} {tierText}sites that meet the tier, latency and residency constraints can take {request.Size} now (down, full or holding the anti-affinity group); see the rejected candidates.",
+            $"None of the {scan.EligibleCount} {tierText}sites that meet the tier, latency and residency constraints can take {request.Size} now (down, full{(request.RefusedHosts is null ? "" : ", refused hosts")} or holding the anti-affinity group); see the rejected candidates.",
             rejected);
     }
 
@@ -120,6 +129,7 @@ public sealed partial class PlacementEngine
                 RejectionReason.AntiAffinity => request.AntiAffinityScope == AntiAffinityScope.Site
                     ? $"group '{request.AntiAffinityGroup}' already has a VM in this site"
                     : $"group '{request.AntiAffinityGroup}' already has a VM on every host with room",
+                RejectionReason.HostRefused => Refusals(request, site),
                 _ => noRoom ??= $"no host has {request.Size} free",
             };
             list.Add(new RejectedCandidate(site, km, rtt, reason, detail));
@@ -127,6 +137,10 @@ public sealed partial class PlacementEngine
 
         return list;
     }
+
+    // Why each host of the site with room was refused: "host edge-001-h01: asset srv-1 failed inspection #3 …; host …".
+    private static string Refusals(PlacementRequest request, Site site) =>
+        "every host with room is refused: " + string.Join("; ", site.Hosts.Where(h => request.RefusedHosts!.ContainsKey(h.Id)).Select(h => $"host {h.Id}: {request.RefusedHosts![h.Id]}"));
 
     private static PlacementError Conflict(IReadOnlyList<string> fields, string message, IReadOnlyList<RejectedCandidate> rejected) =>
         new(PlacementErrorKind.ConflictingConstraints, fields, message, rejected);

@@ -175,6 +175,7 @@ public sealed partial class PlacementEngine
         var siteStatuses = state.SiteStatuses;
         var hostStatuses = state.HostStatuses;
         var used = state.Used;
+        var refusedHosts = request.RefusedHosts;
 
         foreach (var s in _scanOrder[request.Tier is { } tier ? (int)tier + 1 : 0])
         {
@@ -237,6 +238,7 @@ public sealed partial class PlacementEngine
             var bestHostRatio = 0d;
             var anyUp = false;
             var blockedByGroup = false;
+            var refused = false;
             foreach (var h in _hostOrder[s])
             {
                 if (hostStatuses[h] == SiteStatus.Down)
@@ -261,6 +263,12 @@ public sealed partial class PlacementEngine
                     continue;
                 }
 
+                if (refusedHosts is not null && refusedHosts.ContainsKey(_hosts[h].Id))
+                {
+                    refused = true;
+                    continue;
+                }
+
                 // The scarcest resource after placement decides how much room the host keeps.
                 var ratio = Math.Min((double)freeV / capacity.VCpu, Math.Min((double)freeR / capacity.RamMiB, (double)freeD / capacity.DiskGiB));
                 var hostScore = hostStatuses[h] == SiteStatus.Degraded ? ratio - penalty : ratio;
@@ -275,7 +283,7 @@ public sealed partial class PlacementEngine
             if (bestHost < 0)
             {
                 scan.SiteStates[s] = anyUp ? (byte)SiteState.Rejected : (byte)SiteState.Down;
-                var reason = !anyUp ? RejectionReason.SiteDown : blockedByGroup ? RejectionReason.AntiAffinity : RejectionReason.NoCapacity;
+                var reason = !anyUp ? RejectionReason.SiteDown : blockedByGroup ? RejectionReason.AntiAffinity : refused ? RejectionReason.HostRefused : RejectionReason.NoCapacity;
                 Reject(ref scan, s, dot, reason, rejectedSites, rejectedDots, rejectedReasons);
                 continue;
             }

@@ -21,6 +21,7 @@ public enum AntiAffinityScope
 /// <param name="AntiAffinityGroup">VMs of one group are kept apart, per <paramref name="AntiAffinityScope"/>.</param>
 /// <param name="AntiAffinityScope">Host (default) or site.</param>
 /// <param name="TenantId">The tenant the anti-affinity group belongs to: another tenant's group of the same name is another group.</param>
+/// <param name="RefusedHosts">Hosts this request may not use, each with why (with requireVerifiedHardware: hosts whose hardware custody has a gap); none when null.</param>
 public sealed record PlacementRequest(
     ComputeResources Size,
     SiteTier? Tier = null,
@@ -29,4 +30,5 @@ public sealed record PlacementRequest(
     IReadOnlyCollection<string>? AllowedJurisdictions = null,
     string? AntiAffinityGroup = null,
     AntiAffinityScope AntiAffinityScope = AntiAffinityScope.Host,
-    string? TenantId = null);
+    string? TenantId = null,
+    IReadOnlyDictionary<string, string>? RefusedHosts = null);

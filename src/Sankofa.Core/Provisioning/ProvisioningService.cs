@@ -21,6 +21,7 @@ public sealed partial class ProvisioningService
     private const int ConflictRetries = 5;
 
     private readonly IResourceStore _store;
+    private readonly IHostVerification? _hosts;
     private readonly ITenantStore _tenants;
     private readonly IProjectStore _projects;
     private readonly PlacementEngine _engine;
@@ -36,8 +37,12 @@ public sealed partial class ProvisioningService
     /// <param name="capacity">The fleet's health and allocations as placement sees them.</param>
     /// <param name="options">Templates and limits.</param>
     /// <param name="time">The clock.</param>
-    public ProvisioningService(IResourceStore store, ITenantStore tenants, IProjectStore projects, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time)
+    /// <param name="hosts">Answers which hosts' hardware custody has a gap, for <see cref="ResourceRequest.RequireVerifiedHardware"/>; without it such requests are refused.</param>
+    public ProvisioningService(
+        IResourceStore store, ITenantStore tenants, IProjectStore projects, PlacementEngine engine, FleetCapacity capacity, ProvisioningOptions options, TimeProvider time,
+        IHostVerification? hosts = null)
     {
+        _hosts = hosts;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _tenants = tenants ?? throw new ArgumentNullException(nameof(tenants));
         _projects = projects ?? throw new ArgumentNullException(nameof(projects));
@@ -385,6 +390,18 @@ public sealed partial class ProvisioningService
     private async Task<Result<PlacementDecision>> PlaceAsync(ResourceRequest request, string? tenantId, string? reserveFor, CancellationToken cancellationToken)
     {
         var size = Size(request);
+        IReadOnlyDictionary<string, string>? refused = null;
+        if (request.RequireVerifiedHardware)
+        {
+            if (_hosts is null)
+            {
+                return Error.Invalid(new Dictionary<string, string[]> { ["requireVerifiedHardware"] = ["This control plane keeps no hardware custody records."] });
+            }
+
+            // Every host, not only a pinned site's: a failover decided on chain may move the VM to another site.
+            refused = await _hosts.UnverifiedHostsAsync([.. _engine.Catalog.Sites.SelectMany(s => s.Hosts.Select(h => h.Id))], cancellationToken).ConfigureAwait(false);
+        }
+
         PlacementRequest placement;
         if (request.SiteId is { } siteId)
         {
@@ -401,11 +418,12 @@ public sealed partial class ProvisioningService
                     new Dictionary<string, string[]> { ["siteId"] = [$"Site {siteId} is in {site.Jurisdiction}."], ["allowedJurisdictions"] = [$"Does not include {site.Jurisdiction}."] });
             }
 
-            placement = Pinned(site, size, request, tenantId);
+            placement = Pinned(site, size, request, tenantId) with { RefusedHosts = refused };
         }
         else
         {
-            placement = new PlacementRequest(size, request.Tier, request.UserLocation, request.MaxRttMs, request.AllowedJurisdictions, request.AntiAffinityGroup, request.AntiAffinityScope, tenantId);
+            placement = new PlacementRequest(size, request.Tier, request.UserLocation, request.MaxRttMs, request.AllowedJurisdictions, request.AntiAffinityGroup, request.AntiAffinityScope, tenantId,
+                refused);
         }
 
         return await _capacity.DecideAsync(state =>
@@ -457,7 +475,7 @@ public sealed partial class ProvisioningService
                 new Dictionary<string, string[]> { ["siteId"] = [$"{detail}."], ["allowedJurisdictions"] = [$"Does not include {to.Jurisdiction}."] });
         }
 
-        var result = _engine.Place(Pinned(to, placement.Size, request, placement.TenantId), state);
+        var result = _engine.Place(Pinned(to, placement.Size, request, placement.TenantId) with { RefusedHosts = placement.RefusedHosts }, state);
         if (result.Decision is not { } decision)
         {
             return new Error(ErrorKind.NoCapacity, $"{detail}, and {to.Id} cannot take the VM now: {result.Error!.Message}",

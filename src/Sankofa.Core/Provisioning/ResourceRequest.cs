@@ -19,6 +19,7 @@ namespace Sankofa.Core.Provisioning;
 /// <param name="AntiAffinityGroup">Keep apart from the group's other VMs.</param>
 /// <param name="AntiAffinityScope">Apart by host (default) or by site.</param>
 /// <param name="SiteId">Pin to this site (then no latency target or location).</param>
+/// <param name="RequireVerifiedHardware">Only hosts whose hardware custody has no gap nor failed inspection (docs/hardware.md).</param>
 public sealed record ResourceRequest(
     string? ProjectId,
     string? Name,
@@ -34,4 +35,15 @@ public sealed record ResourceRequest(
     IReadOnlyCollection<string>? AllowedJurisdictions = null,
     string? AntiAffinityGroup = null,
     AntiAffinityScope AntiAffinityScope = AntiAffinityScope.Host,
-    string? SiteId = null);
+    string? SiteId = null,
+    bool RequireVerifiedHardware = false);
+
+/// <summary>
+/// Which hosts' hardware custody cannot be trusted (docs/hardware.md), for placement with
+/// <see cref="ResourceRequest.RequireVerifiedHardware"/>; implemented over the hardware store.
+/// </summary>
+public interface IHostVerification
+{
+    /// <summary>Of <paramref name="hostIds"/>, those whose custody has a gap or a failed inspection, each with why.</summary>
+    Task<IReadOnlyDictionary<string, string>> UnverifiedHostsAsync(IReadOnlyCollection<string> hostIds, CancellationToken cancellationToken);
+}

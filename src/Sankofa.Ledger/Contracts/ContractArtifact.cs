@@ -28,6 +28,9 @@ internal sealed record ContractArtifact(string Name, string AbiJson, byte[] Byte
 
     public static ContractArtifact SankofaBilling { get; } = Load("SankofaBilling");
 
+    /// <summary>SankofaCustody: hardware assets' custody (docs/hardware.md).</summary>
+    public static ContractArtifact SankofaCustody { get; } = Load("SankofaCustody");
+
     /// <summary>OpenZeppelin's ERC1967Proxy: AuditAnchor, ResourceRegistry, IdentityRegistry and SankofaBilling each live behind one.</summary>
     public static ContractArtifact SankofaProxy { get; } = Load("SankofaProxy");
 

@@ -9,7 +9,7 @@ namespace Sankofa.Ledger.Hosting;
 /// </summary>
 internal sealed record DeploymentRecord(
     long ChainId, string AuditAnchor, string Deployer, long BlockNumber, long Generation, string? ResourceRegistry = null, string? IdentityRegistry = null,
-    string? Board = null, string? Timelock = null, string? Billing = null)
+    string? Board = null, string? Timelock = null, string? Billing = null, string? Custody = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

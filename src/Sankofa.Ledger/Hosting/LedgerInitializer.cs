@@ -166,12 +166,13 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
         }
 
         var billing = await ResolveBillingAsync(chainId, embedded, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
-        var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, billing, cancellationToken).ConfigureAwait(false);
+        var custody = await ResolveCustodyAsync(chainId, embedded, auditAnchor, resourceRegistry, identityRegistry, cancellationToken).ConfigureAwait(false);
+        var board = await ResolveBoardAsync(chainId, auditAnchor, resourceRegistry, identityRegistry, billing, cancellationToken, custody).ConfigureAwait(false);
         // Logs are read from the first deployment on (0 when the contracts are pinned by settings): nothing of ours is older.
         var deployedIn = await DeploymentRecord.LoadAsync(_paths.Deployment, cancellationToken).ConfigureAwait(false) is { } deployed && deployed.ChainId == chainId
             ? deployed.BlockNumber
             : 0;
-        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board, billing, deployedIn), generation);
+        _runtime.Started(new LedgerConnection(_rpc, _gateway, rpcUrl, chainId, auditAnchor, resourceRegistry, identityRegistry, key.Address, embedded, board, billing, deployedIn, custody), generation);
         if (board is null && !embedded)
         {
             // Allowed (a first deployment, a test network), but an operator should know what a stolen key could do.
@@ -485,7 +486,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     /// proposals) and recorded; then every contract this key still administers is handed to it. Null without members.
     /// </summary>
     private async Task<BoardAddresses?> ResolveBoardAsync(
-        long chainId, string auditAnchor, string resourceRegistry, string identityRegistry, string billing, CancellationToken cancellationToken)
+        long chainId, string auditAnchor, string resourceRegistry, string identityRegistry, string billing, CancellationToken cancellationToken, string? custody = null)
     {
         var options = _options.Board;
         if (!options.Enabled)
@@ -527,7 +528,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
 
         var handed = await BoardHandover.HandOverAsync(_rpc!, _gateway!, _key!.Address, board,
             [new("AuditAnchor", auditAnchor, Pausable: true), new("ResourceRegistry", resourceRegistry, Pausable: true, "SITE_REGISTRAR_ROLE"), new("IdentityRegistry", identityRegistry, Pausable: false),
-             new("SankofaBilling", billing, Pausable: false)],
+             new("SankofaBilling", billing, Pausable: false), .. (custody is null ? Array.Empty<GovernedContract>() : new GovernedContract[] { new("SankofaCustody", custody, Pausable: false) })],
             cancellationToken).ConfigureAwait(false);
         if (handed.Count > 0)
         {

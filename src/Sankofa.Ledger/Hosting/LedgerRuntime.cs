@@ -17,7 +17,8 @@ internal sealed record LedgerConnection(
     bool Embedded,
     Governance.BoardAddresses? Board = null,
     string? BillingAddress = null,
-    long DeploymentBlock = 0);
+    long DeploymentBlock = 0,
+    string? CustodyAddress = null);
 
 /// <summary>
 /// Holds the connection for the services that use the chain. They are singletons created before the hosted service

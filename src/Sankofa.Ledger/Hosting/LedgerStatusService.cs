@@ -11,6 +11,7 @@ internal sealed class LedgerStatusService(LedgerRuntime runtime) : ILedgerStatus
         var connection = runtime.Connection;
         var height = Hex.ToLong(await connection.Rpc.CallAsync("eth_blockNumber", cancellationToken).ConfigureAwait(false));
         return new LedgerStatus(connection.Rpc.Endpoint.ToString(), connection.ChainId, height, connection.AuditAnchorAddress, connection.ResourceRegistryAddress, connection.SignerAddress, connection.Embedded, connection.IdentityRegistryAddress,
-            connection.Board?.Board, connection.Board?.Timelock, connection.BillingAddress);
+            connection.Board?.Board, connection.Board?.Timelock, connection.BillingAddress,
+            connection.CustodyAddress);
     }
 }

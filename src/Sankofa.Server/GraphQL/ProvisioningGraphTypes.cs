@@ -200,6 +200,7 @@ public sealed class ResourceInputGraphType : InputObjectGraphType<ResourceReques
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("allowedJurisdictions");
         Field<StringGraphType>("antiAffinityGroup");
         Field<StringGraphType>("siteId");
+        Field<BooleanGraphType>("requireVerifiedHardware").Description("Only hosts whose hardware custody has no gap nor failed inspection (docs/hardware.md).");
     }
 
     /// <inheritdoc />
@@ -211,6 +212,7 @@ public sealed class ResourceInputGraphType : InputObjectGraphType<ResourceReques
             Get<string>("projectId"), Get<string>("name"), Get<int?>("vcpu"), Get<long?>("ramMiB"), Get<long?>("diskGiB"), Get<string>("template"),
             List("sshKeys"), Get<string>("cloudInitUser"), value.TryGetValue("tier", out var tier) ? (SiteTier?)tier : null,
             value.TryGetValue("userLocation", out var location) ? (LocationBody?)location : null, Get<double?>("maxRttMs"),
-            List("allowedJurisdictions"), Get<string>("antiAffinityGroup"), AntiAffinityScope.Host, Get<string>("siteId"));
+            List("allowedJurisdictions"), Get<string>("antiAffinityGroup"), AntiAffinityScope.Host, Get<string>("siteId"),
+            Get<bool?>("requireVerifiedHardware"));
     }
 }

@@ -60,6 +60,7 @@ public sealed class SankofaQuery : ObjectGraphType
         AgentFields.AddQueries(this);
         GovernanceFields.AddQueries(this);
         BillingFields.AddQueries(this);
+        HardwareFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

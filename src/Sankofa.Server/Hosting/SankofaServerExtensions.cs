@@ -8,6 +8,7 @@ using Sankofa.Ledger;
 using Sankofa.Proxmox;
 using Sankofa.Server.Agents;
 using Sankofa.Server.Billing;
+using Sankofa.Server.Hardware;
 using Sankofa.Server.Sla;
 using Sankofa.Server.Audit;
 using Sankofa.Server.GraphQL;
@@ -86,6 +87,7 @@ public static class SankofaServerExtensions
         services.AddSankofaTopology(builder.Configuration);
         services.AddSankofaAgents();
         services.AddSankofaBilling(builder.Configuration);
+        services.AddSankofaHardware();
         services.AddSankofaSla(builder.Configuration);
         services.AddSankofaIdentity(builder.Configuration);
         services.AddSankofaGraphQL(builder.Configuration);
@@ -132,6 +134,7 @@ public static class SankofaServerExtensions
         app.MapSitesApi();
         app.MapAgentsApi();
         app.MapBillingApi();
+        app.MapHardwareApi();
         app.MapSlaApi();
         app.MapCredentialsApi();
         app.MapIdentityApi();

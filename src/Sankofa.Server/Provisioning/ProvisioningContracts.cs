@@ -31,15 +31,16 @@ public sealed record ResizeRequestBody(int? Vcpu, long? RamMiB, long? DiskGiB)
 /// <param name="AntiAffinityGroup">Keep apart from this group's other VMs.</param>
 /// <param name="AntiAffinityScope">host (default) or site.</param>
 /// <param name="SiteId">Pin to this site.</param>
+/// <param name="RequireVerifiedHardware">Only hosts whose hardware custody has no gap nor failed inspection (docs/hardware.md).</param>
 public sealed record ResourceRequestBody(
     string? ProjectId, string? Name, int? Vcpu, long? RamMiB, long? DiskGiB, string? Template,
     IReadOnlyList<string>? SshKeys, string? CloudInitUser, SiteTier? Tier, LocationBody? UserLocation, double? MaxRttMs,
-    IReadOnlyList<string>? AllowedJurisdictions, string? AntiAffinityGroup, AntiAffinityScope? AntiAffinityScope, string? SiteId)
+    IReadOnlyList<string>? AllowedJurisdictions, string? AntiAffinityGroup, AntiAffinityScope? AntiAffinityScope, string? SiteId, bool? RequireVerifiedHardware = null)
 {
     internal ResourceRequest ToRequest() => new(
         ProjectId, Name, Vcpu ?? 0, RamMiB ?? 0, DiskGiB ?? 0, Template, SshKeys, CloudInitUser, Tier,
         UserLocation is { } l ? new GeoPoint(l.Latitude ?? double.NaN, l.Longitude ?? double.NaN) : null,
-        MaxRttMs, AllowedJurisdictions, AntiAffinityGroup, AntiAffinityScope ?? Core.Placement.AntiAffinityScope.Host, SiteId);
+        MaxRttMs, AllowedJurisdictions, AntiAffinityGroup, AntiAffinityScope ?? Core.Placement.AntiAffinityScope.Host, SiteId, RequireVerifiedHardware ?? false);
 
     /// <summary>Fields that must be present, named as the body spells them.</summary>
     internal Dictionary<string, string[]> Missing()

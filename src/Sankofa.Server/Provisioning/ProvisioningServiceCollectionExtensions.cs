@@ -46,7 +46,8 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<PlacementEngine>(),
             sp.GetRequiredService<FleetCapacity>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IHostVerification>()));
         services.AddSingleton(sp => new TenancyService(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<IProjectStore>()));
         services.AddSingleton<TenancyQueries>();
         services.AddSingleton<ResourceQueries>();

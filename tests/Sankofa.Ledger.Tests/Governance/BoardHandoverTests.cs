@@ -39,7 +39,7 @@ public sealed class BoardHandoverTests
             var c = host.Connection;
             board = c.Board!;
             var hot = c.SignerAddress;
-            foreach (var contract in new[] { c.AuditAnchorAddress, c.ResourceRegistryAddress, c.IdentityRegistryAddress, c.BillingAddress! })
+            foreach (var contract in new[] { c.AuditAnchorAddress, c.ResourceRegistryAddress, c.IdentityRegistryAddress, c.BillingAddress!, c.CustodyAddress! })
             {
                 Assert.False(await BoardHandover.HasRoleAsync(c.Rpc, contract, BoardDeployment.AdminRole, hot, None));
                 Assert.True(await BoardHandover.HasRoleAsync(c.Rpc, contract, BoardDeployment.AdminRole, board.Timelock, None));
@@ -74,7 +74,7 @@ public sealed class BoardHandoverTests
             // Its operational roles still work: a resource transition and an anchor.
             var resources = host.Services.GetRequiredService<IResourceLedger>();
             await resources.RecordRequestedAsync("vm-" + Guid.NewGuid(), new byte[32].Select((_, i) => (byte)(i + 1)).ToArray(), None);
-            Assert.Contains(host.Logs.Messages, m => m.Contains("Handed AuditAnchor, ResourceRegistry, IdentityRegistry, SankofaBilling to the board", StringComparison.Ordinal));
+            Assert.Contains(host.Logs.Messages, m => m.Contains("Handed AuditAnchor, ResourceRegistry, IdentityRegistry, SankofaBilling, SankofaCustody to the board", StringComparison.Ordinal));
         }
 
         await using var again = await LedgerHost.CreateAsync(dir.Path, settings);

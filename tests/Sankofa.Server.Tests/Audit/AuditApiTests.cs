@@ -39,7 +39,7 @@ public class AuditApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var key = await Server.Client.GetFromJsonAsync<AuditPageResponse>("api/v1/audit/entries?action=ledger.key.created", Json.Options);
 
         Assert.Equal(
-            new[] { "auditAnchorAddress", "resourceRegistryAddress", "identityRegistryAddress", "billingAddress" }.Select(p => ledger.GetProperty(p).GetString()!.ToUpperInvariant()).Order(),
+            new[] { "auditAnchorAddress", "resourceRegistryAddress", "identityRegistryAddress", "billingAddress", "custodyAddress" }.Select(p => ledger.GetProperty(p).GetString()!.ToUpperInvariant()).Order(),
             deployed!.Items.Select(e => e.Subject.ToUpperInvariant()).Order());
         Assert.Equal(ledger.GetProperty("signerAddress").GetString(), Assert.Single(key!.Items).Subject, ignoreCase: true);
         Assert.DoesNotContain("password", key.Items[0].Payload!, StringComparison.OrdinalIgnoreCase);

@@ -682,6 +682,164 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("tenant_hour_seals", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Hardware.AssetRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("Firmware")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("firmware");
+
+                    b.Property<string>("HostId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Manufacturer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manufacturer");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.Property<string>("ServerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("server_id");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_assets_host");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assets_id");
+
+                    b.HasIndex("ServerId")
+                        .HasDatabaseName("ix_assets_server");
+
+                    b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Hardware.CustodyDocumentRow", b =>
+                {
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("StoredAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stored_at_ms");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("custody_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Hardware.CustodyEventRow", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("asset_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("ChainBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_block");
+
+                    b.Property<string>("ChainTransaction")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_transaction");
+
+                    b.Property<string>("Counterparty")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counterparty");
+
+                    b.Property<byte[]>("DocumentHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("document_hash");
+
+                    b.Property<string>("HostId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<bool?>("Passed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passed");
+
+                    b.Property<long>("RecordedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at_ms");
+
+                    b.Property<string>("SiteId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
+                    b.HasKey("AssetId", "Sequence");
+
+                    b.ToTable("custody_events", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.Property<long>("Id")

@@ -151,6 +151,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                 Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
             await CheckAsync($"GET usage ({what})", Get($"api/v1/resources/{id}/usage"),
                 Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
+            await CheckAsync($"GET provenance ({what})", Get($"api/v1/resources/{id}/provenance"),
+                Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Agent, 403)));
         }
 
         // Resizing is writing: the same cells as deleting.
@@ -226,6 +228,16 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
         await CheckAsync("GET statement (no tenant)", Get("api/v1/billing/statement"), BillingReaders(platform: 400, tenant: 200));
         await CheckAsync("GET sla report (no tenant)", Get("api/v1/sla"), BillingReaders(platform: 400, tenant: 200));
+
+        // Hardware assets are the platform's (docs/hardware.md): assets.read platform-wide (administrator, auditor), assets.write
+        // the administrator's (and the supplier's, carrier's and inspector's, walked in HardwareCustodyTests); no tenant role.
+        await CheckAsync("GET assets", Get("api/v1/assets"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET asset", Get("api/v1/assets/srv-missing-" + suffix), Except(403, (Admin, 404), (Auditor, 404)));
+        await CheckAsync("POST asset", () => Json(HttpMethod.Post, "api/v1/assets", new { }), Except(403, (Admin, 400)));
+        await CheckAsync("POST custody event", () => Json(HttpMethod.Post, "api/v1/assets/srv-missing-" + suffix + "/custody", new { }), Except(403, (Admin, 404)));
+        await CheckAsync("POST custody digest", () => Json(HttpMethod.Post, "api/v1/assets/srv-missing-" + suffix + "/custody/digest", new { }),
+            Except(403, (Admin, 404), (Auditor, 404)));
+        await CheckAsync("GET custody document", Get("api/v1/assets/documents/0x" + new string('0', 64)), Except(403, (Admin, 404), (Auditor, 404)));
 
         // Site agents are the platform's: no tenant role (nor a site's agent) sees or changes them.
         await CheckAsync("GET agents", Get("api/v1/agents"), Except(403, (Admin, 200), (Auditor, 200)));

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Sankofa.Core.Audit;
+using Sankofa.Core.Hardware;
+using Sankofa.Data.Audit;
+
+namespace Sankofa.Data.Hardware;
+
+/// <summary>EF Core implementation of <see cref="IAssetStore"/> for SQLite and PostgreSQL.</summary>
+internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider time) : IAssetStore
+{
+    public async Task<StoredAsset> AddAsync(Asset asset, DateTimeOffset createdAt, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var row = new AssetRow
+        {
+            Id = asset.Id, Kind = (int)asset.Kind, Manufacturer = asset.Manufacturer, Model = asset.Model, Serial = asset.Serial,
+            Firmware = JsonSerializer.Serialize(asset.Firmware), ServerId = asset.ServerId, HostId = asset.HostId, CreatedAtMs = createdAt.ToUnixTimeMilliseconds(),
+        };
+        await AuditedWrite.RunAsync(contexts, time, audit, db =>
+        {
+            db.Set<AssetRow>().Add(row);
+            return Task.FromResult(true);
+        }, $"Asset {asset.Id}", cancellationToken).ConfigureAwait(false);
+        return ToDomain(row);
+    }
+
+    public async Task<StoredAsset?> GetAsync(string assetId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<AssetRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToDomain(row);
+    }
+
+    public async Task<AssetPage> ListAsync(long? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var from = after ?? 0;
+        var rows = await db.Set<AssetRow>().AsNoTracking().Where(a => a.Sequence > from).OrderBy(a => a.Sequence).Take(limit + 1)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var items = rows.Take(limit).Select(ToDomain).ToList();
+        return new AssetPage(items, rows.Count > limit ? items[^1].Sequence : null);
+    }
+
+    public async Task<IReadOnlyList<CustodyEvent>> EventsAsync(string assetId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await db.Set<CustodyEventRow>().AsNoTracking().Where(e => e.AssetId == assetId).OrderBy(e => e.Sequence).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToDomain)];
+    }
+
+    public Task AddEventAsync(CustodyEvent custodyEvent, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(custodyEvent);
+        var row = new CustodyEventRow
+        {
+            AssetId = custodyEvent.AssetId, Sequence = custodyEvent.Sequence, Kind = (int)custodyEvent.Kind, Actor = custodyEvent.Actor, Counterparty = custodyEvent.Counterparty,
+            DocumentHash = custodyEvent.DocumentHash, Passed = custodyEvent.Passed, SiteId = custodyEvent.SiteId, HostId = custodyEvent.HostId,
+            RecordedAtMs = custodyEvent.RecordedAt.ToUnixTimeMilliseconds(), ChainTransaction = custodyEvent.Chain.TransactionHash, ChainBlock = custodyEvent.Chain.BlockNumber,
+        };
+        return AuditedWrite.RunAsync(contexts, time, audit, db =>
+        {
+            db.Set<CustodyEventRow>().Add(row);
+            return Task.FromResult(true);
+        }, $"Custody event #{custodyEvent.Sequence} of asset {custodyEvent.AssetId}", cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(IReadOnlyCollection<string>? hostIds, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var servers = db.Set<AssetRow>().AsNoTracking().Where(a => a.HostId != null);
+        if (hostIds is not null)
+        {
+            var hosts = hostIds.ToList();
+            servers = servers.Where(a => hosts.Contains(a.HostId!));
+        }
+
+        var serverRows = await servers.ToListAsync(cancellationToken).ConfigureAwait(false);
+        var serverIds = serverRows.Select(s => s.Id).ToList();
+        var components = await db.Set<AssetRow>().AsNoTracking().Where(a => a.ServerId != null && serverIds.Contains(a.ServerId)).ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        var assets = serverRows.Concat(components).ToList();
+        var ids = assets.Select(a => a.Id).ToList();
+        var events = (await db.Set<CustodyEventRow>().AsNoTracking().Where(e => ids.Contains(e.AssetId)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .GroupBy(e => e.AssetId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Sequence).Select(ToDomain).ToList(), StringComparer.Ordinal);
+        return [.. assets.Select(a => new AssetCustody(ToDomain(a).Asset, events.TryGetValue(a.Id, out var e) ? e : []))];
+    }
+
+    public Task PutDocumentAsync(CustodyDocument document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return AuditedWrite.RunAsync(contexts, time, null, async db =>
+        {
+            // Content-addressed: the same bytes again are already there.
+            if (await db.Set<CustodyDocumentRow>().AnyAsync(d => d.Hash == document.Hash, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            db.Set<CustodyDocumentRow>().Add(new CustodyDocumentRow
+            {
+                Hash = document.Hash, ContentType = document.ContentType, Content = document.Content, StoredAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            });
+            return true;
+        }, "Custody document", cancellationToken);
+    }
+
+    public async Task<CustodyDocument?> GetDocumentAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var row = await db.Set<CustodyDocumentRow>().AsNoTracking().FirstOrDefaultAsync(d => d.Hash == hash, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new CustodyDocument(row.Hash, row.ContentType, row.Content);
+    }
+
+    private static StoredAsset ToDomain(AssetRow r) => new(
+        new Asset(r.Id, (AssetKind)r.Kind, r.Manufacturer, r.Model, r.Serial, JsonSerializer.Deserialize<List<FirmwareVersion>>(r.Firmware) ?? [], r.ServerId, r.HostId),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs), r.Sequence);
+
+    private static CustodyEvent ToDomain(CustodyEventRow r) => new(
+        r.AssetId, r.Sequence, (CustodyEventKind)r.Kind, r.Actor, r.Counterparty, r.DocumentHash, r.Passed, r.SiteId, r.HostId,
+        DateTimeOffset.FromUnixTimeMilliseconds(r.RecordedAtMs), new ChainRecord(r.ChainTransaction, r.ChainBlock));
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Nethereum.Contracts;
+using Sankofa.Core.Hardware;
+using Sankofa.Core.Ledger;
+using Sankofa.Ledger.Contracts;
+using Sankofa.Ledger.Gateway;
+using Sankofa.Ledger.Hosting;
+using Sankofa.Ledger.Resources;
+using Sankofa.Ledger.Rpc;
+
+namespace Sankofa.Ledger.Custody;
+
+/// <summary>
+/// <see cref="ICustodyLedger"/> on SankofaCustody: digests are computed off chain from the asset's state on chain (its
+/// event count and custodian), and each relayed event is estimated first with <c>eth_estimateGas</c>, which runs it (a
+/// refusal names the contract's reason and sends nothing), then sent through the gateway.
+/// </summary>
+internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<CustodyLedger> logger) : ICustodyLedger
+{
+    private static readonly byte[] Zero = new byte[32];
+    private long _sequence;
+
+    public async Task<byte[]> DigestAsync(CustodyAction action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var connection = runtime.Connection;
+        var contract = CustodyAddress(connection);
+        var asset = await CustodyCalls.AssetOfAsync(connection.Rpc, contract, action.AssetId, cancellationToken).ConfigureAwait(false);
+        var (id, sequence, custodian) = (LedgerIds.Of(action.AssetId), asset?.Events ?? 0, asset?.Custodian ?? Zero);
+        return action.Kind switch
+        {
+            CustodyEventKind.Registration => CustodyTypedData.Registration(contract, connection.ChainId, id, Required(action.AssetHash, "assetHash"), action.DocumentHash),
+            CustodyEventKind.Transfer => CustodyTypedData.Transfer(contract, connection.ChainId, id, sequence, custodian, LedgerIds.Of(action.To!), action.DocumentHash),
+            CustodyEventKind.Inspection => CustodyTypedData.Inspection(contract, connection.ChainId, id, sequence, action.Passed ?? false, action.DocumentHash),
+            CustodyEventKind.Installation => CustodyTypedData.Installation(contract, connection.ChainId, id, sequence, LedgerIds.Of(action.SiteId!), LedgerIds.Of(action.HostId!),
+                action.DocumentHash),
+            CustodyEventKind.Decommission => CustodyTypedData.Decommission(contract, connection.ChainId, id, sequence, action.DocumentHash),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, null),
+        };
+    }
+
+    public async Task<bool> SignedByAsync(byte[] digest, byte[] signature, string identityId, CancellationToken cancellationToken)
+    {
+        if (CustodyTypedData.Signer(digest, signature) is not { } signer)
+        {
+            return false;
+        }
+
+        var connection = runtime.Connection;
+        var identity = await IdentityRegistryCalls.IdentityOfAsync(connection.Rpc, connection.IdentityRegistryAddress, signer, cancellationToken).ConfigureAwait(false);
+        return identity is not null && identity.AsSpan().SequenceEqual(LedgerIds.Of(identityId));
+    }
+
+    public async Task<(LedgerReceipt Receipt, long Sequence)> RecordAsync(CustodyAction action, IReadOnlyList<byte[]> signatures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(signatures);
+        var connection = runtime.Connection;
+        var before = await CustodyCalls.AssetOfAsync(connection.Rpc, CustodyAddress(connection), action.AssetId, cancellationToken).ConfigureAwait(false);
+        var id = LedgerIds.Of(action.AssetId);
+        var name = HardwareNames.Name(action.Kind);
+        var data = action.Kind switch
+        {
+            CustodyEventKind.Registration => new RegisterAssetFunction
+            {
+                AssetId = id, AssetHash = Required(action.AssetHash, "assetHash"), DocumentHash = action.DocumentHash, Signature = signatures[0],
+            }.GetCallData(),
+            CustodyEventKind.Transfer => new TransferAssetFunction
+            {
+                AssetId = id, To = LedgerIds.Of(action.To!), DocumentHash = action.DocumentHash, SenderSignature = signatures[0],
+                ReceiverSignature = signatures.Count > 1 ? signatures[1] : [],
+            }.GetCallData(),
+            CustodyEventKind.Inspection => new InspectAssetFunction { AssetId = id, Passed = action.Passed ?? false, DocumentHash = action.DocumentHash, Signature = signatures[0] }.GetCallData(),
+            CustodyEventKind.Installation => new InstallAssetFunction
+            {
+                AssetId = id, Site = LedgerIds.Of(action.SiteId!), Host = LedgerIds.Of(action.HostId!), DocumentHash = action.DocumentHash, Signature = signatures[0],
+            }.GetCallData(),
+            CustodyEventKind.Decommission => new DecommissionAssetFunction { AssetId = id, CertificateHash = action.DocumentHash, Signature = signatures[0] }.GetCallData(),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, null),
+        };
+
+        var receipt = await SendAsync($"{name} of asset {action.AssetId}", data, cancellationToken).ConfigureAwait(false);
+        return (receipt, before?.Events ?? 0);
+    }
+
+    public Task<OnChainAsset?> GetAssetAsync(string assetId, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        return CustodyCalls.AssetOfAsync(connection.Rpc, CustodyAddress(connection), assetId, cancellationToken);
+    }
+
+    private async Task<LedgerReceipt> SendAsync(string action, byte[] data, CancellationToken cancellationToken)
+    {
+        var connection = runtime.Connection;
+        var contract = CustodyAddress(connection);
+        // Estimated each time (which also runs the call, so a refusal names its reason and nothing is sent), with a quarter to spare.
+        var gas = await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
+        var receipt = await connection.Gateway.SendAsync(
+            new TransactionRequest($"custody:{Interlocked.Increment(ref _sequence)}:{action}", contract, data, gas + (gas / 4)), cancellationToken).ConfigureAwait(false);
+        if (!receipt.Succeeded)
+        {
+            // The state changed between the check and the block: checking again names why.
+            await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException($"SankofaCustody reverted {action} in transaction {receipt.TransactionHash}.");
+        }
+
+        LogRecorded(logger, action, receipt.TransactionHash, receipt.BlockNumber);
+        return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
+    }
+
+    private static async Task<long> CheckAsync(LedgerConnection connection, string contract, string action, byte[] data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Hex.ToLong(await connection.Rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = connection.SignerAddress, to = contract, data = Hex.Bytes(data) })
+                .ConfigureAwait(false));
+        }
+        catch (JsonRpcException ex) when (ex.IsRevert)
+        {
+            var (name, text) = CustodyErrors.Describe(ex);
+            throw new CustodyRefusedException(name ?? "Reverted", $"SankofaCustody refuses the {action}: {text}");
+        }
+    }
+
+    private static string CustodyAddress(LedgerConnection connection) =>
+        connection.CustodyAddress ?? throw new LedgerUnavailableException("The ledger has no SankofaCustody contract.");
+
+    private static byte[] Required(byte[]? value, string name) => value is { Length: 32 } ? value : throw new ArgumentException("Must be 32 bytes.", name);
+
+    [LoggerMessage(1, LogLevel.Information, "SankofaCustody: {Action} in transaction {Transaction}, block {Block}")]
+    private static partial void LogRecorded(ILogger logger, string action, string transaction, long block);
+}

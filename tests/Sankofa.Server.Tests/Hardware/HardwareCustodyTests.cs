@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Sankofa.Core.Hardware;
+using Sankofa.Ledger.Custody;
+using Sankofa.Ledger.Resources;
+using Sankofa.Server.Tests.Infrastructure;
+using Sankofa.Server.Tests.Provisioning;
+
+namespace Sankofa.Server.Tests.Hardware;
+
+/// <summary>
+/// Hardware custody end to end, through the API of a real server on the embedded chain with the Proxmox emulator: the
+/// parties (a supplier, a carrier that is also the receiving site, an inspector) are identities made through the
+/// identity API, each holding the controller key the API handed it once — this test keeps each key for that party's
+/// signatures only. Host edge-001-h01's server and disk get a whole custody chain; h02's server fails an inspection;
+/// h03 has no hardware. A VM asking for verified hardware goes to h01, its provenance verifies from the chain alone;
+/// once h01's disk fails an inspection too, the next such VM is refused and the explanation names each host's gap.
+/// </summary>
+public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFixture<ProvisioningFixture>
+{
+    private ProvisioningHarness H => fixture.Harness;
+
+    [Fact]
+    public async Task A_vm_requiring_verified_hardware_goes_only_to_a_host_whose_custody_is_whole_and_its_provenance_verifies_from_the_chain()
+    {
+        var supplier = await PartyAsync("supplier");
+        var carrier = await PartyAsync("carrier");
+        var inspector = await PartyAsync("inspector");
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var (server, disk, other) = ($"srv-{run}-a", $"disk-{run}-a", $"srv-{run}-b");
+
+        await CreateAsync(new { id = server, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + run, firmware = new[] { new { component = "bios", version = "2.1" } }, hostId = "edge-001-h01" });
+        await CreateAsync(new { id = disk, kind = "disk", manufacturer = "Acme", model = "PM9A3", serial = "SND-" + run, serverId = server });
+        await CreateAsync(new { id = other, kind = "server", manufacturer = "Acme", model = "R750", serial = "SNB-" + run, hostId = "edge-001-h02" });
+        using (var bad = await H.Client.PostAsJsonAsync("api/v1/assets", new { id = "Bad Id", kind = "rack", serverId = "nope" }))
+        {
+            var errors = (await ReadAsync(bad, HttpStatusCode.BadRequest)).GetProperty("errors");
+            Assert.True(errors.TryGetProperty("id", out _) && errors.TryGetProperty("kind", out _) && errors.TryGetProperty("manufacturer", out _), errors.ToString());
+        }
+
+        // The packing list is stored by its SHA-256, which the transfer carries.
+        var packingList = "packing list: 1 x R750 " + run;
+        string packingHash;
+        using (var upload = await H.Client.PostAsync("api/v1/assets/documents", new StringContent(packingList)))
+        {
+            packingHash = (await ReadAsync(upload, HttpStatusCode.Created)).GetProperty("hash").GetString()!;
+        }
+
+        Assert.Equal(Hex(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(packingList))), packingHash);
+        Assert.Equal(packingList, await H.Client.GetStringAsync($"api/v1/assets/documents/{packingHash}"));
+
+        foreach (var asset in new[] { server, disk })
+        {
+            await SubmitAsync(asset, new { kind = "registration", documentHash = Doc("invoice " + asset), party = supplier.Id }, supplier);
+            var transfer = new { kind = "transfer", documentHash = packingHash, to = carrier.Id };
+            // The sender's signature alone is refused: the receiver's is required too.
+            using (var alone = await H.Client.PostAsJsonAsync($"api/v1/assets/{asset}/custody", new
+            {
+                transfer.kind, transfer.documentHash, transfer.to, signature = await SignAsync(asset, transfer, supplier),
+            }))
+            {
+                Assert.True((await ReadAsync(alone, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("receiverSignature", out _));
+            }
+
+            await SubmitAsync(asset, transfer, supplier, carrier);
+            await SubmitAsync(asset, new { kind = "inspection", documentHash = Doc("firmware measured " + asset), party = inspector.Id, passed = true }, inspector);
+            await SubmitAsync(asset, new { kind = "installation", documentHash = Doc("rack photo " + asset), hostId = "edge-001-h01" }, carrier);
+        }
+
+        await SubmitAsync(other, new { kind = "registration", documentHash = Doc("invoice " + other), party = supplier.Id }, supplier);
+        await SubmitAsync(other, new { kind = "installation", documentHash = Doc("rack photo " + other), hostId = "edge-001-h02" }, supplier);
+        await SubmitAsync(other, new { kind = "inspection", documentHash = Doc("tamper seal broken " + other), party = inspector.Id, passed = false }, inspector);
+
+        var timeline = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/assets/{server}");
+        Assert.Equal(carrier.Id, timeline.GetProperty("custodian").GetString());
+        Assert.Equal(4, timeline.GetProperty("events").GetArrayLength());
+        Assert.Equal(0, timeline.GetProperty("gaps").GetArrayLength());
+
+        var project = await H.NewProjectAsync();
+        var placed = await H.CreateAsync(Verified(ProvisioningHarness.Vm(project, "edge-001", "hw-1")));
+        Assert.Equal("edge-001-h01", placed.Placement.HostId);
+        Assert.Contains("custody verified", placed.Placement.Reason, StringComparison.Ordinal);
+
+        // Provenance: host → server → components → custody events, each with its chain record; checked against the chain alone.
+        var provenance = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/resources/{placed.Id}/provenance");
+        Assert.True(provenance.GetProperty("verified").GetBoolean());
+        Assert.Equal(server, provenance.GetProperty("server").GetProperty("asset").GetProperty("id").GetString());
+        Assert.Equal(disk, Assert.Single(provenance.GetProperty("components").EnumerateArray()).GetProperty("asset").GetProperty("id").GetString());
+        // GraphQL answers the same provenance.
+        using (var graph = await H.Client.PostAsJsonAsync("graphql", new
+        {
+            query = $"{{ provenance(resourceId: \"{placed.Id}\") {{ verified hostId server {{ asset {{ id hash }} events {{ kind transaction }} }} components {{ asset {{ id }} }} }} }}",
+        }))
+        {
+            var answer = (await ReadAsync(graph, HttpStatusCode.OK)).GetProperty("data").GetProperty("provenance");
+            Assert.True(answer.GetProperty("verified").GetBoolean(), answer.ToString());
+            Assert.Equal(server, answer.GetProperty("server").GetProperty("asset").GetProperty("id").GetString());
+            Assert.Equal(4, answer.GetProperty("server").GetProperty("events").GetArrayLength());
+        }
+
+        var ledger = await H.Client.GetFromJsonAsync<JsonElement>("api/v1/ledger");
+        using var chain = new CustodyReader(new Uri(ledger.GetProperty("rpcUrl").GetString()!), ledger.GetProperty("custodyAddress").GetString()!);
+        foreach (var item in provenance.GetProperty("components").EnumerateArray().Prepend(provenance.GetProperty("server")))
+        {
+            var id = item.GetProperty("asset").GetProperty("id").GetString()!;
+            var onChain = await chain.GetEventsAsync(id, default);
+            var events = item.GetProperty("events").EnumerateArray().ToList();
+            Assert.Equal(onChain.Count, events.Count);
+            Assert.Equal(item.GetProperty("asset").GetProperty("hash").GetString(), Hex((await chain.GetAssetAsync(id, default))!.AssetHash));
+            foreach (var (e, i) in events.Select((e, i) => (e, i)))
+            {
+                var stored = new CustodyEvent(id, i, HardwareNames.EventKind(e.GetProperty("kind").GetString())!.Value, e.GetProperty("party").GetString()!,
+                    e.GetProperty("to").GetString(), Convert.FromHexString(e.GetProperty("documentHash").GetString()![2..]),
+                    e.GetProperty("passed").ValueKind == JsonValueKind.Null ? null : e.GetProperty("passed").GetBoolean(), e.GetProperty("siteId").GetString(),
+                    e.GetProperty("hostId").GetString(), default, new(e.GetProperty("transaction").GetString()!, e.GetProperty("block").GetInt64()));
+                Assert.Empty(onChain[i].Differences(stored));
+                Assert.Equal(stored.Chain.BlockNumber, await chain.TransactionBlockAsync(stored.Chain.TransactionHash, default));
+            }
+        }
+
+        // h01's disk fails an inspection: now no host of edge-001 qualifies, and the refusal says why for each.
+        await SubmitAsync(disk, new { kind = "inspection", documentHash = Doc("disk firmware mismatch " + run), party = inspector.Id, passed = false }, inspector);
+        using var refused = await H.Client.PostAsJsonAsync("api/v1/resources", Verified(ProvisioningHarness.Vm(project, "edge-001", "hw-2")));
+        var text = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity, $"{(int)refused.StatusCode}: {text}");
+        Assert.Contains($"Asset {disk} failed inspection", text, StringComparison.Ordinal);
+        Assert.Contains($"Asset {other} failed inspection", text, StringComparison.Ordinal);
+        Assert.Contains("No server asset becomes host edge-001-h03", text, StringComparison.Ordinal);
+        var unverified = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/resources/{placed.Id}/provenance");
+        Assert.False(unverified.GetProperty("verified").GetBoolean());
+
+        // Without the option the same VM is placed as before.
+        Assert.StartsWith("edge-001-h0", (await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-001", "hw-3"))).Placement.HostId, StringComparison.Ordinal);
+    }
+
+    private static object Verified(object vm)
+    {
+        var body = JsonSerializer.SerializeToNode(vm)!.AsObject();
+        body["requireVerifiedHardware"] = true;
+        return body;
+    }
+
+    private async Task CreateAsync(object body)
+    {
+        using var created = await H.Client.PostAsJsonAsync("api/v1/assets", body);
+        await ReadAsync(created, HttpStatusCode.Created);
+    }
+
+    // The digest from the API, checked against the one computed from the chain alone (docs/hardware.md), then signed.
+    private async Task<string> SignAsync(string assetId, object request, Party party)
+    {
+        using var answer = await H.Client.PostAsJsonAsync($"api/v1/assets/{assetId}/custody/digest", request);
+        var digest = (await ReadAsync(answer, HttpStatusCode.OK)).GetProperty("digest").GetString()!;
+        return Hex(CustodyTypedData.Sign(party.Key, Convert.FromHexString(digest[2..])));
+    }
+
+    private async Task SubmitAsync(string assetId, object request, Party signer, Party? receiver = null)
+    {
+        var body = JsonSerializer.SerializeToNode(request)!.AsObject();
+        body["signature"] = await SignAsync(assetId, request, signer);
+        if (receiver is not null)
+        {
+            body["receiverSignature"] = await SignAsync(assetId, request, receiver);
+        }
+
+        using var submitted = await H.Client.PostAsJsonAsync($"api/v1/assets/{assetId}/custody", body);
+        var recorded = await ReadAsync(submitted, HttpStatusCode.Created);
+        Assert.Matches("^0x[0-9a-f]{64}$", recorded.GetProperty("transaction").GetString());
+    }
+
+    // A service identity holding the role and the controller key the API returned for it once (only this party signs with it).
+    private async Task<Party> PartyAsync(string role)
+    {
+        var clientId = "m-" + Guid.NewGuid().ToString("N")[..10];
+        using var created = await H.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId, roles = new[] { role } });
+        var body = await ReadAsync(created, HttpStatusCode.Created);
+        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
+        // Waits until the chain lists the identity and its role: its signatures count from then on.
+        await ClientCredentials.RequestAsync(H.Server.Address, id, body.GetProperty("clientSecret").GetString()!);
+        return new Party(id, Convert.FromHexString(body.GetProperty("controllerPrivateKey").GetString()![2..]));
+    }
+
+    private static string Doc(string text) => Hex(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private sealed record Party(string Id, byte[] Key);
+}

@@ -1,4 +1,3 @@
-using System.Text;
 using Sankofa.Cli.Api;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
@@ -142,8 +141,9 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
 
     internal static AuditEntry ToDomain(AuditEntryResponse r) => new(r.Id, r.Time, r.Actor, r.Action, r.Subject, Bytes(r.PayloadHash), r.Payload, ToDomain(r.Seal));
 
+    // An evidence entry without its payload: the verifier hashes and reads the payload as the bytes that arrived.
     internal static AuditEntry ToDomain(Server.Billing.EvidenceEntryResponse r) => new(
-        r.Id, r.Time, r.Actor, r.Action, r.Subject, Bytes(r.PayloadHash), r.Payload is { } p ? Encoding.UTF8.GetString(p) : null, ToDomain(r.Seal));
+        r.Id, r.Time, r.Actor, r.Action, r.Subject, Bytes(r.PayloadHash), null, ToDomain(r.Seal));
 
     private static AuditSeal? ToDomain(AuditSealResponse? s) =>
         s is null ? null : new AuditSeal(s.Sequence, Bytes(s.PreviousHash), Bytes(s.Hash), s.BatchId, s.LeafIndex, s.Proof.SelectMany(Bytes).ToArray());

@@ -279,7 +279,7 @@ internal static class InvoiceCommands
                 {
                     var batches = read.Batches.Select(AuditLogVerifier.ToDomain).ToList();
                     // Payloads stay the bytes they arrived as: they are what is hashed and read.
-                    check.Add([.. read.Entries.Select(e => AuditLogVerifier.ToDomain(e with { Payload = null }))],
+                    check.Add([.. read.Entries.Select(AuditLogVerifier.ToDomain)],
                         [.. read.Entries.Select(e => (ReadOnlyMemory<byte>)(e.Payload ?? []))], batches, await roots.GetAsync(batches, ct));
                 }
                 finally

@@ -143,7 +143,7 @@ internal static class InvoiceVerifyBenchmark
     private static long JsonBytes(InvoiceEvidence evidence)
     {
         using var counter = new CountingStream();
-        JsonSerializer.Serialize(counter, evidence.Entries.Select(EvidenceEntryResponse.From), JsonSerializerOptions.Web);
+        JsonSerializer.Serialize(counter, evidence.Entries.Select(e => EvidenceEntryResponse.From(e, null)), JsonSerializerOptions.Web);
         JsonSerializer.Serialize(counter, evidence.Batches.Select(b => b.ToResponse()), JsonSerializerOptions.Web);
         return counter.Length;
     }

@@ -80,7 +80,15 @@ public sealed record EvidenceState(int UnmeteredResources, int UnsealedHours, in
 /// <param name="Entries">The usage and availability hours of the tenant in the period, by entry id.</param>
 /// <param name="Batches">Their batches, ascending by id.</param>
 /// <param name="Next">When this is one page of the evidence, the last entry id to read the next page after; null on the last page.</param>
-public sealed record InvoiceEvidence(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<AuditBatch> Batches, long? Next = null);
+public sealed record InvoiceEvidence(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<AuditBatch> Batches, long? Next = null)
+{
+    /// <summary>
+    /// When set, each entry's payload as the UTF-8 bytes stored (and hashed), at the entry's index, the entries then
+    /// carrying no <see cref="AuditEntry.Payload"/> text: a month is tens of MiB of payloads, read, hashed and sent as
+    /// bytes without ever being made into strings.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Payloads { get; init; }
+}
 
 /// <summary>Billing runs, invoices and deposits.</summary>
 public interface IInvoiceStore

@@ -155,7 +155,7 @@ public sealed partial class InvoiceService(
         do
         {
             var page = await store.GetEvidenceAsync(invoice.TenantId, invoice.PeriodStart, invoice.PeriodEnd, after, MaxEvidencePage, cancellationToken).ConfigureAwait(false);
-            check.Add(page.Entries, page.Batches, await anchors.GetRootsAsync([.. page.Batches.Select(b => b.Id)], cancellationToken).ConfigureAwait(false));
+            check.Add(page.Entries, page.Payloads, page.Batches, await anchors.GetRootsAsync([.. page.Batches.Select(b => b.Id)], cancellationToken).ConfigureAwait(false));
             after = page.Next;
         }
         while (after is not null);

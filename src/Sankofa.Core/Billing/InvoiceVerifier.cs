@@ -40,7 +40,7 @@ public static class InvoiceVerifier
     {
         ArgumentNullException.ThrowIfNull(evidence);
         var check = Start(served);
-        check.Add(evidence.Entries, evidence.Batches, chainRoots);
+        check.Add(evidence.Entries, evidence.Payloads, evidence.Batches, chainRoots);
         return check.Finish(prices, chainPriceBookHash, onChain);
     }
 

@@ -111,7 +111,7 @@ internal static class BillingApi
     {
         var answer = await invoices.GetEvidenceAsync(context.RequiredCaller(), id, after, limit, cancellationToken);
         return answer.Value is { } evidence
-            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select(EvidenceEntryResponse.From)], [.. evidence.Batches.Select(b => b.ToResponse())],
+            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select((e, i) => EvidenceEntryResponse.From(e, evidence.Payloads?[i]))], [.. evidence.Batches.Select(b => b.ToResponse())],
                 evidence.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             : answer.Error!.ToProblem();
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Billing;
@@ -100,11 +101,13 @@ public sealed record InvoiceEvidenceResponse(
 public sealed record EvidenceEntryResponse(
     long Id, DateTimeOffset Time, string Actor, string Action, string Subject, byte[]? Payload, string PayloadHash, AuditSealResponse? Seal)
 {
-    internal static EvidenceEntryResponse From(AuditEntry entry)
+    internal static EvidenceEntryResponse From(AuditEntry entry, ReadOnlyMemory<byte>? payload)
     {
         var audit = entry.ToResponse();
-        return new(entry.Id, entry.Time, entry.Actor, entry.Action, entry.Subject, entry.Payload is { } p ? Encoding.UTF8.GetBytes(p) : null,
-            audit.PayloadHash, audit.Seal);
+        var bytes = payload is { } stored
+            ? MemoryMarshal.TryGetArray(stored, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : stored.ToArray()
+            : entry.Payload is { } p ? Encoding.UTF8.GetBytes(p) : null;
+        return new(entry.Id, entry.Time, entry.Actor, entry.Action, entry.Subject, bytes, audit.PayloadHash, audit.Seal);
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Billing;
@@ -52,7 +54,10 @@ public sealed class InvoiceStoreTests
         var evidence = await invoices.GetEvidenceAsync("acme", At(10), At(12), null, 100, CancellationToken.None);
         Assert.Equal([UsageSeal.Action, UsageSeal.Action], evidence.Entries.Select(e => e.Action));
         Assert.All(evidence.Entries, e => Assert.Equal(batch.Id, e.Seal!.BatchId));
-        Assert.Equal([At(10), At(11)], evidence.Entries.Select(e => UsageSeal.Parse(e.Payload)![0].HourStart));
+        // Payloads come as the bytes stored, which are the bytes hashed when the entry was written.
+        Assert.All(evidence.Entries, e => Assert.Null(e.Payload));
+        Assert.Equal(evidence.Entries.Select(e => e.PayloadHash), evidence.Payloads!.Select(p => SHA256.HashData(p.Span)));
+        Assert.Equal([At(10), At(11)], evidence.Payloads!.Select(p => UsageSeal.Parse(Encoding.UTF8.GetString(p.Span))![0].HourStart));
         Assert.Equal(batch.Root, Assert.Single(evidence.Batches).Root);
         Assert.Null(evidence.Next);
 

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Agents;
 using Sankofa.Server.Audit;
@@ -18,6 +20,7 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(CliJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static SankofaApiClient Create(Uri server) => new(Http(server, TimeSpan.FromSeconds(60)));
@@ -164,6 +167,50 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         // Parsed as it arrives: an invoice's evidence is tens of MiB, read while the server still writes it.
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// GETs a path's answer into a buffer rented from <paramref name="pool"/>, which the caller returns: for large answers
+    /// a short-lived command reads one after another, where a new array for each would be memory touched for the first
+    /// time (a page fault per 4 KiB). A refusal throws <see cref="ApiProblemException"/>.
+    /// </summary>
+    public async Task<(byte[] Buffer, int Length)> GetRentedAsync(string path, ArrayPool<byte> pool, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = pool.Rent(response.Content.Headers.ContentLength is { } known and < int.MaxValue ? (int)known + 1 : 1 << 20);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var bigger = pool.Rent(checked(buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    pool.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+            }
+        }
+        catch
+        {
+            pool.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>GETs a document (a PDF, a CSV) as bytes; a refusal throws <see cref="ApiProblemException"/>.</summary>

@@ -248,7 +248,7 @@ internal static class InvoiceCommands
     {
         var escaped = Uri.EscapeDataString(invoiceId);
         var servedRead = api.GetAsync<InvoiceResponse>($"api/v1/billing/invoices/{escaped}?refresh=false", ct);
-        var firstPage = api.GetAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{escaped}/evidence?limit={pageSize}", ct);
+        var firstPage = EvidencePage.ReadAsync(api, $"api/v1/billing/invoices/{escaped}/evidence?limit={pageSize}", ct);
         var ledger = rpcUrl is null || contract is null || auditContract is null ? await api.GetLedgerAsync(ct) : null;
         rpcUrl ??= new Uri(ledger!.RpcUrl);
         contract ??= ledger!.BillingAddress ?? throw new InvalidOperationException("The server names no SankofaBilling contract; pass --contract.");
@@ -277,13 +277,12 @@ internal static class InvoiceCommands
             {
                 try
                 {
-                    var batches = read.Batches.Select(AuditLogVerifier.ToDomain).ToList();
                     // Payloads stay the bytes they arrived as: they are what is hashed and read.
-                    check.Add([.. read.Entries.Select(AuditLogVerifier.ToDomain)],
-                        [.. read.Entries.Select(e => (ReadOnlyMemory<byte>)(e.Payload ?? []))], batches, await roots.GetAsync(batches, ct));
+                    check.Add(read.Entries, read.Payloads, read.Batches, await roots.GetAsync(read.Batches, ct));
                 }
                 finally
                 {
+                    read.Dispose();
                     ahead.Release();
                 }
             }, ct));
@@ -298,7 +297,7 @@ internal static class InvoiceCommands
                 throw new InvalidOperationException($"The server's evidence pages do not advance (next '{read.Next}').");
             }
 
-            page = await api.GetAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{escaped}/evidence?limit={pageSize}&after={next}", ct);
+            page = await EvidencePage.ReadAsync(api, $"api/v1/billing/invoices/{escaped}/evidence?limit={pageSize}&after={next}", ct);
         }
 
         await Task.WhenAll(checks);

@@ -108,6 +108,7 @@ internal static class HardwareServiceCollectionExtensions
         services.AddSingleton<HardwareService>();
         services.AddSingleton<Core.Provisioning.IHostVerification>(sp => sp.GetRequiredService<HardwareService>());
         services.AddSingleton<ProvenanceService>();
+        services.AddSingleton<AssetQueries>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Sankofa.Core.Access;
 using Sankofa.Core.Billing;
 using Sankofa.Core.Ledger;
 using Sankofa.Server.Billing;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Portal;
 
@@ -19,7 +20,18 @@ internal static class PortalDownloads
             AsCallerAsync(context, session, caller => InvoiceDownloads.PdfAsync(caller, id, invoices, ledger, context.RequestAborted)));
         invoice.MapGet("/csv", (string id, HttpContext context, PortalSession session, InvoiceService invoices) =>
             AsCallerAsync(context, session, caller => InvoiceDownloads.CsvAsync(caller, id, invoices, context.RequestAborted)));
+        // A custody document by its SHA-256, as GET /api/v1/assets/documents/{hash} answers it (assets.read).
+        app.MapGet("/assets/documents/{hash}", (string hash, HttpContext context, PortalSession session, Core.Hardware.HardwareService hardware) =>
+            AsCallerAsync(context, session, caller => DocumentAsync(caller, hash, hardware, context.RequestAborted)))
+            .ExcludeFromDescription().RequireAuthorization(PortalAuthentication.Policy);
         return app;
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DocumentAsync(
+        Caller caller, string hash, Core.Hardware.HardwareService hardware, CancellationToken cancellationToken)
+    {
+        var answer = await hardware.GetDocumentAsync(caller, hash, cancellationToken);
+        return answer.Value is { } document ? TypedResults.File(document.Content, document.ContentType) : answer.Error!.ToProblem();
     }
 
     // The same check as every page: signed in, and listed as active on chain now.

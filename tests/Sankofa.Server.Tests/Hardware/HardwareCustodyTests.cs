@@ -22,18 +22,20 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
 {
     private ProvisioningHarness H => fixture.Harness;
 
+    private CustodyParties Parties => new(H.Client, H.Server.Address);
+
     [Fact]
     public async Task A_vm_requiring_verified_hardware_goes_only_to_a_host_whose_custody_is_whole_and_its_provenance_verifies_from_the_chain()
     {
-        var supplier = await PartyAsync("supplier");
-        var carrier = await PartyAsync("carrier");
-        var inspector = await PartyAsync("inspector");
+        var supplier = await Parties.PartyAsync("supplier");
+        var carrier = await Parties.PartyAsync("carrier");
+        var inspector = await Parties.PartyAsync("inspector");
         var run = Guid.NewGuid().ToString("N")[..6];
         var (server, disk, other) = ($"srv-{run}-a", $"disk-{run}-a", $"srv-{run}-b");
 
-        await CreateAsync(new { id = server, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + run, firmware = new[] { new { component = "bios", version = "2.1" } }, hostId = "edge-001-h01" });
-        await CreateAsync(new { id = disk, kind = "disk", manufacturer = "Acme", model = "PM9A3", serial = "SND-" + run, serverId = server });
-        await CreateAsync(new { id = other, kind = "server", manufacturer = "Acme", model = "R750", serial = "SNB-" + run, hostId = "edge-001-h02" });
+        await Parties.CreateAsync(new { id = server, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + run, firmware = new[] { new { component = "bios", version = "2.1" } }, hostId = "edge-001-h01" });
+        await Parties.CreateAsync(new { id = disk, kind = "disk", manufacturer = "Acme", model = "PM9A3", serial = "SND-" + run, serverId = server });
+        await Parties.CreateAsync(new { id = other, kind = "server", manufacturer = "Acme", model = "R750", serial = "SNB-" + run, hostId = "edge-001-h02" });
         using (var bad = await H.Client.PostAsJsonAsync("api/v1/assets", new { id = "Bad Id", kind = "rack", serverId = "nope" }))
         {
             var errors = (await ReadAsync(bad, HttpStatusCode.BadRequest)).GetProperty("errors");
@@ -53,25 +55,25 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
 
         foreach (var asset in new[] { server, disk })
         {
-            await SubmitAsync(asset, new { kind = "registration", documentHash = Doc("invoice " + asset), party = supplier.Id }, supplier);
+            await Parties.SubmitAsync(asset, new { kind = "registration", documentHash = CustodyParties.Doc("invoice " + asset), party = supplier.Id }, supplier);
             var transfer = new { kind = "transfer", documentHash = packingHash, to = carrier.Id };
             // The sender's signature alone is refused: the receiver's is required too.
             using (var alone = await H.Client.PostAsJsonAsync($"api/v1/assets/{asset}/custody", new
             {
-                transfer.kind, transfer.documentHash, transfer.to, signature = await SignAsync(asset, transfer, supplier),
+                transfer.kind, transfer.documentHash, transfer.to, signature = await Parties.SignAsync(asset, transfer, supplier),
             }))
             {
                 Assert.True((await ReadAsync(alone, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("receiverSignature", out _));
             }
 
-            await SubmitAsync(asset, transfer, supplier, carrier);
-            await SubmitAsync(asset, new { kind = "inspection", documentHash = Doc("firmware measured " + asset), party = inspector.Id, passed = true }, inspector);
-            await SubmitAsync(asset, new { kind = "installation", documentHash = Doc("rack photo " + asset), hostId = "edge-001-h01" }, carrier);
+            await Parties.SubmitAsync(asset, transfer, supplier, carrier);
+            await Parties.SubmitAsync(asset, new { kind = "inspection", documentHash = CustodyParties.Doc("firmware measured " + asset), party = inspector.Id, passed = true }, inspector);
+            await Parties.SubmitAsync(asset, new { kind = "installation", documentHash = CustodyParties.Doc("rack photo " + asset), hostId = "edge-001-h01" }, carrier);
         }
 
-        await SubmitAsync(other, new { kind = "registration", documentHash = Doc("invoice " + other), party = supplier.Id }, supplier);
-        await SubmitAsync(other, new { kind = "installation", documentHash = Doc("rack photo " + other), hostId = "edge-001-h02" }, supplier);
-        await SubmitAsync(other, new { kind = "inspection", documentHash = Doc("tamper seal broken " + other), party = inspector.Id, passed = false }, inspector);
+        await Parties.SubmitAsync(other, new { kind = "registration", documentHash = CustodyParties.Doc("invoice " + other), party = supplier.Id }, supplier);
+        await Parties.SubmitAsync(other, new { kind = "installation", documentHash = CustodyParties.Doc("rack photo " + other), hostId = "edge-001-h02" }, supplier);
+        await Parties.SubmitAsync(other, new { kind = "inspection", documentHash = CustodyParties.Doc("tamper seal broken " + other), party = inspector.Id, passed = false }, inspector);
 
         var timeline = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/assets/{server}");
         Assert.Equal(carrier.Id, timeline.GetProperty("custodian").GetString());
@@ -121,7 +123,7 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         }
 
         // h01's disk fails an inspection: now no host of edge-001 qualifies, and the refusal says why for each.
-        await SubmitAsync(disk, new { kind = "inspection", documentHash = Doc("disk firmware mismatch " + run), party = inspector.Id, passed = false }, inspector);
+        await Parties.SubmitAsync(disk, new { kind = "inspection", documentHash = CustodyParties.Doc("disk firmware mismatch " + run), party = inspector.Id, passed = false }, inspector);
         using var refused = await H.Client.PostAsJsonAsync("api/v1/resources", Verified(ProvisioningHarness.Vm(project, "edge-001", "hw-2")));
         var text = await refused.Content.ReadAsStringAsync();
         Assert.True(refused.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity, $"{(int)refused.StatusCode}: {text}");
@@ -142,48 +144,6 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         return body;
     }
 
-    private async Task CreateAsync(object body)
-    {
-        using var created = await H.Client.PostAsJsonAsync("api/v1/assets", body);
-        await ReadAsync(created, HttpStatusCode.Created);
-    }
-
-    // The digest from the API, checked against the one computed from the chain alone (docs/hardware.md), then signed.
-    private async Task<string> SignAsync(string assetId, object request, Party party)
-    {
-        using var answer = await H.Client.PostAsJsonAsync($"api/v1/assets/{assetId}/custody/digest", request);
-        var digest = (await ReadAsync(answer, HttpStatusCode.OK)).GetProperty("digest").GetString()!;
-        return Hex(CustodyTypedData.Sign(party.Key, Convert.FromHexString(digest[2..])));
-    }
-
-    private async Task SubmitAsync(string assetId, object request, Party signer, Party? receiver = null)
-    {
-        var body = JsonSerializer.SerializeToNode(request)!.AsObject();
-        body["signature"] = await SignAsync(assetId, request, signer);
-        if (receiver is not null)
-        {
-            body["receiverSignature"] = await SignAsync(assetId, request, receiver);
-        }
-
-        using var submitted = await H.Client.PostAsJsonAsync($"api/v1/assets/{assetId}/custody", body);
-        var recorded = await ReadAsync(submitted, HttpStatusCode.Created);
-        Assert.Matches("^0x[0-9a-f]{64}$", recorded.GetProperty("transaction").GetString());
-    }
-
-    // A service identity holding the role and the controller key the API returned for it once (only this party signs with it).
-    private async Task<Party> PartyAsync(string role)
-    {
-        var clientId = "m-" + Guid.NewGuid().ToString("N")[..10];
-        using var created = await H.Client.PostAsJsonAsync("api/v1/identities/services", new { clientId, roles = new[] { role } });
-        var body = await ReadAsync(created, HttpStatusCode.Created);
-        var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        // Waits until the chain lists the identity and its role: its signatures count from then on.
-        await ClientCredentials.RequestAsync(H.Server.Address, id, body.GetProperty("clientSecret").GetString()!);
-        return new Party(id, Convert.FromHexString(body.GetProperty("controllerPrivateKey").GetString()![2..]));
-    }
-
-    private static string Doc(string text) => Hex(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-
     private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
@@ -192,6 +152,4 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
-
-    private sealed record Party(string Id, byte[] Key);
 }

@@ -358,6 +358,12 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await PortalAsync("statement (other)", (q, c) => q.Invoices.StatementAsync(c, tenantB, null, default), BillingOutcomes("other", "NOT_FOUND"));
         await PortalAsync("sla report (other)", (q, c) => q.Sla.GetAsync(c, new SlaReportRequest(tenantB, null, null), default), BillingOutcomes("other", "NOT_FOUND"));
         await PortalAsync("price books", (q, c) => q.PriceBooks.ListAsync(c, default), BillingOutcomes("data"));
+        // The hardware pages: assets are platform-wide (assets.read); a VM's provenance is read as the VM is.
+        await PortalAsync("assets", (q, c) => q.Assets.ListAsync(c, new Core.Hardware.AssetFilter(), null, 5, default), Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await PortalAsync("asset components (missing)", (q, c) => q.Assets.ComponentsAsync(c, "srv-missing-" + suffix, default),
+            Except("FORBIDDEN", (Admin, "NOT_FOUND"), (Auditor, "NOT_FOUND")));
+        await PortalAsync("provenance (other)", (q, c) => q.Provenance.GetAsync(c, resourceB, default),
+            Except("NOT_FOUND", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));
 
         // The portal's billing-admin actions, asked with nothing valid so nothing changes: the field errors for platform-wide
         // billing.write holders, refused before anything is read for everyone else.
@@ -595,6 +601,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         public PriceBookService PriceBooks { get; } = services.GetRequiredService<PriceBookService>();
 
         public BillingRunService Runs { get; } = services.GetRequiredService<BillingRunService>();
+
+        public Core.Hardware.AssetQueries Assets { get; } = services.GetRequiredService<Core.Hardware.AssetQueries>();
+
+        public Core.Hardware.ProvenanceService Provenance { get; } = services.GetRequiredService<Core.Hardware.ProvenanceService>();
     }
 
     private static string Outcome(HttpResponseMessage response, string body)

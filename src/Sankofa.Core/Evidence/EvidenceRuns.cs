@@ -80,10 +80,10 @@ public sealed class EvidenceRuns(
             }, cancellationToken).ConfigureAwait(false);
             return Result<EvidenceRunOutcome>.Ok(new EvidenceRunOutcome(run, Created: true));
         }
-        catch (StoreConflictException ex) when (!rerun)
+        catch (StoreConflictException ex)
         {
-            // Two requests for one period at once: the one that lost answers the winner's run.
-            return await store.FindLatestAsync(start, end, cancellationToken).ConfigureAwait(false) is { } raced
+            // Two requests for one period at once: the one that lost answers the winner's run (a rerun that lost is told so).
+            return !rerun && await store.FindLatestAsync(start, end, cancellationToken).ConfigureAwait(false) is { } raced
                 ? Result<EvidenceRunOutcome>.Ok(new EvidenceRunOutcome(raced, Created: false))
                 : Error.Conflict("from", ex.Message);
         }

@@ -19,6 +19,7 @@ internal static class EvidenceApi
         api.MapGet("/{id:long}/package", PackageAsync).WithName("GetEvidencePackage").Requires(Permission.EvidenceRead)
             .WithSummary("The package: canonical JSON (sankofa.control-evidence/1), exactly the bytes whose SHA-256 the audit entry anchors.");
         api.MapGet("/{id:long}/report", ReportAsync).WithName("GetEvidenceReport").Requires(Permission.EvidenceRead).WithSummary("The PDF report of the package.");
+        app.MapEvidenceDownloads();
         return app;
     }
 

@@ -43,8 +43,9 @@ public sealed class EvidenceJourneyTests : IAsyncLifetime
             await server.RecordAsync("alice", "test.recorded", $"thing-{i}", new { i });
         }
 
-        await EverythingAnchoredAsync();
+        // The end first, then everything recorded so far anchored: every entry of the period is then sealed and on chain.
         var to = DateTimeOffset.UtcNow;
+        await EverythingAnchoredAsync();
 
         // Bad periods are 400s naming the field.
         await RefusedAsync(new { from = Iso(to), to = Iso(from) }, "to");

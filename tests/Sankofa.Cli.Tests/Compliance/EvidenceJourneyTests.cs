@@ -66,6 +66,11 @@ public sealed class EvidenceJourneyTests : IAsyncLifetime
 
         var page = await server.Client.GetFromJsonAsync<EvidenceRunPageResponse>("api/v1/compliance/evidence-runs?limit=5", Json.Options);
         Assert.Contains(page!.Items, r => r.Id == run.Id);
+        using (var graph = await server.Client.PostAsJsonAsync("graphql", new { query = $"{{ evidenceRun(id: {run.Id}) {{ packageSha256 auditEntryId manual }} }}" }))
+        {
+            var found = (await graph.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("evidenceRun");
+            Assert.Equal((run.PackageSha256, run.AuditEntryId, 2), (found.GetProperty("packageSha256").GetString(), found.GetProperty("auditEntryId").GetInt64(), found.GetProperty("manual").GetInt32()));
+        }
 
         // The package: the period's entries all sealed and anchored, the entries counted by kind; its hash is the run's.
         var downloaded = await AuditVerifyTests.RunCliAsync("compliance", "evidence", "download", run.Id.ToString(CultureInfo.InvariantCulture), "--dir", directory, "--server", Server);

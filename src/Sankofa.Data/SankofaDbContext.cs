@@ -71,6 +71,7 @@ public abstract class SankofaDbContext : DbContext
         SiteWorkModel.Configure(modelBuilder);
         Retention.RetentionModel.Configure(modelBuilder);
         PersonalData.PersonalDataModel.Configure(modelBuilder);
+        Evidence.EvidenceModel.Configure(modelBuilder);
     }
 }
 

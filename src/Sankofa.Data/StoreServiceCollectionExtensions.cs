@@ -72,6 +72,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Provisioning.ISiteWorkStore, SiteWorkStore>();
         services.AddSingleton<Core.Retention.IAuditRetentionStore, Retention.AuditRetentionStore>();
         services.AddSingleton<Core.PersonalData.IPersonalDataStore, PersonalData.PersonalDataStore>();
+        services.AddSingleton<Core.Evidence.IEvidenceStore, Evidence.EvidenceStore>();
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;

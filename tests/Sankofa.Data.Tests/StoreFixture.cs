@@ -42,6 +42,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.PersonalData.IPersonalDataStore PersonalData => services.GetRequiredService<Core.PersonalData.IPersonalDataStore>();
 
+    public Core.Evidence.IEvidenceStore Evidence => services.GetRequiredService<Core.Evidence.IEvidenceStore>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     /// <param name="provider">sqlite or postgres.</param>

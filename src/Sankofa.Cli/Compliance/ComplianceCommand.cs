@@ -10,6 +10,7 @@ internal static class ComplianceCommand
         var compliance = new Command("compliance", "Compliance: data residency, personal data (export, erase) and the evidence kept for auditors.")
         {
             ResidencyCommands.Create(),
+            EvidenceCommands.Create(),
         };
         foreach (var command in PersonalDataCommands.Create())
         {

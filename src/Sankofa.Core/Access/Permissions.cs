@@ -74,6 +74,12 @@ public enum Permission
 
     /// <summary>Register assets, upload custody documents and submit the parties' signed custody events (platform only).</summary>
     AssetsWrite,
+
+    /// <summary>Read control-evidence runs, their packages and reports (platform only: evidence covers the whole platform).</summary>
+    EvidenceRead,
+
+    /// <summary>Start a control-evidence run for a period (platform only).</summary>
+    EvidenceRun,
 }
 
 /// <summary>Names of permissions as docs/identity.md and API refusals write them.</summary>
@@ -107,7 +113,8 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
         [Roles.Operator] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.ResourcesWrite,
             Permission.AuditArchive, Permission.ResidencyRead],
         [Roles.Auditor] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead, Permission.AuditRead, Permission.IdentitiesRead,
-            Permission.AgentsRead, Permission.BillingRead, Permission.ResidencyRead, Permission.AssetsRead],
+            Permission.AgentsRead, Permission.BillingRead, Permission.ResidencyRead, Permission.AssetsRead,
+            Permission.EvidenceRead, Permission.EvidenceRun],
         [Roles.Viewer] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.ResourcesRead],
         [Roles.SiteAgent] = [Permission.SitesRead, Permission.LedgerRead, Permission.SiteAttest],
         [Roles.BillingAdmin] = [Permission.SitesRead, Permission.LedgerRead, Permission.TenantsRead, Permission.BillingRead, Permission.BillingWrite],
@@ -121,7 +128,8 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<RoleGrant> Gra
     /// <summary>Permissions that only platform-wide grants give (no tenant scope narrows them).</summary>
     private static readonly HashSet<Permission> PlatformOnly =
         [Permission.TenantsWrite, Permission.AuditRead, Permission.AuditWrite, Permission.AgentsRead, Permission.AgentsWrite, Permission.AgentsApprove, Permission.BillingWrite,
-        Permission.AuditArchive, Permission.PrivacyExport, Permission.PrivacyErase, Permission.AssetsRead, Permission.AssetsWrite];
+        Permission.AuditArchive, Permission.PrivacyExport, Permission.PrivacyErase, Permission.AssetsRead, Permission.AssetsWrite,
+        Permission.EvidenceRead, Permission.EvidenceRun];
 
     /// <summary>Permissions about the fleet rather than a tenant: any grant holding them counts, whatever its scope.</summary>
     private static readonly HashSet<Permission> Global = [Permission.SitesRead, Permission.LedgerRead];

@@ -82,6 +82,7 @@ public static class SankofaServerExtensions
         services.AddChainRpc(builder.Configuration);
         services.AddSankofaAudit(builder.Configuration);
         services.AddSankofaRetention(builder.Configuration);
+        Evidence.EvidenceServiceCollectionExtensions.AddSankofaEvidence(services, builder.Configuration);
         services.AddSankofaProvisioning(builder.Configuration);
         services.AddSankofaProxmox(builder.Configuration);
         services.AddSankofaTopology(builder.Configuration);
@@ -126,6 +127,7 @@ public static class SankofaServerExtensions
         app.MapAuditApi();
         app.MapRetentionApi();
         Compliance.ResidencyApi.MapResidencyApi(app);
+        Evidence.EvidenceApi.MapEvidenceApi(app);
         app.MapLedgerApi();
         app.MapGovernanceApi();
         app.MapChainRpcApi();

@@ -693,6 +693,78 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("tenant_hour_seals", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Evidence.EvidenceRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<long>("AuditEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_entry_id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<long>("FromMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("from_ms");
+
+                    b.Property<int>("Manual")
+                        .HasColumnType("integer")
+                        .HasColumnName("manual");
+
+                    b.Property<int>("NotApplicable")
+                        .HasColumnType("integer")
+                        .HasColumnName("not_applicable");
+
+                    b.Property<byte[]>("Package")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("package");
+
+                    b.Property<byte[]>("PackageSha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("package_sha256");
+
+                    b.Property<int>("Passed")
+                        .HasColumnType("integer")
+                        .HasColumnName("passed");
+
+                    b.Property<byte[]>("Report")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("report");
+
+                    b.Property<long>("ToMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("to_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromMs", "ToMs", "Attempt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_compliance_evidence_runs_period");
+
+                    b.ToTable("compliance_evidence_runs", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Hardware.AssetRow", b =>
                 {
                     b.Property<long>("Sequence")

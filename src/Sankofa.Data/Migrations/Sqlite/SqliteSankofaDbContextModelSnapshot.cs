@@ -682,6 +682,78 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("tenant_hour_seals", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Evidence.EvidenceRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
+                    b.Property<long>("AuditEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("audit_entry_id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<long>("FromMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_ms");
+
+                    b.Property<int>("Manual")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("manual");
+
+                    b.Property<int>("NotApplicable")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("not_applicable");
+
+                    b.Property<byte[]>("Package")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("package");
+
+                    b.Property<byte[]>("PackageSha256")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("package_sha256");
+
+                    b.Property<int>("Passed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passed");
+
+                    b.Property<byte[]>("Report")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("report");
+
+                    b.Property<long>("ToMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromMs", "ToMs", "Attempt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_compliance_evidence_runs_period");
+
+                    b.ToTable("compliance_evidence_runs", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Hardware.AssetRow", b =>
                 {
                     b.Property<long>("Sequence")

@@ -191,6 +191,15 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                 Except(own ? 200 : 404, (Admin, exists ? 200 : 404), (Auditor, exists ? 200 : 404), (Viewer, 403), (Agent, 403)));
         }
 
+        // Control evidence (docs/compliance.md): evidence.read and evidence.run, platform-wide, for the administrator and the
+        // auditor. A period that has not ended is refused, so nothing is run here.
+        await CheckAsync("GET evidence runs", Get("api/v1/compliance/evidence-runs"), Except(403, (Admin, 200), (Auditor, 200)));
+        await CheckAsync("GET evidence run", Get("api/v1/compliance/evidence-runs/999999"), Except(403, (Admin, 404), (Auditor, 404)));
+        await CheckAsync("GET evidence package", Get("api/v1/compliance/evidence-runs/999999/package"), Except(403, (Admin, 404), (Auditor, 404)));
+        await CheckAsync("GET evidence report", Get("api/v1/compliance/evidence-runs/999999/report"), Except(403, (Admin, 404), (Auditor, 404)));
+        await CheckAsync("POST evidence run", () => Json(HttpMethod.Post, "api/v1/compliance/evidence-runs", new { from = "2020-01-01T00:00:00Z", to = "2999-01-01T00:00:00Z" }),
+            Except(403, (Admin, 400), (Auditor, 400)));
+
         // Billing: billing.read is held by the platform administrator, the auditor and billing administrator (platform-wide),
         // and within A by its tenant administrator, auditor and billing viewer; billing.write (price books, runs, deposits)
         // only platform-wide. Price books are the same for every tenant; B's runs answer A's readers as missing ones.

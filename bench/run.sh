@@ -19,7 +19,7 @@ SANKOFA_BENCH_POSTGRES="$("$root/scripts/postgres.sh")" || { echo "could not sta
 export SANKOFA_BENCH_POSTGRES
 
 out="$root/artifacts/bench"
-dotnet build "$root/src/Sankofa.Cli/Sankofa.Cli.csproj" -c Release -o "$out/cli" -nologo -v quiet -clp:ErrorsOnly
+"$root/scripts/publish-cli.sh" "$out/cli"
 dotnet build "$root/bench/Sankofa.Bench/Sankofa.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 export SANKOFA_BENCH_CLI="$out/cli/sankofa.dll"
 export SANKOFA_BENCH_WORK="$out/work"

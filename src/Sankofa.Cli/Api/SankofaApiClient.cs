@@ -174,7 +174,11 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     /// a short-lived command reads one after another, where a new array for each would be memory touched for the first
     /// time (a page fault per 4 KiB). A refusal throws <see cref="ApiProblemException"/>.
     /// </summary>
-    public async Task<(byte[] Buffer, int Length)> GetRentedAsync(string path, ArrayPool<byte> pool, CancellationToken cancellationToken)
+    /// <param name="path">The path, relative to the server.</param>
+    /// <param name="pool">Where the buffer comes from.</param>
+    /// <param name="sizeHint">The size expected when the server does not say (a streamed answer), e.g. the last page's.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<(byte[] Buffer, int Length)> GetRentedAsync(string path, ArrayPool<byte> pool, int sizeHint, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -183,7 +187,7 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = pool.Rent(response.Content.Headers.ContentLength is { } known and < int.MaxValue ? (int)known + 1 : 1 << 20);
+        var buffer = pool.Rent(response.Content.Headers.ContentLength is { } known and < int.MaxValue ? (int)known + 1 : Math.Max(sizeHint + 1, 1 << 16));
         var length = 0;
         try
         {

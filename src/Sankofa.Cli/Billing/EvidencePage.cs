@@ -21,6 +21,7 @@ internal sealed class EvidencePage : IDisposable
     // Only a few pages are in memory at once (the read-ahead is bounded), so a few buffers of a few MiB go round.
     private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(1 << 28, (2 * Environment.ProcessorCount) + 4);
 
+    private static int lastLength = 1 << 20;
     private byte[]? body;
     private byte[]? decoded;
 
@@ -42,7 +43,9 @@ internal sealed class EvidencePage : IDisposable
     /// <exception cref="FormatException">The answer is not an evidence page, or a payload is not base64.</exception>
     public static async Task<EvidencePage> ReadAsync(SankofaApiClient api, string path, CancellationToken cancellationToken)
     {
-        var (body, length) = await api.GetRentedAsync(path, Buffers, cancellationToken);
+        // Pages are alike in size, and the server streams them without a length: start each where the last ended.
+        var (body, length) = await api.GetRentedAsync(path, Buffers, Volatile.Read(ref lastLength), cancellationToken);
+        Volatile.Write(ref lastLength, length);
         var page = new EvidencePage(body);
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Sankofa.Core;
 using Sankofa.Core.Audit;
@@ -115,6 +116,13 @@ internal sealed class PersonalDataStore(IStoreContextFactory contexts, TimeProvi
             var account = await db.Set<AccountRow>().FirstOrDefaultAsync(a => a.Id == erasure.SubjectId, cancellationToken).ConfigureAwait(false);
             if (account is not null)
             {
+                // Entries written before user names were sealed in payloads hold this one in clear, in a payload whose hash
+                // is anchored: the payload goes and its hash stays, so the entry and its proof still verify (a verifier
+                // accepts an entry without its payload) while the name is no longer in the log.
+                var clearName = JsonSerializer.Serialize(account.Name);
+                var subject = "identity:" + erasure.SubjectId;
+                await db.AuditEntries.Where(e => e.Subject == subject && e.Payload != null && e.Payload.Contains(clearName))
+                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.Payload, (string?)null), cancellationToken).ConfigureAwait(false);
                 account.Name = erasure.TombstoneName;
                 account.SubjectSalt = null;
                 account.SecretHash = string.Empty;

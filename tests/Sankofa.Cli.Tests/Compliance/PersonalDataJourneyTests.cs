@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Cli.Audit;
 using Sankofa.Cli.Compliance;
+using Sankofa.Core.Audit;
 using Sankofa.Core.PersonalData;
 using Sankofa.Server.Tests.Identity.Oidc;
 using Sankofa.Server.Tests.Infrastructure;
@@ -86,6 +88,10 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
             v => Assert.StartsWith(PersonalDataCipher.Prefix, v, StringComparison.Ordinal));
         Assert.DoesNotContain(await ColumnAsync("SELECT coalesce(payload, '') FROM audit_entries", id), p => Personal(p));
 
+        // An entry as versions before sealed names wrote it: the user name in clear in a hashed payload.
+        var legacy = Assert.Single(await server.Services.GetRequiredService<IAuditStore>().AppendAsync(
+            [Legacy(DateTimeOffset.UtcNow, id, $$"""{"kind":"user","name":"{{userName}}","roles":["auditor"]}""")], CancellationToken.None));
+
         (exit, _, error) = await RunAsync("compliance", "erase", id);
         Assert.Equal(PersonalDataCommands.Error, exit);
         Assert.Contains("--yes", error, StringComparison.Ordinal);
@@ -127,7 +133,15 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         Assert.True(exit == AuditCommand.Verified, output + error);
         (exit, output, error) = await RunAsync("audit", "verify", creation.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == AuditCommand.Verified, output + error);
+
+        // The legacy entry lost its payload (the name) and kept its hash: it still verifies against the chain.
+        Assert.Null((await server.Services.GetRequiredService<IAuditStore>().GetEntryAsync(legacy.Id, CancellationToken.None))!.Payload);
+        (exit, output, error) = await RunAsync("audit", "verify", legacy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exit == AuditCommand.Verified, output + error);
     }
+
+    private static NewAuditEntry Legacy(DateTimeOffset at, string id, string payload) =>
+        new(at, "api:usr-admin", "identity.account.created", "identity:" + id, payload, AuditHashing.PayloadHash(payload));
 
     private bool Personal(string text) =>
         text.Contains(userName, StringComparison.Ordinal) || text.Contains(Email, StringComparison.Ordinal) || text.Contains(DisplayName, StringComparison.Ordinal);

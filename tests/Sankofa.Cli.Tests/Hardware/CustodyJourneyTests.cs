@@ -83,12 +83,21 @@ public sealed class CustodyJourneyTests : IAsyncLifetime
         vm["requireVerifiedHardware"] = true;
         var placed = await h.CreateAsync(vm);
         Assert.Equal("edge-001-h01", placed.Placement.HostId);
+        await h.WaitForAsync(placed.Id, Core.Provisioning.ResourceStatus.Verified); // its placement is on chain
 
         (exit, output, error) = await RunAsync("vm", "provenance", placed.Id, "--verify");
         Assert.True(exit == 0, output + error);
         Assert.Contains($"server {server}", output, StringComparison.Ordinal);
         Assert.Contains($"component {nic}", output, StringComparison.Ordinal);
         Assert.Contains("verified against the chain", output, StringComparison.Ordinal);
+
+        // Behind the API's back, the store now says the VM runs on h02: the host is read from ResourceRegistry, which says h01.
+        await MoveInStoreAsync(placed.Id, "edge-001-h01", "edge-001-h02");
+        (exit, output, _) = await RunAsync("vm", "provenance", placed.Id, "--verify");
+        Assert.Equal(3, exit);
+        Assert.Contains($"the chain's ResourceRegistry places {placed.Id} on host 0x", output, StringComparison.Ordinal);
+        Assert.Contains("not on edge-001-h02", output, StringComparison.Ordinal);
+        await MoveInStoreAsync(placed.Id, "edge-001-h02", "edge-001-h01");
 
         // Behind the API's back, the store now says the NIC came from the inspector: the chain says otherwise.
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}"))
@@ -104,6 +113,18 @@ public sealed class CustodyJourneyTests : IAsyncLifetime
         (exit, output, _) = await RunAsync("vm", "provenance", placed.Id, "--verify");
         Assert.Equal(3, exit);
         Assert.Contains($"event #1 of {nic}: the chain holds another signing party", output, StringComparison.Ordinal);
+    }
+
+    private async Task MoveInStoreAsync(string resourceId, string from, string to)
+    {
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}");
+        await db.OpenAsync();
+        await using var update = db.CreateCommand();
+        update.CommandText = "UPDATE resources SET host_id = $to, placement = replace(placement, $from, $to) WHERE id = $id";
+        update.Parameters.AddWithValue("$from", from);
+        update.Parameters.AddWithValue("$to", to);
+        update.Parameters.AddWithValue("$id", resourceId);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
     }
 
     private async Task<JsonElement> ShowAsync(string asset) => await h.Client.GetFromJsonAsync<JsonElement>($"api/v1/assets/{asset}");

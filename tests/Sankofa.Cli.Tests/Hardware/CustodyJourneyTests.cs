@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Sankofa.Cli.Hardware;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -91,13 +92,18 @@ public sealed class CustodyJourneyTests : IAsyncLifetime
         Assert.Contains($"component {nic}", output, StringComparison.Ordinal);
         Assert.Contains("verified against the chain", output, StringComparison.Ordinal);
 
-        // Behind the API's back, the store now says the VM runs on h02: the host is read from ResourceRegistry, which says h01.
-        await MoveInStoreAsync(placed.Id, "edge-001-h01", "edge-001-h02");
-        (exit, output, _) = await RunAsync("vm", "provenance", placed.Id, "--verify");
-        Assert.Equal(3, exit);
-        Assert.Contains($"the chain's ResourceRegistry places {placed.Id} on host 0x", output, StringComparison.Ordinal);
-        Assert.Contains("not on edge-001-h02", output, StringComparison.Ordinal);
-        await MoveInStoreAsync(placed.Id, "edge-001-h02", "edge-001-h01");
+        // A server that names another host for the VM (h02 here) is caught: --verify reads the host from ResourceRegistry.
+        var shown = (await h.Client.GetFromJsonAsync<Sankofa.Server.Hardware.ProvenanceResponse>($"api/v1/resources/{placed.Id}/provenance", Json.Options))!;
+        var ledger = await h.Client.GetFromJsonAsync<JsonElement>("api/v1/ledger");
+        using (var registry = new Sankofa.Ledger.Resources.ResourceRegistryReader(new Uri(ledger.GetProperty("rpcUrl").GetString()!), ledger.GetProperty("resourceRegistryAddress").GetString()!))
+        {
+            var onChain = await registry.GetAsync(placed.Id, default);
+            Assert.Empty(ProvenanceCommand.PlacementProblems(shown, onChain));
+            var moved = Assert.Single(ProvenanceCommand.PlacementProblems(shown with { HostId = "edge-001-h02" }, onChain));
+            Assert.Contains($"the chain's ResourceRegistry places {placed.Id} on host 0x", moved, StringComparison.Ordinal);
+            Assert.Contains("not on edge-001-h02", moved, StringComparison.Ordinal);
+            Assert.Contains("holds no record", Assert.Single(ProvenanceCommand.PlacementProblems(shown, null)), StringComparison.Ordinal);
+        }
 
         // Behind the API's back, the store now says the NIC came from the inspector: the chain says otherwise.
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}"))
@@ -113,18 +119,6 @@ public sealed class CustodyJourneyTests : IAsyncLifetime
         (exit, output, _) = await RunAsync("vm", "provenance", placed.Id, "--verify");
         Assert.Equal(3, exit);
         Assert.Contains($"event #1 of {nic}: the chain holds another signing party", output, StringComparison.Ordinal);
-    }
-
-    private async Task MoveInStoreAsync(string resourceId, string from, string to)
-    {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}");
-        await db.OpenAsync();
-        await using var update = db.CreateCommand();
-        update.CommandText = "UPDATE resources SET host_id = $to, placement = replace(placement, $from, $to) WHERE id = $id";
-        update.Parameters.AddWithValue("$from", from);
-        update.Parameters.AddWithValue("$to", to);
-        update.Parameters.AddWithValue("$id", resourceId);
-        Assert.Equal(1, await update.ExecuteNonQueryAsync());
     }
 
     private async Task<JsonElement> ShowAsync(string asset) => await h.Client.GetFromJsonAsync<JsonElement>($"api/v1/assets/{asset}");

@@ -225,7 +225,7 @@ internal static class HardwareBenchmark
             var digest = CustodyTypedData.Registration(custody, chainId, LedgerIds.Of(asset.Id), asset.Hash(), document);
             await PostAsync(api, $"api/v1/assets/{asset.Id}/custody", new
             {
-                kind = "registration", documentHash = Hex(document), party = supplier.Id, signature = Hex(CustodyTypedData.Sign(supplier.Key, digest)),
+                kind = "registration", documentHash = ToHex(document), party = supplier.Id, signature = ToHex(CustodyTypedData.Sign(supplier.Key, digest)),
             }, HttpStatusCode.Created, ct).ConfigureAwait(false);
             latencies.Add((clock.Elapsed - started).TotalMilliseconds);
             if (Interlocked.Increment(ref done) % 10_000 == 0)
@@ -254,10 +254,10 @@ internal static class HardwareBenchmark
         var digest = (await PostAsync(api, $"api/v1/assets/{assetId}/custody/digest", request, HttpStatusCode.OK, cancellationToken).ConfigureAwait(false))
             .GetProperty("digest").GetString()!;
         var body = JsonSerializer.SerializeToNode(request)!.AsObject();
-        body["signature"] = Hex(CustodyTypedData.Sign(signer.Key, Convert.FromHexString(digest[2..])));
+        body["signature"] = ToHex(CustodyTypedData.Sign(signer.Key, Convert.FromHexString(digest[2..])));
         if (receiver is not null)
         {
-            body["receiverSignature"] = Hex(CustodyTypedData.Sign(receiver.Key, Convert.FromHexString(digest[2..])));
+            body["receiverSignature"] = ToHex(CustodyTypedData.Sign(receiver.Key, Convert.FromHexString(digest[2..])));
         }
 
         await PostAsync(api, $"api/v1/assets/{assetId}/custody", body, HttpStatusCode.Created, cancellationToken).ConfigureAwait(false);
@@ -285,9 +285,9 @@ internal static class HardwareBenchmark
             : throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
     }
 
-    private static string Doc(string text) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Doc(string text) => ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
+    private static string ToHex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
 
     private sealed record Party(string Id, byte[] Key);
 

@@ -61,6 +61,7 @@ public sealed class SankofaQuery : ObjectGraphType
         GovernanceFields.AddQueries(this);
         BillingFields.AddQueries(this);
         HardwareFields.AddQueries(this);
+        ComplianceFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

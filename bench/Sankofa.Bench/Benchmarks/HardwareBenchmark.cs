@@ -65,9 +65,11 @@ internal static class HardwareBenchmark
             var vm = await SeedHostAsync(api, s, parties, cancellationToken).ConfigureAwait(false);
             await MeasureProvenanceAsync(api, vm, s, cancellationToken).ConfigureAwait(false);
             await MeasureVerifyAsync(server, vm, s, cancellationToken).ConfigureAwait(false);
+            await MeasureVerdictsAsync(server, $"{s.Components + 1} assets", s.Requests, cancellationToken).ConfigureAwait(false);
             if (s.Assets > 0)
             {
                 await MeasureRegistrationsAsync(server, api, s, parties.Supplier, cancellationToken).ConfigureAwait(false);
+                await MeasureVerdictsAsync(server, $"{s.Components + 1 + s.Assets:N0} assets", Math.Min(s.Requests, 100), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -192,6 +194,38 @@ internal static class HardwareBenchmark
 
         Report.Add(new Figure($"hardware: `sankofa vm provenance --verify`, {(s.Components + 1) * s.Events} events, process start to exit, median of {s.CliRounds}",
             Stats.Median(verify), "s", Stats.Median(show), "`sankofa vm provenance` without --verify, same way", GoalVerifySeconds, GoalKind.AtMost));
+    }
+
+    /// <summary>
+    /// What placement with requireVerifiedHardware asks per request — the verdict of every host of the catalog — through
+    /// the kept verdicts (<see cref="HardwareService.UnverifiedHostsAsync"/>: one custody_version read while nothing
+    /// changed), against the way it was asked before them in the same run: every catalog host's hardware and events read
+    /// from the store and the rules applied.
+    /// </summary>
+    private static async Task MeasureVerdictsAsync(InProcessServer server, string what, int rounds, CancellationToken cancellationToken)
+    {
+        var hardware = server.Services.GetRequiredService<HardwareService>();
+        var store = server.Services.GetRequiredService<IAssetStore>();
+        var hosts = SiteCatalog.Default.Sites.SelectMany(site => site.Hosts.Select(h => h.Id)).ToList();
+        await hardware.UnverifiedHostsAsync(hosts, cancellationToken).ConfigureAwait(false); // the one recomputation after the last change
+        var (kept, before) = (new List<double>(rounds), new List<double>(rounds));
+        var refused = 0;
+        for (var i = 0; i < rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            refused = (await hardware.UnverifiedHostsAsync(hosts, cancellationToken).ConfigureAwait(false)).Count;
+            kept.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var all = await store.HostHardwareAsync(hosts, cancellationToken).ConfigureAwait(false);
+            var servers = all.Where(h => h.Asset.HostId is not null).ToLookup(h => h.Asset.HostId!, StringComparer.Ordinal);
+            var components = all.Where(h => h.Asset.ServerId is not null).ToLookup(h => h.Asset.ServerId!, StringComparer.Ordinal);
+            _ = hosts.Count(h => CustodyRules.CheckHost(h, [.. servers[h], .. servers[h].SelectMany(x => components[x.Asset.Id])]).Count > 0);
+            before.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        Report.Note($"{hosts.Count:N0} catalog hosts, {refused:N0} refused; {rounds} rounds each, alternating");
+        Report.Add(new Figure($"hardware: placement's host verdicts (requireVerifiedHardware), {what} stored, p50", Stats.Median(kept), "ms",
+            Stats.Median(before), "every host's hardware read and checked per request (before), same run", null, GoalKind.AtMost));
     }
 
     private static async Task MeasureRegistrationsAsync(InProcessServer server, HttpClient api, Settings s, Party supplier, CancellationToken cancellationToken)

@@ -98,35 +98,44 @@ public sealed class CustodyReader : IDisposable
         IReadOnlyList<string> assetIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assetIds);
-        var calls = assetIds.SelectMany(id => new[]
+        var custodies = new List<(OnChainAsset?, IReadOnlyList<OnChainCustodyEvent>)>(assetIds.Count);
+        foreach (var chunk in assetIds.Chunk(CallsPerBatch / 2))
         {
-            CustodyCalls.Call(Contract, [.. Abi.Selector("assetOf(bytes32)"), .. LedgerIds.Of(id)]),
-            CustodyCalls.Call(Contract, [.. Abi.Selector("eventsOf(bytes32)"), .. LedgerIds.Of(id)]),
-        }).ToList();
-        var answers = await _rpc.BatchAsync(calls, cancellationToken).ConfigureAwait(false);
-        return [.. assetIds.Select((_, i) => (CustodyCalls.DecodeAsset(CustodyCalls.Output(answers[2 * i])), CustodyCalls.DecodeEvents(CustodyCalls.Output(answers[(2 * i) + 1]))))];
+            var calls = chunk.SelectMany(id => new[]
+            {
+                CustodyCalls.Call(Contract, [.. Abi.Selector("assetOf(bytes32)"), .. LedgerIds.Of(id)]),
+                CustodyCalls.Call(Contract, [.. Abi.Selector("eventsOf(bytes32)"), .. LedgerIds.Of(id)]),
+            }).ToList();
+            var answers = await _rpc.BatchAsync(calls, cancellationToken).ConfigureAwait(false);
+            custodies.AddRange(chunk.Select((_, i) => (CustodyCalls.DecodeAsset(CustodyCalls.Output(answers[2 * i])), CustodyCalls.DecodeEvents(CustodyCalls.Output(answers[(2 * i) + 1])))));
+        }
+
+        return custodies;
     }
 
     /// <summary>
     /// The block each transaction was included in (null for a transaction the node does not know), read in JSON-RPC
-    /// batches of <see cref="ReceiptsPerBatch"/> receipts rather than one request each.
+    /// batches of <see cref="CallsPerBatch"/> receipts rather than one request each.
     /// </summary>
     /// <exception cref="LedgerUnavailableException">The node cannot be reached.</exception>
     public async Task<IReadOnlyList<long?>> TransactionBlocksAsync(IReadOnlyList<string> transactionHashes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transactionHashes);
         var blocks = new List<long?>(transactionHashes.Count);
-        foreach (var chunk in transactionHashes.Chunk(ReceiptsPerBatch))
+        foreach (var chunk in transactionHashes.Chunk(CallsPerBatch))
         {
             var answers = await _rpc.BatchAsync([.. chunk.Select(h => new JsonRpcCall("eth_getTransactionReceipt", h))], cancellationToken).ConfigureAwait(false);
-            blocks.AddRange(answers.Select(a => a.Error is null ? BlockOf(a.Value) : null));
+            // A refused batch is the node's answer, not the chain's: it must not read as transactions missing from the chain.
+            blocks.AddRange(answers.Select(a => a.Error is { } error
+                ? throw new LedgerUnavailableException("The chain node refused a receipt read: " + error.Message, error)
+                : BlockOf(a.Value)));
         }
 
         return blocks;
     }
 
-    /// <summary>Receipts asked per JSON-RPC batch: well under the request-size limits nodes apply by default.</summary>
-    public const int ReceiptsPerBatch = 250;
+    /// <summary>Calls per JSON-RPC batch: the server's <c>/chain/rpc</c> answers up to 100 by default (ChainRpc:MaxBatchSize), Besu 1,024.</summary>
+    public const int CallsPerBatch = 100;
 
     /// <summary>The block a transaction was included in, or null when the node knows no such transaction.</summary>
     /// <exception cref="LedgerUnavailableException">The node cannot be reached.</exception>

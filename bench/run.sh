@@ -10,6 +10,9 @@
 # billing (issue 15; not in "all", ~12 min): `bench/run.sh billing [--parts rating,verify,run] [--tenants 1000]
 # [--resources 100000] [--hours 6] [--verify-resources 1000] [--verify-hours 24] [--month-hours 720]` (rating 10M
 # resource-hours, InvoiceVerifier.Verify for a day and a month, a billing run end to end, `sankofa billing verify`).
+# hardware (issue 16; not in "all"): `bench/run.sh hardware [--components 20] [--events 30] [--assets 100000] [--requests 2000]
+# [--concurrency 32]` (provenance over HTTP beside /healthz, `sankofa vm provenance --verify`, N assets registered with their
+# first custody event through the API against pre-signed transactions straight to anvil; e.g. `--assets 2000` to try it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

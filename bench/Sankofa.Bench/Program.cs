@@ -2,7 +2,7 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents|governance> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents|governance|billing|hardware> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
@@ -13,6 +13,8 @@ using Sankofa.Bench.Harness;
 //        governance: [--decisions N] (board decisions, propose to execution, against direct grants).
 //        billing: [--rating-resources N] [--rating-hours N] [--tenants N] [--resources N] [--hours N] [--verify-resources N]
 //        [--verify-hours N] [--month-hours N] [--parts rating,verify,run] (issue 15: rating, a billing run end to end, invoice verification).
+//        hardware: [--components N] [--events N] [--assets N] [--requests N] [--concurrency N] (issue 16: provenance over HTTP and
+//        `sankofa vm provenance --verify` for a host of N components x N custody events; N assets registered against the raw chain).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -97,6 +99,10 @@ switch (command)
         }
 
         break;
+    case "hardware":
+        await HardwareBenchmark.RunAsync(new HardwareBenchmark.Settings(Number("--components", 20), Number("--events", 30), Number("--assets", 100_000),
+            Number("--requests", 2_000), rounds, Number("--concurrency", 32)), cancellation);
+        break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);
         break;
@@ -127,7 +133,7 @@ switch (command)
         VerifyBenchmark.Run(batchSize: 4096, iterations: 100_000);
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal, lightclient, agents, governance or billing.");
+        await Console.Error.WriteLineAsync($"Unknown benchmark '{command}'; use all, audit, tx, query, verify, rss, provision, reads, auth, portal, lightclient, agents, governance, billing or hardware.");
         return 2;
 }
 

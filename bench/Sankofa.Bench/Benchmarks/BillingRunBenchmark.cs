@@ -247,8 +247,8 @@ internal static class BillingRunBenchmark
             Stats.Median(verify), "s", Stats.Median(prices), "`sankofa billing prices` (one GET), same way", GoalVerifySeconds, GoalKind.AtMost));
     }
 
-    // The built CLI as its own process, as a customer runs it; exit 0 required.
-    private static async Task<double> CliAsync(InProcessServer server, string token, string[] args, CancellationToken cancellationToken)
+    // The built CLI as its own process, as a customer runs it; exit 0 required (the hardware benchmark times its commands the same way).
+    internal static async Task<double> CliAsync(InProcessServer server, string token, string[] args, CancellationToken cancellationToken)
     {
         var cli = Environment.GetEnvironmentVariable("SANKOFA_BENCH_CLI") is { Length: > 0 } c
             ? c

@@ -16,6 +16,8 @@ namespace Sankofa.Core.Hardware;
 /// </summary>
 public sealed partial class HardwareService(IAssetStore store, ICustodyLedger ledger, SiteCatalog catalog, TimeProvider time) : Provisioning.IHostVerification
 {
+    private readonly HostCustodyVerdicts _verdicts = new(store);
+
     /// <summary>The longest page.</summary>
     public const int MaxPage = 500;
 
@@ -260,19 +262,15 @@ public sealed partial class HardwareService(IAssetStore store, ICustodyLedger le
     }
 
     /// <summary>
-    /// The custody gaps of each host named (all hosts some server names when null): a host missing from the answer has
-    /// no server asset at all, which placement treats as a gap too (<see cref="CustodyGapKind.NoHardware"/>).
+    /// The custody gaps of each host named: empty for a verified host, <see cref="CustodyGapKind.NoHardware"/> for a host
+    /// no server asset becomes. Verdicts are kept between calls and recomputed only after custody changed
+    /// (<see cref="HostCustodyVerdicts"/>).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<CustodyGap>>> HostGapsAsync(IReadOnlyCollection<string> hostIds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(hostIds);
-        var hardware = await store.HostHardwareAsync(hostIds, cancellationToken).ConfigureAwait(false);
-        // Each host's own servers and their components, so the rules read a handful of assets per host, not the fleet's.
-        var servers = hardware.Where(h => h.Asset.HostId is not null).ToLookup(h => h.Asset.HostId!, StringComparer.Ordinal);
-        var components = hardware.Where(h => h.Asset.ServerId is not null).ToLookup(h => h.Asset.ServerId!, StringComparer.Ordinal);
-        return hostIds.Distinct(StringComparer.Ordinal).ToDictionary(
-            h => h, h => CustodyRules.CheckHost(h, [.. servers[h], .. servers[h].SelectMany(s => components[s.Asset.Id])]), StringComparer.Ordinal);
-    }
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<CustodyGap>>> HostGapsAsync(IReadOnlyCollection<string> hostIds, CancellationToken cancellationToken) =>
+        _verdicts.GapsAsync(hostIds, cancellationToken);
+
+    /// <summary>How many times host verdicts were recomputed from the store since start (they are reused while custody stands still).</summary>
+    public long HostVerdictRecomputations => _verdicts.Recomputations;
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> UnverifiedHostsAsync(IReadOnlyCollection<string> hostIds, CancellationToken cancellationToken) =>

@@ -43,6 +43,12 @@ public interface IAssetStore
     /// </summary>
     Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(IReadOnlyCollection<string>? hostIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A number that grows with every asset and custody event stored, by any server sharing this store, so a verdict
+    /// computed at one version is known to be current while the version has not moved.
+    /// </summary>
+    Task<long> CustodyVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores a document; the same bytes again are a no-op.</summary>
     Task PutDocumentAsync(CustodyDocument document, CancellationToken cancellationToken);
 

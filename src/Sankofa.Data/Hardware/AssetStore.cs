@@ -17,10 +17,11 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
             Id = asset.Id, Kind = (int)asset.Kind, Manufacturer = asset.Manufacturer, Model = asset.Model, Serial = asset.Serial,
             Firmware = JsonSerializer.Serialize(asset.Firmware), ServerId = asset.ServerId, HostId = asset.HostId, CreatedAtMs = createdAt.ToUnixTimeMilliseconds(),
         };
-        await AuditedWrite.RunAsync(contexts, time, audit, db =>
+        await AuditedWrite.RunAsync(contexts, time, audit, async db =>
         {
             db.Set<AssetRow>().Add(row);
-            return Task.FromResult(true);
+            await BumpVersionAsync(db, cancellationToken).ConfigureAwait(false);
+            return true;
         }, $"Asset {asset.Id}", cancellationToken).ConfigureAwait(false);
         return ToDomain(row);
     }
@@ -58,10 +59,11 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
             DocumentHash = custodyEvent.DocumentHash, Passed = custodyEvent.Passed, SiteId = custodyEvent.SiteId, HostId = custodyEvent.HostId,
             RecordedAtMs = custodyEvent.RecordedAt.ToUnixTimeMilliseconds(), ChainTransaction = custodyEvent.Chain.TransactionHash, ChainBlock = custodyEvent.Chain.BlockNumber,
         };
-        return AuditedWrite.RunAsync(contexts, time, audit, db =>
+        return AuditedWrite.RunAsync(contexts, time, audit, async db =>
         {
             db.Set<CustodyEventRow>().Add(row);
-            return Task.FromResult(true);
+            await BumpVersionAsync(db, cancellationToken).ConfigureAwait(false);
+            return true;
         }, $"Custody event #{custodyEvent.Sequence} of asset {custodyEvent.AssetId}", cancellationToken);
     }
 
@@ -85,6 +87,16 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
             .GroupBy(e => e.AssetId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Sequence).Select(ToDomain).ToList(), StringComparer.Ordinal);
         return [.. assets.Select(a => new AssetCustody(ToDomain(a).Asset, events.TryGetValue(a.Id, out var e) ? e : []))];
     }
+
+    public async Task<long> CustodyVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        return await db.Set<CustodyVersionRow>().AsNoTracking().Where(v => v.Id == 1).Select(v => v.Version).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // In the write's transaction: a rolled-back write leaves the version alone, a committed one is seen with its row.
+    private static Task<int> BumpVersionAsync(SankofaDbContext db, CancellationToken cancellationToken) =>
+        db.Set<CustodyVersionRow>().Where(v => v.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(v => v.Version, v => v.Version + 1), cancellationToken);
 
     public Task PutDocumentAsync(CustodyDocument document, CancellationToken cancellationToken)
     {

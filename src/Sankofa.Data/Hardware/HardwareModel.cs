@@ -43,7 +43,17 @@ internal sealed class CustodyDocumentRow
     public long StoredAtMs { get; set; }
 }
 
-/// <summary>The hardware tables: assets, custody_events, custody_documents.</summary>
+/// <summary>
+/// The one row of custody_version: bumped in the transaction of every asset and custody event written, so any server
+/// knows from one row read whether its host verdicts are still current.
+/// </summary>
+internal sealed class CustodyVersionRow
+{
+    public int Id { get; set; }
+    public long Version { get; set; }
+}
+
+/// <summary>The hardware tables: assets, custody_events, custody_documents, custody_version.</summary>
 internal static class HardwareModel
 {
     public static void Configure(ModelBuilder modelBuilder)
@@ -82,6 +92,14 @@ internal static class HardwareModel
             e.Property(x => x.RecordedAtMs).HasColumnName("recorded_at_ms");
             e.Property(x => x.ChainTransaction).HasColumnName("chain_transaction").HasMaxLength(66);
             e.Property(x => x.ChainBlock).HasColumnName("chain_block");
+        });
+        modelBuilder.Entity<CustodyVersionRow>(e =>
+        {
+            e.ToTable("custody_version");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+            e.Property(x => x.Version).HasColumnName("version");
+            e.HasData(new CustodyVersionRow { Id = 1, Version = 0 });
         });
         modelBuilder.Entity<CustodyDocumentRow>(e =>
         {

@@ -99,9 +99,109 @@ public sealed class ProvenanceGraphType : ObjectGraphType<ProvenanceResponse>
     }
 }
 
+/// <summary>A firmware version as asked for.</summary>
+public sealed class FirmwareInputGraphType : InputObjectGraphType<FirmwareRequest>
+{
+    /// <summary>Declares the fields.</summary>
+    public FirmwareInputGraphType()
+    {
+        Name = "FirmwareInput";
+        Field<StringGraphType>("component");
+        Field<StringGraphType>("version");
+    }
+
+    /// <inheritdoc />
+    public override object ParseDictionary(IDictionary<string, object?> value) =>
+        new FirmwareRequest(value.TryGetValue("component", out var c) ? c as string : null, value.TryGetValue("version", out var v) ? v as string : null);
+}
+
+/// <summary>A new asset, as <c>POST /api/v1/assets</c> takes it; missing or bad fields are refused by the same rules.</summary>
+public sealed class AssetInputGraphType : InputObjectGraphType<AssetRequest>
+{
+    /// <summary>Declares the fields.</summary>
+    public AssetInputGraphType()
+    {
+        Name = "AssetInput";
+        Field<StringGraphType>("id");
+        Field<StringGraphType>("kind").Description("server, cpu, memory, nic, disk, bmc or tpm.");
+        Field<StringGraphType>("manufacturer");
+        Field<StringGraphType>("model");
+        Field<StringGraphType>("serial");
+        Field<ListGraphType<NonNullGraphType<FirmwareInputGraphType>>>("firmware");
+        Field<StringGraphType>("serverId").Description("For a component: its server.");
+        Field<StringGraphType>("hostId").Description("For a server: the catalog host it becomes.");
+    }
+
+    /// <inheritdoc />
+    public override object ParseDictionary(IDictionary<string, object?> value)
+    {
+        string? Get(string key) => value.TryGetValue(key, out var v) ? v as string : null;
+        return new AssetRequest(Get("id"), Get("kind"), Get("manufacturer"), Get("model"), Get("serial"),
+            value.TryGetValue("firmware", out var f) && f is IEnumerable<object?> items ? [.. items.OfType<FirmwareRequest>()] : null, Get("serverId"), Get("hostId"));
+    }
+}
+
+/// <summary>
+/// A custody event as <c>POST /api/v1/assets/{id}/custody</c> takes it: the parties' signatures (0x, 65 bytes each) over
+/// the digest <c>custodyDigest</c> answers for the same fields.
+/// </summary>
+public sealed class CustodyEventInputGraphType : InputObjectGraphType<CustodyRequest>
+{
+    /// <summary>Declares the fields.</summary>
+    public CustodyEventInputGraphType()
+    {
+        Name = "CustodyEventInput";
+        Field<StringGraphType>("kind").Description("registration, transfer, inspection, installation or decommission.");
+        Field<StringGraphType>("documentHash").Description("0x and 64 hex digits: SHA-256 of its document.");
+        Field<StringGraphType>("party").Description("The signing supplier (registration) or inspector (inspection).");
+        Field<StringGraphType>("to").Description("A transfer's receiver.");
+        Field<BooleanGraphType>("passed").Description("An inspection's outcome.");
+        Field<StringGraphType>("siteId");
+        Field<StringGraphType>("hostId").Description("An installation's host.");
+        Field<StringGraphType>("signature").Description("The signing party's (a transfer's sender's) signature.");
+        Field<StringGraphType>("receiverSignature").Description("A transfer's receiver's signature.");
+    }
+
+    /// <inheritdoc />
+    public override object ParseDictionary(IDictionary<string, object?> value)
+    {
+        string? Get(string key) => value.TryGetValue(key, out var v) ? v as string : null;
+        return new CustodyRequest(Get("kind"), Get("documentHash"), Get("party"), Get("to"), value.TryGetValue("passed", out var p) ? p as bool? : null, Get("siteId"),
+            Get("hostId"), Get("signature"), Get("receiverSignature"));
+    }
+}
+
 /// <summary>The hardware queries: assets (assets.read) and a VM's provenance (resources.read), as REST answers them.</summary>
 internal static class HardwareFields
 {
+    /// <summary>
+    /// Adding assets and relaying custody events their parties signed (assets.write), with REST's validation: a bad field
+    /// is BAD_USER_INPUT naming it, a signature that is not the named party's too, a refusal by the chain CONFLICT.
+    /// </summary>
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<AssetGraphType>>("createAsset")
+            .Description("Adds an asset: a server (naming the catalog host it becomes) or a component (naming its server). Its custody starts with its supplier's signed registration.")
+            .Argument<NonNullGraphType<AssetInputGraphType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var caller = c.Require(Permission.AssetsWrite);
+                return AssetResponse.From(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().CreateAsync(caller, Actor(caller), c.GetArgument<AssetRequest>("input"),
+                    c.CancellationToken)));
+            });
+
+        mutation.Field<NonNullGraphType<CustodyEventGraphType>>("submitCustodyEvent")
+            .Description("Relays a custody event with its parties' signatures (a transfer needs the sender's and the receiver's); answered once the chain accepted and the store kept it.")
+            .Argument<NonNullGraphType<StringGraphType>>("assetId")
+            .Argument<NonNullGraphType<CustodyEventInputGraphType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var caller = c.Require(Permission.AssetsWrite);
+                return CustodyEventResponse.From(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().SubmitAsync(caller, Actor(caller),
+                    c.GetArgument<string>("assetId"), c.GetArgument<CustodyRequest>("input"), c.CancellationToken)));
+            });
+    }
+
     public static void AddQueries(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AssetGraphType>>>>("assets")
@@ -117,6 +217,13 @@ internal static class HardwareFields
             .ResolveAsync(async c => (await c.RequestServices!.GetRequiredService<HardwareService>().GetAsync(c.Require(Permission.AssetsRead), c.GetArgument<string>("assetId"),
                 c.CancellationToken)).AnswerOrNull()?.Events.Select(CustodyEventResponse.From).ToList());
 
+        query.Field<NonNullGraphType<StringGraphType>>("custodyDigest")
+            .Description("The EIP-712 digest (0x hex) the parties sign for this custody event as the asset's next, read from the chain (assets.read); signatures are ignored.")
+            .Argument<NonNullGraphType<StringGraphType>>("assetId")
+            .Argument<NonNullGraphType<CustodyEventInputGraphType>>("input")
+            .ResolveAsync(async c => HardwareService.Hex(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().DigestAsync(c.Require(Permission.AssetsRead),
+                c.GetArgument<string>("assetId"), c.GetArgument<CustodyRequest>("input"), c.CancellationToken))));
+
         query.Field<ProvenanceGraphType>("provenance")
             .Description("The provenance of the hardware a VM runs on (resources.read on the VM); null when there is no such VM for the caller.")
             .Argument<NonNullGraphType<StringGraphType>>("resourceId")
@@ -127,4 +234,10 @@ internal static class HardwareFields
                 return found is null ? null : ProvenanceResponse.From(found);
             });
     }
+
+    /// <summary>Who the audit log names for a change made through GraphQL.</summary>
+    private static string Actor(Caller caller) => "graphql:" + caller.Id;
+
+    // Mutations refuse as REST does, field by field: a bad input field is BAD_USER_INPUT with the field named in its data.
+    private static T Unwrap<T>(Core.Result<T> result) => result.Error is { } error ? throw GraphAccess.ToGraphError(error) : result.Value!;
 }

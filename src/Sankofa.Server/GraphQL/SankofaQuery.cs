@@ -62,6 +62,7 @@ public sealed class SankofaQuery : ObjectGraphType
         BillingFields.AddQueries(this);
         HardwareFields.AddQueries(this);
         EvidenceFields.AddQueries(this);
+        ComplianceFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

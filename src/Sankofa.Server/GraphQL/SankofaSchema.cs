@@ -19,7 +19,7 @@ public sealed class SankofaSchema : Schema
     }
 }
 
-/// <summary>The root mutation: creating and deleting resources.</summary>
+/// <summary>The root mutation: creating and deleting resources; hardware assets and their custody events.</summary>
 public sealed class SankofaMutation : ObjectGraphType
 {
     /// <summary>Declares the root fields.</summary>
@@ -27,5 +27,6 @@ public sealed class SankofaMutation : ObjectGraphType
     {
         Name = "Mutation";
         ProvisioningFields.AddMutations(this);
+        HardwareFields.AddMutations(this);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Sankofa.Cli.Hardware;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -83,12 +84,26 @@ public sealed class CustodyJourneyTests : IAsyncLifetime
         vm["requireVerifiedHardware"] = true;
         var placed = await h.CreateAsync(vm);
         Assert.Equal("edge-001-h01", placed.Placement.HostId);
+        await h.WaitForAsync(placed.Id, Core.Provisioning.ResourceStatus.Verified); // its placement is on chain
 
         (exit, output, error) = await RunAsync("vm", "provenance", placed.Id, "--verify");
         Assert.True(exit == 0, output + error);
         Assert.Contains($"server {server}", output, StringComparison.Ordinal);
         Assert.Contains($"component {nic}", output, StringComparison.Ordinal);
         Assert.Contains("verified against the chain", output, StringComparison.Ordinal);
+
+        // A server that names another host for the VM (h02 here) is caught: --verify reads the host from ResourceRegistry.
+        var shown = (await h.Client.GetFromJsonAsync<Sankofa.Server.Hardware.ProvenanceResponse>($"api/v1/resources/{placed.Id}/provenance", Json.Options))!;
+        var ledger = await h.Client.GetFromJsonAsync<JsonElement>("api/v1/ledger");
+        using (var registry = new Sankofa.Ledger.Resources.ResourceRegistryReader(new Uri(ledger.GetProperty("rpcUrl").GetString()!), ledger.GetProperty("resourceRegistryAddress").GetString()!))
+        {
+            var onChain = await registry.GetAsync(placed.Id, default);
+            Assert.Empty(ProvenanceCommand.PlacementProblems(shown, onChain));
+            var moved = Assert.Single(ProvenanceCommand.PlacementProblems(shown with { HostId = "edge-001-h02" }, onChain));
+            Assert.Contains($"the chain's ResourceRegistry places {placed.Id} on host 0x", moved, StringComparison.Ordinal);
+            Assert.Contains("not on edge-001-h02", moved, StringComparison.Ordinal);
+            Assert.Contains("holds no record", Assert.Single(ProvenanceCommand.PlacementProblems(shown, null)), StringComparison.Ordinal);
+        }
 
         // Behind the API's back, the store now says the NIC came from the inspector: the chain says otherwise.
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(h.DataDirectory, "sankofa.db")}"))

@@ -1,6 +1,7 @@
 using Sankofa.Core.Access;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Hardware;
+using Sankofa.Core.Tests.Fakes;
 using Sankofa.Core.Topology;
 
 namespace Sankofa.Core.Tests.Hardware;
@@ -18,7 +19,7 @@ public sealed class AssetQueriesTests
     [Fact]
     public async Task Filters_by_kind_site_host_status_and_gaps_with_components_under_their_server_s_host()
     {
-        var store = new MemoryAssetStore();
+        var store = new FakeAssetStore();
         store.Add(Server("srv-a", "edge-001-h01"), Installed("srv-a", "edge-001-h01"));
         store.Add(Component("disk-a", "srv-a"), Installed("disk-a", "edge-001-h01"));
         store.Add(Server("srv-b", "edge-002-h01"), [.. Registered("srv-b"), Event("srv-b", 1, CustodyEventKind.Inspection, passed: false)]);
@@ -42,7 +43,7 @@ public sealed class AssetQueriesTests
     [Fact]
     public async Task Pages_continue_from_the_cursor_without_repeating_or_skipping_an_asset()
     {
-        var store = new MemoryAssetStore();
+        var store = new FakeAssetStore();
         for (var i = 0; i < 7; i++)
         {
             store.Add(Server($"srv-{i}", "edge-001-h01"));
@@ -67,7 +68,7 @@ public sealed class AssetQueriesTests
     [Fact]
     public async Task A_rare_match_reads_at_most_the_scan_limit_and_says_where_to_continue()
     {
-        var store = new MemoryAssetStore();
+        var store = new FakeAssetStore();
         for (var i = 0; i < AssetQueries.MaxScan + 10; i++)
         {
             store.Add(Server($"srv-{i:D5}", "edge-001-h01"));
@@ -88,7 +89,7 @@ public sealed class AssetQueriesTests
     [Fact]
     public async Task Only_platform_wide_readers_of_assets_list_them_and_an_unknown_host_or_site_is_named()
     {
-        var queries = new AssetQueries(new MemoryAssetStore(), SiteCatalog.Default);
+        var queries = new AssetQueries(new FakeAssetStore(), SiteCatalog.Default);
 
         var tenantAuditor = new Caller("usr-2", "tom", [new RoleGrant(Roles.Auditor, "acme")]);
         Assert.Equal(ErrorKind.Forbidden, (await queries.ListAsync(tenantAuditor, new AssetFilter(), null, null, default)).Error!.Kind);
@@ -121,44 +122,4 @@ public sealed class AssetQueriesTests
     private static CustodyEvent Event(string id, long sequence, CustodyEventKind kind, string actor = "supplier-1", string? to = null, bool? passed = null, string? host = null) =>
         new(id, sequence, kind, kind == CustodyEventKind.Inspection ? "inspector-1" : actor, to, new byte[32], passed, host is null ? null : host[..8], host,
             At.AddMinutes(sequence), new ChainRecord("0x" + new string('a', 64), 10 + sequence));
-
-    /// <summary>The asset store port in memory, in store order (its sequence, from 1).</summary>
-    private sealed class MemoryAssetStore : IAssetStore
-    {
-        private readonly List<StoredAsset> _assets = [];
-        private readonly Dictionary<string, List<CustodyEvent>> _events = new(StringComparer.Ordinal);
-
-        public void Add(Asset asset, params CustodyEvent[] events)
-        {
-            _assets.Add(new StoredAsset(asset, At, _assets.Count + 1));
-            _events[asset.Id] = [.. events];
-        }
-
-        public Task<StoredAsset> AddAsync(Asset asset, DateTimeOffset createdAt, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<StoredAsset?> GetAsync(string assetId, CancellationToken cancellationToken) => Task.FromResult(_assets.FirstOrDefault(a => a.Asset.Id == assetId));
-
-        public Task<AssetPage> ListAsync(long? after, int limit, CancellationToken cancellationToken)
-        {
-            var rows = _assets.Where(a => a.Sequence > (after ?? 0)).Take(limit + 1).ToList();
-            var items = rows.Take(limit).ToList();
-            return Task.FromResult(new AssetPage(items, rows.Count > limit ? items[^1].Sequence : null));
-        }
-
-        public Task<IReadOnlyList<CustodyEvent>> EventsAsync(string assetId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<CustodyEvent>>(_events.TryGetValue(assetId, out var e) ? e : []);
-
-        public Task AddEventAsync(CustodyEvent custodyEvent, AuditEvent audit, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(IReadOnlyCollection<string>? hostIds, CancellationToken cancellationToken)
-        {
-            var servers = _assets.Where(a => a.Asset.HostId is { } h && (hostIds is null || hostIds.Contains(h))).Select(a => a.Asset.Id).ToHashSet();
-            return Task.FromResult<IReadOnlyList<AssetCustody>>([.. _assets.Where(a => servers.Contains(a.Asset.Id) || (a.Asset.ServerId is { } s && servers.Contains(s)))
-                .Select(a => new AssetCustody(a.Asset, _events[a.Asset.Id]))]);
-        }
-
-        public Task PutDocumentAsync(CustodyDocument document, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<CustodyDocument?> GetDocumentAsync(byte[] hash, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
 }

@@ -26,6 +26,7 @@ public sealed class AssetStoreTests
         var server = new Asset("srv-1", AssetKind.Server, "Acme", "R750", "SN-1", [new("bios", "2.1"), new("bmc", "5.10")], null, "edge-001-h01");
         var disk = new Asset("disk-1", AssetKind.Disk, "Acme", "PM9A3", "SN-D1", [], "srv-1", null);
         var elsewhere = new Asset("srv-2", AssetKind.Server, "Acme", "R750", "SN-2", [], null, "edge-002-h01");
+        var version = await store.CustodyVersionAsync(none);
         foreach (var asset in new[] { server, disk, elsewhere })
         {
             await store.AddAsync(asset, Now, Audit(asset.Id), none);
@@ -45,6 +46,8 @@ public sealed class AssetStoreTests
         await store.AddEventAsync(installation, Audit("srv-1"), none);
         await store.AddEventAsync(registration, Audit("srv-1"), none);
         await Assert.ThrowsAsync<StoreConflictException>(() => store.AddEventAsync(registration with { Actor = "usr-other" }, Audit("srv-1"), none));
+        // Three assets and two events moved the custody version; the refused writes rolled back with their bump.
+        Assert.Equal(version + 5, await store.CustodyVersionAsync(none));
         var events = await store.EventsAsync("srv-1", none);
         Assert.Equal([0L, 1L], events.Select(e => e.Sequence));
         Assert.Equal((installation.HostId, installation.Chain, Convert.ToHexString(installation.DocumentHash)), (events[1].HostId, events[1].Chain, Convert.ToHexString(events[1].DocumentHash)));

@@ -137,6 +137,77 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         Assert.StartsWith("edge-001-h0", (await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-001", "hw-3"))).Placement.HostId, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GraphQL_adds_assets_and_relays_custody_events_the_parties_signed_with_the_same_refusals_as_rest()
+    {
+        var supplier = await Parties.PartyAsync("supplier");
+        var carrier = await Parties.PartyAsync("carrier");
+        var server = $"srv-{Guid.NewGuid().ToString("N")[..6]}-g";
+
+        var bad = await GraphAsync("mutation($input: AssetInput!) { createAsset(input: $input) { id } }", new { input = new { id = "Bad Id", kind = "rack" } });
+        var fields = Error(bad, "BAD_USER_INPUT").GetProperty("data").GetProperty("fields");
+        Assert.True(fields.TryGetProperty("id", out _) && fields.TryGetProperty("kind", out _) && fields.TryGetProperty("manufacturer", out _), bad.ToString());
+
+        var created = await GraphAsync("mutation($input: AssetInput!) { createAsset(input: $input) { id hash hostId firmware { component version } } }", new
+        {
+            input = new { id = server, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + server, firmware = new[] { new { component = "bios", version = "2.1" } }, hostId = "edge-002-h01" },
+        });
+        var asset = created.GetProperty("data").GetProperty("createAsset");
+        Assert.Equal(("edge-002-h01", "2.1"), (asset.GetProperty("hostId").GetString(), asset.GetProperty("firmware")[0].GetProperty("version").GetString()));
+        Assert.Equal(asset.GetProperty("hash").GetString(), (await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/assets/{server}")).GetProperty("asset").GetProperty("hash").GetString());
+
+        // The registration: the digest from GraphQL is REST's, the supplier signs it; a carrier's signature in its place is refused naming the field.
+        var registration = new { kind = "registration", documentHash = CustodyParties.Doc("invoice " + server), party = supplier.Id };
+        var wrong = await SubmitGraphAsync(server, registration, carrier);
+        Assert.True(Error(wrong, "BAD_USER_INPUT").GetProperty("data").GetProperty("fields").TryGetProperty("signature", out _), wrong.ToString());
+        var recorded = (await SubmitGraphAsync(server, registration, supplier)).GetProperty("data").GetProperty("submitCustodyEvent");
+        Assert.Equal((0, "registration"), (recorded.GetProperty("sequence").GetInt32(), recorded.GetProperty("kind").GetString()));
+        Assert.Matches("^0x[0-9a-f]{64}$", recorded.GetProperty("transaction").GetString());
+
+        // A transfer signed by the sender alone is refused as over REST; signed by both, it is recorded.
+        var transfer = new { kind = "transfer", documentHash = CustodyParties.Doc("packing list " + server), to = carrier.Id };
+        var alone = await SubmitGraphAsync(server, transfer, supplier);
+        Assert.True(Error(alone, "BAD_USER_INPUT").GetProperty("data").GetProperty("fields").TryGetProperty("receiverSignature", out _), alone.ToString());
+        await SubmitGraphAsync(server, transfer, supplier, carrier);
+        var events = (await GraphAsync("query($id: String!) { custodyEvents(assetId: $id) { sequence kind party to } }", new { id = server }))
+            .GetProperty("data").GetProperty("custodyEvents");
+        Assert.Equal(2, events.GetArrayLength());
+        Assert.Equal((supplier.Id, carrier.Id), (events[1].GetProperty("party").GetString(), events[1].GetProperty("to").GetString()));
+    }
+
+    private async Task<JsonElement> SubmitGraphAsync(string assetId, object request, CustodyParty signer, CustodyParty? receiver = null)
+    {
+        var digest = (await GraphAsync("query($id: String!, $input: CustodyEventInput!) { custodyDigest(assetId: $id, input: $input) }", new { id = assetId, input = request }))
+            .GetProperty("data").GetProperty("custodyDigest").GetString()!;
+        using (var rest = await H.Client.PostAsJsonAsync($"api/v1/assets/{assetId}/custody/digest", request))
+        {
+            Assert.Equal(digest, (await ReadAsync(rest, HttpStatusCode.OK)).GetProperty("digest").GetString());
+        }
+
+        var input = JsonSerializer.SerializeToNode(request)!.AsObject();
+        input["signature"] = Hex(CustodyTypedData.Sign(signer.Key, Convert.FromHexString(digest[2..])));
+        if (receiver is not null)
+        {
+            input["receiverSignature"] = Hex(CustodyTypedData.Sign(receiver.Key, Convert.FromHexString(digest[2..])));
+        }
+
+        return await GraphAsync("mutation($id: String!, $input: CustodyEventInput!) { submitCustodyEvent(assetId: $id, input: $input) { sequence kind transaction block } }",
+            new { id = assetId, input });
+    }
+
+    private async Task<JsonElement> GraphAsync(string query, object variables)
+    {
+        using var response = await H.Client.PostAsJsonAsync("graphql", new { query, variables });
+        return await ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    private static JsonElement Error(JsonElement answer, string code)
+    {
+        var extensions = answer.GetProperty("errors")[0].GetProperty("extensions");
+        Assert.Equal(code, extensions.GetProperty("code").GetString());
+        return extensions;
+    }
+
     private static object Verified(object vm)
     {
         var body = JsonSerializer.SerializeToNode(vm)!.AsObject();

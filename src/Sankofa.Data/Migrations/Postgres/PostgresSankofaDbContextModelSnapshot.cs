@@ -925,6 +925,28 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("custody_events", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Hardware.CustodyVersionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("custody_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.Property<long>("Id")

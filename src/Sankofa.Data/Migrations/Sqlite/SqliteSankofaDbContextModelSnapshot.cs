@@ -912,6 +912,28 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("custody_events", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Hardware.CustodyVersionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("custody_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.Property<long>("Id")

@@ -350,6 +350,20 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await GraphAsync("deleteResource (other)", $"mutation {{ deleteResource(id: \"{resourceB}\") {{ id }} }}",
             Except("NOT_FOUND", (Admin, null), (Auditor, "FORBIDDEN"), (TenantAuditor, "FORBIDDEN"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
 
+        // Hardware and compliance in GraphQL: the REST cells above, field by field (issue 16).
+        await GraphAsync("createAsset", "mutation { createAsset(input: {}) { id } }", Except("FORBIDDEN", (Admin, "BAD_USER_INPUT")));
+        await GraphAsync("submitCustodyEvent (missing)", $"mutation {{ submitCustodyEvent(assetId: \"srv-missing-{suffix}\", input: {{}}) {{ sequence }} }}",
+            Except("FORBIDDEN", (Admin, "NOT_FOUND")));
+        await GraphAsync("custodyDigest (missing)", $"{{ custodyDigest(assetId: \"srv-missing-{suffix}\", input: {{}}) }}", Except("FORBIDDEN", (Admin, "NOT_FOUND"), (Auditor, "NOT_FOUND")));
+        await GraphAsync("auditRetention", "{ auditRetention { policies { kind years } archives { id } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
+        await GraphAsync("auditArchive (missing)", "{ auditArchive(id: 1) { id } }", Except("FORBIDDEN", (Admin, "null"), (Auditor, "null")));
+        foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
+        {
+            var (own, exists) = (what == "own", what != "missing");
+            await GraphAsync($"residencyReport ({what})", $"{{ residencyReport(tenant: \"{tenant}\", from: \"2020-01-01T00:00:00Z\") {{ tenant flagged resources {{ id proof {{ state }} }} }} }}",
+                Except(own ? "data" : "NOT_FOUND", (Admin, exists ? "data" : "NOT_FOUND"), (Auditor, exists ? "data" : "NOT_FOUND"), (Viewer, "FORBIDDEN"), (Agent, "FORBIDDEN")));
+        }
+
         // The portal's reads: the Core query services its pages call, as each caller, with the same cells.
         await PortalAsync("resources of B", (q, c) => q.Resources.ListAsync(c, new ResourceListRequest(TenantId: tenantB), default), Except("data", (Agent, "FORBIDDEN")));
         await PortalAsync("resource (other)", (q, c) => q.Resources.GetAsync(c, resourceB, default), Except("NOT_FOUND", (Admin, "data"), (Auditor, "data"), (Agent, "FORBIDDEN")));

@@ -13,8 +13,8 @@ namespace Sankofa.Cli.Billing;
 /// <summary>
 /// One page of an invoice's evidence (<c>GET /api/v1/billing/invoices/{id}/evidence</c>) as <c>sankofa billing verify</c>
 /// reads it: the answer held in a recycled buffer and every payload decoded in place in it, so a month's ~80 MiB of
-/// payloads never becomes 1,440 new arrays (fresh memory costs the kernel a page fault per 4 KiB, which was a quarter of
-/// the command's time). Dispose it once checked to give the buffers back.
+/// payloads never becomes 1,440 new arrays (fresh memory costs a page fault per 4 KiB, and page faults are dear in a
+/// virtual machine: docs/benchmarks.md). Dispose it once checked to give the buffer back.
 /// </summary>
 internal sealed class EvidencePage : IDisposable
 {

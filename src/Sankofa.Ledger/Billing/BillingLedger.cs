@@ -102,34 +102,14 @@ internal sealed partial class BillingLedger(LedgerRuntime runtime, ILogger<Billi
         var contract = BillingAddress(connection);
         var data = function.GetCallData();
 
-        // Billing writes are few and their cost depends on the parties' records in IdentityRegistry: estimated each time
-        // (which also runs the call, so a refusal names its reason and nothing is sent), with a quarter to spare.
-        var gas = await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
-        var receipt = await connection.Gateway.SendAsync(
-            new TransactionRequest($"billing:{Interlocked.Increment(ref _sequence)}:{action}", contract, data, gas + (gas / 4)), cancellationToken).ConfigureAwait(false);
-        if (!receipt.Succeeded)
-        {
-            // The state changed between the check and the block: checking again names why.
-            await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
-            throw new InvalidOperationException($"SankofaBilling reverted {action} in transaction {receipt.TransactionHash}.");
-        }
-
+        var receipt = await CheckedWrite.SendAsync(connection, contract, "SankofaBilling", $"billing:{Interlocked.Increment(ref _sequence)}:{action}", action, data,
+            ex =>
+            {
+                var (name, text) = BillingErrors.Describe(ex);
+                return new BillingRefusedException(name ?? "Reverted", $"SankofaBilling refuses to {action}: {text}");
+            }, cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, action, receipt.TransactionHash, receipt.BlockNumber);
         return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
-    }
-
-    private static async Task<long> CheckAsync(LedgerConnection connection, string contract, string action, byte[] data, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Hex.ToLong(await connection.Rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = connection.SignerAddress, to = contract, data = Hex.Bytes(data) })
-                .ConfigureAwait(false));
-        }
-        catch (JsonRpcException ex) when (ex.IsRevert)
-        {
-            var (name, text) = BillingErrors.Describe(ex);
-            throw new BillingRefusedException(name ?? "Reverted", $"SankofaBilling refuses to {action}: {text}");
-        }
     }
 
     private static string BillingAddress(LedgerConnection connection) =>

@@ -93,33 +93,14 @@ internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<Custo
     {
         var connection = runtime.Connection;
         var contract = CustodyAddress(connection);
-        // Estimated each time (which also runs the call, so a refusal names its reason and nothing is sent), with a quarter to spare.
-        var gas = await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
-        var receipt = await connection.Gateway.SendAsync(
-            new TransactionRequest($"custody:{Interlocked.Increment(ref _sequence)}:{action}", contract, data, gas + (gas / 4)), cancellationToken).ConfigureAwait(false);
-        if (!receipt.Succeeded)
-        {
-            // The state changed between the check and the block: checking again names why.
-            await CheckAsync(connection, contract, action, data, cancellationToken).ConfigureAwait(false);
-            throw new InvalidOperationException($"SankofaCustody reverted {action} in transaction {receipt.TransactionHash}.");
-        }
-
+        var receipt = await CheckedWrite.SendAsync(connection, contract, "SankofaCustody", $"custody:{Interlocked.Increment(ref _sequence)}:{action}", action, data,
+            ex =>
+            {
+                var (name, text) = CustodyErrors.Describe(ex);
+                return new CustodyRefusedException(name ?? "Reverted", $"SankofaCustody refuses the {action}: {text}");
+            }, cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, action, receipt.TransactionHash, receipt.BlockNumber);
         return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
-    }
-
-    private static async Task<long> CheckAsync(LedgerConnection connection, string contract, string action, byte[] data, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Hex.ToLong(await connection.Rpc.CallAsync("eth_estimateGas", cancellationToken, new { from = connection.SignerAddress, to = contract, data = Hex.Bytes(data) })
-                .ConfigureAwait(false));
-        }
-        catch (JsonRpcException ex) when (ex.IsRevert)
-        {
-            var (name, text) = CustodyErrors.Describe(ex);
-            throw new CustodyRefusedException(name ?? "Reverted", $"SankofaCustody refuses the {action}: {text}");
-        }
     }
 
     private static string CustodyAddress(LedgerConnection connection) =>

@@ -298,7 +298,11 @@ internal static class AssetsCommand
     private static void Print(ParseResult parse, object value, string text) =>
         parse.InvocationConfiguration.Output.WriteLine(parse.GetValue(SankofaCommand.Output) == OutputFormat.Json ? JsonSerializer.Serialize(value, SankofaApiClient.Json) : text);
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<SankofaApiClient, Task<int>> action)
+    /// <summary>
+    /// Runs a hardware command against the server: a refusal prints the server's problem (exit 1 when not found, else
+    /// 2), an unreachable server, chain or bad input exit 2, each line led by <paramref name="prefix"/>.
+    /// </summary>
+    internal static async Task<int> RunAsync(ParseResult parse, Func<SankofaApiClient, Task<int>> action, string prefix = "assets")
     {
         try
         {
@@ -307,13 +311,13 @@ internal static class AssetsCommand
         }
         catch (ApiProblemException ex)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync("assets: " + ex.Message);
+            await parse.InvocationConfiguration.Error.WriteLineAsync(prefix + ": " + ex.Message);
             return ex.StatusCode == System.Net.HttpStatusCode.NotFound ? 1 : 2;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or ArgumentException or InvalidOperationException or FormatException
                                    or Core.Ledger.LedgerUnavailableException)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync("assets: " + ex.Message);
+            await parse.InvocationConfiguration.Error.WriteLineAsync(prefix + ": " + ex.Message);
             return 2;
         }
     }

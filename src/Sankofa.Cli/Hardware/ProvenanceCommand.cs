@@ -30,11 +30,8 @@ internal static class ProvenanceCommand
         {
             id, verify, rpcUrl, contract, registry,
         };
-        command.SetAction(async (parse, ct) =>
-        {
-            try
+        command.SetAction((parse, ct) => AssetsCommand.RunAsync(parse, async api =>
             {
-                using var api = SankofaApiClient.Create(parse.GetValue(SankofaCommand.Server)!);
                 var provenance = await api.GetAsync<ProvenanceResponse>($"api/v1/resources/{parse.GetValue(id)}/provenance", ct);
                 IReadOnlyList<string>? problems = null;
                 if (parse.GetValue(verify))
@@ -70,19 +67,7 @@ internal static class ProvenanceCommand
                 }
 
                 return problems is { Count: > 0 } ? 3 : 0;
-            }
-            catch (ApiProblemException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("sankofa vm provenance: " + ex.Message);
-                return ex.StatusCode == System.Net.HttpStatusCode.NotFound ? 1 : 2;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or ArgumentException or InvalidOperationException or FormatException
-                                       or Core.Ledger.LedgerUnavailableException)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("sankofa vm provenance: " + ex.Message);
-                return 2;
-            }
-        });
+            }, "sankofa vm provenance"));
         return command;
     }
 

@@ -44,6 +44,9 @@ public sealed class EvidenceJourneyTests : IAsyncLifetime
         }
 
         // The end first, then everything recorded so far anchored: every entry of the period is then sealed and on chain.
+        // The period travels at millisecond precision and its end is exclusive: a few milliseconds' wait keeps the last
+        // entry (stamped by the server a moment ago) inside it once the end is truncated.
+        await Task.Delay(10);
         var to = DateTimeOffset.UtcNow;
         await EverythingAnchoredAsync();
 

@@ -11,7 +11,7 @@ namespace Sankofa.Cli.Api;
 /// every run. Every other type falls back to reflection (see <see cref="SankofaApiClient.Json"/>).
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(Billing.EvidencePageWire))]
+[JsonSerializable(typeof(InvoiceEvidenceResponse))]
 [JsonSerializable(typeof(InvoiceResponse))]
 [JsonSerializable(typeof(PriceBookResponse))]
 [JsonSerializable(typeof(LedgerStatus))]

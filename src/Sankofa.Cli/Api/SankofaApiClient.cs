@@ -175,15 +175,24 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     /// time (a page fault per 4 KiB). A refusal throws <see cref="ApiProblemException"/>.
     /// </summary>
     /// <param name="path">The path, relative to the server.</param>
+    /// <param name="accept">The media type asked for; an answer of another type is refused.</param>
     /// <param name="pool">Where the buffer comes from.</param>
     /// <param name="sizeHint">The size expected when the server does not say (a streamed answer), e.g. the last page's.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<(byte[] Buffer, int Length)> GetRentedAsync(string path, ArrayPool<byte> pool, int sizeHint, CancellationToken cancellationToken)
+    /// <exception cref="FormatException">The server answered another media type.</exception>
+    public async Task<(byte[] Buffer, int Length)> GetRentedAsync(string path, string accept, ArrayPool<byte> pool, int sizeHint, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue(accept));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new ApiProblemException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        if (!string.Equals(response.Content.Headers.ContentType?.MediaType, accept, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"{path} answered {response.Content.Headers.ContentType?.MediaType ?? "no media type"}, not {accept}.");
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Buffers.Text;
+using System.Buffers.Binary;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Sankofa.Cli.Api;
 using Sankofa.Cli.Audit;
 using Sankofa.Core.Audit;
@@ -12,9 +11,10 @@ namespace Sankofa.Cli.Billing;
 
 /// <summary>
 /// One page of an invoice's evidence (<c>GET /api/v1/billing/invoices/{id}/evidence</c>) as <c>sankofa billing verify</c>
-/// reads it: the answer held in a recycled buffer and every payload decoded in place in it, so a month's ~80 MiB of
-/// payloads never becomes 1,440 new arrays (fresh memory costs a page fault per 4 KiB, and page faults are dear in a
-/// virtual machine: docs/benchmarks.md). Dispose it once checked to give the buffer back.
+/// reads it: framed (<see cref="EvidenceFrameResult"/>), the answer held in a recycled buffer and every payload a slice of
+/// it, so a month's ~60 MiB of payloads is neither decoded nor copied into 1,440 new arrays (fresh memory costs a page
+/// fault per 4 KiB, and page faults are dear in a virtual machine: docs/benchmarks.md). Dispose it once checked to give
+/// the buffer back.
 /// </summary>
 internal sealed class EvidencePage : IDisposable
 {
@@ -39,18 +39,16 @@ internal sealed class EvidencePage : IDisposable
     public string? Next { get; private set; }
 
     /// <summary>Reads one page.</summary>
-    /// <exception cref="FormatException">The answer is not an evidence page, or a payload is not base64.</exception>
+    /// <exception cref="FormatException">The answer is not a framed evidence page.</exception>
     public static async Task<EvidencePage> ReadAsync(SankofaApiClient api, string path, CancellationToken cancellationToken)
     {
-        // Pages are alike in size, and the server streams them without a length: start each where the last ended.
-        var (body, length) = await api.GetRentedAsync(path, Buffers, Volatile.Read(ref lastLength), cancellationToken);
+        // Pages are alike in size: the server says each one's length, and the last one's is the guess if it does not.
+        var (body, length) = await api.GetRentedAsync(path, EvidenceFrameResult.MediaType, Buffers, Volatile.Read(ref lastLength), cancellationToken);
         Volatile.Write(ref lastLength, length);
         var page = new EvidencePage(body);
         try
         {
-            var wire = JsonSerializer.Deserialize(body.AsSpan(0, length), CliJson.Default.EvidencePageWire)
-                       ?? throw new FormatException($"{path} answered null.");
-            page.Decode(wire);
+            page.Decode(length, path);
             return page;
         }
         catch
@@ -71,64 +69,39 @@ internal sealed class EvidencePage : IDisposable
         body = null;
     }
 
-    private void Decode(EvidencePageWire wire)
+    private void Decode(int length, string path)
     {
-        // Each payload is decoded where its base64 text lies (decoded bytes are fewer than the text and written from its
-        // start), so the page needs no second buffer; the JSON around it is no longer read.
-        var payloads = new ReadOnlyMemory<byte>[wire.Entries.Count];
+        var frame = body.AsMemory(0, length);
+        var offset = 0;
+        var header = JsonSerializer.Deserialize(Part(ref offset).Span, CliJson.Default.InvoiceEvidenceResponse)
+                     ?? throw new FormatException($"{path} answered a null page.");
+        var payloads = new ReadOnlyMemory<byte>[header.Entries.Count];
         for (var i = 0; i < payloads.Length; i++)
         {
-            var payload = wire.Entries[i].Payload;
-            if (payload.Decoded is { } bytes)
-            {
-                payloads[i] = bytes;
-                continue;
-            }
-
-            if (Base64.DecodeFromUtf8InPlace(body.AsSpan(payload.Start, payload.Length), out var written) != OperationStatus.Done)
-            {
-                throw new FormatException($"The payload of evidence entry {wire.Entries[i].Id} is not base64.");
-            }
-
-            payloads[i] = body.AsMemory(payload.Start, written);
+            payloads[i] = Part(ref offset);
         }
 
-        Entries = [.. wire.Entries.Select(e => AuditLogVerifier.ToDomain(
-            new EvidenceEntryResponse(e.Id, e.Time, e.Actor, e.Action, e.Subject, null, e.PayloadHash, e.Seal)))];
+        if (offset != length)
+        {
+            throw new FormatException($"{path} answered {length - offset} bytes after the page's last payload.");
+        }
+
+        Entries = [.. header.Entries.Select(AuditLogVerifier.ToDomain)];
         Payloads = payloads;
-        Batches = [.. wire.Batches.Select(AuditLogVerifier.ToDomain)];
-        Next = wire.Next;
+        Batches = [.. header.Batches.Select(AuditLogVerifier.ToDomain)];
+        Next = header.Next;
+
+        // A 4-byte big-endian length and that many bytes, inside the answer.
+        ReadOnlyMemory<byte> Part(ref int at)
+        {
+            if (length - at < 4 || BinaryPrimitives.ReadUInt32BigEndian(frame.Span[at..]) is var size && size > (uint)(length - at - 4))
+            {
+                throw new FormatException($"{path} answered a frame cut short at byte {at}.");
+            }
+
+            var part = frame.Slice(at + 4, (int)size);
+            at += 4 + (int)size;
+            return part;
+        }
     }
-}
-
-/// <summary>An evidence page as it arrives (<see cref="InvoiceEvidenceResponse"/> with payloads left where they are).</summary>
-internal sealed record EvidencePageWire(IReadOnlyList<EvidenceEntryWire> Entries, IReadOnlyList<AuditBatchResponse> Batches, string? Next);
-
-/// <summary>An evidence entry as it arrives (<see cref="EvidenceEntryResponse"/> with its payload located, not decoded).</summary>
-internal sealed record EvidenceEntryWire(
-    long Id, DateTimeOffset Time, string Actor, string Action, string Subject, Base64Text Payload, string PayloadHash, AuditSealResponse? Seal);
-
-/// <summary>
-/// Where a base64 string value sits in the answer (its text, without the quotes), to be decoded later where it lies; a
-/// value the server escaped (JSON allows it, this server does not do it) or split is decoded at once instead.
-/// A JSON null is an empty payload.
-/// </summary>
-[JsonConverter(typeof(Base64TextConverter))]
-internal readonly record struct Base64Text(int Start, int Length, byte[]? Decoded);
-
-/// <summary>Reads a <see cref="Base64Text"/>; the CLI never writes one.</summary>
-internal sealed class Base64TextConverter : JsonConverter<Base64Text>
-{
-    /// <inheritdoc />
-    public override Base64Text Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
-    {
-        JsonTokenType.Null => new(0, 0, []),
-        JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence => new(checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length, null),
-        JsonTokenType.String => new(0, 0, reader.GetBytesFromBase64()),
-        _ => throw new JsonException("An evidence payload is a base64 string or null."),
-    };
-
-    /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, Base64Text value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("Evidence payloads are read, not written.");
 }

@@ -106,14 +106,21 @@ internal static class BillingApi
         return answer.Value is { } invoice ? TypedResults.Ok(InvoiceResponse.From(invoice)) : answer.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<InvoiceEvidenceResponse>, ProblemHttpResult>> GetEvidenceAsync(
+    private static async Task<Results<Ok<InvoiceEvidenceResponse>, EvidenceFrameResult, ProblemHttpResult>> GetEvidenceAsync(
         string id, HttpContext context, InvoiceService invoices, string? after, int? limit, CancellationToken cancellationToken)
     {
         var answer = await invoices.GetEvidenceAsync(context.RequiredCaller(), id, after, limit, cancellationToken);
-        return answer.Value is { } evidence
-            ? TypedResults.Ok(new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select((e, i) => EvidenceEntryResponse.From(e, evidence.Payloads?[i]))], [.. evidence.Batches.Select(b => b.ToResponse())],
-                evidence.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            : answer.Error!.ToProblem();
+        if (answer.Value is not { } evidence)
+        {
+            return answer.Error!.ToProblem();
+        }
+
+        // Framed when asked for (what `sankofa billing verify` reads): the payloads follow the JSON as their bytes.
+        var framed = EvidenceFrameResult.IsAccepted(context.Request);
+        var payloads = EvidenceEntryResponse.PayloadsOf(evidence);
+        var page = new InvoiceEvidenceResponse(id, [.. evidence.Entries.Select((e, i) => EvidenceEntryResponse.From(e, framed ? null : payloads[i]))],
+            [.. evidence.Batches.Select(b => b.ToResponse())], evidence.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return framed ? new EvidenceFrameResult(page, payloads) : TypedResults.Ok(page);
     }
 
     private static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPdfAsync(

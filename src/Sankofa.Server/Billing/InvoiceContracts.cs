@@ -101,13 +101,24 @@ public sealed record InvoiceEvidenceResponse(
 public sealed record EvidenceEntryResponse(
     long Id, DateTimeOffset Time, string Actor, string Action, string Subject, byte[]? Payload, string PayloadHash, AuditSealResponse? Seal)
 {
-    internal static EvidenceEntryResponse From(AuditEntry entry, ReadOnlyMemory<byte>? payload)
+    internal static EvidenceEntryResponse From(AuditEntry entry, byte[]? payload)
     {
         var audit = entry.ToResponse();
-        var bytes = payload is { } stored
-            ? MemoryMarshal.TryGetArray(stored, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : stored.ToArray()
-            : entry.Payload is { } p ? Encoding.UTF8.GetBytes(p) : null;
-        return new(entry.Id, entry.Time, entry.Actor, entry.Action, entry.Subject, bytes, audit.PayloadHash, audit.Seal);
+        return new(entry.Id, entry.Time, entry.Actor, entry.Action, entry.Subject, payload, audit.PayloadHash, audit.Seal);
+    }
+
+    /// <summary>Each entry's payload as the bytes stored and hashed (null where an entry has none), at the entry's index.</summary>
+    internal static byte[]?[] PayloadsOf(InvoiceEvidence evidence)
+    {
+        var payloads = new byte[]?[evidence.Entries.Count];
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            payloads[i] = evidence.Payloads?[i] is { } stored
+                ? MemoryMarshal.TryGetArray(stored, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : stored.ToArray()
+                : evidence.Entries[i].Payload is { } text ? Encoding.UTF8.GetBytes(text) : null;
+        }
+
+        return payloads;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -168,6 +169,27 @@ public sealed class InvoiceJourneyTests : IAsyncLifetime
         viewer.DefaultRequestHeaders.Authorization = new("Bearer", customerA.Token);
         var evidence = (await viewer.GetFromJsonAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{idA}/evidence", Json.Options))!;
         Assert.Null(evidence.Next);
+
+        // Framed (what verify reads): the same page as JSON without payloads, then each payload as length and bytes.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/billing/invoices/{idA}/evidence"))
+        {
+            request.Headers.Accept.ParseAdd(EvidenceFrameResult.MediaType);
+            using var framed = await viewer.SendAsync(request);
+            Assert.Equal(EvidenceFrameResult.MediaType, framed.Content.Headers.ContentType?.MediaType);
+            var frame = await framed.Content.ReadAsByteArrayAsync();
+            Assert.Equal(frame.Length, framed.Content.Headers.ContentLength);
+            var at = 4 + (int)BinaryPrimitives.ReadUInt32BigEndian(frame);
+            var header = JsonSerializer.Deserialize<InvoiceEvidenceResponse>(frame.AsSpan(4, at - 4), Json.Options)!;
+            Assert.Equal(JsonSerializer.Serialize(evidence.Entries.Select(e => e with { Payload = null }), Json.Options), JsonSerializer.Serialize(header.Entries, Json.Options));
+            foreach (var entry in evidence.Entries)
+            {
+                var size = (int)BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(at));
+                Assert.Equal(entry.Payload, frame.AsSpan(at + 4, size).ToArray());
+                at += 4 + size;
+            }
+
+            Assert.Equal(frame.Length, at);
+        }
 
         // The evidence in pages: the cursor picks up after the page's last entry; a bad cursor or size names itself.
         var page = (await viewer.GetFromJsonAsync<InvoiceEvidenceResponse>($"api/v1/billing/invoices/{idA}/evidence?limit=1", Json.Options))!;

@@ -263,6 +263,7 @@ internal static class BillingRunBenchmark
         info.ArgumentList.Add("--server");
         info.ArgumentList.Add(server.Address.ToString());
         info.Environment["SANKOFA_TOKEN"] = token;
+        info.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x4000000"; // as ./sankofa sets it
         var config = Scratch.NewDirectory("cli-config");
         info.Environment["SANKOFA_CONFIG_DIR"] = config;
         var clock = Stopwatch.StartNew();

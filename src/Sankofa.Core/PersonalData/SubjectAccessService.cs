@@ -93,8 +93,7 @@ public sealed class SubjectAccessService(
         }
 
         // In whole milliseconds, as the store keeps it: the first answer and a repeated request's name the same instant.
-        var now = time.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+        var now = StoredInstant.Of(time.GetUtcNow());
         var fields = await store.GetFieldsAsync(subjectId, cancellationToken).ConfigureAwait(false);
         // No personal data in the entry: the subject is the pseudonymous id, the payload only says what was destroyed.
         var entry = new AuditEvent(actor, ErasedAction, "identity:" + subjectId, JsonSerializer.Serialize(new

@@ -29,5 +29,4 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time) : IAuditLog
 
         return store.AppendAsync(entries, cancellationToken);
     }
-
 }

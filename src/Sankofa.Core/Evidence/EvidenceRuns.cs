@@ -221,5 +221,4 @@ public sealed class EvidenceRuns(
     }
 
     private static Error NotFound(long id) => Error.NotFound("id", $"There is no evidence run {id}.");
-
 }

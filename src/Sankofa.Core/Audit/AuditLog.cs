@@ -13,7 +13,7 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time) : IAuditLog
     public Task<IReadOnlyList<AuditEntry>> AppendManyAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvents);
-        var now = Truncate(time.GetUtcNow());
+        var now = StoredInstant.Of(time.GetUtcNow());
         var entries = new NewAuditEntry[auditEvents.Count];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -29,6 +29,4 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time) : IAuditLog
 
         return store.AppendAsync(entries, cancellationToken);
     }
-
-    private static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 }

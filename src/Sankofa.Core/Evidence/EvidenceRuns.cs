@@ -67,7 +67,7 @@ public sealed class EvidenceRuns(
         var snapshot = await SnapshotAsync(start, end, cancellationToken).ConfigureAwait(false);
         var collectors = EvidenceCollectors.Collect(snapshot);
         var controls = ControlCatalog.Evaluate(collectors);
-        var generatedAt = Truncate(time.GetUtcNow());
+        var generatedAt = StoredInstant.Of(time.GetUtcNow());
         try
         {
             var run = await store.AddAsync(start, end, (id, attempt) =>
@@ -155,7 +155,7 @@ public sealed class EvidenceRuns(
             return (month.AddMonths(-1), month);
         }
 
-        return PeriodErrors(from, to, now).Count == 0 ? (Truncate(from!.Value), Truncate(to!.Value)) : null;
+        return PeriodErrors(from, to, now).Count == 0 ? (StoredInstant.Of(from!.Value), StoredInstant.Of(to!.Value)) : null;
     }
 
     private static Dictionary<string, string[]> PeriodErrors(DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset now)
@@ -221,6 +221,4 @@ public sealed class EvidenceRuns(
     }
 
     private static Error NotFound(long id) => Error.NotFound("id", $"There is no evidence run {id}.");
-
-    private static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 }

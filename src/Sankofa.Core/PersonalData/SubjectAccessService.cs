@@ -92,7 +92,8 @@ public sealed class SubjectAccessService(
             }
         }
 
-        var now = time.GetUtcNow();
+        // In whole milliseconds, as the store keeps it: the first answer and a repeated request's name the same instant.
+        var now = StoredInstant.Of(time.GetUtcNow());
         var fields = await store.GetFieldsAsync(subjectId, cancellationToken).ConfigureAwait(false);
         // No personal data in the entry: the subject is the pseudonymous id, the payload only says what was destroyed.
         var entry = new AuditEvent(actor, ErasedAction, "identity:" + subjectId, JsonSerializer.Serialize(new

@@ -80,7 +80,7 @@ public sealed class AuditRetention(IAuditRetentionStore store, IAuditArchiveFile
             return Nothing(before.Value);
         }
 
-        var now = time.GetUtcNow();
+        var now = StoredInstant.Of(time.GetUtcNow()); // as the store keeps it: the answer equals later reads
         var archive = new AuditArchive(plan.NextId, now, before.Value, plan.Previous, plan.Batches, plan.Entries);
         var (fileName, sha256) = await files.WriteAsync(archive, cancellationToken).ConfigureAwait(false);
         var removal = RemovalOf(plan, AuditRemovalKind.Archived, now, before.Value, fileName, sha256);
@@ -99,7 +99,7 @@ public sealed class AuditRetention(IAuditRetentionStore store, IAuditArchiveFile
             return refused;
         }
 
-        var now = time.GetUtcNow();
+        var now = StoredInstant.Of(time.GetUtcNow()); // as the store keeps it: the answer equals later reads
         var policy = RetentionPolicy.From(options).Single(p => p.Kind == RetentionRecordKind.AuditEntries);
         if (RefuseDeletion(policy, before!.Value, now) is { } retained)
         {

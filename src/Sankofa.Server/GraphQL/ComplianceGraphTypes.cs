@@ -145,8 +145,8 @@ public sealed class RetentionStatusGraphType : ObjectGraphType<RetentionStatusRe
 }
 
 /// <summary>
-/// The compliance reads as REST answers them, under the same rules: the residency report (residency.read, Core checks
-/// the tenant), retention and archives (audit.read or audit.archive, Core checks which).
+/// Compliance as REST answers it, under the same rules: the residency report (residency.read, Core checks the tenant),
+/// retention and archives (audit.read or audit.archive, Core checks which), archiving and deleting (audit.archive).
 /// </summary>
 internal static class ComplianceFields
 {
@@ -162,18 +162,38 @@ internal static class ComplianceFields
 
         query.Field<NonNullGraphType<RetentionStatusGraphType>>("auditRetention")
             .Description("The retention policies, every archive and deletion, and the entry the hot log continues from (audit.read or audit.archive).")
-            .ResolveAsync(async c => (await c.RequestServices!.GetRequiredService<AuditRetention>().StatusAsync(AuditCaller(c), c.CancellationToken)).Answer().ToResponse());
+            .ResolveAsync(async c => (await Retention(c).StatusAsync(AuditCaller(c), c.CancellationToken)).Answer().ToResponse());
 
         query.Field<AuditArchiveGraphType>("auditArchive")
             .Description("One archive or deletion, or null (audit.read or audit.archive).")
             .Argument<NonNullGraphType<LongGraphType>>("id")
-            .ResolveAsync(async c =>
-            {
-                var found = (await c.RequestServices!.GetRequiredService<AuditRetention>().GetAsync(AuditCaller(c), c.GetArgument<long>("id"), c.CancellationToken)).AnswerOrNull();
-                return found?.ToResponse(RetentionPolicy.From(c.RequestServices!.GetRequiredService<IOptions<RetentionOptions>>().Value)
-                    .Single(p => p.Kind == RetentionRecordKind.AuditEntries));
-            });
+            .ResolveAsync(async c => (await Retention(c).GetAsync(AuditCaller(c), c.GetArgument<long>("id"), c.CancellationToken)).AnswerOrNull()?.ToResponse(AuditPolicy(c)));
     }
+
+    /// <summary>
+    /// Archiving and deleting old audit entries (audit.archive), as <c>POST /api/v1/audit/archives</c> and <c>DELETE
+    /// /api/v1/audit/entries</c>: a missing or future 'before' is BAD_USER_INPUT naming it, nothing to remove or a deletion
+    /// within retention CONFLICT.
+    /// </summary>
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<AuditArchiveGraphType>>("createAuditArchive")
+            .Description("Archives the oldest whole anchored batches whose entries are all before 'before' to a file and removes them from the hot store; their roots stay on chain (audit.archive).")
+            .Argument<DateTimeOffsetGraphType>("before", "The cut-off (ISO 8601), not in the future.")
+            .ResolveAsync(async c => (await Retention(c).ArchiveAsync(c.Require(Permission.AuditArchive), c.GetArgument<DateTimeOffset?>("before"), c.CancellationToken))
+                .Answer().ToResponse(AuditPolicy(c)));
+
+        mutation.Field<NonNullGraphType<AuditArchiveGraphType>>("deleteAuditEntries")
+            .Description("Deletes for good the oldest whole batches before 'before'; refused (CONFLICT) unless their retention (7 years by default) has ended (audit.archive).")
+            .Argument<DateTimeOffsetGraphType>("before", "The cut-off (ISO 8601): at least the retention period ago.")
+            .ResolveAsync(async c => (await Retention(c).DeleteAsync(c.Require(Permission.AuditArchive), c.GetArgument<DateTimeOffset?>("before"), c.CancellationToken))
+                .Answer().ToResponse(AuditPolicy(c)));
+    }
+
+    private static AuditRetention Retention(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<AuditRetention>();
+
+    private static RetentionPolicy AuditPolicy(IResolveFieldContext c) =>
+        RetentionPolicy.From(c.RequestServices!.GetRequiredService<IOptions<RetentionOptions>>().Value).Single(p => p.Kind == RetentionRecordKind.AuditEntries);
 
     // An operator archives without reading the log: either permission lets the caller through to Core, which checks which.
     private static Core.Access.Caller AuditCaller(IResolveFieldContext c) =>

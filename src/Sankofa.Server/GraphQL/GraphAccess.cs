@@ -26,6 +26,13 @@ internal static class GraphAccess
             ? caller
             : throw new ExecutionError($"Your roles do not allow this ({permission.ToName()}).") { Code = "FORBIDDEN", Data = { ["permission"] = permission.ToName() } };
 
+    /// <summary>The signed-in caller (the endpoint answers 401 to anyone else, so none reaching here is a defect, not a refusal).</summary>
+    public static Caller SignedIn(this IResolveFieldContext context) =>
+        context.Caller() ?? throw new InvalidOperationException("A GraphQL field ran without a signed-in caller.");
+
+    /// <summary>Who the audit log names for a change made through GraphQL, as <c>api:</c> names REST's.</summary>
+    public static string Actor(this Caller caller) => "graphql:" + caller.Id;
+
     /// <summary>The answer of a Core query, or its refusal as an error (a refused argument names the argument).</summary>
     public static T Answer<T>(this Result<T> result) =>
         result.Error is { } error ? throw (error.Kind == ErrorKind.Invalid ? BadArgument(error) : ToGraphError(error)) : result.Value!;

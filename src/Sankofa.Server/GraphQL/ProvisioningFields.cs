@@ -69,7 +69,7 @@ internal static class ProvisioningFields
             {
                 var caller = c.Require(Permission.ResourcesWrite);
                 var accepted = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
-                    .CreateAsync(Actor(caller), caller, Input(c).ToRequest(), c.GetArgument<string?>("idempotencyKey"), c.CancellationToken));
+                    .CreateAsync(caller.Actor(), caller, Input(c).ToRequest(), c.GetArgument<string?>("idempotencyKey"), c.CancellationToken));
                 c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
                 return accepted.Resource.ToResponse(accepted.Replayed);
             });
@@ -85,7 +85,7 @@ internal static class ProvisioningFields
                 var caller = c.Require(Permission.ResourcesWrite);
                 var request = new ResizeRequest(c.GetArgument<int?>("vcpu"), c.GetArgument<long?>("ramMiB"), c.GetArgument<long?>("diskGiB"));
                 var resource = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
-                    .ResizeAsync(Actor(caller), caller, c.GetArgument<string>("id"), request, c.CancellationToken));
+                    .ResizeAsync(caller.Actor(), caller, c.GetArgument<string>("id"), request, c.CancellationToken));
                 c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
                 return resource.ToResponse();
             });
@@ -96,7 +96,7 @@ internal static class ProvisioningFields
             {
                 var caller = c.Require(Permission.ResourcesWrite);
                 var resource = Unwrap(await c.RequestServices!.GetRequiredService<ProvisioningService>()
-                    .DeleteAsync(Actor(caller), caller, c.GetArgument<string>("id"), c.CancellationToken));
+                    .DeleteAsync(caller.Actor(), caller, c.GetArgument<string>("id"), c.CancellationToken));
                 c.RequestServices!.GetRequiredService<ReconcilerSignal>().Wake();
                 return resource.ToResponse();
             });
@@ -105,9 +105,6 @@ internal static class ProvisioningFields
     private static ResourceQueries Resources(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<ResourceQueries>();
 
     private static TenancyQueries Tenancy(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<TenancyQueries>();
-
-    /// <summary>Who the audit log names for a change made through GraphQL.</summary>
-    private static string Actor(Caller caller) => "graphql:" + caller.Id;
 
     private static ResourceRequestBody Input(IResolveFieldContext c)
     {

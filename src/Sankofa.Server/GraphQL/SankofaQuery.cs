@@ -63,6 +63,7 @@ public sealed class SankofaQuery : ObjectGraphType
         HardwareFields.AddQueries(this);
         EvidenceFields.AddQueries(this);
         ComplianceFields.AddQueries(this);
+        PersonalDataFields.AddQueries(this);
     }
 
     private static SiteQueries Sites(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<SiteQueries>();

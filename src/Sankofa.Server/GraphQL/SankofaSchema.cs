@@ -19,7 +19,10 @@ public sealed class SankofaSchema : Schema
     }
 }
 
-/// <summary>The root mutation: creating and deleting resources; hardware assets and their custody events.</summary>
+/// <summary>
+/// The root mutation: creating and deleting resources; hardware assets and their custody events; archiving and deleting
+/// old audit entries; erasing a subject's personal data.
+/// </summary>
 public sealed class SankofaMutation : ObjectGraphType
 {
     /// <summary>Declares the root fields.</summary>
@@ -28,5 +31,7 @@ public sealed class SankofaMutation : ObjectGraphType
         Name = "Mutation";
         ProvisioningFields.AddMutations(this);
         HardwareFields.AddMutations(this);
+        ComplianceFields.AddMutations(this);
+        PersonalDataFields.AddMutations(this);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OpenIddict.Abstractions;
 using Sankofa.Core.PersonalData;
 using Sankofa.Server.Hosting;
 using Sankofa.Server.Identity.Access;
@@ -33,27 +32,9 @@ internal static class PersonalDataApi
     }
 
     private static async Task<Results<Ok<SubjectErasureResponse>, ProblemHttpResult>> EraseAsync(
-        string id, HttpContext context, SubjectAccessService subjects, IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations,
-        CancellationToken cancellationToken)
+        string id, HttpContext context, SubjectEraser eraser, CancellationToken cancellationToken)
     {
-        var result = await subjects.EraseAsync(context.Caller()!, ProvisioningApi.Actor(context), id, cancellationToken);
-        if (result.Error is { } error)
-        {
-            return error.ToProblem();
-        }
-
-        // The issuer's stored tokens and authorizations of the subject go too: nothing of it is left to renew or to read.
-        await foreach (var token in tokens.FindBySubjectAsync(id, cancellationToken))
-        {
-            await tokens.DeleteAsync(token, cancellationToken);
-        }
-
-        await foreach (var authorization in authorizations.FindBySubjectAsync(id, cancellationToken))
-        {
-            await authorizations.DeleteAsync(authorization, cancellationToken);
-        }
-
-        var erased = result.Value!;
-        return TypedResults.Ok(new SubjectErasureResponse(erased.SubjectId, erased.ErasedAt, erased.AlreadyErased));
+        var result = await eraser.EraseAsync(context.Caller()!, ProvisioningApi.Actor(context), id, cancellationToken);
+        return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!.ToResponse());
     }
 }

@@ -56,6 +56,8 @@ internal static class PersonalDataMapping
             export.AuditEntriesTruncated);
     }
 
+    public static SubjectErasureResponse ToResponse(this SubjectErasureResult erased) => new(erased.SubjectId, erased.ErasedAt, erased.AlreadyErased);
+
     private static JsonElement? Json(string? payload)
     {
         if (payload is null)

@@ -17,6 +17,8 @@ internal static class PersonalDataServiceCollectionExtensions
         services.AddSingleton<PersonalDataVault>();
         services.AddSingleton<IPersonalDataSealer>(sp => sp.GetRequiredService<PersonalDataVault>());
         services.AddSingleton<SubjectAccessService>();
+        // Scoped as the issuer's token and authorization managers it uses.
+        services.AddScoped<SubjectEraser>();
         // Registered after the store, whose migrator runs first: hosted services start in registration order.
         services.AddHostedService<MasterKeyCheck>();
         return services;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Cli.Audit;
 using Sankofa.Cli.Compliance;
@@ -50,7 +49,7 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(created.IsSuccessStatusCode, body.ToString());
         var id = body.GetProperty("identity").GetProperty("id").GetString()!;
-        await ActiveOnChainAsync(id);
+        await server.WaitActiveOnChainAsync(id);
         var shown = (await server.Client.GetFromJsonAsync<JsonElement>($"api/v1/identities/{id}")).GetProperty("personal");
         Assert.Equal((Email, DisplayName), (shown.GetProperty("email").GetString(), shown.GetProperty("displayName").GetString()));
 
@@ -84,9 +83,9 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         }
 
         // Nothing personal in clear in the store's personal data or in the audit log, even before the erasure.
-        Assert.All(await ColumnAsync("SELECT sealed_value FROM personal_data_fields WHERE subject_id = $id", id),
+        Assert.All(await server.StoreColumnAsync("SELECT sealed_value FROM personal_data_fields WHERE subject_id = $id", id),
             v => Assert.StartsWith(PersonalDataCipher.Prefix, v, StringComparison.Ordinal));
-        Assert.DoesNotContain(await ColumnAsync("SELECT coalesce(payload, '') FROM audit_entries", id), p => Personal(p));
+        Assert.DoesNotContain(await server.StoreColumnAsync("SELECT coalesce(payload, '') FROM audit_entries", id), p => Personal(p));
 
         // An entry as versions before sealed names wrote it: the user name in clear in a hashed payload.
         var legacy = Assert.Single(await server.Services.GetRequiredService<IAuditStore>().AppendAsync(
@@ -118,12 +117,12 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         }
 
         // In the store: the key is gone, the ciphertexts stay unreadable, no row holds the name, address or display name.
-        Assert.Equal([""], await ColumnAsync("SELECT coalesce(hex(wrapped_key), '') FROM personal_data_keys WHERE subject_id = $id", id));
-        Assert.Equal(2, (await ColumnAsync("SELECT sealed_value FROM personal_data_fields WHERE subject_id = $id", id)).Count);
-        Assert.Equal([""], await ColumnAsync("SELECT coalesce(hex(subject_salt), '') FROM accounts WHERE id = $id", id));
+        Assert.Equal([""], await server.StoreColumnAsync("SELECT coalesce(hex(wrapped_key), '') FROM personal_data_keys WHERE subject_id = $id", id));
+        Assert.Equal(2, (await server.StoreColumnAsync("SELECT sealed_value FROM personal_data_fields WHERE subject_id = $id", id)).Count);
+        Assert.Equal([""], await server.StoreColumnAsync("SELECT coalesce(hex(subject_salt), '') FROM accounts WHERE id = $id", id));
         foreach (var query in new[] { "SELECT name FROM accounts", "SELECT coalesce(payload, '') FROM audit_entries", "SELECT sealed_value FROM personal_data_fields" })
         {
-            Assert.DoesNotContain(await ColumnAsync(query, id), v => Personal(v));
+            Assert.DoesNotContain(await server.StoreColumnAsync(query, id), v => Personal(v));
         }
 
         // The erasure is itself audited, naming no personal data; once it is anchored, the whole log verifies against the chain.
@@ -154,34 +153,6 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, body.ToString());
         return body;
-    }
-
-    private async Task ActiveOnChainAsync(string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!((await server.Client.GetFromJsonAsync<JsonElement>($"api/v1/identities/{id}")).TryGetProperty("onChain", out var chain)
-                 && chain.ValueKind == JsonValueKind.Object && chain.GetProperty("status").GetString() == "active"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"identity {id} not registered on chain in time");
-            await Task.Delay(200);
-        }
-    }
-
-    private async Task<List<string>> ColumnAsync(string sql, string id)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "sankofa.db")};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", id);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 
     private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)

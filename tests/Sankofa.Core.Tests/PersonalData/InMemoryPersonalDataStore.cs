@@ -54,7 +54,9 @@ internal sealed class InMemoryPersonalDataStore(InMemoryAccountStore accounts) :
             return false;
         }
 
-        keys[erasure.SubjectId] = new SubjectKeyRecord(erasure.SubjectId, null, keys.GetValueOrDefault(erasure.SubjectId)?.CreatedAt ?? erasure.At, erasure.At);
+        // Kept in whole milliseconds, as the store's erased_at_ms is.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(erasure.At.ToUnixTimeMilliseconds());
+        keys[erasure.SubjectId] = new SubjectKeyRecord(erasure.SubjectId, null, keys.GetValueOrDefault(erasure.SubjectId)?.CreatedAt ?? at, at);
         var account = (await accounts.GetAsync(erasure.SubjectId, cancellationToken))!;
         await accounts.UpdateAsync(account with { Name = erasure.TombstoneName, SubjectSalt = null, SecretHash = string.Empty }, [], audit, cancellationToken);
         return true;

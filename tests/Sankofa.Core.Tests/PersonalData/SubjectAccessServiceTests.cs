@@ -88,6 +88,7 @@ public sealed class SubjectAccessServiceTests
     {
         var id = await CreateAmaAsync();
         var payloadsBefore = accounts.Audit.Select(e => (e.Action, e.Payload)).ToList();
+        time.Advance(TimeSpan.FromTicks(1234)); // within a millisecond: the store keeps whole ones, and both answers must name the same instant
 
         var erased = await subjects.EraseAsync(Officer, "api:usr-officer", id, CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(5));

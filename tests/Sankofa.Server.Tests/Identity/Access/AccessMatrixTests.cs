@@ -357,6 +357,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await GraphAsync("custodyDigest (missing)", $"{{ custodyDigest(assetId: \"srv-missing-{suffix}\", input: {{}}) }}", Except("FORBIDDEN", (Admin, "NOT_FOUND"), (Auditor, "NOT_FOUND")));
         await GraphAsync("auditRetention", "{ auditRetention { policies { kind years } archives { id } } }", Except("FORBIDDEN", (Admin, "data"), (Auditor, "data")));
         await GraphAsync("auditArchive (missing)", "{ auditArchive(id: 1) { id } }", Except("FORBIDDEN", (Admin, "null"), (Auditor, "null")));
+        await GraphAsync("createAuditArchive (no cut-off)", "mutation { createAuditArchive { id } }", Except("FORBIDDEN", (Admin, "BAD_USER_INPUT")));
+        await GraphAsync("deleteAuditEntries (no cut-off)", "mutation { deleteAuditEntries { id } }", Except("FORBIDDEN", (Admin, "BAD_USER_INPUT")));
         foreach (var (what, tenant) in new[] { ("own", tenantA), ("other", tenantB), ("missing", "tz-" + suffix) })
         {
             var (own, exists) = (what == "own", what != "missing");
@@ -404,7 +406,13 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         foreach (var caller in Callers.Where(c => c != Anonymous).Append(PrivacyOfficer))
         {
             await CheckAsync($"GET subject export (own)", Get($"api/v1/compliance/subjects/{ids[caller]}/export"), Only((caller, 200)));
+            await GraphAsync("subjectExport (own)", $"{{ subjectExport(id: \"{ids[caller]}\") {{ subjectId personal {{ field }} }} }}", new() { [caller] = "data" });
         }
+
+        // The same cells in GraphQL: a missing identity's export is null, as GraphQL shows a missing thing.
+        await GraphAsync("subjectExport (other)", $"{{ subjectExport(id: \"{memberB}\") {{ subjectId identity {{ name }} auditEntries {{ id }} }} }}", PrivacyOutcomes("data"));
+        await GraphAsync("subjectExport (missing)", "{ subjectExport(id: \"usr-missing\") { subjectId } }", PrivacyOutcomes("null"));
+        await GraphAsync("eraseSubject (missing)", "mutation { eraseSubject(id: \"usr-missing\") { subjectId } }", PrivacyOutcomes("NOT_FOUND"));
 
         // Last, the allowed delete: A's operator removes A's resource.
         await CheckAsync("DELETE resource (own, operator)", () => Send(HttpMethod.Delete, $"api/v1/resources/{resourceA}"), Only((Operator, 202)));
@@ -490,6 +498,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     {
         var expected = Except("FORBIDDEN", (Admin, outcome));
         (expected[BillingAdmin], expected[BillingViewer]) = (outcome, "FORBIDDEN");
+        return expected;
+    }
+
+    /// <summary>A personal-data field as every caller and the privacy officer: <paramref name="outcome"/> for privacy.export or privacy.erase holders, FORBIDDEN for the rest.</summary>
+    private static Dictionary<string, string?> PrivacyOutcomes(string outcome)
+    {
+        var expected = Except("FORBIDDEN", (Admin, outcome));
+        expected[PrivacyOfficer] = outcome;
         return expected;
     }
 

@@ -27,13 +27,13 @@ public sealed class ProvenanceService(ResourceQueries resources, IAssetStore sto
     /// <summary>The provenance of the resource's host, when the caller may read the resource.</summary>
     public async Task<Result<Provenance>> GetAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
     {
-        var resource = await resources.GetAsync(caller, resourceId, cancellationToken).ConfigureAwait(false);
+        var resource = await resources.GetResourceAsync(caller, resourceId, cancellationToken).ConfigureAwait(false);
         if (resource.Error is { } error)
         {
             return error;
         }
 
-        var placement = resource.Value!.Resource.Placement;
+        var placement = resource.Value!.Placement;
         var hardware = await store.HostHardwareAsync([placement.HostId], cancellationToken).ConfigureAwait(false);
         var ordered = hardware.OrderBy(h => h.Asset.ServerId is null ? 0 : 1).ThenBy(h => h.Asset.Id, StringComparer.Ordinal).ToList();
         return Result<Provenance>.Ok(new Provenance(resourceId, placement.SiteId, placement.HostId, ordered, CustodyRules.CheckHost(placement.HostId, ordered)));

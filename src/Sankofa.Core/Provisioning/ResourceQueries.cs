@@ -75,17 +75,27 @@ public sealed class ResourceQueries(IResourceStore store, IProjectStore projects
     /// <summary>One resource with its history, when the caller may read it.</summary>
     public async Task<Result<ResourceDetail>> GetAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
     {
+        var found = await GetResourceAsync(caller, resourceId, cancellationToken).ConfigureAwait(false);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        return Result<ResourceDetail>.Ok(new ResourceDetail(found.Value!, await store.GetEventsAsync(resourceId, cancellationToken).ConfigureAwait(false)));
+    }
+
+    /// <summary>
+    /// One resource without its history, when the caller may read it: for reads about the resource (its provenance)
+    /// that need it visible and its placement, not its events.
+    /// </summary>
+    public async Task<Result<Resource>> GetResourceAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
+    {
         if (Refusal(caller) is { } refused)
         {
             return refused;
         }
 
-        if (await VisibleAsync(caller, resourceId, cancellationToken).ConfigureAwait(false) is not { } resource)
-        {
-            return NotFound(resourceId);
-        }
-
-        return Result<ResourceDetail>.Ok(new ResourceDetail(resource, await store.GetEventsAsync(resourceId, cancellationToken).ConfigureAwait(false)));
+        return await VisibleAsync(caller, resourceId, cancellationToken).ConfigureAwait(false) is { } resource ? Result<Resource>.Ok(resource) : NotFound(resourceId);
     }
 
     /// <summary>A resource's metered usage, oldest hour first, when the caller may read it.</summary>

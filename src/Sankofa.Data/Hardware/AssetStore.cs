@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Sankofa.Core.Audit;
@@ -46,8 +48,8 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
     public async Task<IReadOnlyList<CustodyEvent>> EventsAsync(string assetId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var rows = await db.Set<CustodyEventRow>().AsNoTracking().Where(e => e.AssetId == assetId).OrderBy(e => e.Sequence).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(ToDomain)];
+        return await db.Set<CustodyEventRow>().AsNoTracking().Where(e => e.AssetId == assetId).OrderBy(e => e.Sequence).Select(EventOf).ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public Task AddEventAsync(CustodyEvent custodyEvent, AuditEvent audit, CancellationToken cancellationToken)
@@ -70,22 +72,42 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
     public async Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(IReadOnlyCollection<string>? hostIds, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var servers = db.Set<AssetRow>().AsNoTracking().Where(a => a.HostId != null);
-        if (hostIds is not null)
+        List<AssetRow> assets;
+        IAsyncEnumerable<CustodyEvent> events;
+        if (hostIds is { Count: 1 })
         {
-            var hosts = hostIds.ToList();
-            servers = servers.Where(a => hosts.Contains(a.HostId!));
+            // One host is what every provenance request asks: two compiled queries keyed by the host alone.
+            var hostId = hostIds.First();
+            assets = await hostAssets(db, hostId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            events = hostEvents(db, hostId);
+        }
+        else
+        {
+            var servers = db.Set<AssetRow>().AsNoTracking().Where(a => a.HostId != null);
+            if (hostIds is not null)
+            {
+                var hosts = hostIds.ToList();
+                servers = servers.Where(a => hosts.Contains(a.HostId!));
+            }
+
+            var serverRows = await servers.ToListAsync(cancellationToken).ConfigureAwait(false);
+            var serverIds = serverRows.Select(s => s.Id).ToList();
+            var components = await db.Set<AssetRow>().AsNoTracking().Where(a => a.ServerId != null && serverIds.Contains(a.ServerId)).ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+            assets = [.. serverRows, .. components];
+            var ids = assets.Select(a => a.Id).ToList();
+            events = db.Set<CustodyEventRow>().AsNoTracking().Where(e => ids.Contains(e.AssetId)).OrderBy(e => e.AssetId).ThenBy(e => e.Sequence).Select(EventOf)
+                .AsAsyncEnumerable();
         }
 
-        var serverRows = await servers.ToListAsync(cancellationToken).ConfigureAwait(false);
-        var serverIds = serverRows.Select(s => s.Id).ToList();
-        var components = await db.Set<AssetRow>().AsNoTracking().Where(a => a.ServerId != null && serverIds.Contains(a.ServerId)).ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
-        var assets = serverRows.Concat(components).ToList();
-        var ids = assets.Select(a => a.Id).ToList();
-        var events = (await db.Set<CustodyEventRow>().AsNoTracking().Where(e => ids.Contains(e.AssetId)).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .GroupBy(e => e.AssetId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Sequence).Select(ToDomain).ToList(), StringComparer.Ordinal);
-        return [.. assets.Select(a => new AssetCustody(ToDomain(a).Asset, events.TryGetValue(a.Id, out var e) ? e : []))];
+        // In primary-key order (asset, sequence): each asset's events arrive in sequence order and are appended as read.
+        var byAsset = new Dictionary<string, List<CustodyEvent>>(assets.Count, StringComparer.Ordinal);
+        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            (CollectionsMarshal.GetValueRefOrAddDefault(byAsset, e.AssetId, out _) ??= []).Add(e);
+        }
+
+        return [.. assets.Select(a => new AssetCustody(ToDomain(a).Asset, byAsset.TryGetValue(a.Id, out var e) ? e : []))];
     }
 
     public async Task<long> CustodyVersionAsync(CancellationToken cancellationToken)
@@ -128,7 +150,24 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
         new Asset(r.Id, (AssetKind)r.Kind, r.Manufacturer, r.Model, r.Serial, JsonSerializer.Deserialize<List<FirmwareVersion>>(r.Firmware) ?? [], r.ServerId, r.HostId),
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs), r.Sequence);
 
-    private static CustodyEvent ToDomain(CustodyEventRow r) => new(
+    // Rows projected straight into the domain record: no entity per row, and the same mapping in every query.
+    private static readonly Expression<Func<CustodyEventRow, CustodyEvent>> EventOf = r => new CustodyEvent(
         r.AssetId, r.Sequence, (CustodyEventKind)r.Kind, r.Actor, r.Counterparty, r.DocumentHash, r.Passed, r.SiteId, r.HostId,
         DateTimeOffset.FromUnixTimeMilliseconds(r.RecordedAtMs), new ChainRecord(r.ChainTransaction, r.ChainBlock));
+
+    // Compiled once per store: a provenance request asks these every time, and an uncompiled query pays EF's expression
+    // work (parameter extraction, query cache lookup, reflection) on each execution. Not static: a compiled query serves
+    // one model, and each provider's context has its own. A host's hardware is the server naming it and its components.
+    private readonly Func<SankofaDbContext, string, IAsyncEnumerable<AssetRow>> hostAssets = EF.CompileAsyncQuery(
+        (SankofaDbContext db, string hostId) => db.Set<AssetRow>().AsNoTracking()
+            .Where(a => a.HostId == hostId || db.Set<AssetRow>().Where(s => s.HostId == hostId).Select(s => s.Id).Contains(a.ServerId!)));
+
+    // The same assets as hostAssets, in a subquery: the host is the only parameter, so the SQL never varies with the
+    // number of assets (an id list would be expanded and looked up in EF's command cache per execution).
+    private readonly Func<SankofaDbContext, string, IAsyncEnumerable<CustodyEvent>> hostEvents = EF.CompileAsyncQuery(
+        (SankofaDbContext db, string hostId) => db.Set<CustodyEventRow>().AsNoTracking()
+            .Where(e => db.Set<AssetRow>()
+                .Where(a => a.HostId == hostId || db.Set<AssetRow>().Where(s => s.HostId == hostId).Select(s => s.Id).Contains(a.ServerId!))
+                .Select(a => a.Id).Contains(e.AssetId))
+            .OrderBy(e => e.AssetId).ThenBy(e => e.Sequence).Select(EventOf));
 }

@@ -49,10 +49,16 @@ internal sealed partial class ProvisioningStore
         return AsStored(resized) with { Version = resized.Version + 1 };
     }
 
+    // Compiled once per store: every read of one resource (each request's visibility check among them) would otherwise
+    // pay EF's per-execution expression work (parameter extraction, cache lookup, reflection). Not static: a compiled
+    // query serves one model, and each provider's context has its own.
+    private readonly Func<SankofaDbContext, string, CancellationToken, Task<ResourceRow?>> resourceById = EF.CompileAsyncQuery(
+        (SankofaDbContext db, string resourceId, CancellationToken _) => db.Set<ResourceRow>().AsNoTracking().FirstOrDefault(r => r.Id == resourceId));
+
     public async Task<Resource?> GetResourceAsync(string resourceId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var row = await db.Set<ResourceRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == resourceId, cancellationToken).ConfigureAwait(false);
+        var row = await resourceById(db, resourceId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToDomain(row);
     }
 

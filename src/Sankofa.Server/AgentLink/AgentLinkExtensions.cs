@@ -59,10 +59,11 @@ internal static class AgentLinkExtensions
         HostString? main = null;
         return app.Use((http, next) =>
         {
-            if (endpoint.Address is { } link && http.Connection.LocalPort == link.Port)
+            // Every request passes here: compare ports only, without building the link's address.
+            if (endpoint.Port is { } linkPort && http.Connection.LocalPort == linkPort)
             {
                 main ??= server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a))
-                    .FirstOrDefault(a => a.Port != link.Port) is { } first ? new HostString(first.Authority) : http.Request.Host;
+                    .FirstOrDefault(a => a.Port != linkPort) is { } first ? new HostString(first.Authority) : http.Request.Host;
                 http.Request.Host = main.Value;
             }
 
@@ -127,6 +128,9 @@ internal sealed class AgentLinkEndpoint
     public Uri? Address => listen?.IPEndPoint is { } endpoint
         ? new Uri($"{scheme}://{(endpoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endpoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}")
         : null;
+
+    /// <summary>The link's port once the server listens; null without a link.</summary>
+    public int? Port => listen?.IPEndPoint?.Port;
 
     public void Bound(ListenOptions options, string urlScheme) => (listen, scheme) = (options, urlScheme);
 }

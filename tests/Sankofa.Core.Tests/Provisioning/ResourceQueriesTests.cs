@@ -77,6 +77,9 @@ public sealed class ResourceQueriesTests
         Assert.Equal(["id"], other.Error.Fields.Keys);
         Assert.Equal(0, usage.Reads);
         Assert.Equal("vm-a1", (await queries.GetAsync(ViewerOfA, "vm-a1", default)).Value!.Resource.Id);
+        // Without its history (what a provenance asks): the same visibility, the same answer for another tenant's.
+        Assert.Equal(other.Error.Message, (await queries.GetResourceAsync(ViewerOfA, "vm-b1", default)).Error!.Message);
+        Assert.Equal("vm-a1", (await queries.GetResourceAsync(ViewerOfA, "vm-a1", default)).Value!.Id);
     }
 
     [Fact]
@@ -97,8 +100,9 @@ public sealed class ResourceQueriesTests
     {
         var list = await queries.ListAsync(Agent, new ResourceListRequest(), default);
         var get = await queries.GetAsync(Agent, "vm-a1", default);
+        var resource = await queries.GetResourceAsync(Agent, "vm-a1", default);
 
-        Assert.Equal((ErrorKind.Forbidden, ErrorKind.Forbidden), (list.Error!.Kind, get.Error!.Kind));
+        Assert.Equal((ErrorKind.Forbidden, ErrorKind.Forbidden, ErrorKind.Forbidden), (list.Error!.Kind, get.Error!.Kind, resource.Error!.Kind));
         Assert.Equal(Permission.ResourcesRead.ToName(), list.Error.MissingPermission);
     }
 

@@ -52,10 +52,23 @@ public sealed class AssetStoreTests
         Assert.Equal([0L, 1L], events.Select(e => e.Sequence));
         Assert.Equal((installation.HostId, installation.Chain, Convert.ToHexString(installation.DocumentHash)), (events[1].HostId, events[1].Chain, Convert.ToHexString(events[1].DocumentHash)));
 
+        // One host (the compiled queries a provenance request runs), several, or all: each asset with its own events,
+        // every field as written and in sequence order (srv-1's installation was stored before its registration).
+        var diskRegistration = registration with { AssetId = "disk-1", Actor = "usr-other-supplier", Chain = new ChainRecord("0x" + new string('c', 64), 8) };
+        await store.AddEventAsync(diskRegistration, Audit("disk-1"), none);
+        var expected = new Dictionary<string, string[]> { ["srv-1"] = [Line(registration), Line(installation)], ["disk-1"] = [Line(diskRegistration)], ["srv-2"] = [] };
         var hardware = await store.HostHardwareAsync(["edge-001-h01"], none);
         Assert.Equal(["disk-1", "srv-1"], hardware.Select(h => h.Asset.Id).Order());
-        Assert.Equal(2, hardware.Single(h => h.Asset.Id == "srv-1").Events.Count);
+        Assert.Equal(server.Hash(), hardware.Single(h => h.Asset.Id == "srv-1").Asset.Hash());
+        Assert.Equal(["disk-1", "srv-1", "srv-2"], (await store.HostHardwareAsync(["edge-001-h01", "edge-002-h01"], none)).Select(h => h.Asset.Id).Order());
         Assert.Equal(3, (await store.HostHardwareAsync(null, none)).Count);
+        foreach (var asked in new IReadOnlyCollection<string>?[] { ["edge-001-h01"], ["edge-001-h01", "edge-002-h01"], null })
+        {
+            foreach (var custody in await store.HostHardwareAsync(asked, none))
+            {
+                Assert.Equal(expected[custody.Asset.Id], custody.Events.Select(Line));
+            }
+        }
 
         var document = new CustodyDocument(SHA256.HashData("packing list"u8), "text/plain", "packing list"u8.ToArray());
         await store.PutDocumentAsync(document, none);
@@ -64,6 +77,9 @@ public sealed class AssetStoreTests
         Assert.Equal(("text/plain", Convert.ToHexString(document.Content)), (read.ContentType, Convert.ToHexString(read.Content)));
         Assert.Null(await store.GetDocumentAsync(new byte[32], none));
     }
+
+    private static string Line(CustodyEvent e) =>
+        $"{e.AssetId}#{e.Sequence} {e.Kind} {e.Actor} {e.Counterparty} {Convert.ToHexString(e.DocumentHash)} {e.Passed} {e.SiteId} {e.HostId} {e.RecordedAt:O} {e.Chain}";
 
     private static AuditEvent Audit(string asset) => new("test", "hardware.test.written", $"asset:{asset}", "{}");
 }

@@ -37,11 +37,18 @@ internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(action);
         var connection = _runtime.Connection;
         var contract = CustodyAddress(connection);
+        var id = LedgerIds.Of(action.AssetId);
+        if (action.Kind == CustodyEventKind.Registration)
+        {
+            // The only digest without the asset's sequence or custodian: no chain read, which on an embedded chain with a
+            // large state costs milliseconds per call (docs/chain.md).
+            return CustodyTypedData.Registration(contract, connection.ChainId, id, Required(action.AssetHash, "assetHash"), action.DocumentHash);
+        }
+
         var asset = await CustodyCalls.AssetOfAsync(connection.Rpc, contract, action.AssetId, cancellationToken).ConfigureAwait(false);
-        var (id, sequence, custodian) = (LedgerIds.Of(action.AssetId), asset?.Events ?? 0, asset?.Custodian ?? Zero);
+        var (sequence, custodian) = (asset?.Events ?? 0, asset?.Custodian ?? Zero);
         return action.Kind switch
         {
-            CustodyEventKind.Registration => CustodyTypedData.Registration(contract, connection.ChainId, id, Required(action.AssetHash, "assetHash"), action.DocumentHash),
             CustodyEventKind.Transfer => CustodyTypedData.Transfer(contract, connection.ChainId, id, sequence, custodian, LedgerIds.Of(action.To!), action.DocumentHash),
             CustodyEventKind.Inspection => CustodyTypedData.Inspection(contract, connection.ChainId, id, sequence, action.Passed ?? false, action.DocumentHash),
             CustodyEventKind.Installation => CustodyTypedData.Installation(contract, connection.ChainId, id, sequence, LedgerIds.Of(action.SiteId!), LedgerIds.Of(action.HostId!),

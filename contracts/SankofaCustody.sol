@@ -130,8 +130,8 @@ contract SankofaCustody is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
 
     /// @notice Registers several assets in one transaction, each exactly as `register` would (its own supplier's
     ///         signature over its own registrationDigest, the same event), in order. All or nothing: one refused
-    ///         registration reverts the batch with that registration's error, so a relayer learns which one and why and
-    ///         sends the rest again; no registration is ever recorded half-checked or silently skipped.
+    ///         registration reverts the batch with that registration's error, and the relayer sends them again one by
+    ///         one to learn which; no registration is ever recorded half-checked or silently skipped.
     function registerBatch(
         bytes32[] calldata assetIds,
         bytes32[] calldata assetHashes,

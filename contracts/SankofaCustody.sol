@@ -102,6 +102,7 @@ contract SankofaCustody is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
     error NotCustodian(bytes32 assetId, address signer);
     error NotReceiver(bytes32 assetId, address signer);
     error Decommissioned(bytes32 assetId);
+    error LengthMismatch();
 
     /// @dev The implementation itself is never initialised: only the proxy's storage holds roles.
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -124,20 +125,26 @@ contract SankofaCustody is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
     /// @notice Registers an asset, signed by a supplier over registrationDigest; the supplier is its first custodian. A
     ///         repeat with the same asset hash and supplier is a no-op.
     function register(bytes32 assetId, bytes32 assetHash, bytes32 documentHash, bytes calldata signature) external {
-        if (assetId == bytes32(0) || assetHash == bytes32(0) || documentHash == bytes32(0)) revert ZeroValue();
-        address signer = ECDSA.recover(registrationDigest(assetId, assetHash, documentHash), signature);
-        bytes32 supplier = _identities.identityOf(signer);
-        if (supplier == bytes32(0) || !_identities.hasIdentityRole(supplier, SUPPLIER, bytes32(0))) revert NotSupplier(signer);
-        Asset storage asset = _assets[assetId];
-        if (asset.state != State.None) {
-            if (asset.assetHash == assetHash && _events[assetId][0].actor == supplier) return;
-            revert AlreadyRegistered(assetId);
+        _register(assetId, assetHash, documentHash, signature);
+    }
+
+    /// @notice Registers several assets in one transaction, each exactly as `register` would (its own supplier's
+    ///         signature over its own registrationDigest, the same event), in order. All or nothing: one refused
+    ///         registration reverts the batch with that registration's error, and the relayer sends them again one by
+    ///         one to learn which; no registration is ever recorded half-checked or silently skipped.
+    function registerBatch(
+        bytes32[] calldata assetIds,
+        bytes32[] calldata assetHashes,
+        bytes32[] calldata documentHashes,
+        bytes[] calldata signatures
+    ) external {
+        uint256 count = assetIds.length;
+        if (assetHashes.length != count || documentHashes.length != count || signatures.length != count) {
+            revert LengthMismatch();
         }
-        asset.assetHash = assetHash;
-        asset.custodian = supplier;
-        asset.state = State.Held;
-        _record(assetId, asset, CustodyEvent(Kind.Registration, false, uint64(block.number), supplier, bytes32(0), documentHash, bytes32(0), bytes32(0)));
-        emit AssetRegistered(assetId, supplier, assetHash, documentHash);
+        for (uint256 i = 0; i < count; i++) {
+            _register(assetIds[i], assetHashes[i], documentHashes[i], signatures[i]);
+        }
     }
 
     /// @notice Hands the asset from its custodian to identity `to`: both sign transferDigest, the sender with the
@@ -249,6 +256,23 @@ contract SankofaCustody is AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgr
     /// @notice IdentityRegistry, as read for parties' roles.
     function identities() external view returns (address) {
         return address(_identities);
+    }
+
+    function _register(bytes32 assetId, bytes32 assetHash, bytes32 documentHash, bytes calldata signature) private {
+        if (assetId == bytes32(0) || assetHash == bytes32(0) || documentHash == bytes32(0)) revert ZeroValue();
+        address signer = ECDSA.recover(registrationDigest(assetId, assetHash, documentHash), signature);
+        bytes32 supplier = _identities.identityOf(signer);
+        if (supplier == bytes32(0) || !_identities.hasIdentityRole(supplier, SUPPLIER, bytes32(0))) revert NotSupplier(signer);
+        Asset storage asset = _assets[assetId];
+        if (asset.state != State.None) {
+            if (asset.assetHash == assetHash && _events[assetId][0].actor == supplier) return;
+            revert AlreadyRegistered(assetId);
+        }
+        asset.assetHash = assetHash;
+        asset.custodian = supplier;
+        asset.state = State.Held;
+        _record(assetId, asset, CustodyEvent(Kind.Registration, false, uint64(block.number), supplier, bytes32(0), documentHash, bytes32(0), bytes32(0)));
+        emit AssetRegistered(assetId, supplier, assetHash, documentHash);
     }
 
     function _live(bytes32 assetId) private view returns (Asset storage asset) {

@@ -13,8 +13,9 @@ using Sankofa.Bench.Harness;
 //        governance: [--decisions N] (board decisions, propose to execution, against direct grants).
 //        billing: [--rating-resources N] [--rating-hours N] [--tenants N] [--resources N] [--hours N] [--verify-resources N]
 //        [--verify-hours N] [--month-hours N] [--parts rating,verify,run] (issue 15: rating, a billing run end to end, invoice verification).
-//        hardware: [--components N] [--events N] [--assets N] [--requests N] [--concurrency N] (issue 16: provenance over HTTP and
-//        `sankofa vm provenance --verify` for a host of N components x N custody events; N assets registered against the raw chain).
+//        hardware: [--components N] [--events N] [--assets N] [--requests N] [--concurrency N] [--registrations-per-transaction N]
+//        (issue 16: provenance over HTTP and `sankofa vm provenance --verify` for a host of N components x N custody events; N assets
+//        registered against the raw chain; 1 registration per transaction is how they went before registerBatch).
 var command = args.Length > 0 ? args[0] : "all";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -101,7 +102,8 @@ switch (command)
         break;
     case "hardware":
         await HardwareBenchmark.RunAsync(new HardwareBenchmark.Settings(Number("--components", 20), Number("--events", 30), Number("--assets", 100_000),
-            Number("--requests", 2_000), rounds, Number("--concurrency", 32)), cancellation);
+            Number("--requests", 2_000), rounds, Number("--concurrency", 32), Number("--registrations-per-transaction", new Sankofa.Ledger.LedgerOptions().MaxRegistrationsPerTransaction)),
+            cancellation);
         break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);

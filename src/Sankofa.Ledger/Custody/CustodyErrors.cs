@@ -17,6 +17,7 @@ internal static class CustodyErrors
         new("NotCustodian", ["bytes32", "address"], "the signer is not the asset's custodian (the sender), or signed other values or another event"),
         new("NotReceiver", ["bytes32", "address"], "the receiver did not sign this transfer with its identity's controller key"),
         new("Decommissioned", ["bytes32"], "the asset is decommissioned: nothing follows"),
+        new("LengthMismatch", [], "a batch's lists of ids, hashes, documents and signatures differ in length"),
         new("ECDSAInvalidSignature", [], "a signature is not a valid secp256k1 signature"),
         new("ECDSAInvalidSignatureLength", ["uint256"], "a signature is not 65 bytes"),
         new("ECDSAInvalidSignatureS", ["bytes32"], "a signature has a high s value"),

@@ -5,7 +5,8 @@ using Sankofa.Ledger.Contracts;
 
 namespace Sankofa.Ledger.Custody;
 
-// ABI shapes of SankofaCustody for Nethereum's encoder (custody writes are few: a handful per asset).
+// ABI shapes of SankofaCustody for Nethereum's encoder (custody writes are few: a handful per asset; registrations
+// come in bulk and go in batches).
 #pragma warning disable CA1812 // instantiated by Nethereum's encoder
 
 [Function("register")]
@@ -15,6 +16,15 @@ internal sealed class RegisterAssetFunction : FunctionMessage
     [Parameter("bytes32", "assetHash", 2)] public byte[] AssetHash { get; set; } = [];
     [Parameter("bytes32", "documentHash", 3)] public byte[] DocumentHash { get; set; } = [];
     [Parameter("bytes", "signature", 4)] public byte[] Signature { get; set; } = [];
+}
+
+[Function("registerBatch")]
+internal sealed class RegisterAssetsFunction : FunctionMessage
+{
+    [Parameter("bytes32[]", "assetIds", 1)] public List<byte[]> AssetIds { get; set; } = [];
+    [Parameter("bytes32[]", "assetHashes", 2)] public List<byte[]> AssetHashes { get; set; } = [];
+    [Parameter("bytes32[]", "documentHashes", 3)] public List<byte[]> DocumentHashes { get; set; } = [];
+    [Parameter("bytes[]", "signatures", 4)] public List<byte[]> Signatures { get; set; } = [];
 }
 
 [Function("transfer")]

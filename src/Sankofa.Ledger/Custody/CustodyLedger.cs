@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Nethereum.Contracts;
 using Sankofa.Core.Hardware;
 using Sankofa.Core.Ledger;
@@ -13,23 +14,41 @@ namespace Sankofa.Ledger.Custody;
 /// <summary>
 /// <see cref="ICustodyLedger"/> on SankofaCustody: digests are computed off chain from the asset's state on chain (its
 /// event count and custodian), and each relayed event is estimated first with <c>eth_estimateGas</c>, which runs it (a
-/// refusal names the contract's reason and sends nothing), then sent through the gateway.
+/// refusal names the contract's reason and sends nothing), then sent through the gateway. Registrations, which come in
+/// bulk, go through a <see cref="RegistrationBatcher"/>: concurrent ones share a transaction.
 /// </summary>
-internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<CustodyLedger> logger) : ICustodyLedger
+internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
 {
     private static readonly byte[] Zero = new byte[32];
+    private readonly LedgerRuntime _runtime;
+    private readonly ILogger _logger;
+    private readonly RegistrationBatcher _registrations;
     private long _sequence;
+
+    public CustodyLedger(LedgerRuntime runtime, IOptions<LedgerOptions> options, ILogger<CustodyLedger> logger)
+    {
+        _runtime = runtime;
+        _logger = logger;
+        _registrations = new RegistrationBatcher(SendAsync, options.Value, logger);
+    }
 
     public async Task<byte[]> DigestAsync(CustodyAction action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var connection = runtime.Connection;
+        var connection = _runtime.Connection;
         var contract = CustodyAddress(connection);
+        var id = LedgerIds.Of(action.AssetId);
+        if (action.Kind == CustodyEventKind.Registration)
+        {
+            // The only digest without the asset's sequence or custodian: no chain read, which on an embedded chain with a
+            // large state costs milliseconds per call (docs/chain.md).
+            return CustodyTypedData.Registration(contract, connection.ChainId, id, Required(action.AssetHash, "assetHash"), action.DocumentHash);
+        }
+
         var asset = await CustodyCalls.AssetOfAsync(connection.Rpc, contract, action.AssetId, cancellationToken).ConfigureAwait(false);
-        var (id, sequence, custodian) = (LedgerIds.Of(action.AssetId), asset?.Events ?? 0, asset?.Custodian ?? Zero);
+        var (sequence, custodian) = (asset?.Events ?? 0, asset?.Custodian ?? Zero);
         return action.Kind switch
         {
-            CustodyEventKind.Registration => CustodyTypedData.Registration(contract, connection.ChainId, id, Required(action.AssetHash, "assetHash"), action.DocumentHash),
             CustodyEventKind.Transfer => CustodyTypedData.Transfer(contract, connection.ChainId, id, sequence, custodian, LedgerIds.Of(action.To!), action.DocumentHash),
             CustodyEventKind.Inspection => CustodyTypedData.Inspection(contract, connection.ChainId, id, sequence, action.Passed ?? false, action.DocumentHash),
             CustodyEventKind.Installation => CustodyTypedData.Installation(contract, connection.ChainId, id, sequence, LedgerIds.Of(action.SiteId!), LedgerIds.Of(action.HostId!),
@@ -46,7 +65,7 @@ internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<Custo
             return false;
         }
 
-        var connection = runtime.Connection;
+        var connection = _runtime.Connection;
         var identity = await IdentityRegistryCalls.IdentityOfAsync(connection.Rpc, connection.IdentityRegistryAddress, signer, cancellationToken).ConfigureAwait(false);
         return identity is not null && identity.AsSpan().SequenceEqual(LedgerIds.Of(identityId));
     }
@@ -55,16 +74,22 @@ internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<Custo
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(signatures);
-        var connection = runtime.Connection;
-        var before = await CustodyCalls.AssetOfAsync(connection.Rpc, CustodyAddress(connection), action.AssetId, cancellationToken).ConfigureAwait(false);
         var id = LedgerIds.Of(action.AssetId);
+        if (action.Kind == CustodyEventKind.Registration)
+        {
+            // A registration is always the asset's event 0 (a repeat of it is a no-op on chain), so nothing is read first.
+            var registration = new RegisterAssetFunction
+            {
+                AssetId = id, AssetHash = Required(action.AssetHash, "assetHash"), DocumentHash = action.DocumentHash, Signature = signatures[0],
+            };
+            return (await _registrations.SubmitAsync(registration, action.AssetId, cancellationToken).ConfigureAwait(false), 0);
+        }
+
+        var connection = _runtime.Connection;
+        var before = await CustodyCalls.AssetOfAsync(connection.Rpc, CustodyAddress(connection), action.AssetId, cancellationToken).ConfigureAwait(false);
         var name = HardwareNames.Name(action.Kind);
         var data = action.Kind switch
         {
-            CustodyEventKind.Registration => new RegisterAssetFunction
-            {
-                AssetId = id, AssetHash = Required(action.AssetHash, "assetHash"), DocumentHash = action.DocumentHash, Signature = signatures[0],
-            }.GetCallData(),
             CustodyEventKind.Transfer => new TransferAssetFunction
             {
                 AssetId = id, To = LedgerIds.Of(action.To!), DocumentHash = action.DocumentHash, SenderSignature = signatures[0],
@@ -85,13 +110,15 @@ internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<Custo
 
     public Task<OnChainAsset?> GetAssetAsync(string assetId, CancellationToken cancellationToken)
     {
-        var connection = runtime.Connection;
+        var connection = _runtime.Connection;
         return CustodyCalls.AssetOfAsync(connection.Rpc, CustodyAddress(connection), assetId, cancellationToken);
     }
 
+    public ValueTask DisposeAsync() => _registrations.DisposeAsync();
+
     private async Task<LedgerReceipt> SendAsync(string action, byte[] data, CancellationToken cancellationToken)
     {
-        var connection = runtime.Connection;
+        var connection = _runtime.Connection;
         var contract = CustodyAddress(connection);
         var receipt = await CheckedWrite.SendAsync(connection, contract, "SankofaCustody", $"custody:{Interlocked.Increment(ref _sequence)}:{action}", action, data,
             ex =>
@@ -99,7 +126,7 @@ internal sealed partial class CustodyLedger(LedgerRuntime runtime, ILogger<Custo
                 var (name, text) = CustodyErrors.Describe(ex);
                 return new CustodyRefusedException(name ?? "Reverted", $"SankofaCustody refuses the {action}: {text}");
             }, cancellationToken).ConfigureAwait(false);
-        LogRecorded(logger, action, receipt.TransactionHash, receipt.BlockNumber);
+        LogRecorded(_logger, action, receipt.TransactionHash, receipt.BlockNumber);
         return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
     }
 

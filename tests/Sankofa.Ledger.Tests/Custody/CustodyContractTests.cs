@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Sankofa.Core.Hardware;
 using Sankofa.Core.Identity;
 using Sankofa.Ledger.Contracts;
+using Nethereum.Contracts;
 using Sankofa.Ledger.Custody;
+using Sankofa.Ledger.Gateway;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Rpc;
@@ -87,6 +89,100 @@ public sealed class CustodyContractTests(CustodyContractTests.Parties parties) :
         var passed = failed with { Passed = true };
         await RefusedAsync("Decommissioned", Custody.RecordAsync(passed, [Sign(parties.Inspector, await Custody.DigestAsync(passed, None))], None));
     }
+
+    [Fact]
+    public async Task RegisterBatch_records_each_registration_as_register_does_and_refuses_the_whole_batch_when_one_signature_is_wrong()
+    {
+        var connection = parties.Host.Connection;
+        var good = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RegistrationAsync(parties.Supplier)));
+        var forged = await RegistrationAsync(parties.Carrier); // a carrier holds no supplier role
+
+        // All or nothing: the forged registration reverts the batch in its block, and none of the good ones is recorded.
+        var mixed = await connection.Gateway.SendAsync(new TransactionRequest("test:batch:" + Guid.NewGuid(), connection.CustodyAddress, BatchData([good[0], forged, good[1]]), 3_000_000), None);
+        Assert.False(mixed.Succeeded);
+        foreach (var (action, _) in good)
+        {
+            Assert.Null(await Custody.GetAssetAsync(action.AssetId, None));
+        }
+
+        await RefusedAsync("NotSupplier", CheckBatchAsync([good[0], forged]));
+        await RefusedAsync("LengthMismatch", CheckBatchAsync([good[0]], dropSignature: true));
+
+        var batch = await connection.Gateway.SendAsync(new TransactionRequest("test:batch:" + Guid.NewGuid(), connection.CustodyAddress, BatchData(good), 3_000_000), None);
+        Assert.True(batch.Succeeded);
+        var single = await RegistrationAsync(parties.Supplier);
+        var (alone, _) = await Custody.RecordAsync(single.Action, [single.Signature], None);
+
+        // The same event, topics and data as a registration sent alone, one per asset, in order: readers see no difference.
+        var registered = Hex.Bytes(Abi.Topic("AssetRegistered(bytes32,bytes32,bytes32,bytes32)"));
+        var aloneLog = Assert.Single((await ReceiptAsync(alone.TransactionHash)).Logs);
+        Assert.Equal([registered, Hex.Bytes(LedgerIds.Of(single.Action.AssetId)), Hex.Bytes(LedgerIds.Of("id-supplier"))], aloneLog.Topics);
+        Assert.Equal(good.Select(g => (Hex.Bytes(LedgerIds.Of(g.Action.AssetId)), Hex.Bytes([.. g.Action.AssetHash!, .. g.Action.DocumentHash]))),
+            batch.Logs.Select(l => (l.Topics[1], l.Data)));
+        Assert.All(batch.Logs, l => Assert.Equal(aloneLog.Topics.Where((_, i) => i != 1), l.Topics.Where((_, i) => i != 1)));
+        using var reader = new CustodyReader(connection.RpcUrl, connection.CustodyAddress!);
+        foreach (var (action, _) in good.Append(single))
+        {
+            var registration = Assert.Single(await reader.GetEventsAsync(action.AssetId, None));
+            Assert.Equal((CustodyEventKind.Registration, Hex.Bytes(action.DocumentHash)), (registration.Kind, Hex.Bytes(registration.DocumentHash)));
+        }
+
+        // A repeat inside a batch is a no-op, as a repeated register is.
+        Assert.True((await connection.Gateway.SendAsync(new TransactionRequest("test:batch:" + Guid.NewGuid(), connection.CustodyAddress, BatchData([good[2], single]), 3_000_000), None)).Succeeded);
+        Assert.Equal(1, (await Custody.GetAssetAsync(single.Action.AssetId, None))!.Events);
+    }
+
+    [Fact]
+    public async Task Registrations_relayed_together_go_through_but_one_with_a_wrong_signature_which_is_refused_with_its_reason()
+    {
+        var registrations = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => RegistrationAsync(i == 3 ? parties.Inspector : parties.Supplier)));
+
+        var outcomes = registrations.Select(r => Custody.RecordAsync(r.Action, [r.Signature], None)).ToList();
+
+        await RefusedAsync("NotSupplier", outcomes[3]);
+        foreach (var (outcome, (action, _)) in outcomes.Zip(registrations).Where((_, i) => i != 3))
+        {
+            var (receipt, sequence) = await outcome;
+            Assert.Equal(0, sequence);
+            Assert.True((await ReceiptAsync(receipt.TransactionHash)).Succeeded);
+            Assert.Equal(1, (await Custody.GetAssetAsync(action.AssetId, None))!.Events);
+        }
+
+        Assert.Null(await Custody.GetAssetAsync(registrations[3].Action.AssetId, None));
+    }
+
+    private async Task<(CustodyAction Action, byte[] Signature)> RegistrationAsync(SigningKey signer)
+    {
+        var assetId = "disk-" + Guid.NewGuid().ToString("N")[..8];
+        var registration = new CustodyAction(assetId, CustodyEventKind.Registration, Document("invoice " + assetId), AssetHash: Document(assetId));
+        return (registration, Sign(signer, await Custody.DigestAsync(registration, None)));
+    }
+
+    private static byte[] BatchData(IReadOnlyList<(CustodyAction Action, byte[] Signature)> registrations, bool dropSignature = false) => new RegisterAssetsFunction
+    {
+        AssetIds = [.. registrations.Select(r => LedgerIds.Of(r.Action.AssetId))],
+        AssetHashes = [.. registrations.Select(r => r.Action.AssetHash!)],
+        DocumentHashes = [.. registrations.Select(r => r.Action.DocumentHash)],
+        Signatures = [.. registrations.Skip(dropSignature ? 1 : 0).Select(r => r.Signature)],
+    }.GetCallData();
+
+    // What the custody ledger's check meets: the contract's refusal of the batch, named.
+    private async Task CheckBatchAsync(IReadOnlyList<(CustodyAction Action, byte[] Signature)> registrations, bool dropSignature = false)
+    {
+        var connection = parties.Host.Connection;
+        try
+        {
+            await connection.Rpc.CallAsync("eth_estimateGas", None, new { from = connection.SignerAddress, to = connection.CustodyAddress, data = Hex.Bytes(BatchData(registrations, dropSignature)) });
+        }
+        catch (JsonRpcException ex) when (ex.IsRevert)
+        {
+            var (name, text) = CustodyErrors.Describe(ex);
+            throw new CustodyRefusedException(name ?? "Reverted", text);
+        }
+    }
+
+    private async Task<TransactionReceipt> ReceiptAsync(string transaction) =>
+        LedgerGateway.ParseReceipt(await parties.Host.Connection.Rpc.CallAsync("eth_getTransactionReceipt", None, transaction));
 
     private async Task<string> RegisterAsync()
     {

@@ -104,6 +104,13 @@ public sealed class LedgerOptions
     /// <summary>How often receipts of in-flight transactions are polled. Default 50 ms.</summary>
     public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// How long a transaction whose nonce the chain has mined may go without a receipt before it counts as displaced
+    /// (another sender took the nonce) and is signed again with a fresh one. Too short, and a transaction mined but not
+    /// yet served runs twice. Default 10 seconds.
+    /// </summary>
+    public TimeSpan DisplacedAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>First wait before re-broadcasting a transaction that has no receipt yet; doubles per attempt. Default 2 seconds.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -20,8 +20,11 @@ internal sealed partial class LedgerGateway
         /// <summary>The node said "nonce too low"; the watcher checks whether it was mined or displaced.</summary>
         public bool Stale { get; set; }
 
-        /// <summary>Found stale, its nonce mined and no receipt once: displaced if the next look finds no receipt either.</summary>
-        public bool MaybeDisplaced { get; set; }
+        /// <summary>
+        /// When it was first found stale with its nonce mined and no receipt (null otherwise): displaced if no receipt has
+        /// come <see cref="LedgerOptions.DisplacedAfter"/> later.
+        /// </summary>
+        public DateTimeOffset? MaybeDisplacedSince { get; set; }
 
         public bool HoldsCapacity { get; set; }
 

@@ -113,7 +113,10 @@ internal sealed partial class LedgerGateway
 
             // Receipts read again after the count: one mined between the look-up above and the count is this
             // transaction itself, not a displaced one, and signing its batch again would only revert. A node may also
-            // count a mined nonce a moment before it serves the receipt, so only a second look without one resigns.
+            // count a mined nonce well before it serves the receipt (a busy anvil takes seconds per block), and a
+            // transaction signed again after being mined runs twice (the second refused: a custody transfer answered
+            // NotCustodian), so only a transaction still without a receipt a while after its nonce was mined resigns.
+            var seen = _time.GetUtcNow();
             var gone = stale.Where(p => p.Signed!.Nonce < mined).ToArray();
             IReadOnlyList<JsonRpcResult> receipts = gone.Length == 0
                 ? []
@@ -126,14 +129,15 @@ internal sealed partial class LedgerGateway
                     waiting.Remove(pending);
                     Complete(pending, ParseReceipt(receipts[i].Value));
                 }
-                else if (!pending.MaybeDisplaced)
+                else if (pending.MaybeDisplacedSince is not { } since || seen - since < _options.DisplacedAfter)
                 {
-                    (pending.MaybeDisplaced, pending.Stale) = (true, true);
+                    pending.MaybeDisplacedSince ??= seen;
+                    pending.Stale = true;
                 }
                 else
                 {
                     waiting.Remove(pending);
-                    pending.MaybeDisplaced = false;
+                    pending.MaybeDisplacedSince = null;
                     Resign(pending, mined);
                 }
             }

@@ -186,7 +186,7 @@ internal static class HardwareFields
             .ResolveAsync(async c =>
             {
                 var caller = c.Require(Permission.AssetsWrite);
-                return AssetResponse.From(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().CreateAsync(caller, Actor(caller), c.GetArgument<AssetRequest>("input"),
+                return AssetResponse.From(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().CreateAsync(caller, caller.Actor(), c.GetArgument<AssetRequest>("input"),
                     c.CancellationToken)));
             });
 
@@ -197,7 +197,7 @@ internal static class HardwareFields
             .ResolveAsync(async c =>
             {
                 var caller = c.Require(Permission.AssetsWrite);
-                return CustodyEventResponse.From(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().SubmitAsync(caller, Actor(caller),
+                return CustodyEventResponse.From(Unwrap(await c.RequestServices!.GetRequiredService<HardwareService>().SubmitAsync(caller, caller.Actor(),
                     c.GetArgument<string>("assetId"), c.GetArgument<CustodyRequest>("input"), c.CancellationToken)));
             });
     }
@@ -234,9 +234,6 @@ internal static class HardwareFields
                 return found is null ? null : ProvenanceResponse.From(found);
             });
     }
-
-    /// <summary>Who the audit log names for a change made through GraphQL.</summary>
-    private static string Actor(Caller caller) => "graphql:" + caller.Id;
 
     // Mutations refuse as REST does, field by field: a bad input field is BAD_USER_INPUT with the field named in its data.
     private static T Unwrap<T>(Core.Result<T> result) => result.Error is { } error ? throw GraphAccess.ToGraphError(error) : result.Value!;

@@ -59,14 +59,14 @@ public sealed class PersonalDataGraphQLTests(PersonalDataGraphQLTests.Server fix
 
         foreach (var caller in new[] { token, officer })
         {
-            var graph = Data(await GraphAsync(caller, ExportQuery, new { id }), "subjectExport");
+            var graph = GraphAnswers.Data(await GraphAsync(caller, ExportQuery, new { id }), "subjectExport");
             var rest = await RestExportAsync(id, caller);
             AssertSameExport(rest, graph);
             Assert.Equal((userName, Email, DisplayName), (Personal(graph)["userName"], Personal(graph)["email"], Personal(graph)["displayName"]));
         }
 
         // The creation entry's payload is the text that was hashed, its sealed name opened beside it.
-        var export = Data(await GraphAsync(officer, ExportQuery, new { id }), "subjectExport");
+        var export = GraphAnswers.Data(await GraphAsync(officer, ExportQuery, new { id }), "subjectExport");
         var creation = export.GetProperty("auditEntries").EnumerateArray().Single(e => e.GetProperty("action").GetString() == "identity.account.created");
         var payload = creation.GetProperty("payload").GetString()!;
         var stored = await S.Client.GetFromJsonAsync<JsonElement>($"api/v1/audit/entries/{creation.GetProperty("id").GetInt64()}");
@@ -77,7 +77,7 @@ public sealed class PersonalDataGraphQLTests(PersonalDataGraphQLTests.Server fix
 
         // Another identity's export needs privacy.export: an auditor reads the audit log but not this.
         var (_, auditor) = await ServiceAccounts.CreateAsync(S.Client, "auditor");
-        Assert.Equal("FORBIDDEN", Code(await GraphAsync(auditor, ExportQuery, new { id })));
+        Assert.Equal("FORBIDDEN", GraphAnswers.Code(await GraphAsync(auditor, ExportQuery, new { id })));
         Assert.Equal(JsonValueKind.Null, (await GraphAsync(officer, ExportQuery, new { id = "usr-0000000000000000" })).GetProperty("data").GetProperty("subjectExport").ValueKind);
     }
 
@@ -90,24 +90,24 @@ public sealed class PersonalDataGraphQLTests(PersonalDataGraphQLTests.Server fix
         Assert.NotEmpty(await IssuerTokensAsync(id));
 
         // Refusals change nothing: without the permission, on oneself, on an identity that does not exist.
-        Assert.Equal("FORBIDDEN", Code(await GraphAsync(auditor, EraseMutation, new { id })));
-        Assert.Equal("FORBIDDEN", Code(await GraphAsync(token, EraseMutation, new { id })));
-        var self = Error(await GraphAsync(officer, EraseMutation, new { id = officerId }));
+        Assert.Equal("FORBIDDEN", GraphAnswers.Code(await GraphAsync(auditor, EraseMutation, new { id })));
+        Assert.Equal("FORBIDDEN", GraphAnswers.Code(await GraphAsync(token, EraseMutation, new { id })));
+        var self = GraphAnswers.Error(await GraphAsync(officer, EraseMutation, new { id = officerId }));
         Assert.Equal("CONFLICT", self.GetProperty("extensions").GetProperty("code").GetString());
         Assert.True(self.GetProperty("extensions").GetProperty("data").GetProperty("fields").TryGetProperty("id", out _), self.ToString());
-        var missing = Error(await GraphAsync(officer, EraseMutation, new { id = "usr-0000000000000000" }));
+        var missing = GraphAnswers.Error(await GraphAsync(officer, EraseMutation, new { id = "usr-0000000000000000" }));
         Assert.Equal("NOT_FOUND", missing.GetProperty("extensions").GetProperty("code").GetString());
         Assert.True(missing.GetProperty("extensions").GetProperty("data").GetProperty("fields").TryGetProperty("id", out _), missing.ToString());
         Assert.False((await RestExportAsync(id, officer)).GetProperty("erased").GetBoolean());
 
-        var erased = Data(await GraphAsync(officer, EraseMutation, new { id }), "eraseSubject");
+        var erased = GraphAnswers.Data(await GraphAsync(officer, EraseMutation, new { id }), "eraseSubject");
         Assert.Equal((id, false), (erased.GetProperty("subjectId").GetString(), erased.GetProperty("alreadyErased").GetBoolean()));
-        var again = Data(await GraphAsync(officer, EraseMutation, new { id }), "eraseSubject");
+        var again = GraphAnswers.Data(await GraphAsync(officer, EraseMutation, new { id }), "eraseSubject");
         Assert.True(again.GetProperty("alreadyErased").GetBoolean());
         Assert.Equal(erased.GetProperty("erasedAt").GetDateTimeOffset(), again.GetProperty("erasedAt").GetDateTimeOffset());
 
         // Both APIs now show the subject erased and nothing of it; the issuer holds no grant of it to renew.
-        var graph = Data(await GraphAsync(officer, ExportQuery, new { id }), "subjectExport");
+        var graph = GraphAnswers.Data(await GraphAsync(officer, ExportQuery, new { id }), "subjectExport");
         var rest = await RestExportAsync(id, officer);
         AssertSameExport(rest, graph);
         Assert.True(graph.GetProperty("erased").GetBoolean());
@@ -229,15 +229,4 @@ public sealed class PersonalDataGraphQLTests(PersonalDataGraphQLTests.Server fix
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
-
-    private static JsonElement Data(JsonElement answer, string field)
-    {
-        Assert.False(answer.TryGetProperty("errors", out _), answer.ToString());
-        return answer.GetProperty("data").GetProperty(field);
-    }
-
-    private static JsonElement Error(JsonElement answer) =>
-        answer.TryGetProperty("errors", out var errors) ? errors[0] : throw new Xunit.Sdk.XunitException("expected an error: " + answer);
-
-    private static string Code(JsonElement answer) => Error(answer).GetProperty("extensions").GetProperty("code").GetString()!;
 }

@@ -35,13 +35,13 @@ public sealed class RetentionGraphQLTests : IAsyncLifetime
     {
         var (_, auditor) = await ServiceAccounts.CreateAsync(server.Client, "auditor");
         var now = DateTimeOffset.UtcNow;
-        Assert.Equal("FORBIDDEN", Code(await GraphAsync(auditor, Archive, new { before = now })));
-        Assert.Equal("FORBIDDEN", Code(await GraphAsync(auditor, Delete, new { before = now })));
+        Assert.Equal("FORBIDDEN", GraphAnswers.Code(await GraphAsync(auditor, Archive, new { before = now })));
+        Assert.Equal("FORBIDDEN", GraphAnswers.Code(await GraphAsync(auditor, Delete, new { before = now })));
 
         // A missing or future cut-off names the argument; a malformed one is refused before anything runs, naming it too.
         foreach (var before in new DateTimeOffset?[] { null, now.AddDays(1) })
         {
-            var refused = Error(await GraphAsync(null, Archive, new { before }));
+            var refused = GraphAnswers.Error(await GraphAsync(null, Archive, new { before }));
             Assert.Equal("BAD_USER_INPUT", refused.GetProperty("extensions").GetProperty("code").GetString());
             Assert.Equal("before", refused.GetProperty("extensions").GetProperty("data").GetProperty("argument").GetString());
         }
@@ -50,11 +50,11 @@ public sealed class RetentionGraphQLTests : IAsyncLifetime
         {
             var body = await malformed.Content.ReadAsStringAsync();
             Assert.True(malformed.StatusCode == HttpStatusCode.BadRequest, body);
-            Assert.Contains("'before'", Error(JsonDocument.Parse(body).RootElement).GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains("'before'", GraphAnswers.Error(JsonDocument.Parse(body).RootElement).GetProperty("message").GetString(), StringComparison.Ordinal);
         }
 
         // Deleting within the retention period is refused as REST refuses it, naming 'before' and the end of retention.
-        var retained = Error(await GraphAsync(null, Delete, new { before = now }));
+        var retained = GraphAnswers.Error(await GraphAsync(null, Delete, new { before = now }));
         Assert.Equal("CONFLICT", retained.GetProperty("extensions").GetProperty("code").GetString());
         Assert.Contains("retained for 7 years", retained.GetProperty("extensions").GetProperty("data").GetProperty("fields").GetProperty("before")[0].GetString(), StringComparison.Ordinal);
 
@@ -67,7 +67,7 @@ public sealed class RetentionGraphQLTests : IAsyncLifetime
         await ChainAudit.WaitAllAnchoredAsync(server.Client, recorded, TimeSpan.FromSeconds(60));
         // In whole milliseconds, as clients write instants and the store keeps them, so REST's later read shows the same cut-off.
         var cutOff = Core.StoredInstant.Of(DateTimeOffset.UtcNow);
-        var archive = Data(await GraphAsync(null, Archive, new { before = cutOff }), "createAuditArchive");
+        var archive = GraphAnswers.Data(await GraphAsync(null, Archive, new { before = cutOff }), "createAuditArchive");
 
         // REST shows the same archive; its file is there with that hash; the archived entries left the hot store.
         var id = archive.GetProperty("id").GetInt64();
@@ -100,7 +100,7 @@ public sealed class RetentionGraphQLTests : IAsyncLifetime
             (payload.GetProperty("archive").GetInt64(), payload.GetProperty("lastSequence").GetInt64(), payload.GetProperty("fileSha256").GetString()));
 
         // The same cut-off again finds nothing left to archive: a conflict naming 'before', as REST answers 409.
-        var nothing = Error(await GraphAsync(null, Archive, new { before = cutOff }));
+        var nothing = GraphAnswers.Error(await GraphAsync(null, Archive, new { before = cutOff }));
         Assert.Equal("CONFLICT", nothing.GetProperty("extensions").GetProperty("code").GetString());
         Assert.True(nothing.GetProperty("extensions").GetProperty("data").GetProperty("fields").TryGetProperty("before", out _), nothing.ToString());
     }
@@ -119,15 +119,4 @@ public sealed class RetentionGraphQLTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
-
-    private static JsonElement Data(JsonElement answer, string field)
-    {
-        Assert.False(answer.TryGetProperty("errors", out _), answer.ToString());
-        return answer.GetProperty("data").GetProperty(field);
-    }
-
-    private static JsonElement Error(JsonElement answer) =>
-        answer.TryGetProperty("errors", out var errors) ? errors[0] : throw new Xunit.Sdk.XunitException("expected an error: " + answer);
-
-    private static string Code(JsonElement answer) => Error(answer).GetProperty("extensions").GetProperty("code").GetString()!;
 }

@@ -145,7 +145,7 @@ public sealed class AssetQueries(IAssetStore store, SiteCatalog catalog)
         }
 
         // The host's hardware is the server(s) naming it and their components: the store reads it in two queries.
-        var hardware = await store.HostHardwareAsync([host], cancellationToken).ConfigureAwait(false);
+        var hardware = await store.HostHardwareAsync(host, cancellationToken).ConfigureAwait(false);
         return Result<IReadOnlyList<AssetCustody>>.Ok([.. hardware.Where(h => h.Asset.ServerId == serverId).OrderBy(h => h.Asset.Id, StringComparer.Ordinal)]);
     }
 

@@ -38,10 +38,10 @@ public interface IAssetStore
     Task AddEventAsync(CustodyEvent custodyEvent, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The hardware of hosts: every server naming one of <paramref name="hostIds"/> (all servers naming a host when
-    /// null) and every component of those servers, each with its events.
+    /// The hardware of a host: every server naming <paramref name="hostId"/> (every server naming any host when null)
+    /// and every component of those servers, each with its events in sequence order.
     /// </summary>
-    Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(IReadOnlyCollection<string>? hostIds, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(string? hostId, CancellationToken cancellationToken);
 
     /// <summary>
     /// A number that grows with every asset and custody event stored, by any server sharing this store, so a verdict

@@ -34,7 +34,7 @@ public sealed class ProvenanceService(ResourceQueries resources, IAssetStore sto
         }
 
         var placement = resource.Value!.Placement;
-        var hardware = await store.HostHardwareAsync([placement.HostId], cancellationToken).ConfigureAwait(false);
+        var hardware = await store.HostHardwareAsync(placement.HostId, cancellationToken).ConfigureAwait(false);
         var ordered = hardware.OrderBy(h => h.Asset.ServerId is null ? 0 : 1).ThenBy(h => h.Asset.Id, StringComparer.Ordinal).ToList();
         return Result<Provenance>.Ok(new Provenance(resourceId, placement.SiteId, placement.HostId, ordered, CustodyRules.CheckHost(placement.HostId, ordered)));
     }

@@ -74,12 +74,12 @@ internal sealed class FakeAssetStore : IAssetStore
         }
     }
 
-    public Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(IReadOnlyCollection<string>? hostIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AssetCustody>> HostHardwareAsync(string? hostId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             HardwareReads++;
-            var servers = _assets.Where(a => a.Asset.HostId is { } h && (hostIds is null || hostIds.Contains(h))).Select(a => a.Asset.Id).ToHashSet();
+            var servers = _assets.Where(a => a.Asset.HostId is { } h && (hostId is null || hostId == h)).Select(a => a.Asset.Id).ToHashSet();
             return Task.FromResult<IReadOnlyList<AssetCustody>>(
             [
                 .. _assets.Where(a => servers.Contains(a.Asset.Id) || (a.Asset.ServerId is { } s && servers.Contains(s)))

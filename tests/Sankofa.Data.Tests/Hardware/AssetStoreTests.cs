@@ -52,17 +52,30 @@ public sealed class AssetStoreTests
         Assert.Equal([0L, 1L], events.Select(e => e.Sequence));
         Assert.Equal((installation.HostId, installation.Chain, Convert.ToHexString(installation.DocumentHash)), (events[1].HostId, events[1].Chain, Convert.ToHexString(events[1].DocumentHash)));
 
-        // One host (the compiled queries a provenance request runs), several, or all: each asset with its own events,
-        // every field as written and in sequence order (srv-1's installation was stored before its registration).
+        // One host (what a provenance request asks) or all (placement's verdicts): each asset with its own events, every
+        // field as written (an inspection's passed, null fields) and in sequence order (srv-1's installation was stored
+        // before its registration).
         var diskRegistration = registration with { AssetId = "disk-1", Actor = "usr-other-supplier", Chain = new ChainRecord("0x" + new string('c', 64), 8) };
-        await store.AddEventAsync(diskRegistration, Audit("disk-1"), none);
-        var expected = new Dictionary<string, string[]> { ["srv-1"] = [Line(registration), Line(installation)], ["disk-1"] = [Line(diskRegistration)], ["srv-2"] = [] };
-        var hardware = await store.HostHardwareAsync(["edge-001-h01"], none);
+        var diskTransfer = new CustodyEvent("disk-1", 1, CustodyEventKind.Transfer, "usr-other-supplier", "usr-carrier", SHA256.HashData("waybill"u8), null, null, null,
+            Now.AddMinutes(5), new ChainRecord("0x" + new string('d', 64), 10));
+        var diskFailed = diskTransfer with { Sequence = 2, Kind = CustodyEventKind.Inspection, Actor = "usr-inspector", Counterparty = null, Passed = false };
+        var diskPassed = diskFailed with { Sequence = 3, Passed = true, RecordedAt = Now.AddDays(1).AddMilliseconds(7) };
+        foreach (var e in new[] { diskRegistration, diskTransfer, diskFailed, diskPassed })
+        {
+            await store.AddEventAsync(e, Audit("disk-1"), none);
+        }
+
+        var expected = new Dictionary<string, string[]>
+        {
+            ["srv-1"] = [Line(registration), Line(installation)], ["disk-1"] = [.. new[] { diskRegistration, diskTransfer, diskFailed, diskPassed }.Select(Line)], ["srv-2"] = [],
+        };
+        var hardware = await store.HostHardwareAsync("edge-001-h01", none);
         Assert.Equal(["disk-1", "srv-1"], hardware.Select(h => h.Asset.Id).Order());
         Assert.Equal(server.Hash(), hardware.Single(h => h.Asset.Id == "srv-1").Asset.Hash());
-        Assert.Equal(["disk-1", "srv-1", "srv-2"], (await store.HostHardwareAsync(["edge-001-h01", "edge-002-h01"], none)).Select(h => h.Asset.Id).Order());
-        Assert.Equal(3, (await store.HostHardwareAsync(null, none)).Count);
-        foreach (var asked in new IReadOnlyCollection<string>?[] { ["edge-001-h01"], ["edge-001-h01", "edge-002-h01"], null })
+        Assert.Equal(["srv-2"], (await store.HostHardwareAsync("edge-002-h01", none)).Select(h => h.Asset.Id));
+        Assert.Empty(await store.HostHardwareAsync("edge-003-h01", none));
+        Assert.Equal(["disk-1", "srv-1", "srv-2"], (await store.HostHardwareAsync(null, none)).Select(h => h.Asset.Id).Order());
+        foreach (var asked in new[] { "edge-001-h01", "edge-002-h01", null })
         {
             foreach (var custody in await store.HostHardwareAsync(asked, none))
             {

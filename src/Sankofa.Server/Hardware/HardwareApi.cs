@@ -92,11 +92,11 @@ internal static class HardwareApi
         return answer.Value is { } document ? TypedResults.File(document.Content, document.ContentType) : answer.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<ProvenanceResponse>, ProblemHttpResult>> ProvenanceAsync(
+    private static async Task<Results<ProvenanceResult, ProblemHttpResult>> ProvenanceAsync(
         string id, HttpContext context, ProvenanceService provenance, CancellationToken cancellationToken)
     {
         var answer = await provenance.GetAsync(context.RequiredCaller(), id, cancellationToken);
-        return answer.Value is { } found ? TypedResults.Ok(ProvenanceResponse.From(found)) : answer.Error!.ToProblem();
+        return answer.Value is { } found ? new ProvenanceResult(found) : answer.Error!.ToProblem();
     }
 }
 

@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Sankofa.Core.Hardware;
 using Sankofa.Ledger.Custody;
 using Sankofa.Ledger.Resources;
+using Sankofa.Server.Hardware;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -132,6 +135,12 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         Assert.Contains("No server asset becomes host edge-001-h03", text, StringComparison.Ordinal);
         var unverified = await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/resources/{placed.Id}/provenance");
         Assert.False(unverified.GetProperty("verified").GetBoolean());
+        // The answer is written field by field (ProvenanceResult): read as the documented ProvenanceResponse (unknown
+        // fields refused) and serialized again by the server's own options, it is the same text, byte for byte — gaps,
+        // a failed inspection, null fields and all.
+        var written = await H.Client.GetStringAsync($"api/v1/resources/{placed.Id}/provenance");
+        var json = H.Server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        Assert.Equal(written, JsonSerializer.Serialize(JsonSerializer.Deserialize<ProvenanceResponse>(written, json), json));
 
         // Without the option the same VM is placed as before.
         Assert.StartsWith("edge-001-h0", (await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-001", "hw-3"))).Placement.HostId, StringComparison.Ordinal);

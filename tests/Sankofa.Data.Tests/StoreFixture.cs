@@ -22,6 +22,9 @@ public sealed class TestStore : IAsyncDisposable
 
     public static TheoryData<string> Providers => new("sqlite", "postgres");
 
+    /// <summary>The personal-data master key of every test store (a fixed one: tests compute the blind index with it).</summary>
+    public static Core.PersonalData.PersonalDataMasterKey MasterKey { get; } = new([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
+
     public IAuditStore Audit => services.GetRequiredService<IAuditStore>();
 
     public Core.Retention.IAuditRetentionStore Retention => services.GetRequiredService<Core.Retention.IAuditRetentionStore>();
@@ -64,7 +67,10 @@ public sealed class TestStore : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging().AddSankofaStore(configuration).BuildServiceProvider();
+        // The server registers these with personal data: the account store keeps names only indexed and sealed.
+        var services = new ServiceCollection().AddLogging().AddSankofaStore(configuration)
+            .AddSingleton(MasterKey).AddSingleton<Core.Identity.Accounts.IAccountNameProtector, Core.PersonalData.AccountNameProtector>()
+            .BuildServiceProvider();
         foreach (var hosted in start ? services.GetServices<IHostedService>() : [])
         {
             await hosted.StartAsync(CancellationToken.None);

@@ -28,9 +28,11 @@ public interface IPersonalDataStore
     Task ForgetAsync(string subjectId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: destroys the subject's key (its row stays, without key, as the record of the erasure), replaces
-    /// the account's name by <see cref="SubjectErasure.TombstoneName"/>, deletes its subject salt and secret hash, and
-    /// stores the audit entry. False, changing nothing, when the subject was erased already.
+    /// In one transaction: destroys the subject's key (its row stays, without key, as the record of the erasure), so the
+    /// account's sealed name no longer opens, deletes the name's blind index (no one finds it by name, the name is free),
+    /// its subject salt and secret hash, removes the payloads of older entries about it that hold
+    /// <see cref="SubjectErasure.Name"/> in clear, and stores the audit entry. False, changing nothing, when the subject
+    /// was erased already. The account then reads with the name <see cref="SubjectAccessService.TombstoneName"/>.
     /// </summary>
     Task<bool> EraseAsync(SubjectErasure erasure, AuditEvent audit, CancellationToken cancellationToken);
 }
@@ -44,6 +46,6 @@ public sealed record SubjectKeyRecord(string SubjectId, byte[]? WrappedKey, Date
 
 /// <summary>What an erasure changes in the store.</summary>
 /// <param name="SubjectId">The identity id.</param>
-/// <param name="TombstoneName">What the account's name becomes: no user name can take this form, so no one signs in as it or collides with it.</param>
+/// <param name="Name">The account's name as read before the erasure: older audit payloads holding it in clear are removed.</param>
 /// <param name="At">When.</param>
-public sealed record SubjectErasure(string SubjectId, string TombstoneName, DateTimeOffset At);
+public sealed record SubjectErasure(string SubjectId, string Name, DateTimeOffset At);

@@ -46,6 +46,25 @@ public static class PersonalDataCipher
         return true;
     }
 
+    /// <summary>
+    /// The key of the account-name blind index: HKDF-SHA256 of the master key (no salt) with the info
+    /// <c>sankofa.personal-data.v1\nname-index</c>, 32 bytes. Derived, so the master key itself never keys an HMAC whose
+    /// output is stored; one for all subjects, since a lookup must find the row before it knows whose it is.
+    /// </summary>
+    public static byte[] NameIndexKey(byte[] masterKey)
+    {
+        ArgumentNullException.ThrowIfNull(masterKey);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey, KeyLength, salt: [], info: Encoding.UTF8.GetBytes("sankofa.personal-data.v1\nname-index"));
+    }
+
+    /// <summary>The blind index of an account name: HMAC-SHA256 under <see cref="NameIndexKey"/> of the name's UTF-8 bytes, exactly as given.</summary>
+    public static byte[] NameIndex(byte[] indexKey, string name)
+    {
+        ArgumentNullException.ThrowIfNull(indexKey);
+        ArgumentNullException.ThrowIfNull(name);
+        return HMACSHA256.HashData(indexKey, Encoding.UTF8.GetBytes(name));
+    }
+
     /// <summary>A subject key encrypted under the master key, bound to the subject id.</summary>
     public static byte[] Wrap(byte[] masterKey, string subjectId, byte[] subjectKey) => Encrypt(masterKey, Associated("key", subjectId, ""), subjectKey);
 

@@ -104,15 +104,15 @@ public sealed class SubjectAccessService(
             subjectSalt = "deleted",
             secretHash = "deleted",
         }));
-        var erased = await store.EraseAsync(new SubjectErasure(subjectId, TombstoneName(subjectId), now), entry, cancellationToken).ConfigureAwait(false);
+        var erased = await store.EraseAsync(new SubjectErasure(subjectId, account.Name, now), entry, cancellationToken).ConfigureAwait(false);
         return Result<SubjectErasureResult>.Ok(erased
             ? new SubjectErasureResult(subjectId, now, AlreadyErased: false)
             : new SubjectErasureResult(subjectId, (await store.GetKeyAsync(subjectId, cancellationToken).ConfigureAwait(false))?.ErasedAt ?? now, AlreadyErased: true));
     }
 
     /// <summary>
-    /// The name an erased account keeps: the '~' makes it no user name (<see cref="AccountRules.NameProblem"/>), so nobody
-    /// signs in as it and no new account collides with it.
+    /// The name an erased account reads with (its sealed name no longer opens): the '~' makes it no user name
+    /// (<see cref="AccountRules.NameProblem"/>), so it is never mistaken for one.
     /// </summary>
     public static string TombstoneName(string subjectId) => "~erased:" + subjectId;
 

@@ -14,7 +14,10 @@ internal static class AccountModel
             e.Property(x => x.Seq).HasColumnName("seq").ValueGeneratedOnAdd();
             e.Property(x => x.Id).HasColumnName("id").HasMaxLength(64);
             e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(16);
+            // Only a service's client id; a user's name is in sealed_name, found through name_index (docs/personal-data.md).
             e.Property(x => x.Name).HasColumnName("name").HasMaxLength(64);
+            e.Property(x => x.NameIndex).HasColumnName("name_index").HasMaxLength(32);
+            e.Property(x => x.SealedName).HasColumnName("sealed_name");
             e.Property(x => x.SecretHash).HasColumnName("secret_hash").HasMaxLength(512);
             e.Property(x => x.MustChangePassword).HasColumnName("must_change_password");
             e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
@@ -28,7 +31,8 @@ internal static class AccountModel
             e.Property(x => x.ChainBlock).HasColumnName("chain_block");
             // The id is unique through the alternate key the child tables refer to (AK_accounts_id).
             e.HasAlternateKey(x => x.Id).HasName("ak_accounts_id");
-            e.HasIndex(x => x.Name).IsUnique().HasDatabaseName("ix_accounts_name");
+            // Names are unique across both kinds through their index; erased accounts (NULL) free theirs.
+            e.HasIndex(x => x.NameIndex).IsUnique().HasDatabaseName("ix_accounts_name_index");
             e.HasIndex(x => x.Controller).IsUnique().HasDatabaseName("ix_accounts_controller");
         });
         modelBuilder.Entity<AccountRoleRow>(e =>

@@ -6,7 +6,12 @@ internal sealed class AccountRow
     public long Seq { get; set; }
     public required string Id { get; set; }
     public required string Kind { get; set; }
-    public required string Name { get; set; }
+    /// <summary>A service's client id; null for a user, whose name is only sealed (<see cref="SealedName"/>), and once erased.</summary>
+    public string? Name { get; set; }
+    /// <summary>Blind index of the name (HMAC-SHA256, docs/personal-data.md): how an account is found by name; null once erased.</summary>
+    public byte[]? NameIndex { get; set; }
+    /// <summary>A user's name sealed under its own key (<c>pd1:…</c>); unreadable once the key is destroyed.</summary>
+    public string? SealedName { get; set; }
     public required string SecretHash { get; set; }
     public bool MustChangePassword { get; set; }
     public required string Status { get; set; }

@@ -3,15 +3,20 @@ using Sankofa.Core.Audit;
 using Sankofa.Core.Access;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
+using Sankofa.Core.PersonalData;
 using Sankofa.Data.Audit;
+using Sankofa.Data.PersonalData;
 
 namespace Sankofa.Data.Identity;
 
 /// <summary>
 /// EF Core implementation of <see cref="IAccountStore"/> for SQLite and PostgreSQL. Each change, the chain steps it
 /// queues and its audit entry are written in one transaction. Identity writes are rare, so plain change tracking will do.
+/// No user name is stored in clear: accounts are found by the name's blind index, and a user's name is sealed under its
+/// own key (made here if the user has none yet) and opened on every read; a service's client id, which is no person's,
+/// stays in clear beside its index (docs/personal-data.md).
 /// </summary>
-internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider time) : IAccountStore
+internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider time, IAccountNameProtector names) : IAccountStore
 {
     private const string Pending = "pending";
     private const string Done = "done";
@@ -21,18 +26,20 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(steps);
-        return WriteAsync(audit, db =>
+        var user = account.Kind == AccountKind.User;
+        return WriteAsync(audit, async db =>
         {
             db.Set<AccountRow>().Add(new AccountRow
             {
-                Id = account.Id, Kind = Word(account.Kind), Name = account.Name, SecretHash = account.SecretHash,
+                Id = account.Id, Kind = Word(account.Kind), Name = user ? null : account.Name, NameIndex = names.Index(account.Name),
+                SealedName = user ? names.Seal(account.Id, await SubjectKeyAsync(db, account.Id, cancellationToken).ConfigureAwait(false), account.Name) : null,
+                SecretHash = account.SecretHash,
                 MustChangePassword = account.MustChangePassword, Status = account.Status.ToWord(), Controller = account.Controller,
                 SubjectSalt = account.SubjectSalt, CreatedAtMs = Ms(account.CreatedAt), UpdatedAtMs = Ms(account.UpdatedAt), Version = 0,
                 ChainStatus = IdentityStatus.None.ToWord(),
             });
             db.Set<AccountRoleRow>().AddRange(account.Roles.Select(g => RoleRow(account.Id, g)));
             AddSteps(db, account.Id, steps);
-            return Task.CompletedTask;
         }, cancellationToken);
     }
 
@@ -73,9 +80,95 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
 
     public async Task<StoredAccount?> FindByNameAsync(string name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        var index = names.Index(name);
         await using var db = contexts.Create();
-        var row = await WithStepCounts(db, db.Set<AccountRow>().AsNoTracking().Where(a => a.Name == name)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var row = await WithStepCounts(db, db.Set<AccountRow>().AsNoTracking().Where(a => a.NameIndex == index)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return row is null ? null : (await ToDomainAsync(db, [row], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<int> ProtectClearNamesAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var user = Word(AccountKind.User);
+        var changed = 0;
+        // A cursor on seq, so a row another server protected meanwhile, or one that cannot be, is passed once and the loop ends.
+        for (var after = 0L; ;)
+        {
+            List<ClearName> batch;
+            await using (var db = contexts.Create())
+            {
+                batch = await db.Set<AccountRow>().AsNoTracking()
+                    .Where(a => a.Seq > after && a.Name != null && (a.Kind == user || a.NameIndex == null))
+                    .OrderBy(a => a.Seq).Take(batchSize)
+                    .Select(a => new ClearName(a.Seq, a.Id, a.Kind == user, a.Name!))
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (batch.Count == 0)
+            {
+                return changed;
+            }
+
+            foreach (var row in batch)
+            {
+                changed += await ProtectAsync(row, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            after = batch[^1].Seq;
+        }
+    }
+
+    /// <summary>
+    /// Protects one row stored in the old form. Every update matches the row only while it still holds the name it was read
+    /// with, so of several servers doing this at once one changes it and the others change nothing.
+    /// </summary>
+    private async Task<bool> ProtectAsync(ClearName row, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var changed = false;
+            try
+            {
+                await AuditedWrite.RunAsync(contexts, time, null, async db =>
+                {
+                    // Committed only when the row changed (true), with the key made for it if any; otherwise rolled back.
+                    var unchanged = db.Set<AccountRow>().Where(a => a.Id == row.Id && a.Name == row.Name);
+                    if (row.Name == SubjectAccessService.TombstoneName(row.Id))
+                    {
+                        // Erased by an older version, which wrote the placeholder into the name: no name is left to protect.
+                        changed = await unchanged.ExecuteUpdateAsync(u => u.SetProperty(a => a.Name, (string?)null), cancellationToken).ConfigureAwait(false) == 1;
+                        return changed;
+                    }
+
+                    var index = names.Index(row.Name);
+                    if (!row.User)
+                    {
+                        changed = await unchanged.Where(a => a.NameIndex == null)
+                            .ExecuteUpdateAsync(u => u.SetProperty(a => a.NameIndex, index), cancellationToken).ConfigureAwait(false) == 1;
+                        return changed;
+                    }
+
+                    // A user created before personal data was kept gets its key now, committed with its sealed name or not at all.
+                    var sealedName = names.Seal(row.Id, await SubjectKeyAsync(db, row.Id, cancellationToken).ConfigureAwait(false), row.Name);
+                    changed = await unchanged.ExecuteUpdateAsync(u => u
+                        .SetProperty(a => a.NameIndex, index).SetProperty(a => a.SealedName, sealedName).SetProperty(a => a.Name, (string?)null),
+                        cancellationToken).ConfigureAwait(false) == 1;
+                    return changed;
+                }, $"The name of identity '{row.Id}'", cancellationToken).ConfigureAwait(false);
+                return changed;
+            }
+            catch (Core.StoreConflictException) when (attempt == 0)
+            {
+                // Someone made this subject's key at the same moment (rolled back with our update): again, with that key.
+            }
+            catch (System.Data.Common.DbException ex) when (Provisioning.ProvisioningStore.IsUniqueViolation(ex))
+            {
+                // Another account holds this name's index already (made beside the old row while versions were mixed): this row
+                // stays as it was, found by no name, rather than stop the server.
+                return false;
+            }
+        }
     }
 
     public async Task<AccountPage> ListAsync(AccountQuery query, CancellationToken cancellationToken)
@@ -200,6 +293,22 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
             return true;
         }, cancellationToken);
 
+    /// <summary>
+    /// The subject's wrapped key, tracked in <paramref name="db"/>: made (and saved with the caller's changes) when it has
+    /// none. An erased subject gets nothing sealed again.
+    /// </summary>
+    private async Task<byte[]> SubjectKeyAsync(SankofaDbContext db, string subjectId, CancellationToken cancellationToken)
+    {
+        var key = await db.Set<PersonalDataKeyRow>().FirstOrDefaultAsync(k => k.SubjectId == subjectId, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            key = new PersonalDataKeyRow { SubjectId = subjectId, WrappedKey = names.NewWrappedKey(subjectId), CreatedAtMs = Ms(time.GetUtcNow()) };
+            db.Set<PersonalDataKeyRow>().Add(key);
+        }
+
+        return key.WrappedKey ?? throw new InvalidOperationException($"The personal data of '{subjectId}' was erased; nothing new is sealed for it.");
+    }
+
     private static Task<AccountChainStepRow?> PendingStepAsync(SankofaDbContext db, long stepId, CancellationToken cancellationToken) =>
         db.Set<AccountChainStepRow>().FirstOrDefaultAsync(s => s.Id == stepId && s.State == Pending, cancellationToken);
 
@@ -248,9 +357,10 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
         rows.Select(a => new AccountWithSteps(
             a,
             db.Set<AccountChainStepRow>().Count(s => s.AccountId == a.Id && s.State == Pending),
-            db.Set<AccountChainStepRow>().Count(s => s.AccountId == a.Id && s.State == Failed)));
+            db.Set<AccountChainStepRow>().Count(s => s.AccountId == a.Id && s.State == Failed),
+            db.Set<PersonalDataKeyRow>().Where(k => k.SubjectId == a.Id).Select(k => k.WrappedKey).FirstOrDefault()));
 
-    private static async Task<List<StoredAccount>> ToDomainAsync(SankofaDbContext db, List<AccountWithSteps> accounts, CancellationToken cancellationToken)
+    private async Task<List<StoredAccount>> ToDomainAsync(SankofaDbContext db, List<AccountWithSteps> accounts, CancellationToken cancellationToken)
     {
         var ids = accounts.Select(a => a.Row.Id).ToList();
         var roles = (await db.Set<AccountRoleRow>().AsNoTracking().Where(r => ids.Contains(r.AccountId)).ToListAsync(cancellationToken).ConfigureAwait(false))
@@ -259,7 +369,7 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
         {
             var r = a.Row;
             return new StoredAccount(
-                r.Id, ParseKind(r.Kind), r.Name, r.SecretHash, r.MustChangePassword, ParseStatus(r.Status), r.Controller, r.SubjectSalt,
+                r.Id, ParseKind(r.Kind), NameOf(a), r.SecretHash, r.MustChangePassword, ParseStatus(r.Status), r.Controller, r.SubjectSalt,
                 [.. roles[r.Id].OrderBy(g => g.Role, StringComparer.Ordinal).ThenBy(g => g.Scope, StringComparer.Ordinal)
                     .Select(g => new RoleGrant(g.Role, g.Scope.Length == 0 ? null : g.Scope))],
                 DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAtMs), r.Version,
@@ -267,7 +377,25 @@ internal sealed class AccountStore(IStoreContextFactory contexts, TimeProvider t
         })];
     }
 
-    private sealed record AccountWithSteps(AccountRow Row, int PendingSteps, int FailedSteps);
+    /// <summary>
+    /// The name as the domain sees it: a service's client id, a user's name opened with its key, or, once the key is
+    /// destroyed, the erased placeholder.
+    /// </summary>
+    private string NameOf(AccountWithSteps a) => a.Row switch
+    {
+        { Name: { } clear } => clear,
+        { SealedName: { } sealedName } when a.WrappedKey is { } key => names.Open(a.Row.Id, key, sealedName),
+        _ => SubjectAccessService.TombstoneName(a.Row.Id),
+    };
+
+    /// <param name="Row">The account.</param>
+    /// <param name="PendingSteps">Its chain steps not yet recorded.</param>
+    /// <param name="FailedSteps">Its chain steps refused.</param>
+    /// <param name="WrappedKey">Its subject key as stored (null when erased or never made), to open its sealed name.</param>
+    private sealed record AccountWithSteps(AccountRow Row, int PendingSteps, int FailedSteps, byte[]? WrappedKey);
+
+    /// <summary>A row whose name an older version stored in clear.</summary>
+    private sealed record ClearName(long Seq, string Id, bool User, string Name);
 
     private static PendingChainStep ToDomain(AccountChainStepRow s) => new(
         s.Id, s.AccountId, new ChainStep(ParseAction(s.Action), s.Role, s.Scope),

@@ -119,11 +119,14 @@ internal sealed class PersonalDataStore(IStoreContextFactory contexts, TimeProvi
                 // Entries written before user names were sealed in payloads hold this one in clear, in a payload whose hash
                 // is anchored: the payload goes and its hash stays, so the entry and its proof still verify (a verifier
                 // accepts an entry without its payload) while the name is no longer in the log.
-                var clearName = JsonSerializer.Serialize(account.Name);
+                var clearName = JsonSerializer.Serialize(erasure.Name);
                 var subject = "identity:" + erasure.SubjectId;
                 await db.AuditEntries.Where(e => e.Subject == subject && e.Payload != null && e.Payload.Contains(clearName))
                     .ExecuteUpdateAsync(u => u.SetProperty(e => e.Payload, (string?)null), cancellationToken).ConfigureAwait(false);
-                account.Name = erasure.TombstoneName;
+                // The sealed name stays, unreadable as the fields; without its index no one finds the account by name, and the
+                // name is free for a new account. A name an older version kept in clear goes too.
+                account.NameIndex = null;
+                account.Name = null;
                 account.SubjectSalt = null;
                 account.SecretHash = string.Empty;
                 account.MustChangePassword = false;

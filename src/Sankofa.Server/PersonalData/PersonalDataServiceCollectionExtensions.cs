@@ -16,11 +16,15 @@ internal static class PersonalDataServiceCollectionExtensions
         services.AddSingleton(sp => PersonalDataMasterKeys.Load(sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value, configuration));
         services.AddSingleton<PersonalDataVault>();
         services.AddSingleton<IPersonalDataSealer>(sp => sp.GetRequiredService<PersonalDataVault>());
+        // The account store finds accounts by a blind index of their names and keeps users' names sealed.
+        services.AddSingleton<IAccountNameProtector, AccountNameProtector>();
         services.AddSingleton<SubjectAccessService>();
         // Scoped as the issuer's token and authorization managers it uses.
         services.AddScoped<SubjectEraser>();
         // Registered after the store, whose migrator runs first: hosted services start in registration order.
         services.AddHostedService<MasterKeyCheck>();
+        // After the check: it seals names under the stored keys, which must open.
+        services.AddHostedService<AccountNameBackfill>();
         return services;
     }
 }

@@ -86,6 +86,8 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         Assert.All(await server.StoreColumnAsync("SELECT sealed_value FROM personal_data_fields WHERE subject_id = $id", id),
             v => Assert.StartsWith(PersonalDataCipher.Prefix, v, StringComparison.Ordinal));
         Assert.DoesNotContain(await server.StoreColumnAsync("SELECT coalesce(payload, '') FROM audit_entries", id), p => Personal(p));
+        // Nor on the account row: the user name is only sealed there, found by sign-in through its blind index.
+        Assert.DoesNotContain(await server.StoreColumnAsync("SELECT coalesce(name, '') || coalesce(sealed_name, '') FROM accounts", id), v => Personal(v));
 
         // An entry as versions before sealed names wrote it: the user name in clear in a hashed payload.
         var legacy = Assert.Single(await server.Services.GetRequiredService<IAuditStore>().AppendAsync(
@@ -120,7 +122,7 @@ public sealed class PersonalDataJourneyTests : IAsyncLifetime
         Assert.Equal([""], await server.StoreColumnAsync("SELECT coalesce(hex(wrapped_key), '') FROM personal_data_keys WHERE subject_id = $id", id));
         Assert.Equal(2, (await server.StoreColumnAsync("SELECT sealed_value FROM personal_data_fields WHERE subject_id = $id", id)).Count);
         Assert.Equal([""], await server.StoreColumnAsync("SELECT coalesce(hex(subject_salt), '') FROM accounts WHERE id = $id", id));
-        foreach (var query in new[] { "SELECT name FROM accounts", "SELECT coalesce(payload, '') FROM audit_entries", "SELECT sealed_value FROM personal_data_fields" })
+        foreach (var query in new[] { "SELECT coalesce(name, '') || coalesce(sealed_name, '') FROM accounts", "SELECT coalesce(payload, '') FROM audit_entries", "SELECT sealed_value FROM personal_data_fields" })
         {
             Assert.DoesNotContain(await server.StoreColumnAsync(query, id), v => Personal(v));
         }

@@ -58,7 +58,7 @@ internal sealed class InMemoryPersonalDataStore(InMemoryAccountStore accounts) :
         var at = DateTimeOffset.FromUnixTimeMilliseconds(erasure.At.ToUnixTimeMilliseconds());
         keys[erasure.SubjectId] = new SubjectKeyRecord(erasure.SubjectId, null, keys.GetValueOrDefault(erasure.SubjectId)?.CreatedAt ?? at, at);
         var account = (await accounts.GetAsync(erasure.SubjectId, cancellationToken))!;
-        await accounts.UpdateAsync(account with { Name = erasure.TombstoneName, SubjectSalt = null, SecretHash = string.Empty }, [], audit, cancellationToken);
+        await accounts.UpdateAsync(account with { Name = SubjectAccessService.TombstoneName(erasure.SubjectId), SubjectSalt = null, SecretHash = string.Empty }, [], audit, cancellationToken);
         return true;
     }
 

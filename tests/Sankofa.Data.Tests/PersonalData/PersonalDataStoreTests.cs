@@ -48,8 +48,8 @@ public sealed class PersonalDataStoreTests
         await store.StoreFieldsAsync("usr-1", new Dictionary<string, string> { ["email"] = "pd1:a" }, Now, CancellationToken.None);
         var audit = new AuditEvent("api:usr-officer", SubjectAccessService.ErasedAction, "identity:usr-1", """{"keyDestroyed":true}""");
 
-        var erased = await store.EraseAsync(new SubjectErasure("usr-1", "~erased:usr-1", Now.AddMinutes(1)), audit, CancellationToken.None);
-        var again = await store.EraseAsync(new SubjectErasure("usr-1", "~erased:usr-1", Now.AddMinutes(2)), audit, CancellationToken.None);
+        var erased = await store.EraseAsync(new SubjectErasure("usr-1", "ama", Now.AddMinutes(1)), audit, CancellationToken.None);
+        var again = await store.EraseAsync(new SubjectErasure("usr-1", "ama", Now.AddMinutes(2)), audit, CancellationToken.None);
 
         Assert.True(erased);
         Assert.False(again);
@@ -71,7 +71,7 @@ public sealed class PersonalDataStoreTests
     {
         await using var test = await TestStore.CreateAsync(provider);
 
-        Assert.True(await test.PersonalData.EraseAsync(new SubjectErasure("usr-9", "~erased:usr-9", Now), new AuditEvent("tester", SubjectAccessService.ErasedAction, "identity:usr-9", "{}"),
+        Assert.True(await test.PersonalData.EraseAsync(new SubjectErasure("usr-9", "nobody", Now), new AuditEvent("tester", SubjectAccessService.ErasedAction, "identity:usr-9", "{}"),
             CancellationToken.None));
 
         Assert.Equal(new SubjectKeyRecord("usr-9", null, Now, Now), await test.PersonalData.GetKeyAsync("usr-9", CancellationToken.None));

@@ -124,7 +124,9 @@ public sealed class PersonalDataGraphQLTests(PersonalDataGraphQLTests.Server fix
         // Behind the API: the key is gone, the salt too, and no row of the store holds the name, address or display name.
         Assert.Equal([""], await S.StoreColumnAsync("SELECT coalesce(hex(wrapped_key), '') FROM personal_data_keys WHERE subject_id = $id", id));
         Assert.Equal([""], await S.StoreColumnAsync("SELECT coalesce(hex(subject_salt), '') FROM accounts WHERE id = $id", id));
-        foreach (var query in new[] { "SELECT name FROM accounts", "SELECT coalesce(payload, '') FROM audit_entries", "SELECT sealed_value FROM personal_data_fields" })
+        // Nor its blind index: no one finds the account by its name any more.
+        Assert.Equal([""], await S.StoreColumnAsync("SELECT coalesce(hex(name_index), '') FROM accounts WHERE id = $id", id));
+        foreach (var query in new[] { "SELECT coalesce(name, '') || coalesce(sealed_name, '') FROM accounts", "SELECT coalesce(payload, '') FROM audit_entries", "SELECT sealed_value FROM personal_data_fields" })
         {
             Assert.DoesNotContain(await S.StoreColumnAsync(query, id), IsPersonal);
         }
@@ -136,6 +138,14 @@ public sealed class PersonalDataGraphQLTests(PersonalDataGraphQLTests.Server fix
         Assert.Equal("""{"keyDestroyed":true,"fields":["displayName","email"],"name":"replaced","subjectSalt":"deleted","secretHash":"deleted"}""",
             erasure.GetProperty("payload").GetString());
         Assert.Contains(entries, e => e.GetProperty("action").GetString() == "identity.account.revoked" && e.GetProperty("actor").GetString() == "graphql:" + officerId);
+
+        // The name is free again: a new account takes it, with nothing linking the two.
+        using (var reused = await S.Client.PostAsJsonAsync("api/v1/identities/users", new { userName, roles = new[] { "viewer@acme" } }))
+        {
+            var body = await reused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(reused.IsSuccessStatusCode, body.ToString());
+            Assert.NotEqual(id, body.GetProperty("identity").GetProperty("id").GetString());
+        }
 
         // Every entry, the subject's included, verifies against the roots read from the chain.
         var chain = await ChainAudit.WaitAllAnchoredAsync(S.Client, [.. entries.Select(e => e.GetProperty("id").GetInt64())], TimeSpan.FromSeconds(60));

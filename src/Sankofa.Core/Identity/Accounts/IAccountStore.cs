@@ -21,8 +21,18 @@ public interface IAccountStore
     /// <summary>An account by id, or null.</summary>
     Task<StoredAccount?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>An account by user name or client id (exact, names are stored lower-case), or null.</summary>
+    /// <summary>
+    /// An account by user name or client id (exact: names are lower-case; sign-in trims and lower-cases what is typed
+    /// first), or null. An erased account is found by no name.
+    /// </summary>
     Task<StoredAccount?> FindByNameAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves names an older version stored in clear to their protected form (blind index, a user's name sealed), in batches
+    /// of <paramref name="batchSize"/>; each row changes only while still in the old form, so servers sharing the store may
+    /// run it at once. Returns how many rows this call changed.
+    /// </summary>
+    Task<int> ProtectClearNamesAsync(int batchSize, CancellationToken cancellationToken);
 
     /// <summary>A page of accounts, newest first.</summary>
     Task<AccountPage> ListAsync(AccountQuery query, CancellationToken cancellationToken);
@@ -52,7 +62,7 @@ public interface IAccountStore
 /// <summary>An account as stored. Never serialised as a whole: it holds the secret hash and the subject salt.</summary>
 /// <param name="Id">usr-… or svc-…: the on-chain identity id and the tokens' subject.</param>
 /// <param name="Kind">User or service.</param>
-/// <param name="Name">User name or client id, lower-case, unique across both kinds.</param>
+/// <param name="Name">User name or client id, lower-case, unique across both kinds; once erased, <c>~erased:&lt;id&gt;</c>.</param>
 /// <param name="SecretHash">Hash of the password or client secret (see <see cref="ISecretHasher"/>).</param>
 /// <param name="MustChangePassword">The password is a one-time one.</param>
 /// <param name="Status">Active, suspended or revoked, as decided here (the chain follows through the outbox).</param>

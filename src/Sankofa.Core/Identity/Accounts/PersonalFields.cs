@@ -14,7 +14,7 @@ public static class PersonalFields
     /// <summary>Field name of the display name.</summary>
     public const string DisplayName = "displayName";
 
-    /// <summary>Field name of the user name in an export (the account row keeps it for sign-in until erasure).</summary>
+    /// <summary>Field name of the user name: sealed on the account row (<see cref="IAccountNameProtector"/>) and opened in an export.</summary>
     public const string UserName = "userName";
 
     /// <summary>Longest e-mail address (RFC 5321's path limit).</summary>

@@ -1099,10 +1099,18 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnName("must_change_password");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("name");
+
+                    b.Property<byte[]>("NameIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_index");
+
+                    b.Property<string>("SealedName")
+                        .HasColumnType("text")
+                        .HasColumnName("sealed_name");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -1138,9 +1146,9 @@ namespace Sankofa.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_accounts_controller");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameIndex")
                         .IsUnique()
-                        .HasDatabaseName("ix_accounts_name");
+                        .HasDatabaseName("ix_accounts_name_index");
 
                     b.ToTable("accounts", (string)null);
                 });

@@ -1082,10 +1082,18 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnName("must_change_password");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<byte[]>("NameIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("name_index");
+
+                    b.Property<string>("SealedName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sealed_name");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -1121,9 +1129,9 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_accounts_controller");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameIndex")
                         .IsUnique()
-                        .HasDatabaseName("ix_accounts_name");
+                        .HasDatabaseName("ix_accounts_name_index");
 
                     b.ToTable("accounts", (string)null);
                 });

@@ -61,6 +61,9 @@ internal sealed class InMemoryAccountStore : IAccountStore
         }
     }
 
+    /// <summary>Names in memory were never stored in another form.</summary>
+    public Task<int> ProtectClearNamesAsync(int batchSize, CancellationToken cancellationToken) => Task.FromResult(0);
+
     public Task<AccountPage> ListAsync(AccountQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

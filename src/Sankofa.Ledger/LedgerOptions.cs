@@ -148,10 +148,11 @@ public sealed class LedgerOptions
     /// <summary>
     /// Most asset registrations packed into one SankofaCustody <c>registerBatch</c> transaction: concurrent registrations
     /// are queued and sent together, one transaction in flight at a time. The batch is smaller when the chain's block gas
-    /// limit, read once, calls for it: a batch takes at most half a block (docs/hardware.md). Default 1,000: about 170M
-    /// gas and 256 KB of call data. Every block costs the chain work in proportion to all the state it holds, so fewer,
-    /// fuller blocks are what keeps 100,000 registrations a matter of minutes. A node that caps a transaction's gas
-    /// (EIP-7825, 16,777,216 from Osaka on) or size (geth-style pools: 128 KiB) needs 60 or fewer.
+    /// limit, read once, calls for it: a batch takes at most half a block (docs/hardware.md). Default 1,000: about 161M
+    /// gas (estimated) and 256 KB of call data. Every block costs the chain work in proportion to all the state it holds,
+    /// so fewer, fuller blocks are what keeps 100,000 registrations a matter of minutes. A node that caps a transaction's
+    /// gas (EIP-7825, 16,777,216 from Osaka on) needs 80 or fewer; one that refuses transactions over 128 KiB (geth-style
+    /// pools), 500 or fewer.
     /// </summary>
     public int MaxRegistrationsPerTransaction { get; set; } = 1_000;
 

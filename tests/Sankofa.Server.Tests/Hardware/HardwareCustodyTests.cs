@@ -183,7 +183,7 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         var assets = new[] { "a", "b" }.Select(s => $"srv-{Guid.NewGuid().ToString("N")[..6]}-{s}").ToList();
         foreach (var id in assets)
         {
-            await Parties.CreateAsync(new { id, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + id });
+            await Parties.CreateAsync(new { id, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + id, hostId = "edge-002-h02" });
         }
 
         // The first registration resolves the supplier's key to its identity, which the server then keeps (Ledger:SignerCacheDuration).

@@ -19,6 +19,8 @@ namespace Sankofa.Ledger.Custody;
 /// </summary>
 internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
 {
+    // Distinct controller keys kept at most: far more than the parties signing at one time.
+    private const int SignerCacheCapacity = 10_000;
     private static readonly byte[] Zero = new byte[32];
     private readonly LedgerRuntime _runtime;
     private readonly ILogger _logger;
@@ -33,9 +35,6 @@ internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
         _registrations = new RegistrationBatcher(SendAsync, BlockGasLimitAsync, options.Value, logger);
         _signers = new SignerCache(options.Value.SignerCacheDuration, SignerCacheCapacity, time);
     }
-
-    // Distinct controller keys kept at most: far more than the parties signing at one time.
-    private const int SignerCacheCapacity = 10_000;
 
     public async Task<byte[]> DigestAsync(CustodyAction action, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@
 # resource-hours, InvoiceVerifier.Verify for a day and a month, a billing run end to end, `sankofa billing verify`).
 # hardware (issue 16; not in "all"): `bench/run.sh hardware [--components 20] [--events 30] [--assets 100000] [--requests 2000]
 # [--concurrency 32]` (provenance over HTTP beside /healthz, `sankofa vm provenance --verify`, N assets registered with their
-# first custody event through the API against pre-signed transactions straight to anvil; e.g. `--assets 2000` to try it,
+# first custody event through the API against the same registrations pre-signed straight to a fresh anvil; e.g. `--assets 2000` to try it,
 # `--assets 0` to skip the registrations while iterating on provenance).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -146,11 +146,22 @@ public sealed class LedgerOptions
     public long MaxTransitionGasPerTransaction { get; set; } = 15_000_000;
 
     /// <summary>
-    /// Asset registrations packed into one SankofaCustody <c>registerBatch</c> transaction: concurrent registrations are
-    /// queued and sent together, one transaction in flight at a time. Default 50: about 8.7M gas (measured: 518,529 for
-    /// three), 10.8M with the quarter added to the estimate, under the 16,777,216 per-transaction cap of EIP-7825.
+    /// Most asset registrations packed into one SankofaCustody <c>registerBatch</c> transaction: concurrent registrations
+    /// are queued and sent together, one transaction in flight at a time. The batch is smaller when the chain's block gas
+    /// limit, read once, calls for it: a batch takes at most half a block (docs/hardware.md). Default 1,000: about 161M
+    /// gas (estimated) and 256 KB of call data. Every block costs the chain work in proportion to all the state it holds,
+    /// so fewer, fuller blocks are what keeps 100,000 registrations a matter of minutes. A node that caps a transaction's
+    /// gas (EIP-7825, 16,777,216 from Osaka on) needs 80 or fewer; one that refuses transactions over 128 KiB (geth-style
+    /// pools), 500 or fewer.
     /// </summary>
-    public int MaxRegistrationsPerTransaction { get; set; } = 50;
+    public int MaxRegistrationsPerTransaction { get; set; } = 1_000;
+
+    /// <summary>
+    /// How long the identity a custody signature's key resolved to on IdentityRegistry is reused before it is read again.
+    /// The contract checks every signature again, so a key rebound meanwhile costs its event a refusal by the contract,
+    /// not a wrong record. Default 10 seconds; zero reads it for every signature.
+    /// </summary>
+    public TimeSpan SignerCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Batch ids read per rootsOf call. Default 500.</summary>
     public int RootsReadChunkSize { get; set; } = 500;

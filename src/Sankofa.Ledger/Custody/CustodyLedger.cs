@@ -19,17 +19,21 @@ namespace Sankofa.Ledger.Custody;
 /// </summary>
 internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
 {
+    // Distinct controller keys kept at most: far more than the parties signing at one time.
+    private const int SignerCacheCapacity = 10_000;
     private static readonly byte[] Zero = new byte[32];
     private readonly LedgerRuntime _runtime;
     private readonly ILogger _logger;
     private readonly RegistrationBatcher _registrations;
+    private readonly SignerCache _signers;
     private long _sequence;
 
-    public CustodyLedger(LedgerRuntime runtime, IOptions<LedgerOptions> options, ILogger<CustodyLedger> logger)
+    public CustodyLedger(LedgerRuntime runtime, IOptions<LedgerOptions> options, TimeProvider time, ILogger<CustodyLedger> logger)
     {
         _runtime = runtime;
         _logger = logger;
-        _registrations = new RegistrationBatcher(SendAsync, options.Value, logger);
+        _registrations = new RegistrationBatcher(SendAsync, BlockGasLimitAsync, options.Value, logger);
+        _signers = new SignerCache(options.Value.SignerCacheDuration, SignerCacheCapacity, time);
     }
 
     public async Task<byte[]> DigestAsync(CustodyAction action, CancellationToken cancellationToken)
@@ -66,7 +70,17 @@ internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
         }
 
         var connection = _runtime.Connection;
-        var identity = await IdentityRegistryCalls.IdentityOfAsync(connection.Rpc, connection.IdentityRegistryAddress, signer, cancellationToken).ConfigureAwait(false);
+        var key = connection.IdentityRegistryAddress + signer;
+        var identity = _signers.Get(key);
+        if (identity is null)
+        {
+            identity = await IdentityRegistryCalls.IdentityOfAsync(connection.Rpc, connection.IdentityRegistryAddress, signer, cancellationToken).ConfigureAwait(false);
+            if (identity is not null)
+            {
+                _signers.Remember(key, identity);
+            }
+        }
+
         return identity is not null && identity.AsSpan().SequenceEqual(LedgerIds.Of(identityId));
     }
 
@@ -128,6 +142,12 @@ internal sealed partial class CustodyLedger : ICustodyLedger, IAsyncDisposable
             }, cancellationToken).ConfigureAwait(false);
         LogRecorded(_logger, action, receipt.TransactionHash, receipt.BlockNumber);
         return new LedgerReceipt(receipt.TransactionHash, receipt.BlockNumber);
+    }
+
+    private async Task<long> BlockGasLimitAsync(CancellationToken cancellationToken)
+    {
+        var block = await _runtime.Connection.Rpc.CallAsync("eth_getBlockByNumber", cancellationToken, "latest", false).ConfigureAwait(false);
+        return Hex.ToLong(block.GetProperty("gasLimit"));
     }
 
     private static string CustodyAddress(LedgerConnection connection) =>

@@ -47,6 +47,7 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private DateTimeOffset _gasPriceReadAt;
     private int _queued;
     private volatile string? _lastError;
+    private TimeSpan _lastMineDuration; // the watcher's alone
 
     public LedgerGateway(JsonRpcClient rpc, TransactionSigner signer, LedgerOptions options, LedgerMetrics metrics, TimeProvider time, ILogger logger)
     {

@@ -32,7 +32,7 @@ public sealed class RegistrationBatcherTests
             }
 
             return new LedgerReceipt("0x" + sent.Count, sent.Count);
-        }, new LedgerOptions { MaxRegistrationsPerTransaction = 3 }, NullLogger.Instance);
+        }, Gas(1_000_000_000), new LedgerOptions { MaxRegistrationsPerTransaction = 3 }, NullLogger.Instance);
 
         var first = batcher.SubmitAsync(Registration(0), "a0", CancellationToken.None);
         await firstInFlight.Task;
@@ -63,7 +63,7 @@ public sealed class RegistrationBatcherTests
             return action.Contains("assets", StringComparison.Ordinal) || action.EndsWith("a2", StringComparison.Ordinal)
                 ? throw new CustodyRefusedException("NotSupplier", "refused: " + action)
                 : new LedgerReceipt("0x" + sent.Count, sent.Count);
-        }, new LedgerOptions(), NullLogger.Instance);
+        }, Gas(1_000_000_000), new LedgerOptions(), NullLogger.Instance);
 
         var first = batcher.SubmitAsync(Registration(0), "a0", CancellationToken.None);
         await firstInFlight.Task;
@@ -77,6 +77,53 @@ public sealed class RegistrationBatcherTests
         Assert.Equal(
             ["registration of asset a0", "registration of 3 assets", "registration of asset a1", "registration of asset a2", "registration of asset a3"], sent);
     }
+
+    [Fact]
+    public async Task A_batch_takes_at_most_half_the_chain_s_block_gas_limit_read_once()
+    {
+        var sent = new List<string>();
+        var firstInFlight = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var reads = 0;
+        // Room for two registrations in half a block, with the quarter added to the estimate.
+        var blockGasLimit = 2 * 2 * (RegistrationBatcher.GasPerRegistration * 5 / 4);
+        await using var batcher = new RegistrationBatcher(async (action, _, _) =>
+        {
+            sent.Add(action);
+            if (sent.Count == 1)
+            {
+                firstInFlight.SetResult();
+                await releaseFirst.Task;
+            }
+
+            return new LedgerReceipt("0x" + sent.Count, sent.Count);
+        }, _ =>
+        {
+            Interlocked.Increment(ref reads);
+            return Task.FromResult(blockGasLimit);
+        }, new LedgerOptions { MaxRegistrationsPerTransaction = 50 }, NullLogger.Instance);
+
+        var first = batcher.SubmitAsync(Registration(0), "a0", CancellationToken.None);
+        await firstInFlight.Task;
+        var rest = Enumerable.Range(1, 5).Select(i => batcher.SubmitAsync(Registration(i), "a" + i, CancellationToken.None)).ToList();
+        releaseFirst.SetResult();
+        await first;
+        await Task.WhenAll(rest);
+
+        Assert.Equal(["registration of asset a0", "registration of 2 assets", "registration of 2 assets", "registration of asset a5"], sent);
+        Assert.Equal(1, reads);
+    }
+
+    [Theory]
+    [InlineData(1_000_000_000, 1_000, 1_000)] // the embedded chain's and the genesis's limit: the configured maximum
+    [InlineData(1_000_000_000, 5_000, 2_222)] // half of 1,000,000,000 over 225,000 (180,000 and a quarter)
+    [InlineData(30_000_000, 1_000, 66)] // a node with the common 30M limit
+    [InlineData(100_000, 1_000, 1)] // a block too small for two: one at a time, as register
+    [InlineData(1_000_000_000, 0, 1)]
+    public void The_batch_size_follows_the_block_gas_limit_up_to_the_configured_maximum(long blockGasLimit, int maximum, int expected) =>
+        Assert.Equal(expected, RegistrationBatcher.BatchSize(blockGasLimit, maximum));
+
+    private static Func<CancellationToken, Task<long>> Gas(long blockGasLimit) => _ => Task.FromResult(blockGasLimit);
 
     private static RegisterAssetFunction Registration(int i) => new()
     {

@@ -8,6 +8,7 @@ using Sankofa.Core.Hardware;
 using Sankofa.Ledger.Custody;
 using Sankofa.Ledger.Resources;
 using Sankofa.Server.Hardware;
+using Sankofa.Server.Tests.Identity.Accounts;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
 
@@ -183,6 +184,38 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         Assert.Equal(2, events.GetArrayLength());
         Assert.Equal((supplier.Id, carrier.Id), (events[1].GetProperty("party").GetString(), events[1].GetProperty("to").GetString()));
     }
+
+    [Fact]
+    public async Task A_registration_signed_by_a_supplier_suspended_after_its_key_was_resolved_and_kept_is_refused_by_the_contract_naming_the_reason()
+    {
+        var supplier = await Parties.PartyAsync("supplier");
+        var assets = new[] { "a", "b" }.Select(s => $"srv-{Guid.NewGuid().ToString("N")[..6]}-{s}").ToList();
+        foreach (var id in assets)
+        {
+            await Parties.CreateAsync(new { id, kind = "server", manufacturer = "Acme", model = "R750", serial = "SN-" + id, hostId = "edge-002-h02" });
+        }
+
+        // The first registration resolves the supplier's key to its identity, which the server then keeps (Ledger:SignerCacheDuration).
+        await Parties.SubmitAsync(assets[0], Registration(assets[0], supplier), supplier);
+        using (var suspended = await H.Client.PostAsync($"api/v1/identities/{supplier.Id}/suspend", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        }
+
+        await IdentityPolling.WaitRecordedAsync(H.Client, supplier.Id);
+
+        // The server's check passes on the kept answer (the key is still the supplier's); the contract checks again and refuses.
+        var body = JsonSerializer.SerializeToNode(Registration(assets[1], supplier))!.AsObject();
+        body["signature"] = await Parties.SignAsync(assets[1], Registration(assets[1], supplier), supplier);
+        using var refused = await H.Client.PostAsJsonAsync($"api/v1/assets/{assets[1]}/custody", body);
+        var problem = (await ReadAsync(refused, HttpStatusCode.Conflict)).ToString();
+        Assert.Contains("\"signature\"", problem, StringComparison.Ordinal);
+        Assert.Contains("NotSupplier", problem, StringComparison.Ordinal);
+        Assert.Empty((await H.Client.GetFromJsonAsync<JsonElement>($"api/v1/assets/{assets[1]}")).GetProperty("events").EnumerateArray());
+    }
+
+    private static object Registration(string assetId, CustodyParty supplier) =>
+        new { kind = "registration", documentHash = CustodyParties.Doc("invoice " + assetId), party = supplier.Id };
 
     private async Task<JsonElement> SubmitGraphAsync(string assetId, object request, CustodyParty signer, CustodyParty? receiver = null)
     {

@@ -31,7 +31,8 @@ public sealed record CustodyGap(string? AssetId, CustodyGapKind Kind, string Rea
 /// <summary>An asset and its custody events, as the rules read them.</summary>
 /// <param name="Asset">The asset.</param>
 /// <param name="Events">Its events, in sequence order.</param>
-public sealed record AssetCustody(Asset Asset, IReadOnlyList<CustodyEvent> Events);
+/// <param name="CreatedAt">When the control plane added it (default where unknown, as for an asset read from the chain).</param>
+public sealed record AssetCustody(Asset Asset, IReadOnlyList<CustodyEvent> Events, DateTimeOffset CreatedAt = default);
 
 /// <summary>
 /// The custody rules (docs/hardware.md): an asset's custody is whole when its events start with the supplier's

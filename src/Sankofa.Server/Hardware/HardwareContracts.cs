@@ -20,8 +20,6 @@ public sealed record AssetResponse(
     internal static AssetResponse From(StoredAsset s) => new(
         s.Asset.Id, HardwareNames.Name(s.Asset.Kind), s.Asset.Manufacturer, s.Asset.Model, s.Asset.Serial, [.. s.Asset.Firmware.Select(f => new FirmwareRequest(f.Component, f.Version))],
         s.Asset.ServerId, s.Asset.HostId, HardwareService.Hex(s.Asset.Hash()), s.CreatedAt);
-
-    internal static AssetResponse From(Asset a) => From(new StoredAsset(a, default, 0));
 }
 
 /// <summary>A page of assets.</summary>
@@ -107,7 +105,7 @@ public sealed record ProvenanceResponse(
 {
     internal static ProvenanceResponse From(Provenance p)
     {
-        var items = p.Hardware.Select(h => (h.Asset, Response: new ProvenanceAssetResponse(AssetResponse.From(h.Asset), [.. h.Events.Select(CustodyEventResponse.From)]))).ToList();
+        var items = p.Hardware.Select(h => (h.Asset, Response: new ProvenanceAssetResponse(AssetResponse.From(new StoredAsset(h.Asset, h.CreatedAt, 0)), [.. h.Events.Select(CustodyEventResponse.From)]))).ToList();
         return new(p.ResourceId, p.SiteId, p.HostId, p.Verified, items.FirstOrDefault(i => i.Asset.Kind == AssetKind.Server).Response,
             [.. items.Where(i => i.Asset.Kind != AssetKind.Server).Select(i => i.Response)], [.. p.Gaps.Select(CustodyGapResponse.From)]);
     }

@@ -144,7 +144,7 @@ public sealed class ProvenanceResult(Provenance provenance) : IResult, IStatusCo
         WriteNullable(writer, ServerId, asset.ServerId);
         WriteNullable(writer, HostId, asset.HostId);
         WriteHex(writer, Hash, asset.Hash());
-        writer.WriteString(CreatedAt, default(DateTimeOffset)); // AssetResponse.From(Asset): a provenance's assets carry no creation time
+        writer.WriteString(CreatedAt, custody.CreatedAt);
         writer.WriteEndObject();
         writer.WriteStartArray(Events);
         foreach (var e in custody.Events)

@@ -83,7 +83,7 @@ internal sealed class FakeAssetStore : IAssetStore
             return Task.FromResult<IReadOnlyList<AssetCustody>>(
             [
                 .. _assets.Where(a => servers.Contains(a.Asset.Id) || (a.Asset.ServerId is { } s && servers.Contains(s)))
-                    .Select(a => new AssetCustody(a.Asset, [.. _events.Where(e => e.AssetId == a.Asset.Id).OrderBy(e => e.Sequence)])),
+                    .Select(a => new AssetCustody(a.Asset, [.. _events.Where(e => e.AssetId == a.Asset.Id).OrderBy(e => e.Sequence)], a.CreatedAt)),
             ]);
         }
     }

@@ -94,6 +94,8 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         Assert.True(provenance.GetProperty("verified").GetBoolean());
         Assert.Equal(server, provenance.GetProperty("server").GetProperty("asset").GetProperty("id").GetString());
         Assert.Equal(disk, Assert.Single(provenance.GetProperty("components").EnumerateArray()).GetProperty("asset").GetProperty("id").GetString());
+        var added = timeline.GetProperty("asset").GetProperty("createdAt").GetDateTimeOffset(); // the provenance names when each asset was added
+        Assert.Equal(added, provenance.GetProperty("server").GetProperty("asset").GetProperty("createdAt").GetDateTimeOffset());
         // GraphQL answers the same provenance.
         using (var graph = await H.Client.PostAsJsonAsync("graphql", new
         {

@@ -75,7 +75,7 @@ internal sealed class AssetStore(IStoreContextFactory contexts, TimeProvider tim
         var assets = await (hostId is null ? allHostAssets(db) : hostAssets(db, hostId)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var lists = await db.Database.SqlQuery<EventList>(HostEvents(db.Database.IsNpgsql(), hostId)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var events = lists.ToDictionary(l => l.AssetId, l => ParseEvents(l.AssetId, l.Events), StringComparer.Ordinal);
-        return [.. assets.Select(a => ToDomain(a)).Select(a => new AssetCustody(a.Asset, events.TryGetValue(a.Asset.Id, out var e) ? e : [], a.CreatedAt))];
+        return [.. assets.Select(ToDomain).Select(a => new AssetCustody(a.Asset, events.TryGetValue(a.Asset.Id, out var e) ? e : [], a.CreatedAt))];
     }
 
     public async Task<long> CustodyVersionAsync(CancellationToken cancellationToken)

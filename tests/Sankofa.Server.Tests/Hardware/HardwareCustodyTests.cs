@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Sankofa.Core.Access;
 using Sankofa.Core.Hardware;
 using Sankofa.Ledger.Custody;
 using Sankofa.Ledger.Resources;
@@ -144,6 +145,10 @@ public sealed class HardwareCustodyTests(ProvisioningFixture fixture) : IClassFi
         var written = await H.Client.GetStringAsync($"api/v1/resources/{placed.Id}/provenance");
         var json = H.Server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         Assert.Equal(written, JsonSerializer.Serialize(JsonSerializer.Deserialize<ProvenanceResponse>(written, json), json));
+        // …and the values are those of ProvenanceResponse.From (the mapping GraphQL answers with) for the same provenance.
+        var operatorCaller = new Caller("usr-provenance-check", "provenance-check", [new RoleGrant(Roles.PlatformAdmin, null)]);
+        var found = (await H.Server.Services.GetRequiredService<ProvenanceService>().GetAsync(operatorCaller, placed.Id, default)).Value!;
+        Assert.Equal(JsonSerializer.Serialize(ProvenanceResponse.From(found), json), written);
 
         // Without the option the same VM is placed as before.
         Assert.StartsWith("edge-001-h0", (await H.CreateAsync(ProvisioningHarness.Vm(project, "edge-001", "hw-3"))).Placement.HostId, StringComparison.Ordinal);

@@ -25,6 +25,14 @@ public static class StoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
         services.AddSingleton(Options.Create(options));
+        var replicas = configuration.GetSection(Core.Replicas.ReplicaOptions.Section).Get<Core.Replicas.ReplicaOptions>() ?? new Core.Replicas.ReplicaOptions();
+        if (replicas.TakeoverInterval <= TimeSpan.Zero || replicas.Keepalive < TimeSpan.FromSeconds(1))
+        {
+            throw new OptionsValidationException(Core.Replicas.ReplicaOptions.Section, typeof(Core.Replicas.ReplicaOptions),
+                ["Replicas:TakeoverInterval must be positive and Replicas:Keepalive at least one second."]);
+        }
+
+        services.AddSingleton(Options.Create(replicas));
         switch (options.Provider.ToUpperInvariant())
         {
             case "SQLITE":
@@ -36,6 +44,8 @@ public static class StoreServiceCollectionExtensions
                     new StoreContextFactory<SqliteSankofaDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteSankofaDbContext>>(), serializeWrites: true));
                 services.AddDbContext<SqliteOidcDbContext>(o => o.UseSqlite(connection, s => s.MigrationsHistoryTable(OidcDbContext.HistoryTable)).AddInterceptors(new SqlitePragmas()).UseOpenIddict());
                 services.AddScoped<OidcDbContext>(sp => sp.GetRequiredService<SqliteOidcDbContext>());
+                // One server by construction: the file is this process's alone.
+                services.AddSingleton<Core.Replicas.IReplicaLocks, Core.Replicas.ProcessLocks>();
                 break;
             case "POSTGRES" or "POSTGRESQL":
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -49,6 +59,7 @@ public static class StoreServiceCollectionExtensions
                     new StoreContextFactory<PostgresSankofaDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresSankofaDbContext>>(), serializeWrites: false));
                 services.AddDbContext<PostgresOidcDbContext>(o => o.UseNpgsql(options.ConnectionString, s => s.MigrationsHistoryTable(OidcDbContext.HistoryTable)).UseOpenIddict());
                 services.AddScoped<OidcDbContext>(sp => sp.GetRequiredService<PostgresOidcDbContext>());
+                services.AddSingleton<Core.Replicas.IReplicaLocks>(new Replicas.PostgresReplicaLocks(options.ConnectionString, replicas));
                 break;
             default:
                 throw new OptionsValidationException("Store:Provider", typeof(StoreOptions),

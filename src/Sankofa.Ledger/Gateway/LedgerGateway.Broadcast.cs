@@ -48,6 +48,11 @@ internal sealed partial class LedgerGateway
 
                 pending.Accepted = true;
             }
+            else if (pending.IsFiller && (IsNonceTooLow(error.Message) || IsReplacement(error.Message)))
+            {
+                // The nonce is taken after all (mined, or another replica's transaction is in the pool): nothing to fill.
+                Drop(pending);
+            }
             else if (IsNonceTooLow(error.Message))
             {
                 // Maybe mined already (receipt pending), maybe displaced: the watcher decides.
@@ -82,6 +87,10 @@ internal sealed partial class LedgerGateway
         message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)
         || message.Contains("NONCE_TOO_LOW", StringComparison.OrdinalIgnoreCase)
         || message.Contains("nonce is too low", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsReplacement(string message) =>
+        message.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("REPLACEMENT_UNDERPRICED", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsUnderpriced(string message) =>
         message.Contains("underpriced", StringComparison.OrdinalIgnoreCase)

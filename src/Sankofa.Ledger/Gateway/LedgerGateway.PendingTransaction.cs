@@ -28,6 +28,9 @@ internal sealed partial class LedgerGateway
 
         public bool HoldsCapacity { get; set; }
 
+        /// <summary>A transfer to self that only fills a nonce nobody else holds.</summary>
+        public bool IsFiller { get; init; }
+
         /// <summary>The node found the gas price too low; sign again at the same nonce with a fresh price.</summary>
         public bool NeedsReprice { get; set; }
 

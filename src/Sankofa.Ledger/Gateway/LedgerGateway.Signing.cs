@@ -7,9 +7,14 @@ namespace Sankofa.Ledger.Gateway;
 // Nonces, gas price and the bookkeeping of each transaction from signing to its receipt or rejection.
 internal sealed partial class LedgerGateway
 {
-    private async Task EnsureNonceAndGasPriceAsync(CancellationToken stop)
+    /// <summary>
+    /// Reads the next nonce from the chain's pending count the first time, and every time when <paramref name="resync"/>
+    /// (replicas: another one signed meanwhile); never goes below the local next nonce, which our own transactions hold.
+    /// </summary>
+    private async Task EnsureNonceAndGasPriceAsync(CancellationToken stop, bool resync = false)
     {
-        if (Volatile.Read(ref _nextNonce) < 0)
+        var first = Volatile.Read(ref _nextNonce) < 0;
+        if (first || resync)
         {
             var nonce = Hex.ToLong(await _rpc.CallAsync("eth_getTransactionCount", stop, _signer.Address, "pending").ConfigureAwait(false));
             lock (_gate)
@@ -17,7 +22,10 @@ internal sealed partial class LedgerGateway
                 _nextNonce = Math.Max(_nextNonce, nonce);
             }
 
-            Log.NonceSynchronised(_logger, _signer.Address, nonce);
+            if (first)
+            {
+                Log.NonceSynchronised(_logger, _signer.Address, nonce);
+            }
         }
 
         if (_gasPrice < 0 || _time.GetUtcNow() - _gasPriceReadAt > TimeSpan.FromSeconds(30))
@@ -74,6 +82,24 @@ internal sealed partial class LedgerGateway
             pending.HoldsCapacity = false;
             _byOperation.Remove(pending.Request.OperationId);
             pending.Completion.TrySetException(new InvalidOperationException($"The node rejected the transaction for '{pending.Request.OperationId}': {error.Message}", error));
+        }
+    }
+
+    /// <summary>Stops tracking a filler whose nonce turned out taken.</summary>
+    private void Drop(PendingTransaction filler)
+    {
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(filler.Signed!.Nonce, out var current) && ReferenceEquals(current, filler))
+            {
+                _inFlight.Remove(filler.Signed.Nonce);
+            }
+        }
+
+        if (filler.HoldsCapacity)
+        {
+            filler.HoldsCapacity = false;
+            _capacity.Release();
         }
     }
 

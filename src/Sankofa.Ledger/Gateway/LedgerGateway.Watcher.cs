@@ -203,29 +203,39 @@ internal sealed partial class LedgerGateway
     /// <summary>
     /// Transactions waiting long is the sign of a gap: nonces below the lowest in-flight one that the chain never
     /// mined (an embedded chain that crashed lost its last blocks). Fill them with transfers to self so the queue moves.
+    /// With replicas such a nonce may be another replica's transaction still in the node's pool: under the key's lock,
+    /// only nonces below the pending count (mined or pooled) are taken, the rest are the gap.
     /// </summary>
     private async Task FillNonceGapAsync(CancellationToken stop)
     {
-        var mined = Hex.ToLong(await _rpc.CallAsync("eth_getTransactionCount", stop, _signer.Address, "latest").ConfigureAwait(false));
-        var fillers = new List<PendingTransaction>();
-        lock (_gate)
+        var held = await AcquireSignerLockAsync(stop).ConfigureAwait(false);
+        try
         {
-            if (_inFlight.Count == 0)
+            var taken = Hex.ToLong(await _rpc.CallAsync("eth_getTransactionCount", stop, _signer.Address, held is null ? "latest" : "pending").ConfigureAwait(false));
+            var fillers = new List<PendingTransaction>();
+            lock (_gate)
             {
-                return;
+                if (_inFlight.Count == 0)
+                {
+                    return;
+                }
+
+                var lowest = _inFlight.Keys.First();
+                for (var nonce = taken; nonce < lowest; nonce++)
+                {
+                    fillers.Add(NewFiller(nonce));
+                }
             }
 
-            var lowest = _inFlight.Keys.First();
-            for (var nonce = mined; nonce < lowest; nonce++)
+            if (fillers.Count > 0)
             {
-                fillers.Add(NewFiller(nonce));
+                Log.FillingGap(_logger, taken, fillers.Count);
+                await BroadcastAsync(fillers, stop).ConfigureAwait(false);
             }
         }
-
-        if (fillers.Count > 0)
+        finally
         {
-            Log.FillingGap(_logger, mined, fillers.Count);
-            await BroadcastAsync(fillers, stop).ConfigureAwait(false);
+            await ReleaseAsync(held).ConfigureAwait(false);
         }
     }
 
@@ -234,6 +244,7 @@ internal sealed partial class LedgerGateway
     {
         var filler = new PendingTransaction(new TransactionRequest($"nonce-filler:{nonce}", _signer.Address, [], 21_000))
         {
+            IsFiller = true,
             Signed = _signer.Sign(new UnsignedTransaction(nonce, _signer.Address, [], 21_000, _gasPrice, BigInteger.Zero)),
             SignedAt = _time.GetTimestamp(),
         };

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sankofa.Core.Ledger;
+using Sankofa.Core.Replicas;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Rpc;
 
@@ -14,6 +15,9 @@ namespace Sankofa.Ledger.Gateway;
 /// nonce gap. Operation ids make a re-send of the same intent join the one already in flight. Completed operations
 /// are deliberately not cached: after a chain rollback a cached receipt would claim something the chain no longer
 /// holds, and a later re-send is harmless because the contracts are idempotent.
+/// Replicas of the control plane share its one key: with locks that span processes, each batch is signed and broadcast
+/// under the key's replica lock with the nonce read again from the chain's pending count, so no two replicas sign the
+/// same nonce; alone (SQLite, one process) nothing of that runs and nonces stay local.
 /// </summary>
 internal sealed partial class LedgerGateway : IAsyncDisposable
 {
@@ -30,6 +34,8 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _mineWhenStalled;
+    private readonly IReplicaLocks? _replicas; // null when no other process signs with this key
+    private readonly string _signerLock;
     private readonly Channel<PendingTransaction> _outbox = Channel.CreateUnbounded<PendingTransaction>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PendingTransaction> _byOperation = new(StringComparer.Ordinal);
@@ -49,8 +55,11 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private volatile string? _lastError;
     private TimeSpan _lastMineDuration; // the watcher's alone
 
-    public LedgerGateway(JsonRpcClient rpc, TransactionSigner signer, LedgerOptions options, LedgerMetrics metrics, TimeProvider time, ILogger logger)
+    public LedgerGateway(
+        JsonRpcClient rpc, TransactionSigner signer, LedgerOptions options, LedgerMetrics metrics, TimeProvider time, ILogger logger, IReplicaLocks? replicas = null)
     {
+        _replicas = replicas is { SpansProcesses: true } ? replicas : null;
+        _signerLock = "ledger-signer:" + signer.Address.ToLowerInvariant();
         // No RPC URL means the embedded anvil; without a block time it mines instantly (see MineIfStalledAsync).
         _mineWhenStalled = options.RpcUrl is null && options.BlockTimeSeconds is not > 0;
         _rpc = rpc;
@@ -152,13 +161,17 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
                     batch.Add(pending);
                 }
 
+                IReplicaLock? held = null;
                 try
                 {
-                    await EnsureNonceAndGasPriceAsync(stop).ConfigureAwait(false);
+                    held = await AcquireSignerLockAsync(stop).ConfigureAwait(false);
+                    // Under the lock the pending count includes every other replica's transactions: they were broadcast before it was released.
+                    await EnsureNonceAndGasPriceAsync(stop, resync: held is not null).ConfigureAwait(false);
                 }
                 catch (LedgerUnavailableException ex)
                 {
                     // Nothing was signed yet: put the batch back and wait before asking the node again.
+                    await ReleaseAsync(held).ConfigureAwait(false);
                     Failed("transport", ex);
                     foreach (var pending in batch)
                     {
@@ -169,16 +182,23 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
                     continue;
                 }
 
-                lock (_gate)
+                try
                 {
-                    foreach (var pending in batch)
+                    lock (_gate)
                     {
-                        SignNext(pending);
+                        foreach (var pending in batch)
+                        {
+                            SignNext(pending);
+                        }
                     }
-                }
 
-                Interlocked.Add(ref _queued, -batch.Count);
-                await BroadcastAsync(batch, stop).ConfigureAwait(false);
+                    Interlocked.Add(ref _queued, -batch.Count);
+                    await BroadcastAsync(batch, stop).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await ReleaseAsync(held).ConfigureAwait(false);
+                }
 
                 // Only this loop releases, so the count cannot change between the check and the release.
                 if (_broadcasted.CurrentCount == 0)
@@ -189,6 +209,42 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>The key's replica lock when replicas share it (null alone); its store being away counts as the chain being away.</summary>
+    private async Task<IReplicaLock?> AcquireSignerLockAsync(CancellationToken stop)
+    {
+        if (_replicas is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _replicas.AcquireAsync(_signerLock, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new LedgerUnavailableException($"The signer's replica lock could not be taken: {ex.Message}", ex);
+        }
+    }
+
+    private async Task ReleaseAsync(IReplicaLock? held)
+    {
+        if (held is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await held.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The connection broke: the store ended the session, and the lock with it.
+            Failed("lock", ex);
         }
     }
 

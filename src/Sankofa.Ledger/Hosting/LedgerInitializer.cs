@@ -32,17 +32,20 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly IAuditLog? _audit;
+    private readonly Core.Replicas.IReplicaLocks? _replicas;
     private EmbeddedChain? _chain;
     private JsonRpcClient? _rpc;
     private LedgerGateway? _gateway;
     private SigningKey? _key;
 
     // audit: records key creation and contract deployment (control-plane mutations) when the host has an audit log.
+    // replicas: the store's locks, so that replicas sharing the key never sign the same nonce (none: this process alone).
     public LedgerInitializer(
         IOptions<LedgerOptions> options, LedgerPaths paths, LedgerRuntime runtime, LedgerMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory,
-        IAuditLog? audit = null)
+        IAuditLog? audit = null, Core.Replicas.IReplicaLocks? replicas = null)
     {
         _audit = audit;
+        _replicas = replicas;
         _options = options.Value;
         _paths = paths;
         _runtime = runtime;
@@ -142,7 +145,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
             await _rpc.CallAsync("anvil_setBalance", cancellationToken, key.Address, Hex.Quantity(EmbeddedBalance)).ConfigureAwait(false);
         }
 
-        _gateway = new LedgerGateway(_rpc, new TransactionSigner(key, chainId), _options, _metrics, _time, _loggerFactory.CreateLogger<LedgerGateway>());
+        _gateway = new LedgerGateway(_rpc, new TransactionSigner(key, chainId), _options, _metrics, _time, _loggerFactory.CreateLogger<LedgerGateway>(), _replicas);
         var (auditAnchor, generation) = await ResolveAuditAnchorAsync(chainId, embedded, cancellationToken).ConfigureAwait(false);
 
         if (!await AuditAnchorCalls.IsAnchorerAsync(_rpc, auditAnchor, key.Address, cancellationToken).ConfigureAwait(false))

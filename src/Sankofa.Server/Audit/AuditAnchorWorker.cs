@@ -2,25 +2,31 @@ using Microsoft.Extensions.Options;
 using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Audit;
 
 /// <summary>
 /// Drives <see cref="AuditAnchorer"/>: seal, anchor, and now and then reconcile with the chain. While the chain is
 /// unreachable it keeps sealing (entries stay safe in the database) and retries anchoring with growing delays.
+/// With replicas one leads it (<see cref="WorkerLeadership"/>): the sealer serialises anyway, and one anchorer keeps
+/// two replicas from sending the same roots; a new leader starts with a full reconcile, as a restart does.
 /// </summary>
 internal sealed partial class AuditAnchorWorker(
     AuditAnchorer anchorer,
     IAuditStore store,
     IChainRecovery recovery,
     AuditMetrics metrics,
+    WorkerLeadership leadership,
     IOptions<AuditOptions> options,
     TimeProvider time,
     ILogger<AuditAnchorWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("audit-anchorer", RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var failures = 0;

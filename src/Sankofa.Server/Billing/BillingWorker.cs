@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Billing;
 using Sankofa.Core.Ledger;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Billing;
 
@@ -30,13 +31,16 @@ public sealed class BillingOptions
 /// Billing's background work, each round: price books made while the chain was away recorded on chain
 /// (<see cref="PriceBookService.RecordPendingAsync"/>), then the billing runs' round (<see cref="BillingRunService.RunRoundAsync"/>:
 /// runs built and issued, invoices read back and settled, deposits credited). What is accepted is done once, however long
-/// the chain stays away and across restarts: the store says what is still to do.
+/// the chain stays away and across restarts: the store says what is still to do. With replicas one leads it
+/// (<see cref="WorkerLeadership"/>): a run is built and issued by one replica.
 /// </summary>
 internal sealed partial class BillingWorker(
-    PriceBookService books, BillingRunService runs, IOptions<BillingOptions> options, TimeProvider time, ILogger<BillingWorker> logger)
+    PriceBookService books, BillingRunService runs, WorkerLeadership leadership, IOptions<BillingOptions> options, TimeProvider time, ILogger<BillingWorker> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("billing", RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ChainRetryInterval, time);
         try

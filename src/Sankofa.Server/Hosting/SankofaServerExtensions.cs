@@ -75,6 +75,8 @@ public static class SankofaServerExtensions
         services.AddHostedService(sp => new DataDirectoryReport(tightened, sp.GetRequiredService<ILogger<DataDirectoryReport>>()));
         services.AddHostedService<MetricsBootstrap>();
         services.AddSankofaStore(builder.Configuration);
+        services.AddHostedService<StartupLock>();
+        services.AddSingleton<WorkerLeadership>();
         // Right after the store: its master-key check needs the migrated store and must stop a misconfigured server before the chain starts.
         services.AddSankofaPersonalData(builder.Configuration);
         services.AddSankofaLedger(builder.Configuration);

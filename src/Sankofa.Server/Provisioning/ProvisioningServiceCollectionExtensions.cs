@@ -70,6 +70,7 @@ internal static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<ResourceReadCache>();
         services.AddSingleton<ReconcilerSignal>();
         services.AddHostedService<ReconcilerWorker>();
+        services.AddHostedService<UsageMeteringWorker>();
         services.AddHostedService<ResourceChainCheckWorker>();
         return services;
     }

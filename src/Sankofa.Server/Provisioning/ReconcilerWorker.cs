@@ -7,14 +7,15 @@ namespace Sankofa.Server.Provisioning;
 /// <summary>
 /// Drives <see cref="ResourceReconciler"/>: every poll (or wake-up) it claims as many due resources as it has free
 /// slots (<see cref="ProvisioningOptions.Concurrency"/>) and reconciles them, never the same resource twice at a time,
-/// here or on another server sharing the store (claims are leases, renewed at every stored step); and
-/// every <see cref="ProvisioningOptions.MeteringInterval"/> it meters usage. All state is in the store, so a restart
-/// resumes where the last run stopped.
+/// here or on another server sharing the store (claims are leases, renewed at every stored step). All state is in the
+/// store, so a restart resumes where the last run stopped. Every replica runs it: a claim is an update that checks
+/// again that the resource is due, so two replicas never both claim one, each under its own
+/// <see cref="ProvisioningOptions.InstanceId"/>; a dead replica's claims run out after
+/// <see cref="ProvisioningOptions.ClaimDuration"/> (or at once when it restarts under the same id).
 /// </summary>
 internal sealed partial class ReconcilerWorker(
     IResourceStore store,
     ResourceReconciler reconciler,
-    UsageMetering metering,
     ReconcilerSignal signal,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
@@ -26,7 +27,6 @@ internal sealed partial class ReconcilerWorker(
     {
         var settings = options.Value;
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
-        var nextMetering = time.GetUtcNow();
         var resumed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -54,12 +54,6 @@ internal sealed partial class ReconcilerWorker(
 
                     await slots.WaitAsync(stoppingToken);
                     _ = RunAsync(resource, slots, stoppingToken);
-                }
-
-                if (time.GetUtcNow() >= nextMetering)
-                {
-                    await metering.MeterAsync(stoppingToken);
-                    nextMetering = time.GetUtcNow() + settings.MeteringInterval;
                 }
 
                 if (claimed.Count == free && free > 0)

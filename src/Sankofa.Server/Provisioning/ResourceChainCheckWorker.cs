@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Sankofa.Core;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Provisioning;
 
@@ -9,16 +10,20 @@ namespace Sankofa.Server.Provisioning;
 /// Drives <see cref="ResourceReconciler.FindLostAsync"/>: every Verified resource is checked against the chain at start
 /// and after the chain lost its state, the newest every <see cref="ProvisioningOptions.ChainCheckInterval"/>; those the
 /// chain lost go back to the reconciler, which records them again from the store (as the audit anchorer does with roots).
+/// With replicas one leads it (<see cref="WorkerLeadership"/>): one check of the chain is enough for all.
 /// </summary>
 internal sealed partial class ResourceChainCheckWorker(
     ResourceReconciler reconciler,
     IChainRecovery recovery,
     ReconcilerSignal signal,
+    WorkerLeadership leadership,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
     ILogger<ResourceChainCheckWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("resource-chain-check", RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var full = true; // the chain may have lost blocks while this server was down

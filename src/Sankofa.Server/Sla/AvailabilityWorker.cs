@@ -1,17 +1,21 @@
 using Microsoft.Extensions.Options;
 using Sankofa.Core.Billing;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Sla;
 
 /// <summary>
 /// Runs an <see cref="AvailabilityProbe"/> round every <see cref="SlaOptions.ProbeInterval"/>. All state is in the store
 /// (each resource's mark and open down interval), so a restart, or another server sharing the store, carries on where
-/// the last round stopped; a resource is never counted twice.
+/// the last round stopped; a resource is never counted twice. With replicas one leads it (<see cref="WorkerLeadership"/>):
+/// one probe of each site per interval is enough, and rounds of two replicas would race on the same marks.
 /// </summary>
-internal sealed partial class AvailabilityWorker(AvailabilityProbe probe, IOptions<SlaOptions> options, TimeProvider time, ILogger<AvailabilityWorker> logger)
+internal sealed partial class AvailabilityWorker(AvailabilityProbe probe, WorkerLeadership leadership, IOptions<SlaOptions> options, TimeProvider time, ILogger<AvailabilityWorker> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("sla-availability", RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ProbeInterval, time);
         try

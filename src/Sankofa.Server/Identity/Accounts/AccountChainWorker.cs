@@ -2,20 +2,26 @@ using Microsoft.Extensions.Options;
 using Sankofa.Core;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Ledger;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Identity.Accounts;
 
 /// <summary>
 /// Drives <see cref="AccountChainSync"/>: records queued identity steps on chain as soon as they are queued, and while
 /// the chain is unreachable retries with doubling delays. Steps live in the store, so a restart loses none.
+/// With replicas one leads it (<see cref="WorkerLeadership"/>), so a step is sent by one replica; the leader finds steps
+/// queued through the others at its next poll (<see cref="AccountOptions.ChainPollInterval"/>).
 /// </summary>
 internal sealed partial class AccountChainWorker(
-    AccountChainSync sync, AccountChainSignal signal, IChainRecovery recovery, IOptions<AccountOptions> options, TimeProvider time, ILogger<AccountChainWorker> logger)
+    AccountChainSync sync, AccountChainSignal signal, IChainRecovery recovery, WorkerLeadership leadership, IOptions<AccountOptions> options, TimeProvider time,
+    ILogger<AccountChainWorker> logger)
     : BackgroundService
 {
     private const int StepsPerRound = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("identity-chain", RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var failures = 0;

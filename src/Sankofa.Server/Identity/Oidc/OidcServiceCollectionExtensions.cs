@@ -178,11 +178,14 @@ internal sealed class ServiceClientRegistry(IServiceScopeFactory scopes) : IServ
 
 /// <summary>
 /// Removes, every hour, OpenIddict's records of tokens and authorizations that ended more than a day ago: every code,
-/// refresh and client-credentials token leaves a row, and nothing else would ever delete them.
+/// refresh and client-credentials token leaves a row, and nothing else would ever delete them. With replicas one leads
+/// it (<see cref="WorkerLeadership"/>): one pruning an hour is enough.
 /// </summary>
-internal sealed partial class OidcPruner(IServiceScopeFactory scopes, TimeProvider time, ILogger<OidcPruner> logger) : BackgroundService
+internal sealed partial class OidcPruner(IServiceScopeFactory scopes, WorkerLeadership leadership, TimeProvider time, ILogger<OidcPruner> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("oidc-pruner", RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

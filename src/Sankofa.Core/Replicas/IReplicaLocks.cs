@@ -25,7 +25,7 @@ public interface IReplicaLocks
     Task<IReplicaLock?> TryAcquireAsync(string name, CancellationToken cancellationToken);
 }
 
-/// <summary>A held <see cref="IReplicaLocks"/> lock; disposing releases it.</summary>
+/// <summary>A held <see cref="IReplicaLocks"/> lock; disposing releases it (and never throws for one already lost).</summary>
 public interface IReplicaLock : IAsyncDisposable
 {
     /// <summary>

@@ -61,6 +61,16 @@ internal sealed class PostgresReplicaLocks : IReplicaLocks
     {
         public CancellationToken Lost => handle.HandleLostToken;
 
-        public ValueTask DisposeAsync() => handle.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await handle.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // The connection broke: PostgreSQL ended the session, and the lock with it; there is nothing left to release.
+            }
+        }
     }
 }

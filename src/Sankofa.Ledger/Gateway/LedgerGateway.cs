@@ -230,21 +230,11 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
         }
     }
 
-    private async Task ReleaseAsync(IReplicaLock? held)
+    private static async Task ReleaseAsync(IReplicaLock? held)
     {
-        if (held is null)
-        {
-            return;
-        }
-
-        try
+        if (held is not null)
         {
             await held.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The connection broke: the store ended the session, and the lock with it.
-            Failed("lock", ex);
         }
     }
 

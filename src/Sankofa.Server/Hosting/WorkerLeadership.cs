@@ -75,15 +75,7 @@ internal sealed partial class WorkerLeadership(IReplicaLocks locks, IOptions<Rep
             }
             finally
             {
-                try
-                {
-                    await held.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A broken connection: the session ended, and the lock with it.
-                    LogUnavailable(logger, worker, ex.Message);
-                }
+                await held.DisposeAsync().ConfigureAwait(false);
             }
 
             if (returned)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Sankofa.Data.Tests;
+namespace Sankofa.TestSupport;
 
 /// <summary>
 /// The real PostgreSQL server the store tests use: <c>SANKOFA_TEST_POSTGRES</c> when set (the test command sets it),
@@ -42,7 +42,7 @@ public static class TestPostgres
             return configured;
         }
 
-        var script = Path.Combine(RepositoryRoot(), "scripts", "postgres.sh");
+        var script = Path.Combine(Repository.Root, "scripts", "postgres.sh");
         using var process = Process.Start(new ProcessStartInfo("bash", script) { RedirectStandardOutput = true })
                             ?? throw new InvalidOperationException("Could not run " + script);
         var output = process.StandardOutput.ReadToEnd().Trim();
@@ -53,18 +53,5 @@ public static class TestPostgres
         }
 
         return output.Split('\n')[^1];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sankofa.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Sankofa.slnx) above " + AppContext.BaseDirectory);
     }
 }

@@ -29,7 +29,36 @@ public static class SecretFile
         File.Move(temp, path, overwrite: true);
     }
 
-    private static string Temporary(string path, out FileStreamOptions options)
+    /// <summary>
+    /// The file's content; when there is none yet, <paramref name="create"/>'s written first. The first writer wins:
+    /// replicas starting at once on one data directory all end up with the same secret, never one each.
+    /// </summary>
+    public static string CreateOrRead(string path, Func<string> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (!File.Exists(path))
+        {
+            var temp = Temporary(path, out var options, unique: true);
+            using (var stream = new FileStream(temp, options))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.Write(create());
+            }
+
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temp); // another process wrote it first: theirs is the secret
+            }
+        }
+
+        return File.ReadAllText(path);
+    }
+
+    private static string Temporary(string path, out FileStreamOptions options, bool unique = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
@@ -39,6 +68,6 @@ public static class SecretFile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        return path + ".tmp";
+        return unique ? $"{path}.{Guid.NewGuid():N}.tmp" : path + ".tmp";
     }
 }

@@ -21,12 +21,8 @@ internal static class PersonalDataMasterKeys
         var path = options.MasterKeyFile is { Length: > 0 } file
             ? DataDirectory.Resolve(file)
             : Path.Combine(DataDirectory.Resolve(configuration[DataDirectory.Key]), DefaultFileName);
-        if (!File.Exists(path))
-        {
-            SecretFile.Write(path, Convert.ToBase64String(PersonalDataCipher.NewKey()));
-        }
-
-        return new PersonalDataMasterKey(Decode(File.ReadAllText(path).Trim(), $"PersonalData:MasterKeyFile ({path})"));
+        var text = SecretFile.CreateOrRead(path, () => Convert.ToBase64String(PersonalDataCipher.NewKey()));
+        return new PersonalDataMasterKey(Decode(text.Trim(), $"PersonalData:MasterKeyFile ({path})"));
     }
 
     /// <summary>Whether <paramref name="text"/> is a master key: 32 bytes in base64.</summary>

@@ -14,15 +14,12 @@ internal static class OidcKeys
     public static RsaSecurityKey LoadOrCreate(string path)
     {
         var rsa = RSA.Create();
-        if (File.Exists(path))
+        // Replicas on one data directory must sign with one key: whichever starts first makes it.
+        rsa.ImportFromPem(SecretFile.CreateOrRead(path, () =>
         {
-            rsa.ImportFromPem(File.ReadAllText(path));
-        }
-        else
-        {
-            rsa.KeySize = 3072;
-            SecretFile.Write(path, rsa.ExportPkcs8PrivateKeyPem());
-        }
+            using var created = RSA.Create(3072);
+            return created.ExportPkcs8PrivateKeyPem();
+        }));
 
         // A stable key id from the public key, so clients caching the JWKS recognise the key after a restart.
         var id = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo())[..12]);

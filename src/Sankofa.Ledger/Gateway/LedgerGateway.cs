@@ -181,6 +181,12 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
                     await Task.Delay(_options.RetryBackoff, _time, stop).ConfigureAwait(false);
                     continue;
                 }
+                catch
+                {
+                    // Never keep the other replicas from signing while this loop goes down.
+                    await ReleaseAsync(held).ConfigureAwait(false);
+                    throw;
+                }
 
                 try
                 {

@@ -83,17 +83,18 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({SealerLockKey})", cancellationToken).ConfigureAwait(false);
         }
 
-        // Only what the hash needs: the payloads stay on disk, and nothing is tracked (the seal is written below in bulk).
-        var waiting = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == null).OrderBy(e => e.Id).Take(maxEntries)
-            .Select(e => new { e.Id, e.TimeMs, e.Actor, e.Action, e.Subject, e.PayloadHash })
+        // Only what the hash needs: the payloads stay on disk, and nothing is tracked (the seals are written below in bulk).
+        var waiting = await db.AuditUnsealed.OrderBy(u => u.EntryId).Take(maxEntries)
+            .Join(db.AuditEntries, u => u.EntryId, e => e.Id, (u, e) => new { e.Id, e.TimeMs, e.Actor, e.Action, e.Subject, e.PayloadHash })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (waiting.Count == 0)
         {
             return null;
         }
 
-        var last = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        waiting.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var last = await db.AuditSeals.OrderByDescending(s => s.Sequence).Select(s => new { s.Sequence, s.Hash })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var lastBatchId = await db.AuditBatches.MaxAsync(b => (long?)b.Id, cancellationToken).ConfigureAwait(false) ?? 0;
         var head = new AuditChainHead(last?.Sequence ?? 0, last?.Hash ?? AuditHashing.Genesis.ToArray(), lastBatchId);
         if (last is null && await Retention.AuditRetentionStore.LastRemovedAsync(db, cancellationToken).ConfigureAwait(false) is { } removed)
@@ -101,7 +102,6 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             // Every sealed entry was archived: the chain continues from the last one archived, never from genesis again.
             head = head with { LastSequence = removed.Sequence, LastHash = removed.Hash };
         }
-
 
         var unsealed = waiting
             .Select(e => new AuditEntry(e.Id, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), e.Actor, e.Action, e.Subject, e.PayloadHash, null, null))
@@ -188,7 +188,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
-        var q = db.AuditEntries.AsNoTracking();
+        var q = db.AuditEntries.AsNoTracking().Include(e => e.Seal).AsQueryable();
         if (query.Actor is not null)
         {
             q = q.Where(e => e.Actor == query.Actor);
@@ -218,7 +218,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 
         if (query.BatchId is { } batchId)
         {
-            q = q.Where(e => e.BatchId == batchId);
+            q = q.Where(e => e.Seal!.BatchId == batchId);
         }
 
         if (query.Before is { } before)
@@ -235,7 +235,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var row = await db.AuditEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false);
+        var row = await db.AuditEntries.AsNoTracking().Include(e => e.Seal).FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToDomain(row);
     }
 
@@ -249,7 +249,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var rows = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= fromSequence).OrderBy(e => e.Sequence).Take(max)
+        var rows = await db.AuditEntries.AsNoTracking().Include(e => e.Seal).Where(e => e.Seal!.Sequence >= fromSequence).OrderBy(e => e.Seal!.Sequence).Take(max)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Select(ToDomain).ToList();
     }
@@ -257,14 +257,14 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var unsealed = await db.AuditEntries.LongCountAsync(e => e.Sequence == null, cancellationToken).ConfigureAwait(false);
-        var oldestUnsealed = await db.AuditEntries.Where(e => e.Sequence == null).OrderBy(e => e.Id)
-            .Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var unsealed = await db.AuditUnsealed.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var oldestUnsealed = await db.AuditUnsealed.OrderBy(u => u.EntryId).Take(1)
+            .Join(db.AuditEntries, u => u.EntryId, e => e.Id, (u, e) => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var unanchored = await db.AuditBatches.LongCountAsync(b => b.AnchorBlock == null, cancellationToken).ConfigureAwait(false);
         var oldestBatch = await db.AuditBatches.Where(b => b.AnchorBlock == null).OrderBy(b => b.Id)
             .Select(b => (long?)b.FirstSequence).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         long? oldestBatchTime = oldestBatch is { } seq
-            ? await db.AuditEntries.Where(e => e.Sequence == seq).Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ? await db.AuditSeals.Where(s => s.Sequence == seq).Select(s => (long?)s.Entry.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             : null;
         var lastAnchored = await db.AuditBatches.MaxAsync(b => b.AnchoredAtMs, cancellationToken).ConfigureAwait(false);
         var oldest = new[] { oldestUnsealed, oldestBatchTime }.Where(t => t is not null).Min();
@@ -347,50 +347,67 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return ids;
     }
 
-    /// <summary>One prepared UPDATE executed per entry: SQLite runs it in-process, so a row costs microseconds, not a round trip.</summary>
+    /// <summary>
+    /// SQLite: one prepared INSERT executed per seal (in-process, so a row costs microseconds, not a round trip), then the
+    /// sealed entries leave the queue. This transaction holds SQLite's only write lock and read the queue's first rows in id
+    /// order, so the queue's rows up to the last id sealed are exactly the ones sealed.
+    /// </summary>
     private static async Task WriteSealsAsync(SankofaDbContext db, DbTransaction tx, long batchId, List<(long Id, AuditSeal Seal)> seals, CancellationToken cancellationToken)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = tx;
+        var id = Parameter(command, "id", DbType.Int64);
         var sequence = Parameter(command, "sequence", DbType.Int64);
         var previous = Parameter(command, "previous", DbType.Binary);
         var hash = Parameter(command, "hash", DbType.Binary);
         var batch = Parameter(command, "batch", DbType.Int64);
         var leaf = Parameter(command, "leaf", DbType.Int32);
         var proof = Parameter(command, "proof", DbType.Binary);
-        var id = Parameter(command, "id", DbType.Int64);
-        command.CommandText = "UPDATE audit_entries SET sequence = @sequence, previous_hash = @previous, hash = @hash, batch_id = @batch, "
-                              + "leaf_index = @leaf, proof = @proof WHERE id = @id";
+        command.CommandText = "INSERT INTO audit_seals (entry_id, sequence, previous_hash, hash, batch_id, leaf_index, proof) "
+                              + "VALUES (@id, @sequence, @previous, @hash, @batch, @leaf, @proof)";
         batch.Value = batchId;
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (entryId, seal) in seals)
         {
+            id.Value = entryId;
             sequence.Value = seal.Sequence;
             previous.Value = seal.PreviousHash;
             hash.Value = seal.Hash;
             leaf.Value = seal.LeafIndex;
             proof.Value = seal.Proof;
-            id.Value = entryId;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        command.Parameters.Clear();
+        command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id <= @last";
+        Parameter(command, "last", DbType.Int64).Value = seals[^1].Id;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One UPDATE … FROM unnest(arrays) for the whole batch: a single round trip to PostgreSQL instead of one per entry.</summary>
+    /// <summary>
+    /// PostgreSQL: one INSERT … SELECT FROM unnest(arrays) for the whole batch (a single round trip), then the sealed entries
+    /// leave the queue by id: each statement sees rows committed since the last, so a range could take an entry not sealed.
+    /// </summary>
     private static async Task WriteSealsPostgresAsync(SankofaDbContext db, DbTransaction tx, long batchId, List<(long Id, AuditSeal Seal)> seals, CancellationToken cancellationToken)
     {
+        var ids = seals.Select(s => s.Id).ToArray();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = tx;
-        command.CommandText = "UPDATE audit_entries AS e SET sequence = v.sequence, previous_hash = v.previous_hash, hash = v.hash, "
-                              + "batch_id = @batch, leaf_index = v.leaf_index, proof = v.proof "
-                              + "FROM unnest(@ids, @sequences, @previous, @hashes, @leaves, @proofs) AS v(id, sequence, previous_hash, hash, leaf_index, proof) "
-                              + "WHERE e.id = v.id";
+        command.CommandText = "INSERT INTO audit_seals (entry_id, sequence, previous_hash, hash, batch_id, leaf_index, proof) "
+                              + "SELECT v.id, v.sequence, v.previous_hash, v.hash, @batch, v.leaf_index, v.proof "
+                              + "FROM unnest(@ids, @sequences, @previous, @hashes, @leaves, @proofs) AS v(id, sequence, previous_hash, hash, leaf_index, proof)";
         Parameter(command, "batch", DbType.Int64).Value = batchId;
-        Parameter(command, "ids", DbType.Object).Value = seals.Select(s => s.Id).ToArray();
+        Parameter(command, "ids", DbType.Object).Value = ids;
         Parameter(command, "sequences", DbType.Object).Value = seals.Select(s => s.Seal.Sequence).ToArray();
         Parameter(command, "previous", DbType.Object).Value = seals.Select(s => s.Seal.PreviousHash).ToArray();
         Parameter(command, "hashes", DbType.Object).Value = seals.Select(s => s.Seal.Hash).ToArray();
         Parameter(command, "leaves", DbType.Object).Value = seals.Select(s => s.Seal.LeafIndex).ToArray();
         Parameter(command, "proofs", DbType.Object).Value = seals.Select(s => s.Seal.Proof).ToArray();
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        command.Parameters.Clear();
+        command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id = ANY(@ids)";
+        Parameter(command, "ids", DbType.Object).Value = ids;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -425,9 +442,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         r.Subject,
         r.PayloadHash,
         r.Payload,
-        r.Sequence is { } seq
-            ? new AuditSeal(seq, r.PreviousHash!, r.Hash!, r.BatchId!.Value, r.LeafIndex!.Value, r.Proof!)
-            : null);
+        r.Seal is { } s ? new AuditSeal(s.Sequence, s.PreviousHash, s.Hash, s.BatchId, s.LeafIndex, s.Proof) : null);
 
     internal static AuditBatch ToDomain(AuditBatchRow r) => new(
         r.Id,

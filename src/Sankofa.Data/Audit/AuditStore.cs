@@ -1,9 +1,9 @@
 using System.Data;
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Data.Audit;
@@ -13,9 +13,6 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 {
     // Any constant works; it only has to be the same for every server sharing the database.
     internal const long SealerLockKey = 0x5A4B_0FA0_0001;
-
-    // Six parameters a row: well under PostgreSQL's 65,535 parameters per statement.
-    private const int InsertChunkSize = 1000;
 
     // Most entries one group commit takes.
     private const int GroupCommitLimit = 10_000;
@@ -43,11 +40,9 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         await using var db = factory.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var ids = db.Database.IsNpgsql()
-            ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false)
+            ? await InsertCopyAsync(db, all, cancellationToken).ConfigureAwait(false)
             : await InsertPreparedAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
-        ids.Sort();
         var offset = 0;
         foreach (var p in group)
         {
@@ -317,26 +312,18 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return ids;
     }
 
-    /// <summary>PostgreSQL: one multi-row INSERT … RETURNING per chunk, a single round trip for up to a thousand rows.</summary>
-    private static async Task<List<long>> InsertMultiRowAsync(SankofaDbContext db, DbTransaction tx, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// PostgreSQL: ids drawn from the table's sequence in one query, then the rows in one binary COPY, which PostgreSQL
+    /// neither parses nor plans per row as it does the VALUES lists of a multi-row INSERT.
+    /// </summary>
+    private static async Task<List<long>> InsertCopyAsync(SankofaDbContext db, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var ids = new List<long>(entries.Count);
-        foreach (var chunk in entries.Chunk(InsertChunkSize))
+        await using (var command = connection.CreateCommand())
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            var sql = new StringBuilder("INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var e = chunk[i];
-                sql.Append(i == 0 ? "(" : ",(").Append(Parameter(command, e.Time.ToUnixTimeMilliseconds())).Append(',')
-                    .Append(Parameter(command, e.Actor)).Append(',').Append(Parameter(command, e.Action)).Append(',')
-                    .Append(Parameter(command, e.Subject)).Append(',').Append(Parameter(command, e.Payload)).Append(',')
-                    .Append(Parameter(command, e.PayloadHash)).Append(')');
-            }
-
-            command.CommandText = sql.Append(" RETURNING id").ToString();
+            command.CommandText = "SELECT nextval(pg_get_serial_sequence('audit_entries', 'id')) FROM generate_series(1, @count)";
+            command.Parameters.AddWithValue("count", entries.Count);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -344,6 +331,24 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             }
         }
 
+        // Drawn concurrently with other sessions, the ids need not be consecutive; ascending, they keep the entries' order.
+        ids.Sort();
+        await using var import = await connection.BeginBinaryImportAsync(
+            "COPY audit_entries (id, time_ms, actor, action, subject, payload, payload_hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(ids[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Time.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Actor, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Action, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Subject, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Payload, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.PayloadHash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+        }
+
+        await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
@@ -422,16 +427,6 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 
         command.Parameters.Add(parameter);
         return parameter;
-    }
-
-    /// <summary>Adds a positional parameter and returns its name for the SQL text.</summary>
-    private static string Parameter(DbCommand command, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter.ParameterName;
     }
 
     internal static AuditEntry ToDomain(AuditEntryRow r) => new(

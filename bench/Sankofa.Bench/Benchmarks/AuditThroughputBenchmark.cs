@@ -65,6 +65,8 @@ internal static class AuditThroughputBenchmark
             }
 
             replicas.Add(await InProcessServer.StartAsync(directory, configuration).ConfigureAwait(false));
+            // Every replica needs the personal-data master key that made the store's keys: the first one's.
+            configuration["PersonalData:MasterKeyFile"] = Path.Combine(directory, "personal-data.key");
             for (var r = 1; r < settings.Replicas; r++)
             {
                 // Same key and contracts as the first replica (its keystore and deployment record), data directory of its own.

@@ -3,6 +3,7 @@ using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
 // Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents|governance|billing|hardware> [--store sqlite|postgres] [--entries N] [--rounds N]
+//        audit: [--producers N] [--append-batch N] [--replicas N] (N servers on one PostgreSQL database and one chain; postgres only).
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
@@ -31,7 +32,8 @@ ProvisioningBenchmark.Settings Provisioning(bool measure, int vms) => new(
     Deadline: TimeSpan.FromSeconds(Number("--deadline-s", 900)), Measure: measure, Reads: !measure || Number("--reads", 1) != 0,
     ReadDuration: TimeSpan.FromSeconds(Number("--seconds", 10)), ReadClients: Number("--clients", 16), ReadRounds: Number("--read-rounds", 1));
 AuditThroughputBenchmark.Settings Audit(string store) =>
-    new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: Number("--producers", 4), AppendBatch: Number("--append-batch", 100));
+    new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: Number("--producers", 4), AppendBatch: Number("--append-batch", 100),
+        Replicas: Number("--replicas", 1));
 
 if (command == "agents-host")
 {

@@ -17,6 +17,10 @@ public abstract class SankofaDbContext : DbContext
 
     internal DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
 
+    internal DbSet<AuditSealRow> AuditSeals => Set<AuditSealRow>();
+
+    internal DbSet<AuditUnsealedRow> AuditUnsealed => Set<AuditUnsealedRow>();
+
     internal DbSet<AuditBatchRow> AuditBatches => Set<AuditBatchRow>();
 
     /// <inheritdoc />
@@ -34,19 +38,32 @@ public abstract class SankofaDbContext : DbContext
             e.Property(x => x.Subject).HasColumnName("subject").HasMaxLength(256);
             e.Property(x => x.Payload).HasColumnName("payload");
             e.Property(x => x.PayloadHash).HasColumnName("payload_hash");
+            e.HasIndex(x => new { x.Actor, x.Id }).HasDatabaseName("ix_audit_entries_actor");
+            e.HasIndex(x => new { x.Subject, x.Id }).HasDatabaseName("ix_audit_entries_subject");
+            e.HasIndex(x => new { x.Action, x.Id }).HasDatabaseName("ix_audit_entries_action");
+            // The migrations leave this foreign key out of the database: checking it would lock (and so write) the entry
+            // row for every seal inserted. Only the sealer inserts seals, for entries it has just read in its transaction.
+            e.HasOne(x => x.Seal).WithOne(x => x.Entry).HasForeignKey<AuditSealRow>(x => x.EntryId);
+        });
+        modelBuilder.Entity<AuditSealRow>(e =>
+        {
+            e.ToTable("audit_seals");
+            e.HasKey(x => x.EntryId);
+            e.Property(x => x.EntryId).HasColumnName("entry_id").ValueGeneratedNever();
             e.Property(x => x.Sequence).HasColumnName("sequence");
             e.Property(x => x.PreviousHash).HasColumnName("previous_hash");
             e.Property(x => x.Hash).HasColumnName("hash");
             e.Property(x => x.BatchId).HasColumnName("batch_id");
             e.Property(x => x.LeafIndex).HasColumnName("leaf_index");
             e.Property(x => x.Proof).HasColumnName("proof");
-            e.HasIndex(x => x.Sequence).IsUnique().HasDatabaseName("ix_audit_entries_sequence");
-            e.HasIndex(x => x.BatchId).HasDatabaseName("ix_audit_entries_batch_id");
-            e.HasIndex(x => new { x.Actor, x.Id }).HasDatabaseName("ix_audit_entries_actor");
-            e.HasIndex(x => new { x.Subject, x.Id }).HasDatabaseName("ix_audit_entries_subject");
-            e.HasIndex(x => new { x.Action, x.Id }).HasDatabaseName("ix_audit_entries_action");
-            // The sealer's queue: only unsealed rows are indexed, so the index stays tiny however long the log grows.
-            e.HasIndex(x => x.Id).HasFilter("sequence IS NULL").HasDatabaseName("ix_audit_entries_unsealed");
+            e.HasIndex(x => x.Sequence).IsUnique().HasDatabaseName("ix_audit_seals_sequence");
+            e.HasIndex(x => x.BatchId).HasDatabaseName("ix_audit_seals_batch_id");
+        });
+        modelBuilder.Entity<AuditUnsealedRow>(e =>
+        {
+            e.ToTable("audit_unsealed");
+            e.HasKey(x => x.EntryId);
+            e.Property(x => x.EntryId).HasColumnName("entry_id").ValueGeneratedNever();
         });
         modelBuilder.Entity<AuditBatchRow>(e =>
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sankofa.Core.Audit;
+using Sankofa.TestSupport;
 
 namespace Sankofa.Data.Tests;
 

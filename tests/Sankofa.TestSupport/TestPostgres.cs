@@ -4,7 +4,7 @@ using Npgsql;
 namespace Sankofa.TestSupport;
 
 /// <summary>
-/// The real PostgreSQL server the store tests use: <c>SANKOFA_TEST_POSTGRES</c> when set (the test command sets it),
+/// The real PostgreSQL server the store and server tests use: <c>SANKOFA_TEST_POSTGRES</c> when set (the test command sets it),
 /// otherwise the repository's <c>scripts/postgres.sh</c> starts a local cluster. Each test gets a database of its own.
 /// </summary>
 public static class TestPostgres

@@ -1,6 +1,9 @@
 namespace Sankofa.Data.Audit;
 
-/// <summary>Table row of an audit entry. Times are stored as Unix milliseconds: exact, and ordered the same in SQLite and PostgreSQL.</summary>
+/// <summary>
+/// Table row of an audit entry, written once and never updated. Times are stored as Unix milliseconds: exact, and ordered
+/// the same in SQLite and PostgreSQL.
+/// </summary>
 internal sealed class AuditEntryRow
 {
     public long Id { get; set; }
@@ -10,12 +13,9 @@ internal sealed class AuditEntryRow
     public required string Subject { get; set; }
     public string? Payload { get; set; }
     public required byte[] PayloadHash { get; set; }
-    public long? Sequence { get; set; }
-    public byte[]? PreviousHash { get; set; }
-    public byte[]? Hash { get; set; }
-    public long? BatchId { get; set; }
-    public int? LeafIndex { get; set; }
-    public byte[]? Proof { get; set; }
+
+    /// <summary>Where the entry sits in the hash chain and its batch; <c>null</c> until the sealer gets to it.</summary>
+    public AuditSealRow? Seal { get; set; }
 
     /// <summary>The row of a new, not yet sealed entry.</summary>
     public static AuditEntryRow From(Core.Audit.NewAuditEntry entry) => new()
@@ -23,6 +23,31 @@ internal sealed class AuditEntryRow
         TimeMs = entry.Time.ToUnixTimeMilliseconds(), Actor = entry.Actor, Action = entry.Action, Subject = entry.Subject,
         Payload = entry.Payload, PayloadHash = entry.PayloadHash,
     };
+}
+
+/// <summary>
+/// Table row of an entry's seal, in a table of its own so that sealing inserts rows instead of updating entries: an update
+/// that changes indexed columns writes a new version of the whole row into the table and every one of its indexes.
+/// </summary>
+internal sealed class AuditSealRow
+{
+    public long EntryId { get; set; }
+    public long Sequence { get; set; }
+    public required byte[] PreviousHash { get; set; }
+    public required byte[] Hash { get; set; }
+    public long BatchId { get; set; }
+    public int LeafIndex { get; set; }
+    public required byte[] Proof { get; set; }
+    public AuditEntryRow Entry { get; set; } = null!;
+}
+
+/// <summary>
+/// Table row of the sealer's queue: one per entry not sealed yet, added by a database trigger on every insert into
+/// <c>audit_entries</c> (whoever writes the entry) and deleted by the sealer in the transaction that seals it.
+/// </summary>
+internal sealed class AuditUnsealedRow
+{
+    public long EntryId { get; set; }
 }
 
 /// <summary>Table row of a Merkle batch and its anchor.</summary>

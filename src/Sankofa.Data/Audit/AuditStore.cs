@@ -1,9 +1,9 @@
 using System.Data;
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using Sankofa.Core.Audit;
 
 namespace Sankofa.Data.Audit;
@@ -13,9 +13,6 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 {
     // Any constant works; it only has to be the same for every server sharing the database.
     internal const long SealerLockKey = 0x5A4B_0FA0_0001;
-
-    // Six parameters a row: well under PostgreSQL's 65,535 parameters per statement.
-    private const int InsertChunkSize = 1000;
 
     // Most entries one group commit takes.
     private const int GroupCommitLimit = 10_000;
@@ -43,11 +40,9 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         await using var db = factory.Create();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var ids = db.Database.IsNpgsql()
-            ? await InsertMultiRowAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false)
+            ? await InsertCopyAsync(db, all, cancellationToken).ConfigureAwait(false)
             : await InsertPreparedAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        // Ids are drawn in row order within a statement; RETURNING's own order is not promised, so sort rather than trust it.
-        ids.Sort();
         var offset = 0;
         foreach (var p in group)
         {
@@ -83,17 +78,18 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({SealerLockKey})", cancellationToken).ConfigureAwait(false);
         }
 
-        // Only what the hash needs: the payloads stay on disk, and nothing is tracked (the seal is written below in bulk).
-        var waiting = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == null).OrderBy(e => e.Id).Take(maxEntries)
-            .Select(e => new { e.Id, e.TimeMs, e.Actor, e.Action, e.Subject, e.PayloadHash })
+        // Only what the hash needs: the payloads stay on disk, and nothing is tracked (the seals are written below in bulk).
+        var waiting = await db.AuditUnsealed.OrderBy(u => u.EntryId).Take(maxEntries)
+            .Join(db.AuditEntries, u => u.EntryId, e => e.Id, (u, e) => new { e.Id, e.TimeMs, e.Actor, e.Action, e.Subject, e.PayloadHash })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (waiting.Count == 0)
         {
             return null;
         }
 
-        var last = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        waiting.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var last = await db.AuditSeals.OrderByDescending(s => s.Sequence).Select(s => new { s.Sequence, s.Hash })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var lastBatchId = await db.AuditBatches.MaxAsync(b => (long?)b.Id, cancellationToken).ConfigureAwait(false) ?? 0;
         var head = new AuditChainHead(last?.Sequence ?? 0, last?.Hash ?? AuditHashing.Genesis.ToArray(), lastBatchId);
         if (last is null && await Retention.AuditRetentionStore.LastRemovedAsync(db, cancellationToken).ConfigureAwait(false) is { } removed)
@@ -101,7 +97,6 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             // Every sealed entry was archived: the chain continues from the last one archived, never from genesis again.
             head = head with { LastSequence = removed.Sequence, LastHash = removed.Hash };
         }
-
 
         var unsealed = waiting
             .Select(e => new AuditEntry(e.Id, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), e.Actor, e.Action, e.Subject, e.PayloadHash, null, null))
@@ -188,7 +183,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
-        var q = db.AuditEntries.AsNoTracking();
+        var q = db.AuditEntries.AsNoTracking().Include(e => e.Seal).AsQueryable();
         if (query.Actor is not null)
         {
             q = q.Where(e => e.Actor == query.Actor);
@@ -218,7 +213,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
 
         if (query.BatchId is { } batchId)
         {
-            q = q.Where(e => e.BatchId == batchId);
+            q = q.Where(e => e.Seal!.BatchId == batchId);
         }
 
         if (query.Before is { } before)
@@ -235,7 +230,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var row = await db.AuditEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false);
+        var row = await db.AuditEntries.AsNoTracking().Include(e => e.Seal).FirstOrDefaultAsync(e => e.Id == id, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToDomain(row);
     }
 
@@ -249,7 +244,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var rows = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= fromSequence).OrderBy(e => e.Sequence).Take(max)
+        var rows = await db.AuditEntries.AsNoTracking().Include(e => e.Seal).Where(e => e.Seal!.Sequence >= fromSequence).OrderBy(e => e.Seal!.Sequence).Take(max)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Select(ToDomain).ToList();
     }
@@ -257,14 +252,14 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var unsealed = await db.AuditEntries.LongCountAsync(e => e.Sequence == null, cancellationToken).ConfigureAwait(false);
-        var oldestUnsealed = await db.AuditEntries.Where(e => e.Sequence == null).OrderBy(e => e.Id)
-            .Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var unsealed = await db.AuditUnsealed.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var oldestUnsealed = await db.AuditUnsealed.OrderBy(u => u.EntryId).Take(1)
+            .Join(db.AuditEntries, u => u.EntryId, e => e.Id, (u, e) => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var unanchored = await db.AuditBatches.LongCountAsync(b => b.AnchorBlock == null, cancellationToken).ConfigureAwait(false);
         var oldestBatch = await db.AuditBatches.Where(b => b.AnchorBlock == null).OrderBy(b => b.Id)
             .Select(b => (long?)b.FirstSequence).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         long? oldestBatchTime = oldestBatch is { } seq
-            ? await db.AuditEntries.Where(e => e.Sequence == seq).Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ? await db.AuditSeals.Where(s => s.Sequence == seq).Select(s => (long?)s.Entry.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             : null;
         var lastAnchored = await db.AuditBatches.MaxAsync(b => b.AnchoredAtMs, cancellationToken).ConfigureAwait(false);
         var oldest = new[] { oldestUnsealed, oldestBatchTime }.Where(t => t is not null).Min();
@@ -317,26 +312,18 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return ids;
     }
 
-    /// <summary>PostgreSQL: one multi-row INSERT … RETURNING per chunk, a single round trip for up to a thousand rows.</summary>
-    private static async Task<List<long>> InsertMultiRowAsync(SankofaDbContext db, DbTransaction tx, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// PostgreSQL: ids drawn from the table's sequence in one query, then the rows in one binary COPY, which PostgreSQL
+    /// neither parses nor plans per row as it does the VALUES lists of a multi-row INSERT.
+    /// </summary>
+    private static async Task<List<long>> InsertCopyAsync(SankofaDbContext db, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var ids = new List<long>(entries.Count);
-        foreach (var chunk in entries.Chunk(InsertChunkSize))
+        await using (var command = connection.CreateCommand())
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            var sql = new StringBuilder("INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var e = chunk[i];
-                sql.Append(i == 0 ? "(" : ",(").Append(Parameter(command, e.Time.ToUnixTimeMilliseconds())).Append(',')
-                    .Append(Parameter(command, e.Actor)).Append(',').Append(Parameter(command, e.Action)).Append(',')
-                    .Append(Parameter(command, e.Subject)).Append(',').Append(Parameter(command, e.Payload)).Append(',')
-                    .Append(Parameter(command, e.PayloadHash)).Append(')');
-            }
-
-            command.CommandText = sql.Append(" RETURNING id").ToString();
+            command.CommandText = "SELECT nextval(pg_get_serial_sequence('audit_entries', 'id')) FROM generate_series(1, @count)";
+            command.Parameters.AddWithValue("count", entries.Count);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -344,53 +331,88 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             }
         }
 
+        // Drawn concurrently with other sessions, the ids need not be consecutive; ascending, they keep the entries' order.
+        ids.Sort();
+        await using var import = await connection.BeginBinaryImportAsync(
+            "COPY audit_entries (id, time_ms, actor, action, subject, payload, payload_hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(ids[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Time.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Actor, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Action, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Subject, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.Payload, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await import.WriteAsync(e.PayloadHash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+        }
+
+        await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
-    /// <summary>One prepared UPDATE executed per entry: SQLite runs it in-process, so a row costs microseconds, not a round trip.</summary>
+    /// <summary>
+    /// SQLite: one prepared INSERT executed per seal (in-process, so a row costs microseconds, not a round trip), then the
+    /// sealed entries leave the queue. This transaction holds SQLite's only write lock and read the queue's first rows in id
+    /// order, so the queue's rows up to the last id sealed are exactly the ones sealed.
+    /// </summary>
     private static async Task WriteSealsAsync(SankofaDbContext db, DbTransaction tx, long batchId, List<(long Id, AuditSeal Seal)> seals, CancellationToken cancellationToken)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = tx;
+        var id = Parameter(command, "id", DbType.Int64);
         var sequence = Parameter(command, "sequence", DbType.Int64);
         var previous = Parameter(command, "previous", DbType.Binary);
         var hash = Parameter(command, "hash", DbType.Binary);
         var batch = Parameter(command, "batch", DbType.Int64);
         var leaf = Parameter(command, "leaf", DbType.Int32);
         var proof = Parameter(command, "proof", DbType.Binary);
-        var id = Parameter(command, "id", DbType.Int64);
-        command.CommandText = "UPDATE audit_entries SET sequence = @sequence, previous_hash = @previous, hash = @hash, batch_id = @batch, "
-                              + "leaf_index = @leaf, proof = @proof WHERE id = @id";
+        command.CommandText = "INSERT INTO audit_seals (entry_id, sequence, previous_hash, hash, batch_id, leaf_index, proof) "
+                              + "VALUES (@id, @sequence, @previous, @hash, @batch, @leaf, @proof)";
         batch.Value = batchId;
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (entryId, seal) in seals)
         {
+            id.Value = entryId;
             sequence.Value = seal.Sequence;
             previous.Value = seal.PreviousHash;
             hash.Value = seal.Hash;
             leaf.Value = seal.LeafIndex;
             proof.Value = seal.Proof;
-            id.Value = entryId;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        command.Parameters.Clear();
+        command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id <= @last";
+        Parameter(command, "last", DbType.Int64).Value = seals[^1].Id;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One UPDATE … FROM unnest(arrays) for the whole batch: a single round trip to PostgreSQL instead of one per entry.</summary>
+    /// <summary>
+    /// PostgreSQL: one INSERT … SELECT FROM unnest(arrays) for the whole batch (a single round trip), then the sealed entries
+    /// leave the queue by id: each statement sees rows committed since the last, so a range could take an entry not sealed.
+    /// </summary>
     private static async Task WriteSealsPostgresAsync(SankofaDbContext db, DbTransaction tx, long batchId, List<(long Id, AuditSeal Seal)> seals, CancellationToken cancellationToken)
     {
+        var ids = seals.Select(s => s.Id).ToArray();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = tx;
-        command.CommandText = "UPDATE audit_entries AS e SET sequence = v.sequence, previous_hash = v.previous_hash, hash = v.hash, "
-                              + "batch_id = @batch, leaf_index = v.leaf_index, proof = v.proof "
-                              + "FROM unnest(@ids, @sequences, @previous, @hashes, @leaves, @proofs) AS v(id, sequence, previous_hash, hash, leaf_index, proof) "
-                              + "WHERE e.id = v.id";
+        command.CommandText = "INSERT INTO audit_seals (entry_id, sequence, previous_hash, hash, batch_id, leaf_index, proof) "
+                              + "SELECT v.id, v.sequence, v.previous_hash, v.hash, @batch, v.leaf_index, v.proof "
+                              + "FROM unnest(@ids, @sequences, @previous, @hashes, @leaves, @proofs) AS v(id, sequence, previous_hash, hash, leaf_index, proof)";
         Parameter(command, "batch", DbType.Int64).Value = batchId;
-        Parameter(command, "ids", DbType.Object).Value = seals.Select(s => s.Id).ToArray();
+        Parameter(command, "ids", DbType.Object).Value = ids;
         Parameter(command, "sequences", DbType.Object).Value = seals.Select(s => s.Seal.Sequence).ToArray();
         Parameter(command, "previous", DbType.Object).Value = seals.Select(s => s.Seal.PreviousHash).ToArray();
         Parameter(command, "hashes", DbType.Object).Value = seals.Select(s => s.Seal.Hash).ToArray();
         Parameter(command, "leaves", DbType.Object).Value = seals.Select(s => s.Seal.LeafIndex).ToArray();
         Parameter(command, "proofs", DbType.Object).Value = seals.Select(s => s.Seal.Proof).ToArray();
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        command.Parameters.Clear();
+        command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id = ANY(@ids)";
+        Parameter(command, "ids", DbType.Object).Value = ids;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -407,16 +429,6 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return parameter;
     }
 
-    /// <summary>Adds a positional parameter and returns its name for the SQL text.</summary>
-    private static string Parameter(DbCommand command, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter.ParameterName;
-    }
-
     internal static AuditEntry ToDomain(AuditEntryRow r) => new(
         r.Id,
         DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs),
@@ -425,9 +437,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         r.Subject,
         r.PayloadHash,
         r.Payload,
-        r.Sequence is { } seq
-            ? new AuditSeal(seq, r.PreviousHash!, r.Hash!, r.BatchId!.Value, r.LeafIndex!.Value, r.Proof!)
-            : null);
+        r.Seal is { } s ? new AuditSeal(s.Sequence, s.PreviousHash, s.Hash, s.BatchId, s.LeafIndex, s.Proof) : null);
 
     internal static AuditBatch ToDomain(AuditBatchRow r) => new(
         r.Id,

@@ -168,8 +168,8 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
                 .ConfigureAwait(false);
         var seals = Seals(db, tenantId, fromMs, toMs);
         var entries = db.AuditEntries.Where(e => seals.Contains(e.Id));
-        var unbatched = await entries.CountAsync(e => e.BatchId == null, cancellationToken).ConfigureAwait(false);
-        var batchIds = entries.Where(e => e.BatchId != null).Select(e => e.BatchId!.Value).Distinct();
+        var unbatched = await entries.CountAsync(e => e.Seal == null, cancellationToken).ConfigureAwait(false);
+        var batchIds = entries.Where(e => e.Seal != null).Select(e => e.Seal!.BatchId).Distinct();
         var batches = await db.AuditBatches.AsNoTracking().Where(b => batchIds.Contains(b.Id)).OrderBy(b => b.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new EvidenceState(unmetered, unsealed, unbatched, [.. batches.Select(AuditStore.ToDomain)]);
     }
@@ -188,7 +188,7 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
             .Select(e => new AuditEntryRow
             {
                 Id = e.Id, TimeMs = e.TimeMs, Actor = e.Actor, Action = e.Action, Subject = e.Subject, PayloadHash = e.PayloadHash,
-                Sequence = e.Sequence, PreviousHash = e.PreviousHash, Hash = e.Hash, BatchId = e.BatchId, LeafIndex = e.LeafIndex, Proof = e.Proof,
+                Seal = e.Seal,
             })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var next = entries.Count > limit ? entries[limit - 1].Id : (long?)null;
@@ -201,7 +201,7 @@ internal sealed class InvoiceStore(IStoreContextFactory contexts, TimeProvider t
         var payloads = (await db.Database.SqlQueryRaw<PayloadBytes>(db.Database.IsNpgsql() ? PostgresPayloads : SqlitePayloads)
                 .Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(p => p.Id, p => p.Bytes);
-        var batchIds = entries.Where(e => e.BatchId != null).Select(e => e.BatchId!.Value).Distinct().ToList();
+        var batchIds = entries.Where(e => e.Seal != null).Select(e => e.Seal!.BatchId).Distinct().ToList();
         var batches = await db.AuditBatches.AsNoTracking().Where(b => batchIds.Contains(b.Id)).OrderBy(b => b.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new InvoiceEvidence([.. entries.Select(AuditStore.ToDomain)], [.. batches.Select(AuditStore.ToDomain)], next)
         {

@@ -17,8 +17,8 @@ internal sealed class EvidenceStore(IStoreContextFactory contexts, TimeProvider 
         var inPeriod = db.AuditEntries.AsNoTracking().Where(e => e.TimeMs >= fromMs && e.TimeMs < toMs);
         var byAction = await inPeriod.GroupBy(e => e.Action).Select(g => new { Action = g.Key, Count = g.LongCount() })
             .ToDictionaryAsync(g => g.Action, g => g.Count, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
-        var unsealed = await inPeriod.LongCountAsync(e => e.Sequence == null, cancellationToken).ConfigureAwait(false);
-        var batchIds = await inPeriod.Where(e => e.BatchId != null).Select(e => e.BatchId!.Value).Distinct()
+        var unsealed = await inPeriod.LongCountAsync(e => e.Seal == null, cancellationToken).ConfigureAwait(false);
+        var batchIds = await inPeriod.Where(e => e.Seal != null).Select(e => e.Seal!.BatchId).Distinct()
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var batches = new List<AuditBatch>(batchIds.Count);
         foreach (var chunk in batchIds.Chunk(1000))

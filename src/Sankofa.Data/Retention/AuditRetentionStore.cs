@@ -16,7 +16,7 @@ internal sealed class AuditRetentionStore(IStoreContextFactory contexts, TimePro
     {
         await using var db = contexts.Create();
         var beforeMs = before.ToUnixTimeMilliseconds();
-        var first = await db.AuditEntries.Where(e => e.BatchId != null).MinAsync(e => e.BatchId, cancellationToken).ConfigureAwait(false);
+        var first = await db.AuditSeals.MinAsync(s => (long?)s.BatchId, cancellationToken).ConfigureAwait(false);
         if (first is not { } firstBatch)
         {
             return null;
@@ -25,9 +25,9 @@ internal sealed class AuditRetentionStore(IStoreContextFactory contexts, TimePro
         var candidates = await db.AuditBatches.AsNoTracking().Where(b => b.Id >= firstBatch).OrderBy(b => b.Id).Take(MaxBatchesPerPlan)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var lastCandidate = candidates.Count == 0 ? firstBatch : candidates[^1].Id;
-        var stats = await db.AuditEntries.AsNoTracking().Where(e => e.BatchId >= firstBatch && e.BatchId <= lastCandidate)
-            .GroupBy(e => e.BatchId)
-            .Select(g => new { BatchId = g.Key!.Value, Newest = g.Max(e => e.TimeMs), Count = g.Count() })
+        var stats = await db.AuditSeals.AsNoTracking().Where(s => s.BatchId >= firstBatch && s.BatchId <= lastCandidate)
+            .GroupBy(s => s.BatchId)
+            .Select(g => new { BatchId = g.Key, Newest = g.Max(s => s.Entry.TimeMs), Count = g.Count() })
             .ToDictionaryAsync(s => s.BatchId, cancellationToken).ConfigureAwait(false);
 
         // Whole batches only, consecutive from the oldest: a batch is removed with all its leaves or not at all, so every
@@ -54,7 +54,8 @@ internal sealed class AuditRetentionStore(IStoreContextFactory contexts, TimePro
         }
 
         var lastBatch = chosen[^1].Id;
-        var rows = await db.AuditEntries.AsNoTracking().Where(e => e.BatchId >= firstBatch && e.BatchId <= lastBatch).OrderBy(e => e.Sequence)
+        var rows = await db.AuditEntries.AsNoTracking().Include(e => e.Seal).Where(e => e.Seal!.BatchId >= firstBatch && e.Seal.BatchId <= lastBatch)
+            .OrderBy(e => e.Seal!.Sequence)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var previous = await db.Set<AuditRemovalRow>().AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return new AuditRemovalPlan(
@@ -75,13 +76,15 @@ internal sealed class AuditRetentionStore(IStoreContextFactory contexts, TimePro
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditStore.SealerLockKey})", cancellationToken).ConfigureAwait(false);
         }
 
-        var firstHot = await db.AuditEntries.Where(e => e.Sequence != null).MinAsync(e => e.Sequence, cancellationToken).ConfigureAwait(false);
+        var firstHot = await db.AuditSeals.MinAsync(s => (long?)s.Sequence, cancellationToken).ConfigureAwait(false);
         if (firstHot != removal.FirstSequence)
         {
             throw new StoreConflictException($"The hot audit log now starts at sequence {firstHot}, not {removal.FirstSequence}: another removal ran meanwhile.");
         }
 
-        var deleted = await db.AuditEntries.Where(e => e.Sequence >= removal.FirstSequence && e.Sequence <= removal.LastSequence)
+        var deleted = await db.AuditEntries.Where(e => e.Seal!.Sequence >= removal.FirstSequence && e.Seal.Sequence <= removal.LastSequence)
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.AuditSeals.Where(s => s.Sequence >= removal.FirstSequence && s.Sequence <= removal.LastSequence)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (deleted != removal.EntryCount)
         {

@@ -101,7 +101,8 @@ public sealed class AuditVerifyTests : IAsyncLifetime
     public async Task A_changed_entry_with_its_stored_hash_recomputed_is_still_caught_by_the_chain()
     {
         // The forger rewrites the entry and its proof-leaf consistently in the database; only the on-chain root can tell.
-        await ExecuteSqlAsync($"UPDATE audit_entries SET subject = 'forged', hash = zeroblob(32) WHERE id = {ids[2]}");
+        await ExecuteSqlAsync($"UPDATE audit_entries SET subject = 'forged' WHERE id = {ids[2]}");
+        await ExecuteSqlAsync($"UPDATE audit_seals SET hash = zeroblob(32) WHERE entry_id = {ids[2]}");
 
         var one = await VerifyAsync(ids[2]);
 
@@ -114,7 +115,7 @@ public sealed class AuditVerifyTests : IAsyncLifetime
     {
         var batchId = await BatchOfAsync(ids[1]);
         // Zeros of the proof's length; an entry alone in its batch has an empty proof, which gets a sibling that is not there.
-        await ExecuteSqlAsync($"UPDATE audit_entries SET proof = zeroblob(max(length(proof), 32)) WHERE id = {ids[1]}");
+        await ExecuteSqlAsync($"UPDATE audit_seals SET proof = zeroblob(max(length(proof), 32)) WHERE entry_id = {ids[1]}");
 
         var one = await VerifyAsync(ids[1]);
 
@@ -158,7 +159,7 @@ public sealed class AuditVerifyTests : IAsyncLifetime
     public async Task Hiding_the_newest_batch_entirely_is_caught_from_the_chain()
     {
         var lastBatch = await BatchOfAsync(ids[^1]);
-        await ExecuteSqlAsync($"DELETE FROM audit_entries WHERE batch_id = {lastBatch}");
+        await ExecuteSqlAsync($"DELETE FROM audit_entries WHERE id IN (SELECT entry_id FROM audit_seals WHERE batch_id = {lastBatch})");
         await ExecuteSqlAsync($"DELETE FROM audit_batches WHERE id = {lastBatch}");
 
         var all = await VerifyAsync();

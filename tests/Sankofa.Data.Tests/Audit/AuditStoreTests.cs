@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
 
@@ -148,5 +149,66 @@ public class AuditStoreTests
         Assert.Equal(200, entries.Select(e => e.Id).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), entries.Select(e => e.Seal!.Sequence));
         Assert.Empty(AuditVerifier.CheckLinks(entries.Skip(1).ToList(), entries[0]));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Seals_stored_on_the_entries_before_the_seal_table_are_kept_and_the_chain_continues_from_them(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider, start: false);
+        var old = Enumerable.Range(0, 3).Select(i => Entry(i)).ToList();
+        AuditBatch oldBatch;
+        IReadOnlyList<AuditEntry> oldSealed;
+        await using (var db = test.CreateContext())
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync("AccountNameIndex"); // the schema that kept seals in audit_entries
+            foreach (var e in old)
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash)
+                    VALUES ({e.Time.ToUnixTimeMilliseconds()}, {e.Actor}, {e.Action}, {e.Subject}, {e.Payload}, {e.PayloadHash})
+                    """);
+            }
+
+            var ids = await db.Database.SqlQuery<long>($"SELECT id AS \"Value\" FROM audit_entries ORDER BY id").ToListAsync();
+            // The first two were sealed as batch 1 by the old sealer; the third was still waiting.
+            (oldBatch, oldSealed) = AuditSealer.Seal(
+                new AuditChainHead(0, AuditHashing.Genesis.ToArray(), 0),
+                [.. old.Take(2).Select((e, i) => new AuditEntry(ids[i], e.Time, e.Actor, e.Action, e.Subject, e.PayloadHash, e.Payload, null))],
+                Now);
+            foreach (var e in oldSealed)
+            {
+                var seal = e.Seal!;
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE audit_entries SET sequence = {seal.Sequence}, previous_hash = {seal.PreviousHash}, hash = {seal.Hash},
+                        batch_id = {seal.BatchId}, leaf_index = {seal.LeafIndex}, proof = {seal.Proof} WHERE id = {e.Id}
+                    """);
+            }
+
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO audit_batches (id, root, first_sequence, count, sealed_at_ms)
+                VALUES ({oldBatch.Id}, {oldBatch.Root}, {oldBatch.FirstSequence}, {oldBatch.Count}, {Now.ToUnixTimeMilliseconds()})
+                """);
+            await migrator.MigrateAsync();
+        }
+
+        var kept = await SealedEntriesAsync(test.Audit);
+        Assert.Equal(oldSealed.Select(e => (e.Id, e.Seal!.Sequence, e.Seal.BatchId, e.Seal.LeafIndex)), kept.Select(e => (e.Id, e.Seal!.Sequence, e.Seal.BatchId, e.Seal.LeafIndex)));
+        Assert.Equal(oldSealed.Select(e => e.Seal!.Proof), kept.Select(e => e.Seal!.Proof));
+        Assert.Equal(1, (await test.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries);
+
+        var next = await test.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
+        await test.Audit.AppendAsync([Entry(3)], CancellationToken.None); // queued by the trigger the migration created
+        var last = await test.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
+
+        Assert.Equal((2L, 3L, 1), (next!.Id, next.FirstSequence, next.Count));
+        Assert.Equal((3L, 4L, 1), (last!.Id, last.FirstSequence, last.Count));
+        var entries = await SealedEntriesAsync(test.Audit);
+        Assert.Equal(4, entries.Count);
+        Assert.Empty(AuditVerifier.CheckLinks(entries.Skip(1).ToList(), entries[0]));
+        var first = entries[0];
+        Assert.Equal(AuditVerificationStatus.Verified,
+            AuditVerifier.VerifyEntry(first, oldBatch, new OnChainRoot(oldBatch.Id, oldBatch.Root, oldBatch.FirstSequence, oldBatch.Count, 1)).Status);
     }
 }

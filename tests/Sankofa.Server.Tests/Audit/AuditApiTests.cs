@@ -8,7 +8,14 @@ using Sankofa.Server.Tests.Infrastructure;
 
 namespace Sankofa.Server.Tests.Audit;
 
-public class AuditApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+/// <summary>The audit API on SQLite.</summary>
+public sealed class AuditApiSqliteTests(ServerFixture fixture) : AuditApiTests(fixture), IClassFixture<ServerFixture>;
+
+/// <summary>The same tests against a server on PostgreSQL, where appending, sealing and reading take other SQL.</summary>
+public sealed class AuditApiPostgresTests(PostgresServerFixture fixture) : AuditApiTests(fixture), IClassFixture<PostgresServerFixture>;
+
+/// <summary>What the audit API must do whatever the store (<see cref="AuditApiSqliteTests"/>, <see cref="AuditApiPostgresTests"/>).</summary>
+public abstract class AuditApiTests(ServerFixture fixture)
 {
     private TestServer Server => fixture.Server;
 

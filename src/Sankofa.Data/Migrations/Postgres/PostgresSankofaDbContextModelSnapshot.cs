@@ -304,18 +304,6 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("actor");
 
-                    b.Property<long?>("BatchId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("batch_id");
-
-                    b.Property<byte[]>("Hash")
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
-                    b.Property<int?>("LeafIndex")
-                        .HasColumnType("integer")
-                        .HasColumnName("leaf_index");
-
                     b.Property<string>("Payload")
                         .HasColumnType("text")
                         .HasColumnName("payload");
@@ -324,18 +312,6 @@ namespace Sankofa.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("payload_hash");
-
-                    b.Property<byte[]>("PreviousHash")
-                        .HasColumnType("bytea")
-                        .HasColumnName("previous_hash");
-
-                    b.Property<byte[]>("Proof")
-                        .HasColumnType("bytea")
-                        .HasColumnName("proof");
-
-                    b.Property<long?>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -349,17 +325,6 @@ namespace Sankofa.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId")
-                        .HasDatabaseName("ix_audit_entries_batch_id");
-
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_audit_entries_unsealed")
-                        .HasFilter("sequence IS NULL");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_entries_sequence");
-
                     b.HasIndex("Action", "Id")
                         .HasDatabaseName("ix_audit_entries_action");
 
@@ -370,6 +335,62 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasDatabaseName("ix_audit_entries_subject");
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditSealRow", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_id");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<int>("LeafIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("leaf_index");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<byte[]>("Proof")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("proof");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("EntryId");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_audit_seals_batch_id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_seals_sequence");
+
+                    b.ToTable("audit_seals", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditUnsealedRow", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.HasKey("EntryId");
+
+                    b.ToTable("audit_unsealed", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityMarkRow", b =>
@@ -1695,6 +1716,17 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("audit_removals", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditSealRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Audit.AuditEntryRow", "Entry")
+                        .WithOne("Seal")
+                        .HasForeignKey("Sankofa.Data.Audit.AuditSealRow", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.HasOne("Sankofa.Data.Identity.AccountRow", null)
@@ -1722,6 +1754,11 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditEntryRow", b =>
+                {
+                    b.Navigation("Seal");
                 });
 #pragma warning restore 612, 618
         }

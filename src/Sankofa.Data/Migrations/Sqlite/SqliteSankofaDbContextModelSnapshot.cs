@@ -293,18 +293,6 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
-                    b.Property<long?>("BatchId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("batch_id");
-
-                    b.Property<byte[]>("Hash")
-                        .HasColumnType("BLOB")
-                        .HasColumnName("hash");
-
-                    b.Property<int?>("LeafIndex")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("leaf_index");
-
                     b.Property<string>("Payload")
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
@@ -313,18 +301,6 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB")
                         .HasColumnName("payload_hash");
-
-                    b.Property<byte[]>("PreviousHash")
-                        .HasColumnType("BLOB")
-                        .HasColumnName("previous_hash");
-
-                    b.Property<byte[]>("Proof")
-                        .HasColumnType("BLOB")
-                        .HasColumnName("proof");
-
-                    b.Property<long?>("Sequence")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("sequence");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -338,17 +314,6 @@ namespace Sankofa.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId")
-                        .HasDatabaseName("ix_audit_entries_batch_id");
-
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_audit_entries_unsealed")
-                        .HasFilter("sequence IS NULL");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_entries_sequence");
-
                     b.HasIndex("Action", "Id")
                         .HasDatabaseName("ix_audit_entries_action");
 
@@ -359,6 +324,62 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_audit_entries_subject");
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditSealRow", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batch_id");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<int>("LeafIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("leaf_index");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<byte[]>("Proof")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("proof");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("EntryId");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_audit_seals_batch_id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_seals_sequence");
+
+                    b.ToTable("audit_seals", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditUnsealedRow", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.HasKey("EntryId");
+
+                    b.ToTable("audit_unsealed", (string)null);
                 });
 
             modelBuilder.Entity("Sankofa.Data.Billing.AvailabilityMarkRow", b =>
@@ -1674,6 +1695,17 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("audit_removals", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditSealRow", b =>
+                {
+                    b.HasOne("Sankofa.Data.Audit.AuditEntryRow", "Entry")
+                        .WithOne("Seal")
+                        .HasForeignKey("Sankofa.Data.Audit.AuditSealRow", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Sankofa.Data.Identity.AccountChainStepRow", b =>
                 {
                     b.HasOne("Sankofa.Data.Identity.AccountRow", null)
@@ -1701,6 +1733,11 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditEntryRow", b =>
+                {
+                    b.Navigation("Seal");
                 });
 #pragma warning restore 612, 618
         }

@@ -58,8 +58,10 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
         subscribers = new(logger);
     }
 
+    private int connections;
+
     /// <summary>How many times the listener has connected (tests wait for a reconnection with it).</summary>
-    public int Connections { get; private set; }
+    public int Connections => Volatile.Read(ref connections);
 
     public void Publish(string name, string payload)
     {
@@ -89,7 +91,7 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
                 }
 
                 // Listening from here on; whatever was sent before (or while away) is lost to this replica.
-                Connections++;
+                Interlocked.Increment(ref connections);
                 if (failures > 0)
                 {
                     LogReconnected(logger, failures);

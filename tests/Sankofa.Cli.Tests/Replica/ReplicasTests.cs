@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Sankofa.Cli.Tests.Agents;
 using Sankofa.Core.Topology;
 using Sankofa.Data.Tests;
 using Sankofa.Proxmox.Emulator;
@@ -78,6 +79,50 @@ public sealed class ReplicasTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Work_queued_through_the_replica_without_the_agents_link_reaches_the_agent_through_the_replica_holding_it()
+    {
+        var link = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+
+        // The link's replica never resends on its own within the test, and its reconciler only runs when woken: the
+        // other replica's reconciler queues the work, and only its signal can bring it to the link.
+        var (first, second) = await StartTwoReplicasAsync(
+            firstArguments: ["--agent-link-url", link.ToString()],
+            firstSettings: new() { ["AgentLink:MaintainInterval"] = "00:10:00", ["AgentLink:HeartbeatInterval"] = "00:00:01", ["Provisioning:PollInterval"] = "00:10:00" },
+            secondSettings: new() { ["Provisioning:PollInterval"] = "00:00:00.200", ["Provisioning:MinRetryDelay"] = "00:00:00.200", ["Provisioning:MaxRetryDelay"] = "00:00:01" });
+        await using (first)
+        await using (second)
+        {
+            await CliConfig.SignInAsAdministratorAsync(first.Address);
+            using var site = await SiteAgentSetup.BringUpAsync(first.Address, first.Client, emulator, Site, TimeSpan.FromSeconds(1));
+            var agent = site.Start(link);
+            try
+            {
+                await agent.UntilAsync(() => agent.Said().Contains("Linked to", StringComparison.Ordinal), "the agent never linked to the first replica");
+
+                // The second replica knows the agent is there from the store, not from a link of its own.
+                var agents = await second.Client.GetFromJsonAsync<JsonElement>($"api/v1/sites/{Site}/agents");
+                Assert.Contains(agents.GetProperty("items").EnumerateArray(), a => a.GetProperty("lastSeenAt").ValueKind == JsonValueKind.String);
+
+                var project = await NewProjectAsync(second.Client);
+                using var created = await second.Client.PostAsJsonAsync("api/v1/resources", ProvisioningHarness.Vm(project, Site));
+                Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+                var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+                var resource = await Server.Tests.Infrastructure.Eventually.UntilAsync(
+                    () => second.Client.GetFromJsonAsync<JsonElement>($"api/v1/resources/{id}"),
+                    r => r.GetProperty("status").GetString() is "verified" or "failed", TimeSpan.FromSeconds(90));
+                Assert.True(resource.GetProperty("status").GetString() == "verified", $"{resource}; the agent said: {agent.Said()}");
+                var events = resource.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+                Assert.Contains("agent.dispatched", events);
+                Assert.DoesNotContain("vm.provisioning", events); // the site's own process drove it
+            }
+            finally
+            {
+                await agent.StopAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Server_refuses_to_start_without_a_store_or_with_a_key_password_file_others_can_read()
     {
         var (code, error) = await RunCliAsync(["server", "--rpc-url", anvil.RpcUrl.ToString()]);
@@ -101,7 +146,8 @@ public sealed class ReplicasTests : IAsyncLifetime
     /// copies of them, as an operator provisions every replica (docs/operations.md). Both name one issuer, as behind a
     /// load balancer. The second follows the chain's statuses and keeps answers for far longer than the bus's bound.
     /// </summary>
-    private async Task<(ServerProcess First, ServerProcess Second)> StartTwoReplicasAsync()
+    private async Task<(ServerProcess First, ServerProcess Second)> StartTwoReplicasAsync(
+        string[]? firstArguments = null, Dictionary<string, string>? firstSettings = null, Dictionary<string, string>? secondSettings = null)
     {
         var firstData = Path.Combine(directory, "replica-1");
         var secondData = Path.Combine(directory, "replica-2");
@@ -122,24 +168,31 @@ public sealed class ReplicasTests : IAsyncLifetime
             settings[key] = value!;
         }
 
-        var first = await ServerProcess.StartReplicaAsync(Cli, firstPort, Arguments(firstData), settings);
+        var first = await ServerProcess.StartReplicaAsync(Cli, firstPort, [.. Arguments(firstData), .. firstArguments ?? []], With(settings, firstSettings));
         try
         {
             Copy(Path.Combine(firstData, "ledger"), Path.Combine(secondData, "ledger"));
             Copy(Path.Combine(firstData, "oidc"), Path.Combine(secondData, "oidc"));
             File.Copy(Path.Combine(firstData, "personal-data.key"), Path.Combine(secondData, "personal-data.key"));
-            var slower = new Dictionary<string, string>(settings)
-            {
-                ["Auth:StatusRefreshInterval"] = "00:10:00",
-                ["Auth:StatusMaxAge"] = "00:20:00",
-            };
-            return (first, await ServerProcess.StartReplicaAsync(Cli, FreePort.Next(), Arguments(secondData), slower));
+            var slower = With(settings, new() { ["Auth:StatusRefreshInterval"] = "00:10:00", ["Auth:StatusMaxAge"] = "00:20:00" });
+            return (first, await ServerProcess.StartReplicaAsync(Cli, FreePort.Next(), Arguments(secondData), With(slower, secondSettings)));
         }
         catch
         {
             await first.DisposeAsync();
             throw;
         }
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> settings, Dictionary<string, string>? more)
+    {
+        var all = new Dictionary<string, string>(settings);
+        foreach (var (key, value) in more ?? [])
+        {
+            all[key] = value;
+        }
+
+        return all;
     }
 
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "sankofa.dll");

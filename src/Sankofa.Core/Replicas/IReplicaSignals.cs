@@ -15,7 +15,7 @@ public interface IReplicaSignals
     /// for a delivery failure: the other replicas then learn of a reconnection and drop everything instead.
     /// </summary>
     /// <param name="name">What changed, one of <see cref="ReplicaSignalNames"/>.</param>
-    /// <param name="payload">Which one (an id), or empty; with the name at most <see cref="MaxLength"/> characters.</param>
+    /// <param name="payload">Which one (an id), or empty; with the name at most <see cref="MaxLength"/> bytes of UTF-8.</param>
     void Publish(string name, string payload);
 
     /// <summary>Calls <paramref name="onSignal"/> with the payload of every <paramref name="name"/> signal, and <paramref name="onMissed"/> when signals may have been missed.</summary>
@@ -25,8 +25,8 @@ public interface IReplicaSignals
     /// <returns>Ends the subscription.</returns>
     IDisposable Subscribe(string name, Action<string> onSignal, Action onMissed);
 
-    /// <summary>Longest name plus payload, in characters (PostgreSQL's NOTIFY takes under 8000 bytes, with room for the envelope).</summary>
-    public const int MaxLength = 1000;
+    /// <summary>Longest name plus payload, in bytes of UTF-8 (PostgreSQL's NOTIFY takes under 8000, with room for the envelope).</summary>
+    public const int MaxLength = 7000;
 }
 
 /// <summary>The signals replicas exchange, and what their payload is.</summary>
@@ -44,6 +44,6 @@ public static class ReplicaSignalNames
     /// <summary>A resource is due for reconciliation now (payload empty), e.g. its agent reported a result.</summary>
     public const string ReconcilerWake = "reconciler.wake";
 
-    /// <summary>A site's agent reported its health (payload the report's JSON, without VMs): replicas without its link keep it too.</summary>
+    /// <summary>A site's agent reported its health (payload the <c>SiteObservation</c> as JSON): replicas without its link keep it too.</summary>
     public const string SiteReport = "site.report";
 }

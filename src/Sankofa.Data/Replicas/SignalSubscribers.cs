@@ -48,9 +48,10 @@ internal sealed partial class SignalSubscribers(ILogger logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(payload);
-        if (name.Length + payload.Length > IReplicaSignals.MaxLength || name.Contains(Envelope.Separator, StringComparison.Ordinal))
+        if (System.Text.Encoding.UTF8.GetByteCount(name) + System.Text.Encoding.UTF8.GetByteCount(payload) > IReplicaSignals.MaxLength
+            || name.Contains(Envelope.Separator, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"A signal's name and payload take at most {IReplicaSignals.MaxLength} characters, and the name no '{Envelope.Separator}'.", nameof(payload));
+            throw new ArgumentException($"A signal's name and payload take at most {IReplicaSignals.MaxLength} bytes, and the name no U+001F.", nameof(payload));
         }
     }
 

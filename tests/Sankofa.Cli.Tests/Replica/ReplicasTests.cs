@@ -103,6 +103,11 @@ public sealed class ReplicasTests : IAsyncLifetime
                 var agents = await second.Client.GetFromJsonAsync<JsonElement>($"api/v1/sites/{Site}/agents");
                 Assert.Contains(agents.GetProperty("items").EnumerateArray(), a => a.GetProperty("lastSeenAt").ValueKind == JsonValueKind.String);
 
+                // And the site's health from the agent's reports, signalled by the replica that received them.
+                var health = await Server.Tests.Infrastructure.Eventually.UntilAsync(
+                    () => second.Client.GetFromJsonAsync<JsonElement>($"api/v1/sites/{Site}"), s => s.GetProperty("statusSource").GetString() == "agent");
+                Assert.Equal("agent", health.GetProperty("statusSource").GetString());
+
                 var project = await NewProjectAsync(second.Client);
                 using var created = await second.Client.PostAsJsonAsync("api/v1/resources", ProvisioningHarness.Vm(project, Site));
                 Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());

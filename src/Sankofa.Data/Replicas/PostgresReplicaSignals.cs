@@ -33,14 +33,17 @@ public sealed class ReplicaSignalOptions
 /// The replicas' bus on PostgreSQL's LISTEN/NOTIFY, all on one channel of the shared database. One dedicated connection
 /// listens (waiting with <c>WaitAsync</c>, checked by a query when idle, reconnected with backoff); every (re)connection
 /// tells every subscriber to drop everything, since what was notified while it was away is lost. Published signals are
-/// delivered here at once, queued, and sent by one sender with <c>pg_notify</c>, identical ones in a batch coalesced; a
-/// failed send is retried (signals kept meanwhile), and this replica's own notifications are skipped when they come back.
+/// delivered here at once, queued, and sent by one sender on a connection of its own with <c>pg_notify</c>, identical
+/// ones in a batch coalesced; a failed send is retried (signals kept meanwhile), and this replica's own notifications are
+/// skipped when they come back. Sent after the change committed, not inside its transaction: a change is never announced
+/// before it can be read, and a signal lost with a crash between the two is covered by each cache's own bound.
 /// </summary>
 internal sealed partial class PostgresReplicaSignals : BackgroundService, IReplicaSignals
 {
     private const int BatchLimit = 500;
 
-    private readonly string connectionString;
+    private readonly string listenConnection;
+    private readonly string notifyConnection;
     private readonly ReplicaSignalOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<PostgresReplicaSignals> logger;
@@ -50,8 +53,9 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
 
     public PostgresReplicaSignals(string connectionString, ReplicaSignalOptions options, TimeProvider time, ILogger<PostgresReplicaSignals> logger)
     {
-        // Its own connections, outside the store's pool: the listener holds one for good, and its keepalive checks are ours.
-        this.connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "sankofa-replica-signals" }.ConnectionString;
+        // Its own connections, outside the store's pool and named so in pg_stat_activity: the listener holds one for good.
+        listenConnection = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "sankofa-replica-listen" }.ConnectionString;
+        notifyConnection = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "sankofa-replica-notify" }.ConnectionString;
         this.options = options;
         this.time = time;
         this.logger = logger;
@@ -82,7 +86,7 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
         {
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString);
+                await using var connection = new NpgsqlConnection(listenConnection);
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += (_, e) => Received(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN \"{options.Channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection))
@@ -137,6 +141,7 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
     {
         var batch = new HashSet<string>(StringComparer.Ordinal);
         var failures = 0;
+        NpgsqlConnection? connection = null; // kept open between batches, opened again after a failure
         try
         {
             while (await outgoing.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -148,8 +153,12 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
 
                 try
                 {
-                    await using var connection = new NpgsqlConnection(connectionString);
-                    await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
+                    if (connection is null)
+                    {
+                        connection = new NpgsqlConnection(notifyConnection);
+                        await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
+                    }
+
                     await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, p) FROM unnest(@payloads) AS p", connection);
                     notify.Parameters.AddWithValue("channel", options.Channel);
                     notify.Parameters.AddWithValue("payloads", batch.ToArray());
@@ -160,6 +169,12 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Kept and sent with what comes next; the other replicas' caches age meanwhile, as they do when their listener is away.
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
+                    }
+
                     failures++;
                     var delay = RetryBackoff.Delay(failures, options.ReconnectDelay, options.MaxReconnectDelay);
                     LogSendFailed(logger, batch.Count, delay, ex.Message);
@@ -169,6 +184,13 @@ internal sealed partial class PostgresReplicaSignals : BackgroundService, IRepli
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -173,13 +173,15 @@ public sealed class ReplicasTests : IAsyncLifetime
             settings[key] = value!;
         }
 
-        var first = await ServerProcess.StartReplicaAsync(Cli, firstPort, [.. Arguments(firstData), .. firstArguments ?? []], With(settings, firstSettings));
+        // One machine, two replicas: each names itself in its reconciler claims (docs/operations.md).
+        var first = await ServerProcess.StartReplicaAsync(
+            Cli, firstPort, [.. Arguments(firstData), .. firstArguments ?? []], With(With(settings, new() { ["Provisioning:InstanceId"] = "replica-1" }), firstSettings));
         try
         {
             Copy(Path.Combine(firstData, "ledger"), Path.Combine(secondData, "ledger"));
             Copy(Path.Combine(firstData, "oidc"), Path.Combine(secondData, "oidc"));
             File.Copy(Path.Combine(firstData, "personal-data.key"), Path.Combine(secondData, "personal-data.key"));
-            var slower = With(settings, new() { ["Auth:StatusRefreshInterval"] = "00:10:00", ["Auth:StatusMaxAge"] = "00:20:00" });
+            var slower = With(settings, new() { ["Provisioning:InstanceId"] = "replica-2", ["Auth:StatusRefreshInterval"] = "00:10:00", ["Auth:StatusMaxAge"] = "00:20:00" });
             return (first, await ServerProcess.StartReplicaAsync(Cli, FreePort.Next(), Arguments(secondData), With(slower, secondSettings)));
         }
         catch

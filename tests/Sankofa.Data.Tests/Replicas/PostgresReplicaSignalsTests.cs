@@ -51,7 +51,7 @@ public sealed class PostgresReplicaSignalsTests : IAsyncLifetime
         {
             await admin.OpenAsync();
             await using var kill = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sankofa-replica-signals'", admin);
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sankofa-replica-listen'", admin);
             Assert.Equal(1L, await kill.ExecuteScalarAsync());
         }
 

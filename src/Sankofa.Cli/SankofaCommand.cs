@@ -37,6 +37,7 @@ internal static class SankofaCommand
         root.Options.Add(Server);
         root.Options.Add(Output);
         root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(Replica.ServerCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(SitesCommand.Create());
         root.Subcommands.Add(VmCommand.Create());

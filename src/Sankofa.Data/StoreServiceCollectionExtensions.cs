@@ -2,13 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sankofa.Core.Replicas;
 using Sankofa.Core.Audit;
 using Sankofa.Data.Agents;
 using Sankofa.Data.Audit;
 using Sankofa.Data.Identity;
 using Sankofa.Data.Oidc;
 using Sankofa.Data.Provisioning;
+using Sankofa.Data.Replicas;
 
 namespace Sankofa.Data;
 
@@ -46,6 +49,8 @@ public static class StoreServiceCollectionExtensions
                 services.AddScoped<OidcDbContext>(sp => sp.GetRequiredService<SqliteOidcDbContext>());
                 // One server by construction: the file is this process's alone.
                 services.AddSingleton<Core.Replicas.IReplicaLocks, Core.Replicas.ProcessLocks>();
+                // One process owns an SQLite database: its signals never leave it.
+                services.AddSingleton<IReplicaSignals, InProcessReplicaSignals>();
                 break;
             case "POSTGRES" or "POSTGRESQL":
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -60,6 +65,7 @@ public static class StoreServiceCollectionExtensions
                 services.AddDbContext<PostgresOidcDbContext>(o => o.UseNpgsql(options.ConnectionString, s => s.MigrationsHistoryTable(OidcDbContext.HistoryTable)).UseOpenIddict());
                 services.AddScoped<OidcDbContext>(sp => sp.GetRequiredService<PostgresOidcDbContext>());
                 services.AddSingleton<Core.Replicas.IReplicaLocks>(new Replicas.PostgresReplicaLocks(options.ConnectionString, replicas));
+                AddPostgresSignals(services, configuration, options.ConnectionString);
                 break;
             default:
                 throw new OptionsValidationException("Store:Provider", typeof(StoreOptions),
@@ -87,6 +93,26 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IStoreHealth, StoreHealth>();
         services.AddHostedService<StoreMigrator>();
         return services;
+    }
+
+    private static void AddPostgresSignals(IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        var signals = configuration.GetSection(ReplicaSignalOptions.Section).Get<ReplicaSignalOptions>() ?? new ReplicaSignalOptions();
+        if (string.IsNullOrWhiteSpace(signals.Channel) || signals.Channel.Length > 63)
+        {
+            throw new OptionsValidationException("ReplicaSignals:Channel", typeof(ReplicaSignalOptions), ["ReplicaSignals:Channel must be 1–63 characters."]);
+        }
+
+        if (signals.IdleCheck <= TimeSpan.Zero || signals.ReconnectDelay <= TimeSpan.Zero || signals.MaxReconnectDelay < signals.ReconnectDelay)
+        {
+            throw new OptionsValidationException("ReplicaSignals", typeof(ReplicaSignalOptions),
+                ["ReplicaSignals:IdleCheck and ReplicaSignals:ReconnectDelay must be positive, and ReplicaSignals:MaxReconnectDelay no less than ReplicaSignals:ReconnectDelay."]);
+        }
+
+        services.AddSingleton(sp => new PostgresReplicaSignals(
+            connectionString, signals, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresReplicaSignals>>()));
+        services.AddSingleton<IReplicaSignals>(sp => sp.GetRequiredService<PostgresReplicaSignals>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresReplicaSignals>());
     }
 
     private static string CreateDataDirectory(IConfiguration configuration)

@@ -7,7 +7,7 @@ namespace Sankofa.TestSupport;
 /// <summary>
 /// A Sankofa server as its own operating-system process on a loopback port: the built Sankofa.Server next to the tests
 /// (so a test can kill it with SIGKILL mid-flight and start it again on the same data), or the built CLI's
-/// <c>sankofa up</c> as an operator runs it. It starts with the bootstrap administrator of <see cref="AdminToken"/>;
+/// <c>sankofa up</c> or <c>sankofa server</c> as an operator runs it. It starts with the bootstrap administrator of <see cref="AdminToken"/>;
 /// disposing stops it with SIGTERM, so <c>up</c> stops its anvil child and keeps the chain state.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
@@ -63,6 +63,16 @@ public sealed class ServerProcess : IAsyncDisposable
         return StartAsync(
             [cli, "up", "--data-dir", dataDirectory, "--urls", address.ToString().TrimEnd('/')],
             address, new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Warning" }, TimeSpan.FromMinutes(2), echo, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>sankofa server</c> of the CLI at <paramref name="cli"/> (one replica) on <paramref name="port"/>, with
+    /// <paramref name="arguments"/> after <c>--urls</c>, and settings (secrets included) through the environment.
+    /// </summary>
+    public static Task<ServerProcess> StartReplicaAsync(string cli, int port, IEnumerable<string> arguments, IDictionary<string, string> settings)
+    {
+        var address = Loopback(port);
+        return StartAsync([cli, "server", "--urls", address.ToString().TrimEnd('/'), .. arguments], address, settings, TimeSpan.FromMinutes(2), echo: null, CancellationToken.None);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a power cut or an OOM kill.</summary>

@@ -137,6 +137,27 @@ public sealed class IdentityStatusCache : IIdentityStatusCheck
         }
     }
 
+    /// <summary>
+    /// Signals from other replicas may have been missed: forgets every status read from the chain (the next call reads it
+    /// again) and replaces the pinned suspensions and revocations with <paramref name="pending"/>, those the store holds
+    /// and the chain has not recorded yet. A reinstatement made elsewhere meanwhile is not kept out by a stale pin.
+    /// </summary>
+    public void Resynchronize(IReadOnlyDictionary<string, IdentityStatus> pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        foreach (var (id, status) in pending)
+        {
+            _pinned[id] = status;
+        }
+
+        foreach (var id in _pinned.Keys.Where(id => !pending.ContainsKey(id)))
+        {
+            _pinned.TryRemove(id, out _);
+        }
+
+        _entries.Clear();
+    }
+
     // Not the caller's token: callers sharing the read must not see it fail because the first one gave up.
     private Task<IdentityStatus> ReadAsync(string identityId) =>
         _reading.GetOrAdd(identityId, static (id, self) => self.ReadOnceAsync(id), this);

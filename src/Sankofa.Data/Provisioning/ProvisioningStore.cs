@@ -5,6 +5,7 @@ using Npgsql;
 using Sankofa.Core;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
+using Sankofa.Core.Replicas;
 using Sankofa.Core.Tenancy;
 using Sankofa.Core.Topology;
 using Sankofa.Data.Audit;
@@ -25,18 +26,25 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
     private readonly TimeProvider time;
     private readonly ResourceWriter writer;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PlacementExplanation> placements = new(StringComparer.Ordinal);
+    private readonly IReplicaSignals? signals;
     private long changeVersion;
 
-    public ProvisioningStore(IStoreContextFactory contexts, TimeProvider time)
+    public ProvisioningStore(IStoreContextFactory contexts, TimeProvider time, IReplicaSignals? signals = null)
     {
         this.contexts = contexts;
         this.time = time;
+        this.signals = signals;
         writer = new(contexts, time, Changed);
     }
 
     public long ChangeVersion => Interlocked.Read(ref changeVersion);
 
-    private void Changed() => Interlocked.Increment(ref changeVersion);
+    // Committed: this process's version moves, and the other replicas are told (their read caches follow the signal).
+    private void Changed()
+    {
+        Interlocked.Increment(ref changeVersion);
+        signals?.Publish(ReplicaSignalNames.Resources, string.Empty);
+    }
 
     /// <summary>Runs a mutation and writes its audit entry with one SaveChanges in one transaction, mapping lost races and taken keys to <see cref="StoreConflictException"/>.</summary>
     private async Task WriteAsync(AuditEvent? audit, Func<SankofaDbContext, Task> mutate, string what, CancellationToken cancellationToken)

@@ -23,6 +23,8 @@ internal static class AgentLinkExtensions
         services.AddSingleton<ConnectedAgents>();
         services.AddSingleton<AgentReports>();
         services.AddSingleton<WorkProofs>();
+        services.AddSingleton<AgentWorkDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentWorkDelivery>());
         services.AddSingleton<Core.Provisioning.ISiteWorkQueue, AgentWorkQueue>();
         services.AddSingleton<AgentLinkEndpoint>();
         services.AddSiteInventory();

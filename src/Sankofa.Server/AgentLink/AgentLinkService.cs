@@ -16,7 +16,7 @@ namespace Sankofa.Server.AgentLink;
 /// (<c>ResourceRegistry.siteKeyOf</c>): a stolen token without the key, or a key for another site, opens nothing.
 /// </summary>
 internal sealed partial class AgentLinkService(
-    ConnectedAgents agents, IAgentStore registry, ISiteWorkStore work, AgentReports reports, SiteInventory inventory, WorkProofs proofs, IResourceLedger ledger, ILedgerStatus chain,
+    ConnectedAgents agents, IAgentStore registry, AgentWorkDelivery delivery, AgentReports reports, SiteInventory inventory, WorkProofs proofs, IResourceLedger ledger, ILedgerStatus chain,
     IOptions<AgentLinkOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AgentLinkService> logger)
     : Sankofa.Agent.Protocol.AgentLink.AgentLinkBase
 {
@@ -80,7 +80,7 @@ internal sealed partial class AgentLinkService(
             });
             writing = WriteAsync(link, responseStream, closing.Token);
             // Everything open for the site, queued while it was away or sent on an earlier link whose result never came.
-            await SendOpenAsync(link, resendBefore: null, context.CancellationToken);
+            await delivery.SendOpenAsync(link, resendBefore: null, context.CancellationToken);
             resending = MaintainAsync(link, agent.KeyAddress, settings, closing, closing.Token);
             var recorded = now;
             while (await requestStream.MoveNext(closing.Token))
@@ -164,27 +164,6 @@ internal sealed partial class AgentLinkService(
         }
     }
 
-    /// <summary>Sends the site's open work (all of it, or what was sent on this link before <paramref name="resendBefore"/>).</summary>
-    private async Task SendOpenAsync(AgentConnection link, DateTimeOffset? resendBefore, CancellationToken cancellationToken)
-    {
-        long? after = null;
-        while (true)
-        {
-            var page = await work.ListOpenAsync(link.Site, after, 500, cancellationToken);
-            foreach (var item in page)
-            {
-                link.Send(item, time.GetUtcNow(), resendBefore);
-            }
-
-            if (page.Count < 500)
-            {
-                return;
-            }
-
-            after = page[^1].Seq;
-        }
-    }
-
     /// <summary>
     /// Keeps the link honest while it lives, every <see cref="AgentLinkOptions.MaintainInterval"/>: work whose result has
     /// not come within <see cref="AgentLinkOptions.WorkResendAfter"/> is sent again (delivery is at least once), and a link
@@ -207,7 +186,7 @@ internal sealed partial class AgentLinkService(
                     return;
                 }
 
-                await SendOpenAsync(link, time.GetUtcNow() - settings.WorkResendAfter, cancellationToken);
+                await delivery.SendOpenAsync(link, time.GetUtcNow() - settings.WorkResendAfter, cancellationToken);
             }
         }
         catch (OperationCanceledException)

@@ -70,7 +70,7 @@ internal sealed partial class AgentReports(
         LogResult(logger, link.Site, item.ResourceId, item.WorkId, outcome);
         var now = time.GetUtcNow();
         await ChangeAsync(item.ResourceId, r => r.IsSettled || r.NextAttemptAt <= now ? null : r with { NextAttemptAt = now }, cancellationToken).ConfigureAwait(false);
-        reconciler.Wake();
+        reconciler.WakeEveryReplica();
     }
 
     /// <summary>

@@ -5,9 +5,10 @@ namespace Sankofa.Server.AgentLink;
 
 /// <summary>
 /// The reconciler's queue of work for sites with agents: stored first (it survives a restart), then handed to the
-/// site's link at once when its agent is linked to this server; an agent that links later gets every open item then.
+/// site's link at once when its agent is linked to this server, or signalled to the replica holding its link; an agent
+/// that links later gets every open item then.
 /// </summary>
-internal sealed class AgentWorkQueue(ISiteWorkStore store, SiteInventory inventory, ConnectedAgents agents, TimeProvider time) : ISiteWorkQueue
+internal sealed class AgentWorkQueue(ISiteWorkStore store, SiteInventory inventory, ConnectedAgents agents, AgentWorkDelivery delivery, TimeProvider time) : ISiteWorkQueue
 {
     // A linked agent proved the site's key on chain; otherwise the inventory decides, as it does for the site's health.
     public ValueTask<bool> IsAgentSiteAsync(string siteId, CancellationToken cancellationToken) =>
@@ -16,7 +17,7 @@ internal sealed class AgentWorkQueue(ISiteWorkStore store, SiteInventory invento
     public async Task<SiteWorkItem> EnqueueAsync(string siteId, string resourceId, SiteWorkKind kind, SiteWorkOrder order, CancellationToken cancellationToken)
     {
         var (item, _) = await store.EnqueueAsync(siteId, resourceId, kind, order, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        agents.Connection(siteId)?.Send(item, time.GetUtcNow());
+        delivery.Queued(siteId, item);
         return item;
     }
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Sankofa.Agent.Protocol;
 using Sankofa.Core.Agents;
+using Sankofa.Core.Replicas;
 using Sankofa.Core.Topology;
 
 namespace Sankofa.Server.AgentLink;
@@ -16,10 +18,12 @@ namespace Sankofa.Server.AgentLink;
 /// <see cref="RegistryRefresh"/>; a site not known as one is asked about again at most every
 /// <see cref="DirectSiteAge"/>, so an approval takes effect within seconds), and a report from a linked agent, whose key
 /// the chain records, counts at once. Reports are kept in memory: each control plane judges the agents linked to it, and
-/// the registry's last seen for agents linked elsewhere.
+/// the registry's last seen for agents linked elsewhere. The health a report shows is also signalled to the other replicas
+/// (<see cref="ReplicaSignalNames.SiteReport"/>), so placement through any replica sees it; the report itself (VMs,
+/// drift) stays with the replica holding the link.
 /// </summary>
 public sealed partial class SiteInventory(
-    IAgentStore registry, InventoryDrift drift, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<SiteInventory> logger)
+    IAgentStore registry, InventoryDrift drift, IReplicaSignals signals, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<SiteInventory> logger)
     : BackgroundService, ISiteReports, IReportedSiteHealth
 {
     /// <summary>How often the registry's approved agents (and their last seen) are read again.</summary>
@@ -36,6 +40,9 @@ public sealed partial class SiteInventory(
 
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
     private readonly ConcurrentDictionary<string, Kept> latest = new(StringComparer.Ordinal);
+
+    // The health other replicas' linked agents reported, and when it arrived here.
+    private readonly ConcurrentDictionary<string, Heard> elsewhere = new(StringComparer.Ordinal);
 
     // The down observation of a silent site, kept per site so placement sees the same object until something changes.
     private readonly ConcurrentDictionary<string, SiteObservation> silent = new(StringComparer.Ordinal);
@@ -70,6 +77,7 @@ public sealed partial class SiteInventory(
             return;
         }
 
+        Share(site, kept.Observation);
         var found = await drift.CheckAsync(received, cancellationToken).ConfigureAwait(false);
         if (found.Checked && (found.Vanished.Count, found.Unknown.Count) != (previous?.Drift.Vanished.Count ?? 0, previous?.Drift.Unknown.Count ?? 0))
         {
@@ -132,10 +140,11 @@ public sealed partial class SiteInventory(
         }
 
         var kept = latest.GetValueOrDefault(siteId);
+        var remote = elsewhere.GetValueOrDefault(siteId);
 
-        // Heard from: its latest report here, the registry's last seen (the agent may be linked to another control plane),
-        // or, for a control plane that just started, its start: agents need a moment to link again.
-        var heard = Max(Max(kept?.Report.ReceivedAt, registrySeen), startedAt);
+        // Heard from: its latest report here or through another replica, the registry's last seen (the agent may be linked
+        // to another control plane), or, for a control plane that just started, its start: agents need a moment to link again.
+        var heard = Max(Max(Max(kept?.Report.ReceivedAt, remote?.At), registrySeen), startedAt);
         if (SiteReportHealth.IsSilent(heard, time.GetUtcNow(), options.Value.SilentAfter))
         {
             observation = silent.TryGetValue(siteId, out var known) && known.CheckedAt == heard
@@ -144,7 +153,7 @@ public sealed partial class SiteInventory(
             return true;
         }
 
-        observation = kept?.Observation;
+        observation = remote is not null && (kept is null || remote.At > kept.Report.ReceivedAt) ? remote.Observation : kept?.Observation;
         return true;
     }
 
@@ -175,6 +184,8 @@ public sealed partial class SiteInventory(
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A missed signal needs nothing dropped: the next report replaces it, and a silent site is judged by when it was heard.
+        using var subscription = signals.Subscribe(ReplicaSignalNames.SiteReport, Signalled, static () => { });
         using var timer = new PeriodicTimer(RegistryRefresh, time);
         try
         {
@@ -194,6 +205,26 @@ public sealed partial class SiteInventory(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Tells the other replicas the health a report here showed; a site too large for one signal is left to the registry's last seen.</summary>
+    private void Share(string site, SiteObservation observation)
+    {
+        var payload = JsonSerializer.Serialize(new SharedHealth(site, observation));
+        if (System.Text.Encoding.UTF8.GetByteCount(payload) + ReplicaSignalNames.SiteReport.Length <= IReplicaSignals.MaxLength)
+        {
+            signals.Publish(ReplicaSignalNames.SiteReport, payload);
+        }
+    }
+
+    /// <summary>Keeps the health another replica's linked agent reported (this replica's own report comes back too, and is kept the same).</summary>
+    private void Signalled(string payload)
+    {
+        if (JsonSerializer.Deserialize<SharedHealth>(payload) is { Site.Length: > 0 } shared && shared.Observation is not null)
+        {
+            MarkAgentSite(shared.Site, null);
+            elsewhere[shared.Site] = new Heard(shared.Observation, time.GetUtcNow());
         }
     }
 
@@ -241,6 +272,12 @@ public sealed partial class SiteInventory(
             (null, { } y) => y,
             _ => DateTimeOffset.MinValue,
         };
+
+    /// <summary>A site's health as signalled between replicas.</summary>
+    private sealed record SharedHealth(string Site, SiteObservation Observation);
+
+    /// <summary>A health reported through another replica, and when it arrived here.</summary>
+    private sealed record Heard(SiteObservation Observation, DateTimeOffset At);
 
     /// <summary>A site's latest report with its health and the drift it showed.</summary>
     private sealed record Kept(SiteReport Report, SiteObservation Observation, DriftFound Drift);

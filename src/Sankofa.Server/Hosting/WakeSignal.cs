@@ -24,7 +24,15 @@ internal abstract class WakeSignal : IDisposable
 
     public void Dispose()
     {
-        signal.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            signal.Dispose();
+        }
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Sankofa.Core.Provisioning;
+using Sankofa.Core.Replicas;
 using Sankofa.Server.Identity.Access;
 
 namespace Sankofa.Server.Provisioning;
@@ -17,9 +18,9 @@ public sealed class ReadCacheOptions
     public const string Section = "ReadCache";
 
     /// <summary>
-    /// How long a kept answer may be served. A change made through this server drops every kept answer at once; this
-    /// bounds how long a change made by <em>another</em> server sharing the store can go unseen. Zero turns the cache
-    /// off. Default 1 second.
+    /// How long a kept answer may be served. A change made through this server drops every kept answer at once, and one
+    /// made through another replica as soon as its signal arrives (milliseconds); this bounds how long such a change can
+    /// go unseen when the signal is lost. Zero turns the cache off. Default 1 second.
     /// </summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -30,7 +31,7 @@ public sealed class ReadCacheOptions
 /// <summary>One kept answer: the response body as sent, its entity tag, and the store version it was read at.</summary>
 /// <param name="Body">UTF-8 JSON, exactly as sent.</param>
 /// <param name="ETag">Strong entity tag of the body (quoted).</param>
-/// <param name="Version">The store's <see cref="IResourceStore.ChangeVersion"/> read before the store was queried.</param>
+/// <param name="Version">The cache's <see cref="ResourceReadCache.Version"/> read before the store was queried.</param>
 /// <param name="StoredAt">When it was produced.</param>
 internal sealed record CachedAnswer(byte[] Body, string ETag, long Version, DateTimeOffset StoredAt);
 
@@ -38,9 +39,9 @@ internal sealed record CachedAnswer(byte[] Body, string ETag, long Version, Date
 /// Serialised answers of the resource reads (REST list and GraphQL queries over resources), kept while nothing changed.
 /// A portal or a CLI polling a list asks the same question many times a second while resources change far less often;
 /// producing a 100-item page (store query, mapping, JSON) costs about seventeen times what sending its bytes does.
-/// An answer is served only while the store's change version is the one it was read at (every committed change made
-/// through this process moves it) and it is younger than <see cref="ReadCacheOptions.MaxAge"/> (changes made by
-/// other servers sharing the store). Keys carry the caller's identity id and grants, so one caller never gets an answer produced for another.
+/// An answer is served only while the change version is the one it was read at (every committed change made through
+/// this process moves it, and so does every <see cref="ReplicaSignalNames.Resources"/> signal from another replica or a
+/// reconnection of the signal bus) and it is younger than <see cref="ReadCacheOptions.MaxAge"/> (a signal lost). Keys carry the caller's identity id and grants, so one caller never gets an answer produced for another.
 /// </summary>
 internal sealed class ResourceReadCache : IDisposable
 {
@@ -48,17 +49,20 @@ internal sealed class ResourceReadCache : IDisposable
     private readonly TimeProvider time;
     private readonly TimeSpan maxAge;
     private readonly MemoryCache? entries;
+    private readonly IDisposable subscription;
+    private long signalled;
 
-    public ResourceReadCache(IResourceStore store, TimeProvider time, IOptions<ReadCacheOptions> options)
+    public ResourceReadCache(IResourceStore store, IReplicaSignals signals, TimeProvider time, IOptions<ReadCacheOptions> options)
     {
         this.store = store;
         this.time = time;
         maxAge = options.Value.MaxAge;
         entries = maxAge > TimeSpan.Zero ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SizeLimitBytes }) : null;
+        subscription = signals.Subscribe(ReplicaSignalNames.Resources, _ => Interlocked.Increment(ref signalled), () => Interlocked.Increment(ref signalled));
     }
 
-    /// <summary>The store's change version; read it before querying the store for an answer to keep.</summary>
-    public long Version => store.ChangeVersion;
+    /// <summary>The change version; read it before querying the store for an answer to keep.</summary>
+    public long Version => store.ChangeVersion + Interlocked.Read(ref signalled);
 
     /// <summary>A cache key for one question from one caller: what is asked (route and arguments, or a request body) and who asks.</summary>
     public static string Key(string kind, HttpContext http, ReadOnlySpan<byte> question)
@@ -76,7 +80,7 @@ internal sealed class ResourceReadCache : IDisposable
     public bool TryGet(string key, [NotNullWhen(true)] out CachedAnswer? answer)
     {
         if (entries is not null && entries.TryGetValue(key, out answer) && answer is not null
-            && answer.Version == store.ChangeVersion && time.GetUtcNow() - answer.StoredAt < maxAge)
+            && answer.Version == Version && time.GetUtcNow() - answer.StoredAt < maxAge)
         {
             return true;
         }
@@ -91,7 +95,7 @@ internal sealed class ResourceReadCache : IDisposable
         var answer = new CachedAnswer(body, ETagOf(body), version, time.GetUtcNow());
 
         // An answer read before a change committed would never be served again: not worth its room.
-        if (entries is not null && version == store.ChangeVersion)
+        if (entries is not null && version == Version)
         {
             entries.Set(key, answer, new MemoryCacheEntryOptions { Size = body.Length, AbsoluteExpirationRelativeToNow = maxAge });
         }
@@ -99,7 +103,11 @@ internal sealed class ResourceReadCache : IDisposable
         return answer;
     }
 
-    public void Dispose() => entries?.Dispose();
+    public void Dispose()
+    {
+        subscription.Dispose();
+        entries?.Dispose();
+    }
 
     private static string ETagOf(byte[] body)
     {

@@ -30,14 +30,17 @@ internal sealed class SiteAgentSetup : IDisposable
     /// <param name="h">The server and emulator.</param>
     /// <param name="site">The site the agent serves.</param>
     /// <param name="reportInterval">How often the agent reports its inventory (Agent:ReportInterval).</param>
-    public static async Task<SiteAgentSetup> BringUpAsync(ProvisioningHarness h, string site, TimeSpan reportInterval)
+    public static Task<SiteAgentSetup> BringUpAsync(ProvisioningHarness h, string site, TimeSpan reportInterval) =>
+        BringUpAsync(h.Server.Address, h.Client, h.Emulator, site, reportInterval);
+
+    /// <summary>The same against any server: <paramref name="administrator"/> calls it as the platform administrator.</summary>
+    public static async Task<SiteAgentSetup> BringUpAsync(Uri server, HttpClient administrator, ProxmoxEmulator emulator, string site, TimeSpan reportInterval)
     {
         var directory = Path.Combine(Directory.CreateTempSubdirectory("sankofa-cli-agent-").FullName, "agent");
-        var server = h.Server.Address;
         Assert.Equal(AgentCommand.Ok, await RunAsync(server, "agent", "init", "--site", site, "--data-dir", directory));
         Assert.Equal(SiteAgentsCommand.Ok, await RunAsync(server, "sites", "agents", "register", "--file", Path.Combine(directory, "registration.json")));
         Assert.Equal(SiteAgentsCommand.Ok, await RunAsync(server, "sites", "agents", "approve", site));
-        var (id, secret) = await ServiceAccounts.CreateClientAsync(h.Client, "site-agent@" + site);
+        var (id, secret) = await ServiceAccounts.CreateClientAsync(administrator, "site-agent@" + site);
         await File.WriteAllTextAsync(Path.Combine(directory, AgentCommand.SecretFileName), secret);
         File.SetUnixFileMode(Path.Combine(directory, AgentCommand.SecretFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
@@ -47,7 +50,7 @@ internal sealed class SiteAgentSetup : IDisposable
         using var answer = await http.PostAsJsonAsync(rpc, new { jsonrpc = "2.0", id = 1, method = "eth_getBlockByNumber", @params = new object[] { "latest", false } });
         var head = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
         var prefix = $"Proxmox:Clusters:{site}:";
-        var proxmox = h.Emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(25), taskTimeout: TimeSpan.FromSeconds(30))
+        var proxmox = emulator.ClientSettings(taskPollInterval: TimeSpan.FromMilliseconds(25), taskTimeout: TimeSpan.FromSeconds(30))
             .Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(s => s.Key[prefix.Length..], s => s.Value);
         var settings = new

@@ -13,6 +13,7 @@ using Sankofa.Core.Agents;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Topology;
+using Sankofa.Data.Replicas;
 using Sankofa.Server.AgentLink;
 using Sankofa.Server.Tests.Infrastructure;
 using Sankofa.Server.Tests.Provisioning;
@@ -144,7 +145,7 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var services = H.Server.Services;
         var inventory = new SiteInventory(
-            services.GetRequiredService<IAgentStore>(), services.GetRequiredService<InventoryDrift>(),
+            services.GetRequiredService<IAgentStore>(), services.GetRequiredService<InventoryDrift>(), new InProcessReplicaSignals(NullLogger<InProcessReplicaSignals>.Instance),
             Options.Create(new AgentLinkOptions { SilentAfter = TimeSpan.FromSeconds(90) }), clock, NullLogger<SiteInventory>.Instance);
         Assert.False(inventory.Reports(site.Id, out _)); // direct mode until its agent reports or is approved
 
@@ -171,7 +172,7 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
         var start = clock.GetUtcNow();
         var services = H.Server.Services;
         var inventory = new SiteInventory(
-            services.GetRequiredService<IAgentStore>(), services.GetRequiredService<InventoryDrift>(),
+            services.GetRequiredService<IAgentStore>(), services.GetRequiredService<InventoryDrift>(), new InProcessReplicaSignals(NullLogger<InProcessReplicaSignals>.Instance),
             Options.Create(new AgentLinkOptions()), clock, NullLogger<SiteInventory>.Instance);
 
         await inventory.ReceiveAsync(site.Id, Report(site, start.AddHours(1)), CancellationToken.None); // the agent's clock an hour ahead

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
+using Sankofa.Core.Replicas;
 using Sankofa.Core.Tenancy;
 using Sankofa.Data;
 using Sankofa.Server.Provisioning;
@@ -87,7 +88,7 @@ public sealed class ReadCacheTests(ProvisioningFixture fixture) : IClassFixture<
         {
             await using var mine = await StoreAsync(directory);
             await using var theirs = await StoreAsync(directory);
-            await SeenAfterTheBoundAsync(mine.GetRequiredService<IResourceStore>(), mine.GetRequiredService<ITenantStore>(), theirs.GetRequiredService<ITenantStore>());
+            await SeenAfterTheBoundAsync(mine.GetRequiredService<IResourceStore>(), mine.GetRequiredService<IReplicaSignals>(), mine.GetRequiredService<ITenantStore>(), theirs.GetRequiredService<ITenantStore>());
         }
         finally
         {
@@ -96,10 +97,10 @@ public sealed class ReadCacheTests(ProvisioningFixture fixture) : IClassFixture<
         }
     }
 
-    private static async Task SeenAfterTheBoundAsync(IResourceStore resources, ITenantStore store, ITenantStore other)
+    private static async Task SeenAfterTheBoundAsync(IResourceStore resources, IReplicaSignals signals, ITenantStore store, ITenantStore other)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var cache = new ResourceReadCache(resources, clock, Options.Create(new ReadCacheOptions { MaxAge = TimeSpan.FromSeconds(1) }));
+        using var cache = new ResourceReadCache(resources, signals, clock, Options.Create(new ReadCacheOptions { MaxAge = TimeSpan.FromSeconds(1) }));
         var key = ResourceReadCache.Key("test", new Microsoft.AspNetCore.Http.DefaultHttpContext(), "tenants"u8);
 
         async Task<CachedAnswer> ReadAsync()

@@ -2,16 +2,17 @@ using Sankofa.Core;
 using Sankofa.Core.Identity;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
+using Sankofa.Core.Replicas;
 
 namespace Sankofa.Server.Identity.Accounts;
 
 /// <summary>
 /// Suspends, reinstates and revokes identities for the API and the portal alike: the change is stored and queued for
 /// the chain by <see cref="AccountService"/>, takes effect on this server at once (the status cache, not waiting for
-/// the chain's answer), and a revoked service account's OIDC client is removed.
+/// the chain's answer) and on every other replica as soon as its signal arrives, and a revoked service account's OIDC client is removed.
 /// </summary>
 internal sealed partial class IdentityStatusChanges(
-    AccountService accounts, IdentityStatusCache statuses, IServiceClientRegistry clients, ILogger<IdentityStatusChanges> logger)
+    AccountService accounts, IdentityStatusCache statuses, IReplicaSignals signals, IServiceClientRegistry clients, ILogger<IdentityStatusChanges> logger)
 {
     public async Task<Result<StoredAccount>> SuspendAsync(string actor, string id, CancellationToken cancellationToken) =>
         Changed(await accounts.SuspendAsync(actor, id, cancellationToken).ConfigureAwait(false));
@@ -44,6 +45,7 @@ internal sealed partial class IdentityStatusChanges(
         if (result.Value is { } account)
         {
             statuses.Changed(account.Id, account.Status);
+            signals.Publish(ReplicaSignalNames.IdentityStatus, account.Id + "|" + account.Status);
         }
 
         return result;

@@ -13,9 +13,6 @@ internal sealed class AuditChainCheck
     /// <summary>Whether the comparison ran since start.</summary>
     public bool Done => outcome is not null;
 
-    /// <summary>What it found beyond the store, or <c>null</c>.</summary>
-    public AuditChainGap? Gap => outcome?.Gap;
-
     /// <summary>The line <c>/readyz</c> shows.</summary>
     public string Describe() => outcome switch
     {

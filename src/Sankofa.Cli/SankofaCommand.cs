@@ -48,6 +48,7 @@ internal static class SankofaCommand
         root.Subcommands.Add(Sla.SlaCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
         root.Subcommands.Add(Compliance.ComplianceCommand.Create());
+        root.Subcommands.Add(Backup.BackupCommand.Create());
         foreach (var command in LoginCommand.Create())
         {
             root.Subcommands.Add(command);

@@ -79,6 +79,7 @@ public abstract class SankofaDbContext : DbContext
             e.Property(x => x.AnchoredAtMs).HasColumnName("anchored_at_ms");
             e.HasIndex(x => x.Id).HasFilter("anchor_block IS NULL").HasDatabaseName("ix_audit_batches_unanchored");
         });
+        AuditChainGapModel.Configure(modelBuilder);
         ProvisioningModel.Configure(modelBuilder);
         AccountModel.Configure(modelBuilder);
         AgentModel.Configure(modelBuilder);

@@ -56,6 +56,9 @@ internal sealed class SankofaApiClient(HttpClient http) : IDisposable
     public Task<AuditPageResponse> GetChainAsync(long fromSequence, int limit, CancellationToken cancellationToken) =>
         GetAsync<AuditPageResponse>($"api/v1/audit/chain?fromSequence={fromSequence}&limit={limit}", cancellationToken);
 
+    public Task<IReadOnlyList<Core.Audit.AuditChainGap>> GetChainGapsAsync(CancellationToken cancellationToken) =>
+        GetAsync<IReadOnlyList<Core.Audit.AuditChainGap>>("api/v1/audit/chain-gaps", cancellationToken);
+
     public Task<AuditPageResponse> ListEntriesAsync(long? before, int limit, CancellationToken cancellationToken) =>
         GetAsync<AuditPageResponse>(before is { } b ? $"api/v1/audit/entries?limit={limit}&before={b}" : $"api/v1/audit/entries?limit={limit}", cancellationToken);
 

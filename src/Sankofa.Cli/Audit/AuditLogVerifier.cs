@@ -115,8 +115,29 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
             }
         }
 
-        // Batch ids run 1, 2, 3… without gaps, so a server hiding the newest batches would leave the next id on chain.
+        // Batch ids run 1, 2, 3… without gaps, except where the server declares batches it lost in a restore (which it
+        // never seals again). A hole the server does not declare, holding a root on chain, is hidden entries.
+        var gaps = await api.GetChainGapsAsync(cancellationToken);
+        bool Declared(long id) => gaps.Any(g => id >= g.FirstBatchId && id <= g.LastBatchId);
+        if (chainRoots.Count > 0)
+        {
+            var holes = new List<long>();
+            for (var id = chainRoots.Keys.Min() + 1; id < chainRoots.Keys.Max(); id++)
+            {
+                if (!chainRoots.ContainsKey(id) && !Declared(id))
+                {
+                    holes.Add(id);
+                }
+            }
+
+            foreach (var batchId in (await chain.GetRootsAsync(holes, cancellationToken)).Keys.Order())
+            {
+                problems.Add($"batch {batchId} is on chain but the server returned none of its entries (entries hidden or deleted)");
+            }
+        }
+
         var highest = Math.Max(chainRoots.Count == 0 ? 0 : chainRoots.Keys.Max(), boundary?.BatchId ?? 0);
+        highest = Math.Max(highest, gaps.Count == 0 ? 0 : gaps.Max(g => g.LastBatchId));
         var beyond = await chain.GetRootsAsync(Enumerable.Range(1, TrailingProbe).Select(i => highest + i).ToList(), cancellationToken);
         foreach (var batchId in beyond.Keys.Order())
         {
@@ -132,7 +153,8 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
         var summary = status switch
         {
             AuditVerificationStatus.Verified => $"All {entries} sealed entries in {batches.Count} batches verified against {chain.RpcUrl} (contract {chain.Contract}); the hash chain is unbroken"
-                + (boundary is null ? "." : $", and continues from sequence {boundary.Sequence} (archived), whose hash the on-chain root of batch {boundary.BatchId} proves."),
+                + (boundary is null ? "." : $", and continues from sequence {boundary.Sequence} (archived), whose hash the on-chain root of batch {boundary.BatchId} proves.")
+                + string.Concat(gaps.Select(g => $" The server reports batches {g.FirstBatchId}..{g.LastBatchId} ({g.Batches} on chain, {g.Entries} entries) as lost in a restore from a backup (found {g.FoundAt:u}): on chain, not in its log.")),
             AuditVerificationStatus.Pending => $"{entries} sealed entries checked, no problem found; some are not anchored yet.",
             _ => $"Verification FAILED: {problems.Count} problem(s) in {entries} entries and {batches.Count} batches.",
         };

@@ -13,8 +13,46 @@ namespace Sankofa.Core.Audit;
 /// <param name="time">The clock.</param>
 public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, AuditOptions options, TimeProvider time)
 {
+    // Batch ids probed per read when looking for batches beyond the store; a page without any ends the search.
+    private const int ChainAheadPage = 256;
+
     // The newest batch this anchorer has seen; the periodic reconcile looks back a window from here.
     private long highestBatchId;
+
+    /// <summary>
+    /// Looks for batches the chain holds beyond the store's last batch — what a store restored from a backup lost — and
+    /// records them as an <see cref="AuditChainGap"/>, so that the next batch is sealed after them (the contract refuses a
+    /// second root for a batch id) and the loss is reported. Run before sealing: a batch sealed first could take one of
+    /// those ids. Returns the gap, or <c>null</c> when the chain holds nothing beyond the store.
+    /// </summary>
+    public async Task<AuditChainGap?> FindChainAheadAsync(CancellationToken cancellationToken)
+    {
+        var last = await store.GetLastBatchIdAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<OnChainRoot>();
+        // Pages, not one id at a time: anchoring sends chunks in parallel, so a lost tail may have holes.
+        for (var from = last + 1; ; from += ChainAheadPage)
+        {
+            var ids = Enumerable.Range(0, ChainAheadPage).Select(i => from + i).ToList();
+            var roots = await ledger.GetRootsAsync(ids, cancellationToken).ConfigureAwait(false);
+            if (roots.Count == 0)
+            {
+                break;
+            }
+
+            found.AddRange(roots.Values);
+        }
+
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var gap = new AuditChainGap(
+            last + 1, found.Max(r => r.BatchId), found.Count, found.Sum(r => (long)r.Count), found.Min(r => r.FirstSequence), time.GetUtcNow());
+        await store.RecordChainGapAsync(gap, cancellationToken).ConfigureAwait(false);
+        highestBatchId = Math.Max(highestBatchId, gap.LastBatchId);
+        return gap;
+    }
 
     /// <summary>Seals waiting entries until none wait or <paramref name="maxBatches"/> batches were made; returns entries sealed.</summary>
     public async Task<int> SealAsync(int maxBatches, CancellationToken cancellationToken)

@@ -119,6 +119,17 @@ public sealed class AuditQueries(IAuditStore store, IAuditAnchorLedger anchors)
             : Error.NotFound("id", $"There is no audit batch with id {id}.");
     }
 
+    /// <summary>Batches the chain holds that the store lost in a restore (see <see cref="AuditChainGap"/>), oldest first.</summary>
+    public async Task<Result<IReadOnlyList<AuditChainGap>>> ChainGapsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (Refusal(caller) is { } refused)
+        {
+            return refused;
+        }
+
+        return Result<IReadOnlyList<AuditChainGap>>.Ok(await store.GetChainGapsAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>The server's own check of an entry against the root it reads from the chain.</summary>
     /// <exception cref="LedgerUnavailableException">The chain cannot be read.</exception>
     public async Task<Result<AuditVerification>> VerifyAsync(Caller caller, long id, CancellationToken cancellationToken)

@@ -37,6 +37,18 @@ public interface IAuditStore
     /// <summary>Sealed entries in sequence order from <paramref name="fromSequence"/>, for whole-chain verification.</summary>
     Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken);
 
+    /// <summary>Highest batch id the store has used: its own batches' and those of recorded chain gaps.</summary>
+    Task<long> GetLastBatchIdAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records batches the chain holds beyond the store (see <see cref="AuditChainGap"/>); the next sealed batch gets an id
+    /// after <see cref="AuditChainGap.LastBatchId"/>. Recording the same first batch id again changes nothing.
+    /// </summary>
+    Task RecordChainGapAsync(AuditChainGap gap, CancellationToken cancellationToken);
+
+    /// <summary>Every recorded chain gap, oldest first.</summary>
+    Task<IReadOnlyList<AuditChainGap>> GetChainGapsAsync(CancellationToken cancellationToken);
+
     /// <summary>Counts of what still waits, for metrics and readiness.</summary>
     Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken);
 }

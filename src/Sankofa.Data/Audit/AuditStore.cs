@@ -90,7 +90,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         waiting.Sort((a, b) => a.Id.CompareTo(b.Id));
         var last = await db.AuditSeals.OrderByDescending(s => s.Sequence).Select(s => new { s.Sequence, s.Hash })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var lastBatchId = await db.AuditBatches.MaxAsync(b => (long?)b.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+        var lastBatchId = await LastBatchIdAsync(db, cancellationToken).ConfigureAwait(false);
         var head = new AuditChainHead(last?.Sequence ?? 0, last?.Hash ?? AuditHashing.Genesis.ToArray(), lastBatchId);
         if (last is null && await Retention.AuditRetentionStore.LastRemovedAsync(db, cancellationToken).ConfigureAwait(false) is { } removed)
         {
@@ -247,6 +247,50 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         var rows = await db.AuditEntries.AsNoTracking().Include(e => e.Seal).Where(e => e.Seal!.Sequence >= fromSequence).OrderBy(e => e.Seal!.Sequence).Take(max)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Select(ToDomain).ToList();
+    }
+
+    public async Task<long> GetLastBatchIdAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        return await LastBatchIdAsync(db, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Batch ids recorded on chain but lost by a restore are never sealed again: the contract would refuse another root.
+    private static async Task<long> LastBatchIdAsync(SankofaDbContext db, CancellationToken cancellationToken)
+    {
+        var batches = await db.AuditBatches.MaxAsync(b => (long?)b.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+        var gaps = await db.Set<AuditChainGapRow>().MaxAsync(g => (long?)g.LastBatchId, cancellationToken).ConfigureAwait(false) ?? 0;
+        return Math.Max(batches, gaps);
+    }
+
+    public async Task RecordChainGapAsync(AuditChainGap gap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gap);
+        using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        if (await db.Set<AuditChainGapRow>().AnyAsync(g => g.FirstBatchId == gap.FirstBatchId, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        db.Set<AuditChainGapRow>().Add(new AuditChainGapRow
+        {
+            FirstBatchId = gap.FirstBatchId,
+            LastBatchId = gap.LastBatchId,
+            Batches = gap.Batches,
+            Entries = gap.Entries,
+            FirstSequence = gap.FirstSequence,
+            FoundAtMs = gap.FoundAt.ToUnixTimeMilliseconds(),
+        });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AuditChainGap>> GetChainGapsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        var rows = await db.Set<AuditChainGapRow>().AsNoTracking().OrderBy(g => g.FirstBatchId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Select(g => new AuditChainGap(
+            g.FirstBatchId, g.LastBatchId, g.Batches, g.Entries, g.FirstSequence, DateTimeOffset.FromUnixTimeMilliseconds(g.FoundAtMs))).ToList();
     }
 
     public async Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken)

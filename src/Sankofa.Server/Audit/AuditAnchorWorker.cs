@@ -18,6 +18,7 @@ internal sealed partial class AuditAnchorWorker(
     IChainRecovery recovery,
     AuditMetrics metrics,
     WorkerLeadership leadership,
+    AuditChainCheck chainCheck,
     IOptions<AuditOptions> options,
     TimeProvider time,
     ILogger<AuditAnchorWorker> logger) : BackgroundService
@@ -41,7 +42,21 @@ internal sealed partial class AuditAnchorWorker(
             var busy = false;
             try
             {
-                var sealedCount = await anchorer.SealAsync(maxBatches: settings.BatchesPerAnchor, stoppingToken);
+                // A store restored from a backup may lack batches the chain already holds; until the chain has been
+                // asked, sealing waits (entries stay accepted and safe), or a new batch could take one of their ids.
+                if (!chainCheck.Done && time.GetUtcNow() >= chainDownUntil)
+                {
+                    var gap = await anchorer.FindChainAheadAsync(stoppingToken);
+                    if (gap is not null)
+                    {
+                        metrics.ChainGap(gap);
+                        LogChainAhead(logger, gap.Batches, gap.Entries, gap.FirstBatchId, gap.LastBatchId);
+                    }
+
+                    chainCheck.Completed(gap);
+                }
+
+                var sealedCount = chainCheck.Done ? await anchorer.SealAsync(maxBatches: settings.BatchesPerAnchor, stoppingToken) : 0;
                 if (sealedCount > 0)
                 {
                     metrics.Sealed(sealedCount);
@@ -49,7 +64,7 @@ internal sealed partial class AuditAnchorWorker(
                 }
 
                 var now = time.GetUtcNow();
-                if (now >= chainDownUntil)
+                if (now >= chainDownUntil && chainCheck.Done)
                 {
                     if (recovery.Generation != reconciledGeneration)
                     {
@@ -122,6 +137,9 @@ internal sealed partial class AuditAnchorWorker(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Anchored {Count} batch root(s), batches {First}..{Last}")]
     private static partial void LogAnchored(ILogger logger, int count, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain holds {Batches} audit batch(es) with {Entries} entries beyond the store (batches {First}..{Last}): the store was restored from an earlier backup and lost them; new batches are sealed after them (GET /api/v1/audit/chain-gaps)")]
+    private static partial void LogChainAhead(ILogger logger, int batches, long entries, long first, long last);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} anchored root(s) are missing on chain (batches {First}..{Last}); anchoring them again")]
     private static partial void LogMissingRoots(ILogger logger, int count, long first, long last);

@@ -31,6 +31,8 @@ internal static class AuditApi
             .WithSummary("One Merkle batch and where its root is on chain.");
         api.MapGet("/chain", ChainAsync).WithName("ListAuditChain").Requires(Permission.AuditRead)
             .WithSummary("Sealed entries in sequence order from 'fromSequence', for whole-log verification.");
+        api.MapGet("/chain-gaps", ChainGapsAsync).WithName("ListAuditChainGaps").Requires(Permission.AuditRead)
+            .WithSummary("Batches the chain holds that the store lost in a restore from a backup: found at start, their ids never sealed again.");
         return app;
     }
 
@@ -93,6 +95,13 @@ internal static class AuditApi
     {
         var batch = await queries.GetBatchAsync(context.RequiredCaller(), id, cancellationToken);
         return batch.Error is { } error ? Refused(error, "batch", id) : TypedResults.Ok(batch.Value!.ToResponse());
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AuditChainGap>>, ProblemHttpResult>> ChainGapsAsync(
+        HttpContext context, AuditQueries queries, CancellationToken cancellationToken)
+    {
+        var gaps = await queries.ChainGapsAsync(context.RequiredCaller(), cancellationToken);
+        return gaps.Error is { } error ? error.ToProblem() : TypedResults.Ok(gaps.Value!);
     }
 
     private static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ChainAsync(

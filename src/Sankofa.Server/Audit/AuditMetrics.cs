@@ -13,6 +13,7 @@ internal sealed class AuditMetrics
     private readonly Counter sealedEntries = Metrics.CreateCounter("sankofa_audit_sealed_entries_total", "Entries sealed into batches.");
     private readonly Counter anchoredBatches = Metrics.CreateCounter("sankofa_audit_anchored_batches_total", "Batch roots recorded on chain.");
     private readonly Counter reanchored = Metrics.CreateCounter("sankofa_audit_missing_roots_total", "Anchored roots found missing on chain and queued again.");
+    private readonly Counter lostInRestore = Metrics.CreateCounter("sankofa_audit_chain_gap_entries_total", "Entries the chain holds in batches beyond the store (lost by a restore from a backup), found at start.");
     private readonly Counter chainErrors = Metrics.CreateCounter("sankofa_audit_chain_unavailable_total", "Anchoring attempts that found the chain unreachable.");
 
     public void Sealed(int entries) => sealedEntries.Inc(entries);
@@ -20,6 +21,8 @@ internal sealed class AuditMetrics
     public void Anchored(int batches) => anchoredBatches.Inc(batches);
 
     public void Missing(int batches) => reanchored.Inc(batches);
+
+    public void ChainGap(AuditChainGap gap) => lostInRestore.Inc(gap.Entries);
 
     public void ChainUnavailable() => chainErrors.Inc();
 

@@ -22,6 +22,7 @@ internal static class AuditServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AuditMetrics>();
+        services.AddSingleton<AuditChainCheck>();
         services.AddHostedService<AuditAnchorWorker>();
         return services;
     }

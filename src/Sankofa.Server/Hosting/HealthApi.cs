@@ -12,7 +12,7 @@ internal static partial class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new HealthReport("ok", null, null)))
+        app.MapGet("/healthz", () => TypedResults.Ok(new HealthReport("ok", null, null, null)))
             .WithName("Liveness").WithTags("Operations").WithSummary("The process is up.").AllowAnonymous();
         app.MapGet("/readyz", ReadyAsync)
             .WithName("Readiness").WithTags("Operations").WithSummary("The database and the chain answer.").AllowAnonymous();
@@ -20,7 +20,7 @@ internal static partial class HealthApi
     }
 
     private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        IStoreHealth store, ILedgerStatus ledger, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IStoreHealth store, ILedgerStatus ledger, Audit.AuditChainCheck auditCheck, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(HealthApi).FullName!);
         string database;
@@ -47,7 +47,7 @@ internal static partial class HealthApi
         }
 
         var ready = database == "ok" && chain.StartsWith("ok", StringComparison.Ordinal);
-        var report = new HealthReport(ready ? "ready" : "not ready", database, chain);
+        var report = new HealthReport(ready ? "ready" : "not ready", database, chain, auditCheck.Describe());
         return ready ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
@@ -56,4 +56,8 @@ internal static partial class HealthApi
 /// <param name="Status">ok, ready or not ready.</param>
 /// <param name="Database">Database check result (readiness only).</param>
 /// <param name="Chain">Chain check result (readiness only).</param>
-public sealed record HealthReport(string Status, string? Database, string? Chain);
+/// <param name="Audit">
+/// Whether the audit worker compared the store with the chain since start, and what the chain holds beyond the store
+/// (after a restore from a backup); informative, not a readiness condition (readiness only).
+/// </param>
+public sealed record HealthReport(string Status, string? Database, string? Chain, string? Audit);

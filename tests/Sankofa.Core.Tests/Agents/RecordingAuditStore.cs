@@ -58,4 +58,10 @@ internal sealed class RecordingAuditStore : IAuditStore
     public Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<long> GetLastBatchIdAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task RecordChainGapAsync(AuditChainGap gap, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<AuditChainGap>> GetChainGapsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 }

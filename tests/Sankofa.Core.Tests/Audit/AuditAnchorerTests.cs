@@ -82,6 +82,33 @@ public sealed class AuditAnchorerTests
         Assert.Equal([1L], await anchorer.ReconcileAsync(full: true, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Batches_the_chain_holds_beyond_a_restored_store_are_recorded_once_as_a_gap_whose_ids_are_never_sealed_again()
+    {
+        Queue(5);
+        await anchorer.SealAsync(10, CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None); // four batches a round
+        // Anchored out of order past a hole, as parallel chunks can leave it: found across the probe's pages.
+        await chain.AnchorAsync([new AnchorRequest(300, RandomNumberGenerator.GetBytes(32), 2991, 10)], CancellationToken.None);
+        var restored = new FakeAuditStore();
+        foreach (var batch in store.Batches.Take(2))
+        {
+            restored.Waiting.Enqueue(batch);
+        }
+
+        var afterRestore = new AuditAnchorer(restored, chain, options, time);
+        await afterRestore.SealAsync(10, CancellationToken.None);
+        await afterRestore.AnchorAsync(CancellationToken.None);
+
+        var gap = await afterRestore.FindChainAheadAsync(CancellationToken.None);
+
+        Assert.Equal(new AuditChainGap(3, 300, 4, 40, 21, time.GetUtcNow()), gap);
+        Assert.Equal([gap!], await restored.GetChainGapsAsync(CancellationToken.None));
+        Assert.Equal(300, await restored.GetLastBatchIdAsync(CancellationToken.None));
+        Assert.Null(await afterRestore.FindChainAheadAsync(CancellationToken.None));
+    }
+
     private void Queue(int batches, int firstId = 1)
     {
         for (var id = firstId; id < firstId + batches; id++)

@@ -115,6 +115,38 @@ internal sealed class FakeAuditStore : IAuditStore
 
     public Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    /// <summary>Recorded chain gaps, in order.</summary>
+    public List<AuditChainGap> Gaps { get; } = [];
+
+    public Task<long> GetLastBatchIdAsync(CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(Math.Max(_batches.Count == 0 ? 0 : _batches.Keys.Max(), Gaps.Count == 0 ? 0 : Gaps.Max(g => g.LastBatchId)));
+        }
+    }
+
+    public Task RecordChainGapAsync(AuditChainGap gap, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!Gaps.Exists(g => g.FirstBatchId == gap.FirstBatchId))
+            {
+                Gaps.Add(gap);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<AuditChainGap>> GetChainGapsAsync(CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult<IReadOnlyList<AuditChainGap>>([.. Gaps]);
+        }
+    }
+
     private Task<IReadOnlyList<AuditBatch>> Select(Func<AuditBatch, bool> which, int max)
     {
         lock (_sync)

@@ -283,6 +283,37 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("audit_batches", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditChainGapRow", b =>
+                {
+                    b.Property<long>("FirstBatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_batch_id");
+
+                    b.Property<int>("Batches")
+                        .HasColumnType("integer")
+                        .HasColumnName("batches");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entries");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_sequence");
+
+                    b.Property<long>("FoundAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("found_at_ms");
+
+                    b.Property<long>("LastBatchId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_batch_id");
+
+                    b.HasKey("FirstBatchId");
+
+                    b.ToTable("audit_chain_gaps", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Audit.AuditEntryRow", b =>
                 {
                     b.Property<long>("Id")

@@ -274,6 +274,37 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("audit_batches", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Audit.AuditChainGapRow", b =>
+                {
+                    b.Property<long>("FirstBatchId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_batch_id");
+
+                    b.Property<int>("Batches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batches");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entries");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_sequence");
+
+                    b.Property<long>("FoundAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("found_at_ms");
+
+                    b.Property<long>("LastBatchId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_batch_id");
+
+                    b.HasKey("FirstBatchId");
+
+                    b.ToTable("audit_chain_gaps", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Audit.AuditEntryRow", b =>
                 {
                     b.Property<long>("Id")

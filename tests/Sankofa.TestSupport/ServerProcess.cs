@@ -38,7 +38,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="dataDirectory">Where the server keeps its files.</param>
     /// <param name="port">The port; null: a free one.</param>
     /// <param name="settings">Configuration on top of the defaults.</param>
-    public static Task<ServerProcess> StartAsync(string dataDirectory, int? port = null, IDictionary<string, string>? settings = null)
+    /// <param name="readyWithin">How long it may take to answer /readyz; 90 seconds when null (replicas starting together start in turn).</param>
+    public static Task<ServerProcess> StartAsync(string dataDirectory, int? port = null, IDictionary<string, string>? settings = null, TimeSpan? readyWithin = null)
     {
         var address = Loopback(port ?? FreePort.Next());
         var environment = new Dictionary<string, string> { ["DataDirectory"] = dataDirectory, ["Audit:IdleDelay"] = "00:00:00.050" };
@@ -49,7 +50,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
         return StartAsync(
             [Path.Combine(AppContext.BaseDirectory, "Sankofa.Server.dll"), "--urls", address.ToString().TrimEnd('/')],
-            address, environment, TimeSpan.FromSeconds(90), echo: null, CancellationToken.None);
+            address, environment, readyWithin ?? TimeSpan.FromSeconds(90), echo: null, CancellationToken.None);
     }
 
     /// <summary><c>sankofa up</c> of the CLI at <paramref name="cli"/> (the built sankofa.dll) on a free port, logging warnings only, as in production.</summary>

@@ -51,9 +51,10 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
         var ports = Enumerable.Range(0, Replicas).Select(_ => FreePort.Next()).ToArray();
         var settings = Enumerable.Range(0, Replicas).Select(i => Settings(i, anvil, emulator)).ToArray();
 
-        // Fresh database, fresh chain, all at once: one of them migrates and deploys, the others find it done.
+        // Fresh database, fresh chain, all at once: one of them migrates and deploys, the others find it done (they start in
+        // turn, so the last may wait for two starts).
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var replicas = await Task.WhenAll(Enumerable.Range(0, Replicas).Select(i => ServerProcess.StartAsync(data, ports[i], settings[i])));
+        var replicas = await Task.WhenAll(Enumerable.Range(0, Replicas).Select(i => ServerProcess.StartAsync(data, ports[i], settings[i], TimeSpan.FromMinutes(5))));
         try
         {
             output.WriteLine($"{watch.Elapsed}: three replicas ready");

@@ -154,7 +154,7 @@ internal sealed class AuditLogVerifier(SankofaApiClient api, ChainSource chain)
         {
             AuditVerificationStatus.Verified => $"All {entries} sealed entries in {batches.Count} batches verified against {chain.RpcUrl} (contract {chain.Contract}); the hash chain is unbroken"
                 + (boundary is null ? "." : $", and continues from sequence {boundary.Sequence} (archived), whose hash the on-chain root of batch {boundary.BatchId} proves.")
-                + string.Concat(gaps.Select(g => $" The server reports batches {g.FirstBatchId}..{g.LastBatchId} ({g.Batches} on chain, {g.Entries} entries) as lost in a restore from a backup (found {g.FoundAt:u}): on chain, not in its log.")),
+                + string.Concat(gaps.Select(g => $" The server reports batches {g.FirstBatchId}..{g.LastBatchId} ({g.Batches} on chain, {g.Entries} entries, up to {g.Resealed} of them sealed again in its log) as lost in a restore from a backup (found {g.FoundAt:u}): on chain, not in its log.")),
             AuditVerificationStatus.Pending => $"{entries} sealed entries checked, no problem found; some are not anchored yet.",
             _ => $"Verification FAILED: {problems.Count} problem(s) in {entries} entries and {batches.Count} batches.",
         };

@@ -20,12 +20,13 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
     private long highestBatchId;
 
     /// <summary>
-    /// Looks for batches the chain holds beyond the store's last batch — what a store restored from a backup lost — and
-    /// records them as an <see cref="AuditChainGap"/>, so that the next batch is sealed after them (the contract refuses a
-    /// second root for a batch id) and the loss is reported. Run before sealing: a batch sealed first could take one of
-    /// those ids. Returns the gap, or <c>null</c> when the chain holds nothing beyond the store.
+    /// Looks for batches the chain holds beyond the store's last batch — what a store restored from a backup lost. Those
+    /// the store can rebuild exactly (entries accepted before the backup point but sealed after it, and nothing else) are
+    /// sealed again as they were, so they are not recorded a second time under new ids; the rest is recorded as an
+    /// <see cref="AuditChainGap"/>, so that the next batch is sealed after them (the contract refuses a second root for a
+    /// batch id) and the loss is reported. Run before sealing: a batch sealed first could take one of those ids.
     /// </summary>
-    public async Task<AuditChainGap?> FindChainAheadAsync(CancellationToken cancellationToken)
+    public async Task<AuditChainComparison> CompareWithChainAsync(CancellationToken cancellationToken)
     {
         var last = await store.GetLastBatchIdAsync(cancellationToken).ConfigureAwait(false);
         var found = new List<OnChainRoot>();
@@ -42,16 +43,32 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
             found.AddRange(roots.Values);
         }
 
-        if (found.Count == 0)
+        found.Sort((a, b) => a.BatchId.CompareTo(b.BatchId));
+        // Sealing follows commit order from the same head, so the first batches sealed after the backup start with the
+        // entries the backup holds unsealed; a batch made of those alone is rebuilt bit for bit, or not at all.
+        var recovered = 0;
+        while (recovered < found.Count && found[recovered].BatchId == last + 1 + recovered
+               && await store.SealAsChainBatchAsync(found[recovered], time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not null)
         {
-            return null;
+            recovered++;
         }
 
-        var gap = new AuditChainGap(
-            last + 1, found.Max(r => r.BatchId), found.Count, found.Sum(r => (long)r.Count), found.Min(r => r.FirstSequence), time.GetUtcNow());
+        highestBatchId = Math.Max(highestBatchId, last + recovered);
+        var lost = found.Skip(recovered).ToList();
+        if (lost.Count == 0)
+        {
+            return new AuditChainComparison(recovered, null);
+        }
+
+        var entries = lost.Sum(r => (long)r.Count);
+        // The first lost batch, when it follows the store's last, began with the entries the store still holds unsealed.
+        var resealed = lost[0].BatchId == last + 1 + recovered
+            ? Math.Min(entries, (await store.GetBacklogAsync(cancellationToken).ConfigureAwait(false)).UnsealedEntries)
+            : 0;
+        var gap = new AuditChainGap(last + 1 + recovered, lost[^1].BatchId, lost.Count, entries, resealed, lost[0].FirstSequence, time.GetUtcNow());
         await store.RecordChainGapAsync(gap, cancellationToken).ConfigureAwait(false);
         highestBatchId = Math.Max(highestBatchId, gap.LastBatchId);
-        return gap;
+        return new AuditChainComparison(recovered, gap);
     }
 
     /// <summary>Seals waiting entries until none wait or <paramref name="maxBatches"/> batches were made; returns entries sealed.</summary>

@@ -1,3 +1,5 @@
+using Sankofa.Core.Ledger;
+
 namespace Sankofa.Core.Audit;
 
 /// <summary>The audit log's storage port. Implementations keep every method transactional on its own.</summary>
@@ -36,6 +38,13 @@ public interface IAuditStore
 
     /// <summary>Sealed entries in sequence order from <paramref name="fromSequence"/>, for whole-chain verification.</summary>
     Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Seals the next <see cref="OnChainRoot.Count"/> waiting entries as batch <see cref="OnChainRoot.BatchId"/>, which the
+    /// chain already holds, only when that rebuilds it exactly (next batch id, first sequence, count and root); otherwise
+    /// changes nothing and returns <c>null</c>. Used after a restore, before any other sealing.
+    /// </summary>
+    Task<AuditBatch?> SealAsChainBatchAsync(OnChainRoot batch, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Highest batch id the store has used: its own batches' and those of recorded chain gaps.</summary>
     Task<long> GetLastBatchIdAsync(CancellationToken cancellationToken);

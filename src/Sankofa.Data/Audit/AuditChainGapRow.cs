@@ -9,6 +9,7 @@ internal sealed class AuditChainGapRow
     public long LastBatchId { get; set; }
     public int Batches { get; set; }
     public long Entries { get; set; }
+    public long Resealed { get; set; }
     public long FirstSequence { get; set; }
     public long FoundAtMs { get; set; }
 }
@@ -26,6 +27,7 @@ internal static class AuditChainGapModel
             e.Property(x => x.LastBatchId).HasColumnName("last_batch_id");
             e.Property(x => x.Batches).HasColumnName("batches");
             e.Property(x => x.Entries).HasColumnName("entries");
+            e.Property(x => x.Resealed).HasColumnName("resealed");
             e.Property(x => x.FirstSequence).HasColumnName("first_sequence");
             e.Property(x => x.FoundAtMs).HasColumnName("found_at_ms");
         });

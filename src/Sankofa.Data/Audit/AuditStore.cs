@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
 
 namespace Sankofa.Data.Audit;
 
@@ -66,7 +67,17 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         public void Fail(Exception error) => Result.TrySetException(error);
     }
 
-    public async Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SealAsync(maxEntries, now, onChain: null, cancellationToken);
+
+    public Task<AuditBatch?> SealAsChainBatchAsync(OnChainRoot batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return SealAsync(batch.Count, now, batch, cancellationToken);
+    }
+
+    // With onChain, the batch is kept only when it is that one, rebuilt exactly; the transaction is otherwise rolled back.
+    private async Task<AuditBatch?> SealAsync(int maxEntries, DateTimeOffset now, OnChainRoot? onChain, CancellationToken cancellationToken)
     {
         using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var db = contexts.Create();
@@ -102,6 +113,12 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             .Select(e => new AuditEntry(e.Id, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), e.Actor, e.Action, e.Subject, e.PayloadHash, null, null))
             .ToList();
         var (batch, sealedEntries) = AuditSealer.Seal(head, unsealed, now);
+        if (onChain is not null && (batch.Id != onChain.BatchId || batch.FirstSequence != onChain.FirstSequence || batch.Count != onChain.Count
+                                    || !batch.Root.AsSpan().SequenceEqual(onChain.Root)))
+        {
+            return null; // disposing the transaction rolls it back
+        }
+
         var seals = sealedEntries.Select(e => (e.Id, e.Seal!)).ToList();
         if (postgres)
         {
@@ -279,6 +296,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
             LastBatchId = gap.LastBatchId,
             Batches = gap.Batches,
             Entries = gap.Entries,
+            Resealed = gap.Resealed,
             FirstSequence = gap.FirstSequence,
             FoundAtMs = gap.FoundAt.ToUnixTimeMilliseconds(),
         });
@@ -290,7 +308,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         await using var db = contexts.Create();
         var rows = await db.Set<AuditChainGapRow>().AsNoTracking().OrderBy(g => g.FirstBatchId).ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Select(g => new AuditChainGap(
-            g.FirstBatchId, g.LastBatchId, g.Batches, g.Entries, g.FirstSequence, DateTimeOffset.FromUnixTimeMilliseconds(g.FoundAtMs))).ToList();
+            g.FirstBatchId, g.LastBatchId, g.Batches, g.Entries, g.Resealed, g.FirstSequence, DateTimeOffset.FromUnixTimeMilliseconds(g.FoundAtMs))).ToList();
     }
 
     public async Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken)

@@ -46,14 +46,19 @@ internal sealed partial class AuditAnchorWorker(
                 // asked, sealing waits (entries stay accepted and safe), or a new batch could take one of their ids.
                 if (!chainCheck.Done && time.GetUtcNow() >= chainDownUntil)
                 {
-                    var gap = await anchorer.FindChainAheadAsync(stoppingToken);
-                    if (gap is not null)
+                    var comparison = await anchorer.CompareWithChainAsync(stoppingToken);
+                    if (comparison.Recovered > 0)
                     {
-                        metrics.ChainGap(gap);
-                        LogChainAhead(logger, gap.Batches, gap.Entries, gap.FirstBatchId, gap.LastBatchId);
+                        LogRecovered(logger, comparison.Recovered);
                     }
 
-                    chainCheck.Completed(gap);
+                    if (comparison.Gap is { } gap)
+                    {
+                        metrics.ChainGap(gap);
+                        LogChainAhead(logger, gap.Batches, gap.Entries, gap.FirstBatchId, gap.LastBatchId, gap.Resealed);
+                    }
+
+                    chainCheck.Completed(comparison);
                 }
 
                 var sealedCount = chainCheck.Done ? await anchorer.SealAsync(maxBatches: settings.BatchesPerAnchor, stoppingToken) : 0;
@@ -138,8 +143,11 @@ internal sealed partial class AuditAnchorWorker(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Anchored {Count} batch root(s), batches {First}..{Last}")]
     private static partial void LogAnchored(ILogger logger, int count, long first, long last);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain holds {Batches} audit batch(es) with {Entries} entries beyond the store (batches {First}..{Last}): the store was restored from an earlier backup and lost them; new batches are sealed after them (GET /api/v1/audit/chain-gaps)")]
-    private static partial void LogChainAhead(ILogger logger, int batches, long entries, long first, long last);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain holds {Batches} audit batch(es) with {Entries} entries beyond the store (batches {First}..{Last}): the store was restored from an earlier backup and lost them; new batches are sealed after them (GET /api/v1/audit/chain-gaps). Up to {Resealed} of those entries are still in the store and are sealed again")]
+    private static partial void LogChainAhead(ILogger logger, int batches, long entries, long first, long last, long resealed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain held {Batches} audit batch(es) beyond the store made only of entries the store still holds (sealed after the backup it was restored from); sealed again as they were")]
+    private static partial void LogRecovered(ILogger logger, int batches);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} anchored root(s) are missing on chain (batches {First}..{Last}); anchoring them again")]
     private static partial void LogMissingRoots(ILogger logger, int count, long first, long last);

@@ -8,7 +8,7 @@ namespace Sankofa.Server.Audit;
 /// </summary>
 internal sealed class AuditChainCheck
 {
-    private volatile Outcome? outcome;
+    private volatile AuditChainComparison? outcome;
 
     /// <summary>Whether the comparison ran since start.</summary>
     public bool Done => outcome is not null;
@@ -17,12 +17,14 @@ internal sealed class AuditChainCheck
     public string Describe() => outcome switch
     {
         null => "waiting for the first comparison with the chain",
-        { Gap: null } => "ok (the chain holds no batch beyond the store)",
-        { Gap: { } g } => $"ok; the chain holds {g.Batches} batch(es) with {g.Entries} entries beyond the store (batches {g.FirstBatchId}..{g.LastBatchId}, "
-                          + $"lost in a restore, found {g.FoundAt:u}); new batches are sealed after them",
+        { Gap: null } c => "ok (the chain holds no batch beyond the store" + Recovered(c) + ")",
+        { Gap: { } g } c => $"ok; the chain holds {g.Batches} batch(es) with {g.Entries} entries beyond the store (batches {g.FirstBatchId}..{g.LastBatchId}, "
+                            + $"lost in a restore, found {g.FoundAt:u}; up to {g.Resealed} of those entries were still in the store and are sealed again"
+                            + Recovered(c) + "); new batches are sealed after them",
     };
 
-    internal void Completed(AuditChainGap? gap) => outcome = new Outcome(gap);
+    internal void Completed(AuditChainComparison comparison) => outcome = comparison;
 
-    private sealed record Outcome(AuditChainGap? Gap);
+    private static string Recovered(AuditChainComparison c) =>
+        c.Recovered == 0 ? string.Empty : $"; {c.Recovered} batch(es) the store could rebuild exactly were sealed again as they were";
 }

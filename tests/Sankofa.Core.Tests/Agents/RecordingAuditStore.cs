@@ -43,6 +43,8 @@ internal sealed class RecordingAuditStore : IAuditStore
 
     public Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<AuditBatch?> SealAsChainBatchAsync(Sankofa.Core.Ledger.OnChainRoot batch, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<AuditBatch>> GetUnanchoredBatchesAsync(int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task MarkAnchoredAsync(IReadOnlyList<(long BatchId, AnchorRecord Anchor)> anchors, CancellationToken cancellationToken) => throw new NotSupportedException();

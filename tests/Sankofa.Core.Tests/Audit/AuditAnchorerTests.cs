@@ -101,12 +101,37 @@ public sealed class AuditAnchorerTests
         await afterRestore.SealAsync(10, CancellationToken.None);
         await afterRestore.AnchorAsync(CancellationToken.None);
 
-        var gap = await afterRestore.FindChainAheadAsync(CancellationToken.None);
+        var comparison = await afterRestore.CompareWithChainAsync(CancellationToken.None);
 
-        Assert.Equal(new AuditChainGap(3, 300, 4, 40, 21, time.GetUtcNow()), gap);
-        Assert.Equal([gap!], await restored.GetChainGapsAsync(CancellationToken.None));
+        var gap = new AuditChainGap(3, 300, 4, 40, 0, 21, time.GetUtcNow());
+        Assert.Equal(new AuditChainComparison(0, gap), comparison);
+        Assert.Equal([gap], await restored.GetChainGapsAsync(CancellationToken.None));
         Assert.Equal(300, await restored.GetLastBatchIdAsync(CancellationToken.None));
-        Assert.Null(await afterRestore.FindChainAheadAsync(CancellationToken.None));
+        Assert.Equal(new AuditChainComparison(0, null), await afterRestore.CompareWithChainAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task After_a_restore_batches_the_store_rebuilds_exactly_keep_their_ids_and_the_rest_is_a_gap_that_counts_what_is_sealed_again()
+    {
+        Queue(4);
+        await anchorer.SealAsync(10, CancellationToken.None);
+        await anchorer.AnchorAsync(CancellationToken.None);
+        // The backup holds batch 1 sealed, batch 2's entries waiting (sealed after the backup point, exactly as before),
+        // and of batch 3 only 6 entries: the other 4 were accepted after the backup and lost with it.
+        var restored = new FakeAuditStore();
+        restored.Waiting.Enqueue(store.Batches[0]);
+        var afterRestore = new AuditAnchorer(restored, chain, options, time);
+        await afterRestore.SealAsync(1, CancellationToken.None);
+        restored.Waiting.Enqueue(store.Batches[1]);
+        restored.Waiting.Enqueue(new AuditBatch(3, RandomNumberGenerator.GetBytes(32), 21, 6, time.GetUtcNow(), null));
+
+        var comparison = await afterRestore.CompareWithChainAsync(CancellationToken.None);
+
+        Assert.Equal(new AuditChainComparison(1, new AuditChainGap(3, 4, 2, 20, 6, 21, time.GetUtcNow())), comparison);
+        Assert.Equal([1L, 2], restored.Batches.Select(b => b.Id));
+        Assert.Equal(store.Batches[1].Root, restored.Batches[1].Root);
+        Assert.Null(restored.Batches[1].Anchor); // anchored again: the contract keeps the root it holds, without a second event
+        Assert.Equal(4, await restored.GetLastBatchIdAsync(CancellationToken.None));
     }
 
     private void Queue(int batches, int firstId = 1)

@@ -1,10 +1,11 @@
 using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
 
 namespace Sankofa.Core.Tests.Fakes;
 
 /// <summary>
 /// Audit batches in memory, as the anchorer sees them: sealed (from <see cref="Waiting"/>), unanchored, anchored; and
-/// entries as the audit queries read them (from <see cref="AddEntry"/>). Appending, the chain read and the backlog throw.
+/// entries as the audit queries read them (from <see cref="AddEntry"/>). Appending and the chain read throw.
 /// </summary>
 internal sealed class FakeAuditStore : IAuditStore
 {
@@ -39,6 +40,21 @@ internal sealed class FakeAuditStore : IAuditStore
             _batches[batch.Id] = batch with { SealedAt = now, Anchor = null };
             return Task.FromResult<AuditBatch?>(_batches[batch.Id]);
         }
+    }
+
+    /// <summary>Seals the next waiting batch when it is <paramref name="batch"/> (id, first sequence, count, root).</summary>
+    public Task<AuditBatch?> SealAsChainBatchAsync(OnChainRoot batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!Waiting.TryPeek(out var next) || next.Id != batch.BatchId || next.FirstSequence != batch.FirstSequence || next.Count != batch.Count
+                || !next.Root.AsSpan().SequenceEqual(batch.Root))
+            {
+                return Task.FromResult<AuditBatch?>(null);
+            }
+        }
+
+        return SealNextBatchAsync(batch.Count, now, cancellationToken);
     }
 
     public Task<IReadOnlyList<AuditBatch>> GetUnanchoredBatchesAsync(int max, CancellationToken cancellationToken) =>
@@ -113,7 +129,14 @@ internal sealed class FakeAuditStore : IAuditStore
 
     public Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>Only the unsealed count is kept: the entries of <see cref="Waiting"/>.</summary>
+    public Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(new AuditBacklog(Waiting.Sum(b => (long)b.Count), 0, null, null));
+        }
+    }
 
     /// <summary>Recorded chain gaps, in order.</summary>
     public List<AuditChainGap> Gaps { get; } = [];

@@ -55,6 +55,35 @@ public class AuditStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_restored_store_seals_a_batch_the_chain_holds_only_when_it_rebuilds_it_exactly_and_keeps_its_gaps(string provider)
+    {
+        // What the lost store sealed after the backup point: batches 1 and 2 over the same 15 entries.
+        await using var lost = await TestStore.CreateAsync(provider);
+        await lost.Audit.AppendAsync(Enumerable.Range(0, 15).Select(i => Entry(i)).ToList(), CancellationToken.None);
+        await lost.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
+        var second = (await lost.Audit.SealNextBatchAsync(10, Now, CancellationToken.None))!;
+        await using var restored = await TestStore.CreateAsync(provider);
+        await restored.Audit.AppendAsync(Enumerable.Range(0, 15).Select(i => Entry(i)).ToList(), CancellationToken.None);
+        await restored.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
+        var onChain = new OnChainRoot(second.Id, second.Root, second.FirstSequence, second.Count, 7);
+
+        Assert.Null(await restored.Audit.SealAsChainBatchAsync(onChain with { Root = new byte[32] }, Now, CancellationToken.None));
+        Assert.Null(await restored.Audit.SealAsChainBatchAsync(onChain with { Count = 4 }, Now, CancellationToken.None));
+        Assert.Null(await restored.Audit.SealAsChainBatchAsync(onChain with { BatchId = 3 }, Now, CancellationToken.None));
+        Assert.Equal(5, (await restored.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries); // refused: nothing changed
+        var rebuilt = await restored.Audit.SealAsChainBatchAsync(onChain, Now, CancellationToken.None);
+
+        Assert.Equal(second.Root, rebuilt!.Root);
+        Assert.Equal((2L, 11L, 5), (rebuilt.Id, rebuilt.FirstSequence, rebuilt.Count));
+        Assert.Equal(0, (await restored.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries);
+        var gap = new AuditChainGap(3, 9, 6, 1200, 40, 16, Now);
+        await restored.Audit.RecordChainGapAsync(gap, CancellationToken.None);
+        Assert.Equal([gap], await restored.Audit.GetChainGapsAsync(CancellationToken.None));
+        Assert.Equal(9, await restored.Audit.GetLastBatchIdAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Time_and_payload_survive_the_round_trip_exactly(string provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

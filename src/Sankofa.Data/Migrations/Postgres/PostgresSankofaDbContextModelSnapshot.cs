@@ -309,6 +309,10 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("last_batch_id");
 
+                    b.Property<long>("Resealed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resealed");
+
                     b.HasKey("FirstBatchId");
 
                     b.ToTable("audit_chain_gaps", (string)null);

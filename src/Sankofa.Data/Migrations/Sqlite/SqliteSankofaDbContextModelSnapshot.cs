@@ -300,6 +300,10 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_batch_id");
 
+                    b.Property<long>("Resealed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resealed");
+
                     b.HasKey("FirstBatchId");
 
                     b.ToTable("audit_chain_gaps", (string)null);

@@ -25,7 +25,7 @@ internal sealed partial class AuditAnchorWorker(
 {
     private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(2);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("audit-anchorer", RunAsync, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("audit-anchorer", RunAsync, stoppingToken, chainCheck.Following);
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {

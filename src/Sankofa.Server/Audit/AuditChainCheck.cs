@@ -9,6 +9,7 @@ namespace Sankofa.Server.Audit;
 internal sealed class AuditChainCheck
 {
     private volatile AuditChainComparison? outcome;
+    private volatile bool following;
 
     /// <summary>Whether the comparison ran since start.</summary>
     public bool Done => outcome is not null;
@@ -16,6 +17,7 @@ internal sealed class AuditChainCheck
     /// <summary>The line <c>/readyz</c> shows.</summary>
     public string Describe() => outcome switch
     {
+        null when following => "another replica leads the audit worker and compares the store with the chain (GET /api/v1/audit/chain-gaps)",
         null => "waiting for the first comparison with the chain",
         { Gap: null } c => "ok (the chain holds no batch beyond the store" + Recovered(c) + ")",
         { Gap: { } g } c => $"ok; the chain holds {g.Batches} batch(es) with {g.Entries} entries beyond the store (batches {g.FirstBatchId}..{g.LastBatchId}, "
@@ -24,6 +26,9 @@ internal sealed class AuditChainCheck
     };
 
     internal void Completed(AuditChainComparison comparison) => outcome = comparison;
+
+    /// <summary>Another replica leads the audit worker: it compares, this one reports so.</summary>
+    internal void Following() => following = true;
 
     private static string Recovered(AuditChainComparison c) =>
         c.Recovered == 0 ? string.Empty : $"; {c.Recovered} batch(es) the store could rebuild exactly were sealed again as they were";

@@ -16,7 +16,8 @@ internal sealed partial class WorkerLeadership(IReplicaLocks locks, IOptions<Rep
     /// <param name="worker">The worker's name, the same in every replica.</param>
     /// <param name="work">The worker's loop; its token fires when the leadership is lost or the host stops.</param>
     /// <param name="stoppingToken">The host's stopping token.</param>
-    public async Task RunAsync(string worker, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
+    /// <param name="following">Called each time this replica finds another one leading <paramref name="worker"/>.</param>
+    public async Task RunAsync(string worker, Func<CancellationToken, Task> work, CancellationToken stoppingToken, Action? following = null)
     {
         var waiting = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -43,6 +44,7 @@ internal sealed partial class WorkerLeadership(IReplicaLocks locks, IOptions<Rep
                 {
                     waiting = true;
                     LogFollowing(logger, worker);
+                    following?.Invoke();
                 }
 
                 await Task.Delay(options.Value.TakeoverInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

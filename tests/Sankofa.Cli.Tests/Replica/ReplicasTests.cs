@@ -74,8 +74,18 @@ public sealed class ReplicasTests : IAsyncLifetime
             var resource = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
             var seen = await UntilAsync(() => ItemsAsync(second, list), items => items.Count == 1);
             Assert.Equal(resource, Assert.Single(seen));
+
+            // One replica leads the audit worker and has compared the store with the chain; the other says who does.
+            var audit = await UntilAsync(
+                async () => new[] { await AuditLineAsync(first), await AuditLineAsync(second) },
+                lines => lines.Count(l => l.StartsWith("ok", StringComparison.Ordinal)) == 1);
+            Assert.Single(audit, l => l.StartsWith("ok", StringComparison.Ordinal));
+            Assert.Single(audit, l => l.StartsWith("another replica leads the audit worker", StringComparison.Ordinal));
         }
     }
+
+    private static async Task<string> AuditLineAsync(ServerProcess replica) =>
+        (await replica.Anonymous.GetFromJsonAsync<Sankofa.Server.Hosting.HealthReport>("readyz", Sankofa.Server.Tests.Infrastructure.Json.Options))!.Audit!;
 
     [Fact]
     public async Task Work_queued_through_the_replica_without_the_agents_link_reaches_the_agent_through_the_replica_holding_it()

@@ -59,8 +59,7 @@ internal static class ServerCommand
 
     private static async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(arguments.Urls);
+        var builder = ServerHost.CreateBuilder(arguments.Urls);
         try
         {
             Configure(builder.Configuration, arguments);
@@ -71,16 +70,9 @@ internal static class ServerCommand
             return 2;
         }
 
-        builder.AddSankofaServer();
-        await using var app = builder.Build();
-        app.MapSankofaServer();
-        try
+        await using var app = await ServerHost.StartAsync(builder, "sankofa server", cancellationToken);
+        if (app is null)
         {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"sankofa server: could not start: {ex.GetBaseException().Message}");
             return 1;
         }
 

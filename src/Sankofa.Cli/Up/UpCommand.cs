@@ -66,8 +66,7 @@ internal static class UpCommand
 
     private static async Task<int> RunAsync(string? dataDirectory, string urls, Uri? rpcUrl, int agentCount, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(urls);
+        var builder = ServerHost.CreateBuilder(urls);
         if (dataDirectory is not null)
         {
             builder.Configuration[DataDirectory.Key] = dataDirectory;
@@ -93,16 +92,9 @@ internal static class UpCommand
             builder.Configuration["AgentLink:Url"] = DefaultLinkUrl;
         }
 
-        builder.AddSankofaServer();
-        await using var app = builder.Build();
-        app.MapSankofaServer();
-        try
+        await using var app = await ServerHost.StartAsync(builder, "sankofa up", cancellationToken);
+        if (app is null)
         {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"sankofa up: could not start: {ex.GetBaseException().Message}");
             return 1;
         }
 

@@ -75,16 +75,18 @@ public sealed class AuditAnchorer(IAuditStore store, IAuditAnchorLedger ledger, 
     public async Task<int> SealAsync(int maxBatches, CancellationToken cancellationToken)
     {
         var sealedCount = 0;
-        for (var i = 0; i < maxBatches; i++)
+        for (var made = 0; made < maxBatches;)
         {
-            var batch = await store.SealNextBatchAsync(options.BatchSize, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            if (batch is null)
+            var batches = await store.SealNextBatchesAsync(
+                options.BatchSize, Math.Min(Math.Max(1, options.BatchesPerSeal), maxBatches - made), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (batches.Count == 0)
             {
                 break;
             }
 
-            sealedCount += batch.Count;
-            highestBatchId = Math.Max(highestBatchId, batch.Id);
+            made += batches.Count;
+            sealedCount += batches.Sum(b => b.Count);
+            highestBatchId = Math.Max(highestBatchId, batches[^1].Id);
         }
 
         return sealedCount;

@@ -9,6 +9,12 @@ public sealed class AuditOptions
     /// <summary>Most entries in one Merkle batch (one root on chain). Larger batches mean fewer transactions and longer proofs.</summary>
     public int BatchSize { get; set; } = 4096;
 
+    /// <summary>
+    /// Most batches sealed in one store transaction. Each batch keeps its own id, root and at most <see cref="BatchSize"/>
+    /// entries; sealing several at once spares the store a transaction, a lock and a chain-head read per batch.
+    /// </summary>
+    public int BatchesPerSeal { get; set; } = 8;
+
     /// <summary>Most batch roots sent to the chain in one call of the ledger.</summary>
     public int BatchesPerAnchor { get; set; } = 64;
 

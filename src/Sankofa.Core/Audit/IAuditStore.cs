@@ -15,6 +15,24 @@ public interface IAuditStore
     /// </summary>
     Task<AuditBatch?> SealNextBatchAsync(int maxEntries, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Seals up to <paramref name="maxBatches"/> batches of at most <paramref name="maxEntries"/> entries each: the same
+    /// batches, ids and chain as that many calls of <see cref="SealNextBatchAsync"/>, but in one transaction where the store
+    /// can (one chain-head read, one read of the waiting entries, one write of their seals). Returns the batches in id
+    /// order, empty when nothing waits.
+    /// </summary>
+    async Task<IReadOnlyList<AuditBatch>> SealNextBatchesAsync(int maxEntries, int maxBatches, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Stores that cannot do better seal batch after batch, each in its own transaction.
+        var batches = new List<AuditBatch>();
+        while (batches.Count < maxBatches && await SealNextBatchAsync(maxEntries, now, cancellationToken).ConfigureAwait(false) is { } batch)
+        {
+            batches.Add(batch);
+        }
+
+        return batches;
+    }
+
     /// <summary>Sealed batches whose root is not (or no longer) known to be on chain, oldest first.</summary>
     Task<IReadOnlyList<AuditBatch>> GetUnanchoredBatchesAsync(int max, CancellationToken cancellationToken);
 

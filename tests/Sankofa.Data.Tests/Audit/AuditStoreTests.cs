@@ -84,6 +84,39 @@ public class AuditStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Several_batches_sealed_in_one_transaction_keep_ids_contiguous_and_their_proofs_valid(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await store.Audit.AppendAsync(Enumerable.Range(0, 25).Select(i => Entry(i)).ToList(), CancellationToken.None);
+        Assert.Equal(Now, (await store.Audit.GetBacklogAsync(CancellationToken.None)).OldestUnanchoredSince);
+        // Sealed one batch per transaction first, so that the transactions of several continue an existing chain.
+        var first = await store.Audit.SealNextBatchAsync(4, Now, CancellationToken.None);
+
+        var several = await store.Audit.SealNextBatchesAsync(10, 2, Now, CancellationToken.None);
+        await store.Audit.AppendAsync(Enumerable.Range(25, 3).Select(i => Entry(i)).ToList(), CancellationToken.None);
+        var rest = await store.Audit.SealNextBatchesAsync(10, 5, Now, CancellationToken.None);
+
+        Assert.Empty(await store.Audit.SealNextBatchesAsync(10, 5, Now, CancellationToken.None));
+        var batches = new[] { first! }.Concat(several).Concat(rest).ToList();
+        Assert.Equal([4, 10, 10, 4], batches.Select(b => b.Count));
+        Assert.Equal([1L, 2L, 3L, 4L], batches.Select(b => b.Id));
+        Assert.Equal([1L, 5L, 15L, 25L], batches.Select(b => b.FirstSequence));
+        var entries = await SealedEntriesAsync(store.Audit);
+        Assert.Equal(Enumerable.Range(1, 28).Select(i => (long)i), entries.Select(e => e.Seal!.Sequence));
+        Assert.Empty(AuditVerifier.CheckLinks(entries.Skip(1).ToList(), entries[0]));
+        foreach (var entry in entries)
+        {
+            var batch = batches.Single(b => b.Id == entry.Seal!.BatchId);
+            var onChain = new OnChainRoot(batch.Id, batch.Root, batch.FirstSequence, batch.Count, 1);
+            Assert.Equal(AuditVerificationStatus.Verified, AuditVerifier.VerifyEntry(entry, batch, onChain).Status);
+        }
+
+        Assert.Equal(0, (await store.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries);
+        Assert.Equal(4, (await store.Audit.GetUnanchoredBatchesAsync(10, CancellationToken.None)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Time_and_payload_survive_the_round_trip_exactly(string provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -81,6 +81,7 @@ public abstract class SankofaDbContext : DbContext
         });
         AuditChainGapModel.Configure(modelBuilder);
         ProvisioningModel.Configure(modelBuilder);
+        ResourceChainGapModel.Configure(modelBuilder);
         AccountModel.Configure(modelBuilder);
         AgentModel.Configure(modelBuilder);
         Billing.BillingModel.Configure(modelBuilder);

@@ -80,6 +80,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Tenancy.IProjectStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Provisioning.IResourceStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Provisioning.IUsageStore>(sp => sp.GetRequiredService<ProvisioningStore>());
+        services.AddSingleton<Core.Provisioning.IResourceChainGapStore, ResourceChainGapStore>();
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
         services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
         services.AddSingleton<Core.Billing.IPriceBookStore, Billing.PriceBookStore>();

@@ -95,6 +95,18 @@ public interface IResourceLedger
 
     /// <summary>The contract's <c>isVerified</c> for each resource, in the order given, read together.</summary>
     Task<IReadOnlyList<bool>> AreVerifiedAsync(IReadOnlyList<string> resourceIds, CancellationToken cancellationToken);
+
+    /// <summary>The resource's key on chain (keccak-256 of the id's UTF-8 bytes): what its events carry as their indexed topic.</summary>
+    byte[] ChainKeyOf(string resourceId) => throw new NotSupportedException("This ledger does not expose chain keys.");
+
+    /// <summary>
+    /// Every resource with a transition on chain after block <paramref name="afterBlock"/> (from the registry's
+    /// deployment when null), found through the registry's own events (Requested, Placed, Provisioned, SiteAttested,
+    /// Resized, RemovalRequested, Deleted: anyone can read the same with <c>cast logs</c>), each with its record as the
+    /// chain holds it now, and the head block read up to.
+    /// </summary>
+    Task<ResourceChainChanges> GetChangedAfterAsync(long? afterBlock, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This ledger cannot list the registry's events.");
 }
 
 /// <summary>The transaction that carried a transition (or, for a no-op repeat, the one that found it already done).</summary>
@@ -139,3 +151,14 @@ public enum OnChainResourceState
 public sealed record OnChainResource(
     OnChainResourceState State, byte[] SpecHash, byte[] Site, byte[] Host,
     byte[] ControlPlaneAttestation, byte[] SiteAttestation, long UpdatedBlock, bool Verified);
+
+/// <summary>What <see cref="IResourceLedger.GetChangedAfterAsync"/> found.</summary>
+/// <param name="Head">The block read up to.</param>
+/// <param name="Changed">Each resource with a transition in the range, in order of its first event there.</param>
+public sealed record ResourceChainChanges(long Head, IReadOnlyList<ChangedResource> Changed);
+
+/// <summary>A resource with a transition in the range read, and its record as the chain holds it at the head.</summary>
+/// <param name="ChainKey">Its key on chain (32 bytes).</param>
+/// <param name="Record">Its record now.</param>
+/// <param name="Events">How many of its events the range holds.</param>
+public sealed record ChangedResource(byte[] ChainKey, OnChainResource Record, int Events);

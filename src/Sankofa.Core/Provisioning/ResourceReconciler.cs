@@ -34,6 +34,7 @@ public sealed class ResourceReconciler
     private readonly ProvisioningOptions _options;
     private readonly TimeProvider _time;
     private readonly ISiteWorkQueue? _agents;
+    private readonly IResourceChainGapStore? _gaps;
 
     // Where each cluster keeps each template: looked up once per cluster, not per clone.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cluster, int VmId), string> _templateNodes = new();
@@ -45,9 +46,10 @@ public sealed class ResourceReconciler
     /// <summary>Creates the reconciler.</summary>
     public ResourceReconciler(
         IResourceStore store, IResourceLedger ledger, IVirtualMachineProviderFactory providers, ISiteAttestor attestor, FleetCapacity capacity,
-        ProvisioningOptions options, TimeProvider time, ISiteWorkQueue? agents = null)
+        ProvisioningOptions options, TimeProvider time, ISiteWorkQueue? agents = null, IResourceChainGapStore? gaps = null)
     {
         _agents = agents;
+        _gaps = gaps;
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
@@ -274,6 +276,29 @@ public sealed class ResourceReconciler
     private async Task<Resource> ReserveVmIdAsync(Resource r, CancellationToken ct, bool retrying = false)
     {
         var provider = Provider(r);
+        if (!retrying && r.Vm is null && r.VerifiedAt is null
+            && await _ledger.GetAsync(r.Id, ct).ConfigureAwait(false) is { State: OnChainResourceState.Provisioned } onChain
+            && await provider.FindByResourceIdAsync(r.Id, ct).ConfigureAwait(false) is { } made)
+        {
+            // The chain holds the control plane's attestation, so a run the store no longer remembers (a store restored
+            // from a backup) made the VM: carry on with it, as with a clone an interrupted run made, never clone again.
+            var detail = $"The chain says this resource was {ResourceChainAhead.StateName(onChain)} (block {onChain.UpdatedBlock}) and VM {made.Ref} carries it: "
+                         + "made by a run the store does not remember (restored from a backup); carrying on with it, nothing is cloned again.";
+            if (_gaps is not null)
+            {
+                // Reported as the start's comparison with the chain reports what it finds (whichever sees it first), with the store's
+                // status before this step.
+                await _gaps.RecordAsync(
+                    [new ResourceChainGap("0x" + Convert.ToHexStringLower(_ledger.ChainKeyOf(r.Id)), r.Id, ResourceChainAhead.StateName(onChain), onChain.UpdatedBlock,
+                        Hex(onChain.SpecHash), r.Placement.SiteId, r.Status, made.Ref.ToString(), ResourceChainGap.Adopted, detail, _time.GetUtcNow())],
+                    null, ct).ConfigureAwait(false);
+            }
+
+            var adopted = await SaveAsync(r with { Status = ResourceStatus.Provisioning, Vm = made.Ref }, "vm.found", detail,
+                "provisioning.resource.provisioning", new { vm = made.Ref.ToString(), adopted = true }, ct).ConfigureAwait(false);
+            return await ProvisionAsync(adopted, null, ct).ConfigureAwait(false);
+        }
+
         var template = Template(r);
         var nodes = await NodesAsync(provider, ct).ConfigureAwait(false);
         // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.

@@ -15,25 +15,39 @@ internal static class ResourceRegistryCalls
     /// The resource's record and whether it is verified, read in one JSON-RPC batch (one HTTP round trip). Two plain
     /// eth_calls rather than one multicall, so the reader also works against a registry deployed before multicall.
     /// </summary>
-    public static async Task<OnChainResource?> GetAsync(JsonRpcClient rpc, string contract, string resourceId, CancellationToken cancellationToken)
+    public static async Task<OnChainResource?> GetAsync(JsonRpcClient rpc, string contract, string resourceId, CancellationToken cancellationToken) =>
+        (await GetByKeysAsync(rpc, contract, [LedgerIds.Of(resourceId)], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>The records of resources given by their keys on chain, in order (null where the chain holds nothing), in one JSON-RPC batch.</summary>
+    public static async Task<IReadOnlyList<OnChainResource?>> GetByKeysAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
     {
-        var id = LedgerIds.Of(resourceId);
-        var answers = await rpc.BatchAsync(
-            [
-                new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new ResourceOfFunction { ResourceId = id }.GetCallData()) }, "latest"),
-                new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = id }.GetCallData()) }, "latest"),
-            ],
-            cancellationToken).ConfigureAwait(false);
-        var r = new ResourceOfOutput().DecodeOutput(Output(answers[0])).Resource;
-        if (r.State == 0)
+        if (keys.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        var verified = Hex.ToBytes(Output(answers[1]));
-        return new OnChainResource(
-            (OnChainResourceState)r.State, r.SpecHash, r.Site, r.Host, r.ControlPlaneAttestation, r.SiteAttestation,
-            (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1);
+        var answers = await rpc.BatchAsync(
+            [
+                .. keys.SelectMany(key => new[]
+                {
+                    new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new ResourceOfFunction { ResourceId = key }.GetCallData()) }, "latest"),
+                    new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = key }.GetCallData()) }, "latest"),
+                }),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        var records = new List<OnChainResource?>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var r = new ResourceOfOutput().DecodeOutput(Output(answers[2 * i])).Resource;
+            var verified = Hex.ToBytes(Output(answers[(2 * i) + 1]));
+            records.Add(r.State == 0
+                ? null
+                : new OnChainResource(
+                    (OnChainResourceState)r.State, r.SpecHash, r.Site, r.Host, r.ControlPlaneAttestation, r.SiteAttestation,
+                    (long)r.UpdatedBlock, verified.Length == 32 && verified[31] == 1));
+        }
+
+        return records;
     }
 
     /// <summary>The site's registered key (0x-prefixed, lower case), or null when it has none.</summary>

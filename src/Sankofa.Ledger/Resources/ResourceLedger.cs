@@ -31,6 +31,19 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
 
     private static readonly string SiteKeySetTopic = Hex.Bytes(Abi.Topic("SiteKeySet(bytes32,address)"));
 
+    // Every event of the registry whose first indexed topic is a resource's key: one per transition that changed it.
+    private static readonly string[] ResourceEventTopics =
+    [
+        .. new[]
+        {
+            "Requested(bytes32,bytes32)", "Placed(bytes32,bytes32,bytes32)", "JurisdictionRecorded(bytes32,bytes32,bytes2)", "Provisioned(bytes32,bytes32)",
+            "SiteAttested(bytes32,bytes32,bytes32)", "Resized(bytes32,bytes32,bytes32)", "RemovalRequested(bytes32)", "Deleted(bytes32)",
+        }.Select(e => Hex.Bytes(Abi.Topic(e))),
+    ];
+
+    // Records read per JSON-RPC batch (two calls each).
+    private const int RecordsPerBatch = 200;
+
     private readonly LedgerRuntime _runtime;
     private readonly TransitionBatcher _batcher;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<bool>> _hasJurisdictions = new(StringComparer.OrdinalIgnoreCase);
@@ -179,6 +192,40 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     {
         var connection = _runtime.Connection;
         return ResourceRegistryCalls.AreVerifiedAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceIds, cancellationToken);
+    }
+
+    public byte[] ChainKeyOf(string resourceId) => LedgerIds.Of(resourceId);
+
+    public async Task<ResourceChainChanges> GetChangedAfterAsync(long? afterBlock, CancellationToken cancellationToken)
+    {
+        var connection = _runtime.Connection;
+        var head = await ChainLogs.HeadAsync(connection.Rpc, cancellationToken).ConfigureAwait(false);
+        var from = afterBlock is { } after ? after + 1 : connection.DeploymentBlock;
+        var logs = await ChainLogs.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, [ResourceEventTopics], from, head, cancellationToken).ConfigureAwait(false);
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var order = new List<string>();
+        foreach (var log in logs)
+        {
+            var key = log.GetProperty("topics")[1].GetString()!;
+            if (counts.TryAdd(key, 1))
+            {
+                order.Add(key);
+            }
+            else
+            {
+                counts[key]++;
+            }
+        }
+
+        var changed = new List<ChangedResource>(order.Count);
+        foreach (var chunk in order.Chunk(RecordsPerBatch))
+        {
+            var keys = chunk.Select(Hex.ToBytes).ToList();
+            var records = await ResourceRegistryCalls.GetByKeysAsync(connection.Rpc, connection.ResourceRegistryAddress, keys, cancellationToken).ConfigureAwait(false);
+            changed.AddRange(keys.Zip(records).Where(p => p.Second is not null).Select(p => new ChangedResource(p.First, p.Second!, counts[Hex.Bytes(p.First)])));
+        }
+
+        return new ResourceChainChanges(head, changed);
     }
 
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();

@@ -20,7 +20,8 @@ internal static partial class HealthApi
     }
 
     private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        IStoreHealth store, ILedgerStatus ledger, Audit.AuditChainCheck auditCheck, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IStoreHealth store, ILedgerStatus ledger, Audit.AuditChainCheck auditCheck, Provisioning.ResourceChainAheadCheck resourceCheck, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(HealthApi).FullName!);
         string database;
@@ -47,7 +48,7 @@ internal static partial class HealthApi
         }
 
         var ready = database == "ok" && chain.StartsWith("ok", StringComparison.Ordinal);
-        var report = new HealthReport(ready ? "ready" : "not ready", database, chain, auditCheck.Describe());
+        var report = new HealthReport(ready ? "ready" : "not ready", database, chain, auditCheck.Describe()) { Resources = resourceCheck.Describe() };
         return ready ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
@@ -60,4 +61,11 @@ internal static partial class HealthApi
 /// Whether the audit worker compared the store with the chain since start, and what the chain holds beyond the store
 /// (after a restore from a backup); informative, not a readiness condition (readiness only).
 /// </param>
-public sealed record HealthReport(string Status, string? Database, string? Chain, string? Audit);
+public sealed record HealthReport(string Status, string? Database, string? Chain, string? Audit)
+{
+    /// <summary>
+    /// Whether the resource chain check compared the store's resources with the chain since start, and what the chain
+    /// holds beyond the store (after a restore from a backup); informative, not a readiness condition (readiness only).
+    /// </summary>
+    public string? Resources { get; init; }
+}

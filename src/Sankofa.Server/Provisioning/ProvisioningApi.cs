@@ -24,6 +24,8 @@ internal static class ProvisioningApi
             .WithSummary("Requests a VM: validated, checked against quotas, placed, recorded; provisioning continues in the background (202). Honours Idempotency-Key.");
         api.MapGet("/resources", ListAsync).WithName("ListResources").Requires(Permission.ResourcesRead)
             .WithSummary("Lists resources filtered by tenant, project, status or site, ordered by sort (created, name, status, site) and order (asc, desc; default newest first), paged by the 'cursor' of the previous page ('before' too, newest first).");
+        api.MapGet("/resources/chain-gaps", ChainGapsAsync).WithName("ListResourceChainGaps").Requires(Permission.AuditRead)
+            .WithSummary("Resources the chain holds further on than the store, or that the store does not know (lost in a restore from a backup): found at start, with what was done about each.");
         api.MapGet("/resources/{id}", GetAsync).WithName("GetResource").Requires(Permission.ResourcesRead)
             .WithSummary("One resource: status, placement explanation, event history and what the chain holds for it.");
         api.MapPatch("/resources/{id}", ResizeAsync).WithName("ResizeResource").Requires(Permission.ResourcesWrite)
@@ -35,6 +37,13 @@ internal static class ProvisioningApi
         api.MapGet("/projects/{id}/usage", ProjectUsageAsync).WithName("GetProjectUsage").Requires(Permission.ResourcesRead)
             .WithSummary("A project's metered usage per clock hour, summed over its resources, for hours in [from, to) (ISO 8601; default the last 7 days, at most 31).");
         return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ResourceChainGap>>, ProblemHttpResult>> ChainGapsAsync(
+        HttpContext context, ResourceChainGapQueries queries, CancellationToken cancellationToken)
+    {
+        var gaps = await queries.ListAsync(context.RequiredCaller(), cancellationToken);
+        return gaps.Error is { } error ? error.ToProblem() : TypedResults.Ok(gaps.Value!);
     }
 
     /// <summary>Who the audit log names for a change made through the API: the caller's identity id.</summary>

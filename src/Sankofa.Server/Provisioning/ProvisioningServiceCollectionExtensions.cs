@@ -61,7 +61,18 @@ internal static class ProvisioningServiceCollectionExtensions
             sp.GetRequiredService<FleetCapacity>(),
             sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Core.Provisioning.ISiteWorkQueue>(),
+            sp.GetService<IResourceChainGapStore>()));
+        services.AddSingleton(sp => new ResourceChainAhead(
+            sp.GetRequiredService<IResourceStore>(),
+            sp.GetRequiredService<IResourceLedger>(),
+            sp.GetRequiredService<IResourceChainGapStore>(),
+            sp.GetRequiredService<IVirtualMachineProviderFactory>(),
+            sp.GetRequiredService<SiteCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Core.Provisioning.ISiteWorkQueue>()));
+        services.AddSingleton<ResourceChainAheadCheck>();
+        services.AddSingleton(sp => new ResourceChainGapQueries(sp.GetRequiredService<IResourceChainGapStore>()));
         services.AddSingleton(sp => new UsageMetering(sp.GetRequiredService<IUsageStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<ReadCacheOptions>().Bind(configuration.GetSection(ReadCacheOptions.Section))
             .Validate(o => o.MaxAge >= TimeSpan.Zero, "ReadCache:MaxAge must not be negative.")

@@ -7,13 +7,18 @@ using Sankofa.Server.Hosting;
 namespace Sankofa.Server.Provisioning;
 
 /// <summary>
-/// Drives <see cref="ResourceReconciler.FindLostAsync"/>: every Verified resource is checked against the chain at start
-/// and after the chain lost its state, the newest every <see cref="ProvisioningOptions.ChainCheckInterval"/>; those the
-/// chain lost go back to the reconciler, which records them again from the store (as the audit anchorer does with roots).
-/// With replicas one leads it (<see cref="WorkerLeadership"/>): one check of the chain is enough for all.
+/// Compares the store with the chain both ways. First, once: what the chain recorded beyond the store
+/// (<see cref="ResourceChainAhead"/>: after a restore from a backup, resources requested, provisioned or deleted after
+/// the backup point), adopted where safe and reported. Then <see cref="ResourceReconciler.FindLostAsync"/>: every
+/// Verified resource is checked against the chain at start and after the chain lost its state, the newest every
+/// <see cref="ProvisioningOptions.ChainCheckInterval"/>; those the chain lost go back to the reconciler, which records
+/// them again from the store (as the audit anchorer does with roots). With replicas one leads it
+/// (<see cref="WorkerLeadership"/>): one check of the chain is enough for all.
 /// </summary>
 internal sealed partial class ResourceChainCheckWorker(
     ResourceReconciler reconciler,
+    ResourceChainAhead chainAhead,
+    ResourceChainAheadCheck aheadCheck,
     IChainRecovery recovery,
     ReconcilerSignal signal,
     WorkerLeadership leadership,
@@ -21,6 +26,8 @@ internal sealed partial class ResourceChainCheckWorker(
     TimeProvider time,
     ILogger<ResourceChainCheckWorker> logger) : BackgroundService
 {
+    private const int MaxLoggedGaps = 50;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsync("resource-chain-check", RunAsync, stoppingToken);
 
     private async Task RunAsync(CancellationToken stoppingToken)
@@ -34,6 +41,28 @@ internal sealed partial class ResourceChainCheckWorker(
             var wait = settings.ChainCheckInterval;
             try
             {
+                if (!aheadCheck.Done)
+                {
+                    // Before the Verified check: a resource the chain says Deleted must be deleted here, not recorded again.
+                    var gaps = await chainAhead.FindAsync(stoppingToken);
+                    // Each one in the log, up to a bound (a large loss is listed in full by the API).
+                    foreach (var gap in gaps.Take(MaxLoggedGaps))
+                    {
+                        LogChainAhead(logger, gap.ResourceId ?? gap.ChainKey, gap.OnChainState, gap.Block, gap.StoreStatus?.ToString() ?? "unknown", gap.Outcome, gap.Detail);
+                    }
+
+                    if (gaps.Count > MaxLoggedGaps)
+                    {
+                        LogMoreAhead(logger, gaps.Count - MaxLoggedGaps);
+                    }
+
+                    aheadCheck.Completed(gaps);
+                    if (gaps.Any(g => g.Outcome == ResourceChainGap.Adopted))
+                    {
+                        signal.Wake();
+                    }
+                }
+
                 if (recovery.Generation != generation)
                 {
                     (generation, full) = (recovery.Generation, true);
@@ -63,6 +92,13 @@ internal sealed partial class ResourceChainCheckWorker(
             await Task.Delay(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The chain holds resource {Resource} further on than the store ({OnChainState} at block {Block}; store: {StoreStatus}), {Outcome}: {Detail}")]
+    private static partial void LogChainAhead(ILogger logger, string resource, string onChainState, long block, string storeStatus, string outcome, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chain holds {Count} more resource(s) further on than the store: GET /api/v1/resources/chain-gaps lists them all")]
+    private static partial void LogMoreAhead(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The chain no longer says Verified for {Count} resource(s) (first {Resource}); recording them again")]
     private static partial void LogLost(ILogger logger, int count, string resource);

@@ -124,6 +124,21 @@ internal sealed class FakeResourceLedger : IResourceLedger
         return answers;
     }
 
+    public byte[] ChainKeyOf(string resourceId) => Id(resourceId);
+
+    /// <summary>Resources whose record changed after the block (repeats count here, unlike on the contract), at their current record.</summary>
+    public Task<ResourceChainChanges> GetChangedAfterAsync(long? afterBlock, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(new ResourceChainChanges(_block,
+            [
+                .. _records.Where(r => r.Value.UpdatedBlock > (afterBlock ?? 0)).OrderBy(r => r.Value.UpdatedBlock)
+                    .Select(r => new ChangedResource(Id(r.Key), r.Value with { Verified = IsVerified(r.Value) }, 1)),
+            ]));
+        }
+    }
+
     private Task<LedgerReceipt> Transition(string resourceId, Func<OnChainResource?, OnChainResource> apply)
     {
         if (FailWith is { } failure)

@@ -1326,6 +1326,84 @@ namespace Sankofa.Data.Migrations.Postgres
                     b.ToTable("projects", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceChainComparisonRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ComparedToBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("compared_to_block");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("resource_chain_comparisons", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceChainGapRow", b =>
+                {
+                    b.Property<string>("ChainKey")
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("chain_key");
+
+                    b.Property<long>("Block")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<long>("FoundAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("found_at_ms");
+
+                    b.Property<string>("OnChainState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("on_chain_state");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("SiteId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("SpecHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("spec_hash");
+
+                    b.Property<string>("StoreStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("store_status");
+
+                    b.Property<string>("Vm")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("vm");
+
+                    b.HasKey("ChainKey");
+
+                    b.ToTable("resource_chain_gaps", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceEventRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1309,6 +1309,84 @@ namespace Sankofa.Data.Migrations.Sqlite
                     b.ToTable("projects", (string)null);
                 });
 
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceChainComparisonRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ComparedToBlock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compared_to_block");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("resource_chain_comparisons", (string)null);
+                });
+
+            modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceChainGapRow", b =>
+                {
+                    b.Property<string>("ChainKey")
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_key");
+
+                    b.Property<long>("Block")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("block");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<long>("FoundAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("found_at_ms");
+
+                    b.Property<string>("OnChainState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("on_chain_state");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("SiteId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("SpecHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec_hash");
+
+                    b.Property<string>("StoreStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("store_status");
+
+                    b.Property<string>("Vm")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vm");
+
+                    b.HasKey("ChainKey");
+
+                    b.ToTable("resource_chain_gaps", (string)null);
+                });
+
             modelBuilder.Entity("Sankofa.Data.Provisioning.ResourceEventRow", b =>
                 {
                     b.Property<long>("Id")

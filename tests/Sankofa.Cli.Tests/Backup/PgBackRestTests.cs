@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -25,8 +26,11 @@ public sealed class PgBackRestTests : IDisposable
     public async Task A_database_restored_by_pgbackrest_to_its_last_archived_wal_or_a_point_in_time_holds_what_was_committed_by_then_and_verifies()
     {
         await using var anvil = await ExternalAnvil.StartAsync(directory.FullName);
+        var clock = Stopwatch.StartNew();
         await using var cluster = await PgBackRestCluster.StartAsync(directory.FullName);
+        var setUp = clock.Elapsed;
         await cluster.PgBackRestAsync("--type=full", "backup");
+        var backup = clock.Elapsed - setUp;
         var info = await cluster.PgBackRestAsync("info");
         Assert.Contains("full backup:", info, StringComparison.Ordinal);
         Assert.Contains("cipher: aes-256-cbc", info, StringComparison.Ordinal);
@@ -43,19 +47,23 @@ public sealed class PgBackRestTests : IDisposable
         };
         var first = await ServerProcess.StartAsync(data, settings: settings);
         var port = first.Port;
-        var beforeTarget = await AppendAsync(first.Client, "before", 100);
+        var beforeTarget = await AppendAsync(first.Client, "before", 25);
         var target = PointInTimeAfterNow(); // every entry above was committed before it, every entry below after it
-        var afterTarget = await AppendAsync(first.Client, "after", 100);
+        var afterTarget = await AppendAsync(first.Client, "after", 25);
         var newest = (await first.Client.GetFromJsonAsync<AuditPageResponse>("api/v1/audit/entries?limit=1", Json.Options))!.Items[0].Id;
         await ChainAudit.WaitAllAnchoredAsync(first.Client, [newest], TimeSpan.FromSeconds(60));
+        var checkStarted = clock.Elapsed;
         await cluster.ArchiveAsync();
+        var check = clock.Elapsed - checkStarted;
         await first.KillAsync();
         await first.DisposeAsync();
 
         // Latest: the full backup and every archived segment. Everything accepted (and anchored) before the last archived
         // WAL is there, so the chain holds nothing beyond the store.
         await cluster.DestroyAsync();
+        var restoreStarted = clock.Elapsed;
         await cluster.RestoreAsync();
+        var restoreLatest = clock.Elapsed - restoreStarted;
         await using (var latest = await ServerProcess.StartAsync(data, port, settings))
         {
             var (subjects, gaps) = await CheckRestoredAsync(latest);
@@ -67,12 +75,18 @@ public sealed class PgBackRestTests : IDisposable
         // Point in time: the same backup replayed up to the target (the timeline the latest restore started is followed
         // only beyond it). The entries after it are gone from the store but anchored on chain: reported, never reused.
         await cluster.DestroyAsync();
+        restoreStarted = clock.Elapsed;
         await cluster.RestoreAsync("--type=time", "--target=" + target.ToString("yyyy-MM-dd HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture), "--target-action=promote");
+        var restorePointInTime = clock.Elapsed - restoreStarted;
         await using var pointInTime = await ServerProcess.StartAsync(data, port, settings);
         var (restored, chainGaps) = await CheckRestoredAsync(pointInTime);
         Assert.Equal(beforeTarget.Order(), restored.Order());
         var gap = Assert.Single(chainGaps);
         Assert.True(gap.Entries >= afterTarget.Count, $"the chain holds {gap.Entries} entries beyond the restored store, fewer than the {afterTarget.Count} dropped");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pgBackRest: cluster, stanza-create and check {setUp.TotalSeconds:F1} s; full backup {backup.TotalSeconds:F1} s; check (WAL switch archived) {check.TotalSeconds:F1} s; "
+            + $"restore to the last archived WAL until promoted {restoreLatest.TotalSeconds:F1} s; to a point in time {restorePointInTime.TotalSeconds:F1} s "
+            + $"({gap.Entries} entries in {gap.Batches} batches on chain beyond it, reported); whole test {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
     private static async Task<List<string>> AppendAsync(HttpClient client, string phase, int count)

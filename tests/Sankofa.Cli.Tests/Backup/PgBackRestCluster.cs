@@ -79,16 +79,24 @@ internal sealed class PgBackRestCluster : IAsyncDisposable
         await File.AppendAllTextAsync(Path.Combine(cluster.pgData, "postgresql.conf"), "\ninclude 'postgresql.archiving.conf'\n");
         await RunAsync("chown", NoEnvironment, "postgres:postgres", settings);
         await cluster.StartServerAsync();
-        await using (var connection = new NpgsqlConnection(cluster.ConnectionString.Replace("Database=sankofa", "Database=postgres", StringComparison.Ordinal)))
+        try
         {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand("CREATE DATABASE sankofa", connection);
-            await create.ExecuteNonQueryAsync();
-        }
+            await using (var connection = new NpgsqlConnection(cluster.ConnectionString.Replace("Database=sankofa", "Database=postgres", StringComparison.Ordinal)))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand("CREATE DATABASE sankofa", connection);
+                await create.ExecuteNonQueryAsync();
+            }
 
-        await cluster.PgBackRestAsync("stanza-create");
-        await cluster.ArchiveAsync();
-        return cluster;
+            await cluster.PgBackRestAsync("stanza-create");
+            await cluster.ArchiveAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync(); // the caller never gets it: stop its PostgreSQL here
+            throw;
+        }
     }
 
     /// <summary>

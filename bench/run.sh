@@ -3,6 +3,7 @@
 # Needs what ./test.sh needs: the pinned npm packages (anvil) and PostgreSQL (scripts/postgres.sh starts a local cluster).
 # Arguments go to the benchmark program, e.g. `bench/run.sh audit --entries 50000` or `bench/run.sh all --rounds 5`;
 # provisioning (not in "all", ~13 min for 10,000 VMs here): `bench/run.sh provision --vms 10000`, `bench/run.sh reads`;
+# on PostgreSQL with replicas (issue 17): `bench/run.sh provision --replicas 3 [--vms 10000]` (1 replica, then 3, one database and one chain);
 # the cost of a bearer token per request: `bench/run.sh auth`;
 # governance (issue 14): `bench/run.sh governance [--decisions 20]` (board decisions against direct grants);
 # site agents (issue 13; not in "all"): `bench/run.sh agents [--agents 325] [--vms 10000]` (325 agents linked, restart,

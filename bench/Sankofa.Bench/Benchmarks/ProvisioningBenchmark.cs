@@ -24,7 +24,7 @@ internal static class ProvisioningBenchmark
 {
     internal sealed record Settings(
         int Vms, int Sites, TimeSpan TaskDuration, TimeSpan TaskPoll, int Concurrency, int Submitters, TimeSpan Deadline,
-        bool Measure, bool Reads, TimeSpan ReadDuration, int ReadClients, int ReadRounds);
+        bool Measure, bool Reads, TimeSpan ReadDuration, int ReadClients, int ReadRounds, int Replicas = 0);
 
     private const string ResourcesQuery =
         "query($first:Int){resources(first:$first){items{id tenantId projectId name " +
@@ -34,6 +34,12 @@ internal static class ProvisioningBenchmark
 
     public static async Task RunAsync(Settings s, CancellationToken cancellationToken)
     {
+        if (s.Replicas > 0 && s.Measure)
+        {
+            await ProvisioningReplicasBenchmark.RunAsync(s, cancellationToken);
+            return;
+        }
+
         Report.Section(s.Measure ? $"Provisioning: {s.Vms:N0} VMs over {s.Sites} emulated site clusters" : $"Provisioning reads (populating {s.Vms:N0} VMs first)");
         Report.Note($"emulator task duration {s.TaskDuration.TotalMilliseconds} ms (clone, configure, start), Proxmox task poll {s.TaskPoll.TotalMilliseconds} ms, " +
             $"Provisioning:Concurrency {s.Concurrency}, {s.Submitters} concurrent submitters");
@@ -52,7 +58,9 @@ internal static class ProvisioningBenchmark
             await ProvisionAsync(s, fleet, server, client, project, cancellationToken);
             if (s.Measure)
             {
-                await RawBaselineAsync(s, fleet, server, cancellationToken);
+                var (rawRate, rawSeconds) = await RawBaselineAsync(s, fleet, server, cancellationToken);
+                Report.Add(new Figure($"provision: VMs Verified per second ({LastWall:0.0} s wall)", LastRate, "VMs/s", rawRate,
+                    $"Proxmox client clone+configure+start alone against the emulator, {s.Concurrency} in flight, {rawSeconds:0.0} s", GoalVms / 60.0, GoalKind.AtLeast));
             }
 
             if (s.Reads)
@@ -97,7 +105,12 @@ internal static class ProvisioningBenchmark
     }
 
     /// <summary>Submits the VMs, waits until none is between Requested and Provisioned, and says how it went; the figures of `provision` only when <paramref name="figures"/>.</summary>
-    internal static async Task<ProvisionRun> ProvisionAsync(Settings s, SiteFleet fleet, InProcessServer server, HttpClient client, string project, CancellationToken ct, bool figures = true)
+    internal static Task<ProvisionRun> ProvisionAsync(Settings s, SiteFleet fleet, InProcessServer server, HttpClient client, string project, CancellationToken ct, bool figures = true) =>
+        ProvisionAsync(s, fleet, server, [client], project, ct, figures);
+
+    /// <summary>As above, request i sent through <paramref name="clients"/>[i mod n], as a load balancer spreads them over replicas.</summary>
+    internal static async Task<ProvisionRun> ProvisionAsync(
+        Settings s, SiteFleet fleet, InProcessServer server, IReadOnlyList<HttpClient> clients, string project, CancellationToken ct, bool figures = true)
     {
         var submitted = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var refused = new ConcurrentBag<string>();
@@ -126,7 +139,7 @@ internal static class ProvisioningBenchmark
                     siteId = fleet.Sites[i % fleet.Sites.Count],
                 };
                 var at = DateTimeOffset.UtcNow;
-                using var response = await client.PostAsJsonAsync("api/v1/resources", body, ct);
+                using var response = await clients[i % clients.Count].PostAsJsonAsync("api/v1/resources", body, ct);
                 var text = await response.Content.ReadAsStringAsync(ct);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {
@@ -235,7 +248,7 @@ internal static class ProvisioningBenchmark
     private static async Task<long> BlockNumberAsync(Sankofa.Ledger.Rpc.JsonRpcClient rpc, CancellationToken ct) =>
         Convert.ToInt64((await rpc.CallAsync("eth_blockNumber", ct)).GetString(), 16);
 
-    private const int GoalVms = 10_000;
+    internal const int GoalVms = 10_000;
 
     private static double LastRate;
     private static double LastWall;
@@ -273,7 +286,8 @@ internal static class ProvisioningBenchmark
     /// and start, through the server's own Proxmox client (IVirtualMachineProviderFactory) with the reconciler's
     /// concurrency, against the same emulator (after the real run, so its VMs are already there).
     /// </summary>
-    private static async Task RawBaselineAsync(Settings s, SiteFleet fleet, InProcessServer server, CancellationToken ct)
+    /// <returns>VMs per second, and the seconds it took.</returns>
+    internal static async Task<(double Rate, double Seconds)> RawBaselineAsync(Settings s, SiteFleet fleet, InProcessServer server, CancellationToken ct)
     {
         var providers = server.Services.GetRequiredService<IVirtualMachineProviderFactory>();
         var catalog = Sankofa.Core.Topology.SiteCatalog.Default;
@@ -317,8 +331,7 @@ internal static class ProvisioningBenchmark
         }));
         var seconds = clock.Elapsed.TotalSeconds;
         Report.Note($"raw baseline: {s.Vms:N0} clone+configure+start in {seconds:0.0} s with {s.Concurrency} in flight ({retries} retried steps, {errors.Count} gave up)");
-        Report.Add(new Figure($"provision: VMs Verified per second ({LastWall:0.0} s wall)", LastRate, "VMs/s", s.Vms / seconds,
-            $"Proxmox client clone+configure+start alone against the emulator, {s.Concurrency} in flight, {seconds:0.0} s", GoalVms / 60.0, GoalKind.AtLeast));
+        return (s.Vms / seconds, seconds);
     }
 
     private static async Task ReadsAsync(Settings s, InProcessServer server, HttpClient client, CancellationToken ct)

@@ -18,6 +18,7 @@ namespace Sankofa.Cli.Tests.Backup;
 /// outlives one machine) keeps what was anchored after the backup: the restored server must report it, seal nothing
 /// under those batch ids, and pass <c>sankofa audit verify --all</c>. RPO and RTO are printed (docs/operations.md), not asserted.
 /// </summary>
+[Collection(RestoreDrills.Name)]
 public sealed class BackupRestoreDrillTests : IDisposable
 {
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("sankofa-drill-");

@@ -15,6 +15,7 @@ namespace Sankofa.Cli.Tests.Backup;
 /// restore procedure of docs/operations.md, to the end of the archive and then to a point in time. The chain (an anvil
 /// of its own, standing for the Besu network that outlives the database) keeps what the point-in-time restore drops.
 /// </summary>
+[Collection(RestoreDrills.Name)]
 public sealed class PgBackRestTests : IDisposable
 {
     private const string Action = "pgbackrest.recorded";

@@ -22,6 +22,7 @@ namespace Sankofa.Cli.Tests.Backup;
 /// placed one's VM rather than clone it again, carry out the deletion, leave the unknown VM alone, and record nothing on
 /// chain twice (the registry's events are counted per resource, as anyone can with <c>cast logs</c>).
 /// </summary>
+[Collection(RestoreDrills.Name)]
 public sealed class ResourceRestoreTests : IDisposable
 {
     private const string Site = "edge-001";

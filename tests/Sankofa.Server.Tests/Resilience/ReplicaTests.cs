@@ -170,7 +170,7 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
                 replicas[victim] = null!;
                 await dying.KillAsync();
                 await dying.DisposeAsync();
-                replicas[victim] = await ServerProcess.StartAsync(data, ports[victim], settings[victim]);
+                replicas[victim] = await ServerProcess.StartAsync(data, ports[victim], settings[victim], TimeSpan.FromMinutes(5));
                 output.WriteLine($"{watch.Elapsed}: replica {victim} killed and back");
             }
 

@@ -55,13 +55,14 @@ public static class SankofaServerExtensions
         // provisioning makes some ten Proxmox calls per VM) cost more to record through the adapter than the calls.
         // http.client.open_connections is one of them: it moves between idle and active twice per request.
         // Names must pass `promtool check metrics`: the event counters (older twins of the runtime and HTTP meters)
-        // export gauges as `…_total` and `…_count`, and so do the runtime meter's `*.count` gauges; those are left out.
+        // export gauges as `…_total` and `…_count`, and so do the runtime meter's and Npgsql's `*.count` gauges
+        // (Npgsql's db.client.connection.count); those are left out.
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
         Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument => instrument.Meter.Name switch
         {
             var name when name.StartsWith("Sankofa", StringComparison.Ordinal) => true,
-            "System.Runtime" => !instrument.Name.EndsWith(".count", StringComparison.Ordinal),
-            "Microsoft.EntityFrameworkCore" or "Npgsql" or "Microsoft.AspNetCore.Server.Kestrel" => true,
+            "System.Runtime" or "Npgsql" => !instrument.Name.EndsWith(".count", StringComparison.Ordinal),
+            "Microsoft.EntityFrameworkCore" or "Microsoft.AspNetCore.Server.Kestrel" => true,
             "System.Net.Http" => instrument.Name is "http.client.connection.duration",
             _ => false,
         });

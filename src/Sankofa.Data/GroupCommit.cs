@@ -8,11 +8,18 @@ namespace Sankofa.Data;
 /// instead of once each. The committer decides what each write learns; when it throws, nothing of the group was
 /// committed and every write in it fails with that error, so nothing is half-recorded.
 /// </summary>
+/// <remarks>
+/// SQLite's write turn (<see cref="IStoreContextFactory.EnterWriteAsync"/>) is what makes writes queue up and group.
+/// PostgreSQL has no such turn, so without <c>concurrentGroups</c> every caller commits at once with little or nothing
+/// else queued; with it, at most that many groups of this kind commit at a time in this process and the writes that
+/// arrive meanwhile go in the next group together.
+/// </remarks>
 /// <typeparam name="TWrite">The queued write; it carries its own completion.</typeparam>
-internal sealed class GroupCommit<TWrite>(IStoreContextFactory contexts, int limit, Func<IReadOnlyList<TWrite>, CancellationToken, Task> commit)
+internal sealed class GroupCommit<TWrite>(IStoreContextFactory contexts, int limit, Func<IReadOnlyList<TWrite>, CancellationToken, Task> commit, int? concurrentGroups = null)
     where TWrite : GroupCommit<TWrite>.IWrite
 {
     private readonly ConcurrentQueue<TWrite> queue = new();
+    private readonly SemaphoreSlim? turns = concurrentGroups is { } n ? new SemaphoreSlim(n, n) : null;
 
     /// <summary>A write waiting in the queue.</summary>
     public interface IWrite
@@ -31,13 +38,25 @@ internal sealed class GroupCommit<TWrite>(IStoreContextFactory contexts, int lim
     public async Task SubmitAsync(TWrite write, CancellationToken cancellationToken)
     {
         queue.Enqueue(write);
-        using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
+        if (turns is not null)
         {
-            if (!write.Done.IsCompleted)
+            await turns.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            using (await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Not the caller's token: the group holds other callers' writes, which must not fail because this one gave up.
-                await CommitQueuedAsync().ConfigureAwait(false);
+                if (!write.Done.IsCompleted)
+                {
+                    // Not the caller's token: the group holds other callers' writes, which must not fail because this one gave up.
+                    await CommitQueuedAsync().ConfigureAwait(false);
+                }
             }
+        }
+        finally
+        {
+            turns?.Release();
         }
 
         await write.Done.ConfigureAwait(false);

@@ -18,7 +18,10 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     // Most entries one group commit takes.
     private const int GroupCommitLimit = 10_000;
 
-    private readonly GroupCommit<PendingAppend> appends = new(contexts, GroupCommitLimit, (group, ct) => CommitAsync(contexts, group, ct));
+    // One group of appends commits at a time in this process, so on PostgreSQL the appends that arrive meanwhile share the
+    // next COPY and commit, and the sealer gets its turns: measured against no limit (docs/benchmarks.md, PostgreSQL
+    // ingest), the same append rate but the last root on chain 0.1–0.35 s after the last append instead of 0.55–0.95 s.
+    private readonly GroupCommit<PendingAppend> appends = new(contexts, GroupCommitLimit, (group, ct) => CommitAsync(contexts, group, ct), concurrentGroups: 1);
 
     public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
     {

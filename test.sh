@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need first: the pinned npm packages (anvil, solc) and, when absent,
 # PostgreSQL (a throwaway cluster on 127.0.0.1 is started for the store tests), Chromium (for the browser tests),
-# promtool (for the metrics test), poppler-utils (to read the invoice PDFs back) and pgbackrest (for the PostgreSQL
-# backup test) from Debian's packages.
+# promtool (for the metrics test), poppler-utils (to read the invoice PDFs back), kubectl (to render the Kustomize
+# overlays; the machines have it) and pgbackrest (for the PostgreSQL backup test) from Debian's packages.
 # Ends by printing the totals alone on a line: "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -12,6 +12,7 @@ cd "$root"
 "$root/scripts/chromium.sh" || { echo "could not install Chromium" >&2; exit 1; }
 "$root/scripts/prometheus.sh" || { echo "could not install promtool" >&2; exit 1; }
 "$root/scripts/poppler.sh" || { echo "could not install poppler-utils" >&2; exit 1; }
+"$root/scripts/kubectl.sh" || { echo "could not find a kubectl with Kustomize v4 or later" >&2; exit 1; }
 SANKOFA_TEST_POSTGRES="$("$root/scripts/postgres.sh")" || { echo "could not start PostgreSQL" >&2; exit 1; }
 "$root/scripts/pgbackrest.sh" || { echo "could not install pgbackrest" >&2; exit 1; }
 export SANKOFA_TEST_POSTGRES

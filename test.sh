@@ -12,7 +12,8 @@ cd "$root"
 "$root/scripts/chromium.sh" || { echo "could not install Chromium" >&2; exit 1; }
 "$root/scripts/prometheus.sh" || { echo "could not install promtool" >&2; exit 1; }
 "$root/scripts/poppler.sh" || { echo "could not install poppler-utils" >&2; exit 1; }
-"$root/scripts/kubectl.sh" || { echo "could not find a kubectl with Kustomize v4 or later" >&2; exit 1; }
+# Not fatal: without it only the deployment test fails, and says why.
+"$root/scripts/kubectl.sh" || echo "no kubectl with Kustomize v4 or later: the deployment test (KustomizeOverlaysTests) will fail" >&2
 SANKOFA_TEST_POSTGRES="$("$root/scripts/postgres.sh")" || { echo "could not start PostgreSQL" >&2; exit 1; }
 "$root/scripts/pgbackrest.sh" || { echo "could not install pgbackrest" >&2; exit 1; }
 export SANKOFA_TEST_POSTGRES

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using System.Text.Json.Serialization;
 using Prometheus;
 using Sankofa.Core;
@@ -36,7 +37,14 @@ public static class SankofaServerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         // Before any service writes there: the data directory holds keys, secrets and the chain's control socket.
-        var tightened = DataDirectoryPermissions.Secure(DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]));
+        var dataDirectory = DataDirectory.Resolve(builder.Configuration[DataDirectory.Key]);
+        var tightened = DataDirectoryPermissions.Secure(dataDirectory);
+        // The keys behind the portal's and the issuer's cookies and the forms' anti-forgery tokens live in the data
+        // directory, not in the user's home: replicas that share it (or a copy of it, docs/operations.md) read each
+        // other's cookies and forms, so a load balancer may send a browser's next request to any of them.
+        services.AddDataProtection().SetApplicationName("sankofa")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "data-protection")));
+        services.AddHostedService<DataProtectionKeyRing>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddHttpEdge(builder.Configuration);

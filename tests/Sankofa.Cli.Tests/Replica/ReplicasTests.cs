@@ -75,6 +75,20 @@ public sealed class ReplicasTests : IAsyncLifetime
             var seen = await UntilAsync(() => ItemsAsync(second, list), items => items.Count == 1);
             Assert.Equal(resource, Assert.Single(seen));
 
+            // A sign-in form served by one replica is taken by the other (one key ring for anti-forgery and cookies):
+            // the wrong password is what it answers, not an expired form.
+            var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() });
+            using (browser)
+            {
+                var page = await browser.GetStringAsync(new Uri(first.Address, "connect/login?returnUrl=%2F"));
+                var formToken = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+                using var posted = await browser.PostAsync(new Uri(second.Address, "connect/login"), new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = formToken, ["returnUrl"] = "/", ["username"] = "admin", ["password"] = "not-the-password",
+                }));
+                Assert.Contains("The user name or password is wrong.", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
             // One replica leads the audit worker and has compared the store with the chain; the other says who does.
             var audit = await UntilAsync(
                 async () => new[] { await AuditLineAsync(first), await AuditLineAsync(second) },
@@ -156,7 +170,8 @@ public sealed class ReplicasTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The first replica makes the keystore, the contracts, the issuer's keys and the personal-data key; the second gets
+    /// The first replica makes the keystore, the contracts, the issuer's keys, the personal-data key and the cookies' key
+    /// ring; the second gets
     /// copies of them, as an operator provisions every replica (docs/operations.md). Both name one issuer, as behind a
     /// load balancer. The second follows the chain's statuses and keeps answers for far longer than the bus's bound.
     /// </summary>
@@ -190,6 +205,7 @@ public sealed class ReplicasTests : IAsyncLifetime
             Copy(Path.Combine(firstData, "ledger"), Path.Combine(secondData, "ledger"));
             Copy(Path.Combine(firstData, "oidc"), Path.Combine(secondData, "oidc"));
             File.Copy(Path.Combine(firstData, "personal-data.key"), Path.Combine(secondData, "personal-data.key"));
+            Copy(Path.Combine(firstData, "data-protection"), Path.Combine(secondData, "data-protection"));
             var slower = With(settings, new() { ["Provisioning:InstanceId"] = "replica-2", ["Auth:StatusRefreshInterval"] = "00:10:00", ["Auth:StatusMaxAge"] = "00:20:00" });
             return (first, await ServerProcess.StartReplicaAsync(Cli, FreePort.Next(), Arguments(secondData), With(slower, secondSettings)));
         }

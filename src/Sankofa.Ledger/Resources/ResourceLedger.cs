@@ -202,27 +202,15 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         var head = await ChainLogs.HeadAsync(connection.Rpc, cancellationToken).ConfigureAwait(false);
         var from = afterBlock is { } after ? after + 1 : connection.DeploymentBlock;
         var logs = await ChainLogs.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, [ResourceEventTopics], from, head, cancellationToken).ConfigureAwait(false);
-        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var order = new List<string>();
-        foreach (var log in logs)
+        // One entry per resource, in the order the chain first changed it, with how many transitions it made.
+        var touched = logs.GroupBy(log => log.GetProperty("topics")[1].GetString()!, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (Key: Hex.ToBytes(g.Key), Transitions: g.Count()))
+            .ToList();
+        var changed = new List<ChangedResource>(touched.Count);
+        foreach (var chunk in touched.Chunk(RecordsPerBatch))
         {
-            var key = log.GetProperty("topics")[1].GetString()!;
-            if (counts.TryAdd(key, 1))
-            {
-                order.Add(key);
-            }
-            else
-            {
-                counts[key]++;
-            }
-        }
-
-        var changed = new List<ChangedResource>(order.Count);
-        foreach (var chunk in order.Chunk(RecordsPerBatch))
-        {
-            var keys = chunk.Select(Hex.ToBytes).ToList();
-            var records = await ResourceRegistryCalls.GetByKeysAsync(connection.Rpc, connection.ResourceRegistryAddress, keys, cancellationToken).ConfigureAwait(false);
-            changed.AddRange(keys.Zip(records).Where(p => p.Second is not null).Select(p => new ChangedResource(p.First, p.Second!, counts[Hex.Bytes(p.First)])));
+            var records = await ResourceRegistryCalls.GetByKeysAsync(connection.Rpc, connection.ResourceRegistryAddress, [.. chunk.Select(c => c.Key)], cancellationToken).ConfigureAwait(false);
+            changed.AddRange(chunk.Zip(records).Where(p => p.Second is not null).Select(p => new ChangedResource(p.First.Key, p.Second!, p.First.Transitions)));
         }
 
         return new ResourceChainChanges(head, changed);

@@ -134,7 +134,7 @@ public sealed partial class ContainerImageTests(PublishedImage image) : IClassFi
     }
 
     [Fact]
-    public async Task The_agent_image_health_check_fails_until_the_agent_directory_holds_its_key_and_registration()
+    public async Task The_agent_image_is_healthy_while_its_heartbeat_file_is_fresh()
     {
         var directory = Path.Combine(image.Scratch, "agent");
         Directory.CreateDirectory(directory);
@@ -142,16 +142,20 @@ public sealed partial class ContainerImageTests(PublishedImage image) : IClassFi
         var environment = new Dictionary<string, string> { ["SANKOFA_AGENT_DIR"] = directory };
         Assert.NotEqual(0, await HealthCheckAsync("agent", environment));
 
-        // And `sankofa agent run` on that directory stops at once, saying what it lacks (the kubelet restarts it).
+        // `sankofa agent run` on that directory stops at once, saying what it lacks (the kubelet restarts it), and marks nothing.
         var (code, said) = await PublishedImage.RunAsync(PublishedImage.AsAppUser(
             [Path.Combine(image.App, "sankofa"), "agent", "run", "--data-dir", directory, "--client-id", "site-agent", "--link", "http://127.0.0.1:1"], environment));
         Assert.Equal(2, code);
         Assert.Contains("registration.json", said, StringComparison.Ordinal);
+        Assert.NotEqual(0, await HealthCheckAsync("agent", environment));
 
-        await File.WriteAllTextAsync(Path.Combine(directory, "site.key"), "{}");
-        await File.WriteAllTextAsync(Path.Combine(directory, "registration.json"), "{}");
+        // The file the agent marks at each heartbeat (AgentLinkTests checks it does): fresh is healthy, 10 minutes old is not.
+        var heartbeat = Path.Combine(directory, "heartbeat");
+        await File.WriteAllBytesAsync(heartbeat, []);
         Chown(directory);
         Assert.Equal(0, await HealthCheckAsync("agent", environment));
+        File.SetLastWriteTimeUtc(heartbeat, DateTime.UtcNow.AddMinutes(-10));
+        Assert.NotEqual(0, await HealthCheckAsync("agent", environment));
     }
 
     /// <summary>The HEALTHCHECK instruction's command of <paramref name="target"/>, from its <c>CMD</c>.</summary>

@@ -156,6 +156,7 @@ public sealed partial class AgentLinkClient
             while (!reading.IsCompleted && !sending.IsCompleted)
             {
                 await WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { Sequence = ++sequence } }).ConfigureAwait(false);
+                Beat();
                 await Task.WhenAny(reading, sending, Task.Delay(every, time, stop.Token)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
@@ -289,6 +290,30 @@ public sealed partial class AgentLinkClient
             : throw new InvalidOperationException($"The issuer gave no token to {options.ClientId}: {body}");
     }
 
+    /// <summary>Marks <see cref="AgentLinkClientOptions.HeartbeatFile"/> with the time of the heartbeat just sent.</summary>
+    private void Beat()
+    {
+        if (options.HeartbeatFile is not { } file)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!File.Exists(file))
+            {
+                File.WriteAllBytes(file, []);
+            }
+
+            File.SetLastWriteTimeUtc(file, time.GetUtcNow().UtcDateTime);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The link matters more than its mark: a supervisor then sees the agent as unlinked and says so.
+            LogHeartbeatFileFailed(logger, file, ex);
+        }
+    }
+
     // Up to a quarter less, so hundreds of agents cut off together do not all come back in the same second.
     private static TimeSpan Jittered(TimeSpan delay) => delay * (0.75 + (Random.Shared.NextDouble() * 0.25));
 
@@ -306,6 +331,9 @@ public sealed partial class AgentLinkClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The link to {Server} failed; trying again in {Delay}: {Reason}")]
     private static partial void LogRetrying(ILogger logger, Uri server, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark the heartbeat file {File}")]
+    private static partial void LogHeartbeatFileFailed(ILogger logger, string file, Exception exception);
 }
 
 /// <summary>Where an agent's link stands.</summary>

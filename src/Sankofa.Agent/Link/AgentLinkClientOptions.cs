@@ -41,4 +41,11 @@ public sealed class AgentLinkClientOptions
     /// (<c>sankofa agent run</c>: DIR/outbox). Default null: kept in memory only.
     /// </summary>
     public string? OutboxDirectory { get; set; }
+
+    /// <summary>
+    /// A file whose modification time the agent sets each time it sends the control plane a heartbeat, so a supervisor
+    /// that cannot ask the agent (it listens on nothing) sees it is linked: a container probe, a Docker HEALTHCHECK
+    /// (<c>sankofa agent run</c>: DIR/heartbeat). Default null: none.
+    /// </summary>
+    public string? HeartbeatFile { get; set; }
 }

@@ -77,6 +77,9 @@ internal static class AgentCommand
     /// <summary>Where the secret of the agent's service account is read from when the environment does not give it.</summary>
     public const string SecretFileName = "client-secret";
 
+    /// <summary>The file in the agent's directory whose time the agent sets at each heartbeat it sends (its container's probes read it).</summary>
+    public const string HeartbeatFileName = "heartbeat";
+
     /// <summary>The environment variable that may hold the service account's secret.</summary>
     public const string SecretVariable = "SANKOFA_AGENT_CLIENT_SECRET";
 
@@ -114,6 +117,7 @@ internal static class AgentCommand
                     ClientId = parse.GetValue(clientId)!,
                     ClientSecret = await SecretAsync(directory, cancellationToken),
                     OutboxDirectory = Path.Combine(directory, "outbox"),
+                    HeartbeatFile = Path.Combine(directory, HeartbeatFileName),
                 };
                 foreach (var link in parse.GetValue(links) is { Length: > 0 } given ? given : [await LinkOfAsync(parse.GetValue(SankofaCommand.Server)!, cancellationToken)])
                 {

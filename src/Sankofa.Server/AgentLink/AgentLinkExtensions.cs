@@ -15,6 +15,8 @@ internal static class AgentLinkExtensions
         services.AddOptions<AgentLinkOptions>().Bind(builder.Configuration.GetSection(AgentLinkOptions.SectionName))
             .Validate(o => o.Url is null || (Uri.TryCreate(o.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
                 "AgentLink:Url must be an absolute http:// or https:// URL.")
+            .Validate(o => o.PublicUrl is null || (Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "AgentLink:PublicUrl must be an absolute http:// or https:// URL.")
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HandshakeTimeout > TimeSpan.Zero && o.WorkResendAfter > TimeSpan.Zero && o.MaintainInterval > TimeSpan.Zero,
                 "AgentLink:HeartbeatInterval, AgentLink:HandshakeTimeout, AgentLink:WorkResendAfter and AgentLink:MaintainInterval must be positive.")
             .Validate(o => o.SilentAfter > o.HeartbeatInterval, "AgentLink:SilentAfter must be longer than AgentLink:HeartbeatInterval.")
@@ -77,9 +79,9 @@ internal static class AgentLinkExtensions
     {
         app.MapGrpcService<AgentLinkService>();
         app.MapSiteInventoryApi();
-        app.MapGet("/api/v1/agent-link", (AgentLinkEndpoint endpoint) =>
+        app.MapGet("/api/v1/agent-link", (AgentLinkEndpoint endpoint, IOptions<AgentLinkOptions> options) =>
                 endpoint.Address is { } address
-                    ? Results.Ok(new AgentLinkResponse(address.ToString()))
+                    ? Results.Ok(new AgentLinkResponse(options.Value.PublicUrl ?? address.ToString()))
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "This server has no agent link.", detail: "Set AgentLink:Url to serve site agents."))
             .WithName("GetAgentLink").WithTags("Agents")
             .WithSummary("Where site agents connect (gRPC over HTTP/2); 404 when this server serves none.")
@@ -127,12 +129,19 @@ internal sealed class AgentLinkEndpoint
     private string scheme = "http";
 
     /// <summary>The link's address once the server listens; null without a link.</summary>
-    public Uri? Address => listen?.IPEndPoint is { } endpoint
-        ? new Uri($"{scheme}://{(endpoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endpoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}")
-        : null;
+    public Uri? Address => listen?.IPEndPoint is { } endpoint ? new Uri($"{scheme}://{Host(endpoint.Address)}:{endpoint.Port}") : null;
 
     /// <summary>The link's port once the server listens; null without a link.</summary>
     public int? Port => listen?.IPEndPoint?.Port;
 
     public void Bound(ListenOptions options, string urlScheme) => (listen, scheme) = (options, urlScheme);
+
+    /// <summary>
+    /// An address as a URL's host: every address (0.0.0.0, or <c>[::]</c> where Kestrel listens dual-stack) as the
+    /// loopback, which reaches it from this machine; an IPv6 address in brackets.
+    /// </summary>
+    private static string Host(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
+        : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]"
+        : address.ToString();
 }

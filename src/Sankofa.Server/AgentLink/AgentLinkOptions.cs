@@ -12,6 +12,13 @@ public sealed class AgentLinkOptions
     /// </summary>
     public string? Url { get; set; }
 
+    /// <summary>
+    /// Where agents are told to connect (<c>GET /api/v1/agent-link</c>) when that is not the address listened on: behind
+    /// <c>http://0.0.0.0:8481</c> in a pod, the Service's or the ingress's name, e.g. <c>https://link.region.example:8481</c>.
+    /// Unset by default: the address <see cref="Url"/> is bound to.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>How often a connected agent says it is there. Default 15 seconds.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 

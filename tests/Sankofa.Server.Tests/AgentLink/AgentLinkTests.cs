@@ -55,6 +55,30 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
     }
 
     [Fact]
+    public async Task A_linked_agent_marks_its_heartbeat_file_at_each_heartbeat_and_not_before_it_links()
+    {
+        const string site = "edge-016";
+        var key = await RegisteredKeyAsync(site);
+        var (clientId, secret) = await ServiceAccounts.CreateClientAsync(Server.Client, "site-agent@" + site);
+        var file = Path.Combine(keys.FullName, "heartbeat");
+
+        // Pointed at nothing that answers, it never links, and marks nothing.
+        await using (var unlinked = Run(site, clientId, secret, key, new Uri("http://127.0.0.1:1"), TimeSpan.FromMilliseconds(100), file))
+        {
+            await RunningAgent.WaitAsync(() => unlinked.Client.State, s => s.LastError is not null, "the agent never tried");
+            Assert.False(File.Exists(file), "an agent that never linked marked its heartbeat file");
+        }
+
+        await using var agent = Run(site, clientId, secret, key, heartbeatFile: file);
+        await RunningAgent.WaitAsync(() => agent.Client.State, s => s.Status == LinkStatus.Connected, "the agent never linked");
+        var first = await RunningAgent.WaitAsync(() => File.Exists(file) ? File.GetLastWriteTimeUtc(file) : DateTime.MinValue, t => t > DateTime.MinValue, "no heartbeat marked the file");
+
+        // The fixture's heartbeat is every second: the next one moves the mark on.
+        var next = await RunningAgent.WaitAsync(() => File.GetLastWriteTimeUtc(file), t => t > first, "the next heartbeat did not mark the file again");
+        Assert.True(next > first);
+    }
+
+    [Fact]
     public async Task Through_a_tunnel_that_drops_the_agent_links_again_when_it_is_back()
     {
         const string site = "edge-015";
@@ -109,9 +133,9 @@ public sealed class AgentLinkTests(AgentLinkFixture fixture) : IClassFixture<Age
 
     public void Dispose() => keys.Delete(recursive: true);
 
-    private RunningAgent Run(string site, string clientId, string secret, SiteKey key, Uri? through = null, TimeSpan? retry = null)
+    private RunningAgent Run(string site, string clientId, string secret, SiteKey key, Uri? through = null, TimeSpan? retry = null, string? heartbeatFile = null)
     {
-        var options = new AgentLinkClientOptions { Site = site, ClientId = clientId, ClientSecret = secret, MinRetryDelay = retry ?? TimeSpan.FromSeconds(5) };
+        var options = new AgentLinkClientOptions { Site = site, ClientId = clientId, ClientSecret = secret, MinRetryDelay = retry ?? TimeSpan.FromSeconds(5), HeartbeatFile = heartbeatFile };
         options.Servers.Add(through ?? LinkAddress);
         return new RunningAgent(new AgentLinkClient(options, SiteKeys.Fixed(key), TimeProvider.System, NullLogger<AgentLinkClient>.Instance));
     }

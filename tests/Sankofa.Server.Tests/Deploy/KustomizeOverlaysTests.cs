@@ -1,7 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using k8s;
 using k8s.Models;
 
 namespace Sankofa.Server.Tests.Deploy;
@@ -10,56 +7,156 @@ namespace Sankofa.Server.Tests.Deploy;
 /// Every overlay of deploy/kubernetes renders with <c>kubectl kustomize</c>, every rendered object reads strictly into
 /// the Kubernetes API's own models (an unknown or misspelt field is refused), and what must hold in a deployment of
 /// this cloud holds: probes, no root, a read-only root file system, no secret written into a manifest, pinned images.
+/// The custom resources (CloudNativePG, Prometheus Operator, Argo CD) are read with the strict schemas of
+/// <see cref="CustomResources"/>.
 /// </summary>
 public sealed partial class KustomizeOverlaysTests
 {
+    /// <summary>Every kustomization an operator or an Argo CD Application renders, with its control plane's replica count (0: none).</summary>
     public static TheoryData<string, int> Overlays => new()
     {
         { "core", 3 },
+        { "core/database", 0 },
+        { "core/server", 3 },
         { "regional", 2 },
-        { "edge", 1 },
+        { "regional/database", 0 },
+        { "regional/chain", 0 },
+        { "regional/server", 2 },
+        { "chain", 0 },
+        { "edge", 0 },
     };
 
     [Theory]
     [MemberData(nameof(Overlays))]
     public async Task An_overlay_renders_into_valid_objects_that_keep_the_deployment_rules(string overlay, int replicas)
     {
-        var objects = Parse(await RenderAsync(Path.Combine(Repository.Root, "deploy", "kubernetes", "overlays", overlay)));
+        var objects = RenderedObjects.Parse(await RenderedObjects.RenderAsync(OverlayDirectory(overlay)));
 
         var violations = Violations(objects);
         Assert.True(violations.Count == 0, $"{overlay} breaks the deployment rules:\n{string.Join('\n', violations)}");
-        var deployment = Assert.Single(objects.OfType<V1Deployment>());
-        Assert.Equal(replicas, deployment.Spec.Replicas);
+        Assert.NotEmpty(objects);
         Assert.All(objects.OfType<V1NetworkPolicy>(), p => Assert.Contains("Egress", p.Spec.PolicyTypes));
 
-        // Every Secret the manifests refer to is one the operator creates, so the docs must name it and its key.
+        // Every Secret the manifests refer to is one the operator creates, so the docs must name it and its keys.
         var docs = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "deployment.md"));
-        foreach (var reference in SecretReferences(deployment))
+        foreach (var (name, key) in SecretReferences(objects))
         {
-            Assert.True(docs.Contains($"`{reference.Name}`", StringComparison.Ordinal) && docs.Contains($"`{reference.Key}`", StringComparison.Ordinal),
-                $"docs/deployment.md does not name the Secret {reference.Name} and its key {reference.Key} that {overlay} refers to.");
+            Assert.True(docs.Contains($"`{name}`", StringComparison.Ordinal) && (key is null || docs.Contains($"`{key}`", StringComparison.Ordinal)),
+                $"docs/deployment.md does not name the Secret {name}{(key is null ? "" : $" and its key {key}")} that {overlay} refers to.");
+        }
+
+        var servers = objects.OfType<V1Deployment>().Where(d => d.Metadata.Name == "sankofa-server").ToList();
+        Assert.Equal(replicas > 0 ? 1 : 0, servers.Count);
+        foreach (var deployment in servers)
+        {
+            Assert.Equal(replicas, deployment.Spec.Replicas);
+            var autoscaler = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
+            Assert.Equal(replicas, autoscaler.Spec.MinReplicas);
+            Assert.Equal(deployment.Metadata.Name, autoscaler.Spec.ScaleTargetRef.Name);
+            Assert.Single(objects.OfType<V1PodDisruptionBudget>(), p => p.Metadata.Name == "sankofa-server");
+            var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+            Assert.Equal("/readyz", container.ReadinessProbe.HttpGet.Path);
+            Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
+
+            // Prometheus scrapes /metrics through the Service's API port.
+            var service = Assert.Single(objects.OfType<V1Service>(), s => s.Metadata.Name == "sankofa-server");
+            var monitor = Assert.Single(objects.OfType<ServiceMonitor>());
+            Assert.All(monitor.Spec.Selector.MatchLabels, l => Assert.Equal(l.Value, service.Metadata.Labels[l.Key]));
+            var endpoint = Assert.Single(monitor.Spec.Endpoints);
+            Assert.Contains(service.Spec.Ports, p => p.Name == endpoint.Port);
+            Assert.Equal("/metrics", endpoint.Path);
+        }
+
+        if (overlay is "core" or "regional")
+        {
+            // The servers' database is this tier's CloudNativePG Cluster: its -rw Service and its -app Secret.
+            var deployment = Assert.Single(servers);
+            var cluster = Assert.Single(objects.OfType<CnpgCluster>());
+            Assert.Equal(3, cluster.Spec.Instances);
+            Assert.NotNull(cluster.Spec.Backup);
+            var config = Assert.Single(objects.OfType<V1ConfigMap>(), c => c.Metadata.Name.StartsWith("sankofa-server-config", StringComparison.Ordinal));
+            Assert.Contains($"Host={cluster.Metadata.Name}-rw;", config.Data["SANKOFA_STORE"], StringComparison.Ordinal);
+            var password = Assert.Single(deployment.Spec.Template.Spec.Containers[0].Env, e => e.Name == "PGPASSWORD");
+            Assert.Equal($"{cluster.Metadata.Name}-app", password.ValueFrom.SecretKeyRef.Name);
+            Assert.Equal(deployment.Metadata.NamespaceProperty, cluster.Metadata.Namespace);
+        }
+
+        if (overlay == "regional")
+        {
+            // The read replicas the servers read from: the Service their Ledger:RpcUrl names, in the chain's namespace.
+            var replicaSet = Assert.Single(objects.OfType<V1StatefulSet>());
+            Assert.Equal("sankofa-chain", replicaSet.Metadata.NamespaceProperty);
+            var rpc = Assert.Single(objects.OfType<V1Service>(), s => s.Metadata.Name == "besu-rpc");
+            Assert.All(rpc.Spec.Selector, l => Assert.Equal(l.Value, replicaSet.Spec.Template.Metadata.Labels[l.Key]));
+            var config = Assert.Single(objects.OfType<V1ConfigMap>(), c => c.Metadata.Name.StartsWith("sankofa-server-config", StringComparison.Ordinal));
+            Assert.Equal($"http://{rpc.Metadata.Name}.{rpc.Metadata.NamespaceProperty}:{rpc.Spec.Ports[0].Port}", config.Data["Ledger__RpcUrl"]);
+        }
+
+        if (overlay == "chain")
+        {
+            // Four QBFT validators, each pod named as a node of the genesis, which lists exactly those validators.
+            var validators = Assert.Single(objects.OfType<V1StatefulSet>());
+            var network = Assert.Single(objects.OfType<V1ConfigMap>(), c => c.Metadata.Name == "besu-network");
+            var genesis = System.Text.Json.Nodes.JsonNode.Parse(network.Data["genesis.json"])!;
+            Assert.NotNull(genesis["config"]!["qbft"]);
+            var extraData = Sankofa.Agent.LightClient.QbftExtraData.Decode(Convert.FromHexString(genesis["extraData"]!.GetValue<string>()[2..]));
+            Assert.Equal(4, validators.Spec.Replicas);
+            Assert.Equal(validators.Spec.Replicas, extraData.Validators.Count);
+            var service = Assert.Single(objects.OfType<V1Service>());
+            Assert.Equal("None", service.Spec.ClusterIP);
+            Assert.Equal(service.Metadata.Name, validators.Spec.ServiceName);
+            var first = validators.Spec.Ordinals?.Start ?? 0;
+            var allowList = network.Data["permissions_config.toml"];
+            for (var ordinal = first; ordinal < first + validators.Spec.Replicas; ordinal++)
+            {
+                var host = $"{validators.Metadata.Name}-{ordinal}.{service.Metadata.Name}.{validators.Metadata.NamespaceProperty}.svc.cluster.local";
+                Assert.True(allowList.Contains($"@{host}:30303", StringComparison.Ordinal), $"no enode of the allow-list names the pod {host}");
+            }
         }
 
         if (overlay == "edge")
         {
             // The agent dials out and listens on nothing: no Service, no port, and a policy that admits no ingress.
+            var deployment = Assert.Single(objects.OfType<V1Deployment>());
+            Assert.Equal(1, deployment.Spec.Replicas);
             Assert.Empty(objects.OfType<V1Service>());
             Assert.All(deployment.Spec.Template.Spec.Containers, c => Assert.True(c.Ports is null || c.Ports.Count == 0, $"container {c.Name} exposes a port"));
             var policy = Assert.Single(objects.OfType<V1NetworkPolicy>());
             Assert.Contains("Ingress", policy.Spec.PolicyTypes);
             Assert.True(policy.Spec.Ingress is null || policy.Spec.Ingress.Count == 0, "the agent's NetworkPolicy admits ingress");
         }
-        else
+    }
+
+    [Fact]
+    public async Task Every_network_policy_peer_selects_pods_that_exist()
+    {
+        // A policy's peer selects pods by labels; a label those pods do not carry admits nothing (an egress to DNS or to
+        // PostgreSQL silently cut). The pods are those rendered anywhere in deploy/kubernetes, and the two from outside:
+        // the cluster's DNS and CloudNativePG's instances of a Cluster.
+        var rendered = new List<object>();
+        foreach (var overlay in new[] { "core", "regional", "chain", "edge" })
         {
-            Assert.Single(objects.OfType<V1Service>());
-            Assert.Single(objects.OfType<V1PodDisruptionBudget>());
-            var autoscaler = Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>());
-            Assert.Equal(replicas, autoscaler.Spec.MinReplicas);
-            Assert.Equal(deployment.Metadata.Name, autoscaler.Spec.ScaleTargetRef.Name);
-            var probes = Assert.Single(deployment.Spec.Template.Spec.Containers);
-            Assert.Equal("/readyz", probes.ReadinessProbe.HttpGet.Path);
-            Assert.Equal("/healthz", probes.LivenessProbe.HttpGet.Path);
+            rendered.AddRange(RenderedObjects.Parse(await RenderedObjects.RenderAsync(OverlayDirectory(overlay))));
         }
+
+        var pods = PodTemplates(rendered).Select(t => t.Metadata.Labels).ToList();
+        pods.Add(new Dictionary<string, string> { ["k8s-app"] = "kube-dns" });
+        pods.AddRange(rendered.OfType<CnpgCluster>().Select(c => new Dictionary<string, string> { ["cnpg.io/cluster"] = c.Metadata.Name }));
+
+        var unmatched = new List<string>();
+        foreach (var policy in rendered.OfType<V1NetworkPolicy>())
+        {
+            var peers = (policy.Spec.Ingress ?? []).SelectMany(r => r.FromProperty ?? []).Concat((policy.Spec.Egress ?? []).SelectMany(r => r.To ?? []));
+            foreach (var selector in peers.Select(p => p.PodSelector).Append(policy.Spec.PodSelector).Where(s => s?.MatchLabels is { Count: > 0 }))
+            {
+                if (!pods.Any(labels => selector.MatchLabels.All(l => labels.TryGetValue(l.Key, out var value) && value == l.Value)))
+                {
+                    unmatched.Add($"{policy.Metadata.NamespaceProperty}/{policy.Metadata.Name}: {string.Join(',', selector.MatchLabels.Select(l => $"{l.Key}={l.Value}"))}");
+                }
+            }
+        }
+
+        Assert.True(unmatched.Count == 0, "NetworkPolicy selectors no pod carries:\n" + string.Join('\n', unmatched));
     }
 
     [Fact]
@@ -67,10 +164,10 @@ public sealed partial class KustomizeOverlaysTests
     {
         // An unknown field (a misspelt one here) is refused by the strict reading itself.
         var misspelt = Deployment.Replace("readinessProbe: null", "readynessProbe: {}", StringComparison.Ordinal);
-        var refused = Assert.ThrowsAny<Exception>(() => Parse(misspelt));
+        var refused = Assert.ThrowsAny<Exception>(() => RenderedObjects.Parse(misspelt));
         Assert.Contains("'readynessProbe' not found", refused.Message, StringComparison.Ordinal);
 
-        var violations = Violations(Parse(Deployment + "---\n" + Secret + "---\n" + ConfigMap));
+        var violations = Violations(RenderedObjects.Parse(Deployment + "---\n" + Secret + "---\n" + ConfigMap));
 
         Assert.Contains("Deployment bad: container web has no readiness probe", violations);
         Assert.Contains("Deployment bad: container web has no liveness probe", violations);
@@ -157,11 +254,17 @@ public sealed partial class KustomizeOverlaysTests
     [GeneratedRegex("PASSWORD|SECRET|TOKEN|KEY|CONNECTIONSTRING", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretName();
 
-    /// <summary>Reads every document strictly into the client's models: an unknown field or kind throws.</summary>
-    private static List<object> Parse(string yaml) => KubernetesYaml.LoadAllFromString(yaml, typeMap: null, strict: true);
+    private static string OverlayDirectory(string overlay) => Path.Combine(Repository.Root, "deploy", "kubernetes", "overlays", overlay);
+
+    private static IEnumerable<V1PodTemplateSpec> PodTemplates(IEnumerable<object> objects) => objects.Select(o => o switch
+    {
+        V1Deployment d => d.Spec.Template,
+        V1StatefulSet s => s.Spec.Template,
+        _ => null,
+    }).OfType<V1PodTemplateSpec>();
 
     /// <summary>What breaks the deployment rules in <paramref name="objects"/>, each naming the object, the container and the rule.</summary>
-    private static List<string> Violations(IEnumerable<object> objects)
+    internal static List<string> Violations(IEnumerable<object> objects)
     {
         var violations = new List<string>();
         foreach (var item in objects)
@@ -173,6 +276,9 @@ public sealed partial class KustomizeOverlaysTests
                     break;
                 case V1StatefulSet statefulSet:
                     violations.AddRange(PodViolations($"StatefulSet {statefulSet.Metadata.Name}", statefulSet.Spec.Template.Spec));
+                    break;
+                case CnpgCluster cluster when !IsPinned(cluster.Spec.ImageName):
+                    violations.Add($"Cluster {cluster.Metadata.Name}'s image {cluster.Spec.ImageName} is not pinned by version or digest");
                     break;
                 case V1Secret secret when secret.Data is { Count: > 0 } || secret.StringData is { Count: > 0 }:
                     violations.Add($"Secret {secret.Metadata.Name}: holds data in the manifests");
@@ -257,33 +363,27 @@ public sealed partial class KustomizeOverlaysTests
         return colon > 0 && lastPart[(colon + 1)..] is { Length: > 0 } tag && tag != "latest";
     }
 
-    private static IEnumerable<(string Name, string Key)> SecretReferences(V1Deployment deployment) =>
-        deployment.Spec.Template.Spec.Containers.SelectMany(c => c.Env ?? [])
-            .Where(e => e.ValueFrom?.SecretKeyRef is not null)
-            .Select(e => (e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key));
-
-    private static async Task<string> RenderAsync(string directory)
+    /// <summary>The Secrets the objects read (name, and key where one is named): the pods' environment and volumes, CloudNativePG's backup credentials.</summary>
+    private static IEnumerable<(string Name, string? Key)> SecretReferences(IEnumerable<object> objects)
     {
-        Process kubectl;
-        try
+        var list = objects.ToList();
+        foreach (var pod in PodTemplates(list).Select(t => t.Spec))
         {
-            kubectl = Process.Start(new ProcessStartInfo("kubectl", ["kustomize", directory])
+            foreach (var reference in pod.Containers.SelectMany(c => c.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>())
             {
-                RedirectStandardOutput = true, RedirectStandardError = true,
-            })!;
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException("kubectl is not installed: run scripts/kubectl.sh (test.sh does); the machines come with kubectl 1.24 or later.", ex);
+                yield return (reference.Name, reference.Key);
+            }
+
+            foreach (var volume in (pod.Volumes ?? []).Where(v => v.Secret is not null))
+            {
+                yield return (volume.Secret.SecretName, null);
+            }
         }
 
-        using (kubectl)
+        foreach (var credentials in list.OfType<CnpgCluster>().Select(c => c.Spec.Backup?.BarmanObjectStore.S3Credentials).OfType<CnpgS3Credentials>())
         {
-            var stdout = kubectl.StandardOutput.ReadToEndAsync();
-            var stderr = kubectl.StandardError.ReadToEndAsync();
-            await kubectl.WaitForExitAsync();
-            Assert.True(kubectl.ExitCode == 0, $"kubectl kustomize {directory} exited with {kubectl.ExitCode}:\n{await stderr}");
-            return await stdout;
+            yield return (credentials.AccessKeyId.Name, credentials.AccessKeyId.Key);
+            yield return (credentials.SecretAccessKey.Name, credentials.SecretAccessKey.Key);
         }
     }
 }

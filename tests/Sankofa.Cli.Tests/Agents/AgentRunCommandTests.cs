@@ -53,6 +53,12 @@ public sealed class AgentRunCommandTests : IAsyncLifetime
             }
 
             Assert.Empty(ListeningSockets(agent.Id));
+
+            // Linked, it marks its heartbeat file in its directory (what its container's readiness probe reads).
+            while (linked && !agent.HasExited && DateTime.UtcNow < deadline && !File.Exists(Path.Combine(agentDirectory, AgentCommand.HeartbeatFileName)))
+            {
+                await Task.Delay(100);
+            }
         }
         finally
         {
@@ -65,6 +71,7 @@ public sealed class AgentRunCommandTests : IAsyncLifetime
         }
 
         Assert.True(linked, $"the agent never linked: {await output} {await errors}");
+        Assert.True(File.Exists(Path.Combine(agentDirectory, AgentCommand.HeartbeatFileName)), "the linked agent never marked its heartbeat file");
         Assert.Equal(0, agent.ExitCode);
         // The registry shows when it was last seen, as `sites agents` lists it.
         var listed = JsonDocument.Parse((await RunAsync("sites", "agents", "--site", Site, "--output", "json")).Output).RootElement;

@@ -53,6 +53,10 @@ internal sealed class MetricsScrape
 
     public static async Task<MetricsScrape> ReadAsync(TestServer server) => new(await server.Anonymous.GetStringAsync("metrics"));
 
+    /// <summary>The values <paramref name="label"/> takes in the samples of <paramref name="name"/>.</summary>
+    public IEnumerable<string> LabelValues(string name, string label) =>
+        samples.Where(s => s.Name == name && s.Labels.ContainsKey(label)).Select(s => s.Labels[label]).Distinct().Order();
+
     /// <summary>The sum of the samples of <paramref name="name"/> whose labels include <paramref name="labels"/>; null when none matches.</summary>
     public double? Value(string name, params (string Label, string Value)[] labels)
     {

@@ -82,6 +82,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Core.Provisioning.IUsageStore>(sp => sp.GetRequiredService<ProvisioningStore>());
         services.AddSingleton<Core.Provisioning.IResourceChainGapStore, ResourceChainGapStore>();
         services.AddSingleton<Core.Identity.Accounts.IAccountStore, AccountStore>();
+        services.AddSingleton<Core.Monitoring.IFleetCounts, Monitoring.FleetCountsStore>();
         services.AddSingleton<Core.Agents.IAgentStore, AgentStore>();
         services.AddSingleton<Core.Billing.IPriceBookStore, Billing.PriceBookStore>();
         services.AddSingleton<Core.Hardware.IAssetStore, Hardware.AssetStore>();

@@ -48,6 +48,8 @@ public sealed class TestStore : IAsyncDisposable
 
     public Core.Evidence.IEvidenceStore Evidence => services.GetRequiredService<Core.Evidence.IEvidenceStore>();
 
+    public Core.Monitoring.IFleetCounts FleetCounts => services.GetRequiredService<Core.Monitoring.IFleetCounts>();
+
     internal SankofaDbContext CreateContext() => services.GetRequiredService<IStoreContextFactory>().Create();
 
     /// <param name="provider">sqlite or postgres.</param>

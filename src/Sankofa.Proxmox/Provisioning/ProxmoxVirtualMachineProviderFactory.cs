@@ -11,11 +11,13 @@ internal sealed class ProxmoxVirtualMachineProviderFactory : IVirtualMachineProv
     private readonly ProxmoxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
+    private readonly IProxmoxCallObserver? _calls;
     private readonly Dictionary<string, (ProxmoxClient Client, ProxmoxVirtualMachineProvider Provider)> _providers = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public ProxmoxVirtualMachineProviderFactory(IOptions<ProxmoxOptions> options, TimeProvider time, ILoggerFactory loggers)
+    public ProxmoxVirtualMachineProviderFactory(IOptions<ProxmoxOptions> options, TimeProvider time, ILoggerFactory loggers, IProxmoxCallObserver? calls = null)
     {
+        _calls = calls;
         _options = options.Value;
         _time = time;
         _loggers = loggers;
@@ -42,7 +44,9 @@ internal sealed class ProxmoxVirtualMachineProviderFactory : IVirtualMachineProv
                 throw new KeyNotFoundException($"No Proxmox cluster '{clusterId}' is configured ({ProxmoxOptions.SectionName}:Clusters).");
             }
 
-            var client = new ProxmoxClient(clusterId, cluster, _time, _loggers.CreateLogger<ProxmoxClient>());
+            var calls = _calls;
+            var client = new ProxmoxClient(clusterId, cluster, _time, _loggers.CreateLogger<ProxmoxClient>(),
+                calls is null ? null : transport => new ProxmoxCallCounting(calls, transport));
             var provider = new ProxmoxVirtualMachineProvider(client, cluster, _time);
             _providers[clusterId] = (client, provider);
             return provider;

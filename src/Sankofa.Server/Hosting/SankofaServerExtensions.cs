@@ -20,6 +20,7 @@ using Sankofa.Server.Identity.Credentials;
 using Sankofa.Server.AgentLink;
 using Sankofa.Server.Identity.Oidc;
 using Sankofa.Server.Ledger;
+using Sankofa.Server.Monitoring;
 using Sankofa.Server.Portal;
 using Sankofa.Server.Provisioning;
 using Sankofa.Server.Retention;
@@ -108,6 +109,7 @@ public static class SankofaServerExtensions
         services.AddSankofaOidc(builder.Configuration);
         builder.AddSankofaPortal();
         builder.AddAgentLink();
+        services.AddSankofaMonitoring(builder.Configuration);
         return builder;
     }
 

@@ -54,7 +54,8 @@ internal static class IdentityServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<AccountChainSignal>().Wake,
             sp.GetServices<IPasswordChangeObserver>(),
-            sp.GetService<IPersonalDataSealer>()));
+            sp.GetService<IPersonalDataSealer>(),
+            Monitoring.SignInMetrics.Checked));
         services.AddSingleton<IAccountDirectory>(sp => sp.GetRequiredService<AccountService>());
         services.AddSingleton(sp => new AccountChainSync(
             sp.GetRequiredService<IAccountStore>(),

@@ -17,6 +17,7 @@ internal sealed partial class ReconcilerWorker(
     IResourceStore store,
     ResourceReconciler reconciler,
     ReconcilerSignal signal,
+    Monitoring.ProvisioningMetrics metrics,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
     ILogger<ReconcilerWorker> logger) : BackgroundService
@@ -94,7 +95,10 @@ internal sealed partial class ReconcilerWorker(
         try
         {
             var before = resource.Status;
+            var started = time.GetTimestamp();
             var after = await reconciler.ReconcileAsync(resource, stoppingToken);
+            metrics.Reconciled(before, time.GetElapsedTime(started));
+            metrics.Stepped(resource, after, time.GetUtcNow());
             if (after.Status != before)
             {
                 LogProgress(logger, resource.Id, before, after.Status);

@@ -24,6 +24,7 @@ public sealed class AccountService : IAccountDirectory
     private readonly Action? stepsQueued;
     private readonly IReadOnlyList<IPasswordChangeObserver> observers;
     private readonly IPersonalDataSealer? personalData;
+    private readonly Action<PasswordCheckOutcome>? signedIn;
 
     // Hashing is deliberately slow: checks beyond this many wait, so a burst of guesses cannot take every core.
     private readonly SemaphoreSlim hashing;
@@ -40,10 +41,13 @@ public sealed class AccountService : IAccountDirectory
     /// <param name="stepsQueued">Called after a change queued chain steps, to wake the sender.</param>
     /// <param name="observers">Told about password changes.</param>
     /// <param name="personalData">Encrypts users' personal data under their own keys (docs/personal-data.md); without it users get no profile fields and names stay in clear in audit payloads.</param>
+    /// <param name="signedIn">Told the outcome of every sign-in's password check (the host's metrics); must be cheap.</param>
     public AccountService(
         IAccountStore store, ISecretHasher hasher, IControllerKeyGenerator keys, AccountOptions options, TimeProvider time,
-        Action? stepsQueued = null, IEnumerable<IPasswordChangeObserver>? observers = null, IPersonalDataSealer? personalData = null)
+        Action? stepsQueued = null, IEnumerable<IPasswordChangeObserver>? observers = null, IPersonalDataSealer? personalData = null,
+        Action<PasswordCheckOutcome>? signedIn = null)
     {
+        this.signedIn = signedIn;
         this.personalData = personalData;
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.hasher = hasher ?? throw new ArgumentNullException(nameof(hasher));
@@ -194,6 +198,7 @@ public sealed class AccountService : IAccountDirectory
     public async Task<PasswordCheck> CheckPasswordAsync(string userName, string password, CancellationToken cancellationToken, string? clientAddress = null)
     {
         var (check, _) = await VerifyAsync(userName, password, clientAddress, cancellationToken).ConfigureAwait(false);
+        signedIn?.Invoke(check.Outcome);
         return check;
     }
 

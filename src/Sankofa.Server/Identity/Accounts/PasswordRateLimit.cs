@@ -31,8 +31,11 @@ internal static class PasswordRateLimit
             o.OnRejected = RejectAsync;
         });
 
-    private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
-        RateLimitRejection.WriteAsync(context,
+    private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        Monitoring.SignInMetrics.Refused();
+        return RateLimitRejection.WriteAsync(context,
             context.HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value.AddressAttemptWindow,
             "Too many password attempts from this address.", seconds => $"Try again in {seconds} s.");
+    }
 }

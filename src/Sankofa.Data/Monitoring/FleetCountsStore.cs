@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Sankofa.Core.Monitoring;
+using Sankofa.Core.Provisioning;
+using Sankofa.Data.Identity;
+using Sankofa.Data.Provisioning;
+
+namespace Sankofa.Data.Monitoring;
+
+/// <summary>
+/// The counts behind the server's gauges, in three queries on one connection: resources grouped by status and site,
+/// the reconciler's due work (the partial index of unsettled resources) and the pending identity steps (their
+/// partial index).
+/// </summary>
+internal sealed class FleetCountsStore(IStoreContextFactory contexts) : IFleetCounts
+{
+    public async Task<FleetCounts> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await using var db = contexts.Create();
+        var groups = await db.Set<ResourceRow>().AsNoTracking()
+            .GroupBy(r => new { r.Status, r.SiteId })
+            .Select(g => new { g.Key.Status, g.Key.SiteId, Count = g.LongCount() })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var due = await db.Set<ResourceRow>().AsNoTracking()
+            .Where(r => !r.Settled && r.NextAttemptAtMs <= nowMs)
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.LongCount(), Oldest = g.Min(r => r.NextAttemptAtMs) })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var steps = await db.Set<AccountChainStepRow>().AsNoTracking()
+            .LongCountAsync(s => s.State == "pending", cancellationToken).ConfigureAwait(false);
+        var resources = groups
+            .Select(g => Enum.TryParse<ResourceStatus>(g.Status, out var status) ? new ResourceCount(status, g.SiteId, g.Count) : null)
+            .OfType<ResourceCount>()
+            .ToList();
+        return new FleetCounts(
+            resources, due?.Count ?? 0, due is { Count: > 0 } ? DateTimeOffset.FromUnixTimeMilliseconds(due.Oldest) : null, steps);
+    }
+}

@@ -99,6 +99,7 @@ public sealed class ArgoCdApplicationsTests
         CnpgCluster c => (c.Metadata, c.Kind),
         CnpgScheduledBackup b => (b.Metadata, b.Kind),
         ServiceMonitor m => (m.Metadata, m.Kind),
+        PrometheusRule r => (r.Metadata, r.Kind),
         _ => throw new InvalidOperationException($"an overlay renders {item.GetType().Name}, which no rule knows"),
     };
 }

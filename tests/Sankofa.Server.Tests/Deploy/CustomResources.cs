@@ -17,6 +17,7 @@ internal static class CustomResources
         ["postgresql.cnpg.io/v1/Cluster"] = typeof(CnpgCluster),
         ["postgresql.cnpg.io/v1/ScheduledBackup"] = typeof(CnpgScheduledBackup),
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
+        ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
         ["argoproj.io/v1alpha1/Application"] = typeof(ArgoApplication),
     };
 
@@ -184,6 +185,42 @@ internal sealed record ServiceMonitor(string ApiVersion, string Kind, CustomReso
 internal sealed record ServiceMonitorSpec(CustomResources.LabelSelector Selector, List<ServiceMonitorEndpoint> Endpoints);
 
 internal sealed record ServiceMonitorEndpoint(string Port, string? Path = null, string? Scheme = null, string? Interval = null, string? ScrapeTimeout = null);
+
+// Prometheus Operator, API monitoring.coreos.com/v1
+// (https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule): PrometheusRuleSpec,
+// RuleGroup, Rule. The expressions themselves are checked by promtool (MonitoringRulesTests).
+
+/// <summary>A Prometheus Operator <c>PrometheusRule</c>.</summary>
+internal sealed record PrometheusRule(string ApiVersion, string Kind, CustomResources.Metadata Metadata, PrometheusRuleSpec Spec) : CustomResources.ICheckedResource
+{
+    public void Check()
+    {
+        foreach (var rule in Spec.Groups.SelectMany(g => g.Rules))
+        {
+            if ((rule.Record is null) == (rule.Alert is null))
+            {
+                throw new JsonException($"spec.groups[].rules[]: a rule records or alerts, not both or neither ({rule.Expr})");
+            }
+
+            if (rule.Record is not null && (rule.For is not null || rule.Annotations is not null))
+            {
+                throw new JsonException($"spec.groups[].rules[]: the recording rule {rule.Record} has an alert's for or annotations");
+            }
+        }
+    }
+}
+
+internal sealed record PrometheusRuleSpec(List<PrometheusRuleGroup> Groups);
+
+internal sealed record PrometheusRuleGroup(string Name, List<PrometheusRuleRule> Rules, string? Interval = null);
+
+internal sealed record PrometheusRuleRule(
+    string Expr,
+    string? Record = null,
+    string? Alert = null,
+    string? For = null,
+    Dictionary<string, string>? Labels = null,
+    Dictionary<string, string>? Annotations = null);
 
 // Argo CD, API argoproj.io/v1alpha1 (https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/,
 // sync waves: https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/): Application, ApplicationSpec,

@@ -65,6 +65,18 @@ public sealed partial class KustomizeOverlaysTests
             var endpoint = Assert.Single(monitor.Spec.Endpoints);
             Assert.Contains(service.Spec.Ports, p => p.Name == endpoint.Port);
             Assert.Equal("/metrics", endpoint.Path);
+
+            // And evaluates every alert of deploy/monitoring/rules.
+            var alerts = objects.OfType<PrometheusRule>().SelectMany(r => r.Spec.Groups).SelectMany(g => g.Rules).Select(r => r.Alert).OfType<string>();
+            Assert.Equal(RuleFileAlerts(), alerts.Order(StringComparer.Ordinal));
+            if (overlay == "core")
+            {
+                // Grafana's sidecar finds every dashboard of deploy/monitoring/grafana/dashboards, once (with the core tier).
+                var dashboards = Assert.Single(objects.OfType<V1ConfigMap>(), c => c.Metadata.Labels?.ContainsKey("grafana_dashboard") == true);
+                Assert.Equal(
+                    Directory.GetFiles(Path.Combine(Repository.Root, "deploy", "monitoring", "grafana", "dashboards"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal),
+                    dashboards.Data.Keys.Order(StringComparer.Ordinal));
+            }
         }
 
         if (overlay is "core" or "regional")
@@ -253,6 +265,13 @@ public sealed partial class KustomizeOverlaysTests
     /// <summary>Environment names that say their value is a secret: such a value comes from a Secret, never from the manifest.</summary>
     [GeneratedRegex("PASSWORD|SECRET|TOKEN|KEY|CONNECTIONSTRING", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretName();
+
+    [GeneratedRegex(@"^\s*-?\s*alert:\s*(\S+)", RegexOptions.Multiline)]
+    private static partial Regex AlertLine();
+
+    /// <summary>The alerts of the rule files Prometheus loads outside Kubernetes (deploy/monitoring/rules), sorted.</summary>
+    private static List<string> RuleFileAlerts() => Directory.GetFiles(Path.Combine(Repository.Root, "deploy", "monitoring", "rules"), "*.yml")
+        .SelectMany(f => AlertLine().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).Order(StringComparer.Ordinal).ToList();
 
     private static string OverlayDirectory(string overlay) => Path.Combine(Repository.Root, "deploy", "kubernetes", "overlays", overlay);
 

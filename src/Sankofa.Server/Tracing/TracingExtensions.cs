@@ -27,6 +27,8 @@ public static class TracingExtensions
         var section = builder.Configuration.GetSection(TracingOptions.Section);
         builder.Services.AddOptions<TracingOptions>().Bind(section)
             .Validate(o => o.SamplingRatio is >= 0 and <= 1, "Tracing:SamplingRatio must be between 0 and 1.")
+            .Validate(o => o.OtlpEndpoint is null || o.OtlpEndpoint is { IsAbsoluteUri: true, Scheme: "http" or "https" },
+                "Tracing:OtlpEndpoint must be an absolute http or https URL (e.g. http://otel-collector:4317).")
             .Validate(o => o.Protocol is null || ExportProtocol(o.Protocol) is not null, "Tracing:Protocol must be grpc or http/protobuf.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ServiceName), "Tracing:ServiceName must not be empty.")
             .ValidateOnStart();
@@ -70,7 +72,7 @@ public static class TracingExtensions
             exporter.Protocol = protocol;
         }
 
-        if (options.OtlpEndpoint is { } endpoint)
+        if (options.OtlpEndpoint is { IsAbsoluteUri: true } endpoint)
         {
             // Set in code, the endpoint is used as is: over HTTP the signal's path must be part of it.
             exporter.Endpoint = exporter.Protocol == OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath == "/"

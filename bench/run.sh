@@ -5,6 +5,7 @@
 # provisioning (not in "all", ~13 min for 10,000 VMs here): `bench/run.sh provision --vms 10000`, `bench/run.sh reads`;
 # on PostgreSQL with replicas (issue 17): `bench/run.sh provision --replicas 3 [--vms 10000]` (1 replica, then 3, one database and one chain);
 # the cost of a bearer token per request: `bench/run.sh auth`;
+# tracing off and on (issue 18): `bench/run.sh tracing [--vms 1000] [--rounds 3] [--seconds 10]`;
 # governance (issue 14): `bench/run.sh governance [--decisions 20]` (board decisions against direct grants);
 # site agents (issue 13; not in "all"): `bench/run.sh agents [--agents 325] [--vms 10000]` (325 agents linked, restart,
 # dispatch latency, 10,000 VMs through the agents against direct mode; e.g. `--agents 10 --vms 200` to try it).

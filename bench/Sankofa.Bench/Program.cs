@@ -2,7 +2,7 @@ using System.Globalization;
 using Sankofa.Bench.Benchmarks;
 using Sankofa.Bench.Harness;
 
-// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|portal|lightclient|agents|governance|billing|hardware> [--store sqlite|postgres] [--entries N] [--rounds N]
+// Usage: Sankofa.Bench <all|audit|tx|sign|query|verify|rss|provision|reads|auth|tracing|portal|lightclient|agents|governance|billing|hardware> [--store sqlite|postgres] [--entries N] [--rounds N]
 //        audit: [--producers N] [--append-batch N] [--replicas N] (N servers on one PostgreSQL database and one chain; postgres only).
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
@@ -111,6 +111,9 @@ switch (command)
         break;
     case "auth":
         await AuthOverheadBenchmark.RunAsync(Number("--requests", 20_000), cancellation);
+        break;
+    case "tracing":
+        await TracingOverheadBenchmark.RunAsync(Provisioning(measure: true, vms: 1_000), rounds, cancellation);
         break;
     case "all":
         await MemoryBenchmark.RunAsync(null, TimeSpan.FromSeconds(15), cancellation);

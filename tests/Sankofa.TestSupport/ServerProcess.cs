@@ -13,10 +13,12 @@ namespace Sankofa.TestSupport;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
+    private readonly ConcurrentQueue<string> output;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, ConcurrentQueue<string> output)
     {
         this.process = process;
+        this.output = output;
         Address = address;
         Client = AdminToken.Client(address, TimeSpan.FromSeconds(30));
         Anonymous = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
@@ -27,6 +29,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port => Address.Port;
 
     public int ProcessId => process.Id;
+
+    /// <summary>What the process wrote so far, standard output and error interleaved, one entry per line.</summary>
+    public IReadOnlyList<string> Output => [.. output];
 
     /// <summary>Calls as the platform administrator (the bootstrap client), unless a request carries its own Authorization.</summary>
     public HttpClient Client { get; }
@@ -144,7 +149,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
+        var server = new ServerProcess(process, address, output);
         var waited = Stopwatch.StartNew();
         while (true)
         {

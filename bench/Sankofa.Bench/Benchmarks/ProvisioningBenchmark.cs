@@ -421,7 +421,7 @@ internal static class ProvisioningBenchmark
         Report.Note($"breakdown of one REST page (single thread, no HTTP, mean of {n}): store query {queryMs:0.00} ms, mapping + JSON ({bytes:N0} bytes) {serializeMs:0.00} ms");
     }
 
-    private static async Task<double> LoadAsync(
+    internal static async Task<double> LoadAsync(
         string what, Func<HttpRequestMessage> request, int expectedBytes, Settings s, System.Net.Http.Headers.AuthenticationHeaderValue? authorization, CancellationToken ct)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = s.ReadClients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });

@@ -137,7 +137,19 @@ public sealed partial class ProvisioningService
             }
 
             var id = NewId();
-            var placed = await PlaceAsync(request, tenant.Id, reserveFor: id, cancellationToken).ConfigureAwait(false);
+            Result<PlacementDecision> placed;
+            using (var span = ProvisioningTracing.Source.StartActivity("placement"))
+            {
+                span?.SetTag(ProvisioningTracing.ResourceAttribute, id);
+                placed = await PlaceAsync(request, tenant.Id, reserveFor: id, cancellationToken).ConfigureAwait(false);
+                span?.SetTag("sankofa.placement.site", placed.Value?.Site.Id);
+                span?.SetTag("sankofa.placement.host", placed.Value?.Host.Id);
+                if (placed.Error is { } refusal)
+                {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, refusal.Message);
+                }
+            }
+
             if (placed.Error is { } unplaced)
             {
                 return unplaced;
@@ -170,6 +182,7 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.requested", "resource:" + resource.Id, payload),
                     cancellationToken).ConfigureAwait(false);
                 _capacity.Stored(id);
+                ProvisioningTracing.HandOver(id);
                 return Result<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
             }
             catch (Exception ex)
@@ -221,6 +234,7 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.delete-requested", "resource:" + resource.Id, JsonSerializer.Serialize(new { status = resource.Status.ToString() })),
                     null,
                     cancellationToken).ConfigureAwait(false);
+                ProvisioningTracing.HandOver(stored.Id);
                 return Result<Resource>.Ok(stored);
             }
             catch (StoreConflictException) when (attempt < ConflictRetries)
@@ -332,6 +346,7 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.resize-requested", "resource:" + resource.Id, payload),
                     cancellationToken).ConfigureAwait(false);
                 _capacity.Stored(resource.Id);
+                ProvisioningTracing.HandOver(resource.Id);
                 return Result<Resource>.Ok(stored);
             }
             catch (Exception ex)

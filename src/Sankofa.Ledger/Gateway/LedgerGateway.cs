@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -70,8 +71,13 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
         _logger = logger;
         _capacity = new SemaphoreSlim(Math.Max(1, options.MaxPendingTransactions));
         metrics.ObservePending(() => Volatile.Read(ref _queued) + InFlightCount);
-        _sender = Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None);
-        _watcher = Task.Run(() => WatchLoopAsync(_stop.Token), CancellationToken.None);
+        // The loops serve every caller: they must not run inside the span of whichever request first needed the gateway.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _sender = Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None);
+            _watcher = Task.Run(() => WatchLoopAsync(_stop.Token), CancellationToken.None);
+        }
+
     }
 
     public string SignerAddress => _signer.Address;
@@ -110,12 +116,27 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
             }
         }
 
+        using var span = LedgerTracing.Source.StartActivity("chain transaction", ActivityKind.Client);
+        span?.SetTag(LedgerTracing.OperationAttribute, request.OperationId);
         try
         {
-            return await pending.Completion.Task.WaitAsync(_options.ConfirmationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            var receipt = await pending.Completion.Task.WaitAsync(_options.ConfirmationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            if (span is not null)
+            {
+                span.SetTag(LedgerTracing.TransactionHashAttribute, receipt.TransactionHash);
+                span.SetTag("sankofa.chain.block", receipt.BlockNumber);
+                span.SetTag("sankofa.chain.succeeded", receipt.Succeeded);
+                if (!receipt.Succeeded)
+                {
+                    span.SetStatus(ActivityStatusCode.Error, "reverted");
+                }
+            }
+
+            return receipt;
         }
         catch (TimeoutException ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "not confirmed in time");
             throw new LedgerUnavailableException(
                 $"Transaction for '{request.OperationId}' was not confirmed within {_options.ConfirmationTimeout}; it stays queued. Last error: {_lastError ?? "none"}", ex);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Sankofa.Core.Ledger;
 
 namespace Sankofa.Ledger.Resources;
@@ -11,4 +12,7 @@ internal sealed record RegistryCall(string Operation, byte[] Data, long Gas, Can
 {
     /// <summary>Completed by the batcher with the carrying transaction's receipt, or cancelled by a caller that gave up.</summary>
     public TaskCompletionSource<LedgerReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The caller's span for this call (default when not traced): the batch that carries it links to it.</summary>
+    public ActivityContext Trace { get; set; }
 }

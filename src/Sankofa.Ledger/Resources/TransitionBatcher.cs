@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -45,7 +46,11 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        // The loop serves every caller: it must not run inside the span of whichever caller first needed the ledger.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        }
     }
 
     /// <summary>
@@ -56,6 +61,14 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
     /// </summary>
     public async Task<LedgerReceipt> SubmitAsync(RegistryCall call)
     {
+        // The caller's side of the transaction that carries its call, in the caller's trace; the batch's own trace links to it.
+        using var span = LedgerTracing.Source.StartActivity("chain transition", ActivityKind.Client);
+        if (span is not null)
+        {
+            span.SetTag(LedgerTracing.OperationAttribute, call.Operation);
+            call.Trace = span.Context;
+        }
+
         if (!_queue.Writer.TryWrite(call))
         {
             throw Stopped();
@@ -65,7 +78,10 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
 
         try
         {
-            return await call.Completion.Task.WaitAsync(_options.ConfirmationTimeout, _time, call.CancellationToken).ConfigureAwait(false);
+            var receipt = await call.Completion.Task.WaitAsync(_options.ConfirmationTimeout, _time, call.CancellationToken).ConfigureAwait(false);
+            span?.SetTag(LedgerTracing.TransactionHashAttribute, receipt.TransactionHash);
+            span?.SetTag("sankofa.chain.block", receipt.BlockNumber);
+            return receipt;
         }
         catch (OperationCanceledException) when (call.CancellationToken.IsCancellationRequested)
         {
@@ -117,6 +133,7 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
 
                 try
                 {
+                    using var span = StartBatchSpan(batch);
                     await RecordAsync(batch, stop).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
@@ -135,6 +152,20 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
         {
             Fail(batch, Stopped());
         }
+    }
+
+    /// <summary>A batch's span, its own trace's root, linked to the span of each call it carries (null without a listener).</summary>
+    private static Activity? StartBatchSpan(List<RegistryCall> batch)
+    {
+        if (!LedgerTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = batch.Where(c => c.Trace != default).Select(c => new ActivityLink(c.Trace)).ToList();
+        var span = LedgerTracing.Source.StartActivity("chain batch", ActivityKind.Internal, parentContext: default, links: links);
+        span?.SetTag("sankofa.chain.transitions", batch.Count);
+        return span;
     }
 
     /// <summary>Waits until <see cref="LedgerOptions.MinTransitionInterval"/> has passed since the last send, or a full batch is queued.</summary>

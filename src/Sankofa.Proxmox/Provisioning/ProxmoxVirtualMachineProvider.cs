@@ -120,6 +120,7 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
         ArgumentNullException.ThrowIfNull(request);
         ResourceMarker.Check(request.ResourceId);
         var target = new VirtualMachineRef(request.TargetNode ?? request.TemplateNode, request.NewVmId);
+        using var span = ProxmoxTracing.Start("clone", ClusterId, target);
         var template = await TemplateConfigAsync(request.TemplateNode, request.TemplateVmId, cancellationToken).ConfigureAwait(false);
         string upid;
         try
@@ -169,6 +170,7 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
     public async Task ConfigureAsync(VirtualMachineRef vm, VirtualMachineConfiguration configuration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        using var span = ProxmoxTracing.Start("configure", ClusterId, vm);
         var change = new ProxmoxConfigChange
         {
             Tags = [options.ManagedTag],
@@ -210,6 +212,7 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
 
     public async Task StartAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
     {
+        using var span = ProxmoxTracing.Start("start", ClusterId, vm);
         if (_neverStarted.TryRemove(vm, out _))
         {
             try
@@ -249,6 +252,7 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
 
     public async Task ShutdownAsync(VirtualMachineRef vm, TimeSpan timeout, bool forceStop, CancellationToken cancellationToken = default)
     {
+        using var span = ProxmoxTracing.Start("shutdown", ClusterId, vm);
         var status = await client.GetVmStatusAsync(vm.Node, vm.VmId, cancellationToken).ConfigureAwait(false);
         if (status.Status == "stopped")
         {
@@ -275,6 +279,7 @@ internal sealed class ProxmoxVirtualMachineProvider(ProxmoxClient client, Proxmo
 
     public async Task DeleteAsync(VirtualMachineRef vm, CancellationToken cancellationToken = default)
     {
+        using var span = ProxmoxTracing.Start("delete", ClusterId, vm);
         try
         {
             // Proxmox refuses to destroy a running VM.

@@ -26,6 +26,7 @@ using Sankofa.Server.Provisioning;
 using Sankofa.Server.Retention;
 using Sankofa.Server.Tenancy;
 using Sankofa.Server.Topology;
+using Sankofa.Server.Tracing;
 
 namespace Sankofa.Server.Hosting;
 
@@ -79,6 +80,8 @@ public static class SankofaServerExtensions
         {
             builder.Logging.AddJsonConsole();
         }
+
+        builder.AddSankofaTracing();
 
         // Order matters: hosted services start in registration order, so metrics listen, the schema exists and the
         // chain is ready before the anchorer runs and before Kestrel accepts a request.

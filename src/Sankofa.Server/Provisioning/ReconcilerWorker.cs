@@ -92,16 +92,18 @@ internal sealed partial class ReconcilerWorker(
     private async Task RunAsync(Resource resource, SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // The round's span is current around its log records too, so they carry the trace id of the request that asked.
+        var span = ProvisioningTracing.StartReconcile(resource);
+        var after = resource;
         try
         {
-            var before = resource.Status;
             var started = time.GetTimestamp();
-            var after = await reconciler.ReconcileAsync(resource, stoppingToken);
-            metrics.Reconciled(before, time.GetElapsedTime(started));
+            after = await reconciler.ReconcileAsync(resource, stoppingToken);
+            metrics.Reconciled(resource.Status, time.GetElapsedTime(started));
             metrics.Stepped(resource, after, time.GetUtcNow());
-            if (after.Status != before)
+            if (after.Status != resource.Status)
             {
-                LogProgress(logger, resource.Id, before, after.Status);
+                LogProgress(logger, resource.Id, resource.Status, after.Status);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -113,6 +115,7 @@ internal sealed partial class ReconcilerWorker(
         }
         finally
         {
+            ProvisioningTracing.EndReconcile(span, after);
             inFlight.TryRemove(resource.Id, out _);
             slots.Release();
             // A slot is free: due work may be waiting for it.

@@ -20,6 +20,9 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData("Limits:MaxRequestBodyBytes", "0")]
     [InlineData("GraphQL:MaxComplexity", "0")]
     [InlineData("PersonalData:MasterKey", "c2hvcnQ=")]
+    [InlineData("Tracing:SamplingRatio", "1.5")]
+    [InlineData("Tracing:Protocol", "udp")]
+    [InlineData("Tracing:OtlpEndpoint", "otel-collector")]
     public async Task A_bad_setting_fails_start_up_naming_it(string key, string value)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>

@@ -18,12 +18,15 @@ public sealed class ProvisioningHarness : IAsyncDisposable
     public static readonly string[] Sites = ["edge-001", "edge-002", "edge-003"];
 
     private readonly IReadOnlyDictionary<string, string?> extraSettings;
+    private readonly Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure;
 
-    private ProvisioningHarness(ProxmoxEmulator emulator, string dataDirectory, IReadOnlyDictionary<string, string?> extraSettings)
+    private ProvisioningHarness(
+        ProxmoxEmulator emulator, string dataDirectory, IReadOnlyDictionary<string, string?> extraSettings, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure)
     {
         Emulator = emulator;
         DataDirectory = dataDirectory;
         this.extraSettings = extraSettings;
+        this.configure = configure;
     }
 
     public ProxmoxEmulator Emulator { get; }
@@ -35,7 +38,9 @@ public sealed class ProvisioningHarness : IAsyncDisposable
     public HttpClient Client => Server.Client;
 
     /// <param name="settings">Settings over the harness's own (another chain, shorter intervals).</param>
-    public static async Task<ProvisioningHarness> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configure">Last changes to the server's builder (e.g. an in-memory span exporter).</param>
+    public static async Task<ProvisioningHarness> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var options = new ProxmoxEmulatorOptions { TaskDurations = EmulatedTaskDurations.All(TimeSpan.FromMilliseconds(100)) };
         foreach (var siteId in Sites)
@@ -44,16 +49,17 @@ public sealed class ProvisioningHarness : IAsyncDisposable
         }
 
         var harness = new ProvisioningHarness(
-            await ProxmoxEmulator.StartAsync(options), Directory.CreateTempSubdirectory("sankofa-provisioning-").FullName, settings ?? new Dictionary<string, string?>());
+            await ProxmoxEmulator.StartAsync(options), Directory.CreateTempSubdirectory("sankofa-provisioning-").FullName, settings ?? new Dictionary<string, string?>(), configure);
         await harness.StartServerAsync();
         return harness;
     }
 
-    public async Task StartServerAsync() => Server = await TestServer.StartAsync(DataDirectory, Settings());
+    public async Task StartServerAsync() => Server = await TestServer.StartAsync(DataDirectory, Settings(), configure);
 
     public async Task StopServerAsync() => await Server.DisposeAsync();
 
-    private Dictionary<string, string?> Settings()
+    /// <summary>The server's settings: the harness's own, the emulator's clusters, then the test's.</summary>
+    public Dictionary<string, string?> Settings()
     {
         var settings = new Dictionary<string, string?>
         {

@@ -10,7 +10,7 @@ namespace Sankofa.Server.Monitoring;
 /// agents linked to this server. Both are what the server already holds (the probes' and reports' last
 /// observations, the open links), so a scrape costs a pass over the catalog and nothing more.
 /// </summary>
-internal sealed class ScrapeTimeGauges(SiteQueries sites, ConnectedAgents agents, SiteCatalog catalog, ChainProbe chain) : IHostedService
+internal sealed partial class ScrapeTimeGauges(IServiceProvider services, ILogger<ScrapeTimeGauges> logger) : IHostedService
 {
     private static readonly Gauge Sites = Metrics.CreateGauge(
         "sankofa_sites", "Sites of the catalog by tier, status (up, degraded, down) and the source of that status (probe, agent, failover, catalog).",
@@ -41,7 +41,7 @@ internal sealed class ScrapeTimeGauges(SiteQueries sites, ConnectedAgents agents
             current = this;
             if (!registered)
             {
-                Metrics.DefaultRegistry.AddBeforeCollectCallback(() => Volatile.Read(ref current)?.Update());
+                Metrics.DefaultRegistry.AddBeforeCollectCallback(() => Volatile.Read(ref current)?.TryUpdate());
                 registered = true;
             }
         }
@@ -62,7 +62,23 @@ internal sealed class ScrapeTimeGauges(SiteQueries sites, ConnectedAgents agents
         return Task.CompletedTask;
     }
 
-    private void Update()
+    // Resolved at the first scrape, not at start: the site queries need the Proxmox settings, whose errors are reported
+    // where they are first used.
+    private void TryUpdate()
+    {
+        try
+        {
+            Update(services.GetRequiredService<SiteQueries>(), services.GetRequiredService<ConnectedAgents>(),
+                services.GetRequiredService<SiteCatalog>(), services.GetRequiredService<ChainProbe>());
+        }
+        catch (Exception ex)
+        {
+            // A failing gauge must not fail the scrape: the other families still answer.
+            LogUpdateFailed(logger, ex);
+        }
+    }
+
+    private static void Update(SiteQueries sites, ConnectedAgents agents, SiteCatalog catalog, ChainProbe chain)
     {
         var counts = new Dictionary<(string Tier, string Status, string Source), int>();
         if (sites.All(Monitor).Value is { } states)
@@ -95,4 +111,7 @@ internal sealed class ScrapeTimeGauges(SiteQueries sites, ConnectedAgents agents
 
         chain.BeforeScrape();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The site and agent gauges could not be read for a scrape")]
+    private static partial void LogUpdateFailed(ILogger logger, Exception exception);
 }

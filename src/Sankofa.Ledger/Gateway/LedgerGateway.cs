@@ -72,11 +72,16 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
         _capacity = new SemaphoreSlim(Math.Max(1, options.MaxPendingTransactions));
         metrics.ObservePending(() => Volatile.Read(ref _queued) + InFlightCount);
         // The loops serve every caller: they must not run inside the span of whichever request first needed the gateway.
-        using (ExecutionContext.SuppressFlow())
+        _sender = Task.Run(() =>
         {
-            _sender = Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None);
-            _watcher = Task.Run(() => WatchLoopAsync(_stop.Token), CancellationToken.None);
-        }
+            Activity.Current = null;
+            return SendLoopAsync(_stop.Token);
+        }, CancellationToken.None);
+        _watcher = Task.Run(() =>
+        {
+            Activity.Current = null;
+            return WatchLoopAsync(_stop.Token);
+        }, CancellationToken.None);
 
     }
 

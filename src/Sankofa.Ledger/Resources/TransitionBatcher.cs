@@ -47,10 +47,11 @@ internal sealed partial class TransitionBatcher : IAsyncDisposable
         _time = time;
         _logger = logger;
         // The loop serves every caller: it must not run inside the span of whichever caller first needed the ledger.
-        using (ExecutionContext.SuppressFlow())
+        _loop = Task.Run(() =>
         {
-            _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
-        }
+            Activity.Current = null;
+            return RunAsync(_stop.Token);
+        }, CancellationToken.None);
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ public sealed partial class MonitoringTests(MonitoringFixture fixture) : IClassF
     [Fact]
     public async Task Every_dashboard_is_valid_and_queries_only_series_the_server_exports_or_the_rules_record()
     {
-        var exported = ExportedSeries(await fixture.ScrapeAsync());
+        var scrape = MetricsScrape.Parse(await fixture.ScrapeAsync());
+        var exported = scrape.SampleNames.Concat(scrape.Families.Keys).Append("up").ToHashSet(StringComparer.Ordinal);
         var recorded = RecordedSeries();
         var files = Directory.GetFiles(Dashboards, "*.json");
         Assert.NotEmpty(files);
@@ -51,7 +52,7 @@ public sealed partial class MonitoringTests(MonitoringFixture fixture) : IClassF
                 foreach (var target in targets.EnumerateArray())
                 {
                     var expr = Instant(target.GetProperty("expr").GetString()!);
-                    foreach (var metric in MetricNames(expr).Where(m => !exported.Contains(m) && !recorded.Contains(m)))
+                    foreach (var metric in PromQl.MetricNames(expr).Where(m => !exported.Contains(m) && !recorded.Contains(m)))
                     {
                         problems.Add($"{name} / {title}: {metric} is neither in the server's scrape nor recorded by deploy/monitoring/rules");
                     }
@@ -128,61 +129,11 @@ public sealed partial class MonitoringTests(MonitoringFixture fixture) : IClassF
         .Replace("$__interval", "1m", StringComparison.Ordinal)
         .Replace("$__range", "1h", StringComparison.Ordinal);
 
-    /// <summary>Series names of a scrape: every family, and for histograms and summaries the series they are made of.</summary>
-    private static HashSet<string> ExportedSeries(string scrape)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal) { "up" };
-        foreach (Match m in TypeLine().Matches(scrape))
-        {
-            var family = m.Groups[1].Value;
-            names.Add(family);
-            if (m.Groups[2].Value is "histogram" or "summary")
-            {
-                names.UnionWith([family + "_bucket", family + "_sum", family + "_count"]);
-            }
-        }
-
-        return names;
-    }
-
     private static HashSet<string> RecordedSeries() =>
         MonitoringFixture.RuleFiles.SelectMany(f => RecordLine().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The metric names a PromQL expression reads: what is left once strings, label matchers, ranges, grouping clauses,
-    /// numbers, functions (a name before a parenthesis) and operators' keywords are taken out.
-    /// </summary>
-    internal static IEnumerable<string> MetricNames(string expr)
-    {
-        var rest = StringLiteral().Replace(expr, " ");
-        rest = Braces().Replace(rest, " ");
-        rest = Brackets().Replace(rest, " ");
-        rest = Grouping().Replace(rest, " ");
-        return Identifier().Matches(rest).Where(m => !m.Groups[2].Success && !Keywords.Contains(m.Groups[1].Value)).Select(m => m.Groups[1].Value).Distinct();
-    }
-
-    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal) { "and", "or", "unless", "bool", "offset", "inf", "nan", "Inf", "NaN" };
-
-    [GeneratedRegex(@"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\w+)", RegexOptions.Multiline)]
-    private static partial Regex TypeLine();
-
     [GeneratedRegex(@"^\s*-?\s*record:\s*['""]?([a-zA-Z_:][a-zA-Z0-9_:]*)", RegexOptions.Multiline)]
     private static partial Regex RecordLine();
-
-    [GeneratedRegex(@"""(?:[^""\\]|\\.)*""|'(?:[^'\\]|\\.)*'")]
-    private static partial Regex StringLiteral();
-
-    [GeneratedRegex(@"\{[^}]*\}")]
-    private static partial Regex Braces();
-
-    [GeneratedRegex(@"\[[^\]]*\]")]
-    private static partial Regex Brackets();
-
-    [GeneratedRegex(@"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")]
-    private static partial Regex Grouping();
-
-    [GeneratedRegex(@"(?<![\w.:])([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?")]
-    private static partial Regex Identifier();
 }
 
 /// <summary>The dashboards test reads metric names out of PromQL the way Prometheus would see them.</summary>
@@ -194,5 +145,5 @@ public sealed class PromQlMetricNamesTests
     [InlineData("a_total / on (instance) group_left (tier) b_info unless c offset 5m", "a_total b_info c")]
     [InlineData("max(sankofa:api_errors:ratio_rate5m) > bool 0.001 and time() - x_seconds > 60", "sankofa:api_errors:ratio_rate5m x_seconds")]
     public void Names_are_what_remains_without_strings_matchers_ranges_grouping_and_functions(string expr, string expected) =>
-        Assert.Equal(expected.Split(' '), MonitoringTests.MetricNames(expr));
+        Assert.Equal(expected.Split(' '), PromQl.MetricNames(expr));
 }

@@ -53,6 +53,9 @@ internal sealed class MetricsScrape
 
     public static async Task<MetricsScrape> ReadAsync(TestServer server) => new(await server.Anonymous.GetStringAsync("metrics"));
 
+    /// <summary>A scrape read from its text.</summary>
+    public static MetricsScrape Parse(string text) => new(text);
+
     /// <summary>The values <paramref name="label"/> takes in the samples of <paramref name="name"/>.</summary>
     public IEnumerable<string> LabelValues(string name, string label) =>
         samples.Where(s => s.Name == name && s.Labels.ContainsKey(label)).Select(s => s.Labels[label]).Distinct().Order();

@@ -80,7 +80,7 @@ public sealed partial class MonitoringRulesTests(ServerFixture fixture) : IClass
         var unmatched = new List<string>();
         foreach (var rule in rules)
         {
-            foreach (var name in MetricNames(rule.Expr).Where(n => !exported.Contains(n) && !recorded.Contains(n)))
+            foreach (var name in PromQl.MetricNames(rule.Expr).Where(n => !exported.Contains(n) && !recorded.Contains(n)))
             {
                 unknown.Add($"{rule.Alert ?? rule.Record}: {name}");
             }
@@ -103,21 +103,6 @@ public sealed partial class MonitoringRulesTests(ServerFixture fixture) : IClass
         Assert.True(unmatched.Count == 0, "label values no sample has: " + string.Join(", ", unmatched.Distinct()));
     }
 
-    /// <summary>The metric names an expression reads: its identifiers, less functions, keywords, label names and ranges.</summary>
-    internal static IEnumerable<string> MetricNames(string expr)
-    {
-        var text = Quoted().Replace(expr, " ");
-        text = Braces().Replace(text, " ");
-        text = Range().Replace(text, " ");
-        text = Grouping().Replace(text, " ");
-        return Identifier().Matches(text)
-            .Where(m => !m.Groups["call"].Success && !Keywords.Contains(m.Groups["name"].Value))
-            .Select(m => m.Groups["name"].Value)
-            .Distinct();
-    }
-
-    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal) { "and", "or", "unless", "bool", "offset" };
-
     private static List<(string? Alert, string? Record, string Expr)> Rules() =>
     [
         .. RuleFiles.SelectMany(file => Sequence(Load(file), "groups"))
@@ -138,21 +123,6 @@ public sealed partial class MonitoringRulesTests(ServerFixture fixture) : IClass
 
     private static string? Scalar(YamlNode node, string key) =>
         node is YamlMappingNode m && m.Children.TryGetValue(key, out var s) && s is YamlScalarNode scalar ? scalar.Value : null;
-
-    [GeneratedRegex("\"[^\"]*\"")]
-    private static partial Regex Quoted();
-
-    [GeneratedRegex(@"\{[^}]*\}")]
-    private static partial Regex Braces();
-
-    [GeneratedRegex(@"\[[^\]]*\]")]
-    private static partial Regex Range();
-
-    [GeneratedRegex(@"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")]
-    private static partial Regex Grouping();
-
-    [GeneratedRegex(@"(?<![\w:.])(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?<call>\s*\()?")]
-    private static partial Regex Identifier();
 
     [GeneratedRegex(@"(?<metric>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?<matchers>[^}]*)\}")]
     private static partial Regex Selector();

@@ -95,33 +95,37 @@ public sealed partial class KustomizeOverlaysTests
 
         if (overlay == "regional")
         {
-            // The read replicas the servers read from: the Service their Ledger:RpcUrl names, in the chain's namespace.
-            var replicaSet = Assert.Single(objects.OfType<V1StatefulSet>());
-            Assert.Equal("sankofa-chain", replicaSet.Metadata.NamespaceProperty);
+            // The read replicas the servers read from: the Service their Ledger:RpcUrl names, in the chain's namespace,
+            // each its own StatefulSet with its own key.
+            var replicaSets = objects.OfType<V1StatefulSet>().ToList();
+            Assert.Equal(2, replicaSets.Count);
+            AssertOwnKeys(replicaSets);
+            Assert.All(replicaSets, r => Assert.Equal("sankofa-chain", r.Metadata.NamespaceProperty));
             var rpc = Assert.Single(objects.OfType<V1Service>(), s => s.Metadata.Name == "besu-rpc");
-            Assert.All(rpc.Spec.Selector, l => Assert.Equal(l.Value, replicaSet.Spec.Template.Metadata.Labels[l.Key]));
+            Assert.All(replicaSets, r => Assert.All(rpc.Spec.Selector, l => Assert.Equal(l.Value, r.Spec.Template.Metadata.Labels[l.Key])));
             var config = Assert.Single(objects.OfType<V1ConfigMap>(), c => c.Metadata.Name.StartsWith("sankofa-server-config", StringComparison.Ordinal));
             Assert.Equal($"http://{rpc.Metadata.Name}.{rpc.Metadata.NamespaceProperty}:{rpc.Spec.Ports[0].Port}", config.Data["Ledger__RpcUrl"]);
         }
 
         if (overlay == "chain")
         {
-            // Four QBFT validators, each pod named as a node of the genesis, which lists exactly those validators.
-            var validators = Assert.Single(objects.OfType<V1StatefulSet>());
+            // Four QBFT validators, each pod named as a node of the genesis, which lists exactly those validators, and each
+            // mounting its own node key and no other.
+            var validators = objects.OfType<V1StatefulSet>().ToList();
             var network = Assert.Single(objects.OfType<V1ConfigMap>(), c => c.Metadata.Name == "besu-network");
             var genesis = System.Text.Json.Nodes.JsonNode.Parse(network.Data["genesis.json"])!;
             Assert.NotNull(genesis["config"]!["qbft"]);
             var extraData = Sankofa.Agent.LightClient.QbftExtraData.Decode(Convert.FromHexString(genesis["extraData"]!.GetValue<string>()[2..]));
-            Assert.Equal(4, validators.Spec.Replicas);
-            Assert.Equal(validators.Spec.Replicas, extraData.Validators.Count);
+            Assert.Equal(4, validators.Count);
+            Assert.Equal(validators.Count, extraData.Validators.Count);
+            AssertOwnKeys(validators);
             var service = Assert.Single(objects.OfType<V1Service>());
             Assert.Equal("None", service.Spec.ClusterIP);
-            Assert.Equal(service.Metadata.Name, validators.Spec.ServiceName);
-            var first = validators.Spec.Ordinals?.Start ?? 0;
             var allowList = network.Data["permissions_config.toml"];
-            for (var ordinal = first; ordinal < first + validators.Spec.Replicas; ordinal++)
+            foreach (var validator in validators)
             {
-                var host = $"{validators.Metadata.Name}-{ordinal}.{service.Metadata.Name}.{validators.Metadata.NamespaceProperty}.svc.cluster.local";
+                Assert.Equal(service.Metadata.Name, validator.Spec.ServiceName);
+                var host = $"{validator.Metadata.Name}-{validator.Spec.Ordinals?.Start ?? 0}.{service.Metadata.Name}.{validator.Metadata.NamespaceProperty}.svc.cluster.local";
                 Assert.True(allowList.Contains($"@{host}:30303", StringComparison.Ordinal), $"no enode of the allow-list names the pod {host}");
             }
         }
@@ -265,6 +269,21 @@ public sealed partial class KustomizeOverlaysTests
     /// <summary>Environment names that say their value is a secret: such a value comes from a Secret, never from the manifest.</summary>
     [GeneratedRegex("PASSWORD|SECRET|TOKEN|KEY|CONNECTIONSTRING", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretName();
+
+    /// <summary>
+    /// Each chain node is a StatefulSet of one pod (a StatefulSet's pods share one template, so several would all mount
+    /// the same keys), whose selector is its own and whose Secret no other node mounts.
+    /// </summary>
+    private static void AssertOwnKeys(IReadOnlyList<V1StatefulSet> nodes)
+    {
+        Assert.All(nodes, n => Assert.Equal(1, n.Spec.Replicas));
+        Assert.All(nodes, n => Assert.True(
+            nodes.Count(o => n.Spec.Selector.MatchLabels.All(l => o.Spec.Template.Metadata.Labels.TryGetValue(l.Key, out var v) && v == l.Value)) == 1,
+            $"{n.Metadata.Name}'s selector selects other nodes' pods"));
+        var secrets = nodes.Select(n => n.Spec.Template.Spec.Volumes.Where(v => v.Secret is not null).Select(v => v.Secret.SecretName).ToList()).ToList();
+        Assert.All(secrets, s => Assert.Single(s));
+        Assert.Equal(nodes.Count, secrets.Select(s => s[0]).Distinct().Count());
+    }
 
     [GeneratedRegex(@"^\s*-?\s*alert:\s*(\S+)", RegexOptions.Multiline)]
     private static partial Regex AlertLine();

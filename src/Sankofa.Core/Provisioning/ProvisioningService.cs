@@ -174,6 +174,9 @@ public sealed partial class ProvisioningService
                 host = explanation.HostId,
                 reason = explanation.Reason,
             });
+            // Before the write: the reconciler may take the resource as soon as it is stored, and its first round must
+            // find the request to continue its trace.
+            ProvisioningTracing.HandOver(id);
             try
             {
                 var stored = await _store.CreateResourceAsync(
@@ -182,11 +185,11 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.requested", "resource:" + resource.Id, payload),
                     cancellationToken).ConfigureAwait(false);
                 _capacity.Stored(id);
-                ProvisioningTracing.HandOver(id);
                 return Result<ResourceAccepted>.Ok(new ResourceAccepted(stored, Replayed: false));
             }
             catch (Exception ex)
             {
+                ProvisioningTracing.Withdraw(id);
                 _capacity.Release(resource.Allocation);
                 if (ex is not StoreConflictException || attempt >= ConflictRetries)
                 {
@@ -226,6 +229,7 @@ public sealed partial class ProvisioningService
             var updated = resource.Status == ResourceStatus.Failed
                 ? resource with { Desired = DesiredState.Absent, Status = ResourceStatus.Deleted, DeletedAt = now, UpdatedAt = now }
                 : resource with { Desired = DesiredState.Absent, Attempts = 0, NextAttemptAt = now, UpdatedAt = now };
+            ProvisioningTracing.HandOver(resource.Id); // before the write, as for a creation
             try
             {
                 var stored = await _store.UpdateResourceAsync(
@@ -234,7 +238,6 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.delete-requested", "resource:" + resource.Id, JsonSerializer.Serialize(new { status = resource.Status.ToString() })),
                     null,
                     cancellationToken).ConfigureAwait(false);
-                ProvisioningTracing.HandOver(stored.Id);
                 return Result<Resource>.Ok(stored);
             }
             catch (StoreConflictException) when (attempt < ConflictRetries)
@@ -337,6 +340,7 @@ public sealed partial class ProvisioningService
                 to = new { vcpu = spec.VCpu, ramMiB = spec.RamMiB, diskGiB = spec.DiskGiB, specHash = "0x" + Convert.ToHexStringLower(specHash) },
                 status = resource.Status.ToString(),
             });
+            ProvisioningTracing.HandOver(resource.Id); // before the write, as for a creation
             try
             {
                 var stored = await _store.ResizeResourceAsync(
@@ -346,7 +350,6 @@ public sealed partial class ProvisioningService
                     new AuditEvent(actor, "provisioning.resource.resize-requested", "resource:" + resource.Id, payload),
                     cancellationToken).ConfigureAwait(false);
                 _capacity.Stored(resource.Id);
-                ProvisioningTracing.HandOver(resource.Id);
                 return Result<Resource>.Ok(stored);
             }
             catch (Exception ex)

@@ -55,6 +55,9 @@ public static class ProvisioningTracing
         Requests[resourceId] = (current.Context, now);
     }
 
+    /// <summary>Forgets the hand-over of a resource whose creation was not stored after all.</summary>
+    internal static void Withdraw(string resourceId) => Requests.TryRemove(resourceId, out _);
+
     /// <summary>
     /// A reconcile round's span (null without a listener): a child of the request that asked for the change when that
     /// request was handed over here. The worker holds it around the round and the round's log records.

@@ -21,11 +21,11 @@ internal sealed class FleetCountsStore(IStoreContextFactory contexts) : IFleetCo
             .GroupBy(r => new { r.Status, r.SiteId })
             .Select(g => new { g.Key.Status, g.Key.SiteId, Count = g.LongCount() })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var due = await db.Set<ResourceRow>().AsNoTracking()
-            .Where(r => !r.Settled && r.NextAttemptAtMs <= nowMs)
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.LongCount(), Oldest = g.Min(r => r.NextAttemptAtMs) })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        // Spelled "settled = FALSE" like the partial index ix_resources_due (as ClaimDueAsync does): EF's NOT settled is
+        // not matched to it by SQLite, which then counts by a scan of every resource.
+        var due = await db.Database.SqlQueryRaw<DueRow>(
+                "SELECT COUNT(*) AS \"Count\", MIN(next_attempt_at_ms) AS \"Oldest\" FROM resources WHERE settled = FALSE AND next_attempt_at_ms <= {0}", nowMs)
+            .SingleAsync(cancellationToken).ConfigureAwait(false);
         var steps = await db.Set<AccountChainStepRow>().AsNoTracking()
             .LongCountAsync(s => s.State == "pending", cancellationToken).ConfigureAwait(false);
         var resources = groups
@@ -33,6 +33,13 @@ internal sealed class FleetCountsStore(IStoreContextFactory contexts) : IFleetCo
             .OfType<ResourceCount>()
             .ToList();
         return new FleetCounts(
-            resources, due?.Count ?? 0, due is { Count: > 0 } ? DateTimeOffset.FromUnixTimeMilliseconds(due.Oldest) : null, steps);
+            resources, due.Count, due.Oldest is { } oldest ? DateTimeOffset.FromUnixTimeMilliseconds(oldest) : null, steps);
+    }
+
+    private sealed class DueRow
+    {
+        public long Count { get; set; }
+
+        public long? Oldest { get; set; }
     }
 }

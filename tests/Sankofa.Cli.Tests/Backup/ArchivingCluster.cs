@@ -75,22 +75,30 @@ internal sealed class ArchivingCluster : IAsyncDisposable
         await File.AppendAllTextAsync(Path.Combine(pgData, "postgresql.auto.conf"), $"\nrestore_command = 'cp {walArchive}/%f %p'\n");
         await RunAsync("chown", "-R", "postgres:postgres", pgData);
         await StartServerAsync();
-        // Recovery replays the archive, then promotes; until then the database takes no writes.
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(100))
+        // Recovery replays the archive, then promotes; until then the database takes no writes. A connection per poll:
+        // the server may end sessions while it replays and promotes, and a lost poll is retried, not the drill's failure.
+        Exception? last = null;
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
-            await using var inRecovery = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
-            if (!(bool)(await inRecovery.ExecuteScalarAsync())!)
+            try
             {
-                return;
+                await using var connection = new NpgsqlConnection(ConnectionString);
+                await connection.OpenAsync();
+                await using var inRecovery = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+                if (!(bool)(await inRecovery.ExecuteScalarAsync())!)
+                {
+                    return;
+                }
             }
-
-            if (DateTime.UtcNow > deadline)
+            catch (NpgsqlException e)
             {
-                throw new TimeoutException("PostgreSQL did not finish archive recovery.");
+                last = e;
             }
         }
+
+        var log = Path.Combine(pgData, "server.log");
+        throw new TimeoutException(
+            $"PostgreSQL did not finish archive recovery; its log:\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : "(none)")}", last);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,10 +111,11 @@ internal sealed class ArchivingCluster : IAsyncDisposable
     }
 
     // Archiving copies each finished segment (the file's pgBackRest command is for production); every 5 s, so the drill
-    // loses at most seconds of archived WAL (the file's 60 s bounds production's RPO).
+    // loses at most seconds of archived WAL (the file's 60 s bounds production's RPO). Copied under a temporary name and
+    // renamed: a copy cut short by the crash must not be a segment recovery would replay.
     private Task StartServerAsync() => AsPostgresAsync("pg_ctl", "-D", pgData, "-l", Path.Combine(pgData, "server.log"), "-w", "-t", "60", "-o",
         $"-p {port.ToString(CultureInfo.InvariantCulture)} -h 127.0.0.1 -k /tmp -c fsync=off -c archive_timeout=5 "
-        + $"-c \"archive_command=test ! -f {walArchive}/%f && cp %p {walArchive}/%f\"", "start");
+        + $"-c \"archive_command=test ! -f {walArchive}/%f && cp %p {walArchive}/%f.part && mv {walArchive}/%f.part {walArchive}/%f\"", "start");
 
     private Task AsPostgresAsync(string program, params string[] args)
     {

@@ -36,7 +36,19 @@ internal sealed class SqliteRowWriter : IDisposable
         }
     }
 
-    public void Bind(int index, ReadOnlySpan<byte> value) => raw.sqlite3_bind_blob(statement, index, value);
+    public void Bind(int index, ReadOnlySpan<byte> value)
+    {
+        // An empty span has no address, and SQLite binds a blob at a null address as NULL: a zero-length blob is what is
+        // meant (the proof of a batch's only entry is empty), as SqliteCommand binds it.
+        if (value.IsEmpty)
+        {
+            raw.sqlite3_bind_zeroblob(statement, index, 0);
+        }
+        else
+        {
+            raw.sqlite3_bind_blob(statement, index, value);
+        }
+    }
 
     /// <summary>Runs the statement with the values bound, then readies it for the next row.</summary>
     public void Step()

@@ -30,6 +30,9 @@ internal static class AuditThroughputBenchmark
     public const double PostgresGoalPerSecond = 50_000;
     public const double RatioGoal = 0.6;
 
+    // Issue 19: SQLite end to end, reported against SQLite's own insert rate of the same rows.
+    public const double RawGoalPerSecond = 100_000;
+
     public sealed record Settings(string Store, int Entries, int Rounds, int WarmupEntries, int Producers, int AppendBatch, int Replicas = 1);
 
     private const string ReplicaKeyPassword = "bench-replicas";
@@ -86,15 +89,23 @@ internal static class AuditThroughputBenchmark
             var rounds = new List<(RoundResult Result, long FromSequence)>();
             for (var r = 0; r < settings.Rounds; r++)
             {
+                var cpu = ProcessCpu.Now();
                 var result = await RunRoundAsync(logs, store, settings, settings.Entries, cancellationToken).ConfigureAwait(false);
+                cpu = ProcessCpu.Now() - cpu;
                 rounds.Add((result, sequence + 1));
                 sequence += settings.Entries;
                 Report.Note($"round {r + 1}: {result.Rate:N0} entries/s end to end ({result.Total.TotalSeconds:0.00} s); "
                             + $"appends done after {result.Appended.TotalSeconds:0.00} s ({settings.Entries / result.Appended.TotalSeconds:N0}/s), "
-                            + $"then {(result.Total - result.Appended).TotalMilliseconds:0} ms until the last root was on chain");
+                            + $"then {(result.Total - result.Appended).TotalMilliseconds:0} ms until the last root was on chain; "
+                            + $"CPU per entry {cpu.Self.TotalMicroseconds / settings.Entries:0.0} µs in this process (producers, server, sealer), "
+                            + $"{cpu.Children.TotalMicroseconds / settings.Entries:0.0} µs in the chain; load {LoadAverage()}");
             }
 
             await CheckNewestEntryVerifiesAsync(host.Services, store, cancellationToken).ConfigureAwait(false);
+            if (settings.Store == "sqlite")
+            {
+                RawInsertBaseline(directory, settings, rounds.Select(r => r.Result.Rate).ToList(), audit);
+            }
 
             var batches = await AnchoredBatchesAsync(store, cancellationToken).ConfigureAwait(false);
             var connection = host.Services.GetRequiredService<LedgerRuntime>().Connection;
@@ -149,6 +160,9 @@ internal static class AuditThroughputBenchmark
         return keepDataDirectory ? directory : null;
     }
 
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
     private sealed record RoundResult(TimeSpan Appended, TimeSpan Total, double Rate);
 
     private static string Name(Settings settings) =>
@@ -178,11 +192,7 @@ internal static class AuditThroughputBenchmark
                     var events = new AuditEvent[Math.Min(settings.AppendBatch, left)];
                     for (var i = 0; i < events.Length; i++, n++)
                     {
-                        events[i] = new AuditEvent(
-                            $"svc-{p}@sankofa",
-                            "bench.resource.updated",
-                            $"site:edge-{(n % 325).ToString("000", CultureInfo.InvariantCulture)}",
-                            $$"""{"producer":{{p}},"n":{{n}},"ticket":"CHG-{{n}}"}""");
+                        events[i] = Event(p, n);
                     }
 
                     await logs[p % logs.Count].AppendManyAsync(events, cancellationToken).ConfigureAwait(false);
@@ -200,6 +210,66 @@ internal static class AuditThroughputBenchmark
 
         var total = clock.Elapsed;
         return new RoundResult(appended, total, entries / total.TotalSeconds);
+    }
+
+    /// <summary>The <paramref name="n"/>th event of producer <paramref name="p"/>: every round appends the same ones.</summary>
+    private static AuditEvent Event(int p, int n) => new(
+        $"svc-{p}@sankofa",
+        "bench.resource.updated",
+        $"site:edge-{(n % 325).ToString("000", CultureInfo.InvariantCulture)}",
+        $$"""{"producer":{{p}},"n":{{n}},"ticket":"CHG-{{n}}"}""");
+
+    /// <summary>The events of one round of <paramref name="entries"/>, producer by producer, as <see cref="RunRoundAsync"/> appends them.</summary>
+    private static List<AuditEvent> RoundEvents(Settings settings, int entries)
+    {
+        var share = entries / settings.Producers;
+        var events = new List<AuditEvent>(entries);
+        for (var p = 0; p < settings.Producers; p++)
+        {
+            var count = p == 0 ? entries - (share * (settings.Producers - 1)) : share;
+            for (var n = 0; n < count; n++)
+            {
+                events.Add(Event(p, n));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// SQLite: the same rows inserted by SQLite alone (see <see cref="AuditRawInsert"/>), the warm-up's then each round's, into a
+    /// fresh file; prints the end-to-end figure against that rate, then each step's cost per entry timed alone.
+    /// </summary>
+    private static void RawInsertBaseline(string directory, Settings settings, IReadOnlyList<double> endToEnd, AuditOptions audit)
+    {
+        using var raw = AuditRawInsert.Create(Path.Combine(directory, "sankofa.db"), Path.Combine(directory, "raw-baseline.db"));
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        List<NewAuditEntry> Rows(int entries) => RoundEvents(settings, entries)
+            .Select(e => new NewAuditEntry(now, e.Actor, e.Action, e.Subject, e.Payload, AuditHashing.PayloadHash(e.Payload))).ToList();
+        raw.InsertEntries(Rows(settings.WarmupEntries));
+        var rates = new List<double>();
+        var inserted = (long)settings.WarmupEntries;
+        for (var r = 0; r < settings.Rounds; r++)
+        {
+            var elapsed = raw.InsertEntriesNative(Rows(settings.Entries));
+            inserted += settings.Entries;
+            rates.Add(settings.Entries / elapsed.TotalSeconds);
+            Report.Note($"raw insert baseline, round {r + 1}: {settings.Entries:N0} audit_entries rows in {elapsed.TotalMilliseconds:0} ms "
+                        + $"({rates[^1]:N0} rows/s; one prepared INSERT through SQLite's C API, one transaction, same table and indexes, fresh file); load {LoadAverage()}");
+        }
+
+        Report.Add(new Figure(
+            "audit e2e entries/s (sqlite) against SQLite's raw insert of the same rows",
+            Stats.Median(endToEnd),
+            "entries/s",
+            Stats.Median(rates),
+            "the same audit_entries rows, one prepared INSERT (C API) in one transaction, no application",
+            RawGoalPerSecond,
+            GoalKind.AtLeast));
+
+        var breakdown = AuditRawInsert.Breakdown(raw, RoundEvents(settings, settings.Entries), inserted + 1, audit.BatchSize);
+        Report.Note($"CPU per entry, each step alone on one thread over {settings.Entries:N0} entries: "
+                    + string.Join("; ", breakdown.Select(b => $"{b.Step} {b.Micros:0.00} µs")));
     }
 
     /// <summary>After the clock: the newest entry verifies against the root the chain holds, so the figure counts real work.</summary>

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -45,7 +46,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var ids = db.Database.IsNpgsql()
             ? await InsertCopyAsync(db, all, cancellationToken).ConfigureAwait(false)
-            : await InsertPreparedAsync(db, tx.GetDbTransaction(), all, cancellationToken).ConfigureAwait(false);
+            : InsertPrepared(db, all);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         var offset = 0;
         foreach (var p in group)
@@ -120,7 +121,7 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         // transaction per batch would give, for one lock, one chain-head read and one queue read.
         await using var writer = postgres
             ? await PostgresSealWriter.StartAsync(db, tx.GetDbTransaction()).ConfigureAwait(false)
-            : await SqliteSealWriter.StartAsync(db, tx.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
+            : SqliteSealWriter.Start(db);
         var batches = new List<AuditBatch>(maxBatches);
         for (var offset = 0; offset < unsealed.Count; offset += maxEntries)
         {
@@ -405,38 +406,29 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     }
 
     /// <summary>
-    /// SQLite: one prepared single-row INSERT executed per entry. SQLite runs in-process, so a row costs microseconds;
-    /// a multi-row INSERT would be slower here, because SQLite looks named parameters up one by one (quadratic in rows).
+    /// SQLite: one prepared single-row INSERT executed per entry, through SQLite's C API (<see cref="SqliteRowWriter"/>).
+    /// SQLite runs in-process, so a row costs microseconds; a multi-row INSERT would be slower here, because SQLite looks
+    /// named parameters up one by one (quadratic in rows).
     /// </summary>
-    private static async Task<List<long>> InsertPreparedAsync(SankofaDbContext db, DbTransaction tx, IReadOnlyList<NewAuditEntry> entries, CancellationToken cancellationToken)
+    private static List<long> InsertPrepared(SankofaDbContext db, IReadOnlyList<NewAuditEntry> entries)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = tx;
-        var time = Parameter(command, "time", DbType.Int64);
-        var actor = Parameter(command, "actor", DbType.String);
-        var action = Parameter(command, "action", DbType.String);
-        var subject = Parameter(command, "subject", DbType.String);
-        var payload = Parameter(command, "payload", DbType.String);
-        var payloadHash = Parameter(command, "payload_hash", DbType.Binary);
-        command.CommandText = "INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) "
-                              + "VALUES (@time, @actor, @action, @subject, @payload, @payload_hash)";
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        using var insert = new SqliteRowWriter(
+            (SqliteConnection)db.Database.GetDbConnection(),
+            "INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES (?, ?, ?, ?, ?, ?)");
         foreach (var e in entries)
         {
-            time.Value = e.Time.ToUnixTimeMilliseconds();
-            actor.Value = e.Actor;
-            action.Value = e.Action;
-            subject.Value = e.Subject;
-            payload.Value = e.Payload;
-            payloadHash.Value = e.PayloadHash;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            insert.Bind(1, e.Time.ToUnixTimeMilliseconds());
+            insert.Bind(2, e.Actor);
+            insert.Bind(3, e.Action);
+            insert.Bind(4, e.Subject);
+            insert.Bind(5, e.Payload);
+            insert.Bind(6, e.PayloadHash);
+            insert.Step();
         }
 
         // The id column is AUTOINCREMENT and this transaction holds SQLite's only write lock, so its rows took the
         // consecutive ids that end at the last one inserted; reading them back row by row would cost a reader per row.
-        command.Parameters.Clear();
-        command.CommandText = "SELECT last_insert_rowid()";
-        var last = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var last = insert.LastInsertRowId;
         var ids = new List<long>(entries.Count);
         for (var id = last - entries.Count + 1; id <= last; id++)
         {
@@ -495,61 +487,40 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     }
 
     /// <summary>
-    /// SQLite: one prepared INSERT executed per seal (in-process, so a row costs microseconds, not a round trip).
+    /// SQLite: one prepared INSERT executed per seal through SQLite's C API (in-process, so a row costs microseconds, not a
+    /// round trip; see <see cref="SqliteRowWriter"/>).
     /// </summary>
-    private sealed class SqliteSealWriter : ISealWriter
+    private sealed class SqliteSealWriter(SqliteRowWriter insert) : ISealWriter
     {
-        private readonly DbCommand command;
-        private readonly DbParameter id;
-        private readonly DbParameter sequence;
-        private readonly DbParameter previous;
-        private readonly DbParameter hash;
-        private readonly DbParameter batch;
-        private readonly DbParameter leaf;
-        private readonly DbParameter proof;
+        public static ISealWriter Start(SankofaDbContext db) => new SqliteSealWriter(new SqliteRowWriter(
+            (SqliteConnection)db.Database.GetDbConnection(),
+            "INSERT INTO audit_seals (entry_id, sequence, previous_hash, hash, batch_id, leaf_index, proof) VALUES (?, ?, ?, ?, ?, ?, ?)"));
 
-        private SqliteSealWriter(DbCommand command)
+        public Task WriteAsync(long batchId, IReadOnlyList<AuditEntry> sealedEntries, CancellationToken cancellationToken)
         {
-            this.command = command;
-            id = Parameter(command, "id", DbType.Int64);
-            sequence = Parameter(command, "sequence", DbType.Int64);
-            previous = Parameter(command, "previous", DbType.Binary);
-            hash = Parameter(command, "hash", DbType.Binary);
-            batch = Parameter(command, "batch", DbType.Int64);
-            leaf = Parameter(command, "leaf", DbType.Int32);
-            proof = Parameter(command, "proof", DbType.Binary);
-            command.CommandText = "INSERT INTO audit_seals (entry_id, sequence, previous_hash, hash, batch_id, leaf_index, proof) "
-                                  + "VALUES (@id, @sequence, @previous, @hash, @batch, @leaf, @proof)";
-        }
-
-        public static async Task<ISealWriter> StartAsync(SankofaDbContext db, DbTransaction tx, CancellationToken cancellationToken)
-        {
-            var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = tx;
-            var writer = new SqliteSealWriter(command);
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            return writer;
-        }
-
-        public async Task WriteAsync(long batchId, IReadOnlyList<AuditEntry> sealedEntries, CancellationToken cancellationToken)
-        {
-            batch.Value = batchId;
             foreach (var entry in sealedEntries)
             {
                 var seal = entry.Seal!;
-                id.Value = entry.Id;
-                sequence.Value = seal.Sequence;
-                previous.Value = seal.PreviousHash;
-                hash.Value = seal.Hash;
-                leaf.Value = seal.LeafIndex;
-                proof.Value = seal.Proof;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                insert.Bind(1, entry.Id);
+                insert.Bind(2, seal.Sequence);
+                insert.Bind(3, seal.PreviousHash);
+                insert.Bind(4, seal.Hash);
+                insert.Bind(5, batchId);
+                insert.Bind(6, seal.LeafIndex);
+                insert.Bind(7, seal.Proof);
+                insert.Step();
             }
+
+            return Task.CompletedTask;
         }
 
         public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public ValueTask DisposeAsync() => command.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            insert.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>

@@ -55,6 +55,23 @@ public class AuditStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_batch_of_one_entry_is_stored_with_its_empty_proof_and_verifies(string provider)
+    {
+        // Its root is its own hash, so its proof has no sibling: stored as an empty value, not NULL (which the column refuses).
+        await using var store = await TestStore.CreateAsync(provider);
+        await store.Audit.AppendAsync([Entry(0)], CancellationToken.None);
+
+        var batch = await store.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
+
+        var entry = Assert.Single(await SealedEntriesAsync(store.Audit));
+        Assert.Empty(entry.Seal!.Proof);
+        Assert.Equal(entry.Seal.Hash, batch!.Root);
+        var onChain = new OnChainRoot(batch.Id, batch.Root, batch.FirstSequence, batch.Count, 1);
+        Assert.Equal(AuditVerificationStatus.Verified, AuditVerifier.VerifyEntry(entry, batch, onChain).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task A_restored_store_seals_a_batch_the_chain_holds_only_when_it_rebuilds_it_exactly_and_keeps_its_gaps(string provider)
     {
         // What the lost store sealed after the backup point: batches 1 and 2 over the same 15 entries.

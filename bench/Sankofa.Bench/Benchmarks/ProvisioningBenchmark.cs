@@ -396,7 +396,7 @@ internal static class ProvisioningBenchmark
                     Version = 0,
                 };
                 await store.CreateResourceAsync(copy, new NewResourceEvent("resource.seeded", "Copied from " + template.Id + " by the benchmark."),
-                    new AuditEvent("bench:seed", "resource.create", copy.Id, "{\"copyOf\":\"" + template.Id + "\"}"), ct);
+                    new Sankofa.Core.Audit.AuditEvent("bench:seed", "resource.create", copy.Id, "{\"copyOf\":\"" + template.Id + "\"}"), ct);
             }
         }));
         Report.Note($"seeded {count:N0} more resources through the store in {clock.Elapsed.TotalSeconds:0.0} s, copies of the {real.Count:N0} provisioned ones " +

@@ -88,6 +88,9 @@ internal static class ProvisioningBenchmark
                 }
 
                 await ReadsAsync(s, uncached, uncachedClient, cancellationToken);
+                var provisioned = (await AllAsync(uncached.Services.GetRequiredService<IResourceStore>(), project, ResourceStatus.Verified, cancellationToken))
+                    .Where(r => !r.Name.StartsWith("seed-", StringComparison.Ordinal)).Select(r => r.Id).ToList();
+                await RecordLatencyAsync(uncachedClient, provisioned, cancellationToken);
             }
         }
         finally
@@ -501,6 +504,47 @@ internal static class ProvisioningBenchmark
             Stats.Median(rates["bare-gql"]), "the same bare endpoint", null, GoalKind.AtLeast));
         Report.Add(new Figure("reads: audit GET /api/v1/audit/entries?limit=100, never cached (new cursor each request)", Stats.Median(rates["audit-miss"]), "req/s",
             Stats.Median(rates["bare-audit"]), $"bare Kestrel endpoint serving the same {auditBody.Length:N0} bytes{Spread("bare-audit")}", null, GoalKind.AtLeast, 0.5));
+    }
+
+    /// <summary>
+    /// Issue 19's second goal for resources: GET /api/v1/resources/{id} (the resource, its history and the chain's
+    /// record of it, read from the chain) one at a time for random provisioned resources, against GET /healthz on the
+    /// same connection in the same run.
+    /// </summary>
+    private static async Task RecordLatencyAsync(HttpClient client, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        const int requests = 2_000;
+        var random = new Random(42);
+        async Task<List<double>> MeasureAsync(Func<string> path, int count)
+        {
+            var samples = new List<double>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(new Uri(path(), UriKind.Relative), HttpCompletionOption.ResponseContentRead, ct);
+                response.EnsureSuccessStatusCode();
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            return samples;
+        }
+
+        using (var sample = JsonDocument.Parse(await client.GetByteArrayAsync($"api/v1/resources/{ids[0]}", ct)))
+        {
+            if (sample.RootElement.GetProperty("onChain") is not { ValueKind: JsonValueKind.Object } onChain || !onChain.GetProperty("verified").GetBoolean())
+            {
+                throw new InvalidOperationException("The resource's answer carries no verified chain record: " + sample.RootElement);
+            }
+        }
+
+        string RandomResource() => $"api/v1/resources/{ids[random.Next(ids.Count)]}";
+        await MeasureAsync(RandomResource, 200);
+        await MeasureAsync(() => "healthz", 200);
+        var floor = await MeasureAsync(() => "healthz", requests);
+        var resources = await MeasureAsync(RandomResource, requests);
+        Report.Note($"GET /api/v1/resources/{{id}} with its chain record, {requests:N0} sequential requests over {ids.Count} provisioned resources: p50 {Stats.Median(resources):0.000} ms, " +
+            $"p99 {Stats.Percentile(resources, 99):0.000} ms; /healthz p50 {Stats.Median(floor):0.000} ms, p99 {Stats.Percentile(floor, 99):0.000} ms; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Report.Add(new Figure("resource with its chain record GET p99", Stats.Percentile(resources, 99), "ms", Stats.Percentile(floor, 99), "GET /healthz p99", 2, GoalKind.AtMost));
     }
 
     /// <summary>The same request repeated, against a server with the read cache on (a poller): answered from kept bytes.</summary>

@@ -7,6 +7,7 @@ using Sankofa.Bench.Harness;
 //        [--transactions N] [--requests N] [--data-dir DIR]. bench/run.sh builds everything and runs "all".
 //        provision/reads: [--vms N] [--sites N] [--task-ms N] [--task-poll-ms N] [--concurrency N] [--submitters N]
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
+//        reads: [--resources N] (default 10,000: --vms provisioned, the rest copied from them through the store) [--read-rounds N].
 //        provision --replicas N: on PostgreSQL, 1 server then N servers on one database and one chain (no reads measured).
 //        portal: [--resources N] [--rounds N] (Chromium at /usr/bin/chromium).
 //        lightclient: [--accounts N] [--slots N] [--iterations N] (the agent's storage-proof check).
@@ -32,7 +33,7 @@ ProvisioningBenchmark.Settings Provisioning(bool measure, int vms) => new(
     TaskPoll: TimeSpan.FromMilliseconds(Number("--task-poll-ms", 50)), Concurrency: Number("--concurrency", 1024), Submitters: Number("--submitters", 32),
     Deadline: TimeSpan.FromSeconds(Number("--deadline-s", 900)), Measure: measure, Reads: !measure || Number("--reads", 1) != 0,
     ReadDuration: TimeSpan.FromSeconds(Number("--seconds", 10)), ReadClients: Number("--clients", 16), ReadRounds: Number("--read-rounds", 1),
-    Replicas: Number("--replicas", 0));
+    Replicas: Number("--replicas", 0), ReadResources: Number("--resources", measure ? 0 : 10_000));
 AuditThroughputBenchmark.Settings Audit(string store) =>
     new(store, entries, rounds, WarmupEntries: Math.Max(10_000, entries / 5), Producers: Number("--producers", 4), AppendBatch: Number("--append-batch", 100),
         Replicas: Number("--replicas", 1));

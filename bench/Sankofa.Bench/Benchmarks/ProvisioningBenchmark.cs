@@ -24,10 +24,11 @@ internal static class ProvisioningBenchmark
 {
     internal sealed record Settings(
         int Vms, int Sites, TimeSpan TaskDuration, TimeSpan TaskPoll, int Concurrency, int Submitters, TimeSpan Deadline,
-        bool Measure, bool Reads, TimeSpan ReadDuration, int ReadClients, int ReadRounds, int Replicas = 0);
+        bool Measure, bool Reads, TimeSpan ReadDuration, int ReadClients, int ReadRounds, int Replicas = 0, int ReadResources = 0);
 
+    // One document, the page chosen by its variables: what a real client sends (the cursor moves, the text stays).
     private const string ResourcesQuery =
-        "query($first:Int){resources(first:$first){items{id tenantId projectId name " +
+        "query($first:Int,$before:Long){resources(first:$first,before:$before){items{id tenantId projectId name " +
         "spec{vcpu ramMiB diskGiB template sshKeys cloudInitUser} specHash desired status failureReason " +
         "placement{siteId siteName tier jurisdiction hostId distanceKm estimatedRttMs score reason failover antiAffinityGroup " +
         "rejected{siteId distanceKm estimatedRttMs reason detail}} vmSite vmNode vmId createdAt updatedAt verifiedAt deletedAt} next}}";
@@ -47,14 +48,15 @@ internal static class ProvisioningBenchmark
         var dataDirectory = Scratch.NewDirectory("provisioning");
         try
         {
-            await using var server = await InProcessServer.StartAsync(dataDirectory, fleet.ServerSettings(s.Concurrency, s.TaskPoll));
+            var settings = fleet.ServerSettings(s.Concurrency, s.TaskPoll);
+            await using var server = await InProcessServer.StartAsync(dataDirectory, settings);
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(s.Submitters, s.ReadClients) * 2 })
             {
                 BaseAddress = server.Address,
                 Timeout = TimeSpan.FromMinutes(2),
             };
             await AdminToken.SignInAsync(client, cancellationToken);
-            var project = await NewProjectAsync(client, s.Vms, cancellationToken);
+            var project = await NewProjectAsync(client, Math.Max(s.Vms, s.ReadResources), cancellationToken);
             await ProvisionAsync(s, fleet, server, client, project, cancellationToken);
             if (s.Measure)
             {
@@ -65,7 +67,30 @@ internal static class ProvisioningBenchmark
 
             if (s.Reads)
             {
-                await ReadsAsync(s, server, client, cancellationToken);
+                // The same questions repeated, answered from the read cache (on, as by default). A kept answer's cost does
+                // not depend on the store's size, so this is measured on the provisioned resources alone.
+                await RepeatedReadsAsync(s, server, client, cancellationToken);
+
+                // Then a server on the same data with the read cache switched off (ReadCache:MaxAge 0): every answer is
+                // produced anew. Copies seeded through the store are not on chain, and the periodic chain check would hand
+                // them back to the reconciler as lost: it waits a day here (the check at start has nothing to find yet).
+                await server.DisposeAsync();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                settings["ReadCache:MaxAge"] = "00:00:00";
+                settings["Provisioning:ChainCheckInterval"] = "1.00:00:00";
+                await using var uncached = await InProcessServer.StartAsync(dataDirectory, settings);
+                using var uncachedClient = new HttpClient { BaseAddress = uncached.Address, Timeout = TimeSpan.FromMinutes(2) };
+                await AdminToken.SignInAsync(uncachedClient, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken); // the check at start, over the provisioned ones
+                if (s.ReadResources > s.Vms)
+                {
+                    await SeedAsync(uncached, project, s.ReadResources - s.Vms, cancellationToken);
+                }
+
+                await ReadsAsync(s, uncached, uncachedClient, cancellationToken);
+                var provisioned = (await AllAsync(uncached.Services.GetRequiredService<IResourceStore>(), project, ResourceStatus.Verified, cancellationToken))
+                    .Where(r => !r.Name.StartsWith("seed-", StringComparison.Ordinal)).Select(r => r.Id).ToList();
+                await RecordLatencyAsync(uncachedClient, provisioned, cancellationToken);
             }
         }
         finally
@@ -334,91 +359,315 @@ internal static class ProvisioningBenchmark
         return (s.Vms / seconds, seconds);
     }
 
-    private static async Task ReadsAsync(Settings s, InProcessServer server, HttpClient client, CancellationToken ct)
+    /// <summary>
+    /// Copies the project's provisioned resources through the store until it holds <paramref name="count"/> more: the
+    /// same placement (chosen site and host, rejected candidates), spec and VM fields as the real ones, with new ids,
+    /// names and VM ids, Verified, each with its first event and audit entry as a creation writes them. Provisioning
+    /// 10,000 VMs through the emulator takes minutes here; the reads only need rows that are like provisioned ones.
+    /// </summary>
+    private static async Task SeedAsync(InProcessServer server, string project, int count, CancellationToken ct)
     {
-        var restBody = await client.GetByteArrayAsync("api/v1/resources?limit=100", ct);
-        var gqlRequest = JsonSerializer.SerializeToUtf8Bytes(new { query = ResourcesQuery, variables = new { first = 100 } });
-        byte[] gqlBody;
-        using (var content = new ByteArrayContent(gqlRequest))
+        var store = server.Services.GetRequiredService<IResourceStore>();
+        var real = await AllAsync(store, project, ResourceStatus.Verified, ct);
+        if (real.Count == 0)
         {
-            content.Headers.ContentType = new("application/json");
-            using var response = await client.PostAsync("graphql", content, ct);
-            gqlBody = await response.Content.ReadAsByteArrayAsync(ct);
+            throw new InvalidOperationException("No Verified resource to copy: the provisioning before the reads failed.");
         }
 
-        using (var rest = JsonDocument.Parse(restBody))
-        using (var gql = JsonDocument.Parse(gqlBody))
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
         {
-            if (gql.RootElement.TryGetProperty("errors", out var errors))
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
             {
-                throw new InvalidOperationException("GraphQL errors: " + errors);
+                var template = real[i % real.Count];
+                var now = DateTimeOffset.UtcNow;
+                var copy = template with
+                {
+                    Id = "vm-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10)),
+                    Sequence = 0,
+                    Name = $"seed-{i:D5}",
+                    Vm = new VirtualMachineRef(template.Vm!.Value.Node, 1_000_000 + i),
+                    NextAttemptAt = now,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    VerifiedAt = now,
+                    MeteredUntil = now,
+                    IdempotencyKey = null,
+                    Version = 0,
+                };
+                await store.CreateResourceAsync(copy, new NewResourceEvent("resource.seeded", "Copied from " + template.Id + " by the benchmark."),
+                    new Sankofa.Core.Audit.AuditEvent("bench:seed", "resource.create", copy.Id, "{\"copyOf\":\"" + template.Id + "\"}"), ct);
+            }
+        }));
+        Report.Note($"seeded {count:N0} more resources through the store in {clock.Elapsed.TotalSeconds:0.0} s, copies of the {real.Count:N0} provisioned ones " +
+            "(placement with its rejected candidates, spec, VM node; new ids, names and VM ids; Verified)");
+    }
+
+    private static byte[] GraphQLRequest(string query, long? before) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { query, variables = new { first = 100, before } });
+
+    private static HttpRequestMessage Post(Uri address, byte[] body) => new(HttpMethod.Post, new Uri(address, "graphql"))
+    {
+        Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
+    };
+
+    private static async Task<byte[]> GraphQLPageAsync(HttpClient client, byte[] request, CancellationToken ct)
+    {
+        using var response = await client.SendAsync(Post(client.BaseAddress!, request), ct);
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        using var json = JsonDocument.Parse(body);
+        if (json.RootElement.TryGetProperty("errors", out var errors))
+        {
+            throw new InvalidOperationException("GraphQL errors: " + errors);
+        }
+
+        return body;
+    }
+
+    /// <summary>Waits until the newest audit entry is anchored, so the audit page does not change under the measurement.</summary>
+    private static async Task<byte[]> SettledAuditPageAsync(HttpClient client, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var body = await client.GetByteArrayAsync("api/v1/audit/entries?limit=100", ct);
+            using var json = JsonDocument.Parse(body);
+            var items = json.RootElement.GetProperty("items");
+            if (items.EnumerateArray().All(e => e.GetProperty("status").GetString() == "anchored") || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                return body;
             }
 
-            Report.Note($"REST page: {rest.RootElement.GetProperty("items").GetArrayLength()} items, {restBody.Length:N0} bytes; " +
-                $"GraphQL page: {gql.RootElement.GetProperty("data").GetProperty("resources").GetProperty("items").GetArrayLength()} items, {gqlBody.Length:N0} bytes");
+            await Task.Delay(500, ct);
+        }
+    }
+
+    /// <summary>
+    /// Never-cached reads, the read cache switched off: the REST page and the audit page with a new cursor every
+    /// request, GraphQL with the same document and a new cursor in its variables (as a client paging or polling sends
+    /// it), and GraphQL with a document never seen before. Each cursor lies past the newest row, so the answer is the
+    /// newest page each time and its length can be checked against the bare endpoint's.
+    /// </summary>
+    private static async Task ReadsAsync(Settings s, InProcessServer server, HttpClient client, CancellationToken ct)
+    {
+        var authorization = client.DefaultRequestHeaders.Authorization;
+        var restBody = await client.GetByteArrayAsync("api/v1/resources?limit=100", ct);
+        var gqlBody = await GraphQLPageAsync(client, GraphQLRequest(ResourcesQuery, null), ct);
+        var auditBody = await SettledAuditPageAsync(client, ct);
+        var stored = (await server.Services.GetRequiredService<Sankofa.Core.Monitoring.IFleetCounts>().CountAsync(DateTimeOffset.UtcNow, ct)).Resources.Sum(c => c.Count);
+        using (var rest = JsonDocument.Parse(restBody))
+        using (var gql = JsonDocument.Parse(gqlBody))
+        using (var audit = JsonDocument.Parse(auditBody))
+        {
+            var first = rest.RootElement.GetProperty("items")[0];
+            Report.Note($"store: {stored:N0} resources; REST page: {rest.RootElement.GetProperty("items").GetArrayLength()} items, {restBody.Length:N0} bytes " +
+                $"(first item has {first.GetProperty("placement").GetProperty("rejected").GetArrayLength()} rejected candidates); " +
+                $"GraphQL page: {gql.RootElement.GetProperty("data").GetProperty("resources").GetProperty("items").GetArrayLength()} items, {gqlBody.Length:N0} bytes; " +
+                $"audit page: {audit.RootElement.GetProperty("items").GetArrayLength()} entries, {auditBody.Length:N0} bytes");
         }
 
         await BreakdownAsync(server, ct);
-        await using var bare = await BareEndpoint.StartAsync(restBody, gqlBody);
-        Report.Note($"{s.ReadClients} concurrent keep-alive loopback clients, {s.ReadDuration.TotalSeconds:0} s per measurement after 2 s warm-up, {s.ReadRounds} round(s) alternating bare/real");
-        HttpRequestMessage RestGet(Uri b) => new(HttpMethod.Get, new Uri(b, "api/v1/resources?limit=100"));
-        HttpRequestMessage GqlPost(Uri b) => new(HttpMethod.Post, new Uri(b, "graphql")) { Content = new ByteArrayContent(gqlRequest) { Headers = { ContentType = new("application/json") } } };
-
-        // Every request a question not asked before, with the same answer: a cursor past the newest resource, a comment
-        // in the document. The server's read cache never has it, so this is the cost of producing the page.
+        await using var bare = await BareEndpoint.StartAsync(restBody, gqlBody, auditBody);
+        Report.Note($"{s.ReadClients} concurrent keep-alive loopback clients, {s.ReadDuration.TotalSeconds:0} s per measurement after 2 s warm-up, " +
+            $"{s.ReadRounds} round(s) alternating bare/real; read cache off (ReadCache:MaxAge 0); load average {File.ReadAllText("/proc/loadavg").Trim()}");
         long unique = long.MaxValue / 2;
+        HttpRequestMessage RestGet(Uri b) => new(HttpMethod.Get, new Uri(b, "api/v1/resources?limit=100"));
         HttpRequestMessage RestMiss(Uri b) => new(HttpMethod.Get, new Uri(b, $"api/v1/resources?limit=100&before={Interlocked.Increment(ref unique)}"));
-        HttpRequestMessage GqlMiss(Uri b) => new(HttpMethod.Post, new Uri(b, "graphql"))
+        HttpRequestMessage AuditGet(Uri b) => new(HttpMethod.Get, new Uri(b, "api/v1/audit/entries?limit=100"));
+        HttpRequestMessage AuditMiss(Uri b) => new(HttpMethod.Get, new Uri(b, $"api/v1/audit/entries?limit=100&before={Interlocked.Increment(ref unique)}"));
+        var gqlRequest = GraphQLRequest(ResourcesQuery, null);
+        HttpRequestMessage GqlMiss(Uri b) => Post(b, GraphQLRequest(ResourcesQuery, Interlocked.Increment(ref unique)));
+        HttpRequestMessage GqlNewDocument(Uri b) => Post(b, GraphQLRequest(ResourcesQuery + " #" + Interlocked.Increment(ref unique), Interlocked.Increment(ref unique)));
+        var rates = new Dictionary<string, List<double>>
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { query = ResourcesQuery + " #" + Interlocked.Increment(ref unique), variables = new { first = 100 } }))
-            {
-                Headers = { ContentType = new("application/json") },
-            },
+            ["bare-rest"] = [], ["rest-miss"] = [], ["bare-gql"] = [], ["gql-miss"] = [], ["gql-new"] = [], ["bare-audit"] = [], ["audit-miss"] = [],
         };
-        var rates = new Dictionary<string, List<double>> { ["bare-rest"] = [], ["rest"] = [], ["rest-miss"] = [], ["bare-gql"] = [], ["gql"] = [], ["gql-miss"] = [] };
         for (var round = 0; round < s.ReadRounds; round++)
         {
-            rates["bare-rest"].Add(await LoadAsync("bare REST bytes", () => RestGet(bare.Address), restBody.Length, s, client.DefaultRequestHeaders.Authorization, ct));
-            rates["rest"].Add(await LoadAsync("REST GET /api/v1/resources?limit=100", () => RestGet(server.Address), restBody.Length, s, client.DefaultRequestHeaders.Authorization, ct));
-            rates["rest-miss"].Add(await LoadAsync("REST, every request a new cursor (never cached)", () => RestMiss(server.Address), restBody.Length, s, client.DefaultRequestHeaders.Authorization, ct));
-            rates["bare-gql"].Add(await LoadAsync("bare GraphQL bytes", () => GqlPost(bare.Address), gqlBody.Length, s, client.DefaultRequestHeaders.Authorization, ct));
-            rates["gql"].Add(await LoadAsync("GraphQL resources(first: 100)", () => GqlPost(server.Address), gqlBody.Length, s, client.DefaultRequestHeaders.Authorization, ct));
-            rates["gql-miss"].Add(await LoadAsync("GraphQL, every document new (never cached)", () => GqlMiss(server.Address), gqlBody.Length, s, client.DefaultRequestHeaders.Authorization, ct));
+            rates["bare-rest"].Add(await LoadAsync("bare REST bytes", () => RestGet(bare.Address), restBody.Length, s, authorization, ct));
+            rates["rest-miss"].Add(await LoadAsync("REST, every request a new cursor (never cached)", () => RestMiss(server.Address), restBody.Length, s, authorization, ct));
+            rates["bare-gql"].Add(await LoadAsync("bare GraphQL bytes", () => Post(bare.Address, gqlRequest), gqlBody.Length, s, authorization, ct));
+            rates["gql-miss"].Add(await LoadAsync("GraphQL, same document, a new cursor in its variables every request", () => GqlMiss(server.Address), gqlBody.Length, s, authorization, ct));
+            rates["gql-new"].Add(await LoadAsync("GraphQL, every document never seen before", () => GqlNewDocument(server.Address), gqlBody.Length, s, authorization, ct));
+            rates["bare-audit"].Add(await LoadAsync("bare audit page bytes", () => AuditGet(bare.Address), auditBody.Length, s, authorization, ct));
+            rates["audit-miss"].Add(await LoadAsync("audit list, every request a new cursor", () => AuditMiss(server.Address), auditBody.Length, s, authorization, ct));
         }
 
-        Report.Add(new Figure("reads: REST GET /api/v1/resources?limit=100", Stats.Median(rates["rest"]), "req/s", Stats.Median(rates["bare-rest"]),
-            $"bare Kestrel endpoint serving the same {restBody.Length:N0} bytes", null, GoalKind.AtLeast, 0.5));
-        Report.Add(new Figure("reads: REST, never cached", Stats.Median(rates["rest-miss"]), "req/s", Stats.Median(rates["bare-rest"]),
-            "the same bare endpoint", null, GoalKind.AtLeast));
-        Report.Add(new Figure("reads: GraphQL resources(first: 100), same fields", Stats.Median(rates["gql"]), "req/s", Stats.Median(rates["bare-gql"]),
-            $"bare Kestrel POST endpoint serving the same {gqlBody.Length:N0} bytes", null, GoalKind.AtLeast, 0.5));
-        Report.Add(new Figure("reads: GraphQL, never cached", Stats.Median(rates["gql-miss"]), "req/s", Stats.Median(rates["bare-gql"]),
-            "the same bare endpoint", null, GoalKind.AtLeast));
+        string Spread(string key) => rates[key].Count > 1 ? $"; rounds {string.Join(", ", rates[key].Select(r => r.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}" : string.Empty;
+        Report.Add(new Figure("reads: REST GET /api/v1/resources?limit=100, never cached (new cursor each request)", Stats.Median(rates["rest-miss"]), "req/s",
+            Stats.Median(rates["bare-rest"]), $"bare Kestrel endpoint serving the same {restBody.Length:N0} bytes{Spread("bare-rest")}", null, GoalKind.AtLeast, 0.5));
+        Report.Add(new Figure("reads: GraphQL resources(first: 100), never cached (same document, new cursor in variables)", Stats.Median(rates["gql-miss"]), "req/s",
+            Stats.Median(rates["bare-gql"]), $"bare Kestrel POST endpoint serving the same {gqlBody.Length:N0} bytes{Spread("bare-gql")}", null, GoalKind.AtLeast, 0.5));
+        Report.Add(new Figure("reads: GraphQL, a document never seen before each request", Stats.Median(rates["gql-new"]), "req/s",
+            Stats.Median(rates["bare-gql"]), "the same bare endpoint", null, GoalKind.AtLeast));
+        Report.Add(new Figure("reads: audit GET /api/v1/audit/entries?limit=100, never cached (new cursor each request)", Stats.Median(rates["audit-miss"]), "req/s",
+            Stats.Median(rates["bare-audit"]), $"bare Kestrel endpoint serving the same {auditBody.Length:N0} bytes{Spread("bare-audit")}", null, GoalKind.AtLeast, 0.5));
     }
 
-    /// <summary>Where a REST page's time goes, one thread, no HTTP: the store's query vs mapping and JSON serialisation.</summary>
+    /// <summary>
+    /// Issue 19's second goal for resources: GET /api/v1/resources/{id} (the resource, its history and the chain's
+    /// record of it, read from the chain) one at a time for random provisioned resources, against GET /healthz on the
+    /// same connection in the same run.
+    /// </summary>
+    private static async Task RecordLatencyAsync(HttpClient client, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        const int requests = 2_000;
+        var random = new Random(42);
+        async Task<List<double>> MeasureAsync(Func<string> path, int count)
+        {
+            var samples = new List<double>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(new Uri(path(), UriKind.Relative), HttpCompletionOption.ResponseContentRead, ct);
+                response.EnsureSuccessStatusCode();
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            return samples;
+        }
+
+        using (var sample = JsonDocument.Parse(await client.GetByteArrayAsync($"api/v1/resources/{ids[0]}", ct)))
+        {
+            if (sample.RootElement.GetProperty("onChain") is not { ValueKind: JsonValueKind.Object } onChain || !onChain.GetProperty("verified").GetBoolean())
+            {
+                throw new InvalidOperationException("The resource's answer carries no verified chain record: " + sample.RootElement);
+            }
+        }
+
+        string RandomResource() => $"api/v1/resources/{ids[random.Next(ids.Count)]}";
+        await MeasureAsync(RandomResource, 200);
+        await MeasureAsync(() => "healthz", 200);
+        var floor = await MeasureAsync(() => "healthz", requests);
+        var resources = await MeasureAsync(RandomResource, requests);
+        Report.Note($"GET /api/v1/resources/{{id}} with its chain record, {requests:N0} sequential requests over {ids.Count} provisioned resources: p50 {Stats.Median(resources):0.000} ms, " +
+            $"p99 {Stats.Percentile(resources, 99):0.000} ms; /healthz p50 {Stats.Median(floor):0.000} ms, p99 {Stats.Percentile(floor, 99):0.000} ms; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Report.Add(new Figure("resource with its chain record GET p99", Stats.Percentile(resources, 99), "ms", Stats.Percentile(floor, 99), "GET /healthz p99", 2, GoalKind.AtMost));
+    }
+
+    /// <summary>The same request repeated, against a server with the read cache on (a poller): answered from kept bytes.</summary>
+    private static async Task RepeatedReadsAsync(Settings s, InProcessServer server, HttpClient client, CancellationToken ct)
+    {
+        var authorization = client.DefaultRequestHeaders.Authorization;
+        var restBody = await client.GetByteArrayAsync("api/v1/resources?limit=100", ct);
+        var gqlRequest = GraphQLRequest(ResourcesQuery, null);
+        var gqlBody = await GraphQLPageAsync(client, gqlRequest, ct);
+        await using var bare = await BareEndpoint.StartAsync(restBody, gqlBody, []);
+        Report.Note($"repeated requests, read cache on, {s.Vms:N0} provisioned resources; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        HttpRequestMessage RestGet(Uri b) => new(HttpMethod.Get, new Uri(b, "api/v1/resources?limit=100"));
+        var rates = new Dictionary<string, List<double>> { ["bare-rest"] = [], ["rest"] = [], ["bare-gql"] = [], ["gql"] = [] };
+        for (var round = 0; round < s.ReadRounds; round++)
+        {
+            rates["bare-rest"].Add(await LoadAsync("bare REST bytes", () => RestGet(bare.Address), restBody.Length, s, authorization, ct));
+            rates["rest"].Add(await LoadAsync("REST GET /api/v1/resources?limit=100 repeated (read cache)", () => RestGet(server.Address), restBody.Length, s, authorization, ct));
+            rates["bare-gql"].Add(await LoadAsync("bare GraphQL bytes", () => Post(bare.Address, gqlRequest), gqlBody.Length, s, authorization, ct));
+            rates["gql"].Add(await LoadAsync("GraphQL resources(first: 100) repeated (read cache)", () => Post(server.Address, gqlRequest), gqlBody.Length, s, authorization, ct));
+        }
+
+        Report.Add(new Figure("reads: REST, the same request repeated (read cache)", Stats.Median(rates["rest"]), "req/s", Stats.Median(rates["bare-rest"]),
+            "the bare endpoint", null, GoalKind.AtLeast));
+        Report.Add(new Figure("reads: GraphQL, the same request repeated (read cache)", Stats.Median(rates["gql"]), "req/s", Stats.Median(rates["bare-gql"]),
+            "the bare endpoint", null, GoalKind.AtLeast));
+    }
+
+    /// <summary>
+    /// Where a page's time goes, one thread, no HTTP: each step repeated, as wall time and as this process's CPU time per
+    /// step (the CPU figure moves far less with the load other work puts on the machine).
+    /// </summary>
     private static async Task BreakdownAsync(InProcessServer server, CancellationToken ct)
     {
         var store = server.Services.GetRequiredService<IResourceStore>();
+        var audit = server.Services.GetRequiredService<Sankofa.Core.Audit.IAuditStore>();
         var json = server.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        const int n = 100;
+        var writer = server.Services.GetRequiredService<Sankofa.Server.Provisioning.ResourcePageWriter>();
+        const int n = 200;
+        var parts = new List<string>();
+        async Task TimeAsync(string what, Func<Task> step)
+        {
+            await step(); // warm
+            var cpu = ProcessCpu.Now();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < n; i++)
+            {
+                await step();
+            }
+
+            parts.Add($"{what} {clock.Elapsed.TotalMilliseconds / n:0.00} ms ({(ProcessCpu.Now() - cpu).Self.TotalMilliseconds / n:0.00} ms CPU)");
+        }
+
         ResourcePage page = null!;
-        var query = Stopwatch.StartNew();
-        for (var i = 0; i < n; i++)
+        await TimeAsync("resources store query (newest 100)", async () => page = await store.ListResourcesAsync(new ResourceQuery(Limit: 100), ct));
+        var contexts = server.Services.GetRequiredService<Sankofa.Data.IStoreContextFactory>();
+        await TimeAsync("EF, every column (for comparison)", async () =>
         {
-            page = await store.ListResourcesAsync(new ResourceQuery(Limit: 100), ct);
-        }
-
-        var queryMs = query.Elapsed.TotalMilliseconds / n;
+            await using var db = contexts.Create();
+            _ = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.Set<Sankofa.Data.Provisioning.ResourceRow>()).OrderByDescending(r => r.Seq).Take(101), ct);
+        });
+        await TimeAsync("ADO.NET, every column and value", async () =>
+        {
+            await using var db = contexts.Create();
+            var connection = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT * FROM resources ORDER BY seq DESC LIMIT 101";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                for (var c = 0; c < reader.FieldCount; c++)
+                {
+                    _ = reader.GetValue(c);
+                }
+            }
+        });
+        await TimeAsync("a context and its connection", async () =>
+        {
+            await using var db = contexts.Create();
+            var connection = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
+            await connection.OpenAsync(ct);
+        });
+        var middle = page.Items[^1].Sequence / 2;
+        await TimeAsync("the same 100 deep in the list", async () => await store.ListResourcesAsync(new ResourceQuery(Before: middle, Limit: 100), ct));
         var bytes = 0;
-        var serialize = Stopwatch.StartNew();
-        for (var i = 0; i < n; i++)
+        await TimeAsync("response records + JsonSerializer", () =>
         {
-            bytes = JsonSerializer.SerializeToUtf8Bytes(new Sankofa.Server.Provisioning.ResourcePageResponse([.. page.Items.Select(r => Sankofa.Server.Provisioning.ProvisioningMapping.ToResponse(r))], page.NextBefore), json).Length;
-        }
+            bytes = JsonSerializer.SerializeToUtf8Bytes(Sankofa.Server.Provisioning.ResourcePageResponse.From(page), json).Length;
+            return Task.CompletedTask;
+        });
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
+        await TimeAsync($"ResourcePageWriter ({bytes:N0} bytes)", () =>
+        {
+            buffer.ResetWrittenCount();
+            writer.Write(page, buffer);
+            return Task.CompletedTask;
+        });
+        await TimeAsync("its entity tag (SHA-256)", () =>
+        {
+            _ = Sankofa.Server.Provisioning.ResourceReadCache.ETagOf(buffer.WrittenSpan);
+            return Task.CompletedTask;
+        });
+        Sankofa.Core.Audit.AuditEntryPage entries = null!;
+        await TimeAsync("audit store query (100 + their batches)", async () =>
+        {
+            var listed = await audit.ListEntriesAsync(new Sankofa.Core.Audit.AuditQuery(Limit: 100), ct);
+            var batches = new Dictionary<long, Sankofa.Core.Audit.AuditBatch?>();
+            foreach (var id in listed.Items.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).Distinct())
+            {
+                batches[id] = await audit.GetBatchAsync(id, ct);
+            }
 
-        var serializeMs = serialize.Elapsed.TotalMilliseconds / n;
-        Report.Note($"breakdown of one REST page (single thread, no HTTP, mean of {n}): store query {queryMs:0.00} ms, mapping + JSON ({bytes:N0} bytes) {serializeMs:0.00} ms");
+            entries = new([.. listed.Items.Select(e => new Sankofa.Core.Audit.AuditEntryView(e, e.Seal is { } seal ? batches[seal.BatchId] : null))], listed.NextBefore);
+        });
+        await TimeAsync("AuditPageResult", () =>
+        {
+            buffer.ResetWrittenCount();
+            using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
+            Sankofa.Server.Audit.AuditPageResult.Write(w, entries);
+            return Task.CompletedTask;
+        });
+        Report.Note($"breakdown (single thread, no HTTP, mean of {n}): {string.Join("; ", parts)}");
     }
 
     internal static async Task<double> LoadAsync(
@@ -431,6 +680,7 @@ internal static class ProvisioningBenchmark
         client.DefaultRequestHeaders.Authorization = authorization;
         long count = 0;
         long bad = 0;
+        string? firstBad = null;
         var measuring = false;
         var stop = false;
         var workers = Enumerable.Range(0, s.ReadClients).Select(async _ =>
@@ -443,7 +693,8 @@ internal static class ProvisioningBenchmark
                 await using var stream = await response.Content.ReadAsStreamAsync(ct);
                 var total = 0;
                 int read;
-                while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+                // Kept from the start while it fits (to show a wrong answer), the rest read over the end of the buffer.
+                while ((read = await stream.ReadAsync(buffer.AsMemory(total < buffer.Length - 8192 ? total : buffer.Length - 8192), ct)) > 0)
                 {
                     total += read;
                 }
@@ -454,9 +705,11 @@ internal static class ProvisioningBenchmark
                     {
                         Interlocked.Increment(ref count);
                     }
-                    else
+                    else if (Interlocked.Increment(ref bad) == 1)
                     {
-                        Interlocked.Increment(ref bad);
+                        // What the first wrong answer was, so a run that counts them can be understood afterwards.
+                        firstBad = $"first: {(int)response.StatusCode}, {total:N0} bytes (expected {expectedBytes:N0}): " +
+                            Encoding.UTF8.GetString(buffer, 0, Math.Min(total, Math.Min(buffer.Length, 300)));
                     }
                 }
             }
@@ -471,11 +724,11 @@ internal static class ProvisioningBenchmark
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
         var rate = measured / seconds;
-        Report.Note($"{what}: {rate:N0} req/s ({measured:N0} in {seconds:0.0} s{(bad > 0 ? $", {bad} wrong status or length" : string.Empty)})");
+        Report.Note($"{what}: {rate:N0} req/s ({measured:N0} in {seconds:0.0} s{(bad > 0 ? $", {bad} wrong status or length; {firstBad}" : string.Empty)})");
         return rate;
     }
 
-    /// <summary>A tiny Kestrel app serving fixed bytes: GET /api/v1/resources (the REST page) and POST /graphql (the GraphQL page).</summary>
+    /// <summary>A tiny Kestrel app serving fixed bytes: GET /api/v1/resources (the REST page), GET /api/v1/audit/entries and POST /graphql (the GraphQL page).</summary>
     private sealed class BareEndpoint : IAsyncDisposable
     {
         private readonly WebApplication _app;
@@ -488,13 +741,14 @@ internal static class ProvisioningBenchmark
 
         public Uri Address { get; }
 
-        public static async Task<BareEndpoint> StartAsync(byte[] rest, byte[] gql)
+        public static async Task<BareEndpoint> StartAsync(byte[] rest, byte[] gql, byte[] audit)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             var app = builder.Build();
             app.MapGet("/api/v1/resources", (HttpContext context) => Write(context, rest));
+            app.MapGet("/api/v1/audit/entries", (HttpContext context) => Write(context, audit));
             app.MapPost("/graphql", async (HttpContext context) =>
             {
                 // Read the query like a server must, then answer with the captured bytes.

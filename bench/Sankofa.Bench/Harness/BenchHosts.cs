@@ -76,8 +76,16 @@ internal sealed class InProcessServer : IAsyncDisposable
         return new InProcessServer(app, new Uri(address + "/"));
     }
 
+    // Idempotent: a benchmark may stop the server early (to restart it on the same data) inside an `await using`.
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

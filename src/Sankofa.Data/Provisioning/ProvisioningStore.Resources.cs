@@ -123,8 +123,10 @@ internal sealed partial class ProvisioningStore
             q = ResourceOrder.After(q, after);
         }
 
-        var rows = await ResourceOrder.Ordered(q, query.Sort, query.Descending).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var items = rows.Take(query.Limit).Select(ToDomain).ToList();
+        var rows = await ResourceOrder.Ordered(q, query.Sort, query.Descending).Take(query.Limit + 1).Select(WithoutPlacement)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var explanations = await PlacementsOfAsync(db, rows, cancellationToken).ConfigureAwait(false);
+        var items = rows.Take(query.Limit).Select(r => ToDomain(r, explanations[r.Id])).ToList();
         if (rows.Count <= query.Limit)
         {
             return new ResourcePage(items, null);
@@ -135,6 +137,53 @@ internal sealed partial class ProvisioningStore
         {
             Next = new ResourceCursor(query.Sort, query.Descending, ResourceOrder.Key(query.Sort, last), last.Seq),
         };
+    }
+
+    /// <summary>
+    /// A row without its placement explanation, the largest column by far (its rejected candidates); a list reads it
+    /// only for the resources whose explanation is not known yet (<see cref="PlacementsOfAsync"/>), as it never changes.
+    /// </summary>
+    private static readonly System.Linq.Expressions.Expression<Func<ResourceRow, ResourceRow>> WithoutPlacement = r => new ResourceRow
+    {
+        Seq = r.Seq, Id = r.Id, TenantId = r.TenantId, ProjectId = r.ProjectId, Name = r.Name, VCpu = r.VCpu, RamMiB = r.RamMiB, DiskGiB = r.DiskGiB,
+        Template = r.Template, SshKeys = r.SshKeys, CloudInitUser = r.CloudInitUser, SpecHash = r.SpecHash, Desired = r.Desired, Status = r.Status,
+        Settled = r.Settled, FailureReason = r.FailureReason, SiteId = r.SiteId, HostId = r.HostId, AntiAffinityGroup = r.AntiAffinityGroup,
+        PlacementJson = string.Empty, VmNode = r.VmNode, VmId = r.VmId, Attempts = r.Attempts, NextAttemptAtMs = r.NextAttemptAtMs,
+        CreatedAtMs = r.CreatedAtMs, UpdatedAtMs = r.UpdatedAtMs, VerifiedAtMs = r.VerifiedAtMs, DeletedAtMs = r.DeletedAtMs,
+        MeteredUntilMs = r.MeteredUntilMs, IdempotencyKey = r.IdempotencyKey, Version = r.Version, ClaimedBy = r.ClaimedBy,
+    };
+
+    /// <summary>The placement explanations of rows read <see cref="WithoutPlacement"/>: known ones from the cache, the others in one query.</summary>
+    private async Task<Dictionary<string, PlacementExplanation>> PlacementsOfAsync(SankofaDbContext db, List<ResourceRow> rows, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<string, PlacementExplanation>(rows.Count, StringComparer.Ordinal);
+        List<string>? missing = null;
+        foreach (var row in rows)
+        {
+            if (placements.TryGetValue(row.Id, out var placement))
+            {
+                known[row.Id] = placement;
+            }
+            else
+            {
+                (missing ??= []).Add(row.Id);
+            }
+        }
+
+        if (missing is null)
+        {
+            return known;
+        }
+
+        var read = await db.Set<ResourceRow>().AsNoTracking().Where(r => missing.Contains(r.Id)).Select(r => new { r.Id, r.PlacementJson })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows.Where(r => !known.ContainsKey(r.Id)))
+        {
+            row.PlacementJson = read.First(r => r.Id == row.Id).PlacementJson;
+            known[row.Id] = PlacementOf(row);
+        }
+
+        return known;
     }
 
     public async Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken)

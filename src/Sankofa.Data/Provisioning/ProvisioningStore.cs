@@ -109,7 +109,9 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
         return placement;
     }
 
-    private Resource ToDomain(ResourceRow r) => new(
+    private Resource ToDomain(ResourceRow r) => ToDomain(r, PlacementOf(r));
+
+    private static Resource ToDomain(ResourceRow r, PlacementExplanation placement) => new(
         r.Id,
         r.Seq,
         r.TenantId,
@@ -120,7 +122,7 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
         Enum.Parse<DesiredState>(r.Desired),
         Enum.Parse<ResourceStatus>(r.Status),
         r.FailureReason,
-        PlacementOf(r),
+        placement,
         r.VmNode is { } node && r.VmId is { } vmId ? new Core.Provisioning.VirtualMachineRef(node, vmId) : null,
         r.Attempts,
         DateTimeOffset.FromUnixTimeMilliseconds(r.NextAttemptAtMs),

@@ -61,13 +61,13 @@ internal static class AuditApi
         return TypedResults.Created($"/api/v1/audit/entries/{entry.Id}", entry.ToResponse());
     }
 
-    private static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ListAsync(
+    private static async Task<Results<AuditPageResult, ProblemHttpResult>> ListAsync(
         HttpContext context, AuditQueries queries, CancellationToken cancellationToken,
         string? actor = null, string? action = null, string? subject = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, long? batch = null, long? before = null, int? limit = null)
     {
         var page = await queries.ListAsync(context.RequiredCaller(), new AuditQuery(actor, action, subject, from, to, batch, before, limit ?? 100), cancellationToken);
-        return page.Error is { } error ? error.ToProblem() : TypedResults.Ok(page.Value!.ToResponse());
+        return page.Error is { } error ? error.ToProblem() : new AuditPageResult(page.Value!);
     }
 
     private static async Task<Results<Ok<AuditEntryResponse>, ProblemHttpResult>> GetAsync(
@@ -104,11 +104,11 @@ internal static class AuditApi
         return gaps.Error is { } error ? error.ToProblem() : TypedResults.Ok(gaps.Value!);
     }
 
-    private static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ChainAsync(
+    private static async Task<Results<AuditPageResult, ProblemHttpResult>> ChainAsync(
         HttpContext context, AuditQueries queries, CancellationToken cancellationToken, long? fromSequence = null, int? limit = null)
     {
         var page = await queries.ChainAsync(context.RequiredCaller(), fromSequence ?? 1, limit ?? AuditQueries.MaxPageSize, cancellationToken);
-        return page.Error is { } error ? error.ToProblem() : TypedResults.Ok(page.Value!.ToResponse());
+        return page.Error is { } error ? error.ToProblem() : new AuditPageResult(page.Value!);
     }
 
     /// <summary>A page as the API shows it: each entry's status says whether it is anchored, without repeating its batch.</summary>

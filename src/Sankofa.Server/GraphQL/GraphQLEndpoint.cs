@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GraphQL;
+using GraphQL.DI;
 using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQLParser.AST;
@@ -24,11 +25,15 @@ internal static class GraphQLEndpoint
             .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxAliases >= 0,
                 "GraphQL:MaxDocumentLength, GraphQL:MaxDepth and GraphQL:MaxComplexity must be positive, GraphQL:MaxAliases 0 or more.")
             .ValidateOnStart();
+        services.AddOptions<GraphQLDocumentCacheOptions>().Bind(configuration.GetSection(GraphQLDocumentCacheOptions.Section))
+            .Validate(o => o.SizeLimitCharacters >= 0, "GraphQL:DocumentCache:SizeLimitCharacters must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<IConfigureExecution, GraphQLDocumentCache>();
         return services.AddGraphQL(b => b
             .AddSchema<SankofaSchema>()
             .AddGraphTypes(typeof(SankofaSchema).Assembly)
             .AddSystemTextJson()
-            .AddValidationRule<QueryLimitsRule>()
+            .AddValidationRule<QueryLimitsRule>(useForCachedDocuments: true)
             .AddErrorInfoProvider(o =>
             {
                 o.ExposeCode = true;
@@ -49,8 +54,8 @@ internal static class GraphQLEndpoint
         // The body is read whole: it is the cache key (a polling client sends the same bytes each time) before it is parsed.
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-        var key = ResourceReadCache.Key("graphql:post", http, body.GetBuffer().AsSpan(0, (int)body.Length));
-        if (cache.TryGet(key, out var kept))
+        var key = cache.Enabled ? ResourceReadCache.Key("graphql:post", http, body.GetBuffer().AsSpan(0, (int)body.Length)) : null;
+        if (key is not null && cache.TryGet(key, out var kept))
         {
             await WriteAsync(http, StatusCodes.Status200OK, kept.Body);
             return;
@@ -76,15 +81,15 @@ internal static class GraphQLEndpoint
         HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, ResourceReadCache cache, IOptions<GraphQLLimitsOptions> limits,
         string? query, string? operationName)
     {
-        var key = ResourceReadCache.Key("graphql:get", http, Encoding.UTF8.GetBytes(http.Request.QueryString.Value ?? string.Empty));
-        return cache.TryGet(key, out var kept)
+        var key = cache.Enabled ? ResourceReadCache.Key("graphql:get", http, Encoding.UTF8.GetBytes(http.Request.QueryString.Value ?? string.Empty)) : null;
+        return key is not null && cache.TryGet(key, out var kept)
             ? WriteAsync(http, StatusCodes.Status200OK, kept.Body)
             : ExecuteAsync(http, serializer, executer, new GraphQLRequest { Query = query, OperationName = operationName }, cache, key, cache.Version, limits.Value);
     }
 
     private static async Task ExecuteAsync(
         HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<ISchema> executer, GraphQLRequest? request,
-        ResourceReadCache cache, string key, long version, GraphQLLimitsOptions limits)
+        ResourceReadCache cache, string? key, long version, GraphQLLimitsOptions limits)
     {
         if (string.IsNullOrWhiteSpace(request?.Query))
         {
@@ -109,7 +114,8 @@ internal static class GraphQLEndpoint
             CancellationToken = http.RequestAborted,
         });
 
-        if (ReadsResourcesOnly(result))
+        // With the read cache off (or the answer not one to keep) the answer goes straight to the body, as it is written.
+        if (key is not null && ReadsResourcesOnly(result))
         {
             using var answer = new MemoryStream();
             await serializer.WriteAsync(answer, result, http.RequestAborted);

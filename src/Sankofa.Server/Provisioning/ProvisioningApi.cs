@@ -93,14 +93,14 @@ internal static class ProvisioningApi
         return TypedResults.Accepted($"/api/v1/resources/{accepted.Resource.Id}", accepted.Resource.ToResponse(accepted.Replayed));
     }
 
-    private static async Task<Results<CachedJson<ResourcePageResponse>, ProblemHttpResult>> ListAsync(
-        HttpContext context, ResourceQueries queries, ResourceReadCache cache, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken,
+    private static async Task<Results<CachedJson<ResourcePageResponse>, ResourcePageResult, ProblemHttpResult>> ListAsync(
+        HttpContext context, ResourceQueries queries, ResourceReadCache cache, ResourcePageWriter writer, CancellationToken cancellationToken,
         string? tenantId = null, string? projectId = null, string? status = null, string? siteId = null, long? before = null, int? limit = null,
         string? sort = null, string? order = null, string? cursor = null)
     {
         var request = new ResourceListRequest(tenantId, projectId, status, siteId, before, limit, sort, order, cursor);
-        var key = ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(request));
-        if (cache.TryGet(key, out var kept))
+        var key = cache.Enabled ? ResourceReadCache.Key("rest:resources", context, JsonSerializer.SerializeToUtf8Bytes(request)) : null;
+        if (key is not null && cache.TryGet(key, out var kept))
         {
             return new CachedJson<ResourcePageResponse>(kept);
         }
@@ -112,8 +112,9 @@ internal static class ProvisioningApi
             return error.ToProblem();
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(ResourcePageResponse.From(page.Value!), json.Value.SerializerOptions);
-        return new CachedJson<ResourcePageResponse>(cache.Keep(key, version, body));
+        return key is null
+            ? new ResourcePageResult(page.Value!, writer)
+            : new CachedJson<ResourcePageResponse>(cache.Keep(key, version, writer.ToArray(page.Value!)));
     }
 
     private static async Task<Results<Ok<ResourceResponse>, ProblemHttpResult>> GetAsync(

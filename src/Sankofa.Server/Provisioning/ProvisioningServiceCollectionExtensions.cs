@@ -79,6 +79,7 @@ internal static class ProvisioningServiceCollectionExtensions
             .Validate(o => o.SizeLimitBytes >= 1, "ReadCache:SizeLimitBytes must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ResourceReadCache>();
+        services.AddSingleton<ResourcePageWriter>();
         services.AddSingleton<ReconcilerSignal>();
         services.AddHostedService<ReconcilerWorker>();
         services.AddHostedService<UsageMeteringWorker>();

@@ -61,6 +61,9 @@ internal sealed class ResourceReadCache : IDisposable
         subscription = signals.Subscribe(ReplicaSignalNames.Resources, _ => Interlocked.Increment(ref signalled), () => Interlocked.Increment(ref signalled));
     }
 
+    /// <summary>Whether answers are kept at all (<see cref="ReadCacheOptions.MaxAge"/> above zero).</summary>
+    public bool Enabled => entries is not null;
+
     /// <summary>The change version; read it before querying the store for an answer to keep.</summary>
     public long Version => store.ChangeVersion + Interlocked.Read(ref signalled);
 
@@ -109,7 +112,8 @@ internal sealed class ResourceReadCache : IDisposable
         entries?.Dispose();
     }
 
-    private static string ETagOf(byte[] body)
+    /// <summary>The strong entity tag of a body (quoted): the first 18 bytes of its SHA-256, URL-safe base64.</summary>
+    internal static string ETagOf(ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(body, hash);
@@ -126,22 +130,37 @@ internal sealed class CachedJson<T>(CachedAnswer answer) : IResult, IEndpointMet
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (NotModified(httpContext, answer.ETag))
+        {
+            return Task.CompletedTask;
+        }
+
         var response = httpContext.Response;
-        response.Headers.ETag = answer.ETag;
+        response.ContentLength = answer.Body.Length;
+        return response.Body.WriteAsync(answer.Body, httpContext.RequestAborted).AsTask();
+    }
+
+    /// <summary>
+    /// Sets the entity tag and caching headers of a JSON answer; true (and 304 Not Modified) when the client's
+    /// <c>If-None-Match</c> names it, else 200 with the JSON content type, ready for the body.
+    /// </summary>
+    internal static bool NotModified(HttpContext httpContext, string etag)
+    {
+        var response = httpContext.Response;
+        response.Headers.ETag = etag;
 
         // Callers differ in what they may see (the key carries who asks), so only the caller itself may keep a copy.
         response.Headers.CacheControl = "private, no-cache";
         if (EntityTagHeaderValue.TryParseList(httpContext.Request.Headers.IfNoneMatch, out var tags)
-            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(answer.ETag), useStrongComparison: false)))
+            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(etag), useStrongComparison: false)))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
-            return Task.CompletedTask;
+            return true;
         }
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = answer.Body.Length;
-        return response.Body.WriteAsync(answer.Body, httpContext.RequestAborted).AsTask();
+        return false;
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -152,6 +152,38 @@ public abstract class AuditApiTests(ServerFixture fixture)
         Assert.Contains(last.Id, page.Items.Select(e => e.Id));
     }
 
+    [Fact]
+    public async Task A_listed_page_is_the_serialised_contract_byte_for_byte()
+    {
+        // One anchored, one just recorded (pending or already sealed); a payload the encoder must escape.
+        var subject = "vm-" + Guid.NewGuid().ToString("N");
+        var anchored = await Server.RecordAsync(subject: subject, payload: new { note = "Zürich <edge> & \"quoted\" \U0001F680", n = 1 });
+        await Server.WaitAnchoredAsync(anchored.Id);
+        var recent = await Server.RecordAsync(subject: subject, payload: new { n = 2 });
+        var options = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>(Server.Services).Value.SerializerOptions;
+
+        foreach (var path in new[] { $"api/v1/audit/entries?subject={subject}", $"api/v1/audit/entries?subject={subject}&limit=1", "api/v1/audit/chain?fromSequence=1&limit=5" })
+        {
+            using var response = await Server.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.Content.ReadAsByteArrayAsync();
+
+            // Read back with unknown fields refused (the server's options) and written again: the same text.
+            var page = JsonSerializer.Deserialize<AuditPageResponse>(body, options)!;
+            Assert.Equal(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(page, options)), Encoding.UTF8.GetString(body));
+            Assert.NotEmpty(page.Items);
+        }
+
+        var listed = JsonSerializer.Deserialize<AuditPageResponse>(await Server.Client.GetByteArrayAsync($"api/v1/audit/entries?subject={subject}"), options)!;
+        Assert.Equal([recent.Id, anchored.Id], listed.Items.Select(e => e.Id));
+        Assert.Equal("anchored", listed.Items[1].Status);
+        Assert.Equal(anchored.Id, listed.Items[1].Id);
+        Assert.NotNull(listed.Items[1].Seal);
+        Assert.Null(listed.Items[1].Batch);
+    }
+
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -51,6 +51,31 @@ public class QueryLimitsTests(ServerFixture fixture) : IClassFixture<ServerFixtu
     }
 
     [Fact]
+    public async Task A_document_run_before_is_refused_when_its_variables_make_it_too_costly()
+    {
+        // The same text, so the second request takes the parsed and validated document from the cache: the cost limit,
+        // which depends on the variables, is checked again all the same.
+        var query = "query($first:Int){ sites(first: $first) { items { name adjacent { name adjacent { name adjacent { name } } } } } } # " + Guid.NewGuid();
+        async Task<(HttpStatusCode Status, JsonElement Body)> RunAsync(int first)
+        {
+            using var response = await fixture.Server.Client.PostAsJsonAsync("graphql", new { query, variables = new { first } });
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        var (status, body) = await RunAsync(1);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal(1, body.GetProperty("data").GetProperty("sites").GetProperty("items").GetArrayLength());
+
+        (status, body) = await RunAsync(500);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("GraphQL:MaxComplexity", body.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        (status, body) = await RunAsync(2);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal(2, body.GetProperty("data").GetProperty("sites").GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_document_longer_than_the_limit_is_refused_naming_it()
     {
         var (status, body) = await QueryAsync("{ sites { next } }" + new string(' ', 16_384));

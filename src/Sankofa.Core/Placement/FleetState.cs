@@ -49,6 +49,9 @@ public sealed class FleetState
 
     internal int[] HostSite { get; }
 
+    // Set once any host's allocation went below zero in some resource (only a negative size can do that).
+    internal bool MayHaveNegativeUse { get; private set; }
+
     /// <summary>Current health of a site.</summary>
     public SiteStatus GetSiteStatus(string siteId) => SiteStatuses[SiteIndex(siteId)];
 
@@ -95,6 +98,8 @@ public sealed class FleetState
             throw new InvalidOperationException($"Host {hostId} has {HostCapacity(h) - Used[h]} free; cannot allocate {size}.");
         }
 
+        // A negative size can drive an allocation below zero; placement's room bound assumes none is, so it then scans.
+        MayHaveNegativeUse |= !after.Covers(ComputeResources.Zero);
         Used[h] = after;
         if (antiAffinityGroup is not null)
         {

@@ -12,19 +12,23 @@ public sealed partial class PlacementEngine
     private const double DotMargin = 1e-12;
     private const double ScoreMargin = 1e-9;
 
-    private void Search(SiteTier? tier, ref Scan scan)
+    private void Search(SiteTier? tier, FleetState state, ref Scan scan)
     {
         var index = _index!;
+        var free = state.NodeFree;
+        var nodes = index.Nodes;
         scan.Indexed = true;
         for (var t = 0; t < 3; t++)
         {
-            // No host keeps more room after placement than 1 − size ÷ the tier's largest capacity, whatever is allocated.
-            var max = index.MaxCapacity[t];
-            scan.RoomBound[t] = Math.Min(1 - ((double)scan.Size.VCpu / max.VCpu), Math.Min(1 - ((double)scan.Size.RamMiB / max.RamMiB), 1 - ((double)scan.Size.DiskGiB / max.DiskGiB)));
+            var tierT = (SiteTier)t;
+            scan.RoomBound[t] = index.Roots[t] >= 0 ? RoomBound(free, index.Roots[t], in nodes[index.Roots[t]], ref scan) : double.NegativeInfinity;
             scan.PruneDot[t] = double.NegativeInfinity;
+            var budget = scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tierT);
+            // Beyond this distance (plus a relative 1e-9, for rounding) every site's latency score is exactly 0.
+            var km = (budget - _model.OverheadMs(tierT)) * _model.FiberKmPerMsRtt / _model.RouteFactor * (1 + 1e-9);
+            scan.ZeroDot[t] = km <= 0 ? double.PositiveInfinity : km / GeoPoint.EarthRadiusKm >= Math.PI ? double.NegativeInfinity : Math.Cos(km / GeoPoint.EarthRadiusKm);
         }
 
-        var nodes = index.Nodes;
         var heap = NodeHeap.Rent(nodes.Length);
         for (var t = 0; t < 3; t++)
         {
@@ -37,7 +41,8 @@ public sealed partial class PlacementEngine
         while (heap.TryPop(out var n, out var bound))
         {
             ref readonly var node = ref nodes[n];
-            if (!Needed(bound, node.Tier, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), ref scan))
+            var nodeRoom = RoomBound(free, n, in node, ref scan);
+            if (!Needed(bound, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), nodeRoom, ref scan))
             {
                 continue;
             }
@@ -48,7 +53,7 @@ public sealed partial class PlacementEngine
                 {
                     var s = index.Order[i];
                     var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
-                    if (Needed(dot, node.Tier, scan.Mask.Allows(_country[s]), ref scan))
+                    if (Needed(dot, in node, scan.Mask.Allows(_country[s]), nodeRoom, ref scan))
                     {
                         Visit(s, dot, ref scan);
                     }
@@ -59,8 +64,9 @@ public sealed partial class PlacementEngine
 
             foreach (var child in (ReadOnlySpan<int>)[node.Left, node.Right])
             {
-                var childBound = SiteIndex.Bound(in nodes[child], scan.Ux, scan.Uy, scan.Uz);
-                if (Needed(childBound, node.Tier, !scan.HasResidency || scan.Mask.Overlaps(in nodes[child].Countries), ref scan))
+                ref readonly var childNode = ref nodes[child];
+                var childBound = SiteIndex.Bound(in childNode, scan.Ux, scan.Uy, scan.Uz);
+                if (Needed(childBound, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), RoomBound(free, child, in childNode, ref scan), ref scan))
                 {
                     heap.Push(child, childBound);
                 }
@@ -68,11 +74,53 @@ public sealed partial class PlacementEngine
         }
     }
 
+    // The most room a host of the node can keep after placement, per resource (free − size) ÷ capacity with the node's
+    // most free and least capacity — over uniform hosts the very division each host's room is, so never below it.
+    private static double RoomBound(long[] free, int n, in SiteIndex.Node node, ref Scan scan)
+    {
+        var at = 3 * n;
+        if (free[at] == long.MinValue)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var capacity = node.MinCapacity;
+        var size = scan.Size;
+        return Math.Min((double)(free[at] - size.VCpu) / capacity.VCpu, Math.Min((double)(free[at + 1] - size.RamMiB) / capacity.RamMiB, (double)(free[at + 2] - size.DiskGiB) / capacity.DiskGiB));
+    }
+
+    // Whether a site of the node as near as `d` could beat the best score. Where every latency score is 0 (beyond the
+    // tier's budget) and the node's hosts are uniform, the bound is computed as the score itself is, so it is compared
+    // exactly, ties going by site id: thousands of equally empty far hosts need not all be visited to find the lowest id.
+    private bool MayBeat(double d, in SiteIndex.Node node, double room, ref Scan scan)
+    {
+        var w = scan.LatencyWeight;
+        var tier = node.Tier;
+        if (w <= 0 || d < scan.ZeroDot[(int)tier])
+        {
+            var bound = (1 - w) * room;
+            return node.Uniform
+                ? bound > scan.BestScore || (bound == scan.BestScore && node.MinRank < _rank[scan.Best])
+                : bound >= scan.BestScore - ScoreMargin;
+        }
+
+        var target = scan.BestScore - ScoreMargin;
+        var rest = (1 - w) * room;
+        if (rest >= target)
+        {
+            return true;
+        }
+
+        var rtt = _model.EstimateRttMs(Math.Acos(Math.Clamp(d, -1, 1)) * GeoPoint.EarthRadiusKm, tier);
+        return (w * Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tier))), 0, 1)) + rest >= target;
+    }
+
     // Whether a site, or a node whose sites' dot products are at most `bound`, could change anything the answer reports:
     // the nearest rejected sites, the nearest site (and whether any is in reach, for the errors), the nearest allowed site,
     // the best score (or, while no site is viable, the count of eligible sites), the preferred (nearest eligible) site.
-    private static bool Needed(double bound, SiteTier tier, bool mayBeAllowed, ref Scan scan)
+    private bool Needed(double bound, in SiteIndex.Node node, bool mayBeAllowed, double room, ref Scan scan)
     {
+        var tier = node.Tier;
         var d = bound + DotMargin;
         var explain = scan.RejectedSites.Length;
         if (explain > 0 && (scan.RejectCount < explain || d >= scan.RejectedDots[explain - 1]))
@@ -101,11 +149,12 @@ public sealed partial class PlacementEngine
             return true;
         }
 
-        return inReach && (scan.Best < 0 || d >= scan.PruneDot[(int)tier] || scan.Preferred < 0 || d >= scan.PreferredDot);
+        return inReach && (scan.Best < 0 || scan.Preferred < 0 || d >= scan.PreferredDot || (d >= scan.PruneDot[(int)tier] && MayBeat(d, in node, room, ref scan)));
     }
 
     // A new best score: per tier, the dot product below which a site cannot reach it. A site's score is at most
     // weight × latency score (which falls with distance) + (1 − weight) × the room bound; penalties only lower it.
+    // The tier's room bound is its root's, so this is the cheap test; MayBeat then applies the node's own.
     private void Tighten(ref Scan scan)
     {
         var target = scan.BestScore - ScoreMargin;

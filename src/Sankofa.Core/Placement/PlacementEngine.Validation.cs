@@ -92,7 +92,7 @@ public sealed partial class PlacementEngine
     }
 
     /// <summary>A set of country indices (249 assigned codes fit in four words).</summary>
-    private readonly struct JurisdictionMask(ulong a, ulong b, ulong c, ulong d)
+    internal readonly struct JurisdictionMask(ulong a, ulong b, ulong c, ulong d)
     {
         private readonly ulong _a = a, _b = b, _c = c, _d = d;
 

@@ -20,7 +20,7 @@ public sealed partial class PlacementEngine
 {
     private const byte Viable = byte.MaxValue;
 
-    private static readonly FrozenDictionary<string, int> CountryIndex =
+    internal static readonly FrozenDictionary<string, int> CountryIndex =
         CountryCodes.All.Select((c, i) => KeyValuePair.Create(c, i)).ToFrozenDictionary(StringComparer.Ordinal);
 
     private readonly SiteCatalog _catalog;
@@ -86,7 +86,7 @@ public sealed partial class PlacementEngine
         var distanceCosts = _model.RouteFactor > 0 && _model.FiberKmPerMsRtt > 0
             && double.IsFinite(_model.RouteFactor / _model.FiberKmPerMsRtt)
             && Enum.GetValues<SiteTier>().All(t => double.IsFinite(_model.OverheadMs(t)));
-        _index = fullScan || !distanceCosts ? null : new SiteIndex(this);
+        _index = fullScan || !distanceCosts ? null : SiteIndex.For(catalog);
     }
 
     /// <summary>The catalog placed into.</summary>
@@ -120,7 +120,7 @@ public sealed partial class PlacementEngine
         Span<int> rejectedSites = stackalloc int[rejectCapacity];
         Span<double> rejectedDots = stackalloc double[rejectCapacity];
         Span<byte> rejectedReasons = stackalloc byte[rejectCapacity];
-        Span<double> perTier = stackalloc double[9];
+        Span<double> perTier = stackalloc double[12];
         var scan = new Scan(request, state, mask, _options, rejectedSites, rejectedDots, rejectedReasons, perTier);
         for (var tier = 0; tier < 3; tier++)
         {
@@ -130,9 +130,9 @@ public sealed partial class PlacementEngine
 
         // Without a user location every site is as near as any other: nothing to search by, so every site is visited.
         // Weights outside 0..1 or a negative penalty would let a farther site score higher than its distance allows.
-        if (_index is not null && scan.HasLocation && scan.LatencyWeight is >= 0 and <= 1 && scan.Penalty >= 0 && !state.MayHaveNegativeUse)
+        if (_index is not null && scan.HasLocation && scan.LatencyWeight is >= 0 and <= 1 && scan.Penalty >= 0)
         {
-            Search(request.Tier, ref scan);
+            Search(request.Tier, state, ref scan);
         }
         else
         {
@@ -378,7 +378,7 @@ public sealed partial class PlacementEngine
 
     private double Dot(in Scan scan, int s) => Math.Clamp((scan.Ux * _x[s]) + (scan.Uy * _y[s]) + (scan.Uz * _z[s]), -1, 1);
 
-    private static (double X, double Y, double Z) UnitVector(GeoPoint p)
+    internal static (double X, double Y, double Z) UnitVector(GeoPoint p)
     {
         const double rad = Math.PI / 180;
         var lat = p.Latitude * rad;
@@ -407,11 +407,13 @@ public sealed partial class PlacementEngine
         public readonly SiteStatus[] HostStatuses;
         public readonly ComputeResources[] Used;
 
-        // Per tier: the least dot product within the latency target; for the index, the most room a host can keep and
-        // the dot product below which a site cannot beat the best score found.
+        // Per tier: the least dot product within the latency target; for the index, the most room a host of the tier
+        // can keep, the dot product below which a site cannot beat the best score found, and the one below which a
+        // site's latency score is 0.
         public readonly Span<double> MinDot;
         public readonly Span<double> RoomBound;
         public readonly Span<double> PruneDot;
+        public readonly Span<double> ZeroDot;
 
         public readonly Span<int> RejectedSites;
         public readonly Span<double> RejectedDots;
@@ -458,6 +460,7 @@ public sealed partial class PlacementEngine
             MinDot = perTier[..3];
             RoomBound = perTier[3..6];
             PruneDot = perTier[6..9];
+            ZeroDot = perTier[9..12];
             RejectedSites = rejectedSites;
             RejectedDots = rejectedDots;
             RejectedReasons = rejectedReasons;

@@ -10,6 +10,8 @@ public sealed class FleetState
 {
     private readonly Dictionary<string, int> _hostIndex;
     private readonly Dictionary<(string? TenantId, string Name), GroupMembers> _groups = [];
+    private readonly ComputeResources[] _capacity;
+    private readonly int[] _firstHost;
 
     /// <summary>Starts from the catalog's reported health with nothing allocated.</summary>
     public FleetState(SiteCatalog catalog)
@@ -24,16 +26,28 @@ public sealed class FleetState
         FailoverTargets = new int[sites.Count];
         Array.Fill(FailoverTargets, -1);
         _hostIndex = new Dictionary<string, int>(HostSite.Length, StringComparer.Ordinal);
+        _capacity = new ComputeResources[HostSite.Length];
+        _firstHost = new int[sites.Count + 1];
         var h = 0;
         for (var s = 0; s < sites.Count; s++)
         {
             SiteStatuses[s] = sites[s].Status;
+            _firstHost[s] = h;
             foreach (var host in sites[s].Hosts)
             {
                 HostSite[h] = s;
                 HostStatuses[h] = host.Status;
+                _capacity[h] = host.Capacity;
                 _hostIndex[host.Id] = h++;
             }
+        }
+
+        _firstHost[sites.Count] = h;
+        Index = Placement.SiteIndex.For(catalog);
+        NodeFree = new long[3 * Index.Nodes.Length];
+        for (var s = 0; s < sites.Count; s++)
+        {
+            Refresh(s);
         }
     }
 
@@ -49,11 +63,26 @@ public sealed class FleetState
 
     internal int[] HostSite { get; }
 
+    // The catalog's spatial index, and per node of it the most free vCPU, RAM and disk (each the largest over the node's
+    // up hosts in sites not down; long.MinValue when none) — what placement bounds a score by. Kept up to date by every
+    // change of allocation or health, one leaf and its ancestors at a time.
+    internal Placement.SiteIndex Index { get; }
+
+    internal long[] NodeFree { get; }
+
     /// <summary>Current health of a site.</summary>
     public SiteStatus GetSiteStatus(string siteId) => SiteStatuses[SiteIndex(siteId)];
 
     /// <summary>Records a site's health (a down site takes no new VMs; its requests fail over to adjacent sites).</summary>
-    public void SetSiteStatus(string siteId, SiteStatus status) => SiteStatuses[SiteIndex(siteId)] = status;
+    public void SetSiteStatus(string siteId, SiteStatus status)
+    {
+        var s = SiteIndex(siteId);
+        if (SiteStatuses[s] != status)
+        {
+            SiteStatuses[s] = status;
+            Refresh(s);
+        }
+    }
 
     // Per site, the catalog position of the site that took its role by an on-chain failover decision; -1 when none.
     internal int[] FailoverTargets { get; }
@@ -72,7 +101,15 @@ public sealed class FleetState
     public SiteStatus GetHostStatus(string hostId) => HostStatuses[HostIndex(hostId)];
 
     /// <summary>Records a host's health.</summary>
-    public void SetHostStatus(string hostId, SiteStatus status) => HostStatuses[HostIndex(hostId)] = status;
+    public void SetHostStatus(string hostId, SiteStatus status)
+    {
+        var h = HostIndex(hostId);
+        if (HostStatuses[h] != status)
+        {
+            HostStatuses[h] = status;
+            Refresh(HostSite[h]);
+        }
+    }
 
     /// <summary>What is allocated on a host.</summary>
     public ComputeResources GetAllocated(string hostId) => Used[HostIndex(hostId)];
@@ -96,6 +133,7 @@ public sealed class FleetState
         }
 
         Used[h] = after;
+        Refresh(HostSite[h]);
         if (antiAffinityGroup is not null)
         {
             if (!_groups.TryGetValue((tenantId, antiAffinityGroup), out var members))
@@ -128,6 +166,7 @@ public sealed class FleetState
         }
 
         Used[h] = after;
+        Refresh(HostSite[h]);
         if (antiAffinityGroup is not null && _groups.TryGetValue((tenantId, antiAffinityGroup), out var members) && members.Hosts[h] > 0)
         {
             members.Hosts[h]--;
@@ -137,11 +176,54 @@ public sealed class FleetState
 
     internal GroupMembers? Group(string? tenantId, string? name) => name is not null && _groups.TryGetValue((tenantId, name), out var g) ? g : null;
 
-    private ComputeResources HostCapacity(int h)
+    private ComputeResources HostCapacity(int h) => _capacity[h];
+
+    // A site's health or a host's allocation changed: its leaf's room, then each ancestor's until one is unchanged.
+    private void Refresh(int site)
     {
-        var site = Catalog.Sites[HostSite[h]];
-        var first = _hostIndex[site.Hosts[0].Id];
-        return site.Hosts[h - first].Capacity;
+        var nodes = Index.Nodes;
+        var node = Index.LeafOf[site];
+        while (node >= 0)
+        {
+            var (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
+            ref readonly var n = ref nodes[node];
+            if (n.Left < 0)
+            {
+                for (var i = n.Start; i < n.End; i++)
+                {
+                    var s = Index.Order[i];
+                    if (SiteStatuses[s] == SiteStatus.Down)
+                    {
+                        continue;
+                    }
+
+                    for (var h = _firstHost[s]; h < _firstHost[s + 1]; h++)
+                    {
+                        if (HostStatuses[h] != SiteStatus.Down)
+                        {
+                            var (capacity, used) = (_capacity[h], Used[h]);
+                            v = Math.Max(v, capacity.VCpu - used.VCpu);
+                            r = Math.Max(r, capacity.RamMiB - used.RamMiB);
+                            d = Math.Max(d, capacity.DiskGiB - used.DiskGiB);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                var (left, right) = (3 * n.Left, 3 * n.Right);
+                (v, r, d) = (Math.Max(NodeFree[left], NodeFree[right]), Math.Max(NodeFree[left + 1], NodeFree[right + 1]), Math.Max(NodeFree[left + 2], NodeFree[right + 2]));
+            }
+
+            var at = 3 * node;
+            if (NodeFree[at] == v && NodeFree[at + 1] == r && NodeFree[at + 2] == d)
+            {
+                return;
+            }
+
+            (NodeFree[at], NodeFree[at + 1], NodeFree[at + 2]) = (v, r, d);
+            node = Index.Parents[node];
+        }
     }
 
     private int SiteIndex(string siteId)

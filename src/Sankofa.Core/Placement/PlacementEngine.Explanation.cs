@@ -50,7 +50,7 @@ public sealed partial class PlacementEngine
         return new PlacementDecision(site, host, km, rtt, freeAfter, score, reason, failover, rejected);
     }
 
-    private PlacementError Unplaced(PlacementRequest request, JurisdictionMask mask, in Scan scan, IReadOnlyList<RejectedCandidate> rejected)
+    private PlacementError Unplaced(PlacementRequest request, in Scan scan, IReadOnlyList<RejectedCandidate> rejected)
     {
         var tierText = request.Tier is { } t ? Tier(t) + " " : "";
         if (scan.TierCount == 0)
@@ -61,7 +61,7 @@ public sealed partial class PlacementEngine
         if (scan.LatencyCount == 0)
         {
             var nearest = _sites[scan.Nearest];
-            var rtt = _model.EstimateRttMs(Math.Acos(scan.Dots[scan.Nearest]) * GeoPoint.EarthRadiusKm, nearest.Tier);
+            var rtt = _model.EstimateRttMs(Math.Acos(scan.NearestDot) * GeoPoint.EarthRadiusKm, nearest.Tier);
             return Conflict(
                 request.Tier is null ? ["maxRttMs"] : ["tier", "maxRttMs"],
                 string.Create(CultureInfo.InvariantCulture, $"No {tierText}site is within {request.MaxRttMs:0.##} ms of {request.UserLocation}; the nearest, {Name(nearest)}, is estimated at {rtt:0.0} ms."),
@@ -87,7 +87,6 @@ public sealed partial class PlacementEngine
                 rejected);
         }
 
-        _ = mask;
         var fields = new List<string>();
         if (rejected.Count > 0 && rejected.All(r => r.Reason == RejectionReason.NoCapacity))
         {

@@ -92,8 +92,10 @@ public sealed partial class PlacementEngine
     }
 
     /// <summary>A set of country indices (249 assigned codes fit in four words).</summary>
-    private readonly struct JurisdictionMask(ulong a, ulong b, ulong c, ulong d)
+    internal readonly struct JurisdictionMask(ulong a, ulong b, ulong c, ulong d)
     {
+        private readonly ulong _a = a, _b = b, _c = c, _d = d;
+
         public static JurisdictionMask All => new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
 
         public struct Builder
@@ -117,8 +119,12 @@ public sealed partial class PlacementEngine
 
         public bool Allows(int index)
         {
-            var word = (index >> 6) switch { 0 => a, 1 => b, 2 => c, _ => d };
+            var word = (index >> 6) switch { 0 => _a, 1 => _b, 2 => _c, _ => _d };
             return (word & (1UL << (index & 63))) != 0;
         }
+
+        /// <summary>True when some country is in both sets (an index node holding none of the allowed countries has no eligible site).</summary>
+        public bool Overlaps(in JurisdictionMask other) =>
+            ((_a & other._a) | (_b & other._b) | (_c & other._c) | (_d & other._d)) != 0;
     }
 }

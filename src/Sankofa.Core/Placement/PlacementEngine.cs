@@ -10,15 +10,17 @@ namespace Sankofa.Core.Placement;
 /// </summary>
 /// <remarks>
 /// Immutable and thread-safe; the <see cref="FleetState"/> passed to <see cref="Place"/> is only read.
-/// Per-site data (unit vectors, tier, country index, host order) is precomputed so one decision is a single
-/// allocation-light pass over the catalog: a dot product prunes by distance before any trigonometry.
+/// Per-site data (unit vectors, tier, country index, host order) is precomputed, and the sites of each tier are kept in a
+/// spatial index (a tree of boxes around their unit vectors): a request with a user location visits sites nearest first
+/// and stops once no site left could change the decision, its explanation or its error — the same answer as a pass over
+/// every site, at a cost that grows far slower than the catalog (see docs/topology.md, "Spatial index").
 /// Ties are broken by site id, then host id (ordinal), so the same request and state always give the same answer.
 /// </remarks>
 public sealed partial class PlacementEngine
 {
-    private const int StackLimit = 1024;
+    private const byte Viable = byte.MaxValue;
 
-    private static readonly FrozenDictionary<string, int> CountryIndex =
+    internal static readonly FrozenDictionary<string, int> CountryIndex =
         CountryCodes.All.Select((c, i) => KeyValuePair.Create(c, i)).ToFrozenDictionary(StringComparer.Ordinal);
 
     private readonly SiteCatalog _catalog;
@@ -30,13 +32,23 @@ public sealed partial class PlacementEngine
     private readonly double[] _z;
     private readonly SiteTier[] _tier;
     private readonly int[] _country;
-    private readonly int[][] _hostOrder;
+    private readonly int[] _hostsInOrder;
+    private readonly int[] _hostsFrom;
+    private readonly ComputeResources[] _capacity;
     private readonly SiteHost[] _hosts;
     private readonly int[][] _adjacent;
     private readonly int[][] _scanOrder;
+    private readonly int[] _rank;
+    private readonly SiteIndex? _index;
 
     /// <summary>Precomputes what placement needs from <paramref name="catalog"/>.</summary>
     public PlacementEngine(SiteCatalog catalog, PlacementOptions? options = null)
+        : this(catalog, options, fullScan: false)
+    {
+    }
+
+    /// <summary>With <paramref name="fullScan"/>, every decision visits every site of the tier in id order (the reference the index is checked against).</summary>
+    internal PlacementEngine(SiteCatalog catalog, PlacementOptions? options, bool fullScan)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
@@ -47,7 +59,7 @@ public sealed partial class PlacementEngine
         (_x, _y, _z) = (new double[n], new double[n], new double[n]);
         _tier = new SiteTier[n];
         _country = new int[n];
-        _hostOrder = new int[n][];
+        var hostOrder = new int[n][];
         _adjacent = new int[n][];
         _hosts = [.. _sites.SelectMany(s => s.Hosts)];
         var firstHost = 0;
@@ -58,14 +70,36 @@ public sealed partial class PlacementEngine
             _tier[s] = site.Tier;
             _country[s] = CountryIndex[site.Jurisdiction];
             var first = firstHost;
-            _hostOrder[s] = [.. Enumerable.Range(first, site.Hosts.Count).OrderBy(h => _hosts[h].Id, StringComparer.Ordinal)];
+            hostOrder[s] = [.. Enumerable.Range(first, site.Hosts.Count).OrderBy(h => _hosts[h].Id, StringComparer.Ordinal)];
             _adjacent[s] = [.. site.AdjacentSiteIds.Select(catalog.IndexOf)];
             firstHost += site.Hosts.Count;
         }
 
-        // Scanning in site-id order makes "first best wins" the deterministic tie-break.
+        // Hosts in id order, site after site, and their capacities in one array: a visit reads them without chasing a
+        // reference per host (which, at tens of thousands of sites, is a cache miss each).
+        _hostsInOrder = [.. hostOrder.SelectMany(h => h)];
+        _hostsFrom = new int[n + 1];
+        for (var s = 0; s < n; s++)
+        {
+            _hostsFrom[s + 1] = _hostsFrom[s] + hostOrder[s].Length;
+        }
+
+        _capacity = [.. _hosts.Select(h => h.Capacity)];
+
+        // Scanning in site-id order makes "first best wins" the deterministic tie-break; the index compares ranks instead.
         var byId = Enumerable.Range(0, n).OrderBy(s => _sites[s].Id, StringComparer.Ordinal).ToArray();
         _scanOrder = [byId, .. Enum.GetValues<SiteTier>().Select(t => byId.Where(s => _tier[s] == t).ToArray())];
+        _rank = new int[n];
+        for (var r = 0; r < n; r++)
+        {
+            _rank[byId[r]] = r;
+        }
+
+        // The index bounds a score by distance only when RTT grows with distance; a model where it does not is scanned.
+        var distanceCosts = _model.RouteFactor > 0 && _model.FiberKmPerMsRtt > 0
+            && double.IsFinite(_model.RouteFactor / _model.FiberKmPerMsRtt)
+            && Enum.GetValues<SiteTier>().All(t => double.IsFinite(_model.OverheadMs(t)));
+        _index = fullScan || !distanceCosts ? null : SiteIndex.For(catalog);
     }
 
     /// <summary>The catalog placed into.</summary>
@@ -95,47 +129,65 @@ public sealed partial class PlacementEngine
                 []));
         }
 
-        var n = _sites.Length;
-        var scan = new Scan(
-            n <= StackLimit ? stackalloc double[n] : new double[n],
-            n <= StackLimit ? stackalloc double[n] : new double[n],
-            n <= StackLimit ? stackalloc int[n] : new int[n],
-            n <= StackLimit ? stackalloc byte[n] : new byte[n],
-            Math.Clamp(_options.RejectedToExplain, 0, 64));
-        Span<int> rejectedSites = stackalloc int[scan.RejectCapacity];
-        Span<double> rejectedDots = stackalloc double[scan.RejectCapacity];
-        Span<byte> rejectedReasons = stackalloc byte[scan.RejectCapacity];
-        Run(request, state, mask, ref scan, rejectedSites, rejectedDots, rejectedReasons);
+        var rejectCapacity = Math.Clamp(_options.RejectedToExplain, 0, 64);
+        Span<int> rejectedSites = stackalloc int[rejectCapacity];
+        Span<double> rejectedDots = stackalloc double[rejectCapacity];
+        Span<byte> rejectedReasons = stackalloc byte[rejectCapacity];
+        Span<double> perTier = stackalloc double[12];
+        var scan = new Scan(request, state, mask, _options, rejectedSites, rejectedDots, rejectedReasons, perTier);
+        for (var tier = 0; tier < 3; tier++)
+        {
+            var maxKm = scan.HasTarget ? _model.MaxDistanceKm(scan.Target, (SiteTier)tier) : double.PositiveInfinity;
+            scan.MinDot[tier] = maxKm < 0 ? double.PositiveInfinity : maxKm >= Math.PI * GeoPoint.EarthRadiusKm ? double.NegativeInfinity : Math.Cos(maxKm / GeoPoint.EarthRadiusKm);
+        }
 
-        var rejected = Explain(request, rejectedSites[..scan.RejectCount], rejectedDots[..scan.RejectCount], rejectedReasons[..scan.RejectCount]);
+        // Without a user location every site is as near as any other: nothing to search by, so every site is visited.
+        // Weights outside 0..1 or a negative penalty would let a farther site score higher than its distance allows.
+        if (_index is not null && scan.HasLocation && scan.LatencyWeight is >= 0 and <= 1 && scan.Penalty >= 0)
+        {
+            Search(request.Tier, state, ref scan);
+        }
+        else
+        {
+            foreach (var s in _scanOrder[request.Tier is { } tier ? (int)tier + 1 : 0])
+            {
+                Visit(s, scan.HasLocation ? Dot(in scan, s) : 1, ref scan);
+            }
+        }
+
+        var rejected = Explain(request, scan.RejectedSites[..scan.RejectCount], scan.RejectedDots[..scan.RejectCount], scan.RejectedReasons[..scan.RejectCount]);
         var chosen = scan.Best;
+        var chosenHost = scan.BestHost;
+        var chosenScore = scan.BestScore;
+        var chosenDot = scan.BestDot;
         PlacementFailover? failover = null;
-        if (scan.Preferred >= 0 && scan.SiteStates[scan.Preferred] == (byte)SiteState.Down)
+        if (scan.Preferred >= 0 && scan.PreferredDown)
         {
             // A failover decided on chain names the site that takes the down site's role: its work goes there first.
             var decided = state.FailoverTargets[scan.Preferred];
-            if (decided >= 0 && scan.SiteStates[decided] == (byte)SiteState.Viable)
+            if (decided >= 0 && Candidate(decided, request.Tier, ref scan, out var decidedScore, out var decidedHost, out var decidedDot))
             {
                 var from = _sites[scan.Preferred];
-                return PlacementResult.Placed(Decide(request, state, decided, scan.Hosts[decided], scan.Scores[decided], scan.Dots[decided],
+                return PlacementResult.Placed(Decide(request, state, decided, decidedHost, decidedScore, decidedDot,
                     new PlacementFailover(from, false, $"Site {from.Id} was failed over to {_sites[decided].Id} by a decision on chain; placed there.") { Decided = true },
                     rejected));
             }
 
             // The seed's failover: a down site's work goes to the best adjacent site of its tier, nearest first on ties.
             var adjacent = -1;
+            var (adjacentScore, adjacentHost, adjacentDot) = (0d, -1, 0d);
             foreach (var a in _adjacent[scan.Preferred])
             {
-                if (a >= 0 && scan.SiteStates[a] == (byte)SiteState.Viable && (adjacent < 0 || scan.Scores[a] > scan.Scores[adjacent]))
+                if (a >= 0 && Candidate(a, request.Tier, ref scan, out var score, out var host, out var dot) && (adjacent < 0 || score > adjacentScore))
                 {
-                    adjacent = a;
+                    (adjacent, adjacentScore, adjacentHost, adjacentDot) = (a, score, host, dot);
                 }
             }
 
             var down = _sites[scan.Preferred];
             if (adjacent >= 0)
             {
-                chosen = adjacent;
+                (chosen, chosenScore, chosenHost, chosenDot) = (adjacent, adjacentScore, adjacentHost, adjacentDot);
                 failover = new PlacementFailover(down, true, $"{Name(down)} is down, the nearest site that qualifies; failed over to adjacent {Tier(down.Tier)} site {Name(_sites[adjacent])}.");
             }
             else if (chosen >= 0)
@@ -145,202 +197,202 @@ public sealed partial class PlacementEngine
         }
 
         return chosen >= 0
-            ? PlacementResult.Placed(Decide(request, state, chosen, scan.Hosts[chosen], scan.Scores[chosen], scan.Dots[chosen], failover, rejected))
-            : PlacementResult.Failed(Unplaced(request, mask, in scan, rejected));
+            ? PlacementResult.Placed(Decide(request, state, chosen, chosenHost, chosenScore, chosenDot, failover, rejected))
+            : PlacementResult.Failed(Unplaced(request, in scan, rejected));
     }
 
-    private void Run(PlacementRequest request, FleetState state, JurisdictionMask mask, ref Scan scan, Span<int> rejectedSites, Span<double> rejectedDots, Span<byte> rejectedReasons)
+    // One site through every rule, in order (latency, residency, health, anti-affinity, hosts), keeping what the decision,
+    // its explanation and its errors need: the best, the preferred (nearest eligible), the nearest, the nearest rejected.
+    private void Visit(int s, double dot, ref Scan scan)
     {
-        var hasLocation = request.UserLocation is not null;
-        var (ux, uy, uz) = hasLocation ? UnitVector(request.UserLocation!.Value) : (0d, 0d, 0d);
-        var hasTarget = request.MaxRttMs is not null;
-        var target = request.MaxRttMs ?? 0;
-
-        // Distance pruning without trigonometry: a site is within the target when dot(user, site) >= cos(max angle).
-        Span<double> minDot = stackalloc double[3];
-        for (var t = 0; t < 3; t++)
+        scan.TierCount++;
+        if (Before(dot, s, scan.NearestDot, scan.Nearest))
         {
-            var maxKm = hasTarget ? _model.MaxDistanceKm(target, (SiteTier)t) : double.PositiveInfinity;
-            minDot[t] = maxKm < 0 ? double.PositiveInfinity : maxKm >= Math.PI * GeoPoint.EarthRadiusKm ? double.NegativeInfinity : Math.Cos(maxKm / GeoPoint.EarthRadiusKm);
+            (scan.Nearest, scan.NearestDot) = (s, dot);
         }
 
-        var group = state.Group(request.TenantId, request.AntiAffinityGroup);
-        var siteScope = request.AntiAffinityScope == AntiAffinityScope.Site;
-        var size = request.Size;
-        var latencyWeight = hasLocation ? _options.LatencyWeight : 0;
-        var penalty = _options.DegradedPenalty;
-        var bestScore = double.NegativeInfinity;
-        var preferredDot = double.NegativeInfinity;
-        var nearestDot = double.NegativeInfinity;
-        var siteStatuses = state.SiteStatuses;
-        var hostStatuses = state.HostStatuses;
-        var used = state.Used;
-        var refusedHosts = request.RefusedHosts;
-
-        foreach (var s in _scanOrder[request.Tier is { } tier ? (int)tier + 1 : 0])
+        var latencyOk = dot >= scan.MinDot[(int)_tier[s]];
+        var residencyOk = scan.Mask.Allows(_country[s]);
+        if (residencyOk)
         {
-            scan.TierCount++;
-            var dot = hasLocation ? Math.Clamp((ux * _x[s]) + (uy * _y[s]) + (uz * _z[s]), -1, 1) : 1;
-            scan.Dots[s] = dot;
-            if (dot > nearestDot)
+            scan.ResidencyCount++;
+            if (Before(dot, s, scan.NearestAllowedDot, scan.NearestAllowed))
             {
-                nearestDot = dot;
-                scan.Nearest = s;
+                (scan.NearestAllowed, scan.NearestAllowedDot) = (s, dot);
             }
+        }
 
-            var latencyOk = dot >= minDot[(int)_tier[s]];
-            var residencyOk = mask.Allows(_country[s]);
-            if (residencyOk)
+        if (!latencyOk)
+        {
+            Reject(ref scan, s, dot, RejectionReason.OverLatency);
+            return;
+        }
+
+        scan.LatencyCount++;
+        if (!residencyOk)
+        {
+            Reject(ref scan, s, dot, RejectionReason.Residency);
+            return;
+        }
+
+        scan.EligibleCount++;
+        var outcome = Assess(s, ref scan, dot, out var score, out var host);
+        if (scan.HasLocation && Before(dot, s, scan.PreferredDot, scan.Preferred))
+        {
+            (scan.Preferred, scan.PreferredDot, scan.PreferredDown) = (s, dot, outcome == (byte)RejectionReason.SiteDown);
+        }
+
+        if (outcome != Viable)
+        {
+            Reject(ref scan, s, dot, (RejectionReason)outcome);
+            return;
+        }
+
+        if (Before(score, s, scan.BestScore, scan.Best))
+        {
+            (scan.Best, scan.BestScore, scan.BestHost, scan.BestDot) = (s, score, host, dot);
+            if (scan.Indexed)
             {
-                scan.ResidencyCount++;
-                if (dot > scan.NearestAllowedDot)
-                {
-                    scan.NearestAllowedDot = dot;
-                    scan.NearestAllowed = s;
-                }
-            }
-
-            if (!latencyOk)
-            {
-                Reject(ref scan, s, dot, RejectionReason.OverLatency, rejectedSites, rejectedDots, rejectedReasons);
-                continue;
-            }
-
-            scan.LatencyCount++;
-            if (!residencyOk)
-            {
-                Reject(ref scan, s, dot, RejectionReason.Residency, rejectedSites, rejectedDots, rejectedReasons);
-                continue;
-            }
-
-            scan.EligibleCount++;
-            if (hasLocation && dot > preferredDot)
-            {
-                preferredDot = dot;
-                scan.Preferred = s;
-            }
-
-            if (siteStatuses[s] == SiteStatus.Down)
-            {
-                scan.SiteStates[s] = (byte)SiteState.Down;
-                Reject(ref scan, s, dot, RejectionReason.SiteDown, rejectedSites, rejectedDots, rejectedReasons);
-                continue;
-            }
-
-            if (siteScope && group is not null && group.Sites[s] > 0)
-            {
-                Reject(ref scan, s, dot, RejectionReason.AntiAffinity, rejectedSites, rejectedDots, rejectedReasons);
-                continue;
-            }
-
-            var bestHost = -1;
-            var bestHostScore = double.NegativeInfinity;
-            var bestHostRatio = 0d;
-            var anyUp = false;
-            var blockedByGroup = false;
-            var refused = false;
-            foreach (var h in _hostOrder[s])
-            {
-                if (hostStatuses[h] == SiteStatus.Down)
-                {
-                    continue;
-                }
-
-                anyUp = true;
-                var capacity = _hosts[h].Capacity;
-                var u = used[h];
-                var freeV = capacity.VCpu - u.VCpu - size.VCpu;
-                var freeR = capacity.RamMiB - u.RamMiB - size.RamMiB;
-                var freeD = capacity.DiskGiB - u.DiskGiB - size.DiskGiB;
-                if (freeV < 0 || freeR < 0 || freeD < 0)
-                {
-                    continue;
-                }
-
-                if (!siteScope && group is not null && group.Hosts[h] > 0)
-                {
-                    blockedByGroup = true;
-                    continue;
-                }
-
-                if (refusedHosts is not null && refusedHosts.ContainsKey(_hosts[h].Id))
-                {
-                    refused = true;
-                    continue;
-                }
-
-                // The scarcest resource after placement decides how much room the host keeps.
-                var ratio = Math.Min((double)freeV / capacity.VCpu, Math.Min((double)freeR / capacity.RamMiB, (double)freeD / capacity.DiskGiB));
-                var hostScore = hostStatuses[h] == SiteStatus.Degraded ? ratio - penalty : ratio;
-                if (hostScore > bestHostScore)
-                {
-                    bestHostScore = hostScore;
-                    bestHostRatio = ratio;
-                    bestHost = h;
-                }
-            }
-
-            if (bestHost < 0)
-            {
-                scan.SiteStates[s] = anyUp ? (byte)SiteState.Rejected : (byte)SiteState.Down;
-                var reason = !anyUp ? RejectionReason.SiteDown : blockedByGroup ? RejectionReason.AntiAffinity : refused ? RejectionReason.HostRefused : RejectionReason.NoCapacity;
-                Reject(ref scan, s, dot, reason, rejectedSites, rejectedDots, rejectedReasons);
-                continue;
-            }
-
-            var latencyScore = 0d;
-            if (hasLocation)
-            {
-                var rtt = _model.EstimateRttMs(Math.Acos(dot) * GeoPoint.EarthRadiusKm, _tier[s]);
-                latencyScore = Math.Clamp(1 - (rtt / (hasTarget ? target : LatencyModel.TierObjectiveMs(_tier[s]))), 0, 1);
-            }
-
-            var score = (latencyWeight * latencyScore) + ((1 - latencyWeight) * bestHostRatio) - (bestHostScore < bestHostRatio ? penalty : 0);
-            if (siteStatuses[s] == SiteStatus.Degraded)
-            {
-                score -= penalty;
-            }
-
-            scan.SiteStates[s] = (byte)SiteState.Viable;
-            scan.Scores[s] = score;
-            scan.Hosts[s] = bestHost;
-            if (score > bestScore)
-            {
-                bestScore = score;
-                scan.Best = s;
+                Tighten(ref scan);
             }
         }
     }
 
-    // Keeps the nearest rejected sites, nearest first; on equal distance the earlier (lower id) stays ahead.
-    private static void Reject(ref Scan scan, int site, double dot, RejectionReason reason, Span<int> sites, Span<double> dots, Span<byte> reasons)
+    // Whether a failover target can take the VM, with its score, host and dot: the rules Visit applies, without its bookkeeping.
+    private bool Candidate(int s, SiteTier? tier, ref Scan scan, out double score, out int host, out double dot)
     {
+        (score, host) = (0, -1);
+        dot = scan.HasLocation ? Dot(in scan, s) : 1;
+        return (tier is null || _tier[s] == tier)
+            && dot >= scan.MinDot[(int)_tier[s]]
+            && scan.Mask.Allows(_country[s])
+            && Assess(s, ref scan, dot, out score, out host) == Viable;
+    }
+
+    // Health, anti-affinity and hosts: Viable with the score and best host, or the reason the site is rejected.
+    private byte Assess(int s, ref Scan scan, double dot, out double score, out int bestHost)
+    {
+        score = 0;
+        bestHost = -1;
+        if (scan.SiteStatuses[s] == SiteStatus.Down)
+        {
+            return (byte)RejectionReason.SiteDown;
+        }
+
+        var group = scan.Group;
+        if (scan.SiteScope && group is not null && group.Sites[s] > 0)
+        {
+            return (byte)RejectionReason.AntiAffinity;
+        }
+
+        var size = scan.Size;
+        var hostStatuses = scan.HostStatuses;
+        var used = scan.Used;
+        var bestHostScore = double.NegativeInfinity;
+        var bestHostRatio = 0d;
+        var anyUp = false;
+        var blockedByGroup = false;
+        var refused = false;
+        for (var i = _hostsFrom[s]; i < _hostsFrom[s + 1]; i++)
+        {
+            var h = _hostsInOrder[i];
+            if (hostStatuses[h] == SiteStatus.Down)
+            {
+                continue;
+            }
+
+            anyUp = true;
+            var capacity = _capacity[h];
+            var u = used[h];
+            var freeV = capacity.VCpu - u.VCpu - size.VCpu;
+            var freeR = capacity.RamMiB - u.RamMiB - size.RamMiB;
+            var freeD = capacity.DiskGiB - u.DiskGiB - size.DiskGiB;
+            if (freeV < 0 || freeR < 0 || freeD < 0)
+            {
+                continue;
+            }
+
+            if (!scan.SiteScope && group is not null && group.Hosts[h] > 0)
+            {
+                blockedByGroup = true;
+                continue;
+            }
+
+            if (scan.RefusedHosts is { } refusedHosts && refusedHosts.ContainsKey(_hosts[h].Id))
+            {
+                refused = true;
+                continue;
+            }
+
+            // The scarcest resource after placement decides how much room the host keeps.
+            var ratio = Math.Min((double)freeV / capacity.VCpu, Math.Min((double)freeR / capacity.RamMiB, (double)freeD / capacity.DiskGiB));
+            var hostScore = hostStatuses[h] == SiteStatus.Degraded ? ratio - scan.Penalty : ratio;
+            if (hostScore > bestHostScore)
+            {
+                bestHostScore = hostScore;
+                bestHostRatio = ratio;
+                bestHost = h;
+            }
+        }
+
+        if (bestHost < 0)
+        {
+            return (byte)(!anyUp ? RejectionReason.SiteDown : blockedByGroup ? RejectionReason.AntiAffinity : refused ? RejectionReason.HostRefused : RejectionReason.NoCapacity);
+        }
+
+        var latencyScore = 0d;
+        if (scan.HasLocation)
+        {
+            var rtt = _model.EstimateRttMs(Math.Acos(dot) * GeoPoint.EarthRadiusKm, _tier[s]);
+            latencyScore = Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(_tier[s]))), 0, 1);
+        }
+
+        score = (scan.LatencyWeight * latencyScore) + ((1 - scan.LatencyWeight) * bestHostRatio) - (bestHostScore < bestHostRatio ? scan.Penalty : 0);
+        if (scan.SiteStatuses[s] == SiteStatus.Degraded)
+        {
+            score -= scan.Penalty;
+        }
+
+        return Viable;
+    }
+
+    // Keeps the nearest rejected sites, nearest first; on equal distance the lower id stays ahead.
+    private void Reject(ref Scan scan, int site, double dot, RejectionReason reason)
+    {
+        var sites = scan.RejectedSites;
+        var dots = scan.RejectedDots;
         var count = scan.RejectCount;
         var capacity = sites.Length;
-        if (capacity == 0 || (count == capacity && dot <= dots[count - 1]))
+        if (capacity == 0 || (count == capacity && !Before(dot, site, dots[count - 1], sites[count - 1])))
         {
             return;
         }
 
         var i = count == capacity ? count - 1 : count;
-        while (i > 0 && dots[i - 1] < dot)
+        while (i > 0 && Before(dot, site, dots[i - 1], sites[i - 1]))
         {
             sites[i] = sites[i - 1];
             dots[i] = dots[i - 1];
-            reasons[i] = reasons[i - 1];
+            scan.RejectedReasons[i] = scan.RejectedReasons[i - 1];
             i--;
         }
 
         sites[i] = site;
         dots[i] = dot;
-        reasons[i] = (byte)reason;
+        scan.RejectedReasons[i] = (byte)reason;
         if (count < capacity)
         {
             scan.RejectCount++;
         }
     }
 
-    private static (double X, double Y, double Z) UnitVector(GeoPoint p)
+    // Orders by value, higher first, then by site id: what "the first best in id order wins" means in any visiting order.
+    private bool Before(double value, int site, double otherValue, int other) =>
+        other < 0 || value > otherValue || (value == otherValue && _rank[site] < _rank[other]);
+
+    private double Dot(in Scan scan, int s) => Math.Clamp((scan.Ux * _x[s]) + (scan.Uy * _y[s]) + (scan.Uz * _z[s]), -1, 1);
+
+    internal static (double X, double Y, double Z) UnitVector(GeoPoint p)
     {
         const double rad = Math.PI / 180;
         var lat = p.Latitude * rad;
@@ -348,37 +400,86 @@ public sealed partial class PlacementEngine
         return (Math.Cos(lat) * Math.Cos(lon), Math.Cos(lat) * Math.Sin(lon), Math.Sin(lat));
     }
 
-    private enum SiteState : byte
+    /// <summary>One request's constants and what its visits found; on the stack.</summary>
+    private ref struct Scan
     {
-        NotEligible,
-        Viable,
-        Down,
-        Rejected,
-    }
+        public readonly double Ux;
+        public readonly double Uy;
+        public readonly double Uz;
+        public readonly bool HasLocation;
+        public readonly bool HasTarget;
+        public readonly double Target;
+        public readonly bool HasResidency;
+        public readonly JurisdictionMask Mask;
+        public readonly FleetState.GroupMembers? Group;
+        public readonly bool SiteScope;
+        public readonly ComputeResources Size;
+        public readonly IReadOnlyDictionary<string, string>? RefusedHosts;
+        public readonly double LatencyWeight;
+        public readonly double Penalty;
+        public readonly SiteStatus[] SiteStatuses;
+        public readonly SiteStatus[] HostStatuses;
+        public readonly ComputeResources[] Used;
 
-    /// <summary>Per-request scratch: per-site results on the stack, counters for explaining failures.</summary>
-    private ref struct Scan(Span<double> dots, Span<double> scores, Span<int> hosts, Span<byte> siteStates, int rejectCapacity)
-    {
-        public Span<double> Dots = dots;
-        public Span<double> Scores = scores;
-        public Span<int> Hosts = hosts;
-        public Span<byte> SiteStates = InitStates(siteStates);
-        public int RejectCapacity = rejectCapacity;
+        // Per tier: the least dot product within the latency target; for the index, the most room a host of the tier
+        // can keep, the dot product below which a site cannot beat the best score found, and the one below which a
+        // site's latency score is 0.
+        public readonly Span<double> MinDot;
+        public readonly Span<double> RoomBound;
+        public readonly Span<double> PruneDot;
+        public readonly Span<double> ZeroDot;
+
+        public readonly Span<int> RejectedSites;
+        public readonly Span<double> RejectedDots;
+        public readonly Span<byte> RejectedReasons;
         public int RejectCount;
-        public int Best = -1;
-        public int Preferred = -1;
-        public int Nearest = -1;
-        public int NearestAllowed = -1;
-        public double NearestAllowedDot = double.NegativeInfinity;
+
+        public bool Indexed;
+        public int Best;
+        public double BestScore;
+        public int BestHost;
+        public double BestDot;
+        public int Preferred;
+        public double PreferredDot;
+        public bool PreferredDown;
+        public int Nearest;
+        public double NearestDot;
+        public int NearestAllowed;
+        public double NearestAllowedDot;
+
+        // Full scan: counts over the tier. Index: over the sites visited, which keeps whether each is zero, and
+        // EligibleCount exact whenever no site was viable (the only time it is reported).
         public int TierCount;
         public int LatencyCount;
         public int ResidencyCount;
         public int EligibleCount;
 
-        private static Span<byte> InitStates(Span<byte> states)
+        public Scan(PlacementRequest request, FleetState state, JurisdictionMask mask, PlacementOptions options, Span<int> rejectedSites, Span<double> rejectedDots, Span<byte> rejectedReasons, Span<double> perTier)
         {
-            states.Clear();
-            return states;
+            HasLocation = request.UserLocation is not null;
+            (Ux, Uy, Uz) = HasLocation ? UnitVector(request.UserLocation!.Value) : (0d, 0d, 0d);
+            HasTarget = request.MaxRttMs is not null;
+            Target = request.MaxRttMs ?? 0;
+            HasResidency = request.AllowedJurisdictions is not null;
+            Mask = mask;
+            Group = state.Group(request.TenantId, request.AntiAffinityGroup);
+            SiteScope = request.AntiAffinityScope == AntiAffinityScope.Site;
+            Size = request.Size;
+            RefusedHosts = request.RefusedHosts;
+            LatencyWeight = HasLocation ? options.LatencyWeight : 0;
+            Penalty = options.DegradedPenalty;
+            SiteStatuses = state.SiteStatuses;
+            HostStatuses = state.HostStatuses;
+            Used = state.Used;
+            MinDot = perTier[..3];
+            RoomBound = perTier[3..6];
+            PruneDot = perTier[6..9];
+            ZeroDot = perTier[9..12];
+            RejectedSites = rejectedSites;
+            RejectedDots = rejectedDots;
+            RejectedReasons = rejectedReasons;
+            Best = Preferred = Nearest = NearestAllowed = BestHost = -1;
+            BestScore = PreferredDot = NearestDot = NearestAllowedDot = double.NegativeInfinity;
         }
     }
 }

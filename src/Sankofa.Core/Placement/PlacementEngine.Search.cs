@@ -1,0 +1,281 @@
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Placement;
+
+// The indexed search: nodes of the spatial index in order of how near their box can be to the user, each opened only
+// when a site in it could still change the answer. Every bound errs on the side of opening (margins below), so the
+// result is the one a pass over every site gives; see docs/topology.md, "Spatial index".
+public sealed partial class PlacementEngine
+{
+    // Dot products computed from a box and from a site differ by rounding (~1e-15); a node is skipped only when its bound
+    // is below a threshold by more than this. Scores likewise: a site is out of the running only when it is short by more.
+    private const double DotMargin = 1e-12;
+    private const double ScoreMargin = 1e-9;
+
+    private void Search(SiteTier? tier, FleetState state, ref Scan scan)
+    {
+        var index = _index!;
+        var free = state.NodeFree;
+        var nodes = index.Nodes;
+        scan.Indexed = true;
+        for (var t = 0; t < 3; t++)
+        {
+            var tierT = (SiteTier)t;
+            scan.RoomBound[t] = index.Roots[t] >= 0 ? RoomBound(free, index.Roots[t], in nodes[index.Roots[t]], ref scan) : double.NegativeInfinity;
+            scan.PruneDot[t] = double.NegativeInfinity;
+            var budget = scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tierT);
+            // Beyond this distance (plus a relative 1e-9, for rounding) every site's latency score is exactly 0.
+            var km = (budget - _model.OverheadMs(tierT)) * _model.FiberKmPerMsRtt / _model.RouteFactor * (1 + 1e-9);
+            scan.ZeroDot[t] = km <= 0 ? double.PositiveInfinity : km / GeoPoint.EarthRadiusKm >= Math.PI ? double.NegativeInfinity : Math.Cos(km / GeoPoint.EarthRadiusKm);
+        }
+
+        var heap = NodeHeap.Rent(nodes.Length);
+        for (var t = 0; t < 3; t++)
+        {
+            if ((tier is null || (int)tier == t) && index.Roots[t] is >= 0 and var root)
+            {
+                heap.Push(root, SiteIndex.Bound(in nodes[root], scan.Ux, scan.Uy, scan.Uz));
+            }
+        }
+
+        while (heap.TryPop(out var n, out var bound))
+        {
+            ref readonly var node = ref nodes[n];
+            var nodeRoom = RoomBound(free, n, in node, ref scan);
+            if (!Needed(bound, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), nodeRoom, ref scan))
+            {
+                continue;
+            }
+
+            if (node.Left < 0)
+            {
+                for (var i = node.Start; i < node.End; i++)
+                {
+                    var s = index.Order[i];
+                    var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
+                    if (Needed(dot, in node, scan.Mask.Allows(_country[s]), nodeRoom, ref scan))
+                    {
+                        Visit(s, dot, ref scan);
+                    }
+                }
+
+                continue;
+            }
+
+            foreach (var child in (ReadOnlySpan<int>)[node.Left, node.Right])
+            {
+                ref readonly var childNode = ref nodes[child];
+                var childBound = SiteIndex.Bound(in childNode, scan.Ux, scan.Uy, scan.Uz);
+                if (Needed(childBound, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), RoomBound(free, child, in childNode, ref scan), ref scan))
+                {
+                    heap.Push(child, childBound);
+                }
+            }
+        }
+    }
+
+    // The most room a host of the node can keep after placement, per resource (free − size) ÷ capacity with the node's
+    // most free and least capacity — over uniform hosts the very division each host's room is, so never below it.
+    private static double RoomBound(long[] free, int n, in SiteIndex.Node node, ref Scan scan)
+    {
+        var at = 3 * n;
+        if (free[at] == long.MinValue)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var capacity = node.MinCapacity;
+        var size = scan.Size;
+        return Math.Min((double)(free[at] - size.VCpu) / capacity.VCpu, Math.Min((double)(free[at + 1] - size.RamMiB) / capacity.RamMiB, (double)(free[at + 2] - size.DiskGiB) / capacity.DiskGiB));
+    }
+
+    // Whether a site of the node as near as `d` could beat the best score. Where every latency score is 0 (beyond the
+    // tier's budget) and the node's hosts are uniform, the bound is computed as the score itself is, so it is compared
+    // exactly, ties going by site id: thousands of equally empty far hosts need not all be visited to find the lowest id.
+    private bool MayBeat(double d, in SiteIndex.Node node, double room, ref Scan scan)
+    {
+        var w = scan.LatencyWeight;
+        var tier = node.Tier;
+        if (w <= 0 || d < scan.ZeroDot[(int)tier])
+        {
+            var bound = (1 - w) * room;
+            return node.Uniform
+                ? bound > scan.BestScore || (bound == scan.BestScore && node.MinRank < _rank[scan.Best])
+                : bound >= scan.BestScore - ScoreMargin;
+        }
+
+        var target = scan.BestScore - ScoreMargin;
+        var rest = (1 - w) * room;
+        if (rest >= target)
+        {
+            return true;
+        }
+
+        var rtt = _model.EstimateRttMs(Math.Acos(Math.Clamp(d, -1, 1)) * GeoPoint.EarthRadiusKm, tier);
+        return (w * Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tier))), 0, 1)) + rest >= target;
+    }
+
+    // Whether a site, or a node whose sites' dot products are at most `bound`, could change anything the answer reports:
+    // the nearest rejected sites, the nearest site (and whether any is in reach, for the errors), the nearest allowed site,
+    // the best score (or, while no site is viable, the count of eligible sites), the preferred (nearest eligible) site.
+    private bool Needed(double bound, in SiteIndex.Node node, bool mayBeAllowed, double room, ref Scan scan)
+    {
+        var tier = node.Tier;
+        var d = bound + DotMargin;
+        var explain = scan.RejectedSites.Length;
+        if (explain > 0 && (scan.RejectCount < explain || d >= scan.RejectedDots[explain - 1]))
+        {
+            return true;
+        }
+
+        if (scan.Nearest < 0 || d >= scan.NearestDot)
+        {
+            return true;
+        }
+
+        var inReach = d >= scan.MinDot[(int)tier];
+        if (inReach && scan.LatencyCount == 0)
+        {
+            return true;
+        }
+
+        if (!mayBeAllowed)
+        {
+            return false;
+        }
+
+        if (scan.HasResidency && (scan.NearestAllowed < 0 || d >= scan.NearestAllowedDot))
+        {
+            return true;
+        }
+
+        return inReach && (scan.Best < 0 || scan.Preferred < 0 || d >= scan.PreferredDot || (d >= scan.PruneDot[(int)tier] && MayBeat(d, in node, room, ref scan)));
+    }
+
+    // A new best score: per tier, the dot product below which a site cannot reach it. A site's score is at most
+    // weight × latency score (which falls with distance) + (1 − weight) × the room bound; penalties only lower it.
+    // The tier's room bound is its root's, so this is the cheap test; MayBeat then applies the node's own.
+    private void Tighten(ref Scan scan)
+    {
+        var target = scan.BestScore - ScoreMargin;
+        var w = scan.LatencyWeight;
+        for (var t = 0; t < 3; t++)
+        {
+            var room = scan.RoomBound[t];
+            double prune;
+            if (w <= 0)
+            {
+                prune = room < target ? double.PositiveInfinity : double.NegativeInfinity;
+            }
+            else
+            {
+                // The latency score a site must exceed to reach the target; then the distance beyond which it cannot.
+                var needed = (target - ((1 - w) * room)) / w;
+                if (needed > 1)
+                {
+                    prune = double.PositiveInfinity;
+                }
+                else if (needed <= 0)
+                {
+                    prune = double.NegativeInfinity;
+                }
+                else
+                {
+                    var tierT = (SiteTier)t;
+                    var budget = scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tierT);
+                    var km = ((budget * (1 - needed)) - _model.OverheadMs(tierT)) * _model.FiberKmPerMsRtt / _model.RouteFactor;
+                    var angle = km / GeoPoint.EarthRadiusKm;
+                    prune = km < 0 ? double.PositiveInfinity : angle >= Math.PI ? double.NegativeInfinity : Math.Cos(angle);
+                }
+            }
+
+            scan.PruneDot[t] = prune;
+        }
+    }
+
+    /// <summary>A max-heap of index nodes by their bound; one per thread, reused, so a search allocates nothing.</summary>
+    private sealed class NodeHeap
+    {
+        [ThreadStatic]
+        private static NodeHeap? t_heap;
+
+        private int[] _nodes;
+        private double[] _bounds;
+        private int _count;
+
+        private NodeHeap(int capacity) => (_nodes, _bounds) = (new int[capacity], new double[capacity]);
+
+        // Each node is pushed at most once per search, so the index's node count is enough.
+        public static NodeHeap Rent(int capacity)
+        {
+            var heap = t_heap;
+            if (heap is null || heap._nodes.Length < capacity)
+            {
+                t_heap = heap = new NodeHeap(Math.Max(capacity, 16));
+            }
+
+            heap._count = 0;
+            return heap;
+        }
+
+        public void Push(int node, double bound)
+        {
+            var i = _count++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (_bounds[parent] >= bound)
+                {
+                    break;
+                }
+
+                _nodes[i] = _nodes[parent];
+                _bounds[i] = _bounds[parent];
+                i = parent;
+            }
+
+            _nodes[i] = node;
+            _bounds[i] = bound;
+        }
+
+        public bool TryPop(out int node, out double bound)
+        {
+            if (_count == 0)
+            {
+                (node, bound) = (-1, 0);
+                return false;
+            }
+
+            (node, bound) = (_nodes[0], _bounds[0]);
+            var last = --_count;
+            var (lastNode, lastBound) = (_nodes[last], _bounds[last]);
+            var i = 0;
+            while (true)
+            {
+                var child = (2 * i) + 1;
+                if (child >= last)
+                {
+                    break;
+                }
+
+                if (child + 1 < last && _bounds[child + 1] > _bounds[child])
+                {
+                    child++;
+                }
+
+                if (_bounds[child] <= lastBound)
+                {
+                    break;
+                }
+
+                _nodes[i] = _nodes[child];
+                _bounds[i] = _bounds[child];
+                i = child;
+            }
+
+            _nodes[i] = lastNode;
+            _bounds[i] = lastBound;
+            return true;
+        }
+    }
+}

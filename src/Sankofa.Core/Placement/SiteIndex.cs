@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using Sankofa.Core.Topology;
+
+namespace Sankofa.Core.Placement;
+
+/// <summary>
+/// The catalog's sites of each tier in a k-d tree over their unit vectors: boxes split at the median of the widest axis
+/// down to leaves of a few sites, each node with its countries. One per catalog, shared by its engines and fleet states
+/// (a <see cref="FleetState"/> keeps, per node, the most its hosts have free, so placement can bound a score by it).
+/// </summary>
+internal sealed class SiteIndex
+{
+    private const int LeafSize = 8;
+
+    private static readonly ConditionalWeakTable<SiteCatalog, SiteIndex> Indexes = [];
+
+    private readonly List<Node> _nodes = [];
+    private readonly List<int> _parents = [];
+    private readonly double[] _x;
+    private readonly double[] _y;
+    private readonly double[] _z;
+
+    private SiteIndex(SiteCatalog catalog)
+    {
+        var sites = catalog.Sites;
+        var n = sites.Count;
+        (_x, _y, _z) = (new double[n], new double[n], new double[n]);
+        var country = new int[n];
+        for (var s = 0; s < n; s++)
+        {
+            (_x[s], _y[s], _z[s]) = PlacementEngine.UnitVector(sites[s].Location);
+            country[s] = PlacementEngine.CountryIndex[sites[s].Jurisdiction];
+        }
+
+        var byId = Enumerable.Range(0, n).OrderBy(s => sites[s].Id, StringComparer.Ordinal).ToArray();
+        var rank = new int[n];
+        for (var r = 0; r < n; r++)
+        {
+            rank[byId[r]] = r;
+        }
+
+        Order = new int[n];
+        LeafOf = new int[n];
+        var next = 0;
+        foreach (var tier in Enum.GetValues<SiteTier>())
+        {
+            var first = next;
+            for (var s = 0; s < n; s++)
+            {
+                if (sites[s].Tier == tier)
+                {
+                    Order[next++] = s;
+                }
+            }
+
+            Roots[(int)tier] = next > first ? Build(first, next, tier, -1, country, rank, sites) : -1;
+        }
+
+        Nodes = [.. _nodes];
+        Parents = [.. _parents];
+        (X, Y, Z) = (new double[n], new double[n], new double[n]);
+        for (var i = 0; i < n; i++)
+        {
+            (X[i], Y[i], Z[i]) = (_x[Order[i]], _y[Order[i]], _z[Order[i]]);
+        }
+
+        for (var node = 0; node < Nodes.Length; node++)
+        {
+            if (Nodes[node].Left < 0)
+            {
+                for (var i = Nodes[node].Start; i < Nodes[node].End; i++)
+                {
+                    LeafOf[Order[i]] = node;
+                }
+            }
+        }
+    }
+
+    /// <summary>The nodes of every tier's tree; a parent comes before its children.</summary>
+    public Node[] Nodes { get; }
+
+    /// <summary>Per node, its parent, or −1 for a root.</summary>
+    public int[] Parents { get; }
+
+    /// <summary>Per tier, its tree's root, or −1 when the tier has no sites.</summary>
+    public int[] Roots { get; } = new int[3];
+
+    /// <summary>Sites in leaf order: a leaf holds <c>Order[Start..End]</c>.</summary>
+    public int[] Order { get; }
+
+    /// <summary>Per site (catalog position), the leaf holding it.</summary>
+    public int[] LeafOf { get; }
+
+    /// <summary>Unit vectors in leaf order (copies of the engine's, so a leaf is read sequentially).</summary>
+    public double[] X { get; }
+
+    /// <summary>See <see cref="X"/>.</summary>
+    public double[] Y { get; }
+
+    /// <summary>See <see cref="X"/>.</summary>
+    public double[] Z { get; }
+
+    /// <summary>The catalog's index, built on first use.</summary>
+    public static SiteIndex For(SiteCatalog catalog) => Indexes.GetValue(catalog, c => new SiteIndex(c));
+
+    /// <summary>An upper bound on the dot product of <c>(ux, uy, uz)</c> with any site in the node's box.</summary>
+    public static double Bound(in Node node, double ux, double uy, double uz) =>
+        Math.Max(ux * node.MinX, ux * node.MaxX) + Math.Max(uy * node.MinY, uy * node.MaxY) + Math.Max(uz * node.MinZ, uz * node.MaxZ);
+
+    private int Build(int lo, int hi, SiteTier tier, int parent, int[] country, int[] rank, IReadOnlyList<Site> sites)
+    {
+        var node = new Node
+        {
+            MinX = double.PositiveInfinity, MinY = double.PositiveInfinity, MinZ = double.PositiveInfinity,
+            MaxX = double.NegativeInfinity, MaxY = double.NegativeInfinity, MaxZ = double.NegativeInfinity,
+            Tier = tier, Left = -1, Right = -1, Start = lo, End = hi, MinRank = int.MaxValue,
+            MinCapacity = new ComputeResources(int.MaxValue, long.MaxValue, long.MaxValue),
+            Uniform = true,
+        };
+        var countries = new PlacementEngine.JurisdictionMask.Builder();
+        for (var i = lo; i < hi; i++)
+        {
+            var s = Order[i];
+            node.MinRank = Math.Min(node.MinRank, rank[s]);
+            foreach (var host in sites[s].Hosts)
+            {
+                var (min, c) = (node.MinCapacity, host.Capacity);
+                node.Uniform &= i == lo && host == sites[s].Hosts[0] ? true : c == min;
+                node.MinCapacity = new ComputeResources(Math.Min(min.VCpu, c.VCpu), Math.Min(min.RamMiB, c.RamMiB), Math.Min(min.DiskGiB, c.DiskGiB));
+            }
+
+            (node.MinX, node.MaxX) = (Math.Min(node.MinX, _x[s]), Math.Max(node.MaxX, _x[s]));
+            (node.MinY, node.MaxY) = (Math.Min(node.MinY, _y[s]), Math.Max(node.MaxY, _y[s]));
+            (node.MinZ, node.MaxZ) = (Math.Min(node.MinZ, _z[s]), Math.Max(node.MaxZ, _z[s]));
+            countries.Add(country[s]);
+        }
+
+        node.Countries = countries.Build();
+        var index = _nodes.Count;
+        _nodes.Add(node);
+        _parents.Add(parent);
+        if (hi - lo <= LeafSize)
+        {
+            return index;
+        }
+
+        // Split at the median of the widest axis; equal coordinates go by catalog position, so the tree is deterministic.
+        var (dx, dy, dz) = (node.MaxX - node.MinX, node.MaxY - node.MinY, node.MaxZ - node.MinZ);
+        var axis = dx >= dy && dx >= dz ? _x : dy >= dz ? _y : _z;
+        Array.Sort(Order, lo, hi - lo, Comparer<int>.Create((a, b) => axis[a] != axis[b] ? axis[a].CompareTo(axis[b]) : a.CompareTo(b)));
+        var mid = (lo + hi) / 2;
+        node.Left = Build(lo, mid, tier, index, country, rank, sites);
+        node.Right = Build(mid, hi, tier, index, country, rank, sites);
+        _nodes[index] = node;
+        return index;
+    }
+
+    /// <summary>A box of sites of one tier: a leaf (<see cref="Left"/> −1) or two children.</summary>
+    internal struct Node
+    {
+        public double MinX;
+        public double MaxX;
+        public double MinY;
+        public double MaxY;
+        public double MinZ;
+        public double MaxZ;
+        public PlacementEngine.JurisdictionMask Countries;
+
+        // The lowest site-id rank in the node: a site tying with the best wins only with a lower one.
+        public int MinRank;
+
+        // The smallest vCPU, RAM and disk of its hosts, and whether every host has the same: then the room bound is
+        // computed exactly as a host's room is, and can be compared with the best score without a margin.
+        public ComputeResources MinCapacity;
+        public bool Uniform;
+
+        public int Left;
+        public int Right;
+        public int Start;
+        public int End;
+        public SiteTier Tier;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using Sankofa.Core.Placement;
+using Sankofa.Core.Topology;
+using Sankofa.TestSupport.Topology;
+
+namespace Sankofa.Core.Tests.Placement;
+
+// The index must change nothing but the cost: on a large catalog, every decision, error and rejected candidate is the
+// one the full scan (every site visited in id order) gives, while the fleet changes under it.
+public class SpatialIndexTests
+{
+    private static readonly Lazy<SiteCatalog> Large = new(() => ScaledCatalog.Create(3_250));
+
+    [Fact]
+    public void On_3250_sites_the_index_decides_exactly_as_the_full_scan_while_the_fleet_changes()
+    {
+        var catalog = Large.Value;
+        Assert.Equal((130, 620, 2_500), (catalog.Count(SiteTier.Core), catalog.Count(SiteTier.Regional), catalog.Count(SiteTier.Edge)));
+
+        var differences = Compare(catalog, new PlacementOptions(), requests: 3_000, seed: 1);
+
+        Assert.Empty(differences);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.25, 5)]   // room alone decides: the latency bound never prunes
+    [InlineData(1.0, 0.25, 5)]   // latency alone decides
+    [InlineData(0.7, 0.0, 0)]    // no penalty, nothing explained
+    [InlineData(0.7, 0.25, 64)]  // the most rejected candidates explained
+    public void The_index_agrees_with_the_full_scan_under_other_weights_and_explanations(double latencyWeight, double penalty, int explain)
+    {
+        var options = new PlacementOptions { LatencyWeight = latencyWeight, DegradedPenalty = penalty, RejectedToExplain = explain };
+
+        var differences = Compare(Large.Value, options, requests: 600, seed: 2);
+
+        Assert.Empty(differences);
+    }
+
+    [Fact]
+    public void The_same_results_hold_on_the_default_catalog()
+    {
+        Assert.Empty(Compare(SiteCatalog.Default, new PlacementOptions(), requests: 2_000, seed: 3));
+    }
+
+    // Places seeded requests with both engines against one fleet (some committed, sites and hosts going down, degraded,
+    // failed over and back, VMs released); returns every request where the two answers differ in anything a caller sees.
+    private static List<string> Compare(SiteCatalog catalog, PlacementOptions options, int requests, int seed)
+    {
+        var indexed = new PlacementEngine(catalog, options);
+        var reference = new PlacementEngine(catalog, options, fullScan: true);
+        var state = new FleetState(catalog);
+        var random = new Random(seed);
+        var sites = catalog.Sites;
+        var countries = sites.Select(s => s.Jurisdiction).Distinct().Order(StringComparer.Ordinal).ToArray();
+        foreach (var site in sites)
+        {
+            var roll = random.NextDouble();
+            state.SetSiteStatus(site.Id, roll < 0.04 ? SiteStatus.Down : roll < 0.07 ? SiteStatus.Degraded : SiteStatus.Up);
+            foreach (var host in site.Hosts)
+            {
+                var hostRoll = random.NextDouble();
+                state.SetHostStatus(host.Id, hostRoll < 0.03 ? SiteStatus.Down : hostRoll < 0.06 ? SiteStatus.Degraded : SiteStatus.Up);
+                // Every other host empty or full to the unit, so that equal scores (decided by site id) are common.
+                var share = random.Next(3) switch { 0 => 0, 1 => 1, _ => random.NextDouble() * 0.9 };
+                state.Allocate(host.Id, new ComputeResources((int)(host.Capacity.VCpu * share), (long)(host.Capacity.RamMiB * share), (long)(host.Capacity.DiskGiB * share)), "g" + random.Next(20), "t" + random.Next(2));
+            }
+        }
+
+        var committed = new List<(PlacementDecision Decision, PlacementRequest Request)>();
+        var differences = new List<string>();
+        for (var i = 0; i < requests; i++)
+        {
+            var request = Request(random, catalog, countries);
+            var expected = Describe(reference.Place(request, state));
+            var actual = indexed.Place(request, state);
+            if (Describe(actual) != expected)
+            {
+                differences.Add($"request {i} {request}:\n  index: {Describe(actual)}\n  scan:  {expected}");
+            }
+
+            if (actual.Decision is { } decision && random.Next(3) == 0)
+            {
+                state.Commit(decision, request);
+                committed.Add((decision, request));
+            }
+
+            Change(random, catalog, state, committed);
+        }
+
+        return differences;
+    }
+
+    private static PlacementRequest Request(Random random, SiteCatalog catalog, string[] countries)
+    {
+        var near = catalog.Sites[random.Next(catalog.Sites.Count)];
+        var kind = random.NextDouble();
+        GeoPoint? location = kind < 0.7
+            ? new GeoPoint(Math.Clamp(near.Location.Latitude + ((random.NextDouble() - 0.5) * 6), -90, 90), Math.Clamp(near.Location.Longitude + ((random.NextDouble() - 0.5) * 6), -180, 180))
+            : kind < 0.93 ? new GeoPoint((random.NextDouble() * 180) - 90, (random.NextDouble() * 360) - 180)
+            : kind < 0.96 ? near.Location : null;
+        SiteTier? tier = random.Next(4) is var t && t < 3 ? (SiteTier)t : null;
+        double? target = location is null ? null : random.Next(4) switch
+        {
+            0 => null,
+            1 => LatencyModel.TierObjectiveMs(tier ?? SiteTier.Regional),
+            2 => 1 + (random.NextDouble() * 30),
+            _ => random.NextDouble() * 300 + 0.5,
+        };
+        string[]? residency = random.Next(3) switch
+        {
+            0 => [near.Jurisdiction],
+            1 => [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => countries[random.Next(countries.Length)])],
+            _ => null,
+        };
+        var size = random.Next(5) == 0
+            ? new ComputeResources(random.Next(1, 129), 1024L * random.Next(1, 1025), 10L * random.Next(1, 3001))
+            : new ComputeResources(random.Next(1, 17), 1024L * random.Next(1, 65), 10L * random.Next(1, 51));
+        Dictionary<string, string>? refused = null;
+        if (random.Next(10) == 0)
+        {
+            refused = catalog.Sites.Where(s => s.Location.DistanceKmTo(near.Location) < 600).SelectMany(s => s.Hosts)
+                .Where(_ => random.Next(2) == 0).ToDictionary(h => h.Id, h => "custody gap on " + h.Id);
+        }
+
+        return new PlacementRequest(size, tier, location, target, residency, random.Next(5) < 2 ? "g" + random.Next(20) : null,
+            random.Next(2) == 0 ? AntiAffinityScope.Host : AntiAffinityScope.Site, "t" + random.Next(2), refused);
+    }
+
+    // What the index keeps per node must follow every kind of change of the fleet.
+    private static void Change(Random random, SiteCatalog catalog, FleetState state, List<(PlacementDecision Decision, PlacementRequest Request)> committed)
+    {
+        var site = catalog.Sites[random.Next(catalog.Sites.Count)];
+        switch (random.Next(12))
+        {
+            case 0:
+                state.SetSiteStatus(site.Id, (SiteStatus)random.Next(3));
+                break;
+            case 1:
+                state.SetHostStatus(site.Hosts[random.Next(site.Hosts.Count)].Id, (SiteStatus)random.Next(3));
+                break;
+            case 2:
+                state.SetFailover(site.Id, random.Next(2) == 0 ? null : catalog.Sites[random.Next(catalog.Sites.Count)].Id);
+                break;
+            case 3 when committed.Count > 0:
+                var (decision, request) = committed[random.Next(committed.Count)];
+                committed.Remove((decision, request));
+                state.Release(decision.Host.Id, request.Size, request.AntiAffinityGroup, request.TenantId);
+                break;
+        }
+    }
+
+    // Everything a caller sees of a result, numbers at full precision.
+    private static string Describe(PlacementResult result)
+    {
+        var text = new StringBuilder(result.ToString());
+        if (result.Decision is { } d)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" | km {d.DistanceKm:R} rtt {d.EstimatedRttMs:R} score {d.Score:R} free {d.FreeAfter} failover {d.Failover}");
+        }
+        else
+        {
+            text.Append(" | fields ").AppendJoin(",", result.Error!.Fields);
+        }
+
+        foreach (var r in result.Decision?.Rejected ?? result.Error!.Rejected)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" | {r.Site.Id} {r.Reason} {r.DistanceKm:R} {r.EstimatedRttMs:R} {r.Detail}");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Options;
 using Sankofa.Core.Audit;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Audit;
 
@@ -41,23 +41,10 @@ public sealed class AuditPageResult(AuditEntryPage page) : IResult, IStatusCodeH
     public int? StatusCode => StatusCodes.Status200OK;
 
     /// <inheritdoc />
-    public string ContentType => "application/json; charset=utf-8";
+    public string ContentType => JsonBody.ContentType;
 
     /// <inheritdoc />
-    public async Task ExecuteAsync(HttpContext httpContext)
-    {
-        ArgumentNullException.ThrowIfNull(httpContext);
-        var options = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentType;
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
-        {
-            Write(writer, page);
-        }
-
-        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
-    }
+    public Task ExecuteAsync(HttpContext httpContext) => JsonBody.WriteAsync(httpContext, page, Write);
 
     /// <summary>Writes the page as <see cref="AuditPageResponse"/> serializes (camelCase, nulls written, no batch per entry).</summary>
     internal static void Write(Utf8JsonWriter writer, AuditEntryPage page)

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Options;
 using Sankofa.Core.Hardware;
+using Sankofa.Server.Hosting;
 
 namespace Sankofa.Server.Hardware;
 
@@ -50,23 +50,10 @@ public sealed class ProvenanceResult(Provenance provenance) : IResult, IStatusCo
     public int? StatusCode => StatusCodes.Status200OK;
 
     /// <inheritdoc />
-    public string ContentType => "application/json; charset=utf-8";
+    public string ContentType => JsonBody.ContentType;
 
     /// <inheritdoc />
-    public async Task ExecuteAsync(HttpContext httpContext)
-    {
-        ArgumentNullException.ThrowIfNull(httpContext);
-        var options = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentType;
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
-        {
-            Write(writer, provenance);
-        }
-
-        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
-    }
+    public Task ExecuteAsync(HttpContext httpContext) => JsonBody.WriteAsync(httpContext, provenance, Write);
 
     /// <summary>Writes the provenance as <see cref="ProvenanceResponse"/> serializes (camelCase, nulls written).</summary>
     internal static void Write(Utf8JsonWriter writer, Provenance provenance)

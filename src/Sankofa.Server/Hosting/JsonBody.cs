@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Sankofa.Server.Hosting;
+
+/// <summary>
+/// Answers written field by field straight to the response body with the API's JSON encoder: no response records and
+/// no array of the whole answer, for the large answers whose records cost more than writing them (audit pages,
+/// provenance).
+/// </summary>
+internal static class JsonBody
+{
+    /// <summary>The content type of every such answer.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>Answers 200 with <paramref name="value"/> as <paramref name="write"/> writes it, then flushes.</summary>
+    public static async Task WriteAsync<T>(HttpContext httpContext, T value, Action<Utf8JsonWriter, T> write)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var options = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentType;
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
+        {
+            write(writer, value);
+        }
+
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+}

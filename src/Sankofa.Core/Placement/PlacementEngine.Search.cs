@@ -29,17 +29,18 @@ public sealed partial class PlacementEngine
             scan.ZeroDot[t] = km <= 0 ? double.PositiveInfinity : km / GeoPoint.EarthRadiusKm >= Math.PI ? double.NegativeInfinity : Math.Cos(km / GeoPoint.EarthRadiusKm);
         }
 
-        var heap = NodeHeap.Rent(nodes.Length);
+        var open = RentOpen();
         for (var t = 0; t < 3; t++)
         {
             if ((tier is null || (int)tier == t) && index.Roots[t] is >= 0 and var root)
             {
-                heap.Push(root, SiteIndex.Bound(in nodes[root], scan.Ux, scan.Uy, scan.Uz));
+                open.Enqueue(root, -SiteIndex.Bound(in nodes[root], scan.Ux, scan.Uy, scan.Uz));
             }
         }
 
-        while (heap.TryPop(out var n, out var bound))
+        while (open.TryDequeue(out var n, out var negated))
         {
+            var bound = -negated;
             ref readonly var node = ref nodes[n];
             var nodeRoom = RoomBound(free, n, in node, ref scan);
             if (!Needed(bound, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), nodeRoom, ref scan))
@@ -68,7 +69,7 @@ public sealed partial class PlacementEngine
                 var childBound = SiteIndex.Bound(in childNode, scan.Ux, scan.Uy, scan.Uz);
                 if (Needed(childBound, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), RoomBound(free, child, in childNode, ref scan), ref scan))
                 {
-                    heap.Push(child, childBound);
+                    open.Enqueue(child, -childBound);
                 }
             }
         }
@@ -193,89 +194,15 @@ public sealed partial class PlacementEngine
         }
     }
 
-    /// <summary>A max-heap of index nodes by their bound; one per thread, reused, so a search allocates nothing.</summary>
-    private sealed class NodeHeap
+    // Index nodes to open, the largest bound (cosine to the user) first: PriorityQueue is a min-heap, so by the negated
+    // bound. One per thread, emptied and reused, so a search allocates nothing once it has grown.
+    [ThreadStatic]
+    private static PriorityQueue<int, double>? t_open;
+
+    private static PriorityQueue<int, double> RentOpen()
     {
-        [ThreadStatic]
-        private static NodeHeap? t_heap;
-
-        private int[] _nodes;
-        private double[] _bounds;
-        private int _count;
-
-        private NodeHeap(int capacity) => (_nodes, _bounds) = (new int[capacity], new double[capacity]);
-
-        // Each node is pushed at most once per search, so the index's node count is enough.
-        public static NodeHeap Rent(int capacity)
-        {
-            var heap = t_heap;
-            if (heap is null || heap._nodes.Length < capacity)
-            {
-                t_heap = heap = new NodeHeap(Math.Max(capacity, 16));
-            }
-
-            heap._count = 0;
-            return heap;
-        }
-
-        public void Push(int node, double bound)
-        {
-            var i = _count++;
-            while (i > 0)
-            {
-                var parent = (i - 1) >> 1;
-                if (_bounds[parent] >= bound)
-                {
-                    break;
-                }
-
-                _nodes[i] = _nodes[parent];
-                _bounds[i] = _bounds[parent];
-                i = parent;
-            }
-
-            _nodes[i] = node;
-            _bounds[i] = bound;
-        }
-
-        public bool TryPop(out int node, out double bound)
-        {
-            if (_count == 0)
-            {
-                (node, bound) = (-1, 0);
-                return false;
-            }
-
-            (node, bound) = (_nodes[0], _bounds[0]);
-            var last = --_count;
-            var (lastNode, lastBound) = (_nodes[last], _bounds[last]);
-            var i = 0;
-            while (true)
-            {
-                var child = (2 * i) + 1;
-                if (child >= last)
-                {
-                    break;
-                }
-
-                if (child + 1 < last && _bounds[child + 1] > _bounds[child])
-                {
-                    child++;
-                }
-
-                if (_bounds[child] <= lastBound)
-                {
-                    break;
-                }
-
-                _nodes[i] = _nodes[child];
-                _bounds[i] = _bounds[child];
-                i = child;
-            }
-
-            _nodes[i] = lastNode;
-            _bounds[i] = lastBound;
-            return true;
-        }
+        var open = t_open ??= new PriorityQueue<int, double>();
+        open.Clear();
+        return open;
     }
 }

@@ -22,4 +22,11 @@ internal static class CliConfig
         var (token, expiresAt) = await AdminToken.RequestAsync(server);
         CliCredentials.Save(server, new StoredTokens(token, null, expiresAt));
     }
+
+    /// <summary>
+    /// Drops what the CLI keeps for <paramref name="server"/>, for tests that use the CLI without signing in: a test
+    /// server can get the port an earlier test's server had, and must not be sent that server's token (it answers
+    /// 401 "Invalid token" even where no token is needed).
+    /// </summary>
+    public static void Forget(Uri server) => CliCredentials.Save(server, null);
 }

@@ -29,6 +29,7 @@ public sealed class GovCommandTests : IAsyncLifetime
             ["Ledger:Board:Threshold"] = "1",
             ["Ledger:Board:Delay"] = "00:00:00",
         });
+        CliConfig.Forget(h.Server.Address);
         await File.WriteAllTextAsync(_keyFile, "0x" + _members[0].GetPrivateKey().TrimStart('0', 'x').PadLeft(64, '0'));
         File.SetUnixFileMode(_keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }

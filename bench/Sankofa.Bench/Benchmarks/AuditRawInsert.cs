@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Sankofa.Core.Audit;
-using SQLitePCL;
+using Sankofa.Data.Audit;
 
 namespace Sankofa.Bench.Benchmarks;
 
@@ -80,44 +80,29 @@ internal sealed class AuditRawInsert : IDisposable
     }
 
     /// <summary>
-    /// The same as <see cref="InsertEntries"/> below ADO.NET: SQLite's own C API (prepare once, bind by position, step, reset),
-    /// which is as fast as SQLite takes rows from any caller.
+    /// The same as <see cref="InsertEntries"/> below ADO.NET: SQLite's own C API (prepare once, bind by position, step,
+    /// reset) through the store's own <see cref="SqliteRowWriter"/>, which is as fast as SQLite takes rows from any caller.
     /// </summary>
     public TimeSpan InsertEntriesNative(IReadOnlyList<NewAuditEntry> rows)
     {
         var clock = Stopwatch.StartNew();
-        var db = connection.Handle!;
-        Check(raw.sqlite3_exec(db, "BEGIN IMMEDIATE"), db);
-        Check(raw.sqlite3_prepare_v2(db, "INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES (?, ?, ?, ?, ?, ?)", out var statement), db);
-        using (statement)
+        using var tx = connection.BeginTransaction();
+        using (var insert = new SqliteRowWriter(connection, "INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash) VALUES (?, ?, ?, ?, ?, ?)"))
         {
             foreach (var row in rows)
             {
-                raw.sqlite3_bind_int64(statement, 1, row.Time.ToUnixTimeMilliseconds());
-                raw.sqlite3_bind_text(statement, 2, row.Actor);
-                raw.sqlite3_bind_text(statement, 3, row.Action);
-                raw.sqlite3_bind_text(statement, 4, row.Subject);
-                raw.sqlite3_bind_text(statement, 5, row.Payload);
-                raw.sqlite3_bind_blob(statement, 6, row.PayloadHash);
-                if (raw.sqlite3_step(statement) != raw.SQLITE_DONE)
-                {
-                    throw new InvalidOperationException(raw.sqlite3_errmsg(db).utf8_to_string());
-                }
-
-                raw.sqlite3_reset(statement);
+                insert.Bind(1, row.Time.ToUnixTimeMilliseconds());
+                insert.Bind(2, row.Actor);
+                insert.Bind(3, row.Action);
+                insert.Bind(4, row.Subject);
+                insert.Bind(5, row.Payload);
+                insert.Bind(6, row.PayloadHash);
+                insert.Step();
             }
         }
 
-        Check(raw.sqlite3_exec(db, "COMMIT"), db);
+        tx.Commit();
         return clock.Elapsed;
-    }
-
-    private static void Check(int code, sqlite3 db)
-    {
-        if (code != raw.SQLITE_OK)
-        {
-            throw new InvalidOperationException(raw.sqlite3_errmsg(db).utf8_to_string());
-        }
     }
 
     /// <summary>Inserts the seals of <paramref name="sealedEntries"/> as audit_seals rows in one transaction; returns the time it took.</summary>

@@ -42,8 +42,9 @@ internal sealed class AuditSealRow
 }
 
 /// <summary>
-/// Table row of the sealer's queue: one per entry not sealed yet, added by a database trigger on every insert into
-/// <c>audit_entries</c> (whoever writes the entry) and deleted by the sealer in the transaction that seals it.
+/// Table row of the sealer's queue on PostgreSQL: one per entry not sealed yet, added by a database trigger on every
+/// insert into <c>audit_entries</c> (whoever writes the entry) and deleted by the sealer in the transaction that seals
+/// it. SQLite needs no queue (its entries commit in id order) and keeps this table empty.
 /// </summary>
 internal sealed class AuditUnsealedRow
 {

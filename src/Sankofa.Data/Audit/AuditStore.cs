@@ -138,7 +138,11 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         }
 
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await DequeueAsync(db, tx.GetDbTransaction(), postgres, unsealed, cancellationToken).ConfigureAwait(false);
+        if (postgres)
+        {
+            await DequeuePostgresAsync(db, tx.GetDbTransaction(), unsealed, cancellationToken).ConfigureAwait(false);
+        }
+
         db.AuditBatches.AddRange(batches.Select(b => new AuditBatchRow
         {
             Id = b.Id,
@@ -153,19 +157,25 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     }
 
     /// <summary>
-    /// SQLite: the first waiting entries in id order, only what the hash needs (the payloads stay on disk). SQLite joins
-    /// the queue to the entries by primary key, one look-up per queued id.
+    /// SQLite: the first waiting entries in id order, only what the hash needs (the payloads stay on disk). SQLite has one
+    /// writer at a time and <c>audit_entries</c> ids only grow, so entries commit in id order and the sealer seals them in
+    /// that order: the waiting ones are exactly those after the last entry sealed, a range of the primary key. (Until
+    /// migration AuditSqliteNoQueue a trigger queued every entry in <c>audit_unsealed</c>, a row written and deleted per
+    /// entry; PostgreSQL keeps that queue, since its ids are taken before commit and commit out of order.)
     /// </summary>
     private static async Task<List<AuditEntry>> ReadWaitingAsync(SankofaDbContext db, int limit, CancellationToken cancellationToken)
     {
-        var waiting = await db.AuditUnsealed.OrderBy(u => u.EntryId).Take(limit)
-            .Join(db.AuditEntries, u => u.EntryId, e => e.Id, (u, e) => new { e.Id, e.TimeMs, e.Actor, e.Action, e.Subject, e.PayloadHash })
+        var waiting = await WaitingSqlite(db).OrderBy(e => e.Id).Take(limit)
+            .Select(e => new { e.Id, e.TimeMs, e.Actor, e.Action, e.Subject, e.PayloadHash })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        waiting.Sort((a, b) => a.Id.CompareTo(b.Id));
         return waiting
             .Select(e => new AuditEntry(e.Id, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), e.Actor, e.Action, e.Subject, e.PayloadHash, null, null))
             .ToList();
     }
+
+    /// <summary>SQLite's waiting entries: those after the last entry sealed (see <see cref="ReadWaitingAsync"/>).</summary>
+    private static IQueryable<AuditEntryRow> WaitingSqlite(SankofaDbContext db) =>
+        db.AuditEntries.Where(e => e.Id > (db.AuditSeals.Max(s => (long?)s.EntryId) ?? 0));
 
     /// <summary>
     /// PostgreSQL: the first waiting entries in id order. The queue's ids go into an array first (an InitPlan) and the
@@ -192,25 +202,15 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     }
 
     /// <summary>
-    /// The sealed entries leave the queue. SQLite: this transaction holds SQLite's only write lock and read the queue's
-    /// first rows in id order, so the queue's rows up to the last id sealed are exactly the ones sealed. PostgreSQL: by id,
-    /// since each statement sees rows committed since the last, so a range could take an entry not sealed.
+    /// PostgreSQL: the sealed entries leave the queue, by id, since each statement sees rows committed since the last, so
+    /// a range could take an entry not sealed.
     /// </summary>
-    private static async Task DequeueAsync(SankofaDbContext db, DbTransaction tx, bool postgres, List<AuditEntry> sealedEntries, CancellationToken cancellationToken)
+    private static async Task DequeuePostgresAsync(SankofaDbContext db, DbTransaction tx, List<AuditEntry> sealedEntries, CancellationToken cancellationToken)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = tx;
-        if (postgres)
-        {
-            command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id = ANY(@ids)";
-            Parameter(command, "ids", DbType.Object).Value = sealedEntries.Select(e => e.Id).ToArray();
-        }
-        else
-        {
-            command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id <= @last";
-            Parameter(command, "last", DbType.Int64).Value = sealedEntries[^1].Id;
-        }
-
+        command.CommandText = "DELETE FROM audit_unsealed WHERE entry_id = ANY(@ids)";
+        Parameter(command, "ids", DbType.Object).Value = sealedEntries.Select(e => e.Id).ToArray();
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -386,10 +386,21 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     public async Task<AuditBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var unsealed = await db.AuditUnsealed.LongCountAsync(cancellationToken).ConfigureAwait(false);
-        // The queue's first id, then that entry by key: written as a join, PostgreSQL may hash the queue and scan every entry.
-        var oldestUnsealed = await db.AuditEntries.Where(e => e.Id == db.AuditUnsealed.Min(u => (long?)u.EntryId))
-            .Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        long unsealed;
+        long? oldestUnsealed;
+        if (db.Database.IsNpgsql())
+        {
+            unsealed = await db.AuditUnsealed.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            // The queue's first id, then that entry by key: written as a join, PostgreSQL may hash the queue and scan every entry.
+            oldestUnsealed = await db.AuditEntries.Where(e => e.Id == db.AuditUnsealed.Min(u => (long?)u.EntryId))
+                .Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            unsealed = await WaitingSqlite(db).LongCountAsync(cancellationToken).ConfigureAwait(false);
+            oldestUnsealed = await WaitingSqlite(db).OrderBy(e => e.Id).Select(e => (long?)e.TimeMs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var unanchored = await db.AuditBatches.LongCountAsync(b => b.AnchorBlock == null, cancellationToken).ConfigureAwait(false);
         var oldestBatch = await db.AuditBatches.Where(b => b.AnchorBlock == null).OrderBy(b => b.Id)
             .Select(b => (long?)b.FirstSequence).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);

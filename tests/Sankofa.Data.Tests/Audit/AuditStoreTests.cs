@@ -197,6 +197,49 @@ public class AuditStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Entries_written_by_any_path_wait_to_be_sealed_and_are_sealed_once_in_id_order(string provider)
+    {
+        // The log's appends and a plain INSERT (as audited writes and the resource writer make) between seals.
+        await using var store = await TestStore.CreateAsync(provider);
+        async Task InsertRawAsync(int i)
+        {
+            await using var db = store.CreateContext();
+            var e = Entry(i, "raw");
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO audit_entries (time_ms, actor, action, subject, payload, payload_hash)
+                VALUES ({e.Time.ToUnixTimeMilliseconds()}, {e.Actor}, {e.Action}, {e.Subject}, {e.Payload}, {e.PayloadHash})
+                """);
+        }
+
+        await store.Audit.AppendAsync([Entry(0), Entry(1)], CancellationToken.None);
+        await InsertRawAsync(2);
+        var backlog = await store.Audit.GetBacklogAsync(CancellationToken.None);
+        Assert.Equal(3, backlog.UnsealedEntries);
+        Assert.Equal(2, (await store.Audit.SealNextBatchAsync(2, Now, CancellationToken.None))!.Count);
+        Assert.Equal(1, (await store.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries);
+        await InsertRawAsync(3);
+        await store.Audit.AppendAsync([Entry(4)], CancellationToken.None);
+        Assert.Equal(3, (await store.Audit.SealNextBatchAsync(10, Now, CancellationToken.None))!.Count);
+        Assert.Null(await store.Audit.SealNextBatchAsync(10, Now, CancellationToken.None));
+
+        Assert.Equal(0, (await store.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries);
+        var entries = await SealedEntriesAsync(store.Audit);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], entries.Select(e => e.Seal!.Sequence));
+        Assert.Equal(entries.Select(e => e.Id).Order(), entries.Select(e => e.Id));
+        Assert.Equal(["alice", "alice", "raw", "raw", "alice"], entries.Select(e => e.Actor));
+        Assert.Empty(AuditVerifier.CheckLinks(entries.Skip(1).ToList(), entries[0]));
+        await using var check = store.CreateContext();
+        var queued = await check.Database.SqlQuery<long>($"SELECT COUNT(*) AS \"Value\" FROM audit_unsealed").SingleAsync();
+        Assert.Equal(0, queued); // PostgreSQL: dequeued as sealed; SQLite: never queued
+        if (provider == "sqlite")
+        {
+            var triggers = await check.Database.SqlQuery<long>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'").SingleAsync();
+            Assert.Equal(0, triggers);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Appends_racing_the_sealer_are_each_sealed_exactly_once(string provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
@@ -278,7 +321,7 @@ public class AuditStoreTests
         Assert.Equal(1, (await test.Audit.GetBacklogAsync(CancellationToken.None)).UnsealedEntries);
 
         var next = await test.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
-        await test.Audit.AppendAsync([Entry(3)], CancellationToken.None); // queued by the trigger the migration created
+        await test.Audit.AppendAsync([Entry(3)], CancellationToken.None); // waiting: queued by PostgreSQL's trigger, after the last sealed on SQLite
         var last = await test.Audit.SealNextBatchAsync(10, Now, CancellationToken.None);
 
         Assert.Equal((2L, 3L, 1), (next!.Id, next.FirstSequence, next.Count));

@@ -1,0 +1,82 @@
+// Recomputes the worked examples of docs/verification.md from that document alone: SHA-256 from Node's crypto,
+// keccak-256 from Foundry's cast. It imports nothing of Sankofa, on purpose: it is what a third party would write.
+// Usage: node docs/verification/check.mjs docs/verification.md [path/to/cast]
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const [doc, cast = 'cast'] = process.argv.slice(2);
+const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
+const hex = (b) => '0x' + b.toString('hex');
+const bytes = (h) => Buffer.from(h.replace(/^0x/, ''), 'hex');
+const u64 = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(n)); return b; };
+const str = (s) => { const v = Buffer.from(s, 'utf8'); const l = Buffer.alloc(4); l.writeUInt32BE(v.length); return Buffer.concat([l, v]); };
+
+// Tree as the document states it: interior node SHA256(0x01 ‖ left ‖ right), an odd last node promoted unchanged.
+function levels(leaves) {
+  const all = [leaves];
+  while (all.at(-1).length > 1) {
+    const level = all.at(-1), next = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? sha256(Buffer.from([1]), level[i], level[i + 1]) : level[i]);
+    }
+    all.push(next);
+  }
+  return all;
+}
+
+function rootFromProof(leaf, index, count, proof) {
+  let node = leaf, position = index, width = count, offset = 0;
+  while (width > 1) {
+    if ((position ^ 1) < width) {
+      const sibling = proof.subarray(offset, offset + 32);
+      offset += 32;
+      node = position % 2 === 0 ? sha256(Buffer.from([1]), node, sibling) : sha256(Buffer.from([1]), sibling, node);
+    }
+    position = Math.floor(position / 2);
+    width = Math.ceil(width / 2);
+  }
+  return offset === proof.length ? node : null;
+}
+
+const checks = {
+  'keccak-id': (f) => ({ id32: execFileSync(cast, ['keccak', f.id]).toString().trim() }),
+  'audit-entry': (f) => {
+    const payloadHash = sha256(Buffer.from(f.payload, 'utf8'));
+    const hashed = Buffer.concat([Buffer.from([0]), u64(f.sequence), u64(f.time_ms), str(f.actor), str(f.action), str(f.subject),
+      payloadHash, bytes(f.previous_hash)]);
+    return { payload_hash: hex(payloadHash), hashed_bytes: hex(hashed), hash: hex(sha256(hashed)) };
+  },
+  'merkle': (f) => {
+    const leaves = f.leaves.split(/\s+/).map(bytes);
+    const tree = levels(leaves);
+    const out = { root: hex(tree.at(-1)[0]), node_0_1: hex(tree[1][0]) };
+    leaves.forEach((leaf, i) => {
+      // The proof the document gives must take the leaf to the root; and it must be the siblings, level by level.
+      const proof = bytes(f[`proof_${i}`]);
+      const root = rootFromProof(leaf, i, leaves.length, proof);
+      out[`proof_${i}`] = root && root.equals(tree.at(-1)[0]) ? f[`proof_${i}`] : `does not lead to the root`;
+    });
+    return out;
+  },
+};
+
+const text = readFileSync(doc, 'utf8');
+const blocks = [...text.matchAll(/^```verify ([\w-]+)\n([\s\S]*?)^```$/gm)];
+let failures = 0;
+for (const [, kind, body] of blocks) {
+  const fields = Object.fromEntries(body.trim().split('\n').map((line) => {
+    const at = line.indexOf(': ');
+    return [line.slice(0, at), line.slice(at + 2)];
+  }));
+  const check = checks[kind];
+  if (!check) { console.log(`unknown example kind ${kind}`); failures++; continue; }
+  for (const [name, value] of Object.entries(check(fields))) {
+    if (fields[name] !== value) {
+      console.log(`${kind} ${JSON.stringify(fields).slice(0, 80)}…: ${name} is ${fields[name]} in the document, ${value} recomputed`);
+      failures++;
+    }
+  }
+}
+console.log(`${blocks.length} examples checked, ${failures} mismatches`);
+process.exit(failures === 0 && blocks.length > 0 ? 0 : 1);

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Sankofa.Core.Audit;
+using Sankofa.Ledger.Resources;
+using Sankofa.TestSupport;
+
+namespace Sankofa.Ledger.Tests.Verification;
+
+/// <summary>
+/// docs/verification.md is the contract a third party verifies against: every worked example in it (a <c>verify</c>
+/// block) is recomputed here with the project's own code, and again by a script written from the document alone.
+/// </summary>
+public sealed partial class VerificationGuideTests
+{
+    private static readonly string Guide = Path.Combine(Repository.Root, "docs", "verification.md");
+
+    /// <summary>Each example: its kind and its fields, in the document's order.</summary>
+    private static IReadOnlyList<(string Kind, Dictionary<string, string> Fields)> Examples() =>
+        [.. ExampleBlock().Matches(File.ReadAllText(Guide)).Select(m => (
+            m.Groups["kind"].Value,
+            m.Groups["body"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split(": ", 2))
+                .ToDictionary(kv => kv[0], kv => kv[1])))];
+
+    [Fact]
+    public void Every_worked_example_is_what_the_project_computes()
+    {
+        var examples = Examples();
+        Assert.Contains(examples, e => e.Kind == "keccak-id");
+        Assert.Contains(examples, e => e.Kind == "audit-entry");
+        Assert.Contains(examples, e => e.Kind == "merkle");
+        foreach (var (kind, f) in examples)
+        {
+            var computed = kind switch
+            {
+                "keccak-id" => new Dictionary<string, string> { ["id32"] = Hex(LedgerIds.Of(f["id"])) },
+                "audit-entry" => AuditEntry(f),
+                "merkle" => Merkle(f),
+                _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
+            };
+            foreach (var (name, value) in computed)
+            {
+                Assert.True(f.TryGetValue(name, out var written), $"{kind} example lacks {name}");
+                Assert.True(written == value, $"{kind} example {string.Join(", ", f.Take(2))}: the document says {name} = {written}, the code computes {value}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_script_written_from_the_document_alone_agrees_with_every_example()
+    {
+        // Node's crypto for SHA-256 and Foundry's cast for keccak-256: nothing of the project's code.
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository.Root };
+        foreach (var arg in new[] { Path.Combine("docs", "verification", "check.mjs"), Guide, Cast.Binary })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, output + error);
+        Assert.Equal($"{Examples().Count} examples checked, 0 mismatches", output.Trim().Split('\n')[^1]);
+    }
+
+    private static Dictionary<string, string> AuditEntry(Dictionary<string, string> f)
+    {
+        var payloadHash = AuditHashing.PayloadHash(f["payload"]);
+        var hash = AuditHashing.EntryHash(
+            long.Parse(f["sequence"], System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f["time_ms"], System.Globalization.CultureInfo.InvariantCulture)),
+            f["actor"], f["action"], f["subject"], payloadHash, Bytes(f["previous_hash"]));
+        // The hashed bytes are the document's own account of the encoding: they must hash to what the code computes.
+        var hashedBytes = Bytes(f["hashed_bytes"]);
+        return new()
+        {
+            ["payload_hash"] = Hex(payloadHash),
+            ["hash"] = Hex(hash),
+            ["hashed_bytes"] = System.Security.Cryptography.SHA256.HashData(hashedBytes).AsSpan().SequenceEqual(hash) ? f["hashed_bytes"] : "bytes that hash to " + Hex(hash),
+        };
+    }
+
+    private static Dictionary<string, string> Merkle(Dictionary<string, string> f)
+    {
+        var leaves = f["leaves"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Bytes).ToArray();
+        var (root, proofs) = MerkleTree.Build(leaves);
+        var computed = new Dictionary<string, string>
+        {
+            ["root"] = Hex(root),
+            ["node_0_1"] = Hex(MerkleTree.ComputeRoot([leaves[0], leaves[1]])),
+        };
+        for (var i = 0; i < leaves.Length; i++)
+        {
+            computed[$"proof_{i}"] = Hex(proofs[i]);
+            Assert.Equal(root, MerkleTree.RootFromProof(leaves[i], i, leaves.Length, proofs[i]));
+        }
+
+        return computed;
+    }
+
+    private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
+
+    private static byte[] Bytes(string hex) => Convert.FromHexString(hex.StartsWith("0x", StringComparison.Ordinal) ? hex[2..] : hex);
+
+    [GeneratedRegex(@"^```verify (?<kind>[\w-]+)\n(?<body>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex ExampleBlock();
+}

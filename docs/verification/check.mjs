@@ -39,8 +39,28 @@ function rootFromProof(leaf, index, count, proof) {
   return offset === proof.length ? node : null;
 }
 
+const run = (...args) => execFileSync(cast, args).toString().trim();
+const i64 = u64;
+const word = (b) => Buffer.concat([Buffer.alloc(32 - b.length), b]);
+
 const checks = {
-  'keccak-id': (f) => ({ id32: execFileSync(cast, ['keccak', f.id]).toString().trim() }),
+  'keccak-id': (f) => ({ id32: run('keccak', f.id) }),
+  'spec-hash': (f) => {
+    const keys = JSON.parse(f.ssh_keys).map((k) => k.trim()).filter((k) => k.length > 0).sort();
+    const hashed = Buffer.concat([Buffer.from('sankofa.resource-spec.v1', 'utf8'), i64(f.vcpu), i64(f.ram_mib), i64(f.disk_gib),
+      str(f.template), str(f.cloud_init_user ?? ''), i64(keys.length), ...keys.map(str)]);
+    return { hashed_bytes: hex(hashed), spec_hash: hex(sha256(hashed)) };
+  },
+  'site-key-digest': (f) => {
+    const encoded = Buffer.concat([bytes(run('keccak', f.tag)), word(bytes(f.registry)), word(bytes(BigInt(f.chain_id).toString(16).padStart(2, '0'))),
+      bytes(run('keccak', f.site)), word(bytes(f.key))]);
+    return { encoded: hex(encoded), digest: run('keccak', hex(encoded)) };
+  },
+  'eip191-signature': (f) => ({
+    address: run('wallet', 'address', '--private-key', f.private_key),
+    signed_hash: run('keccak', hex(Buffer.concat([Buffer.from('\x19Ethereum Signed Message:\n32', 'latin1'), bytes(f.digest)]))),
+    signature: run('wallet', 'sign', '--private-key', f.private_key, f.digest),
+  }),
   'audit-entry': (f) => {
     const payloadHash = sha256(Buffer.from(f.payload, 'utf8'));
     const hashed = Buffer.concat([Buffer.from([0]), u64(f.sequence), u64(f.time_ms), str(f.actor), str(f.action), str(f.subject),

@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Nethereum.Util;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Resources;
 using Sankofa.TestSupport;
 
@@ -29,6 +34,9 @@ public sealed partial class VerificationGuideTests
         Assert.Contains(examples, e => e.Kind == "keccak-id");
         Assert.Contains(examples, e => e.Kind == "audit-entry");
         Assert.Contains(examples, e => e.Kind == "merkle");
+        Assert.Contains(examples, e => e.Kind == "spec-hash");
+        Assert.Contains(examples, e => e.Kind == "site-key-digest");
+        Assert.Contains(examples, e => e.Kind == "eip191-signature");
         foreach (var (kind, f) in examples)
         {
             var computed = kind switch
@@ -36,6 +44,9 @@ public sealed partial class VerificationGuideTests
                 "keccak-id" => new Dictionary<string, string> { ["id32"] = Hex(LedgerIds.Of(f["id"])) },
                 "audit-entry" => AuditEntry(f),
                 "merkle" => Merkle(f),
+                "spec-hash" => SpecHashOf(f),
+                "site-key-digest" => SiteKeyDigest(f),
+                "eip191-signature" => Signature(f),
                 _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
             };
             foreach (var (name, value) in computed)
@@ -69,8 +80,8 @@ public sealed partial class VerificationGuideTests
     {
         var payloadHash = AuditHashing.PayloadHash(f["payload"]);
         var hash = AuditHashing.EntryHash(
-            long.Parse(f["sequence"], System.Globalization.CultureInfo.InvariantCulture),
-            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f["time_ms"], System.Globalization.CultureInfo.InvariantCulture)),
+            long.Parse(f["sequence"], CultureInfo.InvariantCulture),
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f["time_ms"], CultureInfo.InvariantCulture)),
             f["actor"], f["action"], f["subject"], payloadHash, Bytes(f["previous_hash"]));
         // The hashed bytes are the document's own account of the encoding: they must hash to what the code computes.
         var hashedBytes = Bytes(f["hashed_bytes"]);
@@ -78,7 +89,7 @@ public sealed partial class VerificationGuideTests
         {
             ["payload_hash"] = Hex(payloadHash),
             ["hash"] = Hex(hash),
-            ["hashed_bytes"] = System.Security.Cryptography.SHA256.HashData(hashedBytes).AsSpan().SequenceEqual(hash) ? f["hashed_bytes"] : "bytes that hash to " + Hex(hash),
+            ["hashed_bytes"] = SHA256.HashData(hashedBytes).AsSpan().SequenceEqual(hash) ? f["hashed_bytes"] : "bytes that hash to " + Hex(hash),
         };
     }
 
@@ -98,6 +109,43 @@ public sealed partial class VerificationGuideTests
         }
 
         return computed;
+    }
+
+    private static Dictionary<string, string> SpecHashOf(Dictionary<string, string> f)
+    {
+        var spec = new ResourceSpec(
+            int.Parse(f["vcpu"], CultureInfo.InvariantCulture), long.Parse(f["ram_mib"], CultureInfo.InvariantCulture),
+            long.Parse(f["disk_gib"], CultureInfo.InvariantCulture), f["template"],
+            JsonSerializer.Deserialize<string[]>(f["ssh_keys"])!, f.GetValueOrDefault("cloud_init_user"));
+        var hash = SpecHash.Of(spec);
+        return new()
+        {
+            ["spec_hash"] = Hex(hash),
+            ["hashed_bytes"] = SHA256.HashData(Bytes(f["hashed_bytes"])).AsSpan().SequenceEqual(hash) ? f["hashed_bytes"] : "bytes that hash to " + Hex(hash),
+        };
+    }
+
+    private static Dictionary<string, string> SiteKeyDigest(Dictionary<string, string> f)
+    {
+        Assert.Equal("sankofa.site-key.v1", f["tag"]); // the one tag SiteKeyRegistration.Digest uses
+        var digest = SiteKeyRegistration.Digest(f["registry"], long.Parse(f["chain_id"], CultureInfo.InvariantCulture), f["site"], f["key"]);
+        return new()
+        {
+            ["digest"] = Hex(digest),
+            ["encoded"] = Sha3Keccack.Current.CalculateHash(Bytes(f["encoded"])).AsSpan().SequenceEqual(digest) ? f["encoded"] : "words that hash to " + Hex(digest),
+        };
+    }
+
+    private static Dictionary<string, string> Signature(Dictionary<string, string> f)
+    {
+        var key = Bytes(f["private_key"]);
+        var digest = Bytes(f["digest"]);
+        return new()
+        {
+            ["address"] = SiteAttestation.AddressOf(key),
+            ["signature"] = Hex(SiteAttestation.Sign(key, digest)),
+            ["signed_hash"] = Hex(Sha3Keccack.Current.CalculateHash([.. "\u0019Ethereum Signed Message:\n32"u8, .. digest])),
+        };
     }
 
     private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);

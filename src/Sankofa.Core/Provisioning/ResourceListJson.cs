@@ -18,14 +18,18 @@ namespace Sankofa.Core.Provisioning;
 /// </remarks>
 public static class ResourceListJson
 {
+    // ASP.NET Core's JSON answers escape only what JSON needs (its JsonOptions' default encoder), not HTML's characters.
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     /// <summary>The API's options as far as this format depends on them (names, enums, escaping).</summary>
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
+        Encoder = Encoder,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = Encoder, SkipValidation = true };
 
     private static readonly JsonEncodedText Id = N("id"), TenantId = N("tenantId"), ProjectId = N("projectId"), Name = N("name"), Spec = N("spec"),
         VCpu = N("vcpu"), RamMiB = N("ramMiB"), DiskGiB = N("diskGiB"), Template = N("template"), SshKeys = N("sshKeys"), CloudInitUser = N("cloudInitUser"),
@@ -110,7 +114,7 @@ public static class ResourceListJson
         writer.WriteEndObject();
     }
 
-    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name, JavaScriptEncoder.Default);
+    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name, Encoder);
 
     private static Dictionary<T, JsonEncodedText> Names<T>() where T : struct, Enum =>
         Enum.GetValues<T>().ToDictionary(v => v, v => N(JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(v, Options))!));

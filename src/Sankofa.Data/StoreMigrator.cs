@@ -9,7 +9,8 @@ namespace Sankofa.Data;
 
 /// <summary>Applies pending migrations at start, before the anchorer or the API touch the database.</summary>
 internal sealed partial class StoreMigrator(
-    IStoreContextFactory contexts, IServiceScopeFactory scopes, IOptions<StoreOptions> options, ILogger<StoreMigrator> logger) : IHostedService
+    IStoreContextFactory contexts, IServiceScopeFactory scopes, Provisioning.ProvisioningStore resources, IOptions<StoreOptions> options, ILogger<StoreMigrator> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,6 +26,13 @@ internal sealed partial class StoreMigrator(
 
         await using var scope = scopes.CreateAsyncScope();
         await MigrateAsync(scope.ServiceProvider.GetRequiredService<OidcDbContext>(), cancellationToken).ConfigureAwait(false);
+
+        // Rows from before the kept list items (or changed by a server that did not keep them) get theirs now, so lists
+        // read them instead of every column; a list is correct meanwhile, only slower.
+        if (await resources.WriteMissingListJsonAsync(500, cancellationToken).ConfigureAwait(false) is > 0 and var written)
+        {
+            LogListItems(logger, written);
+        }
     }
 
     private async Task MigrateAsync(DbContext db, CancellationToken cancellationToken)
@@ -41,4 +49,7 @@ internal sealed partial class StoreMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} {Provider} migration(s) of {Context}")]
     private static partial void LogMigrating(ILogger logger, string provider, int count, string context);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrote the list items of {Count} resource(s) kept without one")]
+    private static partial void LogListItems(ILogger logger, int count);
 }

@@ -159,12 +159,8 @@ public sealed class AuditQueries(IAuditStore store, IAuditAnchorLedger anchors)
     /// <summary>Reads each batch of a page once, so every entry's status says whether it is anchored.</summary>
     private async Task<IReadOnlyList<AuditEntryView>> WithBatchesAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var batches = new Dictionary<long, AuditBatch?>();
-        foreach (var id in entries.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).Distinct())
-        {
-            batches[id] = await store.GetBatchAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-
-        return [.. entries.Select(e => new AuditEntryView(e, e.Seal is { } s ? batches[s.BatchId] : null))];
+        var ids = entries.Where(e => e.Seal is not null).Select(e => e.Seal!.BatchId).ToHashSet();
+        var batches = ids.Count == 0 ? null : await store.GetBatchesAsync(ids, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => new AuditEntryView(e, e.Seal is { } s ? batches!.GetValueOrDefault(s.BatchId) : null))];
     }
 }

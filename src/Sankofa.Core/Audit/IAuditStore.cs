@@ -54,6 +54,22 @@ public interface IAuditStore
     /// <summary>One batch, or <c>null</c>.</summary>
     Task<AuditBatch?> GetBatchAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>The batches of <paramref name="ids"/> that exist, by id (for a page of entries: one read, not one per batch).</summary>
+    async Task<IReadOnlyDictionary<long, AuditBatch>> GetBatchesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new Dictionary<long, AuditBatch>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await GetBatchAsync(id, cancellationToken).ConfigureAwait(false) is { } batch)
+            {
+                found[id] = batch;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Sealed entries in sequence order from <paramref name="fromSequence"/>, for whole-chain verification.</summary>
     Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken);
 

@@ -69,6 +69,16 @@ public interface IResourceStore
     /// <exception cref="ArgumentException">The cursor was made for another order, or <see cref="ResourceQuery.Before"/> is given with an order other than newest first.</exception>
     Task<ResourcePage> ListResourcesAsync(ResourceQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same page as <see cref="ListResourcesAsync"/>, each resource as its list item's JSON (<see cref="ResourceListJson"/>):
+    /// what the API's list answers with. A store that keeps those bytes reads them instead of the resources.
+    /// </summary>
+    async Task<ResourceJsonPage> ListResourceJsonAsync(ResourceQuery query, CancellationToken cancellationToken)
+    {
+        var page = await ListResourcesAsync(query, cancellationToken).ConfigureAwait(false);
+        return new ResourceJsonPage([.. page.Items.Select(ResourceListJson.Of)], page.NextBefore) { Next = page.Next };
+    }
+
     /// <summary>A resource's history, oldest first.</summary>
     Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken);
 
@@ -141,5 +151,14 @@ public sealed record ResourceQuery(
 public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefore)
 {
     /// <summary>Pass as <see cref="ResourceQuery.After"/> with the same order; null on the last page.</summary>
+    public ResourceCursor? Next { get; init; }
+}
+
+/// <summary>A page of resources as their list items' JSON (<see cref="ResourceListJson"/>), and the cursors of the next page.</summary>
+/// <param name="Items">Each resource's list item, in the query's order.</param>
+/// <param name="NextBefore">As <see cref="ResourcePage.NextBefore"/>.</param>
+public sealed record ResourceJsonPage(IReadOnlyList<byte[]> Items, long? NextBefore)
+{
+    /// <summary>As <see cref="ResourcePage.Next"/>.</summary>
     public ResourceCursor? Next { get; init; }
 }

@@ -47,6 +47,24 @@ public sealed class ResourceQueries(IResourceStore store, IProjectStore projects
     /// <summary>A page of the resources the caller may see, filtered and ordered as asked.</summary>
     public async Task<Result<ResourcePage>> ListAsync(Caller caller, ResourceListRequest request, CancellationToken cancellationToken)
     {
+        var query = QueryOf(caller, request);
+        return query.Error is { } error
+            ? error
+            : Result<ResourcePage>.Ok(await store.ListResourcesAsync(query.Value!, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The same page as <see cref="ListAsync"/>, each resource as its list item's JSON (what the REST list answers).</summary>
+    public async Task<Result<ResourceJsonPage>> ListJsonAsync(Caller caller, ResourceListRequest request, CancellationToken cancellationToken)
+    {
+        var query = QueryOf(caller, request);
+        return query.Error is { } error
+            ? error
+            : Result<ResourceJsonPage>.Ok(await store.ListResourceJsonAsync(query.Value!, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The request validated, as a store query limited to what the caller may see.</summary>
+    private static Result<ResourceQuery> QueryOf(Caller caller, ResourceListRequest request)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (Refusal(caller) is { } refused)
         {
@@ -69,7 +87,7 @@ public sealed class ResourceQueries(IResourceStore store, IProjectStore projects
         // Only the tenants the caller may see, in the query itself: another tenant's resources are never read or counted.
         var query = new ResourceQuery(request.TenantId, request.ProjectId, status, request.SiteId, request.Before, request.Limit ?? 100,
             caller.TenantsWith(Permission.ResourcesRead), order.Sort, order.Descending, order.After);
-        return Result<ResourcePage>.Ok(await store.ListResourcesAsync(query, cancellationToken).ConfigureAwait(false));
+        return Result<ResourceQuery>.Ok(query);
     }
 
     /// <summary>One resource with its history, when the caller may read it.</summary>

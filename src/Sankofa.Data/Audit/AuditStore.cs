@@ -330,6 +330,15 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return row is null ? null : ToDomain(row);
     }
 
+    public async Task<IReadOnlyDictionary<long, AuditBatch>> GetBatchesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var db = contexts.Create();
+        var wanted = ids.ToArray();
+        var rows = await db.AuditBatches.AsNoTracking().Where(b => wanted.Contains(b.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(b => b.Id, b => ToDomain(b));
+    }
+
     public async Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();

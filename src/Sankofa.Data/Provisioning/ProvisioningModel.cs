@@ -63,6 +63,9 @@ internal static class ProvisioningModel
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
             // The server whose reconciler holds the resource until next_attempt_at_ms (a lease, renewed at every step).
             e.Property(x => x.ClaimedBy).HasColumnName("claimed_by").HasMaxLength(200);
+            // The list item's JSON and the version it was written for: a list page reads these two and the sequence, not every column.
+            e.Property(x => x.ListJson).HasColumnName("list_json");
+            e.Property(x => x.ListJsonVersion).HasColumnName("list_json_version");
             e.HasIndex(x => x.Id).IsUnique().HasDatabaseName("ix_resources_id");
             e.HasIndex(x => new { x.ProjectId, x.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL")
                 .HasDatabaseName("ix_resources_idempotency_key");

@@ -68,6 +68,12 @@ internal sealed class ResourceRow
     public string? IdempotencyKey { get; set; }
     public int Version { get; set; }
     public string? ClaimedBy { get; set; }
+
+    /// <summary>The resource's list item as the API writes it (<see cref="Core.Provisioning.ResourceListJson"/>), written with every change of the row.</summary>
+    public byte[]? ListJson { get; set; }
+
+    /// <summary>The <see cref="Version"/> <see cref="ListJson"/> was written for: any other means it is out of date (a write that did not keep it).</summary>
+    public int? ListJsonVersion { get; set; }
 }
 
 /// <summary>Table row of one history entry of a resource.</summary>

@@ -74,6 +74,114 @@ internal sealed partial class ProvisioningStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
+        var rows = await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(WithoutPlacement)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var explanations = await PlacementsOfAsync(db, rows, cancellationToken).ConfigureAwait(false);
+        var items = rows.Take(query.Limit).Select(r => ToDomain(r, explanations[r.Id])).ToList();
+        if (rows.Count <= query.Limit)
+        {
+            return new ResourcePage(items, null);
+        }
+
+        var last = rows[query.Limit - 1];
+        return new ResourcePage(items, NewestFirst(query) ? last.Seq : null)
+        {
+            Next = new ResourceCursor(query.Sort, query.Descending, ResourceOrder.Key(query.Sort, last), last.Seq),
+        };
+    }
+
+    /// <summary>
+    /// A page as its list items' JSON: the sequence, the order's key, the kept item and the version it was written for,
+    /// instead of some thirty columns a row. An item written for another version than the row's (or never written: rows
+    /// from before the column, until the start's backfill reaches them) is made from its full row instead.
+    /// </summary>
+    public async Task<ResourceJsonPage> ListResourceJsonAsync(ResourceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = contexts.Create();
+        var rows = await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(ResourceOrder.ListJsonRow(query.Sort))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var count = Math.Min(rows.Count, query.Limit);
+        var items = new byte[count][];
+        List<long>? stale = null;
+        for (var i = 0; i < count; i++)
+        {
+            if (rows[i].ListJson is { } json && rows[i].ListJsonVersion == rows[i].Version)
+            {
+                items[i] = json;
+            }
+            else
+            {
+                (stale ??= []).Add(rows[i].Seq);
+            }
+        }
+
+        if (stale is not null)
+        {
+            var full = await db.Set<ResourceRow>().AsNoTracking().Where(r => stale.Contains(r.Seq)).ToDictionaryAsync(r => r.Seq, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                items[i] ??= ResourceListJson.Of(ToDomain(full[rows[i].Seq]));
+            }
+        }
+
+        if (rows.Count <= query.Limit)
+        {
+            return new ResourceJsonPage(items, null);
+        }
+
+        var last = rows[query.Limit - 1];
+        return new ResourceJsonPage(items, NewestFirst(query) ? last.Seq : null)
+        {
+            Next = new ResourceCursor(query.Sort, query.Descending, last.Key, last.Seq),
+        };
+    }
+
+    /// <summary>
+    /// Writes the list item of every resource whose kept one is missing or written for another version (rows from
+    /// before the column, or changed by a server that did not keep it), in batches, each row only if it has not changed
+    /// since it was read. Run at start after the migrations; a list is correct without it, only slower.
+    /// </summary>
+    /// <returns>How many rows were written.</returns>
+    internal async Task<int> WriteMissingListJsonAsync(int batch, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        var after = long.MinValue;
+        while (true)
+        {
+            List<ResourceRow> rows;
+            await using (var read = contexts.Create())
+            {
+                rows = await read.Set<ResourceRow>().AsNoTracking()
+                    .Where(r => r.Seq > after && (r.ListJson == null || r.ListJsonVersion == null || r.ListJsonVersion != r.Version))
+                    .OrderBy(r => r.Seq).Take(batch).ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (rows.Count == 0)
+            {
+                return written;
+            }
+
+            after = rows[^1].Seq;
+            var items = rows.Select(r => (r.Seq, r.Version, Json: ResourceListJson.Of(ToDomain(r)))).ToList();
+            using var turn = await contexts.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+            await using var db = contexts.Create();
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (seq, version, json) in items)
+            {
+                written += await db.Set<ResourceRow>().Where(r => r.Seq == seq && r.Version == version)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.ListJson, json).SetProperty(r => r.ListJsonVersion, version), cancellationToken).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool NewestFirst(ResourceQuery query) => query.Sort == ResourceSort.Created && query.Descending;
+
+    /// <summary>The query's filters and cursor, before its order.</summary>
+    private static IQueryable<ResourceRow> Filtered(SankofaDbContext db, ResourceQuery query)
+    {
         var q = db.Set<ResourceRow>().AsNoTracking();
         if (query.TenantId is not null)
         {
@@ -102,10 +210,9 @@ internal sealed partial class ProvisioningStore
             q = q.Where(r => r.SiteId == query.SiteId);
         }
 
-        var newestFirst = query.Sort == ResourceSort.Created && query.Descending;
         if (query.Before is { } before)
         {
-            if (!newestFirst)
+            if (!NewestFirst(query))
             {
                 throw new ArgumentException("'Before' pages the default order (newest first) only; other orders page with 'After'.", nameof(query));
             }
@@ -123,20 +230,7 @@ internal sealed partial class ProvisioningStore
             q = ResourceOrder.After(q, after);
         }
 
-        var rows = await ResourceOrder.Ordered(q, query.Sort, query.Descending).Take(query.Limit + 1).Select(WithoutPlacement)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var explanations = await PlacementsOfAsync(db, rows, cancellationToken).ConfigureAwait(false);
-        var items = rows.Take(query.Limit).Select(r => ToDomain(r, explanations[r.Id])).ToList();
-        if (rows.Count <= query.Limit)
-        {
-            return new ResourcePage(items, null);
-        }
-
-        var last = rows[query.Limit - 1];
-        return new ResourcePage(items, newestFirst ? last.Seq : null)
-        {
-            Next = new ResourceCursor(query.Sort, query.Descending, ResourceOrder.Key(query.Sort, last), last.Seq),
-        };
+        return q;
     }
 
     /// <summary>
@@ -273,6 +367,7 @@ internal sealed partial class ProvisioningStore
     {
         // Serialised once here, not in the writer's turn: the explanation with its rejected candidates is the largest column.
         private readonly string placementJson = JsonSerializer.Serialize(resource.Placement);
+        private readonly byte[] listJson = ListJsonOf(resource);
 
         public long Sequence { get; private set; }
 
@@ -291,10 +386,10 @@ internal sealed partial class ProvisioningStore
             var seq = await sql.ScalarAsync(
                 "INSERT INTO resources (id, tenant_id, project_id, name, vcpu, ram_mib, disk_gib, template, ssh_keys, cloud_init_user, spec_hash, "
                 + "desired, status, settled, failure_reason, site_id, host_id, anti_affinity_group, placement, vm_node, vm_id, attempts, "
-                + "next_attempt_at_ms, created_at_ms, updated_at_ms, verified_at_ms, deleted_at_ms, metered_until_ms, idempotency_key, version) "
+                + "next_attempt_at_ms, created_at_ms, updated_at_ms, verified_at_ms, deleted_at_ms, metered_until_ms, idempotency_key, version, list_json, list_json_version) "
                 + "VALUES (@id, @tenant_id, @project_id, @name, @vcpu, @ram_mib, @disk_gib, @template, @ssh_keys, @cloud_init_user, @spec_hash, "
                 + "@desired, @status, @settled, @failure_reason, @site_id, @host_id, @anti_affinity_group, @placement, @vm_node, @vm_id, @attempts, "
-                + "@next_attempt_at_ms, @created_at_ms, @updated_at_ms, @verified_at_ms, @deleted_at_ms, @metered_until_ms, @idempotency_key, 0) RETURNING seq",
+                + "@next_attempt_at_ms, @created_at_ms, @updated_at_ms, @verified_at_ms, @deleted_at_ms, @metered_until_ms, @idempotency_key, 0, @list_json, 0) RETURNING seq",
                 cancellationToken,
                 Arg.Of("id", r.Id), Arg.Of("tenant_id", r.TenantId), Arg.Of("project_id", r.ProjectId), Arg.Of("name", r.Name),
                 Arg.Of("vcpu", r.Spec.VCpu), Arg.Of("ram_mib", r.Spec.RamMiB), Arg.Of("disk_gib", r.Spec.DiskGiB), Arg.Of("template", r.Spec.Template),
@@ -306,7 +401,7 @@ internal sealed partial class ProvisioningStore
                 Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("created_at_ms", r.CreatedAt.ToUnixTimeMilliseconds()),
                 Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()), Arg.Of("verified_at_ms", r.VerifiedAt?.ToUnixTimeMilliseconds()),
                 Arg.Of("deleted_at_ms", r.DeletedAt?.ToUnixTimeMilliseconds()), Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()),
-                Arg.Of("idempotency_key", r.IdempotencyKey)).ConfigureAwait(false);
+                Arg.Of("idempotency_key", r.IdempotencyKey), Arg.Of("list_json", listJson)).ConfigureAwait(false);
             Sequence = Convert.ToInt64(seq, System.Globalization.CultureInfo.InvariantCulture);
             await InsertEventAsync(sql, r, firstEvent, cancellationToken).ConfigureAwait(false);
             await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
@@ -324,6 +419,9 @@ internal sealed partial class ProvisioningStore
     private sealed class UpdateWrite(Resource updated, NewResourceEvent? resourceEvent, NewAuditEntry? audit, ResourceTotals? release)
         : ResourceWriter.PendingWrite("resource " + updated.Id)
     {
+        // Written beside the row's new state, for the version this write makes.
+        private readonly byte[] listJson = ListJsonOf(updated);
+
         /// <summary>The stored metered-until mark: once set, only metering moves it.</summary>
         public long? MeteredUntilMs { get; private set; }
 
@@ -335,13 +433,14 @@ internal sealed partial class ProvisioningStore
                 "UPDATE resources SET desired = @desired, status = @status, settled = @settled, failure_reason = @failure_reason, vm_node = @vm_node, "
                 + "vm_id = @vm_id, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms, updated_at_ms = @updated_at_ms, "
                 + "verified_at_ms = @verified_at_ms, deleted_at_ms = @deleted_at_ms, metered_until_ms = COALESCE(metered_until_ms, @metered_until_ms), "
-                + "version = version + 1 WHERE id = @id AND version = @version RETURNING metered_until_ms",
+                + "version = version + 1, list_json = @list_json, list_json_version = @version + 1 WHERE id = @id AND version = @version RETURNING metered_until_ms",
                 cancellationToken,
                 Arg.Of("desired", r.Desired.ToString()), Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled),
                 Arg.Of("failure_reason", r.FailureReason), Arg.Of("vm_node", r.Vm?.Node), Arg.Of("vm_id", r.Vm?.VmId), Arg.Of("attempts", r.Attempts),
                 Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()),
                 Arg.Of("verified_at_ms", r.VerifiedAt?.ToUnixTimeMilliseconds()), Arg.Of("deleted_at_ms", r.DeletedAt?.ToUnixTimeMilliseconds()),
-                Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version)).ConfigureAwait(false);
+                Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version),
+                Arg.Of("list_json", listJson)).ConfigureAwait(false);
             if (metered is null)
             {
                 throw new StoreConflictException($"Resource {r.Id} changed meanwhile or does not exist (expected version {r.Version}).");
@@ -383,6 +482,8 @@ internal sealed partial class ProvisioningStore
         Resource resized, IReadOnlyList<UsageRecord> usage, DateTimeOffset? meteredFrom, ResourceTotals change, NewResourceEvent resourceEvent, NewAuditEntry audit)
         : ResourceWriter.PendingWrite("resource " + resized.Id)
     {
+        private readonly byte[] listJson = ListJsonOf(resized);
+
         public override async Task ExecuteAsync(ResourceWriter.Statements sql, CancellationToken cancellationToken)
         {
             var r = resized;
@@ -390,14 +491,14 @@ internal sealed partial class ProvisioningStore
             var updated = await sql.ExecuteAsync(
                 "UPDATE resources SET vcpu = @vcpu, ram_mib = @ram_mib, disk_gib = @disk_gib, spec_hash = @spec_hash, status = @status, settled = @settled, "
                 + "failure_reason = @failure_reason, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms, updated_at_ms = @updated_at_ms, "
-                + "metered_until_ms = @metered_until_ms, version = version + 1 "
+                + "metered_until_ms = @metered_until_ms, version = version + 1, list_json = @list_json, list_json_version = @version + 1 "
                 + "WHERE id = @id AND version = @version AND COALESCE(metered_until_ms, -1) = @metered_from_ms",
                 cancellationToken,
                 Arg.Of("vcpu", r.Spec.VCpu), Arg.Of("ram_mib", r.Spec.RamMiB), Arg.Of("disk_gib", r.Spec.DiskGiB), Arg.Of("spec_hash", r.SpecHash),
                 Arg.Of("status", r.Status.ToString()), Arg.Of("settled", r.IsSettled), Arg.Of("failure_reason", r.FailureReason), Arg.Of("attempts", r.Attempts),
                 Arg.Of("next_attempt_at_ms", r.NextAttemptAt.ToUnixTimeMilliseconds()), Arg.Of("updated_at_ms", r.UpdatedAt.ToUnixTimeMilliseconds()),
                 Arg.Of("metered_until_ms", r.MeteredUntil?.ToUnixTimeMilliseconds()), Arg.Of("id", r.Id), Arg.Of("version", r.Version),
-                Arg.Of("metered_from_ms", meteredFrom?.ToUnixTimeMilliseconds() ?? -1L)).ConfigureAwait(false);
+                Arg.Of("metered_from_ms", meteredFrom?.ToUnixTimeMilliseconds() ?? -1L), Arg.Of("list_json", listJson)).ConfigureAwait(false);
             if (updated == 0)
             {
                 throw new StoreConflictException($"Resource {r.Id} changed or was metered meanwhile (expected version {r.Version}).");

@@ -78,6 +78,16 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
         MeteredUntil = Ms(r.MeteredUntil),
     };
 
+    /// <summary>
+    /// The resource's list item (<see cref="ResourceListJson"/>) as a read of the row it is written with gives it back:
+    /// times at the millisecond, SSH keys as their column splits them. Computed before the write's turn, as the placement's JSON is.
+    /// </summary>
+    private static byte[] ListJsonOf(Resource r)
+    {
+        var keys = string.Join('\n', r.Spec.SshKeys);
+        return ResourceListJson.Of(AsStored(r) with { Spec = r.Spec with { SshKeys = keys.Length == 0 ? [] : keys.Split('\n') } });
+    }
+
     private static DateTimeOffset? Ms(DateTimeOffset? t) => t is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v.ToUnixTimeMilliseconds()) : null;
 
     /// <summary>A new resource: its row, its size taken from the project's and tenant's quotas, its first event and audit entry.</summary>

@@ -56,6 +56,15 @@ internal static class ResourceOrder
         _ => null,
     };
 
+    /// <summary>What a list of kept items reads of a row: the sequence, the order's key, the item and the versions.</summary>
+    public static Expression<Func<ResourceRow, ListJsonRow>> ListJsonRow(ResourceSort sort) => sort switch
+    {
+        ResourceSort.Name => r => new ListJsonRow { Seq = r.Seq, Key = r.Name, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion },
+        ResourceSort.Status => r => new ListJsonRow { Seq = r.Seq, Key = r.Status, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion },
+        ResourceSort.Site => r => new ListJsonRow { Seq = r.Seq, Key = r.SiteId, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion },
+        _ => r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion },
+    };
+
     private static Expression<Func<ResourceRow, string>>? KeyOf(ResourceSort sort) => sort switch
     {
         ResourceSort.Name => r => r.Name,
@@ -63,4 +72,19 @@ internal static class ResourceOrder
         ResourceSort.Site => r => r.SiteId,
         _ => null,
     };
+}
+
+/// <summary>A row as a list of kept items reads it (<see cref="ResourceOrder.ListJsonRow"/>).</summary>
+internal sealed class ListJsonRow
+{
+    public long Seq { get; init; }
+
+    /// <summary>The order's key (null for the order by creation, whose key is the sequence).</summary>
+    public string? Key { get; init; }
+
+    public int Version { get; init; }
+
+    public byte[]? ListJson { get; init; }
+
+    public int? ListJsonVersion { get; init; }
 }

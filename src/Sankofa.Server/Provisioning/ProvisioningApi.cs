@@ -106,7 +106,7 @@ internal static class ProvisioningApi
         }
 
         var version = cache.Version;
-        var page = await queries.ListAsync(context.RequiredCaller(), request, cancellationToken);
+        var page = await queries.ListJsonAsync(context.RequiredCaller(), request, cancellationToken);
         if (page.Error is { } error)
         {
             return error.ToProblem();

@@ -8,7 +8,7 @@ namespace Sankofa.Server.Provisioning;
 /// keeps for the next page, tagged, and copied into the response's pipe, so a page costs no array of its own.
 /// The same headers, entity tag and 304 as a kept answer (<see cref="CachedJson{T}"/>).
 /// </summary>
-internal sealed class ResourcePageResult(ResourcePage page, ResourcePageWriter writer) : IResult
+internal sealed class ResourcePageResult(ResourceJsonPage page, ResourcePageWriter writer) : IResult
 {
     // Written and copied out without an await in between, so one buffer per thread is never shared.
     [ThreadStatic]

@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Caching.Memory;
@@ -112,12 +114,16 @@ internal sealed class ResourceReadCache : IDisposable
         entries?.Dispose();
     }
 
-    /// <summary>The strong entity tag of a body (quoted): the first 18 bytes of its SHA-256, URL-safe base64.</summary>
+    /// <summary>
+    /// The strong entity tag of a body (quoted): its 128-bit XXH3 hash, URL-safe base64. A validator needs to tell one
+    /// version of an answer from another, not to resist a forger (the body is the server's own); at some 30 GB/s it
+    /// costs a tenth of SHA-256, which took as long as producing an uncached page's items.
+    /// </summary>
     internal static string ETagOf(ReadOnlySpan<byte> body)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(body, hash);
-        return "\"" + Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_') + "\"";
+        Span<byte> hash = stackalloc byte[16];
+        XxHash128.Hash(body, hash);
+        return "\"" + Base64Url.EncodeToString(hash) + "\"";
     }
 }
 

@@ -1514,6 +1514,14 @@ namespace Sankofa.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<byte[]>("ListJson")
+                        .HasColumnType("bytea")
+                        .HasColumnName("list_json");
+
+                    b.Property<int?>("ListJsonVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_json_version");
+
                     b.Property<long?>("MeteredUntilMs")
                         .HasColumnType("bigint")
                         .HasColumnName("metered_until_ms");

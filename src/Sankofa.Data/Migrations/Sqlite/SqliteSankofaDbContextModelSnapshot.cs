@@ -1493,6 +1493,14 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<byte[]>("ListJson")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("list_json");
+
+                    b.Property<int?>("ListJsonVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("list_json_version");
+
                     b.Property<long?>("MeteredUntilMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("metered_until_ms");

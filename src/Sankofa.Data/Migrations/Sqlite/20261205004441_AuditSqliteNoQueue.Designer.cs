@@ -10,7 +10,7 @@ using Sankofa.Data;
 namespace Sankofa.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSankofaDbContext))]
-    [Migration("20261204235001_AuditSqliteNoQueue")]
+    [Migration("20261205004441_AuditSqliteNoQueue")]
     partial class AuditSqliteNoQueue
     {
         /// <inheritdoc />
@@ -1495,6 +1495,14 @@ namespace Sankofa.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<byte[]>("ListJson")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("list_json");
+
+                    b.Property<int?>("ListJsonVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("list_json_version");
 
                     b.Property<long?>("MeteredUntilMs")
                         .HasColumnType("INTEGER")

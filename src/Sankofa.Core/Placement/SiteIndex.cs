@@ -103,9 +103,41 @@ internal sealed class SiteIndex
     /// <summary>The catalog's index, built on first use.</summary>
     public static SiteIndex For(SiteCatalog catalog) => Indexes.GetValue(catalog, c => new SiteIndex(c));
 
-    /// <summary>An upper bound on the dot product of <c>(ux, uy, uz)</c> with any site in the node's box.</summary>
-    public static double Bound(in Node node, double ux, double uy, double uz) =>
-        Math.Max(ux * node.MinX, ux * node.MaxX) + Math.Max(uy * node.MinY, uy * node.MaxY) + Math.Max(uz * node.MinZ, uz * node.MaxZ);
+    /// <summary>An upper bound on the dot product of the unit vector <c>(ux, uy, uz)</c> with any site in the node.</summary>
+    /// <remarks>
+    /// The lesser of two bounds. The box's (<c>Σ max(u·min, u·max)</c>) is loose near the user: a box's far corner lies
+    /// outside the sphere by about the square of its size, more than the distances a nearest-site search compares, so
+    /// boxes of every level around the user would pass. The cap's (the circle on the sphere holding the node's sites:
+    /// no site is nearer the user than the cap's centre less its radius, cos(θ − ρ) = cosθ cosρ + sinθ sinρ) is exact
+    /// for that circle; the box's is kept for when it is the tighter.
+    /// </remarks>
+    public static double Bound(in Node node, double ux, double uy, double uz)
+    {
+        var box = Math.Max(ux * node.MinX, ux * node.MaxX) + Math.Max(uy * node.MinY, uy * node.MaxY) + Math.Max(uz * node.MinZ, uz * node.MaxZ);
+        var t = (ux * node.CenterX) + (uy * node.CenterY) + (uz * node.CenterZ);
+        if (t >= node.CosRadius)
+        {
+            return box;
+        }
+
+        var cap = (t * node.CosRadius) + (Math.Sqrt(Math.Max(0, 1 - (t * t))) * node.SinRadius);
+        return Math.Min(box, cap);
+    }
+
+    /// <summary>A lower bound on the dot product of the unit vector <c>(ux, uy, uz)</c> with any site in the node.</summary>
+    /// <remarks>The greater of the box's (<c>Σ min(u·min, u·max)</c>) and the cap's (cos(θ + ρ), or −1 once θ + ρ passes π).</remarks>
+    public static double LowerBound(in Node node, double ux, double uy, double uz)
+    {
+        var box = Math.Min(ux * node.MinX, ux * node.MaxX) + Math.Min(uy * node.MinY, uy * node.MaxY) + Math.Min(uz * node.MinZ, uz * node.MaxZ);
+        var t = (ux * node.CenterX) + (uy * node.CenterY) + (uz * node.CenterZ);
+        if (t < -node.CosRadius)
+        {
+            return box;
+        }
+
+        var cap = (t * node.CosRadius) - (Math.Sqrt(Math.Max(0, 1 - (t * t))) * node.SinRadius);
+        return Math.Max(box, cap);
+    }
 
     private int Build(int lo, int hi, SiteTier tier, int parent, int[] country, int[] rank, IReadOnlyList<Site> sites)
     {
@@ -136,6 +168,26 @@ internal sealed class SiteIndex
         }
 
         node.Countries = countries.Build();
+
+        // The cap: centred on the sites' mean direction, as wide as the farthest site from it (cosine rounded down by
+        // 1e-15 so that rounding in the cosines cannot leave a site outside); a node with antipodal sites (no mean
+        // direction) gets the whole sphere.
+        var (cx, cy, cz) = (0d, 0d, 0d);
+        for (var i = lo; i < hi; i++)
+        {
+            (cx, cy, cz) = (cx + _x[Order[i]], cy + _y[Order[i]], cz + _z[Order[i]]);
+        }
+
+        var length = Math.Sqrt((cx * cx) + (cy * cy) + (cz * cz));
+        (node.CenterX, node.CenterY, node.CenterZ, node.CosRadius) = length > 1e-9 ? (cx / length, cy / length, cz / length, 1d) : (1d, 0d, 0d, -1d);
+        for (var i = lo; i < hi && length > 1e-9; i++)
+        {
+            var s = Order[i];
+            node.CosRadius = Math.Min(node.CosRadius, (node.CenterX * _x[s]) + (node.CenterY * _y[s]) + (node.CenterZ * _z[s]));
+        }
+
+        node.CosRadius = Math.Max(-1, node.CosRadius - 1e-15);
+        node.SinRadius = Math.Sqrt(Math.Max(0, 1 - (node.CosRadius * node.CosRadius)));
         var index = _nodes.Count;
         _nodes.Add(node);
         _parents.Add(parent);
@@ -165,6 +217,13 @@ internal sealed class SiteIndex
         public double MinZ;
         public double MaxZ;
         public PlacementEngine.JurisdictionMask Countries;
+
+        // The cap on the sphere holding every site of the node: its centre (a unit vector) and the cosine and sine of its radius.
+        public double CenterX;
+        public double CenterY;
+        public double CenterZ;
+        public double CosRadius;
+        public double SinRadius;
 
         // The lowest site-id rank in the node: a site tying with the best wins only with a lower one.
         public int MinRank;

@@ -73,15 +73,16 @@ public sealed class FleetState
 
     internal long[] NodeFree { get; }
 
-    // Per site, the free vCPU, RAM and disk of its roomiest up host (the one keeping the largest share of its scarcest
-    // resource), long.MinValue when the site or all its hosts are down; per node, the least of its sites' (each resource
-    // apart). A request no larger than a node's fits some host of every site in it: none of them is rejected as full or
-    // down — what lets placement skip the node while it looks for the nearest rejected candidates.
+    // Per site in the index's leaf order (a leaf's sites side by side), the free vCPU, RAM and disk of its roomiest up host
+    // (the one keeping the largest share of its scarcest resource), long.MinValue when the site or all its hosts are down;
+    // per node, the least of its sites' (each resource apart). A request no larger than a node's fits some host of every
+    // site in it: none of them is rejected as full or down — what lets placement skip the node while it looks for the
+    // nearest rejected candidates.
     internal long[] SiteFit { get; }
 
     internal long[] NodeFit { get; }
 
-    // Per site, the most free vCPU, RAM and disk of its up hosts (long.MinValue when down): what its leaf's NodeFree is the largest of.
+    // Per site in leaf order, the most free vCPU, RAM and disk of its up hosts (long.MinValue when down): what its leaf's NodeFree is the largest of.
     private long[] SiteFree { get; }
 
     /// <summary>Current health of a site.</summary>
@@ -226,7 +227,7 @@ public sealed class FleetState
             }
         }
 
-        var at = 3 * site;
+        var at = 3 * Index.PositionOf[site];
         (SiteFree[at], SiteFree[at + 1], SiteFree[at + 2]) = (v, r, d);
         (SiteFit[at], SiteFit[at + 1], SiteFit[at + 2]) = (fitV, fitR, fitD);
 
@@ -241,7 +242,7 @@ public sealed class FleetState
             {
                 for (var i = n.Start; i < n.End; i++)
                 {
-                    var s = 3 * Index.Order[i];
+                    var s = 3 * i;
                     (v, r, d) = (Math.Max(v, SiteFree[s]), Math.Max(r, SiteFree[s + 1]), Math.Max(d, SiteFree[s + 2]));
                     (fitV, fitR, fitD) = (Math.Min(fitV, SiteFit[s]), Math.Min(fitR, SiteFit[s + 1]), Math.Min(fitD, SiteFit[s + 2]));
                 }

@@ -54,7 +54,7 @@ public sealed partial class PlacementEngine
                 {
                     var s = index.Order[i];
                     var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
-                    if (Needed(dot, n, s, in node, scan.Mask.Allows(_country[s]), nodeRoom, ref scan))
+                    if (Needed(dot, n, i, in node, scan.Mask.Allows(index.Country[i]), nodeRoom, ref scan))
                     {
                         Visit(s, dot, ref scan);
                     }
@@ -116,7 +116,7 @@ public sealed partial class PlacementEngine
         return (w * Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tier))), 0, 1)) + rest >= target;
     }
 
-    // Whether a site (`site`, its dot product `bound`), or node `n` whose sites' dot products are at most `bound`, could
+    // Whether a site (at `site` in the index's leaf order, its dot product `bound`), or node `n` whose sites' dot products are at most `bound`, could
     // change anything the answer reports: the nearest rejected sites, the nearest site (and whether any is in reach, for
     // the errors), the nearest allowed site, the best score (or, while no site is viable, the count of eligible sites),
     // the preferred (nearest eligible) site.
@@ -126,7 +126,7 @@ public sealed partial class PlacementEngine
         var d = bound + DotMargin;
         var explain = scan.RejectedSites.Length;
         if (explain > 0 && (scan.RejectCount < explain || d >= scan.RejectedDots[explain - 1])
-            && (site >= 0 ? MayReject(site, bound, ref scan) : MayReject(n, in node, ref scan)))
+            && (site >= 0 ? MayReject(site, bound, in node, ref scan) : MayReject(n, in node, ref scan)))
         {
             return true;
         }
@@ -171,17 +171,18 @@ public sealed partial class PlacementEngine
             || (scan.HasTarget && SiteIndex.LowerBound(in node, scan.Ux, scan.Uy, scan.Uz) - DotMargin < scan.MinDot[(int)node.Tier]);
     }
 
-    // The same for one site, with its dot product: a site the rules will all pass need not be visited for the explanation.
-    private bool MayReject(int s, double dot, ref Scan scan)
+    // The same for the site at `i` in leaf order, with its dot product: a site the rules will all pass need not be
+    // visited for the explanation. What it reads is in leaf order, so a leaf's sites are read side by side.
+    private bool MayReject(int i, double dot, in SiteIndex.Node leaf, ref Scan scan)
     {
-        var at = 3 * s;
+        var at = 3 * i;
         var fit = scan.SiteFit;
         var size = scan.Size;
         return scan.RefusedHosts is not null
             || fit[at] < size.VCpu || fit[at + 1] < size.RamMiB || fit[at + 2] < size.DiskGiB
-            || (scan.Group is { } group && group.Sites[s] > 0)
-            || !scan.Mask.Allows(_country[s])
-            || dot < scan.MinDot[(int)_tier[s]];
+            || (scan.Group is { } group && group.Sites[_index!.Order[i]] > 0)
+            || !scan.Mask.Allows(_index!.Country[i])
+            || dot < scan.MinDot[(int)leaf.Tier];
     }
 
     // A new best score: per tier, the dot product below which a site cannot reach it. A site's score is at most

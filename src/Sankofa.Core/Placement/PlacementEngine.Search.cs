@@ -116,10 +116,10 @@ public sealed partial class PlacementEngine
         return (w * Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tier))), 0, 1)) + rest >= target;
     }
 
-    // Whether a site (at `site` in the index's leaf order, its dot product `bound`), or node `n` whose sites' dot products are at most `bound`, could
-    // change anything the answer reports: the nearest rejected sites, the nearest site (and whether any is in reach, for
-    // the errors), the nearest allowed site, the best score (or, while no site is viable, the count of eligible sites),
-    // the preferred (nearest eligible) site.
+    // Whether a site (at `site` in the index's leaf order, its dot product `bound`), or node `n` whose sites' dot products
+    // are at most `bound`, could change anything the answer reports: the nearest rejected sites, the nearest site (and
+    // whether any is in reach, for the errors), the nearest allowed site, the best score (or, while no site is viable,
+    // the count of eligible sites), the preferred (nearest eligible) site.
     private bool Needed(double bound, int n, int site, in SiteIndex.Node node, bool mayBeAllowed, double room, ref Scan scan)
     {
         var tier = node.Tier;

@@ -45,6 +45,9 @@ public sealed class FleetState
         _firstHost[sites.Count] = h;
         Index = Placement.SiteIndex.For(catalog);
         NodeFree = new long[3 * Index.Nodes.Length];
+        NodeFit = new long[3 * Index.Nodes.Length];
+        SiteFree = new long[3 * sites.Count];
+        SiteFit = new long[3 * sites.Count];
         for (var s = 0; s < sites.Count; s++)
         {
             Refresh(s);
@@ -69,6 +72,18 @@ public sealed class FleetState
     internal Placement.SiteIndex Index { get; }
 
     internal long[] NodeFree { get; }
+
+    // Per site in the index's leaf order (a leaf's sites side by side), the free vCPU, RAM and disk of its roomiest up host
+    // (the one keeping the largest share of its scarcest resource), long.MinValue when the site or all its hosts are down;
+    // per node, the least of its sites' (each resource apart). A request no larger than a node's fits some host of every
+    // site in it: none of them is rejected as full or down — what lets placement skip the node while it looks for the
+    // nearest rejected candidates.
+    internal long[] SiteFit { get; }
+
+    internal long[] NodeFit { get; }
+
+    // Per site in leaf order, the most free vCPU, RAM and disk of its up hosts (long.MinValue when down): what its leaf's NodeFree is the largest of.
+    private long[] SiteFree { get; }
 
     /// <summary>Current health of a site.</summary>
     public SiteStatus GetSiteStatus(string siteId) => SiteStatuses[SiteIndex(siteId)];
@@ -138,11 +153,15 @@ public sealed class FleetState
         {
             if (!_groups.TryGetValue((tenantId, antiAffinityGroup), out var members))
             {
-                _groups[(tenantId, antiAffinityGroup)] = members = new GroupMembers(HostSite.Length, SiteStatuses.Length);
+                _groups[(tenantId, antiAffinityGroup)] = members = new GroupMembers(HostSite.Length, SiteStatuses.Length, Index.Nodes.Length);
             }
 
             members.Hosts[h]++;
             members.Sites[HostSite[h]]++;
+            for (var node = Index.LeafOf[HostSite[h]]; node >= 0; node = Index.Parents[node])
+            {
+                members.Nodes[node]++;
+            }
         }
     }
 
@@ -171,6 +190,10 @@ public sealed class FleetState
         {
             members.Hosts[h]--;
             members.Sites[HostSite[h]]--;
+            for (var node = Index.LeafOf[HostSite[h]]; node >= 0; node = Index.Parents[node])
+            {
+                members.Nodes[node]--;
+            }
         }
     }
 
@@ -178,50 +201,67 @@ public sealed class FleetState
 
     private ComputeResources HostCapacity(int h) => _capacity[h];
 
-    // A site's health or a host's allocation changed: its leaf's room, then each ancestor's until one is unchanged.
+    // A site's health or a host's allocation changed: its own room and fit, its leaf's, then each ancestor's until one is unchanged.
     private void Refresh(int site)
     {
+        var (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
+        var (fitV, fitR, fitD) = (long.MinValue, long.MinValue, long.MinValue);
+        if (SiteStatuses[site] != SiteStatus.Down)
+        {
+            var roomiest = double.NegativeInfinity;
+            for (var h = _firstHost[site]; h < _firstHost[site + 1]; h++)
+            {
+                if (HostStatuses[h] == SiteStatus.Down)
+                {
+                    continue;
+                }
+
+                var (capacity, used) = (_capacity[h], Used[h]);
+                var (freeV, freeR, freeD) = (capacity.VCpu - used.VCpu, capacity.RamMiB - used.RamMiB, capacity.DiskGiB - used.DiskGiB);
+                (v, r, d) = (Math.Max(v, freeV), Math.Max(r, freeR), Math.Max(d, freeD));
+                var room = Math.Min((double)freeV / capacity.VCpu, Math.Min((double)freeR / capacity.RamMiB, (double)freeD / capacity.DiskGiB));
+                if (room > roomiest)
+                {
+                    (roomiest, fitV, fitR, fitD) = (room, freeV, freeR, freeD);
+                }
+            }
+        }
+
+        var at = 3 * Index.PositionOf[site];
+        (SiteFree[at], SiteFree[at + 1], SiteFree[at + 2]) = (v, r, d);
+        (SiteFit[at], SiteFit[at + 1], SiteFit[at + 2]) = (fitV, fitR, fitD);
+
         var nodes = Index.Nodes;
         var node = Index.LeafOf[site];
         while (node >= 0)
         {
-            var (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
             ref readonly var n = ref nodes[node];
+            (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
+            (fitV, fitR, fitD) = (long.MaxValue, long.MaxValue, long.MaxValue);
             if (n.Left < 0)
             {
                 for (var i = n.Start; i < n.End; i++)
                 {
-                    var s = Index.Order[i];
-                    if (SiteStatuses[s] == SiteStatus.Down)
-                    {
-                        continue;
-                    }
-
-                    for (var h = _firstHost[s]; h < _firstHost[s + 1]; h++)
-                    {
-                        if (HostStatuses[h] != SiteStatus.Down)
-                        {
-                            var (capacity, used) = (_capacity[h], Used[h]);
-                            v = Math.Max(v, capacity.VCpu - used.VCpu);
-                            r = Math.Max(r, capacity.RamMiB - used.RamMiB);
-                            d = Math.Max(d, capacity.DiskGiB - used.DiskGiB);
-                        }
-                    }
+                    var s = 3 * i;
+                    (v, r, d) = (Math.Max(v, SiteFree[s]), Math.Max(r, SiteFree[s + 1]), Math.Max(d, SiteFree[s + 2]));
+                    (fitV, fitR, fitD) = (Math.Min(fitV, SiteFit[s]), Math.Min(fitR, SiteFit[s + 1]), Math.Min(fitD, SiteFit[s + 2]));
                 }
             }
             else
             {
                 var (left, right) = (3 * n.Left, 3 * n.Right);
                 (v, r, d) = (Math.Max(NodeFree[left], NodeFree[right]), Math.Max(NodeFree[left + 1], NodeFree[right + 1]), Math.Max(NodeFree[left + 2], NodeFree[right + 2]));
+                (fitV, fitR, fitD) = (Math.Min(NodeFit[left], NodeFit[right]), Math.Min(NodeFit[left + 1], NodeFit[right + 1]), Math.Min(NodeFit[left + 2], NodeFit[right + 2]));
             }
 
-            var at = 3 * node;
-            if (NodeFree[at] == v && NodeFree[at + 1] == r && NodeFree[at + 2] == d)
+            at = 3 * node;
+            if (NodeFree[at] == v && NodeFree[at + 1] == r && NodeFree[at + 2] == d && NodeFit[at] == fitV && NodeFit[at + 1] == fitR && NodeFit[at + 2] == fitD)
             {
                 return;
             }
 
             (NodeFree[at], NodeFree[at + 1], NodeFree[at + 2]) = (v, r, d);
+            (NodeFit[at], NodeFit[at + 1], NodeFit[at + 2]) = (fitV, fitR, fitD);
             node = Index.Parents[node];
         }
     }
@@ -235,11 +275,14 @@ public sealed class FleetState
     private int HostIndex(string hostId) =>
         _hostIndex.TryGetValue(hostId, out var h) ? h : throw new KeyNotFoundException($"No host '{hostId}' in the catalog.");
 
-    /// <summary>How many VMs of one anti-affinity group each host and site holds.</summary>
-    internal sealed class GroupMembers(int hosts, int sites)
+    /// <summary>How many VMs of one anti-affinity group each host, site and spatial index node holds.</summary>
+    internal sealed class GroupMembers(int hosts, int sites, int nodes)
     {
         public int[] Hosts { get; } = new int[hosts];
 
         public int[] Sites { get; } = new int[sites];
+
+        // A node without any: no site in it is rejected for the group, whatever the scope.
+        public int[] Nodes { get; } = new int[nodes];
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class PlacementEngine
             var bound = -negated;
             ref readonly var node = ref nodes[n];
             var nodeRoom = RoomBound(free, n, in node, ref scan);
-            if (!Needed(bound, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), nodeRoom, ref scan))
+            if (!Needed(bound, n, -1, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), nodeRoom, ref scan))
             {
                 continue;
             }
@@ -54,7 +54,7 @@ public sealed partial class PlacementEngine
                 {
                     var s = index.Order[i];
                     var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
-                    if (Needed(dot, in node, scan.Mask.Allows(_country[s]), nodeRoom, ref scan))
+                    if (Needed(dot, n, i, in node, scan.Mask.Allows(index.Country[i]), nodeRoom, ref scan))
                     {
                         Visit(s, dot, ref scan);
                     }
@@ -67,7 +67,7 @@ public sealed partial class PlacementEngine
             {
                 ref readonly var childNode = ref nodes[child];
                 var childBound = SiteIndex.Bound(in childNode, scan.Ux, scan.Uy, scan.Uz);
-                if (Needed(childBound, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), RoomBound(free, child, in childNode, ref scan), ref scan))
+                if (Needed(childBound, child, -1, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), RoomBound(free, child, in childNode, ref scan), ref scan))
                 {
                     open.Enqueue(child, -childBound);
                 }
@@ -116,15 +116,17 @@ public sealed partial class PlacementEngine
         return (w * Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(tier))), 0, 1)) + rest >= target;
     }
 
-    // Whether a site, or a node whose sites' dot products are at most `bound`, could change anything the answer reports:
-    // the nearest rejected sites, the nearest site (and whether any is in reach, for the errors), the nearest allowed site,
-    // the best score (or, while no site is viable, the count of eligible sites), the preferred (nearest eligible) site.
-    private bool Needed(double bound, in SiteIndex.Node node, bool mayBeAllowed, double room, ref Scan scan)
+    // Whether a site (at `site` in the index's leaf order, its dot product `bound`), or node `n` whose sites' dot products
+    // are at most `bound`, could change anything the answer reports: the nearest rejected sites, the nearest site (and
+    // whether any is in reach, for the errors), the nearest allowed site, the best score (or, while no site is viable,
+    // the count of eligible sites), the preferred (nearest eligible) site.
+    private bool Needed(double bound, int n, int site, in SiteIndex.Node node, bool mayBeAllowed, double room, ref Scan scan)
     {
         var tier = node.Tier;
         var d = bound + DotMargin;
         var explain = scan.RejectedSites.Length;
-        if (explain > 0 && (scan.RejectCount < explain || d >= scan.RejectedDots[explain - 1]))
+        if (explain > 0 && (scan.RejectCount < explain || d >= scan.RejectedDots[explain - 1])
+            && (site >= 0 ? MayReject(site, bound, in node, ref scan) : MayReject(n, in node, ref scan)))
         {
             return true;
         }
@@ -151,6 +153,36 @@ public sealed partial class PlacementEngine
         }
 
         return inReach && (scan.Best < 0 || scan.Preferred < 0 || d >= scan.PreferredDot || (d >= scan.PruneDot[(int)tier] && MayBeat(d, in node, room, ref scan)));
+    }
+
+    // Whether some site of node `n` could be rejected: false only when every rule is known to pass for all of them —
+    // all in reach (the node's least dot product) and in allowed countries, none holding the group, every one with an up
+    // host the VM fits (the node's least fit, which is long.MinValue when any site is down), no host refused. Such a node
+    // holds none of the nearest rejected candidates, however near it is.
+    private bool MayReject(int n, in SiteIndex.Node node, ref Scan scan)
+    {
+        var at = 3 * n;
+        var fit = scan.NodeFit;
+        var size = scan.Size;
+        return scan.RefusedHosts is not null
+            || fit[at] < size.VCpu || fit[at + 1] < size.RamMiB || fit[at + 2] < size.DiskGiB
+            || (scan.Group is { } group && group.Nodes[n] > 0)
+            || (scan.HasResidency && !scan.Mask.Covers(in node.Countries))
+            || (scan.HasTarget && SiteIndex.LowerBound(in node, scan.Ux, scan.Uy, scan.Uz) - DotMargin < scan.MinDot[(int)node.Tier]);
+    }
+
+    // The same for the site at `i` in leaf order, with its dot product: a site the rules will all pass need not be
+    // visited for the explanation. What it reads is in leaf order, so a leaf's sites are read side by side.
+    private bool MayReject(int i, double dot, in SiteIndex.Node leaf, ref Scan scan)
+    {
+        var at = 3 * i;
+        var fit = scan.SiteFit;
+        var size = scan.Size;
+        return scan.RefusedHosts is not null
+            || fit[at] < size.VCpu || fit[at + 1] < size.RamMiB || fit[at + 2] < size.DiskGiB
+            || (scan.Group is { } group && group.Sites[_index!.Order[i]] > 0)
+            || !scan.Mask.Allows(_index!.Country[i])
+            || dot < scan.MinDot[(int)leaf.Tier];
     }
 
     // A new best score: per tier, the dot product below which a site cannot reach it. A site's score is at most

@@ -123,6 +123,10 @@ public sealed partial class PlacementEngine
             return (word & (1UL << (index & 63))) != 0;
         }
 
+        /// <summary>True when every country of <paramref name="other"/> is in this set (an index node whose sites are all allowed).</summary>
+        public bool Covers(in JurisdictionMask other) =>
+            ((other._a & ~_a) | (other._b & ~_b) | (other._c & ~_c) | (other._d & ~_d)) == 0;
+
         /// <summary>True when some country is in both sets (an index node holding none of the allowed countries has no eligible site).</summary>
         public bool Overlaps(in JurisdictionMask other) =>
             ((_a & other._a) | (_b & other._b) | (_c & other._c) | (_d & other._d)) != 0;

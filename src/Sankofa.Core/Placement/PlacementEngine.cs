@@ -420,6 +420,8 @@ public sealed partial class PlacementEngine
         public readonly SiteStatus[] SiteStatuses;
         public readonly SiteStatus[] HostStatuses;
         public readonly ComputeResources[] Used;
+        public readonly long[] SiteFit;
+        public readonly long[] NodeFit;
 
         // Per tier: the least dot product within the latency target; for the index, the most room a host of the tier
         // can keep, the dot product below which a site cannot beat the best score found, and the one below which a
@@ -471,6 +473,8 @@ public sealed partial class PlacementEngine
             SiteStatuses = state.SiteStatuses;
             HostStatuses = state.HostStatuses;
             Used = state.Used;
+            SiteFit = state.SiteFit;
+            NodeFit = state.NodeFit;
             MinDot = perTier[..3];
             RoomBound = perTier[3..6];
             PruneDot = perTier[6..9];

@@ -4,8 +4,8 @@ using Sankofa.Core.Topology;
 namespace Sankofa.Core.Placement;
 
 /// <summary>
-/// The catalog's sites of each tier in a k-d tree over their unit vectors: boxes split at the median of the widest axis
-/// down to leaves of a few sites, each node with its countries. One per catalog, shared by its engines and fleet states
+/// The catalog's sites of each tier in a k-d tree over their unit vectors: split at the median of the widest axis of
+/// their box down to leaves of a few sites, each node with its countries and its cap (the circle on the sphere around them). One per catalog, shared by its engines and fleet states
 /// (a <see cref="FleetState"/> keeps, per node, the most its hosts have free, so placement can bound a score by it).
 /// </summary>
 internal sealed class SiteIndex
@@ -41,6 +41,7 @@ internal sealed class SiteIndex
 
         Order = new int[n];
         LeafOf = new int[n];
+        PositionOf = new int[n];
         var next = 0;
         foreach (var tier in Enum.GetValues<SiteTier>())
         {
@@ -59,9 +60,12 @@ internal sealed class SiteIndex
         Nodes = [.. _nodes];
         Parents = [.. _parents];
         (X, Y, Z) = (new double[n], new double[n], new double[n]);
+        Country = new int[n];
         for (var i = 0; i < n; i++)
         {
             (X[i], Y[i], Z[i]) = (_x[Order[i]], _y[Order[i]], _z[Order[i]]);
+            Country[i] = country[Order[i]];
+            PositionOf[Order[i]] = i;
         }
 
         for (var node = 0; node < Nodes.Length; node++)
@@ -91,6 +95,12 @@ internal sealed class SiteIndex
     /// <summary>Per site (catalog position), the leaf holding it.</summary>
     public int[] LeafOf { get; }
 
+    /// <summary>Per site (catalog position), its position in <see cref="Order"/>.</summary>
+    public int[] PositionOf { get; }
+
+    /// <summary>Country indexes in leaf order.</summary>
+    public int[] Country { get; }
+
     /// <summary>Unit vectors in leaf order (copies of the engine's, so a leaf is read sequentially).</summary>
     public double[] X { get; }
 
@@ -103,21 +113,49 @@ internal sealed class SiteIndex
     /// <summary>The catalog's index, built on first use.</summary>
     public static SiteIndex For(SiteCatalog catalog) => Indexes.GetValue(catalog, c => new SiteIndex(c));
 
-    /// <summary>An upper bound on the dot product of <c>(ux, uy, uz)</c> with any site in the node's box.</summary>
-    public static double Bound(in Node node, double ux, double uy, double uz) =>
-        Math.Max(ux * node.MinX, ux * node.MaxX) + Math.Max(uy * node.MinY, uy * node.MaxY) + Math.Max(uz * node.MinZ, uz * node.MaxZ);
+    /// <summary>An upper bound on the dot product of the unit vector <c>(ux, uy, uz)</c> with any site in the node.</summary>
+    /// <remarks>
+    /// The node's cap (the circle on the sphere holding its sites, centre c, radius ρ): no site is nearer the user than
+    /// θ − ρ, θ the angle to c, so none has a dot product above cos(θ − ρ) = cosθ cosρ + sinθ sinρ. A box's bound
+    /// (<c>Σ max(u·min, u·max)</c>) is looser where it matters: a box's far corner lies outside the sphere by about the
+    /// square of its size, more than the distances a nearest-site search compares, so boxes of every level around the
+    /// user would pass.
+    /// </remarks>
+    public static double Bound(in Node node, double ux, double uy, double uz)
+    {
+        var t = (ux * node.CenterX) + (uy * node.CenterY) + (uz * node.CenterZ);
+        if (t >= node.CosRadius)
+        {
+            return 1;
+        }
+
+        return (t * node.CosRadius) + (Math.Sqrt(Math.Max(0, 1 - (t * t))) * node.SinRadius);
+    }
+
+    /// <summary>A lower bound on the dot product of the unit vector <c>(ux, uy, uz)</c> with any site in the node.</summary>
+    /// <remarks>The cap's: cos(θ + ρ), or −1 once θ + ρ passes π.</remarks>
+    public static double LowerBound(in Node node, double ux, double uy, double uz)
+    {
+        var t = (ux * node.CenterX) + (uy * node.CenterY) + (uz * node.CenterZ);
+        if (t < -node.CosRadius)
+        {
+            return -1;
+        }
+
+        return (t * node.CosRadius) - (Math.Sqrt(Math.Max(0, 1 - (t * t))) * node.SinRadius);
+    }
 
     private int Build(int lo, int hi, SiteTier tier, int parent, int[] country, int[] rank, IReadOnlyList<Site> sites)
     {
         var node = new Node
         {
-            MinX = double.PositiveInfinity, MinY = double.PositiveInfinity, MinZ = double.PositiveInfinity,
-            MaxX = double.NegativeInfinity, MaxY = double.NegativeInfinity, MaxZ = double.NegativeInfinity,
             Tier = tier, Left = -1, Right = -1, Start = lo, End = hi, MinRank = int.MaxValue,
             MinCapacity = new ComputeResources(int.MaxValue, long.MaxValue, long.MaxValue),
             Uniform = true,
         };
         var countries = new PlacementEngine.JurisdictionMask.Builder();
+        var (minX, minY, minZ) = (double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
+        var (maxX, maxY, maxZ) = (double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity);
         for (var i = lo; i < hi; i++)
         {
             var s = Order[i];
@@ -129,13 +167,33 @@ internal sealed class SiteIndex
                 node.MinCapacity = new ComputeResources(Math.Min(min.VCpu, c.VCpu), Math.Min(min.RamMiB, c.RamMiB), Math.Min(min.DiskGiB, c.DiskGiB));
             }
 
-            (node.MinX, node.MaxX) = (Math.Min(node.MinX, _x[s]), Math.Max(node.MaxX, _x[s]));
-            (node.MinY, node.MaxY) = (Math.Min(node.MinY, _y[s]), Math.Max(node.MaxY, _y[s]));
-            (node.MinZ, node.MaxZ) = (Math.Min(node.MinZ, _z[s]), Math.Max(node.MaxZ, _z[s]));
+            (minX, maxX) = (Math.Min(minX, _x[s]), Math.Max(maxX, _x[s]));
+            (minY, maxY) = (Math.Min(minY, _y[s]), Math.Max(maxY, _y[s]));
+            (minZ, maxZ) = (Math.Min(minZ, _z[s]), Math.Max(maxZ, _z[s]));
             countries.Add(country[s]);
         }
 
         node.Countries = countries.Build();
+
+        // The cap: centred on the sites' mean direction, as wide as the farthest site from it (cosine rounded down by
+        // 1e-15 so that rounding in the cosines cannot leave a site outside); a node with antipodal sites (no mean
+        // direction) gets the whole sphere.
+        var (cx, cy, cz) = (0d, 0d, 0d);
+        for (var i = lo; i < hi; i++)
+        {
+            (cx, cy, cz) = (cx + _x[Order[i]], cy + _y[Order[i]], cz + _z[Order[i]]);
+        }
+
+        var length = Math.Sqrt((cx * cx) + (cy * cy) + (cz * cz));
+        (node.CenterX, node.CenterY, node.CenterZ, node.CosRadius) = length > 1e-9 ? (cx / length, cy / length, cz / length, 1d) : (1d, 0d, 0d, -1d);
+        for (var i = lo; i < hi && length > 1e-9; i++)
+        {
+            var s = Order[i];
+            node.CosRadius = Math.Min(node.CosRadius, (node.CenterX * _x[s]) + (node.CenterY * _y[s]) + (node.CenterZ * _z[s]));
+        }
+
+        node.CosRadius = Math.Max(-1, node.CosRadius - 1e-15);
+        node.SinRadius = Math.Sqrt(Math.Max(0, 1 - (node.CosRadius * node.CosRadius)));
         var index = _nodes.Count;
         _nodes.Add(node);
         _parents.Add(parent);
@@ -145,7 +203,7 @@ internal sealed class SiteIndex
         }
 
         // Split at the median of the widest axis; equal coordinates go by catalog position, so the tree is deterministic.
-        var (dx, dy, dz) = (node.MaxX - node.MinX, node.MaxY - node.MinY, node.MaxZ - node.MinZ);
+        var (dx, dy, dz) = (maxX - minX, maxY - minY, maxZ - minZ);
         var axis = dx >= dy && dx >= dz ? _x : dy >= dz ? _y : _z;
         Array.Sort(Order, lo, hi - lo, Comparer<int>.Create((a, b) => axis[a] != axis[b] ? axis[a].CompareTo(axis[b]) : a.CompareTo(b)));
         var mid = (lo + hi) / 2;
@@ -155,16 +213,17 @@ internal sealed class SiteIndex
         return index;
     }
 
-    /// <summary>A box of sites of one tier: a leaf (<see cref="Left"/> −1) or two children.</summary>
+    /// <summary>A node of sites of one tier: a leaf (<see cref="Left"/> −1) or two children.</summary>
     internal struct Node
     {
-        public double MinX;
-        public double MaxX;
-        public double MinY;
-        public double MaxY;
-        public double MinZ;
-        public double MaxZ;
         public PlacementEngine.JurisdictionMask Countries;
+
+        // The cap on the sphere holding every site of the node: its centre (a unit vector) and the cosine and sine of its radius.
+        public double CenterX;
+        public double CenterY;
+        public double CenterZ;
+        public double CosRadius;
+        public double SinRadius;
 
         // The lowest site-id rank in the node: a site tying with the best wins only with a lower one.
         public int MinRank;

@@ -37,6 +37,21 @@ public class SpatialIndexTests
         Assert.Empty(differences);
     }
 
+    // Few sites down or full and few group members: most index nodes hold no site the request would reject, so the search
+    // for the nearest rejected candidates skips them (by their least fit, group counts, countries and reach); each skip
+    // must be one the full scan agrees with, under every kind of fleet change.
+    [Theory]
+    [InlineData(5, 4)]
+    [InlineData(64, 5)]
+    public void On_a_lightly_used_fleet_skipping_nodes_without_rejected_sites_changes_nothing(int explain, int seed)
+    {
+        var options = new PlacementOptions { RejectedToExplain = explain };
+
+        var differences = Compare(Large.Value, options, requests: 1_500, seed: seed, light: true);
+
+        Assert.Empty(differences);
+    }
+
     [Fact]
     public void The_same_results_hold_on_the_default_catalog()
     {
@@ -45,7 +60,8 @@ public class SpatialIndexTests
 
     // Places seeded requests with both engines against one fleet (some committed, sites and hosts going down, degraded,
     // failed over and back, VMs released); returns every request where the two answers differ in anything a caller sees.
-    private static List<string> Compare(SiteCatalog catalog, PlacementOptions options, int requests, int seed)
+    // A light fleet: 0.5 % of sites and hosts down, 1 % degraded, hosts at most half used, a tenth of them in groups.
+    private static List<string> Compare(SiteCatalog catalog, PlacementOptions options, int requests, int seed, bool light = false)
     {
         var indexed = new PlacementEngine(catalog, options);
         var reference = new PlacementEngine(catalog, options, fullScan: true);
@@ -53,17 +69,22 @@ public class SpatialIndexTests
         var random = new Random(seed);
         var sites = catalog.Sites;
         var countries = sites.Select(s => s.Jurisdiction).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var (down, degraded) = light ? (0.005, 0.015) : (0.04, 0.07);
+        var (hostDown, hostDegraded) = light ? (0.005, 0.015) : (0.03, 0.06);
         foreach (var site in sites)
         {
             var roll = random.NextDouble();
-            state.SetSiteStatus(site.Id, roll < 0.04 ? SiteStatus.Down : roll < 0.07 ? SiteStatus.Degraded : SiteStatus.Up);
+            state.SetSiteStatus(site.Id, roll < down ? SiteStatus.Down : roll < degraded ? SiteStatus.Degraded : SiteStatus.Up);
             foreach (var host in site.Hosts)
             {
                 var hostRoll = random.NextDouble();
-                state.SetHostStatus(host.Id, hostRoll < 0.03 ? SiteStatus.Down : hostRoll < 0.06 ? SiteStatus.Degraded : SiteStatus.Up);
+                state.SetHostStatus(host.Id, hostRoll < hostDown ? SiteStatus.Down : hostRoll < hostDegraded ? SiteStatus.Degraded : SiteStatus.Up);
                 // Every other host empty or full to the unit, so that equal scores (decided by site id) are common.
-                var share = random.Next(3) switch { 0 => 0, 1 => 1, _ => random.NextDouble() * 0.9 };
-                state.Allocate(host.Id, new ComputeResources((int)(host.Capacity.VCpu * share), (long)(host.Capacity.RamMiB * share), (long)(host.Capacity.DiskGiB * share)), "g" + random.Next(20), "t" + random.Next(2));
+                var share = light
+                    ? random.Next(2) == 0 ? 0 : random.NextDouble() * 0.5
+                    : random.Next(3) switch { 0 => 0, 1 => 1, _ => random.NextDouble() * 0.9 };
+                var group = !light || random.Next(10) == 0 ? "g" + random.Next(20) : null;
+                state.Allocate(host.Id, new ComputeResources((int)(host.Capacity.VCpu * share), (long)(host.Capacity.RamMiB * share), (long)(host.Capacity.DiskGiB * share)), group, "t" + random.Next(2));
             }
         }
 

@@ -193,6 +193,13 @@ public sealed class LedgerRecordCacheOptions
     /// </summary>
     public TimeSpan HeadPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A resource the store changed less than this before the head was asked for is read at the chain's latest state:
+    /// the change may come from a transaction another replica saw confirmed after that head (its clock may differ from
+    /// ours by up to this much). Default 2 seconds.
+    /// </summary>
+    public TimeSpan RecentChangeMargin { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Records kept at most; past it the cache starts again empty. Default 100,000.</summary>
     public int MaxEntries { get; set; } = 100_000;
 }

@@ -90,9 +90,11 @@ public interface IResourceLedger
     /// <summary>
     /// What the chain holds for a resource, for an answer to a reader: with the block it was read at when the ledger
     /// names one (the record may then come from an earlier read at that same block, which nothing can have changed).
+    /// <paramref name="storeChangedAt"/> is when the store last changed the resource: a change recorded on chain by
+    /// another replica is in the store only after its block, so a head learned before then is not used for it.
     /// The writers' own checks use <see cref="GetAsync"/>, the chain's latest state.
     /// </summary>
-    async Task<OnChainRead> ReadAsync(string resourceId, CancellationToken cancellationToken) =>
+    async Task<OnChainRead> ReadAsync(string resourceId, DateTimeOffset storeChangedAt, CancellationToken cancellationToken) =>
         new(await GetAsync(resourceId, cancellationToken).ConfigureAwait(false), null);
 
     /// <summary>

@@ -12,8 +12,11 @@ internal sealed class ChainHead
     private Block? _block;
     private long _version;
 
-    /// <summary>A head block: its number and hash, on the connection of <see cref="LedgerRuntime.Generation"/> <paramref name="Generation"/>.</summary>
-    internal sealed record Block(long Number, string Hash, long Generation);
+    /// <summary>
+    /// A head block: its number and hash, on the connection of <see cref="LedgerRuntime.Generation"/> <paramref name="Generation"/>,
+    /// and when it was asked for (every block mined before then is at or below it).
+    /// </summary>
+    internal sealed record Block(long Number, string Hash, long Generation, DateTimeOffset AskedAt);
 
     /// <summary>The head last seen, or null when it is not known now.</summary>
     public Block? Current => Volatile.Read(ref _block);

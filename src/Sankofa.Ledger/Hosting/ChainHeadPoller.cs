@@ -32,8 +32,9 @@ internal sealed partial class ChainHeadPoller(LedgerRuntime runtime, IOptions<Le
                 try
                 {
                     var connection = runtime.Connection;
+                    var askedAt = time.GetUtcNow();
                     var block = await connection.Rpc.CallAsync("eth_getBlockByNumber", stoppingToken, "latest", false).ConfigureAwait(false);
-                    runtime.Head.TrySet(version, new ChainHead.Block(Hex.ToLong(block.GetProperty("number")), block.GetProperty("hash").GetString()!, runtime.Generation));
+                    runtime.Head.TrySet(version, new ChainHead.Block(Hex.ToLong(block.GetProperty("number")), block.GetProperty("hash").GetString()!, runtime.Generation, askedAt));
                     failing = false;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is LedgerUnavailableException or JsonRpcException or JsonException or InvalidOperationException or KeyNotFoundException or FormatException)

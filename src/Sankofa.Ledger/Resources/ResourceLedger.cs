@@ -184,7 +184,8 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         return ResourceRegistryCalls.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
     }
 
-    public Task<OnChainRead> ReadAsync(string resourceId, CancellationToken cancellationToken) => _records.ReadAsync(resourceId, cancellationToken);
+    public Task<OnChainRead> ReadAsync(string resourceId, DateTimeOffset storeChangedAt, CancellationToken cancellationToken) =>
+        _records.ReadAsync(resourceId, storeChangedAt, cancellationToken);
 
     public Task<bool> IsVerifiedAsync(string resourceId, CancellationToken cancellationToken)
     {

@@ -11,7 +11,8 @@ namespace Sankofa.Ledger.Resources;
 /// never changes, so a record read there answers every read until the head moves, and is then read again at the new
 /// head. Reads name the block by its hash, so what is kept is exactly what anyone asking the chain for that block gets.
 /// While the head is not known (a transaction of this process was just confirmed, the chain did not answer, or the
-/// cache is off) the latest state is read and nothing is kept.
+/// cache is off), or the store changed the resource shortly before the head was asked for (another replica may have
+/// recorded that change in a later block), the latest state is read and nothing is kept.
 /// </summary>
 internal sealed class ResourceRecordCache(LedgerRuntime runtime, LedgerRecordCacheOptions options)
 {
@@ -19,10 +20,11 @@ internal sealed class ResourceRecordCache(LedgerRuntime runtime, LedgerRecordCac
 
     private sealed record Kept(ChainHead.Block Block, OnChainResource? Record);
 
-    public async Task<OnChainRead> ReadAsync(string resourceId, CancellationToken cancellationToken)
+    public async Task<OnChainRead> ReadAsync(string resourceId, DateTimeOffset storeChangedAt, CancellationToken cancellationToken)
     {
         var connection = runtime.Connection;
-        if (!options.Enabled || runtime.Head.Current is not { } head || head.Generation != runtime.Generation)
+        if (!options.Enabled || runtime.Head.Current is not { } head || head.Generation != runtime.Generation
+            || head.AskedAt - options.RecentChangeMargin <= storeChangedAt)
         {
             return new OnChainRead(await ResourceRegistryCalls.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken).ConfigureAwait(false), null);
         }

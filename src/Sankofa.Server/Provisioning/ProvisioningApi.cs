@@ -131,7 +131,7 @@ internal static class ProvisioningApi
         string? chainError = null;
         try
         {
-            var read = await ledger.ReadAsync(id, cancellationToken);
+            var read = await ledger.ReadAsync(id, resource.UpdatedAt, cancellationToken);
             onChain = read.Record is { } record ? record.ToResponse() with { ReadAtBlock = read.Block } : null;
         }
         catch (LedgerUnavailableException ex)

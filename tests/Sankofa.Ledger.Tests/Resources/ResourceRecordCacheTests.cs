@@ -15,6 +15,9 @@ namespace Sankofa.Ledger.Tests.Resources;
 public sealed class ResourceRecordCacheTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
+
+    // When the store last changed the resource, for reads not about a change just made by another replica.
+    private static readonly DateTimeOffset LongAgo = DateTimeOffset.UnixEpoch;
     private readonly TempDirectory _dir = new();
     private LedgerHost _host = null!;
     private IHostedService _poller = null!;
@@ -43,7 +46,7 @@ public sealed class ResourceRecordCacheTests : IAsyncLifetime
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (true)
         {
-            var read = await Ledger.ReadAsync(id, None);
+            var read = await Ledger.ReadAsync(id, LongAgo, None);
             if (read.Block is { } block && block > after)
             {
                 return read;
@@ -62,7 +65,7 @@ public sealed class ResourceRecordCacheTests : IAsyncLifetime
         var requested = await Ledger.RecordRequestedAsync(id, Spec("asked"), None);
 
         var first = await ReadAtBlockAfterAsync(id, requested.BlockNumber - 1);
-        var again = await Ledger.ReadAsync(id, None);
+        var again = await Ledger.ReadAsync(id, LongAgo, None);
         Assert.Equal(OnChainResourceState.Requested, first.Record!.State);
         Assert.Equal(await HeadAsync(), first.Block);
         Assert.Equal(first.Block, again.Block);
@@ -87,7 +90,7 @@ public sealed class ResourceRecordCacheTests : IAsyncLifetime
         var placed = await Ledger.RecordPlacedAsync(id, "edge-oslo-1", "host-1", None);
 
         // The very next read: the record as placed, whether the poller has found the new head yet or not.
-        var next = await Ledger.ReadAsync(id, None);
+        var next = await Ledger.ReadAsync(id, LongAgo, None);
         Assert.Equal(OnChainResourceState.Placed, next.Record!.State);
         Assert.Equal(placed.BlockNumber, next.Record.UpdatedBlock);
         Assert.True(next.Block is null || next.Block >= placed.BlockNumber);
@@ -95,6 +98,20 @@ public sealed class ResourceRecordCacheTests : IAsyncLifetime
         var settled = await ReadAtBlockAfterAsync(id, placed.BlockNumber - 1);
         Assert.Equal(OnChainResourceState.Placed, settled.Record!.State);
         Assert.Equal(placed.BlockNumber, settled.Record.UpdatedBlock);
+    }
+
+    [Fact]
+    public async Task A_resource_the_store_changed_just_now_is_read_at_the_latest_state_not_at_a_head_learned_before()
+    {
+        var id = "vm-" + Guid.NewGuid();
+        var requested = await Ledger.RecordRequestedAsync(id, Spec("asked"), None);
+        await ReadAtBlockAfterAsync(id, requested.BlockNumber - 1);
+
+        // Another replica may have recorded the change the store shows in a block after the head this one knows.
+        var read = await Ledger.ReadAsync(id, DateTimeOffset.UtcNow, None);
+
+        Assert.Null(read.Block);
+        Assert.Equal(OnChainResourceState.Requested, read.Record!.State);
     }
 
     [Fact]
@@ -116,7 +133,7 @@ public sealed class ResourceRecordCacheTests : IAsyncLifetime
         var id = "vm-" + Guid.NewGuid();
         await ledger.RecordRequestedAsync(id, Spec("asked"), None);
 
-        var read = await ledger.ReadAsync(id, None);
+        var read = await ledger.ReadAsync(id, LongAgo, None);
         await poller.StopAsync(None);
 
         Assert.Null(read.Block);

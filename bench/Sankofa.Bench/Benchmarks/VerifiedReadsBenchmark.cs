@@ -109,6 +109,13 @@ internal static class VerifiedReadsBenchmark
                 $"resource p50 {p50["resource"][^1]:0.000} p99 {p99["resource"][^1]:0.000} ms, CPU {cpu["resource"][^1]:0.000} ms; load average {load}");
         }
 
+        using (var sample = JsonDocument.Parse(await client.GetByteArrayAsync(RandomResource(), ct)))
+        {
+            var onChain = sample.RootElement.GetProperty("onChain");
+            Report.Note($"{label}: a resource after the rounds: updatedAt {sample.RootElement.GetProperty("updatedAt")}, now {DateTimeOffset.UtcNow:O}, " +
+                $"onChain.readAtBlock {(onChain.TryGetProperty("readAtBlock", out var block) ? block.ToString() : "(absent)")}");
+        }
+
         Report.Note($"{label}: CPU per request (server, client and anvil), median of rounds: /healthz {Stats.Median(cpu["healthz"]):0.000} ms, " +
             $"audit entry {Stats.Median(cpu["entry"]):0.000} ms, resource {Stats.Median(cpu["resource"]):0.000} ms");
         string Rounds(string key) => string.Join(", ", p99[key].Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));

@@ -32,7 +32,7 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     private static readonly string SiteKeySetTopic = Hex.Bytes(Abi.Topic("SiteKeySet(bytes32,address)"));
 
     // Every event of the registry whose first indexed topic is a resource's key: one per transition that changed it.
-    private static readonly string[] ResourceEventTopics =
+    internal static readonly string[] ResourceEventTopics =
     [
         .. new[]
         {

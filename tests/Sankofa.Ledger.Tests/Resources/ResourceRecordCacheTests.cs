@@ -101,6 +101,28 @@ public sealed class ResourceRecordCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_block_that_changed_one_resource_that_one_reads_as_changed_and_the_others_as_they_were()
+    {
+        var (a, b) = ("vm-" + Guid.NewGuid(), "vm-" + Guid.NewGuid());
+        await Ledger.RecordRequestedAsync(a, Spec("a"), None);
+        var requested = await Ledger.RecordRequestedAsync(b, Spec("b"), None);
+        var keptA = await ReadAtBlockAfterAsync(a, requested.BlockNumber - 1);
+        var keptB = await ReadAtBlockAfterAsync(b, requested.BlockNumber - 1);
+        Assert.Equal(keptA.Block, keptB.Block);
+
+        // The new block's logs name b only: a's record holds at the new head, b's is read there again.
+        var placed = await Ledger.RecordPlacedAsync(b, "edge-oslo-1", "host-1", None);
+        var laterB = await ReadAtBlockAfterAsync(b, placed.BlockNumber - 1);
+        var laterA = await ReadAtBlockAfterAsync(a, placed.BlockNumber - 1);
+
+        Assert.Equal(OnChainResourceState.Placed, laterB.Record!.State);
+        Assert.Equal(placed.BlockNumber, laterB.Record.UpdatedBlock);
+        Assert.Equal(OnChainResourceState.Requested, laterA.Record!.State);
+        Assert.Equal(keptA.Record!.UpdatedBlock, laterA.Record.UpdatedBlock);
+        Assert.Equivalent(await Ledger.GetAsync(a, None), laterA.Record, strict: true);
+    }
+
+    [Fact]
     public async Task A_resource_the_store_changed_just_now_is_read_at_the_latest_state_not_at_a_head_learned_before()
     {
         var id = "vm-" + Guid.NewGuid();

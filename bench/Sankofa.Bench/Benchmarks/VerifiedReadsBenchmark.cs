@@ -15,7 +15,9 @@ namespace Sankofa.Bench.Benchmarks;
 /// <see cref="Settings.Vms"/> VMs provisioned through the API against the emulated sites (so each resource's record is
 /// on chain), then the log filled through <see cref="IAuditLog"/> until every entry is sealed and anchored.
 /// The server is then started twice on that data: first with the chain-record cache off (every request reads the chain:
-/// the figure that counts), then with it on (a record read at the chain's current block is kept until a new block).
+/// the figure that counts), then with it on (a record read at the head block is kept while the registry's logs do not
+/// name the resource). In each round the three requests are interleaved, so load from elsewhere falls on all three
+/// alike, then each is repeated alone for its CPU per request.
 /// </summary>
 internal static class VerifiedReadsBenchmark
 {

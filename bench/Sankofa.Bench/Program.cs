@@ -9,6 +9,7 @@ using Sankofa.Bench.Harness;
 //        [--deadline-s N] [--seconds N] [--clients N] (provision also measures the reads on its N resources unless --reads 0).
 //        reads: [--resources N] (default 10,000: --vms provisioned, the rest copied from them through the store) [--read-rounds N].
 //        provision --replicas N: on PostgreSQL, 1 server then N servers on one database and one chain (no reads measured).
+//        verified: [--vms N] [--log-entries N] [--requests N] [--rounds N] (issue 19 goal 2: entry and resource with their proofs, random ids, against /healthz).
 //        portal: [--resources N] [--rounds N] (Chromium at /usr/bin/chromium).
 //        lightclient: [--accounts N] [--slots N] [--iterations N] (the agent's storage-proof check).
 //        agents: [--agents N] [--vms N] [--agents-per-process N] [--rest N] and provision's options (N site agents on one
@@ -70,6 +71,12 @@ switch (command)
         break;
     case "reads":
         await ProvisioningBenchmark.RunAsync(Provisioning(measure: false, vms: 200), cancellation);
+        break;
+    case "verified":
+        await VerifiedReadsBenchmark.RunAsync(
+            new VerifiedReadsBenchmark.Settings(Number("--vms", 200), Number("--sites", 325), Number("--log-entries", 320_000), Number("--requests", 2_000), rounds,
+                Provisioning(measure: false, vms: 200)),
+            cancellation);
         break;
     case "portal":
         await PortalBenchmark.RunAsync(Number("--resources", 10_000), Number("--rounds", 5), cancellation);

@@ -171,4 +171,35 @@ public sealed class LedgerOptions
 
     /// <summary>Send EIP-1559 (type 2) transactions instead of EIP-155 legacy ones. Default false: legacy works on every Besu and anvil configuration, including zero-gas-price networks.</summary>
     public bool UseEip1559 { get; set; }
+
+    /// <summary>How the chain's record of a resource shown in answers to reads is kept between blocks.</summary>
+    public LedgerRecordCacheOptions RecordCache { get; set; } = new();
+}
+
+/// <summary>
+/// Settings of the read cache for the chain's record of a resource (<c>Ledger:RecordCache</c>): a record read at a block
+/// cannot change until the chain has a new block, so it is kept for the head block it was read at and read again once
+/// the head moves. The head is polled, and forgotten the moment a transaction of this process is confirmed, so a
+/// client that waited for a change made through this control plane never sees the record from before it.
+/// </summary>
+public sealed class LedgerRecordCacheOptions
+{
+    /// <summary>Keep records per head block. Default true; false reads the chain's latest state on every request.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How often the head block is asked for: the most by which an answer can lag a block made by another writer (another
+    /// replica, a governance board). Default 100 ms.
+    /// </summary>
+    public TimeSpan HeadPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// A resource the store changed less than this before the head was asked for is read at the chain's latest state:
+    /// the change may come from a transaction another replica saw confirmed after that head (its clock may differ from
+    /// ours by up to this much). Default 2 seconds.
+    /// </summary>
+    public TimeSpan RecentChangeMargin { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Records kept at most; past it the cache starts again empty. Default 100,000.</summary>
+    public int MaxEntries { get; set; } = 100_000;
 }

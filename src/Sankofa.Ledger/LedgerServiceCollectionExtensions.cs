@@ -45,6 +45,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton(sp => new Resources.RegistryProofs(sp.GetRequiredService<LedgerRuntime>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<LedgerInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerInitializer>());
+        services.AddHostedService<ChainHeadPoller>();
         return services;
     }
 }

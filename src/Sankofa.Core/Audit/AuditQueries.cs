@@ -97,13 +97,9 @@ public sealed class AuditQueries(IAuditStore store, IAuditAnchorLedger anchors)
             return refused;
         }
 
-        if (await store.GetEntryAsync(id, cancellationToken).ConfigureAwait(false) is not { } entry)
-        {
-            return Error.NotFound("id", $"There is no audit entry with id {id}.");
-        }
-
-        var batch = entry.Seal is { } seal ? await store.GetBatchAsync(seal.BatchId, cancellationToken).ConfigureAwait(false) : null;
-        return Result<AuditEntryView>.Ok(new AuditEntryView(entry, batch));
+        return await store.GetEntryViewAsync(id, cancellationToken).ConfigureAwait(false) is { } view
+            ? Result<AuditEntryView>.Ok(view)
+            : Error.NotFound("id", $"There is no audit entry with id {id}.");
     }
 
     /// <summary>One Merkle batch.</summary>

@@ -70,6 +70,20 @@ public interface IAuditStore
         return found;
     }
 
+    /// <summary>
+    /// One entry with its batch (null while unsealed), or <c>null</c>: what a reader of the entry and its proof needs, in
+    /// one query where the store can. Sealed entries never change, so there is nothing to read consistently across two.
+    /// </summary>
+    async Task<AuditEntryView?> GetEntryViewAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await GetEntryAsync(id, cancellationToken).ConfigureAwait(false) is not { } entry)
+        {
+            return null;
+        }
+
+        return new AuditEntryView(entry, entry.Seal is { } seal ? await GetBatchAsync(seal.BatchId, cancellationToken).ConfigureAwait(false) : null);
+    }
+
     /// <summary>Sealed entries in sequence order from <paramref name="fromSequence"/>, for whole-chain verification.</summary>
     Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken);
 

@@ -88,6 +88,16 @@ public interface IResourceLedger
     Task<OnChainResource?> GetAsync(string resourceId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What the chain holds for a resource, for an answer to a reader: with the block it was read at when the ledger
+    /// names one (the record may then come from an earlier read at that same block, which nothing can have changed).
+    /// <paramref name="storeChangedAt"/> is when the store last changed the resource: a change recorded on chain by
+    /// another replica is in the store only after its block, so a head learned before then is not used for it.
+    /// The writers' own checks use <see cref="GetAsync"/>, the chain's latest state.
+    /// </summary>
+    async Task<OnChainRead> ReadAsync(string resourceId, DateTimeOffset storeChangedAt, CancellationToken cancellationToken) =>
+        new(await GetAsync(resourceId, cancellationToken).ConfigureAwait(false), null);
+
+    /// <summary>
     /// Whether the chain says the resource is Verified (provisioned, and both attestations equal the requested spec
     /// hash): the contract's own <c>isVerified</c>, one read where <see cref="GetAsync"/> takes two.
     /// </summary>
@@ -151,6 +161,11 @@ public enum OnChainResourceState
 public sealed record OnChainResource(
     OnChainResourceState State, byte[] SpecHash, byte[] Site, byte[] Host,
     byte[] ControlPlaneAttestation, byte[] SiteAttestation, long UpdatedBlock, bool Verified);
+
+/// <summary>What <see cref="IResourceLedger.ReadAsync"/> found.</summary>
+/// <param name="Record">The record, or null when the chain held nothing for the resource.</param>
+/// <param name="Block">The block whose state it was read at (anyone can ask the chain for the same there); null for the latest state.</param>
+public sealed record OnChainRead(OnChainResource? Record, long? Block);
 
 /// <summary>What <see cref="IResourceLedger.GetChangedAfterAsync"/> found.</summary>
 /// <param name="Head">The block read up to.</param>

@@ -323,6 +323,37 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return row is null ? null : ToDomain(row);
     }
 
+    // The entry, its seal and its batch in one statement (two left joins on primary keys), compiled once per store: a
+    // verified read of one entry otherwise paid two queries and EF's per-execution expression work for each.
+    private readonly Func<SankofaDbContext, long, CancellationToken, Task<EntryRows?>> entryWithBatch = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long id, CancellationToken _) =>
+            (from e in db.Set<AuditEntryRow>().AsNoTracking()
+             where e.Id == id
+             from s in db.Set<AuditSealRow>().AsNoTracking().Where(s => s.EntryId == e.Id).DefaultIfEmpty()
+             from b in db.Set<AuditBatchRow>().AsNoTracking().Where(b => b.Id == s!.BatchId).DefaultIfEmpty()
+             select new EntryRows { Entry = e, Seal = s, Batch = b }).FirstOrDefault());
+
+    public async Task<AuditEntryView?> GetEntryViewAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        if (await entryWithBatch(db, id, cancellationToken).ConfigureAwait(false) is not { } rows)
+        {
+            return null;
+        }
+
+        rows.Entry.Seal = rows.Seal;
+        return new AuditEntryView(ToDomain(rows.Entry), rows.Batch is { } batch ? ToDomain(batch) : null);
+    }
+
+    private sealed class EntryRows
+    {
+        public required AuditEntryRow Entry { get; init; }
+
+        public AuditSealRow? Seal { get; init; }
+
+        public AuditBatchRow? Batch { get; init; }
+    }
+
     public async Task<AuditBatch?> GetBatchAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();

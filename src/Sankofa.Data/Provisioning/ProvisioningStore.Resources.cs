@@ -280,12 +280,21 @@ internal sealed partial class ProvisioningStore
         return known;
     }
 
+    // Compiled like resourceById: every GET of a resource reads its history, and EF's per-execution expression work was
+    // most of that read's cost (a profile of the verified-read benchmark: 10 % of the process against 6 % for the row).
+    private readonly Func<SankofaDbContext, string, IAsyncEnumerable<ResourceEventRow>> eventsOf = EF.CompileAsyncQuery<SankofaDbContext, string, ResourceEventRow>(
+        (SankofaDbContext db, string resourceId) => db.Set<ResourceEventRow>().AsNoTracking().Where(e => e.ResourceId == resourceId).OrderBy(e => e.Id));
+
     public async Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
-        var rows = await db.Set<ResourceEventRow>().AsNoTracking().Where(e => e.ResourceId == resourceId).OrderBy(e => e.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(e => new ResourceEvent(e.Id, e.ResourceId, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), Enum.Parse<ResourceStatus>(e.Status), e.Kind, e.Message))];
+        var events = new List<ResourceEvent>();
+        await foreach (var e in eventsOf(db, resourceId).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new ResourceEvent(e.Id, e.ResourceId, DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs), Enum.Parse<ResourceStatus>(e.Status), e.Kind, e.Message));
+        }
+
+        return events;
     }
 
     public async Task<IReadOnlyList<Resource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset until, int max, CancellationToken cancellationToken)

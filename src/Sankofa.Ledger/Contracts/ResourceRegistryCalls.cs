@@ -19,7 +19,18 @@ internal static class ResourceRegistryCalls
         (await GetByKeysAsync(rpc, contract, [LedgerIds.Of(resourceId)], cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>The records of resources given by their keys on chain, in order (null where the chain holds nothing), in one JSON-RPC batch.</summary>
-    public static async Task<IReadOnlyList<OnChainResource?>> GetByKeysAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<OnChainResource?>> GetByKeysAsync(JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
+        GetByKeysAsync(rpc, contract, keys, "latest", cancellationToken);
+
+    /// <summary>
+    /// The resource's record and whether it is verified as the chain held them at the end of the block with this hash
+    /// (EIP-1898: a block named by its hash, so a reorganised chain cannot answer for another block of that number).
+    /// </summary>
+    public static async Task<OnChainResource?> GetAtBlockAsync(JsonRpcClient rpc, string contract, string resourceId, string blockHash, CancellationToken cancellationToken) =>
+        (await GetByKeysAsync(rpc, contract, [LedgerIds.Of(resourceId)], new { blockHash }, cancellationToken).ConfigureAwait(false))[0];
+
+    private static async Task<IReadOnlyList<OnChainResource?>> GetByKeysAsync(
+        JsonRpcClient rpc, string contract, IReadOnlyList<byte[]> keys, object block, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
         {
@@ -30,8 +41,8 @@ internal static class ResourceRegistryCalls
             [
                 .. keys.SelectMany(key => new[]
                 {
-                    new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new ResourceOfFunction { ResourceId = key }.GetCallData()) }, "latest"),
-                    new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = key }.GetCallData()) }, "latest"),
+                    new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new ResourceOfFunction { ResourceId = key }.GetCallData()) }, block),
+                    new JsonRpcCall("eth_call", new { to = contract, data = Hex.Bytes(new IsVerifiedFunction { ResourceId = key }.GetCallData()) }, block),
                 }),
             ],
             cancellationToken).ConfigureAwait(false);

@@ -130,6 +130,8 @@ internal sealed partial class LedgerGateway
             _metrics.Error("reverted");
         }
 
+        // Before the sender goes on: a read it makes next must not be answered from the block before its receipt.
+        _confirmed?.Invoke();
         pending.Completion.TrySetResult(receipt);
     }
 }

@@ -36,6 +36,7 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly bool _mineWhenStalled;
     private readonly IReplicaLocks? _replicas; // null when no other process signs with this key
+    private readonly Action? _confirmed; // told of every receipt before its sender is: the head moved
     private readonly string _signerLock;
     private readonly Channel<PendingTransaction> _outbox = Channel.CreateUnbounded<PendingTransaction>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
@@ -57,8 +58,10 @@ internal sealed partial class LedgerGateway : IAsyncDisposable
     private TimeSpan _lastMineDuration; // the watcher's alone
 
     public LedgerGateway(
-        JsonRpcClient rpc, TransactionSigner signer, LedgerOptions options, LedgerMetrics metrics, TimeProvider time, ILogger logger, IReplicaLocks? replicas = null)
+        JsonRpcClient rpc, TransactionSigner signer, LedgerOptions options, LedgerMetrics metrics, TimeProvider time, ILogger logger, IReplicaLocks? replicas = null,
+        Action? confirmed = null)
     {
+        _confirmed = confirmed;
         _replicas = replicas is { SpansProcesses: true } ? replicas : null;
         _signerLock = "ledger-signer:" + signer.Address.ToLowerInvariant();
         // No RPC URL means the embedded anvil; without a block time it mines instantly (see MineIfStalledAsync).

@@ -145,7 +145,7 @@ internal sealed partial class LedgerInitializer : IHostedService, IAsyncDisposab
             await _rpc.CallAsync("anvil_setBalance", cancellationToken, key.Address, Hex.Quantity(EmbeddedBalance)).ConfigureAwait(false);
         }
 
-        _gateway = new LedgerGateway(_rpc, new TransactionSigner(key, chainId), _options, _metrics, _time, _loggerFactory.CreateLogger<LedgerGateway>(), _replicas);
+        _gateway = new LedgerGateway(_rpc, new TransactionSigner(key, chainId), _options, _metrics, _time, _loggerFactory.CreateLogger<LedgerGateway>(), _replicas, _runtime.Head.Moved);
         var (auditAnchor, generation) = await ResolveAuditAnchorAsync(chainId, embedded, cancellationToken).ConfigureAwait(false);
 
         if (!await AuditAnchorCalls.IsAnchorerAsync(_rpc, auditAnchor, key.Address, cancellationToken).ConfigureAwait(false))

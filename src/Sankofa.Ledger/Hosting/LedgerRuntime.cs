@@ -35,6 +35,9 @@ internal sealed class LedgerRuntime : IChainRecovery
 
     public long Generation => Interlocked.Read(ref _generation);
 
+    /// <summary>The head block as last polled; forgotten when a transaction this process sent is confirmed.</summary>
+    public ChainHead Head { get; } = new();
+
     internal void Started(LedgerConnection connection, long generation)
     {
         Interlocked.Exchange(ref _generation, generation);

@@ -32,7 +32,7 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
     private static readonly string SiteKeySetTopic = Hex.Bytes(Abi.Topic("SiteKeySet(bytes32,address)"));
 
     // Every event of the registry whose first indexed topic is a resource's key: one per transition that changed it.
-    private static readonly string[] ResourceEventTopics =
+    internal static readonly string[] ResourceEventTopics =
     [
         .. new[]
         {
@@ -46,12 +46,14 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
 
     private readonly LedgerRuntime _runtime;
     private readonly TransitionBatcher _batcher;
+    private readonly ResourceRecordCache _records;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<bool>> _hasJurisdictions = new(StringComparer.OrdinalIgnoreCase);
 
     public ResourceLedger(LedgerRuntime runtime, IOptions<LedgerOptions> options, TimeProvider time, ILogger<ResourceLedger> logger)
     {
         _runtime = runtime;
         _batcher = new TransitionBatcher(runtime, options.Value, time, logger);
+        _records = new ResourceRecordCache(runtime, options.Value.RecordCache);
     }
 
     public Task<LedgerReceipt> RecordRequestedAsync(string resourceId, byte[] specHash, CancellationToken cancellationToken) =>
@@ -181,6 +183,9 @@ internal sealed class ResourceLedger : IResourceLedger, IAsyncDisposable
         var connection = _runtime.Connection;
         return ResourceRegistryCalls.GetAsync(connection.Rpc, connection.ResourceRegistryAddress, resourceId, cancellationToken);
     }
+
+    public Task<OnChainRead> ReadAsync(string resourceId, DateTimeOffset storeChangedAt, CancellationToken cancellationToken) =>
+        _records.ReadAsync(resourceId, storeChangedAt, cancellationToken);
 
     public Task<bool> IsVerifiedAsync(string resourceId, CancellationToken cancellationToken)
     {

@@ -70,11 +70,11 @@ internal static class AuditApi
         return page.Error is { } error ? error.ToProblem() : new AuditPageResult(page.Value!);
     }
 
-    private static async Task<Results<Ok<AuditEntryResponse>, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<AuditEntryResult, ProblemHttpResult>> GetAsync(
         long id, HttpContext context, AuditQueries queries, CancellationToken cancellationToken)
     {
         var found = await queries.GetEntryAsync(context.RequiredCaller(), id, cancellationToken);
-        return found.Error is { } error ? Refused(error, "entry", id) : TypedResults.Ok(found.Value!.Entry.ToResponse(found.Value.Batch));
+        return found.Error is { } error ? Refused(error, "entry", id) : new AuditEntryResult(found.Value!);
     }
 
     private static async Task<Results<Ok<AuditVerificationResponse>, ProblemHttpResult>> VerifyAsync(

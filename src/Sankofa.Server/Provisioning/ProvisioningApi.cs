@@ -131,7 +131,8 @@ internal static class ProvisioningApi
         string? chainError = null;
         try
         {
-            onChain = (await ledger.GetAsync(id, cancellationToken))?.ToResponse();
+            var read = await ledger.ReadAsync(id, resource.UpdatedAt, cancellationToken);
+            onChain = read.Record is { } record ? record.ToResponse() with { ReadAtBlock = read.Block } : null;
         }
         catch (LedgerUnavailableException ex)
         {

@@ -132,8 +132,13 @@ public sealed record EventResponse(DateTimeOffset Time, ResourceStatus Status, s
 /// <param name="SiteAttestation">Spec hash the site attested with its own key.</param>
 /// <param name="UpdatedBlock">Block of the last transition.</param>
 /// <param name="Verified">Provisioned, and both attestations equal the requested spec hash.</param>
+/// <param name="ReadAtBlock">
+/// The block whose state this was read at (the head when read: <c>eth_call</c> at that block answers the same), or null
+/// when it was read at the chain's latest state without naming a block.
+/// </param>
 public sealed record OnChainResponse(
-    OnChainResourceState State, string SpecHash, string Site, string Host, string ControlPlaneAttestation, string SiteAttestation, long UpdatedBlock, bool Verified);
+    OnChainResourceState State, string SpecHash, string Site, string Host, string ControlPlaneAttestation, string SiteAttestation, long UpdatedBlock, bool Verified,
+    long? ReadAtBlock = null);
 
 /// <summary>A page of resources.</summary>
 /// <param name="Items">In the order asked for (newest first by default).</param>

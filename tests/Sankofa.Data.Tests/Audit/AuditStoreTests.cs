@@ -150,6 +150,32 @@ public class AuditStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task An_entry_is_read_with_its_seal_and_batch_in_one_query_as_it_reads_in_two(string provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var appended = await store.Audit.AppendAsync(Enumerable.Range(0, 5).Select(i => Entry(i)).ToList(), CancellationToken.None);
+        await store.Audit.SealNextBatchAsync(3, Now, CancellationToken.None);
+        await store.Audit.SealNextBatchAsync(1, Now, CancellationToken.None);
+        await store.Audit.MarkAnchoredAsync([(1, new AnchorRecord("0x01", 10, Now.AddSeconds(1)))], CancellationToken.None);
+
+        // Anchored (batch 1), sealed only (batch 2), pending (never sealed).
+        foreach (var (entry, status) in new[] { (appended[1], "anchored"), (appended[3], "sealed"), (appended[4], "pending") })
+        {
+            var view = await store.Audit.GetEntryViewAsync(entry.Id, CancellationToken.None);
+            var alone = (await store.Audit.GetEntryAsync(entry.Id, CancellationToken.None))!;
+            var batch = alone.Seal is { } seal ? await store.Audit.GetBatchAsync(seal.BatchId, CancellationToken.None) : null;
+
+            Assert.NotNull(view);
+            Assert.Equivalent(alone, view.Entry, strict: true);
+            Assert.Equivalent(batch, view.Batch, strict: true);
+            Assert.Equal(status, view.Entry.Seal is null ? "pending" : view.Batch?.Anchor is null ? "sealed" : "anchored");
+        }
+
+        Assert.Null(await store.Audit.GetEntryViewAsync(999_999, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Anchoring_state_moves_forward_and_back_when_the_chain_loses_a_root(string provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -56,7 +56,15 @@ public sealed class AuditEntryResult(AuditEntryView view) : IResult, IStatusCode
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(view);
-        var (entry, batch) = view;
+        WriteEntry(writer, view.Entry, view.Batch, withBatch: true);
+    }
+
+    /// <summary>
+    /// Writes one entry as <see cref="AuditEntryResponse"/> serializes: its batch in full when <paramref name="withBatch"/>,
+    /// else <c>null</c> (a page never repeats the batch; the status still says whether it is anchored).
+    /// </summary>
+    internal static void WriteEntry(Utf8JsonWriter writer, AuditEntry entry, AuditBatch? batch, bool withBatch)
+    {
         writer.WriteStartObject();
         writer.WriteNumber(Id, entry.Id);
         writer.WriteString(Time, entry.Time);
@@ -98,7 +106,7 @@ public sealed class AuditEntryResult(AuditEntryView view) : IResult, IStatusCode
             writer.WriteNull(Seal);
         }
 
-        if (batch is not null)
+        if (withBatch && batch is not null)
         {
             writer.WriteStartObject(Batch);
             writer.WriteNumber(Id, batch.Id);

@@ -42,6 +42,7 @@ function rootFromProof(leaf, index, count, proof) {
 const run = (...args) => execFileSync(cast, args).toString().trim();
 const i64 = u64;
 const word = (b) => Buffer.concat([Buffer.alloc(32 - b.length), b]);
+const uint = (n) => { const h = BigInt(n).toString(16); return word(bytes(h.length % 2 ? '0' + h : h)); };
 
 const checks = {
   'keccak-id': (f) => ({ id32: run('keccak', f.id) }),
@@ -52,8 +53,13 @@ const checks = {
     return { hashed_bytes: hex(hashed), spec_hash: hex(sha256(hashed)) };
   },
   'site-key-digest': (f) => {
-    const encoded = Buffer.concat([bytes(run('keccak', f.tag)), word(bytes(f.registry)), word(bytes(BigInt(f.chain_id).toString(16).padStart(2, '0'))),
+    const encoded = Buffer.concat([bytes(run('keccak', f.tag)), word(bytes(f.registry)), uint(f.chain_id),
       bytes(run('keccak', f.site)), word(bytes(f.key))]);
+    return { encoded: hex(encoded), digest: run('keccak', hex(encoded)) };
+  },
+  'attestation-digest': (f) => {
+    const encoded = Buffer.concat([word(bytes(f.registry)), uint(f.chain_id),
+      bytes(run('keccak', f.resource)), bytes(f.spec_hash), uint(f.site_attestations)]);
     return { encoded: hex(encoded), digest: run('keccak', hex(encoded)) };
   },
   'eip191-signature': (f) => ({

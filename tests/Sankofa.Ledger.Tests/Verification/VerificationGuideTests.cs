@@ -3,10 +3,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Util;
+using Sankofa.Core.Ledger;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Resources;
+using Sankofa.Ledger.Tests.Resources;
 using Sankofa.TestSupport;
 
 namespace Sankofa.Ledger.Tests.Verification;
@@ -15,7 +18,7 @@ namespace Sankofa.Ledger.Tests.Verification;
 /// docs/verification.md is the contract a third party verifies against: every worked example in it (a <c>verify</c>
 /// block) is recomputed here with the project's own code, and again by a script written from the document alone.
 /// </summary>
-public sealed partial class VerificationGuideTests
+public sealed partial class VerificationGuideTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
 {
     private static readonly string Guide = Path.Combine(Repository.Root, "docs", "verification.md");
 
@@ -37,6 +40,7 @@ public sealed partial class VerificationGuideTests
         Assert.Contains(examples, e => e.Kind == "spec-hash");
         Assert.Contains(examples, e => e.Kind == "site-key-digest");
         Assert.Contains(examples, e => e.Kind == "eip191-signature");
+        Assert.Contains(examples, e => e.Kind == "attestation-digest");
         foreach (var (kind, f) in examples)
         {
             var computed = kind switch
@@ -47,6 +51,7 @@ public sealed partial class VerificationGuideTests
                 "spec-hash" => SpecHashOf(f),
                 "site-key-digest" => SiteKeyDigest(f),
                 "eip191-signature" => Signature(f),
+                "attestation-digest" => AttestationDigestOf(f),
                 _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
             };
             foreach (var (name, value) in computed)
@@ -55,6 +60,30 @@ public sealed partial class VerificationGuideTests
                 Assert.True(written == value, $"{kind} example {string.Join(", ", f.Take(2))}: the document says {name} = {written}, the code computes {value}");
             }
         }
+    }
+
+    [Fact]
+    public async Task The_attestation_digest_as_documented_is_the_registrys_own_on_a_real_chain()
+    {
+        // The contract computes this digest (its attestationDigest view); the document's formula must give the same for a
+        // live resource before and after a site attestation moves its count on.
+        var ledger = fixture.Host.Services.GetRequiredService<IResourceLedger>();
+        var status = await fixture.Host.Status.GetStatusAsync(CancellationToken.None);
+        var id = "vm-" + Guid.NewGuid().ToString("N")[..20];
+        var site = TestSites.NewId("edge-guide");
+        var siteKey = await TestSites.RegisterNewKeyAsync(ledger, site);
+        var spec = SHA256.HashData("guide"u8);
+        await ledger.RecordRequestedAsync(id, spec, CancellationToken.None);
+        await ledger.RecordPlacedAsync(id, site, "host-1", CancellationToken.None);
+        await ledger.RecordProvisionedAsync(id, spec, CancellationToken.None);
+
+        var first = await ledger.AttestationDigestAsync(id, spec, CancellationToken.None);
+        Assert.Equal(Hex(AttestationDigest(status.ResourceRegistryAddress, status.ChainId, id, spec, 0)), Hex(first));
+        await ledger.RecordSiteAttestationAsync(id, spec, SiteAttestation.Sign(siteKey, first), CancellationToken.None);
+        Assert.True(await ledger.IsVerifiedAsync(id, CancellationToken.None)); // the signature over the documented digest was accepted
+        var other = SHA256.HashData("another spec"u8);
+        Assert.Equal(Hex(AttestationDigest(status.ResourceRegistryAddress, status.ChainId, id, other, 1)),
+            Hex(await ledger.AttestationDigestAsync(id, other, CancellationToken.None)));
     }
 
     [Fact]
@@ -134,6 +163,29 @@ public sealed partial class VerificationGuideTests
             ["digest"] = Hex(digest),
             ["encoded"] = Sha3Keccack.Current.CalculateHash(Bytes(f["encoded"])).AsSpan().SequenceEqual(digest) ? f["encoded"] : "words that hash to " + Hex(digest),
         };
+    }
+
+    private static Dictionary<string, string> AttestationDigestOf(Dictionary<string, string> f)
+    {
+        var digest = AttestationDigest(f["registry"], long.Parse(f["chain_id"], CultureInfo.InvariantCulture), f["resource"],
+            Bytes(f["spec_hash"]), uint.Parse(f["site_attestations"], CultureInfo.InvariantCulture));
+        return new()
+        {
+            ["digest"] = Hex(digest),
+            ["encoded"] = Sha3Keccack.Current.CalculateHash(Bytes(f["encoded"])).AsSpan().SequenceEqual(digest) ? f["encoded"] : "words that hash to " + Hex(digest),
+        };
+    }
+
+    /// <summary>The document's formula, word by word (the contract is the code that computes it; the test above holds the two together).</summary>
+    private static byte[] AttestationDigest(string registry, long chainId, string resourceId, byte[] specHash, uint siteAttestations)
+    {
+        var words = new byte[5 * 32];
+        Bytes(registry).CopyTo(words, 32 - 20);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(words.AsSpan(64 - 8), chainId);
+        LedgerIds.Of(resourceId).CopyTo(words, 64);
+        specHash.CopyTo(words, 96);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(words.AsSpan(160 - 4), siteAttestations);
+        return Sha3Keccack.Current.CalculateHash(words);
     }
 
     private static Dictionary<string, string> Signature(Dictionary<string, string> f)

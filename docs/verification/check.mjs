@@ -1,7 +1,7 @@
 // Recomputes the worked examples of docs/verification.md from that document alone: SHA-256 from Node's crypto,
 // keccak-256 from Foundry's cast. It imports nothing of Sankofa, on purpose: it is what a third party would write.
 // Usage: node docs/verification/check.mjs docs/verification.md [path/to/cast]
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -62,6 +62,7 @@ const checks = {
       bytes(run('keccak', f.resource)), bytes(f.spec_hash), uint(f.site_attestations)]);
     return { encoded: hex(encoded), digest: run('keccak', hex(encoded)) };
   },
+  'subject-hash': (f) => ({ subject_hash: hex(createHmac('sha256', bytes(f.salt)).update(Buffer.from(f.subject, 'utf8')).digest()) }),
   'eip191-signature': (f) => ({
     address: run('wallet', 'address', '--private-key', f.private_key),
     signed_hash: run('keccak', hex(Buffer.concat([Buffer.from('\x19Ethereum Signed Message:\n32', 'latin1'), bytes(f.digest)]))),

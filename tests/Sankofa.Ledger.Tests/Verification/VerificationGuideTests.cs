@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Util;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Tests.Resources;
@@ -41,6 +42,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         Assert.Contains(examples, e => e.Kind == "site-key-digest");
         Assert.Contains(examples, e => e.Kind == "eip191-signature");
         Assert.Contains(examples, e => e.Kind == "attestation-digest");
+        Assert.Contains(examples, e => e.Kind == "subject-hash");
         foreach (var (kind, f) in examples)
         {
             var computed = kind switch
@@ -52,6 +54,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
                 "site-key-digest" => SiteKeyDigest(f),
                 "eip191-signature" => Signature(f),
                 "attestation-digest" => AttestationDigestOf(f),
+                "subject-hash" => new Dictionary<string, string> { ["subject_hash"] = Hex(SubjectHashing.Hash(Bytes(f["salt"]), f["subject"])) },
                 _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
             };
             foreach (var (name, value) in computed)

@@ -3,7 +3,9 @@
 // Usage: node docs/verification/check.mjs docs/verification.md [path/to/cast]
 import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const [doc, cast = 'cast'] = process.argv.slice(2);
 const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -63,6 +65,30 @@ const checks = {
     return { encoded: hex(encoded), digest: run('keccak', hex(encoded)) };
   },
   'subject-hash': (f) => ({ subject_hash: hex(createHmac('sha256', bytes(f.salt)).update(Buffer.from(f.subject, 'utf8')).digest()) }),
+  'eip712-invoice-approval': (f) => {
+    const domainSeparator = run('keccak', run('abi-encode', 'f(bytes32,bytes32,bytes32,uint256,address)',
+      run('keccak', 'EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)'),
+      run('keccak', 'SankofaBilling'), run('keccak', '1'), f.chain_id, f.billing));
+    const invoiceId = run('keccak', f.invoice);
+    const structHash = run('keccak', run('abi-encode', 'f(bytes32,bytes32,bytes32)',
+      run('keccak', 'InvoiceApproval(bytes32 invoiceId,bytes32 invoiceHash)'), invoiceId, f.invoice_hash));
+    const digest = run('keccak', hex(Buffer.concat([Buffer.from([0x19, 0x01]), bytes(domainSeparator), bytes(structHash)])));
+    // The signature through cast's own EIP-712 encoder of the typed data, not through the digest above.
+    const dir = mkdtempSync(join(tmpdir(), 'sankofa-guide-'));
+    const file = join(dir, 'approval.json');
+    writeFileSync(file, JSON.stringify({
+      types: {
+        EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }],
+        InvoiceApproval: [{ name: 'invoiceId', type: 'bytes32' }, { name: 'invoiceHash', type: 'bytes32' }],
+      },
+      primaryType: 'InvoiceApproval',
+      domain: { name: 'SankofaBilling', version: '1', chainId: Number(f.chain_id), verifyingContract: f.billing },
+      message: { invoiceId, invoiceHash: f.invoice_hash },
+    }));
+    const signature = run('wallet', 'sign', '--private-key', f.private_key, '--data', '--from-file', file);
+    rmSync(dir, { recursive: true });
+    return { domain_separator: domainSeparator, struct_hash: structHash, digest, signature };
+  },
   'eip191-signature': (f) => ({
     address: run('wallet', 'address', '--private-key', f.private_key),
     signed_hash: run('keccak', hex(Buffer.concat([Buffer.from('\x19Ethereum Signed Message:\n32', 'latin1'), bytes(f.digest)]))),

@@ -9,6 +9,7 @@ using Sankofa.Core.Ledger;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
+using Sankofa.Ledger.Billing;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Tests.Resources;
 using Sankofa.TestSupport;
@@ -43,6 +44,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         Assert.Contains(examples, e => e.Kind == "eip191-signature");
         Assert.Contains(examples, e => e.Kind == "attestation-digest");
         Assert.Contains(examples, e => e.Kind == "subject-hash");
+        Assert.Contains(examples, e => e.Kind == "eip712-invoice-approval");
         foreach (var (kind, f) in examples)
         {
             var computed = kind switch
@@ -54,6 +56,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
                 "site-key-digest" => SiteKeyDigest(f),
                 "eip191-signature" => Signature(f),
                 "attestation-digest" => AttestationDigestOf(f),
+                "eip712-invoice-approval" => InvoiceApproval(f),
                 "subject-hash" => new Dictionary<string, string> { ["subject_hash"] = Hex(SubjectHashing.Hash(Bytes(f["salt"]), f["subject"])) },
                 _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
             };
@@ -189,6 +192,20 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         specHash.CopyTo(words, 96);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(words.AsSpan(160 - 4), siteAttestations);
         return Sha3Keccack.Current.CalculateHash(words);
+    }
+
+    private static Dictionary<string, string> InvoiceApproval(Dictionary<string, string> f)
+    {
+        var digest = BillingTypedData.Approval(f["billing"], long.Parse(f["chain_id"], CultureInfo.InvariantCulture), LedgerIds.Of(f["invoice"]), Bytes(f["invoice_hash"]));
+        // The document's intermediate hashes must make the digest the code computes.
+        var fromParts = Sha3Keccack.Current.CalculateHash([0x19, 0x01, .. Bytes(f["domain_separator"]), .. Bytes(f["struct_hash"])]);
+        return new()
+        {
+            ["digest"] = Hex(digest),
+            ["domain_separator"] = fromParts.AsSpan().SequenceEqual(digest) ? f["domain_separator"] : "parts that do not make " + Hex(digest),
+            ["struct_hash"] = fromParts.AsSpan().SequenceEqual(digest) ? f["struct_hash"] : "parts that do not make " + Hex(digest),
+            ["signature"] = Hex(BillingTypedData.Sign(Bytes(f["private_key"]), digest)),
+        };
     }
 
     private static Dictionary<string, string> Signature(Dictionary<string, string> f)

@@ -65,25 +65,29 @@ const checks = {
     return { encoded: hex(encoded), digest: run('keccak', hex(encoded)) };
   },
   'subject-hash': (f) => ({ subject_hash: hex(createHmac('sha256', bytes(f.salt)).update(Buffer.from(f.subject, 'utf8')).digest()) }),
-  'eip712-invoice-approval': (f) => {
+  // EIP-712 for the static types the contracts use (bytes32, uintN, bool, address) and strings (hashed), from the type string.
+  'eip712': (f) => {
+    const [, primary, list] = f.type.match(/^(\w+)\((.*)\)$/);
+    const fields = list.split(',').map((p) => { const [type, name] = p.split(' '); return { name, type }; });
+    const message = JSON.parse(f.message);
     const domainSeparator = run('keccak', run('abi-encode', 'f(bytes32,bytes32,bytes32,uint256,address)',
       run('keccak', 'EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)'),
-      run('keccak', 'SankofaBilling'), run('keccak', '1'), f.chain_id, f.billing));
-    const invoiceId = run('keccak', f.invoice);
-    const structHash = run('keccak', run('abi-encode', 'f(bytes32,bytes32,bytes32)',
-      run('keccak', 'InvoiceApproval(bytes32 invoiceId,bytes32 invoiceHash)'), invoiceId, f.invoice_hash));
+      run('keccak', f.domain_name), run('keccak', f.domain_version), f.chain_id, f.verifying_contract));
+    const encoded = fields.map((p) => (p.type === 'string' ? run('keccak', message[p.name]) : String(message[p.name])));
+    const structHash = run('keccak', run('abi-encode', `f(bytes32,${fields.map((p) => (p.type === 'string' ? 'bytes32' : p.type)).join(',')})`,
+      run('keccak', f.type), ...encoded));
     const digest = run('keccak', hex(Buffer.concat([Buffer.from([0x19, 0x01]), bytes(domainSeparator), bytes(structHash)])));
     // The signature through cast's own EIP-712 encoder of the typed data, not through the digest above.
     const dir = mkdtempSync(join(tmpdir(), 'sankofa-guide-'));
-    const file = join(dir, 'approval.json');
+    const file = join(dir, 'typed-data.json');
     writeFileSync(file, JSON.stringify({
       types: {
         EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }],
-        InvoiceApproval: [{ name: 'invoiceId', type: 'bytes32' }, { name: 'invoiceHash', type: 'bytes32' }],
+        [primary]: fields,
       },
-      primaryType: 'InvoiceApproval',
-      domain: { name: 'SankofaBilling', version: '1', chainId: Number(f.chain_id), verifyingContract: f.billing },
-      message: { invoiceId, invoiceHash: f.invoice_hash },
+      primaryType: primary,
+      domain: { name: f.domain_name, version: f.domain_version, chainId: Number(f.chain_id), verifyingContract: f.verifying_contract },
+      message,
     }));
     const signature = run('wallet', 'sign', '--private-key', f.private_key, '--data', '--from-file', file);
     rmSync(dir, { recursive: true });

@@ -10,6 +10,7 @@ using Sankofa.Core.Audit;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Billing;
+using Sankofa.Ledger.Custody;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Tests.Resources;
 using Sankofa.TestSupport;
@@ -44,7 +45,8 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         Assert.Contains(examples, e => e.Kind == "eip191-signature");
         Assert.Contains(examples, e => e.Kind == "attestation-digest");
         Assert.Contains(examples, e => e.Kind == "subject-hash");
-        Assert.Contains(examples, e => e.Kind == "eip712-invoice-approval");
+        Assert.Contains(examples, e => e.Kind == "eip712" && e.Fields["type"].StartsWith("InvoiceApproval(", StringComparison.Ordinal));
+        Assert.Contains(examples, e => e.Kind == "eip712" && e.Fields["type"].StartsWith("CustodyTransfer(", StringComparison.Ordinal));
         foreach (var (kind, f) in examples)
         {
             var computed = kind switch
@@ -56,7 +58,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
                 "site-key-digest" => SiteKeyDigest(f),
                 "eip191-signature" => Signature(f),
                 "attestation-digest" => AttestationDigestOf(f),
-                "eip712-invoice-approval" => InvoiceApproval(f),
+                "eip712" => TypedData(f),
                 "subject-hash" => new Dictionary<string, string> { ["subject_hash"] = Hex(SubjectHashing.Hash(Bytes(f["salt"]), f["subject"])) },
                 _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
             };
@@ -194,16 +196,32 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         return Sha3Keccack.Current.CalculateHash(words);
     }
 
-    private static Dictionary<string, string> InvoiceApproval(Dictionary<string, string> f)
+    /// <summary>An EIP-712 example, its digest by the project's own typed-data code for that type (which fixes the domain name).</summary>
+    private static Dictionary<string, string> TypedData(Dictionary<string, string> f)
     {
-        var digest = BillingTypedData.Approval(f["billing"], long.Parse(f["chain_id"], CultureInfo.InvariantCulture), LedgerIds.Of(f["invoice"]), Bytes(f["invoice_hash"]));
+        Assert.Equal("1", f["domain_version"]);
+        var contract = f["verifying_contract"];
+        var chainId = long.Parse(f["chain_id"], CultureInfo.InvariantCulture);
+        using var message = JsonDocument.Parse(f["message"]);
+        byte[] Word(string name) => Bytes(message.RootElement.GetProperty(name).GetString()!);
+        long Number(string name) => message.RootElement.GetProperty(name).GetInt64();
+        var digest = f["type"] switch
+        {
+            "InvoiceApproval(bytes32 invoiceId,bytes32 invoiceHash)" when f["domain_name"] == "SankofaBilling" =>
+                BillingTypedData.Approval(contract, chainId, Word("invoiceId"), Word("invoiceHash")),
+            "CustodyTransfer(bytes32 assetId,uint64 sequence,bytes32 from,bytes32 to,bytes32 documentHash)" when f["domain_name"] == "SankofaCustody" =>
+                CustodyTypedData.Transfer(contract, chainId, Word("assetId"), Number("sequence"), Word("from"), Word("to"), Word("documentHash")),
+            var other => throw new Xunit.Sdk.XunitException($"No typed-data code of the project for {f["domain_name"]} {other}"),
+        };
+
         // The document's intermediate hashes must make the digest the code computes.
         var fromParts = Sha3Keccack.Current.CalculateHash([0x19, 0x01, .. Bytes(f["domain_separator"]), .. Bytes(f["struct_hash"])]);
+        var partsAgree = fromParts.AsSpan().SequenceEqual(digest);
         return new()
         {
             ["digest"] = Hex(digest),
-            ["domain_separator"] = fromParts.AsSpan().SequenceEqual(digest) ? f["domain_separator"] : "parts that do not make " + Hex(digest),
-            ["struct_hash"] = fromParts.AsSpan().SequenceEqual(digest) ? f["struct_hash"] : "parts that do not make " + Hex(digest),
+            ["domain_separator"] = partsAgree ? f["domain_separator"] : "parts that do not make " + Hex(digest),
+            ["struct_hash"] = partsAgree ? f["struct_hash"] : "parts that do not make " + Hex(digest),
             ["signature"] = Hex(BillingTypedData.Sign(Bytes(f["private_key"]), digest)),
         };
     }

@@ -211,6 +211,18 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
                 BillingTypedData.Approval(contract, chainId, Word("invoiceId"), Word("invoiceHash")),
             "CustodyTransfer(bytes32 assetId,uint64 sequence,bytes32 from,bytes32 to,bytes32 documentHash)" when f["domain_name"] == "SankofaCustody" =>
                 CustodyTypedData.Transfer(contract, chainId, Word("assetId"), Number("sequence"), Word("from"), Word("to"), Word("documentHash")),
+            "InvoiceDispute(bytes32 invoiceId,bytes32 invoiceHash,string reason)" when f["domain_name"] == "SankofaBilling" =>
+                BillingTypedData.Dispute(contract, chainId, Word("invoiceId"), Word("invoiceHash"), message.RootElement.GetProperty("reason").GetString()!),
+            "DisputeResolution(bytes32 invoiceId,bytes32 invoiceHash,bool upheld)" when f["domain_name"] == "SankofaBilling" =>
+                BillingTypedData.Resolution(contract, chainId, Word("invoiceId"), Word("invoiceHash"), message.RootElement.GetProperty("upheld").GetBoolean()),
+            "AssetRegistration(bytes32 assetId,bytes32 assetHash,bytes32 documentHash)" when f["domain_name"] == "SankofaCustody" =>
+                CustodyTypedData.Registration(contract, chainId, Word("assetId"), Word("assetHash"), Word("documentHash")),
+            "AssetInspection(bytes32 assetId,uint64 sequence,bool passed,bytes32 documentHash)" when f["domain_name"] == "SankofaCustody" =>
+                CustodyTypedData.Inspection(contract, chainId, Word("assetId"), Number("sequence"), message.RootElement.GetProperty("passed").GetBoolean(), Word("documentHash")),
+            "AssetInstallation(bytes32 assetId,uint64 sequence,bytes32 site,bytes32 host,bytes32 documentHash)" when f["domain_name"] == "SankofaCustody" =>
+                CustodyTypedData.Installation(contract, chainId, Word("assetId"), Number("sequence"), Word("site"), Word("host"), Word("documentHash")),
+            "AssetDecommission(bytes32 assetId,uint64 sequence,bytes32 certificateHash)" when f["domain_name"] == "SankofaCustody" =>
+                CustodyTypedData.Decommission(contract, chainId, Word("assetId"), Number("sequence"), Word("certificateHash")),
             var other => throw new Xunit.Sdk.XunitException($"No typed-data code of the project for {f["domain_name"]} {other}"),
         };
 

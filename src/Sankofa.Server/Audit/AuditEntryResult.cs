@@ -80,7 +80,7 @@ public sealed class AuditEntryResult(AuditEntryView view) : IResult, IStatusCode
             writer.WriteNull(Payload);
         }
 
-        WriteHex(writer, PayloadHash, entry.PayloadHash);
+        JsonBody.WriteHex(writer, PayloadHash, entry.PayloadHash);
 
         // As AuditMapping.ToResponse says it: pending until sealed, anchored once the batch's root is on chain.
         writer.WriteString(Status, entry.Seal is null ? Pending : batch?.Anchor is not null ? Anchored : Sealed);
@@ -88,14 +88,14 @@ public sealed class AuditEntryResult(AuditEntryView view) : IResult, IStatusCode
         {
             writer.WriteStartObject(Seal);
             writer.WriteNumber(Sequence, seal.Sequence);
-            WriteHex(writer, PreviousHash, seal.PreviousHash);
-            WriteHex(writer, Hash, seal.Hash);
+            JsonBody.WriteHex(writer, PreviousHash, seal.PreviousHash);
+            JsonBody.WriteHex(writer, Hash, seal.Hash);
             writer.WriteNumber(BatchId, seal.BatchId);
             writer.WriteNumber(LeafIndex, seal.LeafIndex);
             writer.WriteStartArray(Proof);
             for (var at = 0; at < seal.Proof.Length; at += MerkleTree.NodeSize)
             {
-                WriteHexValue(writer, seal.Proof.AsSpan(at, Math.Min(MerkleTree.NodeSize, seal.Proof.Length - at)));
+                JsonBody.WriteHexValue(writer, seal.Proof.AsSpan(at, Math.Min(MerkleTree.NodeSize, seal.Proof.Length - at)));
             }
 
             writer.WriteEndArray();
@@ -110,7 +110,7 @@ public sealed class AuditEntryResult(AuditEntryView view) : IResult, IStatusCode
         {
             writer.WriteStartObject(Batch);
             writer.WriteNumber(Id, batch.Id);
-            WriteHex(writer, Root, batch.Root);
+            JsonBody.WriteHex(writer, Root, batch.Root);
             writer.WriteNumber(FirstSequence, batch.FirstSequence);
             writer.WriteNumber(Count, batch.Count);
             writer.WriteString(SealedAt, batch.SealedAt);
@@ -142,21 +142,5 @@ public sealed class AuditEntryResult(AuditEntryView view) : IResult, IStatusCode
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AuditEntryResponse), ["application/json"]));
-    }
-
-    // "0x" and lower-case hex, as AuditMapping.Hex, formatted on the stack.
-    private static void WriteHex(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
-    {
-        writer.WritePropertyName(name);
-        WriteHexValue(writer, bytes);
-    }
-
-    private static void WriteHexValue(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
-    {
-        Span<char> hex = stackalloc char[2 + (bytes.Length * 2)];
-        hex[0] = '0';
-        hex[1] = 'x';
-        Convert.TryToHexStringLower(bytes, hex[2..], out _);
-        writer.WriteStringValue(hex);
     }
 }

@@ -130,7 +130,7 @@ public sealed class ProvenanceResult(Provenance provenance) : IResult, IStatusCo
         writer.WriteEndArray();
         WriteNullable(writer, ServerId, asset.ServerId);
         WriteNullable(writer, HostId, asset.HostId);
-        WriteHex(writer, Hash, asset.Hash());
+        JsonBody.WriteHex(writer, Hash, asset.Hash());
         writer.WriteString(CreatedAt, custody.CreatedAt);
         writer.WriteEndObject();
         writer.WriteStartArray(Events);
@@ -141,7 +141,7 @@ public sealed class ProvenanceResult(Provenance provenance) : IResult, IStatusCo
             writer.WriteString(Kind, HardwareNames.Name(e.Kind));
             writer.WriteString(Party, e.Actor);
             WriteNullable(writer, To, e.Counterparty);
-            WriteHex(writer, DocumentHash, e.DocumentHash);
+            JsonBody.WriteHex(writer, DocumentHash, e.DocumentHash);
             if (e.Passed is { } passed)
             {
                 writer.WriteBoolean(Passed, passed);
@@ -173,15 +173,5 @@ public sealed class ProvenanceResult(Provenance provenance) : IResult, IStatusCo
         {
             writer.WriteString(name, value);
         }
-    }
-
-    // "0x" and lower-case hex, as HardwareService.Hex, formatted on the stack.
-    private static void WriteHex(Utf8JsonWriter writer, JsonEncodedText name, byte[] bytes)
-    {
-        Span<char> hex = stackalloc char[2 + (bytes.Length * 2)];
-        hex[0] = '0';
-        hex[1] = 'x';
-        Convert.TryToHexStringLower(bytes, hex[2..], out _);
-        writer.WriteString(name, hex);
     }
 }

@@ -28,4 +28,21 @@ internal static class JsonBody
 
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
+
+    /// <summary>Writes <paramref name="name"/> with <paramref name="bytes"/> as "0x" and lower-case hex (as the API's hex strings), formatted on the stack.</summary>
+    public static void WriteHex(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
+    {
+        writer.WritePropertyName(name);
+        WriteHexValue(writer, bytes);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> as a "0x" lower-case hex string value.</summary>
+    public static void WriteHexValue(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
+    {
+        Span<char> hex = stackalloc char[2 + (bytes.Length * 2)];
+        hex[0] = '0';
+        hex[1] = 'x';
+        Convert.TryToHexStringLower(bytes, hex[2..], out _);
+        writer.WriteStringValue(hex);
+    }
 }

@@ -250,9 +250,10 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         };
     }
 
-    private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
+    // The ledger's own hex forms ("0x", lower case), as the API and cast write them.
+    private static string Hex(byte[] bytes) => Rpc.Hex.Bytes(bytes);
 
-    private static byte[] Bytes(string hex) => Convert.FromHexString(hex.StartsWith("0x", StringComparison.Ordinal) ? hex[2..] : hex);
+    private static byte[] Bytes(string hex) => Rpc.Hex.ToBytes(hex);
 
     [GeneratedRegex(@"^```verify (?<kind>[\w-]+)\n(?<body>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex ExampleBlock();

@@ -24,9 +24,10 @@ public sealed partial class PortalTests
 
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "operator", Exact = true }).ClickAsync();
-        await page.GetByLabel("Scope", new() { Exact = true }).FillAsync(fixture.TenantA);
         // The button names the grant once the server holds both choices: an earlier click could send the grant before them.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Grant " + granted, Exact = true }).ClickAsync();
+        var grant = page.GetByRole(AriaRole.Button, new() { Name = "Grant " + granted, Exact = true });
+        await FillUntilShownAsync(page.GetByLabel("Scope", new() { Exact = true }), fixture.TenantA, grant);
+        await grant.ClickAsync();
 
         // Listed at once, in the editor and the list; recorded on chain once the chain worker's step lands (the editor polls).
         await Expect(editor.Locator("[data-testid=roles]")).ToContainTextAsync(granted);
@@ -72,8 +73,10 @@ public sealed partial class PortalTests
         await Expect(scope).ToHaveValueAsync(fixture.TenantA);
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "viewer", Exact = true }).ClickAsync();
-        await scope.FillAsync(fixture.TenantB);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Grant viewer@" + fixture.TenantB, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Grant viewer@" + fixture.TenantA, Exact = true })).ToBeVisibleAsync();
+        var grantOutside = page.GetByRole(AriaRole.Button, new() { Name = "Grant viewer@" + fixture.TenantB, Exact = true });
+        await FillUntilShownAsync(scope, fixture.TenantB, grantOutside);
+        await grantOutside.ClickAsync();
         await Expect(page.Locator("[data-testid=role-problem]")).ToHaveTextAsync($"Your roles do not allow granting viewer@{fixture.TenantB}: only roles within your tenants.");
         await Expect(page.Locator("[data-testid=role-editor] [data-testid=roles]")).Not.ToContainTextAsync(fixture.TenantB);
         await session.CheckAsync("role-grant-refused");
@@ -81,8 +84,9 @@ public sealed partial class PortalTests
         // A platform-wide role given a scope: the service's message, under the API's field (role).
         await page.GetByLabel("Role to grant", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "platform-admin", Exact = true }).ClickAsync();
-        await scope.FillAsync(fixture.TenantA);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Grant platform-admin@" + fixture.TenantA, Exact = true }).ClickAsync();
+        var grantPlatformAdmin = page.GetByRole(AriaRole.Button, new() { Name = "Grant platform-admin@" + fixture.TenantA, Exact = true });
+        await FillUntilShownAsync(scope, fixture.TenantA, grantPlatformAdmin);
+        await grantPlatformAdmin.ClickAsync();
         await Expect(page.GetByText("platform-admin is platform-wide: write it without '@scope'.")).ToBeVisibleAsync();
         await session.CheckAsync("role-field-error");
 

@@ -247,6 +247,27 @@ public sealed partial class PortalTests(PortalFixture fixture, BrowserFixture br
         await Expect(page.GetByRole(AriaRole.Option, new() { Name = fixture.TenantB, Exact = true })).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Fills a field and waits until the page shows the circuit took the value, filling again if it did not. A Blazor
+    /// Server input travels to the circuit as an event; a re-render the circuit sent before handling it (a poll, a first
+    /// load finishing) can put the old value back in the box, and then the typed value never arrives.
+    /// </summary>
+    internal static async Task FillUntilShownAsync(ILocator field, string value, ILocator shown)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await field.FillAsync(value);
+            try
+            {
+                await Expect(shown).ToBeVisibleAsync(new() { Timeout = 10_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     /// <summary>Opens the portal and signs in on the issuer's page (the authorization-code flow), back on the dashboard.</summary>
     internal static async Task SignInAsync(BrowserSession session, string userName, string password = PortalFixture.Password)
     {

@@ -5,12 +5,17 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Util;
-using Sankofa.Core.Ledger;
+using LinkProof = Sankofa.Agent.Protocol.LinkProof;
+using RegistrySlots = Sankofa.Agent.Protocol.RegistrySlots;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Billing;
+using Sankofa.Core.Hardware;
+using Sankofa.Core.Ledger;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Billing;
 using Sankofa.Ledger.Custody;
+using Sankofa.Ledger.Governance;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Tests.Resources;
 using Sankofa.TestSupport;
@@ -47,6 +52,11 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         Assert.Contains(examples, e => e.Kind == "subject-hash");
         Assert.Contains(examples, e => e.Kind == "eip712" && e.Fields["type"].StartsWith("InvoiceApproval(", StringComparison.Ordinal));
         Assert.Contains(examples, e => e.Kind == "eip712" && e.Fields["type"].StartsWith("CustodyTransfer(", StringComparison.Ordinal));
+        foreach (var kind in new[] { "price-book-hash", "usage-hours", "availability-hours", "usage-roots", "invoice-hash", "asset-hash", "proposal-id", "registry-slots", "site-key-rotation-digest", "link-digest" })
+        {
+            Assert.Contains(examples, e => e.Kind == kind);
+        }
+
         foreach (var (kind, f) in examples)
         {
             var computed = kind switch
@@ -60,6 +70,26 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
                 "attestation-digest" => AttestationDigestOf(f),
                 "eip712" => TypedData(f),
                 "subject-hash" => new Dictionary<string, string> { ["subject_hash"] = Hex(SubjectHashing.Hash(Bytes(f["salt"]), f["subject"])) },
+                "price-book-hash" => Hashed(f, PriceBookOf(f).Hash()),
+                "usage-hours" => TenantHour(UsageSeal.Events(Rows(f["rows"]).Select(r => new UsageRecord(
+                    r[0].GetString()!, f["tenant"], r[1].GetString()!, HourStart(f), r[2].GetInt64(), r[3].GetInt64(), r[4].GetInt64(), r[5].GetInt64())))),
+                "availability-hours" => TenantHour(AvailabilitySeal.Events(Rows(f["rows"]).Select(r => new AvailabilityHour(
+                    r[0].GetString()!, f["tenant"], "any project", HourStart(f), r[1].GetInt64(), r[2].GetInt64())))),
+                "usage-roots" => UsageRootsOf(f),
+                "invoice-hash" => InvoiceOf(f),
+                "asset-hash" => Hashed(f, AssetOf(f).Hash()),
+                "proposal-id" => ProposalOf(f),
+                "registry-slots" => new Dictionary<string, string>
+                {
+                    ["site_key_slot"] = Hex(RegistrySlots.SiteKey(f["site"])),
+                    ["resource_header_slot"] = Hex(RegistrySlots.ResourceHeader(f["resource"])),
+                    ["spec_hash_slot"] = Hex(RegistrySlots.RequestedSpecHash(f["resource"])),
+                    ["placed_site_slot"] = Hex(RegistrySlots.PlacedSite(f["resource"])),
+                },
+                "site-key-rotation-digest" => Encoded(f, "sankofa.site-key-rotation.v1", SiteKeyRegistration.RotationDigest(
+                    f["registry"], long.Parse(f["chain_id"], CultureInfo.InvariantCulture), f["site"], f["old_key"], f["new_key"])),
+                "link-digest" => Encoded(f, "sankofa.agent-link.v1", LinkProof.Digest(
+                    ulong.Parse(f["chain_id"], CultureInfo.InvariantCulture), f["registry"], f["site"], Bytes(f["nonce"]))),
                 _ => throw new Xunit.Sdk.XunitException($"docs/verification.md has an example of kind '{kind}' this test does not know"),
             };
             foreach (var (name, value) in computed)
@@ -92,6 +122,45 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         var other = SHA256.HashData("another spec"u8);
         Assert.Equal(Hex(AttestationDigest(status.ResourceRegistryAddress, status.ChainId, id, other, 1)),
             Hex(await ledger.AttestationDigestAsync(id, other, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task The_documented_storage_slots_and_rotation_digest_are_the_registrys_own_on_a_real_chain()
+    {
+        // What an agent proves from the state root must be where the document says: the site's key, a resource's requested
+        // spec hash and its site, read with eth_getStorageAt at the documented slots of the registry's proxy.
+        var ledger = fixture.Host.Services.GetRequiredService<IResourceLedger>();
+        var rpc = fixture.Host.Connection.Rpc;
+        var registry = fixture.Host.Connection.ResourceRegistryAddress;
+        var site = TestSites.NewId("edge-slots");
+        var siteKey = await TestSites.RegisterNewKeyAsync(ledger, site);
+        var id = "vm-" + Guid.NewGuid().ToString("N")[..20];
+        var spec = SHA256.HashData("slots"u8);
+        await ledger.RecordRequestedAsync(id, spec, CancellationToken.None);
+        await ledger.RecordPlacedAsync(id, site, "host-1", CancellationToken.None);
+
+        async Task<string> StorageAsync(byte[] slot) => (await rpc.CallAsync("eth_getStorageAt", CancellationToken.None, registry, Hex(slot), "latest")).GetString()!;
+        var resourceEntry = DocumentedMappingSlot(LedgerIds.Of(id), 0);
+        Assert.Equal(SiteAttestation.AddressOf(siteKey).ToLowerInvariant(), "0x" + (await StorageAsync(DocumentedMappingSlot(LedgerIds.Of(site), 2)))[^40..]);
+        Assert.Equal(Hex(spec), await StorageAsync(Plus(resourceEntry, 1)));
+        Assert.Equal(Hex(LedgerIds.Of(site)), await StorageAsync(Plus(resourceEntry, 2)));
+
+        // The rotation digest as documented is the contract's siteKeyRotationDigest view.
+        var next = SiteAttestation.AddressOf(TestSites.NewKey());
+        var call = Sha3Keccack.Current.CalculateHash("siteKeyRotationDigest(bytes32,address,address)"u8.ToArray())[..4]
+            .Concat(LedgerIds.Of(site)).Concat(new byte[12]).Concat(Bytes(SiteAttestation.AddressOf(siteKey))).Concat(new byte[12]).Concat(Bytes(next)).ToArray();
+        var byContract = (await rpc.CallAsync("eth_call", CancellationToken.None, new { to = registry, data = Hex(call) }, "latest")).GetString();
+        Assert.Equal(Hex(SiteKeyRegistration.RotationDigest(registry, fixture.Host.Connection.ChainId, site, SiteAttestation.AddressOf(siteKey), next)), byContract);
+    }
+
+    /// <summary>The document's rule for a mapping's entry: keccak256(key ‖ slot as a 32-byte word).</summary>
+    private static byte[] DocumentedMappingSlot(byte[] key, int slot) =>
+        Sha3Keccack.Current.CalculateHash([.. key, .. new byte[31], (byte)slot]);
+
+    private static byte[] Plus(byte[] slot, int offset)
+    {
+        var sum = (new System.Numerics.BigInteger(slot, isUnsigned: true, isBigEndian: true) + offset).ToByteArray(isUnsigned: true, isBigEndian: true);
+        return [.. new byte[32 - sum.Length], .. sum];
     }
 
     [Fact]
@@ -247,6 +316,94 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
             ["address"] = SiteAttestation.AddressOf(key),
             ["signature"] = Hex(SiteAttestation.Sign(key, digest)),
             ["signed_hash"] = Hex(Sha3Keccack.Current.CalculateHash([.. "\u0019Ethereum Signed Message:\n32"u8, .. digest])),
+        };
+    }
+
+    /// <summary>An encoding's hash by the project's code; the document's bytes must hash to it.</summary>
+    private static Dictionary<string, string> Hashed(Dictionary<string, string> f, byte[] hash) => new()
+    {
+        ["hash"] = Hex(hash),
+        ["hashed_bytes"] = SHA256.HashData(Bytes(f["hashed_bytes"])).AsSpan().SequenceEqual(hash) ? f["hashed_bytes"] : "bytes that hash to " + Hex(hash),
+    };
+
+    /// <summary>A keccak-256 digest by the project's code over words the document lists; its tag must be the one the code uses.</summary>
+    private static Dictionary<string, string> Encoded(Dictionary<string, string> f, string tag, byte[] digest)
+    {
+        Assert.Equal(tag, f["tag"]);
+        return new()
+        {
+            ["digest"] = Hex(digest),
+            ["encoded"] = Sha3Keccack.Current.CalculateHash(Bytes(f["encoded"])).AsSpan().SequenceEqual(digest) ? f["encoded"] : "words that hash to " + Hex(digest),
+        };
+    }
+
+    private static JsonElement[][] Rows(string json) =>
+        [.. JsonDocument.Parse(json).RootElement.EnumerateArray().Select(r => r.EnumerateArray().ToArray())];
+
+    private static DateTimeOffset HourStart(Dictionary<string, string> f) =>
+        DateTimeOffset.FromUnixTimeSeconds(long.Parse(f["hour_start"], CultureInfo.InvariantCulture));
+
+    /// <summary>One tenant-hour sealed as the metering (or probe) round seals it: one event, its payload and hash.</summary>
+    private static Dictionary<string, string> TenantHour<T>(IReadOnlyList<SealedHours<T>> sealedHours)
+    {
+        var payload = Assert.Single(sealedHours).Event.Payload;
+        return new() { ["payload"] = payload, ["payload_hash"] = Hex(AuditHashing.PayloadHash(payload)) };
+    }
+
+    private static PriceBook PriceBookOf(Dictionary<string, string> f) => new(
+        long.Parse(f.GetValueOrDefault("version") ?? f["price_book_version"], CultureInfo.InvariantCulture),
+        DateTimeOffset.FromUnixTimeSeconds(long.Parse(f.GetValueOrDefault("effective_from") ?? f["period_start"], CultureInfo.InvariantCulture)),
+        f["currency"], int.Parse(f["minor_digits"], CultureInfo.InvariantCulture),
+        [.. Rows(f["prices"]).Select(p => new Price(BillingNames.Tier(p[0].GetString())!.Value, BillingNames.Dimension(p[1].GetString())!.Value, p[2].GetInt64()))]);
+
+    private static Dictionary<string, string> UsageRootsOf(Dictionary<string, string> f)
+    {
+        var roots = UsageRoots.Commit(Rows(f["batches"]).Select(b => KeyValuePair.Create(b[0].GetInt64(), Bytes(b[1].GetString()!))));
+        return new()
+        {
+            ["usage_roots"] = Hex(roots),
+            ["encoded"] = SHA256.HashData(Bytes(f["encoded"])).AsSpan().SequenceEqual(roots) ? f["encoded"] : "bytes that hash to " + Hex(roots),
+        };
+    }
+
+    /// <summary>The invoice as a billing run builds it: rated at the price book, credited by availability, then hashed.</summary>
+    private static Dictionary<string, string> InvoiceOf(Dictionary<string, string> f)
+    {
+        var invoice = Invoice.Build(f["id"], f["tenant"],
+            DateTimeOffset.FromUnixTimeSeconds(long.Parse(f["period_start"], CultureInfo.InvariantCulture)),
+            DateTimeOffset.FromUnixTimeSeconds(long.Parse(f["period_end"], CultureInfo.InvariantCulture)),
+            PriceBookOf(f), Bytes(f["usage_roots"]), int.Parse(f["tax_basis_points"], CultureInfo.InvariantCulture),
+            Rows(f["usage"]).Select(u => new RatedUsage(u[1].GetString()!, u[0].GetString()!, BillingNames.Tier(u[2].GetString())!.Value,
+                u[3].GetInt64(), u[4].GetInt64(), u[5].GetInt64(), u[6].GetInt64())),
+            Rows(f["availability"]).Select(a => new ResourceAvailability(a[0].GetString()!, a[1].GetInt64(), a[2].GetInt64())));
+        var computed = Hashed(f, invoice.Hash());
+        computed["lines"] = JsonSerializer.Serialize(invoice.Lines.Select(l => new object[]
+        {
+            l.ProjectId, l.ResourceId, BillingNames.Name(l.Tier), l.Seconds, l.VCpuSeconds, l.RamMiBSeconds, l.DiskGiBSeconds, l.VCpuAmount, l.RamAmount, l.DiskAmount,
+        }));
+        computed["credits"] = JsonSerializer.Serialize(invoice.Credits.Select(c => new object[] { c.ResourceId, c.ExpectedSeconds, c.DownSeconds, c.TargetPpm, c.Percent, c.Amount }));
+        computed["subtotal"] = invoice.Subtotal.ToString(CultureInfo.InvariantCulture);
+        computed["credit_total"] = invoice.CreditTotal.ToString(CultureInfo.InvariantCulture);
+        computed["tax"] = invoice.Tax.ToString(CultureInfo.InvariantCulture);
+        computed["total"] = invoice.Total.ToString(CultureInfo.InvariantCulture);
+        return computed;
+    }
+
+    private static Asset AssetOf(Dictionary<string, string> f) => new(
+        f["id"], HardwareNames.Kind(f["kind"])!.Value, f["manufacturer"], f["model"], f["serial"],
+        [.. Rows(f["firmware"]).Select(v => new FirmwareVersion(v[0].GetString()!, v[1].GetString()!))], f.GetValueOrDefault("server_id"), f.GetValueOrDefault("host_id"));
+
+    private static Dictionary<string, string> ProposalOf(Dictionary<string, string> f)
+    {
+        var targets = JsonSerializer.Deserialize<string[]>(f["targets"])!;
+        var values = JsonSerializer.Deserialize<long[]>(f["values"])!;
+        var payloads = JsonSerializer.Deserialize<string[]>(f["payloads"])!;
+        var id = BoardMember.ProposalId([.. targets.Select((t, i) => new BoardCall(t, Bytes(payloads[i]), values[i]))], f["description"]);
+        return new()
+        {
+            ["proposal_id"] = Hex(id),
+            ["description_hash"] = Hex(Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes(f["description"]))),
+            ["encoded"] = Sha3Keccack.Current.CalculateHash(Bytes(f["encoded"])).AsSpan().SequenceEqual(id) ? f["encoded"] : "words that hash to " + Hex(id),
         };
     }
 

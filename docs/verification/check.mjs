@@ -2,7 +2,7 @@
 // keccak-256 from Foundry's cast. It imports nothing of Sankofa, on purpose: it is what a third party would write.
 // Usage: node docs/verification/check.mjs docs/verification.md [path/to/cast] [--fill]
 // --fill writes the recomputed value into every field written as `?` (for writing a new example), then checks as usual.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +140,23 @@ const checks = {
     const header = run('index', 'bytes32', run('keccak', f.resource), '0');
     return { site_key_slot: run('index', 'bytes32', run('keccak', f.site), '2'), resource_header_slot: header,
       spec_hash_slot: plus(header, 1), placed_site_slot: plus(header, 2) };
+  },
+  // A VC-JWT: header and claims as the document lays them out, signed ES256K over SHA-256 of the signing input (cast signs
+  // the hash deterministically, RFC 6979); Node's OpenSSL then verifies it against the issuer's public key.
+  'vc-jwt': (f) => {
+    const header = JSON.stringify({ alg: 'ES256K', typ: 'JWT', kid: `${f.issuer}#controller` });
+    const subject = { id: f.subject, role: f.role, ...(f.scope ? { scope: f.scope } : {}) };
+    const payload = JSON.stringify({ iss: f.issuer, sub: f.subject, nbf: Number(f.valid_from), iat: Number(f.issued_at), exp: Number(f.valid_until),
+      jti: f.id, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'SankofaRoleCredential'], credentialSubject: subject } });
+    const signingInput = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+    const hash = sha256(Buffer.from(signingInput, 'ascii'));
+    const signature = bytes(run('wallet', 'sign', '--no-hash', '--private-key', f.private_key, hex(hash))).subarray(0, 64);
+    const publicKey = bytes(run('wallet', 'public-key', '--private-key', f.private_key));
+    const address = '0x' + run('keccak', hex(publicKey)).slice(-40);
+    const key = createPublicKey({ key: { kty: 'EC', crv: 'secp256k1', x: publicKey.subarray(0, 32).toString('base64url'), y: publicKey.subarray(32).toString('base64url') }, format: 'jwk' });
+    const valid = verify('sha256', Buffer.from(signingInput, 'ascii'), { key, dsaEncoding: 'ieee-p1363' }, signature);
+    return { header, payload, signing_input_sha256: hex(hash), jwt: `${signingInput}.${signature.toString('base64url')}`,
+      issuer_address: valid && f.issuer.endsWith(address) ? address : 'a key the signature does not verify under' };
   },
   'keccak-id': (f) => ({ id32: run('keccak', f.id) }),
   'spec-hash': (f) => {

@@ -7,15 +7,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Util;
 using LinkProof = Sankofa.Agent.Protocol.LinkProof;
 using RegistrySlots = Sankofa.Agent.Protocol.RegistrySlots;
+using Sankofa.Core.Access;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Billing;
 using Sankofa.Core.Hardware;
+using Sankofa.Core.Identity.Credentials;
 using Sankofa.Core.Ledger;
 using Sankofa.Core.Identity.Accounts;
 using Sankofa.Core.Provisioning;
 using Sankofa.Ledger.Billing;
 using Sankofa.Ledger.Custody;
 using Sankofa.Ledger.Governance;
+using Sankofa.Ledger.Identity.Credentials;
+using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Resources;
 using Sankofa.Ledger.Tests.Resources;
 using Sankofa.TestSupport;
@@ -52,7 +56,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
         Assert.Contains(examples, e => e.Kind == "subject-hash");
         Assert.Contains(examples, e => e.Kind == "eip712" && e.Fields["type"].StartsWith("InvoiceApproval(", StringComparison.Ordinal));
         Assert.Contains(examples, e => e.Kind == "eip712" && e.Fields["type"].StartsWith("CustodyTransfer(", StringComparison.Ordinal));
-        foreach (var kind in new[] { "price-book-hash", "usage-hours", "availability-hours", "usage-roots", "invoice-hash", "asset-hash", "proposal-id", "registry-slots", "site-key-rotation-digest", "link-digest" })
+        foreach (var kind in new[] { "price-book-hash", "usage-hours", "availability-hours", "usage-roots", "invoice-hash", "asset-hash", "proposal-id", "registry-slots", "site-key-rotation-digest", "link-digest", "vc-jwt" })
         {
             Assert.Contains(examples, e => e.Kind == kind);
         }
@@ -70,6 +74,7 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
                 "attestation-digest" => AttestationDigestOf(f),
                 "eip712" => TypedData(f),
                 "subject-hash" => new Dictionary<string, string> { ["subject_hash"] = Hex(SubjectHashing.Hash(Bytes(f["salt"]), f["subject"])) },
+                "vc-jwt" => CredentialOf(f),
                 "price-book-hash" => Hashed(f, PriceBookOf(f).Hash()),
                 "usage-hours" => TenantHour(UsageSeal.Events(Rows(f["rows"]).Select(r => new UsageRecord(
                     r[0].GetString()!, f["tenant"], r[1].GetString()!, HourStart(f), r[2].GetInt64(), r[3].GetInt64(), r[4].GetInt64(), r[5].GetInt64())))),
@@ -392,6 +397,26 @@ public sealed partial class VerificationGuideTests(LedgerFixture fixture) : ICla
     private static Asset AssetOf(Dictionary<string, string> f) => new(
         f["id"], HardwareNames.Kind(f["kind"])!.Value, f["manufacturer"], f["model"], f["serial"],
         [.. Rows(f["firmware"]).Select(v => new FirmwareVersion(v[0].GetString()!, v[1].GetString()!))], f.GetValueOrDefault("server_id"), f.GetValueOrDefault("host_id"));
+
+    /// <summary>The credential as the issuer encodes and signs it, and checked as the verifier checks it.</summary>
+    private static Dictionary<string, string> CredentialOf(Dictionary<string, string> f)
+    {
+        DateTimeOffset At(string name) => DateTimeOffset.FromUnixTimeSeconds(long.Parse(f[name], CultureInfo.InvariantCulture));
+        using var key = new SigningKey(Bytes(f["private_key"]));
+        var jwt = VcJwt.Encode(new RoleCredential(f["id"], f["issuer"], f["subject"], new RoleGrant(f["role"], f.GetValueOrDefault("scope")),
+            At("issued_at"), At("valid_from"), At("valid_until")), key);
+        var parts = jwt.Split('.');
+        var signingInput = System.Text.Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        var issuer = EthrDid.TryParse(f["issuer"], out var did, out _) ? did.Address : "not a did:ethr";
+        return new()
+        {
+            ["jwt"] = jwt,
+            ["header"] = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0])),
+            ["payload"] = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])),
+            ["signing_input_sha256"] = Hex(SHA256.HashData(signingInput)),
+            ["issuer_address"] = Es256K.IsSignedBy(System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]), signingInput, issuer) ? issuer : "a key the signature was not made by",
+        };
+    }
 
     private static Dictionary<string, string> ProposalOf(Dictionary<string, string> f)
     {

@@ -19,7 +19,7 @@ public sealed class CompiledSelectionTests(UncachedProvisioningFixture fixture) 
         "query($first:Int,$before:Long,$p:String){resources(first:$first,before:$before,projectId:$p)ROOT{items{id tenantId projectId name " +
         "spec{vcpu ramMiB diskGiB template sshKeys cloudInitUser} specHash desired status failureReason " +
         "placement{siteId siteName tier jurisdiction hostId distanceKm estimatedRttMs score reason failover antiAffinityGroup " +
-        "rejected{siteId distanceKm estimatedRttMs reason detail}} vmSite vmNode vmId createdAt updatedAt verifiedAt deletedAt events} next nextCursor}}";
+        "rejected{siteId distanceKm estimatedRttMs reason detail}} vmSite vmNode vmId createdAt updatedAt verifiedAt deletedAt events{kind}} next nextCursor}}";
 
     private const string Aliased =
         "query($p:String){ page: resources(projectId: $p, first: 2) ROOT { __typename cursor: nextCursor items { __typename key: id name " +

@@ -6,6 +6,7 @@ using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
+using Sankofa.Server.GraphQL.Compiled;
 using Sankofa.Server.Identity.Access;
 using Sankofa.Server.Provisioning;
 
@@ -28,11 +29,14 @@ internal static class GraphQLEndpoint
         services.AddOptions<GraphQLDocumentCacheOptions>().Bind(configuration.GetSection(GraphQLDocumentCacheOptions.Section))
             .Validate(o => o.SizeLimitCharacters >= 0, "GraphQL:DocumentCache:SizeLimitCharacters must not be negative.")
             .ValidateOnStart();
+        services.AddOptions<CompiledSelectionOptions>().Bind(configuration.GetSection(CompiledSelectionOptions.Section));
         services.AddSingleton<IConfigureExecution, GraphQLDocumentCache>();
+        services.AddSingleton<GraphQLSerializerOptions>();
         return services.AddGraphQL(b => b
             .AddSchema<SankofaSchema>()
+            .AddExecutionStrategy<CompiledSelectionStrategy>(OperationType.Query)
             .AddGraphTypes(typeof(SankofaSchema).Assembly)
-            .AddSystemTextJson()
+            .AddSystemTextJson((json, provider) => provider.GetRequiredService<GraphQLSerializerOptions>().Options = json)
             .AddValidationRule<QueryLimitsRule>(useForCachedDocuments: true)
             .AddErrorInfoProvider(o =>
             {

@@ -79,6 +79,16 @@ public interface IResourceStore
         return new ResourceJsonPage([.. page.Items.Select(ResourceListJson.Of)], page.NextBefore) { Next = page.Next };
     }
 
+    /// <summary>
+    /// One resource as its list item's JSON (<see cref="ResourceListJson"/>) with what a read of it needs beside
+    /// (its tenant, for visibility, and when it last changed, for the chain's record), or null: what the API's read of
+    /// one resource answers with before its history and record. A store that keeps the item reads it instead of the resource.
+    /// </summary>
+    async Task<ResourceJson?> GetResourceJsonAsync(string resourceId, CancellationToken cancellationToken) =>
+        await GetResourceAsync(resourceId, cancellationToken).ConfigureAwait(false) is { } r
+            ? new ResourceJson(r.Id, r.TenantId, r.UpdatedAt, ResourceListJson.Of(r))
+            : null;
+
     /// <summary>A resource's history, oldest first.</summary>
     Task<IReadOnlyList<ResourceEvent>> GetEventsAsync(string resourceId, CancellationToken cancellationToken);
 
@@ -162,3 +172,10 @@ public sealed record ResourceJsonPage(IReadOnlyList<byte[]> Items, long? NextBef
     /// <summary>As <see cref="ResourcePage.Next"/>.</summary>
     public ResourceCursor? Next { get; init; }
 }
+
+/// <summary>One resource as its list item's JSON (<see cref="ResourceListJson"/>), with its tenant and last change.</summary>
+/// <param name="Id">The resource's id.</param>
+/// <param name="TenantId">Its tenant.</param>
+/// <param name="UpdatedAt">When it last changed (as <see cref="Resource.UpdatedAt"/>).</param>
+/// <param name="Item">Its list item.</param>
+public sealed record ResourceJson(string Id, string TenantId, DateTimeOffset UpdatedAt, byte[] Item);

@@ -26,6 +26,11 @@ public sealed record ResourceListRequest(
 /// <param name="Events">Its history, oldest first.</param>
 public sealed record ResourceDetail(Resource Resource, IReadOnlyList<ResourceEvent> Events);
 
+/// <summary>One resource as its list item's JSON, with its history.</summary>
+/// <param name="Resource">The resource's list item, tenant and last change.</param>
+/// <param name="Events">Its history, oldest first.</param>
+public sealed record ResourceJsonDetail(ResourceJson Resource, IReadOnlyList<ResourceEvent> Events);
+
 /// <summary>A project's usage per clock hour over a range.</summary>
 /// <param name="Project">The project.</param>
 /// <param name="Hours">Hours with usage, oldest first.</param>
@@ -100,6 +105,23 @@ public sealed class ResourceQueries(IResourceStore store, IProjectStore projects
         }
 
         return Result<ResourceDetail>.Ok(new ResourceDetail(found.Value!, await store.GetEventsAsync(resourceId, cancellationToken).ConfigureAwait(false)));
+    }
+
+    /// <summary>The same as <see cref="GetAsync"/>, the resource as its list item's JSON (what the REST read of one resource answers with).</summary>
+    public async Task<Result<ResourceJsonDetail>> GetJsonAsync(Caller caller, string resourceId, CancellationToken cancellationToken)
+    {
+        if (Refusal(caller) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await store.GetResourceJsonAsync(resourceId, cancellationToken).ConfigureAwait(false) is not { } resource
+            || !caller.Can(Permission.ResourcesRead, resource.TenantId))
+        {
+            return NotFound(resourceId);
+        }
+
+        return Result<ResourceJsonDetail>.Ok(new ResourceJsonDetail(resource, await store.GetEventsAsync(resourceId, cancellationToken).ConfigureAwait(false)));
     }
 
     /// <summary>

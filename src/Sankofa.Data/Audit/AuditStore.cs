@@ -268,10 +268,27 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         return rows.Select(ToDomain).ToList();
     }
 
+    // The list with no filter but its cursor (the log newest first, as a client pages or polls it), compiled once per
+    // store: each page otherwise built and looked up the LINQ tree of the entries and their seals again.
+    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<AuditEntryRow>> newestEntries = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long before, int take) =>
+            db.Set<AuditEntryRow>().AsNoTracking().Include(e => e.Seal).Where(e => e.Id < before).OrderByDescending(e => e.Id).Take(take));
+
     public async Task<AuditPage> ListEntriesAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
+        if (query is { Actor: null, Action: null, Subject: null, From: null, To: null, BatchId: null })
+        {
+            var newest = new List<AuditEntry>(query.Limit + 1);
+            await foreach (var row in newestEntries(db, query.Before ?? long.MaxValue, query.Limit + 1).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                newest.Add(ToDomain(row));
+            }
+
+            return PageOf(newest, query.Limit);
+        }
+
         var q = db.AuditEntries.AsNoTracking().Include(e => e.Seal).AsQueryable();
         if (query.Actor is not null)
         {
@@ -311,9 +328,19 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         }
 
         var rows = await q.OrderByDescending(e => e.Id).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var more = rows.Count > query.Limit;
-        var items = rows.Take(query.Limit).Select(ToDomain).ToList();
-        return new AuditPage(items, more ? items[^1].Id : null);
+        return PageOf([.. rows.Select(ToDomain)], query.Limit);
+    }
+
+    /// <summary>A page of the entries read (one more than the limit when there is a next page).</summary>
+    private static AuditPage PageOf(List<AuditEntry> read, int limit)
+    {
+        var more = read.Count > limit;
+        if (more)
+        {
+            read.RemoveRange(limit, read.Count - limit);
+        }
+
+        return new AuditPage(read, more ? read[^1].Id : null);
     }
 
     public async Task<AuditEntry?> GetEntryAsync(long id, CancellationToken cancellationToken)
@@ -365,10 +392,18 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     {
         ArgumentNullException.ThrowIfNull(ids);
         await using var db = contexts.Create();
-        var wanted = ids.ToArray();
-        var rows = await db.AuditBatches.AsNoTracking().Where(b => wanted.Contains(b.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.ToDictionary(b => b.Id, b => ToDomain(b));
+        var batches = new Dictionary<long, AuditBatch>(ids.Count);
+        await foreach (var row in batchesIn(db, [.. ids]).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            batches[row.Id] = ToDomain(row);
+        }
+
+        return batches;
     }
+
+    // Compiled like newestEntries: every audit page reads its batches (usually one or two) through this.
+    private readonly Func<SankofaDbContext, long[], IAsyncEnumerable<AuditBatchRow>> batchesIn = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long[] wanted) => db.Set<AuditBatchRow>().AsNoTracking().Where(b => wanted.Contains(b.Id)));
 
     public async Task<IReadOnlyList<AuditEntry>> GetSealedEntriesAsync(long fromSequence, int max, CancellationToken cancellationToken)
     {

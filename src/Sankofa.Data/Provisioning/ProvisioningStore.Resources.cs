@@ -62,6 +62,38 @@ internal sealed partial class ProvisioningStore
         return row is null ? null : ToDomain(row);
     }
 
+    // What a read of one resource answers with before its history and record: the kept list item and the columns
+    // around it, instead of every column, the placement explanation's mapping and its serialisation again.
+    private readonly Func<SankofaDbContext, string, CancellationToken, Task<ResourceJsonRow?>> resourceJsonById = EF.CompileAsyncQuery(
+        (SankofaDbContext db, string resourceId, CancellationToken _) => db.Set<ResourceRow>().AsNoTracking().Where(r => r.Id == resourceId)
+            .Select(r => new ResourceJsonRow
+            {
+                Id = r.Id, TenantId = r.TenantId, UpdatedAtMs = r.UpdatedAtMs, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion,
+            })
+            .FirstOrDefault());
+
+    /// <summary>
+    /// One resource as its kept list item; an item missing or written for another version than the row's (as in
+    /// <see cref="ListResourceJsonAsync"/>) is made from the full row instead.
+    /// </summary>
+    public async Task<ResourceJson?> GetResourceJsonAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        if (await resourceJsonById(db, resourceId, cancellationToken).ConfigureAwait(false) is not { } row)
+        {
+            return null;
+        }
+
+        if (row.ListJson is { } json && row.ListJsonVersion == row.Version)
+        {
+            return new ResourceJson(row.Id, row.TenantId, DateTimeOffset.FromUnixTimeMilliseconds(row.UpdatedAtMs), json);
+        }
+
+        return await resourceById(db, resourceId, cancellationToken).ConfigureAwait(false) is { } full
+            ? new ResourceJson(full.Id, full.TenantId, DateTimeOffset.FromUnixTimeMilliseconds(full.UpdatedAtMs), ResourceListJson.Of(ToDomain(full)))
+            : null;
+    }
+
     public async Task<Resource?> FindByIdempotencyKeyAsync(string projectId, string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var db = contexts.Create();
@@ -99,8 +131,9 @@ internal sealed partial class ProvisioningStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
-        var rows = await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(ResourceOrder.ListJsonRow(query.Sort))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await ByCreationAsync(db, query, cancellationToken).ConfigureAwait(false)
+            ?? await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(ResourceOrder.ListJsonRow(query.Sort))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
         var count = Math.Min(rows.Count, query.Limit);
         var items = new byte[count][];
         List<long>? stale = null;
@@ -135,6 +168,65 @@ internal sealed partial class ProvisioningStore
         {
             Next = new ResourceCursor(query.Sort, query.Descending, last.Key, last.Seq),
         };
+    }
+
+    // The order by creation with no filter but the caller's tenants is the list's default and by far its most asked
+    // shape: compiled once per store, so a page skips building and looking up the LINQ tree (parameter extraction,
+    // the query cache's hashing of the tree) on every request. One query per direction and tenant filter; the bound
+    // is the cursor's sequence (or before), long.MaxValue/MinValue standing for none.
+    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<ListJsonRow>> newestBefore = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long bound, int take) => db.Set<ResourceRow>().AsNoTracking().Where(r => r.Seq < bound).OrderByDescending(r => r.Seq).Take(take)
+            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
+
+    private readonly Func<SankofaDbContext, long, string[], int, IAsyncEnumerable<ListJsonRow>> newestBeforeIn = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long bound, string[] tenants, int take) => db.Set<ResourceRow>().AsNoTracking()
+            .Where(r => r.Seq < bound && tenants.Contains(r.TenantId)).OrderByDescending(r => r.Seq).Take(take)
+            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
+
+    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<ListJsonRow>> oldestAfter = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long bound, int take) => db.Set<ResourceRow>().AsNoTracking().Where(r => r.Seq > bound).OrderBy(r => r.Seq).Take(take)
+            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
+
+    private readonly Func<SankofaDbContext, long, string[], int, IAsyncEnumerable<ListJsonRow>> oldestAfterIn = EF.CompileAsyncQuery(
+        (SankofaDbContext db, long bound, string[] tenants, int take) => db.Set<ResourceRow>().AsNoTracking()
+            .Where(r => r.Seq > bound && tenants.Contains(r.TenantId)).OrderBy(r => r.Seq).Take(take)
+            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
+
+    /// <summary>
+    /// The rows of a page in the order by creation when nothing but the caller's tenants filters it, through the
+    /// compiled queries; null for every other shape (and for a cursor of another order or 'before' with the oldest
+    /// first, which <see cref="Filtered"/> refuses), which the general query reads.
+    /// </summary>
+    private async Task<List<ListJsonRow>?> ByCreationAsync(SankofaDbContext db, ResourceQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Sort != ResourceSort.Created || query.TenantId is not null || query.ProjectId is not null || query.Status is not null || query.SiteId is not null
+            || (query.After is { } cursor && (cursor.Sort != query.Sort || cursor.Descending != query.Descending))
+            || (query.Before is not null && !query.Descending))
+        {
+            return null;
+        }
+
+        var take = query.Limit + 1;
+        var tenants = query.Tenants?.ToArray();
+        IAsyncEnumerable<ListJsonRow> rows;
+        if (query.Descending)
+        {
+            var bound = Math.Min(query.Before ?? long.MaxValue, query.After?.Sequence ?? long.MaxValue);
+            rows = tenants is null ? newestBefore(db, bound, take) : newestBeforeIn(db, bound, tenants, take);
+        }
+        else
+        {
+            var bound = query.After?.Sequence ?? long.MinValue;
+            rows = tenants is null ? oldestAfter(db, bound, take) : oldestAfterIn(db, bound, tenants, take);
+        }
+
+        var list = new List<ListJsonRow>(take);
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(row);
+        }
+
+        return list;
     }
 
     /// <summary>

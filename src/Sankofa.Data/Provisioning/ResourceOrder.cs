@@ -88,3 +88,19 @@ internal sealed class ListJsonRow
 
     public int? ListJsonVersion { get; init; }
 }
+
+/// <summary>A row as a read of one resource's kept list item reads it (<c>ProvisioningStore.GetResourceJsonAsync</c>).</summary>
+internal sealed class ResourceJsonRow
+{
+    public required string Id { get; init; }
+
+    public required string TenantId { get; init; }
+
+    public long UpdatedAtMs { get; init; }
+
+    public int Version { get; init; }
+
+    public byte[]? ListJson { get; init; }
+
+    public int? ListJsonVersion { get; init; }
+}

@@ -117,10 +117,10 @@ internal static class ProvisioningApi
             : new CachedJson<ResourcePageResponse>(cache.Keep(key, version, writer.ToArray(page.Value!)));
     }
 
-    private static async Task<Results<Ok<ResourceResponse>, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<ResourceDetailResult, ProblemHttpResult>> GetAsync(
         string id, HttpContext context, ResourceQueries queries, IResourceLedger ledger, CancellationToken cancellationToken)
     {
-        var found = await queries.GetAsync(context.RequiredCaller(), id, cancellationToken);
+        var found = await queries.GetJsonAsync(context.RequiredCaller(), id, cancellationToken);
         if (found.Error is { } error)
         {
             return error.ToProblem();
@@ -140,7 +140,7 @@ internal static class ProvisioningApi
             chainError = ex.Message;
         }
 
-        return TypedResults.Ok(resource.ToResponse() with { Events = [.. events.Select(e => e.ToResponse())], OnChain = onChain, OnChainError = chainError });
+        return new ResourceDetailResult(resource, [.. events.Select(e => e.ToResponse())], onChain, chainError);
     }
 
     private static async Task<Results<Accepted<ResourceResponse>, ProblemHttpResult>> ResizeAsync(

@@ -97,6 +97,13 @@ public sealed class ResourceListJsonTests
         Assert.Contains("\"failureReason\":\"old writer\"", Encoding.UTF8.GetString(page.Items.Single(i => Encoding.UTF8.GetString(i).Contains("\"vm-1\"", StringComparison.Ordinal))));
         await AssertListsAlikeAsync(store);
 
+        // A read of one of them makes its item from the row too: the old writer's change shows.
+        Assert.Contains("\"failureReason\":\"old writer\"", Encoding.UTF8.GetString((await store.GetResourceJsonAsync("vm-1", CancellationToken.None))!.Item));
+        foreach (var id in new[] { "vm-0", "vm-1", "vm-3" })
+        {
+            await AssertReadAsKeptAsync(store, id);
+        }
+
         // The start's backfill writes exactly those three, in batches, and then nothing more.
         Assert.Equal(3, await store.WriteMissingListJsonAsync(2, CancellationToken.None));
         Assert.Equal(0, await store.WriteMissingListJsonAsync(2, CancellationToken.None));
@@ -120,27 +127,62 @@ public sealed class ResourceListJsonTests
         var resource = (await test.Provisioning.GetResourceAsync(id, CancellationToken.None))!;
         Assert.Equal(row.Version, row.ListJsonVersion);
         Assert.Equal(Encoding.UTF8.GetString(ResourceListJson.Of(resource)), Encoding.UTF8.GetString(row.ListJson!));
+        await AssertReadAsKeptAsync(test.Provisioning, id);
     }
 
-    /// <summary>Every order, paged by two: the kept items and cursors are those made from the resources the store lists.</summary>
+    /// <summary>A read of one resource as its item (what GET /resources/{id} writes) is the item of the resource read back, with its tenant and last change.</summary>
+    private static async Task AssertReadAsKeptAsync(ProvisioningStore store, string id)
+    {
+        var resource = (await store.GetResourceAsync(id, CancellationToken.None))!;
+        var read = (await store.GetResourceJsonAsync(id, CancellationToken.None))!;
+        Assert.Equal((resource.Id, resource.TenantId, resource.UpdatedAt), (read.Id, read.TenantId, read.UpdatedAt));
+        Assert.Equal(Encoding.UTF8.GetString(ResourceListJson.Of(resource)), Encoding.UTF8.GetString(read.Item));
+        Assert.Null(await store.GetResourceJsonAsync(id + "-missing", CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Every order, paged by two, for every caller (all tenants, one, one with nothing) and the newest first paged by
+    /// 'before' too: the kept items and cursors are those made from the resources the store lists (the order by creation
+    /// reads through its compiled queries, the resources through the general one).
+    /// </summary>
     private static async Task AssertListsAlikeAsync(ProvisioningStore store)
     {
-        foreach (var sort in Enum.GetValues<ResourceSort>())
+        foreach (var tenants in new[] { null, new[] { "acme" }, new[] { "nobody" } })
         {
-            foreach (var descending in new[] { true, false })
+            foreach (var sort in Enum.GetValues<ResourceSort>())
             {
-                ResourceCursor? after = null;
-                do
+                foreach (var descending in new[] { true, false })
                 {
-                    var query = new ResourceQuery(Limit: 2, Sort: sort, Descending: descending, After: after);
-                    var records = await store.ListResourcesAsync(query, CancellationToken.None);
-                    var kept = await store.ListResourceJsonAsync(query, CancellationToken.None);
-                    Assert.Equal(records.Items.Select(r => Encoding.UTF8.GetString(ResourceListJson.Of(r))), kept.Items.Select(i => Encoding.UTF8.GetString(i)));
-                    Assert.Equal((records.NextBefore, records.Next), (kept.NextBefore, kept.Next));
-                    after = records.Next;
+                    ResourceCursor? after = null;
+                    do
+                    {
+                        after = await AssertPageAlikeAsync(store, new ResourceQuery(Limit: 2, Tenants: tenants, Sort: sort, Descending: descending, After: after));
+                    }
+                    while (after is not null);
                 }
-                while (after is not null);
             }
+
+            long? before = null;
+            do
+            {
+                var query = new ResourceQuery(Before: before, Limit: 2, Tenants: tenants);
+                await AssertPageAlikeAsync(store, query);
+                before = (await store.ListResourcesAsync(query, CancellationToken.None)).NextBefore;
+            }
+            while (before is not null);
         }
+
+        // Another tenant's resources are never listed, whichever query reads them.
+        Assert.Empty((await store.ListResourceJsonAsync(new ResourceQuery(Tenants: ["nobody"]), CancellationToken.None)).Items);
+        Assert.NotEmpty((await store.ListResourceJsonAsync(new ResourceQuery(Tenants: ["nobody", "acme"]), CancellationToken.None)).Items);
+    }
+
+    private static async Task<ResourceCursor?> AssertPageAlikeAsync(ProvisioningStore store, ResourceQuery query)
+    {
+        var records = await store.ListResourcesAsync(query, CancellationToken.None);
+        var kept = await store.ListResourceJsonAsync(query, CancellationToken.None);
+        Assert.Equal(records.Items.Select(r => Encoding.UTF8.GetString(ResourceListJson.Of(r))), kept.Items.Select(i => Encoding.UTF8.GetString(i)));
+        Assert.Equal((records.NextBefore, records.Next), (kept.NextBefore, kept.Next));
+        return records.Next;
     }
 }

@@ -422,6 +422,7 @@ public sealed partial class PlacementEngine
         public readonly ComputeResources[] Used;
         public readonly long[] SiteFit;
         public readonly long[] NodeFit;
+        public readonly long[] NodeFree;
 
         // Per tier: the least dot product within the latency target; for the index, the most room a host of the tier
         // can keep, the dot product below which a site cannot beat the best score found, and the one below which a
@@ -475,6 +476,7 @@ public sealed partial class PlacementEngine
             Used = state.Used;
             SiteFit = state.SiteFit;
             NodeFit = state.NodeFit;
+            NodeFree = state.NodeFree;
             MinDot = perTier[..3];
             RoomBound = perTier[3..6];
             PruneDot = perTier[6..9];

@@ -67,6 +67,17 @@ internal sealed class SiteIndex
             PositionOf[Order[i]] = i;
         }
 
+        // Hosts numbered site after site in leaf order, each site's in id order (the order a visit tries them in).
+        var hosts = new List<SiteHost>();
+        (HostsFrom, HostsTo) = (new int[n], new int[n]);
+        foreach (var s in Order)
+        {
+            HostsFrom[s] = hosts.Count;
+            hosts.AddRange(sites[s].Hosts.OrderBy(h => h.Id, StringComparer.Ordinal));
+            HostsTo[s] = hosts.Count;
+        }
+
+        Hosts = [.. hosts];
         for (var node = 0; node < Nodes.Length; node++)
         {
             if (Nodes[node].Left < 0)
@@ -96,6 +107,19 @@ internal sealed class SiteIndex
 
     /// <summary>Per site (catalog position), its position in <see cref="Order"/>.</summary>
     public int[] PositionOf { get; }
+
+    /// <summary>
+    /// Every host of the catalog, numbered as the engine and <see cref="FleetState"/> number them: site after site in
+    /// leaf order, each site's hosts in id order. The sites of a leaf, visited together, then have their hosts' health,
+    /// allocations and capacities side by side rather than one cache miss apart each.
+    /// </summary>
+    public SiteHost[] Hosts { get; }
+
+    /// <summary>Per site (catalog position), its first host in <see cref="Hosts"/>.</summary>
+    public int[] HostsFrom { get; }
+
+    /// <summary>Per site (catalog position), the end of its hosts in <see cref="Hosts"/> (exclusive).</summary>
+    public int[] HostsTo { get; }
 
     /// <summary>Country indexes in leaf order.</summary>
     public int[] Country { get; }

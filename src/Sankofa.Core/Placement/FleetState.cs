@@ -11,7 +11,6 @@ public sealed class FleetState
     private readonly Dictionary<string, int> _hostIndex;
     private readonly Dictionary<(string? TenantId, string Name), GroupMembers> _groups = [];
     private readonly ComputeResources[] _capacity;
-    private readonly int[] _firstHost;
 
     /// <summary>Starts from the catalog's reported health with nothing allocated.</summary>
     public FleetState(SiteCatalog catalog)
@@ -19,31 +18,28 @@ public sealed class FleetState
         ArgumentNullException.ThrowIfNull(catalog);
         Catalog = catalog;
         var sites = catalog.Sites;
+        Index = Placement.SiteIndex.For(catalog);
+        var hosts = Index.Hosts;
         SiteStatuses = new SiteStatus[sites.Count];
-        HostSite = new int[sites.Sum(s => s.Hosts.Count)];
-        HostStatuses = new SiteStatus[HostSite.Length];
-        Used = new ComputeResources[HostSite.Length];
+        HostSite = new int[hosts.Length];
+        HostStatuses = new SiteStatus[hosts.Length];
+        Used = new ComputeResources[hosts.Length];
         FailoverTargets = new int[sites.Count];
         Array.Fill(FailoverTargets, -1);
-        _hostIndex = new Dictionary<string, int>(HostSite.Length, StringComparer.Ordinal);
-        _capacity = new ComputeResources[HostSite.Length];
-        _firstHost = new int[sites.Count + 1];
-        var h = 0;
+        _hostIndex = new Dictionary<string, int>(hosts.Length, StringComparer.Ordinal);
+        _capacity = new ComputeResources[hosts.Length];
         for (var s = 0; s < sites.Count; s++)
         {
             SiteStatuses[s] = sites[s].Status;
-            _firstHost[s] = h;
-            foreach (var host in sites[s].Hosts)
+            for (var h = Index.HostsFrom[s]; h < Index.HostsTo[s]; h++)
             {
                 HostSite[h] = s;
-                HostStatuses[h] = host.Status;
-                _capacity[h] = host.Capacity;
-                _hostIndex[host.Id] = h++;
+                HostStatuses[h] = hosts[h].Status;
+                _capacity[h] = hosts[h].Capacity;
+                _hostIndex[hosts[h].Id] = h;
             }
         }
 
-        _firstHost[sites.Count] = h;
-        Index = Placement.SiteIndex.For(catalog);
         NodeFree = new long[3 * Index.Nodes.Length];
         NodeFit = new long[3 * Index.Nodes.Length];
         SiteFree = new long[3 * sites.Count];
@@ -57,7 +53,8 @@ public sealed class FleetState
     /// <summary>The catalog the state describes.</summary>
     public SiteCatalog Catalog { get; }
 
-    // Indexed by catalog position (sites) and by position in catalog order of all hosts (hosts), as the engine lays them out.
+    // Indexed by catalog position (sites) and by the index's host numbering (hosts: site after site in leaf order, see
+    // SiteIndex.Hosts), as the engine lays them out.
     internal SiteStatus[] SiteStatuses { get; }
 
     internal SiteStatus[] HostStatuses { get; }
@@ -209,7 +206,7 @@ public sealed class FleetState
         if (SiteStatuses[site] != SiteStatus.Down)
         {
             var roomiest = double.NegativeInfinity;
-            for (var h = _firstHost[site]; h < _firstHost[site + 1]; h++)
+            for (var h = Index.HostsFrom[site]; h < Index.HostsTo[site]; h++)
             {
                 if (HostStatuses[h] == SiteStatus.Down)
                 {

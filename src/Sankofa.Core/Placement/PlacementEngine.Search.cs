@@ -34,16 +34,20 @@ public sealed partial class PlacementEngine
         {
             if ((tier is null || (int)tier == t) && index.Roots[t] is >= 0 and var root)
             {
-                open.Enqueue(root, -SiteIndex.Bound(in nodes[root], scan.Ux, scan.Uy, scan.Uz));
+                open.Enqueue(Entry(root, -1), -SiteIndex.Bound(in nodes[root], scan.Ux, scan.Uy, scan.Uz));
             }
         }
 
-        while (open.TryDequeue(out var n, out var negated))
+        // Sites visited so far: what Needed reads changes only in a visit, so a node pushed since the last one (its test
+        // passed at push time, with the bound it is popped with) needs no second test.
+        var visits = 0;
+        while (open.TryDequeue(out var entry, out var negated))
         {
             var bound = -negated;
+            var n = (int)entry;
             ref readonly var node = ref nodes[n];
-            var nodeRoom = RoomBound(free, n, in node, ref scan);
-            if (!Needed(bound, n, -1, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), nodeRoom, ref scan))
+            var nodeRoom = double.NaN;
+            if ((int)(entry >> 32) != visits && !Needed(bound, n, -1, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), ref nodeRoom, ref scan))
             {
                 continue;
             }
@@ -54,9 +58,10 @@ public sealed partial class PlacementEngine
                 {
                     var s = index.Order[i];
                     var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
-                    if (Needed(dot, n, i, in node, scan.Mask.Allows(index.Country[i]), nodeRoom, ref scan))
+                    if (Needed(dot, n, i, in node, scan.Mask.Allows(index.Country[i]), ref nodeRoom, ref scan))
                     {
                         Visit(s, dot, ref scan);
+                        visits++;
                     }
                 }
 
@@ -67,9 +72,10 @@ public sealed partial class PlacementEngine
             {
                 ref readonly var childNode = ref nodes[child];
                 var childBound = SiteIndex.Bound(in childNode, scan.Ux, scan.Uy, scan.Uz);
-                if (Needed(childBound, child, -1, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), RoomBound(free, child, in childNode, ref scan), ref scan))
+                var childRoom = double.NaN;
+                if (Needed(childBound, child, -1, in childNode, !scan.HasResidency || scan.Mask.Overlaps(in childNode.Countries), ref childRoom, ref scan))
                 {
-                    open.Enqueue(child, -childBound);
+                    open.Enqueue(Entry(child, visits), -childBound);
                 }
             }
         }
@@ -120,7 +126,8 @@ public sealed partial class PlacementEngine
     // are at most `bound`, could change anything the answer reports: the nearest rejected sites, the nearest site (and
     // whether any is in reach, for the errors), the nearest allowed site, the best score (or, while no site is viable,
     // the count of eligible sites), the preferred (nearest eligible) site.
-    private bool Needed(double bound, int n, int site, in SiteIndex.Node node, bool mayBeAllowed, double room, ref Scan scan)
+    // `room` is node n's RoomBound, NaN until first needed: three divisions that most tests never reach.
+    private bool Needed(double bound, int n, int site, in SiteIndex.Node node, bool mayBeAllowed, ref double room, ref Scan scan)
     {
         var tier = node.Tier;
         var d = bound + DotMargin;
@@ -152,7 +159,27 @@ public sealed partial class PlacementEngine
             return true;
         }
 
-        return inReach && (scan.Best < 0 || scan.Preferred < 0 || d >= scan.PreferredDot || (d >= scan.PruneDot[(int)tier] && MayBeat(d, in node, room, ref scan)));
+        if (!inReach)
+        {
+            return false;
+        }
+
+        if (scan.Best < 0 || scan.Preferred < 0 || d >= scan.PreferredDot)
+        {
+            return true;
+        }
+
+        if (d < scan.PruneDot[(int)tier])
+        {
+            return false;
+        }
+
+        if (double.IsNaN(room))
+        {
+            room = RoomBound(scan.NodeFree, n, in node, ref scan);
+        }
+
+        return MayBeat(d, in node, room, ref scan);
     }
 
     // Whether some site of node `n` could be rejected: false only when every rule is known to pass for all of them —
@@ -226,14 +253,17 @@ public sealed partial class PlacementEngine
         }
     }
 
-    // Index nodes to open, the largest bound (cosine to the user) first: PriorityQueue is a min-heap, so by the negated
-    // bound. One per thread, emptied and reused, so a search allocates nothing once it has grown.
-    [ThreadStatic]
-    private static PriorityQueue<int, double>? t_open;
+    // A node to open and the count of visits when it was found needed (−1: never tested), in one long.
+    private static long Entry(int node, int visits) => ((long)visits << 32) | (uint)node;
 
-    private static PriorityQueue<int, double> RentOpen()
+    // Index nodes to open (see Entry), the largest bound (cosine to the user) first: PriorityQueue is a min-heap, so by
+    // the negated bound. One per thread, emptied and reused, so a search allocates nothing once it has grown.
+    [ThreadStatic]
+    private static PriorityQueue<long, double>? t_open;
+
+    private static PriorityQueue<long, double> RentOpen()
     {
-        var open = t_open ??= new PriorityQueue<int, double>();
+        var open = t_open ??= new PriorityQueue<long, double>();
         open.Clear();
         return open;
     }

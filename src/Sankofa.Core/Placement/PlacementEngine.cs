@@ -32,8 +32,8 @@ public sealed partial class PlacementEngine
     private readonly double[] _z;
     private readonly SiteTier[] _tier;
     private readonly int[] _country;
-    private readonly int[] _hostsInOrder;
     private readonly int[] _hostsFrom;
+    private readonly int[] _hostsTo;
     private readonly ComputeResources[] _capacity;
     private readonly SiteHost[] _hosts;
     private readonly int[][] _adjacent;
@@ -59,31 +59,21 @@ public sealed partial class PlacementEngine
         (_x, _y, _z) = (new double[n], new double[n], new double[n]);
         _tier = new SiteTier[n];
         _country = new int[n];
-        var hostOrder = new int[n][];
         _adjacent = new int[n][];
-        _hosts = [.. _sites.SelectMany(s => s.Hosts)];
-        var firstHost = 0;
         for (var s = 0; s < n; s++)
         {
             var site = _sites[s];
             (_x[s], _y[s], _z[s]) = UnitVector(site.Location);
             _tier[s] = site.Tier;
             _country[s] = CountryIndex[site.Jurisdiction];
-            var first = firstHost;
-            hostOrder[s] = [.. Enumerable.Range(first, site.Hosts.Count).OrderBy(h => _hosts[h].Id, StringComparer.Ordinal)];
             _adjacent[s] = [.. site.AdjacentSiteIds.Select(catalog.IndexOf)];
-            firstHost += site.Hosts.Count;
         }
 
-        // Hosts in id order, site after site, and their capacities in one array: a visit reads them without chasing a
-        // reference per host (which, at tens of thousands of sites, is a cache miss each).
-        _hostsInOrder = [.. hostOrder.SelectMany(h => h)];
-        _hostsFrom = new int[n + 1];
-        for (var s = 0; s < n; s++)
-        {
-            _hostsFrom[s + 1] = _hostsFrom[s] + hostOrder[s].Length;
-        }
-
+        // Hosts numbered as the fleet state numbers them (the index's: a leaf's sites' hosts side by side, each site's in
+        // id order), and their capacities in one array: a visit reads them without chasing a reference per host (which,
+        // at tens of thousands of sites, is a cache miss each).
+        var index = SiteIndex.For(catalog);
+        (_hosts, _hostsFrom, _hostsTo) = (index.Hosts, index.HostsFrom, index.HostsTo);
         _capacity = [.. _hosts.Select(h => h.Capacity)];
 
         // Scanning in site-id order makes "first best wins" the deterministic tie-break; the index compares ranks instead.
@@ -99,7 +89,7 @@ public sealed partial class PlacementEngine
         var distanceCosts = _model.RouteFactor > 0 && _model.FiberKmPerMsRtt > 0
             && double.IsFinite(_model.RouteFactor / _model.FiberKmPerMsRtt)
             && Enum.GetValues<SiteTier>().All(t => double.IsFinite(_model.OverheadMs(t)));
-        _index = fullScan || !distanceCosts ? null : SiteIndex.For(catalog);
+        _index = fullScan || !distanceCosts ? null : index;
     }
 
     /// <summary>The catalog placed into.</summary>
@@ -293,9 +283,8 @@ public sealed partial class PlacementEngine
         var anyUp = false;
         var blockedByGroup = false;
         var refused = false;
-        for (var i = _hostsFrom[s]; i < _hostsFrom[s + 1]; i++)
+        for (var h = _hostsFrom[s]; h < _hostsTo[s]; h++)
         {
-            var h = _hostsInOrder[i];
             if (hostStatuses[h] == SiteStatus.Down)
             {
                 continue;
@@ -422,6 +411,7 @@ public sealed partial class PlacementEngine
         public readonly ComputeResources[] Used;
         public readonly long[] SiteFit;
         public readonly long[] NodeFit;
+        public readonly long[] NodeFree;
 
         // Per tier: the least dot product within the latency target; for the index, the most room a host of the tier
         // can keep, the dot product below which a site cannot beat the best score found, and the one below which a
@@ -475,6 +465,7 @@ public sealed partial class PlacementEngine
             Used = state.Used;
             SiteFit = state.SiteFit;
             NodeFit = state.NodeFit;
+            NodeFree = state.NodeFree;
             MinDot = perTier[..3];
             RoomBound = perTier[3..6];
             PruneDot = perTier[6..9];

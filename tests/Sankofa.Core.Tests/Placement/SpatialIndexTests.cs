@@ -58,6 +58,93 @@ public class SpatialIndexTests
         Assert.Empty(Compare(SiteCatalog.Default, new PlacementOptions(), requests: 2_000, seed: 3));
     }
 
+    // The layout the search relies on for speed, and the engine and fleet state on for meaning: each tier's tree in level
+    // order (siblings side by side, parents first), leaves covering every site once and inside every cap on their path,
+    // and hosts numbered site after site in leaf order, each site's in id order.
+    [Fact]
+    public void The_index_lays_out_nodes_level_by_level_and_hosts_leaf_by_leaf()
+    {
+        var catalog = Large.Value;
+        var index = SiteIndex.For(catalog);
+        var nodes = index.Nodes;
+        var leaves = 0;
+        for (var t = 0; t < 3; t++)
+        {
+            var root = index.Roots[t];
+            Assert.Equal(-1, index.Parents[root]);
+            Assert.Equal((SiteTier)t, nodes[root].Tier);
+
+            // Level order: popping a FIFO from the root meets the nodes in numbering order, each pair of children next.
+            var queue = new Queue<int>([root]);
+            var expected = root;
+            while (queue.TryDequeue(out var n))
+            {
+                Assert.Equal(expected++, n);
+                if (nodes[n].Left < 0)
+                {
+                    leaves++;
+                    continue;
+                }
+
+                var (left, right) = (nodes[n].Left, nodes[n].Right);
+                Assert.Equal(left + 1, right);
+                Assert.Equal((n, n), (index.Parents[left], index.Parents[right]));
+                Assert.Equal((nodes[n].Start, nodes[left].End, nodes[n].End), (nodes[left].Start, nodes[right].Start, nodes[right].End));
+                queue.Enqueue(left);
+                queue.Enqueue(right);
+            }
+        }
+
+        Assert.Equal(nodes.Length, index.Parents.Length);
+        Assert.True(leaves >= catalog.Sites.Count / 8);
+        var sites = catalog.Sites;
+        Assert.Equal(Enumerable.Range(0, sites.Count), index.Order.Order());
+        var expectedHost = 0;
+        for (var i = 0; i < sites.Count; i++)
+        {
+            var s = index.Order[i];
+            Assert.Equal(i, index.PositionOf[s]);
+            var (x, y, z) = PlacementEngine.UnitVector(sites[s].Location);
+            for (var node = index.LeafOf[s]; node >= 0; node = index.Parents[node])
+            {
+                ref readonly var n = ref nodes[node];
+                Assert.InRange(i, n.Start, n.End - 1);
+                Assert.True((x * n.CenterX) + (y * n.CenterY) + (z * n.CenterZ) >= n.CosRadius, $"site {sites[s].Id} outside the cap of node {node}");
+            }
+
+            Assert.Equal(expectedHost, index.HostsFrom[s]);
+            Assert.Equal(sites[s].Hosts.Select(h => h.Id).Order(StringComparer.Ordinal), index.Hosts[index.HostsFrom[s]..index.HostsTo[s]].Select(h => h.Id));
+            expectedHost = index.HostsTo[s];
+        }
+
+        Assert.Equal(sites.Sum(s => s.Hosts.Count), expectedHost);
+        Assert.Equal(expectedHost, index.Hosts.Length);
+    }
+
+    // The fleet state numbers hosts as the index does: what it records for a host by id is what the engine reads for it.
+    [Fact]
+    public void The_fleet_state_and_the_engine_read_each_host_where_the_index_numbers_it()
+    {
+        var catalog = Large.Value;
+        var index = SiteIndex.For(catalog);
+        var state = new FleetState(catalog);
+        var random = new Random(6);
+        foreach (var host in catalog.Sites.SelectMany(s => s.Hosts).Where(_ => random.Next(7) == 0))
+        {
+            state.Allocate(host.Id, new ComputeResources(1 + random.Next(host.Capacity.VCpu), random.Next(1 + (int)Math.Min(host.Capacity.RamMiB, 1 << 20)), 0));
+            state.SetHostStatus(host.Id, (SiteStatus)random.Next(3));
+        }
+
+        for (var h = 0; h < index.Hosts.Length; h++)
+        {
+            var id = index.Hosts[h].Id;
+            Assert.Equal(state.GetAllocated(id), state.Used[h]);
+            Assert.Equal(state.GetHostStatus(id), state.HostStatuses[h]);
+            Assert.InRange(h, index.HostsFrom[state.HostSite[h]], index.HostsTo[state.HostSite[h]] - 1);
+            Assert.Contains(index.Hosts[h], catalog.Sites[state.HostSite[h]].Hosts);
+        }
+    }
+
     // Places seeded requests with both engines against one fleet (some committed, sites and hosts going down, degraded,
     // failed over and back, VMs released); returns every request where the two answers differ in anything a caller sees.
     // A light fleet: 0.5 % of sites and hosts down, 1 % degraded, hosts at most half used, a tenth of them in groups.

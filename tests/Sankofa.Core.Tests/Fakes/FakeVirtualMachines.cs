@@ -136,6 +136,17 @@ internal sealed class FakeSiteAttestor : ISiteAttestor
 {
     public byte[]? Observed { get; set; }
 
-    public Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken) =>
-        Task.FromResult(new SiteAttestationResult(resource.Placement.SiteId, Observed ?? resource.SpecHash, new byte[65]));
+    /// <summary>How many attestations from now on fail as an unreachable site's would.</summary>
+    public int Failures { get; set; }
+
+    public Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        if (Failures > 0)
+        {
+            Failures--;
+            throw new ProvisioningException(ProvisioningFailure.Unavailable, $"Site {resource.Placement.SiteId} did not answer.");
+        }
+
+        return Task.FromResult(new SiteAttestationResult(resource.Placement.SiteId, Observed ?? resource.SpecHash, new byte[65]));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
@@ -247,23 +248,38 @@ public sealed class ResourceReconciler
         var message = $"Request (tx {requested.TransactionHash}) and placement on {r.Placement.SiteId}/{r.Placement.HostId} (tx {placed.TransactionHash}) recorded on chain.";
         var payload = new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId };
         r = r with { Status = ResourceStatus.Placed };
-        if (await DrawVmIdNowAsync(r, ct).ConfigureAwait(false) is { } drawn)
+        ExceptionDispatchInfo? drawFailed = null;
+        (Resource Reserved, string Message, object Payload)? drawn = null;
+        try
+        {
+            drawn = await DrawVmIdNowAsync(r, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            drawFailed = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        if (drawn is { } d)
         {
             // The next step (the VM id drawn and stored before the clone) is stored in the same write as this one: the
             // history and the audit log read as two steps, the store takes one write instead of two.
-            return await SaveStepsAsync(drawn.Reserved,
-                [new NewResourceEvent("chain.placed", message) { Status = ResourceStatus.Placed }, new NewResourceEvent("vm.provisioning", drawn.Message)],
-                [Audit(r, "provisioning.resource.placed", payload), Audit(r, "provisioning.resource.provisioning", drawn.Payload)], ct).ConfigureAwait(false);
+            return await SaveStepsAsync(d.Reserved,
+                [new NewResourceEvent("chain.placed", message) { Status = ResourceStatus.Placed }, new NewResourceEvent("vm.provisioning", d.Message)],
+                [Audit(r, "provisioning.resource.placed", payload), Audit(r, "provisioning.resource.provisioning", d.Payload)], ct).ConfigureAwait(false);
         }
 
-        return await SaveAsync(r, "chain.placed", message, "provisioning.resource.placed", payload, ct).ConfigureAwait(false);
+        var saved = await SaveAsync(r, "chain.placed", message, "provisioning.resource.placed", payload, ct).ConfigureAwait(false);
+        // A failed draw is the reservation step's failure, counted and retried with backoff as when that step ran on its
+        // own (an unreachable site is not asked twice in one round).
+        drawFailed?.Throw();
+        return saved;
     }
 
     /// <summary>
     /// The VM id and node for a resource just placed on a site this server drives, drawn at once so the placement and
     /// the reservation are stored together; null when the separate step must do it: a site with an agent, one without a
-    /// hypervisor configured (that step fails it), a chain that already holds the control plane's attestation (that
-    /// step looks for the VM a run the store forgot made), or a draw that failed (that step retries it).
+    /// hypervisor configured (that step fails it), or a chain that already holds the control plane's attestation (that
+    /// step looks for the VM a run the store forgot made). A draw that fails throws, as the reservation step would.
     /// </summary>
     private async Task<(Resource Reserved, string Message, object Payload)?> DrawVmIdNowAsync(Resource placed, CancellationToken ct)
     {
@@ -274,15 +290,7 @@ public sealed class ResourceReconciler
             return null;
         }
 
-        try
-        {
-            return await DrawVmIdAsync(_providers.Get(placed.Placement.SiteId), placed, ct).ConfigureAwait(false);
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            // The placement is stored on its own; the reservation step draws again and reports its own failure.
-            return null;
-        }
+        return await DrawVmIdAsync(_providers.Get(placed.Placement.SiteId), placed, ct).ConfigureAwait(false);
     }
 
     /// <summary>

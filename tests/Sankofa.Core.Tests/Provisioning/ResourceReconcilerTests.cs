@@ -55,6 +55,28 @@ public sealed class ResourceReconcilerTests
     }
 
     [Fact]
+    public async Task A_vm_id_draw_that_fails_after_the_placement_stores_the_placement_and_is_retried_with_backoff_once_per_round()
+    {
+        sites.Cluster(Site).AllocateFailures = 1;
+
+        var first = await reconciler.ReconcileAsync(store.Add(NewResource("vm-i")), CancellationToken.None);
+
+        // The placement is stored as its own step and the draw's failure counted, as when the reservation ran on its own;
+        // the site was asked once this round, not again at once.
+        Assert.Equal(ResourceStatus.Placed, first.Status);
+        Assert.Equal(1, first.Attempts);
+        Assert.Equal(1, sites.Cluster(Site).Allocations);
+        Assert.Equal(["chain.placed", "retry.scheduled"], (await store.GetEventsAsync("vm-i", CancellationToken.None)).Select(e => e.Kind));
+
+        time.Advance(first.NextAttemptAt - time.GetUtcNow());
+        var done = await reconciler.ReconcileAsync(first, CancellationToken.None);
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(
+            ["chain.placed", "retry.scheduled", "vm.provisioning", "chain.provisioned", "chain.verified"],
+            (await store.GetEventsAsync("vm-i", CancellationToken.None)).Select(e => e.Kind));
+    }
+
+    [Fact]
     public async Task A_site_attestation_that_fails_right_after_the_start_leaves_the_control_planes_stored_and_the_next_step_verifies()
     {
         attestor.Failures = 1;

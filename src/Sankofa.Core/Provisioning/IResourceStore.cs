@@ -40,6 +40,16 @@ public interface IResourceStore
     Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores several steps of one resource in one write: the resource's state after the last of them (if its stored
+    /// version is still <c>updated.Version</c>; the store bumps it once), each step's event in order (with the status
+    /// it names, <see cref="NewResourceEvent.Status"/>) and the audit entries in order. The history reads as if each
+    /// step had been stored on its own; the reconciler uses it to spare a write per step it takes in one run.
+    /// </summary>
+    /// <returns>The stored resource with its new version.</returns>
+    /// <exception cref="StoreConflictException">Someone else changed the resource meanwhile.</exception>
+    Task<Resource> UpdateResourceAsync(Resource updated, IReadOnlyList<NewResourceEvent> events, IReadOnlyList<AuditEvent> audits, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Gives a resource a new spec (a resize), in one transaction: the usage of its old spec up to the resize (so
     /// neither size is metered for the other's time), the new spec, hash, status and metered-until mark, the change of
     /// size taken from (or given back to) its project's and tenant's quotas, the event and the audit entry. Applied only

@@ -12,4 +12,11 @@ public sealed record ResourceEvent(long Id, string ResourceId, DateTimeOffset Ti
 /// <summary>An event to append; the store assigns its id.</summary>
 /// <param name="Kind">What happened, dotted.</param>
 /// <param name="Message">In words.</param>
-public sealed record NewResourceEvent(string Kind, string Message);
+public sealed record NewResourceEvent(string Kind, string Message)
+{
+    /// <summary>
+    /// The status stored beside the event when it is not the resource's new one: a step stored together with the next
+    /// (one write for both) keeps the status it reached in the history. Null: the resource's new status.
+    /// </summary>
+    public ResourceStatus? Status { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Sankofa.Core.Audit;
 using Sankofa.Core.Ledger;
@@ -85,7 +86,7 @@ public sealed class ResourceReconciler
                 var before = current;
                 current = await StepAsync(current, reservedHere, cancellationToken).ConfigureAwait(false);
                 // An id reserved by this very run cannot hold a VM yet (an interrupted run resumes from the store, without it).
-                reservedHere = before.Status == ResourceStatus.Placed && current.Status == ResourceStatus.Provisioning ? current.Vm : null;
+                reservedHere = before.Status is ResourceStatus.Placed or ResourceStatus.Requested && current.Status == ResourceStatus.Provisioning ? current.Vm : null;
             }
 
             return current;
@@ -244,9 +245,52 @@ public sealed class ResourceReconciler
         var placing = _ledger.RecordPlacedAsync(r.Id, r.Placement.SiteId, r.Placement.HostId, r.Placement.Jurisdiction, ct);
         await Task.WhenAll(requesting, placing).ConfigureAwait(false);
         var (requested, placed) = (await requesting.ConfigureAwait(false), await placing.ConfigureAwait(false));
-        return await SaveAsync(r with { Status = ResourceStatus.Placed }, "chain.placed",
-            $"Request (tx {requested.TransactionHash}) and placement on {r.Placement.SiteId}/{r.Placement.HostId} (tx {placed.TransactionHash}) recorded on chain.",
-            "provisioning.resource.placed", new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId }, ct).ConfigureAwait(false);
+        var message = $"Request (tx {requested.TransactionHash}) and placement on {r.Placement.SiteId}/{r.Placement.HostId} (tx {placed.TransactionHash}) recorded on chain.";
+        var payload = new { requestTx = requested.TransactionHash, placeTx = placed.TransactionHash, site = r.Placement.SiteId, host = r.Placement.HostId };
+        r = r with { Status = ResourceStatus.Placed };
+        ExceptionDispatchInfo? drawFailed = null;
+        (Resource Reserved, string Message, object Payload)? drawn = null;
+        try
+        {
+            drawn = await DrawVmIdNowAsync(r, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            drawFailed = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        if (drawn is { } d)
+        {
+            // The next step (the VM id drawn and stored before the clone) is stored in the same write as this one: the
+            // history and the audit log read as two steps, the store takes one write instead of two.
+            return await SaveStepsAsync(d.Reserved,
+                [new NewResourceEvent("chain.placed", message) { Status = ResourceStatus.Placed }, new NewResourceEvent("vm.provisioning", d.Message)],
+                [Audit(r, "provisioning.resource.placed", payload), Audit(r, "provisioning.resource.provisioning", d.Payload)], ct).ConfigureAwait(false);
+        }
+
+        var saved = await SaveAsync(r, "chain.placed", message, "provisioning.resource.placed", payload, ct).ConfigureAwait(false);
+        // A failed draw is the reservation step's failure, counted and retried with backoff as when that step ran on its
+        // own (an unreachable site is not asked twice in one round).
+        drawFailed?.Throw();
+        return saved;
+    }
+
+    /// <summary>
+    /// The VM id and node for a resource just placed on a site this server drives, drawn at once so the placement and
+    /// the reservation are stored together; null when the separate step must do it: a site with an agent, one without a
+    /// hypervisor configured (that step fails it), or a chain that already holds the control plane's attestation (that
+    /// step looks for the VM a run the store forgot made). A draw that fails throws, as the reservation step would.
+    /// </summary>
+    private async Task<(Resource Reserved, string Message, object Payload)?> DrawVmIdNowAsync(Resource placed, CancellationToken ct)
+    {
+        if (placed.Vm is not null || placed.VerifiedAt is not null || !_providers.ClusterIds.Contains(placed.Placement.SiteId)
+            || !_options.Templates.ContainsKey(placed.Spec.Template) || await ThroughAgentAsync(placed, ct).ConfigureAwait(false)
+            || await _ledger.GetAsync(placed.Id, ct).ConfigureAwait(false) is { State: OnChainResourceState.Provisioned })
+        {
+            return null;
+        }
+
+        return await DrawVmIdAsync(_providers.Get(placed.Placement.SiteId), placed, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -299,19 +343,25 @@ public sealed class ResourceReconciler
             return await ProvisionAsync(adopted, null, ct).ConfigureAwait(false);
         }
 
+        var (reserved, message, payload) = await DrawVmIdAsync(provider, r, ct).ConfigureAwait(false);
+        // A new id drawn because a clone failed is part of that failure, not a step done: its attempts keep counting.
+        return retrying
+            ? await NoteAsync(reserved, "vm.provisioning", message, "provisioning.resource.provisioning", payload, ct).ConfigureAwait(false)
+            : await SaveAsync(reserved, "vm.provisioning", message, "provisioning.resource.provisioning", payload, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Picks the node and draws the VM id the clone will get: the resource as it is to be stored, with its event's message and audit payload.</summary>
+    private async Task<(Resource Reserved, string Message, object Payload)> DrawVmIdAsync(IVirtualMachineProvider provider, Resource r, CancellationToken ct)
+    {
         var template = Template(r);
         var nodes = await NodesAsync(provider, ct).ConfigureAwait(false);
         // The placement's host is a node when the cluster names its nodes after the catalog's hosts; otherwise the template's node.
         var target = nodes.FirstOrDefault(n => n.Online && n.Name == r.Placement.HostId)?.Name
                      ?? await TemplateNodeAsync(provider, template, r.Spec.Template, nodes, ct).ConfigureAwait(false);
         var vmId = await provider.AllocateIdAsync(ct).ConfigureAwait(false);
-        var reserved = r with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef(target, vmId) };
-        var message = $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}: cloning template {r.Spec.Template} into VM {target}/{vmId}.";
-        var payload = new { vm = $"{target}/{vmId}" };
-        // A new id drawn because a clone failed is part of that failure, not a step done: its attempts keep counting.
-        return retrying
-            ? await NoteAsync(reserved, "vm.provisioning", message, "provisioning.resource.provisioning", payload, ct).ConfigureAwait(false)
-            : await SaveAsync(reserved, "vm.provisioning", message, "provisioning.resource.provisioning", payload, ct).ConfigureAwait(false);
+        return (r with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef(target, vmId) },
+            $"Provisioning on {r.Placement.SiteId}/{r.Placement.HostId}: cloning template {r.Spec.Template} into VM {target}/{vmId}.",
+            new { vm = $"{target}/{vmId}" });
     }
 
     private async Task<IReadOnlyList<HypervisorNode>> NodesAsync(IVirtualMachineProvider provider, CancellationToken ct)
@@ -409,11 +459,76 @@ public sealed class ResourceReconciler
             IpConfig = "ip=dhcp",
         }, ct).ConfigureAwait(false);
         await provider.StartAsync(vm.Ref, ct).ConfigureAwait(false);
+        if (await AttestedWithProvisionedAsync(r, vm.Ref, ct).ConfigureAwait(false) is { } verified)
+        {
+            return verified;
+        }
+
         LedgerReceipt receipt;
         (r, receipt) = await RecordAsync(r, OnChainResourceState.Placed, () => _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct), ct).ConfigureAwait(false);
         return await SaveAsync(r with { Status = ResourceStatus.Provisioned }, "chain.provisioned",
             $"VM {vm.Ref} configured and running; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).",
             "provisioning.resource.provisioned", new { vm = vm.Ref.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The site's attestation taken as soon as the VM runs and sent with the control plane's, so both usually share one
+    /// chain transaction, and the two steps (Provisioned, then Verified) stored in one write; the history and the audit
+    /// log read as the two steps. The contract accepts a site's attestation on a placed resource, and the site still
+    /// reads the VM back itself. Null when anything differs from the usual path (the attestation failed or disagrees, a
+    /// transition was refused, the chain does not say Verified): then the control plane's attestation is recorded and
+    /// stored as its own step, and the verification step does the rest as it always did (a repeated attestation is a
+    /// no-op on chain).
+    /// </summary>
+    private async Task<Resource?> AttestedWithProvisionedAsync(Resource r, VirtualMachineRef vm, CancellationToken ct)
+    {
+        SiteAttestationResult attestation;
+        try
+        {
+            attestation = await _attestor.AttestAsync(r with { Vm = vm }, ct).ConfigureAwait(false);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return null; // the verification step attests again, with its own retries and failure report
+        }
+
+        if (!attestation.ObservedSpecHash.AsSpan().SequenceEqual(r.SpecHash))
+        {
+            return null; // relayed and reported by the verification step, after the control plane's attestation is stored
+        }
+
+        // Queued together, in this order, as the request and the placement are.
+        var provisioning = _ledger.RecordProvisionedAsync(r.Id, r.SpecHash, ct);
+        var attesting = _ledger.RecordSiteAttestationAsync(r.Id, attestation.ObservedSpecHash, attestation.Signature, ct);
+        try
+        {
+            await Task.WhenAll(provisioning, attesting).ConfigureAwait(false);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Either was refused (the chain lost a record, say): the usual steps restore and retry it.
+        }
+
+        if (!provisioning.IsCompletedSuccessfully || !attesting.IsCompletedSuccessfully || !await _ledger.IsVerifiedAsync(r.Id, ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var receipt = await provisioning.ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        return await SaveStepsAsync(r with { Vm = vm, Status = ResourceStatus.Verified, VerifiedAt = r.VerifiedAt ?? now, MeteredUntil = r.MeteredUntil ?? now },
+            [
+                new NewResourceEvent("chain.provisioned",
+                    $"VM {vm} configured and running; the control plane attested spec {Short(r.SpecHash)} on chain (tx {receipt.TransactionHash}).")
+                {
+                    Status = ResourceStatus.Provisioned,
+                },
+                new NewResourceEvent("chain.verified", $"Site {r.Placement.SiteId} attested the same spec with its own key; the chain says Verified."),
+            ],
+            [
+                Audit(r, "provisioning.resource.provisioned", new { vm = vm.ToString(), tx = receipt.TransactionHash, specHash = Hex(r.SpecHash) }),
+                Audit(r, "provisioning.resource.verified", new { site = r.Placement.SiteId, specHash = Hex(r.SpecHash) }),
+            ], ct).ConfigureAwait(false);
     }
 
     /// <summary>Whether the history already says the VM was found since its id was drawn (read only when retrying).</summary>
@@ -771,6 +886,16 @@ public sealed class ResourceReconciler
                 new NewResourceEvent(kind, message), audit, release, ct)
             .ConfigureAwait(false);
     }
+
+    /// <summary>Stores several steps taken in one run in one write, as <see cref="SaveAsync"/> stores one: the claim renewed, attempts reset.</summary>
+    private async Task<Resource> SaveStepsAsync(Resource updated, IReadOnlyList<NewResourceEvent> events, IReadOnlyList<AuditEvent> audits, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        return await _store.UpdateResourceAsync(updated with { UpdatedAt = now, Attempts = 0, NextAttemptAt = now + _options.ClaimDuration }, events, audits, ct)
+            .ConfigureAwait(false);
+    }
+
+    private static AuditEvent Audit(Resource r, string action, object payload) => new(Actor, action, "resource:" + r.Id, JsonSerializer.Serialize(payload));
 
     /// <summary>Stores what happened on the way without counting it as the step done: the step's failed attempts still count.</summary>
     private async Task<Resource> NoteAsync(Resource r, string kind, string message, string? auditAction, object? payload, CancellationToken ct)

@@ -28,7 +28,21 @@ internal sealed partial class ProvisioningStore
     public async Task<Resource> UpdateResourceAsync(Resource updated, NewResourceEvent? resourceEvent, AuditEvent? audit, ResourceTotals? release, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updated);
-        var write = new UpdateWrite(updated, resourceEvent, audit is null ? null : AuditEntryOf(audit), release);
+        var write = new UpdateWrite(updated, resourceEvent is null ? [] : [resourceEvent], audit is null ? [] : [AuditEntryOf(audit)], release);
+        return await WriteUpdateAsync(updated, write, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Resource> UpdateResourceAsync(Resource updated, IReadOnlyList<NewResourceEvent> events, IReadOnlyList<AuditEvent> audits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(audits);
+        var write = new UpdateWrite(updated, events, [.. audits.Select(AuditEntryOf)], null);
+        return await WriteUpdateAsync(updated, write, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Resource> WriteUpdateAsync(Resource updated, UpdateWrite write, CancellationToken cancellationToken)
+    {
         await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         return AsStored(updated) with
         {
@@ -417,10 +431,13 @@ internal sealed partial class ProvisioningStore
 
         // Read after the write turn is given back: the claim holds them now, so nobody else changes them meanwhile
         // except a user's request, whose new version the reconciler's next write then runs into.
+        // Without the placement explanation and the kept list item (together most of a row's bytes): the explanation of
+        // a resource claimed again comes from the per-resource cache, as for list pages.
         await using var read = contexts.Create();
         var rows = await read.Set<ResourceRow>().AsNoTracking().Where(r => due.Contains(r.Seq) && r.ClaimedBy == owner && r.NextAttemptAtMs == untilMs)
-            .OrderBy(r => r.Seq).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(ToDomain)];
+            .OrderBy(r => r.Seq).Select(WithoutPlacement).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var explanations = await PlacementsOfAsync(read, rows, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => ToDomain(r, explanations[r.Id]))];
     }
 
     public async Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
@@ -516,8 +533,8 @@ internal sealed partial class ProvisioningStore
                 cancellationToken, Arg.Of("vcpu", size.VCpu), Arg.Of("ram", size.RamMiB), Arg.Of("disk", size.DiskGiB), Arg.Of("vms", size.Vms), Arg.Of("id", id));
     }
 
-    /// <summary>A resource's new state, if its stored version is still the one it was read at; with its event, audit entry and released quota.</summary>
-    private sealed class UpdateWrite(Resource updated, NewResourceEvent? resourceEvent, NewAuditEntry? audit, ResourceTotals? release)
+    /// <summary>A resource's new state, if its stored version is still the one it was read at; with its events, audit entries and released quota.</summary>
+    private sealed class UpdateWrite(Resource updated, IReadOnlyList<NewResourceEvent> events, IReadOnlyList<NewAuditEntry> audits, ResourceTotals? release)
         : ResourceWriter.PendingWrite("resource " + updated.Id)
     {
         // Written beside the row's new state, for the version this write makes.
@@ -548,7 +565,7 @@ internal sealed partial class ProvisioningStore
             }
 
             MeteredUntilMs = metered is DBNull ? null : Convert.ToInt64(metered, System.Globalization.CultureInfo.InvariantCulture);
-            if (resourceEvent is not null)
+            foreach (var resourceEvent in events)
             {
                 await InsertEventAsync(sql, r, resourceEvent, cancellationToken).ConfigureAwait(false);
             }
@@ -562,7 +579,7 @@ internal sealed partial class ProvisioningStore
                 }
             }
 
-            if (audit is not null)
+            foreach (var audit in audits)
             {
                 await sql.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
             }

@@ -94,7 +94,7 @@ internal sealed partial class ProvisioningStore : ITenantStore, IProjectStore, I
     private static Task InsertEventAsync(ResourceWriter.Statements sql, Resource r, NewResourceEvent e, CancellationToken cancellationToken) =>
         sql.ExecuteAsync(
             "INSERT INTO resource_events (resource_id, time_ms, status, kind, message) VALUES (@resource_id, @time_ms, @status, @kind, @message)",
-            cancellationToken, Arg.Of("resource_id", r.Id), Arg.Of("time_ms", sql.NowMs), Arg.Of("status", r.Status.ToString()), Arg.Of("kind", e.Kind),
+            cancellationToken, Arg.Of("resource_id", r.Id), Arg.Of("time_ms", sql.NowMs), Arg.Of("status", (e.Status ?? r.Status).ToString()), Arg.Of("kind", e.Kind),
             Arg.Of("message", e.Message));
 
     /// <summary>

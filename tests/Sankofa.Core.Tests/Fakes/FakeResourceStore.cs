@@ -67,6 +67,28 @@ internal sealed class FakeResourceStore : IResourceStore
         }
     }
 
+    public Task<Resource> UpdateResourceAsync(Resource updated, IReadOnlyList<NewResourceEvent> events, IReadOnlyList<AuditEvent> audits, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!_resources.TryGetValue(updated.Id, out var stored) || stored.Version != updated.Version)
+            {
+                throw new StoreConflictException($"Resource {updated.Id} changed meanwhile.");
+            }
+
+            var saved = updated with { Version = stored.Version + 1 };
+            _resources[saved.Id] = saved;
+            foreach (var e in events)
+            {
+                _events.Add(new ResourceEvent(_events.Count + 1, saved.Id, saved.UpdatedAt, e.Status ?? saved.Status, e.Kind, e.Message));
+            }
+
+            _audit.AddRange(audits);
+            ChangeVersion++;
+            return Task.FromResult(saved);
+        }
+    }
+
     /// <summary>Usage a resize metered, in order (quotas are the tenant store's, not kept here).</summary>
     public List<UsageRecord> ResizeUsage { get; } = [];
 

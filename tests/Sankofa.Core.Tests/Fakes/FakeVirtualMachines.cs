@@ -50,10 +50,23 @@ internal sealed class FakeCluster(string id) : IVirtualMachineProvider
     public Task<VirtualMachineInfo?> FindByResourceIdAsync(string resourceId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Managed.FirstOrDefault(v => v.ResourceId == resourceId));
 
+    /// <summary>How many id draws from now on fail as against a site that cannot be reached.</summary>
+    public int AllocateFailures { get; set; }
+
+    /// <summary>How many id draws were asked for.</summary>
+    public int Allocations { get; private set; }
+
     public Task<int> AllocateIdAsync(CancellationToken cancellationToken = default)
     {
         lock (_sync)
         {
+            Allocations++;
+            if (AllocateFailures > 0)
+            {
+                AllocateFailures--;
+                return Task.FromException<int>(new ProvisioningException(ProvisioningFailure.Unavailable, $"Cluster {id} did not answer."));
+            }
+
             while (_vms.ContainsKey(_nextId))
             {
                 _nextId++;
@@ -136,6 +149,17 @@ internal sealed class FakeSiteAttestor : ISiteAttestor
 {
     public byte[]? Observed { get; set; }
 
-    public Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken) =>
-        Task.FromResult(new SiteAttestationResult(resource.Placement.SiteId, Observed ?? resource.SpecHash, new byte[65]));
+    /// <summary>How many attestations from now on fail as an unreachable site's would.</summary>
+    public int Failures { get; set; }
+
+    public Task<SiteAttestationResult> AttestAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        if (Failures > 0)
+        {
+            Failures--;
+            throw new ProvisioningException(ProvisioningFailure.Unavailable, $"Site {resource.Placement.SiteId} did not answer.");
+        }
+
+        return Task.FromResult(new SiteAttestationResult(resource.Placement.SiteId, Observed ?? resource.SpecHash, new byte[65]));
+    }
 }

@@ -36,6 +36,64 @@ public sealed class ResourceReconcilerTests
     }
 
     [Fact]
+    public async Task Steps_taken_in_one_run_are_stored_two_at_a_time_and_read_as_separate_steps()
+    {
+        var done = await reconciler.ReconcileAsync(store.Add(NewResource("vm-g")), CancellationToken.None);
+
+        // Placement with the VM id drawn, and the control plane's attestation with the site's: two writes, not four.
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(1 + 2, done.Version); // the fake store keeps an added resource at version 1
+        var events = await store.GetEventsAsync("vm-g", CancellationToken.None);
+        Assert.Equal(
+            [("chain.placed", ResourceStatus.Placed), ("vm.provisioning", ResourceStatus.Provisioning), ("chain.provisioned", ResourceStatus.Provisioned),
+             ("chain.verified", ResourceStatus.Verified)],
+            events.Select(e => (e.Kind, e.Status)));
+        Assert.Equal(
+            ["provisioning.resource.placed", "provisioning.resource.provisioning", "provisioning.resource.provisioned", "provisioning.resource.verified"],
+            store.Audit.Where(a => a.Subject == "resource:vm-g").Select(a => a.Action));
+        Assert.True(await ledger.IsVerifiedAsync("vm-g", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_vm_id_draw_that_fails_after_the_placement_stores_the_placement_and_is_retried_with_backoff_once_per_round()
+    {
+        sites.Cluster(Site).AllocateFailures = 1;
+
+        var first = await reconciler.ReconcileAsync(store.Add(NewResource("vm-i")), CancellationToken.None);
+
+        // The placement is stored as its own step and the draw's failure counted, as when the reservation ran on its own;
+        // the site was asked once this round, not again at once.
+        Assert.Equal(ResourceStatus.Placed, first.Status);
+        Assert.Equal(1, first.Attempts);
+        Assert.Equal(1, sites.Cluster(Site).Allocations);
+        Assert.Equal(["chain.placed", "retry.scheduled"], (await store.GetEventsAsync("vm-i", CancellationToken.None)).Select(e => e.Kind));
+
+        time.Advance(first.NextAttemptAt - time.GetUtcNow());
+        var done = await reconciler.ReconcileAsync(first, CancellationToken.None);
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(
+            ["chain.placed", "retry.scheduled", "vm.provisioning", "chain.provisioned", "chain.verified"],
+            (await store.GetEventsAsync("vm-i", CancellationToken.None)).Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task A_site_attestation_that_fails_right_after_the_start_leaves_the_control_planes_stored_and_the_next_step_verifies()
+    {
+        attestor.Failures = 1;
+
+        var done = await reconciler.ReconcileAsync(store.Add(NewResource("vm-h")), CancellationToken.None);
+
+        // The first attestation failed: the control plane's attestation was recorded and stored on its own, then the
+        // verification step attested again; no retry was needed, and the history is the same.
+        Assert.Equal(ResourceStatus.Verified, done.Status);
+        Assert.Equal(1 + 3, done.Version);
+        Assert.Equal(0, attestor.Failures);
+        var events = await store.GetEventsAsync("vm-h", CancellationToken.None);
+        Assert.Equal(["chain.placed", "vm.provisioning", "chain.provisioned", "chain.verified"], events.Select(e => e.Kind));
+        Assert.True(await ledger.IsVerifiedAsync("vm-h", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_resource_whose_chain_records_were_lost_mid_provisioning_is_recorded_again_from_the_store_and_verified()
     {
         // Recorded on chain and cloned, then the server died and the chain lost its last blocks: it holds nothing.

@@ -146,6 +146,40 @@ public sealed class ProvisioningStoreTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Steps_stored_in_one_write_read_as_separate_steps_in_the_history_and_the_audit_log(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var store = test.Provisioning;
+        var (tenant, project) = await SeedAsync(store);
+        var created = await CreateAsync(store, tenant, project, NewResource("vm-s"));
+
+        // Placed and the VM id drawn, stored together: one version, two events each with the status it reached, two audit entries.
+        var reserved = await store.UpdateResourceAsync(created with { Status = ResourceStatus.Provisioning, Vm = new VirtualMachineRef("pve1", 120) },
+            [new NewResourceEvent("chain.placed", "placed") { Status = ResourceStatus.Placed }, new NewResourceEvent("vm.provisioning", "drawn")],
+            [Audit("provisioning.resource.placed", "resource:vm-s"), Audit("provisioning.resource.provisioning", "resource:vm-s")], CancellationToken.None);
+        Assert.Equal(1, reserved.Version);
+        var read = (await store.GetResourceAsync("vm-s", CancellationToken.None))!;
+        Assert.Equal(ResourceStatus.Provisioning, read.Status);
+        Assert.Equal(new VirtualMachineRef("pve1", 120), read.Vm);
+        Assert.Equal(1, read.Version);
+        var events = await store.GetEventsAsync("vm-s", CancellationToken.None);
+        Assert.Equal(
+            [("resource.requested", ResourceStatus.Requested), ("chain.placed", ResourceStatus.Placed), ("vm.provisioning", ResourceStatus.Provisioning)],
+            events.Select(e => (e.Kind, e.Status)));
+        Assert.Equal(1, await AuditCountAsync(test, "provisioning.resource.placed"));
+        Assert.Equal(1, await AuditCountAsync(test, "provisioning.resource.provisioning"));
+
+        // A stale version: nothing of the group is stored, neither event nor audit entry.
+        await Assert.ThrowsAsync<StoreConflictException>(() => store.UpdateResourceAsync(created with { Status = ResourceStatus.Verified },
+            [new NewResourceEvent("chain.provisioned", "p") { Status = ResourceStatus.Provisioned }, new NewResourceEvent("chain.verified", "v")],
+            [Audit("provisioning.resource.provisioned", "resource:vm-s"), Audit("provisioning.resource.verified", "resource:vm-s")], CancellationToken.None));
+        Assert.Equal(3, (await store.GetEventsAsync("vm-s", CancellationToken.None)).Count);
+        Assert.Equal(0, await AuditCountAsync(test, "provisioning.resource.provisioned"));
+        Assert.Equal(ResourceStatus.Provisioning, (await store.GetResourceAsync("vm-s", CancellationToken.None))!.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Concurrent_writes_each_get_their_own_outcome(string provider)
     {
         await using var test = await TestStore.CreateAsync(provider);

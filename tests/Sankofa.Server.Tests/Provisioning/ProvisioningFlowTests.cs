@@ -35,6 +35,12 @@ public sealed class ProvisioningFlowTests(ProvisioningFixture fixture) : IClassF
         Assert.Equal(
             ["resource.requested", "chain.placed", "vm.provisioning", "chain.provisioned", "chain.verified"],
             verified.Events!.Select(e => e.Kind));
+        // Each step keeps the status it reached in the history, though the reconciler stores the placement with the VM id
+        // drawn, and the control plane's attestation with the site's, in one write each: two writes after the request.
+        Assert.Equal(
+            [ResourceStatus.Requested, ResourceStatus.Placed, ResourceStatus.Provisioning, ResourceStatus.Provisioned, ResourceStatus.Verified],
+            verified.Events!.Select(e => e.Status));
+        Assert.Equal(2, (await H.Server.Services.GetRequiredService<IResourceStore>().GetResourceAsync(accepted.Id, CancellationToken.None))!.Version);
         var vm = Assert.Single(H.VmsOf("edge-001", accepted.Id));
         Assert.Equal(verified.Vm!.VmId, vm);
         Assert.True(H.Emulator.Cluster("edge-001").IsRunning(vm));

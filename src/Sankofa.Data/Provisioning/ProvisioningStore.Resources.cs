@@ -145,9 +145,8 @@ internal sealed partial class ProvisioningStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
-        var rows = await ByCreationAsync(db, query, cancellationToken).ConfigureAwait(false)
-            ?? await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(ResourceOrder.ListJsonRow(query.Sort))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(ResourceOrder.ListJsonRow(query.Sort))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
         var count = Math.Min(rows.Count, query.Limit);
         var items = new byte[count][];
         List<long>? stale = null;
@@ -182,65 +181,6 @@ internal sealed partial class ProvisioningStore
         {
             Next = new ResourceCursor(query.Sort, query.Descending, last.Key, last.Seq),
         };
-    }
-
-    // The order by creation with no filter but the caller's tenants is the list's default and by far its most asked
-    // shape: compiled once per store, so a page skips building and looking up the LINQ tree (parameter extraction,
-    // the query cache's hashing of the tree) on every request. One query per direction and tenant filter; the bound
-    // is the cursor's sequence (or before), long.MaxValue/MinValue standing for none.
-    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<ListJsonRow>> newestBefore = EF.CompileAsyncQuery(
-        (SankofaDbContext db, long bound, int take) => db.Set<ResourceRow>().AsNoTracking().Where(r => r.Seq < bound).OrderByDescending(r => r.Seq).Take(take)
-            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
-
-    private readonly Func<SankofaDbContext, long, string[], int, IAsyncEnumerable<ListJsonRow>> newestBeforeIn = EF.CompileAsyncQuery(
-        (SankofaDbContext db, long bound, string[] tenants, int take) => db.Set<ResourceRow>().AsNoTracking()
-            .Where(r => r.Seq < bound && tenants.Contains(r.TenantId)).OrderByDescending(r => r.Seq).Take(take)
-            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
-
-    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<ListJsonRow>> oldestAfter = EF.CompileAsyncQuery(
-        (SankofaDbContext db, long bound, int take) => db.Set<ResourceRow>().AsNoTracking().Where(r => r.Seq > bound).OrderBy(r => r.Seq).Take(take)
-            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
-
-    private readonly Func<SankofaDbContext, long, string[], int, IAsyncEnumerable<ListJsonRow>> oldestAfterIn = EF.CompileAsyncQuery(
-        (SankofaDbContext db, long bound, string[] tenants, int take) => db.Set<ResourceRow>().AsNoTracking()
-            .Where(r => r.Seq > bound && tenants.Contains(r.TenantId)).OrderBy(r => r.Seq).Take(take)
-            .Select(r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion }));
-
-    /// <summary>
-    /// The rows of a page in the order by creation when nothing but the caller's tenants filters it, through the
-    /// compiled queries; null for every other shape (and for a cursor of another order or 'before' with the oldest
-    /// first, which <see cref="Filtered"/> refuses), which the general query reads.
-    /// </summary>
-    private async Task<List<ListJsonRow>?> ByCreationAsync(SankofaDbContext db, ResourceQuery query, CancellationToken cancellationToken)
-    {
-        if (query.Sort != ResourceSort.Created || query.TenantId is not null || query.ProjectId is not null || query.Status is not null || query.SiteId is not null
-            || (query.After is { } cursor && (cursor.Sort != query.Sort || cursor.Descending != query.Descending))
-            || (query.Before is not null && !query.Descending))
-        {
-            return null;
-        }
-
-        var take = query.Limit + 1;
-        var tenants = query.Tenants?.ToArray();
-        IAsyncEnumerable<ListJsonRow> rows;
-        if (query.Descending)
-        {
-            var bound = Math.Min(query.Before ?? long.MaxValue, query.After?.Sequence ?? long.MaxValue);
-            rows = tenants is null ? newestBefore(db, bound, take) : newestBeforeIn(db, bound, tenants, take);
-        }
-        else
-        {
-            var bound = query.After?.Sequence ?? long.MinValue;
-            rows = tenants is null ? oldestAfter(db, bound, take) : oldestAfterIn(db, bound, tenants, take);
-        }
-
-        var list = new List<ListJsonRow>(take);
-        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(row);
-        }
-
-        return list;
     }
 
     /// <summary>

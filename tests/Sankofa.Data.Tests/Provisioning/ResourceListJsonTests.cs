@@ -142,8 +142,7 @@ public sealed class ResourceListJsonTests
 
     /// <summary>
     /// Every order, paged by two, for every caller (all tenants, one, one with nothing) and the newest first paged by
-    /// 'before' too: the kept items and cursors are those made from the resources the store lists (the order by creation
-    /// reads through its compiled queries, the resources through the general one).
+    /// 'before' too: the kept items and cursors are those made from the resources the store lists.
     /// </summary>
     private static async Task AssertListsAlikeAsync(ProvisioningStore store)
     {

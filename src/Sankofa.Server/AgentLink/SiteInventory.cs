@@ -38,6 +38,10 @@ public sealed partial class SiteInventory(
     // Sites asked about and found in direct mode, until when that answer stands.
     private readonly ConcurrentDictionary<string, DateTimeOffset> directUntil = new(StringComparer.Ordinal);
 
+    // The registry read in flight for a site, shared by every caller asking about it meanwhile: when a site's answer
+    // expires, all the reconciler's workers stepping its resources would otherwise each send the same query at once.
+    private readonly ConcurrentDictionary<string, Task<bool>> asking = new(StringComparer.Ordinal);
+
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
     private readonly ConcurrentDictionary<string, Kept> latest = new(StringComparer.Ordinal);
 
@@ -101,21 +105,47 @@ public sealed partial class SiteInventory(
             return true;
         }
 
-        var now = time.GetUtcNow();
-        if (directUntil.TryGetValue(siteId, out var until) && until > now)
+        var known = directUntil.TryGetValue(siteId, out var until);
+        if (known && until > time.GetUtcNow())
         {
             return false;
         }
 
-        var agent = (await registry.ListAsync(siteId, null, AgentQueries.MaxPageSize, cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => a.State == AgentState.Approved);
-        if (agent is null)
+        // One read per site at a time. A site known as direct keeps that answer while another caller reads it again (it
+        // is at most one query older than the answer that caller gets); a site never asked about waits for the read.
+        var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = asking.GetOrAdd(siteId, mine.Task);
+        if (!ReferenceEquals(shared, mine.Task))
         {
-            directUntil[siteId] = now + DirectSiteAge;
-            return false;
+            return !known && await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        MarkAgentSite(siteId, agent.LastSeenAt);
-        return true;
+        try
+        {
+            // Not the caller's token: the read is shared, and another caller may still wait for it.
+            var agent = (await registry.ListAsync(siteId, null, AgentQueries.MaxPageSize, CancellationToken.None).ConfigureAwait(false))
+                .FirstOrDefault(a => a.State == AgentState.Approved);
+            if (agent is null)
+            {
+                directUntil[siteId] = time.GetUtcNow() + DirectSiteAge;
+            }
+            else
+            {
+                MarkAgentSite(siteId, agent.LastSeenAt);
+            }
+
+            mine.SetResult(agent is not null);
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+        }
+        finally
+        {
+            asking.TryRemove(new KeyValuePair<string, Task<bool>>(siteId, mine.Task));
+        }
+
+        return await mine.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -11,6 +11,7 @@ using Sankofa.Agent.Protocol;
 using Sankofa.Agent.Registration;
 using Sankofa.Core.Agents;
 using Sankofa.Core.Audit;
+using Sankofa.Core.Ledger;
 using Sankofa.Core.Provisioning;
 using Sankofa.Core.Topology;
 using Sankofa.Data.Replicas;
@@ -185,6 +186,43 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
         Assert.Equal(SiteStatus.Up, latest.Observation.Status);
     }
 
+    [Fact]
+    public async Task Callers_asking_about_a_site_at_once_share_one_registry_read_and_an_expired_direct_answer_stands_while_one_caller_reads_again()
+    {
+        var site = SiteCatalog.Default.Get("edge-004");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var services = H.Server.Services;
+        var registry = new HeldRegistry(services.GetRequiredService<IAgentStore>());
+        var inventory = new SiteInventory(
+            registry, services.GetRequiredService<InventoryDrift>(), new InProcessReplicaSignals(NullLogger<InProcessReplicaSignals>.Instance),
+            Options.Create(new AgentLinkOptions()), clock, NullLogger<SiteInventory>.Instance);
+
+        // Never asked about: every caller waits for the one read, held until all of them asked.
+        var first = Enumerable.Range(0, 20).Select(_ => inventory.IsAgentSiteAsync(site.Id, CancellationToken.None).AsTask()).ToList();
+        Assert.All(first, t => Assert.False(t.IsCompleted));
+        registry.Release();
+        Assert.All(await Task.WhenAll(first), Assert.False);
+        Assert.Equal(1, registry.Reads);
+
+        // Within DirectSiteAge the answer stands without a read.
+        Assert.False(await inventory.IsAgentSiteAsync(site.Id, CancellationToken.None));
+        Assert.Equal(1, registry.Reads);
+
+        // An agent approved meanwhile; once the answer expired, one caller reads again (held) and the others keep the
+        // direct answer until that read is done, then the site is in agent mode for all.
+        await ApproveAgentAsync(site.Id);
+        clock.Advance(SiteInventory.DirectSiteAge);
+        registry.Hold();
+        var reading = inventory.IsAgentSiteAsync(site.Id, CancellationToken.None).AsTask();
+        Assert.False(reading.IsCompleted);
+        var others = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => inventory.IsAgentSiteAsync(site.Id, CancellationToken.None).AsTask()));
+        Assert.All(others, Assert.False);
+        registry.Release();
+        Assert.True(await reading);
+        Assert.True(await inventory.IsAgentSiteAsync(site.Id, CancellationToken.None));
+        Assert.Equal(2, registry.Reads);
+    }
+
     /// <summary>What an agent sends: every catalog host of the site online, and the given VMs.</summary>
     private static Inventory Report(Site site, DateTimeOffset takenAt, params VmReport[] vms)
     {
@@ -225,4 +263,43 @@ public sealed class SiteInventoryTests(SiteInventoryFixture fixture) : IClassFix
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<PlacementExplanation>(Json.Options))!;
     }
+}
+
+/// <summary>The real agent registry, counting its reads of one site's agents and holding each until released.</summary>
+internal sealed class HeldRegistry(IAgentStore store) : IAgentStore
+{
+    private TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int reads;
+
+    public int Reads => Volatile.Read(ref reads);
+
+    public void Hold() => gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => gate.TrySetResult();
+
+    public async Task<IReadOnlyList<SiteAgent>> ListAsync(string? siteId, long? after, int take, CancellationToken cancellationToken)
+    {
+        if (siteId is not null)
+        {
+            Interlocked.Increment(ref reads);
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return await store.ListAsync(siteId, after, take, cancellationToken);
+    }
+
+    public Task<SiteAgent> AddAsync(SiteAgent agent, AuditEvent audit, CancellationToken cancellationToken) => store.AddAsync(agent, audit, cancellationToken);
+
+    public Task<SiteAgent?> GetAsync(string siteId, string address, CancellationToken cancellationToken) => store.GetAsync(siteId, address, cancellationToken);
+
+    public Task<SiteAgent> ApproveAsync(string siteId, string address, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit, CancellationToken cancellationToken) =>
+        store.ApproveAsync(siteId, address, approvedBy, approvedAt, receipt, audit, cancellationToken);
+
+    public Task<SiteAgent> RotateAsync(string siteId, string newAddress, string oldAddress, string approvedBy, DateTimeOffset approvedAt, LedgerReceipt receipt, AuditEvent audit,
+        CancellationToken cancellationToken) => store.RotateAsync(siteId, newAddress, oldAddress, approvedBy, approvedAt, receipt, audit, cancellationToken);
+
+    public Task<SiteAgent> RevokeAsync(string siteId, string address, string revokedBy, DateTimeOffset revokedAt, LedgerReceipt? receipt, AuditEvent audit,
+        CancellationToken cancellationToken) => store.RevokeAsync(siteId, address, revokedBy, revokedAt, receipt, audit, cancellationToken);
+
+    public Task<bool> SeenAsync(string siteId, string address, DateTimeOffset at, CancellationToken cancellationToken) => store.SeenAsync(siteId, address, at, cancellationToken);
 }

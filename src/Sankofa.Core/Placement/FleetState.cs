@@ -235,20 +235,13 @@ public sealed class FleetState
             ref readonly var n = ref nodes[node];
             (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
             (fitV, fitR, fitD) = (long.MaxValue, long.MaxValue, long.MaxValue);
-            if (n.Left < 0)
+            // A leaf combines its sites, a node its children (side by side in both cases).
+            var (free, fit, from, to) = n.FirstChild < 0 ? (SiteFree, SiteFit, n.Start, n.End) : (NodeFree, NodeFit, n.FirstChild, n.FirstChild + n.ChildCount);
+            for (var i = from; i < to; i++)
             {
-                for (var i = n.Start; i < n.End; i++)
-                {
-                    var s = 3 * i;
-                    (v, r, d) = (Math.Max(v, SiteFree[s]), Math.Max(r, SiteFree[s + 1]), Math.Max(d, SiteFree[s + 2]));
-                    (fitV, fitR, fitD) = (Math.Min(fitV, SiteFit[s]), Math.Min(fitR, SiteFit[s + 1]), Math.Min(fitD, SiteFit[s + 2]));
-                }
-            }
-            else
-            {
-                var (left, right) = (3 * n.Left, 3 * n.Right);
-                (v, r, d) = (Math.Max(NodeFree[left], NodeFree[right]), Math.Max(NodeFree[left + 1], NodeFree[right + 1]), Math.Max(NodeFree[left + 2], NodeFree[right + 2]));
-                (fitV, fitR, fitD) = (Math.Min(NodeFit[left], NodeFit[right]), Math.Min(NodeFit[left + 1], NodeFit[right + 1]), Math.Min(NodeFit[left + 2], NodeFit[right + 2]));
+                var c = 3 * i;
+                (v, r, d) = (Math.Max(v, free[c]), Math.Max(r, free[c + 1]), Math.Max(d, free[c + 2]));
+                (fitV, fitR, fitD) = (Math.Min(fitV, fit[c]), Math.Min(fitR, fit[c + 1]), Math.Min(fitD, fit[c + 2]));
             }
 
             at = 3 * node;

@@ -74,26 +74,37 @@ public class SpatialIndexTests
             Assert.Equal(-1, index.Parents[root]);
             Assert.Equal((SiteTier)t, nodes[root].Tier);
 
-            // Level order: popping a FIFO from the root meets the nodes in numbering order, each pair of children next.
+            // Level order: popping a FIFO from the root meets the nodes in numbering order, each node's children next to
+            // one another, splitting its sites into consecutive runs.
             var queue = new Queue<int>([root]);
             var expected = root;
             while (queue.TryDequeue(out var n))
             {
                 Assert.Equal(expected++, n);
-                if (nodes[n].Left < 0)
+                if (nodes[n].FirstChild < 0)
                 {
+                    Assert.InRange(nodes[n].End - nodes[n].Start, 1, 8);
                     leaves++;
                     continue;
                 }
 
-                var (left, right) = (nodes[n].Left, nodes[n].Right);
-                Assert.Equal(left + 1, right);
-                Assert.Equal((n, n), (index.Parents[left], index.Parents[right]));
-                Assert.Equal((nodes[n].Start, nodes[left].End, nodes[n].End), (nodes[left].Start, nodes[right].Start, nodes[right].End));
-                queue.Enqueue(left);
-                queue.Enqueue(right);
+                Assert.InRange(nodes[n].ChildCount, 2, SiteIndex.Arity);
+                var start = nodes[n].Start;
+                for (var child = nodes[n].FirstChild; child < nodes[n].FirstChild + nodes[n].ChildCount; child++)
+                {
+                    Assert.Equal(n, index.Parents[child]);
+                    Assert.Equal(start, nodes[child].Start);
+                    start = nodes[child].End;
+                    queue.Enqueue(child);
+                }
+
+                Assert.Equal(nodes[n].End, start);
             }
         }
+
+        // Four children wherever a node has more sites than four leaves hold: a tree half as deep as a binary one.
+        Assert.All(nodes, n => Assert.True(n.End - n.Start <= 4 * 8 || n.ChildCount == SiteIndex.Arity));
+        Assert.Equal(4, SiteIndex.Arity);
 
         Assert.Equal(nodes.Length, index.Parents.Length);
         Assert.True(leaves >= catalog.Sites.Count / 8);

@@ -41,6 +41,9 @@ public sealed partial class PlacementEngine
     private readonly int[] _rank;
     private readonly SiteIndex? _index;
 
+    // Per site, its "id (name, country)" as reasons print it, made on first use (a race makes the same string twice).
+    private readonly string?[] _names;
+
     /// <summary>Precomputes what placement needs from <paramref name="catalog"/>.</summary>
     public PlacementEngine(SiteCatalog catalog, PlacementOptions? options = null)
         : this(catalog, options, fullScan: false)
@@ -60,6 +63,7 @@ public sealed partial class PlacementEngine
         _tier = new SiteTier[n];
         _country = new int[n];
         _adjacent = new int[n][];
+        _names = new string?[n];
         for (var s = 0; s < n; s++)
         {
             var site = _sites[s];

@@ -21,6 +21,7 @@ public sealed class FleetState
         Index = Placement.SiteIndex.For(catalog);
         var hosts = Index.Hosts;
         SiteStatuses = new SiteStatus[sites.Count];
+        SiteStatusAt = new SiteStatus[sites.Count];
         HostSite = new int[hosts.Length];
         HostStatuses = new SiteStatus[hosts.Length];
         Used = new ComputeResources[hosts.Length];
@@ -30,7 +31,7 @@ public sealed class FleetState
         _capacity = new ComputeResources[hosts.Length];
         for (var s = 0; s < sites.Count; s++)
         {
-            SiteStatuses[s] = sites[s].Status;
+            SiteStatuses[s] = SiteStatusAt[Index.PositionOf[s]] = sites[s].Status;
             for (var h = Index.HostsFrom[s]; h < Index.HostsTo[s]; h++)
             {
                 HostSite[h] = s;
@@ -56,6 +57,9 @@ public sealed class FleetState
     // Indexed by catalog position (sites) and by the index's host numbering (hosts: site after site in leaf order, see
     // SiteIndex.Hosts), as the engine lays them out.
     internal SiteStatus[] SiteStatuses { get; }
+
+    // The same per site in the index's leaf order, what placement reads (the sites it visits lie in a few leaves).
+    internal SiteStatus[] SiteStatusAt { get; }
 
     internal SiteStatus[] HostStatuses { get; }
 
@@ -91,7 +95,7 @@ public sealed class FleetState
         var s = SiteIndex(siteId);
         if (SiteStatuses[s] != status)
         {
-            SiteStatuses[s] = status;
+            SiteStatuses[s] = SiteStatusAt[Index.PositionOf[s]] = status;
             Refresh(s);
         }
     }
@@ -154,7 +158,7 @@ public sealed class FleetState
             }
 
             members.Hosts[h]++;
-            members.Sites[HostSite[h]]++;
+            members.Sites[Index.PositionOf[HostSite[h]]]++;
             for (var node = Index.LeafOf[HostSite[h]]; node >= 0; node = Index.Parents[node])
             {
                 members.Nodes[node]++;
@@ -186,7 +190,7 @@ public sealed class FleetState
         if (antiAffinityGroup is not null && _groups.TryGetValue((tenantId, antiAffinityGroup), out var members) && members.Hosts[h] > 0)
         {
             members.Hosts[h]--;
-            members.Sites[HostSite[h]]--;
+            members.Sites[Index.PositionOf[HostSite[h]]]--;
             for (var node = Index.LeafOf[HostSite[h]]; node >= 0; node = Index.Parents[node])
             {
                 members.Nodes[node]--;
@@ -270,6 +274,7 @@ public sealed class FleetState
     {
         public int[] Hosts { get; } = new int[hosts];
 
+        // Per site in the index's leaf order (as placement reads it).
         public int[] Sites { get; } = new int[sites];
 
         // A node without any: no site in it is rejected for the group, whatever the scope.

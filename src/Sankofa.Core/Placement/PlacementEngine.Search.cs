@@ -66,7 +66,7 @@ public sealed partial class PlacementEngine
                     var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
                     if (Needed(dot, n, i, in node, scan.Mask.Allows(index.Country[i]), ref nodeRoom, ref scan))
                     {
-                        Visit(s, dot, ref scan);
+                        Visit(s, i, dot, ref scan);
                         visits++;
                     }
                 }
@@ -239,7 +239,7 @@ public sealed partial class PlacementEngine
         var size = scan.Size;
         return scan.RefusedHosts is not null
             || fit[at] < size.VCpu || fit[at + 1] < size.RamMiB || fit[at + 2] < size.DiskGiB
-            || (scan.Group is { } group && group.Sites[_index!.Order[i]] > 0)
+            || (scan.Group is { } group && group.Sites[i] > 0)
             || !scan.Mask.Allows(_index!.Country[i])
             || dot < scan.MinDot[(int)leaf.Tier];
     }

@@ -87,6 +87,13 @@ internal sealed class SiteIndex
         }
 
         Hosts = [.. hosts];
+        HostStart = new int[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            HostStart[i] = HostsFrom[Order[i]];
+        }
+
+        HostStart[n] = hosts.Count;
         for (var node = 0; node < Nodes.Length; node++)
         {
             if (Nodes[node].FirstChild < 0)
@@ -129,6 +136,9 @@ internal sealed class SiteIndex
 
     /// <summary>Per site (catalog position), the end of its hosts in <see cref="Hosts"/> (exclusive).</summary>
     public int[] HostsTo { get; }
+
+    /// <summary>Per site in leaf order, its first host in <see cref="Hosts"/>; its hosts end where the next site's start (one more entry than sites).</summary>
+    public int[] HostStart { get; }
 
     /// <summary>Country indexes in leaf order.</summary>
     public int[] Country { get; }

@@ -132,7 +132,8 @@ public class SpatialIndexTests
         Assert.Equal(expectedHost, index.Hosts.Length);
     }
 
-    // The fleet state numbers hosts as the index does: what it records for a host by id is what the engine reads for it.
+    // The fleet state numbers hosts as the index does, and sites by leaf position: what it records for a host or site by
+    // id is what the engine reads for it.
     [Fact]
     public void The_fleet_state_and_the_engine_read_each_host_where_the_index_numbers_it()
     {
@@ -144,6 +145,29 @@ public class SpatialIndexTests
         {
             state.Allocate(host.Id, new ComputeResources(1 + random.Next(host.Capacity.VCpu), random.Next(1 + (int)Math.Min(host.Capacity.RamMiB, 1 << 20)), 0));
             state.SetHostStatus(host.Id, (SiteStatus)random.Next(3));
+        }
+
+        // Site health and group counts are kept in leaf order too: what the engine reads for a site by its leaf position.
+        foreach (var site in catalog.Sites.Where(_ => random.Next(5) == 0))
+        {
+            state.SetSiteStatus(site.Id, (SiteStatus)random.Next(3));
+        }
+
+        foreach (var host in catalog.Sites.SelectMany(s => s.Hosts).Where(_ => random.Next(9) == 0))
+        {
+            state.Allocate(host.Id, ComputeResources.Zero, "g" + random.Next(3), "t");
+        }
+
+        for (var s = 0; s < catalog.Sites.Count; s++)
+        {
+            var p = index.PositionOf[s];
+            Assert.Equal(state.GetSiteStatus(catalog.Sites[s].Id), state.SiteStatusAt[p]);
+            Assert.Equal((index.HostsFrom[s], index.HostsTo[s]), (index.HostStart[p], index.HostStart[p + 1]));
+            for (var g = 0; g < 3; g++)
+            {
+                var members = state.Group("t", "g" + g)!;
+                Assert.Equal(Enumerable.Range(index.HostsFrom[s], index.HostsTo[s] - index.HostsFrom[s]).Sum(h => members.Hosts[h]), members.Sites[p]);
+            }
         }
 
         for (var h = 0; h < index.Hosts.Length; h++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sankofa.Core.Topology;
 
 namespace Sankofa.Core.Placement;
@@ -338,10 +339,14 @@ internal sealed class SiteIndex
     }
 
     /// <summary>A node of sites of one tier: a leaf (<see cref="FirstChild"/> −1) or 2 to <see cref="Arity"/> children, numbered <c>FirstChild .. FirstChild + ChildCount − 1</c>.</summary>
+    /// <remarks>
+    /// What every search reads of a node (cap, children, sites, tier) comes first, in 64 bytes; what only some requests
+    /// read (countries: residency; capacities and rank: the score bound) after, so a node's test touches one or two
+    /// cache lines of its 128 bytes, not three.
+    /// </remarks>
+    [StructLayout(LayoutKind.Sequential)]
     internal struct Node
     {
-        public PlacementEngine.JurisdictionMask Countries;
-
         // The cap on the sphere holding every site of the node: its centre (a unit vector) and the cosine and sine of its radius.
         public double CenterX;
         public double CenterY;
@@ -349,18 +354,20 @@ internal sealed class SiteIndex
         public double CosRadius;
         public double SinRadius;
 
-        // The lowest site-id rank in the node: a site tying with the best wins only with a lower one.
-        public int MinRank;
-
-        // The smallest vCPU, RAM and disk of its hosts, and whether every host has the same: then the room bound is
-        // computed exactly as a host's room is, and can be compared with the best score without a margin.
-        public ComputeResources MinCapacity;
-        public bool Uniform;
-
         public int FirstChild;
         public int ChildCount;
         public int Start;
         public int End;
         public SiteTier Tier;
+
+        // The lowest site-id rank in the node: a site tying with the best wins only with a lower one.
+        public int MinRank;
+
+        public PlacementEngine.JurisdictionMask Countries;
+
+        // The smallest vCPU, RAM and disk of its hosts, and whether every host has the same: then the room bound is
+        // computed exactly as a host's room is, and can be compared with the best score without a margin.
+        public ComputeResources MinCapacity;
+        public bool Uniform;
     }
 }

@@ -21,6 +21,7 @@ public sealed class FleetState
         Index = Placement.SiteIndex.For(catalog);
         var hosts = Index.Hosts;
         SiteStatuses = new SiteStatus[sites.Count];
+        SiteStatusAt = new SiteStatus[sites.Count];
         HostSite = new int[hosts.Length];
         HostStatuses = new SiteStatus[hosts.Length];
         Used = new ComputeResources[hosts.Length];
@@ -30,7 +31,7 @@ public sealed class FleetState
         _capacity = new ComputeResources[hosts.Length];
         for (var s = 0; s < sites.Count; s++)
         {
-            SiteStatuses[s] = sites[s].Status;
+            SiteStatuses[s] = SiteStatusAt[Index.PositionOf[s]] = sites[s].Status;
             for (var h = Index.HostsFrom[s]; h < Index.HostsTo[s]; h++)
             {
                 HostSite[h] = s;
@@ -56,6 +57,9 @@ public sealed class FleetState
     // Indexed by catalog position (sites) and by the index's host numbering (hosts: site after site in leaf order, see
     // SiteIndex.Hosts), as the engine lays them out.
     internal SiteStatus[] SiteStatuses { get; }
+
+    // The same per site in the index's leaf order, what placement reads (the sites it visits lie in a few leaves).
+    internal SiteStatus[] SiteStatusAt { get; }
 
     internal SiteStatus[] HostStatuses { get; }
 
@@ -91,7 +95,7 @@ public sealed class FleetState
         var s = SiteIndex(siteId);
         if (SiteStatuses[s] != status)
         {
-            SiteStatuses[s] = status;
+            SiteStatuses[s] = SiteStatusAt[Index.PositionOf[s]] = status;
             Refresh(s);
         }
     }
@@ -154,7 +158,7 @@ public sealed class FleetState
             }
 
             members.Hosts[h]++;
-            members.Sites[HostSite[h]]++;
+            members.Sites[Index.PositionOf[HostSite[h]]]++;
             for (var node = Index.LeafOf[HostSite[h]]; node >= 0; node = Index.Parents[node])
             {
                 members.Nodes[node]++;
@@ -186,7 +190,7 @@ public sealed class FleetState
         if (antiAffinityGroup is not null && _groups.TryGetValue((tenantId, antiAffinityGroup), out var members) && members.Hosts[h] > 0)
         {
             members.Hosts[h]--;
-            members.Sites[HostSite[h]]--;
+            members.Sites[Index.PositionOf[HostSite[h]]]--;
             for (var node = Index.LeafOf[HostSite[h]]; node >= 0; node = Index.Parents[node])
             {
                 members.Nodes[node]--;
@@ -235,20 +239,13 @@ public sealed class FleetState
             ref readonly var n = ref nodes[node];
             (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
             (fitV, fitR, fitD) = (long.MaxValue, long.MaxValue, long.MaxValue);
-            if (n.Left < 0)
+            // A leaf combines its sites, a node its children (side by side in both cases).
+            var (free, fit, from, to) = n.FirstChild < 0 ? (SiteFree, SiteFit, n.Start, n.End) : (NodeFree, NodeFit, n.FirstChild, n.FirstChild + n.ChildCount);
+            for (var i = from; i < to; i++)
             {
-                for (var i = n.Start; i < n.End; i++)
-                {
-                    var s = 3 * i;
-                    (v, r, d) = (Math.Max(v, SiteFree[s]), Math.Max(r, SiteFree[s + 1]), Math.Max(d, SiteFree[s + 2]));
-                    (fitV, fitR, fitD) = (Math.Min(fitV, SiteFit[s]), Math.Min(fitR, SiteFit[s + 1]), Math.Min(fitD, SiteFit[s + 2]));
-                }
-            }
-            else
-            {
-                var (left, right) = (3 * n.Left, 3 * n.Right);
-                (v, r, d) = (Math.Max(NodeFree[left], NodeFree[right]), Math.Max(NodeFree[left + 1], NodeFree[right + 1]), Math.Max(NodeFree[left + 2], NodeFree[right + 2]));
-                (fitV, fitR, fitD) = (Math.Min(NodeFit[left], NodeFit[right]), Math.Min(NodeFit[left + 1], NodeFit[right + 1]), Math.Min(NodeFit[left + 2], NodeFit[right + 2]));
+                var c = 3 * i;
+                (v, r, d) = (Math.Max(v, free[c]), Math.Max(r, free[c + 1]), Math.Max(d, free[c + 2]));
+                (fitV, fitR, fitD) = (Math.Min(fitV, fit[c]), Math.Min(fitR, fit[c + 1]), Math.Min(fitD, fit[c + 2]));
             }
 
             at = 3 * node;
@@ -277,6 +274,7 @@ public sealed class FleetState
     {
         public int[] Hosts { get; } = new int[hosts];
 
+        // Per site in the index's leaf order (as placement reads it).
         public int[] Sites { get; } = new int[sites];
 
         // A node without any: no site in it is rejected for the group, whatever the scope.

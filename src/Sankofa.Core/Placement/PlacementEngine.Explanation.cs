@@ -41,7 +41,7 @@ public sealed partial class PlacementEngine
             why += "; host not refused (its hardware's custody verified)";
         }
 
-        var reason = string.Create(CultureInfo.InvariantCulture, $"{Name(site)}: {why}; host {host.Id} keeps {freeAfter} free; score {score:0.000}");
+        var reason = string.Create(CultureInfo.InvariantCulture, $"{Name(s)}: {why}; host {host.Id} keeps {freeAfter} free; score {score:0.000}");
         if (failover is not null)
         {
             reason = failover.Detail + " " + reason;
@@ -145,6 +145,9 @@ public sealed partial class PlacementEngine
         new(PlacementErrorKind.ConflictingConstraints, fields, message, rejected);
 
     private static string Name(Site site) => $"{site.Id} ({site.Name}, {site.Jurisdiction})";
+
+    // The same for the site at catalog position s, made once per site and kept: every decision's reason starts with it.
+    private string Name(int s) => _names[s] ??= Name(_sites[s]);
 
     private static string Tier(SiteTier tier) => SiteCatalogValidator.Tier(tier);
 }

@@ -49,10 +49,16 @@ public sealed partial class PlacementEngine
             var nodeRoom = double.NaN;
             if ((int)(entry >> 32) != visits && !Needed(bound, n, -1, in node, !scan.HasResidency || scan.Mask.Overlaps(in node.Countries), ref nodeRoom, ref scan))
             {
+                // Every node left has a bound no larger: once no node so near could be needed, none left is.
+                if (!MayBeNeeded(bound, tier, ref scan))
+                {
+                    break;
+                }
+
                 continue;
             }
 
-            if (node.Left < 0)
+            if (node.FirstChild < 0)
             {
                 for (var i = node.Start; i < node.End; i++)
                 {
@@ -60,7 +66,7 @@ public sealed partial class PlacementEngine
                     var dot = Math.Clamp((scan.Ux * index.X[i]) + (scan.Uy * index.Y[i]) + (scan.Uz * index.Z[i]), -1, 1);
                     if (Needed(dot, n, i, in node, scan.Mask.Allows(index.Country[i]), ref nodeRoom, ref scan))
                     {
-                        Visit(s, dot, ref scan);
+                        Visit(s, i, dot, ref scan);
                         visits++;
                     }
                 }
@@ -68,7 +74,7 @@ public sealed partial class PlacementEngine
                 continue;
             }
 
-            foreach (var child in (ReadOnlySpan<int>)[node.Left, node.Right])
+            for (var child = node.FirstChild; child < node.FirstChild + node.ChildCount; child++)
             {
                 ref readonly var childNode = ref nodes[child];
                 var childBound = SiteIndex.Bound(in childNode, scan.Ux, scan.Uy, scan.Uz);
@@ -182,6 +188,32 @@ public sealed partial class PlacementEngine
         return MayBeat(d, in node, room, ref scan);
     }
 
+    // Whether any node or site with dot products at most `bound` could be needed, whatever its own data (the tests of
+    // Needed that read only distances and what the search has found so far): false once the nearest node left in the
+    // heap is too far for every one of them, so the heap's rest need not be popped one by one.
+    private static bool MayBeNeeded(double bound, SiteTier? tier, ref Scan scan)
+    {
+        var d = bound + DotMargin;
+        var explain = scan.RejectedSites.Length;
+        if ((explain > 0 && (scan.RejectCount < explain || d >= scan.RejectedDots[explain - 1]))
+            || scan.Nearest < 0 || d >= scan.NearestDot
+            || (scan.HasResidency && (scan.NearestAllowed < 0 || d >= scan.NearestAllowedDot)))
+        {
+            return true;
+        }
+
+        for (var t = 0; t < 3; t++)
+        {
+            if ((tier is null || (int)tier == t) && d >= scan.MinDot[t]
+                && (scan.LatencyCount == 0 || scan.Best < 0 || scan.Preferred < 0 || d >= scan.PreferredDot || d >= scan.PruneDot[t]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // Whether some site of node `n` could be rejected: false only when every rule is known to pass for all of them —
     // all in reach (the node's least dot product) and in allowed countries, none holding the group, every one with an up
     // host the VM fits (the node's least fit, which is long.MinValue when any site is down), no host refused. Such a node
@@ -207,7 +239,7 @@ public sealed partial class PlacementEngine
         var size = scan.Size;
         return scan.RefusedHosts is not null
             || fit[at] < size.VCpu || fit[at + 1] < size.RamMiB || fit[at + 2] < size.DiskGiB
-            || (scan.Group is { } group && group.Sites[_index!.Order[i]] > 0)
+            || (scan.Group is { } group && group.Sites[i] > 0)
             || !scan.Mask.Allows(_index!.Country[i])
             || dot < scan.MinDot[(int)leaf.Tier];
     }

@@ -32,14 +32,19 @@ public sealed partial class PlacementEngine
     private readonly double[] _z;
     private readonly SiteTier[] _tier;
     private readonly int[] _country;
-    private readonly int[] _hostsFrom;
-    private readonly int[] _hostsTo;
+    private readonly int[] _positionOf;
+    private readonly SiteTier[] _tierAt;
+    private readonly int[] _countryAt;
+    private readonly int[] _hostStart;
     private readonly ComputeResources[] _capacity;
     private readonly SiteHost[] _hosts;
     private readonly int[][] _adjacent;
     private readonly int[][] _scanOrder;
     private readonly int[] _rank;
     private readonly SiteIndex? _index;
+
+    // Per site, its "id (name, country)" as reasons print it, made on first use (a race makes the same string twice).
+    private readonly string?[] _names;
 
     /// <summary>Precomputes what placement needs from <paramref name="catalog"/>.</summary>
     public PlacementEngine(SiteCatalog catalog, PlacementOptions? options = null)
@@ -60,6 +65,7 @@ public sealed partial class PlacementEngine
         _tier = new SiteTier[n];
         _country = new int[n];
         _adjacent = new int[n][];
+        _names = new string?[n];
         for (var s = 0; s < n; s++)
         {
             var site = _sites[s];
@@ -73,7 +79,8 @@ public sealed partial class PlacementEngine
         // id order), and their capacities in one array: a visit reads them without chasing a reference per host (which,
         // at tens of thousands of sites, is a cache miss each).
         var index = SiteIndex.For(catalog);
-        (_hosts, _hostsFrom, _hostsTo) = (index.Hosts, index.HostsFrom, index.HostsTo);
+        (_hosts, _hostStart, _positionOf, _countryAt) = (index.Hosts, index.HostStart, index.PositionOf, index.Country);
+        _tierAt = [.. index.Order.Select(s => _tier[s])];
         _capacity = [.. _hosts.Select(h => h.Capacity)];
 
         // Scanning in site-id order makes "first best wins" the deterministic tie-break; the index compares ranks instead.
@@ -141,7 +148,7 @@ public sealed partial class PlacementEngine
         {
             foreach (var s in _scanOrder[request.Tier is { } tier ? (int)tier + 1 : 0])
             {
-                Visit(s, scan.HasLocation ? Dot(in scan, s) : 1, ref scan);
+                Visit(s, _positionOf[s], scan.HasLocation ? Dot(in scan, s) : 1, ref scan);
             }
         }
 
@@ -193,7 +200,9 @@ public sealed partial class PlacementEngine
 
     // One site through every rule, in order (latency, residency, health, anti-affinity, hosts), keeping what the decision,
     // its explanation and its errors need: the best, the preferred (nearest eligible), the nearest, the nearest rejected.
-    private void Visit(int s, double dot, ref Scan scan)
+    // `s` is the site's catalog position, `p` its position in the index's leaf order (what per-site data is read by: the
+    // sites a search visits lie in a few leaves, so their data is side by side, not a cache miss per array per site).
+    private void Visit(int s, int p, double dot, ref Scan scan)
     {
         scan.TierCount++;
         if (Before(dot, s, scan.NearestDot, scan.Nearest))
@@ -201,8 +210,8 @@ public sealed partial class PlacementEngine
             (scan.Nearest, scan.NearestDot) = (s, dot);
         }
 
-        var latencyOk = dot >= scan.MinDot[(int)_tier[s]];
-        var residencyOk = scan.Mask.Allows(_country[s]);
+        var latencyOk = dot >= scan.MinDot[(int)_tierAt[p]];
+        var residencyOk = scan.Mask.Allows(_countryAt[p]);
         if (residencyOk)
         {
             scan.ResidencyCount++;
@@ -226,7 +235,7 @@ public sealed partial class PlacementEngine
         }
 
         scan.EligibleCount++;
-        var outcome = Assess(s, ref scan, dot, out var score, out var host);
+        var outcome = Assess(p, ref scan, dot, out var score, out var host);
         if (scan.HasLocation && Before(dot, s, scan.PreferredDot, scan.Preferred))
         {
             (scan.Preferred, scan.PreferredDot, scan.PreferredDown) = (s, dot, outcome == (byte)RejectionReason.SiteDown);
@@ -256,21 +265,23 @@ public sealed partial class PlacementEngine
         return (tier is null || _tier[s] == tier)
             && dot >= scan.MinDot[(int)_tier[s]]
             && scan.Mask.Allows(_country[s])
-            && Assess(s, ref scan, dot, out score, out host) == Viable;
+            && Assess(_positionOf[s], ref scan, dot, out score, out host) == Viable;
     }
 
     // Health, anti-affinity and hosts: Viable with the score and best host, or the reason the site is rejected.
-    private byte Assess(int s, ref Scan scan, double dot, out double score, out int bestHost)
+    // `p`: the site's position in leaf order (see Visit).
+    private byte Assess(int p, ref Scan scan, double dot, out double score, out int bestHost)
     {
         score = 0;
         bestHost = -1;
-        if (scan.SiteStatuses[s] == SiteStatus.Down)
+        var status = scan.SiteStatusAt[p];
+        if (status == SiteStatus.Down)
         {
             return (byte)RejectionReason.SiteDown;
         }
 
         var group = scan.Group;
-        if (scan.SiteScope && group is not null && group.Sites[s] > 0)
+        if (scan.SiteScope && group is not null && group.Sites[p] > 0)
         {
             return (byte)RejectionReason.AntiAffinity;
         }
@@ -283,7 +294,7 @@ public sealed partial class PlacementEngine
         var anyUp = false;
         var blockedByGroup = false;
         var refused = false;
-        for (var h = _hostsFrom[s]; h < _hostsTo[s]; h++)
+        for (var h = _hostStart[p]; h < _hostStart[p + 1]; h++)
         {
             if (hostStatuses[h] == SiteStatus.Down)
             {
@@ -332,12 +343,12 @@ public sealed partial class PlacementEngine
         var latencyScore = 0d;
         if (scan.HasLocation)
         {
-            var rtt = _model.EstimateRttMs(Math.Acos(dot) * GeoPoint.EarthRadiusKm, _tier[s]);
-            latencyScore = Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(_tier[s]))), 0, 1);
+            var rtt = _model.EstimateRttMs(Math.Acos(dot) * GeoPoint.EarthRadiusKm, _tierAt[p]);
+            latencyScore = Math.Clamp(1 - (rtt / (scan.HasTarget ? scan.Target : LatencyModel.TierObjectiveMs(_tierAt[p]))), 0, 1);
         }
 
         score = (scan.LatencyWeight * latencyScore) + ((1 - scan.LatencyWeight) * bestHostRatio) - (bestHostScore < bestHostRatio ? scan.Penalty : 0);
-        if (scan.SiteStatuses[s] == SiteStatus.Degraded)
+        if (status == SiteStatus.Degraded)
         {
             score -= scan.Penalty;
         }
@@ -406,7 +417,7 @@ public sealed partial class PlacementEngine
         public readonly IReadOnlyDictionary<string, string>? RefusedHosts;
         public readonly double LatencyWeight;
         public readonly double Penalty;
-        public readonly SiteStatus[] SiteStatuses;
+        public readonly SiteStatus[] SiteStatusAt;
         public readonly SiteStatus[] HostStatuses;
         public readonly ComputeResources[] Used;
         public readonly long[] SiteFit;
@@ -460,7 +471,7 @@ public sealed partial class PlacementEngine
             RefusedHosts = request.RefusedHosts;
             LatencyWeight = HasLocation ? options.LatencyWeight : 0;
             Penalty = options.DegradedPenalty;
-            SiteStatuses = state.SiteStatuses;
+            SiteStatusAt = state.SiteStatusAt;
             HostStatuses = state.HostStatuses;
             Used = state.Used;
             SiteFit = state.SiteFit;

@@ -74,26 +74,37 @@ public class SpatialIndexTests
             Assert.Equal(-1, index.Parents[root]);
             Assert.Equal((SiteTier)t, nodes[root].Tier);
 
-            // Level order: popping a FIFO from the root meets the nodes in numbering order, each pair of children next.
+            // Level order: popping a FIFO from the root meets the nodes in numbering order, each node's children next to
+            // one another, splitting its sites into consecutive runs.
             var queue = new Queue<int>([root]);
             var expected = root;
             while (queue.TryDequeue(out var n))
             {
                 Assert.Equal(expected++, n);
-                if (nodes[n].Left < 0)
+                if (nodes[n].FirstChild < 0)
                 {
+                    Assert.InRange(nodes[n].End - nodes[n].Start, 1, 8);
                     leaves++;
                     continue;
                 }
 
-                var (left, right) = (nodes[n].Left, nodes[n].Right);
-                Assert.Equal(left + 1, right);
-                Assert.Equal((n, n), (index.Parents[left], index.Parents[right]));
-                Assert.Equal((nodes[n].Start, nodes[left].End, nodes[n].End), (nodes[left].Start, nodes[right].Start, nodes[right].End));
-                queue.Enqueue(left);
-                queue.Enqueue(right);
+                Assert.InRange(nodes[n].ChildCount, 2, SiteIndex.Arity);
+                var start = nodes[n].Start;
+                for (var child = nodes[n].FirstChild; child < nodes[n].FirstChild + nodes[n].ChildCount; child++)
+                {
+                    Assert.Equal(n, index.Parents[child]);
+                    Assert.Equal(start, nodes[child].Start);
+                    start = nodes[child].End;
+                    queue.Enqueue(child);
+                }
+
+                Assert.Equal(nodes[n].End, start);
             }
         }
+
+        // Four children wherever a node has more sites than four leaves hold: a tree half as deep as a binary one.
+        Assert.All(nodes, n => Assert.True(n.End - n.Start <= 4 * 8 || n.ChildCount == SiteIndex.Arity));
+        Assert.Equal(4, SiteIndex.Arity);
 
         Assert.Equal(nodes.Length, index.Parents.Length);
         Assert.True(leaves >= catalog.Sites.Count / 8);
@@ -121,7 +132,8 @@ public class SpatialIndexTests
         Assert.Equal(expectedHost, index.Hosts.Length);
     }
 
-    // The fleet state numbers hosts as the index does: what it records for a host by id is what the engine reads for it.
+    // The fleet state numbers hosts as the index does, and sites by leaf position: what it records for a host or site by
+    // id is what the engine reads for it.
     [Fact]
     public void The_fleet_state_and_the_engine_read_each_host_where_the_index_numbers_it()
     {
@@ -133,6 +145,29 @@ public class SpatialIndexTests
         {
             state.Allocate(host.Id, new ComputeResources(1 + random.Next(host.Capacity.VCpu), random.Next(1 + (int)Math.Min(host.Capacity.RamMiB, 1 << 20)), 0));
             state.SetHostStatus(host.Id, (SiteStatus)random.Next(3));
+        }
+
+        // Site health and group counts are kept in leaf order too: what the engine reads for a site by its leaf position.
+        foreach (var site in catalog.Sites.Where(_ => random.Next(5) == 0))
+        {
+            state.SetSiteStatus(site.Id, (SiteStatus)random.Next(3));
+        }
+
+        foreach (var host in catalog.Sites.SelectMany(s => s.Hosts).Where(_ => random.Next(9) == 0))
+        {
+            state.Allocate(host.Id, ComputeResources.Zero, "g" + random.Next(3), "t");
+        }
+
+        for (var s = 0; s < catalog.Sites.Count; s++)
+        {
+            var p = index.PositionOf[s];
+            Assert.Equal(state.GetSiteStatus(catalog.Sites[s].Id), state.SiteStatusAt[p]);
+            Assert.Equal((index.HostsFrom[s], index.HostsTo[s]), (index.HostStart[p], index.HostStart[p + 1]));
+            for (var g = 0; g < 3; g++)
+            {
+                var members = state.Group("t", "g" + g)!;
+                Assert.Equal(Enumerable.Range(index.HostsFrom[s], index.HostsTo[s] - index.HostsFrom[s]).Sum(h => members.Hosts[h]), members.Sites[p]);
+            }
         }
 
         for (var h = 0; h < index.Hosts.Length; h++)

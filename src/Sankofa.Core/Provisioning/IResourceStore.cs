@@ -86,7 +86,7 @@ public interface IResourceStore
     async Task<ResourceJsonPage> ListResourceJsonAsync(ResourceQuery query, CancellationToken cancellationToken)
     {
         var page = await ListResourcesAsync(query, cancellationToken).ConfigureAwait(false);
-        return new ResourceJsonPage([.. page.Items.Select(ResourceListJson.Of)], page.NextBefore) { Next = page.Next };
+        return new ResourceJsonPage([.. page.Items.Select(r => new ReadOnlyMemory<byte>(ResourceListJson.Of(r)))], page.NextBefore) { Next = page.Next };
     }
 
     /// <summary>
@@ -177,10 +177,30 @@ public sealed record ResourcePage(IReadOnlyList<Resource> Items, long? NextBefor
 /// <summary>A page of resources as their list items' JSON (<see cref="ResourceListJson"/>), and the cursors of the next page.</summary>
 /// <param name="Items">Each resource's list item, in the query's order.</param>
 /// <param name="NextBefore">As <see cref="ResourcePage.NextBefore"/>.</param>
-public sealed record ResourceJsonPage(IReadOnlyList<byte[]> Items, long? NextBefore)
+/// <remarks>
+/// A store may read the items into one buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (a page of
+/// 100 is ~200 KB: one array per item, or one array for the page on the large object heap, cost more than the read) and
+/// name it in <see cref="PooledBuffer"/>; <see cref="Dispose"/> gives it back, after which <see cref="Items"/> must not be read.
+/// Not disposing is safe (the buffer is then collected as any array).
+/// </remarks>
+public sealed record ResourceJsonPage(IReadOnlyList<ReadOnlyMemory<byte>> Items, long? NextBefore) : IDisposable
 {
+    private int returned;
+
     /// <summary>As <see cref="ResourcePage.Next"/>.</summary>
     public ResourceCursor? Next { get; init; }
+
+    /// <summary>The pooled buffer <see cref="Items"/> lie in, if any, given back by <see cref="Dispose"/>.</summary>
+    public byte[]? PooledBuffer { get; init; }
+
+    /// <summary>Gives <see cref="PooledBuffer"/> back to the pool, once.</summary>
+    public void Dispose()
+    {
+        if (PooledBuffer is { } buffer && Interlocked.Exchange(ref returned, 1) == 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }
 
 /// <summary>One resource as its list item's JSON (<see cref="ResourceListJson"/>), with its tenant and last change.</summary>

@@ -269,10 +269,16 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
     }
 
     // The list with no filter but its cursor (the log newest first, as a client pages or polls it), compiled once per
-    // store: each page otherwise built and looked up the LINQ tree of the entries and their seals again.
-    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<AuditEntryRow>> newestEntries = EF.CompileAsyncQuery(
+    // store: each page otherwise built and looked up the LINQ tree of the entries and their seals again. The seal is
+    // a left join projected beside the entry, not an Include: profiled under 16 clients, the Include's fix-up in EF's
+    // shaper made a delegate (DynamicMethod.CreateDelegate) for every row read.
+    private readonly Func<SankofaDbContext, long, int, IAsyncEnumerable<EntryRows>> newestEntries = EF.CompileAsyncQuery(
         (SankofaDbContext db, long before, int take) =>
-            db.Set<AuditEntryRow>().AsNoTracking().Include(e => e.Seal).Where(e => e.Id < before).OrderByDescending(e => e.Id).Take(take));
+            (from e in db.Set<AuditEntryRow>().AsNoTracking()
+             where e.Id < before
+             from s in db.Set<AuditSealRow>().AsNoTracking().Where(s => s.EntryId == e.Id).DefaultIfEmpty()
+             orderby e.Id descending
+             select new EntryRows { Entry = e, Seal = s }).Take(take));
 
     public async Task<AuditPage> ListEntriesAsync(AuditQuery query, CancellationToken cancellationToken)
     {
@@ -281,9 +287,10 @@ internal sealed class AuditStore(IStoreContextFactory contexts) : IAuditStore
         if (query is { Actor: null, Action: null, Subject: null, From: null, To: null, BatchId: null })
         {
             var newest = new List<AuditEntry>(query.Limit + 1);
-            await foreach (var row in newestEntries(db, query.Before ?? long.MaxValue, query.Limit + 1).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var pair in newestEntries(db, query.Before ?? long.MaxValue, query.Limit + 1).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                newest.Add(ToDomain(row));
+                pair.Entry.Seal = pair.Seal;
+                newest.Add(ToDomain(pair.Entry));
             }
 
             return PageOf(newest, query.Limit);

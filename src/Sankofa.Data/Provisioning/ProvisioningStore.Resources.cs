@@ -141,45 +141,40 @@ internal sealed partial class ProvisioningStore
     /// instead of some thirty columns a row. An item written for another version than the row's (or never written: rows
     /// from before the column, until the start's backfill reaches them) is made from its full row instead.
     /// </summary>
+    /// <remarks>
+    /// EF writes the query (the same filters, order and keyset as <see cref="ListResourcesAsync"/>, for either
+    /// provider) but the rows are read here: each item is copied from the reader straight into one pooled buffer for
+    /// the page. Profiled under 16 clients, materialising the rows (a new array per item, ~200 KB a page, zeroed and
+    /// then collected) and EF's enumerator were most of the list's cost in the store.
+    /// </remarks>
     public async Task<ResourceJsonPage> ListResourceJsonAsync(ResourceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = contexts.Create();
-        var rows = await ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1).Select(ResourceOrder.ListJsonRow(query.Sort))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var count = Math.Min(rows.Count, query.Limit);
-        var items = new byte[count][];
-        List<long>? stale = null;
-        for (var i = 0; i < count; i++)
+        await using var command = ResourceOrder.Ordered(Filtered(db, query), query.Sort, query.Descending).Take(query.Limit + 1)
+            .Select(ResourceOrder.ListJsonRow(query.Sort)).CreateDbCommand();
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var read = await KeptItemsReader.ReadAsync(command, ResourceOrder.HasKey(query.Sort), query.Limit, cancellationToken).ConfigureAwait(false);
+        var (items, buffer) = read.Take();
+        if (read.Stale is { } stale)
         {
-            if (rows[i].ListJson is { } json && rows[i].ListJsonVersion == rows[i].Version)
+            var seqs = stale.Select(s => s.Seq).ToList();
+            var full = await db.Set<ResourceRow>().AsNoTracking().Where(r => seqs.Contains(r.Seq)).ToDictionaryAsync(r => r.Seq, cancellationToken).ConfigureAwait(false);
+            foreach (var (index, seq) in stale)
             {
-                items[i] = json;
-            }
-            else
-            {
-                (stale ??= []).Add(rows[i].Seq);
+                items[index] = ResourceListJson.Of(ToDomain(full[seq]));
             }
         }
 
-        if (stale is not null)
+        if (!read.More)
         {
-            var full = await db.Set<ResourceRow>().AsNoTracking().Where(r => stale.Contains(r.Seq)).ToDictionaryAsync(r => r.Seq, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < count; i++)
-            {
-                items[i] ??= ResourceListJson.Of(ToDomain(full[rows[i].Seq]));
-            }
+            return new ResourceJsonPage(items, null) { PooledBuffer = buffer };
         }
 
-        if (rows.Count <= query.Limit)
+        var (lastSeq, lastKey) = read.Last;
+        return new ResourceJsonPage(items, NewestFirst(query) ? lastSeq : null)
         {
-            return new ResourceJsonPage(items, null);
-        }
-
-        var last = rows[query.Limit - 1];
-        return new ResourceJsonPage(items, NewestFirst(query) ? last.Seq : null)
-        {
-            Next = new ResourceCursor(query.Sort, query.Descending, last.Key, last.Seq),
+            PooledBuffer = buffer, Next = new ResourceCursor(query.Sort, query.Descending, lastKey, lastSeq),
         };
     }
 

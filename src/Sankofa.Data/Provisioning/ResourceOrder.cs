@@ -65,6 +65,9 @@ internal static class ResourceOrder
         _ => r => new ListJsonRow { Seq = r.Seq, Version = r.Version, ListJson = r.ListJson, ListJsonVersion = r.ListJsonVersion },
     };
 
+    /// <summary>Whether the order has a key of its own beside the sequence (and <see cref="ListJsonRow"/> reads it).</summary>
+    public static bool HasKey(ResourceSort sort) => KeyOf(sort) is not null;
+
     private static Expression<Func<ResourceRow, string>>? KeyOf(ResourceSort sort) => sort switch
     {
         ResourceSort.Name => r => r.Name,

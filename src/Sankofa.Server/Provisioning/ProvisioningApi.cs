@@ -112,6 +112,9 @@ internal static class ProvisioningApi
             return error.ToProblem();
         }
 
+        // The items may lie in a pooled buffer: given back once the response is written (the result copies them out).
+        context.Response.RegisterForDispose(page.Value!);
+
         return key is null
             ? new ResourcePageResult(page.Value!, writer)
             : new CachedJson<ResourcePageResponse>(cache.Keep(key, version, writer.ToArray(page.Value!)));

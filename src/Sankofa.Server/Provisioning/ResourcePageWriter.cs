@@ -35,7 +35,7 @@ internal sealed class ResourcePageWriter
         writer.WriteStartArray(items);
         foreach (var item in page.Items)
         {
-            writer.WriteRawValue(item, skipInputValidation: true);
+            writer.WriteRawValue(item.Span, skipInputValidation: true);
         }
 
         writer.WriteEndArray();

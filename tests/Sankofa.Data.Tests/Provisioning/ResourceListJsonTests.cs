@@ -94,7 +94,7 @@ public sealed class ResourceListJsonTests
         }
 
         var page = await store.ListResourceJsonAsync(new ResourceQuery(), CancellationToken.None);
-        Assert.Contains("\"failureReason\":\"old writer\"", Encoding.UTF8.GetString(page.Items.Single(i => Encoding.UTF8.GetString(i).Contains("\"vm-1\"", StringComparison.Ordinal))));
+        Assert.Contains("\"failureReason\":\"old writer\"", Encoding.UTF8.GetString(page.Items.Single(i => Encoding.UTF8.GetString(i.Span).Contains("\"vm-1\"", StringComparison.Ordinal)).Span));
         await AssertListsAlikeAsync(store);
 
         // A read of one of them makes its item from the row too: the old writer's change shows.
@@ -180,7 +180,7 @@ public sealed class ResourceListJsonTests
     {
         var records = await store.ListResourcesAsync(query, CancellationToken.None);
         var kept = await store.ListResourceJsonAsync(query, CancellationToken.None);
-        Assert.Equal(records.Items.Select(r => Encoding.UTF8.GetString(ResourceListJson.Of(r))), kept.Items.Select(i => Encoding.UTF8.GetString(i)));
+        Assert.Equal(records.Items.Select(r => Encoding.UTF8.GetString(ResourceListJson.Of(r))), kept.Items.Select(i => Encoding.UTF8.GetString(i.Span)));
         Assert.Equal((records.NextBefore, records.Next), (kept.NextBefore, kept.Next));
         return records.Next;
     }

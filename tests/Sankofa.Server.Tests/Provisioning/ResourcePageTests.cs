@@ -105,7 +105,7 @@ public sealed class ResourcePageTests(UncachedProvisioningFixture fixture) : ICl
         })
         {
             var expected = JsonSerializer.SerializeToUtf8Bytes(ResourcePageResponse.From(page), options.Value.SerializerOptions);
-            var items = new ResourceJsonPage([.. page.Items.Select(ResourceListJson.Of)], page.NextBefore) { Next = page.Next };
+            var items = new ResourceJsonPage([.. page.Items.Select(r => new ReadOnlyMemory<byte>(ResourceListJson.Of(r)))], page.NextBefore) { Next = page.Next };
             Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), System.Text.Encoding.UTF8.GetString(writer.ToArray(items)));
         }
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Sankofa.Core.Audit;
 using Sankofa.Core.Provisioning;
 using Sankofa.Server.GraphQL.Compiled;
 using Sankofa.Server.Tests.Provisioning;
@@ -107,6 +108,110 @@ public sealed class CompiledSelectionTests(UncachedProvisioningFixture fixture) 
             Assert.Equal(expected.RootElement.GetRawText(), answer.RootElement.GetRawText());
             Assert.Equal((compiledBefore, generalBefore + 1), (Strategy.CompiledAnswers, Strategy.GeneralAnswers));
         }
+    }
+
+    /// <summary>Every field of a resources page, each asked alone (so a wrong one names itself).</summary>
+    public static TheoryData<string> PageFields() =>
+    [
+        "id", "tenantId", "projectId", "name", "specHash", "desired", "status", "failureReason", "vmSite", "vmNode", "vmId",
+        "createdAt", "updatedAt", "verifiedAt", "deletedAt", "events { kind }", "__typename",
+        "spec { vcpu }", "spec { ramMiB }", "spec { diskGiB }", "spec { template }", "spec { sshKeys }", "spec { cloudInitUser }", "spec { __typename }",
+        "placement { siteId }", "placement { siteName }", "placement { tier }", "placement { jurisdiction }", "placement { hostId }",
+        "placement { distanceKm }", "placement { estimatedRttMs }", "placement { score }", "placement { reason }", "placement { failover }",
+        "placement { antiAffinityGroup }", "placement { __typename }",
+        "placement { rejected { siteId } }", "placement { rejected { distanceKm } }", "placement { rejected { estimatedRttMs } }",
+        "placement { rejected { reason } }", "placement { rejected { detail } }", "placement { rejected { __typename } }",
+    ];
+
+    [Theory]
+    [MemberData(nameof(PageFields))]
+    public async Task Each_field_of_a_page_is_the_executors_bytes_for_text_to_escape_nulls_and_every_state(string field)
+    {
+        var p = await SeededProjectAsync();
+        var page = await SameAnswerAsync("query($p:String){ resources(projectId: $p, first: 50) ROOT { items { " + field + " } } }", new { p });
+        Assert.Equal(Seeded.Length, page.GetProperty("data").GetProperty("resources").GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_seeded_page_with_every_field_aliases_and_both_cursors_is_the_executors_bytes_page_after_page()
+    {
+        var p = await SeededProjectAsync();
+        var all = Bench.Replace("events{kind}}", "events{kind} __typename t: status}", StringComparison.Ordinal)
+            .Replace("next nextCursor}}", "next nextCursor __typename c: nextCursor}}", StringComparison.Ordinal);
+        var seen = new List<string>();
+        long? before = null;
+        do
+        {
+            var page = (await SameAnswerAsync(all, new { first = 4, before, p })).GetProperty("data").GetProperty("resources");
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            before = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();
+        }
+        while (before is not null);
+
+        Assert.Equal(Seeded.Select(s => s.Id).Reverse(), seen);
+
+        // Another order pages by its text cursor only.
+        var byName = "query($p:String,$c:String){ resources(projectId: $p, first: 5, sort: \"name\", cursor: $c) ROOT { items { name status desired } next nextCursor } }";
+        var first = (await SameAnswerAsync(byName, new { p, c = (string?)null })).GetProperty("data").GetProperty("resources");
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("next").ValueKind);
+        var cursor = first.GetProperty("nextCursor").GetString();
+        Assert.NotNull(cursor);
+        await SameAnswerAsync(byName, new { p, c = cursor });
+    }
+
+    /// <summary>
+    /// Resources stored as they are (settled later never: their next attempt is a day away), one per state and both
+    /// desired states, with text the GraphQL encoder escapes and REST's does not, nulls and non-nulls of every
+    /// nullable field, a VM and none, rejected candidates with and without distances.
+    /// </summary>
+    private static readonly (string Id, ResourceStatus Status, DesiredState Desired, bool Vm)[] Seeded =
+        [.. Enum.GetValues<ResourceStatus>().Where(s => s != ResourceStatus.Verified)
+            .Select((s, i) => ($"vm-seeded-{i:00}", s, i % 2 == 0 ? DesiredState.Present : DesiredState.Absent, i % 3 != 0))];
+
+    private static string? seededProject;
+
+    private async Task<string> SeededProjectAsync()
+    {
+        if (seededProject is not null)
+        {
+            return seededProject;
+        }
+
+        var tenant = "gq-" + Guid.NewGuid().ToString("N")[..6];
+        var p = tenant + "-seeded";
+        // Room for disks past 32 bits (a Long the executor writes as a number like any other).
+        var quota = new { vcpu = 1000, ramMiB = 4_000_000, diskGiB = 1_000_000_000_000L, vms = 100 };
+        using (var created = await H.Client.PostAsJsonAsync("api/v1/tenants", new { id = tenant, name = "Seeded " + tenant, quota }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var created = await H.Client.PostAsJsonAsync($"api/v1/tenants/{tenant}/projects", new { id = p, name = "Seeded " + tenant, quota }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var store = H.Server.Services.GetRequiredService<IResourceStore>();
+        var placement = new PlacementExplanation("edge-001", "Zürich <Nord> & \"Süd\"", "edge", "CH", "edge-001-h1", 1_234.5, 0.1 + 0.2, 0.9876,
+            "Nearest with room; 'quoted' + emoji \U0001F680", "edge-002 was down: failed over", "web", [
+                new RejectedExplanation("edge-002", null, null, "siteDown", "The site is down.\n(probe)"),
+                new RejectedExplanation("core-001", 1e-7, 20.25, "overLatency", "RTT 20.25 ms > 10 ms, group 'web' already has a VM"),
+            ]) { AllowedJurisdictions = ["CH", "DE"] };
+        var bare = placement with { AllowedJurisdictions = null, Failover = null, AntiAffinityGroup = null, DistanceKm = null, EstimatedRttMs = null, Rejected = [] };
+        var at = new DateTimeOffset(2026, 12, 4, 20, 1, 2, 345, TimeSpan.Zero);
+        foreach (var ((id, status, desired, vm), i) in Seeded.Select((s, i) => (s, i)))
+        {
+            var spec = new ResourceSpec(i + 1, 1024L * (i + 1), 10_000_000_000L + i, "debian-12-cloud",
+                i % 2 == 0 ? [] : ["ssh-ed25519 AAAA ops@example", "ssh-rsa B+/= <x> é"], i % 2 == 0 ? null : "ops\u00e9");
+            var resource = new Resource(id, 0, tenant, p, $"seeded-{i:00}", spec, spec.Hash(), desired, status,
+                i % 2 == 0 ? null : "Clone failed: \"disk\" <full> — retry 'later' \U0001F680", i % 2 == 0 ? placement : bare,
+                vm ? new VirtualMachineRef("pve-" + i, 100 + i) : null, 0, DateTimeOffset.UtcNow.AddDays(1), at.AddSeconds(i), at.AddSeconds(i + 1).AddTicks(1234),
+                i % 3 == 1 ? at.AddMinutes(i) : null, i % 3 == 2 ? at.AddHours(i) : null, null, null, 0);
+            await store.CreateResourceAsync(resource, new NewResourceEvent("resource.requested", "seeded"),
+                new AuditEvent("graphql-test", "provisioning.resource.requested", "resource:" + id, "{}"), CancellationToken.None);
+        }
+
+        return seededProject = p;
     }
 
     /// <summary>Runs the document through the plan and through the executor; both answers must be the same bytes.</summary>

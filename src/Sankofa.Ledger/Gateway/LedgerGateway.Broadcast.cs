@@ -27,6 +27,7 @@ internal sealed partial class LedgerGateway
             {
                 pending.LastBroadcast = now;
                 pending.Attempts++;
+                pending.MayBeOnChain = true; // the node may have taken it before the answer was lost
             }
 
             return;
@@ -47,11 +48,20 @@ internal sealed partial class LedgerGateway
                 }
 
                 pending.Accepted = true;
+                pending.MayBeOnChain = true;
             }
             else if (pending.IsFiller && (IsNonceTooLow(error.Message) || IsReplacement(error.Message)))
             {
                 // The nonce is taken after all (mined, or another replica's transaction is in the pool): nothing to fill.
                 Drop(pending);
+            }
+            else if (!pending.MayBeOnChain && (IsNonceTooLow(error.Message) || IsReplacement(error.Message)))
+            {
+                // Another transaction holds the nonce (a replica that signed it while its own broadcast was in doubt, or
+                // another user of the key) and no form of this one ever reached a pool: the watcher signs it again as
+                // soon as that nonce is mined. Repricing would only push the other one out.
+                Log.NonceHeldElsewhere(_logger, pending.Request.OperationId, pending.Signed!.Nonce);
+                pending.Stale = true;
             }
             else if (IsNonceTooLow(error.Message))
             {

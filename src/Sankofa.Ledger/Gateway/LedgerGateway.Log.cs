@@ -21,6 +21,9 @@ internal sealed partial class LedgerGateway
         [LoggerMessage(25, LogLevel.Debug, "{Count} accepted transactions have no receipt; asking the embedded chain to mine")]
         public static partial void MiningStalled(ILogger logger, int count);
 
+        [LoggerMessage(26, LogLevel.Debug, "Transaction for {OperationId} (nonce {Nonce}) refused: another transaction holds its nonce; signed again once that one is mined")]
+        public static partial void NonceHeldElsewhere(ILogger logger, string operationId, long nonce);
+
         [LoggerMessage(23, LogLevel.Warning, "Ledger gateway error ({Kind}): {Message}")]
         public static partial void GatewayError(ILogger logger, string kind, string message);
     }

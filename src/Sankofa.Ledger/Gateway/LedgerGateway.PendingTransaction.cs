@@ -17,6 +17,13 @@ internal sealed partial class LedgerGateway
         /// <summary>The node accepted it into its pool at least once.</summary>
         public bool Accepted { get; set; }
 
+        /// <summary>
+        /// Some signed form of it may be in a node's pool or a block: a node accepted one, or a broadcast got no answer.
+        /// Until then a node refusing it for its nonce means another transaction holds that nonce and this one is
+        /// nowhere: displaced for certain, so it is signed again without waiting <see cref="LedgerOptions.DisplacedAfter"/>.
+        /// </summary>
+        public bool MayBeOnChain { get; set; }
+
         /// <summary>The node said "nonce too low"; the watcher checks whether it was mined or displaced.</summary>
         public bool Stale { get; set; }
 

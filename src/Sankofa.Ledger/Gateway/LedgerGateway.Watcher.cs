@@ -115,7 +115,8 @@ internal sealed partial class LedgerGateway
             // transaction itself, not a displaced one, and signing its batch again would only revert. A node may also
             // count a mined nonce well before it serves the receipt (a busy anvil takes seconds per block), and a
             // transaction signed again after being mined runs twice (the second refused: a custody transfer answered
-            // NotCustodian), so only a transaction still without a receipt a while after its nonce was mined resigns.
+            // NotCustodian), so only a transaction still without a receipt a while after its nonce was mined resigns;
+            // one that never reached a pool cannot have been mined and resigns at once.
             var seen = _time.GetUtcNow();
             var gone = stale.Where(p => p.Signed!.Nonce < mined).ToArray();
             IReadOnlyList<JsonRpcResult> receipts = gone.Length == 0
@@ -129,7 +130,7 @@ internal sealed partial class LedgerGateway
                     waiting.Remove(pending);
                     Complete(pending, ParseReceipt(receipts[i].Value));
                 }
-                else if (pending.MaybeDisplacedSince is not { } since || seen - since < _options.DisplacedAfter)
+                else if (pending.MayBeOnChain && (pending.MaybeDisplacedSince is not { } since || seen - since < _options.DisplacedAfter))
                 {
                     pending.MaybeDisplacedSince ??= seen;
                     pending.Stale = true;

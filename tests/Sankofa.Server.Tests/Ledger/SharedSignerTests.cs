@@ -2,20 +2,23 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Sankofa.Core.Ledger;
 using Sankofa.Core.Replicas;
 using Sankofa.Data;
 using Sankofa.Ledger;
 using Sankofa.Ledger.Gateway;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Rpc;
+using Sankofa.Server.Tests.Identity.Accounts;
+using Xunit.Sdk;
 
 namespace Sankofa.Server.Tests.Ledger;
 
 /// <summary>
 /// Replicas share the control plane's one key: two gateways, each with its own replica locks on one PostgreSQL (as two
 /// processes have), send many transactions at once with that key to one chain, and every one is mined exactly once,
-/// with no nonce left stuck.
+/// with no nonce left stuck; and a transaction whose nonce another sender took before it reached the node is signed
+/// again at once.
 /// </summary>
 public sealed class SharedSignerTests : IAsyncLifetime
 {
@@ -24,6 +27,7 @@ public sealed class SharedSignerTests : IAsyncLifetime
 
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("sankofa-shared-signer-");
     private readonly List<ServiceProvider> replicas = [];
+    private readonly LogCapture logs = new();
     private string database = null!;
 
     public async Task InitializeAsync() => database = await TestPostgres.CreateDatabaseAsync();
@@ -47,8 +51,8 @@ public sealed class SharedSignerTests : IAsyncLifetime
         // A displaced transaction would wait ten minutes before it is signed again, past the confirmation timeout: only
         // replicas that never sign the same nonce get every transaction through.
         var options = new LedgerOptions { RpcUrl = anvil.RpcUrl, DisplacedAfter = TimeSpan.FromMinutes(10), ConfirmationTimeout = TimeSpan.FromMinutes(2) };
-        await using var first = Gateway(anvil, key, options, Locks());
-        await using var second = Gateway(anvil, key, options, Locks());
+        await using var first = Gateway(anvil, key, options, Locks(), "a");
+        await using var second = Gateway(anvil, key, options, Locks(), "b");
 
         var sends = new[] { ("a", first), ("b", second) }
             .SelectMany(r => Enumerable.Range(0, WorkersPerReplica).Select(w => Task.Run(async () =>
@@ -57,14 +61,13 @@ public sealed class SharedSignerTests : IAsyncLifetime
                 for (var i = 0; i < SendsPerWorker; i++)
                 {
                     var payload = $"{r.Item1}-{w}-{i}";
-                    var request = new TransactionRequest(payload, Sink, Encoding.UTF8.GetBytes(payload), 30_000);
-                    receipts.Add((payload, await r.Item2.SendAsync(request, CancellationToken.None)));
+                    receipts.Add((payload, await r.Item2.SendAsync(Request(payload), CancellationToken.None)));
                 }
 
                 return receipts;
             })))
             .ToList();
-        var sent = (await Task.WhenAll(sends)).SelectMany(r => r).ToList();
+        var sent = (await WithDiagnosticsAsync(anvil, key, Task.WhenAll(sends))).SelectMany(r => r).ToList();
 
         Assert.All(sent, s => Assert.True(s.Receipt.Succeeded, s.Payload));
         var latest = await NonceAsync(anvil, key.Address, "latest");
@@ -89,7 +92,76 @@ public sealed class SharedSignerTests : IAsyncLifetime
         Assert.All(mined, m => Assert.Equal(1, m.Value));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_transaction_whose_nonce_another_sender_took_first_is_signed_again_at_once(bool takerStillPooled)
+    {
+        await using var anvil = await ExternalAnvil.StartAsync(directory.FullName);
+        using var key = SigningKey.Generate();
+        // Ten minutes: only a gateway that knows its transaction never reached the node signs it again within the minute.
+        var options = new LedgerOptions { RpcUrl = anvil.RpcUrl, DisplacedAfter = TimeSpan.FromMinutes(10), ConfirmationTimeout = TimeSpan.FromMinutes(1) };
+        await using var gateway = Gateway(anvil, key, options, locks: null, "alone");
+        await gateway.SendAsync(Request("warm-up"), CancellationToken.None);
+
+        // Another user of the key takes the gateway's next nonce: mined already, or still waiting in the pool.
+        if (takerStillPooled)
+        {
+            await anvil.CallAsync("evm_setAutomine", false);
+        }
+
+        var taker = new TransactionSigner(key, 31337).Sign(new UnsignedTransaction(1, Sink, Encoding.UTF8.GetBytes("taker"), 30_000, 0, 0));
+        await anvil.CallAsync("eth_sendRawTransaction", taker.RawHex);
+        if (!takerStillPooled)
+        {
+            await Eventually(async () => (await anvil.CallAsync("eth_getTransactionReceipt", taker.Hash)).ValueKind == JsonValueKind.Object);
+        }
+
+        var sending = WithDiagnosticsAsync(anvil, key, gateway.SendAsync(Request("after"), CancellationToken.None));
+        if (takerStillPooled)
+        {
+            // Refused while the taker waits ("replacement transaction underpriced"); then the taker is mined.
+            await Eventually(() => Task.FromResult(logs.Lines.Any(l => l.Contains("holds its nonce", StringComparison.Ordinal))));
+            await anvil.CallAsync("evm_setAutomine", true);
+            await anvil.CallAsync("evm_mine");
+        }
+
+        var receipt = await sending;
+
+        Assert.True(receipt.Succeeded);
+        Assert.Contains(logs.Lines, l => l.Contains("displaced", StringComparison.Ordinal));
+        Assert.Equal(3, await NonceAsync(anvil, key.Address, "latest")); // warm-up, taker, and "after" once at nonce 2
+        var after = await anvil.CallAsync("eth_getTransactionByHash", receipt.TransactionHash);
+        Assert.Equal(2, Hex.ToLong(after.GetProperty("nonce")));
+        Assert.Equal("after", Encoding.UTF8.GetString(Hex.ToBytes(after.GetProperty("input").GetString()!)));
+    }
+
     private const string Sink = "0x000000000000000000000000000000000000dEaD";
+
+    private static TransactionRequest Request(string payload) => new(payload, Sink, Encoding.UTF8.GetBytes(payload), 30_000);
+
+    /// <summary>A transaction not confirmed in time fails the test with what the gateways logged and what the node holds.</summary>
+    private async Task<T> WithDiagnosticsAsync<T>(ExternalAnvil anvil, SigningKey key, Task<T> sending)
+    {
+        try
+        {
+            return await sending;
+        }
+        catch (LedgerUnavailableException ex)
+        {
+            throw new XunitException(
+                $"{ex.Message}\nnonce latest {await NonceAsync(anvil, key.Address, "latest")}, pending {await NonceAsync(anvil, key.Address, "pending")}; " +
+                $"pool {await anvil.CallAsync("txpool_inspect")}\ngateway log (last 60 lines):\n{string.Join('\n', logs.Lines.TakeLast(60))}");
+        }
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); !await condition(); await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not within a minute");
+        }
+    }
 
     private IReplicaLocks Locks()
     {
@@ -103,9 +175,9 @@ public sealed class SharedSignerTests : IAsyncLifetime
         return replica.GetRequiredService<IReplicaLocks>();
     }
 
-    private static LedgerGateway Gateway(ExternalAnvil anvil, SigningKey key, LedgerOptions options, IReplicaLocks locks) =>
+    private LedgerGateway Gateway(ExternalAnvil anvil, SigningKey key, LedgerOptions options, IReplicaLocks? locks, string name) =>
         new(new JsonRpcClient(anvil.RpcUrl, TimeSpan.FromSeconds(30)), new TransactionSigner(key, 31337), options, new LedgerMetrics(), TimeProvider.System,
-            NullLogger.Instance, locks);
+            logs.CreateLogger(name), locks);
 
     private static async Task<long> NonceAsync(ExternalAnvil anvil, string address, string block) =>
         Hex.ToLong(await anvil.CallAsync("eth_getTransactionCount", address, block));

@@ -10,6 +10,7 @@ using Sankofa.Ledger.Gateway;
 using Sankofa.Ledger.Keys;
 using Sankofa.Ledger.Rpc;
 using Sankofa.Server.Tests.Identity.Accounts;
+using Sankofa.Server.Tests.Infrastructure;
 using Xunit.Sdk;
 
 namespace Sankofa.Server.Tests.Ledger;
@@ -114,14 +115,15 @@ public sealed class SharedSignerTests : IAsyncLifetime
         await anvil.CallAsync("eth_sendRawTransaction", taker.RawHex);
         if (!takerStillPooled)
         {
-            await Eventually(async () => (await anvil.CallAsync("eth_getTransactionReceipt", taker.Hash)).ValueKind == JsonValueKind.Object);
+            var mined = await Eventually.UntilAsync(() => anvil.CallAsync("eth_getTransactionReceipt", taker.Hash), r => r.ValueKind == JsonValueKind.Object);
+            Assert.Equal(JsonValueKind.Object, mined.ValueKind);
         }
 
         var sending = WithDiagnosticsAsync(anvil, key, gateway.SendAsync(Request("after"), CancellationToken.None));
         if (takerStillPooled)
         {
             // Refused while the taker waits ("replacement transaction underpriced"); then the taker is mined.
-            await Eventually(() => Task.FromResult(logs.Lines.Any(l => l.Contains("holds its nonce", StringComparison.Ordinal))));
+            Assert.True(await Eventually.UntilAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("holds its nonce", StringComparison.Ordinal))), refused => refused));
             await anvil.CallAsync("evm_setAutomine", true);
             await anvil.CallAsync("evm_mine");
         }
@@ -152,14 +154,6 @@ public sealed class SharedSignerTests : IAsyncLifetime
             throw new XunitException(
                 $"{ex.Message}\nnonce latest {await NonceAsync(anvil, key.Address, "latest")}, pending {await NonceAsync(anvil, key.Address, "pending")}; " +
                 $"pool {await anvil.CallAsync("txpool_inspect")}\ngateway log (last 60 lines):\n{string.Join('\n', logs.Lines.TakeLast(60))}");
-        }
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(1); !await condition(); await Task.Delay(20))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "not within a minute");
         }
     }
 

@@ -51,26 +51,26 @@ public sealed class ResourceRestoreTests : IDisposable
         var port = first.Port;
         var project = await NewProjectAsync(first.Client);
         var deleted = await RequestAsync(first.Client, project, "deleted-after");
-        await WaitStatusAsync(first.Client, deleted, ResourceStatus.Verified);
+        await WaitStatusAsync(first, anvil, deleted, ResourceStatus.Verified);
 
         // The site stops answering, so this one is recorded on chain and placed but gets no VM before the backup.
         cluster.Reachable = false;
         var placed = await RequestAsync(first.Client, project, "placed-in-backup");
-        await WaitStatusAsync(first.Client, placed, ResourceStatus.Placed);
+        await WaitStatusAsync(first, anvil, placed, ResourceStatus.Placed);
         var created = await AuditVerifyTests.RunCliAsync("backup", "create", "--data-dir", data, "--out", archive);
         Assert.True(created.ExitCode == 0, created.Output + created.Error);
         cluster.Reachable = true;
 
         // Beyond the backup: the placed one provisioned, a new one provisioned, the first one deleted.
         var unknown = await RequestAsync(first.Client, project, "unknown-to-backup");
-        await WaitStatusAsync(first.Client, placed, ResourceStatus.Verified);
-        await WaitStatusAsync(first.Client, unknown, ResourceStatus.Verified);
+        await WaitStatusAsync(first, anvil, placed, ResourceStatus.Verified);
+        await WaitStatusAsync(first, anvil, unknown, ResourceStatus.Verified);
         using (var deleting = await first.Client.DeleteAsync($"api/v1/resources/{deleted}"))
         {
             Assert.Equal(HttpStatusCode.Accepted, deleting.StatusCode);
         }
 
-        await WaitStatusAsync(first.Client, deleted, ResourceStatus.Deleted);
+        await WaitStatusAsync(first, anvil, deleted, ResourceStatus.Deleted);
         var registry = (await first.Client.GetFromJsonAsync<LedgerStatus>("api/v1/ledger", Json.Options))!.ResourceRegistryAddress;
         var eventsBefore = new Dictionary<string, Dictionary<string, int>>
         {
@@ -101,10 +101,10 @@ public sealed class ResourceRestoreTests : IDisposable
         Assert.Equal(Site, gaps[unknown].SiteId);
 
         // The placed one ends Verified on its one VM, the deleted one Deleted, the unknown one untouched on its site.
-        var placedNow = await WaitStatusAsync(second.Client, placed, ResourceStatus.Verified);
+        var placedNow = await WaitStatusAsync(second, anvil, placed, ResourceStatus.Verified);
         Assert.Contains(placedNow.Events!, e => e.Kind is "chain.ahead" or "vm.found");
         Assert.DoesNotContain(placedNow.Events!, e => e.Kind == "vm.provisioning"); // no id drawn, nothing cloned after the restore
-        await WaitStatusAsync(second.Client, deleted, ResourceStatus.Deleted);
+        await WaitStatusAsync(second, anvil, deleted, ResourceStatus.Deleted);
         using (var missing = await second.Client.GetAsync($"api/v1/resources/{unknown}"))
         {
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -182,17 +182,23 @@ public sealed class ResourceRestoreTests : IDisposable
         return (await response.Content.ReadFromJsonAsync<ResourceResponse>(Json.Options))!.Id;
     }
 
-    private static async Task<ResourceResponse> WaitStatusAsync(HttpClient client, string id, ResourceStatus status)
+    /// <summary>Waits two minutes at most; a resource still elsewhere fails the test with its events, the server's last log lines and the node's pool.</summary>
+    private static async Task<ResourceResponse> WaitStatusAsync(ServerProcess server, ExternalAnvil anvil, string id, ResourceStatus status)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
-            var resource = (await client.GetFromJsonAsync<ResourceResponse>($"api/v1/resources/{id}", Json.Options))!;
-            if (resource.Status == status || DateTime.UtcNow > deadline)
+            var resource = (await server.Client.GetFromJsonAsync<ResourceResponse>($"api/v1/resources/{id}", Json.Options))!;
+            if (resource.Status == status)
             {
-                Assert.True(resource.Status == status, $"{id} is {resource.Status}, not {status}: {resource.FailureReason}; events:\n"
-                    + string.Join('\n', resource.Events?.Select(e => $"  {e.Status} {e.Kind}: {e.Message}") ?? []));
                 return resource;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{id} is {resource.Status}, not {status}: {resource.FailureReason}; events:\n"
+                    + string.Join('\n', resource.Events?.Select(e => $"  {e.Status} {e.Kind}: {e.Message}") ?? [])
+                    + $"\nchain pool: {await anvil.CallAsync("txpool_status")}\nserver log (last 40 lines):\n" + string.Join('\n', server.Output.TakeLast(40)));
             }
 
             await Task.Delay(100);

@@ -49,8 +49,8 @@ public sealed class SharedSignerTests : IAsyncLifetime
     {
         await using var anvil = await ExternalAnvil.StartAsync(directory.FullName);
         using var key = SigningKey.Generate();
-        // A displaced transaction would wait ten minutes before it is signed again, past the confirmation timeout: only
-        // replicas that never sign the same nonce get every transaction through.
+        // A transaction that may have reached a pool and was displaced waits ten minutes before it is signed again, past
+        // the confirmation timeout: only replicas that never push each other's transactions out get every one through.
         var options = new LedgerOptions { RpcUrl = anvil.RpcUrl, DisplacedAfter = TimeSpan.FromMinutes(10), ConfirmationTimeout = TimeSpan.FromMinutes(2) };
         await using var first = Gateway(anvil, key, options, Locks(), "a");
         await using var second = Gateway(anvil, key, options, Locks(), "b");

@@ -20,7 +20,6 @@ public sealed class FleetState
         var sites = catalog.Sites;
         Index = Placement.SiteIndex.For(catalog);
         var hosts = Index.Hosts;
-        SiteStatuses = new SiteStatus[sites.Count];
         SiteStatusAt = new SiteStatus[sites.Count];
         HostSite = new int[hosts.Length];
         HostStatuses = new SiteStatus[hosts.Length];
@@ -31,7 +30,7 @@ public sealed class FleetState
         _capacity = new ComputeResources[hosts.Length];
         for (var s = 0; s < sites.Count; s++)
         {
-            SiteStatuses[s] = SiteStatusAt[Index.PositionOf[s]] = sites[s].Status;
+            SiteStatusAt[Index.PositionOf[s]] = sites[s].Status;
             for (var h = Index.HostsFrom[s]; h < Index.HostsTo[s]; h++)
             {
                 HostSite[h] = s;
@@ -54,13 +53,11 @@ public sealed class FleetState
     /// <summary>The catalog the state describes.</summary>
     public SiteCatalog Catalog { get; }
 
-    // Indexed by catalog position (sites) and by the index's host numbering (hosts: site after site in leaf order, see
-    // SiteIndex.Hosts), as the engine lays them out.
-    internal SiteStatus[] SiteStatuses { get; }
-
-    // The same per site in the index's leaf order, what placement reads (the sites it visits lie in a few leaves).
+    // Per site in the index's leaf order, what placement reads (the sites it visits lie in a few leaves); a site's catalog
+    // position s is at Index.PositionOf[s].
     internal SiteStatus[] SiteStatusAt { get; }
 
+    // Indexed by the index's host numbering (site after site in leaf order, see SiteIndex.Hosts), as the engine lays them out.
     internal SiteStatus[] HostStatuses { get; }
 
     internal ComputeResources[] Used { get; }
@@ -87,15 +84,16 @@ public sealed class FleetState
     private long[] SiteFree { get; }
 
     /// <summary>Current health of a site.</summary>
-    public SiteStatus GetSiteStatus(string siteId) => SiteStatuses[SiteIndex(siteId)];
+    public SiteStatus GetSiteStatus(string siteId) => SiteStatusAt[Index.PositionOf[SiteIndex(siteId)]];
 
     /// <summary>Records a site's health (a down site takes no new VMs; its requests fail over to adjacent sites).</summary>
     public void SetSiteStatus(string siteId, SiteStatus status)
     {
         var s = SiteIndex(siteId);
-        if (SiteStatuses[s] != status)
+        ref var current = ref SiteStatusAt[Index.PositionOf[s]];
+        if (current != status)
         {
-            SiteStatuses[s] = SiteStatusAt[Index.PositionOf[s]] = status;
+            current = status;
             Refresh(s);
         }
     }
@@ -154,7 +152,7 @@ public sealed class FleetState
         {
             if (!_groups.TryGetValue((tenantId, antiAffinityGroup), out var members))
             {
-                _groups[(tenantId, antiAffinityGroup)] = members = new GroupMembers(HostSite.Length, SiteStatuses.Length, Index.Nodes.Length);
+                _groups[(tenantId, antiAffinityGroup)] = members = new GroupMembers(HostSite.Length, SiteStatusAt.Length, Index.Nodes.Length);
             }
 
             members.Hosts[h]++;
@@ -207,7 +205,7 @@ public sealed class FleetState
     {
         var (v, r, d) = (long.MinValue, long.MinValue, long.MinValue);
         var (fitV, fitR, fitD) = (long.MinValue, long.MinValue, long.MinValue);
-        if (SiteStatuses[site] != SiteStatus.Down)
+        if (SiteStatusAt[Index.PositionOf[site]] != SiteStatus.Down)
         {
             var roomiest = double.NegativeInfinity;
             for (var h = Index.HostsFrom[site]; h < Index.HostsTo[site]; h++)

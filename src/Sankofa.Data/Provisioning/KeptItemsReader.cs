@@ -183,18 +183,15 @@ internal sealed class KeptItemsReader : IDisposable
         }
     }
 
+    private static readonly string[] ParameterPrefixes = ["@", ":", "$"];
+
     /// <summary>Binds one of EF's parameters by its name (as Microsoft.Data.Sqlite does, with or without its prefix).</summary>
     private static void Bind(sqlite3_stmt statement, sqlite3 db, DbParameter parameter)
     {
         var index = raw.sqlite3_bind_parameter_index(statement, parameter.ParameterName);
-        foreach (var prefix in new[] { "@", ":", "$" })
+        for (var p = 0; index == 0 && p < ParameterPrefixes.Length; p++)
         {
-            if (index != 0)
-            {
-                break;
-            }
-
-            index = raw.sqlite3_bind_parameter_index(statement, prefix + parameter.ParameterName);
+            index = raw.sqlite3_bind_parameter_index(statement, ParameterPrefixes[p] + parameter.ParameterName);
         }
 
         if (index == 0)
